@@ -1,0 +1,90 @@
+# Shuniu — build, run and test. See README.md.
+#
+#   make            build ./shuniu (release: -O2, warnings are errors)
+#   make asan       build build/asan/shuniu with AddressSanitizer + UBSan (used by the tests)
+#   make run        install missing packages, build, create a demo district on first run, serve
+#   make check      install missing packages, build, run every test suite
+#   make format     apply .clang-format to every C file
+
+CC       ?= cc
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+GIT_REV  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) $(PKG_CFLAGS) \
+	-DSHUNIU_VERSION='"$(VERSION)"' -DSHUNIU_REVISION='"$(GIT_REV)"'
+CFLAGS_release := -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
+CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDLIBS   := $(PKG_LIBS) -lpthread -lm
+
+SRCS     := $(wildcard src/*/*.c)
+MIGRATIONS := $(sort $(wildcard migrations/*.sql))
+GEN_SRC  := build/gen/migrations.c
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+
+OBJS_release := $(patsubst src/%.c,build/release/%.o,$(SRCS)) build/release/gen/migrations.o
+OBJS_asan    := $(patsubst src/%.c,build/asan/%.o,$(SRCS)) build/asan/gen/migrations.o
+UNIT_BINS    := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRCS))
+
+.PHONY: all asan run check deps unit-tests format clean distclean web
+.DEFAULT_GOAL := all
+# Objects come from pattern rules; keep them (make would delete them as intermediates).
+.SECONDARY:
+.SECONDEXPANSION:
+
+all: shuniu
+
+shuniu: build/release/shuniu
+	cp $< $@
+
+asan: build/asan/shuniu
+
+build/%/shuniu: $$(OBJS_$$*) build/%/main.o
+	$(CC) $(CFLAGS_$*) -o $@ $^ $(LDLIBS)
+
+
+build/release/%.o: src/%.c | $$(@D)/.
+	@echo '  CC      $@'
+	@$(CC) $(BASE_CFLAGS) $(CFLAGS_release) -MMD -MP -c -o $@ $<
+build/asan/%.o: src/%.c | $$(@D)/.
+	@echo '  CC      $@'
+	@$(CC) $(BASE_CFLAGS) $(CFLAGS_asan) -MMD -MP -c -o $@ $<
+build/release/gen/migrations.o: $(GEN_SRC) | build/release/gen/.
+	$(CC) $(BASE_CFLAGS) $(CFLAGS_release) -c -o $@ $<
+build/asan/gen/migrations.o: $(GEN_SRC) | build/asan/gen/.
+	$(CC) $(BASE_CFLAGS) $(CFLAGS_asan) -c -o $@ $<
+
+build/tools/embed: tools/embed.c | build/tools/.
+	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
+$(GEN_SRC): build/tools/embed $(MIGRATIONS) | build/gen/.
+	build/tools/embed $@ $(MIGRATIONS)
+
+# Unit tests link every object but main.o with cmocka.
+build/asan/tests/%: tests/unit/%.c $(OBJS_asan) | build/asan/tests/.
+	$(CC) $(BASE_CFLAGS) $(CFLAGS_asan) -Itests/unit -o $@ $< $(OBJS_asan) $(LDLIBS) -lcmocka
+unit-tests: $(UNIT_BINS)
+
+%/.:
+	mkdir -p $@
+
+deps:
+	@scripts/install-deps
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-demo
+
+check: deps
+	@$(MAKE) --no-print-directory all asan unit-tests
+	@tests/run-all
+
+format:
+	clang-format -i $(SRCS) $(wildcard src/*/*.h) src/main.c tools/*.c tests/unit/*.c tests/unit/*.h
+
+clean:
+	rm -rf build shuniu
+
+-include $(wildcard build/*/*.d build/*/*/*.d)

@@ -1,0 +1,55 @@
+/*
+ * cmd.h — the command-line interface: one function per subcommand.
+ *
+ * Adding a command:
+ *   1. write src/cmd/cmd_<name>.c with `int cmd_<name>(struct app *app, int argc, char **argv)`;
+ *   2. declare it here;
+ *   3. add a row to the table in src/main.c with its flags, summary and usage.
+ * main() handles --help, --data, configuration flags and the CMD_* needs
+ * before the function runs; argv then holds only the command's own options.
+ * The return value is the exit status: 0 ok, 1 failure, 2 usage error.
+ */
+#ifndef SHUNIU_CMD_CMD_H
+#define SHUNIU_CMD_CMD_H
+
+#include "core/config.h"
+#include "core/crypto.h"
+
+struct db;
+struct db_conn;
+
+enum cmd_flag {
+	CMD_DATA = 1 << 0,   /* takes --data DIR and configuration flags */
+	CMD_INITED = 1 << 1, /* DIR must hold a shuniu.conf made by init */
+	CMD_DB = 1 << 2,     /* open the database */
+	CMD_SCHEMA = 1 << 3, /* the schema must be fully migrated and unchanged */
+	CMD_KEY = 1 << 4,    /* load the secret key file */
+};
+
+struct app {
+	struct config cfg;
+	struct db *db;
+	struct db_conn *conn;
+	unsigned char key[SECRET_KEY_BYTES];
+	int have_key;
+	const struct cmd *cmd;
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(struct app *app, int argc, char **argv);
+	unsigned flags;
+	const char *summary;
+	const char *usage; /* options, one per line, after the synopsis */
+};
+
+/* Print "usage: shuniu NAME ..." and the command's options to f. */
+void cmd_usage(const struct cmd *cmd, void *f);
+/* Report a usage error for the running command: message, usage on stderr; returns 2. */
+int cmd_usage_error(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int cmd_init(struct app *app, int argc, char **argv);
+int cmd_migrate(struct app *app, int argc, char **argv);
+int cmd_serve(struct app *app, int argc, char **argv);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * cmd_serve.c — `shuniu serve`: wire the modules' route tables into the
+ * server, run until SIGTERM or SIGINT, then shut down cleanly.
+ *
+ * Signals are blocked before libmicrohttpd starts its threads, so they inherit
+ * the mask and only this thread, waiting in sigwait(), ever sees them. On the
+ * signal: stop accepting, let requests in flight finish (up to
+ * shutdown_grace seconds), stop the workers, close the database, exit 0.
+ */
+#include "cmd/cmd.h"
+
+#include "core/log.h"
+#include "core/util.h"
+#include "db/store.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "system/system.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every module's routes. A new module adds its table here. */
+static const struct route *const route_tables[] = {
+	system_routes,
+};
+
+int cmd_serve(struct app *app, int argc, char **argv)
+{
+	struct server srv = {.cfg = &app->cfg, .db = app->db};
+	sigset_t set;
+	int sig = 0, rc = 1;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--test-clock"))
+			srv.test_clock = 1;
+		else
+			return cmd_usage_error(app, "unknown option '%s'", argv[i]);
+	}
+	srv.router = router_new();
+	srv.metrics = metrics_new();
+	if (!srv.router || !srv.metrics)
+		goto out;
+	for (size_t i = 0; i < sizeof route_tables / sizeof route_tables[0]; i++)
+		if (router_add(srv.router, route_tables[i]))
+			goto out;
+	if (srv.test_clock && router_add(srv.router, system_test_routes))
+		goto out;
+	if (!realpath(app->cfg.web_root, srv.web_root)) {
+		srv.web_root[0] = '\0';
+		log_warn("web root '%s' not found: serving the API only", app->cfg.web_root);
+	}
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (server_start(&srv))
+		goto out;
+	{
+		char host[256];
+		int port;
+		parse_hostport(app->cfg.listen, host, sizeof host, &port);
+		log_info("shuniu %s listening on http://%s%s%s:%d/ (db %s, %lld threads%s)",
+			 SHUNIU_VERSION, strchr(host, ':') ? "[" : "", host,
+			 strchr(host, ':') ? "]" : "", srv.port, db_kind_name(app->db),
+			 (long long)app->cfg.threads, srv.test_clock ? ", TEST CLOCK" : "");
+	}
+	sigwait(&set, &sig);
+	log_info("received %s: finishing requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	server_stop(&srv);
+	log_info("stopped");
+	rc = 0;
+out:
+	metrics_free(srv.metrics);
+	router_free(srv.router);
+	return rc;
+}

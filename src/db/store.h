@@ -1,0 +1,117 @@
+/*
+ * store.h — the one database API, for SQLite and PostgreSQL alike.
+ *
+ * Nothing outside src/db/ sees a sqlite3_* or PG* type. Modules write SQL with
+ * '?' placeholders in the common subset of the two dialects; the PostgreSQL
+ * driver rewrites them to $1, $2 ... (outside string literals). Values are
+ * always bound, never spliced into SQL text.
+ *
+ * Ownership and threads:
+ *   struct db       an opened database (driver + settings). Thread-safe handle,
+ *                   shared by the whole process.
+ *   struct db_conn  one connection. Use it from one thread at a time. Worker
+ *                   threads take theirs with db_conn_thread(), which opens it on
+ *                   first use and keeps it for the life of the thread.
+ *   struct db_stmt  a prepared statement owned by its connection. db_prepare()
+ *                   returns a cached statement when the same SQL text was
+ *                   prepared before on that connection; db_reset() hands it back
+ *                   (clears bindings and results). Never free a statement.
+ *
+ * Return values: 0 or a DB_* status on success, a negative DB_E* on failure.
+ * db_errmsg() tells the last error's text on that connection.
+ *
+ * Times are stored as BIGINT seconds (or microseconds) since the epoch, UTC.
+ * Booleans are INTEGER 0/1. Money is BIGINT fen.
+ */
+#ifndef SHUNIU_DB_STORE_H
+#define SHUNIU_DB_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum db_kind { DB_SQLITE = 1, DB_POSTGRES = 2 };
+
+enum {
+	DB_OK = 0,
+	DB_ROW = 1,   /* db_step: a row is available */
+	DB_DONE = 2,  /* db_step: no (more) rows */
+};
+
+enum {
+	DB_ERR = -1,          /* any other failure */
+	DB_ECONSTRAINT = -2,  /* unique, foreign key, check or not-null violation */
+	DB_EBUSY = -3,        /* lock not obtained in time / serialization failure */
+	DB_EUNAVAILABLE = -4, /* cannot connect, connection lost, disk I/O error */
+	DB_ENOMEM = -5,
+	DB_EMISUSE = -6,      /* bad index, bad URL, wrong call order */
+	DB_EFAULT = -7,       /* injected by db_test_fail_after() */
+};
+
+struct db;
+struct db_conn;
+struct db_stmt;
+
+/*
+ * Open a database. url is one of
+ *   postgres://... or postgresql://...      (libpq connection URI)
+ *   sqlite:PATH, sqlite://PATH or a plain PATH (SQLite file, created if absent)
+ * The SQLite driver opens every connection with WAL, synchronous=FULL,
+ * foreign_keys=ON and a busy timeout. Connects once to check the URL; on
+ * failure writes a message (without any password) into err.
+ */
+int db_open(const char *url, struct db **out, char *err, size_t errlen);
+void db_close(struct db *db); /* closes every connection; call after workers stopped */
+enum db_kind db_get_kind(const struct db *db);
+const char *db_kind_name(const struct db *db); /* "sqlite" or "postgres" */
+
+/* This thread's connection, opened on first use. NULL if it cannot connect. */
+struct db_conn *db_conn_thread(struct db *db);
+const char *db_errmsg(const struct db_conn *c);
+/* Cheap liveness check (SELECT 1); reconnects a broken PostgreSQL connection once. */
+int db_ping(struct db_conn *c);
+
+/* Run SQL without parameters; may hold several ';'-separated statements. */
+int db_exec(struct db_conn *c, const char *sql);
+
+/* Transactions. db_begin() on SQLite takes the write lock at once (BEGIN IMMEDIATE). */
+int db_begin(struct db_conn *c);
+int db_commit(struct db_conn *c);
+int db_rollback(struct db_conn *c);
+
+/* Statements. Placeholders are '?', numbered from 1 in order of appearance. */
+int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out);
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
+int db_bind_double(struct db_stmt *st, int idx, double v);
+int db_bind_text(struct db_stmt *st, int idx, const char *s, ssize_t len); /* len -1: strlen; s NULL: NULL */
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n);
+int db_bind_null(struct db_stmt *st, int idx);
+int db_step(struct db_stmt *st); /* DB_ROW, DB_DONE or < 0 */
+int db_column_count(struct db_stmt *st);
+int db_col_is_null(struct db_stmt *st, int col); /* columns from 0 */
+int64_t db_col_int64(struct db_stmt *st, int col);
+double db_col_double(struct db_stmt *st, int col);
+const char *db_col_text(struct db_stmt *st, int col); /* NULL for NULL; valid until next step/reset */
+const void *db_col_blob(struct db_stmt *st, int col, size_t *n);
+void db_reset(struct db_stmt *st); /* done with it: clear bindings and results */
+/* Rows changed by the last INSERT/UPDATE/DELETE statement stepped on c. */
+int64_t db_changes(struct db_conn *c);
+
+/*
+ * Convenience: prepare, bind from a type string, step once, reset.
+ * types: one letter per '?': 'i' int64_t, 'd' double, 't' const char * (NULL
+ * binds NULL), 'b' const void *, size_t (two arguments), 'n' NULL (no argument).
+ * db_run runs a statement that returns no rows we care about.
+ * db_query_int64 returns the first column of the first row into *out
+ * (DB_DONE and *out untouched when there is no row).
+ */
+int db_run(struct db_conn *c, const char *sql, const char *types, ...);
+int db_query_int64(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...);
+
+/*
+ * Tests only: make the n-th db_step()/db_exec() from now (process-wide, 1 =
+ * the next one) fail with DB_EFAULT; 0 disarms.
+ */
+void db_test_fail_after(long n);
+
+#endif

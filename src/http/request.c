@@ -1,0 +1,206 @@
+/*
+ * request.c — request accessors and reply helpers; see request.h.
+ */
+#include "http/request.h"
+
+#include "core/log.h"
+#include "core/util.h"
+#include "db/store.h"
+#include "http/server.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *req_param(struct req *req, const char *name)
+{
+	for (int i = 0; i < req->params.n; i++)
+		if (!strcmp(req->params.name[i], name))
+			return req->params.value[i];
+	return NULL;
+}
+
+const char *req_query(struct req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(struct req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+struct db_conn *req_db_or_reply(struct req *req)
+{
+	struct db_conn *c = db_conn_thread(req->srv->db);
+
+	if (!c) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return NULL;
+	}
+	return c;
+}
+
+int req_param_id_or_reply(struct req *req, const char *name, int64_t *out)
+{
+	if (parse_int64(req_param(req, name), 1, INT64_MAX, out)) {
+		reply_error(req, ERR_NOT_FOUND);
+		return -1;
+	}
+	return 0;
+}
+
+static void set_response(struct req *req, int status, struct MHD_Response *resp, size_t len)
+{
+	if (req->resp) { /* a second answer replaces the first; log it, it's a bug */
+		log_warn("%s %s answered twice", req->method, req->route_label);
+		MHD_destroy_response(req->resp);
+	}
+	req->resp = resp;
+	req->status = status;
+	req->resp_bytes = len;
+	if (!resp) { /* out of memory: libmicrohttpd will drop the connection */
+		req->status = 500;
+		req->resp_bytes = 0;
+	}
+}
+
+void reply_bytes(struct req *req, int status, const char *content_type, const void *data,
+		 size_t len)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+
+	if (r && content_type)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	set_response(req, status, r, len);
+}
+
+void reply_empty(struct req *req, int status)
+{
+	reply_bytes(req, status, NULL, "", 0);
+}
+
+void reply_json(struct req *req, int status, json_t *body)
+{
+	char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	struct MHD_Response *r;
+	size_t len;
+
+	json_decref(body);
+	if (!s) {
+		static const char oom[] =
+			"{\"error\":{\"code\":\"server.internal\",\"message\":\"out of memory\"}}";
+		reply_bytes(req, 500, "application/json", oom, sizeof oom - 1);
+		return;
+	}
+	len = strlen(s);
+	r = MHD_create_response_from_buffer(len, s, MHD_RESPMEM_MUST_FREE);
+	if (!r)
+		free(s);
+	else
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+					"application/json; charset=utf-8");
+	set_response(req, status, r, len);
+}
+
+void reply_error_ex(struct req *req, enum err_id e, const char *msg, json_t *details)
+{
+	json_t *err = json_pack("{ssss}", "code", err_code(e), "message", msg ? msg : err_message(e));
+
+	if (details)
+		json_object_set_new(err, "details", details);
+	reply_json(req, err_status(e), json_pack("{so}", "error", err));
+}
+
+void reply_error(struct req *req, enum err_id e)
+{
+	reply_error_ex(req, e, NULL, NULL);
+}
+
+void reply_invalid(struct req *req, const char *field, const char *why)
+{
+	reply_error_ex(req, ERR_INVALID, NULL,
+		       json_pack("{ssss}", "field", field, "reason", why ? why : "invalid"));
+}
+
+void reply_header(struct req *req, const char *name, const char *value)
+{
+	if (req->nheaders < REQ_MAX_HEADERS) {
+		req->hname[req->nheaders] = name;
+		req->hvalue[req->nheaders] = value;
+		req->nheaders++;
+	} else {
+		log_warn("too many extra headers on %s %s", req->method, req->route_label);
+	}
+}
+
+static json_t *field_or_reply(struct req *req, json_t *obj, const char *key, int required,
+			      int *rc)
+{
+	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+
+	*rc = 0;
+	if (!v || json_is_null(v)) {
+		if (required) {
+			reply_invalid(req, key, "required");
+			*rc = -1;
+		} else {
+			*rc = 1;
+		}
+		return NULL;
+	}
+	return v;
+}
+
+int json_get_int_or_reply(struct req *req, json_t *obj, const char *key, int required,
+			  int64_t min, int64_t max, int64_t *out)
+{
+	int rc;
+	json_t *v = field_or_reply(req, obj, key, required, &rc);
+
+	if (!v)
+		return rc;
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+		reply_invalid(req, key,
+			      arena_printf(&req->arena, "expected an integer from %lld to %lld",
+					   (long long)min, (long long)max));
+		return -1;
+	}
+	*out = json_integer_value(v);
+	return 0;
+}
+
+int json_get_str_or_reply(struct req *req, json_t *obj, const char *key, int required,
+			  size_t maxlen, const char **out)
+{
+	int rc;
+	json_t *v = field_or_reply(req, obj, key, required, &rc);
+
+	if (!v)
+		return rc;
+	if (!json_is_string(v) || json_string_length(v) > maxlen ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		reply_invalid(req, key,
+			      arena_printf(&req->arena, "expected a string of at most %zu bytes",
+					   maxlen));
+		return -1;
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+int json_get_bool_or_reply(struct req *req, json_t *obj, const char *key, int required, int *out)
+{
+	int rc;
+	json_t *v = field_or_reply(req, obj, key, required, &rc);
+
+	if (!v)
+		return rc;
+	if (!json_is_boolean(v)) {
+		reply_invalid(req, key, "expected true or false");
+		return -1;
+	}
+	*out = json_is_true(v);
+	return 0;
+}

@@ -1,0 +1,96 @@
+/*
+ * request.h — what a handler sees of an HTTP request, and how it answers.
+ *
+ * One struct req per request, allocated on the first libmicrohttpd call and
+ * freed in the completion callback together with req->arena. Handlers read
+ * the route parameters, query, headers and parsed JSON body, and answer with
+ * exactly one reply_*() call. Helpers ending in _or_reply answer the error
+ * themselves and return -1, so a handler reads as a straight line:
+ *
+ *     int64_t n;
+ *     if (json_get_int_or_reply(req, req->json, "advance_seconds", 1, 0, MAX, &n))
+ *             return;
+ *
+ * Everything a handler allocates comes from req->arena. JSON passed to
+ * reply_json() is consumed (its reference is stolen).
+ */
+#ifndef SHUNIU_HTTP_REQUEST_H
+#define SHUNIU_HTTP_REQUEST_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/errors.h"
+#include "http/router.h"
+
+struct server;
+struct db_conn;
+struct MHD_Connection;
+struct MHD_Response;
+
+#define REQ_MAX_HEADERS 12
+
+struct req {
+	struct arena arena;
+	struct server *srv;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path; /* percent-decoded, without the query string */
+	const struct route *route;
+	struct route_params params;
+	char ip[64];
+	int64_t t0_us; /* monotonic start */
+
+	/* body: malloc'd, grown while it arrives, NUL-terminated */
+	char *body;
+	size_t body_len, body_cap;
+	long body_limit;
+	int body_too_large;
+	json_t *json; /* parsed body on R_JSON routes */
+
+	/* set by the authentication hook (issue 3 defines what it points to) */
+	void *auth;
+
+	/* the answer */
+	struct MHD_Response *resp;
+	int status;
+	uint64_t resp_bytes;
+	int queued;
+	int close_conn;   /* send Connection: close */
+	int html;         /* answer is HTML: add the CSP */
+	int is_static;    /* static file: its own caching headers */
+	int nheaders;
+	const char *hname[REQ_MAX_HEADERS], *hvalue[REQ_MAX_HEADERS];
+	const char *route_label; /* for logs and metrics */
+};
+
+const char *req_param(struct req *req, const char *name);
+const char *req_query(struct req *req, const char *name);
+const char *req_header(struct req *req, const char *name);
+/* This thread's database connection; answers 503 and returns NULL if down. */
+struct db_conn *req_db_or_reply(struct req *req);
+
+/* Route parameter as a positive integer id; anything else answers 404. */
+int req_param_id_or_reply(struct req *req, const char *name, int64_t *out);
+
+void reply_json(struct req *req, int status, json_t *body);
+void reply_error(struct req *req, enum err_id e);
+/* msg NULL: the registry's message. details may be NULL; it is stolen. */
+void reply_error_ex(struct req *req, enum err_id e, const char *msg, json_t *details);
+/* 400 request.invalid naming the field. */
+void reply_invalid(struct req *req, const char *field, const char *why);
+void reply_bytes(struct req *req, int status, const char *content_type, const void *data,
+		 size_t len);
+void reply_empty(struct req *req, int status);
+/* Extra header on the answer; name and value must live as long as the request. */
+void reply_header(struct req *req, const char *name, const char *value);
+
+/* JSON body field helpers: 0 found and valid, 1 absent (when !required), -1 answered 400. */
+int json_get_int_or_reply(struct req *req, json_t *obj, const char *key, int required,
+			  int64_t min, int64_t max, int64_t *out);
+int json_get_str_or_reply(struct req *req, json_t *obj, const char *key, int required,
+			  size_t maxlen, const char **out);
+int json_get_bool_or_reply(struct req *req, json_t *obj, const char *key, int required, int *out);
+
+#endif

@@ -1,0 +1,455 @@
+/*
+ * server.c — libmicrohttpd glue and the request lifecycle; see server.h.
+ *
+ * Framing guard. Debian's libmicrohttpd 0.9.75 accepts some requests whose
+ * length is ambiguous (Content-Length together with Transfer-Encoding, two
+ * Content-Length headers, an unknown transfer coding). A proxy in front of us
+ * could read such a request differently and smuggle a second request through.
+ * So before anything else we look at the raw header list and answer 400 with
+ * Connection: close: the body is never read and nothing pipelined behind the
+ * request runs.
+ *
+ * Early answers. An answer queued on the first call (before the body is read)
+ * makes libmicrohttpd close the connection afterwards; we also say
+ * Connection: close, so clients do not reuse it. This is how 413 is sent for a
+ * Content-Length over the limit without reading the body. A chunked body that
+ * grows past the limit cannot be answered mid-upload with this libmicrohttpd
+ * (it refuses to queue in that state), so the connection is dropped instead.
+ */
+#include "http/server.h"
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "db/store.h"
+#include "http/metrics.h"
+#include "http/request.h"
+#include "http/router.h"
+#include "http/static.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define CSP_HTML                                                                                \
+	"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "           \
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "            \
+	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+/* ---- framing guard ------------------------------------------------------ */
+
+struct framing {
+	int content_length;
+	int transfer_encoding;
+	int bad_coding;
+	int host;
+	int ctl;
+};
+
+static int has_ctl(const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+static enum MHD_Result framing_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (has_ctl(key) || has_ctl(value))
+		f->ctl = 1;
+	if (!strcasecmp(key, "Content-Length")) {
+		f->content_length++;
+	} else if (!strcasecmp(key, "Transfer-Encoding")) {
+		char buf[64];
+		f->transfer_encoding++;
+		snprintf(buf, sizeof buf, "%s", value ? value : "");
+		if (!str_case_eq(str_trim(buf), "chunked"))
+			f->bad_coding = 1;
+	} else if (!strcasecmp(key, "Host")) {
+		f->host++;
+	}
+	return MHD_YES;
+}
+
+static int framing_is_bad(struct MHD_Connection *conn, const char *version)
+{
+	struct framing f = {0};
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_iter, &f);
+	return f.ctl || f.content_length > 1 || (f.content_length && f.transfer_encoding) ||
+	       f.transfer_encoding > 1 || f.bad_coding || f.host > 1 ||
+	       (!strcmp(version, MHD_HTTP_VERSION_1_1) && f.host == 0);
+}
+
+/* ---- answering ---------------------------------------------------------- */
+
+static void add_common_headers(struct req *req)
+{
+	struct MHD_Response *r = req->resp;
+
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	if (req->html)
+		MHD_add_response_header(r, "Content-Security-Policy", CSP_HTML);
+	if (!req->is_static)
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+	for (int i = 0; i < req->nheaders; i++)
+		MHD_add_response_header(r, req->hname[i], req->hvalue[i]);
+	if (req->close_conn)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+}
+
+static enum MHD_Result queue(struct req *req)
+{
+	enum MHD_Result rc;
+
+	if (!req->resp) {
+		log_error("handler for %s %s returned without answering", req->method,
+			  req->route_label);
+		reply_error(req, ERR_INTERNAL);
+	}
+	add_common_headers(req);
+	rc = MHD_queue_response(req->conn, (unsigned)req->status, req->resp);
+	MHD_destroy_response(req->resp);
+	req->resp = NULL;
+	req->queued = 1;
+	return rc;
+}
+
+/* ---- central checks ----------------------------------------------------- */
+
+static int content_type_is_json(const char *ct)
+{
+	size_t n = strlen("application/json");
+
+	if (!ct || strncasecmp(ct, "application/json", n) != 0)
+		return 0;
+	ct += n;
+	while (*ct == ' ')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+static int is_mutating(const char *method)
+{
+	return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
+}
+
+static void dispatch(struct req *req)
+{
+	const struct route *rt = req->route;
+	int needs_auth = (rt->flags & R_AUTH) || rt->perm;
+
+	if (needs_auth || req->srv->auth_hook) {
+		enum err_id e = ERR_AUTH_REQUIRED;
+		if (req->srv->auth_hook)
+			e = req->srv->auth_hook(req, needs_auth, rt->perm,
+						(rt->flags & R_CSRF) && is_mutating(req->method));
+		if (e != ERR_NONE) {
+			reply_error(req, e);
+			return;
+		}
+	}
+	if (rt->flags & R_JSON) {
+		json_error_t jerr;
+		if (!content_type_is_json(req_header(req, "Content-Type"))) {
+			reply_error(req, ERR_UNSUPPORTED_MEDIA);
+			return;
+		}
+		req->json = json_loadb(req->body ? req->body : "", req->body_len,
+				       JSON_REJECT_DUPLICATES, &jerr);
+		if (!req->json) {
+			reply_error_ex(req, ERR_BAD_JSON, NULL,
+				       json_pack("{sisiss}", "line", jerr.line, "column",
+						 jerr.column, "reason", jerr.text));
+			return;
+		}
+	}
+	rt->handler(req);
+}
+
+static void serve_static_or_404(struct req *req)
+{
+	int head = !strcmp(req->method, "HEAD");
+
+	if ((head || !strcmp(req->method, "GET")) && req->srv->web_root[0] &&
+	    !str_has_prefix(req->path, "/api/") && static_serve(req))
+		return;
+	reply_error(req, ERR_NOT_FOUND);
+}
+
+/* ---- libmicrohttpd callbacks -------------------------------------------- */
+
+static void client_ip(struct MHD_Connection *conn, char *buf, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(buf, n, "-");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)n);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+			  (socklen_t)n);
+}
+
+/* First call: headers are in. Returns 1 if an answer was prepared already. */
+static int on_headers(struct req *req, const char *version)
+{
+	struct server *srv = req->srv;
+	char allow[128];
+	char *scratch;
+	const char *cl;
+	enum route_result rr;
+
+	if (framing_is_bad(req->conn, version)) {
+		req->close_conn = 1;
+		reply_error(req, ERR_BAD_FRAMING);
+		return 1;
+	}
+	scratch = arena_alloc(&req->arena, strlen(req->path) + 1);
+	rr = router_match(srv->router, req->method, req->path, scratch, &req->route, &req->params,
+			  allow, sizeof allow);
+	if (rr == ROUTE_BAD_METHOD) {
+		req->route_label = "-";
+		reply_header(req, "Allow", arena_strdup(&req->arena, allow));
+		reply_error(req, ERR_METHOD_NOT_ALLOWED);
+	} else if (rr == ROUTE_NO_PATH) {
+		req->route_label = "-";
+		serve_static_or_404(req);
+	} else {
+		req->route_label = req->route->pattern;
+		req->body_limit = req->route->body_limit ? req->route->body_limit
+							 : (long)srv->cfg->body_limit;
+		cl = req_header(req, "Content-Length");
+		if (cl) {
+			int64_t n;
+			if (parse_int64(cl, 0, INT64_MAX, &n)) {
+				req->close_conn = 1;
+				reply_error(req, ERR_BAD_FRAMING);
+			} else if (n > req->body_limit) {
+				reply_error(req, ERR_TOO_LARGE);
+			}
+		}
+	}
+	if (!req->resp)
+		return 0;
+	/* Answering before the body: do not let the connection be reused. */
+	if (req_header(req, "Content-Length") || req_header(req, "Transfer-Encoding"))
+		req->close_conn = 1;
+	return 1;
+}
+
+static int append_body(struct req *req, const char *data, size_t n)
+{
+	if (req->body_len + n > (size_t)req->body_limit) {
+		req->body_too_large = 1;
+		return -1;
+	}
+	if (req->body_len + n + 1 > req->body_cap) {
+		size_t cap = req->body_cap ? req->body_cap : 4096;
+		while (cap < req->body_len + n + 1)
+			cap *= 2;
+		char *b = realloc(req->body, cap);
+		if (!b)
+			return -1;
+		req->body = b;
+		req->body_cap = cap;
+	}
+	memcpy(req->body + req->body_len, data, n);
+	req->body_len += n;
+	req->body[req->body_len] = '\0';
+	return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	struct server *srv = cls;
+	struct req *req = *con_cls;
+
+	if (!req) {
+		req = calloc(1, sizeof *req);
+		if (!req)
+			return MHD_NO;
+		arena_init(&req->arena);
+		req->srv = srv;
+		req->conn = conn;
+		req->t0_us = clock_mono_us();
+		req->method = arena_strdup(&req->arena, method);
+		req->path = arena_strdup(&req->arena, url);
+		req->route_label = "-";
+		client_ip(conn, req->ip, sizeof req->ip);
+		*con_cls = req;
+		atomic_fetch_add(&srv->in_flight, 1);
+		if (on_headers(req, version))
+			return queue(req);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!req->queued && append_body(req, upload_data, *upload_data_size) < 0)
+			return MHD_NO; /* chunked body past the limit: drop the connection */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (req->queued)
+		return MHD_YES;
+	dispatch(req);
+	return queue(req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct server *srv = cls;
+	struct req *req = *con_cls;
+	int64_t us;
+
+	(void)conn;
+	if (!req)
+		return;
+	us = clock_mono_us() - req->t0_us;
+	if (!req->queued)
+		req->status = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 : 499;
+	log_access(&(struct access_entry){
+		.method = req->method,
+		.route = req->route_label,
+		.path = req->path,
+		.ip = req->ip,
+		.status = req->status,
+		.bytes = req->resp_bytes,
+		.micros = us,
+	});
+	metrics_observe(srv->metrics, req->method, req->route_label, req->status, us);
+	if (req->resp)
+		MHD_destroy_response(req->resp);
+	if (req->json)
+		json_decref(req->json);
+	free(req->body);
+	arena_release(&req->arena);
+	free(req);
+	*con_cls = NULL;
+	atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+/*
+ * Percent-decoding for paths and query values. Like libmicrohttpd's own, but an
+ * encoded NUL (%00) is left encoded: decoding it would cut the C string short
+ * and make "/x.html%00.png" name a different file than the one asked for.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *r = s, *w = s;
+
+	(void)cls;
+	(void)c;
+	while (*r) {
+		if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+			char hex[3] = {r[1], r[2], 0};
+			unsigned long v = strtoul(hex, NULL, 16);
+			if (v != 0) {
+				*w++ = (char)v;
+				r += 3;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_debug("microhttpd: %s", msg);
+}
+
+int server_start(struct server *srv)
+{
+	const struct config *cfg = srv->cfg;
+	char host[256];
+	int port;
+	struct sockaddr_storage ss = {0};
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+
+	if (parse_hostport(cfg->listen, host, sizeof host, &port)) {
+		log_error("bad listen address '%s'", cfg->listen);
+		return -1;
+	}
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
+		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
+	} else if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
+		flags |= MHD_USE_IPv6;
+	} else if (!strcmp(host, "localhost")) {
+		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
+		((struct sockaddr_in *)&ss)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
+	} else {
+		log_error("listen address '%s' must be a numeric IP address", cfg->listen);
+		return -1;
+	}
+
+	srv->daemon = MHD_start_daemon(
+		flags, (uint16_t)port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_END);
+	if (!srv->daemon) {
+		log_error("cannot listen on %s: %s", cfg->listen, strerror(errno));
+		return -1;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : port;
+	return 0;
+}
+
+void server_stop(struct server *srv)
+{
+	int64_t deadline = clock_mono_us() + srv->cfg->shutdown_grace * 1000000;
+
+	if (!srv->daemon)
+		return;
+	atomic_store(&srv->stopping, 1);
+	MHD_quiesce_daemon(srv->daemon);
+	while (atomic_load(&srv->in_flight) > 0 && clock_mono_us() < deadline)
+		usleep(10000);
+	if (atomic_load(&srv->in_flight) > 0)
+		log_warn("%d requests still in flight after %llds; stopping anyway",
+			 atomic_load(&srv->in_flight), (long long)srv->cfg->shutdown_grace);
+	MHD_stop_daemon(srv->daemon);
+	srv->daemon = NULL;
+}

@@ -1,0 +1,96 @@
+/*
+ * system_api.c — GET /healthz, GET /api/v1/meta, GET /metrics and, under
+ * --test-clock only, /api/v1/_test/clock.
+ *
+ * /healthz is what a load balancer polls: it answers 200 only when a trivial
+ * query succeeds on this worker's database connection, 503 otherwise.
+ */
+#include "system/system.h"
+
+#include "core/clock.h"
+#include "db/store.h"
+#include "http/metrics.h"
+#include "http/request.h"
+#include "http/server.h"
+
+#include <string.h>
+
+static void get_healthz(struct req *req)
+{
+	struct db_conn *c = db_conn_thread(req->srv->db);
+	const char *kind = db_kind_name(req->srv->db);
+
+	if (!c || db_ping(c) < 0) {
+		reply_json(req, 503,
+			   json_pack("{sssssss{ssss}}", "status", "unavailable", "version",
+				     SHUNIU_VERSION, "db", kind, "error", "code",
+				     err_code(ERR_DB_UNAVAILABLE), "message",
+				     err_message(ERR_DB_UNAVAILABLE)));
+		return;
+	}
+	reply_json(req, 200,
+		   json_pack("{ssssss}", "status", "ok", "version", SHUNIU_VERSION, "db", kind));
+}
+
+static void get_meta(struct req *req)
+{
+	char now[32];
+
+	clock_format_shanghai(clock_now(), now);
+	reply_json(req, 200,
+		   json_pack("{sssssssssssb}", "name", "shuniu", "version", SHUNIU_VERSION,
+			     "revision", SHUNIU_REVISION, "db", db_kind_name(req->srv->db),
+			     "server_time", now, "timezone", "Asia/Shanghai", "test_clock",
+			     req->srv->test_clock));
+}
+
+static void get_metrics(struct req *req)
+{
+	char *text = metrics_render(req->srv->metrics, &req->arena, db_kind_name(req->srv->db));
+
+	reply_bytes(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
+}
+
+static void clock_answer(struct req *req)
+{
+	char now[32];
+
+	clock_format_shanghai(clock_now(), now);
+	reply_json(req, 200,
+		   json_pack("{sssI}", "now", now, "offset_seconds", (json_int_t)clock_offset()));
+}
+
+static void post_test_clock(struct req *req)
+{
+	int64_t secs;
+
+	/* Forward only: ten years at most per call; time never runs backwards. */
+	if (json_get_int_or_reply(req, req->json, "advance_seconds", 1, 0, 315360000, &secs))
+		return;
+	clock_advance(secs);
+	clock_answer(req);
+}
+
+static void post_test_db_fail(struct req *req)
+{
+	int64_t after;
+
+	if (json_get_int_or_reply(req, req->json, "after", 1, 0, 1000000, &after))
+		return;
+	db_test_fail_after((long)after);
+	reply_json(req, 200, json_pack("{sI}", "after", (json_int_t)after));
+}
+
+const struct route system_routes[] = {
+	{"GET", "/healthz", get_healthz, 0, NULL, 0},
+	{"GET", "/api/v1/meta", get_meta, 0, NULL, 0},
+	{"GET", "/metrics", get_metrics, 0, NULL, 0},
+	{0},
+};
+
+const struct route system_test_routes[] = {
+	{"GET", "/api/v1/_test/clock", clock_answer, 0, NULL, 0},
+	{"POST", "/api/v1/_test/clock", post_test_clock, R_JSON, NULL, 0},
+	{"POST", "/api/v1/_test/db-fail", post_test_db_fail, R_JSON, NULL, 0},
+	{0},
+};
