@@ -26,23 +26,23 @@ static int cmd_help(struct app *app, int argc, char **argv);
 static int cmd_version(struct app *app, int argc, char **argv);
 
 static const struct cmd commands[] = {
-	{"help", cmd_help, 0, "show the commands, or one command's options", "[COMMAND]"},
-	{"version", cmd_version, 0, "print the version", ""},
-	{"init", cmd_init, CMD_DATA, "create a data directory: config, secret key, database",
-	 "--data DIR [--db URL]\n"
-	 "  --data DIR   directory to create (must not hold a Shuniu install yet)\n"
-	 "  --db URL     PostgreSQL URL or SQLite path (default DIR/shuniu.db)"},
-	{"migrate", cmd_migrate, CMD_DATA | CMD_INITED | CMD_DB,
-	 "apply pending schema migrations, or show their state",
-	 "--data DIR [--status]\n"
-	 "  --status     list migrations and whether each is applied; change nothing"},
-	{"serve", cmd_serve, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
-	 "run the HTTP server",
-	 "--data DIR [--listen HOST:PORT] [--db URL] [--test-clock] [--KEY VALUE]...\n"
-	 "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
-	 "  --db URL            PostgreSQL URL or SQLite path (default DIR/shuniu.db)\n"
-	 "  --test-clock        enable POST /api/v1/_test/clock (tests only)\n"
-	 "  --KEY VALUE         any configuration key, e.g. --threads 8 (see README)"},
+	{ "help", cmd_help, 0, "show the commands, or one command's options", "[COMMAND]" },
+	{ "version", cmd_version, 0, "print the version", "" },
+	{ "init", cmd_init, CMD_DATA, "create a data directory: config, secret key, database",
+	  "--data DIR [--db URL]\n"
+	  "  --data DIR   directory to create (must not hold a Shuniu install yet)\n"
+	  "  --db URL     PostgreSQL URL or SQLite path (default DIR/shuniu.db)" },
+	{ "migrate", cmd_migrate, CMD_DATA | CMD_INITED | CMD_DB,
+	  "apply pending schema migrations, or show their state",
+	  "--data DIR [--status]\n"
+	  "  --status     list migrations and whether each is applied; change nothing" },
+	{ "serve", cmd_serve, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
+	  "run the HTTP server",
+	  "--data DIR [--listen HOST:PORT] [--db URL] [--test-clock] [--KEY VALUE]...\n"
+	  "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
+	  "  --db URL            PostgreSQL URL or SQLite path (default DIR/shuniu.db)\n"
+	  "  --test-clock        enable POST /api/v1/_test/clock (tests only)\n"
+	  "  --KEY VALUE         any configuration key, e.g. --threads 8 (see README)" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -65,8 +65,9 @@ void cmd_usage(const struct cmd *cmd, void *fp)
 	if (nl)
 		fprintf(f, "\n%s\n", nl + 1);
 	if (cmd->flags & CMD_DATA)
-		fprintf(f, "\nConfiguration comes from DIR/shuniu.conf, SHUNIU_<KEY> variables and\n"
-			   "--KEY flags, in rising precedence.\n");
+		fprintf(f,
+			"\nConfiguration comes from DIR/shuniu.conf, SHUNIU_<KEY> variables and\n"
+			"--KEY flags, in rising precedence.\n");
 }
 
 int cmd_usage_error(struct app *app, const char *fmt, ...)
@@ -84,7 +85,8 @@ int cmd_usage_error(struct app *app, const char *fmt, ...)
 
 static void general_usage(FILE *f)
 {
-	fprintf(f, "usage: shuniu COMMAND [OPTIONS]\n\nShuniu (枢纽) — grid-based community governance.\n\n"
+	fprintf(f, "usage: shuniu COMMAND [OPTIONS]\n\nShuniu (枢纽) — grid-based community "
+		   "governance.\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);

@@ -81,7 +81,8 @@ int cmd_init(struct app *app, int argc, char **argv)
 	/* An existing schema (PostgreSQL) is someone's data: do not touch it. */
 	if (db_query_int64(c, &applied, "SELECT COUNT(*) FROM schema_migrations", "") == DB_ROW &&
 	    applied > 0) {
-		fprintf(stderr, "error: the database already has a Shuniu schema; refusing to overwrite it\n");
+		fprintf(stderr, "error: the database already has a Shuniu schema; refusing to "
+				"overwrite it\n");
 		goto out;
 	}
 	if (write_config(conf, flag_db, err, sizeof err) ||
@@ -94,7 +95,8 @@ int cmd_init(struct app *app, int argc, char **argv)
 		fprintf(stderr, "error: %s\n", err);
 		goto out;
 	}
-	printf("created %s\n  config    %s\n  key       %s (keep a copy: encrypted fields need it)\n"
+	printf("created %s\n  config    %s\n  key       %s (keep a copy: encrypted fields need "
+	       "it)\n"
 	       "  database  %s (%d migrations applied)\n",
 	       cfg->data_dir, conf, cfg->key_file,
 	       str_has_prefix(cfg->db, "postgres") ? "postgres" : cfg->db, n);

@@ -29,7 +29,7 @@ static const struct route *const route_tables[] = {
 
 int cmd_serve(struct app *app, int argc, char **argv)
 {
-	struct server srv = {.cfg = &app->cfg, .db = app->db};
+	struct server srv = { .cfg = &app->cfg, .db = app->db };
 	sigset_t set;
 	int sig = 0, rc = 1;
 
@@ -71,7 +71,8 @@ int cmd_serve(struct app *app, int argc, char **argv)
 			 (long long)app->cfg.threads, srv.test_clock ? ", TEST CLOCK" : "");
 	}
 	sigwait(&set, &sig);
-	log_info("received %s: finishing requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	log_info("received %s: finishing requests in flight",
+		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	server_stop(&srv);
 	log_info("stopped");
 	rc = 0;

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #define ARENA_FIRST_BLOCK 8192
-#define ARENA_ALIGN 16
+#define ARENA_ALIGN	  16
 
 struct arena_block {
 	struct arena_block *next;

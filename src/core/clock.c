@@ -49,8 +49,8 @@ static char *format(int64_t epoch_s, int64_t shift, const char *suffix, char *bu
 	char tmp[96];
 
 	gmtime_r(&t, &tm);
-	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, suffix);
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, suffix);
 	memcpy(buf, tmp, 31);
 	buf[31] = '\0';
 	return buf;
@@ -93,7 +93,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 
 static int days_in_month(int y, int m)
 {
-	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	return m == 2 ? 28 + leap : dm[m - 1];
 }

@@ -17,8 +17,8 @@
 
 #define SHANGHAI_OFFSET_S (8 * 3600)
 
-int64_t clock_now(void);    /* seconds since the epoch, with the test offset */
-int64_t clock_now_us(void); /* microseconds since the epoch, with the test offset */
+int64_t clock_now(void);     /* seconds since the epoch, with the test offset */
+int64_t clock_now_us(void);  /* microseconds since the epoch, with the test offset */
 int64_t clock_mono_us(void); /* monotonic microseconds, for durations only */
 int64_t clock_offset(void);  /* seconds added by the test clock */
 void clock_advance(int64_t seconds);

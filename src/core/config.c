@@ -27,37 +27,37 @@ struct key_def {
 	const char *help;
 };
 
-static const char *const log_formats[] = {"text", "json", NULL};
-static const char *const log_levels[] = {"debug", "info", "warn", "error", NULL};
+static const char *const log_formats[] = { "text", "json", NULL };
+static const char *const log_levels[] = { "debug", "info", "warn", "error", NULL };
 
 #define F(field) offsetof(struct config, field)
 #define S(field) sizeof(((struct config *)0)->field)
 
 static const struct key_def keys[] = {
-	{"listen", T_HOSTPORT, F(listen), S(listen), 0, 0, NULL, "127.0.0.1:8080",
-	 "address and port to serve HTTP on"},
-	{"db", T_STR, F(db), S(db), 0, 0, NULL, "",
-	 "database: a SQLite file path or a postgres:// URL (default DIR/shuniu.db)"},
-	{"web_root", T_STR, F(web_root), S(web_root), 0, 0, NULL, "",
-	 "directory of the built web app (default web/dist beside the binary)"},
-	{"key_file", T_STR, F(key_file), S(key_file), 0, 0, NULL, "",
-	 "secret key file for field encryption (default DIR/secret.key)"},
-	{"threads", T_INT, F(threads), 0, 0, 512, NULL, "0",
-	 "HTTP worker threads; 0 picks twice the CPU count, at least 4"},
-	{"connection_timeout", T_INT, F(connection_timeout), 0, 1, 3600, NULL, "30",
-	 "seconds an idle or slow connection is kept"},
-	{"max_connections", T_INT, F(max_connections), 0, 1, 65536, NULL, "1024",
-	 "connections open at once, in total"},
-	{"max_connections_per_ip", T_INT, F(max_connections_per_ip), 0, 1, 65536, NULL, "256",
-	 "connections open at once from one client address"},
-	{"body_limit", T_SIZE, F(body_limit), 0, 1024, (int64_t)1 << 30, NULL, "1M",
-	 "largest request body accepted (K, M, G suffixes)"},
-	{"shutdown_grace", T_INT, F(shutdown_grace), 0, 0, 600, NULL, "30",
-	 "seconds to let requests in flight finish on SIGTERM"},
-	{"log_format", T_ENUM, F(log_format), 0, 0, 0, log_formats, "text", "text or json"},
-	{"log_level", T_ENUM, F(log_level), 0, 0, 0, log_levels, "info",
-	 "debug, info, warn or error"},
-	{"access_log", T_BOOL, F(access_log), 0, 0, 0, NULL, "true", "one log line per request"},
+	{ "listen", T_HOSTPORT, F(listen), S(listen), 0, 0, NULL, "127.0.0.1:8080",
+	  "address and port to serve HTTP on" },
+	{ "db", T_STR, F(db), S(db), 0, 0, NULL, "",
+	  "database: a SQLite file path or a postgres:// URL (default DIR/shuniu.db)" },
+	{ "web_root", T_STR, F(web_root), S(web_root), 0, 0, NULL, "",
+	  "directory of the built web app (default web/dist beside the binary)" },
+	{ "key_file", T_STR, F(key_file), S(key_file), 0, 0, NULL, "",
+	  "secret key file for field encryption (default DIR/secret.key)" },
+	{ "threads", T_INT, F(threads), 0, 0, 512, NULL, "0",
+	  "HTTP worker threads; 0 picks twice the CPU count, at least 4" },
+	{ "connection_timeout", T_INT, F(connection_timeout), 0, 1, 3600, NULL, "30",
+	  "seconds an idle or slow connection is kept" },
+	{ "max_connections", T_INT, F(max_connections), 0, 1, 65536, NULL, "1024",
+	  "connections open at once, in total" },
+	{ "max_connections_per_ip", T_INT, F(max_connections_per_ip), 0, 1, 65536, NULL, "256",
+	  "connections open at once from one client address" },
+	{ "body_limit", T_SIZE, F(body_limit), 0, 1024, (int64_t)1 << 30, NULL, "1M",
+	  "largest request body accepted (K, M, G suffixes)" },
+	{ "shutdown_grace", T_INT, F(shutdown_grace), 0, 0, 600, NULL, "30",
+	  "seconds to let requests in flight finish on SIGTERM" },
+	{ "log_format", T_ENUM, F(log_format), 0, 0, 0, log_formats, "text", "text or json" },
+	{ "log_level", T_ENUM, F(log_level), 0, 0, 0, log_levels, "info",
+	  "debug, info, warn or error" },
+	{ "access_log", T_BOOL, F(access_log), 0, 0, 0, NULL, "true", "one log line per request" },
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -120,7 +120,8 @@ static int set_value(struct config *cfg, const struct key_def *k, const char *v,
 		return 0;
 	case T_SIZE:
 		if (parse_size(v, k->max, iv) || *iv < k->min) {
-			snprintf(why, whylen, "expected a size from %lld to %lld bytes (K, M, G allowed)",
+			snprintf(why, whylen,
+				 "expected a size from %lld to %lld bytes (K, M, G allowed)",
 				 (long long)k->min, (long long)k->max);
 			return -1;
 		}
@@ -173,7 +174,8 @@ int config_set(struct config *cfg, const char *key, const char *value, const cha
 		return -1;
 	}
 	if (set_value(cfg, k, value, why, sizeof why)) {
-		snprintf(err, errlen, "%s: bad value '%s' for '%s': %s", source, value, k->name, why);
+		snprintf(err, errlen, "%s: bad value '%s' for '%s': %s", source, value, k->name,
+			 why);
 		return -1;
 	}
 	return 0;
@@ -234,7 +236,8 @@ int config_load_env(struct config *cfg, char **envp, char *err, size_t errlen)
 		k = find_key(*e + 7, (size_t)(eq - *e - 7));
 		if (!k)
 			continue;
-		snprintf(source, sizeof source, "environment SHUNIU_%.*s", (int)(eq - *e - 7), *e + 7);
+		snprintf(source, sizeof source, "environment SHUNIU_%.*s", (int)(eq - *e - 7),
+			 *e + 7);
 		if (config_set(cfg, k->name, eq + 1, source, err, errlen))
 			return -1;
 	}

@@ -20,10 +20,10 @@
 struct config {
 	char data_dir[PATH_MAX];
 	char listen[256];
-	char db[1024];      /* "" means DIR/shuniu.db */
+	char db[1024];		 /* "" means DIR/shuniu.db */
 	char web_root[PATH_MAX]; /* "" means web/dist beside the binary */
 	char key_file[PATH_MAX]; /* "" means DIR/secret.key */
-	int64_t threads;    /* 0 means automatic */
+	int64_t threads;	 /* 0 means automatic */
 	int64_t connection_timeout;
 	int64_t max_connections;
 	int64_t max_connections_per_ip;

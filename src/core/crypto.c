@@ -63,7 +63,8 @@ int keyfile_load(const char *path, unsigned char key[SECRET_KEY_BYTES], char *er
 		return -1;
 	}
 	if (st.st_mode & 077) {
-		snprintf(err, errlen, "secret key file '%s' is readable by others: chmod 600 it", path);
+		snprintf(err, errlen, "secret key file '%s' is readable by others: chmod 600 it",
+			 path);
 		return -1;
 	}
 	text = read_file(path, 4096, &len, err, errlen);
@@ -73,8 +74,8 @@ int keyfile_load(const char *path, unsigned char key[SECRET_KEY_BYTES], char *er
 	    bin_len == SECRET_KEY_BYTES)
 		rc = 0;
 	else
-		snprintf(err, errlen, "secret key file '%s' is damaged: expected %d hex digits", path,
-			 2 * SECRET_KEY_BYTES);
+		snprintf(err, errlen, "secret key file '%s' is damaged: expected %d hex digits",
+			 path, 2 * SECRET_KEY_BYTES);
 	sodium_memzero(text, len);
 	free(text);
 	return rc;

@@ -10,8 +10,8 @@ static const struct {
 	int status;
 	const char *message;
 } registry[ERR__COUNT] = {
-	[ERR_NONE] = {"none", 200, ""},
-#define E(id, c, s, m) [ERR_##id] = {c, s, m},
+	[ERR_NONE] = { "none", 200, "" },
+#define E(id, c, s, m) [ERR_##id] = { c, s, m },
 #include "core/errors.def"
 #undef E
 };

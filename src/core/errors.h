@@ -16,8 +16,8 @@ enum err_id {
 	ERR__COUNT
 };
 
-const char *err_code(enum err_id e);    /* "request.bad_json" */
-int err_status(enum err_id e);          /* 400 */
+const char *err_code(enum err_id e);	/* "request.bad_json" */
+int err_status(enum err_id e);		/* 400 */
 const char *err_message(enum err_id e); /* English message */
 /* Look a dotted code up; ERR_NONE if unknown. */
 enum err_id err_by_code(const char *code);

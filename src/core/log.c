@@ -16,7 +16,7 @@ static enum log_format log_fmt = LOG_TEXT;
 static enum log_level log_min = LOG_INFO;
 static int log_access_on = 1;
 
-static const char *level_names[] = {"debug", "info", "warn", "error"};
+static const char *level_names[] = { "debug", "info", "warn", "error" };
 
 void log_setup(enum log_format fmt, enum log_level min_level, int access_log)
 {

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const double bucket_s[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-				  0.05,   0.1,   0.25,   0.5,   1,    2.5, 5, 10};
-#define NBUCKETS (sizeof bucket_s / sizeof bucket_s[0])
+static const double bucket_s[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+				   0.1,	   0.25,  0.5,	  1,	 2.5,  5,     10 };
+#define NBUCKETS   (sizeof bucket_s / sizeof bucket_s[0])
 #define MAX_SERIES 4096
 
 struct counter {
@@ -82,7 +82,8 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 /* Methods are interned too: map whatever came in to a literal. */
 static const char *method_label(const char *m)
 {
-	static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+	static const char *const known[] = { "GET",   "HEAD",	"POST",	  "PUT",
+					     "PATCH", "DELETE", "OPTIONS" };
 
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 		if (!strcmp(m, known[i]))
@@ -104,7 +105,7 @@ void metrics_observe(struct metrics *m, const char *method, const char *route, i
 		if (m->c[i].route == route && m->c[i].method == method && m->c[i].status == status)
 			break;
 	if (i == m->nc && grow((void **)&m->c, &m->capc, m->nc, sizeof *m->c) == 0)
-		m->c[m->nc++] = (struct counter){method, route, status, 0};
+		m->c[m->nc++] = (struct counter){ method, route, status, 0 };
 	if (i < m->nc)
 		m->c[i].n++;
 
@@ -112,7 +113,7 @@ void metrics_observe(struct metrics *m, const char *method, const char *route, i
 		if (m->h[i].route == route && m->h[i].method == method)
 			break;
 	if (i == m->nh && grow((void **)&m->h, &m->caph, m->nh, sizeof *m->h) == 0)
-		m->h[m->nh++] = (struct histo){.method = method, .route = route};
+		m->h[m->nh++] = (struct histo){ .method = method, .route = route };
 	if (i < m->nh) {
 		struct histo *h = &m->h[i];
 		for (size_t b = 0; b < NBUCKETS; b++)
@@ -150,31 +151,41 @@ char *metrics_render(struct metrics *m, struct arena *a, const char *db_kind)
 		return arena_strdup(a, "");
 	fprintf(f, "# HELP shuniu_up Whether the server is serving.\n# TYPE shuniu_up gauge\n");
 	fprintf(f, "shuniu_up{db=\"%s\"} 1\n", db_kind);
-	fprintf(f, "# HELP shuniu_start_time_seconds Start time of the process.\n"
-		   "# TYPE shuniu_start_time_seconds gauge\nshuniu_start_time_seconds %lld\n",
+	fprintf(f,
+		"# HELP shuniu_start_time_seconds Start time of the process.\n"
+		"# TYPE shuniu_start_time_seconds gauge\nshuniu_start_time_seconds %lld\n",
 		(long long)m->started);
 	pthread_mutex_lock(&m->lock);
 	fprintf(f, "# HELP shuniu_http_requests_total HTTP requests by route and status.\n"
 		   "# TYPE shuniu_http_requests_total counter\n");
 	for (size_t i = 0; i < m->nc; i++)
-		fprintf(f, "shuniu_http_requests_total{method=\"%s\",route=\"%s\",status=\"%d\"} %llu\n",
+		fprintf(f,
+			"shuniu_http_requests_total{method=\"%s\",route=\"%s\",status=\"%d\"} "
+			"%llu\n",
 			m->c[i].method, label(a, m->c[i].route), m->c[i].status,
 			(unsigned long long)m->c[i].n);
-	fprintf(f, "# HELP shuniu_http_request_duration_seconds Time from request headers to completion.\n"
+	fprintf(f, "# HELP shuniu_http_request_duration_seconds Time from request headers to "
+		   "completion.\n"
 		   "# TYPE shuniu_http_request_duration_seconds histogram\n");
 	for (size_t i = 0; i < m->nh; i++) {
 		const struct histo *h = &m->h[i];
 		const char *r = label(a, h->route);
 		for (size_t b = 0; b < NBUCKETS; b++)
 			fprintf(f,
-				"shuniu_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"%g\"} %llu\n",
+				"shuniu_http_request_duration_seconds_bucket{method=\"%s\",route="
+				"\"%s\",le=\"%g\"} %llu\n",
 				h->method, r, bucket_s[b], (unsigned long long)h->bucket[b]);
 		fprintf(f,
-			"shuniu_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"+Inf\"} %llu\n",
+			"shuniu_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le="
+			"\"+Inf\"} %llu\n",
 			h->method, r, (unsigned long long)h->count);
-		fprintf(f, "shuniu_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n",
+		fprintf(f,
+			"shuniu_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} "
+			"%.6f\n",
 			h->method, r, h->sum_s);
-		fprintf(f, "shuniu_http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
+		fprintf(f,
+			"shuniu_http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} "
+			"%llu\n",
 			h->method, r, (unsigned long long)h->count);
 	}
 	pthread_mutex_unlock(&m->lock);

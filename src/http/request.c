@@ -106,7 +106,8 @@ void reply_json(struct req *req, int status, json_t *body)
 
 void reply_error_ex(struct req *req, enum err_id e, const char *msg, json_t *details)
 {
-	json_t *err = json_pack("{ssss}", "code", err_code(e), "message", msg ? msg : err_message(e));
+	json_t *err =
+		json_pack("{ssss}", "code", err_code(e), "message", msg ? msg : err_message(e));
 
 	if (details)
 		json_object_set_new(err, "details", details);
@@ -135,8 +136,7 @@ void reply_header(struct req *req, const char *name, const char *value)
 	}
 }
 
-static json_t *field_or_reply(struct req *req, json_t *obj, const char *key, int required,
-			      int *rc)
+static json_t *field_or_reply(struct req *req, json_t *obj, const char *key, int required, int *rc)
 {
 	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
 
@@ -153,8 +153,8 @@ static json_t *field_or_reply(struct req *req, json_t *obj, const char *key, int
 	return v;
 }
 
-int json_get_int_or_reply(struct req *req, json_t *obj, const char *key, int required,
-			  int64_t min, int64_t max, int64_t *out)
+int json_get_int_or_reply(struct req *req, json_t *obj, const char *key, int required, int64_t min,
+			  int64_t max, int64_t *out)
 {
 	int rc;
 	json_t *v = field_or_reply(req, obj, key, required, &rc);

@@ -57,9 +57,9 @@ struct req {
 	int status;
 	uint64_t resp_bytes;
 	int queued;
-	int close_conn;   /* send Connection: close */
-	int html;         /* answer is HTML: add the CSP */
-	int is_static;    /* static file: its own caching headers */
+	int close_conn; /* send Connection: close */
+	int html;	/* answer is HTML: add the CSP */
+	int is_static;	/* static file: its own caching headers */
 	int nheaders;
 	const char *hname[REQ_MAX_HEADERS], *hvalue[REQ_MAX_HEADERS];
 	const char *route_label; /* for logs and metrics */
@@ -87,8 +87,8 @@ void reply_empty(struct req *req, int status);
 void reply_header(struct req *req, const char *name, const char *value);
 
 /* JSON body field helpers: 0 found and valid, 1 absent (when !required), -1 answered 400. */
-int json_get_int_or_reply(struct req *req, json_t *obj, const char *key, int required,
-			  int64_t min, int64_t max, int64_t *out);
+int json_get_int_or_reply(struct req *req, json_t *obj, const char *key, int required, int64_t min,
+			  int64_t max, int64_t *out);
 int json_get_str_or_reply(struct req *req, json_t *obj, const char *key, int required,
 			  size_t maxlen, const char **out);
 int json_get_bool_or_reply(struct req *req, json_t *obj, const char *key, int required, int *out);

@@ -66,7 +66,7 @@ static int split(const char *path, const char **seg, size_t *len)
 int router_add(struct router *r, const struct route *table)
 {
 	for (const struct route *rt = table; rt->method; rt++) {
-		struct compiled c = {.route = rt};
+		struct compiled c = { .route = rt };
 		if (r->n == r->cap) {
 			size_t cap = r->cap ? r->cap * 2 : 64;
 			struct compiled *items = realloc(r->items, cap * sizeof *items);
@@ -80,8 +80,8 @@ int router_add(struct router *r, const struct route *table)
 			return -1;
 		for (int i = 0; i < c.nseg; i++)
 			if (c.seg[i][0] == ':')
-				snprintf(c.pname[i], sizeof c.pname[i], "%.*s", (int)c.seglen[i] - 1,
-					 c.seg[i] + 1);
+				snprintf(c.pname[i], sizeof c.pname[i], "%.*s",
+					 (int)c.seglen[i] - 1, c.seg[i] + 1);
 		if (c.nseg > 0 && c.seglen[c.nseg - 1] == 1 && c.seg[c.nseg - 1][0] == '*') {
 			c.wildcard = 1;
 			c.nseg--;

@@ -24,7 +24,7 @@ enum route_flag {
 	R_AUTH = 1 << 0, /* a signed-in account or bearer token is required */
 	R_CSRF = 1 << 1, /* cookie sessions must send X-CSRF-Token */
 	R_JSON = 1 << 2, /* body must be application/json; parsed into req->json */
-	R_RAW = 1 << 3,  /* body is taken as raw bytes (uploads); no JSON parsing */
+	R_RAW = 1 << 3,	 /* body is taken as raw bytes (uploads); no JSON parsing */
 };
 
 struct route {
@@ -32,11 +32,11 @@ struct route {
 	const char *pattern; /* "/api/v1/units/:id" */
 	route_fn handler;
 	unsigned flags;
-	const char *perm;  /* permission key required, or NULL */
-	long body_limit;   /* 0: the server's body_limit */
+	const char *perm; /* permission key required, or NULL */
+	long body_limit;  /* 0: the server's body_limit */
 };
 
-#define ROUTE_MAX_PARAMS 8
+#define ROUTE_MAX_PARAMS   8
 #define ROUTE_MAX_SEGMENTS 16
 
 struct route_params {

@@ -38,9 +38,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define CSP_HTML                                                                                \
-	"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "           \
-	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "            \
+#define CSP_HTML                                                                                   \
+	"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "                \
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "                  \
 	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 /* ---- framing guard ------------------------------------------------------ */
@@ -87,7 +87,7 @@ static enum MHD_Result framing_iter(void *cls, enum MHD_ValueKind kind, const ch
 
 static int framing_is_bad(struct MHD_Connection *conn, const char *version)
 {
-	struct framing f = {0};
+	struct framing f = { 0 };
 
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_iter, &f);
 	return f.ctl || f.content_length > 1 || (f.content_length && f.transfer_encoding) ||
@@ -279,9 +279,8 @@ static int append_body(struct req *req, const char *data, size_t n)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size,
-				  void **con_cls)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
 {
 	struct server *srv = cls;
 	struct req *req = *con_cls;
@@ -363,7 +362,7 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 	(void)c;
 	while (*r) {
 		if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
-			char hex[3] = {r[1], r[2], 0};
+			char hex[3] = { r[1], r[2], 0 };
 			unsigned long v = strtoul(hex, NULL, 16);
 			if (v != 0) {
 				*w++ = (char)v;
@@ -392,7 +391,7 @@ int server_start(struct server *srv)
 	const struct config *cfg = srv->cfg;
 	char host[256];
 	int port;
-	struct sockaddr_storage ss = {0};
+	struct sockaddr_storage ss = { 0 };
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			 MHD_USE_ERROR_LOG | MHD_USE_TURBO;
 
@@ -418,21 +417,19 @@ int server_start(struct server *srv)
 
 	srv->daemon = MHD_start_daemon(
 		flags, (uint16_t)port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_ip,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_END);
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)cfg->max_connections_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)cfg->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)64 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_UNESCAPE_CALLBACK,
+		unescape, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	if (!srv->daemon) {
 		log_error("cannot listen on %s: %s", cfg->listen, strerror(errno));
 		return -1;
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *di =
+		MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = di ? di->port : port;
 	return 0;
 }

@@ -29,27 +29,27 @@ static const struct {
 	const char *ext;
 	const char *type;
 } mime_types[] = {
-	{"html", "text/html; charset=utf-8"},
-	{"js", "text/javascript; charset=utf-8"},
-	{"mjs", "text/javascript; charset=utf-8"},
-	{"css", "text/css; charset=utf-8"},
-	{"json", "application/json; charset=utf-8"},
-	{"map", "application/json; charset=utf-8"},
-	{"webmanifest", "application/manifest+json"},
-	{"svg", "image/svg+xml"},
-	{"png", "image/png"},
-	{"jpg", "image/jpeg"},
-	{"jpeg", "image/jpeg"},
-	{"gif", "image/gif"},
-	{"webp", "image/webp"},
-	{"ico", "image/x-icon"},
-	{"woff", "font/woff"},
-	{"woff2", "font/woff2"},
-	{"ttf", "font/ttf"},
-	{"txt", "text/plain; charset=utf-8"},
-	{"xml", "application/xml"},
-	{"pdf", "application/pdf"},
-	{"wasm", "application/wasm"},
+	{ "html", "text/html; charset=utf-8" },
+	{ "js", "text/javascript; charset=utf-8" },
+	{ "mjs", "text/javascript; charset=utf-8" },
+	{ "css", "text/css; charset=utf-8" },
+	{ "json", "application/json; charset=utf-8" },
+	{ "map", "application/json; charset=utf-8" },
+	{ "webmanifest", "application/manifest+json" },
+	{ "svg", "image/svg+xml" },
+	{ "png", "image/png" },
+	{ "jpg", "image/jpeg" },
+	{ "jpeg", "image/jpeg" },
+	{ "gif", "image/gif" },
+	{ "webp", "image/webp" },
+	{ "ico", "image/x-icon" },
+	{ "woff", "font/woff" },
+	{ "woff2", "font/woff2" },
+	{ "ttf", "font/ttf" },
+	{ "txt", "text/plain; charset=utf-8" },
+	{ "xml", "application/xml" },
+	{ "pdf", "application/pdf" },
+	{ "wasm", "application/wasm" },
 };
 
 const char *static_mime(const char *name)
@@ -207,10 +207,10 @@ int static_serve(struct req *req)
 	req->html = str_has_prefix(mime, "text/html");
 	reply_header(req, "ETag", etag);
 	reply_header(req, "Vary", "Accept-Encoding");
-	reply_header(req, "Cache-Control", str_has_prefix(req->path, "/assets/") ||
-						   strstr(req->path, "/assets/")
-					       ? "public, max-age=31536000, immutable"
-					       : "no-cache");
+	reply_header(req, "Cache-Control",
+		     str_has_prefix(req->path, "/assets/") || strstr(req->path, "/assets/")
+			     ? "public, max-age=31536000, immutable"
+			     : "no-cache");
 	if (etag_matches(req_header(req, "If-None-Match"), etag)) {
 		close(f.fd);
 		reply_empty(req, 304);

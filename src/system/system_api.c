@@ -82,15 +82,15 @@ static void post_test_db_fail(struct req *req)
 }
 
 const struct route system_routes[] = {
-	{"GET", "/healthz", get_healthz, 0, NULL, 0},
-	{"GET", "/api/v1/meta", get_meta, 0, NULL, 0},
-	{"GET", "/metrics", get_metrics, 0, NULL, 0},
-	{0},
+	{ "GET", "/healthz", get_healthz, 0, NULL, 0 },
+	{ "GET", "/api/v1/meta", get_meta, 0, NULL, 0 },
+	{ "GET", "/metrics", get_metrics, 0, NULL, 0 },
+	{ 0 },
 };
 
 const struct route system_test_routes[] = {
-	{"GET", "/api/v1/_test/clock", clock_answer, 0, NULL, 0},
-	{"POST", "/api/v1/_test/clock", post_test_clock, R_JSON, NULL, 0},
-	{"POST", "/api/v1/_test/db-fail", post_test_db_fail, R_JSON, NULL, 0},
-	{0},
+	{ "GET", "/api/v1/_test/clock", clock_answer, 0, NULL, 0 },
+	{ "POST", "/api/v1/_test/clock", post_test_clock, R_JSON, NULL, 0 },
+	{ "POST", "/api/v1/_test/db-fail", post_test_db_fail, R_JSON, NULL, 0 },
+	{ 0 },
 };
