@@ -88,7 +88,7 @@ void log_access(const struct access_entry *e)
 		return;
 	clock_format_utc(clock_now(), ts);
 	if (log_fmt == LOG_JSON) {
-		emit_json(json_pack("{sssssssssssisIsI}", "ts", ts, "type", "access", "method",
+		emit_json(json_pack("{sssssssssssssisIsI}", "ts", ts, "type", "access", "method",
 				    e->method, "route", e->route, "path", e->path, "ip", e->ip,
 				    "status", e->status, "bytes", (json_int_t)e->bytes, "us",
 				    (json_int_t)e->micros));

@@ -34,18 +34,18 @@ enum db_kind { DB_SQLITE = 1, DB_POSTGRES = 2 };
 
 enum {
 	DB_OK = 0,
-	DB_ROW = 1,   /* db_step: a row is available */
-	DB_DONE = 2,  /* db_step: no (more) rows */
+	DB_ROW = 1,  /* db_step: a row is available */
+	DB_DONE = 2, /* db_step: no (more) rows */
 };
 
 enum {
-	DB_ERR = -1,          /* any other failure */
+	DB_ERR = -1,	      /* any other failure */
 	DB_ECONSTRAINT = -2,  /* unique, foreign key, check or not-null violation */
-	DB_EBUSY = -3,        /* lock not obtained in time / serialization failure */
+	DB_EBUSY = -3,	      /* lock not obtained in time / serialization failure */
 	DB_EUNAVAILABLE = -4, /* cannot connect, connection lost, disk I/O error */
 	DB_ENOMEM = -5,
-	DB_EMISUSE = -6,      /* bad index, bad URL, wrong call order */
-	DB_EFAULT = -7,       /* injected by db_test_fail_after() */
+	DB_EMISUSE = -6, /* bad index, bad URL, wrong call order */
+	DB_EFAULT = -7,	 /* injected by db_test_fail_after() */
 };
 
 struct db;
@@ -83,7 +83,8 @@ int db_rollback(struct db_conn *c);
 int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out);
 int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
 int db_bind_double(struct db_stmt *st, int idx, double v);
-int db_bind_text(struct db_stmt *st, int idx, const char *s, ssize_t len); /* len -1: strlen; s NULL: NULL */
+int db_bind_text(struct db_stmt *st, int idx, const char *s,
+		 ssize_t len); /* len -1: strlen; s NULL: NULL */
 int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n);
 int db_bind_null(struct db_stmt *st, int idx);
 int db_step(struct db_stmt *st); /* DB_ROW, DB_DONE or < 0 */
@@ -91,7 +92,8 @@ int db_column_count(struct db_stmt *st);
 int db_col_is_null(struct db_stmt *st, int col); /* columns from 0 */
 int64_t db_col_int64(struct db_stmt *st, int col);
 double db_col_double(struct db_stmt *st, int col);
-const char *db_col_text(struct db_stmt *st, int col); /* NULL for NULL; valid until next step/reset */
+const char *db_col_text(struct db_stmt *st,
+			int col); /* NULL for NULL; valid until next step/reset */
 const void *db_col_blob(struct db_stmt *st, int col, size_t *n);
 void db_reset(struct db_stmt *st); /* done with it: clear bindings and results */
 /* Rows changed by the last INSERT/UPDATE/DELETE statement stepped on c. */

@@ -38,6 +38,8 @@ struct req {
 	const char *method;
 	const char *path; /* percent-decoded, without the query string */
 	const struct route *route;
+	enum route_result match;
+	char allow[64]; /* methods the path allows, for 405 */
 	struct route_params params;
 	char ip[64];
 	int64_t t0_us; /* monotonic start */

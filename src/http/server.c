@@ -209,14 +209,17 @@ static void client_ip(struct MHD_Connection *conn, char *buf, size_t n)
 			  (socklen_t)n);
 }
 
-/* First call: headers are in. Returns 1 if an answer was prepared already. */
+/*
+ * First call: headers are in. Refuses what must be refused before the body is
+ * read (bad framing, a Content-Length over the limit) and returns 1 with the
+ * answer prepared; otherwise routes and returns 0. Everything else, 404 and 405
+ * included, is answered on the final call, so those connections stay reusable.
+ */
 static int on_headers(struct req *req, const char *version)
 {
 	struct server *srv = req->srv;
-	char allow[128];
 	char *scratch;
 	const char *cl;
-	enum route_result rr;
 
 	if (framing_is_bad(req->conn, version)) {
 		req->close_conn = 1;
@@ -224,36 +227,43 @@ static int on_headers(struct req *req, const char *version)
 		return 1;
 	}
 	scratch = arena_alloc(&req->arena, strlen(req->path) + 1);
-	rr = router_match(srv->router, req->method, req->path, scratch, &req->route, &req->params,
-			  allow, sizeof allow);
-	if (rr == ROUTE_BAD_METHOD) {
-		req->route_label = "-";
-		reply_header(req, "Allow", arena_strdup(&req->arena, allow));
-		reply_error(req, ERR_METHOD_NOT_ALLOWED);
-	} else if (rr == ROUTE_NO_PATH) {
-		req->route_label = "-";
-		serve_static_or_404(req);
-	} else {
+	req->match = router_match(srv->router, req->method, req->path, scratch, &req->route,
+				  &req->params, req->allow, sizeof req->allow);
+	req->body_limit = (long)srv->cfg->body_limit;
+	if (req->match == ROUTE_FOUND) {
 		req->route_label = req->route->pattern;
-		req->body_limit = req->route->body_limit ? req->route->body_limit
-							 : (long)srv->cfg->body_limit;
-		cl = req_header(req, "Content-Length");
-		if (cl) {
-			int64_t n;
-			if (parse_int64(cl, 0, INT64_MAX, &n)) {
-				req->close_conn = 1;
-				reply_error(req, ERR_BAD_FRAMING);
-			} else if (n > req->body_limit) {
-				reply_error(req, ERR_TOO_LARGE);
-			}
+		if (req->route->body_limit)
+			req->body_limit = req->route->body_limit;
+	}
+	cl = req_header(req, "Content-Length");
+	if (cl) {
+		int64_t n;
+		if (parse_int64(cl, 0, INT64_MAX, &n)) {
+			req->close_conn = 1;
+			reply_error(req, ERR_BAD_FRAMING);
+			return 1;
+		}
+		if (n > req->body_limit) {
+			/* answered before the body: the connection cannot be reused */
+			req->close_conn = 1;
+			reply_error(req, ERR_TOO_LARGE);
+			return 1;
 		}
 	}
-	if (!req->resp)
-		return 0;
-	/* Answering before the body: do not let the connection be reused. */
-	if (req_header(req, "Content-Length") || req_header(req, "Transfer-Encoding"))
-		req->close_conn = 1;
-	return 1;
+	return 0;
+}
+
+/* Final call: the whole request is in. */
+static void on_complete_request(struct req *req)
+{
+	if (req->match == ROUTE_BAD_METHOD) {
+		reply_header(req, "Allow", req->allow);
+		reply_error(req, ERR_METHOD_NOT_ALLOWED);
+	} else if (req->match == ROUTE_NO_PATH) {
+		serve_static_or_404(req);
+	} else {
+		dispatch(req);
+	}
 }
 
 static int append_body(struct req *req, const char *data, size_t n)
@@ -311,7 +321,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (req->queued)
 		return MHD_YES;
-	dispatch(req);
+	on_complete_request(req);
 	return queue(req);
 }
 
@@ -441,7 +451,11 @@ void server_stop(struct server *srv)
 	if (!srv->daemon)
 		return;
 	atomic_store(&srv->stopping, 1);
-	MHD_quiesce_daemon(srv->daemon);
+	/* Stop accepting: quiesce hands the listening socket back; closing it
+	 * makes new connections fail at once instead of waiting in the backlog. */
+	MHD_socket lfd = MHD_quiesce_daemon(srv->daemon);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
 	while (atomic_load(&srv->in_flight) > 0 && clock_mono_us() < deadline)
 		usleep(10000);
 	if (atomic_load(&srv->in_flight) > 0)

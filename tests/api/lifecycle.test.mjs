@@ -72,13 +72,15 @@ test('healthz answers 503 when PostgreSQL goes away', { skip: DB !== 'postgres' 
   try {
     assert.equal((await srv.json('/healthz')).status, 200);
     const name = new URL(data.dbUrl).pathname.slice(1);
-    data.psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`);
-    // Block reconnection too: a terminated connection alone is repaired by the ping.
-    data.psql(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    // Block reconnection, then cut the server's connections: a terminated
+    // connection alone would be repaired by the ping's reconnect.
+    pgAdmin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    pgAdmin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
     const r = await srv.json('/healthz');
     assert.equal(r.status, 503, JSON.stringify(r.body));
     assert.equal(r.body.error.code, 'server.db_unavailable');
     pgAdmin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    assert.equal((await srv.json('/healthz')).status, 200, 'reconnects when the database is back');
   } finally {
     await srv.stop();
     data.cleanup();

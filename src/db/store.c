@@ -1,0 +1,476 @@
+/*
+ * store.c — the driver-independent half of store.h: opening, per-thread
+ * connections, the statement cache, binding helpers and fault injection.
+ *
+ * Two drivers only, so dispatch is a branch on the connection's kind rather
+ * than a table of function pointers.
+ *
+ * Statement cache. Each connection keeps its prepared statements in a hash
+ * table keyed by SQL text. db_prepare() returns the cached statement unless it
+ * is in use (a nested query with the same text), in which case a one-off
+ * statement is prepared and finalized again by db_reset().
+ */
+#include "db/db_int.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Atomic long fail_countdown;
+
+void db_test_fail_after(long n)
+{
+	atomic_store(&fail_countdown, n);
+}
+
+int db_fault_fire(void)
+{
+	long v = atomic_load(&fail_countdown);
+
+	while (v > 0) {
+		if (atomic_compare_exchange_weak(&fail_countdown, &v, v - 1))
+			return v == 1;
+	}
+	return 0;
+}
+
+void db_set_err(struct db_conn *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->errmsg, sizeof c->errmsg, fmt, ap);
+	va_end(ap);
+	c->errmsg[strcspn(c->errmsg, "\n")] = '\0';
+}
+
+static int is_pg_url(const char *url)
+{
+	return !strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13);
+}
+
+static int conn_open(struct db *db, struct db_conn **out, char *err, size_t errlen)
+{
+	struct db_conn *c = calloc(1, sizeof *c);
+	int rc;
+
+	if (!c)
+		return DB_ENOMEM;
+	c->db = db;
+	c->kind = db->kind;
+	rc = db->kind == DB_SQLITE ? sq_connect(c, db->target) : pg_connect(c, db->target);
+	if (rc < 0) {
+		if (err)
+			snprintf(err, errlen, "%s", c->errmsg);
+		if (db->kind == DB_SQLITE)
+			sq_disconnect(c);
+		else
+			pg_disconnect(c);
+		free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+static void conn_close(struct db_conn *c)
+{
+	for (int b = 0; b < STMT_BUCKETS; b++) {
+		struct db_stmt *st = c->cache[b];
+		while (st) {
+			struct db_stmt *next = st->next;
+			if (c->kind == DB_SQLITE)
+				sq_finalize(st);
+			else
+				pg_finalize(st);
+			free(st->sql);
+			free(st);
+			st = next;
+		}
+	}
+	if (c->kind == DB_SQLITE)
+		sq_disconnect(c);
+	else
+		pg_disconnect(c);
+	free(c);
+}
+
+static int register_conn(struct db *db, struct db_conn *c)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&db->lock);
+	if (db->nconns == db->capconns) {
+		size_t cap = db->capconns ? db->capconns * 2 : 16;
+		struct db_conn **p = realloc(db->conns, cap * sizeof *p);
+		if (p) {
+			db->conns = p;
+			db->capconns = cap;
+		} else {
+			rc = DB_ENOMEM;
+		}
+	}
+	if (rc == 0)
+		db->conns[db->nconns++] = c;
+	pthread_mutex_unlock(&db->lock);
+	if (rc == 0)
+		pthread_setspecific(db->key, c);
+	return rc;
+}
+
+int db_open(const char *url, struct db **out, char *err, size_t errlen)
+{
+	struct db *db;
+	struct db_conn *c = NULL;
+	const char *target = url;
+	int rc;
+
+	*out = NULL;
+	if (!url || !*url) {
+		snprintf(err, errlen, "no database given");
+		return DB_EMISUSE;
+	}
+	db = calloc(1, sizeof *db);
+	if (!db)
+		return DB_ENOMEM;
+	if (is_pg_url(url)) {
+		db->kind = DB_POSTGRES;
+	} else {
+		db->kind = DB_SQLITE;
+		if (!strncmp(url, "sqlite://", 9))
+			target = url + 9;
+		else if (!strncmp(url, "sqlite:", 7))
+			target = url + 7;
+		if (!*target || (strstr(url, "://") && strncmp(url, "sqlite://", 9) != 0)) {
+			snprintf(err, errlen,
+				 "unsupported database URL (expected a SQLite path or "
+				 "postgres://...)");
+			free(db);
+			return DB_EMISUSE;
+		}
+	}
+	db->target = strdup(target);
+	pthread_mutex_init(&db->lock, NULL);
+	if (!db->target || pthread_key_create(&db->key, NULL) != 0) {
+		free(db->target);
+		free(db);
+		return DB_ENOMEM;
+	}
+	rc = conn_open(db, &c, err, errlen);
+	if (rc == 0 && (rc = register_conn(db, c)) < 0)
+		conn_close(c);
+	if (rc < 0) {
+		pthread_key_delete(db->key);
+		pthread_mutex_destroy(&db->lock);
+		free(db->target);
+		free(db->conns);
+		free(db);
+		return rc;
+	}
+	*out = db;
+	return 0;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < db->nconns; i++)
+		conn_close(db->conns[i]);
+	pthread_setspecific(db->key, NULL);
+	pthread_key_delete(db->key);
+	pthread_mutex_destroy(&db->lock);
+	free(db->conns);
+	free(db->target);
+	free(db);
+}
+
+enum db_kind db_get_kind(const struct db *db)
+{
+	return db->kind;
+}
+
+const char *db_kind_name(const struct db *db)
+{
+	return db->kind == DB_POSTGRES ? "postgres" : "sqlite";
+}
+
+struct db_conn *db_conn_thread(struct db *db)
+{
+	struct db_conn *c = pthread_getspecific(db->key);
+	char err[256];
+
+	if (c)
+		return c;
+	if (conn_open(db, &c, err, sizeof err) < 0)
+		return NULL;
+	if (register_conn(db, c) < 0) {
+		conn_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+const char *db_errmsg(const struct db_conn *c)
+{
+	return c->errmsg;
+}
+
+int db_exec(struct db_conn *c, const char *sql)
+{
+	if (db_fault_fire()) {
+		db_set_err(c, "injected fault");
+		return DB_EFAULT;
+	}
+	return c->kind == DB_SQLITE ? sq_exec(c, sql) : pg_exec(c, sql);
+}
+
+int db_ping(struct db_conn *c)
+{
+	int64_t one = 0;
+	int rc;
+
+	if (c->kind == DB_POSTGRES && pg_ping_reset(c) < 0)
+		return DB_EUNAVAILABLE;
+	rc = db_query_int64(c, &one, "SELECT 1", "");
+	return rc == DB_ROW && one == 1 ? 0 : (rc < 0 ? rc : DB_ERR);
+}
+
+int db_begin(struct db_conn *c)
+{
+	return db_exec(c, c->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+int db_commit(struct db_conn *c)
+{
+	return db_exec(c, "COMMIT");
+}
+
+int db_rollback(struct db_conn *c)
+{
+	/* never injected: a rollback must always be possible */
+	return c->kind == DB_SQLITE ? sq_exec(c, "ROLLBACK") : pg_exec(c, "ROLLBACK");
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
+{
+	uint64_t h = hash_str(sql);
+	struct db_stmt **bucket = &c->cache[h % STMT_BUCKETS], *st;
+	int rc, cached = 1;
+
+	for (st = *bucket; st; st = st->next) {
+		if (st->hash == h && !strcmp(st->sql, sql)) {
+			if (!st->in_use) {
+				st->in_use = 1;
+				*out = st;
+				return 0;
+			}
+			cached = 0; /* in use: make a one-off */
+			break;
+		}
+	}
+	st = calloc(1, sizeof *st);
+	if (!st)
+		return DB_ENOMEM;
+	st->conn = c;
+	st->sql = strdup(sql);
+	st->hash = h;
+	st->cached = cached;
+	if (!st->sql) {
+		free(st);
+		return DB_ENOMEM;
+	}
+	rc = c->kind == DB_SQLITE ? sq_prepare(st) : pg_prepare(st);
+	if (rc < 0) {
+		if (c->kind == DB_SQLITE)
+			sq_finalize(st);
+		else
+			pg_finalize(st);
+		free(st->sql);
+		free(st);
+		return rc;
+	}
+	st->in_use = 1;
+	if (cached) {
+		st->next = *bucket;
+		*bucket = st;
+	}
+	*out = st;
+	return 0;
+}
+
+void db_reset(struct db_stmt *st)
+{
+	if (!st)
+		return;
+	if (st->conn->kind == DB_SQLITE)
+		sq_reset(st);
+	else
+		pg_reset(st);
+	st->in_use = 0;
+	if (!st->cached) {
+		if (st->conn->kind == DB_SQLITE)
+			sq_finalize(st);
+		else
+			pg_finalize(st);
+		free(st->sql);
+		free(st);
+	}
+}
+
+static int bind(struct db_stmt *st, int idx, char type, int64_t i, double d, const void *p,
+		size_t n)
+{
+	if (idx < 1)
+		return DB_EMISUSE;
+	return st->conn->kind == DB_SQLITE ? sq_bind(st, idx, type, i, d, p, n)
+					   : pg_bind(st, idx, type, i, d, p, n);
+}
+
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v)
+{
+	return bind(st, idx, 'i', v, 0, NULL, 0);
+}
+
+int db_bind_double(struct db_stmt *st, int idx, double v)
+{
+	return bind(st, idx, 'd', 0, v, NULL, 0);
+}
+
+int db_bind_text(struct db_stmt *st, int idx, const char *s, ssize_t len)
+{
+	if (!s)
+		return bind(st, idx, 'n', 0, 0, NULL, 0);
+	return bind(st, idx, 't', 0, 0, s, len < 0 ? strlen(s) : (size_t)len);
+}
+
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+	if (!p)
+		return bind(st, idx, 'n', 0, 0, NULL, 0);
+	return bind(st, idx, 'b', 0, 0, p, n);
+}
+
+int db_bind_null(struct db_stmt *st, int idx)
+{
+	return bind(st, idx, 'n', 0, 0, NULL, 0);
+}
+
+int db_step(struct db_stmt *st)
+{
+	if (db_fault_fire()) {
+		db_set_err(st->conn, "injected fault");
+		return DB_EFAULT;
+	}
+	return st->conn->kind == DB_SQLITE ? sq_step(st) : pg_step(st);
+}
+
+int db_column_count(struct db_stmt *st)
+{
+	return st->conn->kind == DB_SQLITE ? sq_column_count(st) : pg_column_count(st);
+}
+
+int db_col_is_null(struct db_stmt *st, int col)
+{
+	return st->conn->kind == DB_SQLITE ? sq_col_is_null(st, col) : pg_col_is_null(st, col);
+}
+
+int64_t db_col_int64(struct db_stmt *st, int col)
+{
+	return st->conn->kind == DB_SQLITE ? sq_col_int64(st, col) : pg_col_int64(st, col);
+}
+
+double db_col_double(struct db_stmt *st, int col)
+{
+	return st->conn->kind == DB_SQLITE ? sq_col_double(st, col) : pg_col_double(st, col);
+}
+
+const char *db_col_text(struct db_stmt *st, int col)
+{
+	return st->conn->kind == DB_SQLITE ? sq_col_text(st, col) : pg_col_text(st, col);
+}
+
+const void *db_col_blob(struct db_stmt *st, int col, size_t *n)
+{
+	return st->conn->kind == DB_SQLITE ? sq_col_blob(st, col, n) : pg_col_blob(st, col, n);
+}
+
+int64_t db_changes(struct db_conn *c)
+{
+	return c->changes;
+}
+
+static int bind_va(struct db_stmt *st, const char *types, va_list ap)
+{
+	int idx = 1, rc = 0;
+
+	for (const char *t = types; *t && rc == 0; t++, idx++) {
+		switch (*t) {
+		case 'i': rc = db_bind_int64(st, idx, va_arg(ap, int64_t)); break;
+		case 'd': rc = db_bind_double(st, idx, va_arg(ap, double)); break;
+		case 't': rc = db_bind_text(st, idx, va_arg(ap, const char *), -1); break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = db_bind_blob(st, idx, p, n);
+			break;
+		}
+		case 'n': rc = db_bind_null(st, idx); break;
+		default: rc = DB_EMISUSE;
+		}
+	}
+	return rc;
+}
+
+int db_run(struct db_conn *c, const char *sql, const char *types, ...)
+{
+	struct db_stmt *st;
+	va_list ap;
+	int rc = db_prepare(c, sql, &st);
+
+	if (rc < 0)
+		return rc;
+	va_start(ap, types);
+	rc = bind_va(st, types, ap);
+	va_end(ap);
+	if (rc == 0) {
+		rc = db_step(st);
+		while (rc == DB_ROW)
+			rc = db_step(st);
+		if (rc == DB_DONE)
+			rc = 0;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int db_query_int64(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...)
+{
+	struct db_stmt *st;
+	va_list ap;
+	int rc = db_prepare(c, sql, &st);
+
+	if (rc < 0)
+		return rc;
+	va_start(ap, types);
+	rc = bind_va(st, types, ap);
+	va_end(ap);
+	if (rc == 0) {
+		rc = db_step(st);
+		if (rc == DB_ROW)
+			*out = db_col_int64(st, 0);
+	}
+	db_reset(st);
+	return rc;
+}
