@@ -28,6 +28,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 OBJS_release := $(patsubst src/%.c,build/release/%.o,$(SRCS)) build/release/gen/migrations.o
 OBJS_asan    := $(patsubst src/%.c,build/asan/%.o,$(SRCS)) build/asan/gen/migrations.o
 UNIT_BINS    := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRCS))
+# Unit tests link the library part: everything but the CLI (main.c and src/cmd/).
+UNIT_OBJS    := $(filter-out build/asan/cmd/%,$(OBJS_asan))
 
 .PHONY: all asan run check deps unit-tests format clean distclean web
 .DEFAULT_GOAL := all
@@ -43,7 +45,8 @@ shuniu: build/release/shuniu
 asan: build/asan/shuniu
 
 build/%/shuniu: $$(OBJS_$$*) build/%/main.o
-	$(CC) $(CFLAGS_$*) -o $@ $^ $(LDLIBS)
+	@echo '  LINK    $@'
+	@$(CC) $(CFLAGS_$*) -o $@ $^ $(LDLIBS)
 
 
 build/release/%.o: src/%.c | $$(@D)/.
@@ -53,18 +56,20 @@ build/asan/%.o: src/%.c | $$(@D)/.
 	@echo '  CC      $@'
 	@$(CC) $(BASE_CFLAGS) $(CFLAGS_asan) -MMD -MP -c -o $@ $<
 build/release/gen/migrations.o: $(GEN_SRC) | build/release/gen/.
-	$(CC) $(BASE_CFLAGS) $(CFLAGS_release) -c -o $@ $<
+	@echo '  CC      $@'
+	@$(CC) $(BASE_CFLAGS) $(CFLAGS_release) -c -o $@ $<
 build/asan/gen/migrations.o: $(GEN_SRC) | build/asan/gen/.
-	$(CC) $(BASE_CFLAGS) $(CFLAGS_asan) -c -o $@ $<
+	@echo '  CC      $@'
+	@$(CC) $(BASE_CFLAGS) $(CFLAGS_asan) -c -o $@ $<
 
 build/tools/embed: tools/embed.c | build/tools/.
 	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
 $(GEN_SRC): build/tools/embed $(MIGRATIONS) | build/gen/.
 	build/tools/embed $@ $(MIGRATIONS)
 
-# Unit tests link every object but main.o with cmocka.
-build/asan/tests/%: tests/unit/%.c $(OBJS_asan) | build/asan/tests/.
-	$(CC) $(BASE_CFLAGS) $(CFLAGS_asan) -Itests/unit -o $@ $< $(OBJS_asan) $(LDLIBS) -lcmocka
+build/asan/tests/%: tests/unit/%.c $(UNIT_OBJS) tests/unit/unit.h | build/asan/tests/.
+	@echo "  CC      $@"
+	@$(CC) $(BASE_CFLAGS) $(CFLAGS_asan) -Itests/unit -o $@ $< $(UNIT_OBJS) $(LDLIBS) -lcmocka
 unit-tests: $(UNIT_BINS)
 
 %/.:

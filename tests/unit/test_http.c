@@ -1,0 +1,310 @@
+/*
+ * test_http.c — router matching, request JSON helpers and metrics rendering.
+ */
+#include "unit.h"
+
+#include "core/arena.h"
+#include "http/metrics.h"
+#include "http/request.h"
+#include "http/router.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void h_a(struct req *r)
+{
+	(void)r;
+}
+static void h_b(struct req *r)
+{
+	(void)r;
+}
+static void h_c(struct req *r)
+{
+	(void)r;
+}
+
+static const struct route table1[] = {
+	{ "GET", "/api/v1/units/:id", h_a, 0, NULL, 0 },
+	{ "GET", "/api/v1/units/tree", h_b, 0, NULL, 0 },
+	{ "POST", "/api/v1/units/:id/move", h_c, 0, NULL, 0 },
+	{ "PUT", "/api/v1/units/:id", h_c, 0, NULL, 0 },
+	{ "GET", "/api/v1/a/:x/b/:y", h_c, 0, NULL, 0 },
+	{ 0 },
+};
+
+static const struct route table2[] = {
+	{ "GET", "/files/*", h_a, 0, NULL, 0 },
+	{ "GET", "/healthz", h_b, 0, NULL, 0 },
+	{ 0 },
+};
+
+struct fixture {
+	struct router *r;
+};
+
+static int setup(void **state)
+{
+	struct router *r = router_new();
+
+	assert_int_equal(router_add(r, table1), 0);
+	assert_int_equal(router_add(r, table2), 0);
+	*state = r;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	router_free(*state);
+	return 0;
+}
+
+static enum route_result match(struct router *r, const char *m, const char *p,
+			       const struct route **rt, struct route_params *params, char *allow)
+{
+	static char scratch[512];
+	return router_match(r, m, p, scratch, rt, params, allow, 64);
+}
+
+static void router_captures_parameters(void **state)
+{
+	const struct route *rt;
+	struct route_params p;
+	char allow[64];
+
+	assert_int_equal(match(*state, "GET", "/api/v1/units/42", &rt, &p, allow), ROUTE_FOUND);
+	assert_ptr_equal(rt->handler, h_a);
+	assert_int_equal(p.n, 1);
+	assert_string_equal(p.name[0], "id");
+	assert_string_equal(p.value[0], "42");
+	assert_int_equal(match(*state, "GET", "/api/v1/a/1/b/two", &rt, &p, allow), ROUTE_FOUND);
+	assert_int_equal(p.n, 2);
+	assert_string_equal(p.name[0], "x");
+	assert_string_equal(p.value[0], "1");
+	assert_string_equal(p.name[1], "y");
+	assert_string_equal(p.value[1], "two");
+	assert_int_equal(match(*state, "POST", "/api/v1/units/7/move", &rt, &p, allow),
+			 ROUTE_FOUND);
+	assert_string_equal(p.value[0], "7");
+}
+
+static void router_prefers_literal_segments_over_captures(void **state)
+{
+	const struct route *rt;
+	struct route_params p;
+	char allow[64];
+
+	assert_int_equal(match(*state, "GET", "/api/v1/units/tree", &rt, &p, allow), ROUTE_FOUND);
+	assert_ptr_equal(rt->handler, h_b);
+	assert_int_equal(p.n, 0);
+}
+
+static void router_distinguishes_404_from_405_with_allow(void **state)
+{
+	const struct route *rt;
+	struct route_params p;
+	char allow[64];
+
+	assert_int_equal(match(*state, "GET", "/api/v1/nothing", &rt, &p, allow), ROUTE_NO_PATH);
+	assert_int_equal(match(*state, "DELETE", "/api/v1/units/5", &rt, &p, allow),
+			 ROUTE_BAD_METHOD);
+	assert_non_null(strstr(allow, "GET"));
+	assert_non_null(strstr(allow, "HEAD"));
+	assert_non_null(strstr(allow, "PUT"));
+	assert_null(strstr(allow, "POST"));
+	/* each method once, though two GET patterns match */
+	assert_ptr_equal(strstr(allow, "GET"), strrchr(allow, 'G'));
+}
+
+static void router_head_matches_get_routes(void **state)
+{
+	const struct route *rt;
+	struct route_params p;
+	char allow[64];
+
+	assert_int_equal(match(*state, "HEAD", "/healthz", &rt, &p, allow), ROUTE_FOUND);
+	assert_ptr_equal(rt->handler, h_b);
+}
+
+static void router_wildcard_matches_the_rest(void **state)
+{
+	const struct route *rt;
+	struct route_params p;
+	char allow[64];
+
+	assert_int_equal(match(*state, "GET", "/files/a/b/c.txt", &rt, &p, allow), ROUTE_FOUND);
+	assert_ptr_equal(rt->handler, h_a);
+	assert_int_equal(match(*state, "GET", "/files", &rt, &p, allow), ROUTE_FOUND);
+}
+
+static void router_treats_repeated_and_trailing_slashes_as_one(void **state)
+{
+	const struct route *rt;
+	struct route_params p;
+	char allow[64];
+
+	assert_int_equal(match(*state, "GET", "/healthz/", &rt, &p, allow), ROUTE_FOUND);
+	assert_int_equal(match(*state, "GET", "//api//v1/units/3", &rt, &p, allow), ROUTE_FOUND);
+	assert_string_equal(p.value[0], "3");
+}
+
+static void router_refuses_too_many_segments(void **state)
+{
+	const struct route *rt;
+	struct route_params p;
+	char allow[64];
+	char path[256] = "";
+
+	for (int i = 0; i < ROUTE_MAX_SEGMENTS + 2; i++)
+		strcat(path, "/s");
+	assert_int_equal(match(*state, "GET", path, &rt, &p, allow), ROUTE_NO_PATH);
+}
+
+/* ---- request JSON helpers ------------------------------------------- */
+
+static struct req *new_req(void)
+{
+	struct req *r = calloc(1, sizeof *r);
+	arena_init(&r->arena);
+	r->method = "POST";
+	r->route_label = "test";
+	return r;
+}
+
+static void free_req(struct req *r)
+{
+	if (r->resp)
+		MHD_destroy_response(r->resp);
+	arena_release(&r->arena);
+	free(r);
+}
+
+static void json_int_helper_validates(void **state)
+{
+	struct req *r = new_req();
+	json_t *body = json_loads("{\"n\": 5, \"s\": \"x\", \"z\": null, \"big\": 1000}", 0, NULL);
+	int64_t v = -1;
+
+	assert_int_equal(json_get_int_or_reply(r, body, "n", 1, 0, 10, &v), 0);
+	assert_int_equal(v, 5);
+	assert_null(r->resp);
+	assert_int_equal(json_get_int_or_reply(r, body, "missing", 0, 0, 10, &v), 1);
+	assert_int_equal(json_get_int_or_reply(r, body, "z", 0, 0, 10, &v), 1);
+	assert_null(r->resp);
+	assert_int_equal(json_get_int_or_reply(r, body, "big", 1, 0, 10, &v), -1);
+	assert_int_equal(r->status, 400);
+	assert_true(r->resp_bytes > 0);
+	free_req(r);
+	r = new_req();
+	assert_int_equal(json_get_int_or_reply(r, body, "s", 1, 0, 10, &v), -1);
+	assert_int_equal(r->status, 400);
+	free_req(r);
+	r = new_req();
+	assert_int_equal(json_get_int_or_reply(r, body, "missing", 1, 0, 10, &v), -1);
+	assert_int_equal(r->status, 400);
+	free_req(r);
+	json_decref(body);
+}
+
+static void json_str_helper_refuses_embedded_nul_and_long_strings(void **state)
+{
+	struct req *r = new_req();
+	json_t *body = json_loads("{\"a\": \"hello\", \"nul\": \"a\\u0000b\", \"n\": 3}",
+				  JSON_ALLOW_NUL, NULL);
+	const char *s = NULL;
+
+	assert_int_equal(json_get_str_or_reply(r, body, "a", 1, 10, &s), 0);
+	assert_string_equal(s, "hello");
+	assert_int_equal(json_get_str_or_reply(r, body, "a", 1, 4, &s), -1);
+	free_req(r);
+	r = new_req();
+	assert_int_equal(json_get_str_or_reply(r, body, "nul", 1, 10, &s), -1);
+	free_req(r);
+	r = new_req();
+	assert_int_equal(json_get_str_or_reply(r, body, "n", 1, 10, &s), -1);
+	free_req(r);
+	json_decref(body);
+}
+
+static void json_bool_helper(void **state)
+{
+	struct req *r = new_req();
+	json_t *body = json_loads("{\"t\": true, \"f\": false, \"n\": 1}", 0, NULL);
+	int b = -1;
+
+	assert_int_equal(json_get_bool_or_reply(r, body, "t", 1, &b), 0);
+	assert_true(b);
+	assert_int_equal(json_get_bool_or_reply(r, body, "f", 1, &b), 0);
+	assert_false(b);
+	assert_int_equal(json_get_bool_or_reply(r, body, "n", 1, &b), -1);
+	assert_int_equal(r->status, 400);
+	free_req(r);
+	json_decref(body);
+}
+
+static void reply_error_uses_the_registry_status(void **state)
+{
+	struct req *r = new_req();
+
+	reply_error(r, ERR_TOO_LARGE);
+	assert_int_equal(r->status, 413);
+	free_req(r);
+	r = new_req();
+	reply_error(r, ERR_NOT_FOUND);
+	assert_int_equal(r->status, 404);
+	free_req(r);
+}
+
+/* ---- metrics -------------------------------------------------------- */
+
+static void metrics_count_by_route_and_status_with_cumulative_buckets(void **state)
+{
+	struct metrics *m = metrics_new();
+	struct arena a;
+	char *text;
+
+	arena_init(&a);
+	metrics_observe(m, "GET", "/healthz", 200, 300);
+	metrics_observe(m, "GET", "/healthz", 200, 3000);
+	metrics_observe(m, "GET", "/healthz", 503, 100);
+	metrics_observe(m, "BREW", "/healthz", 405, 10);
+	text = metrics_render(m, &a, "sqlite");
+	assert_non_null(strstr(text, "shuniu_http_requests_total{method=\"GET\",route=\"/"
+				     "healthz\",status=\"200\"} 2\n"));
+	assert_non_null(strstr(text, "shuniu_http_requests_total{method=\"GET\",route=\"/"
+				     "healthz\",status=\"503\"} 1\n"));
+	assert_non_null(strstr(text, "method=\"OTHER\""));
+	assert_non_null(strstr(text, "shuniu_http_request_duration_seconds_bucket{method=\"GET\","
+				     "route=\"/healthz\",le=\"0.0005\"} 2\n"));
+	assert_non_null(strstr(text, "shuniu_http_request_duration_seconds_bucket{method=\"GET\","
+				     "route=\"/healthz\",le=\"0.005\"} 3\n"));
+	assert_non_null(strstr(text, "shuniu_http_request_duration_seconds_bucket{method=\"GET\","
+				     "route=\"/healthz\",le=\"+Inf\"} 3\n"));
+	assert_non_null(strstr(text, "shuniu_http_request_duration_seconds_count{method=\"GET\","
+				     "route=\"/healthz\"} 3\n"));
+	arena_release(&a);
+	metrics_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest router_tests[] = {
+		cmocka_unit_test(router_captures_parameters),
+		cmocka_unit_test(router_prefers_literal_segments_over_captures),
+		cmocka_unit_test(router_distinguishes_404_from_405_with_allow),
+		cmocka_unit_test(router_head_matches_get_routes),
+		cmocka_unit_test(router_wildcard_matches_the_rest),
+		cmocka_unit_test(router_treats_repeated_and_trailing_slashes_as_one),
+		cmocka_unit_test(router_refuses_too_many_segments),
+	};
+	const struct CMUnitTest other_tests[] = {
+		cmocka_unit_test(json_int_helper_validates),
+		cmocka_unit_test(json_str_helper_refuses_embedded_nul_and_long_strings),
+		cmocka_unit_test(json_bool_helper),
+		cmocka_unit_test(reply_error_uses_the_registry_status),
+		cmocka_unit_test(metrics_count_by_route_and_status_with_cumulative_buckets),
+	};
+	int failed = cmocka_run_group_tests(router_tests, setup, teardown);
+	return failed + cmocka_run_group_tests(other_tests, NULL, NULL);
+}
