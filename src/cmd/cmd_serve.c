@@ -17,7 +17,9 @@
 #include "http/server.h"
 #include "system/system.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +50,8 @@ int cmd_serve(struct app *app, int argc, char **argv)
 			goto out;
 	if (srv.test_clock && router_add(srv.router, system_test_routes))
 		goto out;
-	if (!realpath(app->cfg.web_root, srv.web_root)) {
+	if (!realpath(app->cfg.web_root, srv.web_root) ||
+	    (srv.web_root_fd = open(srv.web_root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		srv.web_root[0] = '\0';
 		log_warn("web root '%s' not found: serving the API only", app->cfg.web_root);
 	}
@@ -77,6 +80,8 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	log_info("stopped");
 	rc = 0;
 out:
+	if (srv.web_root_fd >= 0)
+		close(srv.web_root_fd);
 	metrics_free(srv.metrics);
 	router_free(srv.router);
 	return rc;

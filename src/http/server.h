@@ -41,6 +41,7 @@ struct server {
 	struct metrics *metrics;
 	struct MHD_Daemon *daemon;
 	char web_root[PATH_MAX]; /* realpath of the web root, "" if none */
+	int web_root_fd;	 /* O_PATH descriptor of it, -1 if none */
 	int test_clock;
 	auth_hook_fn auth_hook;
 	int port; /* the port actually bound (listen may say 0) */

@@ -1,12 +1,11 @@
 /*
  * static.c — see static.h.
  *
- * Containment: the request path is checked segment by segment (no ".", "..",
- * backslash or control character; libmicrohttpd has already decoded %2e), the
- * candidate is resolved with realpath(3) and must lie inside the root's own
- * realpath, and only regular files are opened. The file is opened by its
- * resolved name with O_NOFOLLOW, so a symlink swapped in between the check and
- * the open fails instead of escaping.
+ Containment: the request path is checked segment by segment (no ".", "..",
+ * backslash or control character; libmicrohttpd has already decoded %2e), then
+ * opened beneath the root's directory fd with openat2(RESOLVE_BENEATH), so the
+ * kernel refuses any resolution — "..", absolute symlinks, symlinks pointing
+ * out — that would leave the root. Only regular files are served.
  */
 #include "http/static.h"
 
@@ -16,6 +15,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <limits.h>
 #include <microhttpd.h>
 #include <stdio.h>
@@ -86,26 +87,45 @@ struct found {
 	char name[PATH_MAX]; /* resolved path, for the content type */
 };
 
-/* Open rel (relative to the root) if it resolves to a regular file inside the root. */
-static int open_inside(const char *root, const char *rel, struct found *f)
+/*
+ * Open rel ("/a/b.js", relative to the root) if it is a regular file inside the
+ * root. openat2(RESOLVE_BENEATH) does the containment in the kernel in one
+ * call — symlinks inside the root work, ones leading out fail with EXDEV. On
+ * kernels without openat2 the path is resolved with realpath(3) and checked
+ * against the root's own realpath instead.
+ */
+static int open_inside(const struct server *srv, const char *rel, struct found *f)
 {
-	char cand[PATH_MAX], real[PATH_MAX];
-	size_t rl = strlen(root);
+	const char *root = srv->web_root;
+	char real[PATH_MAX];
 
-	if (snprintf(cand, sizeof cand, "%s%s", root, rel) >= (int)sizeof cand)
-		return -1;
-	if (!realpath(cand, real))
-		return -1;
-	if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0'))
-		return -1;
-	f->fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (f->fd < 0)
-		return -1;
+	f->fd = -1;
+	if (srv->web_root_fd >= 0) {
+		struct open_how how = {
+			.flags = O_RDONLY | O_CLOEXEC,
+			.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+		};
+		f->fd = (int)syscall(SYS_openat2, srv->web_root_fd, rel + 1, &how, sizeof how);
+		if (f->fd < 0 && errno != ENOSYS)
+			return -1;
+	}
+	if (f->fd < 0) {
+		char cand[PATH_MAX];
+		size_t rl = strlen(root);
+		if (snprintf(cand, sizeof cand, "%s%s", root, rel) >= (int)sizeof cand ||
+		    !realpath(cand, real))
+			return -1;
+		if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0'))
+			return -1;
+		f->fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (f->fd < 0)
+			return -1;
+	}
 	if (fstat(f->fd, &f->st) < 0 || !S_ISREG(f->st.st_mode)) {
 		close(f->fd);
 		return -1;
 	}
-	snprintf(f->name, sizeof f->name, "%s", real);
+	snprintf(f->name, sizeof f->name, "%s", rel);
 	return 0;
 }
 
@@ -147,7 +167,7 @@ static int etag_matches(const char *inm, const char *etag)
 }
 
 /* Find the file for path, or the app's index.html for extension-less paths. */
-static int lookup(const char *root, const char *path, struct found *f)
+static int lookup(const struct server *root, const char *path, struct found *f)
 {
 	char rel[PATH_MAX];
 	const char *last = strrchr(path, '/');
@@ -179,7 +199,7 @@ static int lookup(const char *root, const char *path, struct found *f)
 
 int static_serve(struct req *req)
 {
-	const char *root = req->srv->web_root;
+	const struct server *root = req->srv;
 	struct found f, gz;
 	char *etag, gzname[PATH_MAX];
 	int use_gz = 0;
@@ -191,7 +211,7 @@ int static_serve(struct req *req)
 	mime = static_mime(f.name);
 	/* FILE.gz beside it, when the client takes gzip */
 	if (accepts_gzip(req_header(req, "Accept-Encoding")) &&
-	    snprintf(gzname, sizeof gzname, "%s.gz", f.name + strlen(root)) < (int)sizeof gzname &&
+	    snprintf(gzname, sizeof gzname, "%s.gz", f.name) < (int)sizeof gzname &&
 	    open_inside(root, gzname, &gz) == 0) {
 		close(f.fd);
 		f.fd = gz.fd;
