@@ -64,7 +64,10 @@ build/asan/gen/migrations.o: $(GEN_SRC) | build/asan/gen/.
 
 build/tools/embed: tools/embed.c | build/tools/.
 	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
-$(GEN_SRC): build/tools/embed $(MIGRATIONS) | build/gen/.
+# The set of migrations is recorded so that removing or renaming one regenerates too.
+MIGRATION_LIST := build/gen/migrations.list
+$(shell mkdir -p build/gen; echo '$(MIGRATIONS)' | cmp -s - $(MIGRATION_LIST) || echo '$(MIGRATIONS)' > $(MIGRATION_LIST))
+$(GEN_SRC): build/tools/embed $(MIGRATIONS) $(MIGRATION_LIST) | build/gen/.
 	build/tools/embed $@ $(MIGRATIONS)
 
 build/asan/tests/%: tests/unit/%.c $(UNIT_OBJS) tests/unit/unit.h | build/asan/tests/.
