@@ -43,6 +43,26 @@ static const struct cmd commands[] = {
 	  "  --db URL            PostgreSQL URL or SQLite path (default DIR/shuniu.db)\n"
 	  "  --test-clock        enable POST /api/v1/_test/clock (tests only)\n"
 	  "  --KEY VALUE         any configuration key, e.g. --threads 8 (see README)" },
+	{ "user", cmd_user, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA,
+	  "manage accounts: add, list, disable, reset-password",
+	  "add|list|disable|reset-password --data DIR [OPTIONS]\n"
+	  "  add --username U --role R[,R] --unit CODE --password-stdin [--display-name N]\n"
+	  "  list\n"
+	  "  disable --username U          (ends its sessions, revokes its tokens)\n"
+	  "  reset-password --username U --password-stdin   (also unlocks it)" },
+	{ "token", cmd_token, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA,
+	  "manage API bearer tokens: create, revoke, list",
+	  "create|revoke|list --data DIR [OPTIONS]\n"
+	  "  create --user NAME [--name LABEL]   prints the token alone on its last line\n"
+	  "  revoke --id N\n"
+	  "  list" },
+	{ "verify", cmd_verify, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA,
+	  "check the audit log's hash chain",
+	  "audit --data DIR\n"
+	  "  exits 1 and names the first altered row if the chain is broken" },
+	{ "audit", cmd_audit, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA,
+	  "purge old audit rows (never younger than 180 days)",
+	  "purge --before YYYY-MM-DD --data DIR" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

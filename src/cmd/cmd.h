@@ -51,5 +51,9 @@ int cmd_usage_error(struct app *app, const char *fmt, ...) __attribute__((format
 int cmd_init(struct app *app, int argc, char **argv);
 int cmd_migrate(struct app *app, int argc, char **argv);
 int cmd_serve(struct app *app, int argc, char **argv);
+int cmd_user(struct app *app, int argc, char **argv);
+int cmd_token(struct app *app, int argc, char **argv);
+int cmd_verify(struct app *app, int argc, char **argv);
+int cmd_audit(struct app *app, int argc, char **argv);
 
 #endif

@@ -16,6 +16,8 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "system/system.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -27,6 +29,8 @@
 /* Every module's routes. A new module adds its table here. */
 static const struct route *const route_tables[] = {
 	system_routes,
+	auth_routes,
+	audit_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)
@@ -62,6 +66,7 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	auth_install(&srv);
 	if (server_start(&srv))
 		goto out;
 	{

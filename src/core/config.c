@@ -58,6 +58,16 @@ static const struct key_def keys[] = {
 	{ "log_level", T_ENUM, F(log_level), 0, 0, 0, log_levels, "info",
 	  "debug, info, warn or error" },
 	{ "access_log", T_BOOL, F(access_log), 0, 0, 0, NULL, "true", "one log line per request" },
+	{ "session_idle", T_INT, F(session_idle), 0, 60, 86400, NULL, "1800",
+	  "seconds a session survives without use" },
+	{ "session_absolute", T_INT, F(session_absolute), 0, 300, 30 * 86400, NULL, "43200",
+	  "seconds a session lives at most after sign-in" },
+	{ "lockout_failures", T_INT, F(lockout_failures), 0, 1, 100, NULL, "5",
+	  "failed sign-ins in a row that lock a user name" },
+	{ "lockout_minutes", T_INT, F(lockout_minutes), 0, 1, 1440, NULL, "15",
+	  "minutes a locked user name stays locked" },
+	{ "cookie_secure", T_BOOL, F(cookie_secure), 0, 0, 0, NULL, "false",
+	  "mark the session cookie Secure (set when served over HTTPS)" },
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -29,9 +29,14 @@ struct config {
 	int64_t max_connections_per_ip;
 	int64_t body_limit;
 	int64_t shutdown_grace;
-	int64_t log_format; /* enum log_format */
-	int64_t log_level;  /* enum log_level */
-	int64_t access_log; /* bool */
+	int64_t log_format;	  /* enum log_format */
+	int64_t log_level;	  /* enum log_level */
+	int64_t access_log;	  /* bool */
+	int64_t session_idle;	  /* seconds */
+	int64_t session_absolute; /* seconds */
+	int64_t lockout_failures;
+	int64_t lockout_minutes;
+	int64_t cookie_secure; /* bool */
 };
 
 struct config_key {

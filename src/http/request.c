@@ -30,6 +30,11 @@ const char *req_header(struct req *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+const char *req_cookie(struct req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
 struct db_conn *req_db_or_reply(struct req *req)
 {
 	struct db_conn *c = db_conn_thread(req->srv->db);

@@ -70,6 +70,7 @@ struct req {
 const char *req_param(struct req *req, const char *name);
 const char *req_query(struct req *req, const char *name);
 const char *req_header(struct req *req, const char *name);
+const char *req_cookie(struct req *req, const char *name);
 /* This thread's database connection; answers 503 and returns NULL if down. */
 struct db_conn *req_db_or_reply(struct req *req);
 

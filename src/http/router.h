@@ -8,9 +8,10 @@
  * captures when two patterns could match; otherwise the first table entry wins.
  *
  * The flags say what the server must check before the handler runs, in this
- * order: authentication (R_AUTH, or the permission key), CSRF on mutating cookie
- * requests (R_CSRF), the content type and a well-formed JSON body (R_JSON). The
- * body limit is enforced while the body arrives. Handlers never repeat these.
+ * order: authentication (R_AUTH, or the permission key), the CSRF token on
+ * every mutating request made with a session cookie (unless R_NO_CSRF), the
+ * content type and a well-formed JSON body (R_JSON). The body limit is
+ * enforced while the body arrives. Handlers never repeat these.
  */
 #ifndef SHUNIU_HTTP_ROUTER_H
 #define SHUNIU_HTTP_ROUTER_H
@@ -21,10 +22,10 @@ struct req;
 typedef void (*route_fn)(struct req *req);
 
 enum route_flag {
-	R_AUTH = 1 << 0, /* a signed-in account or bearer token is required */
-	R_CSRF = 1 << 1, /* cookie sessions must send X-CSRF-Token */
-	R_JSON = 1 << 2, /* body must be application/json; parsed into req->json */
-	R_RAW = 1 << 3,	 /* body is taken as raw bytes (uploads); no JSON parsing */
+	R_AUTH = 1 << 0,    /* a signed-in account or bearer token is required */
+	R_NO_CSRF = 1 << 1, /* no X-CSRF-Token needed (sign-in itself) */
+	R_JSON = 1 << 2,    /* body must be application/json; parsed into req->json */
+	R_RAW = 1 << 3,	    /* body is taken as raw bytes (uploads); no JSON parsing */
 };
 
 struct route {

@@ -242,8 +242,10 @@ static void error_table_in_api_docs_matches_registry(void **state)
 	for (int e = 1; e < ERR__COUNT; e++) {
 		snprintf(row, sizeof row, "| `%s` | %d |", err_code((enum err_id)e),
 			 err_status((enum err_id)e));
-		if (!strstr(doc, row))
+		if (!strstr(doc, row)) {
+			free(doc);
 			fail_msg("docs/API.md lacks the row '%s'", row);
+		}
 	}
 	free(doc);
 }

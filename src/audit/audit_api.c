@@ -1,0 +1,130 @@
+/*
+ * audit_api.c — GET /api/v1/audit for the auditor, and the helpers that
+ * record an event on behalf of a request.
+ *
+ *   GET /api/v1/audit?limit=&cursor=&action=&actor=&from=&to=
+ *
+ * Newest first; the cursor is the last id seen. Only the auditor role holds
+ * audit:read (三员分立: the system administrator cannot read this).
+ */
+#include "audit/audit.h"
+
+#include "auth/auth.h"
+#include "core/clock.h"
+#include "core/util.h"
+#include "db/store.h"
+#include "http/request.h"
+#include "http/server.h"
+
+#include <string.h>
+
+void audit_from_request(struct req *req, struct audit_event *ev)
+{
+	const struct auth *a = req_auth(req);
+
+	ev->actor_id = a ? a->account_id : 0;
+	ev->actor_name = a ? a->username : "-";
+	ev->ip = req->ip;
+}
+
+int audit_request(struct req *req, const char *action, const char *object_type, int64_t object_id,
+		  const char *outcome, json_t *details)
+{
+	struct db_conn *c = db_conn_thread(req->srv->db);
+	struct audit_event ev = {
+		.action = action,
+		.object_type = object_type,
+		.object_id = object_id,
+		.outcome = outcome,
+		.details = details,
+	};
+	int rc;
+
+	audit_from_request(req, &ev);
+	rc = c ? audit_record(c, &ev) : -1;
+	json_decref(details);
+	return rc;
+}
+
+static void get_audit(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	const char *v;
+	int64_t limit = 50, cursor = INT64_MAX, from = 0, to = INT64_MAX;
+	const char *action = req_query(req, "action"), *actor = req_query(req, "actor");
+	struct db_stmt *st;
+	json_t *items;
+	int64_t last = 0, n = 0;
+	int rc;
+
+	if (!c)
+		return;
+	if ((v = req_query(req, "limit")) && parse_int64(v, 1, 500, &limit)) {
+		reply_invalid(req, "limit", "expected 1 to 500");
+		return;
+	}
+	if ((v = req_query(req, "cursor")) && parse_int64(v, 1, INT64_MAX, &cursor)) {
+		reply_invalid(req, "cursor", "not a cursor from this list");
+		return;
+	}
+	if ((v = req_query(req, "from")) && clock_parse_iso(v, &from)) {
+		reply_invalid(req, "from", "expected an ISO 8601 date or time");
+		return;
+	}
+	if ((v = req_query(req, "to")) && clock_parse_iso(v, &to)) {
+		reply_invalid(req, "to", "expected an ISO 8601 date or time");
+		return;
+	}
+	rc = db_prepare(c,
+			"SELECT id, at, actor_id, actor_name, ip, action, object_type, object_id, "
+			"outcome, details FROM audit_log WHERE id < ? AND at >= ? AND at < ? "
+			"AND (CAST(? AS TEXT) IS NULL OR action = ?) "
+			"AND (CAST(? AS TEXT) IS NULL OR actor_name = ?) "
+			"ORDER BY id DESC LIMIT ?",
+			&st);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_int64(st, 1, cursor);
+	db_bind_int64(st, 2, from);
+	db_bind_int64(st, 3, to);
+	db_bind_text(st, 4, action, -1);
+	db_bind_text(st, 5, action, -1);
+	db_bind_text(st, 6, actor, -1);
+	db_bind_text(st, 7, actor, -1);
+	db_bind_int64(st, 8, limit + 1);
+	items = json_array();
+	while ((rc = db_step(st)) == DB_ROW) {
+		char at[32];
+		if (++n > limit)
+			break;
+		last = db_col_int64(st, 0);
+		json_t *details = json_loads(db_col_text(st, 9), 0, NULL);
+		json_array_append_new(
+			items,
+			json_pack("{sIsssIsssssssssssso}", "id", (json_int_t)last, "at",
+				  clock_format_shanghai(db_col_int64(st, 1), at), "actor_id",
+				  (json_int_t)db_col_int64(st, 2), "actor_name", db_col_text(st, 3),
+				  "ip", db_col_text(st, 4), "action", db_col_text(st, 5),
+				  "object_type", db_col_text(st, 6), "object_id",
+				  db_col_text(st, 7), "outcome", db_col_text(st, 8), "details",
+				  details ? details : json_object()));
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, 200,
+		   json_pack("{soso}", "items", items, "next_cursor",
+			     n > limit ? json_string(
+						 arena_printf(&req->arena, "%lld", (long long)last))
+				       : json_null()));
+}
+
+const struct route audit_routes[] = {
+	{ "GET", "/api/v1/audit", get_audit, R_AUTH, "audit:read", 0 },
+	{ 0 },
+};

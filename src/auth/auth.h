@@ -1,0 +1,85 @@
+/*
+ * auth.h — accounts, passwords, sessions, bearer tokens and the central
+ * authentication hook.
+ *
+ * A request is authenticated by a session cookie ("shuniu_session", 256
+ * random bits, stored only as its BLAKE2b hash) or by an API bearer token
+ * (stored hashed too). Sessions end after session_idle seconds without use
+ * or session_absolute seconds after sign-in, both read from the test-aware
+ * clock. Mutating requests made with the cookie must carry the session's
+ * X-CSRF-Token. The hook installed by auth_install() does all of this before
+ * any handler runs and leaves a struct auth in req->auth.
+ */
+#ifndef SHUNIU_AUTH_AUTH_H
+#define SHUNIU_AUTH_AUTH_H
+
+#include <sodium.h>
+#include <stdint.h>
+
+#include "auth/perms.h"
+#include "http/router.h"
+
+struct db_conn;
+struct req;
+struct server;
+
+struct auth {
+	int64_t account_id;
+	const char *username;
+	const char *display_name;
+	role_set roles;
+	int64_t unit_id;
+	const char *unit_path; /* "/1/7/42/" */
+	int64_t resident_id;   /* the resident's own record, for the resident role */
+	int64_t session_id;    /* 0 when signed in with a bearer token */
+	const char *csrf_token;
+};
+
+#define SESSION_COOKIE	  "shuniu_session"
+#define PASSWORD_HASH_MAX crypto_pwhash_STRBYTES
+
+/* Install the authentication hook on the server. */
+void auth_install(struct server *srv);
+
+static inline const struct auth *req_auth(const struct req *req);
+/* Does the signed-in account hold perm? */
+int auth_can(const struct req *req, const char *perm);
+
+/*
+ * Password policy: at least 10 characters, characters from at least 3 of
+ * lower case, upper case, digits and others, not a shipped common password
+ * (case-insensitive), not the user name. Returns 0, or -1 with *why set.
+ */
+int password_policy(const char *password, const char *username, const char **why);
+int password_hash(const char *password, char out[PASSWORD_HASH_MAX]);
+int password_verify(const char *hash, const char *password);
+
+/*
+ * Create an account. roles must be compatible (perms.h). password NULL makes an
+ * account that cannot sign in until its password is reset. Returns 0, or <0
+ * with a message in err (unknown unit, duplicate user name, weak password).
+ */
+int account_create(struct db_conn *c, const char *username, const char *display_name,
+		   int64_t unit_id, role_set roles, int64_t resident_id, const char *password,
+		   int is_demo, int64_t *out_id, char *err, size_t errlen);
+int account_set_password(struct db_conn *c, int64_t account_id, const char *password);
+int account_find(struct db_conn *c, const char *username, int64_t *id);
+/* Parse "a,b" into a role set; -1 on an unknown role. */
+int roles_parse(const char *csv, role_set *out);
+/* Write the set as "a,b". */
+void roles_format(role_set roles, char *out, size_t n);
+
+/* Bearer tokens: create prints nothing; the token is returned once (65 bytes hex). */
+int token_create(struct db_conn *c, int64_t account_id, const char *name, char token[65],
+		 int64_t *out_id);
+int token_revoke(struct db_conn *c, int64_t token_id);
+
+extern const struct route auth_routes[];
+
+#include "http/request.h"
+static inline const struct auth *req_auth(const struct req *req)
+{
+	return (const struct auth *)req->auth;
+}
+
+#endif

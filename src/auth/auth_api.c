@@ -1,0 +1,291 @@
+/*
+ * auth_api.c — the authentication hook and the /api/v1/auth endpoints.
+ *
+ *   POST /api/v1/auth/login     {"username","password"} → {"user","csrf_token"} + cookie
+ *   POST /api/v1/auth/logout    ends this session
+ *   GET  /api/v1/auth/me        the signed-in account
+ *   POST /api/v1/auth/password  {"current_password","new_password"}
+ *
+ * Sign-in failures are counted per user name (login_throttle), whether an
+ * account has that name or not, and an unknown name still costs a password
+ * hash, so the answers and their timing say nothing about which names exist.
+ */
+#include "auth/auth_int.h"
+
+#include "audit/audit.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "db/store.h"
+#include "http/request.h"
+#include "http/server.h"
+#include "org/org.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+/* A hash of a password nobody knows, to spend the same time on unknown names. */
+static char dummy_hash[PASSWORD_HASH_MAX];
+
+static int session_expired(const struct config *cfg, int64_t created, int64_t last_seen,
+			   int64_t now)
+{
+	return now - last_seen > cfg->session_idle || now - created > cfg->session_absolute;
+}
+
+static enum err_id hook(struct req *req, int required, const char *perm, int csrf)
+{
+	const struct config *cfg = req->srv->cfg;
+	const char *authz = req_header(req, "Authorization");
+	const char *cookie = req_cookie(req, SESSION_COOKIE);
+	struct auth *a;
+	struct db_conn *c;
+	int rc;
+
+	if (!authz && !cookie)
+		return required ? ERR_AUTH_REQUIRED : ERR_NONE;
+	c = db_conn_thread(req->srv->db);
+	if (!c)
+		return ERR_DB_UNAVAILABLE;
+	a = arena_zalloc(&req->arena, sizeof *a);
+	if (authz) {
+		const char *tok = authz + 7;
+		if (strncasecmp(authz, "Bearer ", 7) != 0 || strlen(tok) != 64)
+			return ERR_AUTH_REQUIRED;
+		rc = bearer_lookup(c, &req->arena, tok, a);
+		if (rc < 0)
+			return ERR_DB_UNAVAILABLE;
+		if (rc != DB_ROW)
+			return ERR_AUTH_REQUIRED; /* a wrong token is an error even where optional
+						   */
+	} else {
+		int64_t created, seen, now = clock_now();
+		rc = session_lookup(c, &req->arena, cookie, a, &created, &seen);
+		if (rc < 0)
+			return ERR_DB_UNAVAILABLE;
+		if (rc == DB_ROW && session_expired(cfg, created, seen, now)) {
+			session_delete(c, a->session_id);
+			rc = DB_DONE;
+		}
+		if (rc != DB_ROW)
+			return required ? ERR_AUTH_REQUIRED : ERR_NONE;
+		if (now - seen >= 60)
+			session_touch(c, a->session_id, now);
+	}
+	req->auth = a;
+	if (perm && !roles_grant(a->roles, perm))
+		return ERR_FORBIDDEN;
+	if (csrf && a->session_id) {
+		const char *x = req_header(req, "X-CSRF-Token");
+		if (!x || strlen(x) != strlen(a->csrf_token) ||
+		    sodium_memcmp(x, a->csrf_token, strlen(x)) != 0)
+			return ERR_CSRF;
+	}
+	return ERR_NONE;
+}
+
+void auth_install(struct server *srv)
+{
+	if (!dummy_hash[0] && password_hash("dummy password nobody uses 7Kq!", dummy_hash) < 0)
+		log_error("cannot prepare the dummy password hash");
+	srv->auth_hook = hook;
+}
+
+int auth_can(const struct req *req, const char *perm)
+{
+	const struct auth *a = req_auth(req);
+	return a && roles_grant(a->roles, perm);
+}
+
+static json_t *user_json(struct req *req, struct db_conn *c, const struct auth *a)
+{
+	json_t *roles = json_array(), *perms = json_array(), *unit = json_null();
+	struct unit_ref u;
+
+	for (int r = 0; r < ROLE__COUNT; r++) {
+		if (!(a->roles & ROLE_BIT(r)))
+			continue;
+		json_array_append_new(roles, json_string(role_name(r)));
+		for (int i = 0; role_perm_at(r, i); i++) {
+			const char *p = role_perm_at(r, i);
+			size_t k;
+			json_t *v;
+			int seen = 0;
+			json_array_foreach(perms, k, v) if (!strcmp(json_string_value(v), p)) seen =
+				1;
+			if (!seen)
+				json_array_append_new(perms, json_string(p));
+		}
+	}
+	if (unit_get(c, a->unit_id, &u) == DB_ROW)
+		unit = json_pack("{sIssssss}", "id", (json_int_t)u.id, "code", u.code, "name",
+				 u.name, "kind", unit_kind_name(u.kind));
+	return json_pack("{sIsssssosIsososo}", "id", (json_int_t)a->account_id, "username",
+			 a->username, "display_name", a->display_name, "roles", roles, "unit_id",
+			 (json_int_t)a->unit_id, "unit", unit, "permissions", perms, "resident_id",
+			 a->resident_id ? json_integer(a->resident_id) : json_null());
+}
+
+static void set_cookie(struct req *req, const char *token, int64_t max_age)
+{
+	reply_header(req, "Set-Cookie",
+		     arena_printf(&req->arena,
+				  "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+				  SESSION_COOKIE, token, (long long)max_age,
+				  req->srv->cfg->cookie_secure ? "; Secure" : ""));
+}
+
+static void post_login(struct req *req)
+{
+	const struct config *cfg = req->srv->cfg;
+	const char *user_in, *password;
+	char username[72], hash[PASSWORD_HASH_MAX] = "", token[65], csrf[65];
+	struct auth a;
+	struct db_conn *c;
+	int64_t until, sid;
+	int rc, disabled = 0, ok;
+
+	if (json_get_str_or_reply(req, req->json, "username", 1, 64, &user_in) ||
+	    json_get_str_or_reply(req, req->json, "password", 1, 256, &password))
+		return;
+	if (!(c = req_db_or_reply(req)))
+		return;
+	snprintf(username, sizeof username, "%s", user_in);
+	for (char *p = username; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (throttle_locked_until(c, username, &until) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	if (until > clock_now()) {
+		audit_request(req, "auth.login", "account", 0, "locked",
+			      json_pack("{ss}", "reason", "locked"));
+		reply_header(req, "Retry-After",
+			     arena_printf(&req->arena, "%lld", (long long)(until - clock_now())));
+		reply_error_ex(req, ERR_AUTH_LOCKED, NULL,
+			       json_pack("{sI}", "retry_after_seconds",
+					 (json_int_t)(until - clock_now())));
+		return;
+	}
+	rc = account_load(c, &req->arena, username, &a, hash, &disabled);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	ok = password_verify(rc == DB_ROW ? hash : dummy_hash, password) == 0 && rc == DB_ROW &&
+	     !disabled;
+	sodium_memzero(hash, sizeof hash);
+	if (!ok) {
+		int locked = throttle_fail(c, username, cfg->lockout_failures,
+					   cfg->lockout_minutes * 60);
+		struct audit_event ev = {
+			.actor_id = rc == DB_ROW ? a.account_id : 0,
+			.actor_name = username,
+			.ip = req->ip,
+			.action = "auth.login",
+			.object_type = "account",
+			.object_id = rc == DB_ROW ? a.account_id : 0,
+			.outcome = "failed",
+		};
+		json_t *d = json_pack("{sb}", "locked_now", locked == 1);
+		ev.details = d;
+		audit_record(c, &ev);
+		json_decref(d);
+		reply_error(req, ERR_AUTH_INVALID);
+		return;
+	}
+	/* Rotate: whatever session this browser had ends here. */
+	if (req_cookie(req, SESSION_COOKIE))
+		session_delete_token(c, req_cookie(req, SESSION_COOKIE));
+	if (db_begin(c) < 0 || session_create(c, a.account_id, req->ip, token, csrf, &sid) < 0 ||
+	    db_run(c, "UPDATE accounts SET last_login_at = ? WHERE id = ?", "ii", clock_now(),
+		   a.account_id) < 0 ||
+	    throttle_clear(c, username) < 0 ||
+	    audit_append(c, &(struct audit_event){ .actor_id = a.account_id,
+						   .actor_name = a.username,
+						   .ip = req->ip,
+						   .action = "auth.login",
+						   .object_type = "account",
+						   .object_id = a.account_id,
+						   .outcome = "ok" }) < 0 ||
+	    db_commit(c) < 0) {
+		db_rollback(c);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	a.session_id = sid;
+	set_cookie(req, token, cfg->session_absolute);
+	reply_json(req, 200,
+		   json_pack("{soss}", "user", user_json(req, c, &a), "csrf_token", csrf));
+}
+
+static void post_logout(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+
+	if (!c)
+		return;
+	if (a->session_id)
+		session_delete(c, a->session_id);
+	audit_request(req, "auth.logout", "account", a->account_id, "ok", NULL);
+	set_cookie(req, "", 0);
+	reply_json(req, 200, json_pack("{sb}", "ok", 1));
+}
+
+static void get_me(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+
+	if (c)
+		reply_json(req, 200, json_pack("{so}", "user", user_json(req, c, req_auth(req))));
+}
+
+static void post_password(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	const char *cur, *next, *why;
+	char hash[PASSWORD_HASH_MAX];
+	struct auth me;
+	struct db_conn *c;
+	int disabled, rc;
+
+	if (json_get_str_or_reply(req, req->json, "current_password", 1, 256, &cur) ||
+	    json_get_str_or_reply(req, req->json, "new_password", 1, 256, &next))
+		return;
+	if (!(c = req_db_or_reply(req)))
+		return;
+	rc = account_load_by_id(c, &req->arena, a->account_id, &me, hash, &disabled);
+	if (rc != DB_ROW || password_verify(hash, cur) < 0) {
+		audit_request(req, "auth.password", "account", a->account_id, "failed", NULL);
+		reply_error(req, ERR_AUTH_INVALID);
+		return;
+	}
+	if (password_policy(next, a->username, &why) < 0) {
+		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, json_pack("{ss}", "reason", why));
+		return;
+	}
+	if (db_begin(c) < 0 || account_set_password(c, a->account_id, next) < 0 ||
+	    sessions_delete_for_account(c, a->account_id, a->session_id) < 0 ||
+	    audit_append(c, &(struct audit_event){ .actor_id = a->account_id,
+						   .actor_name = a->username,
+						   .ip = req->ip,
+						   .action = "auth.password",
+						   .object_type = "account",
+						   .object_id = a->account_id,
+						   .outcome = "ok" }) < 0 ||
+	    db_commit(c) < 0) {
+		db_rollback(c);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, 200, json_pack("{sb}", "ok", 1));
+}
+
+const struct route auth_routes[] = {
+	{ "POST", "/api/v1/auth/login", post_login, R_JSON | R_NO_CSRF, NULL, 4096 },
+	{ "POST", "/api/v1/auth/logout", post_logout, R_AUTH, NULL, 0 },
+	{ "GET", "/api/v1/auth/me", get_me, R_AUTH, NULL, 0 },
+	{ "POST", "/api/v1/auth/password", post_password, R_AUTH | R_JSON, NULL, 4096 },
+	{ 0 },
+};

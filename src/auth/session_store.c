@@ -1,0 +1,217 @@
+/*
+ * session_store.c — the SQL behind sign-in: account rows, sessions, bearer
+ * tokens and the per-name throttle. Tokens are never stored: only their
+ * BLAKE2b-256 hash, so a copy of the database cannot be used to sign in.
+ */
+#include "auth/auth_int.h"
+
+#include "core/arena.h"
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "db/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ACCOUNT_COLS                                                                               \
+	"a.id, a.username, a.display_name, a.roles, a.unit_id, a.unit_path, "                      \
+	"COALESCE(a.resident_id, 0), a.password_hash, a.disabled"
+
+static void fill_account(struct db_stmt *st, struct arena *a, struct auth *out, char *hash,
+			 int *disabled)
+{
+	memset(out, 0, sizeof *out);
+	out->account_id = db_col_int64(st, 0);
+	out->username = arena_strdup(a, db_col_text(st, 1));
+	out->display_name = arena_strdup(a, db_col_text(st, 2));
+	roles_parse(db_col_text(st, 3), &out->roles);
+	out->unit_id = db_col_int64(st, 4);
+	out->unit_path = arena_strdup(a, db_col_text(st, 5));
+	out->resident_id = db_col_int64(st, 6);
+	if (hash)
+		snprintf(hash, PASSWORD_HASH_MAX, "%s", db_col_text(st, 7));
+	if (disabled)
+		*disabled = (int)db_col_int64(st, 8);
+}
+
+static int load_one(struct db_conn *c, const char *sql, const char *text, int64_t id,
+		    struct arena *a, struct auth *out, char *hash, int *disabled)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, &st);
+
+	if (rc < 0)
+		return rc;
+	if (text)
+		db_bind_text(st, 1, text, -1);
+	else
+		db_bind_int64(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		fill_account(st, a, out, hash, disabled);
+	db_reset(st);
+	return rc;
+}
+
+int account_load(struct db_conn *c, struct arena *a, const char *username, struct auth *out,
+		 char hash[PASSWORD_HASH_MAX], int *disabled)
+{
+	return load_one(c, "SELECT " ACCOUNT_COLS " FROM accounts a WHERE a.username = ?", username,
+			0, a, out, hash, disabled);
+}
+
+int account_load_by_id(struct db_conn *c, struct arena *a, int64_t id, struct auth *out,
+		       char hash[PASSWORD_HASH_MAX], int *disabled)
+{
+	return load_one(c, "SELECT " ACCOUNT_COLS " FROM accounts a WHERE a.id = ?", NULL, id, a,
+			out, hash, disabled);
+}
+
+static void token_hash(const char *token, unsigned char h[32])
+{
+	crypto_generichash(h, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+int session_lookup(struct db_conn *c, struct arena *a, const char *token, struct auth *out,
+		   int64_t *created, int64_t *last_seen)
+{
+	struct db_stmt *st;
+	unsigned char h[32];
+	int rc;
+
+	token_hash(token, h);
+	rc = db_prepare(c,
+			"SELECT " ACCOUNT_COLS ", s.id, s.csrf_token, s.created_at, s.last_seen_at "
+			"FROM sessions s JOIN accounts a ON a.id = s.account_id "
+			"WHERE s.token_hash = ? AND a.disabled = 0",
+			&st);
+	if (rc < 0)
+		return rc;
+	db_bind_blob(st, 1, h, sizeof h);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		fill_account(st, a, out, NULL, NULL);
+		out->session_id = db_col_int64(st, 9);
+		out->csrf_token = arena_strdup(a, db_col_text(st, 10));
+		*created = db_col_int64(st, 11);
+		*last_seen = db_col_int64(st, 12);
+	}
+	db_reset(st);
+	return rc;
+}
+
+int session_create(struct db_conn *c, int64_t account_id, const char *ip, char token[65],
+		   char csrf[65], int64_t *id)
+{
+	unsigned char h[32];
+	int64_t now = clock_now();
+	int rc;
+
+	random_hex(token, 32);
+	random_hex(csrf, 32);
+	token_hash(token, h);
+	rc = db_query_int64(c, id,
+			    "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, "
+			    "last_seen_at, ip) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+			    "bitiit", h, sizeof h, account_id, csrf, now, now, ip);
+	return rc == DB_ROW ? 0 : (rc < 0 ? rc : -1);
+}
+
+int session_touch(struct db_conn *c, int64_t id, int64_t now)
+{
+	return db_run(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", "ii", now, id);
+}
+
+int session_delete(struct db_conn *c, int64_t id)
+{
+	return db_run(c, "DELETE FROM sessions WHERE id = ?", "i", id);
+}
+
+int session_delete_token(struct db_conn *c, const char *token)
+{
+	unsigned char h[32];
+
+	token_hash(token, h);
+	return db_run(c, "DELETE FROM sessions WHERE token_hash = ?", "b", h, sizeof h);
+}
+
+int sessions_delete_for_account(struct db_conn *c, int64_t account_id, int64_t except_id)
+{
+	return db_run(c, "DELETE FROM sessions WHERE account_id = ? AND id <> ?", "ii", account_id,
+		      except_id);
+}
+
+int bearer_lookup(struct db_conn *c, struct arena *a, const char *token, struct auth *out)
+{
+	struct db_stmt *st;
+	unsigned char h[32];
+	int64_t token_id = 0;
+	int rc;
+
+	token_hash(token, h);
+	rc = db_prepare(c,
+			"SELECT " ACCOUNT_COLS ", t.id FROM api_tokens t "
+			"JOIN accounts a ON a.id = t.account_id "
+			"WHERE t.token_hash = ? AND t.revoked_at IS NULL AND a.disabled = 0",
+			&st);
+	if (rc < 0)
+		return rc;
+	db_bind_blob(st, 1, h, sizeof h);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		fill_account(st, a, out, NULL, NULL);
+		token_id = db_col_int64(st, 9);
+	}
+	db_reset(st);
+	if (rc == DB_ROW)
+		db_run(c, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", "ii", clock_now(),
+		       token_id);
+	return rc;
+}
+
+int throttle_locked_until(struct db_conn *c, const char *username, int64_t *until)
+{
+	int rc;
+
+	*until = 0;
+	rc = db_query_int64(c, until, "SELECT locked_until FROM login_throttle WHERE username = ?",
+			    "t", username);
+	return rc < 0 ? rc : 0;
+}
+
+int throttle_fail(struct db_conn *c, const char *username, int64_t max, int64_t lock_seconds)
+{
+	int64_t now = clock_now(), failures = 0;
+	int rc = db_begin(c);
+
+	if (rc == 0)
+		rc = db_run(
+			c,
+			"INSERT INTO login_throttle (username, failures, locked_until, updated_at) "
+			"VALUES (?, 1, 0, ?) ON CONFLICT (username) DO UPDATE SET "
+			"failures = login_throttle.failures + 1, updated_at = excluded.updated_at",
+			"ti", username, now);
+	if (rc == 0)
+		rc = db_query_int64(c, &failures,
+				    "SELECT failures FROM login_throttle WHERE username = ?", "t",
+				    username) == DB_ROW
+			     ? 0
+			     : -1;
+	if (rc == 0 && failures >= max)
+		rc = db_run(c,
+			    "UPDATE login_throttle SET failures = 0, locked_until = ? WHERE "
+			    "username = ?",
+			    "it", now + lock_seconds, username);
+	if (rc == 0)
+		rc = db_commit(c);
+	if (rc < 0) {
+		db_rollback(c);
+		return rc;
+	}
+	return failures >= max ? 1 : 0;
+}
+
+int throttle_clear(struct db_conn *c, const char *username)
+{
+	return db_run(c, "DELETE FROM login_throttle WHERE username = ?", "t", username);
+}

@@ -1,0 +1,344 @@
+/*
+ * cmd_user.c — `shuniu user add|list|disable|reset-password` and
+ * `shuniu token create|revoke|list`: accounts and API tokens from the shell.
+ *
+ * Passwords are read from standard input (--password-stdin), never from the
+ * command line, where other users could see them in the process list. Every
+ * change is audited with the actor "cli".
+ */
+#include "cmd/cmd.h"
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "db/store.h"
+#include "core/clock.h"
+#include "core/util.h"
+#include "org/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int read_password(char *buf, size_t n)
+{
+	if (!fgets(buf, (int)n, stdin))
+		return -1;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return buf[0] ? 0 : -1;
+}
+
+static int cli_audit(struct app *app, const char *action, int64_t object_id, json_t *details)
+{
+	int rc = audit_append(app->conn, &(struct audit_event){ .actor_name = "cli",
+								.action = action,
+								.object_type = "account",
+								.object_id = object_id,
+								.outcome = "ok",
+								.details = details });
+	json_decref(details);
+	return rc;
+}
+
+static const char *opt(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i + 1 < argc; i++)
+		if (!strcmp(argv[i], name))
+			return argv[i + 1];
+	return NULL;
+}
+
+static int has_flag(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return 1;
+	return 0;
+}
+
+/* Every argument must be a known option (taking a value) or flag. */
+static int check_args(struct app *app, int argc, char **argv, const char *const *with_value,
+		      const char *const *flags)
+{
+	for (int i = 1; i < argc; i++) {
+		int known = 0;
+		for (const char *const *o = with_value; *o; o++)
+			if (!strcmp(argv[i], *o)) {
+				if (i + 1 >= argc)
+					return cmd_usage_error(app, "%s needs a value", *o);
+				i++;
+				known = 1;
+				break;
+			}
+		for (const char *const *f = flags; !known && *f; f++)
+			if (!strcmp(argv[i], *f))
+				known = 1;
+		if (!known)
+			return cmd_usage_error(app, "unknown option '%s'", argv[i]);
+	}
+	return 0;
+}
+
+static int user_add(struct app *app, int argc, char **argv)
+{
+	static const char *const vals[] = { "--username", "--role", "--unit", "--display-name",
+					    NULL };
+	static const char *const flags[] = { "--password-stdin", NULL };
+	const char *username = opt(argc, argv, "--username"), *role = opt(argc, argv, "--role"),
+		   *unit = opt(argc, argv, "--unit"), *display = opt(argc, argv, "--display-name");
+	char password[300], err[512];
+	struct unit_ref u;
+	role_set roles;
+	int64_t id;
+	int rc;
+
+	if ((rc = check_args(app, argc, argv, vals, flags)))
+		return rc;
+	if (!username || !role || !unit || !has_flag(argc, argv, "--password-stdin"))
+		return cmd_usage_error(
+			app, "user add needs --username, --role, --unit and --password-stdin");
+	if (roles_parse(role, &roles) < 0)
+		return cmd_usage_error(app, "unknown role in '%s'", role);
+	if (unit_get_by_code(app->conn, unit, &u) != DB_ROW) {
+		fprintf(stderr, "error: no unit with code '%s'\n", unit);
+		return 1;
+	}
+	if (read_password(password, sizeof password) < 0) {
+		fprintf(stderr, "error: no password on standard input\n");
+		return 1;
+	}
+	if (db_begin(app->conn) < 0)
+		return 1;
+	rc = account_create(app->conn, username, display, u.id, roles, 0, password, 0, &id, err,
+			    sizeof err);
+	sodium_memzero(password, sizeof password);
+	if (rc == 0)
+		rc = cli_audit(app, "account.create", id,
+			       json_pack("{ssss}", "roles", role, "unit", unit));
+	if (rc == 0)
+		rc = db_commit(app->conn);
+	if (rc < 0) {
+		db_rollback(app->conn);
+		fprintf(stderr, "error: %s\n", err[0] ? err : db_errmsg(app->conn));
+		return 1;
+	}
+	printf("created account %lld '%s'\n", (long long)id, username);
+	return 0;
+}
+
+static int user_list(struct app *app, int argc, char **argv)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (argc > 1)
+		return cmd_usage_error(app, "unexpected argument '%s'", argv[1]);
+	rc = db_prepare(app->conn,
+			"SELECT a.id, a.username, a.roles, u.code, a.disabled, a.display_name "
+			"FROM accounts a JOIN units u ON u.id = a.unit_id ORDER BY a.id",
+			&st);
+	if (rc < 0)
+		return 1;
+	printf("%-6s %-24s %-28s %-20s %s\n", "ID", "USERNAME", "ROLES", "UNIT", "STATE");
+	while ((rc = db_step(st)) == DB_ROW)
+		printf("%-6lld %-24s %-28s %-20s %s\n", (long long)db_col_int64(st, 0),
+		       db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+		       db_col_int64(st, 4) ? "disabled" : "active");
+	db_reset(st);
+	return rc < 0 ? 1 : 0;
+}
+
+static int find_user(struct app *app, int argc, char **argv, int64_t *id, const char **name)
+{
+	*name = opt(argc, argv, "--username");
+	if (!*name)
+		*name = opt(argc, argv, "--user");
+	if (!*name)
+		return cmd_usage_error(app, "--username is required");
+	if (account_find(app->conn, *name, id) != DB_ROW) {
+		fprintf(stderr, "error: no account '%s'\n", *name);
+		return 1;
+	}
+	return 0;
+}
+
+static int finish(struct app *app, int rc, const char *done)
+{
+	if (rc == 0)
+		rc = db_commit(app->conn);
+	if (rc < 0) {
+		fprintf(stderr, "error: %s\n", db_errmsg(app->conn));
+		db_rollback(app->conn);
+		return 1;
+	}
+	if (done)
+		printf("%s\n", done);
+	return 0;
+}
+
+static int user_disable(struct app *app, int argc, char **argv)
+{
+	static const char *const vals[] = { "--username", NULL };
+	static const char *const flags[] = { NULL };
+	const char *name;
+	int64_t id, now = clock_now();
+	int rc;
+
+	if ((rc = check_args(app, argc, argv, vals, flags)) ||
+	    (rc = find_user(app, argc, argv, &id, &name)))
+		return rc;
+	rc = db_begin(app->conn);
+	if (rc == 0)
+		rc = db_run(app->conn,
+			    "UPDATE accounts SET disabled = 1, updated_at = ? WHERE id = ?", "ii",
+			    now, id);
+	if (rc == 0)
+		rc = db_run(app->conn, "DELETE FROM sessions WHERE account_id = ?", "i", id);
+	if (rc == 0)
+		rc = db_run(app->conn,
+			    "UPDATE api_tokens SET revoked_at = ? WHERE account_id = ? AND "
+			    "revoked_at IS NULL",
+			    "ii", now, id);
+	if (rc == 0)
+		rc = cli_audit(app, "account.disable", id, NULL);
+	return finish(app, rc, "disabled; its sessions and tokens are revoked");
+}
+
+static int user_reset_password(struct app *app, int argc, char **argv)
+{
+	static const char *const vals[] = { "--username", NULL };
+	static const char *const flags[] = { "--password-stdin", NULL };
+	char password[300];
+	const char *name, *why;
+	int64_t id;
+	int rc;
+
+	if ((rc = check_args(app, argc, argv, vals, flags)) ||
+	    (rc = find_user(app, argc, argv, &id, &name)))
+		return rc;
+	if (!has_flag(argc, argv, "--password-stdin"))
+		return cmd_usage_error(app, "the new password comes from --password-stdin");
+	if (read_password(password, sizeof password) < 0) {
+		fprintf(stderr, "error: no password on standard input\n");
+		return 1;
+	}
+	if (password_policy(password, name, &why) < 0) {
+		fprintf(stderr, "error: password too weak: it needs %s\n", why);
+		return 1;
+	}
+	rc = db_begin(app->conn);
+	if (rc == 0)
+		rc = account_set_password(app->conn, id, password);
+	sodium_memzero(password, sizeof password);
+	if (rc == 0)
+		rc = db_run(app->conn, "DELETE FROM sessions WHERE account_id = ?", "i", id);
+	if (rc == 0)
+		rc = db_run(app->conn, "DELETE FROM login_throttle WHERE username = ?", "t", name);
+	if (rc == 0)
+		rc = cli_audit(app, "account.reset_password", id, NULL);
+	return finish(app, rc,
+		      "password reset; the account's sessions are ended and it is unlocked");
+}
+
+int cmd_user(struct app *app, int argc, char **argv)
+{
+	if (argc < 1)
+		return cmd_usage_error(app,
+				       "which user command? add, list, disable or reset-password");
+	if (!strcmp(argv[0], "add"))
+		return user_add(app, argc, argv);
+	if (!strcmp(argv[0], "list"))
+		return user_list(app, argc, argv);
+	if (!strcmp(argv[0], "disable"))
+		return user_disable(app, argc, argv);
+	if (!strcmp(argv[0], "reset-password"))
+		return user_reset_password(app, argc, argv);
+	return cmd_usage_error(app, "unknown user command '%s'", argv[0]);
+}
+
+static int token_create_cmd(struct app *app, int argc, char **argv)
+{
+	static const char *const vals[] = { "--user", "--username", "--name", NULL };
+	static const char *const flags[] = { NULL };
+	const char *name, *label = opt(argc, argv, "--name");
+	char token[65];
+	int64_t id, tid;
+	int rc;
+
+	if ((rc = check_args(app, argc, argv, vals, flags)) ||
+	    (rc = find_user(app, argc, argv, &id, &name)))
+		return rc;
+	rc = db_begin(app->conn);
+	if (rc == 0)
+		rc = token_create(app->conn, id, label ? label : "cli", token, &tid);
+	if (rc == 0)
+		rc = cli_audit(app, "token.create", id,
+			       json_pack("{sI}", "token_id", (json_int_t)tid));
+	if (finish(app, rc, NULL))
+		return 1;
+	printf("token %lld for '%s' (shown once; keep it secret):\n%s\n", (long long)tid, name,
+	       token);
+	sodium_memzero(token, sizeof token);
+	return 0;
+}
+
+static int token_revoke_cmd(struct app *app, int argc, char **argv)
+{
+	static const char *const vals[] = { "--id", NULL };
+	static const char *const flags[] = { NULL };
+	const char *v = opt(argc, argv, "--id");
+	int64_t id;
+	int rc;
+
+	if ((rc = check_args(app, argc, argv, vals, flags)))
+		return rc;
+	if (!v || parse_int64(v, 1, INT64_MAX, &id))
+		return cmd_usage_error(app, "token revoke needs --id N");
+	rc = db_begin(app->conn);
+	if (rc == 0 && token_revoke(app->conn, id) < 0) {
+		db_rollback(app->conn);
+		fprintf(stderr, "error: no active token %lld\n", (long long)id);
+		return 1;
+	}
+	if (rc == 0)
+		rc = audit_append(app->conn, &(struct audit_event){ .actor_name = "cli",
+								    .action = "token.revoke",
+								    .object_type = "token",
+								    .object_id = id,
+								    .outcome = "ok" });
+	return finish(app, rc, "revoked");
+}
+
+static int token_list_cmd(struct app *app, int argc, char **argv)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (argc > 1)
+		return cmd_usage_error(app, "unexpected argument '%s'", argv[1]);
+	rc = db_prepare(app->conn,
+			"SELECT t.id, a.username, t.name, t.created_at, t.revoked_at IS NOT NULL "
+			"FROM api_tokens t JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
+			&st);
+	if (rc < 0)
+		return 1;
+	printf("%-6s %-24s %-20s %s\n", "ID", "USER", "NAME", "STATE");
+	while ((rc = db_step(st)) == DB_ROW)
+		printf("%-6lld %-24s %-20s %s\n", (long long)db_col_int64(st, 0),
+		       db_col_text(st, 1), db_col_text(st, 2),
+		       db_col_int64(st, 4) ? "revoked" : "active");
+	db_reset(st);
+	return rc < 0 ? 1 : 0;
+}
+
+int cmd_token(struct app *app, int argc, char **argv)
+{
+	if (argc < 1)
+		return cmd_usage_error(app, "which token command? create, revoke or list");
+	if (!strcmp(argv[0], "create"))
+		return token_create_cmd(app, argc, argv);
+	if (!strcmp(argv[0], "revoke"))
+		return token_revoke_cmd(app, argc, argv);
+	if (!strcmp(argv[0], "list"))
+		return token_list_cmd(app, argc, argv);
+	return cmd_usage_error(app, "unknown token command '%s'", argv[0]);
+}

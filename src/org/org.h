@@ -1,0 +1,53 @@
+/*
+ * org.h — the organisation tree (district → street → community → grid →
+ * building) and the Pioneer Hub service stations.
+ *
+ * Every unit has a materialised path of ids, "/1/7/42/". A subtree is the
+ * range [path, upper) where upper replaces the final '/' with '0' (the next
+ * byte), so "is X inside U" is two comparisons and an index range scan on
+ * every table that carries unit_path — on SQLite and PostgreSQL alike.
+ */
+#ifndef SHUNIU_ORG_ORG_H
+#define SHUNIU_ORG_ORG_H
+
+#include <stdint.h>
+
+#include "http/router.h"
+
+struct db_conn;
+
+enum unit_kind { UNIT_DISTRICT, UNIT_STREET, UNIT_COMMUNITY, UNIT_GRID, UNIT_BUILDING };
+
+struct unit_ref {
+	int64_t id;
+	int64_t parent_id;
+	int kind;
+	int depth;
+	char code[40];
+	char name[160];
+	char path[256];
+};
+
+const char *unit_kind_name(int kind);
+int unit_kind_parse(const char *s); /* -1 if unknown */
+
+/* DB_ROW when found, DB_DONE when not, <0 on error. */
+int unit_get(struct db_conn *c, int64_t id, struct unit_ref *out);
+int unit_get_by_code(struct db_conn *c, const char *code, struct unit_ref *out);
+
+/* The exclusive upper bound of a subtree: "/1/5/" → "/1/50". */
+void path_upper(const char *path, char *out, size_t n);
+/* Is path inside the subtree rooted at root (root itself included)? */
+int path_within(const char *path, const char *root);
+
+/*
+ * Create a unit under parent (0 for the district root). code NULL: the next
+ * free code under the parent. Returns 0 and *out_id, or <0 with err set.
+ */
+int unit_create(struct db_conn *c, int64_t parent_id, int kind, const char *code, const char *name,
+		const char *party_org, const char *party_secretary, const char *boundary,
+		int is_demo, int64_t *out_id, char *err, size_t errlen);
+
+extern const struct route org_routes[];
+
+#endif
