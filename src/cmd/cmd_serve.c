@@ -18,6 +18,7 @@
 #include "system/system.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "org/org.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -31,6 +32,7 @@ static const struct route *const route_tables[] = {
 	system_routes,
 	auth_routes,
 	audit_routes,
+	org_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "http/router.h"
 
 struct db_conn;
@@ -47,6 +49,26 @@ int path_within(const char *path, const char *root);
 int unit_create(struct db_conn *c, int64_t parent_id, int kind, const char *code, const char *name,
 		const char *party_org, const char *party_secretary, const char *boundary,
 		int is_demo, int64_t *out_id, char *err, size_t errlen);
+
+/* The subtree a request may see: [lo, hi) over unit_path columns. */
+struct scope {
+	struct unit_ref unit;
+	char lo[256], hi[256];
+};
+struct req;
+/* The account's scope, narrowed to unit_param (?unit=ID) when given; 404 outside. */
+int scope_unit_or_reply(struct req *req, struct db_conn *c, const char *unit_param,
+			struct scope *out);
+/* Load a unit that must lie inside the account's scope; 404 otherwise. */
+int unit_in_scope_or_reply(struct req *req, struct db_conn *c, int64_t id, struct unit_ref *out);
+
+/* Validate a GeoJSON Polygon/MultiPolygon; fills the bounding box. 0 or -1. */
+int geojson_polygon_bbox(json_t *geo, double bbox[4]);
+/* Is the point inside the GeoJSON (Multi)Polygon text? */
+int geojson_contains(const char *geojson, double lng, double lat);
+
+/* A random 10-character public code for a station's QR link. */
+void station_public_code(char out[11]);
 
 extern const struct route org_routes[];
 
