@@ -103,7 +103,7 @@ static void get_audit(struct req *req)
 		json_t *details = json_loads(db_col_text(st, 9), 0, NULL);
 		json_array_append_new(
 			items,
-			json_pack("{sIsssIsssssssssssso}", "id", (json_int_t)last, "at",
+			json_pack("{sIsssIssssssssssssso}", "id", (json_int_t)last, "at",
 				  clock_format_shanghai(db_col_int64(st, 1), at), "actor_id",
 				  (json_int_t)db_col_int64(st, 2), "actor_name", db_col_text(st, 3),
 				  "ip", db_col_text(st, 4), "action", db_col_text(st, 5),

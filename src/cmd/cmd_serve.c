@@ -19,6 +19,8 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "org/org.h"
+#include "people/people.h"
+#include "people/pii.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -29,15 +31,13 @@
 
 /* Every module's routes. A new module adds its table here. */
 static const struct route *const route_tables[] = {
-	system_routes,
-	auth_routes,
-	audit_routes,
-	org_routes,
+	system_routes, auth_routes, audit_routes, org_routes, people_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)
 {
 	struct server srv = { .cfg = &app->cfg, .db = app->db };
+	struct pii_keys keys = { 0 };
 	sigset_t set;
 	int sig = 0, rc = 1;
 
@@ -68,6 +68,8 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	pii_keys_derive(&keys, app->key);
+	srv.pii = &keys;
 	auth_install(&srv);
 	if (server_start(&srv))
 		goto out;
@@ -87,6 +89,7 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	log_info("stopped");
 	rc = 0;
 out:
+	pii_keys_wipe(&keys);
 	if (srv.web_root_fd >= 0)
 		close(srv.web_root_fd);
 	metrics_free(srv.metrics);

@@ -25,6 +25,7 @@ struct req;
 struct router;
 struct metrics;
 struct MHD_Daemon;
+struct pii_keys;
 
 /*
  * Authentication hook, installed by the auth module. Fills req->auth from the
@@ -44,7 +45,8 @@ struct server {
 	int web_root_fd;	 /* O_PATH descriptor of it, -1 if none */
 	int test_clock;
 	auth_hook_fn auth_hook;
-	int port; /* the port actually bound (listen may say 0) */
+	const struct pii_keys *pii; /* field encryption keys, from the data dir's key file */
+	int port;		    /* the port actually bound (listen may say 0) */
 	atomic_int in_flight;
 	atomic_int stopping;
 };

@@ -416,7 +416,7 @@ static void delete_unit(struct req *req)
 static json_t *station_json(struct db_stmt *st)
 {
 	json_t *o =
-		json_pack("{sIsIsssssssssssss?}", "id", (json_int_t)db_col_int64(st, 0), "grid_id",
+		json_pack("{sIsIssssssssssssss?}", "id", (json_int_t)db_col_int64(st, 0), "grid_id",
 			  (json_int_t)db_col_int64(st, 1), "name", db_col_text(st, 2), "address",
 			  db_col_text(st, 3), "opening_hours", db_col_text(st, 6), "phone",
 			  db_col_text(st, 7), "public_code", db_col_text(st, 9), "grid_name",

@@ -1,0 +1,41 @@
+/*
+ * people.h — households, residents, Party members and Party-member central
+ * households (党员中心户). Residents' phone and ID-card numbers are encrypted
+ * at rest (pii.h) and masked in every answer; POST /residents/:id/reveal is
+ * the one way to read them, for resident:reveal holders, and it is audited.
+ */
+#ifndef SHUNIU_PEOPLE_PEOPLE_H
+#define SHUNIU_PEOPLE_PEOPLE_H
+
+#include <stdint.h>
+
+#include "http/router.h"
+#include "people/pii.h"
+
+struct db_conn;
+
+/* Tags a resident can carry; the age tags are derived from the birth date. */
+#define RESIDENT_TAGS "living_alone,all_elderly,disabled,low_income"
+
+struct resident_in {
+	int64_t household_id;
+	const char *name;
+	int gender;		/* 0 unknown, 1 male, 2 female */
+	const char *birth_date; /* YYYY-MM-DD or NULL */
+	const char *phone;	/* normalised or NULL */
+	const char *id_number;	/* normalised or NULL */
+	const char *tags;	/* comma list of RESIDENT_TAGS */
+	int is_demo;
+};
+
+/*
+ * Insert a resident (encrypting and indexing phone and ID number); unit_path
+ * is the household's. Returns 0 and *id, DB_ECONSTRAINT for a duplicate ID
+ * number, or another <0.
+ */
+int resident_insert(struct db_conn *c, const struct pii_keys *k, const struct resident_in *in,
+		    const char *unit_path, int64_t *id);
+
+extern const struct route people_routes[];
+
+#endif

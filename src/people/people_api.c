@@ -1,0 +1,854 @@
+/*
+ * people_api.c — households, residents, Party members and central households.
+ *
+ *   GET  /api/v1/households?unit=        POST /api/v1/households {building_id, room, address?}
+ *   GET  /api/v1/households/:id
+ *   GET  /api/v1/residents?unit=&q=&phone=&tag=   (phone: exact, through the blind index)
+ *   GET  /api/v1/residents/:id            POST /api/v1/residents   PATCH /api/v1/residents/:id
+ *   POST /api/v1/residents/:id/reveal     → plaintext phone and ID number, audited
+ *   GET  /api/v1/party-members?unit=      POST /api/v1/party-members
+ *   GET  /api/v1/central-households?unit= POST /api/v1/central-households
+ *
+ * Scope: rows carry unit_path; every query has the range predicate. A
+ * resident account reaches only its own record (GET /residents/:id).
+ */
+#include "people/people.h"
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "core/clock.h"
+#include "core/util.h"
+#include "db/store.h"
+#include "http/request.h"
+#include "http/server.h"
+#include "org/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int paging(struct req *req, int64_t *limit, int64_t *cursor)
+{
+	const char *v;
+
+	*limit = 50;
+	*cursor = 0;
+	if ((v = req_query(req, "limit")) && parse_int64(v, 1, 500, limit)) {
+		reply_invalid(req, "limit", "expected 1 to 500");
+		return -1;
+	}
+	if ((v = req_query(req, "cursor")) && parse_int64(v, 0, INT64_MAX, cursor)) {
+		reply_invalid(req, "cursor", "not a cursor from this list");
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *page(struct req *req, json_t *items, int more, int64_t last)
+{
+	return json_pack("{soso}", "items", items, "next_cursor",
+			 more ? json_string(arena_printf(&req->arena, "%lld", (long long)last))
+			      : json_null());
+}
+
+static int audit_write(struct req *req, struct db_conn *c, const char *action, const char *type,
+		       int64_t id, json_t *details)
+{
+	struct audit_event ev = { .action = action,
+				  .object_type = type,
+				  .object_id = id,
+				  .outcome = "ok",
+				  .details = details };
+	int rc;
+
+	audit_from_request(req, &ev);
+	rc = audit_append(c, &ev);
+	json_decref(details);
+	return rc;
+}
+
+static void finish(struct req *req, struct db_conn *c, int rc, int status, json_t *body)
+{
+	if (rc == 0)
+		rc = db_commit(c);
+	if (rc < 0) {
+		db_rollback(c);
+		json_decref(body);
+		reply_error(req, rc == DB_ECONSTRAINT ? ERR_CONFLICT : ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, status, body);
+}
+
+/* Run a scoped list: sql has ? for lo, hi, cursor, [extra...], limit; row_fn makes items. */
+typedef json_t *(*row_fn)(struct req *req, struct db_stmt *st);
+
+/* ---- households ------------------------------------------------------ */
+
+static json_t *household_json(struct req *req, struct db_stmt *st)
+{
+	(void)req;
+	return json_pack("{sIsIsssssI}", "id", (json_int_t)db_col_int64(st, 0), "building_id",
+			 (json_int_t)db_col_int64(st, 1), "room", db_col_text(st, 2), "address",
+			 db_col_text(st, 3), "residents", (json_int_t)db_col_int64(st, 4));
+}
+
+#define HOUSEHOLD_SELECT                                                                           \
+	"SELECT h.id, h.building_id, h.room, h.address, "                                          \
+	"(SELECT COUNT(*) FROM residents r WHERE r.household_id = h.id) FROM households h "
+
+static void list_households(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct scope sc;
+	int64_t limit, cursor, n = 0, last = 0;
+	struct db_stmt *st;
+	json_t *items;
+	int rc;
+
+	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
+	    paging(req, &limit, &cursor))
+		return;
+	if (db_prepare(c,
+		       HOUSEHOLD_SELECT "WHERE h.unit_path >= ? AND h.unit_path < ? AND h.id > ? "
+					"ORDER BY h.id LIMIT ?",
+		       &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_text(st, 1, sc.lo, -1);
+	db_bind_text(st, 2, sc.hi, -1);
+	db_bind_int64(st, 3, cursor);
+	db_bind_int64(st, 4, limit + 1);
+	items = json_array();
+	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
+		last = db_col_int64(st, 0);
+		json_array_append_new(items, household_json(req, st));
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, 200, page(req, items, n > limit, last));
+}
+
+static void get_household(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	char hi[256];
+	int64_t id;
+	struct db_stmt *st;
+	json_t *out = NULL;
+
+	if (!c || req_param_id_or_reply(req, "id", &id))
+		return;
+	path_upper(a->unit_path, hi, sizeof hi);
+	if (db_prepare(c,
+		       HOUSEHOLD_SELECT "WHERE h.id = ? AND h.unit_path >= ? AND h.unit_path < ?",
+		       &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_int64(st, 1, id);
+	db_bind_text(st, 2, a->unit_path, -1);
+	db_bind_text(st, 3, hi, -1);
+	if (db_step(st) == DB_ROW)
+		out = household_json(req, st);
+	db_reset(st);
+	if (!out)
+		reply_error(req, ERR_NOT_FOUND);
+	else
+		reply_json(req, 200, out);
+}
+
+static void create_household(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	const char *room, *addr = "";
+	int64_t bid, id = 0, now = clock_now();
+	struct unit_ref b;
+	int rc;
+
+	if (!c || json_get_int_or_reply(req, req->json, "building_id", 1, 1, INT64_MAX, &bid) ||
+	    json_get_str_or_reply(req, req->json, "room", 1, 40, &room) ||
+	    json_get_str_or_reply(req, req->json, "address", 0, 300, &addr) < 0 ||
+	    unit_in_scope_or_reply(req, c, bid, &b))
+		return;
+	if (b.kind != UNIT_BUILDING) {
+		reply_invalid(req, "building_id", "households belong to a building");
+		return;
+	}
+	if (!*room) {
+		reply_invalid(req, "room", "must not be empty");
+		return;
+	}
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_query_int64(
+			c, &id,
+			"INSERT INTO households (building_id, unit_path, room, address, "
+			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+			"itttii", bid, b.path, room, addr ? addr : "", now, now);
+	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
+	if (rc == 0)
+		rc = audit_write(req, c, "household.create", "household", id, NULL);
+	finish(req, c, rc, 201,
+	       json_pack("{sIsIss}", "id", (json_int_t)id, "building_id", (json_int_t)bid, "room",
+			 room));
+}
+
+/* ---- residents --------------------------------------------------------- */
+
+#define RESIDENT_SELECT                                                                            \
+	"SELECT r.id, r.household_id, r.name, r.gender, r.birth_date, r.phone_mask, r.id_mask, "   \
+	"r.tags, r.is_demo, (SELECT COUNT(*) FROM party_members p WHERE p.resident_id = r.id) "    \
+	"FROM residents r "
+
+static int age_on(const char *birth, int64_t now)
+{
+	int y, m, d;
+	time_t t = (time_t)(now + 8 * 3600);
+	struct tm tm;
+
+	if (!birth || sscanf(birth, "%d-%d-%d", &y, &m, &d) != 3)
+		return -1;
+	gmtime_r(&t, &tm);
+	int age = tm.tm_year + 1900 - y;
+	if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
+		age--;
+	return age;
+}
+
+static json_t *resident_json(struct req *req, struct db_stmt *st)
+{
+	static const char *const genders[] = { "unknown", "male", "female" };
+	const char *birth = db_col_text(st, 4), *tags = db_col_text(st, 7);
+	int age = age_on(birth, clock_now());
+	int64_t g = db_col_int64(st, 3);
+	json_t *tagv = json_array();
+	char buf[256], *tok, *save = NULL;
+
+	snprintf(buf, sizeof buf, "%s", tags ? tags : "");
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		json_array_append_new(tagv, json_string(tok));
+	if (age >= 80)
+		json_array_append_new(tagv, json_string("aged_80_plus"));
+	if (age >= 0 && age < 14)
+		json_array_append_new(tagv, json_string("child"));
+	(void)req;
+	return json_pack("{sIsIssssss?soss?ss?sosbsb}", "id", (json_int_t)db_col_int64(st, 0),
+			 "household_id", (json_int_t)db_col_int64(st, 1), "name",
+			 db_col_text(st, 2), "gender", genders[g >= 0 && g <= 2 ? g : 0],
+			 "birth_date", birth, "age", age >= 0 ? json_integer(age) : json_null(),
+			 "phone", db_col_text(st, 5), "id_number", db_col_text(st, 6), "tags", tagv,
+			 "is_demo", (int)db_col_int64(st, 8), "party_member",
+			 db_col_int64(st, 9) > 0);
+}
+
+static void list_residents(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct scope sc;
+	const char *q = req_query(req, "q"), *phone = req_query(req, "phone"),
+		   *tag = req_query(req, "tag");
+	unsigned char bidx[PII_BIDX_BYTES];
+	char norm[24];
+	int64_t limit, cursor, n = 0, last = 0;
+	struct db_stmt *st;
+	json_t *items;
+	int rc;
+
+	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
+	    paging(req, &limit, &cursor))
+		return;
+	if (phone) {
+		if (pii_phone_normalize(phone, norm) < 0) {
+			reply_invalid(req, "phone", "a mainland mobile or landline number");
+			return;
+		}
+		pii_blind_index(req->srv->pii, PII_PHONE, norm, bidx);
+	}
+	if (q && (strlen(q) == 0 || strlen(q) > 60)) {
+		reply_invalid(req, "q", "1 to 60 bytes of a name");
+		return;
+	}
+	if (tag && !strstr(RESIDENT_TAGS, tag)) {
+		reply_invalid(req, "tag", RESIDENT_TAGS);
+		return;
+	}
+	rc = db_prepare(c,
+			RESIDENT_SELECT
+			"WHERE r.unit_path >= ? AND r.unit_path < ? AND r.id > ? "
+			"AND (CAST(? AS TEXT) IS NULL OR r.name LIKE ?) "
+			"AND (? = 0 OR r.phone_bidx = ?) "
+			"AND (CAST(? AS TEXT) IS NULL OR (',' || r.tags || ',') LIKE ?) "
+			"ORDER BY r.id LIMIT ?",
+			&st);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_text(st, 1, sc.lo, -1);
+	db_bind_text(st, 2, sc.hi, -1);
+	db_bind_int64(st, 3, cursor);
+	db_bind_text(st, 4, q, -1);
+	db_bind_text(st, 5, q ? arena_printf(&req->arena, "%%%s%%", q) : NULL, -1);
+	db_bind_int64(st, 6, phone != NULL);
+	db_bind_blob(st, 7, bidx, phone ? sizeof bidx : 0);
+	db_bind_text(st, 8, tag, -1);
+	db_bind_text(st, 9, tag ? arena_printf(&req->arena, "%%,%s,%%", tag) : NULL, -1);
+	db_bind_int64(st, 10, limit + 1);
+	items = json_array();
+	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
+		last = db_col_int64(st, 0);
+		json_array_append_new(items, resident_json(req, st));
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, 200, page(req, items, n > limit, last));
+}
+
+/*
+ * The resident row if the account may see it: inside its scope for staff
+ * holding perm, or its own record for a resident. NULL when answered (404).
+ */
+static json_t *resident_visible_or_reply(struct req *req, struct db_conn *c, int64_t id,
+					 const char *perm)
+{
+	const struct auth *a = req_auth(req);
+	char hi[256];
+	struct db_stmt *st;
+	json_t *out = NULL;
+	int staff = roles_grant(a->roles, perm);
+
+	if (!staff && !(roles_grant(a->roles, "self:read") && a->resident_id == id)) {
+		reply_error(req, ERR_NOT_FOUND);
+		return NULL;
+	}
+	path_upper(a->unit_path, hi, sizeof hi);
+	if (db_prepare(c,
+		       RESIDENT_SELECT
+		       "WHERE r.id = ? AND (? = 0 OR (r.unit_path >= ? AND r.unit_path < ?))",
+		       &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return NULL;
+	}
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, staff);
+	db_bind_text(st, 3, a->unit_path, -1);
+	db_bind_text(st, 4, hi, -1);
+	if (db_step(st) == DB_ROW)
+		out = resident_json(req, st);
+	db_reset(st);
+	if (!out)
+		reply_error(req, ERR_NOT_FOUND);
+	return out;
+}
+
+static void get_resident(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	int64_t id;
+	json_t *out;
+
+	if (!c || req_param_id_or_reply(req, "id", &id))
+		return;
+	if ((out = resident_visible_or_reply(req, c, id, "resident:read")))
+		reply_json(req, 200, out);
+}
+
+static void reveal_resident(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	const struct auth *a = req_auth(req);
+	char hi[256], phone[PII_MAX_PLAIN + 1] = "", idn[PII_MAX_PLAIN + 1] = "";
+	int64_t id;
+	struct db_stmt *st;
+	int found = 0, ok = 1;
+
+	if (!c || req_param_id_or_reply(req, "id", &id))
+		return;
+	path_upper(a->unit_path, hi, sizeof hi);
+	if (db_prepare(c,
+		       "SELECT phone_enc, id_enc FROM residents WHERE id = ? AND unit_path >= ? "
+		       "AND unit_path < ?",
+		       &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_int64(st, 1, id);
+	db_bind_text(st, 2, a->unit_path, -1);
+	db_bind_text(st, 3, hi, -1);
+	if (db_step(st) == DB_ROW) {
+		size_t n;
+		const void *b;
+		found = 1;
+		if ((b = db_col_blob(st, 0, &n)) &&
+		    pii_decrypt(req->srv->pii, PII_PHONE, b, n, phone) < 0)
+			ok = 0;
+		if ((b = db_col_blob(st, 1, &n)) &&
+		    pii_decrypt(req->srv->pii, PII_ID_NUMBER, b, n, idn) < 0)
+			ok = 0;
+	}
+	db_reset(st);
+	if (!found) {
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	audit_request(req, "resident.reveal", "resident", id, ok ? "ok" : "failed",
+		      json_pack("{s[ss]}", "fields", "phone", "id_number"));
+	if (!ok) {
+		reply_error_ex(req, ERR_INTERNAL,
+			       "The stored data cannot be decrypted with this key.", NULL);
+		return;
+	}
+	reply_json(req, 200,
+		   json_pack("{sIss?ss?}", "id", (json_int_t)id, "phone", phone[0] ? phone : NULL,
+			     "id_number", idn[0] ? idn : NULL));
+	sodium_memzero(phone, sizeof phone);
+	sodium_memzero(idn, sizeof idn);
+}
+
+/* Validate the writable fields; fills in. Returns 0, or -1 having answered. */
+static int resident_fields_or_reply(struct req *req, int create, struct resident_in *in,
+				    char phone[24], char idn[19], char birth[11])
+{
+	const char *g = NULL, *p = NULL, *i = NULL, *b = NULL;
+	json_t *tags = json_object_get(req->json, "tags");
+
+	if (json_get_str_or_reply(req, req->json, "name", create, 60, &in->name) < 0 ||
+	    json_get_str_or_reply(req, req->json, "gender", 0, 10, &g) < 0 ||
+	    json_get_str_or_reply(req, req->json, "birth_date", 0, 10, &b) < 0 ||
+	    json_get_str_or_reply(req, req->json, "phone", 0, 30, &p) < 0 ||
+	    json_get_str_or_reply(req, req->json, "id_number", 0, 18, &i) < 0)
+		return -1;
+	if (in->name && !*in->name) {
+		reply_invalid(req, "name", "must not be empty");
+		return -1;
+	}
+	in->gender = !g			     ? 0
+		     : !strcmp(g, "male")    ? 1
+		     : !strcmp(g, "female")  ? 2
+		     : !strcmp(g, "unknown") ? 0
+					     : -1;
+	if (in->gender < 0) {
+		reply_invalid(req, "gender", "male, female or unknown");
+		return -1;
+	}
+	if (p && pii_phone_normalize(p, phone) < 0) {
+		reply_invalid(req, "phone",
+			      "a mainland mobile (11 digits) or a landline with area code");
+		return -1;
+	}
+	in->phone = p ? phone : NULL;
+	if (i && pii_id_normalize(i, idn) < 0) {
+		reply_invalid(req, "id_number",
+			      "an 18-character ID number with a valid GB 11643 check digit");
+		return -1;
+	}
+	in->id_number = i ? idn : NULL;
+	if (b) {
+		int64_t t;
+		if (clock_parse_iso(b, &t) < 0 || strlen(b) != 10) {
+			reply_invalid(req, "birth_date", "YYYY-MM-DD");
+			return -1;
+		}
+		snprintf(birth, 11, "%s", b);
+	} else if (in->id_number) {
+		pii_id_birth_date(in->id_number, birth);
+	} else {
+		birth[0] = '\0';
+	}
+	if (in->id_number) {
+		char from_id[11];
+		pii_id_birth_date(in->id_number, from_id);
+		if (strcmp(from_id, birth) != 0) {
+			reply_invalid(req, "birth_date",
+				      "differs from the birth date in the ID number");
+			return -1;
+		}
+		if (!g)
+			in->gender = pii_id_gender(in->id_number);
+	}
+	in->birth_date = birth[0] ? birth : NULL;
+	in->tags = NULL;
+	if (tags) {
+		size_t k;
+		json_t *t;
+		char *list = arena_strdup(&req->arena, "");
+		if (!json_is_array(tags)) {
+			reply_invalid(req, "tags", "a list of: " RESIDENT_TAGS);
+			return -1;
+		}
+		json_array_foreach(tags, k, t)
+		{
+			const char *s = json_string_value(t);
+			if (!s || !*s || strchr(s, ',') || !strstr(RESIDENT_TAGS, s)) {
+				reply_invalid(req, "tags", "a list of: " RESIDENT_TAGS);
+				return -1;
+			}
+			list = arena_printf(&req->arena, "%s%s%s", list, *list ? "," : "", s);
+		}
+		in->tags = list;
+	}
+	return 0;
+}
+
+static void create_resident(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	const struct auth *a = req_auth(req);
+	struct resident_in in = { 0 };
+	char phone[24], idn[19], birth[11], hi[256], *hpath = NULL;
+	int64_t hid, id = 0;
+	struct db_stmt *st;
+	int rc;
+
+	if (!c || json_get_int_or_reply(req, req->json, "household_id", 1, 1, INT64_MAX, &hid) ||
+	    resident_fields_or_reply(req, 1, &in, phone, idn, birth))
+		return;
+	path_upper(a->unit_path, hi, sizeof hi);
+	if (db_prepare(c,
+		       "SELECT unit_path FROM households WHERE id = ? AND unit_path >= ? AND "
+		       "unit_path < ?",
+		       &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_int64(st, 1, hid);
+	db_bind_text(st, 2, a->unit_path, -1);
+	db_bind_text(st, 3, hi, -1);
+	if (db_step(st) == DB_ROW)
+		hpath = arena_strdup(&req->arena, db_col_text(st, 0));
+	db_reset(st);
+	if (!hpath) {
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	in.household_id = hid;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = resident_insert(c, req->srv->pii, &in, hpath, &id);
+	if (rc == DB_ECONSTRAINT) {
+		db_rollback(c);
+		reply_error(req, ERR_DUPLICATE_ID_NUMBER);
+		return;
+	}
+	if (rc == 0)
+		rc = audit_write(req, c, "resident.create", "resident", id,
+				 json_pack("{sI}", "household_id", (json_int_t)hid));
+	sodium_memzero(phone, sizeof phone);
+	sodium_memzero(idn, sizeof idn);
+	finish(req, c, rc, 201,
+	       json_pack("{sIsI}", "id", (json_int_t)id, "household_id", (json_int_t)hid));
+}
+
+static void update_resident(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	const struct pii_keys *k = req->srv->pii;
+	struct resident_in in = { 0 };
+	char phone[24], idn[19], birth[11];
+	int64_t id;
+	json_t *cur;
+	int rc;
+
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    resident_fields_or_reply(req, 0, &in, phone, idn, birth))
+		return;
+	if (!(cur = resident_visible_or_reply(req, c, id, "resident:write")))
+		return;
+	json_decref(cur);
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE residents SET name = COALESCE(?, name), birth_date = "
+			    "COALESCE(?, birth_date), "
+			    "tags = COALESCE(?, tags), updated_at = ? WHERE id = ?",
+			    "tttii", in.name, in.birth_date, in.tags, clock_now(), id);
+	if (rc == 0 && json_object_get(req->json, "gender"))
+		rc = db_run(c, "UPDATE residents SET gender = ? WHERE id = ?", "ii",
+			    (int64_t)in.gender, id);
+	if (rc == 0 && in.phone) {
+		unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
+		char mask[24];
+		int n = pii_encrypt(k, PII_PHONE, in.phone, blob);
+		pii_blind_index(k, PII_PHONE, in.phone, idx);
+		pii_mask(PII_PHONE, in.phone, mask);
+		rc = db_run(c,
+			    "UPDATE residents SET phone_enc = ?, phone_bidx = ?, phone_mask = ? "
+			    "WHERE id = ?",
+			    "bbti", blob, (size_t)n, idx, sizeof idx, mask, id);
+	}
+	if (rc == 0 && in.id_number) {
+		unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
+		char mask[24];
+		int n = pii_encrypt(k, PII_ID_NUMBER, in.id_number, blob);
+		pii_blind_index(k, PII_ID_NUMBER, in.id_number, idx);
+		pii_mask(PII_ID_NUMBER, in.id_number, mask);
+		rc = db_run(
+			c, "UPDATE residents SET id_enc = ?, id_bidx = ?, id_mask = ? WHERE id = ?",
+			"bbti", blob, (size_t)n, idx, sizeof idx, mask, id);
+	}
+	if (rc == DB_ECONSTRAINT) {
+		db_rollback(c);
+		reply_error(req, ERR_DUPLICATE_ID_NUMBER);
+		return;
+	}
+	if (rc == 0) {
+		json_t *fields = json_array();
+		const char *key;
+		json_t *v;
+		json_object_foreach(req->json, key, v)
+			json_array_append_new(fields, json_string(key));
+		rc = audit_write(req, c, "resident.update", "resident", id,
+				 json_pack("{so}", "fields", fields));
+	}
+	finish(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+}
+
+/* ---- Party members and central households ------------------------------ */
+
+static void list_party_members(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct scope sc;
+	int64_t limit, cursor, n = 0, last = 0;
+	struct db_stmt *st;
+	json_t *items;
+	int rc;
+
+	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
+	    paging(req, &limit, &cursor))
+		return;
+	if (db_prepare(
+		    c,
+		    "SELECT p.id, p.resident_id, r.name, p.branch_unit_id, u.name, p.joined_on "
+		    "FROM party_members p JOIN residents r ON r.id = p.resident_id "
+		    "JOIN units u ON u.id = p.branch_unit_id "
+		    "WHERE p.unit_path >= ? AND p.unit_path < ? AND p.id > ? ORDER BY p.id LIMIT ?",
+		    &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_text(st, 1, sc.lo, -1);
+	db_bind_text(st, 2, sc.hi, -1);
+	db_bind_int64(st, 3, cursor);
+	db_bind_int64(st, 4, limit + 1);
+	items = json_array();
+	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
+		last = db_col_int64(st, 0);
+		json_array_append_new(
+			items,
+			json_pack("{sIsIsssIssss?}", "id", (json_int_t)last, "resident_id",
+				  (json_int_t)db_col_int64(st, 1), "name", db_col_text(st, 2),
+				  "branch_unit_id", (json_int_t)db_col_int64(st, 3), "branch_name",
+				  db_col_text(st, 4), "joined_on", db_col_text(st, 5)));
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, 200, page(req, items, n > limit, last));
+}
+
+static void create_party_member(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	int64_t rid, branch, id = 0, now = clock_now(), t;
+	const char *joined = NULL;
+	struct unit_ref bu;
+	char hi[256];
+	int64_t found = 0;
+	int rc;
+
+	if (!c || json_get_int_or_reply(req, req->json, "resident_id", 1, 1, INT64_MAX, &rid) ||
+	    json_get_int_or_reply(req, req->json, "branch_unit_id", 1, 1, INT64_MAX, &branch) ||
+	    json_get_str_or_reply(req, req->json, "joined_on", 0, 10, &joined) < 0 ||
+	    unit_in_scope_or_reply(req, c, branch, &bu))
+		return;
+	if (joined && (strlen(joined) != 10 || clock_parse_iso(joined, &t) < 0)) {
+		reply_invalid(req, "joined_on", "YYYY-MM-DD");
+		return;
+	}
+	path_upper(a->unit_path, hi, sizeof hi);
+	if (db_query_int64(c, &found,
+			   "SELECT COUNT(*) FROM residents WHERE id = ? AND unit_path >= ? AND "
+			   "unit_path < ?",
+			   "itt", rid, a->unit_path, hi) < 0 ||
+	    !found) {
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_query_int64(
+			c, &id,
+			"INSERT INTO party_members (resident_id, branch_unit_id, unit_path, "
+			"joined_on, "
+			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+			"iittii", rid, branch, bu.path, joined, now, now);
+	if (rc == DB_ECONSTRAINT) {
+		db_rollback(c);
+		reply_error_ex(req, ERR_CONFLICT,
+			       "This resident is already registered as a Party member.", NULL);
+		return;
+	}
+	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
+	if (rc == 0)
+		rc = audit_write(req, c, "party_member.create", "party_member", id, NULL);
+	finish(req, c, rc, 201,
+	       json_pack("{sIsI}", "id", (json_int_t)id, "resident_id", (json_int_t)rid));
+}
+
+static void list_central_households(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct scope sc;
+	int64_t limit, cursor, n = 0, last = 0;
+	struct db_stmt *st;
+	json_t *items;
+	int rc;
+
+	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
+	    paging(req, &limit, &cursor))
+		return;
+	if (db_prepare(
+		    c,
+		    "SELECT ch.id, ch.household_id, ch.party_member_id, "
+		    "(SELECT COUNT(*) FROM central_household_links l WHERE l.central_id = ch.id) "
+		    "FROM central_households ch WHERE ch.unit_path >= ? AND ch.unit_path < ? "
+		    "AND ch.id > ? ORDER BY ch.id LIMIT ?",
+		    &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_text(st, 1, sc.lo, -1);
+	db_bind_text(st, 2, sc.hi, -1);
+	db_bind_int64(st, 3, cursor);
+	db_bind_int64(st, 4, limit + 1);
+	items = json_array();
+	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
+		last = db_col_int64(st, 0);
+		json_array_append_new(
+			items, json_pack("{sIsIsIsI}", "id", (json_int_t)last, "household_id",
+					 (json_int_t)db_col_int64(st, 1), "party_member_id",
+					 (json_int_t)db_col_int64(st, 2), "served_households",
+					 (json_int_t)db_col_int64(st, 3)));
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, 200, page(req, items, n > limit, last));
+}
+
+static int household_path(struct db_conn *c, int64_t id, const char *lo, const char *hi, char *out)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(c,
+			    "SELECT unit_path FROM households WHERE id = ? AND unit_path >= ? AND "
+			    "unit_path < ?",
+			    &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, id);
+	db_bind_text(st, 2, lo, -1);
+	db_bind_text(st, 3, hi, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		snprintf(out, 256, "%s", db_col_text(st, 0));
+	db_reset(st);
+	return rc;
+}
+
+static void create_central_household(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	json_t *served = json_object_get(req->json, "served_household_ids"), *v;
+	int64_t hid, pm, id = 0, found = 0;
+	char hi[256], hpath[256], other[256];
+	size_t k;
+	int rc;
+
+	if (!c || json_get_int_or_reply(req, req->json, "household_id", 1, 1, INT64_MAX, &hid) ||
+	    json_get_int_or_reply(req, req->json, "party_member_id", 1, 1, INT64_MAX, &pm))
+		return;
+	if (served && (!json_is_array(served) || json_array_size(served) > 100)) {
+		reply_invalid(req, "served_household_ids", "a list of up to 100 household ids");
+		return;
+	}
+	path_upper(a->unit_path, hi, sizeof hi);
+	if (household_path(c, hid, a->unit_path, hi, hpath) != DB_ROW ||
+	    db_query_int64(c, &found,
+			   "SELECT COUNT(*) FROM party_members WHERE id = ? AND unit_path >= ? AND "
+			   "unit_path < ?",
+			   "itt", pm, a->unit_path, hi) < 0 ||
+	    !found) {
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	json_array_foreach(served, k, v)
+	{
+		if (!json_is_integer(v) ||
+		    household_path(c, json_integer_value(v), a->unit_path, hi, other) != DB_ROW) {
+			reply_invalid(req, "served_household_ids", "households inside your area");
+			return;
+		}
+	}
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_query_int64(c, &id,
+				    "INSERT INTO central_households (household_id, "
+				    "party_member_id, unit_path, created_at) "
+				    "VALUES (?, ?, ?, ?) RETURNING id",
+				    "iiti", hid, pm, hpath, clock_now());
+	if (rc == DB_ECONSTRAINT) {
+		db_rollback(c);
+		reply_error_ex(req, ERR_CONFLICT, "This household is already a central household.",
+			       NULL);
+		return;
+	}
+	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
+	json_array_foreach(served, k, v) if (rc == 0 && json_integer_value(v) != hid) rc = db_run(
+		c,
+		"INSERT INTO central_household_links (central_id, household_id) VALUES (?, ?) "
+		"ON CONFLICT DO NOTHING",
+		"ii", id, json_integer_value(v));
+	if (rc == 0)
+		rc = audit_write(req, c, "central_household.create", "central_household", id, NULL);
+	finish(req, c, rc, 201,
+	       json_pack("{sIsI}", "id", (json_int_t)id, "household_id", (json_int_t)hid));
+}
+
+const struct route people_routes[] = {
+	{ "GET", "/api/v1/households", list_households, R_AUTH, "household:read", 0 },
+	{ "GET", "/api/v1/households/:id", get_household, R_AUTH, "household:read", 0 },
+	{ "POST", "/api/v1/households", create_household, R_AUTH | R_JSON, "household:write", 0 },
+	{ "GET", "/api/v1/residents", list_residents, R_AUTH, "resident:read", 0 },
+	{ "GET", "/api/v1/residents/:id", get_resident, R_AUTH, NULL, 0 },
+	{ "POST", "/api/v1/residents", create_resident, R_AUTH | R_JSON, "resident:write", 0 },
+	{ "PATCH", "/api/v1/residents/:id", update_resident, R_AUTH | R_JSON, "resident:write", 0 },
+	{ "POST", "/api/v1/residents/:id/reveal", reveal_resident, R_AUTH, "resident:reveal", 0 },
+	{ "GET", "/api/v1/party-members", list_party_members, R_AUTH, "party:read", 0 },
+	{ "POST", "/api/v1/party-members", create_party_member, R_AUTH | R_JSON, "party:write", 0 },
+	{ "GET", "/api/v1/central-households", list_central_households, R_AUTH, "party:read", 0 },
+	{ "POST", "/api/v1/central-households", create_central_household, R_AUTH | R_JSON,
+	  "party:write", 0 },
+	{ 0 },
+};
