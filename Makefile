@@ -40,7 +40,7 @@ UNIT_OBJS    := $(filter-out build/asan/cmd/%,$(OBJS_asan))
 all: shuniu
 
 shuniu: build/release/shuniu
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 asan: build/asan/shuniu
 

@@ -1,5 +1,5 @@
 /*
- * demo.c — `shuniu demo`: the Wuzhong demo district (吴中区, 320506).
+ * cmd_demo.c — `shuniu demo`: the Wuzhong demo district (吴中区, 320506).
  *
  * Reproduces the report's facts exactly — 115 communities, 826 grids, 698
  * Pioneer Hub stations, each station with a hub leader — in Wuzhong's real
