@@ -26,6 +26,7 @@ enum route_flag {
 	R_NO_CSRF = 1 << 1, /* no X-CSRF-Token needed (sign-in itself) */
 	R_JSON = 1 << 2,    /* body must be application/json; parsed into req->json */
 	R_RAW = 1 << 3,	    /* body is taken as raw bytes (uploads); no JSON parsing */
+	R_AUTH_OPTIONAL = 1 << 4, /* anonymous allowed, but a signed-in caller is recognised */
 };
 
 struct route {

@@ -155,7 +155,8 @@ static void dispatch(struct req *req)
 	const struct route *rt = req->route;
 	int needs_auth = (rt->flags & R_AUTH) || rt->perm;
 
-	if (needs_auth || req->srv->auth_hook) {
+	/* Routes that neither need nor want an account never look at credentials. */
+	if (needs_auth || (rt->flags & R_AUTH_OPTIONAL)) {
 		enum err_id e = ERR_AUTH_REQUIRED;
 		if (req->srv->auth_hook)
 			e = req->srv->auth_hook(req, needs_auth, rt->perm,

@@ -1,0 +1,194 @@
+// Sign-in, sessions, CSRF, lockout, bearer tokens and the audit log.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { cli, DB } from './lib/harness.mjs';
+import { startDistrict, addUser, login, client, PASSWORD } from './lib/district.mjs';
+
+let srv;
+before(async () => {
+  srv = await startDistrict();
+  addUser(srv.data.dir, 'lock.me', 'grid_worker', '320506001001001');
+  addUser(srv.data.dir, 'pw.change', 'grid_worker', '320506001001001');
+});
+after(async () => { await srv.stop(); });
+
+test('sign-in answers the user, a CSRF token and an HttpOnly SameSite cookie', async () => {
+  const r = await srv.post('/api/v1/auth/login', { username: 'longqiao', password: srv.passwords.longqiao });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.user.username, 'longqiao');
+  assert.deepEqual(r.body.user.roles, ['community_staff']);
+  assert.equal(r.body.user.unit.name, '龙桥社区');
+  assert.ok(r.body.user.permissions.includes('resident:reveal'));
+  assert.match(r.body.csrf_token, /^[0-9a-f]{64}$/);
+  const cookie = r.headers.get('set-cookie');
+  assert.match(cookie, /^shuniu_session=[0-9a-f]{64}; /);
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Strict/);
+  assert.match(cookie, /Path=\//);
+  assert.doesNotMatch(cookie, /Secure/);
+});
+
+test('me answers the signed-in account, and 401 without one', async () => {
+  const c = await srv.login('district');
+  const me = await c.get('/api/v1/auth/me');
+  assert.equal(me.status, 200);
+  assert.equal(me.body.user.username, 'district');
+  const anon = await srv.json('/api/v1/auth/me');
+  assert.equal(anon.status, 401);
+  assert.equal(anon.body.error.code, 'auth.required');
+});
+
+test('a wrong password and an unknown user get the same answer', async () => {
+  const a = await srv.post('/api/v1/auth/login', { username: 'district', password: 'Wrong-Passw0rd!' });
+  const b = await srv.post('/api/v1/auth/login', { username: 'nobody.here', password: 'Wrong-Passw0rd!' });
+  assert.equal(a.status, 401);
+  assert.equal(b.status, 401);
+  assert.deepEqual(a.body, b.body);
+  assert.equal(a.body.error.code, 'auth.invalid_credentials');
+});
+
+test('five failures lock the user name for 15 minutes, even for the right password', async () => {
+  for (let i = 0; i < 5; i++) {
+    const r = await srv.post('/api/v1/auth/login', { username: 'lock.me', password: 'Wrong-Passw0rd!' });
+    assert.equal(r.status, 401, `attempt ${i + 1}`);
+  }
+  const locked = await srv.post('/api/v1/auth/login', { username: 'lock.me', password: PASSWORD });
+  assert.equal(locked.status, 429);
+  assert.equal(locked.body.error.code, 'auth.locked');
+  assert.ok(locked.body.error.details.retry_after_seconds > 800);
+  // unknown names lock the same way
+  for (let i = 0; i < 5; i++) await srv.post('/api/v1/auth/login', { username: 'ghost', password: 'x' });
+  assert.equal((await srv.post('/api/v1/auth/login', { username: 'ghost', password: 'x' })).status, 429);
+  // a reset unlocks
+  const r = cli(['user', 'reset-password', '--data', srv.data.dir, '--username', 'lock.me', '--password-stdin'], { input: 'Another-Passw0rd-7\n' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((await srv.post('/api/v1/auth/login', { username: 'lock.me', password: 'Another-Passw0rd-7' })).status, 200);
+});
+
+test('mutating calls with the cookie need the X-CSRF-Token', async () => {
+  const c = await srv.login('district');
+  const without = await srv.json('/api/v1/units', {
+    method: 'POST', headers: { cookie: `shuniu_session=${c.cookie}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ parent_id: 1, name: '测试街道' }),
+  });
+  assert.equal(without.status, 403);
+  assert.equal(without.body.error.code, 'auth.csrf_failed');
+  const wrong = await srv.json('/api/v1/units', {
+    method: 'POST', headers: { cookie: `shuniu_session=${c.cookie}`, 'content-type': 'application/json', 'x-csrf-token': 'f'.repeat(64) },
+    body: JSON.stringify({ parent_id: 1, name: '测试街道' }),
+  });
+  assert.equal(wrong.status, 403);
+  const ok = await c.post('/api/v1/units', { parent_id: 1, name: '测试街道' });
+  assert.equal(ok.status, 201, JSON.stringify(ok.body));
+});
+
+test('logout ends the session on the server', async () => {
+  const c = await srv.login('changqiao');
+  assert.equal((await c.post('/api/v1/auth/logout')).status, 200);
+  const after = await c.get('/api/v1/auth/me');
+  assert.equal(after.status, 401);
+});
+
+test('signing in again rotates the session', async () => {
+  const first = await srv.login('changqiao');
+  const r = await srv.json('/api/v1/auth/login', {
+    method: 'POST', headers: { cookie: `shuniu_session=${first.cookie}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'changqiao', password: srv.passwords.changqiao }),
+  });
+  assert.equal(r.status, 200);
+  assert.equal((await first.get('/api/v1/auth/me')).status, 401, 'the old token must be dead');
+});
+
+test('a password change enforces the policy and ends other sessions', async () => {
+  const a = await srv.login('pw.change');
+  const b = await srv.login('pw.change');
+  let r = await a.post('/api/v1/auth/password', { current_password: PASSWORD, new_password: 'short1A!' });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.code, 'auth.weak_password');
+  r = await a.post('/api/v1/auth/password', { current_password: PASSWORD, new_password: 'alllowercaseletters' });
+  assert.equal(r.body.error.code, 'auth.weak_password');
+  r = await a.post('/api/v1/auth/password', { current_password: PASSWORD, new_password: 'Password123!' });
+  assert.equal(r.body.error.code, 'auth.weak_password', 'a common password is refused');
+  r = await a.post('/api/v1/auth/password', { current_password: 'Not-The-Passw0rd', new_password: 'Brand-New-Passw0rd' });
+  assert.equal(r.status, 401);
+  r = await a.post('/api/v1/auth/password', { current_password: PASSWORD, new_password: 'Brand-New-Passw0rd' });
+  assert.equal(r.status, 200);
+  assert.equal((await a.get('/api/v1/auth/me')).status, 200);
+  assert.equal((await b.get('/api/v1/auth/me')).status, 401);
+  await login(srv, 'pw.change', 'Brand-New-Passw0rd');
+});
+
+test('bearer tokens work without CSRF and stop working when revoked', async () => {
+  const r = cli(['token', 'create', '--data', srv.data.dir, '--user', 'district', '--name', 'test']);
+  assert.equal(r.status, 0, r.stderr);
+  const token = r.stdout.trim().split('\n').at(-1);
+  assert.match(token, /^[0-9a-f]{64}$/);
+  const auth = { authorization: `Bearer ${token}` };
+  assert.equal((await srv.json('/api/v1/auth/me', { headers: auth })).body.user.username, 'district');
+  const created = await srv.json('/api/v1/units', {
+    method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ parent_id: 1, name: '令牌街道' }),
+  });
+  assert.equal(created.status, 201);
+  const id = /token (\d+)/.exec(r.stdout)[1];
+  assert.equal(cli(['token', 'revoke', '--data', srv.data.dir, '--id', id]).status, 0);
+  const after = await srv.json('/api/v1/auth/me', { headers: auth });
+  assert.equal(after.status, 401);
+  assert.equal((await srv.json('/healthz', { headers: auth })).status, 200, 'public routes do not care');
+  assert.equal((await srv.json('/api/v1/auth/me', { headers: { authorization: 'Bearer nonsense' } })).status, 401);
+});
+
+test('the auditor reads the audit log and nobody else does', async () => {
+  const auditor = await srv.login('auditor');
+  const r = await auditor.get('/api/v1/audit?limit=200');
+  assert.equal(r.status, 200);
+  const actions = r.body.items.map((i) => `${i.action}:${i.outcome}`);
+  assert.ok(actions.includes('auth.login:ok'));
+  assert.ok(actions.includes('auth.login:failed'));
+  assert.ok(actions.includes('unit.create:ok'));
+  const failed = r.body.items.find((i) => i.action === 'auth.login' && i.outcome === 'failed');
+  assert.ok(failed.ip);
+  const only = await auditor.get('/api/v1/audit?action=auth.login&limit=3');
+  assert.ok(only.body.items.every((i) => i.action === 'auth.login'));
+  assert.ok(only.body.next_cursor);
+  for (const name of ['sysadmin', 'secadmin', 'district']) {
+    const c = await srv.login(name);
+    assert.equal((await c.get('/api/v1/audit')).status, 403, name);
+  }
+  // and the auditor can read nothing else
+  for (const p of ['/api/v1/units', '/api/v1/residents', '/api/v1/stats/org']) {
+    assert.equal((await auditor.get(p)).status, 403, p);
+  }
+});
+
+test('tampering with one audit row is detected and the row named', async () => {
+  let r = cli(['verify', 'audit', '--data', srv.data.dir]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /intact: \d+ rows/);
+  const sql = "UPDATE audit_log SET outcome = 'tampered' WHERE id = 3";
+  if (DB === 'postgres') srv.data.psql(sql);
+  else assert.equal(spawnSync('sqlite3', [join(srv.data.dir, 'shuniu.db'), sql]).status, 0);
+  r = cli(['verify', 'audit', '--data', srv.data.dir]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /row 3 was altered/);
+});
+
+test('sessions end after 30 idle minutes and after 12 hours at most', async () => {
+  const idle = await srv.login('department');
+  await srv.post('/api/v1/_test/clock', { advance_seconds: 29 * 60 });
+  assert.equal((await idle.get('/api/v1/auth/me')).status, 200, 'still alive at 29 idle minutes');
+  await srv.post('/api/v1/_test/clock', { advance_seconds: 31 * 60 });
+  assert.equal((await idle.get('/api/v1/auth/me')).status, 401, 'gone after 31 idle minutes');
+
+  const busy = await srv.login('department');
+  for (let h = 0; h < 11; h++) {
+    await srv.post('/api/v1/_test/clock', { advance_seconds: 25 * 60 });
+    assert.equal((await busy.get('/api/v1/auth/me')).status, 200);
+    await srv.post('/api/v1/_test/clock', { advance_seconds: 25 * 60 });
+    assert.equal((await busy.get('/api/v1/auth/me')).status, 200);
+  }
+  // 11 × 50 minutes = 9 h 10 min so far; keep it busy past 12 hours
+  for (let i = 0; i < 7; i++) await srv.post('/api/v1/_test/clock', { advance_seconds: 25 * 60 }) && await busy.get('/api/v1/auth/me');
+  assert.equal((await busy.get('/api/v1/auth/me')).status, 401, 'gone after 12 hours however busy');
+});
