@@ -1,0 +1,185 @@
+// The scope matrix: two sibling grids, two sibling communities, every scoped
+// endpoint, every role. An object outside an account's subtree must answer
+// 404 with no data, and no list may carry it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDistrict, addUser } from './lib/district.mjs';
+
+const GRID1 = '320506001001001', GRID2 = '320506001001002';
+const COMM1 = '320506001001', COMM2 = '320506001002';
+
+let srv, admin;
+const objects = {}; // kind → { grid1: id, grid2: id, comm2: id }
+let units = {};
+
+async function unitByCode(code) {
+  for (const kind of ['street', 'community', 'grid']) {
+    let cursor = '';
+    for (;;) {
+      const r = await admin.get(`/api/v1/units?kind=${kind}&limit=500${cursor}`);
+      const u = r.body.items.find((x) => x.code === code);
+      if (u) return u;
+      if (!r.body.next_cursor) break;
+      cursor = `&cursor=${r.body.next_cursor}`;
+    }
+  }
+  throw new Error('no unit ' + code);
+}
+
+async function firstIn(path, unitId) {
+  const r = await admin.get(`${path}?unit=${unitId}&limit=1`);
+  assert.equal(r.status, 200, path);
+  assert.ok(r.body.items.length, `${path} has something in unit ${unitId}`);
+  return r.body.items[0].id;
+}
+
+before(async () => {
+  srv = await startDistrict();
+  addUser(srv.data.dir, 'gw2', 'grid_worker', GRID2);
+  addUser(srv.data.dir, 'cs2', 'community_staff', COMM2);
+  admin = await srv.login('district');
+  units = { grid1: await unitByCode(GRID1), grid2: await unitByCode(GRID2), comm1: await unitByCode(COMM1), comm2: await unitByCode(COMM2) };
+  for (const [kind, path] of Object.entries({ households: '/api/v1/households', residents: '/api/v1/residents', 'party-members': '/api/v1/party-members', stations: '/api/v1/stations' })) {
+    objects[kind] = {};
+    for (const where of ['grid1', 'grid2', 'comm2']) {
+      const r = await admin.get(`${path}?unit=${units[where].id}&limit=1`);
+      objects[kind][where] = r.body.items[0]?.id;
+    }
+  }
+  for (const kind of ['households', 'residents', 'party-members']) {
+    for (const where of ['grid1', 'grid2', 'comm2']) assert.ok(objects[kind][where], `fixture: ${kind} in ${where}`);
+  }
+  assert.ok(objects.stations.grid1, 'fixture: a station in grid 1');
+  // a central household in grid 1 and one in grid 2
+  objects['central-households'] = {};
+  for (const where of ['grid1', 'grid2']) {
+    const pm = (await admin.get(`/api/v1/party-members?unit=${units[where].id}&limit=1`)).body.items[0];
+    const hh = (await admin.get(`/api/v1/households?unit=${units[where].id}&limit=1`)).body.items[0];
+    const r = await admin.post('/api/v1/central-households', { household_id: hh.id, party_member_id: pm.id });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    objects['central-households'][where] = r.body.id;
+  }
+});
+after(async () => { await srv.stop(); });
+
+// who → which of grid1, grid2, comm2 objects it may see (by unit scope)
+const matrix = {
+  gridworker: { grid1: true, grid2: false, comm2: false },
+  hubleader: { grid1: true, grid2: false, comm2: false },
+  gw2: { grid1: false, grid2: true, comm2: false },
+  longqiao: { grid1: true, grid2: true, comm2: false },
+  cs2: { grid1: false, grid2: false, comm2: true },
+  changqiao: { grid1: true, grid2: true, comm2: true },
+  district: { grid1: true, grid2: true, comm2: true },
+};
+
+const readable = {
+  households: '/api/v1/households/', residents: '/api/v1/residents/', stations: '/api/v1/stations/',
+};
+
+test('objects are visible inside the subtree and 404 outside it, for every role', async () => {
+  for (const [who, sees] of Object.entries(matrix)) {
+    const c = await srv.login(who);
+    for (const [kind, path] of Object.entries(readable)) {
+      for (const where of ['grid1', 'grid2', 'comm2']) {
+        const id = objects[kind][where];
+        if (!id) continue;
+        const r = await c.get(path + id);
+        if (sees[where]) {
+          assert.equal(r.status, 200, `${who} should see ${kind} ${id} in ${where}`);
+        } else {
+          assert.equal(r.status, 404, `${who} must not see ${kind} ${id} in ${where}: ${r.status}`);
+          assert.deepEqual(Object.keys(r.body), ['error'], 'a 404 carries no data');
+        }
+      }
+    }
+    for (const where of ['grid1', 'grid2', 'comm2']) {
+      const r = await c.get(`/api/v1/units/${units[where].id}`);
+      assert.equal(r.status, sees[where] ? 200 : 404, `${who} unit ${where}`);
+    }
+  }
+});
+
+test('lists never carry objects from outside the subtree', async () => {
+  for (const [who, sees] of Object.entries(matrix)) {
+    const c = await srv.login(who);
+    for (const kind of ['households', 'residents', 'party-members', 'central-households', 'stations']) {
+      const ids = new Set();
+      let cursor = '';
+      for (let page = 0; page < 200; page++) {
+        const r = await c.get(`/api/v1/${kind}?limit=500${cursor}`);
+        assert.equal(r.status, 200, `${who} ${kind}`);
+        for (const it of r.body.items) ids.add(it.id);
+        if (!r.body.next_cursor || who === 'district' || who === 'changqiao') break;
+        cursor = `&cursor=${r.body.next_cursor}`;
+      }
+      for (const where of ['grid1', 'grid2', 'comm2']) {
+        const id = objects[kind]?.[where];
+        if (!id || sees[where]) continue;
+        assert.ok(!ids.has(id), `${who}'s ${kind} list leaks ${id} from ${where}`);
+      }
+    }
+    // naming a unit outside the scope is a 404, not an empty list
+    for (const where of ['grid1', 'grid2', 'comm2']) {
+      if (sees[where]) continue;
+      const r = await c.get(`/api/v1/residents?unit=${units[where].id}`);
+      assert.equal(r.status, 404, `${who} ?unit=${where}`);
+    }
+  }
+});
+
+test('counts in stats/org follow the scope', async () => {
+  const g = await (await srv.login('gridworker')).get('/api/v1/stats/org');
+  assert.equal(g.status, 200);
+  assert.equal(g.body.unit_kind, 'grid');
+  const d = await admin.get(`/api/v1/stats/org?unit=${units.grid1.id}`);
+  assert.deepEqual(g.body, d.body);
+  const outside = await (await srv.login('gridworker')).get(`/api/v1/stats/org?unit=${units.grid2.id}`);
+  assert.equal(outside.status, 404);
+});
+
+test('roles without a permission get 403 from the whole endpoint', async () => {
+  const cases = {
+    department: ['/api/v1/residents', '/api/v1/households', '/api/v1/party-members'],
+    property: ['/api/v1/residents'],
+    volunteer: ['/api/v1/residents'],
+    sysadmin: ['/api/v1/residents', '/api/v1/audit'],
+    secadmin: ['/api/v1/units', '/api/v1/residents'],
+    resident: ['/api/v1/residents', '/api/v1/units', '/api/v1/households'],
+  };
+  for (const [who, paths] of Object.entries(cases)) {
+    const c = await srv.login(who);
+    for (const p of paths) assert.equal((await c.get(p)).status, 403, `${who} ${p}`);
+  }
+});
+
+test('a resident sees only their own record', async () => {
+  const c = await srv.login('resident');
+  const me = c.user.resident_id;
+  assert.ok(me);
+  const own = await c.get(`/api/v1/residents/${me}`);
+  assert.equal(own.status, 200);
+  assert.match(own.body.phone, /^\d{3}\*{4}\d{4}$/);
+  for (const where of ['grid1', 'grid2', 'comm2']) {
+    const id = objects.residents[where];
+    if (id === me) continue;
+    assert.equal((await c.get(`/api/v1/residents/${id}`)).status, 404);
+  }
+  assert.equal((await c.post(`/api/v1/residents/${me}/reveal`)).status, 403);
+});
+
+test('writes outside the scope are refused like reads', async () => {
+  const gw = await srv.login('gridworker');
+  const grid2Building = (await admin.get(`/api/v1/units?parent=${units.grid2.id}&limit=1`)).body.items[0];
+  let r = await gw.post('/api/v1/households', { building_id: grid2Building.id, room: '999' });
+  assert.equal(r.status, 404);
+  r = await gw.post('/api/v1/residents', { household_id: objects.households.grid2, name: '越界' });
+  assert.equal(r.status, 404);
+  r = await gw.patch(`/api/v1/residents/${objects.residents.grid2}`, { name: '越界' });
+  assert.equal(r.status, 404);
+  const cs = await srv.login('longqiao');
+  r = await cs.post('/api/v1/units', { parent_id: units.comm2.id, name: '越界网格' });
+  assert.equal(r.status, 404);
+  r = await cs.post(`/api/v1/units/${units.grid1.id}/move`, { parent_id: units.comm2.id });
+  assert.equal(r.status, 404, 'moving into a sibling community is outside the scope');
+});
