@@ -1,0 +1,133 @@
+// Residents' personal data: validation, masking everywhere, reveal with
+// permission and audit, exact phone search, nothing in plaintext on disk.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { DB } from './lib/harness.mjs';
+import { startDistrict } from './lib/district.mjs';
+
+const PHONE = '13987654321';
+const IDN = '11010519491231002X';
+let srv, staff, householdId, residentId;
+
+before(async () => {
+  srv = await startDistrict();
+  staff = await srv.login('longqiao');
+  const grid = (await staff.get('/api/v1/units?kind=grid&limit=1')).body.items[0];
+  const building = (await staff.get(`/api/v1/units?parent=${grid.id}&limit=1`)).body.items[0];
+  const h = await staff.post('/api/v1/households', { building_id: building.id, room: '1801', address: '龙桥路8号' });
+  assert.equal(h.status, 201, JSON.stringify(h.body));
+  householdId = h.body.id;
+  const r = await staff.post('/api/v1/residents', {
+    household_id: householdId, name: '王秀英', phone: '139-8765-4321', id_number: IDN.toLowerCase(), tags: ['living_alone'],
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  residentId = r.body.id;
+});
+after(async () => { await srv.stop(); });
+
+test('a new resident is answered masked, with age tags derived from the birth date', async () => {
+  const r = await staff.get(`/api/v1/residents/${residentId}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.phone, '139****4321');
+  assert.equal(r.body.id_number, '110105********002X');
+  assert.equal(r.body.birth_date, '1949-12-31');
+  assert.equal(r.body.gender, 'female');
+  assert.ok(r.body.age >= 76);
+  assert.deepEqual(r.body.tags, ['living_alone']);
+  await srv.post('/api/v1/_test/clock', { advance_seconds: 5 * 365 * 86400 });
+  const later = await (await srv.login('longqiao')).get(`/api/v1/residents/${residentId}`);
+  assert.ok(later.body.tags.includes('aged_80_plus'), JSON.stringify(later.body.tags));
+  staff = await srv.login('longqiao');
+});
+
+test('no answer anywhere carries a whole phone or ID number', async () => {
+  const bodies = [
+    await staff.get(`/api/v1/residents/${residentId}`),
+    await staff.get(`/api/v1/residents?phone=${PHONE}`),
+    await staff.get(`/api/v1/residents?q=王秀英`),
+    await staff.get(`/api/v1/residents?limit=500`),
+    await staff.get(`/api/v1/households/${householdId}`),
+  ].map((r) => JSON.stringify(r.body));
+  for (const b of bodies) {
+    assert.ok(!b.includes(PHONE), 'phone leaked');
+    assert.ok(!b.includes(IDN), 'ID number leaked');
+  }
+  const all = (await staff.get('/api/v1/residents?limit=500')).body.items;
+  assert.ok(all.length > 10);
+  for (const r of all) {
+    assert.match(r.phone, /^\d{3}\*{4}\d{4}$/);
+    assert.match(r.id_number, /^\d{6}\*{8}\d{3}[\dX]$/);
+  }
+});
+
+test('search by exact phone finds the resident through the blind index', async () => {
+  const r = await staff.get(`/api/v1/residents?phone=${encodeURIComponent('+86 139 8765 4321')}`);
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body.items.map((x) => x.id), [residentId]);
+  const none = await staff.get('/api/v1/residents?phone=13987654320');
+  assert.deepEqual(none.body.items, []);
+  assert.equal((await staff.get('/api/v1/residents?phone=12345')).status, 400);
+});
+
+test('reveal needs resident:reveal, answers plaintext and is audited', async () => {
+  const officer = await srv.login('changqiao');
+  const denied = await officer.post(`/api/v1/residents/${residentId}/reveal`);
+  assert.equal(denied.status, 403);
+  const r = await staff.post(`/api/v1/residents/${residentId}/reveal`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.phone, PHONE);
+  assert.equal(r.body.id_number, IDN);
+  const auditor = await srv.login('auditor');
+  const log = await auditor.get('/api/v1/audit?action=resident.reveal');
+  const row = log.body.items.find((i) => i.object_id === String(residentId));
+  assert.ok(row, 'reveal audited');
+  assert.equal(row.actor_name, 'longqiao');
+  assert.equal(row.outcome, 'ok');
+  assert.ok(!JSON.stringify(log.body).includes(PHONE), 'the audit log holds no personal data');
+});
+
+test('bad input is refused with the field named and nothing stored', async () => {
+  const before = (await staff.get(`/api/v1/stats/org`)).body.residents;
+  const cases = [
+    [{ household_id: householdId, name: '甲', id_number: '110105194912310021' }, 'id_number'],
+    [{ household_id: householdId, name: '甲', phone: '12345678' }, 'phone'],
+    [{ household_id: householdId, name: '甲', birth_date: '1950-02-30' }, 'birth_date'],
+    [{ household_id: householdId, name: '甲', id_number: IDN, birth_date: '1950-01-01' }, 'birth_date'],
+    [{ household_id: householdId, name: '甲', tags: ['vip'] }, 'tags'],
+    [{ household_id: householdId, name: '' }, 'name'],
+    [{ household_id: householdId, name: '甲', gender: 'x' }, 'gender'],
+  ];
+  for (const [body, field] of cases) {
+    const r = await staff.post('/api/v1/residents', body);
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assert.equal(r.body.error.details.field, field);
+  }
+  const dup = await staff.post('/api/v1/residents', { household_id: householdId, name: '重复', id_number: IDN });
+  assert.equal(dup.status, 409);
+  assert.equal(dup.body.error.code, 'resident.duplicate_id_number');
+  assert.equal((await staff.get(`/api/v1/stats/org`)).body.residents, before);
+});
+
+test('a known phone number appears nowhere in the database files in plaintext', async () => {
+  let blobs = [];
+  if (DB === 'sqlite') {
+    // checkpoint so the WAL is folded in too, then read every file
+    spawnSync('sqlite3', [join(srv.data.dir, 'shuniu.db'), 'PRAGMA wal_checkpoint(FULL)']);
+    blobs = readdirSync(srv.data.dir).filter((f) => f.startsWith('shuniu.db')).map((f) => readFileSync(join(srv.data.dir, f)));
+  } else {
+    const r = spawnSync('pg_dump', ['--data-only', srv.data.dbUrl], { maxBuffer: 1 << 30 });
+    assert.equal(r.status, 0, String(r.stderr));
+    blobs = [r.stdout];
+  }
+  assert.ok(blobs.length > 0);
+  for (const b of blobs) {
+    for (const needle of [PHONE, IDN]) {
+      assert.equal(b.indexOf(Buffer.from(needle)), -1, `'${needle}' found in plaintext`);
+    }
+  }
+  // and the demo's residents too: the first generated phone
+  for (const b of blobs) assert.equal(b.indexOf(Buffer.from('13000012345')), -1);
+});
