@@ -67,6 +67,15 @@ static const struct cmd commands[] = {
 	  "  district   the same tree with ~1.4 million residents\n"
 	  "  Demo accounts for every role get random passwords, printed and written to\n"
 	  "  DIR/demo-accounts.txt (mode 0600)." },
+	{ "import", cmd_import, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
+	  "import units, residents or Party members from CSV (UTF-8 or GBK), all or nothing",
+	  "units|residents|party-members FILE.csv --data DIR [--dry-run]\n"
+	  "  units          columns: name, code, kind, parent_code, party_org_name, party_secretary\n"
+	  "  residents      columns: building_code, room, name, gender, birth_date, phone,\n"
+	  "                 id_number, tags (separated by ';')\n"
+	  "  party-members  columns: id_number, branch_code, joined_on\n"
+	  "  --dry-run      check every line, store nothing\n"
+	  "  Errors are reported per line; any error imports nothing." },
 	{ "audit", cmd_audit, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA,
 	  "purge old audit rows (never younger than 180 days)",
 	  "purge --before YYYY-MM-DD --data DIR" },

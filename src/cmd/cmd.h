@@ -56,5 +56,6 @@ int cmd_token(struct app *app, int argc, char **argv);
 int cmd_verify(struct app *app, int argc, char **argv);
 int cmd_audit(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
+int cmd_import(struct app *app, int argc, char **argv);
 
 #endif
