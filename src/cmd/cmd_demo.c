@@ -148,7 +148,7 @@ struct plan {
 };
 
 static const struct plan scale_default = { 2, 4, 4, 8 };
-static const struct plan scale_district = { 16, 24, 26, 44 };
+static const struct plan scale_district = { 16, 24, 24, 39 };
 
 struct demo {
 	struct app *app;
