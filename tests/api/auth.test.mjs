@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { cli, DB } from './lib/harness.mjs';
 import { startDistrict, addUser, login, client, PASSWORD } from './lib/district.mjs';
 
@@ -191,4 +192,39 @@ test('sessions end after 30 idle minutes and after 12 hours at most', async () =
   // 11 × 50 minutes = 9 h 10 min so far; keep it busy past 12 hours
   for (let i = 0; i < 7; i++) await srv.post('/api/v1/_test/clock', { advance_seconds: 25 * 60 }) && await busy.get('/api/v1/auth/me');
   assert.equal((await busy.get('/api/v1/auth/me')).status, 401, 'gone after 12 hours however busy');
+});
+
+test('disabling an account ends its sessions', async () => {
+  addUser(srv.data.dir, 'to.disable', 'grid_worker', '320506001001001');
+  const c = await login(srv, 'to.disable', PASSWORD);
+  assert.equal((await c.get('/api/v1/auth/me')).status, 200);
+  const r = cli(['user', 'disable', '--data', srv.data.dir, '--username', 'to.disable']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((await c.get('/api/v1/auth/me')).status, 401);
+  assert.equal((await srv.post('/api/v1/auth/login', { username: 'to.disable', password: PASSWORD })).status, 401);
+  const list = cli(['user', 'list', '--data', srv.data.dir]);
+  assert.match(list.stdout, /to\.disable\s+grid_worker\s+\S+\s+disabled/);
+});
+
+test('user add refuses weak passwords, unknown roles and mixed administrator roles', () => {
+  const add = (role, pw) => cli(['user', 'add', '--data', srv.data.dir, '--username', 'x' + Math.random().toString(36).slice(2, 8), '--role', role, '--unit', '320506', '--password-stdin'], { input: pw + '\n' });
+  assert.match(add('grid_worker', 'short').stderr, /too weak/);
+  assert.equal(add('root', PASSWORD).status, 2);
+  assert.match(add('auditor,sysadmin', PASSWORD).stderr, /cannot be held together/);
+  assert.equal(add('grid_worker,hub_leader', PASSWORD).status, 0);
+});
+
+test('audit rows younger than 180 days cannot be purged', () => {
+  const today = new Date().toISOString().slice(0, 10);
+  let r = cli(['audit', 'purge', '--before', today, '--data', srv.data.dir]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /refusing to purge audit rows younger than 180 days/);
+  r = cli(['audit', 'purge', '--before', '2020-01-01', '--data', srv.data.dir]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /purged 0 audit rows/);
+});
+
+test('the demo accounts file is private', () => {
+  const mode = statSync(join(srv.data.dir, 'demo-accounts.txt')).mode & 0o777;
+  assert.equal(mode, 0o600);
 });

@@ -40,7 +40,8 @@ static void security_doc_lists_exactly_each_roles_keys(void **state)
 			snprintf(key, sizeof key, "%.*s", (int)(q - p - 1), p + 1);
 			if (!roles_grant(ROLE_BIT(r), key)) {
 				free(doc);
-				fail_msg("SECURITY.md gives %s the key %s that the code does not", role_name(r), key);
+				fail_msg("SECURITY.md gives %s the key %s that the code does not",
+					 role_name(r), key);
 			}
 			n++;
 			p = q;
@@ -50,7 +51,8 @@ static void security_doc_lists_exactly_each_roles_keys(void **state)
 			granted++;
 		if (n != granted) {
 			free(doc);
-			fail_msg("role %s: %d keys documented, %d granted", role_name(r), n, granted);
+			fail_msg("role %s: %d keys documented, %d granted", role_name(r), n,
+				 granted);
 		}
 	}
 	free(doc);
