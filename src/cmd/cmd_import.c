@@ -3,7 +3,7 @@
  *
  * The file is UTF-8 (a byte-order mark is skipped) or, when it is not valid
  * UTF-8, GBK/GB18030 as Excel in China saves it. The first line is a header
- * naming the columns (any order; see docs/IMPORT.md and --help). Every line is
+ * naming the columns (any order; see README.md and --help). Every line is
  * checked; all errors are reported with their line numbers, and the import is
  * all-or-nothing: one transaction, rolled back on the first database error or
  * if any line was bad. --dry-run checks everything and stores nothing.

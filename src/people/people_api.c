@@ -201,6 +201,41 @@ static void create_household(struct req *req)
 			 room));
 }
 
+static void update_household(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	const char *room = NULL, *addr = NULL;
+	char hi[256];
+	int64_t id;
+	int rc;
+
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    json_get_str_or_reply(req, req->json, "room", 0, 40, &room) < 0 ||
+	    json_get_str_or_reply(req, req->json, "address", 0, 300, &addr) < 0)
+		return;
+	if (room && !*room) {
+		reply_invalid(req, "room", "must not be empty");
+		return;
+	}
+	path_upper(a->unit_path, hi, sizeof hi);
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE households SET room = COALESCE(?, room), address = COALESCE(?, "
+			    "address), "
+			    "updated_at = ? WHERE id = ? AND unit_path >= ? AND unit_path < ?",
+			    "ttiitt", room, addr, clock_now(), id, a->unit_path, hi);
+	if (rc == 0 && db_changes(c) == 0) {
+		db_rollback(c);
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	if (rc == 0)
+		rc = audit_write(req, c, "household.update", "household", id, NULL);
+	finish(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+}
+
 /* ---- residents --------------------------------------------------------- */
 
 #define RESIDENT_SELECT                                                                            \
@@ -840,6 +875,8 @@ const struct route people_routes[] = {
 	{ "GET", "/api/v1/households", list_households, R_AUTH, "household:read", 0 },
 	{ "GET", "/api/v1/households/:id", get_household, R_AUTH, "household:read", 0 },
 	{ "POST", "/api/v1/households", create_household, R_AUTH | R_JSON, "household:write", 0 },
+	{ "PATCH", "/api/v1/households/:id", update_household, R_AUTH | R_JSON, "household:write",
+	  0 },
 	{ "GET", "/api/v1/residents", list_residents, R_AUTH, "resident:read", 0 },
 	{ "GET", "/api/v1/residents/:id", get_resident, R_AUTH, NULL, 0 },
 	{ "POST", "/api/v1/residents", create_resident, R_AUTH | R_JSON, "resident:write", 0 },

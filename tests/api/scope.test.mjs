@@ -177,6 +177,11 @@ test('writes outside the scope are refused like reads', async () => {
   assert.equal(r.status, 404);
   r = await gw.patch(`/api/v1/residents/${objects.residents.grid2}`, { name: '越界' });
   assert.equal(r.status, 404);
+  r = await gw.patch(`/api/v1/households/${objects.households.grid2}`, { address: '越界' });
+  assert.equal(r.status, 404);
+  r = await gw.patch(`/api/v1/households/${objects.households.grid1}`, { address: '界内' });
+  assert.equal(r.status, 200);
+  assert.equal((await gw.get(`/api/v1/households/${objects.households.grid1}`)).body.address, '界内');
   const cs = await srv.login('longqiao');
   r = await cs.post('/api/v1/units', { parent_id: units.comm2.id, name: '越界网格' });
   assert.equal(r.status, 404);
