@@ -179,71 +179,138 @@ static void grid_polygon(double lng, double lat, double w, char *out, size_t n)
 		 lng, lat, lng + w, lat, lng + w, lat + w, lng, lat + w, lng, lat);
 }
 
-/* Households and residents of one building; the grid is the Party branch. */
+/* "INSERT ... VALUES " + n copies of tuple + tail, into an arena-free buffer. */
+static char *values_sql(const char *head, const char *tuple, int n, const char *tail)
+{
+	size_t cap = strlen(head) + (size_t)n * (strlen(tuple) + 2) + strlen(tail) + 1, used;
+	char *sql = malloc(cap);
+
+	if (!sql)
+		return NULL;
+	used = (size_t)snprintf(sql, cap, "%s", head);
+	for (int r = 0; r < n; r++)
+		used += (size_t)snprintf(sql + used, cap - used, "%s%s", r ? ", " : "", tuple);
+	snprintf(sql + used, cap - used, "%s", tail);
+	return sql;
+}
+
+#define MAX_HH	   64
+#define MAX_PEOPLE (MAX_HH * 6)
+
+struct person {
+	char name[32], idn[19], birth[11], phone[16], tags[64];
+};
+
+/*
+ * Households and residents of one building, in a handful of multi-row
+ * statements (one per table and batch), because a million single-row
+ * round trips are what makes a bulk load slow on PostgreSQL. The grid is the
+ * Party branch.
+ */
 static int add_people(struct demo *d, int64_t building_id, const char *bpath, int64_t grid_id,
 		      const struct plan *p)
 {
-	int nh = rnd_in(p->households_per_building_min, p->households_per_building_max);
+	static struct person people[MAX_PEOPLE];
+	static struct resident_in in[MAX_PEOPLE];
+	static int64_t rids[MAX_PEOPLE];
+	int nh = rnd_in(p->households_per_building_min, p->households_per_building_max), np = 0;
+	int64_t hids[MAX_HH];
+	int party[MAX_PEOPLE], nparty = 0, rc, got = 0;
+	struct db_stmt *st;
+	char *sql;
 
+	if (nh > MAX_HH)
+		nh = MAX_HH;
+	sql = values_sql("INSERT INTO households (building_id, unit_path, room, address, is_demo, "
+			 "created_at, updated_at) VALUES ",
+			 "(?, ?, ?, '', 1, ?, ?)", nh, " RETURNING id");
+	if (!sql || db_prepare(d->c, sql, &st) < 0) {
+		free(sql);
+		return fail(d, "households");
+	}
+	free(sql);
 	for (int h = 0; h < nh; h++) {
 		char room[16];
-		int64_t hid;
-		int nr = 1 + (int)(rnd() % 4) + (rnd() % 5 == 0), elderly_only = rnd() % 8 == 0;
-
 		snprintf(room, sizeof room, "%d%02d", 1 + h / 2, 1 + h % 2);
-		if (db_query_int64(
-			    d->c, &hid,
-			    "INSERT INTO households (building_id, unit_path, room, address, "
-			    "is_demo, "
-			    "created_at, updated_at) VALUES (?, ?, ?, '', 1, ?, ?) RETURNING id",
-			    "ittii", building_id, bpath, room, d->now, d->now) != DB_ROW)
-			return fail(d, "household");
-		d->n_households++;
-		for (int r = 0; r < nr; r++) {
-			char name[32], idn[19], birth[11], phone[16], tags[64] = "";
-			struct resident_in in = { 0 };
-			int64_t rid;
+		db_bind_int64(st, h * 5 + 1, building_id);
+		db_bind_text(st, h * 5 + 2, bpath, -1);
+		db_bind_text(st, h * 5 + 3, room, -1);
+		db_bind_int64(st, h * 5 + 4, d->now);
+		db_bind_int64(st, h * 5 + 5, d->now);
+	}
+	while ((rc = db_step(st)) == DB_ROW)
+		if (got < nh)
+			hids[got++] = db_col_int64(st, 0);
+	db_reset(st);
+	if (rc < 0 || got != nh)
+		return fail(d, "households");
+	d->n_households += nh;
+
+	for (int h = 0; h < nh; h++) {
+		int nr = 1 + (int)(rnd() % 4) + (rnd() % 5 == 0), elderly_only = rnd() % 8 == 0;
+		for (int r = 0; r < nr && np < MAX_PEOPLE; r++, np++) {
+			struct person *x = &people[np];
 			uint64_t i = d->person++;
 
-			make_name(name, sizeof name);
-			make_id(i, d->now, idn, birth);
-			snprintf(phone, sizeof phone, "1%d%09llu", 3 + (int)(i % 7),
+			make_name(x->name, sizeof x->name);
+			make_id(i, d->now, x->idn, x->birth);
+			snprintf(x->phone, sizeof x->phone, "1%d%09llu", 3 + (int)(i % 7),
 				 (unsigned long long)((i * 104729ull + 12345) % 1000000000ull));
+			x->tags[0] = '\0';
 			if (nr == 1 && rnd() % 3 == 0)
-				strcat(tags, "living_alone,");
+				strcat(x->tags, "living_alone,");
 			if (elderly_only)
-				strcat(tags, "all_elderly,");
+				strcat(x->tags, "all_elderly,");
 			if (rnd() % 40 == 0)
-				strcat(tags, "disabled,");
+				strcat(x->tags, "disabled,");
 			if (rnd() % 30 == 0)
-				strcat(tags, "low_income,");
-			if (tags[0])
-				tags[strlen(tags) - 1] = '\0';
-			in.household_id = hid;
-			in.name = name;
-			in.gender = pii_id_gender(idn);
-			in.birth_date = birth;
-			in.phone = phone;
-			in.id_number = idn;
-			in.tags = tags;
-			in.is_demo = 1;
-			if (resident_insert(d->c, &d->keys, &in, bpath, &rid) < 0)
-				return fail(d, "resident");
-			d->n_residents++;
-			if (grid_id == d->longqiao_grid_id && !d->longqiao_resident_id)
-				d->longqiao_resident_id = rid;
-			if (rnd() % 12 == 0) {
-				if (db_run(d->c,
-					   "INSERT INTO party_members (resident_id, "
-					   "branch_unit_id, unit_path, "
-					   "joined_on, created_at, updated_at) VALUES (?, ?, ?, ?, "
-					   "?, ?)",
-					   "iittii", rid, grid_id, bpath, "2001-07-01", d->now,
-					   d->now) < 0)
-					return fail(d, "party member");
-				d->n_party++;
-			}
+				strcat(x->tags, "low_income,");
+			if (x->tags[0])
+				x->tags[strlen(x->tags) - 1] = '\0';
+			in[np] = (struct resident_in){
+				.household_id = hids[h],
+				.name = x->name,
+				.gender = pii_id_gender(x->idn),
+				.birth_date = x->birth,
+				.phone = x->phone,
+				.id_number = x->idn,
+				.tags = x->tags,
+				.is_demo = 1,
+			};
+			if (rnd() % 12 == 0)
+				party[nparty++] = np;
 		}
+	}
+	for (int off = 0; off < np; off += RESIDENT_BATCH) {
+		int n = np - off < RESIDENT_BATCH ? np - off : RESIDENT_BATCH;
+		if (resident_insert_many(d->c, &d->keys, in + off, n, bpath, rids + off) < 0)
+			return fail(d, "residents");
+	}
+	d->n_residents += np;
+	if (grid_id == d->longqiao_grid_id && !d->longqiao_resident_id && np)
+		d->longqiao_resident_id = rids[0];
+	if (nparty) {
+		sql = values_sql(
+			"INSERT INTO party_members (resident_id, branch_unit_id, unit_path, "
+			"joined_on, created_at, updated_at) VALUES ",
+			"(?, ?, ?, '2001-07-01', ?, ?)", nparty, "");
+		if (!sql || db_prepare(d->c, sql, &st) < 0) {
+			free(sql);
+			return fail(d, "party members");
+		}
+		free(sql);
+		for (int k = 0; k < nparty; k++) {
+			db_bind_int64(st, k * 5 + 1, rids[party[k]]);
+			db_bind_int64(st, k * 5 + 2, grid_id);
+			db_bind_text(st, k * 5 + 3, bpath, -1);
+			db_bind_int64(st, k * 5 + 4, d->now);
+			db_bind_int64(st, k * 5 + 5, d->now);
+		}
+		rc = db_step(st);
+		db_reset(st);
+		if (rc < 0)
+			return fail(d, "party members");
+		d->n_party += nparty;
 	}
 	return 0;
 }

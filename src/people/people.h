@@ -36,6 +36,11 @@ struct resident_in {
 int resident_insert(struct db_conn *c, const struct pii_keys *k, const struct resident_in *in,
 		    const char *unit_path, int64_t *id);
 
+/* Up to RESIDENT_BATCH residents of one unit_path in one statement (bulk loads). */
+#define RESIDENT_BATCH 128
+int resident_insert_many(struct db_conn *c, const struct pii_keys *k, const struct resident_in *in,
+			 int n, const char *unit_path, int64_t *ids);
+
 extern const struct route people_routes[];
 
 #endif

@@ -6,63 +6,101 @@
 #include "core/clock.h"
 #include "db/store.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#define RESIDENT_COLS 15
+
+/*
+ * Insert n residents in one statement (n <= RESIDENT_BATCH). The SQL text
+ * depends only on n, so each batch size is prepared once per connection.
+ * ids receive the new ids in the order of in[]: both databases return the
+ * RETURNING rows of a multi-row VALUES insert in that order.
+ */
+int resident_insert_many(struct db_conn *c, const struct pii_keys *k, const struct resident_in *in,
+			 int n, const char *unit_path, int64_t *ids)
+{
+	static const char head[] =
+		"INSERT INTO residents (household_id, unit_path, name, gender, birth_date, "
+		"phone_enc, "
+		"phone_bidx, phone_mask, id_enc, id_bidx, id_mask, tags, is_demo, created_at, "
+		"updated_at) VALUES ";
+	static const char tuple[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	char sql[sizeof head + RESIDENT_BATCH * (sizeof tuple + 2) + 32];
+	size_t used;
+	int64_t now = clock_now();
+	struct db_stmt *st;
+	int rc, got = 0;
+
+	if (n < 1 || n > RESIDENT_BATCH)
+		return DB_EMISUSE;
+	used = (size_t)snprintf(sql, sizeof sql, "%s", head);
+	for (int r = 0; r < n; r++)
+		used += (size_t)snprintf(sql + used, sizeof sql - used, "%s%s", r ? ", " : "",
+					 tuple);
+	snprintf(sql + used, sizeof sql - used, " RETURNING id");
+	rc = db_prepare(c, sql, &st);
+	if (rc < 0)
+		return rc;
+	for (int r = 0; r < n; r++) {
+		const struct resident_in *x = &in[r];
+		unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
+		char mask[24];
+		int b = r * RESIDENT_COLS, len;
+
+		db_bind_int64(st, b + 1, x->household_id);
+		db_bind_text(st, b + 2, unit_path, -1);
+		db_bind_text(st, b + 3, x->name, -1);
+		db_bind_int64(st, b + 4, x->gender);
+		db_bind_text(st, b + 5, x->birth_date, -1);
+		if (x->phone) {
+			len = pii_encrypt(k, PII_PHONE, x->phone, blob);
+			pii_blind_index(k, PII_PHONE, x->phone, idx);
+			pii_mask(PII_PHONE, x->phone, mask);
+			if (len < 0) {
+				db_reset(st);
+				return -1;
+			}
+			db_bind_blob(st, b + 6, blob, (size_t)len);
+			db_bind_blob(st, b + 7, idx, sizeof idx);
+			db_bind_text(st, b + 8, mask, -1);
+		} else {
+			db_bind_null(st, b + 6);
+			db_bind_null(st, b + 7);
+			db_bind_null(st, b + 8);
+		}
+		if (x->id_number) {
+			len = pii_encrypt(k, PII_ID_NUMBER, x->id_number, blob);
+			pii_blind_index(k, PII_ID_NUMBER, x->id_number, idx);
+			pii_mask(PII_ID_NUMBER, x->id_number, mask);
+			if (len < 0) {
+				db_reset(st);
+				return -1;
+			}
+			db_bind_blob(st, b + 9, blob, (size_t)len);
+			db_bind_blob(st, b + 10, idx, sizeof idx);
+			db_bind_text(st, b + 11, mask, -1);
+		} else {
+			db_bind_null(st, b + 9);
+			db_bind_null(st, b + 10);
+			db_bind_null(st, b + 11);
+		}
+		db_bind_text(st, b + 12, x->tags ? x->tags : "", -1);
+		db_bind_int64(st, b + 13, x->is_demo);
+		db_bind_int64(st, b + 14, now);
+		db_bind_int64(st, b + 15, now);
+	}
+	while ((rc = db_step(st)) == DB_ROW)
+		if (got < n)
+			ids[got++] = db_col_int64(st, 0);
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	return got == n ? 0 : -1;
+}
 
 int resident_insert(struct db_conn *c, const struct pii_keys *k, const struct resident_in *in,
 		    const char *unit_path, int64_t *id)
 {
-	unsigned char pblob[PII_MAX_BLOB], iblob[PII_MAX_BLOB], pidx[PII_BIDX_BYTES],
-		iidx[PII_BIDX_BYTES];
-	char pmask[24], imask[24];
-	int plen = 0, ilen = 0, rc;
-	int64_t now = clock_now();
-	struct db_stmt *st;
-
-	if (in->phone) {
-		plen = pii_encrypt(k, PII_PHONE, in->phone, pblob);
-		pii_blind_index(k, PII_PHONE, in->phone, pidx);
-		pii_mask(PII_PHONE, in->phone, pmask);
-	}
-	if (in->id_number) {
-		ilen = pii_encrypt(k, PII_ID_NUMBER, in->id_number, iblob);
-		pii_blind_index(k, PII_ID_NUMBER, in->id_number, iidx);
-		pii_mask(PII_ID_NUMBER, in->id_number, imask);
-	}
-	if (plen < 0 || ilen < 0)
-		return -1;
-	rc = db_prepare(
-		c,
-		"INSERT INTO residents (household_id, unit_path, name, gender, birth_date, "
-		"phone_enc, phone_bidx, phone_mask, id_enc, id_bidx, id_mask, tags, is_demo, "
-		"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-		"RETURNING id",
-		&st);
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, in->household_id);
-	db_bind_text(st, 2, unit_path, -1);
-	db_bind_text(st, 3, in->name, -1);
-	db_bind_int64(st, 4, in->gender);
-	db_bind_text(st, 5, in->birth_date, -1);
-	if (in->phone) {
-		db_bind_blob(st, 6, pblob, (size_t)plen);
-		db_bind_blob(st, 7, pidx, sizeof pidx);
-		db_bind_text(st, 8, pmask, -1);
-	}
-	if (in->id_number) {
-		db_bind_blob(st, 9, iblob, (size_t)ilen);
-		db_bind_blob(st, 10, iidx, sizeof iidx);
-		db_bind_text(st, 11, imask, -1);
-	}
-	db_bind_text(st, 12, in->tags ? in->tags : "", -1);
-	db_bind_int64(st, 13, in->is_demo);
-	db_bind_int64(st, 14, now);
-	db_bind_int64(st, 15, now);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*id = db_col_int64(st, 0);
-		rc = 0;
-	}
-	db_reset(st);
-	return rc == DB_DONE ? -1 : rc;
+	return resident_insert_many(c, k, in, 1, unit_path, id);
 }
