@@ -44,6 +44,9 @@ int audit_record(struct db_conn *c, const struct audit_event *ev);
 /* An event for the request's signed-in actor (or anonymous), own transaction. */
 int audit_request(struct req *req, const char *action, const char *object_type, int64_t object_id,
 		  const char *outcome, json_t *details);
+/* Append an ok event for the request's actor inside the caller's transaction; steals details. */
+int audit_write(struct req *req, struct db_conn *c, const char *action, const char *object_type,
+		int64_t object_id, json_t *details);
 /* Fill actor and ip of ev from the request. */
 void audit_from_request(struct req *req, struct audit_event *ev);
 

@@ -27,6 +27,24 @@ void audit_from_request(struct req *req, struct audit_event *ev)
 	ev->ip = req->ip;
 }
 
+int audit_write(struct req *req, struct db_conn *c, const char *action, const char *object_type,
+		int64_t object_id, json_t *details)
+{
+	struct audit_event ev = {
+		.action = action,
+		.object_type = object_type,
+		.object_id = object_id,
+		.outcome = "ok",
+		.details = details,
+	};
+	int rc;
+
+	audit_from_request(req, &ev);
+	rc = audit_append(c, &ev);
+	json_decref(details);
+	return rc;
+}
+
 int audit_request(struct req *req, const char *action, const char *object_type, int64_t object_id,
 		  const char *outcome, json_t *details)
 {

@@ -141,6 +141,43 @@ void reply_header(struct req *req, const char *name, const char *value)
 	}
 }
 
+int req_page_or_reply(struct req *req, int64_t *limit, int64_t *cursor)
+{
+	const char *v;
+
+	*limit = 50;
+	*cursor = 0;
+	if ((v = req_query(req, "limit")) && parse_int64(v, 1, 500, limit)) {
+		reply_invalid(req, "limit", "expected 1 to 500");
+		return -1;
+	}
+	if ((v = req_query(req, "cursor")) && parse_int64(v, 0, INT64_MAX, cursor)) {
+		reply_invalid(req, "cursor", "not a cursor from this list");
+		return -1;
+	}
+	return 0;
+}
+
+json_t *page_json(struct req *req, json_t *items, int more, int64_t last)
+{
+	return json_pack("{soso}", "items", items, "next_cursor",
+			 more ? json_string(arena_printf(&req->arena, "%lld", (long long)last))
+			      : json_null());
+}
+
+void reply_commit(struct req *req, struct db_conn *c, int rc, int status, json_t *body)
+{
+	if (rc == 0)
+		rc = db_commit(c);
+	if (rc < 0) {
+		db_rollback(c);
+		json_decref(body);
+		reply_error(req, rc == DB_ECONSTRAINT ? ERR_CONFLICT : ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, status, body);
+}
+
 static json_t *field_or_reply(struct req *req, json_t *obj, const char *key, int required, int *rc)
 {
 	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;

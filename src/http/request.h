@@ -89,6 +89,17 @@ void reply_empty(struct req *req, int status);
 /* Extra header on the answer; name and value must live as long as the request. */
 void reply_header(struct req *req, const char *name, const char *value);
 
+/* List paging: ?limit= (1..500, default 50) and ?cursor= (the last id seen). */
+int req_page_or_reply(struct req *req, int64_t *limit, int64_t *cursor);
+/* {"items": items, "next_cursor": "<last>" | null}; steals items. */
+json_t *page_json(struct req *req, json_t *items, int more, int64_t last);
+/*
+ * End a write transaction: commit when rc is 0 and answer status with body;
+ * otherwise roll back and answer 409 request.conflict (constraint) or 503.
+ * body is stolen either way.
+ */
+void reply_commit(struct req *req, struct db_conn *c, int rc, int status, json_t *body);
+
 /* JSON body field helpers: 0 found and valid, 1 absent (when !required), -1 answered 400. */
 int json_get_int_or_reply(struct req *req, json_t *obj, const char *key, int required, int64_t min,
 			  int64_t max, int64_t *out);

@@ -22,10 +22,10 @@ struct req;
 typedef void (*route_fn)(struct req *req);
 
 enum route_flag {
-	R_AUTH = 1 << 0,    /* a signed-in account or bearer token is required */
-	R_NO_CSRF = 1 << 1, /* no X-CSRF-Token needed (sign-in itself) */
-	R_JSON = 1 << 2,    /* body must be application/json; parsed into req->json */
-	R_RAW = 1 << 3,	    /* body is taken as raw bytes (uploads); no JSON parsing */
+	R_AUTH = 1 << 0,	  /* a signed-in account or bearer token is required */
+	R_NO_CSRF = 1 << 1,	  /* no X-CSRF-Token needed (sign-in itself) */
+	R_JSON = 1 << 2,	  /* body must be application/json; parsed into req->json */
+	R_RAW = 1 << 3,		  /* body is taken as raw bytes (uploads); no JSON parsing */
 	R_AUTH_OPTIONAL = 1 << 4, /* anonymous allowed, but a signed-in caller is recognised */
 };
 

@@ -41,30 +41,6 @@ static json_t *unit_row_json(struct db_stmt *st)
 			 (int)db_col_int64(st, 8), "is_demo", (int)db_col_int64(st, 9));
 }
 
-static int page_params_or_reply(struct req *req, int64_t *limit, int64_t *cursor)
-{
-	const char *v;
-
-	*limit = 50;
-	*cursor = 0;
-	if ((v = req_query(req, "limit")) && parse_int64(v, 1, 500, limit)) {
-		reply_invalid(req, "limit", "expected 1 to 500");
-		return -1;
-	}
-	if ((v = req_query(req, "cursor")) && parse_int64(v, 0, INT64_MAX, cursor)) {
-		reply_invalid(req, "cursor", "not a cursor from this list");
-		return -1;
-	}
-	return 0;
-}
-
-static json_t *page(struct req *req, json_t *items, int more, int64_t last)
-{
-	return json_pack("{soso}", "items", items, "next_cursor",
-			 more ? json_string(arena_printf(&req->arena, "%lld", (long long)last))
-			      : json_null());
-}
-
 static void list_units(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
@@ -76,7 +52,7 @@ static void list_units(struct req *req)
 	int rc;
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    page_params_or_reply(req, &limit, &cursor))
+	    req_page_or_reply(req, &limit, &cursor))
 		return;
 	if ((v = req_query(req, "parent")) && parse_int64(v, 1, INT64_MAX, &parent)) {
 		reply_invalid(req, "parent", "expected a unit id");
@@ -118,7 +94,7 @@ static void list_units(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, page(req, items, n > limit, last));
+	reply_json(req, 200, page_json(req, items, n > limit, last));
 }
 
 static void get_unit(struct req *req)
@@ -167,35 +143,6 @@ static int boundary_or_reply(struct req *req, const char **text, double bbox[4])
 	return 0;
 }
 
-static int write_audit(struct req *req, struct db_conn *c, const char *action, const char *type,
-		       int64_t id, json_t *details)
-{
-	struct audit_event ev = { .action = action,
-				  .object_type = type,
-				  .object_id = id,
-				  .outcome = "ok",
-				  .details = details };
-	int rc;
-
-	audit_from_request(req, &ev);
-	rc = audit_append(c, &ev);
-	json_decref(details);
-	return rc;
-}
-
-static void commit_or_reply(struct req *req, struct db_conn *c, int rc, int status, json_t *body)
-{
-	if (rc == 0)
-		rc = db_commit(c);
-	if (rc < 0) {
-		db_rollback(c);
-		json_decref(body);
-		reply_error(req, rc == DB_ECONSTRAINT ? ERR_CONFLICT : ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, status, body);
-}
-
 static void create_unit(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
@@ -230,17 +177,17 @@ static void create_unit(struct req *req)
 			       "ddddi", bbox[0], bbox[1], bbox[2], bbox[3], id)
 		      : 0;
 	if (rc == 0)
-		rc = write_audit(req, c, "unit.create", "unit", id,
+		rc = audit_write(req, c, "unit.create", "unit", id,
 				 json_pack("{sI}", "parent_id", (json_int_t)parent_id));
 	struct unit_ref u;
 	if (rc == 0 && unit_get(c, id, &u) != DB_ROW)
 		rc = -1;
-	commit_or_reply(req, c, rc, 201,
-			rc == 0 ? json_pack("{sIsssssssIsI}", "id", (json_int_t)id, "code", u.code,
-					    "kind", unit_kind_name(u.kind), "name", u.name,
-					    "parent_id", (json_int_t)parent_id, "depth",
-					    (json_int_t)u.depth)
-				: NULL);
+	reply_commit(req, c, rc, 201,
+		     rc == 0 ? json_pack("{sIsssssssIsI}", "id", (json_int_t)id, "code", u.code,
+					 "kind", unit_kind_name(u.kind), "name", u.name,
+					 "parent_id", (json_int_t)parent_id, "depth",
+					 (json_int_t)u.depth)
+			     : NULL);
 }
 
 static void update_unit(struct req *req)
@@ -282,8 +229,8 @@ static void update_unit(struct req *req)
 				      "min_lat = NULL, max_lng = NULL, max_lat = NULL WHERE id = ?",
 				      "i", id);
 	if (rc == 0)
-		rc = write_audit(req, c, "unit.update", "unit", id, NULL);
-	commit_or_reply(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+		rc = audit_write(req, c, "unit.update", "unit", id, NULL);
+	reply_commit(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
 }
 
 /* Tables whose rows carry unit_path and move with their unit. */
@@ -358,12 +305,12 @@ static void move_unit(struct req *req)
 		rc = db_run(c, sql, "titt", newpath, (int64_t)strlen(u.path) + 1, u.path, hi);
 	}
 	if (rc == 0)
-		rc = write_audit(req, c, "unit.move", "unit", id,
+		rc = audit_write(req, c, "unit.move", "unit", id,
 				 json_pack("{sIsIss}", "from_parent", (json_int_t)u.parent_id,
 					   "to_parent", (json_int_t)np.id, "new_code", newcode));
-	commit_or_reply(req, c, rc, 200,
-			json_pack("{sIsssI}", "id", (json_int_t)id, "code", newcode, "parent_id",
-				  (json_int_t)np.id));
+	reply_commit(req, c, rc, 200,
+		     json_pack("{sIsssI}", "id", (json_int_t)id, "code", newcode, "parent_id",
+			       (json_int_t)np.id));
 }
 
 static void delete_unit(struct req *req)
@@ -401,9 +348,9 @@ static void delete_unit(struct req *req)
 	}
 	rc = rc < 0 ? rc : db_run(c, "DELETE FROM units WHERE id = ?", "i", id);
 	if (rc == 0)
-		rc = write_audit(req, c, "unit.delete", "unit", id,
+		rc = audit_write(req, c, "unit.delete", "unit", id,
 				 json_pack("{ss}", "code", u.code));
-	commit_or_reply(req, c, rc, 200, json_pack("{sb}", "deleted", 1));
+	reply_commit(req, c, rc, 200, json_pack("{sb}", "deleted", 1));
 }
 
 /* ---- stations -------------------------------------------------------- */
@@ -441,7 +388,7 @@ static void list_stations(struct req *req)
 	int rc;
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    page_params_or_reply(req, &limit, &cursor))
+	    req_page_or_reply(req, &limit, &cursor))
 		return;
 	if (db_prepare(c,
 		       STATION_SELECT "WHERE s.unit_path >= ? AND s.unit_path < ? AND s.id > ? "
@@ -465,7 +412,7 @@ static void list_stations(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, page(req, items, n > limit, last));
+	reply_json(req, 200, page_json(req, items, n > limit, last));
 }
 
 static void get_station(struct req *req)
@@ -610,10 +557,10 @@ static void create_station(struct req *req)
 		db_reset(st);
 	}
 	if (rc == 0)
-		rc = write_audit(req, c, "station.create", "station", id, NULL);
-	commit_or_reply(req, c, rc, 201,
-			json_pack("{sIsssIss}", "id", (json_int_t)id, "public_code", code,
-				  "grid_id", (json_int_t)grid_id, "name", name));
+		rc = audit_write(req, c, "station.create", "station", id, NULL);
+	reply_commit(req, c, rc, 201,
+		     json_pack("{sIsssIss}", "id", (json_int_t)id, "public_code", code, "grid_id",
+			       (json_int_t)grid_id, "name", name));
 }
 
 static void update_station(struct req *req)
@@ -668,8 +615,8 @@ static void update_station(struct req *req)
 		rc = db_run(c, "UPDATE stations SET lng = ?, lat = ? WHERE id = ?", "ddi",
 			    json_number_value(lng), json_number_value(lat), id);
 	if (rc == 0)
-		rc = write_audit(req, c, "station.update", "station", id, NULL);
-	commit_or_reply(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+		rc = audit_write(req, c, "station.update", "station", id, NULL);
+	reply_commit(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
 }
 
 /* ---- statistics ------------------------------------------------------ */

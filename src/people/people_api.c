@@ -28,59 +28,6 @@
 #include <string.h>
 #include <time.h>
 
-static int paging(struct req *req, int64_t *limit, int64_t *cursor)
-{
-	const char *v;
-
-	*limit = 50;
-	*cursor = 0;
-	if ((v = req_query(req, "limit")) && parse_int64(v, 1, 500, limit)) {
-		reply_invalid(req, "limit", "expected 1 to 500");
-		return -1;
-	}
-	if ((v = req_query(req, "cursor")) && parse_int64(v, 0, INT64_MAX, cursor)) {
-		reply_invalid(req, "cursor", "not a cursor from this list");
-		return -1;
-	}
-	return 0;
-}
-
-static json_t *page(struct req *req, json_t *items, int more, int64_t last)
-{
-	return json_pack("{soso}", "items", items, "next_cursor",
-			 more ? json_string(arena_printf(&req->arena, "%lld", (long long)last))
-			      : json_null());
-}
-
-static int audit_write(struct req *req, struct db_conn *c, const char *action, const char *type,
-		       int64_t id, json_t *details)
-{
-	struct audit_event ev = { .action = action,
-				  .object_type = type,
-				  .object_id = id,
-				  .outcome = "ok",
-				  .details = details };
-	int rc;
-
-	audit_from_request(req, &ev);
-	rc = audit_append(c, &ev);
-	json_decref(details);
-	return rc;
-}
-
-static void finish(struct req *req, struct db_conn *c, int rc, int status, json_t *body)
-{
-	if (rc == 0)
-		rc = db_commit(c);
-	if (rc < 0) {
-		db_rollback(c);
-		json_decref(body);
-		reply_error(req, rc == DB_ECONSTRAINT ? ERR_CONFLICT : ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, status, body);
-}
-
 /* Run a scoped list: sql has ? for lo, hi, cursor, [extra...], limit; row_fn makes items. */
 typedef json_t *(*row_fn)(struct req *req, struct db_stmt *st);
 
@@ -108,7 +55,7 @@ static void list_households(struct req *req)
 	int rc;
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    paging(req, &limit, &cursor))
+	    req_page_or_reply(req, &limit, &cursor))
 		return;
 	if (db_prepare(c,
 		       HOUSEHOLD_SELECT "WHERE h.unit_path >= ? AND h.unit_path < ? AND h.id > ? "
@@ -132,7 +79,7 @@ static void list_households(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, page(req, items, n > limit, last));
+	reply_json(req, 200, page_json(req, items, n > limit, last));
 }
 
 static void get_household(struct req *req)
@@ -196,9 +143,9 @@ static void create_household(struct req *req)
 	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
 	if (rc == 0)
 		rc = audit_write(req, c, "household.create", "household", id, NULL);
-	finish(req, c, rc, 201,
-	       json_pack("{sIsIss}", "id", (json_int_t)id, "building_id", (json_int_t)bid, "room",
-			 room));
+	reply_commit(req, c, rc, 201,
+		     json_pack("{sIsIss}", "id", (json_int_t)id, "building_id", (json_int_t)bid,
+			       "room", room));
 }
 
 static void update_household(struct req *req)
@@ -233,7 +180,7 @@ static void update_household(struct req *req)
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, "household.update", "household", id, NULL);
-	finish(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+	reply_commit(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
 }
 
 /* ---- residents --------------------------------------------------------- */
@@ -298,7 +245,7 @@ static void list_residents(struct req *req)
 	int rc;
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    paging(req, &limit, &cursor))
+	    req_page_or_reply(req, &limit, &cursor))
 		return;
 	if (phone) {
 		if (pii_phone_normalize(phone, norm) < 0) {
@@ -348,7 +295,7 @@ static void list_residents(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, page(req, items, n > limit, last));
+	reply_json(req, 200, page_json(req, items, n > limit, last));
 }
 
 /*
@@ -582,8 +529,8 @@ static void create_resident(struct req *req)
 				 json_pack("{sI}", "household_id", (json_int_t)hid));
 	sodium_memzero(phone, sizeof phone);
 	sodium_memzero(idn, sizeof idn);
-	finish(req, c, rc, 201,
-	       json_pack("{sIsI}", "id", (json_int_t)id, "household_id", (json_int_t)hid));
+	reply_commit(req, c, rc, 201,
+		     json_pack("{sIsI}", "id", (json_int_t)id, "household_id", (json_int_t)hid));
 }
 
 static void update_resident(struct req *req)
@@ -647,7 +594,7 @@ static void update_resident(struct req *req)
 		rc = audit_write(req, c, "resident.update", "resident", id,
 				 json_pack("{so}", "fields", fields));
 	}
-	finish(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+	reply_commit(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
 }
 
 /* ---- Party members and central households ------------------------------ */
@@ -662,7 +609,7 @@ static void list_party_members(struct req *req)
 	int rc;
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    paging(req, &limit, &cursor))
+	    req_page_or_reply(req, &limit, &cursor))
 		return;
 	if (db_prepare(
 		    c,
@@ -694,7 +641,7 @@ static void list_party_members(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, page(req, items, n > limit, last));
+	reply_json(req, 200, page_json(req, items, n > limit, last));
 }
 
 static void create_party_member(struct req *req)
@@ -743,8 +690,8 @@ static void create_party_member(struct req *req)
 	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
 	if (rc == 0)
 		rc = audit_write(req, c, "party_member.create", "party_member", id, NULL);
-	finish(req, c, rc, 201,
-	       json_pack("{sIsI}", "id", (json_int_t)id, "resident_id", (json_int_t)rid));
+	reply_commit(req, c, rc, 201,
+		     json_pack("{sIsI}", "id", (json_int_t)id, "resident_id", (json_int_t)rid));
 }
 
 static void list_central_households(struct req *req)
@@ -757,7 +704,7 @@ static void list_central_households(struct req *req)
 	int rc;
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    paging(req, &limit, &cursor))
+	    req_page_or_reply(req, &limit, &cursor))
 		return;
 	if (db_prepare(
 		    c,
@@ -788,7 +735,7 @@ static void list_central_households(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, page(req, items, n > limit, last));
+	reply_json(req, 200, page_json(req, items, n > limit, last));
 }
 
 static int household_path(struct db_conn *c, int64_t id, const char *lo, const char *hi, char *out)
@@ -867,8 +814,8 @@ static void create_central_household(struct req *req)
 		"ii", id, json_integer_value(v));
 	if (rc == 0)
 		rc = audit_write(req, c, "central_household.create", "central_household", id, NULL);
-	finish(req, c, rc, 201,
-	       json_pack("{sIsI}", "id", (json_int_t)id, "household_id", (json_int_t)hid));
+	reply_commit(req, c, rc, 201,
+		     json_pack("{sIsI}", "id", (json_int_t)id, "household_id", (json_int_t)hid));
 }
 
 const struct route people_routes[] = {
