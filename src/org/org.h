@@ -62,6 +62,14 @@ int scope_unit_or_reply(struct req *req, struct db_conn *c, const char *unit_par
 /* Load a unit that must lie inside the account's scope; 404 otherwise. */
 int unit_in_scope_or_reply(struct req *req, struct db_conn *c, int64_t id, struct unit_ref *out);
 
+/*
+ * Answer a scoped, paged list. sql's first four parameters must be the scope's
+ * lo and hi, the cursor (id >) and the limit, in that order, and its first
+ * column the row id; row() makes each item.
+ */
+struct db_stmt;
+void scope_list_reply(struct req *req, const char *sql, json_t *(*row)(struct db_stmt *st));
+
 /* Validate a GeoJSON Polygon/MultiPolygon; fills the bounding box. 0 or -1. */
 int geojson_polygon_bbox(json_t *geo, double bbox[4]);
 /* Is the point inside the GeoJSON (Multi)Polygon text? */

@@ -380,39 +380,10 @@ static json_t *station_json(struct db_stmt *st)
 
 static void list_stations(struct req *req)
 {
-	struct db_conn *c = req_db_or_reply(req);
-	struct scope sc;
-	int64_t limit, cursor, n = 0, last = 0;
-	struct db_stmt *st;
-	json_t *items;
-	int rc;
-
-	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    req_page_or_reply(req, &limit, &cursor))
-		return;
-	if (db_prepare(c,
-		       STATION_SELECT "WHERE s.unit_path >= ? AND s.unit_path < ? AND s.id > ? "
-				      "ORDER BY s.id LIMIT ?",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_text(st, 1, sc.lo, -1);
-	db_bind_text(st, 2, sc.hi, -1);
-	db_bind_int64(st, 3, cursor);
-	db_bind_int64(st, 4, limit + 1);
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		last = db_col_int64(st, 0);
-		json_array_append_new(items, station_json(st));
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, items, n > limit, last));
+	scope_list_reply(req,
+			 STATION_SELECT "WHERE s.unit_path >= ? AND s.unit_path < ? AND s.id > ? "
+					"ORDER BY s.id LIMIT ?",
+			 station_json);
 }
 
 static void get_station(struct req *req)

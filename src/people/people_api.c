@@ -33,9 +33,8 @@ typedef json_t *(*row_fn)(struct req *req, struct db_stmt *st);
 
 /* ---- households ------------------------------------------------------ */
 
-static json_t *household_json(struct req *req, struct db_stmt *st)
+static json_t *household_json(struct db_stmt *st)
 {
-	(void)req;
 	return json_pack("{sIsIsssssI}", "id", (json_int_t)db_col_int64(st, 0), "building_id",
 			 (json_int_t)db_col_int64(st, 1), "room", db_col_text(st, 2), "address",
 			 db_col_text(st, 3), "residents", (json_int_t)db_col_int64(st, 4));
@@ -47,39 +46,10 @@ static json_t *household_json(struct req *req, struct db_stmt *st)
 
 static void list_households(struct req *req)
 {
-	struct db_conn *c = req_db_or_reply(req);
-	struct scope sc;
-	int64_t limit, cursor, n = 0, last = 0;
-	struct db_stmt *st;
-	json_t *items;
-	int rc;
-
-	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    req_page_or_reply(req, &limit, &cursor))
-		return;
-	if (db_prepare(c,
-		       HOUSEHOLD_SELECT "WHERE h.unit_path >= ? AND h.unit_path < ? AND h.id > ? "
-					"ORDER BY h.id LIMIT ?",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_text(st, 1, sc.lo, -1);
-	db_bind_text(st, 2, sc.hi, -1);
-	db_bind_int64(st, 3, cursor);
-	db_bind_int64(st, 4, limit + 1);
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		last = db_col_int64(st, 0);
-		json_array_append_new(items, household_json(req, st));
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, items, n > limit, last));
+	scope_list_reply(req,
+			 HOUSEHOLD_SELECT "WHERE h.unit_path >= ? AND h.unit_path < ? AND h.id > ? "
+					  "ORDER BY h.id LIMIT ?",
+			 household_json);
 }
 
 static void get_household(struct req *req)
@@ -104,7 +74,7 @@ static void get_household(struct req *req)
 	db_bind_text(st, 2, a->unit_path, -1);
 	db_bind_text(st, 3, hi, -1);
 	if (db_step(st) == DB_ROW)
-		out = household_json(req, st);
+		out = household_json(st);
 	db_reset(st);
 	if (!out)
 		reply_error(req, ERR_NOT_FOUND);
@@ -599,49 +569,23 @@ static void update_resident(struct req *req)
 
 /* ---- Party members and central households ------------------------------ */
 
+static json_t *party_member_json(struct db_stmt *st)
+{
+	return json_pack("{sIsIsssIssss?}", "id", (json_int_t)db_col_int64(st, 0), "resident_id",
+			 (json_int_t)db_col_int64(st, 1), "name", db_col_text(st, 2),
+			 "branch_unit_id", (json_int_t)db_col_int64(st, 3), "branch_name",
+			 db_col_text(st, 4), "joined_on", db_col_text(st, 5));
+}
+
 static void list_party_members(struct req *req)
 {
-	struct db_conn *c = req_db_or_reply(req);
-	struct scope sc;
-	int64_t limit, cursor, n = 0, last = 0;
-	struct db_stmt *st;
-	json_t *items;
-	int rc;
-
-	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    req_page_or_reply(req, &limit, &cursor))
-		return;
-	if (db_prepare(
-		    c,
-		    "SELECT p.id, p.resident_id, r.name, p.branch_unit_id, u.name, p.joined_on "
-		    "FROM party_members p JOIN residents r ON r.id = p.resident_id "
-		    "JOIN units u ON u.id = p.branch_unit_id "
-		    "WHERE p.unit_path >= ? AND p.unit_path < ? AND p.id > ? ORDER BY p.id LIMIT ?",
-		    &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_text(st, 1, sc.lo, -1);
-	db_bind_text(st, 2, sc.hi, -1);
-	db_bind_int64(st, 3, cursor);
-	db_bind_int64(st, 4, limit + 1);
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		last = db_col_int64(st, 0);
-		json_array_append_new(
-			items,
-			json_pack("{sIsIsssIssss?}", "id", (json_int_t)last, "resident_id",
-				  (json_int_t)db_col_int64(st, 1), "name", db_col_text(st, 2),
-				  "branch_unit_id", (json_int_t)db_col_int64(st, 3), "branch_name",
-				  db_col_text(st, 4), "joined_on", db_col_text(st, 5)));
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, items, n > limit, last));
+	scope_list_reply(
+		req,
+		"SELECT p.id, p.resident_id, r.name, p.branch_unit_id, u.name, p.joined_on "
+		"FROM party_members p JOIN residents r ON r.id = p.resident_id "
+		"JOIN units u ON u.id = p.branch_unit_id "
+		"WHERE p.unit_path >= ? AND p.unit_path < ? AND p.id > ? ORDER BY p.id LIMIT ?",
+		party_member_json);
 }
 
 static void create_party_member(struct req *req)
@@ -694,48 +638,23 @@ static void create_party_member(struct req *req)
 		     json_pack("{sIsI}", "id", (json_int_t)id, "resident_id", (json_int_t)rid));
 }
 
+static json_t *central_household_json(struct db_stmt *st)
+{
+	return json_pack("{sIsIsIsI}", "id", (json_int_t)db_col_int64(st, 0), "household_id",
+			 (json_int_t)db_col_int64(st, 1), "party_member_id",
+			 (json_int_t)db_col_int64(st, 2), "served_households",
+			 (json_int_t)db_col_int64(st, 3));
+}
+
 static void list_central_households(struct req *req)
 {
-	struct db_conn *c = req_db_or_reply(req);
-	struct scope sc;
-	int64_t limit, cursor, n = 0, last = 0;
-	struct db_stmt *st;
-	json_t *items;
-	int rc;
-
-	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    req_page_or_reply(req, &limit, &cursor))
-		return;
-	if (db_prepare(
-		    c,
-		    "SELECT ch.id, ch.household_id, ch.party_member_id, "
-		    "(SELECT COUNT(*) FROM central_household_links l WHERE l.central_id = ch.id) "
-		    "FROM central_households ch WHERE ch.unit_path >= ? AND ch.unit_path < ? "
-		    "AND ch.id > ? ORDER BY ch.id LIMIT ?",
-		    &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_text(st, 1, sc.lo, -1);
-	db_bind_text(st, 2, sc.hi, -1);
-	db_bind_int64(st, 3, cursor);
-	db_bind_int64(st, 4, limit + 1);
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		last = db_col_int64(st, 0);
-		json_array_append_new(
-			items, json_pack("{sIsIsIsI}", "id", (json_int_t)last, "household_id",
-					 (json_int_t)db_col_int64(st, 1), "party_member_id",
-					 (json_int_t)db_col_int64(st, 2), "served_households",
-					 (json_int_t)db_col_int64(st, 3)));
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, items, n > limit, last));
+	scope_list_reply(
+		req,
+		"SELECT ch.id, ch.household_id, ch.party_member_id, "
+		"(SELECT COUNT(*) FROM central_household_links l WHERE l.central_id = ch.id) "
+		"FROM central_households ch WHERE ch.unit_path >= ? AND ch.unit_path < ? "
+		"AND ch.id > ? ORDER BY ch.id LIMIT ?",
+		central_household_json);
 }
 
 static int household_path(struct db_conn *c, int64_t id, const char *lo, const char *hi, char *out)
