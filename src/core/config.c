@@ -29,6 +29,7 @@ struct key_def {
 
 static const char *const log_formats[] = { "text", "json", NULL };
 static const char *const log_levels[] = { "debug", "info", "warn", "error", NULL };
+static const char *const notifiers[] = { "log", "webhook", NULL };
 
 #define F(field) offsetof(struct config, field)
 #define S(field) sizeof(((struct config *)0)->field)
@@ -68,6 +69,20 @@ static const struct key_def keys[] = {
 	  "minutes a locked user name stays locked" },
 	{ "cookie_secure", T_BOOL, F(cookie_secure), 0, 0, 0, NULL, "false",
 	  "mark the session cookie Secure (set when served over HTTPS)" },
+	{ "attachment_limit", T_SIZE, F(attachment_limit), 0, 1024, (int64_t)64 << 20, NULL, "8M",
+	  "largest photo accepted by POST /api/v1/attachments (K, M suffixes)" },
+	{ "sla_grace_hours", T_INT, F(sla_grace_hours), 0, 0, 24 * 30, NULL, "24",
+	  "hours an overdue appeal waits before it is escalated to the parent unit" },
+	{ "sla_sweep_seconds", T_INT, F(sla_sweep_seconds), 0, 1, 3600, NULL, "60",
+	  "seconds between runs of the SLA sweeper (overdue flags, supervision, escalation)" },
+	{ "notifier", T_ENUM, F(notifier), 0, 0, 0, notifiers, "log",
+	  "how appeal changes leave the system: log or webhook" },
+	{ "webhook_url", T_STR, F(webhook_url), S(webhook_url), 0, 0, NULL, "",
+	  "http://HOST[:PORT]/PATH the webhook notifier POSTs signed JSON to" },
+	{ "webhook_secret_file", T_STR, F(webhook_secret_file), S(webhook_secret_file), 0, 0, NULL,
+	  "", "file holding the webhook HMAC key (default DIR/webhook.key, made on first use)" },
+	{ "submit_batch_max", T_INT, F(submit_batch_max), 0, 1, 4096, NULL, "256",
+	  "appeal submissions committed together in one durable transaction at most" },
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -260,6 +275,9 @@ void config_resolve(struct config *cfg)
 		path_join(cfg->key_file, sizeof cfg->key_file, cfg->data_dir, "secret.key");
 	if (!cfg->db[0] && cfg->data_dir[0])
 		path_join(cfg->db, sizeof cfg->db, cfg->data_dir, "shuniu.db");
+	if (!cfg->webhook_secret_file[0] && cfg->data_dir[0])
+		path_join(cfg->webhook_secret_file, sizeof cfg->webhook_secret_file, cfg->data_dir,
+			  "webhook.key");
 	if (!cfg->web_root[0]) {
 		char exe[PATH_MAX];
 		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
