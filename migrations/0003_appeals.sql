@@ -75,6 +75,9 @@ CREATE TABLE appeals (
 	handler_unit_id BIGINT NOT NULL REFERENCES units(id),
 	handler_path {{ctext}} NOT NULL,
 	assignee_id BIGINT REFERENCES accounts(id),
+	dispatcher_unit_id BIGINT REFERENCES units(id),
+	dispatcher_path {{ctext}},
+	resolved_by BIGINT REFERENCES accounts(id),
 	station_id BIGINT REFERENCES stations(id),
 	address TEXT NOT NULL DEFAULT '',
 	lng DOUBLE PRECISION,
@@ -104,6 +107,7 @@ CREATE TABLE appeals (
 	extension_hours INTEGER,
 	extension_reason TEXT,
 	merged_into BIGINT REFERENCES appeals(id),
+	version INTEGER NOT NULL DEFAULT 0,
 	is_demo INTEGER NOT NULL DEFAULT 0,
 	created_at BIGINT NOT NULL,
 	updated_at BIGINT NOT NULL
@@ -140,7 +144,7 @@ CREATE TABLE appeal_links (
 );
 
 -- The in-app message centre. A message goes to one account, or to every
--- staff account of a unit (unit_id); reads of unit messages are per account.
+-- staff account of a unit (unit_id); reads are recorded per account.
 CREATE TABLE messages (
 	id {{id}},
 	account_id BIGINT REFERENCES accounts(id),
@@ -149,8 +153,7 @@ CREATE TABLE messages (
 	kind TEXT NOT NULL,
 	title TEXT NOT NULL,
 	body TEXT NOT NULL DEFAULT '',
-	created_at BIGINT NOT NULL,
-	read_at BIGINT
+	created_at BIGINT NOT NULL
 );
 CREATE INDEX messages_account ON messages (account_id, id);
 CREATE INDEX messages_unit ON messages (unit_id, id);
@@ -171,7 +174,7 @@ CREATE TABLE supervisions (
 	due_at BIGINT NOT NULL,
 	created_at BIGINT NOT NULL,
 	escalated_at BIGINT,
-	UNIQUE (appeal_id, kind, due_at)
+	UNIQUE (appeal_id, kind, due_at, unit_id)
 );
 CREATE INDEX supervisions_path ON supervisions (unit_path, id);
 

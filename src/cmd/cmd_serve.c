@@ -16,6 +16,8 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "system/system.h"
+#include "appeals/appeals_int.h"
+#include "attach/attach.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "org/org.h"
@@ -31,7 +33,10 @@
 
 /* Every module's routes. A new module adds its table here. */
 static const struct route *const route_tables[] = {
-	system_routes, auth_routes, audit_routes, org_routes, people_routes,
+	system_routes,	     auth_routes,	   audit_routes,	 org_routes,
+	people_routes,	     attach_routes,	   calendar_routes,	 category_routes,
+	appeal_routes,	     appeal_submit_routes, appeal_action_routes, message_routes,
+	appeal_stats_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)
@@ -54,7 +59,8 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	for (size_t i = 0; i < sizeof route_tables / sizeof route_tables[0]; i++)
 		if (router_add(srv.router, route_tables[i]))
 			goto out;
-	if (srv.test_clock && router_add(srv.router, system_test_routes))
+	if (srv.test_clock && (router_add(srv.router, system_test_routes) ||
+			       router_add(srv.router, appeal_test_routes)))
 		goto out;
 	if (!realpath(app->cfg.web_root, srv.web_root) ||
 	    (srv.web_root_fd = open(srv.web_root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
@@ -71,8 +77,12 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	pii_keys_derive(&keys, app->key);
 	srv.pii = &keys;
 	auth_install(&srv);
-	if (server_start(&srv))
+	if (appeals_start(&srv))
 		goto out;
+	if (server_start(&srv)) {
+		appeals_stop();
+		goto out;
+	}
 	{
 		char host[256];
 		int port;
@@ -86,6 +96,7 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	log_info("received %s: finishing requests in flight",
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	server_stop(&srv);
+	appeals_stop();
 	log_info("stopped");
 	rc = 0;
 out:

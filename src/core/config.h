@@ -36,14 +36,14 @@ struct config {
 	int64_t session_absolute; /* seconds */
 	int64_t lockout_failures;
 	int64_t lockout_minutes;
-	int64_t cookie_secure; /* bool */
-	int64_t attachment_limit;     /* bytes of one uploaded photo */
-	int64_t sla_grace_hours;      /* overdue this long → escalated to the parent unit */
-	int64_t sla_sweep_seconds;    /* how often the SLA sweeper runs */
-	int64_t notifier;	      /* enum: 0 log, 1 webhook */
-	char webhook_url[1024];	      /* http://host[:port]/path for the webhook notifier */
+	int64_t cookie_secure;		    /* bool */
+	int64_t attachment_limit;	    /* bytes of one uploaded photo */
+	int64_t sla_grace_hours;	    /* overdue this long → escalated to the parent unit */
+	int64_t sla_sweep_seconds;	    /* how often the SLA sweeper runs */
+	int64_t notifier;		    /* enum: 0 log, 1 webhook */
+	char webhook_url[1024];		    /* http://host[:port]/path for the webhook notifier */
 	char webhook_secret_file[PATH_MAX]; /* HMAC key file; "" means DIR/webhook.key */
-	int64_t submit_batch_max;     /* appeals committed together by the group-commit writer */
+	int64_t submit_batch_max; /* appeals committed together by the group-commit writer */
 };
 
 struct config_key {

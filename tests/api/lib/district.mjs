@@ -58,6 +58,10 @@ export function client(srv, cookie, csrf, user) {
       method: 'PATCH', headers: headers({ 'content-type': 'application/json', 'x-csrf-token': csrf }),
       body: JSON.stringify(body),
     }),
+    put: (p, body = {}) => srv.json(p, {
+      method: 'PUT', headers: headers({ 'content-type': 'application/json', 'x-csrf-token': csrf }),
+      body: JSON.stringify(body),
+    }),
     del: (p) => srv.json(p, { method: 'DELETE', headers: headers({ 'x-csrf-token': csrf }) }),
   };
   return c;

@@ -1,0 +1,639 @@
+/*
+ * appeal_actions.c — POST /api/v1/appeals/:id/actions: the state machine.
+ *
+ * One transaction per action: load the row the caller may see, check the
+ * action against the state (appeal_flow.c) and the actor (appeal_may), apply
+ * it, write the row back guarded by its version, append the event, the
+ * messages and the outbox entry. Any refusal of state or actor is 409
+ * appeal.invalid_transition; a row the caller cannot see is 404.
+ *
+ * Who may act (besides the state):
+ *   accept, reject, dispatch, escalate, transfer, extend, merge
+ *                        staff (appeal:handle) whose subtree holds the handler unit
+ *   sign, return         the assignee, or such staff when nobody is assigned
+ *   resolve              the assignee, or staff whose subtree holds the handler unit
+ *   approve_extension    staff of a unit strictly above the handler unit
+ *   verify               staff whose subtree holds the dispatching (else handler) unit,
+ *                        other than the account that resolved it
+ *   rate                 the reporter; for anonymous or on-behalf reports, staff
+ *                        recording a follow-up call (回访)
+ *   link                 staff who see both appeals
+ *   comment              anyone who sees the appeal
+ */
+#include "appeals/appeals_int.h"
+
+#include "auth/auth.h"
+#include "attach/attach.h"
+#include "core/clock.h"
+#include "db/store.h"
+#include "http/request.h"
+#include "org/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void appeal_visibility(const struct req *req, struct visibility *v)
+{
+	const struct auth *a = req_auth(req);
+
+	memset(v, 0, sizeof *v);
+	if (!a)
+		return;
+	v->account_id = a->account_id;
+	if (roles_grant(a->roles, "appeal:read")) {
+		snprintf(v->lo, sizeof v->lo, "%s", a->unit_path);
+		path_upper(a->unit_path, v->hi, sizeof v->hi);
+	}
+}
+
+void appeal_bind_visibility(struct db_stmt *st, int first, const struct visibility *v)
+{
+	db_bind_text(st, first, v->lo, -1);
+	db_bind_text(st, first + 1, v->hi, -1);
+	db_bind_text(st, first + 2, v->lo, -1);
+	db_bind_text(st, first + 3, v->hi, -1);
+	db_bind_int64(st, first + 4, v->account_id ? v->account_id : -1);
+}
+
+int appeal_is_overdue(int status, int64_t accept_due, int64_t handle_due, int64_t now)
+{
+	if (status == ST_SUBMITTED)
+		return accept_due && now > accept_due;
+	if (status == ST_ACCEPTED || status == ST_DISPATCHED || status == ST_HANDLING)
+		return handle_due && now > handle_due;
+	return 0;
+}
+
+static void copy_text(char *dst, size_t n, const char *s)
+{
+	snprintf(dst, n, "%s", s ? s : "");
+}
+
+int appeal_load(struct db_conn *c, const struct visibility *v, int64_t id, struct appeal_row *r)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(
+		c,
+		"SELECT a.id, a.case_no, a.category_id, a.status, a.unit_id, a.handler_unit_id, "
+		"a.assignee_id, a.dispatcher_unit_id, a.resolved_by, a.unit_path, a.handler_path, "
+		"a.dispatcher_path, a.reporter_id, a.created_by, a.accept_due, a.handle_due, "
+		"a.accepted_at, a.dispatched_at, a.resolved_at, a.closed_at, a.rated_at, "
+		"a.overdue_at, a.rating, a.rework_count, a.reopen_count, a.escalations, "
+		"a.extension_hours, a.extension_reason, a.merged_into, a.version, a.created_at "
+		"FROM appeals a WHERE a.id = ? AND " APPEAL_VISIBLE_SQL,
+		&st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, id);
+	appeal_bind_visibility(st, 2, v);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		memset(r, 0, sizeof *r);
+		r->id = db_col_int64(st, 0);
+		copy_text(r->case_no, sizeof r->case_no, db_col_text(st, 1));
+		r->category_id = db_col_int64(st, 2);
+		r->status = appeal_status_parse(db_col_text(st, 3));
+		r->unit_id = db_col_int64(st, 4);
+		r->handler_unit_id = db_col_int64(st, 5);
+		r->assignee_id = db_col_int64(st, 6);
+		r->dispatcher_unit_id = db_col_int64(st, 7);
+		r->resolved_by = db_col_int64(st, 8);
+		copy_text(r->unit_path, sizeof r->unit_path, db_col_text(st, 9));
+		copy_text(r->handler_path, sizeof r->handler_path, db_col_text(st, 10));
+		copy_text(r->dispatcher_path, sizeof r->dispatcher_path, db_col_text(st, 11));
+		r->reporter_id = db_col_int64(st, 12);
+		r->created_by = db_col_int64(st, 13);
+		r->accept_due = db_col_int64(st, 14);
+		r->handle_due = db_col_int64(st, 15);
+		r->accepted_at = db_col_int64(st, 16);
+		r->dispatched_at = db_col_int64(st, 17);
+		r->resolved_at = db_col_int64(st, 18);
+		r->closed_at = db_col_int64(st, 19);
+		r->rated_at = db_col_int64(st, 20);
+		r->overdue_at = db_col_int64(st, 21);
+		copy_text(r->rating, sizeof r->rating, db_col_text(st, 22));
+		r->rework_count = db_col_int64(st, 23);
+		r->reopen_count = db_col_int64(st, 24);
+		r->escalations = db_col_int64(st, 25);
+		r->extension_hours = db_col_int64(st, 26);
+		copy_text(r->extension_reason, sizeof r->extension_reason, db_col_text(st, 27));
+		r->merged_into = db_col_int64(st, 28);
+		r->version = db_col_int64(st, 29);
+		r->created_at = db_col_int64(st, 30);
+	}
+	db_reset(st);
+	return rc;
+}
+
+static int in_scope(const struct auth *a, const char *path)
+{
+	return path && *path && path_within(path, a->unit_path);
+}
+
+int appeal_may(const struct auth *a, const struct appeal_row *r, int act)
+{
+	if (!a || !appeal_action_allowed(act, r->status))
+		return 0;
+	int staff = roles_grant(a->roles, "appeal:handle");
+	int handler = staff && in_scope(a, r->handler_path);
+	int64_t me = a->account_id;
+
+	switch (act) {
+	case ACT_ACCEPT:
+	case ACT_REJECT:
+	case ACT_DISPATCH:
+	case ACT_TRANSFER:
+	case ACT_MERGE: return handler;
+	case ACT_ESCALATE: return handler && strchr(r->handler_path + 1, '/')[1] != '\0';
+	case ACT_EXTEND: return handler && r->extension_hours == 0;
+	case ACT_SIGN:
+	case ACT_RETURN: return staff && (r->assignee_id == me || (r->assignee_id == 0 && handler));
+	case ACT_RESOLVE: return staff && (r->assignee_id == me || handler);
+	case ACT_APPROVE_EXTENSION:
+		return handler && r->extension_hours > 0 && strcmp(a->unit_path, r->handler_path);
+	case ACT_VERIFY:
+		return staff &&
+		       in_scope(a, r->dispatcher_path[0] ? r->dispatcher_path : r->handler_path) &&
+		       r->resolved_by != me;
+	case ACT_RATE:
+		if (r->reporter_id)
+			return r->reporter_id == me;
+		return staff && (in_scope(a, r->unit_path) || handler);
+	case ACT_LINK: return staff && roles_grant(a->roles, "appeal:read");
+	case ACT_COMMENT: return 1; /* the caller already sees it */
+	}
+	return 0;
+}
+
+int appeal_save(struct db_conn *c, struct appeal_row *r, int from_status, const char *action,
+		int64_t actor_id, const char *actor_name, const char *note, const char *photos,
+		json_t *details, int64_t now)
+{
+	char *dtext = details ? json_dumps(details, JSON_COMPACT) : NULL;
+	int rc;
+
+	if (appeal_is_overdue(from_status, r->accept_due, r->handle_due, now) && !r->overdue_at)
+		r->overdue_at = now;
+	rc = db_run(c,
+		    "UPDATE appeals SET status = ?, handler_unit_id = ?, handler_path = ?, "
+		    "assignee_id = NULLIF(CAST(? AS BIGINT), 0), dispatcher_unit_id = "
+		    "NULLIF(CAST(? AS BIGINT), 0), "
+		    "dispatcher_path = NULLIF(?, ''), resolved_by = NULLIF(CAST(? AS BIGINT), 0), "
+		    "accept_due = ?, "
+		    "handle_due = NULLIF(CAST(? AS BIGINT), 0), accepted_at = NULLIF(CAST(? AS "
+		    "BIGINT), 0), dispatched_at = "
+		    "NULLIF(CAST(? AS BIGINT), 0), resolved_at = NULLIF(CAST(? AS BIGINT), 0), "
+		    "closed_at = NULLIF(CAST(? AS BIGINT), 0), rated_at = "
+		    "NULLIF(CAST(? AS BIGINT), 0), overdue_at = NULLIF(CAST(? AS BIGINT), 0), "
+		    "rating = NULLIF(?, ''), rework_count = "
+		    "?, reopen_count = ?, escalations = ?, extension_hours = NULLIF(CAST(? AS "
+		    "BIGINT), 0), "
+		    "extension_reason = NULLIF(?, ''), merged_into = NULLIF(CAST(? AS BIGINT), 0), "
+		    "version = version "
+		    "+ 1, updated_at = ? WHERE id = ? AND version = ?",
+		    "titiitiiiiiiiiitiiiitiiii", appeal_status_name(r->status), r->handler_unit_id,
+		    r->handler_path, r->assignee_id, r->dispatcher_unit_id, r->dispatcher_path,
+		    r->resolved_by, r->accept_due, r->handle_due, r->accepted_at, r->dispatched_at,
+		    r->resolved_at, r->closed_at, r->rated_at, r->overdue_at, r->rating,
+		    r->rework_count, r->reopen_count, r->escalations, r->extension_hours,
+		    r->extension_reason, r->merged_into, now, r->id, r->version);
+	if (rc == 0 && db_changes(c) == 0)
+		rc = DB_DONE;
+	if (rc == 0)
+		rc = db_run(
+			c,
+			"INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, action, "
+			"from_status, to_status, note, photos, details) VALUES (?, ?, NULLIF(?, "
+			"0), ?, ?, ?, ?, ?, ?, ?)",
+			"iiittttttt", r->id, now, actor_id, actor_name, action,
+			appeal_status_name(from_status), appeal_status_name(r->status),
+			note ? note : "", photos ? photos : "[]", dtext ? dtext : "{}");
+	if (rc == 0 && r->reporter_id && r->reporter_id != actor_id &&
+	    (r->status != from_status || !strcmp(action, "comment")))
+		rc = message_add(c, r->reporter_id, 0, r->id, "appeal.updated",
+				 appeal_status_name(r->status), r->case_no, now);
+	if (rc == 0)
+		rc = notify_enqueue(c, r->id, action,
+				    json_pack("{sIsssssssI}", "id", (json_int_t)r->id, "case_no",
+					      r->case_no, "status", appeal_status_name(r->status),
+					      "action", action, "at", (json_int_t)now),
+				    now);
+	free(dtext);
+	r->version++;
+	return rc;
+}
+
+/* ---- the handler ------------------------------------------------------- */
+
+/* An account that may be assigned inside unit u: DB_ROW, DB_DONE, <0. */
+static int assignee_ok(struct db_conn *c, int64_t account_id, const struct unit_ref *u)
+{
+	struct db_stmt *st;
+	char hi[256];
+	int rc =
+		db_prepare(c,
+			   "SELECT roles FROM accounts WHERE id = ? AND disabled = 0 AND unit_path "
+			   ">= ? AND unit_path < ?",
+			   &st);
+	role_set roles = 0;
+
+	if (rc < 0)
+		return rc;
+	path_upper(u->path, hi, sizeof hi);
+	db_bind_int64(st, 1, account_id);
+	db_bind_text(st, 2, u->path, -1);
+	db_bind_text(st, 3, hi, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW &&
+	    (roles_parse(db_col_text(st, 0), &roles) < 0 || !roles_grant(roles, "appeal:handle")))
+		rc = DB_DONE;
+	db_reset(st);
+	return rc;
+}
+
+static void refuse(struct req *req, const char *why)
+{
+	reply_error_ex(req, ERR_APPEAL_TRANSITION, why, NULL);
+}
+
+struct act_ctx {
+	struct req *req;
+	struct db_conn *c;
+	const struct auth *a;
+	struct appeal_row r;
+	struct category cat;
+	int64_t now;
+	const char *note;
+	char *photos;
+	json_t *details;
+	const char *msg_title; /* a message to msg_account or msg_unit, if set */
+	int64_t msg_account, msg_unit;
+};
+
+/* Move the handler to unit u (escalate, transfer, return). */
+static void set_handler(struct appeal_row *r, const struct unit_ref *u)
+{
+	r->handler_unit_id = u->id;
+	copy_text(r->handler_path, sizeof r->handler_path, u->path);
+}
+
+/* Apply the action to x->r. 0, or -1 having answered. */
+static int apply(struct act_ctx *x, int act)
+{
+	struct req *req = x->req;
+	struct appeal_row *r = &x->r;
+	struct unit_ref u;
+	int64_t n, uid = 0, who = 0;
+	int flag, rc;
+
+	switch (act) {
+	case ACT_ACCEPT:
+		r->status = ST_ACCEPTED;
+		r->accepted_at = x->now;
+		if (cal_deadline_db(x->c, x->now, x->cat.handle_amount, x->cat.handle_workdays,
+				    &r->handle_due) < 0)
+			goto db;
+		return 0;
+	case ACT_REJECT:
+		if (!x->note || !*x->note) {
+			reply_invalid(req, "note", "say why the appeal is rejected");
+			return -1;
+		}
+		r->status = ST_REJECTED;
+		r->closed_at = x->now;
+		return 0;
+	case ACT_DISPATCH:
+		if (json_get_bool_or_reply(req, req->json, "on_the_spot", 0, &flag) < 0)
+			return -1;
+		if (flag == 1) { /* handled on the spot by the one who accepted it */
+			r->dispatcher_unit_id = r->handler_unit_id;
+			copy_text(r->dispatcher_path, sizeof r->dispatcher_path, r->handler_path);
+			r->assignee_id = x->a->account_id;
+			r->status = ST_HANDLING;
+			r->dispatched_at = x->now;
+			json_object_set_new(x->details, "on_the_spot", json_true());
+			return 0;
+		}
+		if (json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &uid) ||
+		    json_get_int_or_reply(req, req->json, "assignee_id", 0, 1, INT64_MAX, &who) < 0)
+			return -1;
+		rc = unit_get(x->c, uid, &u);
+		if (rc < 0)
+			goto db;
+		if (rc != DB_ROW || !in_scope(x->a, u.path)) {
+			reply_invalid(req, "unit_id", "a unit inside your area");
+			return -1;
+		}
+		if (who) {
+			rc = assignee_ok(x->c, who, &u);
+			if (rc < 0)
+				goto db;
+			if (rc != DB_ROW) {
+				reply_invalid(req, "assignee_id",
+					      "an active handling account of that unit");
+				return -1;
+			}
+		}
+		r->dispatcher_unit_id = r->handler_unit_id;
+		copy_text(r->dispatcher_path, sizeof r->dispatcher_path, r->handler_path);
+		set_handler(r, &u);
+		r->assignee_id = who;
+		r->status = ST_DISPATCHED;
+		r->dispatched_at = x->now;
+		json_object_set_new(x->details, "unit_id", json_integer(u.id));
+		if (who)
+			json_object_set_new(x->details, "assignee_id", json_integer(who));
+		x->msg_title = "新派单待签收";
+		x->msg_unit = u.id;
+		x->msg_account = who;
+		return 0;
+	case ACT_SIGN:
+		r->status = ST_HANDLING;
+		if (!r->assignee_id)
+			r->assignee_id = x->a->account_id;
+		return 0;
+	case ACT_RETURN:
+		if (!x->note || !*x->note) {
+			reply_invalid(req, "note", "say why it is returned");
+			return -1;
+		}
+		if (r->dispatcher_unit_id) {
+			rc = unit_get(x->c, r->dispatcher_unit_id, &u);
+			if (rc != DB_ROW)
+				goto db;
+			set_handler(r, &u);
+		}
+		r->assignee_id = 0;
+		r->status = ST_ACCEPTED;
+		x->msg_title = "派单被回退";
+		x->msg_unit = r->handler_unit_id;
+		return 0;
+	case ACT_RESOLVE:
+		if (!x->note || !*x->note) {
+			reply_invalid(req, "note", "describe the result");
+			return -1;
+		}
+		r->status = ST_RESOLVED;
+		r->resolved_at = x->now;
+		r->resolved_by = x->a->account_id;
+		x->msg_title = "诉求已办结待核查";
+		x->msg_unit = r->dispatcher_unit_id ? r->dispatcher_unit_id : r->handler_unit_id;
+		return 0;
+	case ACT_ESCALATE: {
+		struct unit_ref h;
+		if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW ||
+		    unit_get(x->c, h.parent_id, &u) != DB_ROW)
+			goto db;
+		set_handler(r, &u);
+		r->assignee_id = 0;
+		r->escalations++;
+		if (r->status != ST_SUBMITTED)
+			r->status = ST_ACCEPTED;
+		json_object_set_new(x->details, "unit_id", json_integer(u.id));
+		x->msg_title = "诉求上提待处理";
+		x->msg_unit = u.id;
+		return 0;
+	}
+	case ACT_TRANSFER: {
+		struct unit_ref h, parent;
+		if (json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &uid))
+			return -1;
+		if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW)
+			goto db;
+		rc = unit_get(x->c, uid, &u);
+		if (rc < 0)
+			goto db;
+		int near = h.parent_id && unit_get(x->c, h.parent_id, &parent) == DB_ROW &&
+			   rc == DB_ROW && path_within(u.path, parent.path);
+		if (rc != DB_ROW || u.id == h.id || (!in_scope(x->a, u.path) && !near)) {
+			reply_invalid(req, "unit_id",
+				      "another unit inside your area or beside the handler");
+			return -1;
+		}
+		set_handler(r, &u);
+		r->assignee_id = 0;
+		if (r->status != ST_SUBMITTED) {
+			r->dispatcher_unit_id = x->a->unit_id;
+			copy_text(r->dispatcher_path, sizeof r->dispatcher_path, x->a->unit_path);
+			r->status = ST_DISPATCHED;
+			r->dispatched_at = x->now;
+		}
+		json_object_set_new(x->details, "unit_id", json_integer(u.id));
+		x->msg_title = "转办诉求待处理";
+		x->msg_unit = u.id;
+		return 0;
+	}
+	case ACT_EXTEND:
+		if (json_get_int_or_reply(req, req->json, "hours", 1, 1, 720, &n))
+			return -1;
+		if (!x->note || !*x->note) {
+			reply_invalid(req, "note", "say why more time is needed");
+			return -1;
+		}
+		r->extension_hours = n;
+		copy_text(r->extension_reason, sizeof r->extension_reason, x->note);
+		json_object_set_new(x->details, "hours", json_integer(n));
+		{
+			struct unit_ref h;
+			if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW)
+				goto db;
+			x->msg_title = "延期申请待审批";
+			x->msg_unit = h.parent_id;
+		}
+		return 0;
+	case ACT_APPROVE_EXTENSION:
+		if (json_get_bool_or_reply(req, req->json, "approved", 0, &flag) < 0)
+			return -1;
+		if (flag != 0 && r->handle_due)
+			r->handle_due += r->extension_hours * 3600;
+		json_object_set_new(x->details, "approved", json_boolean(flag != 0));
+		json_object_set_new(x->details, "hours", json_integer(r->extension_hours));
+		r->extension_hours = 0;
+		r->extension_reason[0] = '\0';
+		x->msg_title = flag != 0 ? "延期申请已批准" : "延期申请未批准";
+		x->msg_unit = r->handler_unit_id;
+		return 0;
+	case ACT_VERIFY:
+		if (json_get_bool_or_reply(req, req->json, "passed", 1, &flag))
+			return -1;
+		if (flag) {
+			r->status = ST_CLOSED;
+			r->closed_at = x->now;
+		} else {
+			if (!x->note || !*x->note) {
+				reply_invalid(req, "note", "say what must be redone");
+				return -1;
+			}
+			r->status = ST_HANDLING;
+			r->rework_count++;
+			r->resolved_by = 0;
+			x->msg_title = "核查未通过，请返工";
+			x->msg_unit = r->handler_unit_id;
+			x->msg_account = r->assignee_id;
+		}
+		json_object_set_new(x->details, "passed", json_boolean(flag));
+		return 0;
+	case ACT_RATE: {
+		const char *rating;
+		if (json_get_str_or_reply(req, req->json, "rating", 1, 24, &rating))
+			return -1;
+		if (strcmp(rating, "satisfied") && strcmp(rating, "basically_satisfied") &&
+		    strcmp(rating, "unsatisfied")) {
+			reply_invalid(req, "rating",
+				      "satisfied, basically_satisfied or unsatisfied");
+			return -1;
+		}
+		copy_text(r->rating, sizeof r->rating, rating);
+		r->rated_at = x->now;
+		json_object_set_new(x->details, "rating", json_string(rating));
+		if (!r->reporter_id)
+			json_object_set_new(x->details, "follow_up_call", json_true());
+		if (!strcmp(rating, "unsatisfied") && r->reopen_count == 0) {
+			r->reopen_count = 1;
+			r->status = ST_HANDLING;
+			r->closed_at = 0;
+			x->msg_title = "群众不满意，诉求重新办理";
+			x->msg_unit = r->handler_unit_id;
+			x->msg_account = r->assignee_id;
+		} else {
+			r->status = ST_RATED;
+		}
+		return 0;
+	}
+	case ACT_MERGE:
+	case ACT_LINK: {
+		struct visibility v;
+		struct appeal_row other;
+		const char *field = act == ACT_MERGE ? "into" : "other_id";
+		if (json_get_int_or_reply(req, req->json, field, 1, 1, INT64_MAX, &uid))
+			return -1;
+		appeal_visibility(req, &v);
+		rc = uid == r->id ? DB_DONE : appeal_load(x->c, &v, uid, &other);
+		if (rc < 0)
+			goto db;
+		if (rc != DB_ROW || other.status == ST_MERGED ||
+		    (act == ACT_MERGE && other.status == ST_REJECTED)) {
+			reply_invalid(req, field, "another open appeal you can see");
+			return -1;
+		}
+		if (db_run(x->c,
+			   "INSERT INTO appeal_links (appeal_id, other_id, created_at) VALUES (?, "
+			   "?, ?), (?, ?, ?) ON CONFLICT DO NOTHING",
+			   "iiiiii", r->id, uid, x->now, uid, r->id, x->now) < 0)
+			goto db;
+		if (act == ACT_MERGE) {
+			r->status = ST_MERGED;
+			r->merged_into = uid;
+			r->closed_at = x->now;
+		}
+		json_object_set_new(x->details, field, json_integer(uid));
+		return 0;
+	}
+	case ACT_COMMENT:
+		if (!x->note || !*x->note) {
+			reply_invalid(req, "note", "must not be empty");
+			return -1;
+		}
+		return 0;
+	}
+	return 0;
+db:
+	reply_error(req, ERR_DB_UNAVAILABLE);
+	return -1;
+}
+
+static void appeal_action(struct req *req)
+{
+	struct act_ctx x = { .req = req, .a = req_auth(req), .now = clock_now() };
+	struct visibility v;
+	const char *name;
+	json_t *photos;
+	int64_t id;
+	int act, rc, from;
+
+	if (!(x.c = req_db_or_reply(req)) || req_param_id_or_reply(req, "id", &id) ||
+	    json_get_str_or_reply(req, req->json, "action", 1, 32, &name) ||
+	    json_get_str_or_reply(req, req->json, "note", 0, 2000, &x.note) < 0)
+		return;
+	if ((act = appeal_action_parse(name)) < 0) {
+		reply_invalid(req, "action", "see docs/API.md for the actions");
+		return;
+	}
+	photos = json_object_get(req->json, "photos");
+	if (photos && attach_ids_or_reply(req, x.c, photos, "photos", 9))
+		return;
+	appeal_visibility(req, &v);
+	rc = db_begin(x.c);
+	if (rc == 0)
+		rc = appeal_load(x.c, &v, id, &x.r);
+	if (rc < 0) {
+		db_rollback(x.c);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	if (rc != DB_ROW) {
+		db_rollback(x.c);
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	if (!appeal_may(x.a, &x.r, act)) {
+		db_rollback(x.c);
+		refuse(req, !appeal_action_allowed(act, x.r.status)
+				    ? "This action is not allowed in the appeal's current state."
+				    : "Your account may not take this action on this appeal.");
+		return;
+	}
+	if (category_get(x.c, x.r.category_id, &x.cat) != DB_ROW) {
+		db_rollback(x.c);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	from = x.r.status;
+	x.details = json_object();
+	if (apply(&x, act)) {
+		db_rollback(x.c);
+		json_decref(x.details);
+		return;
+	}
+	x.photos = photos ? json_dumps(photos, JSON_COMPACT) : NULL;
+	rc = appeal_save(x.c, &x.r, from, name, x.a->account_id, x.a->display_name, x.note,
+			 x.photos, x.details, x.now);
+	if (rc == 0 && act == ACT_MERGE)
+		rc = db_run(
+			x.c,
+			"INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, action, "
+			"from_status, to_status, note, photos, details) SELECT id, ?, ?, ?, "
+			"'merge_in', status, status, '', '[]', ? FROM appeals WHERE id = ?",
+			"iitti", x.now, x.a->account_id, x.a->display_name,
+			arena_printf(&req->arena, "{\"from\":%lld}", (long long)x.r.id),
+			x.r.merged_into);
+	if (rc == 0 && x.msg_title && (x.msg_unit || x.msg_account))
+		rc = message_add(x.c, x.msg_account, x.msg_account ? 0 : x.msg_unit, x.r.id,
+				 arena_printf(&req->arena, "appeal.%s", name), x.msg_title,
+				 x.r.case_no, x.now);
+	if (rc == 0 && x.msg_title && x.msg_account && x.msg_unit)
+		rc = message_add(x.c, 0, x.msg_unit, x.r.id,
+				 arena_printf(&req->arena, "appeal.%s", name), x.msg_title,
+				 x.r.case_no, x.now);
+	free(x.photos);
+	json_decref(x.details);
+	if (rc == DB_DONE) {
+		db_rollback(x.c);
+		reply_error_ex(req, ERR_CONFLICT, "The appeal changed meanwhile; reload and retry.",
+			       NULL);
+		return;
+	}
+	reply_commit(req, x.c, rc, 200,
+		     json_pack("{sIsssssI}", "id", (json_int_t)x.r.id, "case_no", x.r.case_no,
+			       "status", appeal_status_name(x.r.status), "version",
+			       (json_int_t)x.r.version));
+	if (rc == 0)
+		notify_kick();
+}
+
+const struct route appeal_action_routes[] = {
+	{ "POST", "/api/v1/appeals/:id/actions", appeal_action, R_JSON | R_AUTH, NULL, 0 },
+	{ 0 },
+};

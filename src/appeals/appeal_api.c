@@ -1,0 +1,503 @@
+/*
+ * appeal_api.c — reading appeals.
+ *
+ *   GET /api/v1/appeals?status=&unit=&category=&channel=&overdue=1&from=&to=&q=&mine=1
+ *                       &cursor=&limit=      newest first; cursor is the last id seen
+ *   GET /api/v1/appeals/:id                  with its timeline, links and the actions
+ *                                            the caller may take now
+ *   GET /api/v1/appeals/track/:case_no?phone_last4=NNNN
+ *                                            for anonymous reporters; 5 wrong tries
+ *                                            lock the case number for 15 minutes
+ *
+ * The list is built from fixed SQL fragments chosen by the filters given;
+ * every value is bound.
+ */
+#include "appeals/appeals_int.h"
+
+#include "auth/auth.h"
+#include "core/clock.h"
+#include "core/util.h"
+#include "db/store.h"
+#include "http/request.h"
+#include "http/server.h"
+#include "org/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TRACK_MAX_FAILURES 5
+#define TRACK_LOCK_SECONDS (15 * 60)
+
+static json_t *time_or_null(int64_t t)
+{
+	char buf[32];
+
+	return t ? json_string(clock_format_shanghai(t, buf)) : json_null();
+}
+
+static json_t *json_text_or(const char *text, const char *fallback)
+{
+	json_t *v = json_loads(text ? text : fallback, 0, NULL);
+
+	return v ? v : json_loads(fallback, 0, NULL);
+}
+
+/* ---- the list ---------------------------------------------------------- */
+
+#define LIST_SELECT                                                                                \
+	"SELECT a.id, a.case_no, c.code, c.name, a.title, a.status, a.channel, a.unit_id, "        \
+	"u.name, a.handler_unit_id, h.name, a.assignee_id, a.created_at, a.accept_due, "           \
+	"a.handle_due, a.rating, a.rework_count, u.kind, h.kind FROM appeals a JOIN "              \
+	"appeal_categories c ON c.id "                                                             \
+	"= a.category_id JOIN units u ON u.id = a.unit_id JOIN units h ON h.id = "                 \
+	"a.handler_unit_id "
+
+static json_t *list_item(struct db_stmt *st, int64_t now)
+{
+	int status = appeal_status_parse(db_col_text(st, 5));
+	int64_t ad = db_col_int64(st, 13), hd = db_col_int64(st, 14);
+
+	return json_pack("{sIsss{ssss}ssssss s{sIssss} s{sIssss} sosososo ss? sIsb}", "id",
+			 (json_int_t)db_col_int64(st, 0), "case_no", db_col_text(st, 1), "category",
+			 "code", db_col_text(st, 2), "name", db_col_text(st, 3), "title",
+			 db_col_text(st, 4), "status", db_col_text(st, 5), "channel",
+			 db_col_text(st, 6), "unit", "id", (json_int_t)db_col_int64(st, 7), "name",
+			 db_col_text(st, 8), "kind", db_col_text(st, 17), "handler_unit", "id",
+			 (json_int_t)db_col_int64(st, 9), "name", db_col_text(st, 10), "kind",
+			 db_col_text(st, 18), "assignee_id",
+			 db_col_is_null(st, 11) ? json_null() : json_integer(db_col_int64(st, 11)),
+			 "created_at", time_or_null(db_col_int64(st, 12)), "accept_due",
+			 time_or_null(ad), "handle_due", time_or_null(hd), "rating",
+			 db_col_text(st, 15), "rework_count", (json_int_t)db_col_int64(st, 16),
+			 "overdue", appeal_is_overdue(status, ad, hd, now));
+}
+
+struct bind {
+	char type; /* 'i' or 't' */
+	int64_t i;
+	const char *t;
+};
+
+static void list_appeals(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	const char *unit = req_query(req, "unit"), *status = req_query(req, "status"),
+		   *cat = req_query(req, "category"), *channel = req_query(req, "channel"),
+		   *overdue = req_query(req, "overdue"), *from = req_query(req, "from"),
+		   *to = req_query(req, "to"), *q = req_query(req, "q"),
+		   *mine = req_query(req, "mine"), *assigned = req_query(req, "assigned");
+	char sql[2048];
+	struct bind b[24];
+	int nb = 0, staff = auth_can(req, "appeal:read");
+	int64_t limit, cursor, n = 0, last = 0, now = clock_now(), t;
+	struct scope sc;
+	struct db_stmt *st;
+	json_t *items;
+	int rc;
+
+	if (!c || req_page_or_reply(req, &limit, &cursor))
+		return;
+	snprintf(sql, sizeof sql, "%s WHERE ", LIST_SELECT);
+#define ADD(frag) strncat(sql, frag, sizeof sql - strlen(sql) - 1)
+#define BIND_I(v) (b[nb++] = (struct bind){ 'i', (v), NULL })
+#define BIND_T(v) (b[nb++] = (struct bind){ 't', 0, (v) })
+	if (!staff || (mine && !strcmp(mine, "1"))) {
+		/* A resident (or staff asking for their own reports) sees what they reported. */
+		ADD("a.reporter_id = ?");
+		BIND_I(a->account_id);
+	} else {
+		if (scope_unit_or_reply(req, c, unit, &sc))
+			return;
+		ADD("((a.unit_path >= ? AND a.unit_path < ?) OR (a.handler_path >= ? AND "
+		    "a.handler_path < ?))");
+		BIND_T(sc.lo);
+		BIND_T(sc.hi);
+		BIND_T(sc.lo);
+		BIND_T(sc.hi);
+	}
+	if (status) {
+		/* One status, or several separated by commas. */
+		char *copy = arena_strdup(&req->arena, status), *tok, *save = NULL;
+		int k = 0;
+		ADD(" AND a.status IN (");
+		for (tok = strtok_r(copy, ",", &save); tok && k < 9;
+		     tok = strtok_r(NULL, ",", &save), k++) {
+			if (appeal_status_parse(tok) < 0) {
+				reply_invalid(req, "status",
+					      "submitted, accepted, rejected, "
+					      "dispatched, handling, resolved, "
+					      "closed, rated or merged");
+				return;
+			}
+			ADD(k ? ", ?" : "?");
+			BIND_T(tok);
+		}
+		if (!k) {
+			reply_invalid(req, "status", "must not be empty");
+			return;
+		}
+		ADD(")");
+	}
+	if (cat) {
+		ADD(" AND c.code = ?");
+		BIND_T(cat);
+	}
+	if (channel) {
+		ADD(" AND a.channel = ?");
+		BIND_T(channel);
+	}
+	if (assigned && !strcmp(assigned, "me")) {
+		ADD(" AND a.assignee_id = ?");
+		BIND_I(a->account_id);
+	}
+	if (overdue && !strcmp(overdue, "1")) {
+		ADD(" AND ((a.status = 'submitted' AND a.accept_due < ?) OR (a.status IN "
+		    "('accepted', 'dispatched', 'handling') AND a.handle_due < ?))");
+		BIND_I(now);
+		BIND_I(now);
+	} else if (overdue && strcmp(overdue, "0")) {
+		reply_invalid(req, "overdue", "1 or 0");
+		return;
+	}
+	if (from) {
+		if (clock_parse_iso(from, &t) < 0) {
+			reply_invalid(req, "from", "an ISO 8601 date or time");
+			return;
+		}
+		ADD(" AND a.created_at >= ?");
+		BIND_I(t);
+	}
+	if (to) {
+		if (clock_parse_iso(to, &t) < 0) {
+			reply_invalid(req, "to", "an ISO 8601 date or time");
+			return;
+		}
+		ADD(" AND a.created_at < ?");
+		BIND_I(t);
+	}
+	if (q) {
+		size_t qn = strlen(q);
+		if (qn == 0 || qn > 100) {
+			reply_invalid(req, "q", "1 to 100 bytes");
+			return;
+		}
+		/* Substring search: works for Chinese without a tokenizer. */
+		char *pat = arena_alloc(&req->arena, qn * 2 + 3), *p = pat;
+		*p++ = '%';
+		for (const char *s = q; *s; s++) {
+			if (*s == '%' || *s == '_' || *s == '\\')
+				*p++ = '\\';
+			*p++ = *s;
+		}
+		*p++ = '%';
+		*p = '\0';
+		ADD(" AND (a.search_text LIKE ? ESCAPE '\\' OR a.case_no = ?)");
+		BIND_T(pat);
+		BIND_T(q);
+	}
+	if (cursor) {
+		ADD(" AND a.id < ?");
+		BIND_I(cursor);
+	}
+	ADD(" ORDER BY a.id DESC LIMIT ?");
+	BIND_I(limit + 1);
+#undef ADD
+#undef BIND_I
+#undef BIND_T
+	if (db_prepare(c, sql, &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	for (int i = 0; i < nb; i++) {
+		if (b[i].type == 'i')
+			db_bind_int64(st, i + 1, b[i].i);
+		else
+			db_bind_text(st, i + 1, b[i].t, -1);
+	}
+	items = json_array();
+	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
+		last = db_col_int64(st, 0);
+		json_array_append_new(items, list_item(st, now));
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, 200, page_json(req, items, n > limit, last));
+}
+
+/* ---- one appeal -------------------------------------------------------- */
+
+/* The timeline. public: only what an anonymous reporter may read. */
+static json_t *timeline(struct db_conn *c, int64_t id, int public)
+{
+	static const char *const public_notes[] = { "submit", "reject", "resolve",
+						    "verify", "rate",	NULL };
+	struct db_stmt *st;
+	json_t *out = json_array();
+	int rc =
+		db_prepare(c,
+			   "SELECT e.id, e.at, e.actor_name, e.action, e.from_status, e.to_status, "
+			   "e.note, e.photos, e.details FROM appeal_events e WHERE e.appeal_id = ? "
+			   "ORDER BY e.id",
+			   &st);
+
+	if (rc < 0) {
+		json_decref(out);
+		return NULL;
+	}
+	db_bind_int64(st, 1, id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *action = db_col_text(st, 3);
+		int show_note = !public;
+		for (int i = 0; public && public_notes[i]; i++)
+			if (!strcmp(action, public_notes[i]))
+				show_note = 1;
+		json_t *ev = json_pack("{sIsossssss?ss}", "id", (json_int_t)db_col_int64(st, 0),
+				       "at", time_or_null(db_col_int64(st, 1)), "action", action,
+				       "actor", public ? "" : db_col_text(st, 2), "from_status",
+				       db_col_text(st, 4), "to_status", db_col_text(st, 5));
+		json_object_set_new(ev, "note", json_string(show_note ? db_col_text(st, 6) : ""));
+		json_object_set_new(ev, "photos", json_text_or(db_col_text(st, 7), "[]"));
+		if (!public)
+			json_object_set_new(ev, "details", json_text_or(db_col_text(st, 8), "{}"));
+		json_array_append_new(out, ev);
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+static json_t *links(struct db_conn *c, int64_t id)
+{
+	struct db_stmt *st;
+	json_t *out = json_array();
+
+	if (db_prepare(c,
+		       "SELECT l.other_id, a.case_no, a.status FROM appeal_links l JOIN appeals a "
+		       "ON a.id = l.other_id WHERE l.appeal_id = ? ORDER BY l.other_id",
+		       &st) < 0) {
+		json_decref(out);
+		return NULL;
+	}
+	db_bind_int64(st, 1, id);
+	while (db_step(st) == DB_ROW)
+		json_array_append_new(
+			out, json_pack("{sIssss}", "id", (json_int_t)db_col_int64(st, 0), "case_no",
+				       db_col_text(st, 1), "status", db_col_text(st, 2)));
+	db_reset(st);
+	return out;
+}
+
+static void get_appeal(struct req *req)
+{
+	const struct auth *au = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	struct visibility v;
+	struct appeal_row r;
+	struct db_stmt *st;
+	int64_t id, now = clock_now();
+	json_t *out = NULL, *tl, *ln, *acts;
+	int rc;
+
+	if (!c || req_param_id_or_reply(req, "id", &id))
+		return;
+	appeal_visibility(req, &v);
+	rc = appeal_load(c, &v, id, &r);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	if (rc == DB_DONE) {
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	rc = db_prepare(
+		c,
+		"SELECT a.id, a.case_no, c.code, c.name, a.title, a.status, a.channel, a.unit_id, "
+		"u.name, a.handler_unit_id, h.name, a.assignee_id, a.created_at, a.accept_due, "
+		"a.handle_due, a.rating, a.rework_count, u.kind, h.kind, a.description, a.address, "
+		"a.lng, a.lat, "
+		"a.photos, a.contact_name, a.contact_phone_mask, a.station_id, a.accepted_at, "
+		"a.resolved_at, a.closed_at, a.escalations, a.extension_hours, a.extension_reason, "
+		"a.merged_into, a.overdue_at, a.reopen_count, a.dispatcher_unit_id, "
+		"acc.display_name "
+		"FROM appeals a JOIN appeal_categories c ON c.id = a.category_id JOIN units u ON "
+		"u.id = a.unit_id JOIN units h ON h.id = a.handler_unit_id LEFT JOIN accounts acc "
+		"ON "
+		"acc.id = a.assignee_id WHERE a.id = ?",
+		&st);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_int64(st, 1, id);
+	if (db_step(st) == DB_ROW) {
+		out = list_item(st, now);
+		json_object_set_new(out, "description", json_string(db_col_text(st, 19)));
+		json_object_set_new(out, "address", json_string(db_col_text(st, 20)));
+		json_object_set_new(out, "lng",
+				    db_col_is_null(st, 21) ? json_null()
+							   : json_real(db_col_double(st, 21)));
+		json_object_set_new(out, "lat",
+				    db_col_is_null(st, 22) ? json_null()
+							   : json_real(db_col_double(st, 22)));
+		json_object_set_new(out, "photos", json_text_or(db_col_text(st, 23), "[]"));
+		json_object_set_new(out, "contact",
+				    json_pack("{ssss}", "name", db_col_text(st, 24), "phone",
+					      db_col_text(st, 25)));
+		json_object_set_new(out, "station_id",
+				    db_col_is_null(st, 26) ? json_null()
+							   : json_integer(db_col_int64(st, 26)));
+		json_object_set_new(out, "accepted_at", time_or_null(db_col_int64(st, 27)));
+		json_object_set_new(out, "resolved_at", time_or_null(db_col_int64(st, 28)));
+		json_object_set_new(out, "closed_at", time_or_null(db_col_int64(st, 29)));
+		json_object_set_new(out, "escalations", json_integer(db_col_int64(st, 30)));
+		json_object_set_new(out, "extension_request",
+				    db_col_int64(st, 31)
+					    ? json_pack("{sIss}", "hours",
+							(json_int_t)db_col_int64(st, 31), "reason",
+							db_col_text(st, 32))
+					    : json_null());
+		json_object_set_new(out, "merged_into",
+				    db_col_is_null(st, 33) ? json_null()
+							   : json_integer(db_col_int64(st, 33)));
+		json_object_set_new(out, "was_overdue", json_boolean(!db_col_is_null(st, 34)));
+		json_object_set_new(out, "reopen_count", json_integer(db_col_int64(st, 35)));
+		json_object_set_new(out, "dispatcher_unit_id",
+				    db_col_is_null(st, 36) ? json_null()
+							   : json_integer(db_col_int64(st, 36)));
+		json_object_set_new(out, "assignee_name",
+				    db_col_text(st, 37) ? json_string(db_col_text(st, 37))
+							: json_null());
+	}
+	db_reset(st);
+	if (!out) {
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	tl = timeline(c, id, 0);
+	ln = links(c, id);
+	if (!tl || !ln) {
+		json_decref(tl);
+		json_decref(ln);
+		json_decref(out);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	acts = json_array();
+	for (int act = 0; act < ACT__COUNT; act++)
+		if (appeal_may(au, &r, act))
+			json_array_append_new(acts, json_string(appeal_action_name(act)));
+	json_object_set_new(out, "version", json_integer(r.version));
+	json_object_set_new(out, "timeline", tl);
+	json_object_set_new(out, "links", ln);
+	json_object_set_new(out, "allowed_actions", acts);
+	reply_json(req, 200, out);
+}
+
+/* ---- tracking by case number ------------------------------------------- */
+
+static void track_appeal(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	const char *case_no = req_param(req, "case_no"), *last4 = req_query(req, "phone_last4");
+	char key[64];
+	int64_t now = clock_now(), locked = 0, id = 0;
+	struct db_stmt *st;
+	json_t *out = NULL, *tl;
+	int rc, match = 0;
+
+	if (!c)
+		return;
+	if (!case_no || strlen(case_no) < 9 || strlen(case_no) > 20 ||
+	    strspn(case_no, "0123456789") != strlen(case_no)) {
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	if (!last4 || strlen(last4) != 4 || strspn(last4, "0123456789") != 4) {
+		reply_invalid(req, "phone_last4", "the last 4 digits of the contact phone");
+		return;
+	}
+	snprintf(key, sizeof key, "track:%s", case_no);
+	rc = db_query_int64(c, &locked,
+			    "SELECT locked_until FROM login_throttle WHERE username = ?", "t", key);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	if (locked > now) {
+		reply_error(req, ERR_TRACK_LOCKED);
+		return;
+	}
+	rc = db_prepare(c,
+			"SELECT a.id, a.case_no, c.name, a.title, a.status, a.created_at, "
+			"a.closed_at, a.rating, a.phone_last4, h.name FROM appeals a JOIN "
+			"appeal_categories c ON c.id = a.category_id JOIN units h ON h.id = "
+			"a.handler_unit_id WHERE a.case_no = ?",
+			&st);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_text(st, 1, case_no, -1);
+	if (db_step(st) == DB_ROW) {
+		match = !strcmp(db_col_text(st, 8), last4) && *db_col_text(st, 8);
+		if (match) {
+			id = db_col_int64(st, 0);
+			out = json_pack("{sIsssssssssosossss?}", "id", (json_int_t)id, "case_no",
+					db_col_text(st, 1), "category", db_col_text(st, 2), "title",
+					db_col_text(st, 3), "status", db_col_text(st, 4),
+					"created_at", time_or_null(db_col_int64(st, 5)),
+					"closed_at", time_or_null(db_col_int64(st, 6)),
+					"handler_unit", db_col_text(st, 9), "rating",
+					db_col_text(st, 7));
+		}
+	}
+	db_reset(st);
+	if (!match) {
+		/* Count the failure whether or not the case exists. */
+		rc = db_begin(c);
+		if (rc == 0)
+			rc = db_run(
+				c,
+				"INSERT INTO login_throttle (username, failures, locked_until, "
+				"updated_at) VALUES (?, 1, 0, ?) ON CONFLICT (username) DO "
+				"UPDATE SET failures = CASE WHEN login_throttle.locked_until > 0 "
+				"AND login_throttle.locked_until <= excluded.updated_at THEN 1 "
+				"ELSE login_throttle.failures + 1 END, locked_until = CASE WHEN "
+				"login_throttle.failures + 1 >= ? AND login_throttle.locked_until "
+				"<= excluded.updated_at THEN ? ELSE login_throttle.locked_until "
+				"END, updated_at = excluded.updated_at",
+				"tiii", key, now, (int64_t)TRACK_MAX_FAILURES,
+				now + TRACK_LOCK_SECONDS);
+		if (rc == 0)
+			rc = db_commit(c);
+		else
+			db_rollback(c);
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	tl = timeline(c, id, 1);
+	if (!tl) {
+		json_decref(out);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	json_object_set_new(out, "timeline", tl);
+	reply_json(req, 200, out);
+}
+
+const struct route appeal_routes[] = {
+	{ "GET", "/api/v1/appeals", list_appeals, R_AUTH, NULL, 0 },
+	{ "GET", "/api/v1/appeals/track/:case_no", track_appeal, 0, NULL, 0 },
+	{ "GET", "/api/v1/appeals/:id", get_appeal, R_AUTH, NULL, 0 },
+	{ 0 },
+};

@@ -1,0 +1,151 @@
+/*
+ * appeal_flow.c — the states, the actions and which action each state
+ * allows, as data; plus small helpers shared by the appeal files.
+ *
+ *   submitted ─accept→ accepted ─dispatch→ dispatched ─sign→ handling ─resolve→ resolved
+ *       └reject→ rejected    ↑ └─return (回退)─┘          │                         │
+ *                            └── escalate (上提) ─────────┤            verify passed → closed
+ *                                transfer (转办) ─→ dispatched       verify failed → handling
+ * (返工) extend / approve_extension (延期)   closed ─rate→ rated one unsatisfied rating → handling
+ */
+#include "appeals/appeals.h"
+
+#include "core/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const status_names[ST__COUNT] = {
+	[ST_SUBMITTED] = "submitted",	[ST_ACCEPTED] = "accepted", [ST_REJECTED] = "rejected",
+	[ST_DISPATCHED] = "dispatched", [ST_HANDLING] = "handling", [ST_RESOLVED] = "resolved",
+	[ST_CLOSED] = "closed",		[ST_RATED] = "rated",	    [ST_MERGED] = "merged",
+};
+
+static const char *const action_names[ACT__COUNT] = {
+	[ACT_ACCEPT] = "accept",     [ACT_REJECT] = "reject",
+	[ACT_DISPATCH] = "dispatch", [ACT_SIGN] = "sign",
+	[ACT_RETURN] = "return",     [ACT_RESOLVE] = "resolve",
+	[ACT_ESCALATE] = "escalate", [ACT_TRANSFER] = "transfer",
+	[ACT_EXTEND] = "extend",     [ACT_APPROVE_EXTENSION] = "approve_extension",
+	[ACT_VERIFY] = "verify",     [ACT_RATE] = "rate",
+	[ACT_MERGE] = "merge",	     [ACT_LINK] = "link",
+	[ACT_COMMENT] = "comment",
+};
+
+#define S(x)	  (1u << (x))
+#define OPEN_WORK (S(ST_ACCEPTED) | S(ST_DISPATCHED) | S(ST_HANDLING))
+
+/* For each action, the states it may be taken in. */
+static const unsigned allowed[ACT__COUNT] = {
+	[ACT_ACCEPT] = S(ST_SUBMITTED),
+	[ACT_REJECT] = S(ST_SUBMITTED),
+	[ACT_DISPATCH] = S(ST_ACCEPTED),
+	[ACT_SIGN] = S(ST_DISPATCHED),
+	[ACT_RETURN] = S(ST_DISPATCHED),
+	[ACT_RESOLVE] = S(ST_HANDLING),
+	[ACT_ESCALATE] = S(ST_SUBMITTED) | OPEN_WORK,
+	[ACT_TRANSFER] = S(ST_SUBMITTED) | OPEN_WORK,
+	[ACT_EXTEND] = S(ST_DISPATCHED) | S(ST_HANDLING),
+	[ACT_APPROVE_EXTENSION] = S(ST_DISPATCHED) | S(ST_HANDLING),
+	[ACT_VERIFY] = S(ST_RESOLVED),
+	[ACT_RATE] = S(ST_CLOSED),
+	[ACT_MERGE] = S(ST_SUBMITTED) | OPEN_WORK,
+	[ACT_LINK] = ~S(ST_MERGED) & ((1u << ST__COUNT) - 1),
+	[ACT_COMMENT] = (1u << ST__COUNT) - 1,
+};
+
+const char *appeal_status_name(int st)
+{
+	return st >= 0 && st < ST__COUNT ? status_names[st] : "?";
+}
+
+int appeal_status_parse(const char *s)
+{
+	for (int i = 0; s && i < ST__COUNT; i++)
+		if (!strcmp(s, status_names[i]))
+			return i;
+	return -1;
+}
+
+const char *appeal_status_open311(int st)
+{
+	return st == ST_REJECTED || st == ST_CLOSED || st == ST_RATED || st == ST_MERGED ? "closed"
+											 : "open";
+}
+
+const char *appeal_action_name(int act)
+{
+	return act >= 0 && act < ACT__COUNT ? action_names[act] : "?";
+}
+
+int appeal_action_parse(const char *s)
+{
+	for (int i = 0; s && i < ACT__COUNT; i++)
+		if (!strcmp(s, action_names[i]))
+			return i;
+	return -1;
+}
+
+int appeal_action_allowed(int act, int st)
+{
+	if (act < 0 || act >= ACT__COUNT || st < 0 || st >= ST__COUNT)
+		return 0;
+	return (allowed[act] & S(st)) != 0;
+}
+
+char *appeal_search_text(const char *title, const char *description, const char *address)
+{
+	size_t n = strlen(title) + strlen(description) + strlen(address) + 3;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s\n%s\n%s", title, description, address);
+	return s;
+}
+
+void appeal_day_text(int64_t epoch_s, char buf[9])
+{
+	time_t t = (time_t)(epoch_s + SHANGHAI_OFFSET_S);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 9, "%Y%m%d", &tm);
+}
+
+int path_at_depth(const char *path, int depth, char *out, size_t n)
+{
+	const char *p = path;
+
+	/* "/1/7/42/": depth 0 ends after the second '/'. */
+	if (!path || *p != '/')
+		return -1;
+	for (int d = 0; d <= depth; d++) {
+		p = strchr(p + 1, '/');
+		if (!p)
+			return -1;
+	}
+	size_t len = (size_t)(p - path) + 1;
+	if (len >= n)
+		return -1;
+	memcpy(out, path, len);
+	out[len] = '\0';
+	return 0;
+}
+
+int64_t path_id_at_depth(const char *path, int depth)
+{
+	const char *p = path;
+
+	if (!path || *p != '/')
+		return 0;
+	for (int d = 0; d < depth; d++) {
+		p = strchr(p + 1, '/');
+		if (!p)
+			return 0;
+	}
+	if (!p[1] || p[1] == '/')
+		return 0;
+	return strtoll(p + 1, NULL, 10);
+}

@@ -1,0 +1,426 @@
+/*
+ * appeal_notify.c — the in-app message centre and the notifier.
+ *
+ * Messages are rows written in the same transaction as the change they tell
+ * of: to one account (the reporter, the assignee) or to every staff account
+ * of a unit (the handler unit, its parent when supervising). Reads are kept
+ * per account in message_reads.
+ *
+ *   GET  /api/v1/messages?unread=1&cursor=&limit=   newest first, with unread_count
+ *   POST /api/v1/messages/:id/read
+ *   POST /api/v1/messages/read-all
+ *
+ * The notifier delivers the outbox (notifications) after the commit, with
+ * retries: the "log" driver writes one log line per event; the "webhook"
+ * driver POSTs the JSON payload to webhook_url with
+ *   X-Shuniu-Event: appeal.dispatched
+ *   X-Shuniu-Timestamp: 1764041073
+ *   X-Shuniu-Signature: sha256=<hex HMAC-SHA256(key, timestamp + "." + body)>
+ * where the key is the hex text in webhook_secret_file (made on first use).
+ * A failed delivery is retried after 30 s, 60 s, 120 s ... up to an hour
+ * apart, 12 times at most.
+ */
+#include "appeals/appeals_int.h"
+
+#include "auth/auth.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "db/store.h"
+#include "http/request.h"
+#include "http/server.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define NOTIFY_MAX_ATTEMPTS 12
+
+int message_add(struct db_conn *c, int64_t account_id, int64_t unit_id, int64_t appeal_id,
+		const char *kind, const char *title, const char *body, int64_t now)
+{
+	return db_run(c,
+		      "INSERT INTO messages (account_id, unit_id, appeal_id, kind, title, body, "
+		      "created_at) VALUES (NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), "
+		      "0), NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?)",
+		      "iiittti", account_id, unit_id, appeal_id, kind, title, body ? body : "",
+		      now);
+}
+
+int notify_enqueue(struct db_conn *c, int64_t appeal_id, const char *event, json_t *payload,
+		   int64_t now)
+{
+	char *text;
+	int rc;
+
+	if (!payload)
+		return DB_ENOMEM;
+	json_object_set_new(payload, "event", json_string(event));
+	text = json_dumps(payload, JSON_COMPACT);
+	json_decref(payload);
+	if (!text)
+		return DB_ENOMEM;
+	rc = db_run(c,
+		    "INSERT INTO notifications (appeal_id, event, payload, created_at, "
+		    "next_attempt_at) VALUES (?, ?, ?, ?, ?)",
+		    "ittii", appeal_id, event, text, now, now);
+	free(text);
+	return rc;
+}
+
+/* ---- the notifier thread ----------------------------------------------- */
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	int running, stop, kicked;
+	struct server *srv;
+	char key[65];
+} N = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+void notify_kick(void)
+{
+	pthread_mutex_lock(&N.mu);
+	N.kicked = 1;
+	pthread_cond_signal(&N.cv);
+	pthread_mutex_unlock(&N.mu);
+}
+
+/* Read the webhook key, making one (0600) if the file does not exist. */
+static int webhook_key_load(const char *path, char out[65])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0 && errno == ENOENT) {
+		unsigned char raw[32];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2hex(out, 65, raw, sizeof raw);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || write(fd, out, 64) != 64 || fsync(fd) < 0) {
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+		return 0;
+	}
+	if (fd < 0)
+		return -1;
+	n = read(fd, out, 64);
+	close(fd);
+	if (n < 32)
+		return -1;
+	out[n] = '\0';
+	return 0;
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *u)
+{
+	(void)p;
+	(void)u;
+	return size * n;
+}
+
+/* POST one payload; 0 delivered, -1 with why. */
+static int webhook_post(const char *event, const char *body, int64_t now, char *why, size_t n)
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	char hex[2 * sizeof mac + 1], h_event[128], h_ts[64], h_sig[96], ts[24];
+	crypto_auth_hmacsha256_state stt;
+	struct curl_slist *hdr = NULL;
+	long status = 0;
+	CURLcode cc;
+	CURL *curl;
+
+	snprintf(ts, sizeof ts, "%lld", (long long)now);
+	crypto_auth_hmacsha256_init(&stt, (const unsigned char *)N.key, strlen(N.key));
+	crypto_auth_hmacsha256_update(&stt, (const unsigned char *)ts, strlen(ts));
+	crypto_auth_hmacsha256_update(&stt, (const unsigned char *)".", 1);
+	crypto_auth_hmacsha256_update(&stt, (const unsigned char *)body, strlen(body));
+	crypto_auth_hmacsha256_final(&stt, mac);
+	sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+	snprintf(h_event, sizeof h_event, "X-Shuniu-Event: %s", event);
+	snprintf(h_ts, sizeof h_ts, "X-Shuniu-Timestamp: %s", ts);
+	snprintf(h_sig, sizeof h_sig, "X-Shuniu-Signature: sha256=%s", hex);
+
+	if (!(curl = curl_easy_init())) {
+		snprintf(why, n, "curl_easy_init failed");
+		return -1;
+	}
+	hdr = curl_slist_append(hdr, "Content-Type: application/json");
+	hdr = curl_slist_append(hdr, h_event);
+	hdr = curl_slist_append(hdr, h_ts);
+	hdr = curl_slist_append(hdr, h_sig);
+	curl_easy_setopt(curl, CURLOPT_URL, N.srv->cfg->webhook_url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+	cc = curl_easy_perform(curl);
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(curl);
+	if (cc != CURLE_OK) {
+		snprintf(why, n, "%s", curl_easy_strerror(cc));
+		return -1;
+	}
+	if (status < 200 || status > 299) {
+		snprintf(why, n, "HTTP %ld", status);
+		return -1;
+	}
+	return 0;
+}
+
+int notify_run_once(struct server *srv, struct db_conn *c)
+{
+	struct db_stmt *st;
+	int64_t now = clock_now(), ids[64], attempts[64];
+	char *events[64], *payloads[64];
+	int n = 0, rc;
+
+	rc = db_prepare(c,
+			"SELECT id, event, payload, attempts FROM notifications WHERE delivered_at "
+			"IS NULL AND next_attempt_at <= ? AND attempts < ? ORDER BY id LIMIT 64",
+			&st);
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, now);
+	db_bind_int64(st, 2, NOTIFY_MAX_ATTEMPTS);
+	while (n < 64 && (rc = db_step(st)) == DB_ROW) {
+		ids[n] = db_col_int64(st, 0);
+		events[n] = strdup(db_col_text(st, 1));
+		payloads[n] = strdup(db_col_text(st, 2));
+		attempts[n] = db_col_int64(st, 3);
+		n++;
+	}
+	db_reset(st);
+	for (int i = 0; i < n; i++) {
+		char why[200] = "";
+		int ok = events[i] && payloads[i];
+		if (ok && srv->cfg->notifier == 1)
+			ok = webhook_post(events[i], payloads[i], now, why, sizeof why) == 0;
+		else if (ok)
+			log_info("notify %s %s", events[i], payloads[i]);
+		if (ok) {
+			db_run(c,
+			       "UPDATE notifications SET delivered_at = ?, attempts = attempts + 1 "
+			       "WHERE id = ?",
+			       "ii", now, ids[i]);
+		} else {
+			int64_t delay = (int64_t)30 << (attempts[i] < 7 ? attempts[i] : 7);
+			if (delay > 3600)
+				delay = 3600;
+			log_warn("notify %s (notification %lld) failed: %s",
+				 events[i] ? events[i] : "?", (long long)ids[i], why);
+			db_run(c,
+			       "UPDATE notifications SET attempts = attempts + 1, next_attempt_at "
+			       "= ?, "
+			       "last_error = ? WHERE id = ?",
+			       "iti", now + delay, why, ids[i]);
+		}
+		free(events[i]);
+		free(payloads[i]);
+	}
+	return rc < 0 ? rc : n;
+}
+
+static void *notifier_main(void *arg)
+{
+	struct db_conn *c = db_conn_thread(N.srv->db);
+
+	(void)arg;
+	for (;;) {
+		int n = c ? notify_run_once(N.srv, c) : 0;
+		struct timespec until;
+		pthread_mutex_lock(&N.mu);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		if (!N.stop && !N.kicked && n < 64)
+			pthread_cond_timedwait(&N.cv, &N.mu, &until);
+		N.kicked = 0;
+		int stop = N.stop;
+		pthread_mutex_unlock(&N.mu);
+		if (stop)
+			break;
+	}
+	return NULL;
+}
+
+int notifier_start(struct server *srv)
+{
+	N.srv = srv;
+	N.stop = 0;
+	if (srv->cfg->notifier == 1) {
+		if (!srv->cfg->webhook_url[0] || (strncmp(srv->cfg->webhook_url, "http://", 7) &&
+						  strncmp(srv->cfg->webhook_url, "https://", 8))) {
+			log_error("notifier = webhook needs webhook_url = http(s)://HOST/PATH");
+			return -1;
+		}
+		if (webhook_key_load(srv->cfg->webhook_secret_file, N.key) < 0) {
+			log_error("cannot read or create the webhook key file %s",
+				  srv->cfg->webhook_secret_file);
+			return -1;
+		}
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+	}
+	if (pthread_create(&N.thread, NULL, notifier_main, NULL))
+		return -1;
+	N.running = 1;
+	return 0;
+}
+
+void notifier_stop(void)
+{
+	if (!N.running)
+		return;
+	pthread_mutex_lock(&N.mu);
+	N.stop = 1;
+	pthread_cond_signal(&N.cv);
+	pthread_mutex_unlock(&N.mu);
+	pthread_join(N.thread, NULL);
+	N.running = 0;
+	if (N.srv->cfg->notifier == 1)
+		curl_global_cleanup();
+	sodium_memzero(N.key, sizeof N.key);
+}
+
+/* ---- the message centre API -------------------------------------------- */
+
+static void list_messages(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	const char *unread = req_query(req, "unread");
+	int64_t limit, cursor, n = 0, last = 0, unread_n = 0, unit = 0;
+	struct db_stmt *st;
+	json_t *items;
+	int rc;
+
+	if (!c || req_page_or_reply(req, &limit, &cursor))
+		return;
+	/* Unit-wide messages are for the unit's staff, not for residents. */
+	if (auth_can(req, "appeal:read"))
+		unit = a->unit_id;
+	rc = db_prepare(c,
+			"SELECT m.id, m.kind, m.title, m.body, m.appeal_id, m.created_at, "
+			"r.read_at, ap.case_no FROM messages m LEFT JOIN message_reads r ON "
+			"r.message_id = m.id AND r.account_id = ? LEFT JOIN appeals ap ON ap.id = "
+			"m.appeal_id WHERE (m.account_id = ? OR m.unit_id = ?) AND (? = 0 OR m.id "
+			"< ?) AND (? = 0 OR r.read_at IS NULL) ORDER BY m.id DESC LIMIT ?",
+			&st);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_int64(st, 1, a->account_id);
+	db_bind_int64(st, 2, a->account_id);
+	db_bind_int64(st, 3, unit);
+	db_bind_int64(st, 4, cursor);
+	db_bind_int64(st, 5, cursor);
+	db_bind_int64(st, 6, unread && !strcmp(unread, "1"));
+	db_bind_int64(st, 7, limit + 1);
+	items = json_array();
+	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
+		char at[32];
+		last = db_col_int64(st, 0);
+		json_array_append_new(
+			items,
+			json_pack("{sIsssssssossss?sb}", "id", (json_int_t)last, "kind",
+				  db_col_text(st, 1), "title", db_col_text(st, 2), "body",
+				  db_col_text(st, 3), "appeal_id",
+				  db_col_is_null(st, 4) ? json_null()
+							: json_integer(db_col_int64(st, 4)),
+				  "created_at", clock_format_shanghai(db_col_int64(st, 5), at),
+				  "case_no", db_col_text(st, 7), "read", !db_col_is_null(st, 6)));
+	}
+	db_reset(st);
+	if (rc >= 0)
+		rc = db_query_int64(c, &unread_n,
+				    "SELECT COUNT(*) FROM messages m WHERE (m.account_id = ? OR "
+				    "m.unit_id = ?) AND NOT EXISTS (SELECT 1 FROM message_reads r "
+				    "WHERE r.message_id = m.id AND r.account_id = ?)",
+				    "iii", a->account_id, unit, a->account_id);
+	if (rc < 0) {
+		json_decref(items);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	json_t *out = page_json(req, items, n > limit, last);
+	json_object_set_new(out, "unread_count", json_integer(unread_n));
+	reply_json(req, 200, out);
+}
+
+static void read_message(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	int64_t id, unit = 0;
+	int rc;
+
+	if (!c || req_param_id_or_reply(req, "id", &id))
+		return;
+	if (auth_can(req, "appeal:read"))
+		unit = a->unit_id;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_run(
+			c,
+			"INSERT INTO message_reads (message_id, account_id, read_at) SELECT id, "
+			"?, ? FROM messages WHERE id = ? AND (account_id = ? OR unit_id = ?) ON "
+			"CONFLICT DO NOTHING",
+			"iiiii", a->account_id, clock_now(), id, a->account_id, unit);
+	if (rc == 0) {
+		int64_t seen = 0;
+		rc = db_query_int64(c, &seen,
+				    "SELECT COUNT(*) FROM message_reads WHERE message_id = ? AND "
+				    "account_id = ?",
+				    "ii", id, a->account_id);
+		rc = rc == DB_ROW ? 0 : rc;
+		if (rc == 0 && !seen) {
+			db_rollback(c);
+			reply_error(req, ERR_NOT_FOUND);
+			return;
+		}
+	}
+	reply_commit(req, c, rc, 200, json_pack("{sIsb}", "id", (json_int_t)id, "read", 1));
+}
+
+static void read_all_messages(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	int64_t unit = 0;
+	int rc;
+
+	if (!c)
+		return;
+	if (auth_can(req, "appeal:read"))
+		unit = a->unit_id;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_run(
+			c,
+			"INSERT INTO message_reads (message_id, account_id, read_at) SELECT id, "
+			"?, ? FROM messages WHERE (account_id = ? OR unit_id = ?) ON CONFLICT DO "
+			"NOTHING",
+			"iiii", a->account_id, clock_now(), a->account_id, unit);
+	reply_commit(req, c, rc, 200, json_pack("{sI}", "unread_count", (json_int_t)0));
+}
+
+const struct route message_routes[] = {
+	{ "GET", "/api/v1/messages", list_messages, R_AUTH, NULL, 0 },
+	{ "POST", "/api/v1/messages/read-all", read_all_messages, R_AUTH, NULL, 0 },
+	{ "POST", "/api/v1/messages/:id/read", read_message, R_AUTH, NULL, 0 },
+	{ 0 },
+};

@@ -1,0 +1,579 @@
+/*
+ * appeal_submit.c — POST /api/v1/appeals and the group-commit writer.
+ *
+ * The handler validates everything it can on its own connection (category,
+ * place, photos, phone, deadline) and hands a struct appeal_new to the writer
+ * thread, then waits. The writer takes every submission queued at that
+ * moment (up to submit_batch_max), inserts each inside a savepoint of one
+ * transaction and commits once: one fsync for the whole batch. Each waiter is
+ * woken only after COMMIT returned, so a 201 always names a durable case.
+ * A submission whose savepoint fails gets its own error; the others commit.
+ *
+ * Idempotency-Key: the key, scoped to the caller (account, or the anonymous
+ * reporter's phone), is stored UNIQUE on the appeal. A retry finds the row
+ * and gets the same answer, marked Idempotent-Replayed: true.
+ */
+#include "appeals/appeals_int.h"
+
+#include "attach/attach.h"
+#include "auth/auth.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "db/store.h"
+#include "http/request.h"
+#include "http/server.h"
+#include "org/org.h"
+#include "people/pii.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the writer -------------------------------------------------------- */
+
+struct pending {
+	struct appeal_new *a;
+	struct pending *next;
+	int done;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct pending *head, *tail;
+	pthread_t thread;
+	int running, stop;
+	struct server *srv;
+	int batch_max;
+} W = { .mu = PTHREAD_MUTEX_INITIALIZER,
+	.work = PTHREAD_COND_INITIALIZER,
+	.done = PTHREAD_COND_INITIALIZER };
+
+static int insert_one(struct db_conn *c, struct appeal_new *a)
+{
+	char day[9], *search;
+	int64_t seq = 0;
+	int rc;
+
+	if (a->idem_key) {
+		struct db_stmt *st;
+		rc = db_prepare(c, "SELECT id, case_no, status FROM appeals WHERE idem_key = ?",
+				&st);
+		if (rc < 0)
+			return rc;
+		db_bind_text(st, 1, a->idem_key, -1);
+		rc = db_step(st);
+		if (rc == DB_ROW) {
+			a->id = db_col_int64(st, 0);
+			snprintf(a->case_no, sizeof a->case_no, "%s", db_col_text(st, 1));
+			snprintf(a->status, sizeof a->status, "%s", db_col_text(st, 2));
+			a->replayed = 1;
+		}
+		db_reset(st);
+		if (rc < 0 || a->replayed)
+			return rc < 0 ? rc : 0;
+	}
+	appeal_day_text(a->created_at, day);
+	rc = db_query_int64(c, &seq,
+			    "INSERT INTO appeal_counters (day, last) VALUES (?, 1) ON CONFLICT "
+			    "(day) DO UPDATE SET last = appeal_counters.last + 1 RETURNING last",
+			    "t", day);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : DB_ERR;
+	snprintf(a->case_no, sizeof a->case_no, "%s%05lld", day, (long long)seq);
+	search = appeal_search_text(a->title, a->description, a->address);
+	if (!search)
+		return DB_ENOMEM;
+	rc = db_query_int64(
+		c, &a->id,
+		"INSERT INTO appeals (case_no, category_id, title, description, status, channel, "
+		"unit_id, unit_path, handler_unit_id, handler_path, station_id, address, lng, lat, "
+		"photos, reporter_id, created_by, contact_name, contact_phone_enc, "
+		"contact_phone_mask, phone_last4, search_text, idem_key, accept_due, created_at, "
+		"updated_at) VALUES (?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, NULLIF(CAST(? AS "
+		"BIGINT), 0), ?, "
+		"CASE WHEN ? = 1 THEN CAST(? AS DOUBLE PRECISION) END, CASE WHEN ? = 1 THEN CAST(? "
+		"AS DOUBLE PRECISION) END, ?, NULLIF(CAST(? AS BIGINT), 0), "
+		"NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"titttititi" /* .. station_id */ "t" /* address */ "idid" /* lng lat */
+		"tii" /* photos reporter created_by */ "tb" /* contact */ "ttttiii",
+		a->case_no, a->cat->id, a->title, a->description, a->channel, a->unit_id,
+		a->unit_path, a->handler_unit_id, a->handler_path, a->station_id, a->address,
+		(int64_t)a->has_coords, a->lng, (int64_t)a->has_coords, a->lat, a->photos,
+		a->reporter_id, a->created_by, a->contact_name, a->phone_enc, a->phone_enc_len,
+		a->phone_mask, a->phone_last4, search, a->idem_key, a->accept_due, a->created_at,
+		a->created_at);
+	free(search);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : DB_ERR;
+	char details[64];
+	snprintf(details, sizeof details, "{\"channel\":\"%s\"}", a->channel);
+	rc = db_run(c,
+		    "INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, action, "
+		    "from_status, to_status, note, photos, details) VALUES (?, ?, NULLIF(CAST(? AS "
+		    "BIGINT), 0), ?, "
+		    "'submit', NULL, 'submitted', '', ?, ?)",
+		    "iiittt", a->id, a->created_at, a->created_by ? a->created_by : a->reporter_id,
+		    a->actor_name, a->photos, details);
+	if (rc < 0)
+		return rc;
+	rc = message_add(c, 0, a->handler_unit_id, a->id, "appeal.submitted", "新诉求待受理",
+			 a->case_no, a->created_at);
+	if (rc == 0 && a->reporter_id)
+		rc = message_add(c, a->reporter_id, 0, a->id, "appeal.submitted", "您的诉求已提交",
+				 a->case_no, a->created_at);
+	if (rc == 0)
+		rc = notify_enqueue(c, a->id, "appeal.submitted",
+				    json_pack("{sIsssssssI}", "id", (json_int_t)a->id, "case_no",
+					      a->case_no, "status", "submitted", "channel",
+					      a->channel, "at", (json_int_t)a->created_at),
+				    a->created_at);
+	snprintf(a->status, sizeof a->status, "submitted");
+	return rc;
+}
+
+/* Insert a batch in one transaction; sets every item's rc. */
+static void submit_batch(struct db_conn *c, struct appeal_new **items, int n)
+{
+	int rc = db_begin(c);
+
+	for (int i = 0; i < n; i++) {
+		items[i]->rc = rc;
+		if (rc < 0)
+			continue;
+		if (n > 1 && db_exec(c, "SAVEPOINT s") < 0) {
+			items[i]->rc = DB_ERR;
+			continue;
+		}
+		items[i]->rc = insert_one(c, items[i]);
+		if (items[i]->rc < 0)
+			log_warn("appeal submission failed: %s", db_errmsg(c));
+		if (n > 1) {
+			if (items[i]->rc < 0)
+				db_exec(c, "ROLLBACK TO SAVEPOINT s");
+			db_exec(c, "RELEASE SAVEPOINT s");
+		}
+	}
+	if (rc < 0)
+		return;
+	if (n == 1 && items[0]->rc < 0) {
+		db_rollback(c);
+		return;
+	}
+	rc = db_commit(c);
+	if (rc < 0) {
+		log_error("appeal batch of %d: commit failed: %s", n, db_errmsg(c));
+		db_rollback(c);
+		for (int i = 0; i < n; i++) {
+			items[i]->rc = rc;
+			items[i]->replayed = 0;
+		}
+		return;
+	}
+	notify_kick();
+}
+
+static void *writer_main(void *arg)
+{
+	struct db_conn *c = db_conn_thread(W.srv->db);
+	struct appeal_new **batch = calloc((size_t)W.batch_max, sizeof *batch);
+	struct pending **taken = calloc((size_t)W.batch_max, sizeof *taken);
+
+	(void)arg;
+	pthread_mutex_lock(&W.mu);
+	for (;;) {
+		while (!W.head && !W.stop)
+			pthread_cond_wait(&W.work, &W.mu);
+		if (!W.head && W.stop)
+			break;
+		int n = 0;
+		while (W.head && n < W.batch_max && batch && taken) {
+			taken[n] = W.head;
+			batch[n] = W.head->a;
+			W.head = W.head->next;
+			n++;
+		}
+		if (!W.head)
+			W.tail = NULL;
+		pthread_mutex_unlock(&W.mu);
+		if (!c || !batch || !taken)
+			for (int i = 0; i < n; i++)
+				batch[i]->rc = DB_EUNAVAILABLE;
+		else
+			submit_batch(c, batch, n);
+		pthread_mutex_lock(&W.mu);
+		for (int i = 0; i < n; i++)
+			taken[i]->done = 1;
+		pthread_cond_broadcast(&W.done);
+	}
+	pthread_mutex_unlock(&W.mu);
+	free(batch);
+	free(taken);
+	return NULL;
+}
+
+int appeal_writer_start(struct server *srv)
+{
+	W.srv = srv;
+	W.batch_max = (int)srv->cfg->submit_batch_max;
+	W.stop = 0;
+	if (pthread_create(&W.thread, NULL, writer_main, NULL))
+		return -1;
+	W.running = 1;
+	return 0;
+}
+
+void appeal_writer_stop(void)
+{
+	if (!W.running)
+		return;
+	pthread_mutex_lock(&W.mu);
+	W.stop = 1;
+	pthread_cond_broadcast(&W.work);
+	pthread_mutex_unlock(&W.mu);
+	pthread_join(W.thread, NULL);
+	W.running = 0;
+}
+
+void appeal_submit(struct appeal_new *a)
+{
+	struct pending p = { .a = a };
+
+	pthread_mutex_lock(&W.mu);
+	if (!W.running || W.stop) {
+		pthread_mutex_unlock(&W.mu);
+		a->rc = DB_EUNAVAILABLE;
+		return;
+	}
+	if (W.tail)
+		W.tail->next = &p;
+	else
+		W.head = &p;
+	W.tail = &p;
+	pthread_cond_signal(&W.work);
+	while (!p.done)
+		pthread_cond_wait(&W.done, &W.mu);
+	pthread_mutex_unlock(&W.mu);
+}
+
+/* ---- the handler ------------------------------------------------------- */
+
+/* The grid whose boundary holds the point: DB_ROW and *out, DB_DONE, or <0. */
+static int grid_at_point(struct db_conn *c, double lng, double lat, struct unit_ref *out)
+{
+	struct db_stmt *st;
+	int64_t found = 0;
+	int rc =
+		db_prepare(c,
+			   "SELECT id, boundary FROM units WHERE kind = 'grid' AND boundary IS NOT "
+			   "NULL AND min_lng <= ? AND max_lng >= ? AND min_lat <= ? AND max_lat >= "
+			   "? ORDER BY id",
+			   &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_double(st, 1, lng);
+	db_bind_double(st, 2, lng);
+	db_bind_double(st, 3, lat);
+	db_bind_double(st, 4, lat);
+	while ((rc = db_step(st)) == DB_ROW)
+		if (geojson_contains(db_col_text(st, 1), lng, lat)) {
+			found = db_col_int64(st, 0);
+			break;
+		}
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	return found ? unit_get(c, found, out) : DB_DONE;
+}
+
+/* The root of the tree (the district). */
+static int root_unit(struct db_conn *c, struct unit_ref *out)
+{
+	int64_t id = 0;
+	int rc = db_query_int64(c, &id, "SELECT id FROM units WHERE parent_id IS NULL ORDER BY id",
+				"");
+
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : DB_DONE;
+	return unit_get(c, id, out);
+}
+
+/*
+ * The place of the appeal from "unit_id", "station_code", "lng"/"lat" or
+ * "address" (in that order of precedence). 0, or -1 having answered.
+ */
+static int place_or_reply(struct req *req, struct db_conn *c, struct appeal_new *a,
+			  struct unit_ref *u)
+{
+	int64_t uid = 0;
+	const char *code = NULL;
+	json_t *jl = json_object_get(req->json, "lng"), *jt = json_object_get(req->json, "lat");
+	int rc = DB_DONE;
+
+	if (json_get_int_or_reply(req, req->json, "unit_id", 0, 1, INT64_MAX, &uid) < 0 ||
+	    json_get_str_or_reply(req, req->json, "station_code", 0, 20, &code) < 0 ||
+	    json_get_str_or_reply(req, req->json, "address", 0, 300, &a->address) < 0)
+		return -1;
+	if (!a->address)
+		a->address = "";
+	if ((jl || jt) && (!json_is_number(jl) || !json_is_number(jt))) {
+		reply_invalid(req, "lng", "lng and lat must both be numbers");
+		return -1;
+	}
+	if (jl) {
+		a->lng = json_number_value(jl);
+		a->lat = json_number_value(jt);
+		if (a->lng < 73 || a->lng > 136 || a->lat < 3 || a->lat > 54) {
+			reply_invalid(req, "lng", "a point in China (WGS 84 longitude, latitude)");
+			return -1;
+		}
+		a->has_coords = 1;
+	}
+	if (uid) {
+		rc = unit_get(c, uid, u);
+		if (rc == DB_DONE) {
+			reply_invalid(req, "unit_id", "no such unit");
+			return -1;
+		}
+	} else if (code) {
+		struct db_stmt *st;
+		rc = db_prepare(c, "SELECT id, grid_id FROM stations WHERE public_code = ?", &st);
+		if (rc >= 0) {
+			db_bind_text(st, 1, code, -1);
+			rc = db_step(st);
+			if (rc == DB_ROW) {
+				a->station_id = db_col_int64(st, 0);
+				uid = db_col_int64(st, 1);
+			}
+			db_reset(st);
+		}
+		if (rc == DB_DONE) {
+			reply_invalid(req, "station_code", "no station has this code");
+			return -1;
+		}
+		if (rc == DB_ROW)
+			rc = unit_get(c, uid, u);
+	} else if (a->has_coords) {
+		rc = grid_at_point(c, a->lng, a->lat, u);
+		if (rc == DB_DONE && !*a->address) {
+			reply_invalid(req, "lng", "the point lies in no grid of this district");
+			return -1;
+		}
+	} else if (!*a->address) {
+		reply_invalid(req, "unit_id", "give unit_id, station_code, lng/lat or address");
+		return -1;
+	}
+	if (rc == DB_DONE) /* an address alone: the district triages it */
+		rc = root_unit(c, u);
+	if (rc != DB_ROW) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return -1;
+	}
+	return 0;
+}
+
+/* The unit that handles it first: the category's level on the place's path. */
+static int handler_for(struct db_conn *c, const struct category *cat, const struct unit_ref *place,
+		       struct unit_ref *out)
+{
+	static const int depth_of_level[] = {
+		[LEVEL_GRID] = 3, [LEVEL_COMMUNITY] = 2, [LEVEL_STREET] = 1, [LEVEL_DEPARTMENT] = 0
+	};
+	int d = depth_of_level[cat->level];
+
+	if (d > place->depth)
+		d = place->depth;
+	if (d == place->depth) {
+		*out = *place;
+		return DB_ROW;
+	}
+	return unit_get(c, path_id_at_depth(place->path, d), out);
+}
+
+static const char *const staff_channels[] = { "phone", "walk_in", "hotline", "patrol", NULL };
+
+static int in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return 1;
+	return 0;
+}
+
+static void create_appeal(struct req *req)
+{
+	const struct auth *au = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	struct appeal_new a = { 0 };
+	struct category cat;
+	struct unit_ref place, handler;
+	const char *cat_code = NULL, *channel = NULL, *phone = NULL, *idem;
+	json_t *contact, *photos;
+	char norm[24], mask[24], last4[5] = "";
+	unsigned char blob[PII_MAX_BLOB];
+	int rc, staff = au && auth_can(req, "appeal:create");
+
+	if (!c)
+		return;
+	if (au && !staff && !auth_can(req, "appeal:report")) {
+		reply_error(req, ERR_FORBIDDEN);
+		return;
+	}
+	if (json_get_str_or_reply(req, req->json, "category", 1, 48, &cat_code) ||
+	    json_get_str_or_reply(req, req->json, "title", 1, 100, &a.title) ||
+	    json_get_str_or_reply(req, req->json, "description", 0, 2000, &a.description) < 0 ||
+	    json_get_str_or_reply(req, req->json, "channel", 0, 16, &channel) < 0)
+		return;
+	if (!*a.title) {
+		reply_invalid(req, "title", "must not be empty");
+		return;
+	}
+	if (!a.description)
+		a.description = "";
+	rc = category_get_by_code(c, cat_code, &cat);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	if (rc != DB_ROW || !cat.active) {
+		reply_invalid(req, "category", "no such category (GET /api/v1/appeal-categories)");
+		return;
+	}
+	a.cat = &cat;
+
+	/* Who reports, through which channel. */
+	contact = json_object_get(req->json, "contact");
+	if (contact && !json_is_object(contact)) {
+		reply_invalid(req, "contact", "an object {\"name\", \"phone\"}");
+		return;
+	}
+	if (contact && (json_get_str_or_reply(req, contact, "name", 0, 60, &a.contact_name) < 0 ||
+			json_get_str_or_reply(req, contact, "phone", 0, 30, &phone) < 0))
+		return;
+	if (!a.contact_name)
+		a.contact_name = "";
+	if (staff) {
+		if (!channel || !in_list(channel, staff_channels)) {
+			reply_invalid(req, "channel",
+				      "staff report through phone, walk_in, hotline "
+				      "or patrol");
+			return;
+		}
+		if (strcmp(channel, "patrol") && !phone) {
+			reply_invalid(req, "contact", "the resident's contact phone is required");
+			return;
+		}
+		a.created_by = au->account_id;
+	} else {
+		if (channel && strcmp(channel, "app") && strcmp(channel, "qr")) {
+			reply_invalid(req, "channel", "app or qr");
+			return;
+		}
+		if (!au && !phone) {
+			reply_invalid(req, "contact", "anonymous reports need a contact phone");
+			return;
+		}
+		if (au)
+			a.reporter_id = au->account_id;
+	}
+	if (phone) {
+		if (pii_phone_normalize(phone, norm) < 0) {
+			reply_invalid(req, "contact",
+				      "phone: a mainland mobile or landline number");
+			return;
+		}
+		if (pii_encrypt(req->srv->pii, PII_PHONE, norm, blob) < 0) {
+			reply_error(req, ERR_INTERNAL);
+			return;
+		}
+		pii_mask(PII_PHONE, norm, mask);
+		snprintf(last4, sizeof last4, "%s", norm + strlen(norm) - 4);
+		a.phone_enc = blob;
+		a.phone_enc_len = PII_NONCE_BYTES + strlen(norm) + PII_TAG_BYTES;
+		a.phone_mask = mask;
+	} else {
+		a.phone_mask = "";
+	}
+	a.phone_last4 = last4;
+
+	/* Where, and who handles it. */
+	if (place_or_reply(req, c, &a, &place))
+		return;
+	if (staff && !path_within(place.path, au->unit_path)) {
+		reply_invalid(req, "unit_id", "outside your area");
+		return;
+	}
+	a.channel = channel ? channel : (a.station_id ? "qr" : "app");
+	if (handler_for(c, &cat, &place, &handler) != DB_ROW) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	a.unit_id = place.id;
+	a.unit_path = place.path;
+	a.handler_unit_id = handler.id;
+	a.handler_path = handler.path;
+
+	photos = json_object_get(req->json, "photos");
+	if (photos && attach_ids_or_reply(req, c, photos, "photos", 9))
+		return;
+	a.photos = photos ? json_dumps(photos, JSON_COMPACT) : strdup("[]");
+	if (!a.photos) {
+		reply_error(req, ERR_INTERNAL);
+		return;
+	}
+
+	idem = req_header(req, "Idempotency-Key");
+	if (idem) {
+		size_t n = strlen(idem);
+		if (n == 0 || n > 100 ||
+		    strspn(idem, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+				 "vwxyz0123456789-_.:") != n) {
+			free((void *)a.photos);
+			reply_invalid(req, "Idempotency-Key", "1 to 100 of A-Z a-z 0-9 - _ . :");
+			return;
+		}
+		if (au) {
+			a.idem_key = arena_printf(&req->arena, "a%lld:%s",
+						  (long long)au->account_id, idem);
+		} else {
+			unsigned char bidx[PII_BIDX_BYTES];
+			char hex[17];
+			pii_blind_index(req->srv->pii, PII_PHONE, norm, bidx);
+			for (int i = 0; i < 8; i++)
+				snprintf(hex + 2 * i, 3, "%02x", bidx[i]);
+			a.idem_key = arena_printf(&req->arena, "p%s:%s", hex, idem);
+		}
+	}
+
+	a.actor_name = au ? au->display_name : (*a.contact_name ? a.contact_name : "匿名");
+	a.created_at = clock_now();
+	rc = cal_deadline_db(c, a.created_at, cat.accept_amount, cat.accept_workdays,
+			     &a.accept_due);
+	if (rc < 0) {
+		free((void *)a.photos);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+
+	appeal_submit(&a);
+	free((void *)a.photos);
+	sodium_memzero(norm, sizeof norm);
+	if (a.rc < 0) {
+		reply_error(req, a.rc == DB_ECONSTRAINT ? ERR_CONFLICT : ERR_DB_UNAVAILABLE);
+		return;
+	}
+	if (a.replayed)
+		reply_header(req, "Idempotent-Replayed", "true");
+	char due[32];
+	reply_json(req, 201,
+		   json_pack("{sIssssss}", "id", (json_int_t)a.id, "case_no", a.case_no, "status",
+			     a.status, "accept_due", clock_format_shanghai(a.accept_due, due)));
+}
+
+const struct route appeal_submit_routes[] = {
+	{ "POST", "/api/v1/appeals", create_appeal, R_JSON | R_AUTH_OPTIONAL, NULL, 0 },
+	{ 0 },
+};

@@ -1,0 +1,185 @@
+/*
+ * appeals.h — the appeal closed loop (诉求/微事务): categories and deadlines,
+ * submission with group commit, the state machine, the SLA sweeper, the
+ * message centre and the notifier, KPIs and hotspots.
+ *
+ * An appeal has two places in the tree: unit_path, where the problem is, and
+ * handler_path, the unit responsible now. An account sees an appeal when
+ * either lies inside its subtree; a resident sees the ones they reported.
+ *
+ * Every change is one transaction that updates the appeal row, appends an
+ * appeal_events row (the timeline), writes the messages and an outbox row for
+ * the notifier. Submissions are committed in batches by one writer thread
+ * (group commit): the 201 goes out only after the batch's COMMIT returned.
+ */
+#ifndef SHUNIU_APPEALS_APPEALS_H
+#define SHUNIU_APPEALS_APPEALS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "http/router.h"
+
+struct db_conn;
+struct req;
+struct server;
+
+/* ---- the working-day calendar (calendar.c) ----------------------------- */
+
+/* Shanghai day number (days since 1970-01-01 in UTC+8) of an epoch time. */
+int64_t cal_day_of(int64_t epoch_s);
+/* Epoch seconds of 00:00 Shanghai on a day number. */
+int64_t cal_day_start(int64_t day);
+/* 0 Sunday .. 6 Saturday. */
+int cal_weekday(int64_t day);
+
+/* An administrator's exception to the Monday-to-Friday week. */
+struct cal_exception {
+	int64_t day;
+	int workday; /* 1: a make-up working day (调休); 0: a holiday */
+};
+
+/* Is day a working day, given the exceptions (sorted by day)? */
+int cal_is_workday(int64_t day, const struct cal_exception *ex, size_t n);
+/*
+ * The deadline `amount` units after `start`. Hours are calendar hours.
+ * Working days count whole working days after the start day: the deadline is
+ * 00:00 after the amount-th working day following the day of `start`.
+ */
+int64_t cal_deadline(int64_t start, int amount, int workdays, const struct cal_exception *ex,
+		     size_t n);
+/* The same, reading the holidays table. Returns 0, or <0 on a database error. */
+int cal_deadline_db(struct db_conn *c, int64_t start, int amount, int workdays, int64_t *due);
+
+/* ---- categories -------------------------------------------------------- */
+
+enum appeal_level { LEVEL_GRID, LEVEL_COMMUNITY, LEVEL_STREET, LEVEL_DEPARTMENT };
+
+struct category {
+	int64_t id;
+	char code[48];
+	char name[96];
+	int level;
+	int accept_amount, accept_workdays;
+	int handle_amount, handle_workdays;
+	int active;
+};
+
+/* DB_ROW found, DB_DONE not found, <0 error. */
+int category_get(struct db_conn *c, int64_t id, struct category *out);
+int category_get_by_code(struct db_conn *c, const char *code, struct category *out);
+
+/* ---- states and actions (appeal_flow.c) -------------------------------- */
+
+enum appeal_status {
+	ST_SUBMITTED,
+	ST_ACCEPTED,
+	ST_REJECTED,
+	ST_DISPATCHED,
+	ST_HANDLING,
+	ST_RESOLVED,
+	ST_CLOSED,
+	ST_RATED,
+	ST_MERGED,
+	ST__COUNT
+};
+
+const char *appeal_status_name(int st);
+int appeal_status_parse(const char *s); /* -1 if unknown */
+/* Open311's two states: "open" or "closed". */
+const char *appeal_status_open311(int st);
+
+enum appeal_action {
+	ACT_ACCEPT,
+	ACT_REJECT,
+	ACT_DISPATCH,
+	ACT_SIGN,
+	ACT_RETURN,
+	ACT_RESOLVE,
+	ACT_ESCALATE,
+	ACT_TRANSFER,
+	ACT_EXTEND,
+	ACT_APPROVE_EXTENSION,
+	ACT_VERIFY,
+	ACT_RATE,
+	ACT_MERGE,
+	ACT_LINK,
+	ACT_COMMENT,
+	ACT__COUNT
+};
+
+const char *appeal_action_name(int act);
+int appeal_action_parse(const char *s); /* -1 if unknown */
+/* May this action be taken in this state at all (before asking who acts)? */
+int appeal_action_allowed(int act, int st);
+
+/* ---- submission (appeal_submit.c) -------------------------------------- */
+
+struct appeal_new {
+	/* in */
+	const struct category *cat;
+	const char *title, *description, *channel, *address, *photos, *contact_name;
+	int64_t unit_id, handler_unit_id, station_id, reporter_id, created_by;
+	const char *unit_path, *handler_path;
+	int has_coords;
+	double lng, lat;
+	const unsigned char *phone_enc;
+	size_t phone_enc_len;
+	const char *phone_mask, *phone_last4;
+	const char *idem_key; /* NULL: none */
+	const char *actor_name;
+	int64_t created_at, accept_due;
+	/* out */
+	int rc; /* 0, or a DB_E* */
+	int replayed;
+	int64_t id;
+	char case_no[24];
+	char status[16];
+};
+
+/*
+ * Queue a submission for the group-commit writer and wait until its batch is
+ * durable (or failed). Safe from any thread.
+ */
+void appeal_submit(struct appeal_new *a);
+
+/* Start and stop the writer, the SLA sweeper and the notifier. */
+int appeals_start(struct server *srv);
+void appeals_stop(void);
+
+/* ---- events, messages and notifications (appeal_notify.c) -------------- */
+
+/* Message to an account (account_id) or a unit's staff (unit_id); the other 0. */
+int message_add(struct db_conn *c, int64_t account_id, int64_t unit_id, int64_t appeal_id,
+		const char *kind, const char *title, const char *body, int64_t now);
+/* An outbox row for the notifier about appeal id's event. */
+int notify_enqueue(struct db_conn *c, int64_t appeal_id, const char *event, json_t *payload,
+		   int64_t now);
+/* Wake the notifier thread (after a commit that enqueued something). */
+void notify_kick(void);
+/* Deliver what is due now, once (the notifier thread's loop body). Returns rows handled. */
+int notify_run_once(struct server *srv, struct db_conn *c);
+
+/* ---- SLA (appeal_sla.c) ------------------------------------------------ */
+
+/* One sweep: flag overdue appeals, raise supervision notices, escalate after the grace. */
+int sla_sweep(struct server *srv, struct db_conn *c, int *supervised, int *escalated);
+
+/* ---- shared helpers ---------------------------------------------------- */
+
+/* The text searched by ?q=: title, description, address and case number. */
+char *appeal_search_text(const char *title, const char *description, const char *address);
+/* "YYYYMMDD" in Shanghai of an epoch time; buf holds 9 bytes. */
+void appeal_day_text(int64_t epoch_s, char buf[9]);
+/* The ancestor path of `path` at depth d ("/1/7/42/" at depth 1 → "/1/7/"), or -1. */
+int path_at_depth(const char *path, int depth, char *out, size_t n);
+/* The id of the unit at depth d on path, or 0. */
+int64_t path_id_at_depth(const char *path, int depth);
+
+extern const struct route appeal_routes[];
+extern const struct route appeal_test_routes[];
+extern const struct route open311_routes[];
+
+#endif
