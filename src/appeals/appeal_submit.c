@@ -301,24 +301,75 @@ static int root_unit(struct db_conn *c, struct unit_ref *out)
 	return unit_get(c, id, out);
 }
 
-/*
- * The place of the appeal from "unit_id", "station_code", "lng"/"lat" or
- * "address" (in that order of precedence). 0, or -1 having answered.
- */
+int appeal_locate(struct db_conn *c, struct appeal_new *a, int64_t unit_id,
+		  const char *station_code, struct unit_ref *u, const char **field,
+		  const char **why)
+{
+	int rc = DB_DONE;
+
+	if (!a->address)
+		a->address = "";
+	if (a->has_coords && (a->lng < 73 || a->lng > 136 || a->lat < 3 || a->lat > 54)) {
+		*field = "lng";
+		*why = "a point in China (WGS 84 longitude, latitude)";
+		return 1;
+	}
+	if (unit_id) {
+		rc = unit_get(c, unit_id, u);
+		if (rc == DB_DONE) {
+			*field = "unit_id";
+			*why = "no such unit";
+			return 1;
+		}
+	} else if (station_code) {
+		struct db_stmt *st;
+		rc = db_prepare(c, "SELECT id, grid_id FROM stations WHERE public_code = ?", &st);
+		if (rc >= 0) {
+			db_bind_text(st, 1, station_code, -1);
+			rc = db_step(st);
+			if (rc == DB_ROW) {
+				a->station_id = db_col_int64(st, 0);
+				unit_id = db_col_int64(st, 1);
+			}
+			db_reset(st);
+		}
+		if (rc == DB_DONE) {
+			*field = "station_code";
+			*why = "no station has this code";
+			return 1;
+		}
+		if (rc == DB_ROW)
+			rc = unit_get(c, unit_id, u);
+	} else if (a->has_coords) {
+		rc = grid_at_point(c, a->lng, a->lat, u);
+		if (rc == DB_DONE && !*a->address) {
+			*field = "lng";
+			*why = "the point lies in no grid of this district";
+			return 1;
+		}
+	} else if (!*a->address) {
+		*field = "unit_id";
+		*why = "give unit_id, station_code, lng/lat or address";
+		return 1;
+	}
+	if (rc == DB_DONE) /* an address alone: the district triages it */
+		rc = root_unit(c, u);
+	return rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR);
+}
+
+/* The place from "unit_id", "station_code", "lng"/"lat" or "address". 0, or -1 answered. */
 static int place_or_reply(struct req *req, struct db_conn *c, struct appeal_new *a,
 			  struct unit_ref *u)
 {
 	int64_t uid = 0;
-	const char *code = NULL;
+	const char *code = NULL, *field, *why;
 	json_t *jl = json_object_get(req->json, "lng"), *jt = json_object_get(req->json, "lat");
-	int rc = DB_DONE;
+	int rc;
 
 	if (json_get_int_or_reply(req, req->json, "unit_id", 0, 1, INT64_MAX, &uid) < 0 ||
 	    json_get_str_or_reply(req, req->json, "station_code", 0, 20, &code) < 0 ||
 	    json_get_str_or_reply(req, req->json, "address", 0, 300, &a->address) < 0)
 		return -1;
-	if (!a->address)
-		a->address = "";
 	if ((jl || jt) && (!json_is_number(jl) || !json_is_number(jt))) {
 		reply_invalid(req, "lng", "lng and lat must both be numbers");
 		return -1;
@@ -326,71 +377,42 @@ static int place_or_reply(struct req *req, struct db_conn *c, struct appeal_new 
 	if (jl) {
 		a->lng = json_number_value(jl);
 		a->lat = json_number_value(jt);
-		if (a->lng < 73 || a->lng > 136 || a->lat < 3 || a->lat > 54) {
-			reply_invalid(req, "lng", "a point in China (WGS 84 longitude, latitude)");
-			return -1;
-		}
 		a->has_coords = 1;
 	}
-	if (uid) {
-		rc = unit_get(c, uid, u);
-		if (rc == DB_DONE) {
-			reply_invalid(req, "unit_id", "no such unit");
-			return -1;
-		}
-	} else if (code) {
-		struct db_stmt *st;
-		rc = db_prepare(c, "SELECT id, grid_id FROM stations WHERE public_code = ?", &st);
-		if (rc >= 0) {
-			db_bind_text(st, 1, code, -1);
-			rc = db_step(st);
-			if (rc == DB_ROW) {
-				a->station_id = db_col_int64(st, 0);
-				uid = db_col_int64(st, 1);
-			}
-			db_reset(st);
-		}
-		if (rc == DB_DONE) {
-			reply_invalid(req, "station_code", "no station has this code");
-			return -1;
-		}
-		if (rc == DB_ROW)
-			rc = unit_get(c, uid, u);
-	} else if (a->has_coords) {
-		rc = grid_at_point(c, a->lng, a->lat, u);
-		if (rc == DB_DONE && !*a->address) {
-			reply_invalid(req, "lng", "the point lies in no grid of this district");
-			return -1;
-		}
-	} else if (!*a->address) {
-		reply_invalid(req, "unit_id", "give unit_id, station_code, lng/lat or address");
-		return -1;
-	}
-	if (rc == DB_DONE) /* an address alone: the district triages it */
-		rc = root_unit(c, u);
-	if (rc != DB_ROW) {
+	rc = appeal_locate(c, a, uid, code, u, &field, &why);
+	if (rc == 1)
+		reply_invalid(req, field, why);
+	else if (rc < 0)
 		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	return 0;
+	return rc ? -1 : 0;
 }
 
-/* The unit that handles it first: the category's level on the place's path. */
-static int handler_for(struct db_conn *c, const struct category *cat, const struct unit_ref *place,
-		       struct unit_ref *out)
+int appeal_route(struct db_conn *c, struct appeal_new *a, const struct unit_ref *place,
+		 struct unit_ref *handler)
 {
 	static const int depth_of_level[] = {
 		[LEVEL_GRID] = 3, [LEVEL_COMMUNITY] = 2, [LEVEL_STREET] = 1, [LEVEL_DEPARTMENT] = 0
 	};
-	int d = depth_of_level[cat->level];
+	int d = depth_of_level[a->cat->level], rc;
 
 	if (d > place->depth)
 		d = place->depth;
 	if (d == place->depth) {
-		*out = *place;
-		return DB_ROW;
+		*handler = *place;
+		rc = DB_ROW;
+	} else {
+		rc = unit_get(c, path_id_at_depth(place->path, d), handler);
 	}
-	return unit_get(c, path_id_at_depth(place->path, d), out);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : DB_ERR;
+	a->unit_id = place->id;
+	a->unit_path = place->path;
+	a->handler_unit_id = handler->id;
+	a->handler_path = handler->path;
+	if (!a->created_at)
+		a->created_at = clock_now();
+	return cal_deadline_db(c, a->created_at, a->cat->accept_amount, a->cat->accept_workdays,
+			       &a->accept_due);
 }
 
 static const char *const staff_channels[] = { "phone", "walk_in", "hotline", "patrol", NULL };
@@ -507,14 +529,11 @@ static void create_appeal(struct req *req)
 		return;
 	}
 	a.channel = channel ? channel : (a.station_id ? "qr" : "app");
-	if (handler_for(c, &cat, &place, &handler) != DB_ROW) {
+	a.created_at = clock_now();
+	if (appeal_route(c, &a, &place, &handler) < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	a.unit_id = place.id;
-	a.unit_path = place.path;
-	a.handler_unit_id = handler.id;
-	a.handler_path = handler.path;
 
 	photos = json_object_get(req->json, "photos");
 	if (photos && attach_ids_or_reply(req, c, photos, "photos", 9))
@@ -549,14 +568,6 @@ static void create_appeal(struct req *req)
 	}
 
 	a.actor_name = au ? au->display_name : (*a.contact_name ? a.contact_name : "匿名");
-	a.created_at = clock_now();
-	rc = cal_deadline_db(c, a.created_at, cat.accept_amount, cat.accept_workdays,
-			     &a.accept_due);
-	if (rc < 0) {
-		free((void *)a.photos);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
 
 	appeal_submit(&a);
 	free((void *)a.photos);

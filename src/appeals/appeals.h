@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "http/router.h"
+#include "org/org.h"
 
 struct db_conn;
 struct req;
@@ -138,6 +139,23 @@ struct appeal_new {
 	char case_no[24];
 	char status[16];
 };
+
+/*
+ * Where: the place from unit_id, else the station's public code, else the
+ * point a->lng/lat (has_coords) resolved to the grid whose boundary holds it,
+ * else a->address alone (placed at the district, which triages it). Sets
+ * a->station_id. 0; 1 for a caller error, with *field and *why; <0 db error.
+ */
+int appeal_locate(struct db_conn *c, struct appeal_new *a, int64_t unit_id,
+		  const char *station_code, struct unit_ref *place, const char **field,
+		  const char **why);
+/*
+ * Who and by when: the first handler is the unit at a->cat's level on the
+ * place's path; sets unit and handler ids and paths (pointing into place and
+ * *handler), created_at (now, if 0) and accept_due. 0 or <0.
+ */
+int appeal_route(struct db_conn *c, struct appeal_new *a, const struct unit_ref *place,
+		 struct unit_ref *handler);
 
 /*
  * Queue a submission for the group-commit writer and wait until its batch is
