@@ -58,4 +58,15 @@ int cmd_audit(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
 int cmd_import(struct app *app, int argc, char **argv);
 
+/* "INSERT ... VALUES " + n copies of tuple + tail (malloc'd; NULL on no memory). */
+char *demo_values_sql(const char *head, const char *tuple, int n, const char *tail);
+/* The multi-row INSERT of n demo appeals. */
+char *demo_appeals_sql(int n);
+/*
+ * A year of appeal history (about `total` appeals) for the demo district in
+ * the caller's transaction. 0 with *made and *events, or -1.
+ */
+int demo_appeals(struct db_conn *c, int is_pg, int64_t now, int64_t total, int64_t *made,
+		 int64_t *events);
+
 #endif

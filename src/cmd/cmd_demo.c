@@ -145,10 +145,11 @@ static void make_id(uint64_t i, int64_t now, char out[19], char birth[11])
 struct plan {
 	int buildings_per_grid_min, buildings_per_grid_max;
 	int households_per_building_min, households_per_building_max;
+	int64_t appeals; /* a year of appeal history */
 };
 
-static const struct plan scale_default = { 2, 4, 4, 8 };
-static const struct plan scale_district = { 16, 24, 24, 39 };
+static const struct plan scale_default = { 2, 4, 4, 8, 3000 };
+static const struct plan scale_district = { 16, 24, 24, 39, 1100000 };
 
 struct demo {
 	struct app *app;
@@ -180,7 +181,7 @@ static void grid_polygon(double lng, double lat, double w, char *out, size_t n)
 }
 
 /* "INSERT ... VALUES " + n copies of tuple + tail, into an arena-free buffer. */
-static char *values_sql(const char *head, const char *tuple, int n, const char *tail)
+char *demo_values_sql(const char *head, const char *tuple, int n, const char *tail)
 {
 	size_t cap = strlen(head) + (size_t)n * (strlen(tuple) + 2) + strlen(tail) + 1, used;
 	char *sql = malloc(cap);
@@ -221,9 +222,10 @@ static int add_people(struct demo *d, int64_t building_id, const char *bpath, in
 
 	if (nh > MAX_HH)
 		nh = MAX_HH;
-	sql = values_sql("INSERT INTO households (building_id, unit_path, room, address, is_demo, "
-			 "created_at, updated_at) VALUES ",
-			 "(?, ?, ?, '', 1, ?, ?)", nh, " RETURNING id");
+	sql = demo_values_sql(
+		"INSERT INTO households (building_id, unit_path, room, address, is_demo, "
+		"created_at, updated_at) VALUES ",
+		"(?, ?, ?, '', 1, ?, ?)", nh, " RETURNING id");
 	if (!sql || db_prepare(d->c, sql, &st) < 0) {
 		free(sql);
 		return fail(d, "households");
@@ -290,7 +292,7 @@ static int add_people(struct demo *d, int64_t building_id, const char *bpath, in
 	if (grid_id == d->longqiao_grid_id && !d->longqiao_resident_id && np)
 		d->longqiao_resident_id = rids[0];
 	if (nparty) {
-		sql = values_sql(
+		sql = demo_values_sql(
 			"INSERT INTO party_members (resident_id, branch_unit_id, unit_path, "
 			"joined_on, created_at, updated_at) VALUES ",
 			"(?, ?, ?, '2001-07-01', ?, ?)", nparty, "");
@@ -537,7 +539,7 @@ int cmd_demo(struct app *app, int argc, char **argv)
 	struct demo d = { .app = app, .c = app->conn, .now = clock_now() };
 	const struct plan *p = &scale_default;
 	const char *scale = "default";
-	int64_t units = 0, t0 = clock_mono_us(), stations = 0;
+	int64_t units = 0, t0 = clock_mono_us(), stations = 0, n_appeals = 0, n_events = 0;
 	int rc;
 
 	for (int i = 0; i < argc; i++) {
@@ -566,6 +568,17 @@ int cmd_demo(struct app *app, int argc, char **argv)
 	rc = db_begin(d.c);
 	if (rc == 0)
 		rc = build(&d, p);
+	if (rc == 0) {
+		int64_t t1 = clock_mono_us();
+		rc = demo_appeals(d.c, db_get_kind(app->db) == DB_POSTGRES, d.now, p->appeals,
+				  &n_appeals, &n_events);
+		if (rc < 0)
+			fail(&d, "appeal history");
+		else
+			printf("a year of appeals: %lld appeals, %lld events; %.1f s\n",
+			       (long long)n_appeals, (long long)n_events,
+			       (double)(clock_mono_us() - t1) / 1e6);
+	}
 	if (rc == 0)
 		rc = db_run(d.c, "INSERT INTO meta (key, value) VALUES ('demo', ?)", "t", scale);
 	if (rc == 0)
