@@ -120,6 +120,19 @@ CREATE INDEX appeals_reporter ON appeals (reporter_id, id);
 CREATE INDEX appeals_created ON appeals (created_at);
 CREATE INDEX appeals_category_unit ON appeals (category_id, unit_id, created_at);
 
+-- Who may see an appeal, as rows: one per unit on the path of its place or
+-- of its handler (the union of their ancestors), carrying the appeal's
+-- status. A unit's work queue — scope, status, newest first — is then one
+-- index range read backwards, whatever the level of the unit.
+CREATE TABLE appeal_scope (
+	unit_id BIGINT NOT NULL,
+	appeal_id BIGINT NOT NULL REFERENCES appeals(id),
+	status TEXT NOT NULL,
+	PRIMARY KEY (unit_id, appeal_id)
+);
+CREATE INDEX appeal_scope_status ON appeal_scope (unit_id, status, appeal_id);
+CREATE INDEX appeal_scope_appeal ON appeal_scope (appeal_id);
+
 -- The timeline: append-only, one row per action.
 CREATE TABLE appeal_events (
 	id {{id}},

@@ -202,6 +202,9 @@ int appeal_save(struct db_conn *c, struct appeal_row *r, int from_status, const 
 	if (rc == 0 && db_changes(c) == 0)
 		rc = DB_DONE;
 	if (rc == 0)
+		rc = appeal_scope_write(c, r->id, r->unit_path, r->handler_path,
+					appeal_status_name(r->status), 1);
+	if (rc == 0)
 		rc = db_run(
 			c,
 			"INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, action, "

@@ -89,7 +89,7 @@ static void list_appeals(struct req *req)
 		   *to = req_query(req, "to"), *q = req_query(req, "q"),
 		   *mine = req_query(req, "mine"), *assigned = req_query(req, "assigned");
 	char sql[2048];
-	struct bind b[24];
+	struct bind b[48];
 	int nb = 0, staff = auth_can(req, "appeal:read");
 	int64_t limit, cursor, n = 0, last = 0, now = clock_now(), t;
 	struct scope sc;
@@ -99,17 +99,67 @@ static void list_appeals(struct req *req)
 
 	if (!c || req_page_or_reply(req, &limit, &cursor))
 		return;
-	snprintf(sql, sizeof sql, "%s WHERE ", LIST_SELECT);
 #define ADD(frag) strncat(sql, frag, sizeof sql - strlen(sql) - 1)
 #define BIND_I(v) (b[nb++] = (struct bind){ 'i', (v), NULL })
 #define BIND_T(v) (b[nb++] = (struct bind){ 't', 0, (v) })
-	if (!staff || (mine && !strcmp(mine, "1"))) {
+	/* One status, or several separated by commas. */
+	const char *sts[ST__COUNT];
+	int nst = 0;
+	if (status) {
+		char *copy = arena_strdup(&req->arena, status), *tok, *save = NULL;
+		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (appeal_status_parse(tok) < 0 || nst == ST__COUNT) {
+				reply_invalid(req, "status",
+					      "submitted, accepted, rejected, "
+					      "dispatched, handling, resolved, "
+					      "closed, rated or merged");
+				return;
+			}
+			sts[nst++] = tok;
+		}
+		if (!nst) {
+			reply_invalid(req, "status", "must not be empty");
+			return;
+		}
+	}
+	int own = !staff || (mine && !strcmp(mine, "1"));
+	if (!own && scope_unit_or_reply(req, c, unit, &sc))
+		return;
+	if (!own && !cat && !channel && !(overdue && strcmp(overdue, "0")) && !from && !to && !q &&
+	    !(assigned && !strcmp(assigned, "me"))) {
+		/*
+		 * The work queue: scope, status, newest first. appeal_scope holds
+		 * a row per (unit on the place's or handler's path, appeal) with
+		 * the status, so each status is one index range read backwards,
+		 * LIMIT rows long, at any level of the tree.
+		 */
+		snprintf(sql, sizeof sql, "%s WHERE a.id IN (SELECT appeal_id FROM (", LIST_SELECT);
+		for (int k = 0; k < (nst ? nst : 1); k++) {
+			char part[200];
+			snprintf(part, sizeof part,
+				 "%sSELECT appeal_id FROM (SELECT s.appeal_id FROM appeal_scope s "
+				 "WHERE "
+				 "s.unit_id = ?%s%s ORDER BY s.appeal_id DESC LIMIT ?) s%d",
+				 k ? " UNION ALL " : "", nst ? " AND s.status = ?" : "",
+				 cursor ? " AND s.appeal_id < ?" : "", k);
+			ADD(part);
+			BIND_I(sc.unit.id);
+			if (nst)
+				BIND_T(sts[k]);
+			if (cursor)
+				BIND_I(cursor);
+			BIND_I(limit + 1);
+		}
+		ADD(") q ORDER BY appeal_id DESC LIMIT ?) ORDER BY a.id DESC");
+		BIND_I(limit + 1);
+		goto run;
+	}
+	snprintf(sql, sizeof sql, "%s WHERE ", LIST_SELECT);
+	if (own) {
 		/* A resident (or staff asking for their own reports) sees what they reported. */
 		ADD("a.reporter_id = ?");
 		BIND_I(a->account_id);
 	} else {
-		if (scope_unit_or_reply(req, c, unit, &sc))
-			return;
 		ADD("((a.unit_path >= ? AND a.unit_path < ?) OR (a.handler_path >= ? AND "
 		    "a.handler_path < ?))");
 		BIND_T(sc.lo);
@@ -117,29 +167,12 @@ static void list_appeals(struct req *req)
 		BIND_T(sc.lo);
 		BIND_T(sc.hi);
 	}
-	if (status) {
-		/* One status, or several separated by commas. */
-		char *copy = arena_strdup(&req->arena, status), *tok, *save = NULL;
-		int k = 0;
-		ADD(" AND a.status IN (");
-		for (tok = strtok_r(copy, ",", &save); tok && k < 9;
-		     tok = strtok_r(NULL, ",", &save), k++) {
-			if (appeal_status_parse(tok) < 0) {
-				reply_invalid(req, "status",
-					      "submitted, accepted, rejected, "
-					      "dispatched, handling, resolved, "
-					      "closed, rated or merged");
-				return;
-			}
-			ADD(k ? ", ?" : "?");
-			BIND_T(tok);
-		}
-		if (!k) {
-			reply_invalid(req, "status", "must not be empty");
-			return;
-		}
-		ADD(")");
+	for (int k = 0; k < nst; k++) {
+		ADD(k == 0 ? " AND a.status IN (?" : ", ?");
+		BIND_T(sts[k]);
 	}
+	if (nst)
+		ADD(")");
 	if (cat) {
 		ADD(" AND c.code = ?");
 		BIND_T(cat);
@@ -206,6 +239,7 @@ static void list_appeals(struct req *req)
 #undef ADD
 #undef BIND_I
 #undef BIND_T
+run:
 	if (db_prepare(c, sql, &st) < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;

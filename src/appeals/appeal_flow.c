@@ -8,7 +8,10 @@
  *                                transfer (转办) ─→ dispatched       verify failed → handling
  * (返工) extend / approve_extension (延期)   closed ─rate→ rated one unsatisfied rating → handling
  */
-#include "appeals/appeals.h"
+#include "appeals/appeals_int.h"
+
+#include "db/store.h"
+#include "org/org.h"
 
 #include "core/clock.h"
 
@@ -148,4 +151,102 @@ int64_t path_id_at_depth(const char *path, int depth)
 	if (!p[1] || p[1] == '/')
 		return 0;
 	return strtoll(p + 1, NULL, 10);
+}
+
+/* The ids on a path, appended to ids (deduplicated); returns the new count. */
+static int path_ids(const char *path, int64_t *ids, int n, int max)
+{
+	for (const char *p = path; p && *p == '/' && p[1]; p = strchr(p + 1, '/')) {
+		int64_t id = strtoll(p + 1, NULL, 10);
+		int seen = 0;
+		for (int i = 0; i < n; i++)
+			seen |= ids[i] == id;
+		if (id > 0 && !seen && n < max)
+			ids[n++] = id;
+	}
+	return n;
+}
+
+int appeal_scope_write(struct db_conn *c, int64_t appeal_id, const char *unit_path,
+		       const char *handler_path, const char *status, int replace)
+{
+	int64_t ids[32];
+	int n = path_ids(handler_path, ids, path_ids(unit_path, ids, 0, 32), 32), rc = 0;
+
+	if (replace)
+		rc = db_run(c, "DELETE FROM appeal_scope WHERE appeal_id = ?", "i", appeal_id);
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = db_run(
+			c, "INSERT INTO appeal_scope (unit_id, appeal_id, status) VALUES (?, ?, ?)",
+			"iit", ids[i], appeal_id, status);
+	return rc;
+}
+
+int appeals_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,
+			const char *new_path)
+{
+	static const char *const updates[] = {
+		"UPDATE appeals SET unit_path = ? || SUBSTR(unit_path, ?) WHERE unit_path >= ? AND "
+		"unit_path < ?",
+		"UPDATE appeals SET handler_path = ? || SUBSTR(handler_path, ?) WHERE handler_path "
+		">= ? AND handler_path < ?",
+		"UPDATE appeals SET dispatcher_path = ? || SUBSTR(dispatcher_path, ?) WHERE "
+		"dispatcher_path >= ? AND dispatcher_path < ?",
+		"UPDATE supervisions SET unit_path = ? || SUBSTR(unit_path, ?) WHERE unit_path >= "
+		"? "
+		"AND unit_path < ?",
+	};
+	char new_hi[256];
+	struct db_stmt *st;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof updates / sizeof updates[0]; i++)
+		rc = db_run(c, updates[i], "titt", new_path, (int64_t)strlen(old_path) + 1,
+			    old_path, old_hi);
+	if (rc < 0)
+		return rc;
+	/* The ancestors of everything under the moved unit changed. */
+	path_upper(new_path, new_hi, sizeof new_hi);
+	rc = db_prepare(c,
+			"SELECT id FROM appeals WHERE (unit_path >= ? AND unit_path < ?) OR "
+			"(handler_path >= ? AND handler_path < ?)",
+			&st);
+	if (rc < 0)
+		return rc;
+	db_bind_text(st, 1, new_path, -1);
+	db_bind_text(st, 2, new_hi, -1);
+	db_bind_text(st, 3, new_path, -1);
+	db_bind_text(st, 4, new_hi, -1);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			int64_t *p = realloc(ids, (cap = cap ? cap * 2 : 256) * sizeof *p);
+			if (!p) {
+				rc = DB_ENOMEM;
+				break;
+			}
+			ids = p;
+		}
+		ids[n++] = db_col_int64(st, 0);
+	}
+	db_reset(st);
+	for (size_t i = 0; rc >= 0 && i < n; i++) {
+		char up[256] = "", hp[256] = "", status[16] = "";
+		rc = db_prepare(
+			c, "SELECT unit_path, handler_path, status FROM appeals WHERE id = ?", &st);
+		if (rc < 0)
+			break;
+		db_bind_int64(st, 1, ids[i]);
+		if ((rc = db_step(st)) == DB_ROW) {
+			snprintf(up, sizeof up, "%s", db_col_text(st, 0));
+			snprintf(hp, sizeof hp, "%s", db_col_text(st, 1));
+			snprintf(status, sizeof status, "%s", db_col_text(st, 2));
+		}
+		db_reset(st);
+		if (rc == DB_ROW)
+			rc = appeal_scope_write(c, ids[i], up, hp, status, 1);
+	}
+	free(ids);
+	return rc < 0 ? rc : 0;
 }

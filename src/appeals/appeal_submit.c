@@ -119,8 +119,10 @@ static int insert_one(struct db_conn *c, struct appeal_new *a)
 		    a->actor_name, a->photos, details);
 	if (rc < 0)
 		return rc;
-	rc = message_add(c, 0, a->handler_unit_id, a->id, "appeal.submitted", "新诉求待受理",
-			 a->case_no, a->created_at);
+	rc = appeal_scope_write(c, a->id, a->unit_path, a->handler_path, "submitted", 0);
+	if (rc == 0)
+		rc = message_add(c, 0, a->handler_unit_id, a->id, "appeal.submitted",
+				 "新诉求待受理", a->case_no, a->created_at);
 	if (rc == 0 && a->reporter_id)
 		rc = message_add(c, a->reporter_id, 0, a->id, "appeal.submitted", "您的诉求已提交",
 				 a->case_no, a->created_at);

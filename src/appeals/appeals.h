@@ -196,6 +196,14 @@ int path_at_depth(const char *path, int depth, char *out, size_t n);
 /* The id of the unit at depth d on path, or 0. */
 int64_t path_id_at_depth(const char *path, int depth);
 
+/*
+ * After units under [lo, hi) moved: rewrite the paths appeals and
+ * supervisions carry (old prefix → new prefix) and rebuild the scope rows of
+ * the appeals now under [new_lo, new_hi). In the caller's transaction.
+ */
+int appeals_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,
+			const char *new_path);
+
 extern const struct route appeal_routes[];
 extern const struct route appeal_test_routes[];
 extern const struct route open311_routes[];

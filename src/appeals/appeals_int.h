@@ -69,6 +69,13 @@ int appeal_save(struct db_conn *c, struct appeal_row *r, int from_status, const 
 		int64_t actor_id, const char *actor_name, const char *note, const char *photos,
 		json_t *details, int64_t now);
 
+/*
+ * Write the appeal's appeal_scope rows: every unit on unit_path and on
+ * handler_path, with the status. replace: delete the old rows first.
+ */
+int appeal_scope_write(struct db_conn *c, int64_t appeal_id, const char *unit_path,
+		       const char *handler_path, const char *status, int replace);
+
 /* Is the appeal past its current deadline at `now`? */
 int appeal_is_overdue(int status, int64_t accept_due, int64_t handle_due, int64_t now);
 

@@ -166,6 +166,51 @@ static int event(struct gen *g, int64_t id, int64_t at, const char *actor, const
 	return 0;
 }
 
+/* The appeal_scope rows of the buffered appeals: the units on both paths. */
+static int insert_scope(struct gen *g)
+{
+	static int64_t unit[APPEAL_ROWS * 8], appeal[APPEAL_ROWS * 8];
+	static const char *status[APPEAL_ROWS * 8];
+	int n = 0, rc = 0;
+
+	for (int i = 0; i < g->nrows; i++) {
+		struct row *r = &g->rows[i];
+		int first = n;
+		for (int side = 0; side < 2; side++)
+			for (const char *p = side ? r->handler_path : r->unit_path; p && p[1];
+			     p = strchr(p + 1, '/')) {
+				int64_t id = strtoll(p + 1, NULL, 10), seen = 0;
+				for (int k = first; k < n; k++)
+					seen |= unit[k] == id;
+				if (id > 0 && !seen) {
+					unit[n] = id;
+					appeal[n] = r->id;
+					status[n++] = r->status;
+				}
+			}
+	}
+	for (int off = 0; rc >= 0 && off < n; off += 1000) {
+		int m = n - off < 1000 ? n - off : 1000;
+		struct db_stmt *st;
+		char *sql = demo_values_sql(
+			"INSERT INTO appeal_scope (unit_id, appeal_id, status) VALUES ",
+			"(?, ?, ?)", m, "");
+		if (!sql || db_prepare(g->c, sql, &st) < 0) {
+			free(sql);
+			return -1;
+		}
+		free(sql);
+		for (int k = 0; k < m; k++) {
+			db_bind_int64(st, 3 * k + 1, unit[off + k]);
+			db_bind_int64(st, 3 * k + 2, appeal[off + k]);
+			db_bind_text(st, 3 * k + 3, status[off + k], -1);
+		}
+		rc = db_step(st);
+		db_reset(st);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
 static int flush_appeals(struct gen *g)
 {
 	struct db_stmt *st = g->ins_appeals;
@@ -219,6 +264,8 @@ static int flush_appeals(struct gen *g)
 	}
 	rc = db_step(st);
 	db_reset(st);
+	if (rc >= 0 && insert_scope(g))
+		rc = -1;
 	g->made += g->nrows;
 	g->nrows = 0;
 	/* Events reference the appeals: write them after their rows. */

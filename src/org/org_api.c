@@ -14,6 +14,8 @@
  */
 #include "org/org.h"
 
+#include "appeals/appeals.h"
+
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/clock.h"
@@ -305,6 +307,8 @@ static void move_unit(struct req *req)
 		rc = db_run(c, sql, "titt", newpath, (int64_t)strlen(u.path) + 1, u.path, hi);
 	}
 	if (rc == 0)
+		rc = appeals_units_moved(c, u.path, hi, newpath);
+	if (rc == 0)
 		rc = audit_write(req, c, "unit.move", "unit", id,
 				 json_pack("{sIsIss}", "from_parent", (json_int_t)u.parent_id,
 					   "to_parent", (json_int_t)np.id, "new_code", newcode));
@@ -324,6 +328,11 @@ static void delete_unit(struct req *req)
 		"SELECT COUNT(*) FROM stations WHERE grid_id = ?",
 		"SELECT COUNT(*) FROM households WHERE building_id = ?",
 		"SELECT COUNT(*) FROM party_members WHERE branch_unit_id = ?",
+		"SELECT COUNT(*) FROM appeals WHERE unit_id = ?",
+		"SELECT COUNT(*) FROM appeals WHERE handler_unit_id = ?",
+		"SELECT COUNT(*) FROM appeals WHERE dispatcher_unit_id = ?",
+		"SELECT COUNT(*) FROM messages WHERE unit_id = ?",
+		"SELECT COUNT(*) FROM supervisions WHERE unit_id = ?",
 	};
 	int rc = 0;
 

@@ -404,7 +404,7 @@ test('lists are scoped, filtered and paged', async () => {
   r = await community.get('/api/v1/appeals?status=rated');
   assert.ok(r.body.items.length >= 1 && r.body.items.every((x) => x.status === 'rated'));
   r = await community.get('/api/v1/appeals?status=submitted,accepted');
-  assert.ok(r.body.items.every((x) => ['submitted', 'accepted'].includes(x.status)));
+  assert.ok(r.body.items.every((x) => ['submitted', 'accepted'].includes(x.status)), JSON.stringify(r.body.items.filter((x) => !['submitted', 'accepted'].includes(x.status))));
   r = await community.get('/api/v1/appeals?category=noise');
   assert.ok(r.body.items.length >= 1 && r.body.items.every((x) => x.category.code === 'noise'));
   r = await community.get('/api/v1/appeals?channel=patrol');
@@ -500,4 +500,29 @@ test('permissions: the auditor reads no appeals', async () => {
   const r = await auditor.get('/api/v1/appeals');
   assert.equal(r.status, 200);
   assert.equal(r.body.items.length, 0);
+});
+
+test('moving a grid carries its appeals to the new community', async () => {
+  addUser(srv.data.dir, 'cs2', 'community_staff', '320506001002');
+  const cs2 = await srv.login('cs2');
+  const comm2 = cs2.user.unit;
+  let r = await district.post('/api/v1/units', { parent_id: community1.id, kind: 'grid', name: '临时网格' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const grid = r.body;
+  const a = await report(resident, { unit_id: grid.id, title: '移动网格测试' });
+  let q = await community.get('/api/v1/appeals?status=submitted&limit=500');
+  assert.ok(q.body.items.some((x) => x.id === a.id));
+  q = await cs2.get('/api/v1/appeals?status=submitted&limit=500');
+  assert.ok(!q.body.items.some((x) => x.id === a.id));
+  r = await district.post(`/api/v1/units/${grid.id}/move`, { parent_id: comm2.id });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  q = await cs2.get('/api/v1/appeals?status=submitted&limit=500');
+  assert.ok(q.body.items.some((x) => x.id === a.id), 'the new community sees it in its queue');
+  assert.equal((await cs2.get(`/api/v1/appeals/${a.id}`)).status, 200);
+  q = await community.get('/api/v1/appeals?status=submitted&limit=500');
+  assert.ok(!q.body.items.some((x) => x.id === a.id), 'the old community no longer does');
+  assert.equal((await community.get(`/api/v1/appeals/${a.id}`)).status, 404);
+  // a unit with appeals cannot be deleted
+  r = await district.del(`/api/v1/units/${grid.id}`);
+  assert.equal(r.status, 409);
 });
