@@ -497,6 +497,10 @@ static int apply(struct act_ctx *x, int act)
 			r->reopen_count = 1;
 			r->status = ST_HANDLING;
 			r->closed_at = 0;
+			/* The reopened case gets a fresh handling deadline. */
+			if (cal_deadline_db(x->c, x->now, x->cat.handle_amount,
+					    x->cat.handle_workdays, &r->handle_due) < 0)
+				goto db;
 			x->msg_title = "群众不满意，诉求重新办理";
 			x->msg_unit = r->handler_unit_id;
 			x->msg_account = r->assignee_id;

@@ -182,56 +182,81 @@ static int webhook_post(const char *event, const char *body, int64_t now, char *
 	return 0;
 }
 
+/* Outbox rows taken per run: delivered, then marked in one transaction. */
+#define NOTIFY_BATCH 256
+
+struct outbox {
+	int64_t id, attempts;
+	char *event, *payload;
+	int ok;
+	char why[200];
+};
+
 int notify_run_once(struct server *srv, struct db_conn *c)
 {
+	struct outbox *ob = calloc(NOTIFY_BATCH, sizeof *ob);
 	struct db_stmt *st;
-	int64_t now = clock_now(), ids[64], attempts[64];
-	char *events[64], *payloads[64];
+	int64_t now = clock_now();
 	int n = 0, rc;
 
+	if (!ob)
+		return DB_ENOMEM;
 	rc = db_prepare(c,
 			"SELECT id, event, payload, attempts FROM notifications WHERE delivered_at "
-			"IS NULL AND next_attempt_at <= ? AND attempts < ? ORDER BY id LIMIT 64",
+			"IS NULL AND next_attempt_at <= ? AND attempts < ? ORDER BY id LIMIT ?",
 			&st);
-	if (rc < 0)
+	if (rc < 0) {
+		free(ob);
 		return rc;
+	}
 	db_bind_int64(st, 1, now);
 	db_bind_int64(st, 2, NOTIFY_MAX_ATTEMPTS);
-	while (n < 64 && (rc = db_step(st)) == DB_ROW) {
-		ids[n] = db_col_int64(st, 0);
-		events[n] = strdup(db_col_text(st, 1));
-		payloads[n] = strdup(db_col_text(st, 2));
-		attempts[n] = db_col_int64(st, 3);
+	db_bind_int64(st, 3, NOTIFY_BATCH);
+	while (n < NOTIFY_BATCH && (rc = db_step(st)) == DB_ROW) {
+		ob[n].id = db_col_int64(st, 0);
+		ob[n].event = strdup(db_col_text(st, 1));
+		ob[n].payload = strdup(db_col_text(st, 2));
+		ob[n].attempts = db_col_int64(st, 3);
 		n++;
 	}
 	db_reset(st);
 	for (int i = 0; i < n; i++) {
-		char why[200] = "";
-		int ok = events[i] && payloads[i];
-		if (ok && srv->cfg->notifier == 1)
-			ok = webhook_post(events[i], payloads[i], now, why, sizeof why) == 0;
-		else if (ok)
-			log_info("notify %s %s", events[i], payloads[i]);
-		if (ok) {
-			db_run(c,
-			       "UPDATE notifications SET delivered_at = ?, attempts = attempts + 1 "
-			       "WHERE id = ?",
-			       "ii", now, ids[i]);
-		} else {
-			int64_t delay = (int64_t)30 << (attempts[i] < 7 ? attempts[i] : 7);
+		struct outbox *o = &ob[i];
+		o->ok = o->event && o->payload;
+		if (o->ok && srv->cfg->notifier == 1)
+			o->ok = webhook_post(o->event, o->payload, now, o->why, sizeof o->why) == 0;
+		else if (o->ok)
+			log_info("notify %s %s", o->event, o->payload);
+		if (!o->ok)
+			log_warn("notify %s (notification %lld) failed: %s",
+				 o->event ? o->event : "?", (long long)o->id, o->why);
+	}
+	/* One transaction (one fsync) records the whole run. */
+	if (n && rc >= 0 && (rc = db_begin(c)) == 0) {
+		for (int i = 0; rc >= 0 && i < n; i++) {
+			struct outbox *o = &ob[i];
+			int64_t delay = (int64_t)30 << (o->attempts < 7 ? o->attempts : 7);
 			if (delay > 3600)
 				delay = 3600;
-			log_warn("notify %s (notification %lld) failed: %s",
-				 events[i] ? events[i] : "?", (long long)ids[i], why);
-			db_run(c,
-			       "UPDATE notifications SET attempts = attempts + 1, next_attempt_at "
-			       "= ?, "
-			       "last_error = ? WHERE id = ?",
-			       "iti", now + delay, why, ids[i]);
+			rc = o->ok ? db_run(c,
+					    "UPDATE notifications SET delivered_at = ?, attempts = "
+					    "attempts + 1 WHERE id = ?",
+					    "ii", now, o->id)
+				   : db_run(c,
+					    "UPDATE notifications SET attempts = attempts + 1, "
+					    "next_attempt_at = ?, last_error = ? WHERE id = ?",
+					    "iti", now + delay, o->why, o->id);
 		}
-		free(events[i]);
-		free(payloads[i]);
+		if (rc >= 0)
+			rc = db_commit(c);
+		if (rc < 0)
+			db_rollback(c);
 	}
+	for (int i = 0; i < n; i++) {
+		free(ob[i].event);
+		free(ob[i].payload);
+	}
+	free(ob);
 	return rc < 0 ? rc : n;
 }
 
@@ -245,9 +270,21 @@ static void *notifier_main(void *arg)
 		struct timespec until;
 		pthread_mutex_lock(&N.mu);
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		if (!N.stop && !N.kicked && n < 64)
-			pthread_cond_timedwait(&N.cv, &N.mu, &until);
+		if (n > 0 && n < NOTIFY_BATCH) {
+			/* Busy but not backlogged: gather for 50 ms, so the outbox
+			 * costs a few transactions a second, not one per commit. */
+			until.tv_nsec += 50 * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			while (!N.stop && pthread_cond_timedwait(&N.cv, &N.mu, &until) != ETIMEDOUT)
+				;
+		} else if (n == 0) {
+			until.tv_sec += 1;
+			if (!N.stop && !N.kicked)
+				pthread_cond_timedwait(&N.cv, &N.mu, &until);
+		}
 		N.kicked = 0;
 		int stop = N.stop;
 		pthread_mutex_unlock(&N.mu);
