@@ -192,7 +192,20 @@ struct outbox {
 	char why[200];
 };
 
+/* One run at a time (the thread and the test route), so nothing is sent twice. */
+static pthread_mutex_t run_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int run_once(struct server *srv, struct db_conn *c);
+
 int notify_run_once(struct server *srv, struct db_conn *c)
+{
+	pthread_mutex_lock(&run_mu);
+	int n = run_once(srv, c);
+	pthread_mutex_unlock(&run_mu);
+	return n;
+}
+
+static int run_once(struct server *srv, struct db_conn *c)
 {
 	struct outbox *ob = calloc(NOTIFY_BATCH, sizeof *ob);
 	struct db_stmt *st;
