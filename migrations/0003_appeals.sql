@@ -112,13 +112,11 @@ CREATE TABLE appeals (
 	created_at BIGINT NOT NULL,
 	updated_at BIGINT NOT NULL
 );
-CREATE INDEX appeals_status_path ON appeals (status, unit_path, id);
-CREATE INDEX appeals_status_handler ON appeals (status, handler_path, id);
+-- Few indexes on purpose: every submission pays for each. Queues by status
+-- read appeal_scope; filtered lists, KPIs and hotspots start from a path range.
 CREATE INDEX appeals_path ON appeals (unit_path, id);
 CREATE INDEX appeals_handler ON appeals (handler_path, id);
 CREATE INDEX appeals_reporter ON appeals (reporter_id, id);
-CREATE INDEX appeals_created ON appeals (created_at);
-CREATE INDEX appeals_category_unit ON appeals (category_id, unit_id, created_at);
 
 -- Who may see an appeal, as rows: one per unit on the path of its place or
 -- of its handler (the union of their ancestors), carrying the appeal's
@@ -127,8 +125,7 @@ CREATE INDEX appeals_category_unit ON appeals (category_id, unit_id, created_at)
 CREATE TABLE appeal_scope (
 	unit_id BIGINT NOT NULL,
 	appeal_id BIGINT NOT NULL REFERENCES appeals(id),
-	status TEXT NOT NULL,
-	PRIMARY KEY (unit_id, appeal_id)
+	status TEXT NOT NULL
 );
 CREATE INDEX appeal_scope_status ON appeal_scope (unit_id, status, appeal_id);
 CREATE INDEX appeal_scope_appeal ON appeal_scope (appeal_id);

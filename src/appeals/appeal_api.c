@@ -88,7 +88,7 @@ static void list_appeals(struct req *req)
 		   *overdue = req_query(req, "overdue"), *from = req_query(req, "from"),
 		   *to = req_query(req, "to"), *q = req_query(req, "q"),
 		   *mine = req_query(req, "mine"), *assigned = req_query(req, "assigned");
-	char sql[2048];
+	char sql[4096];
 	struct bind b[48];
 	int nb = 0, staff = auth_can(req, "appeal:read");
 	int64_t limit, cursor, n = 0, last = 0, now = clock_now(), t;
@@ -133,19 +133,21 @@ static void list_appeals(struct req *req)
 		 * the status, so each status is one index range read backwards,
 		 * LIMIT rows long, at any level of the tree.
 		 */
+		if (!nst) /* every status: one range each */
+			for (int k = 0; k < ST__COUNT; k++)
+				sts[nst++] = appeal_status_name(k);
 		snprintf(sql, sizeof sql, "%s WHERE a.id IN (SELECT appeal_id FROM (", LIST_SELECT);
-		for (int k = 0; k < (nst ? nst : 1); k++) {
+		for (int k = 0; k < nst; k++) {
 			char part[200];
 			snprintf(part, sizeof part,
 				 "%sSELECT appeal_id FROM (SELECT s.appeal_id FROM appeal_scope s "
 				 "WHERE "
 				 "s.unit_id = ?%s%s ORDER BY s.appeal_id DESC LIMIT ?) s%d",
-				 k ? " UNION ALL " : "", nst ? " AND s.status = ?" : "",
+				 k ? " UNION ALL " : "", " AND s.status = ?",
 				 cursor ? " AND s.appeal_id < ?" : "", k);
 			ADD(part);
 			BIND_I(sc.unit.id);
-			if (nst)
-				BIND_T(sts[k]);
+			BIND_T(sts[k]);
 			if (cursor)
 				BIND_I(cursor);
 			BIND_I(limit + 1);

@@ -20,6 +20,7 @@
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "open311/open311.h"
 #include "org/org.h"
 #include "people/people.h"
 #include "people/pii.h"
@@ -36,7 +37,7 @@ static const struct route *const route_tables[] = {
 	system_routes,	     auth_routes,	   audit_routes,	 org_routes,
 	people_routes,	     attach_routes,	   calendar_routes,	 category_routes,
 	appeal_routes,	     appeal_submit_routes, appeal_action_routes, message_routes,
-	appeal_stats_routes,
+	appeal_stats_routes, open311_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

@@ -44,7 +44,7 @@ static const struct key_def keys[] = {
 	{ "key_file", T_STR, F(key_file), S(key_file), 0, 0, NULL, "",
 	  "secret key file for field encryption (default DIR/secret.key)" },
 	{ "threads", T_INT, F(threads), 0, 0, 512, NULL, "0",
-	  "HTTP worker threads; 0 picks twice the CPU count, at least 4" },
+	  "HTTP worker threads; 0 picks eight per CPU, at least 32" },
 	{ "connection_timeout", T_INT, F(connection_timeout), 0, 1, 3600, NULL, "30",
 	  "seconds an idle or slow connection is kept" },
 	{ "max_connections", T_INT, F(max_connections), 0, 1, 65536, NULL, "1024",
@@ -293,8 +293,10 @@ void config_resolve(struct config *cfg)
 		}
 	}
 	if (cfg->threads == 0) {
+		/* Appeal submissions wait in their worker for the group commit, so
+		 * more workers than cores let more submissions share one fsync. */
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		cfg->threads = n > 2 ? 2 * n : 4;
+		cfg->threads = n > 4 ? 8 * n : 32;
 	}
 }
 

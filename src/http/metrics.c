@@ -41,7 +41,17 @@ struct metrics {
 	struct histo *h;
 	size_t nh, caph;
 	int64_t started;
+	metrics_source_fn sources[8];
+	size_t nsources;
 };
+
+void metrics_add_source(struct metrics *m, metrics_source_fn fn)
+{
+	pthread_mutex_lock(&m->lock);
+	if (m->nsources < sizeof m->sources / sizeof m->sources[0])
+		m->sources[m->nsources++] = fn;
+	pthread_mutex_unlock(&m->lock);
+}
 
 struct metrics *metrics_new(void)
 {
@@ -188,7 +198,10 @@ char *metrics_render(struct metrics *m, struct arena *a, const char *db_kind)
 			"%llu\n",
 			h->method, r, (unsigned long long)h->count);
 	}
+	size_t nsources = m->nsources;
 	pthread_mutex_unlock(&m->lock);
+	for (size_t i = 0; i < nsources; i++)
+		m->sources[i](f);
 	fclose(f);
 	out = arena_strndup(a, buf ? buf : "", len);
 	free(buf);

@@ -19,6 +19,9 @@ void metrics_free(struct metrics *m);
 void metrics_observe(struct metrics *m, const char *method, const char *route, int status,
 		     int64_t micros);
 /* The whole exposition, allocated from the arena. */
+/* A module's own figures: fn writes Prometheus text lines to f (stdio FILE). */
+typedef void (*metrics_source_fn)(void *f);
+void metrics_add_source(struct metrics *m, metrics_source_fn fn);
 char *metrics_render(struct metrics *m, struct arena *a, const char *db_kind);
 
 #endif

@@ -335,16 +335,17 @@ test('channels: anonymous with QR code, staff on behalf, patrol, coordinates, ad
   assert.equal(r.status, 403);
 
   // coordinates resolve to the grid whose boundary contains them
-  const geo = (await district.get(`/api/v1/units/${grid1.id}/geojson`));
-  if (geo.status === 200 && geo.body.features?.[0]?.geometry) {
-    const ring = geo.body.features[0].geometry.coordinates[0];
-    const lng = ring.slice(0, -1).reduce((s, p) => s + p[0], 0) / (ring.length - 1);
-    const lat = ring.slice(0, -1).reduce((s, p) => s + p[1], 0) / (ring.length - 1);
-    r = await resident.post('/api/v1/appeals', { category: 'environment', title: '坐标定位', lng, lat });
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    d = (await resident.get(`/api/v1/appeals/${r.body.id}`)).body;
-    assert.equal(d.unit.id, grid1.id);
-  }
+  const unit = (await district.get(`/api/v1/units/${grid1.id}`)).body;
+  const boundary = typeof unit.boundary === 'string' ? JSON.parse(unit.boundary) : unit.boundary;
+  assert.equal(boundary.type, 'Polygon', 'the demo grid has a boundary');
+  const ring = boundary.coordinates[0];
+  const lng = ring.slice(0, -1).reduce((s, p) => s + p[0], 0) / (ring.length - 1);
+  const lat = ring.slice(0, -1).reduce((s, p) => s + p[1], 0) / (ring.length - 1);
+  r = await resident.post('/api/v1/appeals', { category: 'environment', title: '坐标定位', lng, lat });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  d = (await resident.get(`/api/v1/appeals/${r.body.id}`)).body;
+  assert.equal(d.unit.id, grid1.id, 'placed in the grid whose boundary holds the point');
+  assert.ok(Math.abs(d.lng - lng) < 1e-9 && Math.abs(d.lat - lat) < 1e-9);
   r = await resident.post('/api/v1/appeals', { category: 'environment', title: 'x', lng: 10, lat: 10 });
   assert.equal(r.status, 400);
   // an address alone goes to the district for triage

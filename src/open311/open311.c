@@ -1,0 +1,1165 @@
+/*
+ * open311.c — Open311 GeoReport v2 under /open311/v2/.
+ *
+ *   GET  discovery.{json,xml}              the discovery document
+ *   GET  services.{json,xml}               active appeal categories as services
+ *   GET  services/{service_code}.{json,xml} a service definition (no attributes)
+ *   GET  requests.{json,xml}               appeals as service requests, filtered
+ *   GET  requests/{id}.{json,xml}          one request (in an array, as the spec says)
+ *   POST requests.{json,xml}               create one: form-encoded, api_key required
+ *   GET  tokens/{token}.{json,xml}         token → service_request_id
+ *
+ * The format is the path's extension; anything else is a 404 in JSON. Every
+ * answer is first built as a jansson value, then written either as JSON or,
+ * by one generic walk, as XML: an array becomes <root><item>…</item></root>,
+ * an object's members become elements in order, nested arrays take the
+ * singular of their name (endpoints → endpoint). Errors are the spec's
+ * [{"code": N, "description": "…"}] / <errors><error>… with HTTP status N.
+ *
+ * Mapping. service_code is the category code, service_request_id the case
+ * number (digits, sent as a string). Status is appeal_status_open311():
+ * rejected, closed and rated are "closed", the rest "open"; merged appeals
+ * are never listed (their token resolves to the appeal they were merged
+ * into). status_notes, for closed requests only, is the latest non-empty
+ * note of a reject, resolve or verify event — the notes an anonymous
+ * reporter may read too; comments can be internal and never appear.
+ *
+ * Privacy. The GET endpoints are public, so a request shows exactly the
+ * spec's fields: no contact name or phone, no reporter, no account. The
+ * submitter's phone is validated and stored encrypted exactly as
+ * POST /api/v1/appeals stores it; email is accepted and discarded.
+ *
+ * Submission. api_key is an API bearer token (shuniu token create) whose
+ * account holds appeal:create; the appeal is created by that account
+ * (channel "open311"), placed by appeal_locate() from lat/long, else
+ * address_string (address_id is taken as address text: we keep no address
+ * registry), routed by appeal_route() and committed by the group-commit
+ * writer, so the 201 names a durable case. The token returned is the case
+ * number itself, which resolves at once. media_url is used only when it is
+ * one of our own attachment URLs (…/api/v1/attachments/<id>) naming an
+ * existing attachment; other URLs are ignored, never fetched.
+ */
+#include "open311/open311.h"
+
+#include "appeals/appeals.h"
+#include "attach/attach.h"
+#include "auth/auth_int.h"
+#include "core/clock.h"
+#include "core/util.h"
+#include "db/store.h"
+#include "http/request.h"
+#include "http/server.h"
+#include "org/org.h"
+#include "people/pii.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define O311_CHANGESET "2026-11-25T00:00:00+08:00"
+#define O311_CONTACT                                                                               \
+	"The district's grid governance office (网格化治理办公室) runs this service; ask " \
+	"them for help and for an api_key."
+#define O311_KEY_SERVICE                                                                           \
+	"api_key is an API token the server administrator issues with `shuniu token create "       \
+	"--data DIR --user NAME` for an account that may register appeals."
+#define O311_SPEC	 "http://wiki.open311.org/GeoReport_v2"
+#define O311_MAX_RESULTS 1000	      /* the spec's cap on one search */
+#define O311_WINDOW	 (90 * 86400) /* the spec's default and widest date range */
+#define O311_MAX_IDS	 100
+#define O311_MAX_CODES	 50
+#define O311_MAX_FIELDS	 100
+#define O311_BODY_LIMIT	 (64 * 1024)
+#define TITLE_CHARS	 30
+
+#define CT_JSON	 "application/json; charset=utf-8"
+#define CT_XML	 "text/xml; charset=utf-8"
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+
+enum fmt { FMT_JSON, FMT_XML };
+
+/* ---- output: one jansson value, written as JSON or XML ----------------- */
+
+struct buf {
+	char *p;
+	size_t n, cap;
+	int oom; /* sticky: once set, appends do nothing */
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *p;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/*
+ * Character data: the five markup characters become entities. Characters XML
+ * 1.0 cannot carry at all (C0 controls but tab, LF and CR; U+FFFE, U+FFFF)
+ * become U+FFFD.
+ */
+static void xml_escape(struct buf *b, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		const char *rep = NULL;
+		size_t skip = 1;
+		switch (ch) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&apos;"; break;
+		case 0xEF:
+			if ((unsigned char)s[1] == 0xBF &&
+			    ((unsigned char)s[2] == 0xBE || (unsigned char)s[2] == 0xBF)) {
+				rep = "\xEF\xBF\xBD";
+				skip = 3;
+			}
+			break;
+		default:
+			if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
+				rep = "\xEF\xBF\xBD";
+		}
+		if (!rep)
+			continue;
+		buf_add(b, run, (size_t)(s - run));
+		buf_str(b, rep);
+		s += skip - 1;
+		run = s + 1;
+	}
+	buf_add(b, run, (size_t)(s - run));
+}
+
+/* The element name of an array's items. */
+static const char *singular(const char *plural)
+{
+	static const char *const names[][2] = {
+		{ "endpoints", "endpoint" },
+		{ "formats", "format" },
+		{ "attributes", "attribute" },
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(plural, names[i][0]))
+			return names[i][1];
+	return "item";
+}
+
+static void xml_value(struct buf *b, const char *name, json_t *v, const char *item)
+{
+	char num[64];
+
+	buf_str(b, "<");
+	buf_str(b, name);
+	buf_str(b, ">");
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x) xml_value(b, k, x, NULL);
+		break;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) xml_value(b, item ? item : singular(name), x, NULL);
+		break;
+	}
+	case JSON_STRING: xml_escape(b, json_string_value(v)); break;
+	case JSON_INTEGER:
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		buf_str(b, num);
+		break;
+	case JSON_REAL:
+		snprintf(num, sizeof num, "%.15g", json_real_value(v));
+		buf_str(b, num);
+		break;
+	case JSON_TRUE: buf_str(b, "true"); break;
+	case JSON_FALSE: buf_str(b, "false"); break;
+	case JSON_NULL: break;
+	}
+	buf_str(b, "</");
+	buf_str(b, name);
+	buf_str(b, ">");
+}
+
+/* Answer doc (stolen) as JSON, or as XML under <root> with array items <item>. */
+static void reply_doc(struct req *req, enum fmt f, int status, const char *root, const char *item,
+		      json_t *doc)
+{
+	static const char oom_json[] = "[{\"code\":500,\"description\":\"out of memory\"}]";
+	static const char oom_xml[] = XML_DECL "<errors><error><code>500</code><description>out "
+					       "of memory</description></error></errors>";
+	struct buf b = { 0 };
+
+	if (f == FMT_JSON) {
+		char *s = doc ? json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+		json_decref(doc);
+		if (!s) {
+			reply_bytes(req, 500, CT_JSON, oom_json, sizeof oom_json - 1);
+			return;
+		}
+		reply_bytes(req, status, CT_JSON, s, strlen(s));
+		free(s);
+		return;
+	}
+	if (doc) {
+		buf_str(&b, XML_DECL);
+		xml_value(&b, root, doc, item);
+		json_decref(doc);
+	}
+	if (!doc || b.oom)
+		reply_bytes(req, 500, CT_XML, oom_xml, sizeof oom_xml - 1);
+	else
+		reply_bytes(req, status, CT_XML, b.p, b.n);
+	free(b.p);
+}
+
+static void o311_error(struct req *req, enum fmt f, int code, const char *description)
+{
+	reply_doc(req, f, code, "errors", "error",
+		  json_pack("[{siss}]", "code", code, "description", description));
+}
+
+static void o311_db_error(struct req *req, enum fmt f)
+{
+	o311_error(req, f, 503, "the database is unavailable; try again later");
+}
+
+/* This thread's connection, or NULL with a 503 answered. */
+static struct db_conn *db_or_reply(struct req *req, enum fmt f)
+{
+	struct db_conn *c = db_conn_thread(req->srv->db);
+
+	if (!c)
+		o311_db_error(req, f);
+	return c;
+}
+
+/*
+ * The route's ":file" split into its base name and format. 0, or -1 with a
+ * 404 answered (in JSON: the format is unknown) when the extension is neither.
+ */
+static int file_or_reply(struct req *req, const char **base, enum fmt *f)
+{
+	const char *file = req_param(req, "file"), *dot = file ? strrchr(file, '.') : NULL;
+
+	if (dot && dot != file && !strcmp(dot, ".json"))
+		*f = FMT_JSON;
+	else if (dot && dot != file && !strcmp(dot, ".xml"))
+		*f = FMT_XML;
+	else {
+		o311_error(req, FMT_JSON, 404, "not found: paths end in .json or .xml");
+		return -1;
+	}
+	*base = arena_strndup(&req->arena, file, (size_t)(dot - file));
+	return 0;
+}
+
+static int host_valid(const char *h)
+{
+	size_t n = h ? strlen(h) : 0;
+
+	return n > 0 && n <= 255 &&
+	       strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]_") ==
+		       n;
+}
+
+/* "http://" + the request's Host (checked, as it is echoed into links). */
+static const char *base_url(struct req *req)
+{
+	const char *host = req_header(req, "Host");
+
+	if (host_valid(host))
+		return arena_printf(&req->arena, "http://%s", host);
+	return arena_printf(&req->arena, "http://localhost:%d", req->srv->port);
+}
+
+static json_t *jstr(const char *s)
+{
+	json_t *v = json_string(s ? s : "");
+
+	return v ? v : json_string("");
+}
+
+static json_t *jtime(int64_t t, char buf[32])
+{
+	return json_string(clock_format_shanghai(t, buf));
+}
+
+/* Is s[0..n) well-formed UTF-8 (no overlong forms, surrogates or NUL)? */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		size_t len;
+		unsigned cp, min;
+		if (c == 0)
+			return 0;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			len = 2, cp = c & 0x1F, min = 0x80;
+		else if (c >= 0xE0 && c <= 0xEF)
+			len = 3, cp = c & 0x0F, min = 0x800;
+		else if (c >= 0xF0 && c <= 0xF4)
+			len = 4, cp = c & 0x07, min = 0x10000;
+		else
+			return 0;
+		if (n - i < len)
+			return 0;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+/* ---- discovery and services -------------------------------------------- */
+
+static void get_discovery(struct req *req, enum fmt f)
+{
+	const char *url = arena_printf(&req->arena, "%s/open311/v2", base_url(req));
+
+	reply_doc(req, f, 200, "discovery", NULL,
+		  json_pack("{sssssss[{sssssssss[ss]}]}", "changeset", O311_CHANGESET, "contact",
+			    O311_CONTACT, "key_service", O311_KEY_SERVICE, "endpoints",
+			    "specification", O311_SPEC, "url", url, "changeset", O311_CHANGESET,
+			    "type", "production", "formats", "text/xml", "application/json"));
+}
+
+static const char *unit_words(const char *unit)
+{
+	return !strcmp(unit, "workdays") ? "working days" : "hours";
+}
+
+static void get_services(struct req *req, enum fmt f)
+{
+	struct db_conn *c = db_or_reply(req, f);
+	struct db_stmt *st;
+	json_t *out;
+	int rc;
+
+	if (!c)
+		return;
+	if (db_prepare(c,
+		       "SELECT code, name, name_en, level, accept_amount, accept_unit, "
+		       "handle_amount, handle_unit FROM appeal_categories WHERE active = 1 ORDER "
+		       "BY sort, id",
+		       &st) < 0) {
+		o311_db_error(req, f);
+		return;
+	}
+	out = json_array();
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *en = db_col_text(st, 2);
+		const char *desc = arena_printf(
+			&req->arena, "%s. Accepted within %lld %s, handled within %lld %s.",
+			en && *en ? en : db_col_text(st, 1), (long long)db_col_int64(st, 4),
+			unit_words(db_col_text(st, 5)), (long long)db_col_int64(st, 6),
+			unit_words(db_col_text(st, 7)));
+		json_t *s = json_pack(
+			"{so so ss sb ss ss ss}", "service_code", jstr(db_col_text(st, 0)),
+			"service_name", jstr(db_col_text(st, 1)), "description", desc, "metadata",
+			0, "type", "realtime", "keywords", "", "group", db_col_text(st, 3));
+		if (!s || json_array_append_new(out, s) < 0) {
+			rc = DB_ENOMEM;
+			break;
+		}
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(out);
+		if (rc == DB_ENOMEM)
+			o311_error(req, f, 500, "cannot build the answer");
+		else
+			o311_db_error(req, f);
+		return;
+	}
+	reply_doc(req, f, 200, "services", "service", out);
+}
+
+static void get_service_definition(struct req *req)
+{
+	struct db_conn *c;
+	struct category cat;
+	const char *code;
+	enum fmt f;
+	int rc;
+
+	if (file_or_reply(req, &code, &f) || !(c = db_or_reply(req, f)))
+		return;
+	rc = category_get_by_code(c, code, &cat);
+	if (rc < 0) {
+		o311_db_error(req, f);
+		return;
+	}
+	if (rc != DB_ROW || !cat.active) {
+		o311_error(req, f, 404, "no service has this service_code");
+		return;
+	}
+	reply_doc(req, f, 200, "service_definition", NULL,
+		  json_pack("{sss[]}", "service_code", cat.code, "attributes"));
+}
+
+/* ---- service requests -------------------------------------------------- */
+
+#define REQUEST_SELECT                                                                             \
+	"SELECT a.case_no, a.status, c.code, c.name, a.description, h.name, a.created_at, "        \
+	"a.updated_at, a.handle_due, a.accept_due, a.address, a.lat, a.lng, a.photos, "            \
+	"(SELECT e.note FROM appeal_events e WHERE e.appeal_id = a.id AND e.action IN "            \
+	"('reject', 'resolve', 'verify') AND e.note <> '' ORDER BY e.id DESC LIMIT 1) "            \
+	"FROM appeals a JOIN appeal_categories c ON c.id = a.category_id JOIN units h ON h.id "    \
+	"= a.handler_unit_id WHERE a.status <> 'merged'"
+
+/* media_url: the first photo as a link to our attachment, or "". */
+static const char *media_url(struct req *req, const char *photos)
+{
+	json_t *arr = photos ? json_loads(photos, 0, NULL) : NULL;
+	const char *id = json_string_value(json_array_get(arr, 0)), *url = "";
+
+	if (id && attach_id_valid(id))
+		url = arena_printf(&req->arena, "%s/api/v1/attachments/%s", base_url(req), id);
+	json_decref(arr);
+	return url;
+}
+
+static json_t *coord(struct db_stmt *st, int col)
+{
+	return db_col_is_null(st, col) ? json_null() : json_real(db_col_double(st, col));
+}
+
+/* One row of REQUEST_SELECT as the spec's request; NULL when out of memory. */
+static json_t *request_json(struct req *req, struct db_stmt *st)
+{
+	const char *status = appeal_status_open311(appeal_status_parse(db_col_text(st, 1)));
+	const char *notes = !strcmp(status, "closed") ? db_col_text(st, 14) : "";
+	int64_t expected = db_col_is_null(st, 8) ? db_col_int64(st, 9) : db_col_int64(st, 8);
+	char t1[32], t2[32], t3[32];
+
+	return json_pack("{so ss so so so so so ss so so so so ss ss so so ss}",
+			 "service_request_id", jstr(db_col_text(st, 0)), "status", status,
+			 "status_notes", jstr(notes), "service_name", jstr(db_col_text(st, 3)),
+			 "service_code", jstr(db_col_text(st, 2)), "description",
+			 jstr(db_col_text(st, 4)), "agency_responsible", jstr(db_col_text(st, 5)),
+			 "service_notice", "", "requested_datetime", jtime(db_col_int64(st, 6), t1),
+			 "updated_datetime", jtime(db_col_int64(st, 7), t2), "expected_datetime",
+			 jtime(expected, t3), "address", jstr(db_col_text(st, 10)), "address_id",
+			 "", "zipcode", "", "lat", coord(st, 11), "long", coord(st, 12),
+			 "media_url", media_url(req, db_col_text(st, 13)));
+}
+
+struct bind {
+	char type; /* 'i' or 't' */
+	int64_t i;
+	const char *t;
+};
+
+/* Run sql with its bindings and answer the rows as service requests. */
+static void reply_requests(struct req *req, enum fmt f, struct db_conn *c, const char *sql,
+			   const struct bind *b, int nb)
+{
+	struct db_stmt *st;
+	json_t *out;
+	int rc;
+
+	if (db_prepare(c, sql, &st) < 0) {
+		o311_db_error(req, f);
+		return;
+	}
+	for (int i = 0; i < nb; i++) {
+		if (b[i].type == 'i')
+			db_bind_int64(st, i + 1, b[i].i);
+		else
+			db_bind_text(st, i + 1, b[i].t, -1);
+	}
+	out = json_array();
+	while ((rc = db_step(st)) == DB_ROW) {
+		json_t *r = request_json(req, st);
+		if (!r || json_array_append_new(out, r) < 0) {
+			rc = DB_ENOMEM;
+			break;
+		}
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(out);
+		if (rc == DB_ENOMEM)
+			o311_error(req, f, 500, "cannot build the answer");
+		else
+			o311_db_error(req, f);
+		return;
+	}
+	reply_doc(req, f, 200, "service_requests", "request", out);
+}
+
+static int is_case_no(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n >= 1 && n <= 23 && strspn(s, "0123456789") == n;
+}
+
+/*
+ * Split a comma-separated query value into at most max tokens (spaces around
+ * them trimmed, empty ones skipped). Returns the count, or -1 when there are
+ * more than max or none at all.
+ */
+static int split_list(struct req *req, const char *value, char **tok, int max)
+{
+	char *copy = arena_strdup(&req->arena, value), *save = NULL, *t;
+	int n = 0;
+
+	for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		t = str_trim(t);
+		if (!*t)
+			continue;
+		if (n == max)
+			return -1;
+		tok[n++] = t;
+	}
+	return n ? n : -1;
+}
+
+/*
+ * A W3C date time. A '+' in an unencoded query string arrives as a space, so
+ * "…T08:00:00 08:00" is read as "+08:00". A plain end date means the end of
+ * that day.
+ */
+static int date_param(struct req *req, const char *s, int end, int64_t *out)
+{
+	char *copy, *sp;
+
+	if (clock_parse_iso(s, out) == 0) {
+		if (end && strlen(s) == 10)
+			*out += 86400 - 1;
+		return 0;
+	}
+	copy = arena_strdup(&req->arena, s);
+	sp = strrchr(copy, ' ');
+	if (sp && sp - copy > 10) {
+		*sp = '+';
+		return clock_parse_iso(copy, out);
+	}
+	return -1;
+}
+
+static void list_requests(struct req *req, enum fmt f)
+{
+	const char *ids = req_query(req, "service_request_id"),
+		   *codes = req_query(req, "service_code"), *status = req_query(req, "status"),
+		   *start = req_query(req, "start_date"), *end = req_query(req, "end_date");
+	char sql[4096], *tok[O311_MAX_IDS];
+	struct bind b[O311_MAX_IDS + O311_MAX_CODES + ST__COUNT + 3];
+	struct db_conn *c;
+	int nb = 0, n;
+	int64_t lo = 0, hi = 0;
+
+#define ADD(frag) strncat(sql, frag, sizeof sql - strlen(sql) - 1)
+#define BIND_I(v) (b[nb++] = (struct bind){ 'i', (v), NULL })
+#define BIND_T(v) (b[nb++] = (struct bind){ 't', 0, (v) })
+	snprintf(sql, sizeof sql, "%s", REQUEST_SELECT);
+	if (ids) {
+		/* The spec: with service_request_id, every other filter is ignored. */
+		n = split_list(req, ids, tok, O311_MAX_IDS);
+		if (n < 0) {
+			o311_error(req, f, 400,
+				   "service_request_id: 1 to 100 ids separated by commas");
+			return;
+		}
+		ADD(" AND a.case_no IN (");
+		for (int i = 0; i < n; i++) {
+			if (!is_case_no(tok[i])) {
+				o311_error(req, f, 400,
+					   "service_request_id: ids are digits (case numbers)");
+				return;
+			}
+			ADD(i ? ", ?" : "?");
+			BIND_T(tok[i]);
+		}
+		ADD(")");
+	} else {
+		if (codes) {
+			n = split_list(req, codes, tok, O311_MAX_CODES);
+			if (n < 0) {
+				o311_error(req, f, 400,
+					   "service_code: 1 to 50 codes separated by commas");
+				return;
+			}
+			ADD(" AND c.code IN (");
+			for (int i = 0; i < n; i++) {
+				ADD(i ? ", ?" : "?");
+				BIND_T(tok[i]);
+			}
+			ADD(")");
+		}
+		if (status) {
+			int want_open = 0, want_closed = 0, k = 0;
+			n = split_list(req, status, tok, 8);
+			for (int i = 0; i < n; i++) {
+				if (!strcmp(tok[i], "open"))
+					want_open = 1;
+				else if (!strcmp(tok[i], "closed"))
+					want_closed = 1;
+				else
+					n = -1;
+			}
+			if (n < 0) {
+				o311_error(req, f, 400, "status: open, closed or open,closed");
+				return;
+			}
+			ADD(" AND a.status IN (");
+			for (int st = 0; st < ST__COUNT; st++) {
+				const char *m = appeal_status_open311(st);
+				if (st == ST_MERGED ||
+				    !(!strcmp(m, "open") ? want_open : want_closed))
+					continue;
+				ADD(k++ ? ", ?" : "?");
+				BIND_T(appeal_status_name(st));
+			}
+			ADD(")");
+		}
+		if (start && date_param(req, start, 0, &lo)) {
+			o311_error(req, f, 400,
+				   "start_date: a W3C date time such as "
+				   "2026-11-25T08:00:00+08:00");
+			return;
+		}
+		if (end && date_param(req, end, 1, &hi)) {
+			o311_error(req, f, 400,
+				   "end_date: a W3C date time such as 2026-11-25T18:00:00+08:00");
+			return;
+		}
+		/* The window: at most 90 days; the last 90 days when neither end is given. */
+		if (!start && !end) {
+			hi = INT64_MAX;
+			lo = clock_now() - O311_WINDOW;
+		} else if (!end) {
+			hi = lo + O311_WINDOW;
+		} else if (!start) {
+			lo = hi - O311_WINDOW;
+		} else if (hi < lo || hi - lo > O311_WINDOW) {
+			o311_error(req, f, 400,
+				   "start_date and end_date: end after start, at most 90 days "
+				   "apart");
+			return;
+		}
+		ADD(" AND a.created_at >= ? AND a.created_at <= ?");
+		BIND_I(lo);
+		BIND_I(hi);
+	}
+	ADD(" ORDER BY a.created_at DESC, a.id DESC LIMIT ?");
+	BIND_I(O311_MAX_RESULTS);
+#undef ADD
+#undef BIND_I
+#undef BIND_T
+	c = db_or_reply(req, f);
+	if (c)
+		reply_requests(req, f, c, sql, b, nb);
+}
+
+static void get_request(struct req *req)
+{
+	struct db_conn *c;
+	struct db_stmt *st;
+	const char *id;
+	enum fmt f;
+	json_t *r = NULL;
+	int rc;
+
+	if (file_or_reply(req, &id, &f))
+		return;
+	if (!is_case_no(id)) {
+		o311_error(req, f, 404, "no service request has this service_request_id");
+		return;
+	}
+	if (!(c = db_or_reply(req, f)))
+		return;
+	if (db_prepare(c, REQUEST_SELECT " AND a.case_no = ?", &st) < 0) {
+		o311_db_error(req, f);
+		return;
+	}
+	db_bind_text(st, 1, id, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		r = request_json(req, st);
+	db_reset(st);
+	if (rc < 0) {
+		o311_db_error(req, f);
+		return;
+	}
+	if (rc != DB_ROW) {
+		o311_error(req, f, 404, "no service request has this service_request_id");
+		return;
+	}
+	if (!r) {
+		o311_error(req, f, 500, "cannot build the answer");
+		return;
+	}
+	reply_doc(req, f, 200, "service_requests", "request", json_pack("[o]", r));
+}
+
+/*
+ * GET tokens/{token}: the token is the case number. A merged appeal's token
+ * resolves to the appeal it was merged into (followed up to 8 times).
+ */
+static void get_token(struct req *req)
+{
+	struct db_conn *c;
+	struct db_stmt *st;
+	const char *token;
+	char case_no[32] = "";
+	int64_t next = 0;
+	enum fmt f;
+	int rc = DB_DONE;
+
+	if (file_or_reply(req, &token, &f))
+		return;
+	if (!is_case_no(token)) {
+		o311_error(req, f, 404, "no service request has this token");
+		return;
+	}
+	if (!(c = db_or_reply(req, f)))
+		return;
+	for (int hop = 0; hop < 9; hop++) {
+		rc = db_prepare(
+			c,
+			hop ? "SELECT case_no, status, merged_into FROM appeals WHERE id = ?"
+			    : "SELECT case_no, status, merged_into FROM appeals WHERE "
+			      "case_no = ?",
+			&st);
+		if (rc < 0)
+			break;
+		if (hop)
+			db_bind_int64(st, 1, next);
+		else
+			db_bind_text(st, 1, token, -1);
+		rc = db_step(st);
+		if (rc == DB_ROW) {
+			snprintf(case_no, sizeof case_no, "%s", db_col_text(st, 0));
+			next = strcmp(db_col_text(st, 1), "merged") || db_col_is_null(st, 2)
+				       ? 0
+				       : db_col_int64(st, 2);
+		}
+		db_reset(st);
+		if (rc != DB_ROW || !next)
+			break;
+	}
+	if (rc < 0) {
+		o311_db_error(req, f);
+		return;
+	}
+	if (!case_no[0]) {
+		o311_error(req, f, 404, "no service request has this token");
+		return;
+	}
+	reply_doc(req, f, 200, "service_requests", "request",
+		  json_pack("[{ssss}]", "service_request_id", case_no, "token", token));
+}
+
+/* GET /open311/v2/:file — discovery, services or requests. */
+static void get_top(struct req *req)
+{
+	const char *base;
+	enum fmt f;
+
+	if (file_or_reply(req, &base, &f))
+		return;
+	if (!strcmp(base, "discovery"))
+		get_discovery(req, f);
+	else if (!strcmp(base, "services"))
+		get_services(req, f);
+	else if (!strcmp(base, "requests"))
+		list_requests(req, f);
+	else
+		o311_error(req, f, 404, "not found");
+}
+
+static void not_found(struct req *req)
+{
+	o311_error(req, FMT_JSON, 404, "not found");
+}
+
+/* ---- POST requests: the form ------------------------------------------- */
+
+struct form {
+	int n;
+	const char *key[O311_MAX_FIELDS], *val[O311_MAX_FIELDS];
+};
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode s[0..n) ('+' is a space) into the arena; NULL on a bad %XX, a NUL or bad UTF-8. */
+static char *form_decode(struct arena *a, const char *s, size_t n)
+{
+	char *out = arena_alloc(a, n + 1), *o = out;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			*o++ = ' ';
+		} else if (s[i] == '%') {
+			int hi = n - i >= 3 ? hexval((unsigned char)s[i + 1]) : -1;
+			int lo = n - i >= 3 ? hexval((unsigned char)s[i + 2]) : -1;
+			if (hi < 0 || lo < 0)
+				return NULL;
+			*o++ = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return utf8_valid((const unsigned char *)out, (size_t)(o - out)) ? out : NULL;
+}
+
+/* application/x-www-form-urlencoded: 0, or -1 when malformed or too many fields. */
+static int form_parse(struct req *req, struct form *fm)
+{
+	const char *p = req->body ? req->body : "", *end = p + req->body_len;
+
+	fm->n = 0;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p)), *eq;
+		size_t len = amp ? (size_t)(amp - p) : (size_t)(end - p);
+		if (len) {
+			if (fm->n == O311_MAX_FIELDS)
+				return -1;
+			eq = memchr(p, '=', len);
+			fm->key[fm->n] = form_decode(&req->arena, p, eq ? (size_t)(eq - p) : len);
+			fm->val[fm->n] =
+				eq ? form_decode(&req->arena, eq + 1, len - (size_t)(eq - p) - 1)
+				   : "";
+			if (!fm->key[fm->n] || !fm->val[fm->n])
+				return -1;
+			fm->n++;
+		}
+		p += len + 1;
+	}
+	return 0;
+}
+
+/*
+ * A text field: 0 with *out the value (NULL when absent or empty), or -1
+ * answered 400 when given twice or longer than max bytes.
+ */
+static int form_text_or_reply(struct req *req, enum fmt f, const struct form *fm, const char *key,
+			      size_t max, const char **out)
+{
+	*out = NULL;
+	for (int i = 0; i < fm->n; i++) {
+		if (strcmp(fm->key[i], key))
+			continue;
+		if (*out) {
+			o311_error(req, f, 400, arena_printf(&req->arena, "%s: given twice", key));
+			return -1;
+		}
+		*out = fm->val[i];
+	}
+	if (*out && strlen(*out) > max) {
+		o311_error(req, f, 400,
+			   arena_printf(&req->arena, "%s: at most %zu bytes", key, max));
+		return -1;
+	}
+	if (*out && !**out)
+		*out = NULL;
+	return 0;
+}
+
+static int parse_coord(const char *s, double *out)
+{
+	char *end;
+
+	*out = strtod(s, &end);
+	return end != s && *end == '\0' && isfinite(*out) ? 0 : -1;
+}
+
+/* The title: the first 30 characters of the description, controls as spaces. */
+static char *title_of(struct req *req, const char *desc)
+{
+	size_t i = 0;
+	char *t;
+
+	for (int chars = 0; desc[i] && chars < TITLE_CHARS; chars++) {
+		unsigned char ch = (unsigned char)desc[i];
+		i += ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
+	}
+	t = arena_strndup(&req->arena, desc, i);
+	for (char *p = t; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	return str_trim(t);
+}
+
+/* The attachment id when url is one of ours (…/api/v1/attachments/<id>), else NULL. */
+static const char *our_attachment(struct req *req, const char *url)
+{
+	static const char path[] = "/api/v1/attachments/";
+	const char *host = req_header(req, "Host"), *p = url;
+
+	if (host_valid(host)) {
+		const char *h1 = arena_printf(&req->arena, "http://%s", host);
+		const char *h2 = arena_printf(&req->arena, "https://%s", host);
+		if (str_has_prefix(p, h1))
+			p += strlen(h1);
+		else if (str_has_prefix(p, h2))
+			p += strlen(h2);
+	}
+	if (!str_has_prefix(p, path) || !attach_id_valid(p + sizeof path - 1))
+		return NULL;
+	return p + sizeof path - 1;
+}
+
+/* ---- POST requests: the submission ------------------------------------- */
+
+struct submission {
+	const char *api_key, *code, *lat, *lng, *address, *address_id, *desc;
+	const char *first, *last, *phone, *email, *media;
+};
+
+static int submission_fields_or_reply(struct req *req, enum fmt f, struct submission *s)
+{
+	const char *ct = req_header(req, "Content-Type");
+	struct form fm;
+
+	if (ct && (strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
+		   (ct[33] && ct[33] != ';' && ct[33] != ' '))) {
+		o311_error(req, f, 400, "send the fields as application/x-www-form-urlencoded");
+		return -1;
+	}
+	if (form_parse(req, &fm)) {
+		o311_error(req, f, 400,
+			   "malformed form: application/x-www-form-urlencoded UTF-8 with valid "
+			   "%XX escapes expected");
+		return -1;
+	}
+	if (form_text_or_reply(req, f, &fm, "api_key", 4096, &s->api_key) ||
+	    form_text_or_reply(req, f, &fm, "service_code", 48, &s->code) ||
+	    form_text_or_reply(req, f, &fm, "lat", 40, &s->lat) ||
+	    form_text_or_reply(req, f, &fm, "long", 40, &s->lng) ||
+	    form_text_or_reply(req, f, &fm, "address_string", 300, &s->address) ||
+	    form_text_or_reply(req, f, &fm, "address_id", 300, &s->address_id) ||
+	    form_text_or_reply(req, f, &fm, "description", 2000, &s->desc) ||
+	    form_text_or_reply(req, f, &fm, "first_name", 60, &s->first) ||
+	    form_text_or_reply(req, f, &fm, "last_name", 60, &s->last) ||
+	    form_text_or_reply(req, f, &fm, "phone", 30, &s->phone) ||
+	    form_text_or_reply(req, f, &fm, "email", 254, &s->email) ||
+	    form_text_or_reply(req, f, &fm, "media_url", 2000, &s->media))
+		return -1;
+	return 0;
+}
+
+/* The api_key's account, which must hold appeal:create. 0, or -1 answered. */
+static int api_key_or_reply(struct req *req, enum fmt f, struct db_conn *c, const char *key,
+			    struct auth *au)
+{
+	int rc;
+
+	if (!key) {
+		o311_error(req, f, 403, "api_key is required to create a service request");
+		return -1;
+	}
+	rc = strlen(key) == 64 ? bearer_lookup(c, &req->arena, key, au) : DB_DONE;
+	if (rc < 0) {
+		o311_db_error(req, f);
+		return -1;
+	}
+	if (rc != DB_ROW) {
+		o311_error(req, f, 403, "invalid api_key");
+		return -1;
+	}
+	if (!roles_grant(au->roles, "appeal:create")) {
+		o311_error(req, f, 403, "this api_key may not create service requests");
+		return -1;
+	}
+	return 0;
+}
+
+/* Who and where: contact, coordinates or address. 0, or -1 answered. */
+static int where_or_reply(struct req *req, enum fmt f, const struct submission *s,
+			  struct appeal_new *a)
+{
+	if (!s->lat != !s->lng) {
+		o311_error(req, f, 400, "lat and long: give both or neither");
+		return -1;
+	}
+	if (s->lat && (parse_coord(s->lat, &a->lat) || parse_coord(s->lng, &a->lng))) {
+		o311_error(req, f, 400, "lat and long: decimal degrees (WGS 84)");
+		return -1;
+	}
+	a->has_coords = s->lat != NULL;
+	a->address = s->address ? s->address : s->address_id;
+	if (!a->has_coords && !a->address) {
+		o311_error(req, f, 400,
+			   "a location is required: lat and long, address_string or "
+			   "address_id");
+		return -1;
+	}
+	if (s->first && s->last)
+		a->contact_name = arena_printf(&req->arena, "%s %s", s->first, s->last);
+	else
+		a->contact_name = s->first ? s->first : s->last ? s->last : "";
+	if (strlen(a->contact_name) > 60) {
+		o311_error(req, f, 400, "first_name and last_name: at most 60 bytes together");
+		return -1;
+	}
+	return 0;
+}
+
+static void create_request(struct req *req)
+{
+	struct submission s = { 0 };
+	struct appeal_new a = { 0 };
+	struct auth au = { 0 };
+	struct category cat;
+	struct unit_ref place, handler;
+	struct db_conn *c;
+	const char *base, *field, *why, *photo = NULL;
+	char norm[24] = "", mask[24], last4[5] = "";
+	unsigned char blob[PII_MAX_BLOB];
+	enum fmt f;
+	int rc;
+
+	if (file_or_reply(req, &base, &f))
+		return;
+	if (strcmp(base, "requests")) {
+		o311_error(req, f, 404, "not found");
+		return;
+	}
+	if (submission_fields_or_reply(req, f, &s) || !(c = db_or_reply(req, f)) ||
+	    api_key_or_reply(req, f, c, s.api_key, &au))
+		return;
+	if (!s.code) {
+		o311_error(req, f, 400, "service_code is required");
+		return;
+	}
+	rc = category_get_by_code(c, s.code, &cat);
+	if (rc < 0) {
+		o311_db_error(req, f);
+		return;
+	}
+	if (rc != DB_ROW || !cat.active) {
+		o311_error(req, f, 404, "no service has this service_code");
+		return;
+	}
+	a.cat = &cat;
+	if (where_or_reply(req, f, &s, &a))
+		return;
+	if (!s.desc || !*str_trim(arena_strdup(&req->arena, s.desc))) {
+		o311_error(req, f, 400, "description is required (1 to 2000 bytes)");
+		return;
+	}
+	a.description = s.desc;
+	a.title = title_of(req, s.desc);
+
+	/* The phone, stored as POST /api/v1/appeals stores it: encrypted, masked, last 4. */
+	a.phone_mask = "";
+	if (s.phone) {
+		if (pii_phone_normalize(s.phone, norm) < 0) {
+			sodium_memzero(norm, sizeof norm);
+			o311_error(req, f, 400, "phone: a mainland mobile or landline number");
+			return;
+		}
+		rc = pii_encrypt(req->srv->pii, PII_PHONE, norm, blob);
+		if (rc < 0) {
+			sodium_memzero(norm, sizeof norm);
+			o311_error(req, f, 500, "cannot protect the phone number");
+			return;
+		}
+		pii_mask(PII_PHONE, norm, mask);
+		snprintf(last4, sizeof last4, "%s", norm + strlen(norm) - 4);
+		sodium_memzero(norm, sizeof norm);
+		a.phone_enc = blob;
+		a.phone_enc_len = (size_t)rc;
+		a.phone_mask = mask;
+	}
+	a.phone_last4 = last4;
+
+	if (s.media && (photo = our_attachment(req, s.media))) {
+		rc = attach_exists(c, photo, NULL);
+		if (rc < 0) {
+			o311_db_error(req, f);
+			return;
+		}
+		if (rc == 0)
+			photo = NULL;
+	}
+	a.photos = photo ? arena_printf(&req->arena, "[\"%s\"]", photo) : "[]";
+
+	rc = appeal_locate(c, &a, 0, NULL, &place, &field, &why);
+	if (rc == 1) {
+		o311_error(req, f, 400,
+			   arena_printf(&req->arena, "%s: %s",
+					!strcmp(field, "lng") ? "lat and long" : field, why));
+		return;
+	}
+	a.channel = "open311";
+	a.created_by = au.account_id;
+	a.actor_name = au.display_name ? au.display_name : au.username;
+	a.created_at = clock_now();
+	if (rc < 0 || appeal_route(c, &a, &place, &handler) < 0) {
+		o311_db_error(req, f);
+		return;
+	}
+	appeal_submit(&a);
+	if (a.rc < 0) {
+		o311_db_error(req, f);
+		return;
+	}
+	reply_doc(req, f, 201, "service_requests", "request",
+		  json_pack("[{sssssssn}]", "service_request_id", a.case_no, "token", a.case_no,
+			    "service_notice", "", "account_id"));
+}
+
+const struct route open311_routes[] = {
+	{ "GET", "/open311/v2/:file", get_top, 0, NULL, 0 },
+	{ "GET", "/open311/v2/services/:file", get_service_definition, 0, NULL, 0 },
+	{ "GET", "/open311/v2/requests/:file", get_request, 0, NULL, 0 },
+	{ "GET", "/open311/v2/tokens/:file", get_token, 0, NULL, 0 },
+	{ "POST", "/open311/v2/:file", create_request, R_RAW | R_NO_CSRF, NULL, O311_BODY_LIMIT },
+	{ "GET", "/open311/*", not_found, 0, NULL, 0 },
+	{ 0 },
+};
