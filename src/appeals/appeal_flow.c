@@ -172,14 +172,29 @@ int appeal_scope_write(struct db_conn *c, int64_t appeal_id, const char *unit_pa
 {
 	int64_t ids[32];
 	int n = path_ids(handler_path, ids, path_ids(unit_path, ids, 0, 32), 32), rc = 0;
+	char sql[80 + 32 * 11];
+	struct db_stmt *st;
 
 	if (replace)
 		rc = db_run(c, "DELETE FROM appeal_scope WHERE appeal_id = ?", "i", appeal_id);
-	for (int i = 0; rc == 0 && i < n; i++)
-		rc = db_run(
-			c, "INSERT INTO appeal_scope (unit_id, appeal_id, status) VALUES (?, ?, ?)",
-			"iit", ids[i], appeal_id, status);
-	return rc;
+	if (rc < 0 || n == 0)
+		return rc;
+	/* One statement for all the rows. */
+	size_t len = (size_t)snprintf(
+		sql, sizeof sql, "INSERT INTO appeal_scope (unit_id, appeal_id, status) VALUES ");
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s(?, ?, ?)", i ? ", " : "");
+	rc = db_prepare(c, sql, &st);
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		db_bind_int64(st, 3 * i + 1, ids[i]);
+		db_bind_int64(st, 3 * i + 2, appeal_id);
+		db_bind_text(st, 3 * i + 3, status, -1);
+	}
+	rc = db_step(st);
+	db_reset(st);
+	return rc < 0 ? rc : 0;
 }
 
 int appeals_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,

@@ -244,22 +244,46 @@ static int run_once(struct server *srv, struct db_conn *c)
 			log_warn("notify %s (notification %lld) failed: %s",
 				 o->event ? o->event : "?", (long long)o->id, o->why);
 	}
-	/* One transaction (one fsync) records the whole run. */
+	/* One transaction (one fsync) records the whole run; the delivered rows
+	 * are marked by one statement naming their ids. */
 	if (n && rc >= 0 && (rc = db_begin(c)) == 0) {
+		char *sql = malloc(96 + (size_t)n * 3);
+		int nok = 0;
+		if (!sql)
+			rc = DB_ENOMEM;
 		for (int i = 0; rc >= 0 && i < n; i++) {
 			struct outbox *o = &ob[i];
 			int64_t delay = (int64_t)30 << (o->attempts < 7 ? o->attempts : 7);
 			if (delay > 3600)
 				delay = 3600;
-			rc = o->ok ? db_run(c,
-					    "UPDATE notifications SET delivered_at = ?, attempts = "
-					    "attempts + 1 WHERE id = ?",
-					    "ii", now, o->id)
-				   : db_run(c,
+			if (o->ok)
+				nok++;
+			else
+				rc = db_run(c,
 					    "UPDATE notifications SET attempts = attempts + 1, "
 					    "next_attempt_at = ?, last_error = ? WHERE id = ?",
 					    "iti", now + delay, o->why, o->id);
 		}
+		if (rc >= 0 && nok) {
+			size_t len =
+				(size_t)sprintf(sql, "UPDATE notifications SET delivered_at = ?, "
+						     "attempts = attempts + 1 WHERE id IN (");
+			for (int k = 0; k < nok; k++)
+				len += (size_t)sprintf(sql + len, k ? ",?" : "?");
+			sprintf(sql + len, ")");
+			struct db_stmt *up;
+			rc = db_prepare(c, sql, &up);
+			if (rc >= 0) {
+				int k = 1;
+				db_bind_int64(up, k++, now);
+				for (int i = 0; i < n; i++)
+					if (ob[i].ok)
+						db_bind_int64(up, k++, ob[i].id);
+				rc = db_step(up);
+				db_reset(up);
+			}
+		}
+		free(sql);
 		if (rc >= 0)
 			rc = db_commit(c);
 		if (rc < 0)

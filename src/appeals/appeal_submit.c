@@ -160,44 +160,41 @@ static int insert_one(struct db_conn *c, struct appeal_new *a)
 	return rc;
 }
 
-/* Insert a batch in one transaction; sets every item's rc. */
-static void submit_batch(struct db_conn *c, struct appeal_new **items, int n)
+/* Insert items in one transaction and commit: 0, or <0 (rolled back). */
+static int insert_all(struct db_conn *c, struct appeal_new **items, int n)
 {
 	int rc = db_begin(c);
 
-	for (int i = 0; i < n; i++) {
-		items[i]->rc = rc;
+	for (int i = 0; rc == 0 && i < n; i++) {
+		items[i]->replayed = 0;
+		rc = items[i]->rc = insert_one(c, items[i]);
 		if (rc < 0)
-			continue;
-		if (n > 1 && db_exec(c, "SAVEPOINT s") < 0) {
-			items[i]->rc = DB_ERR;
-			continue;
-		}
-		items[i]->rc = insert_one(c, items[i]);
-		if (items[i]->rc < 0)
 			log_warn("appeal submission failed: %s", db_errmsg(c));
-		if (n > 1) {
-			if (items[i]->rc < 0)
-				db_exec(c, "ROLLBACK TO SAVEPOINT s");
-			db_exec(c, "RELEASE SAVEPOINT s");
-		}
 	}
-	if (rc < 0)
-		return;
-	if (n == 1 && items[0]->rc < 0) {
-		db_rollback(c);
-		return;
-	}
-	rc = db_commit(c);
-	if (rc < 0) {
+	if (rc == 0 && (rc = db_commit(c)) < 0)
 		log_error("appeal batch of %d: commit failed: %s", n, db_errmsg(c));
+	if (rc < 0)
 		db_rollback(c);
-		for (int i = 0; i < n; i++) {
-			items[i]->rc = rc;
+	return rc;
+}
+
+/*
+ * Insert a batch in one transaction (one fsync); sets every item's rc. If
+ * any item fails, the batch is rolled back and each item is tried again in
+ * a transaction of its own, so one bad submission fails alone.
+ */
+static void submit_batch(struct db_conn *c, struct appeal_new **items, int n)
+{
+	int rc = insert_all(c, items, n);
+
+	if (rc < 0 && n > 1)
+		for (int i = 0; i < n; i++)
+			insert_all(c, items + i, 1);
+	else if (rc < 0)
+		items[0]->rc = rc;
+	for (int i = 0; i < n; i++)
+		if (items[i]->rc < 0)
 			items[i]->replayed = 0;
-		}
-		return;
-	}
 	notify_kick();
 }
 

@@ -42,17 +42,37 @@ void clock_advance(int64_t seconds)
 	atomic_fetch_add(&offset_s, seconds);
 }
 
+static char *put(char *p, int v, int width)
+{
+	for (int i = width - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + width;
+}
+
+/* By hand rather than snprintf: lists format three times per row. */
 static char *format(int64_t epoch_s, int64_t shift, const char *suffix, char *buf)
 {
 	time_t t = (time_t)(epoch_s + shift);
 	struct tm tm;
-	char tmp[96];
+	char *p = buf;
+	int year;
 
 	gmtime_r(&t, &tm);
-	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, suffix);
-	memcpy(buf, tmp, 31);
-	buf[31] = '\0';
+	year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999)
+		year = year < 0 ? 0 : 9999;
+	p = put(p, year, 4);
+	*p++ = '-';
+	p = put(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put(p, tm.tm_sec, 2);
+	snprintf(p, 32 - (size_t)(p - buf), "%s", suffix);
 	return buf;
 }
 
