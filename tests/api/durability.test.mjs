@@ -116,3 +116,31 @@ test('SIGKILL with submissions in flight loses no acknowledged appeal and duplic
     data.cleanup();
   }
 });
+
+test('one failing submission in a group commit fails alone', { timeout: 120000 }, async () => {
+  const srv = await startDistrict();
+  try {
+    const staff = await login(srv, 'district', srv.passwords.district);
+    for (const after of [3, 8, 15, 25]) {
+      const armed = await srv.post('/api/v1/_test/db-fail', { after });
+      assert.equal(armed.status, 200);
+      const tag = `batch-${after}-`;
+      const rs = await Promise.all(Array.from({ length: 30 }, (_, i) => submit(srv, `${tag}${i}`)));
+      const ok = rs.filter((r) => r.status === 201);
+      const failed = rs.filter((r) => r.status !== 201);
+      assert.ok(failed.length <= 1, `one injected failure costs at most one submission (${failed.length})`);
+      for (const f of failed) assert.equal(f.status, 503);
+      for (const r of ok) {
+        const d = await staff.get(`/api/v1/appeals/${r.body.id}`);
+        assert.equal(d.status, 200, 'an acknowledged case is stored');
+        assert.equal(d.body.title, `dur-${r.i}-x`);
+      }
+      const l = await staff.get(`/api/v1/appeals?q=${encodeURIComponent(`dur-${tag}`)}&limit=500`);
+      assert.equal(l.body.items.length, ok.length, 'exactly the acknowledged ones are stored');
+    }
+  } finally {
+    await srv.post('/api/v1/_test/db-fail', { after: 0 });
+    const r = await srv.stop();
+    assert.equal(r.code, 0);
+  }
+});
