@@ -330,6 +330,39 @@ void appeals_stop(void)
 	notifier_stop();
 }
 
+/* ---- the supervision list ---------------------------------------------- */
+
+static json_t *supervision_json(struct db_stmt *st)
+{
+	char due[32], at[32], esc[32];
+
+	return json_pack(
+		"{sIs{sIssss}ss s{sIss} ssss ss?}", "id", (json_int_t)db_col_int64(st, 0), "appeal",
+		"id", (json_int_t)db_col_int64(st, 1), "case_no", db_col_text(st, 2), "status",
+		db_col_text(st, 3), "kind", db_col_text(st, 4), "unit", "id",
+		(json_int_t)db_col_int64(st, 5), "name", db_col_text(st, 6), "due_at",
+		clock_format_shanghai(db_col_int64(st, 7), due), "created_at",
+		clock_format_shanghai(db_col_int64(st, 8), at), "escalated_at",
+		db_col_is_null(st, 9) ? NULL : clock_format_shanghai(db_col_int64(st, 9), esc));
+}
+
+/* GET /api/v1/supervisions?unit=&cursor=&limit= — notices raised on units in scope. */
+static void list_supervisions(struct req *req)
+{
+	scope_list_reply(
+		req,
+		"SELECT s.id, s.appeal_id, a.case_no, a.status, s.kind, s.unit_id, u.name, "
+		"s.due_at, s.created_at, s.escalated_at FROM supervisions s JOIN appeals a ON "
+		"a.id = s.appeal_id JOIN units u ON u.id = s.unit_id WHERE s.unit_path >= ? AND "
+		"s.unit_path < ? AND s.id > ? ORDER BY s.id LIMIT ?",
+		supervision_json);
+}
+
+const struct route supervision_routes[] = {
+	{ "GET", "/api/v1/supervisions", list_supervisions, R_AUTH, "appeal:read", 0 },
+	{ 0 },
+};
+
 /* ---- test routes ------------------------------------------------------- */
 
 static void test_sweep(struct req *req)

@@ -78,14 +78,17 @@ void scope_list_reply(struct req *req, const char *sql, json_t *(*row)(struct db
 	db_bind_int64(st, 3, cursor);
 	db_bind_int64(st, 4, limit + 1);
 	items = json_array();
+	int bad = 0;
 	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
 		last = db_col_int64(st, 0);
-		json_array_append_new(items, row(st));
+		/* A row that cannot be made is a bug: say so, never drop it. */
+		if (json_array_append_new(items, row(st)) < 0)
+			bad = 1;
 	}
 	db_reset(st);
-	if (rc < 0) {
+	if (rc < 0 || bad) {
 		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
+		reply_error(req, bad ? ERR_INTERNAL : ERR_DB_UNAVAILABLE);
 		return;
 	}
 	reply_json(req, 200, page_json(req, items, n > limit, last));

@@ -457,6 +457,25 @@ test('SLA: overdue flag, supervision, automatic escalation after the grace', asy
   assert.ok(gm.body.items.some((m) => m.appeal_id === a.id && m.kind === 'appeal.supervise'));
   const cm = await community.get('/api/v1/messages?limit=100');
   assert.ok(cm.body.items.some((m) => m.appeal_id === a.id && m.kind === 'appeal.supervise'));
+  // the notice is listed for supervision in the handler's scope, not in another grid's
+  const allNotices = async (who) => {
+    const out = [];
+    for (let cursor = ''; ;) {
+      const r = await who.get(`/api/v1/supervisions?limit=500${cursor}`);
+      assert.equal(r.status, 200);
+      out.push(...r.body.items);
+      if (!r.body.next_cursor) return out;
+      cursor = `&cursor=${r.body.next_cursor}`;
+    }
+  };
+  const listed = await allNotices(community);
+  const notice = listed.find((x) => x.appeal.id === a.id);
+  assert.ok(notice, JSON.stringify(listed.slice(-2)) + ' ' + listed.length);
+  assert.equal(notice.kind, 'accept_overdue');
+  assert.equal(notice.unit.id, grid1.id);
+  assert.equal(notice.escalated_at, null);
+  assert.ok(!(await allNotices(gw2)).some((x) => x.appeal.id === a.id));
+  assert.equal((await resident.get('/api/v1/supervisions')).status, 403);
   // after the grace (24 h by default) it goes up to the community
   await advance(25 * 3600);
   r = await sweep();
