@@ -21,6 +21,8 @@
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
+#include "people/pii.h"
+#include "audit/audit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -531,7 +533,60 @@ static void track_appeal(struct req *req)
 	reply_json(req, 200, out);
 }
 
+/*
+ * POST /api/v1/appeals/:id/contact — the reporter's phone in plaintext, for
+ * the handler's call-back (回访). Staff who may handle and see the appeal;
+ * every reveal is audited.
+ */
+static void reveal_contact(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct visibility v;
+	struct appeal_row r;
+	struct db_stmt *st;
+	char phone[PII_MAX_PLAIN + 1] = "";
+	int64_t id;
+	int rc, ok = 1;
+
+	if (!c || req_param_id_or_reply(req, "id", &id))
+		return;
+	appeal_visibility(req, &v);
+	rc = appeal_load(c, &v, id, &r);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	if (rc != DB_ROW || !v.lo[0]) { /* staff only: a reporter knows their own number */
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	if (db_prepare(c, "SELECT contact_phone_enc FROM appeals WHERE id = ?", &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_int64(st, 1, id);
+	if (db_step(st) == DB_ROW) {
+		size_t n;
+		const void *b = db_col_blob(st, 0, &n);
+		if (b && n && pii_decrypt(req->srv->pii, PII_PHONE, b, n, phone) < 0)
+			ok = 0;
+	}
+	db_reset(st);
+	audit_request(req, "appeal.contact_reveal", "appeal", id, ok ? "ok" : "failed",
+		      json_pack("{s[s]}", "fields", "contact_phone"));
+	if (!ok) {
+		reply_error_ex(req, ERR_INTERNAL,
+			       "The stored data cannot be decrypted with this key.", NULL);
+		return;
+	}
+	reply_json(req, 200,
+		   json_pack("{sIssss?}", "id", (json_int_t)id, "case_no", r.case_no, "phone",
+			     phone[0] ? phone : NULL));
+	sodium_memzero(phone, sizeof phone);
+}
+
 const struct route appeal_routes[] = {
+	{ "POST", "/api/v1/appeals/:id/contact", reveal_contact, R_AUTH, "appeal:handle", 0 },
 	{ "GET", "/api/v1/appeals", list_appeals, R_AUTH, NULL, 0 },
 	{ "GET", "/api/v1/appeals/track/:case_no", track_appeal, 0, NULL, 0 },
 	{ "GET", "/api/v1/appeals/:id", get_appeal, R_AUTH, NULL, 0 },

@@ -541,14 +541,15 @@ static void create_appeal(struct req *req)
 				      "phone: a mainland mobile or landline number");
 			return;
 		}
-		if (pii_encrypt(req->srv->pii, PII_PHONE, norm, blob) < 0) {
+		int blen = pii_encrypt(req->srv->pii, PII_PHONE, norm, blob);
+		if (blen < 0) {
 			reply_error(req, ERR_INTERNAL);
 			return;
 		}
 		pii_mask(PII_PHONE, norm, mask);
 		snprintf(last4, sizeof last4, "%s", norm + strlen(norm) - 4);
 		a.phone_enc = blob;
-		a.phone_enc_len = PII_NONCE_BYTES + strlen(norm) + PII_TAG_BYTES;
+		a.phone_enc_len = (size_t)blen;
 		a.phone_mask = mask;
 	} else {
 		a.phone_mask = "";

@@ -298,6 +298,15 @@ test('channels: anonymous with QR code, staff on behalf, patrol, coordinates, ad
   assert.equal(d.unit.id, grid1.id);
   assert.equal(d.contact.phone, '138****8000', 'masked');
   assert.ok(!JSON.stringify(d).includes('13800138000'));
+  // the handler may reveal the number to call back; audited; others may not
+  r = await gw.post(`/api/v1/appeals/${anon.id}/contact`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.phone, '13800138000');
+  assert.equal((await resident.post(`/api/v1/appeals/${anon.id}/contact`)).status, 403);
+  assert.equal((await gw2.post(`/api/v1/appeals/${anon.id}/contact`)).status, 404);
+  const audit = await (await srv.login('auditor')).get('/api/v1/audit?limit=500');
+  assert.ok(audit.body.items.some((x) => x.action === 'appeal.contact_reveal' && String(x.object_id) === String(anon.id)), 'the reveal is audited');
+  assert.ok(!JSON.stringify(audit.body).includes('13800138000'), 'no number in the audit log');
   r = await srv.post('/api/v1/appeals', { category: 'noise', title: 'x', station_code: 'NOSUCHCODE', contact: { phone: '13800138000' } });
   assert.equal(r.status, 400);
 
