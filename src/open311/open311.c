@@ -39,7 +39,7 @@
  * one of our own attachment URLs (…/api/v1/attachments/<id>) naming an
  * existing attachment; other URLs are ignored, never fetched.
  */
-#include "open311/open311.h"
+#include "open311/open311_int.h"
 
 #include "appeals/appeals.h"
 #include "attach/attach.h"
@@ -75,292 +75,18 @@
 #define O311_BODY_LIMIT	 (64 * 1024)
 #define TITLE_CHARS	 30
 
-#define CT_JSON	 "application/json; charset=utf-8"
-#define CT_XML	 "text/xml; charset=utf-8"
-#define XML_DECL "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-
-enum fmt { FMT_JSON, FMT_XML };
-
-/* ---- output: one jansson value, written as JSON or XML ----------------- */
-
-struct buf {
-	char *p;
-	size_t n, cap;
-	int oom; /* sticky: once set, appends do nothing */
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *p;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-/*
- * Character data: the five markup characters become entities. Characters XML
- * 1.0 cannot carry at all (C0 controls but tab, LF and CR; U+FFFE, U+FFFF)
- * become U+FFFD.
- */
-static void xml_escape(struct buf *b, const char *s)
-{
-	const char *run = s;
-
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		const char *rep = NULL;
-		size_t skip = 1;
-		switch (ch) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&apos;"; break;
-		case 0xEF:
-			if ((unsigned char)s[1] == 0xBF &&
-			    ((unsigned char)s[2] == 0xBE || (unsigned char)s[2] == 0xBF)) {
-				rep = "\xEF\xBF\xBD";
-				skip = 3;
-			}
-			break;
-		default:
-			if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
-				rep = "\xEF\xBF\xBD";
-		}
-		if (!rep)
-			continue;
-		buf_add(b, run, (size_t)(s - run));
-		buf_str(b, rep);
-		s += skip - 1;
-		run = s + 1;
-	}
-	buf_add(b, run, (size_t)(s - run));
-}
-
-/* The element name of an array's items. */
-static const char *singular(const char *plural)
-{
-	static const char *const names[][2] = {
-		{ "endpoints", "endpoint" },
-		{ "formats", "format" },
-		{ "attributes", "attribute" },
-	};
-
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (!strcmp(plural, names[i][0]))
-			return names[i][1];
-	return "item";
-}
-
-static void xml_value(struct buf *b, const char *name, json_t *v, const char *item)
-{
-	char num[64];
-
-	buf_str(b, "<");
-	buf_str(b, name);
-	buf_str(b, ">");
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: {
-		const char *k;
-		json_t *x;
-		json_object_foreach(v, k, x) xml_value(b, k, x, NULL);
-		break;
-	}
-	case JSON_ARRAY: {
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x) xml_value(b, item ? item : singular(name), x, NULL);
-		break;
-	}
-	case JSON_STRING: xml_escape(b, json_string_value(v)); break;
-	case JSON_INTEGER:
-		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		buf_str(b, num);
-		break;
-	case JSON_REAL:
-		snprintf(num, sizeof num, "%.15g", json_real_value(v));
-		buf_str(b, num);
-		break;
-	case JSON_TRUE: buf_str(b, "true"); break;
-	case JSON_FALSE: buf_str(b, "false"); break;
-	case JSON_NULL: break;
-	}
-	buf_str(b, "</");
-	buf_str(b, name);
-	buf_str(b, ">");
-}
-
-/* Answer doc (stolen) as JSON, or as XML under <root> with array items <item>. */
-static void reply_doc(struct req *req, enum fmt f, int status, const char *root, const char *item,
-		      json_t *doc)
-{
-	static const char oom_json[] = "[{\"code\":500,\"description\":\"out of memory\"}]";
-	static const char oom_xml[] = XML_DECL "<errors><error><code>500</code><description>out "
-					       "of memory</description></error></errors>";
-	struct buf b = { 0 };
-
-	if (f == FMT_JSON) {
-		char *s = doc ? json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-		json_decref(doc);
-		if (!s) {
-			reply_bytes(req, 500, CT_JSON, oom_json, sizeof oom_json - 1);
-			return;
-		}
-		reply_bytes(req, status, CT_JSON, s, strlen(s));
-		free(s);
-		return;
-	}
-	if (doc) {
-		buf_str(&b, XML_DECL);
-		xml_value(&b, root, doc, item);
-		json_decref(doc);
-	}
-	if (!doc || b.oom)
-		reply_bytes(req, 500, CT_XML, oom_xml, sizeof oom_xml - 1);
-	else
-		reply_bytes(req, status, CT_XML, b.p, b.n);
-	free(b.p);
-}
-
-static void o311_error(struct req *req, enum fmt f, int code, const char *description)
-{
-	reply_doc(req, f, code, "errors", "error",
-		  json_pack("[{siss}]", "code", code, "description", description));
-}
-
-static void o311_db_error(struct req *req, enum fmt f)
-{
-	o311_error(req, f, 503, "the database is unavailable; try again later");
-}
-
-/* This thread's connection, or NULL with a 503 answered. */
-static struct db_conn *db_or_reply(struct req *req, enum fmt f)
-{
-	struct db_conn *c = db_conn_thread(req->srv->db);
-
-	if (!c)
-		o311_db_error(req, f);
-	return c;
-}
-
-/*
- * The route's ":file" split into its base name and format. 0, or -1 with a
- * 404 answered (in JSON: the format is unknown) when the extension is neither.
- */
-static int file_or_reply(struct req *req, const char **base, enum fmt *f)
-{
-	const char *file = req_param(req, "file"), *dot = file ? strrchr(file, '.') : NULL;
-
-	if (dot && dot != file && !strcmp(dot, ".json"))
-		*f = FMT_JSON;
-	else if (dot && dot != file && !strcmp(dot, ".xml"))
-		*f = FMT_XML;
-	else {
-		o311_error(req, FMT_JSON, 404, "not found: paths end in .json or .xml");
-		return -1;
-	}
-	*base = arena_strndup(&req->arena, file, (size_t)(dot - file));
-	return 0;
-}
-
-static int host_valid(const char *h)
-{
-	size_t n = h ? strlen(h) : 0;
-
-	return n > 0 && n <= 255 &&
-	       strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]_") ==
-		       n;
-}
-
-/* "http://" + the request's Host (checked, as it is echoed into links). */
-static const char *base_url(struct req *req)
-{
-	const char *host = req_header(req, "Host");
-
-	if (host_valid(host))
-		return arena_printf(&req->arena, "http://%s", host);
-	return arena_printf(&req->arena, "http://localhost:%d", req->srv->port);
-}
-
-static json_t *jstr(const char *s)
-{
-	json_t *v = json_string(s ? s : "");
-
-	return v ? v : json_string("");
-}
-
-static json_t *jtime(int64_t t, char buf[32])
-{
-	return json_string(clock_format_shanghai(t, buf));
-}
-
-/* Is s[0..n) well-formed UTF-8 (no overlong forms, surrogates or NUL)? */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i];
-		size_t len;
-		unsigned cp, min;
-		if (c == 0)
-			return 0;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			len = 2, cp = c & 0x1F, min = 0x80;
-		else if (c >= 0xE0 && c <= 0xEF)
-			len = 3, cp = c & 0x0F, min = 0x800;
-		else if (c >= 0xF0 && c <= 0xF4)
-			len = 4, cp = c & 0x07, min = 0x10000;
-		else
-			return 0;
-		if (n - i < len)
-			return 0;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += len;
-	}
-	return 1;
-}
-
 /* ---- discovery and services -------------------------------------------- */
 
 static void get_discovery(struct req *req, enum fmt f)
 {
-	const char *url = arena_printf(&req->arena, "%s/open311/v2", base_url(req));
+	const char *url = arena_printf(&req->arena, "%s/open311/v2", o311_base_url(req));
 
-	reply_doc(req, f, 200, "discovery", NULL,
-		  json_pack("{sssssss[{sssssssss[ss]}]}", "changeset", O311_CHANGESET, "contact",
-			    O311_CONTACT, "key_service", O311_KEY_SERVICE, "endpoints",
-			    "specification", O311_SPEC, "url", url, "changeset", O311_CHANGESET,
-			    "type", "production", "formats", "text/xml", "application/json"));
+	o311_reply_doc(req, f, 200, "discovery", NULL,
+		       json_pack("{sssssss[{sssssssss[ss]}]}", "changeset", O311_CHANGESET,
+				 "contact", O311_CONTACT, "key_service", O311_KEY_SERVICE,
+				 "endpoints", "specification", O311_SPEC, "url", url, "changeset",
+				 O311_CHANGESET, "type", "production", "formats", "text/xml",
+				 "application/json"));
 }
 
 static const char *unit_words(const char *unit)
@@ -370,7 +96,7 @@ static const char *unit_words(const char *unit)
 
 static void get_services(struct req *req, enum fmt f)
 {
-	struct db_conn *c = db_or_reply(req, f);
+	struct db_conn *c = o311_db_or_reply(req, f);
 	struct db_stmt *st;
 	json_t *out;
 	int rc;
@@ -393,10 +119,11 @@ static void get_services(struct req *req, enum fmt f)
 			en && *en ? en : db_col_text(st, 1), (long long)db_col_int64(st, 4),
 			unit_words(db_col_text(st, 5)), (long long)db_col_int64(st, 6),
 			unit_words(db_col_text(st, 7)));
-		json_t *s = json_pack(
-			"{so so ss sb ss ss ss}", "service_code", jstr(db_col_text(st, 0)),
-			"service_name", jstr(db_col_text(st, 1)), "description", desc, "metadata",
-			0, "type", "realtime", "keywords", "", "group", db_col_text(st, 3));
+		json_t *s =
+			json_pack("{so so ss sb ss ss ss}", "service_code",
+				  o311_jstr(db_col_text(st, 0)), "service_name",
+				  o311_jstr(db_col_text(st, 1)), "description", desc, "metadata", 0,
+				  "type", "realtime", "keywords", "", "group", db_col_text(st, 3));
 		if (!s || json_array_append_new(out, s) < 0) {
 			rc = DB_ENOMEM;
 			break;
@@ -411,7 +138,7 @@ static void get_services(struct req *req, enum fmt f)
 			o311_db_error(req, f);
 		return;
 	}
-	reply_doc(req, f, 200, "services", "service", out);
+	o311_reply_doc(req, f, 200, "services", "service", out);
 }
 
 static void get_service_definition(struct req *req)
@@ -422,7 +149,7 @@ static void get_service_definition(struct req *req)
 	enum fmt f;
 	int rc;
 
-	if (file_or_reply(req, &code, &f) || !(c = db_or_reply(req, f)))
+	if (o311_file_or_reply(req, &code, &f) || !(c = o311_db_or_reply(req, f)))
 		return;
 	rc = category_get_by_code(c, code, &cat);
 	if (rc < 0) {
@@ -433,8 +160,8 @@ static void get_service_definition(struct req *req)
 		o311_error(req, f, 404, "no service has this service_code");
 		return;
 	}
-	reply_doc(req, f, 200, "service_definition", NULL,
-		  json_pack("{sss[]}", "service_code", cat.code, "attributes"));
+	o311_reply_doc(req, f, 200, "service_definition", NULL,
+		       json_pack("{sss[]}", "service_code", cat.code, "attributes"));
 }
 
 /* ---- service requests -------------------------------------------------- */
@@ -454,7 +181,7 @@ static const char *media_url(struct req *req, const char *photos)
 	const char *id = json_string_value(json_array_get(arr, 0)), *url = "";
 
 	if (id && attach_id_valid(id))
-		url = arena_printf(&req->arena, "%s/api/v1/attachments/%s", base_url(req), id);
+		url = arena_printf(&req->arena, "%s/api/v1/attachments/%s", o311_base_url(req), id);
 	json_decref(arr);
 	return url;
 }
@@ -472,16 +199,17 @@ static json_t *request_json(struct req *req, struct db_stmt *st)
 	int64_t expected = db_col_is_null(st, 8) ? db_col_int64(st, 9) : db_col_int64(st, 8);
 	char t1[32], t2[32], t3[32];
 
-	return json_pack("{so ss so so so so so ss so so so so ss ss so so ss}",
-			 "service_request_id", jstr(db_col_text(st, 0)), "status", status,
-			 "status_notes", jstr(notes), "service_name", jstr(db_col_text(st, 3)),
-			 "service_code", jstr(db_col_text(st, 2)), "description",
-			 jstr(db_col_text(st, 4)), "agency_responsible", jstr(db_col_text(st, 5)),
-			 "service_notice", "", "requested_datetime", jtime(db_col_int64(st, 6), t1),
-			 "updated_datetime", jtime(db_col_int64(st, 7), t2), "expected_datetime",
-			 jtime(expected, t3), "address", jstr(db_col_text(st, 10)), "address_id",
-			 "", "zipcode", "", "lat", coord(st, 11), "long", coord(st, 12),
-			 "media_url", media_url(req, db_col_text(st, 13)));
+	return json_pack(
+		"{so ss so so so so so ss so so so so ss ss so so ss}", "service_request_id",
+		o311_jstr(db_col_text(st, 0)), "status", status, "status_notes", o311_jstr(notes),
+		"service_name", o311_jstr(db_col_text(st, 3)), "service_code",
+		o311_jstr(db_col_text(st, 2)), "description", o311_jstr(db_col_text(st, 4)),
+		"agency_responsible", o311_jstr(db_col_text(st, 5)), "service_notice", "",
+		"requested_datetime", o311_jtime(db_col_int64(st, 6), t1), "updated_datetime",
+		o311_jtime(db_col_int64(st, 7), t2), "expected_datetime", o311_jtime(expected, t3),
+		"address", o311_jstr(db_col_text(st, 10)), "address_id", "", "zipcode", "", "lat",
+		coord(st, 11), "long", coord(st, 12), "media_url",
+		media_url(req, db_col_text(st, 13)));
 }
 
 struct bind {
@@ -525,7 +253,7 @@ static void reply_requests(struct req *req, enum fmt f, struct db_conn *c, const
 			o311_db_error(req, f);
 		return;
 	}
-	reply_doc(req, f, 200, "service_requests", "request", out);
+	o311_reply_doc(req, f, 200, "service_requests", "request", out);
 }
 
 static int is_case_no(const char *s)
@@ -688,7 +416,7 @@ static void list_requests(struct req *req, enum fmt f)
 #undef ADD
 #undef BIND_I
 #undef BIND_T
-	c = db_or_reply(req, f);
+	c = o311_db_or_reply(req, f);
 	if (c)
 		reply_requests(req, f, c, sql, b, nb);
 }
@@ -702,13 +430,13 @@ static void get_request(struct req *req)
 	json_t *r = NULL;
 	int rc;
 
-	if (file_or_reply(req, &id, &f))
+	if (o311_file_or_reply(req, &id, &f))
 		return;
 	if (!is_case_no(id)) {
 		o311_error(req, f, 404, "no service request has this service_request_id");
 		return;
 	}
-	if (!(c = db_or_reply(req, f)))
+	if (!(c = o311_db_or_reply(req, f)))
 		return;
 	if (db_prepare(c, REQUEST_SELECT " AND a.case_no = ?", &st) < 0) {
 		o311_db_error(req, f);
@@ -731,7 +459,7 @@ static void get_request(struct req *req)
 		o311_error(req, f, 500, "cannot build the answer");
 		return;
 	}
-	reply_doc(req, f, 200, "service_requests", "request", json_pack("[o]", r));
+	o311_reply_doc(req, f, 200, "service_requests", "request", json_pack("[o]", r));
 }
 
 /*
@@ -748,13 +476,13 @@ static void get_token(struct req *req)
 	enum fmt f;
 	int rc = DB_DONE;
 
-	if (file_or_reply(req, &token, &f))
+	if (o311_file_or_reply(req, &token, &f))
 		return;
 	if (!is_case_no(token)) {
 		o311_error(req, f, 404, "no service request has this token");
 		return;
 	}
-	if (!(c = db_or_reply(req, f)))
+	if (!(c = o311_db_or_reply(req, f)))
 		return;
 	for (int hop = 0; hop < 9; hop++) {
 		rc = db_prepare(
@@ -788,8 +516,8 @@ static void get_token(struct req *req)
 		o311_error(req, f, 404, "no service request has this token");
 		return;
 	}
-	reply_doc(req, f, 200, "service_requests", "request",
-		  json_pack("[{ssss}]", "service_request_id", case_no, "token", token));
+	o311_reply_doc(req, f, 200, "service_requests", "request",
+		       json_pack("[{ssss}]", "service_request_id", case_no, "token", token));
 }
 
 /* GET /open311/v2/:file — discovery, services or requests. */
@@ -798,7 +526,7 @@ static void get_top(struct req *req)
 	const char *base;
 	enum fmt f;
 
-	if (file_or_reply(req, &base, &f))
+	if (o311_file_or_reply(req, &base, &f))
 		return;
 	if (!strcmp(base, "discovery"))
 		get_discovery(req, f);
@@ -853,7 +581,7 @@ static char *form_decode(struct arena *a, const char *s, size_t n)
 		}
 	}
 	*o = '\0';
-	return utf8_valid((const unsigned char *)out, (size_t)(o - out)) ? out : NULL;
+	return o311_utf8_valid((const unsigned char *)out, (size_t)(o - out)) ? out : NULL;
 }
 
 /* application/x-www-form-urlencoded: 0, or -1 when malformed or too many fields. */
@@ -940,7 +668,7 @@ static const char *our_attachment(struct req *req, const char *url)
 	static const char path[] = "/api/v1/attachments/";
 	const char *host = req_header(req, "Host"), *p = url;
 
-	if (host_valid(host)) {
+	if (o311_host_valid(host)) {
 		const char *h1 = arena_printf(&req->arena, "http://%s", host);
 		const char *h2 = arena_printf(&req->arena, "https://%s", host);
 		if (str_has_prefix(p, h1))
@@ -1063,13 +791,13 @@ static void create_request(struct req *req)
 	enum fmt f;
 	int rc;
 
-	if (file_or_reply(req, &base, &f))
+	if (o311_file_or_reply(req, &base, &f))
 		return;
 	if (strcmp(base, "requests")) {
 		o311_error(req, f, 404, "not found");
 		return;
 	}
-	if (submission_fields_or_reply(req, f, &s) || !(c = db_or_reply(req, f)) ||
+	if (submission_fields_or_reply(req, f, &s) || !(c = o311_db_or_reply(req, f)) ||
 	    api_key_or_reply(req, f, c, s.api_key, &au))
 		return;
 	if (!s.code) {
@@ -1149,9 +877,9 @@ static void create_request(struct req *req)
 		o311_db_error(req, f);
 		return;
 	}
-	reply_doc(req, f, 201, "service_requests", "request",
-		  json_pack("[{sssssssn}]", "service_request_id", a.case_no, "token", a.case_no,
-			    "service_notice", "", "account_id"));
+	o311_reply_doc(req, f, 201, "service_requests", "request",
+		       json_pack("[{sssssssn}]", "service_request_id", a.case_no, "token",
+				 a.case_no, "service_notice", "", "account_id"));
 }
 
 const struct route open311_routes[] = {
