@@ -15,7 +15,7 @@ GIT_REV  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) $(PKG_CFLAGS) \
-	-DSHUNIU_VERSION='"$(VERSION)"' -DSHUNIU_REVISION='"$(GIT_REV)"'
+	-DSHUNIU_VERSION='"$(VERSION)"'
 CFLAGS_release := -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
 CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDLIBS   := $(PKG_LIBS) -lpthread -lm
@@ -64,6 +64,9 @@ build/asan/gen/migrations.o: $(GEN_SRC) | build/asan/gen/.
 
 build/tools/embed: tools/embed.c | build/tools/.
 	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
+# The revision is written to a header only when it changes, so the files that
+# print it are rebuilt after a commit and nothing else is.
+$(shell mkdir -p build/gen; echo '#define SHUNIU_REVISION "$(GIT_REV)"' | cmp -s - build/gen/revision.h || echo '#define SHUNIU_REVISION "$(GIT_REV)"' > build/gen/revision.h)
 # The set of migrations is recorded so that removing or renaming one regenerates too.
 MIGRATION_LIST := build/gen/migrations.list
 $(shell mkdir -p build/gen; echo '$(MIGRATIONS)' | cmp -s - $(MIGRATION_LIST) || echo '$(MIGRATIONS)' > $(MIGRATION_LIST))

@@ -7,6 +7,7 @@
  * schema, the secret key — then calls the function with the remaining
  * arguments. Every command answers --help; an unknown command exits 2.
  */
+#include "revision.h"
 #include "cmd/cmd.h"
 
 #include "core/log.h"
@@ -70,7 +71,8 @@ static const struct cmd commands[] = {
 	{ "import", cmd_import, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
 	  "import units, residents or Party members from CSV (UTF-8 or GBK), all or nothing",
 	  "units|residents|party-members FILE.csv --data DIR [--dry-run]\n"
-	  "  units          columns: name, code, kind, parent_code, party_org_name, party_secretary\n"
+	  "  units          columns: name, code, kind, parent_code, party_org_name, "
+	  "party_secretary\n"
 	  "  residents      columns: building_code, room, name, gender, birth_date, phone,\n"
 	  "                 id_number, tags (separated by ';')\n"
 	  "  party-members  columns: id_number, branch_code, joined_on\n"

@@ -5,6 +5,7 @@
  * /healthz is what a load balancer polls: it answers 200 only when a trivial
  * query succeeds on this worker's database connection, 503 otherwise.
  */
+#include "revision.h"
 #include "system/system.h"
 
 #include "core/clock.h"
