@@ -164,8 +164,19 @@ static void list_appeals(struct req *req)
 		ADD("a.reporter_id = ?");
 		BIND_I(a->account_id);
 	} else {
-		ADD("((a.unit_path >= ? AND a.unit_path < ?) OR (a.handler_path >= ? AND "
-		    "a.handler_path < ?))");
+		/*
+		 * For the whole district the path ranges filter nothing: walking
+		 * the table newest first and stopping at the page is cheaper than
+		 * reading both path indexes and sorting (a text search over a
+		 * million appeals: 1.2 s instead of 7 s when the word is rare,
+		 * 0.1 s when it is common). "|| ''" keeps the planner off them.
+		 */
+		if (sc.unit.depth == 0)
+			ADD("(((a.unit_path || '') >= ? AND (a.unit_path || '') < ?) OR "
+			    "((a.handler_path || '') >= ? AND (a.handler_path || '') < ?))");
+		else
+			ADD("((a.unit_path >= ? AND a.unit_path < ?) OR (a.handler_path >= ? AND "
+			    "a.handler_path < ?))");
 		BIND_T(sc.lo);
 		BIND_T(sc.hi);
 		BIND_T(sc.lo);
