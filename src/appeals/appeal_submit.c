@@ -160,6 +160,372 @@ static int insert_one(struct db_conn *c, struct appeal_new *a)
 	return rc;
 }
 
+/* ---- the batch path: a few multi-row statements for the whole batch ----- */
+
+/*
+ * Rows go in chunks of 64, 16, 4 and 1, so each table needs at most four
+ * distinct statement texts, all kept in the connection's statement cache.
+ */
+static const int chunks[] = { 64, 16, 4, 1 };
+
+struct rows {
+	struct appeal_new **a; /* the fresh submissions */
+	char **search, **payload;
+	char (*details)[64];
+	/* appeal_scope rows: (unit id, index into a) */
+	int64_t *scope_unit;
+	int *scope_of;
+	int nscope;
+	/* messages: (index into a, 0 = handler unit, 1 = reporter) */
+	int *msg_of, *msg_kind;
+	int nmsg;
+};
+
+typedef void (*bind_fn)(struct db_stmt *st, int base, const struct rows *r, int row);
+
+/* INSERT head + tuple × n with binder; each returned row goes to back(). */
+static int insert_rows(struct db_conn *c, const char *head, const char *tuple, int per_row,
+		       const char *tail, int n, bind_fn bind, const struct rows *r,
+		       int (*back)(struct db_stmt *st, const struct rows *r, int first, int n))
+{
+	int done = 0, rc = 0;
+
+	while (rc >= 0 && done < n) {
+		int k = 0;
+		while (chunks[k] > n - done)
+			k++;
+		int m = chunks[k];
+		struct db_stmt *st;
+		char *sql = db_values_sql(head, tuple, m, tail);
+		if (!sql)
+			return DB_ENOMEM;
+		rc = db_prepare(c, sql, &st);
+		free(sql);
+		if (rc < 0)
+			return rc;
+		for (int i = 0; i < m; i++)
+			bind(st, i * per_row, r, done + i);
+		if (back)
+			rc = back(st, r, done, m);
+		else
+			rc = db_step(st);
+		db_reset(st);
+		done += m;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static void bind_appeal(struct db_stmt *st, int b, const struct rows *r, int i)
+{
+	const struct appeal_new *a = r->a[i];
+
+	db_bind_text(st, b + 1, a->case_no, -1);
+	db_bind_int64(st, b + 2, a->cat->id);
+	db_bind_text(st, b + 3, a->title, -1);
+	db_bind_text(st, b + 4, a->description, -1);
+	db_bind_text(st, b + 5, a->channel, -1);
+	db_bind_int64(st, b + 6, a->unit_id);
+	db_bind_text(st, b + 7, a->unit_path, -1);
+	db_bind_int64(st, b + 8, a->handler_unit_id);
+	db_bind_text(st, b + 9, a->handler_path, -1);
+	db_bind_int64(st, b + 10, a->station_id);
+	db_bind_text(st, b + 11, a->address, -1);
+	db_bind_int64(st, b + 12, a->has_coords);
+	db_bind_double(st, b + 13, a->lng);
+	db_bind_int64(st, b + 14, a->has_coords);
+	db_bind_double(st, b + 15, a->lat);
+	db_bind_text(st, b + 16, a->photos, -1);
+	db_bind_int64(st, b + 17, a->reporter_id);
+	db_bind_int64(st, b + 18, a->created_by);
+	db_bind_text(st, b + 19, a->contact_name, -1);
+	if (a->phone_enc)
+		db_bind_blob(st, b + 20, a->phone_enc, a->phone_enc_len);
+	else
+		db_bind_null(st, b + 20);
+	db_bind_text(st, b + 21, a->phone_mask, -1);
+	db_bind_text(st, b + 22, a->phone_last4, -1);
+	db_bind_text(st, b + 23, r->search[i], -1);
+	db_bind_text(st, b + 24, a->idem_key, -1);
+	db_bind_int64(st, b + 25, a->accept_due);
+	db_bind_int64(st, b + 26, a->created_at);
+	db_bind_int64(st, b + 27, a->created_at);
+}
+
+/* RETURNING id, case_no: match each row to its submission by case number. */
+static int appeal_ids(struct db_stmt *st, const struct rows *r, int first, int n)
+{
+	int rc, got = 0;
+
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *no = db_col_text(st, 1);
+		for (int i = first; i < first + n; i++)
+			if (!strcmp(r->a[i]->case_no, no)) {
+				r->a[i]->id = db_col_int64(st, 0);
+				got++;
+				break;
+			}
+	}
+	return rc < 0 ? rc : got == n ? 0 : DB_ERR;
+}
+
+static void bind_event(struct db_stmt *st, int b, const struct rows *r, int i)
+{
+	const struct appeal_new *a = r->a[i];
+
+	db_bind_int64(st, b + 1, a->id);
+	db_bind_int64(st, b + 2, a->created_at);
+	db_bind_int64(st, b + 3, a->created_by ? a->created_by : a->reporter_id);
+	db_bind_text(st, b + 4, a->actor_name, -1);
+	db_bind_text(st, b + 5, a->photos, -1);
+	db_bind_text(st, b + 6, r->details[i], -1);
+}
+
+static void bind_scope(struct db_stmt *st, int b, const struct rows *r, int i)
+{
+	db_bind_int64(st, b + 1, r->scope_unit[i]);
+	db_bind_int64(st, b + 2, r->a[r->scope_of[i]]->id);
+}
+
+static void bind_message(struct db_stmt *st, int b, const struct rows *r, int i)
+{
+	const struct appeal_new *a = r->a[r->msg_of[i]];
+	int to_reporter = r->msg_kind[i];
+
+	db_bind_int64(st, b + 1, to_reporter ? a->reporter_id : 0);
+	db_bind_int64(st, b + 2, to_reporter ? 0 : a->handler_unit_id);
+	db_bind_int64(st, b + 3, a->id);
+	db_bind_text(st, b + 4, to_reporter ? "您的诉求已提交" : "新诉求待受理", -1);
+	db_bind_text(st, b + 5, a->case_no, -1);
+	db_bind_int64(st, b + 6, a->created_at);
+}
+
+static void bind_notification(struct db_stmt *st, int b, const struct rows *r, int i)
+{
+	db_bind_int64(st, b + 1, r->a[i]->id);
+	db_bind_text(st, b + 2, r->payload[i], -1);
+	db_bind_int64(st, b + 3, r->a[i]->created_at);
+	db_bind_int64(st, b + 4, r->a[i]->created_at);
+}
+
+/* The ids on a path not yet in ids[0..n); returns the new n. */
+static int add_path_ids(const char *path, int64_t *ids, int n, int max)
+{
+	for (const char *p = path; p && *p == '/' && p[1] && n < max; p = strchr(p + 1, '/')) {
+		int64_t id = strtoll(p + 1, NULL, 10);
+		int seen = 0;
+		for (int k = 0; k < n; k++)
+			seen |= ids[k] == id;
+		if (id > 0 && !seen)
+			ids[n++] = id;
+	}
+	return n;
+}
+
+/*
+ * The whole batch in one pass inside the caller's transaction: replays
+ * found by one query, one counter update per day, then one multi-row
+ * INSERT per table. 0, or <0 (the caller rolls back and goes item by item).
+ */
+static int insert_many(struct db_conn *c, struct appeal_new **items, int n)
+{
+	struct rows r = { 0 };
+	int nf = 0, rc = 0, keyed = 0;
+
+	/* Replays: one look-up for every key in the batch. */
+	for (int i = 0; i < n; i++)
+		keyed += items[i]->idem_key != NULL;
+	if (keyed) {
+		char *sql = db_values_sql("SELECT id, case_no, status, idem_key FROM appeals WHERE "
+					  "idem_key IN (",
+					  "?", keyed, ")");
+		struct db_stmt *st;
+		if (!sql)
+			return DB_ENOMEM;
+		rc = db_prepare(c, sql, &st);
+		free(sql);
+		if (rc < 0)
+			return rc;
+		for (int i = 0, k = 1; i < n; i++)
+			if (items[i]->idem_key)
+				db_bind_text(st, k++, items[i]->idem_key, -1);
+		while ((rc = db_step(st)) == DB_ROW)
+			for (int i = 0; i < n; i++)
+				if (items[i]->idem_key &&
+				    !strcmp(items[i]->idem_key, db_col_text(st, 3))) {
+					items[i]->id = db_col_int64(st, 0);
+					snprintf(items[i]->case_no, sizeof items[i]->case_no, "%s",
+						 db_col_text(st, 1));
+					snprintf(items[i]->status, sizeof items[i]->status, "%s",
+						 db_col_text(st, 2));
+					items[i]->replayed = 1;
+				}
+		db_reset(st);
+		if (rc < 0)
+			return rc;
+	}
+	/* The same key twice in one batch: the later one replays the first. */
+	int *dup_of = malloc((size_t)n * sizeof *dup_of);
+	r.a = malloc((size_t)n * sizeof *r.a);
+	if (!dup_of || !r.a) {
+		free(dup_of);
+		free(r.a);
+		return DB_ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		dup_of[i] = -1;
+		for (int j = 0; j < i && items[i]->idem_key && !items[i]->replayed; j++)
+			if (items[j]->idem_key && dup_of[j] < 0 && !items[j]->replayed &&
+			    !strcmp(items[i]->idem_key, items[j]->idem_key))
+				dup_of[i] = j;
+		if (!items[i]->replayed && dup_of[i] < 0)
+			r.a[nf++] = items[i];
+	}
+	if (!nf)
+		goto dups;
+
+	/* Case numbers: one counter update per day in the batch. */
+	for (int i = 0; rc >= 0 && i < nf; i++) {
+		char day[9];
+		int64_t last = 0, k = 0;
+		if (r.a[i]->case_no[0])
+			continue;
+		appeal_day_text(r.a[i]->created_at, day);
+		for (int j = i; j < nf; j++) {
+			char d2[9];
+			appeal_day_text(r.a[j]->created_at, d2);
+			k += !strcmp(day, d2) && !r.a[j]->case_no[0];
+		}
+		rc = db_query_int64(
+			c, &last,
+			"INSERT INTO appeal_counters (day, last) VALUES (?, ?) ON CONFLICT "
+			"(day) DO UPDATE SET last = appeal_counters.last + excluded.last "
+			"RETURNING last",
+			"ti", day, k);
+		if (rc != DB_ROW) {
+			rc = rc < 0 ? rc : DB_ERR;
+			break;
+		}
+		rc = 0;
+		for (int j = i, seq = (int)(last - k); j < nf; j++) {
+			char d2[9];
+			appeal_day_text(r.a[j]->created_at, d2);
+			if (!strcmp(day, d2) && !r.a[j]->case_no[0])
+				snprintf(r.a[j]->case_no, sizeof r.a[j]->case_no, "%s%05d", day,
+					 ++seq);
+		}
+	}
+
+	/* What each row needs beside the submission itself. */
+	r.search = calloc((size_t)nf, sizeof *r.search);
+	r.payload = calloc((size_t)nf, sizeof *r.payload);
+	r.details = calloc((size_t)nf, sizeof *r.details);
+	r.scope_unit = malloc((size_t)nf * 32 * sizeof *r.scope_unit);
+	r.scope_of = malloc((size_t)nf * 32 * sizeof *r.scope_of);
+	r.msg_of = malloc((size_t)nf * 2 * sizeof *r.msg_of);
+	r.msg_kind = malloc((size_t)nf * 2 * sizeof *r.msg_kind);
+	if (!r.search || !r.payload || !r.details || !r.scope_unit || !r.scope_of || !r.msg_of ||
+	    !r.msg_kind)
+		rc = DB_ENOMEM;
+	for (int i = 0; rc >= 0 && i < nf; i++) {
+		struct appeal_new *a = r.a[i];
+		int64_t ids[32];
+		int m = add_path_ids(a->handler_path, ids, add_path_ids(a->unit_path, ids, 0, 32),
+				     32);
+		r.search[i] = appeal_search_text(a->title, a->description, a->address);
+		snprintf(r.details[i], sizeof r.details[i], "{\"channel\":\"%s\"}", a->channel);
+		if (!r.search[i])
+			rc = DB_ENOMEM;
+		for (int k = 0; k < m; k++) {
+			r.scope_unit[r.nscope] = ids[k];
+			r.scope_of[r.nscope++] = i;
+		}
+		r.msg_of[r.nmsg] = i;
+		r.msg_kind[r.nmsg++] = 0;
+		if (a->reporter_id) {
+			r.msg_of[r.nmsg] = i;
+			r.msg_kind[r.nmsg++] = 1;
+		}
+		snprintf(a->status, sizeof a->status, "submitted");
+	}
+	if (rc >= 0)
+		rc = insert_rows(
+			c,
+			"INSERT INTO appeals (case_no, category_id, title, description, status, "
+			"channel, unit_id, unit_path, handler_unit_id, handler_path, station_id, "
+			"address, lng, lat, photos, reporter_id, created_by, contact_name, "
+			"contact_phone_enc, contact_phone_mask, phone_last4, search_text, "
+			"idem_key, "
+			"accept_due, created_at, updated_at) VALUES ",
+			"(?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, "
+			"CASE WHEN ? = 1 THEN CAST(? AS DOUBLE PRECISION) END, CASE WHEN ? = 1 "
+			"THEN "
+			"CAST(? AS DOUBLE PRECISION) END, ?, NULLIF(CAST(? AS BIGINT), 0), "
+			"NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			27, " RETURNING id, case_no", nf, bind_appeal, &r, appeal_ids);
+	/* The outbox payloads need the ids. */
+	for (int i = 0; rc >= 0 && i < nf; i++) {
+		const struct appeal_new *a = r.a[i];
+		json_t *p = json_pack("{sIsssssssIss}", "id", (json_int_t)a->id, "case_no",
+				      a->case_no, "status", "submitted", "channel", a->channel,
+				      "at", (json_int_t)a->created_at, "event", "appeal.submitted");
+		r.payload[i] = p ? json_dumps(p, JSON_COMPACT) : NULL;
+		json_decref(p);
+		if (!r.payload[i])
+			rc = DB_ENOMEM;
+	}
+	if (rc >= 0)
+		rc = insert_rows(c,
+				 "INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, "
+				 "action, from_status, to_status, note, photos, details) VALUES ",
+				 "(?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, 'submit', NULL, "
+				 "'submitted', '', ?, ?)",
+				 6, "", nf, bind_event, &r, NULL);
+	if (rc >= 0)
+		rc = insert_rows(c, "INSERT INTO appeal_scope (unit_id, appeal_id, status) VALUES ",
+				 "(?, ?, 'submitted')", 2, "", r.nscope, bind_scope, &r, NULL);
+	if (rc >= 0)
+		rc = insert_rows(
+			c,
+			"INSERT INTO messages (account_id, unit_id, appeal_id, kind, title, "
+			"body, created_at) VALUES ",
+			"(NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?, "
+			"'appeal.submitted', ?, ?, ?)",
+			6, "", r.nmsg, bind_message, &r, NULL);
+	if (rc >= 0)
+		rc = insert_rows(
+			c,
+			"INSERT INTO notifications (appeal_id, event, payload, created_at, "
+			"next_attempt_at) VALUES ",
+			"(?, 'appeal.submitted', ?, ?, ?)", 4, "", nf, bind_notification, &r, NULL);
+	for (int i = 0; i < nf; i++) {
+		if (r.search)
+			free(r.search[i]);
+		if (r.payload)
+			free(r.payload[i]);
+	}
+	free(r.search);
+	free(r.payload);
+	free(r.details);
+	free(r.scope_unit);
+	free(r.scope_of);
+	free(r.msg_of);
+	free(r.msg_kind);
+dups:
+	for (int i = 0; rc >= 0 && i < n; i++)
+		if (dup_of[i] >= 0) {
+			const struct appeal_new *o = items[dup_of[i]];
+			items[i]->id = o->id;
+			memcpy(items[i]->case_no, o->case_no, sizeof o->case_no);
+			memcpy(items[i]->status, o->status, sizeof o->status);
+			items[i]->replayed = 1;
+		}
+	for (int i = 0; i < n; i++)
+		items[i]->rc = rc < 0 ? rc : 0;
+	free(dup_of);
+	free(r.a);
+	return rc < 0 ? rc : 0;
+}
+
 /* Insert items in one transaction and commit: 0, or <0 (rolled back). */
 static int insert_all(struct db_conn *c, struct appeal_new **items, int n)
 {
@@ -185,13 +551,25 @@ static int insert_all(struct db_conn *c, struct appeal_new **items, int n)
  */
 static void submit_batch(struct db_conn *c, struct appeal_new **items, int n)
 {
-	int rc = insert_all(c, items, n);
+	int rc = db_begin(c);
 
-	if (rc < 0 && n > 1)
+	for (int i = 0; i < n; i++) {
+		items[i]->replayed = 0;
+		items[i]->case_no[0] = '\0';
+	}
+	if (rc == 0)
+		rc = insert_many(c, items, n);
+	if (rc == 0 && (rc = db_commit(c)) < 0)
+		log_error("appeal batch of %d: commit failed: %s", n, db_errmsg(c));
+	if (rc < 0) {
+		db_rollback(c);
+		for (int i = 0; i < n; i++)
+			items[i]->case_no[0] = '\0';
+	}
+
+	if (rc < 0) /* one at a time, so a bad submission fails alone */
 		for (int i = 0; i < n; i++)
 			insert_all(c, items + i, 1);
-	else if (rc < 0)
-		items[0]->rc = rc;
 	for (int i = 0; i < n; i++)
 		if (items[i]->rc < 0)
 			items[i]->replayed = 0;

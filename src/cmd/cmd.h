@@ -58,8 +58,6 @@ int cmd_audit(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
 int cmd_import(struct app *app, int argc, char **argv);
 
-/* "INSERT ... VALUES " + n copies of tuple + tail (malloc'd; NULL on no memory). */
-char *demo_values_sql(const char *head, const char *tuple, int n, const char *tail);
 /* The multi-row INSERT of n demo appeals. */
 char *demo_appeals_sql(int n);
 /*

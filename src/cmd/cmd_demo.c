@@ -180,21 +180,6 @@ static void grid_polygon(double lng, double lat, double w, char *out, size_t n)
 		 lng, lat, lng + w, lat, lng + w, lat + w, lng, lat + w, lng, lat);
 }
 
-/* "INSERT ... VALUES " + n copies of tuple + tail, into an arena-free buffer. */
-char *demo_values_sql(const char *head, const char *tuple, int n, const char *tail)
-{
-	size_t cap = strlen(head) + (size_t)n * (strlen(tuple) + 2) + strlen(tail) + 1, used;
-	char *sql = malloc(cap);
-
-	if (!sql)
-		return NULL;
-	used = (size_t)snprintf(sql, cap, "%s", head);
-	for (int r = 0; r < n; r++)
-		used += (size_t)snprintf(sql + used, cap - used, "%s%s", r ? ", " : "", tuple);
-	snprintf(sql + used, cap - used, "%s", tail);
-	return sql;
-}
-
 #define MAX_HH	   64
 #define MAX_PEOPLE (MAX_HH * 6)
 
@@ -222,7 +207,7 @@ static int add_people(struct demo *d, int64_t building_id, const char *bpath, in
 
 	if (nh > MAX_HH)
 		nh = MAX_HH;
-	sql = demo_values_sql(
+	sql = db_values_sql(
 		"INSERT INTO households (building_id, unit_path, room, address, is_demo, "
 		"created_at, updated_at) VALUES ",
 		"(?, ?, ?, '', 1, ?, ?)", nh, " RETURNING id");
@@ -292,7 +277,7 @@ static int add_people(struct demo *d, int64_t building_id, const char *bpath, in
 	if (grid_id == d->longqiao_grid_id && !d->longqiao_resident_id && np)
 		d->longqiao_resident_id = rids[0];
 	if (nparty) {
-		sql = demo_values_sql(
+		sql = db_values_sql(
 			"INSERT INTO party_members (resident_id, branch_unit_id, unit_path, "
 			"joined_on, created_at, updated_at) VALUES ",
 			"(?, ?, ?, '2001-07-01', ?, ?)", nparty, "");

@@ -114,10 +114,10 @@ static int insert_events(struct gen *g, int from, int n)
 	int rc;
 
 	if (n < EVENT_ROWS) {
-		char *sql = demo_values_sql("INSERT INTO appeal_events (appeal_id, at, actor_name, "
-					    "action, from_status, "
-					    "to_status, note) VALUES ",
-					    "(?, ?, ?, ?, ?, ?, ?)", n, "");
+		char *sql = db_values_sql("INSERT INTO appeal_events (appeal_id, at, actor_name, "
+					  "action, from_status, "
+					  "to_status, note) VALUES ",
+					  "(?, ?, ?, ?, ?, ?, ?)", n, "");
 		if (!sql || db_prepare(g->c, sql, &st) < 0) {
 			free(sql);
 			return -1;
@@ -192,7 +192,7 @@ static int insert_scope(struct gen *g)
 	for (int off = 0; rc >= 0 && off < n; off += 1000) {
 		int m = n - off < 1000 ? n - off : 1000;
 		struct db_stmt *st;
-		char *sql = demo_values_sql(
+		char *sql = db_values_sql(
 			"INSERT INTO appeal_scope (unit_id, appeal_id, status) VALUES ",
 			"(?, ?, ?)", m, "");
 		if (!sql || db_prepare(g->c, sql, &st) < 0) {
@@ -274,7 +274,7 @@ static int flush_appeals(struct gen *g)
 
 char *demo_appeals_sql(int n)
 {
-	return demo_values_sql(
+	return db_values_sql(
 		"INSERT INTO appeals (id, case_no, category_id, title, description, status, "
 		"channel, unit_id, unit_path, handler_unit_id, handler_path, assignee_id, "
 		"dispatcher_unit_id, dispatcher_path, resolved_by, contact_phone_mask, "
@@ -494,9 +494,9 @@ int demo_appeals(struct db_conn *c, int is_pg, int64_t now, int64_t total, int64
 	if (!sql || db_prepare(c, sql, &g->ins_appeals) < 0)
 		goto out;
 	free(sql);
-	sql = demo_values_sql("INSERT INTO appeal_events (appeal_id, at, actor_name, action, "
-			      "from_status, to_status, note) VALUES ",
-			      "(?, ?, ?, ?, ?, ?, ?)", EVENT_ROWS, "");
+	sql = db_values_sql("INSERT INTO appeal_events (appeal_id, at, actor_name, action, "
+			    "from_status, to_status, note) VALUES ",
+			    "(?, ?, ?, ?, ?, ?, ?)", EVENT_ROWS, "");
 	if (!sql || db_prepare(c, sql, &g->ins_events) < 0)
 		goto out;
 

@@ -474,3 +474,17 @@ int db_query_int64(struct db_conn *c, int64_t *out, const char *sql, const char 
 	db_reset(st);
 	return rc;
 }
+
+char *db_values_sql(const char *head, const char *tuple, int n, const char *tail)
+{
+	size_t cap = strlen(head) + (size_t)n * (strlen(tuple) + 2) + strlen(tail) + 1, used;
+	char *sql = malloc(cap);
+
+	if (!sql)
+		return NULL;
+	used = (size_t)snprintf(sql, cap, "%s", head);
+	for (int r = 0; r < n; r++)
+		used += (size_t)snprintf(sql + used, cap - used, "%s%s", r ? ", " : "", tuple);
+	snprintf(sql + used, cap - used, "%s", tail);
+	return sql;
+}

@@ -111,6 +111,13 @@ int db_run(struct db_conn *c, const char *sql, const char *types, ...);
 int db_query_int64(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...);
 
 /*
+ * Multi-row statements: head + n copies of tuple separated by ", " + tail,
+ * e.g. ("INSERT INTO t (a, b) VALUES ", "(?, ?)", 3, " RETURNING id").
+ * malloc'd; NULL when out of memory. The text holds no values.
+ */
+char *db_values_sql(const char *head, const char *tuple, int n, const char *tail);
+
+/*
  * Tests only: make the n-th db_step()/db_exec() from now (process-wide, 1 =
  * the next one) fail with DB_EFAULT; 0 disarms.
  */
