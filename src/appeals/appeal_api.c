@@ -16,6 +16,7 @@
 
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "core/jsonw.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "http/request.h"
@@ -55,24 +56,65 @@ static json_t *json_text_or(const char *text, const char *fallback)
 	"= a.category_id JOIN units u ON u.id = a.unit_id JOIN units h ON h.id = "                 \
 	"a.handler_unit_id "
 
-static json_t *list_item(struct db_stmt *st, int64_t now)
+static void time_or_null_w(struct jw *w, const char *key, int64_t t)
+{
+	char buf[32];
+
+	jw_str(w, key, t ? clock_format_shanghai(t, buf) : NULL);
+}
+
+/* One list row, written straight as JSON text (the lists' hot path). */
+static void list_item(struct jw *w, struct db_stmt *st, int64_t now)
 {
 	int status = appeal_status_parse(db_col_text(st, 5));
 	int64_t ad = db_col_int64(st, 13), hd = db_col_int64(st, 14);
 
-	return json_pack("{sIsss{ssss}ssssss s{sIssss} s{sIssss} sosososo ss? sIsb}", "id",
-			 (json_int_t)db_col_int64(st, 0), "case_no", db_col_text(st, 1), "category",
-			 "code", db_col_text(st, 2), "name", db_col_text(st, 3), "title",
-			 db_col_text(st, 4), "status", db_col_text(st, 5), "channel",
-			 db_col_text(st, 6), "unit", "id", (json_int_t)db_col_int64(st, 7), "name",
-			 db_col_text(st, 8), "kind", db_col_text(st, 17), "handler_unit", "id",
-			 (json_int_t)db_col_int64(st, 9), "name", db_col_text(st, 10), "kind",
-			 db_col_text(st, 18), "assignee_id",
-			 db_col_is_null(st, 11) ? json_null() : json_integer(db_col_int64(st, 11)),
-			 "created_at", time_or_null(db_col_int64(st, 12)), "accept_due",
-			 time_or_null(ad), "handle_due", time_or_null(hd), "rating",
-			 db_col_text(st, 15), "rework_count", (json_int_t)db_col_int64(st, 16),
-			 "overdue", appeal_is_overdue(status, ad, hd, now));
+	jw_obj(w, NULL);
+	jw_int(w, "id", db_col_int64(st, 0));
+	jw_str(w, "case_no", db_col_text(st, 1));
+	jw_obj(w, "category");
+	jw_str(w, "code", db_col_text(st, 2));
+	jw_str(w, "name", db_col_text(st, 3));
+	jw_end_obj(w);
+	jw_str(w, "title", db_col_text(st, 4));
+	jw_str(w, "status", db_col_text(st, 5));
+	jw_str(w, "channel", db_col_text(st, 6));
+	jw_obj(w, "unit");
+	jw_int(w, "id", db_col_int64(st, 7));
+	jw_str(w, "name", db_col_text(st, 8));
+	jw_str(w, "kind", db_col_text(st, 17));
+	jw_end_obj(w);
+	jw_obj(w, "handler_unit");
+	jw_int(w, "id", db_col_int64(st, 9));
+	jw_str(w, "name", db_col_text(st, 10));
+	jw_str(w, "kind", db_col_text(st, 18));
+	jw_end_obj(w);
+	if (db_col_is_null(st, 11))
+		jw_null(w, "assignee_id");
+	else
+		jw_int(w, "assignee_id", db_col_int64(st, 11));
+	time_or_null_w(w, "created_at", db_col_int64(st, 12));
+	time_or_null_w(w, "accept_due", ad);
+	time_or_null_w(w, "handle_due", hd);
+	jw_str(w, "rating", db_col_text(st, 15));
+	jw_int(w, "rework_count", db_col_int64(st, 16));
+	jw_bool(w, "overdue", appeal_is_overdue(status, ad, hd, now));
+	jw_end_obj(w);
+}
+
+/* The same row as a jansson object, for answers that add to it. */
+static json_t *list_item_json(struct db_stmt *st, int64_t now)
+{
+	struct jw w = { 0 };
+	size_t len;
+	char *text;
+	json_t *v;
+
+	list_item(&w, st, now);
+	text = jw_finish(&w, &len);
+	v = text ? json_loadb(text, len, 0, NULL) : NULL;
+	free(text);
+	return v;
 }
 
 struct bind {
@@ -96,7 +138,6 @@ static void list_appeals(struct req *req)
 	int64_t limit, cursor, n = 0, last = 0, now = clock_now(), t;
 	struct scope sc;
 	struct db_stmt *st;
-	json_t *items;
 	int rc;
 
 	if (!c || req_page_or_reply(req, &limit, &cursor))
@@ -265,18 +306,28 @@ run:
 		else
 			db_bind_text(st, i + 1, b[i].t, -1);
 	}
-	items = json_array();
+	struct jw w = { 0 };
+	jw_obj(&w, NULL);
+	jw_arr(&w, "items");
 	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
 		last = db_col_int64(st, 0);
-		json_array_append_new(items, list_item(st, now));
+		list_item(&w, st, now);
 	}
 	db_reset(st);
 	if (rc < 0) {
-		json_decref(items);
+		jw_discard(&w);
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, page_json(req, items, n > limit, last));
+	jw_end_arr(&w);
+	if (n > limit)
+		jw_str(&w, "next_cursor", arena_printf(&req->arena, "%lld", (long long)last));
+	else
+		jw_null(&w, "next_cursor");
+	jw_end_obj(&w);
+	size_t len = 0;
+	char *text = jw_finish(&w, &len);
+	reply_json_text(req, 200, text, len);
 }
 
 /* ---- one appeal -------------------------------------------------------- */
@@ -389,7 +440,7 @@ static void get_appeal(struct req *req)
 	}
 	db_bind_int64(st, 1, id);
 	if (db_step(st) == DB_ROW) {
-		out = list_item(st, now);
+		out = list_item_json(st, now);
 		json_object_set_new(out, "description", json_string(db_col_text(st, 19)));
 		json_object_set_new(out, "address", json_string(db_col_text(st, 20)));
 		json_object_set_new(out, "lng",

@@ -89,17 +89,21 @@ void reply_empty(struct req *req, int status)
 void reply_json(struct req *req, int status, json_t *body)
 {
 	char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	struct MHD_Response *r;
-	size_t len;
 
 	json_decref(body);
+	reply_json_text(req, status, s, s ? strlen(s) : 0);
+}
+
+void reply_json_text(struct req *req, int status, char *s, size_t len)
+{
+	struct MHD_Response *r;
+
 	if (!s) {
 		static const char oom[] =
 			"{\"error\":{\"code\":\"server.internal\",\"message\":\"out of memory\"}}";
 		reply_bytes(req, 500, "application/json", oom, sizeof oom - 1);
 		return;
 	}
-	len = strlen(s);
 	r = MHD_create_response_from_buffer(len, s, MHD_RESPMEM_MUST_FREE);
 	if (!r)
 		free(s);

@@ -78,6 +78,8 @@ struct db_conn *req_db_or_reply(struct req *req);
 int req_param_id_or_reply(struct req *req, const char *name, int64_t *out);
 
 void reply_json(struct req *req, int status, json_t *body);
+/* A JSON text already written (malloc'd; taken over). NULL answers 500. */
+void reply_json_text(struct req *req, int status, char *text, size_t len);
 void reply_error(struct req *req, enum err_id e);
 /* msg NULL: the registry's message. details may be NULL; it is stolen. */
 void reply_error_ex(struct req *req, enum err_id e, const char *msg, json_t *details);

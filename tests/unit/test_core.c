@@ -7,9 +7,11 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/errors.h"
+#include "core/jsonw.h"
 #include "core/util.h"
 
 #include <ctype.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +362,65 @@ static void config_missing_file_is_not_an_error(void **state)
 	assert_false(found);
 }
 
+static void jsonw_writes_what_jansson_reads_back(void **state)
+{
+	struct jw w = { 0 };
+	size_t len = 0;
+	char ctrl[] = { 'a', 1, 0x1f, 'b', 0 };
+	char *text;
+	json_t *v, *items;
+
+	(void)state;
+	jw_obj(&w, NULL);
+	jw_arr(&w, "items");
+	for (int i = 0; i < 3; i++) {
+		jw_obj(&w, NULL);
+		jw_int(&w, "id", (int64_t)i - 1);
+		jw_str(&w, "q", "say \"hi\"\\ \n\t\r");
+		jw_str(&w, "ctrl", ctrl);
+		jw_str(&w, "zh", "楼道堆放杂物");
+		jw_str(&w, "none", NULL);
+		jw_bool(&w, "t", i == 1);
+		jw_obj(&w, "nested");
+		jw_null(&w, "x");
+		jw_end_obj(&w);
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
+	jw_int(&w, "big", INT64_MIN);
+	jw_end_obj(&w);
+	text = jw_finish(&w, &len);
+	assert_non_null(text);
+	assert_int_equal(strlen(text), len);
+	v = json_loadb(text, len, 0, NULL);
+	assert_non_null(v);
+	items = json_object_get(v, "items");
+	assert_int_equal(json_array_size(items), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")), -1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 2), "q")),
+			    "say \"hi\"\\ \n\t\r");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 2), "ctrl")),
+			    ctrl);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "zh")),
+			    "楼道堆放杂物");
+	assert_true(json_is_null(json_object_get(json_array_get(items, 0), "none")));
+	assert_true(json_is_true(json_object_get(json_array_get(items, 1), "t")));
+	assert_int_equal(json_integer_value(json_object_get(v, "big")), INT64_MIN);
+	json_decref(v);
+	free(text);
+}
+
+static void jsonw_refuses_nesting_beyond_its_depth(void **state)
+{
+	struct jw w = { 0 };
+	size_t len;
+
+	(void)state;
+	for (int i = 0; i < JW_MAX_DEPTH + 2; i++)
+		jw_arr(&w, NULL);
+	assert_null(jw_finish(&w, &len));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +445,8 @@ int main(void)
 		cmocka_unit_test(config_keys_accept_dashes_and_a_line_needs_equals),
 		cmocka_unit_test(config_resolve_derives_paths_from_the_data_dir),
 		cmocka_unit_test(config_missing_file_is_not_an_error),
+		cmocka_unit_test(jsonw_writes_what_jansson_reads_back),
+		cmocka_unit_test(jsonw_refuses_nesting_beyond_its_depth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
