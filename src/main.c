@@ -64,8 +64,9 @@ static const struct cmd commands[] = {
 	{ "demo", cmd_demo, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
 	  "build the 吴中区 demo district into an empty data directory",
 	  "--data DIR [--scale default|district]\n"
-	  "  default    115 communities, 826 grids, 698 stations, ~40,000 residents\n"
-	  "  district   the same tree with ~1.4 million residents\n"
+	  "  default    115 communities, 826 grids, 698 stations, ~40,000 residents,\n"
+	  "             a year of appeals (~2,700)\n"
+	  "  district   the same tree with ~1.4 million residents and ~1.07 million appeals\n"
 	  "  Demo accounts for every role get random passwords, printed and written to\n"
 	  "  DIR/demo-accounts.txt (mode 0600)." },
 	{ "import", cmd_import, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
