@@ -117,12 +117,6 @@ static json_t *list_item_json(struct db_stmt *st, int64_t now)
 	return v;
 }
 
-struct bind {
-	char type; /* 'i' or 't' */
-	int64_t i;
-	const char *t;
-};
-
 static void list_appeals(struct req *req)
 {
 	const struct auth *a = req_auth(req);
@@ -133,7 +127,7 @@ static void list_appeals(struct req *req)
 		   *to = req_query(req, "to"), *q = req_query(req, "q"),
 		   *mine = req_query(req, "mine"), *assigned = req_query(req, "assigned");
 	char sql[4096];
-	struct bind b[48];
+	struct db_arg b[48];
 	int nb = 0, staff = auth_can(req, "appeal:read");
 	int64_t limit, cursor, n = 0, last = 0, now = clock_now(), t;
 	struct scope sc;
@@ -143,8 +137,8 @@ static void list_appeals(struct req *req)
 	if (!c || req_page_or_reply(req, &limit, &cursor))
 		return;
 #define ADD(frag) strncat(sql, frag, sizeof sql - strlen(sql) - 1)
-#define BIND_I(v) (b[nb++] = (struct bind){ 'i', (v), NULL })
-#define BIND_T(v) (b[nb++] = (struct bind){ 't', 0, (v) })
+#define BIND_I(v) (b[nb++] = DB_ARG_I(v))
+#define BIND_T(v) (b[nb++] = DB_ARG_T(v))
 	/* One status, or several separated by commas. */
 	const char *sts[ST__COUNT];
 	int nst = 0;
@@ -300,12 +294,7 @@ run:
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	for (int i = 0; i < nb; i++) {
-		if (b[i].type == 'i')
-			db_bind_int64(st, i + 1, b[i].i);
-		else
-			db_bind_text(st, i + 1, b[i].t, -1);
-	}
+	db_bind_args(st, b, nb);
 	struct jw w = { 0 };
 	jw_obj(&w, NULL);
 	jw_arr(&w, "items");

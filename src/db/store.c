@@ -488,3 +488,13 @@ char *db_values_sql(const char *head, const char *tuple, int n, const char *tail
 	snprintf(sql + used, cap - used, "%s", tail);
 	return sql;
 }
+
+void db_bind_args(struct db_stmt *st, const struct db_arg *args, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (args[i].type == 'i')
+			db_bind_int64(st, i + 1, args[i].i);
+		else
+			db_bind_text(st, i + 1, args[i].t, -1);
+	}
+}

@@ -111,6 +111,19 @@ int db_run(struct db_conn *c, const char *sql, const char *types, ...);
 int db_query_int64(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...);
 
 /*
+ * Values collected while a statement is assembled from optional fragments
+ * (list filters), bound in order from parameter 1 by db_bind_args().
+ */
+struct db_arg {
+	char type; /* 'i' int64_t, 't' text (NULL binds NULL) */
+	int64_t i;
+	const char *t;
+};
+#define DB_ARG_I(v) ((struct db_arg){ 'i', (v), NULL })
+#define DB_ARG_T(v) ((struct db_arg){ 't', 0, (v) })
+void db_bind_args(struct db_stmt *st, const struct db_arg *args, int n);
+
+/*
  * Multi-row statements: head + n copies of tuple separated by ", " + tail,
  * e.g. ("INSERT INTO t (a, b) VALUES ", "(?, ?)", 3, " RETURNING id").
  * malloc'd; NULL when out of memory. The text holds no values.

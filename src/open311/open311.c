@@ -212,15 +212,9 @@ static json_t *request_json(struct req *req, struct db_stmt *st)
 		media_url(req, db_col_text(st, 13)));
 }
 
-struct bind {
-	char type; /* 'i' or 't' */
-	int64_t i;
-	const char *t;
-};
-
 /* Run sql with its bindings and answer the rows as service requests. */
 static void reply_requests(struct req *req, enum fmt f, struct db_conn *c, const char *sql,
-			   const struct bind *b, int nb)
+			   const struct db_arg *b, int nb)
 {
 	struct db_stmt *st;
 	json_t *out;
@@ -230,12 +224,7 @@ static void reply_requests(struct req *req, enum fmt f, struct db_conn *c, const
 		o311_db_error(req, f);
 		return;
 	}
-	for (int i = 0; i < nb; i++) {
-		if (b[i].type == 'i')
-			db_bind_int64(st, i + 1, b[i].i);
-		else
-			db_bind_text(st, i + 1, b[i].t, -1);
-	}
+	db_bind_args(st, b, nb);
 	out = json_array();
 	while ((rc = db_step(st)) == DB_ROW) {
 		json_t *r = request_json(req, st);
@@ -313,14 +302,14 @@ static void list_requests(struct req *req, enum fmt f)
 		   *codes = req_query(req, "service_code"), *status = req_query(req, "status"),
 		   *start = req_query(req, "start_date"), *end = req_query(req, "end_date");
 	char sql[4096], *tok[O311_MAX_IDS];
-	struct bind b[O311_MAX_IDS + O311_MAX_CODES + ST__COUNT + 3];
+	struct db_arg b[O311_MAX_IDS + O311_MAX_CODES + ST__COUNT + 3];
 	struct db_conn *c;
 	int nb = 0, n;
 	int64_t lo = 0, hi = 0;
 
 #define ADD(frag) strncat(sql, frag, sizeof sql - strlen(sql) - 1)
-#define BIND_I(v) (b[nb++] = (struct bind){ 'i', (v), NULL })
-#define BIND_T(v) (b[nb++] = (struct bind){ 't', 0, (v) })
+#define BIND_I(v) (b[nb++] = DB_ARG_I(v))
+#define BIND_T(v) (b[nb++] = DB_ARG_T(v))
 	snprintf(sql, sizeof sql, "%s", REQUEST_SELECT);
 	if (ids) {
 		/* The spec: with service_request_id, every other filter is ignored. */
