@@ -73,6 +73,13 @@ $(shell mkdir -p build/gen; echo '$(MIGRATIONS)' | cmp -s - $(MIGRATION_LIST) ||
 $(GEN_SRC): build/tools/embed $(MIGRATIONS) $(MIGRATION_LIST) | build/gen/.
 	build/tools/embed $@ $(MIGRATIONS)
 
+# The web apps (issue 5, in progress): web/dist from web/ with the locked npm
+# packages. Not yet part of `all` or `check`.
+web: web/node_modules/.package-lock.json
+	cd web && npm run build
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
 build/asan/tests/%: tests/unit/%.c $(UNIT_OBJS) tests/unit/unit.h | build/asan/tests/.
 	@echo "  CC      $@"
 	@$(CC) $(BASE_CFLAGS) $(CFLAGS_asan) -Itests/unit -o $@ $< $(UNIT_OBJS) $(LDLIBS) -lcmocka

@@ -1,0 +1,96 @@
+// The one typed API client: every URL the apps use is written here and
+// nowhere else. Errors arrive as ApiError with the server's stable code, so
+// the UI can say it in the user's language (see i18n "errors").
+import type {
+  AppealAction,
+  AppealDetail,
+  AppealListItem,
+  Attachment,
+  Category,
+  Created,
+  Message,
+  NewAppeal,
+  Page,
+  Tracked,
+  User,
+} from './types';
+
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let csrf = sessionStorage.getItem('shuniu.csrf') || '';
+
+async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { ...headers } };
+  if (body instanceof Blob) {
+    init.body = body;
+  } else if (body !== undefined) {
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  if (method !== 'GET' && csrf) (init.headers as Record<string, string>)['x-csrf-token'] = csrf;
+  let r: Response;
+  try {
+    r = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'network.unreachable', 'network');
+  }
+  const text = await r.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!r.ok) {
+    const e = (data as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(r.status, e?.code || 'server.internal', e?.message || r.statusText);
+  }
+  return data as T;
+}
+
+const q = (params: Record<string, string | number | boolean | undefined | null>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
+  const t = s.toString();
+  return t ? `?${t}` : '';
+};
+
+export const api = {
+  async login(username: string, password: string): Promise<User> {
+    const r = await call<{ user: User; csrf_token: string }>('POST', '/api/v1/auth/login', { username, password });
+    csrf = r.csrf_token;
+    sessionStorage.setItem('shuniu.csrf', csrf);
+    return r.user;
+  },
+  async logout(): Promise<void> {
+    await call('POST', '/api/v1/auth/logout');
+    csrf = '';
+    sessionStorage.removeItem('shuniu.csrf');
+  },
+  me: () => call<{ user: User }>('GET', '/api/v1/auth/me').then((r) => r.user),
+  categories: () => call<{ items: Category[] }>('GET', '/api/v1/appeal-categories').then((r) => r.items),
+  upload: (file: Blob) => call<Attachment>('POST', '/api/v1/attachments', file),
+  attachmentUrl: (id: string) => `/api/v1/attachments/${id}`,
+  submit: (a: NewAppeal, idempotencyKey: string) =>
+    call<Created>('POST', '/api/v1/appeals', a, { 'idempotency-key': idempotencyKey }),
+  appeals: (f: { status?: string; unit?: number; q?: string; overdue?: boolean; mine?: boolean; cursor?: string | null; limit?: number } = {}) =>
+    call<Page<AppealListItem>>(
+      'GET',
+      `/api/v1/appeals${q({ status: f.status, unit: f.unit, q: f.q, overdue: f.overdue ? 1 : undefined, mine: f.mine ? 1 : undefined, cursor: f.cursor, limit: f.limit })}`,
+    ),
+  appeal: (id: number) => call<AppealDetail>('GET', `/api/v1/appeals/${id}`),
+  act: (id: number, action: AppealAction, fields: Record<string, unknown> = {}) =>
+    call<{ id: number; status: string }>('POST', `/api/v1/appeals/${id}/actions`, { action, ...fields }),
+  track: (caseNo: string, last4: string) =>
+    call<Tracked>('GET', `/api/v1/appeals/track/${encodeURIComponent(caseNo)}${q({ phone_last4: last4 })}`),
+  messages: (unread = false) => call<Page<Message> & { unread_count: number }>('GET', `/api/v1/messages${q({ unread: unread ? 1 : undefined })}`),
+  readMessage: (id: number) => call('POST', `/api/v1/messages/${id}/read`),
+};

@@ -1,0 +1,175 @@
+// The shapes the server answers, as docs/API.md describes them.
+
+export interface Unit {
+  id: number;
+  code?: string;
+  name: string;
+  kind?: 'district' | 'street' | 'community' | 'grid' | 'building';
+}
+
+export interface User {
+  id: number;
+  username: string;
+  display_name: string;
+  roles: string[];
+  permissions: string[];
+  unit_id: number;
+  unit?: Unit;
+  resident_id?: number | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface Deadline {
+  amount: number;
+  unit: 'hours' | 'workdays';
+}
+
+export interface Category {
+  id: number;
+  code: string;
+  name: string;
+  name_en: string;
+  level: 'grid' | 'community' | 'street' | 'department';
+  accept_deadline: Deadline;
+  handle_deadline: Deadline;
+  active: boolean;
+  sort: number;
+}
+
+export type AppealStatus =
+  | 'submitted'
+  | 'accepted'
+  | 'rejected'
+  | 'dispatched'
+  | 'handling'
+  | 'resolved'
+  | 'closed'
+  | 'rated'
+  | 'merged';
+
+export type AppealAction =
+  | 'accept'
+  | 'reject'
+  | 'dispatch'
+  | 'sign'
+  | 'return'
+  | 'resolve'
+  | 'escalate'
+  | 'transfer'
+  | 'extend'
+  | 'approve_extension'
+  | 'verify'
+  | 'rate'
+  | 'merge'
+  | 'link'
+  | 'comment';
+
+export interface AppealListItem {
+  id: number;
+  case_no: string;
+  category: { code: string; name: string };
+  title: string;
+  status: AppealStatus;
+  channel: string;
+  unit: Unit;
+  handler_unit: Unit;
+  assignee_id: number | null;
+  created_at: string;
+  accept_due: string | null;
+  handle_due: string | null;
+  overdue: boolean;
+  rating: string | null;
+  rework_count: number;
+}
+
+export interface TimelineEvent {
+  id: number;
+  at: string;
+  action: string;
+  actor: string;
+  from_status: AppealStatus | null;
+  to_status: AppealStatus;
+  note: string;
+  photos: string[];
+  details?: Record<string, unknown>;
+}
+
+export interface AppealDetail extends AppealListItem {
+  description: string;
+  address: string;
+  lng: number | null;
+  lat: number | null;
+  photos: string[];
+  contact: { name: string; phone: string };
+  station_id: number | null;
+  accepted_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+  escalations: number;
+  reopen_count: number;
+  extension_request: { hours: number; reason: string } | null;
+  merged_into: number | null;
+  was_overdue: boolean;
+  version: number;
+  timeline: TimelineEvent[];
+  links: { id: number; case_no: string; status: AppealStatus }[];
+  allowed_actions: AppealAction[];
+}
+
+export interface NewAppeal {
+  category: string;
+  title: string;
+  description?: string;
+  unit_id?: number;
+  station_code?: string;
+  lng?: number;
+  lat?: number;
+  address?: string;
+  photos?: string[];
+  contact?: { name?: string; phone?: string };
+  channel?: string;
+}
+
+export interface Created {
+  id: number;
+  case_no: string;
+  status: AppealStatus;
+  accept_due: string;
+}
+
+export interface Message {
+  id: number;
+  kind: string;
+  title: string;
+  body: string;
+  appeal_id: number | null;
+  case_no: string | null;
+  created_at: string;
+  read: boolean;
+}
+
+export interface Attachment {
+  id: string;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  url: string;
+}
+
+export interface Tracked {
+  id: number;
+  case_no: string;
+  category: string;
+  title: string;
+  status: AppealStatus;
+  created_at: string;
+  closed_at: string | null;
+  handler_unit: string;
+  rating: string | null;
+  timeline: TimelineEvent[];
+}

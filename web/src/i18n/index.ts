@@ -1,0 +1,46 @@
+// vue-i18n set-up shared by both apps: Chinese by default, English on
+// request; the choice is remembered per browser. Dates are shown in
+// Asia/Shanghai whatever the device's zone.
+import { createI18n } from 'vue-i18n';
+import zh from './zh-CN';
+import en from './en';
+
+export type Locale = 'zh-CN' | 'en';
+
+const saved = localStorage.getItem('shuniu.locale');
+export const i18n = createI18n({
+  legacy: false,
+  locale: saved === 'en' ? 'en' : 'zh-CN',
+  fallbackLocale: 'zh-CN',
+  messages: { 'zh-CN': zh, en },
+});
+
+export function setLocale(l: Locale) {
+  i18n.global.locale.value = l;
+  localStorage.setItem('shuniu.locale', l);
+  document.documentElement.lang = l;
+}
+
+/* "2026-11-25T10:03:21+08:00" → "2026-11-25 10:03" in Asia/Shanghai. */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(i18n.global.locale.value === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(d);
+}
+
+/* A server error in the user's language: by its stable code, else the status. */
+export function errorText(e: unknown): string {
+  const t = i18n.global.t;
+  const code = (e as { code?: string })?.code;
+  const key = code ? `errors.${code.replace(/\./g, '_')}` : '';
+  if (key && i18n.global.te(key)) return t(key);
+  return t('errors.generic');
+}
