@@ -11,7 +11,11 @@ import type {
   Message,
   NewAppeal,
   Page,
+  AppealStats,
+  Hotspot,
+  Station,
   Tracked,
+  Unit,
   User,
 } from './types';
 
@@ -93,4 +97,18 @@ export const api = {
     call<Tracked>('GET', `/api/v1/appeals/track/${encodeURIComponent(caseNo)}${q({ phone_last4: last4 })}`),
   messages: (unread = false) => call<Page<Message> & { unread_count: number }>('GET', `/api/v1/messages${q({ unread: unread ? 1 : undefined })}`),
   readMessage: (id: number) => call('POST', `/api/v1/messages/${id}/read`),
+  readAllMessages: () => call('POST', '/api/v1/messages/read-all'),
+  units: (f: { parent?: number; kind?: string; cursor?: string | null; limit?: number } = {}) =>
+    call<Page<Unit & { parent_id: number | null; boundary?: unknown }>>(
+      'GET',
+      `/api/v1/units${q({ parent: f.parent, kind: f.kind, cursor: f.cursor, limit: f.limit })}`,
+    ),
+  unit: (id: number) => call<Unit & { parent_id: number | null; boundary: unknown }>('GET', `/api/v1/units/${id}`),
+  stations: (f: { unit?: number; cursor?: string | null; limit?: number } = {}) =>
+    call<Page<Station>>('GET', `/api/v1/stations${q({ unit: f.unit, cursor: f.cursor, limit: f.limit })}`),
+  stats: (f: { unit?: number; from?: string; to?: string } = {}) =>
+    call<AppealStats>('GET', `/api/v1/stats/appeals${q({ unit: f.unit, from: f.from, to: f.to })}`),
+  hotspots: (f: { unit?: number; days?: number; min_count?: number } = {}) =>
+    call<{ items: Hotspot[] }>('GET', `/api/v1/appeals/hotspots${q({ unit: f.unit, days: f.days, min_count: f.min_count })}`),
+  revealContact: (id: number) => call<{ id: number; case_no: string; phone: string | null }>('POST', `/api/v1/appeals/${id}/contact`),
 };

@@ -173,3 +173,49 @@ export interface Tracked {
   rating: string | null;
   timeline: TimelineEvent[];
 }
+
+export interface Station {
+  id: number;
+  grid_id: number;
+  name: string;
+  address: string;
+  lng: number | null;
+  lat: number | null;
+  opening_hours: string;
+  phone: string;
+  public_code: string;
+}
+
+export interface AppealMeasures {
+  received: number;
+  accepted: number;
+  closed: number;
+  closure_rate: number | null;
+  on_time_closed: number;
+  on_time_rate: number | null;
+  reworked: number;
+  rework_rate: number | null;
+  rated: number;
+  satisfied: number;
+  satisfaction_rate: number | null;
+  mean_handling_hours: number | null;
+  p90_handling_hours: number | null;
+}
+
+export interface AppealStats {
+  unit: Unit;
+  from: string;
+  to: string;
+  totals: AppealMeasures;
+  children: (AppealMeasures & { unit: Unit })[];
+  categories: (AppealMeasures & { category: { code: string; name: string } })[];
+}
+
+export interface Hotspot {
+  grid: Unit;
+  category: { code: string; name: string };
+  count: number;
+  first_at: string;
+  last_at: string;
+  appeal_ids: number[];
+}

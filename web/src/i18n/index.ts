@@ -2,8 +2,15 @@
 // request; the choice is remembered per browser. Dates are shown in
 // Asia/Shanghai whatever the device's zone.
 import { createI18n } from 'vue-i18n';
-import zh from './zh-CN';
-import en from './en';
+import zhShared from './zh-CN';
+import enShared from './en';
+import zhResident from './resident.zh-CN';
+import enResident from './resident.en';
+import zhConsole from './console.zh-CN';
+import enConsole from './console.en';
+
+const zh = { ...zhShared, resident: zhResident, console: zhConsole };
+const en = { ...enShared, resident: enResident, console: enConsole };
 
 export type Locale = 'zh-CN' | 'en';
 
