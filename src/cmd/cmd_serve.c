@@ -37,7 +37,7 @@ static const struct route *const route_tables[] = {
 	system_routes,	     auth_routes,	   audit_routes,	 org_routes,
 	people_routes,	     attach_routes,	   calendar_routes,	 category_routes,
 	appeal_routes,	     appeal_submit_routes, appeal_action_routes, message_routes,
-	appeal_stats_routes, open311_routes,	   supervision_routes,
+	appeal_stats_routes, open311_routes,	   supervision_routes,	 station_qr_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

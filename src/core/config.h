@@ -43,7 +43,12 @@ struct config {
 	int64_t notifier;		    /* enum: 0 log, 1 webhook */
 	char webhook_url[1024];		    /* http://host[:port]/path for the webhook notifier */
 	char webhook_secret_file[PATH_MAX]; /* HMAC key file; "" means DIR/webhook.key */
-	int64_t submit_batch_max; /* appeals committed together by the group-commit writer */
+	int64_t submit_batch_max;
+	char public_url[512];
+		/* base of links printed in QR codes; "" means http://<Host> */ /* appeals committed
+										   together by the
+										   group-commit
+										   writer */
 };
 
 struct config_key {

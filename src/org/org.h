@@ -78,6 +78,13 @@ int geojson_contains(const char *geojson, double lng, double lat);
 /* A random 10-character public code for a station's QR link. */
 void station_public_code(char out[11]);
 
+/*
+ * The SVG of a QR code holding link, with caption (the station's name) and
+ * the link printed below. malloc'd, *len its length; NULL on failure.
+ */
+char *station_qr_svg(const char *link, const char *caption, size_t *len);
+
 extern const struct route org_routes[];
+extern const struct route station_qr_routes[];
 
 #endif

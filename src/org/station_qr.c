@@ -1,0 +1,156 @@
+/*
+ * station_qr.c — GET /api/v1/stations/:id/qr.svg: a station's QR code.
+ *
+ * The code holds the station's public link, BASE/s/<public code>, where BASE
+ * is the configured public_url (the address residents reach the server by)
+ * or, when that is empty, http://<Host of this request>. libqrencode makes
+ * the module matrix (error correction level M, enough for a sticker that
+ * gets scratched); the SVG draws the dark modules as one path inside a
+ * four-module quiet zone, with the station's name and link printed below so
+ * a printed sheet can be checked by eye. Scoped like the other station
+ * routes: a station outside the account's subtree is 404.
+ */
+#include "org/org.h"
+
+#include "auth/auth.h"
+#include "core/util.h"
+#include "db/store.h"
+#include "http/request.h"
+#include "http/server.h"
+
+#include <qrencode.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QUIET	   4
+#define MODULE_PX  8
+#define CAPTION_PX 56
+
+/* Append s with XML's five special characters escaped. */
+static void xml_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+char *station_qr_svg(const char *link, const char *caption, size_t *len)
+{
+	QRcode *qr = QRcode_encodeString(link, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	if (!qr)
+		return NULL;
+	f = open_memstream(&buf, &n);
+	if (!f) {
+		QRcode_free(qr);
+		return NULL;
+	}
+	int side = (qr->width + 2 * QUIET) * MODULE_PX;
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">\n<title>",
+		side, side + CAPTION_PX, qr->width + 2 * QUIET,
+		qr->width + 2 * QUIET + CAPTION_PX / MODULE_PX);
+	xml_text(f, caption);
+	fputs("</title>\n<desc>", f);
+	xml_text(f, link);
+	fprintf(f, "</desc>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n<path d=\"");
+	for (int y = 0; y < qr->width; y++)
+		for (int x = 0; x < qr->width; x++)
+			if (qr->data[y * qr->width + x] & 1)
+				fprintf(f, "M%d %dh1v1h-1z", x + QUIET, y + QUIET);
+	fprintf(f, "\" fill=\"#000\"/>\n");
+	/* Two caption lines under the code, in module units (8 px each). */
+	int mid = (qr->width + 2 * QUIET) / 2, base = qr->width + 2 * QUIET;
+	fprintf(f,
+		"<text x=\"%d\" y=\"%d\" font-size=\"2.6\" text-anchor=\"middle\" "
+		"font-family=\"sans-serif\">",
+		mid, base + 2);
+	xml_text(f, caption);
+	fprintf(f,
+		"</text>\n<text x=\"%d\" y=\"%d\" font-size=\"1.8\" text-anchor=\"middle\" "
+		"font-family=\"monospace\">",
+		mid, base + 5);
+	xml_text(f, link);
+	fputs("</text>\n</svg>\n", f);
+	QRcode_free(qr);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+/* The base of public links: public_url, else http://<Host>. */
+static const char *public_base(struct req *req)
+{
+	const char *host = req_header(req, "Host");
+	const char *cfg = req->srv->cfg->public_url;
+
+	if (cfg[0])
+		return cfg;
+	if (host && *host && strlen(host) < 256 &&
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+		    strlen(host))
+		return arena_printf(&req->arena, "http://%s", host);
+	return arena_printf(&req->arena, "http://localhost:%d", req->srv->port);
+}
+
+static void station_qr(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	char hi[256], *svg, *name = NULL, *code = NULL;
+	struct db_stmt *st;
+	size_t len;
+	int64_t id;
+
+	if (!c || req_param_id_or_reply(req, "id", &id))
+		return;
+	path_upper(a->unit_path, hi, sizeof hi);
+	if (db_prepare(c,
+		       "SELECT name, public_code FROM stations WHERE id = ? AND unit_path >= ? AND "
+		       "unit_path < ?",
+		       &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_int64(st, 1, id);
+	db_bind_text(st, 2, a->unit_path, -1);
+	db_bind_text(st, 3, hi, -1);
+	if (db_step(st) == DB_ROW) {
+		name = arena_strdup(&req->arena, db_col_text(st, 0));
+		code = arena_strdup(&req->arena, db_col_text(st, 1));
+	}
+	db_reset(st);
+	if (!name) {
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	svg = station_qr_svg(arena_printf(&req->arena, "%s/s/%s", public_base(req), code), name,
+			     &len);
+	if (!svg) {
+		reply_error(req, ERR_INTERNAL);
+		return;
+	}
+	reply_bytes(req, 200, "image/svg+xml; charset=utf-8", svg, len);
+	free(svg);
+}
+
+const struct route station_qr_routes[] = {
+	{ "GET", "/api/v1/stations/:id/qr.svg", station_qr, R_AUTH, "org:read", 0 },
+	{ 0 },
+};
