@@ -7,8 +7,19 @@ import { fileURLToPath } from 'node:url';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
+// Vant's icon font names a CDN copy as a fallback behind the inlined one; the
+// server's CSP (rightly) blocks it and no district network should need it.
+const noCdnFonts = {
+  name: 'shuniu-no-cdn-fonts',
+  transform(code: string, id: string) {
+    if (!id.endsWith('.css')) return null;
+    const out = code.replace(/,\s*url\((["']?)(https?:)?\/\/at\.alicdn\.com[^)]*\)\s*format\((["'])woff\3\)/g, '');
+    return out === code ? null : { code: out, map: null };
+  },
+};
+
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), noCdnFonts],
   base: '/',
   build: {
     outDir: 'dist',

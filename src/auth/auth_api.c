@@ -241,6 +241,26 @@ static void get_me(struct req *req)
 		reply_json(req, 200, json_pack("{so}", "user", user_json(req, c, req_auth(req))));
 }
 
+/*
+ * GET /api/v1/auth/session — like /me, but 200 {"user": null} when nobody is
+ * signed in: the apps ask it on start, and an expected answer should not be
+ * an error in the browser's console.
+ */
+static void get_session(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+
+	if (!c)
+		return;
+	if (!req_auth(req)) {
+		reply_json(req, 200, json_pack("{sn}", "user"));
+		return;
+	}
+	reply_json(req, 200,
+		   json_pack("{sossss}", "user", user_json(req, c, req_auth(req)), "csrf_token",
+			     req_auth(req)->csrf_token ? req_auth(req)->csrf_token : ""));
+}
+
 static void post_password(struct req *req)
 {
 	const struct auth *a = req_auth(req);
@@ -286,6 +306,7 @@ const struct route auth_routes[] = {
 	{ "POST", "/api/v1/auth/login", post_login, R_JSON | R_NO_CSRF, NULL, 4096 },
 	{ "POST", "/api/v1/auth/logout", post_logout, R_AUTH, NULL, 0 },
 	{ "GET", "/api/v1/auth/me", get_me, R_AUTH, NULL, 0 },
+	{ "GET", "/api/v1/auth/session", get_session, R_AUTH_OPTIONAL, NULL, 0 },
 	{ "POST", "/api/v1/auth/password", post_password, R_AUTH | R_JSON, NULL, 4096 },
 	{ 0 },
 };

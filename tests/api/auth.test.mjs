@@ -41,6 +41,17 @@ test('me answers the signed-in account, and 401 without one', async () => {
   assert.equal(anon.body.error.code, 'auth.required');
 });
 
+test('session answers the account and its CSRF token, or a null user without an error', async () => {
+  const c = await srv.login('district');
+  const s = await c.get('/api/v1/auth/session');
+  assert.equal(s.status, 200);
+  assert.equal(s.body.user.username, 'district');
+  assert.equal(s.body.csrf_token, c.csrf, 'a reloaded app gets its CSRF token back');
+  const anon = await srv.json('/api/v1/auth/session');
+  assert.equal(anon.status, 200);
+  assert.deepEqual(anon.body, { user: null });
+});
+
 test('a wrong password and an unknown user get the same answer', async () => {
   const a = await srv.post('/api/v1/auth/login', { username: 'district', password: 'Wrong-Passw0rd!' });
   const b = await srv.post('/api/v1/auth/login', { username: 'nobody.here', password: 'Wrong-Passw0rd!' });

@@ -80,6 +80,15 @@ export const api = {
     sessionStorage.removeItem('shuniu.csrf');
   },
   me: () => call<{ user: User }>('GET', '/api/v1/auth/me').then((r) => r.user),
+  /** The signed-in user, or null — never an error for "not signed in". */
+  async session(): Promise<User | null> {
+    const r = await call<{ user: User | null; csrf_token?: string }>('GET', '/api/v1/auth/session');
+    if (r.csrf_token) {
+      csrf = r.csrf_token;
+      sessionStorage.setItem('shuniu.csrf', csrf);
+    }
+    return r.user;
+  },
   categories: () => call<{ items: Category[] }>('GET', '/api/v1/appeal-categories').then((r) => r.items),
   upload: (file: Blob) => call<Attachment>('POST', '/api/v1/attachments', file),
   attachmentUrl: (id: string) => `/api/v1/attachments/${id}`,
