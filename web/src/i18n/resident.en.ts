@@ -1,2 +1,57 @@
 // Strings of the resident app (en). Owned by the resident app; shared ones are in ./en.ts.
-export default {};
+export default {
+  common: {
+    back: 'Back', retry: 'Retry', loading: 'Loading…', empty: 'Nothing here yet', noMore: 'No more',
+    signInFirst: 'Please sign in first', signIn: 'Sign in', relogin: 'Your session has ended; please sign in again',
+  },
+  home: {
+    subtitle: 'One code for your community concerns',
+    report: 'Report a problem', reportHint: 'Take a photo of a problem near you',
+    mine: 'My reports', mineHint: 'What you have reported (sign-in needed)',
+    track: 'Track progress', trackHint: 'With the case number and your phone\'s last 4 digits',
+    messages: 'Messages', messagesHint: 'Progress notices',
+    login: 'Sign in', logout: 'Sign out', loggedInAs: 'Signed in as {name}', loggedOut: 'Signed out',
+    language: 'Language',
+  },
+  login: {
+    title: 'Sign in', username: 'User name', usernamePh: 'Phone number', password: 'Password', passwordPh: 'Your password',
+    submit: 'Sign in', required: 'Enter your user name and password', welcome: 'Welcome, {name}',
+  },
+  report: {
+    title: 'Report a problem', category: 'Category', categoryPh: 'Choose a category', categoryRequired: 'Choose a category',
+    titleLabel: 'Title', titlePh: 'The problem in one line (required)', titleRequired: 'Enter a title', titleTooLong: 'At most 100 characters',
+    description: 'Details', descriptionPh: 'When, where, what happened (optional)',
+    photos: 'Photos', photosHint: 'Up to 9, from the camera or the gallery', camera: 'Camera', uploading: 'Uploading…', uploadFailed: 'Upload failed',
+    photosPending: 'Photos are still uploading; please wait', photoFailedRemove: 'A photo failed to upload; remove it and submit again',
+    place: 'Place', stationPlaced: 'Placed at the service station', stationCode: 'Station code: {code}',
+    locationTitle: 'Phone location (optional)', useLocation: 'Use my location', locating: 'Locating…', located: 'Location found ({lng}, {lat})', clearLocation: 'Clear',
+    locationFailed: 'Could not get your location; please type an address', locationUnsupported: 'Location is not available; please type an address',
+    address: 'Address', addressPh: 'e.g. east side of building 3, XX estate', placeRequired: 'Use your location or type an address',
+    contact: 'Contact', anonymousHint: 'You can report without signing in; leave a phone number so we can call back and you can track the case',
+    signInInstead: 'Sign in to report', phone: 'Phone', phonePh: 'Mobile number (required)', phoneRequired: 'Enter a contact phone',
+    phoneInvalid: 'Enter a valid phone number', name: 'Name', namePh: 'Optional',
+    submit: 'Submit', submitting: 'Submitting…',
+    successTitle: 'Submitted', caseNo: 'Case number', remember: 'Please note the case number: with it and your phone\'s last 4 digits you can track progress',
+    gotoTrack: 'Track progress', gotoMine: 'My reports', gotoAppeal: 'View details', another: 'Report another', home: 'Home',
+  },
+  mine: { title: 'My reports', empty: 'You have not reported anything yet', report: 'Report a problem' },
+  detail: {
+    title: 'Report details', caseNo: 'Case number', status: 'Status', category: 'Category', createdAt: 'Submitted',
+    handler: 'Handled by', description: 'Description', address: 'Address', photos: 'Photos', timeline: 'Progress', overdue: 'Overdue',
+    rate: 'Rate the result', rateHint: 'Are you satisfied with how this was handled?', rateSubmit: 'Submit rating', rated: 'Rated: {rating}', rateDone: 'Thank you for your rating',
+    comment: 'Add a comment', commentPh: 'More information or a message', commentSubmit: 'Send', commentDone: 'Comment sent', commentRequired: 'Enter a comment',
+  },
+  rating: { satisfied: 'Satisfied', basically_satisfied: 'Mostly satisfied', unsatisfied: 'Unsatisfied' },
+  action: {
+    submit: 'Submitted', accept: 'Accepted', reject: 'Rejected', dispatch: 'Dispatched', sign: 'Taken on', return: 'Returned',
+    resolve: 'Resolved', escalate: 'Escalated', transfer: 'Transferred', extend: 'Extension requested', approve_extension: 'Extension decided',
+    verify: 'Checked', rate: 'Rated', merge: 'Merged', link: 'Linked', comment: 'Comment', supervise: 'Supervised',
+    auto_escalate: 'Escalated automatically', reopen: 'Reopened',
+  },
+  track: {
+    title: 'Track progress', caseNo: 'Case number', caseNoPh: '13-digit case number', last4: 'Phone last 4', last4Ph: 'Last 4 digits of the phone you gave',
+    submit: 'Search', caseNoRequired: 'Enter the case number', last4Invalid: 'Enter 4 digits',
+    notFound: 'Not found; check the case number and the last 4 digits', category: 'Category', handler: 'Handled by', createdAt: 'Submitted', closedAt: 'Closed',
+  },
+  messages: { title: 'Messages', empty: 'No messages', readAll: 'Mark all read', unread: 'Unread', viewAppeal: 'View report' },
+};

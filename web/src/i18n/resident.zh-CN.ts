@@ -1,2 +1,57 @@
 // Strings of the resident app (zh-CN). Owned by the resident app; shared ones are in ./zh-CN.ts.
-export default {};
+export default {
+  common: {
+    back: '返回', retry: '重试', loading: '加载中…', empty: '暂无内容', noMore: '没有更多了',
+    signInFirst: '请先登录', signIn: '去登录', relogin: '登录已失效，请重新登录',
+  },
+  home: {
+    subtitle: '有事找枢纽，一码解忧',
+    report: '一码解忧·我要反映', reportHint: '拍照反映身边的问题',
+    mine: '我的诉求', mineHint: '查看我反映过的事项（需登录）',
+    track: '进度查询', trackHint: '凭受理编号和手机后四位查询',
+    messages: '消息', messagesHint: '办理进度通知',
+    login: '登录', logout: '退出', loggedInAs: '已登录：{name}', loggedOut: '已退出登录',
+    language: '语言',
+  },
+  login: {
+    title: '登录', username: '用户名', usernamePh: '手机号', password: '密码', passwordPh: '请输入密码',
+    submit: '登录', required: '请填写用户名和密码', welcome: '欢迎，{name}',
+  },
+  report: {
+    title: '我要反映', category: '问题类型', categoryPh: '请选择问题类型', categoryRequired: '请选择问题类型',
+    titleLabel: '标题', titlePh: '一句话说明问题（必填）', titleRequired: '请填写标题', titleTooLong: '标题不超过 100 字',
+    description: '详细描述', descriptionPh: '时间、地点、情况等（选填）',
+    photos: '照片', photosHint: '最多 9 张，可拍照或从相册选择', camera: '拍照', uploading: '上传中…', uploadFailed: '上传失败',
+    photosPending: '照片还在上传，请稍候', photoFailedRemove: '有照片上传失败，请删除后再提交',
+    place: '位置', stationPlaced: '已定位到服务驿站', stationCode: '驿站编号：{code}',
+    locationTitle: '手机定位（可选）', useLocation: '使用当前位置', locating: '正在定位…', located: '已获取位置（{lng}, {lat}）', clearLocation: '清除',
+    locationFailed: '无法获取位置，请手动填写地址', locationUnsupported: '此设备不支持定位，请手动填写地址',
+    address: '地址', addressPh: '例如：某某小区 3 号楼东侧', placeRequired: '请使用当前位置或填写地址',
+    contact: '联系方式', anonymousHint: '未登录也可反映，请留下联系电话以便回访和查询进度',
+    signInInstead: '登录后反映', phone: '联系电话', phonePh: '手机号（必填）', phoneRequired: '请填写联系电话',
+    phoneInvalid: '请填写正确的电话号码', name: '称呼', namePh: '选填',
+    submit: '提交', submitting: '提交中…',
+    successTitle: '提交成功', caseNo: '受理编号', remember: '请记下受理编号，可凭编号和手机后四位查询进度',
+    gotoTrack: '查询进度', gotoMine: '查看我的诉求', gotoAppeal: '查看详情', another: '再反映一件', home: '返回首页',
+  },
+  mine: { title: '我的诉求', empty: '您还没有反映过事项', report: '我要反映' },
+  detail: {
+    title: '诉求详情', caseNo: '受理编号', status: '状态', category: '问题类型', createdAt: '提交时间',
+    handler: '办理单位', description: '描述', address: '地址', photos: '照片', timeline: '办理过程', overdue: '已超期',
+    rate: '评价办理结果', rateHint: '您对本次办理结果满意吗？', rateSubmit: '提交评价', rated: '已评价：{rating}', rateDone: '感谢您的评价',
+    comment: '补充留言', commentPh: '补充情况或留言', commentSubmit: '发送留言', commentDone: '留言已发送', commentRequired: '请填写留言内容',
+  },
+  rating: { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' },
+  action: {
+    submit: '提交诉求', accept: '受理', reject: '不予受理', dispatch: '派单', sign: '签收', return: '回退',
+    resolve: '办结', escalate: '上提', transfer: '转办', extend: '申请延期', approve_extension: '审批延期',
+    verify: '核查', rate: '评价', merge: '合并', link: '关联', comment: '留言', supervise: '督办',
+    auto_escalate: '自动上提', reopen: '重新办理',
+  },
+  track: {
+    title: '进度查询', caseNo: '受理编号', caseNoPh: '13 位受理编号', last4: '手机后四位', last4Ph: '提交时所留电话的后四位',
+    submit: '查询', caseNoRequired: '请填写受理编号', last4Invalid: '请填写 4 位数字',
+    notFound: '未找到，请核对受理编号和手机后四位', category: '问题类型', handler: '办理单位', createdAt: '提交时间', closedAt: '结案时间',
+  },
+  messages: { title: '消息', empty: '暂无消息', readAll: '全部已读', unread: '未读', viewAppeal: '查看诉求' },
+};

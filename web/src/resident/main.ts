@@ -4,4 +4,5 @@ import App from './App.vue';
 import { router } from './router';
 import 'vant/lib/index.css';
 
+document.documentElement.lang = i18n.global.locale.value;
 createApp(App).use(i18n).use(router).mount('#app');

@@ -1,8 +1,30 @@
 import { createRouter, createWebHistory } from 'vue-router';
+import { ensureSession } from './session';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    auth?: boolean;
+  }
+}
 
 export const router = createRouter({
   history: createWebHistory('/'),
   routes: [
     { path: '/', component: () => import('./pages/Home.vue') },
+    { path: '/login', component: () => import('./pages/Login.vue') },
+    { path: '/report', component: () => import('./pages/Report.vue') },
+    { path: '/s/:code', component: () => import('./pages/Report.vue'), props: true },
+    { path: '/mine', component: () => import('./pages/Mine.vue'), meta: { auth: true } },
+    { path: '/appeal/:id(\\d+)', component: () => import('./pages/AppealDetail.vue'), meta: { auth: true }, props: true },
+    { path: '/track', component: () => import('./pages/Track.vue') },
+    { path: '/messages', component: () => import('./pages/Messages.vue'), meta: { auth: true } },
+    { path: '/:rest(.*)*', redirect: '/' },
   ],
+  scrollBehavior: (_to, _from, saved) => saved || { top: 0 },
+});
+
+router.beforeEach(async (to) => {
+  const u = await ensureSession();
+  if (to.meta.auth && !u) return { path: '/login', query: { next: to.fullPath } };
+  return true;
 });
