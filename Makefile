@@ -37,7 +37,7 @@ UNIT_OBJS    := $(filter-out build/asan/cmd/%,$(OBJS_asan))
 .SECONDARY:
 .SECONDEXPANSION:
 
-all: shuniu
+all: shuniu web
 
 shuniu: build/release/shuniu
 	cp $< $@.tmp && mv -f $@.tmp $@
@@ -73,11 +73,17 @@ $(shell mkdir -p build/gen; echo '$(MIGRATIONS)' | cmp -s - $(MIGRATION_LIST) ||
 $(GEN_SRC): build/tools/embed $(MIGRATIONS) $(MIGRATION_LIST) | build/gen/.
 	build/tools/embed $@ $(MIGRATIONS)
 
-# The web apps (issue 5, in progress): web/dist from web/ with the locked npm
-# packages. Not yet part of `all` or `check`.
-web: web/node_modules/.package-lock.json
+# The web apps: web/dist from web/ with the locked npm packages (npm ci), type
+# checked, built by Vite and held to their size budgets (web/scripts/budget.mjs).
+WEB_SRCS := $(shell find web/src web/public web/index.html web/console/index.html web/vite.config.ts \
+	web/tsconfig.json web/scripts -type f 2>/dev/null)
+web: web/dist/index.html
+web/dist/index.html: $(WEB_SRCS) web/node_modules/.package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: run 'make deps' (scripts/install-deps)" >&2; exit 1; }
 	cd web && npm run build
+	@touch $@
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: run 'make deps' (scripts/install-deps)" >&2; exit 1; }
 	cd web && npm ci --no-audit --no-fund
 
 build/asan/tests/%: tests/unit/%.c $(UNIT_OBJS) tests/unit/unit.h | build/asan/tests/.

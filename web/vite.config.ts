@@ -25,6 +25,7 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     assetsDir: 'assets',
+    manifest: true, // read by scripts/budget.mjs
     rollupOptions: {
       input: {
         resident: here('./index.html'),
