@@ -87,6 +87,7 @@ extern const struct route appeal_action_routes[];
 extern const struct route message_routes[];
 extern const struct route appeal_stats_routes[];
 extern const struct route supervision_routes[];
+extern const struct route map_routes[];
 
 int appeal_writer_start(struct server *srv);
 void appeal_writer_stop(void);

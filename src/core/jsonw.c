@@ -139,6 +139,15 @@ void jw_null(struct jw *w, const char *key)
 	put(w, "null", 4);
 }
 
+void jw_raw(struct jw *w, const char *key, const char *json)
+{
+	lead(w, key);
+	if (json && *json)
+		put(w, json, strlen(json));
+	else
+		put(w, "null", 4);
+}
+
 char *jw_finish(struct jw *w, size_t *len)
 {
 	if (w->oom || !w->p) {

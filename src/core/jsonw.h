@@ -33,6 +33,8 @@ void jw_str(struct jw *w, const char *key, const char *v); /* v NULL: null */
 void jw_int(struct jw *w, const char *key, int64_t v);
 void jw_bool(struct jw *w, const char *key, int v);
 void jw_null(struct jw *w, const char *key);
+/* A value that is already JSON text (stored GeoJSON, a formatted number); NULL writes null. */
+void jw_raw(struct jw *w, const char *key, const char *json);
 /* The text (malloc'd, NUL-terminated; *len without the NUL), or NULL on no memory. */
 char *jw_finish(struct jw *w, size_t *len);
 /* Free a writer that will not be finished. */

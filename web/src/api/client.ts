@@ -13,6 +13,8 @@ import type {
   Page,
   AppealStats,
   Hotspot,
+  MapAppeal,
+  UnitCollection,
   Station,
   Tracked,
   Unit,
@@ -119,5 +121,9 @@ export const api = {
     call<AppealStats>('GET', `/api/v1/stats/appeals${q({ unit: f.unit, from: f.from, to: f.to })}`),
   hotspots: (f: { unit?: number; days?: number; min_count?: number } = {}) =>
     call<{ items: Hotspot[] }>('GET', `/api/v1/appeals/hotspots${q({ unit: f.unit, days: f.days, min_count: f.min_count })}`),
+  mapUnits: (f: { unit?: number; kind?: 'grid' | 'community' } = {}) =>
+    call<UnitCollection>('GET', `/api/v1/map/units${q({ unit: f.unit, kind: f.kind })}`),
+  mapAppeals: (f: { unit?: number } = {}) =>
+    call<{ items: MapAppeal[] }>('GET', `/api/v1/map/appeals${q({ unit: f.unit })}`),
   revealContact: (id: number) => call<{ id: number; case_no: string; phone: string | null }>('POST', `/api/v1/appeals/${id}/contact`),
 };

@@ -219,3 +219,27 @@ export interface Hotspot {
   last_at: string;
   appeal_ids: number[];
 }
+
+export interface UnitFeature {
+  type: 'Feature';
+  id: number;
+  properties: { id: number; code: string; name: string; kind: string; open_appeals: number };
+  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown };
+}
+
+export interface UnitCollection {
+  type: 'FeatureCollection';
+  features: UnitFeature[];
+}
+
+export interface MapAppeal {
+  id: number;
+  case_no: string;
+  title: string;
+  status: AppealStatus;
+  category: { code: string; name: string };
+  lng: number | null;
+  lat: number | null;
+  unit_id: number;
+  overdue: boolean;
+}
