@@ -81,6 +81,10 @@ static const struct key_def keys[] = {
 	  "http://HOST[:PORT]/PATH the webhook notifier POSTs signed JSON to" },
 	{ "webhook_secret_file", T_STR, F(webhook_secret_file), S(webhook_secret_file), 0, 0, NULL,
 	  "", "file holding the webhook HMAC key (default DIR/webhook.key, made on first use)" },
+	{ "map_tile_url", T_STR, F(map_tile_url), S(map_tile_url), 0, 0, NULL, "",
+	  "tile URL template for the console's grid map, e.g. "
+	  "https://tiles.example/{z}/{x}/{y}.png "
+	  "(default: none, polygons only)" },
 	{ "public_url", T_STR, F(public_url), S(public_url), 0, 0, NULL, "",
 	  "address residents reach the server by, for station QR codes (default http://<Host>)" },
 	{ "submit_batch_max", T_INT, F(submit_batch_max), 0, 1, 4096, NULL, "256",

@@ -44,11 +44,12 @@ struct config {
 	char webhook_url[1024];		    /* http://host[:port]/path for the webhook notifier */
 	char webhook_secret_file[PATH_MAX]; /* HMAC key file; "" means DIR/webhook.key */
 	int64_t submit_batch_max;
+	char map_tile_url[512]; /* XYZ tile template for the grid map; "" means no tiles */
 	char public_url[512];
-		/* base of links printed in QR codes; "" means http://<Host> */ /* appeals committed
-										   together by the
-										   group-commit
-										   writer */
+	/* base of links printed in QR codes; "" means http://<Host> */ /* appeals committed
+									   together by the
+									   group-commit
+									   writer */
 };
 
 struct config_key {

@@ -39,10 +39,11 @@ static void get_meta(struct req *req)
 
 	clock_format_shanghai(clock_now(), now);
 	reply_json(req, 200,
-		   json_pack("{sssssssssssssb}", "name", "shuniu", "version", SHUNIU_VERSION,
+		   json_pack("{sssssssssssssbss?}", "name", "shuniu", "version", SHUNIU_VERSION,
 			     "revision", SHUNIU_REVISION, "db", db_kind_name(req->srv->db),
 			     "server_time", now, "timezone", "Asia/Shanghai", "test_clock",
-			     req->srv->test_clock));
+			     req->srv->test_clock, "map_tile_url",
+			     req->srv->cfg->map_tile_url[0] ? req->srv->cfg->map_tile_url : NULL));
 }
 
 static void get_metrics(struct req *req)

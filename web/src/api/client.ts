@@ -91,6 +91,8 @@ export const api = {
     }
     return r.user;
   },
+  meta: () =>
+    call<{ version: string; server_time: string; timezone: string; map_tile_url: string | null }>('GET', '/api/v1/meta'),
   categories: () => call<{ items: Category[] }>('GET', '/api/v1/appeal-categories').then((r) => r.items),
   upload: (file: Blob) => call<Attachment>('POST', '/api/v1/attachments', file),
   attachmentUrl: (id: string) => `/api/v1/attachments/${id}`,

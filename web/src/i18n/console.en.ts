@@ -3,7 +3,8 @@ export default {
   common: {
     retry: 'Retry', cancel: 'Cancel', confirm: 'OK', submit: 'Submit', back: 'Back', noData: 'No data', language: 'Language',
   },
-  nav: { label: 'Main menu', home: 'Home', queue: 'Work queue', signOut: 'Sign out' },
+  map: { title: 'Grid map', level: 'Level', grids: 'Grids', communities: 'Communities', legend: '{units} areas, {appeals} open appeals', openN: '{n} open appeals' },
+  nav: { map: 'Map', label: 'Main menu', home: 'Home', queue: 'Work queue', signOut: 'Sign out' },
   login: { username: 'User name', password: 'Password', submit: 'Sign in' },
   home: {
     title: 'Overview', period: '{from} to {to}', byUnit: 'Received and closed by sub-unit', byCategory: 'Appeals by category',

@@ -3,7 +3,8 @@ export default {
   common: {
     retry: '重试', cancel: '取消', confirm: '确定', submit: '提交', back: '返回', noData: '暂无数据', language: '语言',
   },
-  nav: { label: '主菜单', home: '首页', queue: '工作队列', signOut: '退出登录' },
+  map: { title: '网格地图', level: '层级', grids: '网格', communities: '社区', legend: '{units} 个区域，{appeals} 件在办诉求', openN: '在办诉求 {n} 件' },
+  nav: { map: '地图', label: '主菜单', home: '首页', queue: '工作队列', signOut: '退出登录' },
   login: { username: '用户名', password: '密码', submit: '登录' },
   home: {
     title: '工作概况', period: '{from} 至 {to}', byUnit: '下级单位受理与结案', byCategory: '诉求类别分布',
