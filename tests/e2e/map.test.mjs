@@ -44,3 +44,23 @@ test('the grid map shows the community grids and an open appeal, and the marker 
   assert.deepEqual(problems, []);
   await ctx.close();
 });
+
+test("the QR sheet shows every station of the community with a code that loads", async () => {
+  const staff = await srv.login('longqiao');
+  const stations = (await staff.get('/api/v1/stations?limit=500')).body.items;
+  assert.ok(stations.length >= 1);
+  const ctx = await browser.newContext(DESKTOP);
+  await ctx.addCookies([{ name: 'shuniu_session', value: staff.cookie, url: srv.url('/') }]);
+  const page = await ctx.newPage();
+  const problems = watch(page);
+  await page.goto(srv.url('/console/qr'));
+  await page.waitForSelector('figure.card img');
+  await page.waitForFunction((n) => {
+    const imgs = [...document.querySelectorAll('figure.card img')];
+    return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth > 0);
+  }, stations.length);
+  for (const s of stations) await page.waitForSelector(`figcaption >> text=${s.name}`);
+  await shot(page, 'console-qr-sheet');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});

@@ -96,6 +96,7 @@ export const api = {
   categories: () => call<{ items: Category[] }>('GET', '/api/v1/appeal-categories').then((r) => r.items),
   upload: (file: Blob) => call<Attachment>('POST', '/api/v1/attachments', file),
   attachmentUrl: (id: string) => `/api/v1/attachments/${id}`,
+  stationQrUrl: (id: number) => `/api/v1/stations/${id}/qr.svg`,
   submit: (a: NewAppeal, idempotencyKey: string) =>
     call<Created>('POST', '/api/v1/appeals', a, { 'idempotency-key': idempotencyKey }),
   appeals: (f: { status?: string; unit?: number; q?: string; overdue?: boolean; mine?: boolean; cursor?: string | null; limit?: number } = {}) =>

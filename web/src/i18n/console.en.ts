@@ -4,7 +4,8 @@ export default {
     retry: 'Retry', cancel: 'Cancel', confirm: 'OK', submit: 'Submit', back: 'Back', noData: 'No data', language: 'Language',
   },
   map: { title: 'Grid map', level: 'Level', grids: 'Grids', communities: 'Communities', legend: '{units} areas, {appeals} open appeals', openN: '{n} open appeals' },
-  nav: { map: 'Map', label: 'Main menu', home: 'Home', queue: 'Work queue', signOut: 'Sign out' },
+  qr: { title: 'Station QR codes', pickCommunity: 'Choose a community', print: 'Print', alt: 'QR code of {name}', scan: 'Scan to report a problem' },
+  nav: { qr: 'QR codes', map: 'Map', label: 'Main menu', home: 'Home', queue: 'Work queue', signOut: 'Sign out' },
   login: { username: 'User name', password: 'Password', submit: 'Sign in' },
   home: {
     title: 'Overview', period: '{from} to {to}', byUnit: 'Received and closed by sub-unit', byCategory: 'Appeals by category',

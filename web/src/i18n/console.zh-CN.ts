@@ -4,7 +4,8 @@ export default {
     retry: '重试', cancel: '取消', confirm: '确定', submit: '提交', back: '返回', noData: '暂无数据', language: '语言',
   },
   map: { title: '网格地图', level: '层级', grids: '网格', communities: '社区', legend: '{units} 个区域，{appeals} 件在办诉求', openN: '在办诉求 {n} 件' },
-  nav: { map: '地图', label: '主菜单', home: '首页', queue: '工作队列', signOut: '退出登录' },
+  qr: { title: '驿站二维码', pickCommunity: '选择社区', print: '打印', alt: '{name} 的二维码', scan: '扫码反映诉求 · 一码解忧' },
+  nav: { qr: '二维码', map: '地图', label: '主菜单', home: '首页', queue: '工作队列', signOut: '退出登录' },
   login: { username: '用户名', password: '密码', submit: '登录' },
   home: {
     title: '工作概况', period: '{from} 至 {to}', byUnit: '下级单位受理与结案', byCategory: '诉求类别分布',
