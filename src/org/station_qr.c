@@ -42,6 +42,34 @@ static void xml_text(FILE *f, const char *s)
 	}
 }
 
+/* Rough width of s in ems: CJK and other wide characters 1, ASCII 0.6. */
+static double text_ems(const char *s)
+{
+	double w = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x80)
+			w += 0.6;
+		else if ((*p & 0xC0) != 0x80)
+			w += 1.0;
+	return w;
+}
+
+/* A <text> line centred at x, shrunk to fit `room` modules when it would not. */
+static void caption_line(FILE *f, int x, int y, double size, const char *family, int room,
+			 const char *text)
+{
+	fprintf(f,
+		"<text x=\"%d\" y=\"%d\" font-size=\"%.1f\" text-anchor=\"middle\" "
+		"font-family=\"%s\"",
+		x, y, size, family);
+	if (text_ems(text) * size > room)
+		fprintf(f, " textLength=\"%d\" lengthAdjust=\"spacingAndGlyphs\"", room);
+	fputc('>', f);
+	xml_text(f, text);
+	fputs("</text>\n", f);
+}
+
 char *station_qr_svg(const char *link, const char *caption, size_t *len)
 {
 	QRcode *qr = QRcode_encodeString(link, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
@@ -74,17 +102,9 @@ char *station_qr_svg(const char *link, const char *caption, size_t *len)
 	fprintf(f, "\" fill=\"#000\"/>\n");
 	/* Two caption lines under the code, in module units (8 px each). */
 	int mid = (qr->width + 2 * QUIET) / 2, base = qr->width + 2 * QUIET;
-	fprintf(f,
-		"<text x=\"%d\" y=\"%d\" font-size=\"2.6\" text-anchor=\"middle\" "
-		"font-family=\"sans-serif\">",
-		mid, base + 2);
-	xml_text(f, caption);
-	fprintf(f,
-		"</text>\n<text x=\"%d\" y=\"%d\" font-size=\"1.8\" text-anchor=\"middle\" "
-		"font-family=\"monospace\">",
-		mid, base + 5);
-	xml_text(f, link);
-	fputs("</text>\n</svg>\n", f);
+	caption_line(f, mid, base + 2, 2.6, "sans-serif", qr->width + QUIET, caption);
+	caption_line(f, mid, base + 5, 1.8, "monospace", qr->width + QUIET, link);
+	fputs("</svg>\n", f);
 	QRcode_free(qr);
 	if (fclose(f) != 0) {
 		free(buf);
