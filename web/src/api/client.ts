@@ -13,6 +13,8 @@ import type {
   Page,
   AppealStats,
   Hotspot,
+  Household,
+  Resident,
   MapAppeal,
   UnitCollection,
   Station,
@@ -129,4 +131,10 @@ export const api = {
   mapAppeals: (f: { unit?: number } = {}) =>
     call<{ items: MapAppeal[] }>('GET', `/api/v1/map/appeals${q({ unit: f.unit })}`),
   revealContact: (id: number) => call<{ id: number; case_no: string; phone: string | null }>('POST', `/api/v1/appeals/${id}/contact`),
+  households: (f: { unit?: number; cursor?: string | null; limit?: number } = {}) =>
+    call<Page<Household>>('GET', `/api/v1/households${q({ unit: f.unit, cursor: f.cursor, limit: f.limit })}`),
+  residents: (f: { unit?: number; q?: string; cursor?: string | null; limit?: number } = {}) =>
+    call<Page<Resident>>('GET', `/api/v1/residents${q({ unit: f.unit, q: f.q, cursor: f.cursor, limit: f.limit })}`),
+  revealResident: (id: number) =>
+    call<{ id: number; phone: string | null; id_number: string | null }>('POST', `/api/v1/residents/${id}/reveal`),
 };

@@ -243,3 +243,25 @@ export interface MapAppeal {
   unit_id: number;
   overdue: boolean;
 }
+
+export interface Household {
+  id: number;
+  building_id: number;
+  room: string;
+  address: string;
+  residents: number;
+}
+
+export interface Resident {
+  id: number;
+  household_id: number;
+  name: string;
+  gender: 'male' | 'female' | 'unknown';
+  birth_date: string | null;
+  age: number | null;
+  phone: string | null;
+  id_number: string | null;
+  tags: string[];
+  party_member: boolean;
+  is_demo: boolean;
+}

@@ -13,6 +13,7 @@ export const router = createRouter({
         { path: 'queue', name: 'queue', component: () => import('./pages/Queue.vue') },
         { path: 'map', name: 'map', component: () => import('./pages/Map.vue') },
         { path: 'qr', name: 'qr', component: () => import('./pages/QrSheet.vue') },
+        { path: 'org', name: 'org', component: () => import('./pages/Org.vue') },
         { path: 'appeal/:id(\\d+)', name: 'appeal', component: () => import('./pages/Case.vue'), props: (r) => ({ id: Number(r.params.id) }) },
       ],
     },

@@ -5,7 +5,16 @@ export default {
   },
   map: { title: 'Grid map', level: 'Level', grids: 'Grids', communities: 'Communities', legend: '{units} areas, {appeals} open appeals', openN: '{n} open appeals' },
   qr: { title: 'Station QR codes', pickCommunity: 'Choose a community', print: 'Print', alt: 'QR code of {name}', scan: 'Scan to report a problem' },
-  nav: { qr: 'QR codes', map: 'Map', label: 'Main menu', home: 'Home', queue: 'Work queue', signOut: 'Sign out' },
+  nav: { org: 'Organisation & residents', qr: 'QR codes', map: 'Map', label: 'Main menu', home: 'Home', queue: 'Work queue', signOut: 'Sign out' },
+  org: {
+    title: 'Organisation & residents', tree: 'Organisation', pick: 'Choose a unit on the left', residents: 'Residents', households: 'Households',
+    party: 'Party member', reveal: 'View', revealFor: 'View the phone and ID number of {name}',
+    revealConfirm: 'This shows the full phone and ID number of {name}. The view is recorded in the audit log. Continue?',
+    f: { name: 'Name', gender: 'Gender', age: 'Age', phone: 'Phone', id_number: 'ID number', tags: 'Tags', actions: 'Actions', room: 'Room', address: 'Address', residents: 'Residents' },
+    gender: { male: 'Male', female: 'Female', unknown: 'Unknown' },
+    kind: { district: 'District', street: 'Street', community: 'Community', grid: 'Grid', building: 'Building', unknown: '' },
+    tag: { living_alone: 'Lives alone', all_elderly: 'All elderly', disabled: 'Disabled', low_income: 'Low income', aged_80_plus: 'Aged 80+', child: 'Child' },
+  },
   login: { username: 'User name', password: 'Password', submit: 'Sign in' },
   home: {
     title: 'Overview', period: '{from} to {to}', byUnit: 'Received and closed by sub-unit', byCategory: 'Appeals by category',

@@ -5,7 +5,16 @@ export default {
   },
   map: { title: '网格地图', level: '层级', grids: '网格', communities: '社区', legend: '{units} 个区域，{appeals} 件在办诉求', openN: '在办诉求 {n} 件' },
   qr: { title: '驿站二维码', pickCommunity: '选择社区', print: '打印', alt: '{name} 的二维码', scan: '扫码反映诉求 · 一码解忧' },
-  nav: { qr: '二维码', map: '地图', label: '主菜单', home: '首页', queue: '工作队列', signOut: '退出登录' },
+  nav: { org: '组织与居民', qr: '二维码', map: '地图', label: '主菜单', home: '首页', queue: '工作队列', signOut: '退出登录' },
+  org: {
+    title: '组织与居民', tree: '组织架构', pick: '请在左侧选择一个单位', residents: '居民', households: '住户',
+    party: '党员', reveal: '查看', revealFor: '查看 {name} 的手机号和身份证号',
+    revealConfirm: '将显示 {name} 的完整手机号和身份证号，本次查看会记入审计日志。确定查看吗？',
+    f: { name: '姓名', gender: '性别', age: '年龄', phone: '手机号', id_number: '身份证号', tags: '标签', actions: '操作', room: '房号', address: '地址', residents: '居民人数' },
+    gender: { male: '男', female: '女', unknown: '未知' },
+    kind: { district: '区', street: '街道', community: '社区', grid: '网格', building: '楼栋', unknown: '' },
+    tag: { living_alone: '独居', all_elderly: '纯老户', disabled: '残疾', low_income: '低收入', aged_80_plus: '80岁以上', child: '儿童' },
+  },
   login: { username: '用户名', password: '密码', submit: '登录' },
   home: {
     title: '工作概况', period: '{from} 至 {to}', byUnit: '下级单位受理与结案', byCategory: '诉求类别分布',

@@ -1,0 +1,100 @@
+// The console's organisation page: the scope's unit tree loads lazily, a
+// building lists its residents masked, and revealing one asks first, shows
+// the plaintext the server gives and leaves a row in the audit log.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { startDistrict } from '../api/lib/district.mjs';
+import { openBrowser, watch, shot, DESKTOP } from './lib.mjs';
+
+let srv, browser;
+
+before(async () => {
+  srv = await startDistrict({ args: ['--web-root', resolve('web/dist')] });
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  const r = await srv.stop();
+  assert.equal(r.code, 0);
+});
+
+test('the unit tree opens to a building whose residents are masked, and a confirmed reveal shows and audits them', async () => {
+  const staff = await srv.login('longqiao');
+  const gw = await srv.login('gridworker');
+  const gridId = gw.user.unit.id;
+  // a building of the grid worker's grid with a resident who has a phone
+  const buildings = (await staff.get(`/api/v1/units?parent=${gridId}&limit=500`)).body.items;
+  let building, resident;
+  for (const b of buildings) {
+    const rs = (await staff.get(`/api/v1/residents?unit=${b.id}&limit=30`)).body.items;
+    resident = rs.find((r) => r.phone && r.phone.includes('****'));
+    if (resident) { building = b; break; }
+  }
+  assert.ok(building, 'a building with a resident who has a phone');
+  // the path from the account's unit down to the grid
+  const path = [];
+  for (let id = gridId; id && id !== staff.user.unit.id; ) {
+    path.unshift(id);
+    id = (await staff.get(`/api/v1/units/${id}`)).body.parent_id;
+  }
+
+  const ctx = await browser.newContext(DESKTOP);
+  await ctx.addCookies([{ name: 'shuniu_session', value: staff.cookie, url: srv.url('/') }]);
+  const page = await ctx.newPage();
+  const problems = watch(page);
+  const reveals = [];
+  page.on('request', (r) => { if (r.url().includes('/reveal')) reveals.push(r.method()); });
+  await page.goto(srv.url('/console/'));
+  await page.getByRole('menuitem', { name: '组织与居民' }).click();
+  await page.waitForURL('**/console/org');
+  assert.equal(await page.locator('.el-menu-item.is-active').innerText(), '组织与居民');
+
+  const node = (id) => page.locator(`.el-tree-node__content:has([data-unit-id="${id}"])`);
+  for (const id of path) {
+    await node(id).waitFor();
+    await node(id).locator('.el-tree-node__expand-icon').click();
+  }
+  await node(building.id).waitFor();
+  await node(building.id).click();
+  await page.waitForSelector(`.detail h2:has-text("${building.name}")`);
+
+  const row = page.locator(`.residents tr.resident-${resident.id}`);
+  await row.waitFor();
+  assert.match(await row.locator('.phone').innerText(), /\*\*\*\*/);
+
+  // cancel: nothing is sent and the phone stays masked
+  await row.getByRole('button', { name: `查看 ${resident.name} 的手机号和身份证号` }).click();
+  const box = page.locator('.el-message-box');
+  await box.waitFor();
+  assert.match(await box.innerText(), /审计日志/);
+  await box.getByRole('button', { name: '取消' }).click();
+  await box.waitFor({ state: 'hidden' });
+  assert.deepEqual(reveals, []);
+  assert.equal(await row.locator('.phone').innerText(), resident.phone);
+
+  // confirm: the plaintext is shown
+  await row.getByRole('button', { name: `查看 ${resident.name} 的手机号和身份证号` }).click();
+  await box.waitFor();
+  await box.getByRole('button', { name: '确定' }).click();
+  await row.locator('.phone.plain').waitFor();
+  await box.waitFor({ state: 'hidden' });
+  assert.deepEqual(reveals, ['POST']);
+  const shownPhone = await row.locator('.phone').innerText();
+  const shownId = await row.locator('.id-number').innerText();
+  assert.doesNotMatch(shownPhone, /\*/);
+  await shot(page, 'console-org');
+
+  // the reveal was audited
+  const auditor = await srv.login('auditor');
+  const audit = (await auditor.get('/api/v1/audit?action=resident.reveal&limit=50')).body.items;
+  assert.ok(audit.some((a) => a.action === 'resident.reveal' && String(a.object_id) === String(resident.id)), JSON.stringify(audit));
+
+  // and what was shown is what the server reveals
+  const plain = (await staff.post(`/api/v1/residents/${resident.id}/reveal`)).body;
+  assert.equal(shownPhone, plain.phone);
+  assert.equal(shownId, plain.id_number || '—');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
