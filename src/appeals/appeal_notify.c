@@ -299,7 +299,10 @@ static int run_once(struct server *srv, struct db_conn *c)
 
 static void *notifier_main(void *arg)
 {
-	struct db_conn *c = db_conn_thread(N.srv->db);
+	struct db_conn *c;
+
+	db_test_fault_exempt();
+	c = db_conn_thread(N.srv->db);
 
 	(void)arg;
 	for (;;) {

@@ -262,7 +262,10 @@ static struct {
 
 static void *sweeper_main(void *arg)
 {
-	struct db_conn *c = db_conn_thread(S.srv->db);
+	struct db_conn *c;
+
+	db_test_fault_exempt();
+	c = db_conn_thread(S.srv->db);
 
 	(void)arg;
 	pthread_mutex_lock(&S.mu);

@@ -135,5 +135,7 @@ char *db_values_sql(const char *head, const char *tuple, int n, const char *tail
  * the next one) fail with DB_EFAULT; 0 disarms.
  */
 void db_test_fail_after(long n);
+/* This thread's calls neither fail nor count (background threads). */
+void db_test_fault_exempt(void);
 
 #endif
