@@ -156,22 +156,29 @@ int64_t path_id_at_depth(const char *path, int depth)
 /* The ids on a path, appended to ids (deduplicated); returns the new count. */
 static int path_ids(const char *path, int64_t *ids, int n, int max)
 {
-	for (const char *p = path; p && *p == '/' && p[1]; p = strchr(p + 1, '/')) {
+	for (const char *p = path; p && *p == '/' && p[1] && n < max; p = strchr(p + 1, '/')) {
 		int64_t id = strtoll(p + 1, NULL, 10);
 		int seen = 0;
 		for (int i = 0; i < n; i++)
 			seen |= ids[i] == id;
-		if (id > 0 && !seen && n < max)
+		if (id > 0 && !seen)
 			ids[n++] = id;
 	}
 	return n;
 }
 
+int appeal_scope_units(const char *unit_path, const char *handler_path,
+		       int64_t ids[APPEAL_SCOPE_MAX])
+{
+	return path_ids(handler_path, ids, path_ids(unit_path, ids, 0, APPEAL_SCOPE_MAX),
+			APPEAL_SCOPE_MAX);
+}
+
 int appeal_scope_write(struct db_conn *c, int64_t appeal_id, const char *unit_path,
 		       const char *handler_path, const char *status, int replace)
 {
-	int64_t ids[32];
-	int n = path_ids(handler_path, ids, path_ids(unit_path, ids, 0, 32), 32), rc = 0;
+	int64_t ids[APPEAL_SCOPE_MAX];
+	int n = appeal_scope_units(unit_path, handler_path, ids), rc = 0;
 	char sql[80 + 32 * 11];
 	struct db_stmt *st;
 

@@ -307,20 +307,6 @@ static void bind_notification(struct db_stmt *st, int b, const struct rows *r, i
 	db_bind_int64(st, b + 4, r->a[i]->created_at);
 }
 
-/* The ids on a path not yet in ids[0..n); returns the new n. */
-static int add_path_ids(const char *path, int64_t *ids, int n, int max)
-{
-	for (const char *p = path; p && *p == '/' && p[1] && n < max; p = strchr(p + 1, '/')) {
-		int64_t id = strtoll(p + 1, NULL, 10);
-		int seen = 0;
-		for (int k = 0; k < n; k++)
-			seen |= ids[k] == id;
-		if (id > 0 && !seen)
-			ids[n++] = id;
-	}
-	return n;
-}
-
 /*
  * The whole batch in one pass inside the caller's transaction: replays
  * found by one query, one counter update per day, then one multi-row
@@ -419,8 +405,8 @@ static int insert_many(struct db_conn *c, struct appeal_new **items, int n)
 	r.search = calloc((size_t)nf, sizeof *r.search);
 	r.payload = calloc((size_t)nf, sizeof *r.payload);
 	r.details = calloc((size_t)nf, sizeof *r.details);
-	r.scope_unit = malloc((size_t)nf * 32 * sizeof *r.scope_unit);
-	r.scope_of = malloc((size_t)nf * 32 * sizeof *r.scope_of);
+	r.scope_unit = malloc((size_t)nf * APPEAL_SCOPE_MAX * sizeof *r.scope_unit);
+	r.scope_of = malloc((size_t)nf * APPEAL_SCOPE_MAX * sizeof *r.scope_of);
 	r.msg_of = malloc((size_t)nf * 2 * sizeof *r.msg_of);
 	r.msg_kind = malloc((size_t)nf * 2 * sizeof *r.msg_kind);
 	if (!r.search || !r.payload || !r.details || !r.scope_unit || !r.scope_of || !r.msg_of ||
@@ -428,9 +414,8 @@ static int insert_many(struct db_conn *c, struct appeal_new **items, int n)
 		rc = DB_ENOMEM;
 	for (int i = 0; rc >= 0 && i < nf; i++) {
 		struct appeal_new *a = r.a[i];
-		int64_t ids[32];
-		int m = add_path_ids(a->handler_path, ids, add_path_ids(a->unit_path, ids, 0, 32),
-				     32);
+		int64_t ids[APPEAL_SCOPE_MAX];
+		int m = appeal_scope_units(a->unit_path, a->handler_path, ids);
 		r.search[i] = appeal_search_text(a->title, a->description, a->address);
 		snprintf(r.details[i], sizeof r.details[i], "{\"channel\":\"%s\"}", a->channel);
 		if (!r.search[i])

@@ -191,6 +191,13 @@ int sla_sweep(struct server *srv, struct db_conn *c, int *supervised, int *escal
 char *appeal_search_text(const char *title, const char *description, const char *address);
 /* "YYYYMMDD" in Shanghai of an epoch time; buf holds 9 bytes. */
 void appeal_day_text(int64_t epoch_s, char buf[9]);
+/*
+ * The units an appeal is seen from: every id on the place's path and on the
+ * handler's path, each once (the rows of appeal_scope). Returns the count.
+ */
+#define APPEAL_SCOPE_MAX 32
+int appeal_scope_units(const char *unit_path, const char *handler_path,
+		       int64_t ids[APPEAL_SCOPE_MAX]);
 /* The ancestor path of `path` at depth d ("/1/7/42/" at depth 1 → "/1/7/"), or -1. */
 int path_at_depth(const char *path, int depth, char *out, size_t n);
 /* The id of the unit at depth d on path, or 0. */

@@ -169,25 +169,19 @@ static int event(struct gen *g, int64_t id, int64_t at, const char *actor, const
 /* The appeal_scope rows of the buffered appeals: the units on both paths. */
 static int insert_scope(struct gen *g)
 {
-	static int64_t unit[APPEAL_ROWS * 8], appeal[APPEAL_ROWS * 8];
-	static const char *status[APPEAL_ROWS * 8];
+	static int64_t unit[APPEAL_ROWS * APPEAL_SCOPE_MAX], appeal[APPEAL_ROWS * APPEAL_SCOPE_MAX];
+	static const char *status[APPEAL_ROWS * APPEAL_SCOPE_MAX];
 	int n = 0, rc = 0;
 
 	for (int i = 0; i < g->nrows; i++) {
 		struct row *r = &g->rows[i];
-		int first = n;
-		for (int side = 0; side < 2; side++)
-			for (const char *p = side ? r->handler_path : r->unit_path; p && p[1];
-			     p = strchr(p + 1, '/')) {
-				int64_t id = strtoll(p + 1, NULL, 10), seen = 0;
-				for (int k = first; k < n; k++)
-					seen |= unit[k] == id;
-				if (id > 0 && !seen) {
-					unit[n] = id;
-					appeal[n] = r->id;
-					status[n++] = r->status;
-				}
-			}
+		int64_t ids[APPEAL_SCOPE_MAX];
+		int m = appeal_scope_units(r->unit_path, r->handler_path, ids);
+		for (int k = 0; k < m; k++) {
+			unit[n] = ids[k];
+			appeal[n] = r->id;
+			status[n++] = r->status;
+		}
 	}
 	for (int off = 0; rc >= 0 && off < n; off += 1000) {
 		int m = n - off < 1000 ? n - off : 1000;
