@@ -74,9 +74,11 @@ $(GEN_SRC): build/tools/embed $(MIGRATIONS) $(MIGRATION_LIST) | build/gen/.
 	build/tools/embed $@ $(MIGRATIONS)
 
 # The web apps: web/dist from web/ with the locked npm packages (npm ci), type
-# checked, built by Vite and held to their size budgets (web/scripts/budget.mjs).
+# checked, built by Vite and held to their size budgets (web/scripts/budget.mjs);
+# both languages must hold every string and every server error code
+# (web/scripts/i18n-check.mjs reads src/core/errors.def).
 WEB_SRCS := $(shell find web/src web/public web/index.html web/console/index.html web/vite.config.ts \
-	web/tsconfig.json web/scripts -type f 2>/dev/null)
+	web/tsconfig.json web/scripts -type f 2>/dev/null) src/core/errors.def
 web: web/dist/index.html
 web/dist/index.html: $(WEB_SRCS) web/node_modules/.package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing: run 'make deps' (scripts/install-deps)" >&2; exit 1; }

@@ -28,6 +28,7 @@ export class ApiError extends Error {
     public status: number,
     public code: string,
     message: string,
+    public details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -58,8 +59,8 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
     data = null;
   }
   if (!r.ok) {
-    const e = (data as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(r.status, e?.code || 'server.internal', e?.message || r.statusText);
+    const e = (data as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
+    throw new ApiError(r.status, e?.code || 'server.internal', e?.message || r.statusText, e?.details ?? {});
   }
   return data as T;
 }

@@ -47,6 +47,11 @@ export function formatTime(iso: string | null | undefined): string {
 export function errorText(e: unknown): string {
   const t = i18n.global.t;
   const code = (e as { code?: string })?.code;
+  const field = (e as { details?: { field?: unknown } })?.details?.field;
+  if (code === 'request.invalid' && typeof field === 'string' && field) {
+    const label = i18n.global.te(`fields.${field}`) ? t(`fields.${field}`) : field;
+    return t('errors.request_invalid_field', { field: label });
+  }
   const key = code ? `errors.${code.replace(/\./g, '_')}` : '';
   if (key && i18n.global.te(key)) return t(key);
   return t('errors.generic');
