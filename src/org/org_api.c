@@ -3,11 +3,16 @@
  *
  *   GET    /api/v1/units?parent=&kind=&unit=&q=&limit=&cursor=
  *   GET    /api/v1/units/:id
- *   POST   /api/v1/units              {parent_id, name, code?, party_org_name?, party_secretary?,
- * boundary?} PATCH  /api/v1/units/:id          {name?, party_org_name?, party_secretary?,
- * boundary?} POST   /api/v1/units/:id/move     {parent_id} DELETE /api/v1/units/:id GET
- * /api/v1/stations?unit=     GET /api/v1/stations/:id POST   /api/v1/stations           PATCH
- * /api/v1/stations/:id GET    /api/v1/stats/org?unit=
+ *   POST   /api/v1/units           {parent_id, name, code?, party_org_name?,
+ *                                   party_secretary?, boundary?}
+ *   PATCH  /api/v1/units/:id       {name?, party_org_name?, party_secretary?, boundary?}
+ *   POST   /api/v1/units/:id/move  {parent_id}
+ *   DELETE /api/v1/units/:id
+ *   GET    /api/v1/stations?unit=
+ *   GET    /api/v1/stations/:id
+ *   POST   /api/v1/stations
+ *   PATCH  /api/v1/stations/:id
+ *   GET    /api/v1/stats/org?unit=
  *
  * Everything is scoped to the account's subtree (org_scope.c); writes are
  * audited in the same transaction as the change.
@@ -478,6 +483,11 @@ static int station_fields_or_reply(struct req *req, int required, const char **n
 		reply_invalid(req, "lng", "coordinates in WGS-84 degrees");
 		return -1;
 	}
+	/* A point is both coordinates or neither (null clears it). */
+	if (!*lng != !*lat || json_is_null(*lng) != json_is_null(*lat)) {
+		reply_invalid(req, *lng ? "lat" : "lng", "lng and lat go together");
+		return -1;
+	}
 	return 0;
 }
 
@@ -594,6 +604,8 @@ static void update_station(struct req *req)
 	if (rc == 0 && json_is_number(lng) && json_is_number(lat))
 		rc = db_run(c, "UPDATE stations SET lng = ?, lat = ? WHERE id = ?", "ddi",
 			    json_number_value(lng), json_number_value(lat), id);
+	else if (rc == 0 && json_is_null(lng))
+		rc = db_run(c, "UPDATE stations SET lng = NULL, lat = NULL WHERE id = ?", "i", id);
 	if (rc == 0)
 		rc = audit_write(req, c, "station.update", "station", id, NULL);
 	reply_commit(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));

@@ -114,6 +114,20 @@ test('stations get a random public code; hub leaders must hold the role', async 
   assert.equal(bad.body.error.details.field, 'hub_leader_id');
   const notGrid = await admin.post('/api/v1/stations', { grid_id: grid.parent_id, name: 'x' });
   assert.equal(notGrid.status, 400);
+  // A point is both coordinates or neither; null clears it.
+  const half = await admin.patch(`/api/v1/stations/${r.body.id}`, { lng: 120.7 });
+  assert.equal(half.status, 400);
+  assert.equal(half.body.error.details.field, 'lat');
+  const halfNew = await admin.post('/api/v1/stations', { grid_id: grid.id, name: 'y', lat: 31.2 });
+  assert.equal(halfNew.status, 400);
+  assert.equal((await admin.get(`/api/v1/stations/${r.body.id}`)).body.lng, 120.6, 'a refused change leaves the point');
+  assert.equal((await admin.patch(`/api/v1/stations/${r.body.id}`, { lng: 120.61, lat: 31.21 })).status, 200);
+  assert.equal((await admin.get(`/api/v1/stations/${r.body.id}`)).body.lat, 31.21);
+  assert.equal((await admin.patch(`/api/v1/stations/${r.body.id}`, { lng: null, lat: null })).status, 200);
+  const cleared = (await admin.get(`/api/v1/stations/${r.body.id}`)).body;
+  assert.equal(cleared.lng, null);
+  assert.equal(cleared.lat, null);
+  assert.equal(cleared.name, '测试驿站', 'other fields untouched');
   const list = await admin.get('/api/v1/stations?limit=500');
   assert.equal(list.body.items.length, 500);
   assert.ok(list.body.next_cursor);

@@ -18,8 +18,11 @@ import type {
   MapAppeal,
   UnitCollection,
   Station,
+  StationInput,
   Tracked,
   Unit,
+  UnitDetail,
+  UnitInput,
   User,
 } from './types';
 
@@ -115,14 +118,23 @@ export const api = {
   messages: (unread = false) => call<Page<Message> & { unread_count: number }>('GET', `/api/v1/messages${q({ unread: unread ? 1 : undefined })}`),
   readMessage: (id: number) => call('POST', `/api/v1/messages/${id}/read`),
   readAllMessages: () => call('POST', '/api/v1/messages/read-all'),
-  units: (f: { parent?: number; kind?: string; cursor?: string | null; limit?: number } = {}) =>
-    call<Page<Unit & { parent_id: number | null; boundary?: unknown }>>(
+  units: (f: { unit?: number; parent?: number; kind?: string; q?: string; cursor?: string | null; limit?: number } = {}) =>
+    call<Page<UnitDetail>>(
       'GET',
-      `/api/v1/units${q({ parent: f.parent, kind: f.kind, cursor: f.cursor, limit: f.limit })}`,
+      `/api/v1/units${q({ unit: f.unit, parent: f.parent, kind: f.kind, q: f.q, cursor: f.cursor, limit: f.limit })}`,
     ),
-  unit: (id: number) => call<Unit & { parent_id: number | null; boundary: unknown }>('GET', `/api/v1/units/${id}`),
+  unit: (id: number) => call<UnitDetail & { boundary: unknown }>('GET', `/api/v1/units/${id}`),
+  createUnit: (u: UnitInput & { parent_id: number; code?: string }) =>
+    call<UnitDetail & { depth: number }>('POST', '/api/v1/units', u),
+  updateUnit: (id: number, u: UnitInput) => call<{ id: number }>('PATCH', `/api/v1/units/${id}`, u),
+  moveUnit: (id: number, parentId: number) =>
+    call<{ id: number; code: string; parent_id: number }>('POST', `/api/v1/units/${id}/move`, { parent_id: parentId }),
+  deleteUnit: (id: number) => call<{ deleted: boolean }>('DELETE', `/api/v1/units/${id}`),
   stations: (f: { unit?: number; cursor?: string | null; limit?: number } = {}) =>
     call<Page<Station>>('GET', `/api/v1/stations${q({ unit: f.unit, cursor: f.cursor, limit: f.limit })}`),
+  createStation: (s: StationInput & { grid_id: number }) =>
+    call<{ id: number; public_code: string; grid_id: number; name: string }>('POST', '/api/v1/stations', s),
+  updateStation: (id: number, s: StationInput) => call<{ id: number }>('PATCH', `/api/v1/stations/${id}`, s),
   stats: (f: { unit?: number; from?: string; to?: string } = {}) =>
     call<AppealStats>('GET', `/api/v1/stats/appeals${q({ unit: f.unit, from: f.from, to: f.to })}`),
   hotspots: (f: { unit?: number; days?: number; min_count?: number } = {}) =>

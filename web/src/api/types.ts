@@ -174,9 +174,24 @@ export interface Tracked {
   timeline: TimelineEvent[];
 }
 
+export interface UnitDetail extends Unit {
+  parent_id: number | null;
+  party_org_name: string | null;
+  party_secretary: string | null;
+  has_boundary: boolean;
+}
+
+/* What staff may edit on a unit (the boundary is drawn elsewhere). */
+export interface UnitInput {
+  name: string;
+  party_org_name?: string;
+  party_secretary?: string;
+}
+
 export interface Station {
   id: number;
   grid_id: number;
+  grid_name: string;
   name: string;
   address: string;
   lng: number | null;
@@ -184,6 +199,17 @@ export interface Station {
   opening_hours: string;
   phone: string;
   public_code: string;
+  hub_leader_id: number | null;
+  hub_leader_name: string | null;
+}
+
+export interface StationInput {
+  name: string;
+  address?: string;
+  opening_hours?: string;
+  phone?: string;
+  lng?: number | null;
+  lat?: number | null;
 }
 
 export interface AppealMeasures {
