@@ -98,3 +98,101 @@ test('the unit tree opens to a building whose residents are masked, and a confir
   assert.deepEqual(problems, []);
   await ctx.close();
 });
+
+test('community staff add a grid, rename it, give it a station, and may delete it only once it is empty', async () => {
+  const staff = await srv.login('longqiao');
+  const community = staff.user.unit;
+  const ctx = await browser.newContext(DESKTOP);
+  await ctx.addCookies([{ name: 'shuniu_session', value: staff.cookie, url: srv.url('/') }]);
+  const page = await ctx.newPage();
+  const problems = watch(page);
+  const conflicts = [];
+  page.on('response', (r) => { if (r.status() === 409) conflicts.push(new URL(r.url()).pathname); });
+  await page.goto(srv.url('/console/org'));
+  await page.waitForSelector(`.detail h2:has-text("${community.name}")`);
+  const node = (name) => page.locator('.el-tree-node__content').filter({ hasText: name });
+  const dialog = page.locator('.el-dialog');
+
+  // a new grid under the community: it appears in the tree
+  await page.getByRole('button', { name: '新建下级单位' }).click();
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await dialog.getByText('请填写名称').waitFor(); // the name is required; nothing sent
+  await dialog.getByLabel('单位名称').fill('E2E 测试网格');
+  await dialog.getByLabel('党组织书记').fill('王书记');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await node('E2E 测试网格').waitFor();
+  const grid = (await staff.get(`/api/v1/units?parent=${community.id}&q=${encodeURIComponent('E2E 测试网格')}`)).body.items[0];
+  assert.equal(grid.kind, 'grid');
+  assert.equal(grid.party_secretary, '王书记');
+
+  // renamed: the tree follows
+  await node('E2E 测试网格').click();
+  await page.waitForSelector('.detail h2:has-text("E2E 测试网格")');
+  await page.getByRole('button', { name: '编辑单位' }).click();
+  await dialog.waitFor();
+  assert.equal(await dialog.getByLabel('单位名称').inputValue(), 'E2E 测试网格');
+  await dialog.getByLabel('单位名称').fill('E2E 网格甲');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await node('E2E 网格甲').waitFor();
+  await page.waitForSelector('.detail h2:has-text("E2E 网格甲")');
+  assert.equal((await staff.get(`/api/v1/units/${grid.id}`)).body.name, 'E2E 网格甲');
+
+  // a station in the grid: one coordinate alone is refused before sending
+  await page.getByRole('tab', { name: '服务站' }).click();
+  await page.getByRole('button', { name: '新建服务站' }).click();
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /E2E 网格甲/);
+  await dialog.getByLabel('服务站名称').fill('E2E 驿站');
+  await dialog.getByLabel('地址').fill('测试路 8 号');
+  await dialog.getByLabel('经度').fill('abc');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await dialog.getByText('请填写有效的经纬度').waitFor();
+  await dialog.getByLabel('经度').fill('120.61');
+  await dialog.getByLabel('纬度').fill('31.30');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  const row = page.locator('.stations tbody tr').filter({ hasText: 'E2E 驿站' });
+  await row.waitFor();
+  const station = (await staff.get(`/api/v1/stations?unit=${grid.id}`)).body.items[0];
+  assert.equal(station.name, 'E2E 驿站');
+  assert.equal(station.lat, 31.3);
+  assert.match(await row.innerText(), new RegExp(station.public_code));
+
+  // edited
+  await row.getByRole('button', { name: '编辑服务站 E2E 驿站' }).click();
+  await dialog.waitFor();
+  await dialog.getByLabel('开放时间').fill('周一至周日 8:00-20:00');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await row.filter({ hasText: '周一至周日 8:00-20:00' }).waitFor();
+  await shot(page, 'console-org-stations');
+
+  // not empty: the refusal reads in Chinese and the grid stays
+  await page.getByRole('button', { name: '删除单位' }).click();
+  const box = page.locator('.el-message-box');
+  await box.getByRole('button', { name: '删除单位' }).click();
+  await page.locator('.el-message--error').filter({ hasText: '不能删除' }).waitFor();
+  assert.deepEqual(conflicts, [`/api/v1/units/${grid.id}`]);
+  assert.equal((await staff.get(`/api/v1/units/${grid.id}`)).status, 200);
+
+  // an empty grid goes, and the tree with it
+  await node(community.name).first().click();
+  await page.getByRole('button', { name: '新建下级单位' }).click();
+  await dialog.getByLabel('单位名称').fill('E2E 空网格');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await node('E2E 空网格').click();
+  await page.waitForSelector('.detail h2:has-text("E2E 空网格")');
+  await page.getByRole('button', { name: '删除单位' }).click();
+  await box.getByRole('button', { name: '删除单位' }).click();
+  await node('E2E 空网格').waitFor({ state: 'detached' });
+  await page.waitForSelector(`.detail h2:has-text("${community.name}")`);
+
+  // the only console errors are the browser's notes on the one expected 409
+  const rest = problems.filter((p) => !/status of 409/.test(p));
+  assert.deepEqual(rest, []);
+  await ctx.close();
+});

@@ -20,7 +20,6 @@ import type {
   Station,
   StationInput,
   Tracked,
-  Unit,
   UnitDetail,
   UnitInput,
   User,

@@ -1,16 +1,24 @@
 // Strings of the console app (en). Owned by the console app; shared ones are in ./en.ts.
 export default {
   common: {
-    retry: 'Retry', cancel: 'Cancel', confirm: 'OK', submit: 'Submit', back: 'Back', noData: 'No data', language: 'Language',
+    saved: 'Saved', save: 'Save', retry: 'Retry', cancel: 'Cancel', confirm: 'OK', submit: 'Submit', back: 'Back', noData: 'No data', language: 'Language',
   },
   map: { title: 'Grid map', level: 'Level', grids: 'Grids', communities: 'Communities', legend: '{units} areas, {appeals} open appeals', openN: '{n} open appeals' },
   qr: { title: 'Station QR codes', pickCommunity: 'Choose a community', print: 'Print', alt: 'QR code of {name}', scan: 'Scan to report a problem' },
   nav: { org: 'Organisation & residents', qr: 'QR codes', map: 'Map', label: 'Main menu', home: 'Home', queue: 'Work queue', signOut: 'Sign out' },
   org: {
     title: 'Organisation & residents', tree: 'Organisation', pick: 'Choose a unit on the left', residents: 'Residents', households: 'Households',
+    stations: 'Stations', addStation: 'New station', editStation: 'Edit station', editStationFor: 'Edit station {name}', edit: 'Edit',
+    printQr: "Print this community's station QR codes", editUnit: 'Edit unit', addChild: 'New sub-unit', moveUnit: 'Move', deleteUnit: 'Delete unit',
+    moveHint: 'Move “{name}” under another {kind}. Its code and everything below it follow.', newParent: 'New parent unit',
+    createHint: 'Create a sub-unit of “{parent}”.', codeAuto: 'Leave empty to assign the next free code', codeDigits: 'The code is digits only',
+    nameRequired: 'Enter a name', coordBad: 'Enter valid coordinates (WGS-84 degrees)', hoursPh: 'e.g. Mon–Fri 9:00–17:00',
+    hubLeader: 'Hub leader: {name}', partyLine: 'Party organisation: {org}   Secretary: {secretary}',
+    deleteConfirm: 'Delete “{name}”? Only a unit without sub-units, accounts, stations, households and Party members can be deleted.',
+    created: 'Created “{name}”', moved: 'Moved “{name}”', deleted: 'Deleted “{name}”',
     party: 'Party member', reveal: 'View', revealFor: 'View the phone and ID number of {name}',
     revealConfirm: 'This shows the full phone and ID number of {name}. The view is recorded in the audit log. Continue?',
-    f: { name: 'Name', gender: 'Gender', age: 'Age', phone: 'Phone', id_number: 'ID number', tags: 'Tags', actions: 'Actions', room: 'Room', address: 'Address', residents: 'Residents' },
+    f: { unitName: 'Unit name', code: 'Code', party_org_name: 'Party organisation', party_secretary: 'Party secretary', grid: 'Grid', stationName: 'Station name', opening_hours: 'Opening hours', stationPhone: 'Phone', lng: 'Longitude', lat: 'Latitude', hub_leader: 'Hub leader', public_code: 'QR code', name: 'Name', gender: 'Gender', age: 'Age', phone: 'Phone', id_number: 'ID number', tags: 'Tags', actions: 'Actions', room: 'Room', address: 'Address', residents: 'Residents' },
     gender: { male: 'Male', female: 'Female', unknown: 'Unknown' },
     kind: { district: 'District', street: 'Street', community: 'Community', grid: 'Grid', building: 'Building', unknown: '' },
     tag: { living_alone: 'Lives alone', all_elderly: 'All elderly', disabled: 'Disabled', low_income: 'Low income', aged_80_plus: 'Aged 80+', child: 'Child' },

@@ -1,16 +1,24 @@
 // Strings of the console app (zh-CN). Owned by the console app; shared ones are in ./zh-CN.ts.
 export default {
   common: {
-    retry: '重试', cancel: '取消', confirm: '确定', submit: '提交', back: '返回', noData: '暂无数据', language: '语言',
+    saved: '已保存', save: '保存', retry: '重试', cancel: '取消', confirm: '确定', submit: '提交', back: '返回', noData: '暂无数据', language: '语言',
   },
   map: { title: '网格地图', level: '层级', grids: '网格', communities: '社区', legend: '{units} 个区域，{appeals} 件在办诉求', openN: '在办诉求 {n} 件' },
   qr: { title: '驿站二维码', pickCommunity: '选择社区', print: '打印', alt: '{name} 的二维码', scan: '扫码反映诉求 · 一码解忧' },
   nav: { org: '组织与居民', qr: '二维码', map: '地图', label: '主菜单', home: '首页', queue: '工作队列', signOut: '退出登录' },
   org: {
     title: '组织与居民', tree: '组织架构', pick: '请在左侧选择一个单位', residents: '居民', households: '住户',
+    stations: '服务站', addStation: '新建服务站', editStation: '编辑服务站', editStationFor: '编辑服务站 {name}', edit: '编辑',
+    printQr: '打印本社区服务站二维码', editUnit: '编辑单位', addChild: '新建下级单位', moveUnit: '移动', deleteUnit: '删除单位',
+    moveHint: '把“{name}”移到另一个{kind}下。它的编码和下属的所有数据会随之更新。', newParent: '新的上级单位',
+    createHint: '在“{parent}”下新建一个下级单位。', codeAuto: '留空则自动分配', codeDigits: '编码只能是数字',
+    nameRequired: '请填写名称', coordBad: '请填写有效的经纬度（WGS-84 度数）', hoursPh: '例如：周一至周五 9:00-17:00',
+    hubLeader: '枢纽长：{name}', partyLine: '党组织：{org}　书记：{secretary}',
+    deleteConfirm: '确定删除“{name}”吗？只有没有下级单位、账号、服务站、住户和党员的单位才能删除。',
+    created: '已新建“{name}”', moved: '已移动“{name}”', deleted: '已删除“{name}”',
     party: '党员', reveal: '查看', revealFor: '查看 {name} 的手机号和身份证号',
     revealConfirm: '将显示 {name} 的完整手机号和身份证号，本次查看会记入审计日志。确定查看吗？',
-    f: { name: '姓名', gender: '性别', age: '年龄', phone: '手机号', id_number: '身份证号', tags: '标签', actions: '操作', room: '房号', address: '地址', residents: '居民人数' },
+    f: { unitName: '单位名称', code: '编码', party_org_name: '党组织名称', party_secretary: '党组织书记', grid: '所属网格', stationName: '服务站名称', opening_hours: '开放时间', stationPhone: '联系电话', lng: '经度', lat: '纬度', hub_leader: '枢纽长', public_code: '二维码编号', name: '姓名', gender: '性别', age: '年龄', phone: '手机号', id_number: '身份证号', tags: '标签', actions: '操作', room: '房号', address: '地址', residents: '居民人数' },
     gender: { male: '男', female: '女', unknown: '未知' },
     kind: { district: '区', street: '街道', community: '社区', grid: '网格', building: '楼栋', unknown: '' },
     tag: { living_alone: '独居', all_elderly: '纯老户', disabled: '残疾', low_income: '低收入', aged_80_plus: '80岁以上', child: '儿童' },
