@@ -63,7 +63,7 @@ test('a wrong password shows the error and stays on the sign-in page', async () 
   await shot(page, 'console-login-wrong-password');
   assert.match(new URL(page.url()).pathname, /^\/console\/login$/);
   assert.equal(await page.getByRole('button', { name: '登录' }).isVisible(), true);
-  assert.equal(await page.getByRole('menuitem', { name: '工作队列' }).count(), 0);
+  assert.equal(await page.getByRole('navigation').getByRole('link', { name: '工作队列', exact: true }).count(), 0);
 
   assert.deepEqual(unauthorized, ['/api/v1/auth/login']);
   const rest = problems.filter((p) => !/^console: Failed to load resource: the server responded with a status of 401/.test(p));
@@ -73,7 +73,7 @@ test('a wrong password shows the error and stays on the sign-in page', async () 
   // The right password then signs in.
   await page.getByLabel('密码').fill(srv.passwords.longqiao);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('menuitem', { name: '工作队列' }).waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: '工作队列', exact: true }).waitFor();
   assert.equal(await page.getByRole('alert').filter({ hasText: '用户名或密码错误' }).count(), 0);
   await ctx.close();
 });
@@ -84,32 +84,32 @@ test('the language switch turns the console into English and back', async () => 
   const problems = watch(page);
   await page.goto(srv.url('/console/login'));
   await signIn(page, 'longqiao');
-  await page.getByRole('menuitem', { name: '工作队列' }).waitFor();
-  await page.getByRole('menuitem', { name: '首页' }).waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: '工作队列', exact: true }).waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: '首页', exact: true }).waitFor();
   await page.getByRole('button', { name: '退出登录' }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
 
   await page.getByRole('radiogroup', { name: '语言' }).getByText('English', { exact: true }).click();
-  await page.getByRole('menuitem', { name: 'Work queue' }).waitFor();
-  await page.getByRole('menuitem', { name: 'Home' }).waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: 'Work queue', exact: true }).waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: 'Home', exact: true }).waitFor();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  assert.equal(await page.getByRole('menuitem', { name: '工作队列' }).count(), 0);
+  assert.equal(await page.getByRole('navigation').getByRole('link', { name: '工作队列', exact: true }).count(), 0);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   await shot(page, 'console-home-en');
 
   // It holds on another page and after a reload.
-  await page.getByRole('menuitem', { name: 'Work queue' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Work queue', exact: true }).click();
   await page.getByRole('tab', { name: 'To accept' }).waitFor();
   await settle(page);
   await page.reload();
-  await page.getByRole('menuitem', { name: 'Work queue' }).waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: 'Work queue', exact: true }).waitFor();
   await shot(page, 'console-queue-en');
 
   await page.getByRole('radiogroup', { name: 'Language' }).getByText('中文', { exact: true }).click();
-  await page.getByRole('menuitem', { name: '工作队列' }).waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: '工作队列', exact: true }).waitFor();
   await page.getByRole('tab', { name: '待受理' }).waitFor();
   await page.getByRole('button', { name: '退出登录' }).waitFor();
-  assert.equal(await page.getByRole('menuitem', { name: 'Work queue' }).count(), 0);
+  assert.equal(await page.getByRole('navigation').getByRole('link', { name: 'Work queue', exact: true }).count(), 0);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
 
   assert.deepEqual(problems, []);

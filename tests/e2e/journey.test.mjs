@@ -99,7 +99,7 @@ async function consoleAs(username) {
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(srv.passwords[username]);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('menuitem', { name: '工作队列' }).waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: '工作队列', exact: true }).waitFor();
   return { ctx, page, problems };
 }
 
@@ -192,7 +192,7 @@ test('a resident report goes round the whole loop and is rated in the browser', 
   // (b) Community staff find it in the 待受理 queue, accept it and dispatch it to the grid.
   const staff = await consoleAs('longqiao');
   const sp = staff.page;
-  await sp.getByRole('menuitem', { name: '工作队列' }).click();
+  await sp.getByRole('navigation').getByRole('link', { name: '工作队列', exact: true }).click();
   await sp.getByRole('tab', { name: '待受理' }).waitFor();
   await sp.getByRole('textbox', { name: '搜索' }).fill(caseNo);
   await sp.getByRole('button', { name: '搜索' }).click();

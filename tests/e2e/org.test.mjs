@@ -47,9 +47,9 @@ test('the unit tree opens to a building whose residents are masked, and a confir
   const reveals = [];
   page.on('request', (r) => { if (r.url().includes('/reveal')) reveals.push(r.method()); });
   await page.goto(srv.url('/console/'));
-  await page.getByRole('menuitem', { name: '组织与居民' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: '组织与居民', exact: true }).click();
   await page.waitForURL('**/console/org');
-  assert.equal(await page.locator('.el-menu-item.is-active').innerText(), '组织与居民');
+  assert.equal(await page.locator('nav [aria-current=page]').innerText(), '组织与居民');
 
   const node = (id) => page.locator(`.el-tree-node__content:has([data-unit-id="${id}"])`);
   for (const id of path) {

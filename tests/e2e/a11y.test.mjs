@@ -1,0 +1,154 @@
+// Accessibility of both apps: every main page, in both languages, has named
+// form controls and text with enough contrast (audit() in lib.mjs), and the
+// console can be worked with the keyboard alone: sign in, move through the
+// menu, open a case from the queue, open and close an action's dialog.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { startDistrict } from '../api/lib/district.mjs';
+import { openBrowser, watch, audit, DESKTOP, MOBILE } from './lib.mjs';
+
+let srv, browser;
+
+before(async () => {
+  srv = await startDistrict({ args: ['--web-root', resolve('web/dist')] });
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  const r = await srv.stop();
+  assert.equal(r.code, 0);
+});
+
+async function context(options, user, locale) {
+  const ctx = await browser.newContext(options);
+  if (user) await ctx.addCookies([{ name: 'shuniu_session', value: user.cookie, url: srv.url('/') }]);
+  if (locale) await ctx.addInitScript((l) => localStorage.setItem('shuniu.locale', l), locale);
+  const page = await ctx.newPage();
+  return { ctx, page, problems: watch(page) };
+}
+
+// Load a page, wait until its network is quiet, and audit it.
+async function check(page, path, ready, findings) {
+  await page.goto(srv.url(path));
+  await page.waitForLoadState('networkidle');
+  if (ready) await ready(page);
+  for (const f of await audit(page)) findings.push(`${path}: ${f}`);
+}
+
+for (const locale of ['zh-CN', 'en']) {
+  test(`every main page passes the audit (${locale})`, async () => {
+    const staff = await srv.login('longqiao');
+    const resident = await srv.login('resident');
+    const appeal = (await staff.get('/api/v1/appeals?limit=1')).body.items[0];
+    const mine = (await resident.get('/api/v1/appeals?mine=1&limit=1')).body.items[0];
+    const station = (await staff.get('/api/v1/stations?limit=1')).body.items[0];
+    assert.ok(appeal && station, 'demo data');
+    const findings = [];
+
+    const c = await context(DESKTOP, staff, locale);
+    await check(c.page, '/console/', (p) => p.locator('.kpi, .el-card').first().waitFor(), findings);
+    await check(c.page, '/console/queue?tab=handling', (p) => p.locator('.el-table__row, .el-table__empty-text').first().waitFor(), findings);
+    await check(c.page, `/console/appeal/${appeal.id}`, (p) => p.locator('.el-page-header').waitFor(), findings);
+    await check(c.page, '/console/map', (p) => p.locator('.leaflet-container').waitFor(), findings);
+    await check(c.page, '/console/qr', null, findings);
+    await check(c.page, '/console/org', (p) => p.locator('.residents .el-table__row, .el-table__empty-text').first().waitFor(), findings);
+    // the organisation page's dialogs
+    await c.page.locator('.edit-unit').click();
+    await c.page.locator('.el-dialog').waitFor();
+    for (const f of await audit(c.page)) findings.push(`org unit dialog: ${f}`);
+    await c.page.keyboard.press('Escape');
+    await c.page.locator('.el-dialog').waitFor({ state: 'hidden' });
+    await c.page.locator('.el-tabs__item').nth(2).click();
+    await c.page.locator('.add-station').click();
+    await c.page.locator('.el-dialog').waitFor();
+    for (const f of await audit(c.page)) findings.push(`org station dialog: ${f}`);
+    assert.deepEqual(c.problems, []);
+    await c.ctx.close();
+
+    const signedOut = await context(DESKTOP, null, locale);
+    await check(signedOut.page, '/console/login', null, findings);
+    await signedOut.ctx.close();
+
+    const r = await context(MOBILE, resident, locale);
+    await check(r.page, '/', null, findings);
+    await check(r.page, '/mine', null, findings);
+    if (mine) await check(r.page, `/appeal/${mine.id}`, (p) => p.locator('.van-steps, .timeline, .van-cell').first().waitFor(), findings);
+    await check(r.page, '/messages', null, findings);
+    await check(r.page, `/s/${station.public_code}`, null, findings);
+    await check(r.page, '/track', null, findings);
+    assert.deepEqual(r.problems, []);
+    await r.ctx.close();
+
+    const anon = await context(MOBILE, null, locale);
+    await check(anon.page, '/login', null, findings);
+    await check(anon.page, '/report', null, findings);
+    await anon.ctx.close();
+
+    assert.deepEqual(findings, []);
+  });
+}
+
+test('the console works from the keyboard alone', async () => {
+  // a fresh appeal, so the first tab of the queue (to accept) has a case
+  const staff = await srv.login('longqiao');
+  const station = (await staff.get('/api/v1/stations?limit=1')).body.items[0];
+  const made = await srv.post('/api/v1/appeals', { category: 'noise', title: '键盘测试 夜间噪音', station_code: station.public_code, contact: { phone: '13900001234' } });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const { ctx, page, problems } = await context(DESKTOP, null, null);
+  await page.goto(srv.url('/console/login'));
+  await page.getByLabel('用户名').waitFor();
+  // sign in: focus starts on the user name or one Tab away
+  await page.keyboard.press('Tab');
+  for (let i = 0; i < 5 && !(await page.getByLabel('用户名').evaluate((e) => e === document.activeElement)); i++) await page.keyboard.press('Tab');
+  assert.ok(await page.getByLabel('用户名').evaluate((e) => e === document.activeElement), 'the user name field takes the focus');
+  await page.keyboard.type('longqiao');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(srv.passwords.longqiao);
+  await page.keyboard.press('Enter');
+  await page.getByRole('navigation').getByRole('link', { name: '工作队列', exact: true }).waitFor();
+
+  // the menu: Tab reaches it, Enter follows an item
+  const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+  let found = false;
+  for (let i = 0; i < 15 && !found; i++) {
+    await page.keyboard.press('Tab');
+    found = (await focused()) === '工作队列';
+  }
+  assert.ok(found, 'Tab reaches the menu item 工作队列');
+  await page.keyboard.press('Enter');
+  await page.waitForURL('**/console/queue');
+
+  // the queue: Tab reaches a case number; Enter opens the case
+  await page.locator('.el-table__row a').first().waitFor();
+  const caseNo = (await page.locator('.el-table__row a').first().innerText()).trim();
+  found = false;
+  for (let i = 0; i < 40 && !found; i++) {
+    await page.keyboard.press('Tab');
+    found = (await focused()) === caseNo;
+  }
+  assert.ok(found, `Tab reaches the case number ${caseNo}`);
+  await page.keyboard.press('Enter');
+  await page.waitForURL('**/console/appeal/*');
+  await page.locator('.el-page-header').waitFor();
+
+  // an action button: Tab to it, Enter opens its dialog, Escape closes it
+  const actions = page.locator('.action-buttons .el-button');
+  await actions.first().waitFor();
+  const label = (await actions.first().innerText()).trim();
+  found = false;
+  for (let i = 0; i < 60 && !found; i++) {
+    await page.keyboard.press('Tab');
+    found = (await focused()) === label;
+  }
+  assert.ok(found, `Tab reaches the action ${label}`);
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: label });
+  await dialog.waitFor();
+  assert.ok(await dialog.evaluate((d) => d.contains(document.activeElement)), 'the dialog takes the focus');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
