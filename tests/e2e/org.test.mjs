@@ -196,3 +196,43 @@ test('community staff add a grid, rename it, give it a station, and may delete i
   assert.deepEqual(rest, []);
   await ctx.close();
 });
+
+test('the district moves a grid to another community with the unit picker', async () => {
+  const admin = await srv.login('district');
+  const staff = await srv.login('longqiao');
+  const longqiao = staff.user.unit;
+  const street = (await admin.get(`/api/v1/units/${longqiao.id}`)).body.parent_id;
+  const other = (await admin.get(`/api/v1/units?parent=${street}&limit=10`)).body.items.find((u) => u.id !== longqiao.id);
+  const made = await admin.post('/api/v1/units', { parent_id: longqiao.id, name: 'E2E 待迁网格' });
+  assert.equal(made.status, 201);
+
+  const ctx = await browser.newContext(DESKTOP);
+  await ctx.addCookies([{ name: 'shuniu_session', value: admin.cookie, url: srv.url('/') }]);
+  const page = await ctx.newPage();
+  const problems = watch(page);
+  await page.goto(srv.url('/console/org'));
+  const node = (id) => page.locator(`.el-tree-node__content:has([data-unit-id="${id}"])`);
+  for (const id of [admin.user.unit.id, street, longqiao.id]) {
+    await node(id).waitFor();
+    if (id !== admin.user.unit.id) await node(id).locator('.el-tree-node__expand-icon').click();
+  }
+  await node(made.body.id).click();
+  await page.waitForSelector('.detail h2:has-text("E2E 待迁网格")');
+  await page.getByRole('button', { name: '移动' }).click();
+  const dialog = page.getByRole('dialog', { name: '移动' });
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /社区下/);
+  await dialog.getByLabel('新的上级单位').click();
+  await page.keyboard.type(other.name);
+  await page.locator('.el-select-dropdown__item').filter({ hasText: other.name }).first().click();
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await node(made.body.id).waitFor({ state: 'detached' });
+  const moved = (await admin.get(`/api/v1/units/${made.body.id}`)).body;
+  assert.equal(moved.parent_id, other.id);
+  assert.ok(moved.code.startsWith(other.code), `${moved.code} under ${other.code}`);
+  // the community's staff no longer see it
+  assert.equal((await staff.get(`/api/v1/units/${made.body.id}`)).status, 404);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
