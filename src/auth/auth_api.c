@@ -122,10 +122,10 @@ static json_t *user_json(struct req *req, struct db_conn *c, const struct auth *
 		unit = json_pack("{sIssssss}", "id", (json_int_t)u.id, "code", u.code, "name",
 				 u.name, "kind", unit_kind_name(u.kind));
 	/*
-	 * A resident not yet bound to a resident record has made (or is to make)
-	 * a self-registration: its latest state tells the app what to show.
+	 * A resident's latest self-registration tells the app what to show:
+	 * waiting, turned down (with the reason), or the household it bound to.
 	 */
-	if ((a->roles & ROLE_BIT(ROLE_RESIDENT)) && !a->resident_id)
+	if (a->roles & ROLE_BIT(ROLE_RESIDENT))
 		reg = registration_brief(c, a->account_id);
 	return json_pack("{sIsssssosIsosososo}", "id", (json_int_t)a->account_id, "username",
 			 a->username, "display_name", a->display_name, "roles", roles, "unit_id",

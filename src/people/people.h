@@ -44,7 +44,8 @@ int resident_insert_many(struct db_conn *c, const struct pii_keys *k, const stru
 			 int n, const char *unit_path, int64_t *ids);
 
 /*
- * The account's latest self-registration as {id, status, reason, unit}, JSON
+ * The account's latest self-registration as {id, status, reason, unit,
+ * household (once confirmed into one)}, JSON
  * null when it has none, NULL on a database error (registrations.c).
  */
 json_t *registration_brief(struct db_conn *c, int64_t account_id);

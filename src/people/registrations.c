@@ -95,21 +95,29 @@ static json_t *reg_json(struct db_stmt *st)
 json_t *registration_brief(struct db_conn *c, int64_t account_id)
 {
 	struct db_stmt *st;
-	json_t *out = NULL;
-	int rc = db_prepare(c,
-			    "SELECT g.id, g.status, g.reason, g.unit_id, u.name FROM registrations "
-			    "g JOIN units u ON u.id = g.unit_id WHERE g.account_id = ? ORDER BY "
-			    "g.id DESC LIMIT 1",
-			    &st);
+	json_t *out = NULL, *hh;
+	int rc =
+		db_prepare(c,
+			   "SELECT g.id, g.status, g.reason, g.unit_id, u.name, g.household_id, "
+			   "h.room, b.name FROM registrations g JOIN units u ON u.id = g.unit_id "
+			   "LEFT JOIN households h ON h.id = g.household_id LEFT JOIN units b ON "
+			   "b.id = h.building_id WHERE g.account_id = ? ORDER BY g.id DESC LIMIT 1",
+			   &st);
 
 	if (rc < 0)
 		return NULL;
 	db_bind_int64(st, 1, account_id);
 	rc = db_step(st);
-	if (rc == DB_ROW)
-		out = json_pack("{sIsssss{sIss}}", "id", (json_int_t)db_col_int64(st, 0), "status",
-				db_col_text(st, 1), "reason", db_col_text(st, 2), "unit", "id",
-				(json_int_t)db_col_int64(st, 3), "name", db_col_text(st, 4));
+	if (rc == DB_ROW) {
+		hh = db_col_is_null(st, 5) || !db_col_text(st, 6)
+			     ? json_null()
+			     : json_pack("{sIssss}", "id", (json_int_t)db_col_int64(st, 5), "room",
+					 db_col_text(st, 6), "building", db_col_text(st, 7));
+		out = json_pack("{sIsssss{sIss}so}", "id", (json_int_t)db_col_int64(st, 0),
+				"status", db_col_text(st, 1), "reason", db_col_text(st, 2), "unit",
+				"id", (json_int_t)db_col_int64(st, 3), "name", db_col_text(st, 4),
+				"household", hh);
+	}
 	db_reset(st);
 	if (rc == DB_DONE)
 		out = json_null();

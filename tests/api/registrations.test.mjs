@@ -154,7 +154,8 @@ test('confirming to an existing resident binds the account; the resident then re
 
   const me = (await client.get('/api/v1/auth/me')).body.user;
   assert.equal(me.resident_id, rid);
-  assert.equal(me.registration, null);
+  assert.equal(me.registration.status, 'confirmed');
+  assert.equal(me.registration.household.id, household1.id);
   const own = await client.get(`/api/v1/residents/${rid}`);
   assert.equal(own.status, 200);
   assert.equal(own.body.name, '陈美华');

@@ -19,5 +19,12 @@ export default {
     appeal_invalid_transition: 'This action is not possible in the current state',
     appeal_track_locked: 'Too many tries; wait 15 minutes',
     server_db_unavailable: 'The service is unavailable; please try again later',
+    auth_weak_password: 'The password is too weak: at least 10 characters from 3 of upper case, lower case, digits and symbols, and not a common one',
+    registration_phone_taken: 'This phone number is registered already; please sign in',
+    registration_throttled: 'Too many registrations; try again in an hour',
+    registration_not_pending: 'This application has been decided or withdrawn already',
+    registration_pending_exists: 'An application is already waiting for confirmation',
+    registration_already_bound: 'The account is bound to a household already',
+    registration_resident_taken: 'This resident is bound to another account',
   },
 };

@@ -19,5 +19,12 @@ export default {
     appeal_invalid_transition: '当前状态下不能进行此操作',
     appeal_track_locked: '尝试次数过多，请 15 分钟后再试',
     server_db_unavailable: '服务暂时不可用，请稍后再试',
+    auth_weak_password: '密码太简单：至少 10 位，包含大写字母、小写字母、数字、符号中的三种，且不能是常用密码',
+    registration_phone_taken: '该手机号已注册，请直接登录',
+    registration_throttled: '注册尝试过于频繁，请一小时后再试',
+    registration_not_pending: '该申请已处理或已撤销',
+    registration_pending_exists: '已有一份申请在等待确认',
+    registration_already_bound: '账号已绑定住户',
+    registration_resident_taken: '该居民已绑定其他账号',
   },
 };
