@@ -150,3 +150,19 @@ test('a resident registers on the phone and the grid worker binds them to their 
   await rctx.close();
   await cctx.close();
 });
+
+test('from a station QR page, registering starts with the station grid chosen', async () => {
+  const gw = await login(srv, 'gridworker', srv.passwords.gridworker);
+  const st = (await gw.get(`/api/v1/stations?unit=${gw.user.unit.id}&limit=1`)).body.items[0];
+  assert.ok(st, 'a station in the grid');
+  const ctx = await browser.newContext(MOBILE);
+  const page = track(await ctx.newPage());
+  const problems = watch(page);
+  await page.goto(srv.url(`/s/${st.public_code}`));
+  await page.getByRole('link', { name: '注册账号' }).click();
+  await page.waitForURL(`**/register?station=${st.public_code}`);
+  await page.waitForFunction((name) => document.querySelector('[data-testid="grid-field"] input')?.value === name, gw.user.unit.name);
+  await settle(page);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});

@@ -29,7 +29,7 @@ export default {
     locationFailed: 'Could not get your location; please type an address', locationUnsupported: 'Location is not available; please type an address',
     address: 'Address', addressPh: 'e.g. east side of building 3, XX estate', placeRequired: 'Use your location or type an address',
     contact: 'Contact', anonymousHint: 'You can report without signing in; leave a phone number so we can call back and you can track the case',
-    signInInstead: 'Sign in to report', phone: 'Phone', phonePh: 'Mobile number (required)', phoneRequired: 'Enter a contact phone',
+    registerInstead: 'Create an account', signInInstead: 'Sign in to report', phone: 'Phone', phonePh: 'Mobile number (required)', phoneRequired: 'Enter a contact phone',
     phoneInvalid: 'Enter a valid phone number', name: 'Name', namePh: 'Optional',
     submit: 'Submit', submitting: 'Submitting…',
     successTitle: 'Submitted', caseNo: 'Case number', remember: 'Please note the case number: with it and your phone\'s last 4 digits you can track progress',

@@ -29,7 +29,7 @@ export default {
     locationFailed: '无法获取位置，请手动填写地址', locationUnsupported: '此设备不支持定位，请手动填写地址',
     address: '地址', addressPh: '例如：某某小区 3 号楼东侧', placeRequired: '请使用当前位置或填写地址',
     contact: '联系方式', anonymousHint: '未登录也可反映，请留下联系电话以便回访和查询进度',
-    signInInstead: '登录后反映', phone: '联系电话', phonePh: '手机号（必填）', phoneRequired: '请填写联系电话',
+    signInInstead: '登录后反映', registerInstead: '注册账号', phone: '联系电话', phonePh: '手机号（必填）', phoneRequired: '请填写联系电话',
     phoneInvalid: '请填写正确的电话号码', name: '称呼', namePh: '选填',
     submit: '提交', submitting: '提交中…',
     successTitle: '提交成功', caseNo: '受理编号', remember: '请记下受理编号，可凭编号和手机后四位查询进度',
