@@ -8,7 +8,7 @@ import { startDistrict, addUser, login } from './lib/district.mjs';
 
 const GRID1 = '320506001001001', GRID2 = '320506001001002', COMM1 = '320506001001';
 const PASSWORD = 'Reg-Passw0rd-7';
-const LIMIT = 60;
+const LIMIT = 100;
 
 let srv, admin, gw, gw2, staff, auditor;
 let grid1, grid2, comm1, household1, household1b;
@@ -335,6 +335,37 @@ test('concurrent confirmations of two registrations to one resident: exactly one
   const tries = await Promise.all(regs.map((g, i) => (i % 2 ? staff : gw).post(`/api/v1/registrations/${g.id}/confirm`, { resident_id: rid })));
   assert.equal(tries.filter((r) => r.status === 200).length, 1, JSON.stringify(tries.map((r) => r.body)));
   for (const r of tries.filter((x) => x.status !== 200)) assert.equal(r.body.error.code, 'registration.resident_taken');
+});
+
+test('a database failure at any step of registering or confirming leaves nothing half-done', async () => {
+  const phone = nextPhone();
+  let made = null;
+  for (let after = 1; after <= 40 && !made; after++) {
+    await srv.post('/api/v1/_test/db-fail', { after });
+    const r = await srv.post('/api/v1/registrations', { phone, name: '故障注入', password: PASSWORD, unit_id: grid1.id, address: '1幢' });
+    await srv.post('/api/v1/_test/db-fail', { after: 0 });
+    if (r.status === 201) { made = r.body; break; }
+    // (a half-made account would turn the next attempt into 409 registration.phone_taken)
+    assert.equal(r.status, 503, `step ${after}: ${JSON.stringify(r.body)}`);
+    const rows = (await gw.get('/api/v1/registrations?limit=500')).body.items;
+    assert.ok(!rows.some((x) => x.name === '故障注入'), `no registration left at step ${after}`);
+  }
+  assert.ok(made, 'registering succeeds once the fault is past');
+  const client = await login(srv, phone, PASSWORD);
+  let done = null;
+  for (let after = 1; after <= 60 && !done; after++) {
+    await srv.post('/api/v1/_test/db-fail', { after });
+    const r = await staff.post(`/api/v1/registrations/${made.id}/confirm`, { household_id: household1b.id });
+    await srv.post('/api/v1/_test/db-fail', { after: 0 });
+    if (r.status === 200) { done = r.body; break; }
+    assert.equal(r.status, 503, JSON.stringify(r.body));
+    assert.equal((await staff.get(`/api/v1/registrations/${made.id}`)).body.status, 'pending', `step ${after}`);
+    assert.deepEqual((await staff.get(`/api/v1/residents?phone=${phone}`)).body.items, [], `no record made at step ${after}`);
+    assert.equal((await client.get('/api/v1/auth/me')).body.user.resident_id, null);
+  }
+  assert.ok(done, 'confirming succeeds once the fault is past');
+  assert.equal((await client.get('/api/v1/auth/me')).body.user.resident_id, done.resident_id);
+  assert.equal((await client.get('/api/v1/messages')).body.items.filter((m) => m.kind === 'registration').length, 1, 'one message');
 });
 
 test('the places a person picks a grid from, and a station QR code standing for its grid', async () => {
