@@ -266,11 +266,15 @@ static void list_places(struct req *req)
 	if (!c)
 		return;
 	if (code) {
-		if (strlen(code) > 20 ||
-		    db_query_int64(c, &pid, "SELECT grid_id FROM stations WHERE public_code = ?",
-				   "t", code) != DB_ROW ||
-		    unit_get(c, pid, &u) != DB_ROW) {
-			reply_error(req, ERR_NOT_FOUND);
+		rc = strlen(code) > 20 ? DB_DONE
+				       : db_query_int64(c, &pid,
+							"SELECT grid_id FROM stations WHERE "
+							"public_code = ?",
+							"t", code);
+		if (rc == DB_ROW)
+			rc = unit_get(c, pid, &u);
+		if (rc != DB_ROW) {
+			reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 			return;
 		}
 		reply_json(req, 200,
@@ -281,8 +285,9 @@ static void list_places(struct req *req)
 	if (parent) {
 		char *end;
 		long long v = strtoll(parent, &end, 10);
-		if (*end || v < 1 || unit_get(c, v, &u) != DB_ROW || u.kind >= UNIT_GRID) {
-			reply_error(req, ERR_NOT_FOUND);
+		rc = *end || v < 1 ? DB_DONE : unit_get(c, v, &u);
+		if (rc != DB_ROW || u.kind >= UNIT_GRID) {
+			reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 			return;
 		}
 		pid = u.id;

@@ -66,7 +66,7 @@ export default {
     address: 'Address', addressPh: 'e.g. Building 3, Room 502', addressRequired: 'Enter your building and room',
     note: 'Note', notePh: 'Optional, e.g. just moved in, who lives with you',
     submit: 'Register and sign in', againSubmit: 'Apply', done: 'Sent; waiting for the grid worker',
-    haveAccount: 'Have an account?', signIn: 'Sign in',
+    haveAccount: 'Have an account?', signIn: 'Sign in', alreadyBound: 'Your account is linked to your household already',
   },
   regcard: {
     label: 'Household link', pending: 'Waiting for the grid worker', pendingText: 'Your registration went to {grid}; once the grid worker has checked your address, your household is linked.',

@@ -66,7 +66,7 @@ export default {
     address: '住址', addressPh: '例如：3 幢 502 室', addressRequired: '请填写楼栋和房号',
     note: '备注', notePh: '选填，如：刚搬来、与谁同住',
     submit: '注册并登录', againSubmit: '提交申请', done: '已提交，等待网格员确认',
-    haveAccount: '已有账号？', signIn: '去登录',
+    haveAccount: '已有账号？', signIn: '去登录', alreadyBound: '您的账号已绑定住户，无需再注册',
   },
   regcard: {
     label: '住户绑定', pending: '等待网格员确认', pendingText: '您的注册已提交至{grid}，网格员核实住址后即可绑定住户。',
