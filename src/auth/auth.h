@@ -62,8 +62,26 @@ int password_verify(const char *hash, const char *password);
 int account_create(struct db_conn *c, const char *username, const char *display_name,
 		   int64_t unit_id, role_set roles, int64_t resident_id, const char *password,
 		   int is_demo, int64_t *out_id, char *err, size_t errlen);
+/*
+ * The same with the password already hashed (password_hash(), or "!" for none):
+ * callers hash before their transaction so the write lock is not held over
+ * argon2id. DB_ECONSTRAINT when the user name is taken.
+ */
+int account_create_hashed(struct db_conn *c, const char *username, const char *display_name,
+			  int64_t unit_id, role_set roles, int64_t resident_id, const char *hash,
+			  int is_demo, int64_t *out_id, char *err, size_t errlen);
 int account_set_password(struct db_conn *c, int64_t account_id, const char *password);
 int account_find(struct db_conn *c, const char *username, int64_t *id);
+/*
+ * Accounts that residents make for themselves sign in with their mobile
+ * number, but the number is personal data and is never stored in plaintext:
+ * the user name is "tel-" and 24 hex digits of the phone's keyed blind index
+ * (pii.h). Returns 0 and the user name when typed is a mainland mobile
+ * number (any spelling pii_phone_normalize accepts), -1 otherwise.
+ */
+#define PHONE_USERNAME_MAX 32
+struct pii_keys;
+int phone_username(const struct pii_keys *k, const char *typed, char out[PHONE_USERNAME_MAX]);
 /* Parse "a,b" into a role set; -1 on an unknown role. */
 int roles_parse(const char *csv, role_set *out);
 /* Write the set as "a,b". */

@@ -19,6 +19,7 @@
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
+#include "people/people.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -99,7 +100,7 @@ int auth_can(const struct req *req, const char *perm)
 
 static json_t *user_json(struct req *req, struct db_conn *c, const struct auth *a)
 {
-	json_t *roles = json_array(), *perms = json_array(), *unit = json_null();
+	json_t *roles = json_array(), *perms = json_array(), *unit = json_null(), *reg = NULL;
 	struct unit_ref u;
 
 	for (int r = 0; r < ROLE__COUNT; r++) {
@@ -120,10 +121,17 @@ static json_t *user_json(struct req *req, struct db_conn *c, const struct auth *
 	if (unit_get(c, a->unit_id, &u) == DB_ROW)
 		unit = json_pack("{sIssssss}", "id", (json_int_t)u.id, "code", u.code, "name",
 				 u.name, "kind", unit_kind_name(u.kind));
-	return json_pack("{sIsssssosIsososo}", "id", (json_int_t)a->account_id, "username",
+	/*
+	 * A resident's latest self-registration tells the app what to show:
+	 * waiting, turned down (with the reason), or the household it bound to.
+	 */
+	if (a->roles & ROLE_BIT(ROLE_RESIDENT))
+		reg = registration_brief(c, a->account_id);
+	return json_pack("{sIsssssosIsosososo}", "id", (json_int_t)a->account_id, "username",
 			 a->username, "display_name", a->display_name, "roles", roles, "unit_id",
 			 (json_int_t)a->unit_id, "unit", unit, "permissions", perms, "resident_id",
-			 a->resident_id ? json_integer(a->resident_id) : json_null());
+			 a->resident_id ? json_integer(a->resident_id) : json_null(),
+			 "registration", reg ? reg : json_null());
 }
 
 static void set_cookie(struct req *req, const char *token, int64_t max_age)
@@ -139,7 +147,8 @@ static void post_login(struct req *req)
 {
 	const struct config *cfg = req->srv->cfg;
 	const char *user_in, *password;
-	char username[72], hash[PASSWORD_HASH_MAX] = "", token[65], csrf[65];
+	char username[72], pseudo[PHONE_USERNAME_MAX], hash[PASSWORD_HASH_MAX] = "", token[65],
+						       csrf[65];
 	struct auth a;
 	struct db_conn *c;
 	int64_t until, sid;
@@ -153,6 +162,21 @@ static void post_login(struct req *req)
 	snprintf(username, sizeof username, "%s", user_in);
 	for (char *p = username; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
+	/*
+	 * A mobile number signs in to the self-registered account it names
+	 * (phone_username); an older account literally named so still works.
+	 * The throttle counts the pseudonym, so no phone lands in login_throttle.
+	 */
+	if (phone_username(req->srv->pii, user_in, pseudo) == 0) {
+		int64_t id = 0;
+		rc = account_find(c, pseudo, &id);
+		if (rc < 0) {
+			reply_error(req, ERR_DB_UNAVAILABLE);
+			return;
+		}
+		if (rc == DB_ROW || account_find(c, username, &id) != DB_ROW)
+			snprintf(username, sizeof username, "%s", pseudo);
+	}
 	if (throttle_locked_until(c, username, &until) < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;

@@ -8,6 +8,7 @@
 #include "core/crypto.h"
 #include "db/store.h"
 #include "org/org.h"
+#include "people/pii.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -113,9 +114,30 @@ int account_create(struct db_conn *c, const char *username, const char *display_
 		   int64_t unit_id, role_set roles, int64_t resident_id, const char *password,
 		   int is_demo, int64_t *out_id, char *err, size_t errlen)
 {
-	struct unit_ref u;
-	char hash[PASSWORD_HASH_MAX] = "!", rolestr[256];
+	char hash[PASSWORD_HASH_MAX] = "!";
 	const char *why;
+	int rc;
+
+	if (password && password_policy(password, username, &why) < 0) {
+		snprintf(err, errlen, "password too weak: it needs %s", why);
+		return -1;
+	}
+	if (password && password_hash(password, hash) < 0) {
+		snprintf(err, errlen, "cannot hash the password (out of memory?)");
+		return -1;
+	}
+	rc = account_create_hashed(c, username, display_name, unit_id, roles, resident_id, hash,
+				   is_demo, out_id, err, errlen);
+	sodium_memzero(hash, sizeof hash);
+	return rc;
+}
+
+int account_create_hashed(struct db_conn *c, const char *username, const char *display_name,
+			  int64_t unit_id, role_set roles, int64_t resident_id, const char *hash,
+			  int is_demo, int64_t *out_id, char *err, size_t errlen)
+{
+	struct unit_ref u;
+	char rolestr[256];
 	int64_t now = clock_now();
 	int rc;
 
@@ -131,36 +153,42 @@ int account_create(struct db_conn *c, const char *username, const char *display_
 			 "resident each stand alone)");
 		return -1;
 	}
-	if (password && password_policy(password, username, &why) < 0) {
-		snprintf(err, errlen, "password too weak: it needs %s", why);
-		return -1;
-	}
 	rc = unit_get(c, unit_id, &u);
 	if (rc != DB_ROW) {
 		snprintf(err, errlen, "unit %lld does not exist", (long long)unit_id);
-		return -1;
-	}
-	if (password && password_hash(password, hash) < 0) {
-		snprintf(err, errlen, "cannot hash the password (out of memory?)");
-		return -1;
+		return rc < 0 ? rc : -1;
 	}
 	roles_format(roles, rolestr, sizeof rolestr);
 	rc = db_query_int64(
 		c, out_id,
 		"INSERT INTO accounts (username, display_name, unit_id, unit_path, roles, "
 		"resident_id, password_hash, password_changed_at, is_demo, created_at, "
-		"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"updated_at) VALUES (?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?) "
+		"RETURNING id",
 		"ttittitiiii", username, display_name ? display_name : username, unit_id, u.path,
 		rolestr, resident_id, hash, now, (int64_t)is_demo, now, now);
-	sodium_memzero(hash, sizeof hash);
 	if (rc == DB_ECONSTRAINT) {
 		snprintf(err, errlen, "user name '%s' is taken", username);
-		return -1;
+		return DB_ECONSTRAINT;
 	}
 	if (rc != DB_ROW) {
 		snprintf(err, errlen, "cannot create the account: %s", db_errmsg(c));
 		return rc < 0 ? rc : -1;
 	}
+	return 0;
+}
+
+int phone_username(const struct pii_keys *k, const char *typed, char out[PHONE_USERNAME_MAX])
+{
+	char norm[24];
+	unsigned char idx[PII_BIDX_BYTES];
+
+	if (!k || pii_phone_normalize(typed, norm) < 0 || norm[0] != '1')
+		return -1;
+	pii_blind_index(k, PII_PHONE, norm, idx);
+	memcpy(out, "tel-", 4);
+	hex_encode(out + 4, idx, 12);
+	sodium_memzero(norm, sizeof norm);
 	return 0;
 }
 

@@ -67,6 +67,8 @@ static const struct key_def keys[] = {
 	  "failed sign-ins in a row that lock a user name" },
 	{ "lockout_minutes", T_INT, F(lockout_minutes), 0, 1, 1440, NULL, "15",
 	  "minutes a locked user name stays locked" },
+	{ "registration_limit", T_INT, F(registration_limit), 0, 1, 100000, NULL, "20",
+	  "residents' self-registrations one client address may attempt per hour" },
 	{ "cookie_secure", T_BOOL, F(cookie_secure), 0, 0, 0, NULL, "false",
 	  "mark the session cookie Secure (set when served over HTTPS)" },
 	{ "attachment_limit", T_SIZE, F(attachment_limit), 0, 1024, (int64_t)64 << 20, NULL, "8M",

@@ -36,6 +36,7 @@ struct config {
 	int64_t session_absolute; /* seconds */
 	int64_t lockout_failures;
 	int64_t lockout_minutes;
+	int64_t registration_limit;	    /* self-registrations per client address per hour */
 	int64_t cookie_secure;		    /* bool */
 	int64_t attachment_limit;	    /* bytes of one uploaded photo */
 	int64_t sla_grace_hours;	    /* overdue this long → escalated to the parent unit */

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "http/router.h"
 #include "people/pii.h"
 
@@ -41,6 +43,14 @@ int resident_insert(struct db_conn *c, const struct pii_keys *k, const struct re
 int resident_insert_many(struct db_conn *c, const struct pii_keys *k, const struct resident_in *in,
 			 int n, const char *unit_path, int64_t *ids);
 
+/*
+ * The account's latest self-registration as {id, status, reason, unit,
+ * household (once confirmed into one)}, JSON
+ * null when it has none, NULL on a database error (registrations.c).
+ */
+json_t *registration_brief(struct db_conn *c, int64_t account_id);
+
 extern const struct route people_routes[];
+extern const struct route registration_routes[];
 
 #endif

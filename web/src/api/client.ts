@@ -11,6 +11,12 @@ import type {
   Message,
   NewAppeal,
   Page,
+  Place,
+  NewRegistration,
+  Reapplication,
+  Registration,
+  RegistrationCreated,
+  RegistrationStatus,
   AppealStats,
   Hotspot,
   Household,
@@ -147,6 +153,28 @@ export const api = {
     call<Page<Household>>('GET', `/api/v1/households${q({ unit: f.unit, cursor: f.cursor, limit: f.limit })}`),
   residents: (f: { unit?: number; q?: string; cursor?: string | null; limit?: number } = {}) =>
     call<Page<Resident>>('GET', `/api/v1/residents${q({ unit: f.unit, q: f.q, cursor: f.cursor, limit: f.limit })}`),
+  resident: (id: number) => call<Resident>('GET', `/api/v1/residents/${id}`),
+  /** Sub-units down to grids (streets without a parent); public. */
+  places: (parent?: number) =>
+    call<{ items: Place[] }>('GET', `/api/v1/registrations/places${q({ parent })}`).then((r) => r.items),
+  /** The grid a station's QR code stands for; public. */
+  placeOfStation: (code: string) =>
+    call<{ items: Place[] }>('GET', `/api/v1/registrations/places${q({ station_code: code })}`).then((r) => r.items[0]),
+  register: (r: NewRegistration) => call<RegistrationCreated>('POST', '/api/v1/registrations', r),
+  myRegistration: () => call<Registration>('GET', '/api/v1/registrations/mine'),
+  reapply: (r: Reapplication) => call<RegistrationCreated>('POST', '/api/v1/registrations/mine', r),
+  cancelRegistration: () => call<{ id: number; status: RegistrationStatus }>('POST', '/api/v1/registrations/mine/cancel'),
+  registrations: (f: { status?: RegistrationStatus; unit?: number; cursor?: string | null; limit?: number } = {}) =>
+    call<Page<Registration>>('GET', `/api/v1/registrations${q({ status: f.status, unit: f.unit, cursor: f.cursor, limit: f.limit })}`),
+  registration: (id: number) => call<Registration>('GET', `/api/v1/registrations/${id}`),
+  confirmRegistration: (id: number, to: { resident_id: number } | { household_id: number }) =>
+    call<{ id: number; status: RegistrationStatus; resident_id: number; household_id: number }>(
+      'POST',
+      `/api/v1/registrations/${id}/confirm`,
+      to,
+    ),
+  rejectRegistration: (id: number, reason: string) =>
+    call<{ id: number; status: RegistrationStatus }>('POST', `/api/v1/registrations/${id}/reject`, { reason }),
   revealResident: (id: number) =>
     call<{ id: number; phone: string | null; id_number: string | null }>('POST', `/api/v1/residents/${id}/reveal`),
 };

@@ -16,6 +16,18 @@ export interface User {
   unit_id: number;
   unit?: Unit;
   resident_id?: number | null;
+  /** A resident not yet bound to a resident record: the latest self-registration (or null). */
+  registration?: RegistrationBrief | null;
+}
+
+export type RegistrationStatus = 'pending' | 'confirmed' | 'rejected' | 'cancelled';
+
+export interface RegistrationBrief {
+  id: number;
+  status: RegistrationStatus;
+  reason: string;
+  unit: { id: number; name: string };
+  household: { id: number; room: string; building: string } | null;
 }
 
 export interface Page<T> {
@@ -290,4 +302,67 @@ export interface Resident {
   tags: string[];
   party_member: boolean;
   is_demo: boolean;
+}
+
+/** A unit a person picks their grid from when registering (GET /registrations/places). */
+export interface Place {
+  id: number;
+  name: string;
+  kind: 'district' | 'street' | 'community' | 'grid';
+  leaf: boolean;
+}
+
+export interface NewRegistration {
+  phone: string;
+  name: string;
+  password: string;
+  unit_id?: number;
+  station_code?: string;
+  address: string;
+  note?: string;
+}
+
+export interface Reapplication {
+  unit_id?: number;
+  station_code?: string;
+  address: string;
+  note?: string;
+  name?: string;
+}
+
+export interface RegistrationCandidate {
+  id: number;
+  name: string;
+  phone: string | null;
+  household_id: number;
+  household: { id: number; room: string; building: string };
+  bound: boolean;
+}
+
+export interface Registration {
+  id: number;
+  account_id: number;
+  unit: { id: number; name: string };
+  name: string;
+  phone: string;
+  address: string;
+  note: string;
+  status: RegistrationStatus;
+  resident_id: number | null;
+  household_id: number | null;
+  household: { id: number; room: string; building: string } | null;
+  reason: string;
+  created_at: string;
+  decided_at: string | null;
+  /** GET /registrations/mine only: the account has a resident record. */
+  bound?: boolean;
+  /** Staff views only. */
+  candidates?: RegistrationCandidate[];
+}
+
+export interface RegistrationCreated {
+  id: number;
+  account_id: number;
+  status: RegistrationStatus;
+  unit: { id: number; name: string };
 }

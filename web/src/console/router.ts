@@ -14,6 +14,7 @@ export const router = createRouter({
         { path: 'map', name: 'map', component: () => import('./pages/Map.vue') },
         { path: 'qr', name: 'qr', component: () => import('./pages/QrSheet.vue') },
         { path: 'org', name: 'org', component: () => import('./pages/Org.vue') },
+        { path: 'registrations', name: 'registrations', component: () => import('./pages/Registrations.vue') },
         { path: 'appeal/:id(\\d+)', name: 'appeal', component: () => import('./pages/Case.vue'), props: (r) => ({ id: Number(r.params.id) }) },
       ],
     },

@@ -5,7 +5,7 @@ export default {
   },
   map: { title: 'Grid map', level: 'Level', grids: 'Grids', communities: 'Communities', legend: '{units} areas, {appeals} open appeals', openN: '{n} open appeals' },
   qr: { title: 'Station QR codes', pickCommunity: 'Choose a community', print: 'Print', alt: 'QR code of {name}', scan: 'Scan to report a problem' },
-  nav: { org: 'Organisation & residents', qr: 'QR codes', map: 'Map', label: 'Main menu', home: 'Home', queue: 'Work queue', signOut: 'Sign out' },
+  nav: { registrations: 'Registrations', org: 'Organisation & residents', qr: 'QR codes', map: 'Map', label: 'Main menu', home: 'Home', queue: 'Work queue', signOut: 'Sign out' },
   org: {
     title: 'Organisation & residents', tree: 'Organisation', pick: 'Choose a unit on the left', residents: 'Residents', households: 'Households',
     stations: 'Stations', addStation: 'New station', editStation: 'Edit station', editStationFor: 'Edit station {name}', edit: 'Edit',
@@ -22,6 +22,23 @@ export default {
     gender: { male: 'Male', female: 'Female', unknown: 'Unknown' },
     kind: { district: 'District', street: 'Street', community: 'Community', grid: 'Grid', building: 'Building', unknown: '' },
     tag: { living_alone: 'Lives alone', all_elderly: 'All elderly', disabled: 'Disabled', low_income: 'Low income', aged_80_plus: 'Aged 80+', child: 'Child' },
+  },
+  reg: {
+    title: 'Resident registrations', filter: 'Filter by status', empty: 'No registrations',
+    status: { pending: 'Pending', confirmed: 'Linked', rejected: 'Rejected', cancelled: 'Withdrawn' },
+    f: {
+      name: 'Name', phone: 'Phone', grid: 'Grid', address: 'Address given', note: 'Note', candidates: 'Candidates',
+      created_at: 'Submitted', actions: 'Actions', status: 'Status', reason: 'Reason', household: 'Household',
+    },
+    review: 'Review', view: 'View', detailTitle: 'Registration: {name}',
+    candidates: 'Candidates (same phone, in this grid)', candidatesHint: "Pick a resident to link the account to their record.",
+    noCandidates: 'No resident of this grid has this phone', bound: 'Linked to another account',
+    search: 'Find a resident by name', searchPh: "Resident's name", householdN: 'Household #{id}',
+    newInHousehold: 'Or make a new resident record in a household', building: 'Building', household: 'Room',
+    confirm: 'Confirm link', reject: 'Reject',
+    confirmExisting: "Link {name}'s account to the record of {resident}? They will see their own record in the app.",
+    confirmNew: "Make a new resident record in household {household} from {name}'s name and phone, and link the account?",
+    confirmed: 'Linked', rejected: 'Rejected', rejectPrompt: 'Why? (the resident will read it)', reasonRequired: 'Give a reason of 1–300 characters',
   },
   login: { username: 'User name', password: 'Password', submit: 'Sign in' },
   home: {

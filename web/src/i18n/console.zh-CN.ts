@@ -5,7 +5,7 @@ export default {
   },
   map: { title: '网格地图', level: '层级', grids: '网格', communities: '社区', legend: '{units} 个区域，{appeals} 件在办诉求', openN: '在办诉求 {n} 件' },
   qr: { title: '驿站二维码', pickCommunity: '选择社区', print: '打印', alt: '{name} 的二维码', scan: '扫码反映诉求 · 一码解忧' },
-  nav: { org: '组织与居民', qr: '二维码', map: '地图', label: '主菜单', home: '首页', queue: '工作队列', signOut: '退出登录' },
+  nav: { registrations: '居民注册审核', org: '组织与居民', qr: '二维码', map: '地图', label: '主菜单', home: '首页', queue: '工作队列', signOut: '退出登录' },
   org: {
     title: '组织与居民', tree: '组织架构', pick: '请在左侧选择一个单位', residents: '居民', households: '住户',
     stations: '服务站', addStation: '新建服务站', editStation: '编辑服务站', editStationFor: '编辑服务站 {name}', edit: '编辑',
@@ -22,6 +22,23 @@ export default {
     gender: { male: '男', female: '女', unknown: '未知' },
     kind: { district: '区', street: '街道', community: '社区', grid: '网格', building: '楼栋', unknown: '' },
     tag: { living_alone: '独居', all_elderly: '纯老户', disabled: '残疾', low_income: '低收入', aged_80_plus: '80岁以上', child: '儿童' },
+  },
+  reg: {
+    title: '居民注册审核', filter: '按状态筛选', empty: '暂无注册申请',
+    status: { pending: '待确认', confirmed: '已绑定', rejected: '已驳回', cancelled: '已撤销' },
+    f: {
+      name: '姓名', phone: '手机号', grid: '所在网格', address: '填写的住址', note: '备注', candidates: '候选居民',
+      created_at: '提交时间', actions: '操作', status: '状态', reason: '驳回原因', household: '绑定住户',
+    },
+    review: '审核', view: '查看', detailTitle: '注册申请：{name}',
+    candidates: '候选居民（本网格内手机号相同）', candidatesHint: '选择一位居民，将该账号绑定到其居民档案。',
+    noCandidates: '本网格没有手机号相同的居民', bound: '已绑定其他账号',
+    search: '按姓名查找居民', searchPh: '输入居民姓名', householdN: '住户 #{id}',
+    newInHousehold: '或在住户中新建居民档案', building: '楼栋', household: '房号',
+    confirm: '确认绑定', reject: '驳回',
+    confirmExisting: '将「{name}」的账号绑定到居民「{resident}」的档案，该居民即可用手机查看本人信息。确定吗？',
+    confirmNew: '将以「{name}」的姓名和手机号在住户 {household} 新建居民档案并绑定账号。确定吗？',
+    confirmed: '已确认绑定', rejected: '已驳回', rejectPrompt: '请填写驳回原因（居民会看到）', reasonRequired: '请填写 1–300 字的原因',
   },
   login: { username: '用户名', password: '密码', submit: '登录' },
   home: {

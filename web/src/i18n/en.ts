@@ -39,5 +39,11 @@ export default {
     unit_bad_move: 'The unit cannot be moved there: the new parent must be one level up and inside your area',
     resident_duplicate_id_number: 'A resident with this ID number is already registered',
     server_db_unavailable: 'The service is unavailable; please try again later',
+    registration_phone_taken: 'This phone number is registered already; please sign in',
+    registration_throttled: 'Too many registrations; try again in an hour',
+    registration_not_pending: 'This application has been decided or withdrawn already',
+    registration_pending_exists: 'An application is already waiting for confirmation',
+    registration_already_bound: 'The account is bound to a household already',
+    registration_resident_taken: 'This resident is bound to another account',
   },
 };

@@ -39,5 +39,11 @@ export default {
     unit_bad_move: '不能移动到该位置：新的上级必须高一级且在您的管辖范围内',
     resident_duplicate_id_number: '该身份证号已登记',
     server_db_unavailable: '服务暂时不可用，请稍后再试',
+    registration_phone_taken: '该手机号已注册，请直接登录',
+    registration_throttled: '注册尝试过于频繁，请一小时后再试',
+    registration_not_pending: '该申请已处理或已撤销',
+    registration_pending_exists: '已有一份申请在等待确认',
+    registration_already_bound: '账号已绑定住户',
+    registration_resident_taken: '该居民已绑定其他账号',
   },
 };

@@ -12,6 +12,7 @@ export const router = createRouter({
   routes: [
     { path: '/', component: () => import('./pages/Home.vue') },
     { path: '/login', component: () => import('./pages/Login.vue') },
+    { path: '/register', component: () => import('./pages/Register.vue') },
     { path: '/report', component: () => import('./pages/Report.vue') },
     { path: '/s/:code', component: () => import('./pages/Report.vue'), props: true },
     { path: '/mine', component: () => import('./pages/Mine.vue'), meta: { auth: true } },

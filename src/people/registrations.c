@@ -1,0 +1,960 @@
+/*
+ * registrations.c — residents' self-registration (居民注册) and its review.
+ *
+ *   GET  /api/v1/registrations/places?parent=|station_code=   public: the tree down to grids
+ *   POST /api/v1/registrations            public: phone, name, password, grid, address → account
+ *   GET  /api/v1/registrations/mine       the account's latest registration
+ *   POST /api/v1/registrations/mine       apply again (after a rejection or cancellation)
+ *   POST /api/v1/registrations/mine/cancel
+ *   GET  /api/v1/registrations?status=&unit=   staff (resident:write), scoped
+ *   GET  /api/v1/registrations/:id
+ *   POST /api/v1/registrations/:id/confirm {resident_id} | {household_id}
+ *   POST /api/v1/registrations/:id/reject  {reason}
+ *
+ * Design. Registering creates the account at once (role resident, unit = the
+ * grid, no resident record), so the resident can sign in and report appeals
+ * straight away; what waits for a grid worker is the binding to a resident
+ * record, i.e. the household. The user name is phone_username() — a keyed
+ * pseudonym of the mobile number — so the number itself is stored only
+ * sealed, as residents' phones are (pii.h). Sign-in accepts the number.
+ *
+ * Integrity lives in the schema: a partial unique index allows one pending
+ * registration per account, a unique index on accounts.resident_id binds a
+ * resident record to one account at most, and a decision is an UPDATE ...
+ * WHERE status = 'pending' whose changed-row count says who won a race. The
+ * resident hears of the decision in the message centre (kind
+ * "registration"); every write is audited, without names or phones.
+ *
+ * Registration is public, so it is throttled per client address
+ * (registration_limit attempts an hour, counted in login_throttle under
+ * "register:<ip>"), which also bounds probing which numbers have accounts.
+ */
+#include "people/people.h"
+
+#include "appeals/appeals.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "db/store.h"
+#include "http/request.h"
+#include "http/server.h"
+#include "org/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REG_WINDOW	   3600
+#define REG_MAX_CANDIDATES 20
+
+static json_t *time_json(int64_t t)
+{
+	char buf[32];
+	return t ? json_string(clock_format_shanghai(t, buf)) : json_null();
+}
+
+/* Empty or only spaces? */
+static int blank(const char *s)
+{
+	return !s || strspn(s, " \t\r\n") == strlen(s);
+}
+
+/* ---- the registration row ---------------------------------------------- */
+
+#define REG_SELECT                                                                                 \
+	"SELECT g.id, g.account_id, g.unit_id, u.name, g.name, g.phone_mask, g.address, g.note, "  \
+	"g.status, g.resident_id, g.household_id, g.reason, g.created_at, g.decided_at, "          \
+	"g.unit_path, h.room, b.name FROM registrations g JOIN units u ON u.id = g.unit_id "       \
+	"LEFT JOIN households h ON h.id = g.household_id LEFT JOIN units b ON b.id = "             \
+	"h.building_id "
+
+static json_t *id_or_null(struct db_stmt *st, int col)
+{
+	return db_col_is_null(st, col) ? json_null() : json_integer(db_col_int64(st, col));
+}
+
+static json_t *reg_json(struct db_stmt *st)
+{
+	json_t *hh = json_null();
+
+	if (!db_col_is_null(st, 10) && db_col_text(st, 15))
+		hh = json_pack("{sIssss}", "id", (json_int_t)db_col_int64(st, 10), "room",
+			       db_col_text(st, 15), "building", db_col_text(st, 16));
+	return json_pack(
+		"{sIsIs{sIss}sssssssssssosososssoso}", "id", (json_int_t)db_col_int64(st, 0),
+		"account_id", (json_int_t)db_col_int64(st, 1), "unit", "id",
+		(json_int_t)db_col_int64(st, 2), "name", db_col_text(st, 3), "name",
+		db_col_text(st, 4), "phone", db_col_text(st, 5), "address", db_col_text(st, 6),
+		"note", db_col_text(st, 7), "status", db_col_text(st, 8), "resident_id",
+		id_or_null(st, 9), "household_id", id_or_null(st, 10), "household", hh, "reason",
+		db_col_text(st, 11), "created_at", time_json(db_col_int64(st, 12)), "decided_at",
+		time_json(db_col_is_null(st, 13) ? 0 : db_col_int64(st, 13)));
+}
+
+json_t *registration_brief(struct db_conn *c, int64_t account_id)
+{
+	struct db_stmt *st;
+	json_t *out = NULL, *hh;
+	int rc =
+		db_prepare(c,
+			   "SELECT g.id, g.status, g.reason, g.unit_id, u.name, g.household_id, "
+			   "h.room, b.name FROM registrations g JOIN units u ON u.id = g.unit_id "
+			   "LEFT JOIN households h ON h.id = g.household_id LEFT JOIN units b ON "
+			   "b.id = h.building_id WHERE g.account_id = ? ORDER BY g.id DESC LIMIT 1",
+			   &st);
+
+	if (rc < 0)
+		return NULL;
+	db_bind_int64(st, 1, account_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		hh = db_col_is_null(st, 5) || !db_col_text(st, 6)
+			     ? json_null()
+			     : json_pack("{sIssss}", "id", (json_int_t)db_col_int64(st, 5), "room",
+					 db_col_text(st, 6), "building", db_col_text(st, 7));
+		out = json_pack("{sIsssss{sIss}so}", "id", (json_int_t)db_col_int64(st, 0),
+				"status", db_col_text(st, 1), "reason", db_col_text(st, 2), "unit",
+				"id", (json_int_t)db_col_int64(st, 3), "name", db_col_text(st, 4),
+				"household", hh);
+	}
+	db_reset(st);
+	if (rc == DB_DONE)
+		out = json_null();
+	return out;
+}
+
+/*
+ * Residents of the registration's grid whose phone matches its phone's blind
+ * index, masked; "bound" tells whether an account holds the record already.
+ */
+static json_t *candidates(struct db_conn *c, int64_t reg_id, const char *grid_path)
+{
+	char hi[256];
+	struct db_stmt *st;
+	json_t *out = json_array();
+	int rc;
+
+	path_upper(grid_path, hi, sizeof hi);
+	rc = db_prepare(
+		c,
+		"SELECT r.id, r.name, r.phone_mask, r.household_id, h.room, b.name, "
+		"(SELECT COUNT(*) FROM accounts a WHERE a.resident_id = r.id) FROM "
+		"registrations g JOIN residents r ON r.phone_bidx = g.phone_bidx JOIN "
+		"households h ON h.id = r.household_id JOIN units b ON b.id = h.building_id "
+		"WHERE g.id = ? AND r.unit_path >= ? AND r.unit_path < ? ORDER BY r.id "
+		"LIMIT ?",
+		&st);
+	if (rc < 0) {
+		json_decref(out);
+		return NULL;
+	}
+	db_bind_int64(st, 1, reg_id);
+	db_bind_text(st, 2, grid_path, -1);
+	db_bind_text(st, 3, hi, -1);
+	db_bind_int64(st, 4, REG_MAX_CANDIDATES);
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(
+			out,
+			json_pack("{sIsssssIs{sIssss}sb}", "id", (json_int_t)db_col_int64(st, 0),
+				  "name", db_col_text(st, 1), "phone", db_col_text(st, 2),
+				  "household_id", (json_int_t)db_col_int64(st, 3), "household",
+				  "id", (json_int_t)db_col_int64(st, 3), "room", db_col_text(st, 4),
+				  "building", db_col_text(st, 5), "bound",
+				  db_col_int64(st, 6) > 0));
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* reg_json plus its candidates (staff views). NULL on a database error. */
+static json_t *reg_with_candidates(struct db_conn *c, struct db_stmt *st)
+{
+	json_t *o = reg_json(st), *cand;
+	int64_t id = db_col_int64(st, 0);
+	char path[256];
+
+	snprintf(path, sizeof path, "%s", db_col_text(st, 14));
+	/* The statement is still open: candidates() uses another one. */
+	cand = candidates(c, id, path);
+	if (!cand) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "candidates", cand);
+	return o;
+}
+
+/* ---- where: a grid by id or by a station's QR code --------------------- */
+
+/* Fills grid from "unit_id" or "station_code". 0, or -1 answered. */
+static int grid_or_reply(struct req *req, struct db_conn *c, struct unit_ref *grid)
+{
+	int64_t uid = 0;
+	const char *code = NULL;
+	int has_id, has_code, rc;
+
+	if ((has_id = json_get_int_or_reply(req, req->json, "unit_id", 0, 1, INT64_MAX, &uid)) <
+		    0 ||
+	    (has_code = json_get_str_or_reply(req, req->json, "station_code", 0, 20, &code)) < 0)
+		return -1;
+	if ((has_id == 0) == (has_code == 0)) {
+		reply_invalid(req, "unit_id", "give either unit_id (a grid) or station_code");
+		return -1;
+	}
+	if (has_code == 0) {
+		uid = 0;
+		rc = db_query_int64(c, &uid, "SELECT grid_id FROM stations WHERE public_code = ?",
+				    "t", code);
+		if (rc < 0) {
+			reply_error(req, ERR_DB_UNAVAILABLE);
+			return -1;
+		}
+		if (rc != DB_ROW) {
+			reply_invalid(req, "station_code", "no station has this code");
+			return -1;
+		}
+	}
+	rc = unit_get(c, uid, grid);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return -1;
+	}
+	if (rc != DB_ROW || grid->kind != UNIT_GRID) {
+		reply_invalid(req, has_id == 0 ? "unit_id" : "station_code",
+			      "must name a grid of this district");
+		return -1;
+	}
+	return 0;
+}
+
+/* "address" (required) and "note" (optional). 0, or -1 answered. */
+static int claim_or_reply(struct req *req, const char **address, const char **note)
+{
+	*note = "";
+	if (json_get_str_or_reply(req, req->json, "address", 1, 200, address) ||
+	    json_get_str_or_reply(req, req->json, "note", 0, 500, note) < 0)
+		return -1;
+	if (blank(*address)) {
+		reply_invalid(req, "address", "the building and room you live in");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the public side ---------------------------------------------------- */
+
+/*
+ * GET /api/v1/registrations/places — the tree a person picks their grid
+ * from, without signing in: ?parent=ID lists its sub-units down to grids
+ * (no parent: the streets), ?station_code= answers the station's grid.
+ * Names and kinds only; the same names are printed on every station's sign.
+ */
+static void list_places(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	const char *parent = req_query(req, "parent"), *code = req_query(req, "station_code");
+	int64_t pid = 0;
+	struct unit_ref u;
+	struct db_stmt *st;
+	json_t *items;
+	int rc;
+
+	if (!c)
+		return;
+	if (code) {
+		rc = strlen(code) > 20 ? DB_DONE
+				       : db_query_int64(c, &pid,
+							"SELECT grid_id FROM stations WHERE "
+							"public_code = ?",
+							"t", code);
+		if (rc == DB_ROW)
+			rc = unit_get(c, pid, &u);
+		if (rc != DB_ROW) {
+			reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+			return;
+		}
+		reply_json(req, 200,
+			   json_pack("{s[{sIsssssb}]}", "items", "id", (json_int_t)u.id, "name",
+				     u.name, "kind", unit_kind_name(u.kind), "leaf", 1));
+		return;
+	}
+	if (parent) {
+		char *end;
+		long long v = strtoll(parent, &end, 10);
+		rc = *end || v < 1 ? DB_DONE : unit_get(c, v, &u);
+		if (rc != DB_ROW || u.kind >= UNIT_GRID) {
+			reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+			return;
+		}
+		pid = u.id;
+	} else if ((rc = db_query_int64(c, &pid,
+					"SELECT id FROM units WHERE parent_id IS NULL ORDER BY id",
+					"")) != DB_ROW) {
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+		return;
+	}
+	if (db_prepare(c,
+		       "SELECT id, name, kind FROM units WHERE parent_id = ? AND kind <> "
+		       "'building' ORDER BY code, id LIMIT 500",
+		       &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_int64(st, 1, pid);
+	items = json_array();
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(
+			items, json_pack("{sIsssssb}", "id", (json_int_t)db_col_int64(st, 0),
+					 "name", db_col_text(st, 1), "kind", db_col_text(st, 2),
+					 "leaf", !strcmp(db_col_text(st, 2), "grid")));
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, 200, json_pack("{so}", "items", items));
+}
+
+/*
+ * Count this attempt against the client address; 0 to go on, -1 answered
+ * (429 with Retry-After, or 503). A fixed window: updated_at holds its start.
+ */
+static int throttle_or_reply(struct req *req, struct db_conn *c)
+{
+	char key[96];
+	int64_t now = clock_now(), n = 0, start = now;
+	struct db_stmt *st;
+	int rc;
+
+	snprintf(key, sizeof key, "register:%s", req->ip);
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_run(c,
+			    "INSERT INTO login_throttle (username, failures, locked_until, "
+			    "updated_at) VALUES (?, 1, 0, ?) ON CONFLICT (username) DO UPDATE SET "
+			    "failures = CASE WHEN login_throttle.updated_at <= ? THEN 1 ELSE "
+			    "login_throttle.failures + 1 END, updated_at = CASE WHEN "
+			    "login_throttle.updated_at <= ? THEN excluded.updated_at ELSE "
+			    "login_throttle.updated_at END",
+			    "tiii", key, now, now - REG_WINDOW, now - REG_WINDOW);
+	if (rc == 0 && (rc = db_prepare(c,
+					"SELECT failures, updated_at FROM login_throttle WHERE "
+					"username = ?",
+					&st)) == 0) {
+		db_bind_text(st, 1, key, -1);
+		if ((rc = db_step(st)) == DB_ROW) {
+			n = db_col_int64(st, 0);
+			start = db_col_int64(st, 1);
+			rc = 0;
+		}
+		db_reset(st);
+	}
+	if (rc == 0)
+		rc = db_commit(c);
+	if (rc < 0) {
+		db_rollback(c);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return -1;
+	}
+	if (n > req->srv->cfg->registration_limit) {
+		int64_t wait = start + REG_WINDOW - now;
+		if (wait < 1)
+			wait = 1;
+		reply_header(req, "Retry-After",
+			     arena_printf(&req->arena, "%lld", (long long)wait));
+		reply_error_ex(req, ERR_REG_THROTTLED, NULL,
+			       json_pack("{sI}", "retry_after_seconds", (json_int_t)wait));
+		return -1;
+	}
+	return 0;
+}
+
+/* Seal a normalised phone for a registrations row. */
+struct sealed_phone {
+	unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
+	int len;
+	char mask[24];
+};
+
+static int seal_phone(const struct pii_keys *k, const char *phone, struct sealed_phone *out)
+{
+	out->len = pii_encrypt(k, PII_PHONE, phone, out->blob);
+	pii_blind_index(k, PII_PHONE, phone, out->idx);
+	pii_mask(PII_PHONE, phone, out->mask);
+	return out->len < 0 ? -1 : 0;
+}
+
+static void create_registration(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	const char *phone_in, *name, *password, *address, *note, *why;
+	char phone[24], uname[PHONE_USERNAME_MAX], hash[PASSWORD_HASH_MAX], err[256];
+	struct unit_ref grid;
+	struct sealed_phone sp;
+	int64_t existing = 0, account_id = 0, id = 0, now = clock_now();
+	int rc;
+
+	if (!c || throttle_or_reply(req, c) ||
+	    json_get_str_or_reply(req, req->json, "phone", 1, 30, &phone_in) ||
+	    json_get_str_or_reply(req, req->json, "name", 1, 60, &name) ||
+	    json_get_str_or_reply(req, req->json, "password", 1, 256, &password))
+		return;
+	if (pii_phone_normalize(phone_in, phone) < 0 || phone[0] != '1') {
+		reply_invalid(req, "phone", "a mainland mobile number (11 digits)");
+		return;
+	}
+	if (blank(name)) {
+		reply_invalid(req, "name", "must not be empty");
+		return;
+	}
+	if (password_policy(password, phone, &why) < 0) {
+		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, json_pack("{ss}", "reason", why));
+		return;
+	}
+	if (grid_or_reply(req, c, &grid) || claim_or_reply(req, &address, &note))
+		return;
+	phone_username(req->srv->pii, phone, uname);
+	rc = account_find(c, uname, &existing);
+	if (rc == DB_ROW) {
+		reply_error(req, ERR_REG_PHONE_TAKEN);
+		return;
+	}
+	if (rc < 0 || seal_phone(req->srv->pii, phone, &sp) < 0 ||
+	    password_hash(password, hash) < 0) {
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_INTERNAL);
+		return;
+	}
+	sodium_memzero(phone, sizeof phone);
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = account_create_hashed(c, uname, name, grid.id, ROLE_BIT(ROLE_RESIDENT), 0,
+					   hash, 0, &account_id, err, sizeof err);
+	sodium_memzero(hash, sizeof hash);
+	if (rc == DB_ECONSTRAINT) { /* the same number registered a moment ago */
+		db_rollback(c);
+		reply_error(req, ERR_REG_PHONE_TAKEN);
+		return;
+	}
+	if (rc == 0)
+		rc = db_query_int64(
+			c, &id,
+			"INSERT INTO registrations (account_id, unit_id, unit_path, name, "
+			"phone_enc, phone_bidx, phone_mask, address, note, status, created_at, "
+			"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING "
+			"id",
+			"iittbbtttii", account_id, grid.id, grid.path, name, sp.blob,
+			(size_t)sp.len, sp.idx, sizeof sp.idx, sp.mask, address, note, now, now);
+	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
+	if (rc == 0) {
+		json_t *d = json_pack("{sIsI}", "account_id", (json_int_t)account_id, "unit_id",
+				      (json_int_t)grid.id);
+		rc = audit_append(c, &(struct audit_event){ .actor_id = account_id,
+							    .actor_name = uname,
+							    .ip = req->ip,
+							    .action = "registration.create",
+							    .object_type = "registration",
+							    .object_id = id,
+							    .outcome = "ok",
+							    .details = d });
+		json_decref(d);
+	}
+	reply_commit(req, c, rc, 201,
+		     json_pack("{sIsIsss{sIss}}", "id", (json_int_t)id, "account_id",
+			       (json_int_t)account_id, "status", "pending", "unit", "id",
+			       (json_int_t)grid.id, "name", grid.name));
+}
+
+/* ---- the resident's own ------------------------------------------------- */
+
+static void get_mine(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	struct db_stmt *st;
+	json_t *out = NULL;
+
+	if (!c)
+		return;
+	if (db_prepare(c, REG_SELECT "WHERE g.account_id = ? ORDER BY g.id DESC LIMIT 1", &st) <
+	    0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_int64(st, 1, a->account_id);
+	if (db_step(st) == DB_ROW)
+		out = reg_json(st);
+	db_reset(st);
+	if (!out) {
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	json_object_set_new(out, "bound", json_boolean(a->resident_id != 0));
+	reply_json(req, 200, out);
+}
+
+/*
+ * POST /api/v1/registrations/mine — apply again with a new grid and address
+ * (and name, if given); the phone is the one registered first.
+ */
+static void reapply(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	const char *name = NULL, *address, *note;
+	struct unit_ref grid;
+	int64_t last = 0, id = 0, now = clock_now();
+	int rc;
+
+	if (!c || json_get_str_or_reply(req, req->json, "name", 0, 60, &name) < 0)
+		return;
+	if (name && blank(name)) {
+		reply_invalid(req, "name", "must not be empty");
+		return;
+	}
+	if (a->resident_id) {
+		reply_error(req, ERR_REG_ALREADY_BOUND);
+		return;
+	}
+	if (grid_or_reply(req, c, &grid) || claim_or_reply(req, &address, &note))
+		return;
+	rc = db_query_int64(c, &last,
+			    "SELECT id FROM registrations WHERE account_id = ? ORDER BY id DESC "
+			    "LIMIT 1",
+			    "i", a->account_id);
+	if (rc != DB_ROW) {
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+		return;
+	}
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_query_int64(
+			c, &id,
+			"INSERT INTO registrations (account_id, unit_id, unit_path, name, "
+			"phone_enc, phone_bidx, phone_mask, address, note, status, created_at, "
+			"updated_at) SELECT account_id, ?, ?, COALESCE(?, name), phone_enc, "
+			"phone_bidx, phone_mask, ?, ?, 'pending', ?, ? FROM registrations WHERE id "
+			"= "
+			"? RETURNING id",
+			"ittttiii", grid.id, grid.path, name, address, note, now, now, last);
+	if (rc == DB_ECONSTRAINT) {
+		db_rollback(c);
+		reply_error(req, ERR_REG_PENDING_EXISTS);
+		return;
+	}
+	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE accounts SET unit_id = ?, unit_path = ?, display_name = "
+			    "COALESCE(?, display_name), updated_at = ? WHERE id = ?",
+			    "ittii", grid.id, grid.path, name, now, a->account_id);
+	if (rc == 0)
+		rc = audit_write(req, c, "registration.create", "registration", id,
+				 json_pack("{sIsI}", "account_id", (json_int_t)a->account_id,
+					   "unit_id", (json_int_t)grid.id));
+	reply_commit(req, c, rc, 201,
+		     json_pack("{sIsIsss{sIss}}", "id", (json_int_t)id, "account_id",
+			       (json_int_t)a->account_id, "status", "pending", "unit", "id",
+			       (json_int_t)grid.id, "name", grid.name));
+}
+
+static void cancel_mine(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	int64_t id = 0;
+	int rc;
+
+	if (!c)
+		return;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_query_int64(c, &id,
+				    "UPDATE registrations SET status = 'cancelled', updated_at = ? "
+				    "WHERE account_id = ? AND status = 'pending' RETURNING id",
+				    "ii", clock_now(), a->account_id);
+	if (rc == DB_DONE) {
+		db_rollback(c);
+		reply_error(req, ERR_REG_NOT_PENDING);
+		return;
+	}
+	rc = rc == DB_ROW ? 0 : rc;
+	if (rc == 0)
+		rc = audit_write(req, c, "registration.cancel", "registration", id, NULL);
+	reply_commit(req, c, rc, 200,
+		     json_pack("{sIss}", "id", (json_int_t)id, "status", "cancelled"));
+}
+
+/* ---- staff ----------------------------------------------------------------- */
+
+static void list_registrations(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	const char *status = req_query(req, "status");
+	struct scope sc;
+	int64_t limit, cursor, n = 0, last = 0;
+	struct db_stmt *st;
+	json_t *items;
+	int rc;
+
+	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
+	    req_page_or_reply(req, &limit, &cursor))
+		return;
+	if (status && strcmp(status, "pending") && strcmp(status, "confirmed") &&
+	    strcmp(status, "rejected") && strcmp(status, "cancelled")) {
+		reply_invalid(req, "status", "pending, confirmed, rejected or cancelled");
+		return;
+	}
+	if (db_prepare(c,
+		       REG_SELECT "WHERE g.unit_path >= ? AND g.unit_path < ? AND g.id > ? AND "
+				  "(CAST(? AS TEXT) IS NULL OR g.status = ?) ORDER BY g.id LIMIT ?",
+		       &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_text(st, 1, sc.lo, -1);
+	db_bind_text(st, 2, sc.hi, -1);
+	db_bind_int64(st, 3, cursor);
+	db_bind_text(st, 4, status, -1);
+	db_bind_text(st, 5, status, -1);
+	db_bind_int64(st, 6, limit + 1);
+	items = json_array();
+	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
+		json_t *o = reg_with_candidates(c, st);
+		if (!o) {
+			rc = DB_ERR;
+			break;
+		}
+		last = db_col_int64(st, 0);
+		json_array_append_new(items, o);
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, 200, page_json(req, items, n > limit, last));
+}
+
+static void get_registration(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	char hi[256];
+	int64_t id;
+	struct db_stmt *st;
+	json_t *out = NULL;
+	int rc;
+
+	if (!c || req_param_id_or_reply(req, "id", &id))
+		return;
+	path_upper(a->unit_path, hi, sizeof hi);
+	if (db_prepare(c, REG_SELECT "WHERE g.id = ? AND g.unit_path >= ? AND g.unit_path < ?",
+		       &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_int64(st, 1, id);
+	db_bind_text(st, 2, a->unit_path, -1);
+	db_bind_text(st, 3, hi, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW && !(out = reg_with_candidates(c, st)))
+		rc = DB_ERR;
+	db_reset(st);
+	if (rc < 0)
+		reply_error(req, ERR_DB_UNAVAILABLE);
+	else if (!out)
+		reply_error(req, ERR_NOT_FOUND);
+	else
+		reply_json(req, 200, out);
+}
+
+/* What a decision needs of the registration, loaded inside the caller's scope. */
+struct pending {
+	int64_t id, account_id;
+	char status[16];
+	char name[256];
+	unsigned char phone_enc[PII_MAX_BLOB];
+	size_t phone_len;
+};
+
+/* DB_ROW found (any status), DB_DONE not in scope, <0 error. */
+static int load_scoped(struct req *req, struct db_conn *c, int64_t id, struct pending *p)
+{
+	const struct auth *a = req_auth(req);
+	char hi[256];
+	struct db_stmt *st;
+	int rc;
+
+	path_upper(a->unit_path, hi, sizeof hi);
+	rc = db_prepare(c,
+			"SELECT id, account_id, status, name, phone_enc FROM registrations WHERE "
+			"id = ? AND unit_path >= ? AND unit_path < ?",
+			&st);
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, id);
+	db_bind_text(st, 2, a->unit_path, -1);
+	db_bind_text(st, 3, hi, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		size_t n = 0;
+		const void *b = db_col_blob(st, 4, &n);
+		p->id = db_col_int64(st, 0);
+		p->account_id = db_col_int64(st, 1);
+		snprintf(p->status, sizeof p->status, "%s", db_col_text(st, 2));
+		snprintf(p->name, sizeof p->name, "%s", db_col_text(st, 3));
+		p->phone_len = b && n <= sizeof p->phone_enc ? n : 0;
+		if (p->phone_len)
+			memcpy(p->phone_enc, b, n);
+	}
+	db_reset(st);
+	return rc;
+}
+
+/* The registration named by :id in scope and still pending. 0, or -1 answered. */
+static int pending_or_reply(struct req *req, struct db_conn *c, struct pending *p)
+{
+	int64_t id;
+	int rc;
+
+	if (req_param_id_or_reply(req, "id", &id))
+		return -1;
+	rc = load_scoped(req, c, id, p);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return -1;
+	}
+	if (rc != DB_ROW) {
+		reply_error(req, ERR_NOT_FOUND);
+		return -1;
+	}
+	if (strcmp(p->status, "pending") != 0) {
+		reply_error(req, ERR_REG_NOT_PENDING);
+		return -1;
+	}
+	return 0;
+}
+
+/* A household of the caller's scope and the grid above its building. DB_ROW, DB_DONE, <0. */
+static int household_grid(struct req *req, struct db_conn *c, int64_t hid, char *hpath,
+			  struct unit_ref *grid)
+{
+	const struct auth *a = req_auth(req);
+	char hi[256];
+	int64_t building = 0;
+	struct unit_ref b;
+	struct db_stmt *st;
+	int rc;
+
+	path_upper(a->unit_path, hi, sizeof hi);
+	rc = db_prepare(c,
+			"SELECT building_id, unit_path FROM households WHERE id = ? AND unit_path "
+			">= ? AND unit_path < ?",
+			&st);
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, hid);
+	db_bind_text(st, 2, a->unit_path, -1);
+	db_bind_text(st, 3, hi, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		building = db_col_int64(st, 0);
+		snprintf(hpath, 256, "%s", db_col_text(st, 1));
+	}
+	db_reset(st);
+	if (rc != DB_ROW)
+		return rc;
+	if ((rc = unit_get(c, building, &b)) != DB_ROW)
+		return rc < 0 ? rc : DB_ERR;
+	return (rc = unit_get(c, b.parent_id, grid)) == DB_ROW ? DB_ROW : (rc < 0 ? rc : DB_ERR);
+}
+
+/*
+ * POST /api/v1/registrations/:id/confirm — bind the account to an existing
+ * resident record ({resident_id}) or to a new one made in a household from
+ * the registration's name and phone ({household_id}). Either must lie in the
+ * caller's scope. The account moves to the household's grid.
+ */
+static void confirm(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	struct pending p;
+	struct unit_ref grid;
+	char hpath[256], hi[256], phone[PII_MAX_PLAIN + 1] = "";
+	int64_t rid = 0, hid = 0, bound = 0, now = clock_now();
+	int has_r, has_h, rc;
+	json_t *details;
+
+	if (!c || pending_or_reply(req, c, &p) ||
+	    (has_r = json_get_int_or_reply(req, req->json, "resident_id", 0, 1, INT64_MAX, &rid)) <
+		    0 ||
+	    (has_h = json_get_int_or_reply(req, req->json, "household_id", 0, 1, INT64_MAX, &hid)) <
+		    0)
+		return;
+	if ((has_r == 0) == (has_h == 0)) {
+		reply_invalid(req, "resident_id",
+			      "give resident_id (an existing record) or household_id (a new one)");
+		return;
+	}
+	if (has_r == 0) {
+		struct db_stmt *st;
+		path_upper(a->unit_path, hi, sizeof hi);
+		if (db_prepare(c,
+			       "SELECT household_id FROM residents WHERE id = ? AND unit_path >= ? "
+			       "AND unit_path < ?",
+			       &st) < 0) {
+			reply_error(req, ERR_DB_UNAVAILABLE);
+			return;
+		}
+		db_bind_int64(st, 1, rid);
+		db_bind_text(st, 2, a->unit_path, -1);
+		db_bind_text(st, 3, hi, -1);
+		rc = db_step(st);
+		if (rc == DB_ROW)
+			hid = db_col_int64(st, 0);
+		db_reset(st);
+		if (rc != DB_ROW) {
+			reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+			return;
+		}
+		if (db_query_int64(c, &bound, "SELECT COUNT(*) FROM accounts WHERE resident_id = ?",
+				   "i", rid) < 0) {
+			reply_error(req, ERR_DB_UNAVAILABLE);
+			return;
+		}
+		if (bound) {
+			reply_error(req, ERR_REG_RESIDENT_TAKEN);
+			return;
+		}
+	}
+	rc = household_grid(req, c, hid, hpath, &grid);
+	if (rc != DB_ROW) {
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+		return;
+	}
+	if (has_h == 0 && (!p.phone_len || pii_decrypt(req->srv->pii, PII_PHONE, p.phone_enc,
+						       p.phone_len, phone) < 0)) {
+		reply_error_ex(req, ERR_INTERNAL,
+			       "The stored phone cannot be decrypted with this key.", NULL);
+		return;
+	}
+	/* The conditional update decides a race: only one confirm finds it pending. */
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE registrations SET status = 'confirmed', household_id = ?, "
+			    "decided_by = ?, decided_at = ?, updated_at = ? WHERE id = ? AND "
+			    "status = 'pending'",
+			    "iiiii", hid, a->account_id, now, now, p.id);
+	if (rc == 0 && db_changes(c) == 0) {
+		db_rollback(c);
+		sodium_memzero(phone, sizeof phone);
+		reply_error(req, ERR_REG_NOT_PENDING);
+		return;
+	}
+	if (rc == 0 && has_h == 0) {
+		struct resident_in in = { .household_id = hid, .name = p.name, .phone = phone };
+		rc = resident_insert(c, req->srv->pii, &in, hpath, &rid);
+		if (rc == 0)
+			rc = audit_write(req, c, "resident.create", "resident", rid,
+					 json_pack("{sIsI}", "household_id", (json_int_t)hid,
+						   "registration_id", (json_int_t)p.id));
+	}
+	sodium_memzero(phone, sizeof phone);
+	if (rc == 0)
+		rc = db_run(c, "UPDATE registrations SET resident_id = ? WHERE id = ?", "ii", rid,
+			    p.id);
+	if (rc == 0) {
+		rc = db_run(c,
+			    "UPDATE accounts SET resident_id = ?, unit_id = ?, unit_path = ?, "
+			    "updated_at = ? WHERE id = ? AND resident_id IS NULL",
+			    "iitii", rid, grid.id, grid.path, now, p.account_id);
+		if (rc == DB_ECONSTRAINT) {
+			db_rollback(c);
+			reply_error(req, ERR_REG_RESIDENT_TAKEN);
+			return;
+		}
+		if (rc == 0 && db_changes(c) == 0) {
+			db_rollback(c);
+			reply_error(req, ERR_REG_ALREADY_BOUND);
+			return;
+		}
+	}
+	if (rc == 0)
+		rc = message_add(c, p.account_id, 0, 0, "registration", "居民注册已确认",
+				 arena_printf(&req->arena,
+					      "网格员已确认您的住址，账号已绑定到%s的住户。",
+					      grid.name),
+				 now);
+	details = json_pack("{sIsIsIsb}", "account_id", (json_int_t)p.account_id, "resident_id",
+			    (json_int_t)rid, "household_id", (json_int_t)hid, "new_resident",
+			    has_h == 0);
+	if (rc == 0)
+		rc = audit_write(req, c, "registration.confirm", "registration", p.id, details);
+	else
+		json_decref(details);
+	reply_commit(req, c, rc, 200,
+		     json_pack("{sIsssIsIsI}", "id", (json_int_t)p.id, "status", "confirmed",
+			       "resident_id", (json_int_t)rid, "household_id", (json_int_t)hid,
+			       "account_id", (json_int_t)p.account_id));
+}
+
+static void reject(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	struct pending p;
+	const char *reason;
+	int64_t now = clock_now();
+	int rc;
+
+	if (!c || pending_or_reply(req, c, &p) ||
+	    json_get_str_or_reply(req, req->json, "reason", 1, 300, &reason))
+		return;
+	if (blank(reason)) {
+		reply_invalid(req, "reason", "say why, so the resident can apply again");
+		return;
+	}
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_run(
+			c,
+			"UPDATE registrations SET status = 'rejected', reason = ?, decided_by = "
+			"?, decided_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+			"tiiii", reason, a->account_id, now, now, p.id);
+	if (rc == 0 && db_changes(c) == 0) {
+		db_rollback(c);
+		reply_error(req, ERR_REG_NOT_PENDING);
+		return;
+	}
+	if (rc == 0)
+		rc = message_add(c, p.account_id, 0, 0, "registration", "居民注册未通过", reason,
+				 now);
+	if (rc == 0)
+		rc = audit_write(req, c, "registration.reject", "registration", p.id,
+				 json_pack("{sI}", "account_id", (json_int_t)p.account_id));
+	reply_commit(req, c, rc, 200,
+		     json_pack("{sIss}", "id", (json_int_t)p.id, "status", "rejected"));
+}
+
+const struct route registration_routes[] = {
+	{ "GET", "/api/v1/registrations/places", list_places, 0, NULL, 0 },
+	{ "POST", "/api/v1/registrations", create_registration, R_JSON | R_NO_CSRF, NULL, 8192 },
+	{ "GET", "/api/v1/registrations/mine", get_mine, R_AUTH, "self:read", 0 },
+	{ "POST", "/api/v1/registrations/mine", reapply, R_AUTH | R_JSON, "self:write", 0 },
+	{ "POST", "/api/v1/registrations/mine/cancel", cancel_mine, R_AUTH, "self:write", 0 },
+	{ "GET", "/api/v1/registrations", list_registrations, R_AUTH, "resident:write", 0 },
+	{ "GET", "/api/v1/registrations/:id", get_registration, R_AUTH, "resident:write", 0 },
+	{ "POST", "/api/v1/registrations/:id/confirm", confirm, R_AUTH | R_JSON, "resident:write",
+	  0 },
+	{ "POST", "/api/v1/registrations/:id/reject", reject, R_AUTH | R_JSON, "resident:write",
+	  0 },
+	{ 0 },
+};
