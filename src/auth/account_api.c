@@ -76,27 +76,45 @@ static json_t *account_json(const struct account_row *r)
 }
 
 /* Account id if it lies inside the caller's scope; NULL when answered (404). */
-static struct account_row *account_by_id_or_reply(struct req *req, struct db_conn *c, int64_t id)
+/* Account id inside the caller's scope: 1 found (*out), 0 not, <0 error. */
+static int account_load_scoped(struct req *req, struct db_conn *c, int64_t id,
+			       struct account_row **out)
 {
 	const struct auth *a = req_auth(req);
 	struct account_filter f = {
 		.lo = a->unit_path, .id = id, .limit = 1, .role = -1, .disabled = -1
 	};
-	struct account_row *rows;
 	char hi[256];
-	int n;
+	int n, rc;
 
 	path_upper(a->unit_path, hi, sizeof hi);
 	f.hi = hi;
-	if (account_rows(c, &req->arena, &f, &rows, &n) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return NULL;
-	}
-	if (!n) {
-		reply_error(req, ERR_NOT_FOUND);
-		return NULL;
-	}
-	return rows;
+	rc = account_rows(c, &req->arena, &f, out, &n);
+	return rc < 0 ? rc : n > 0;
+}
+
+static struct account_row *account_by_id_or_reply(struct req *req, struct db_conn *c, int64_t id)
+{
+	struct account_row *r;
+	int rc = account_load_scoped(req, c, id, &r);
+
+	if (rc <= 0)
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	return rc > 0 ? r : NULL;
+}
+
+/*
+ * Commit a change of account id and answer the account as the transaction
+ * left it (read before the commit, so that the answer is what was stored, and
+ * a failure anywhere answers 503 with nothing stored).
+ */
+static void commit_account(struct req *req, struct db_conn *c, int rc, int64_t id, int status)
+{
+	struct account_row *r = NULL;
+
+	if (rc == 0 && account_load_scoped(req, c, id, &r) <= 0)
+		rc = DB_ERR;
+	reply_commit(req, c, rc, status, r ? account_json(r) : NULL);
 }
 
 /* The account named by the route's :id, inside the scope; NULL when answered. */
@@ -262,14 +280,6 @@ static void get_account(struct req *req)
 		reply_json(req, 200, account_json(r));
 }
 
-/* Answer the account as it is now (after a change). */
-static void reply_account(struct req *req, struct db_conn *c, int64_t id, int status)
-{
-	struct account_row *r = account_by_id_or_reply(req, c, id);
-
-	if (r)
-		reply_json(req, status, account_json(r));
-}
 
 /* ---- writing --------------------------------------------------------- */
 
@@ -309,14 +319,7 @@ static void create_account(struct req *req)
 		rc = audit_write(req, c, "account.create", "account", id,
 				 json_pack("{sssIsb}", "roles", rolestr, "unit_id",
 					   (json_int_t)u.id, "password_set", password != NULL));
-	if (rc == 0)
-		rc = db_commit(c);
-	if (rc < 0) {
-		db_rollback(c);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_account(req, c, id, 201);
+	commit_account(req, c, rc, id, 201);
 }
 
 static void update_account(struct req *req)
@@ -403,14 +406,7 @@ static void update_account(struct req *req)
 					 "account", t->id, NULL);
 	}
 	json_decref(fields);
-	if (rc == 0)
-		rc = db_commit(c);
-	if (rc < 0) {
-		db_rollback(c);
-		reply_error(req, rc == DB_ECONSTRAINT ? ERR_CONFLICT : ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_account(req, c, t->id, 200);
+	commit_account(req, c, rc, t->id, 200);
 }
 
 static void set_password(struct req *req)

@@ -398,3 +398,29 @@ test('every change is in the audit log with its actor', async () => {
   assert.deepEqual(updated.details, { fields: ['display_name'] });
   assert.doesNotMatch(JSON.stringify(updated), /审计测试/, 'no names in the audit details');
 });
+
+test('a database failure at any step of a change stores nothing and answers 503', async () => {
+  let done = false;
+  for (let after = 1; after <= 30 && !done; after++) {
+    const a = await newAccount();
+    const c = await login(srv, a.username, NEW_PW);
+    assert.equal((await srv.post('/api/v1/_test/db-fail', { after })).status, 200);
+    const r = await sys.patch(`/api/v1/accounts/${a.id}`, { display_name: `故障 ${after}`, disabled: true });
+    await srv.post('/api/v1/_test/db-fail', { after: 0 });
+    const now = await sys.get(`/api/v1/accounts/${a.id}`);
+    if (r.status === 200) {
+      done = true;
+      assert.equal(r.body.disabled, true);
+      assert.equal(now.body.disabled, true);
+      assert.equal((await c.get('/api/v1/auth/me')).status, 401);
+    } else {
+      assert.equal(r.status, 503, `after ${after}: ${JSON.stringify(r.body)}`);
+      assert.equal(now.body.disabled, false, `after ${after}: nothing stored`);
+      assert.equal(now.body.display_name, a.display_name, `after ${after}: nothing stored`);
+      assert.equal((await c.get('/api/v1/auth/me')).status, 200, `after ${after}: the session lives`);
+    }
+  }
+  assert.ok(done, 'the change goes through once the failure comes after it');
+  const v = cli(['verify', 'audit', '--data', srv.data.dir]);
+  assert.equal(v.status, 0, v.stderr);
+});

@@ -25,6 +25,11 @@ export const can = (u: User | null | undefined, perm: string | undefined) => !pe
 /* The menu items of an account. */
 export const navFor = (u: User | null | undefined) => NAV.filter((n) => can(u, n.perm));
 
+/* Where an account lands when it may not open the home page: its main work first. */
+const LANDING = ['/', '/queue', '/accounts', '/audit', '/org', '/map', '/qr'];
+export const landingFor = (u: User | null | undefined) =>
+  LANDING.map((p) => NAV.find((n) => n.path === p)!).find((n) => can(u, n.perm))?.path ?? null;
+
 /* The menu item a path belongs to ('/appeal/7' → '/queue'). */
 export function navOf(path: string): string {
   if (path.startsWith('/appeal')) return '/queue';

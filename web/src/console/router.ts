@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { loadUser, session, setSignedOutHandler } from './session';
-import { can, navFor } from './nav';
+import { can, landingFor } from './nav';
 
 export const router = createRouter({
   history: createWebHistory('/console/'),
@@ -33,8 +33,7 @@ export const router = createRouter({
 /* A page the account may not use sends it to the first one it may (or lets the page say so). */
 function allowed(perm: unknown) {
   if (can(session.user, perm as string | undefined)) return true;
-  const first = navFor(session.user)[0];
-  return first ? first.path : true;
+  return landingFor(session.user) ?? true;
 }
 
 router.beforeEach(async (to) => {
