@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { startDistrict } from '../api/lib/district.mjs';
+import { startDistrict, login } from '../api/lib/district.mjs';
 import { openBrowser, watch, shot, DESKTOP } from './lib.mjs';
 
 const NEW_USER = 'e2e.worker';
@@ -76,6 +76,19 @@ test('the system administrator creates an account that signs in, then disables i
   assert.match(await row.innerText(), /端到端 网格员/);
   assert.match(await row.innerText(), /网格员/);
   assert.match(await row.innerText(), /正常/);
+  assert.match(await row.innerText(), /吴中区/);
+
+  // move it to a street with the unit picker, which opens the tree level by level
+  await row.getByRole('button', { name: '编辑' }).click();
+  await dialog.waitFor();
+  await dialog.locator('.unit-picker').click();
+  const tree = page.locator('.el-tree-select__popper:visible');
+  await tree.locator('.el-tree-node__content', { hasText: '吴中区' }).first().locator('.el-tree-node__expand-icon').click();
+  await tree.locator('.el-tree-node__content', { hasText: '长桥街道' }).first().click();
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await page.getByText('已保存').waitFor();
+  await dialog.waitFor({ state: 'hidden' });
+  await row.getByText('长桥街道').waitFor();
   await shot(page, 'console-accounts');
 
   // the new account signs in
@@ -143,7 +156,7 @@ test('the system administrator creates an account that signs in, then disables i
   await actx.close();
 });
 
-test('the security administrator sees the accounts with the administrator roles to grant, and no audit log', async () => {
+test('the security administrator grants an administrator role in place of the business roles, and sees no audit log', async () => {
   const ctx = await browser.newContext(DESKTOP);
   const page = await ctx.newPage();
   const problems = watch(page);
@@ -159,8 +172,17 @@ test('the security administrator sees the accounts with the administrator roles 
   const dialog = page.locator('.account-dialog');
   await dialog.waitFor();
   await dialog.locator('label.el-checkbox', { hasText: '安全审计员' }).waitFor();
+  await shot(page, 'console-accounts-secadmin-edit');
   assert.equal(await dialog.getByLabel('姓名').isDisabled(), true);
-  await dialog.getByRole('button', { name: '取消' }).click();
+  // an administrator role stands alone: ticking it clears the business roles
+  await dialog.locator('label.el-checkbox', { hasText: '安全审计员' }).click();
+  assert.equal(await dialog.locator('label.el-checkbox.is-checked').allInnerTexts().then((x) => x.map((s) => s.trim()).join()), '安全审计员');
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await page.getByText('已保存').waitFor();
+  await dialog.waitFor({ state: 'hidden' });
+  await row.locator('.el-tag', { hasText: '安全审计员' }).waitFor();
+  const volunteer = await login(srv, 'volunteer', srv.passwords.volunteer);
+  assert.deepEqual(volunteer.user.roles, ['auditor']);
   assert.deepEqual(problems, []);
   await ctx.close();
 });
