@@ -280,7 +280,6 @@ static void get_account(struct req *req)
 		reply_json(req, 200, account_json(r));
 }
 
-
 /* ---- writing --------------------------------------------------------- */
 
 static void create_account(struct req *req)
