@@ -347,7 +347,7 @@ static void update_account(struct req *req)
 	if (rv && roles_or_reply(req, rv, &roles))
 		return;
 	if (no_display && no_unit && no_disabled && !rv) {
-		reply_invalid(req, "roles",
+		reply_invalid(req, "body",
 			      "nothing to change: give display_name, unit_id, roles "
 			      "or disabled");
 		return;
