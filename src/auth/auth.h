@@ -54,10 +54,13 @@ int password_policy(const char *password, const char *username, const char **why
 int password_hash(const char *password, char out[PASSWORD_HASH_MAX]);
 int password_verify(const char *hash, const char *password);
 
+/* 2-64 characters of a-z, 0-9, '.', '_', '-'? */
+int account_username_valid(const char *username);
 /*
  * Create an account. roles must be compatible (perms.h). password NULL makes an
  * account that cannot sign in until its password is reset. Returns 0, or <0
- * with a message in err (unknown unit, duplicate user name, weak password).
+ * with a message in err (unknown unit, duplicate user name — DB_ECONSTRAINT —,
+ * weak password).
  */
 int account_create(struct db_conn *c, const char *username, const char *display_name,
 		   int64_t unit_id, role_set roles, int64_t resident_id, const char *password,
@@ -82,6 +85,13 @@ int account_find(struct db_conn *c, const char *username, int64_t *id);
 #define PHONE_USERNAME_MAX 32
 struct pii_keys;
 int phone_username(const struct pii_keys *k, const char *typed, char out[PHONE_USERNAME_MAX]);
+/*
+ * Disable an account: it cannot sign in, its sessions end and its API tokens
+ * are revoked (in the caller's transaction). Enabling gives back only the
+ * ability to sign in.
+ */
+int account_disable(struct db_conn *c, int64_t account_id);
+int account_enable(struct db_conn *c, int64_t account_id);
 /* Parse "a,b" into a role set; -1 on an unknown role. */
 int roles_parse(const char *csv, role_set *out);
 /* Write the set as "a,b". */
@@ -93,6 +103,7 @@ int token_create(struct db_conn *c, int64_t account_id, const char *name, char t
 int token_revoke(struct db_conn *c, int64_t token_id);
 
 extern const struct route auth_routes[];
+extern const struct route account_routes[];
 
 #include "http/request.h"
 static inline const struct auth *req_auth(const struct req *req)

@@ -31,4 +31,35 @@ int throttle_locked_until(struct db_conn *c, const char *username, int64_t *unti
 int throttle_fail(struct db_conn *c, const char *username, int64_t max, int64_t lock_seconds);
 int throttle_clear(struct db_conn *c, const char *username);
 
+/*
+ * Account administration (account_store.c): rows as the administration API
+ * shows them, never with the password hash.
+ */
+struct account_row {
+	int64_t id;
+	const char *username, *display_name;
+	int64_t unit_id;
+	const char *unit_name, *unit_path;
+	role_set roles;
+	int disabled, locked, password_set;
+	int64_t last_login_at, created_at; /* 0: never */
+};
+
+struct account_filter {
+	const char *lo, *hi; /* the scope, [lo, hi) over unit_path */
+	int64_t id;	     /* one account (0: any) */
+	int64_t cursor;	     /* id > cursor */
+	int64_t limit;
+	const char *q; /* substring of the user name or display name (NULL: any) */
+	int role;      /* -1: any */
+	int disabled;  /* -1: any, 0, 1 */
+};
+
+/* Up to f->limit rows into out (arena-allocated array); *n rows. 0 or <0. */
+int account_rows(struct db_conn *c, struct arena *a, const struct account_filter *f,
+		 struct account_row **out, int *n);
+/* Set the fields given (NULL / 0 / -1 keep them): display name, unit, roles. */
+int account_update(struct db_conn *c, int64_t id, const char *display_name, int64_t unit_id,
+		   const char *unit_path, const char *roles);
+
 #endif

@@ -97,7 +97,7 @@ void roles_format(role_set roles, char *out, size_t n)
 						 used ? "," : "", role_name(r));
 }
 
-static int valid_username(const char *u)
+int account_username_valid(const char *u)
 {
 	size_t n = strlen(u);
 
@@ -141,7 +141,7 @@ int account_create_hashed(struct db_conn *c, const char *username, const char *d
 	int64_t now = clock_now();
 	int rc;
 
-	if (!valid_username(username)) {
+	if (!account_username_valid(username)) {
 		snprintf(err, errlen,
 			 "user name '%s' must be 2-64 characters of a-z, 0-9, '.', '_' or '-'",
 			 username);
@@ -205,6 +205,28 @@ int account_set_password(struct db_conn *c, int64_t account_id, const char *pass
 		    "tiii", hash, clock_now(), clock_now(), account_id);
 	sodium_memzero(hash, sizeof hash);
 	return rc;
+}
+
+int account_disable(struct db_conn *c, int64_t account_id)
+{
+	int64_t now = clock_now();
+	int rc = db_run(c, "UPDATE accounts SET disabled = 1, updated_at = ? WHERE id = ?", "ii",
+			now, account_id);
+
+	if (rc == 0)
+		rc = db_run(c, "DELETE FROM sessions WHERE account_id = ?", "i", account_id);
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE api_tokens SET revoked_at = ? WHERE account_id = ? AND "
+			    "revoked_at IS NULL",
+			    "ii", now, account_id);
+	return rc;
+}
+
+int account_enable(struct db_conn *c, int64_t account_id)
+{
+	return db_run(c, "UPDATE accounts SET disabled = 0, updated_at = ? WHERE id = ?", "ii",
+		      clock_now(), account_id);
 }
 
 int account_find(struct db_conn *c, const char *username, int64_t *id)

@@ -180,7 +180,7 @@ static int user_disable(struct app *app, int argc, char **argv)
 	static const char *const vals[] = { "--username", NULL };
 	static const char *const flags[] = { NULL };
 	const char *name;
-	int64_t id, now = clock_now();
+	int64_t id;
 	int rc;
 
 	if ((rc = check_args(app, argc, argv, vals, flags)) ||
@@ -188,16 +188,7 @@ static int user_disable(struct app *app, int argc, char **argv)
 		return rc;
 	rc = db_begin(app->conn);
 	if (rc == 0)
-		rc = db_run(app->conn,
-			    "UPDATE accounts SET disabled = 1, updated_at = ? WHERE id = ?", "ii",
-			    now, id);
-	if (rc == 0)
-		rc = db_run(app->conn, "DELETE FROM sessions WHERE account_id = ?", "i", id);
-	if (rc == 0)
-		rc = db_run(app->conn,
-			    "UPDATE api_tokens SET revoked_at = ? WHERE account_id = ? AND "
-			    "revoked_at IS NULL",
-			    "ii", now, id);
+		rc = account_disable(app->conn, id);
 	if (rc == 0)
 		rc = cli_audit(app, "account.disable", id, NULL);
 	return finish(app, rc, "disabled; its sessions and tokens are revoked");

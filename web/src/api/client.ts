@@ -2,6 +2,12 @@
 // nowhere else. Errors arrive as ApiError with the server's stable code, so
 // the UI can say it in the user's language (see i18n "errors").
 import type {
+  Account,
+  AccountChange,
+  AccountFilter,
+  AuditEntry,
+  AuditFilter,
+  NewAccount,
   AppealAction,
   AppealDetail,
   AppealListItem,
@@ -177,4 +183,20 @@ export const api = {
     call<{ id: number; status: RegistrationStatus }>('POST', `/api/v1/registrations/${id}/reject`, { reason }),
   revealResident: (id: number) =>
     call<{ id: number; phone: string | null; id_number: string | null }>('POST', `/api/v1/residents/${id}/reveal`),
+  accounts: (f: AccountFilter = {}) =>
+    call<Page<Account>>(
+      'GET',
+      `/api/v1/accounts${q({ q: f.q, role: f.role, unit: f.unit, disabled: f.disabled, cursor: f.cursor, limit: f.limit })}`,
+    ),
+  account: (id: number) => call<Account>('GET', `/api/v1/accounts/${id}`),
+  createAccount: (a: NewAccount) => call<Account>('POST', '/api/v1/accounts', a),
+  updateAccount: (id: number, change: AccountChange) => call<Account>('PATCH', `/api/v1/accounts/${id}`, change),
+  setAccountPassword: (id: number, password: string) =>
+    call<{ id: number; ok: boolean }>('POST', `/api/v1/accounts/${id}/password`, { password }),
+  unlockAccount: (id: number) => call<{ id: number; was_locked: boolean }>('POST', `/api/v1/accounts/${id}/unlock`),
+  audit: (f: AuditFilter = {}) =>
+    call<Page<AuditEntry>>(
+      'GET',
+      `/api/v1/audit${q({ actor: f.actor, action: f.action, from: f.from, to: f.to, cursor: f.cursor, limit: f.limit })}`,
+    ),
 };

@@ -366,3 +366,62 @@ export interface RegistrationCreated {
   status: RegistrationStatus;
   unit: { id: number; name: string };
 }
+
+export interface Account {
+  id: number;
+  username: string;
+  display_name: string;
+  unit: { id: number; name: string };
+  roles: string[];
+  disabled: boolean;
+  locked: boolean;
+  password_set: boolean;
+  last_login_at: string | null;
+  created_at: string | null;
+}
+
+export interface AccountFilter {
+  q?: string;
+  role?: string;
+  unit?: number;
+  disabled?: boolean;
+  cursor?: string | null;
+  limit?: number;
+}
+
+export interface NewAccount {
+  username: string;
+  display_name?: string;
+  unit_id: number;
+  roles: string[];
+  password?: string;
+}
+
+export interface AccountChange {
+  display_name?: string;
+  unit_id?: number;
+  roles?: string[];
+  disabled?: boolean;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor_id: number;
+  actor_name: string;
+  ip: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  outcome: string;
+  details: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+  cursor?: string | null;
+  limit?: number;
+}

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { loadUser, session, setSignedOutHandler } from './session';
+import { can, landingFor } from './nav';
 
 export const router = createRouter({
   history: createWebHistory('/console/'),
@@ -9,29 +10,44 @@ export const router = createRouter({
       path: '/',
       component: () => import('./components/Layout.vue'),
       children: [
-        { path: '', name: 'home', component: () => import('./pages/Home.vue') },
-        { path: 'queue', name: 'queue', component: () => import('./pages/Queue.vue') },
-        { path: 'map', name: 'map', component: () => import('./pages/Map.vue') },
-        { path: 'qr', name: 'qr', component: () => import('./pages/QrSheet.vue') },
-        { path: 'org', name: 'org', component: () => import('./pages/Org.vue') },
-        { path: 'registrations', name: 'registrations', component: () => import('./pages/Registrations.vue') },
-        { path: 'appeal/:id(\\d+)', name: 'appeal', component: () => import('./pages/Case.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+        { path: '', name: 'home', component: () => import('./pages/Home.vue'), meta: { perm: 'stats:read' } },
+        { path: 'queue', name: 'queue', component: () => import('./pages/Queue.vue'), meta: { perm: 'appeal:read' } },
+        { path: 'map', name: 'map', component: () => import('./pages/Map.vue'), meta: { perm: 'appeal:read' } },
+        { path: 'qr', name: 'qr', component: () => import('./pages/QrSheet.vue'), meta: { perm: 'org:read' } },
+        { path: 'org', name: 'org', component: () => import('./pages/Org.vue'), meta: { perm: 'org:read' } },
+        { path: 'accounts', name: 'accounts', component: () => import('./pages/Accounts.vue'), meta: { perm: 'account:read' } },
+        { path: 'registrations', name: 'registrations', component: () => import('./pages/Registrations.vue'), meta: { perm: 'resident:write' } },
+        { path: 'audit', name: 'audit', component: () => import('./pages/Audit.vue'), meta: { perm: 'audit:read' } },
+        {
+          path: 'appeal/:id(\\d+)',
+          name: 'appeal',
+          component: () => import('./pages/Case.vue'),
+          props: (r) => ({ id: Number(r.params.id) }),
+          meta: { perm: 'appeal:read' },
+        },
       ],
     },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 });
 
+/* A page the account may not use sends it to the first one it may (or lets the page say so). */
+function allowed(perm: unknown) {
+  if (can(session.user, perm as string | undefined)) return true;
+  return landingFor(session.user) ?? true;
+}
+
 router.beforeEach(async (to) => {
   if (to.meta.public) return true;
-  if (session.user) return true;
+  if (session.user) return allowed(to.meta.perm);
   try {
     const u = await loadUser();
     if (!u) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
   } catch {
     // Server unreachable or failing: let the layout show the error with a retry.
+    return true;
   }
-  return true;
+  return allowed(to.meta.perm);
 });
 
 setSignedOutHandler(() => {

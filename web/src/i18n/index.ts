@@ -28,8 +28,8 @@ export function setLocale(l: Locale) {
   document.documentElement.lang = l;
 }
 
-/* "2026-11-25T10:03:21+08:00" → "2026-11-25 10:03" in Asia/Shanghai. */
-export function formatTime(iso: string | null | undefined): string {
+/* "2026-11-25T10:03:21+08:00" → "2026-11-25 10:03" in Asia/Shanghai (with seconds: "…10:03:21"). */
+export function formatTime(iso: string | null | undefined, seconds = false): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
@@ -40,6 +40,7 @@ export function formatTime(iso: string | null | undefined): string {
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
+    ...(seconds ? { second: '2-digit' as const } : {}),
   }).format(d);
 }
 

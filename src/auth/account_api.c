@@ -1,0 +1,469 @@
+/*
+ * account_api.c — account administration over HTTP, for the console's
+ * Accounts page.
+ *
+ *   GET   /api/v1/accounts?q=&role=&unit=&disabled=&limit=&cursor=   (account:read)
+ *   GET   /api/v1/accounts/:id                                       (account:read)
+ *   POST  /api/v1/accounts            {username, display_name?, unit_id, roles, password?}
+ *   PATCH /api/v1/accounts/:id        {display_name?, unit_id?, roles?, disabled?}
+ *   POST  /api/v1/accounts/:id/password {password}                  (account:write)
+ *   POST  /api/v1/accounts/:id/unlock                                (account:unlock)
+ *
+ * Scope: an account is seen and changed only inside the caller's subtree
+ * (unit_path range in SQL); outside it answers 404 like a missing one.
+ *
+ * Who may change what (三员分立, docs/SECURITY.md):
+ *   - account:write (sysadmin) creates accounts and changes the display name,
+ *     unit, business roles, disabled flag and password of business accounts;
+ *   - a role change that grants or removes sysadmin, secadmin or auditor needs
+ *     account:roles (secadmin) instead — and as those roles stand alone, such
+ *     a change replaces the whole set; no one holds both keys, so making an
+ *     administrator takes two people: the system administrator creates the
+ *     account, the security administrator grants the role;
+ *   - the accounts of the three administrators are otherwise left alone here
+ *     (no password reset, disabling, unit or name change over HTTP), so that
+ *     no administrator can take over another's account: that is the CLI's;
+ *   - nobody changes their own roles, disables themselves or resets their own
+ *     password here (POST /auth/password asks for the current one);
+ *   - resident accounts come from resident registration: the resident role
+ *     is neither granted nor removed here, nor their unit changed.
+ *
+ * Writes are plain (last write wins, no version check): every field is a
+ * whole value, and each change is audited with the fields it touched.
+ * Refused role changes are audited too, with the outcome "denied".
+ */
+#include "auth/auth_int.h"
+
+#include "audit/audit.h"
+#include "core/clock.h"
+#include "core/util.h"
+#include "db/store.h"
+#include "http/request.h"
+#include "http/server.h"
+#include "org/org.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ADMIN_ROLES (ROLE_BIT(ROLE_SYSADMIN) | ROLE_BIT(ROLE_SECADMIN) | ROLE_BIT(ROLE_AUDITOR))
+#define RESIDENT    ROLE_BIT(ROLE_RESIDENT)
+
+static json_t *roles_json(role_set roles)
+{
+	json_t *out = json_array();
+
+	for (int r = 0; r < ROLE__COUNT; r++)
+		if (roles & ROLE_BIT(r))
+			json_array_append_new(out, json_string(role_name(r)));
+	return out;
+}
+
+static json_t *time_json(int64_t t)
+{
+	char buf[40];
+
+	return t ? json_string(clock_format_shanghai(t, buf)) : json_null();
+}
+
+static json_t *account_json(const struct account_row *r)
+{
+	return json_pack("{sIsssss{sIss}sosbsbsbsoso}", "id", (json_int_t)r->id, "username",
+			 r->username, "display_name", r->display_name, "unit", "id",
+			 (json_int_t)r->unit_id, "name", r->unit_name, "roles",
+			 roles_json(r->roles), "disabled", r->disabled, "locked", r->locked,
+			 "password_set", r->password_set, "last_login_at",
+			 time_json(r->last_login_at), "created_at", time_json(r->created_at));
+}
+
+/* Account id if it lies inside the caller's scope; NULL when answered (404). */
+/* Account id inside the caller's scope: 1 found (*out), 0 not, <0 error. */
+static int account_load_scoped(struct req *req, struct db_conn *c, int64_t id,
+			       struct account_row **out)
+{
+	const struct auth *a = req_auth(req);
+	struct account_filter f = {
+		.lo = a->unit_path, .id = id, .limit = 1, .role = -1, .disabled = -1
+	};
+	char hi[256];
+	int n, rc;
+
+	path_upper(a->unit_path, hi, sizeof hi);
+	f.hi = hi;
+	rc = account_rows(c, &req->arena, &f, out, &n);
+	return rc < 0 ? rc : n > 0;
+}
+
+static struct account_row *account_by_id_or_reply(struct req *req, struct db_conn *c, int64_t id)
+{
+	struct account_row *r;
+	int rc = account_load_scoped(req, c, id, &r);
+
+	if (rc <= 0)
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	return rc > 0 ? r : NULL;
+}
+
+/*
+ * Commit a change of account id and answer the account as the transaction
+ * left it (read before the commit, so that the answer is what was stored, and
+ * a failure anywhere answers 503 with nothing stored).
+ */
+static void commit_account(struct req *req, struct db_conn *c, int rc, int64_t id, int status)
+{
+	struct account_row *r = NULL;
+
+	if (rc == 0 && account_load_scoped(req, c, id, &r) <= 0)
+		rc = DB_ERR;
+	reply_commit(req, c, rc, status, r ? account_json(r) : NULL);
+}
+
+/* The account named by the route's :id, inside the scope; NULL when answered. */
+static struct account_row *account_in_scope_or_reply(struct req *req, struct db_conn *c)
+{
+	int64_t id;
+
+	return req_param_id_or_reply(req, "id", &id) ? NULL : account_by_id_or_reply(req, c, id);
+}
+
+/* roles: a non-empty array of known role names → set; -1 when answered (400). */
+static int roles_or_reply(struct req *req, json_t *v, role_set *out)
+{
+	size_t i;
+	json_t *x;
+
+	*out = 0;
+	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > ROLE__COUNT) {
+		reply_invalid(req, "roles", "expected a non-empty array of role names");
+		return -1;
+	}
+	json_array_foreach(v, i, x)
+	{
+		int r = json_is_string(x) ? role_by_name(json_string_value(x)) : -1;
+		if (r < 0) {
+			reply_invalid(req, "roles",
+				      arena_printf(&req->arena, "unknown role '%s'",
+						   json_is_string(x) ? json_string_value(x) : "?"));
+			return -1;
+		}
+		*out |= ROLE_BIT(r);
+	}
+	return 0;
+}
+
+/*
+ * May the caller change target's roles from `from` to `to` (from 0: a new
+ * account)? Answers and returns -1 when not; a refused grant is audited.
+ */
+static int role_change_or_reply(struct req *req, int64_t target, role_set from, role_set to)
+{
+	const struct auth *a = req_auth(req);
+	const char *perm = ((from | to) & ADMIN_ROLES) ? "account:roles" : "account:write";
+
+	if ((from | to) & RESIDENT) {
+		reply_error(req, ERR_ACCOUNT_RESIDENT);
+		return -1;
+	}
+	if (target && target == a->account_id) {
+		reply_error(req, ERR_ACCOUNT_SELF);
+		return -1;
+	}
+	if (!roles_compatible(to)) {
+		reply_error(req, ERR_ACCOUNT_ROLES_INCOMPATIBLE);
+		return -1;
+	}
+	if (!roles_grant(a->roles, perm)) {
+		char fr[256], tr[256];
+		roles_format(from, fr, sizeof fr);
+		roles_format(to, tr, sizeof tr);
+		audit_request(req, target ? "account.roles" : "account.create", "account", target,
+			      "denied", json_pack("{ssss}", "from", fr, "to", tr));
+		reply_error(req, ERR_ACCOUNT_ROLES_FORBIDDEN);
+		return -1;
+	}
+	return 0;
+}
+
+/* Accounts are placed at a district, street, community or grid inside the scope. */
+static int account_unit_or_reply(struct req *req, struct db_conn *c, int64_t id, struct unit_ref *u)
+{
+	if (unit_in_scope_or_reply(req, c, id, u))
+		return -1;
+	if (u->kind == UNIT_BUILDING) {
+		reply_invalid(req, "unit_id",
+			      "accounts belong to a district, street, community "
+			      "or grid, not a building");
+		return -1;
+	}
+	return 0;
+}
+
+static int display_name_or_reply(struct req *req, int required, const char **out)
+{
+	int rc = json_get_str_or_reply(req, req->json, "display_name", required, 100, out);
+
+	if (rc == 0 && !**out) {
+		reply_invalid(req, "display_name", "must not be empty");
+		return -1;
+	}
+	return rc;
+}
+
+static int password_or_reply(struct req *req, const char *username, int required, const char **out)
+{
+	const char *why;
+	int rc = json_get_str_or_reply(req, req->json, "password", required, 256, out);
+
+	if (rc == 0 && password_policy(*out, username, &why) < 0) {
+		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, json_pack("{ss}", "reason", why));
+		return -1;
+	}
+	return rc;
+}
+
+/* ---- reading --------------------------------------------------------- */
+
+static void list_accounts(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct account_filter f = { .role = -1, .disabled = -1 };
+	const char *q = req_query(req, "q"), *role = req_query(req, "role"),
+		   *dis = req_query(req, "disabled");
+	struct account_row *rows;
+	struct scope sc;
+	int64_t limit;
+	json_t *items;
+	int n;
+
+	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
+	    req_page_or_reply(req, &limit, &f.cursor))
+		return;
+	if (q && (!*q || strlen(q) > 64)) {
+		reply_invalid(req, "q", "1 to 64 bytes of a user name or display name");
+		return;
+	}
+	if (role && (f.role = role_by_name(role)) < 0) {
+		reply_invalid(req, "role", "unknown role");
+		return;
+	}
+	if (dis) {
+		if (!strcmp(dis, "true") || !strcmp(dis, "1"))
+			f.disabled = 1;
+		else if (!strcmp(dis, "false") || !strcmp(dis, "0"))
+			f.disabled = 0;
+		else {
+			reply_invalid(req, "disabled", "expected true or false");
+			return;
+		}
+	}
+	f.lo = sc.lo;
+	f.hi = sc.hi;
+	f.q = q;
+	f.limit = limit + 1;
+	if (account_rows(c, &req->arena, &f, &rows, &n) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	items = json_array();
+	for (int i = 0; i < n && i < limit; i++)
+		json_array_append_new(items, account_json(&rows[i]));
+	reply_json(
+		req, 200,
+		page_json(req, items, n > limit, n ? rows[n > limit ? limit - 1 : n - 1].id : 0));
+}
+
+static void get_account(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct account_row *r;
+
+	if (c && (r = account_in_scope_or_reply(req, c)))
+		reply_json(req, 200, account_json(r));
+}
+
+/* ---- writing --------------------------------------------------------- */
+
+static void create_account(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	const char *username, *display = NULL, *password = NULL;
+	char err[512], rolestr[256];
+	struct unit_ref u;
+	role_set roles;
+	int64_t unit_id, id = 0;
+	int rc;
+
+	if (!c || json_get_str_or_reply(req, req->json, "username", 1, 64, &username) ||
+	    display_name_or_reply(req, 0, &display) < 0 ||
+	    json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &unit_id) ||
+	    roles_or_reply(req, json_object_get(req->json, "roles"), &roles))
+		return;
+	if (!account_username_valid(username)) {
+		reply_invalid(req, "username", "2 to 64 characters of a-z, 0-9, '.', '_' or '-'");
+		return;
+	}
+	if (password_or_reply(req, username, 0, &password) < 0 ||
+	    account_unit_or_reply(req, c, unit_id, &u) || role_change_or_reply(req, 0, 0, roles))
+		return;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = account_create(c, username, display, u.id, roles, 0, password, 0, &id, err,
+				    sizeof err);
+	if (rc == DB_ECONSTRAINT) {
+		db_rollback(c);
+		reply_error(req, ERR_ACCOUNT_USERNAME_TAKEN);
+		return;
+	}
+	roles_format(roles, rolestr, sizeof rolestr);
+	if (rc == 0)
+		rc = audit_write(req, c, "account.create", "account", id,
+				 json_pack("{sssIsb}", "roles", rolestr, "unit_id",
+					   (json_int_t)u.id, "password_set", password != NULL));
+	commit_account(req, c, rc, id, 201);
+}
+
+static void update_account(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	const char *display = NULL;
+	char from[256] = "", to[256] = "";
+	struct account_row *t;
+	struct unit_ref u;
+	json_t *rv, *fields;
+	role_set roles = 0;
+	int64_t unit_id = 0;
+	int disabled = -1, rc;
+	int no_display, no_unit, no_disabled; /* 1: the field is absent */
+
+	if (!c || !(t = account_in_scope_or_reply(req, c)))
+		return;
+	if ((no_display = display_name_or_reply(req, 0, &display)) < 0 ||
+	    (no_unit = json_get_int_or_reply(req, req->json, "unit_id", 0, 1, INT64_MAX,
+					     &unit_id)) < 0 ||
+	    (no_disabled = json_get_bool_or_reply(req, req->json, "disabled", 0, &disabled)) < 0)
+		return;
+	if ((rv = json_object_get(req->json, "roles")) && json_is_null(rv))
+		rv = NULL;
+	if (rv && roles_or_reply(req, rv, &roles))
+		return;
+	if (no_display && no_unit && no_disabled && !rv) {
+		reply_invalid(req, "body",
+			      "nothing to change: give display_name, unit_id, roles "
+			      "or disabled");
+		return;
+	}
+	if (!no_disabled && disabled && t->id == a->account_id) {
+		reply_error(req, ERR_ACCOUNT_SELF);
+		return;
+	}
+	/* Name, unit and the disabled flag: account:write, on business accounts only. */
+	if (!no_display || !no_unit || !no_disabled) {
+		if (!auth_can(req, "account:write")) {
+			reply_error(req, ERR_FORBIDDEN);
+			return;
+		}
+		if (t->roles & ADMIN_ROLES) {
+			reply_error(req, ERR_ACCOUNT_ADMIN);
+			return;
+		}
+	}
+	if (!no_unit) {
+		if (t->roles & RESIDENT) {
+			reply_error(req, ERR_ACCOUNT_RESIDENT);
+			return;
+		}
+		if (account_unit_or_reply(req, c, unit_id, &u))
+			return;
+	}
+	if (roles == t->roles)
+		roles = 0; /* the same set: no role change */
+	if (roles && role_change_or_reply(req, t->id, t->roles, roles))
+		return;
+	if (roles) {
+		roles_format(t->roles, from, sizeof from);
+		roles_format(roles, to, sizeof to);
+	}
+
+	fields = json_array();
+	if (!no_display && strcmp(display, t->display_name))
+		json_array_append_new(fields, json_string("display_name"));
+	if (!no_unit && unit_id != t->unit_id)
+		json_array_append_new(fields, json_string("unit_id"));
+	rc = db_begin(c);
+	if (rc == 0 && (json_array_size(fields) || roles))
+		rc = account_update(c, t->id, no_display ? NULL : display, no_unit ? 0 : unit_id,
+				    no_unit ? NULL : u.path, roles ? to : NULL);
+	if (rc == 0 && (json_array_size(fields) || roles))
+		rc = audit_write(
+			req, c, roles ? "account.roles" : "account.update", "account", t->id,
+			roles ? json_pack("{sOssss}", "fields", fields, "from", from, "to", to)
+			      : json_pack("{sO}", "fields", fields));
+	if (rc == 0 && !no_disabled && disabled != t->disabled) {
+		rc = disabled ? account_disable(c, t->id) : account_enable(c, t->id);
+		if (rc == 0)
+			rc = audit_write(req, c, disabled ? "account.disable" : "account.enable",
+					 "account", t->id, NULL);
+	}
+	json_decref(fields);
+	commit_account(req, c, rc, t->id, 200);
+}
+
+static void set_password(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	struct account_row *t;
+	const char *password;
+	int rc;
+
+	if (!c || !(t = account_in_scope_or_reply(req, c)))
+		return;
+	if (t->id == a->account_id) {
+		reply_error(req, ERR_ACCOUNT_SELF);
+		return;
+	}
+	if (t->roles & ADMIN_ROLES) {
+		reply_error(req, ERR_ACCOUNT_ADMIN);
+		return;
+	}
+	if (password_or_reply(req, t->username, 1, &password))
+		return;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = account_set_password(c, t->id, password);
+	if (rc == 0)
+		rc = sessions_delete_for_account(c, t->id, 0);
+	if (rc == 0)
+		rc = audit_write(req, c, "account.reset_password", "account", t->id, NULL);
+	reply_commit(req, c, rc, 200, json_pack("{sIsb}", "id", (json_int_t)t->id, "ok", 1));
+}
+
+static void unlock_account(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct account_row *t;
+	int rc;
+
+	if (!c || !(t = account_in_scope_or_reply(req, c)))
+		return;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = throttle_clear(c, t->username);
+	if (rc == 0)
+		rc = audit_write(req, c, "account.unlock", "account", t->id,
+				 json_pack("{sb}", "was_locked", t->locked));
+	reply_commit(req, c, rc, 200,
+		     json_pack("{sIsb}", "id", (json_int_t)t->id, "was_locked", t->locked));
+}
+
+const struct route account_routes[] = {
+	{ "GET", "/api/v1/accounts", list_accounts, R_AUTH, "account:read", 0 },
+	{ "GET", "/api/v1/accounts/:id", get_account, R_AUTH, "account:read", 0 },
+	{ "POST", "/api/v1/accounts", create_account, R_AUTH | R_JSON, "account:write", 4096 },
+	/* account:write or account:roles, field by field: checked in the handler */
+	{ "PATCH", "/api/v1/accounts/:id", update_account, R_AUTH | R_JSON, "account:read", 4096 },
+	{ "POST", "/api/v1/accounts/:id/password", set_password, R_AUTH | R_JSON, "account:write",
+	  4096 },
+	{ "POST", "/api/v1/accounts/:id/unlock", unlock_account, R_AUTH, "account:unlock", 0 },
+	{ 0 },
+};

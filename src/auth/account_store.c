@@ -1,0 +1,101 @@
+/*
+ * account_store.c — the SQL of account administration (account_api.c): the
+ * scoped account list and the profile and role updates. Disabling, passwords
+ * and the throttle are in auth_store.c and session_store.c, shared with the
+ * CLI.
+ *
+ * A row says whether the account is locked (its user name has a
+ * login_throttle row locked until later than now) and whether it has a
+ * password at all (accounts made without one hold "!" instead of a hash);
+ * the hash itself never leaves this file.
+ */
+#include "auth/auth_int.h"
+
+#include "core/arena.h"
+#include "core/clock.h"
+#include "db/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* "%q%" with the LIKE wildcards of q escaped by '\', lower case (ASCII). */
+static char *like_pattern(struct arena *a, const char *q)
+{
+	char *out = arena_alloc(a, strlen(q) * 2 + 3), *p = out;
+
+	*p++ = '%';
+	for (const char *s = q; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*p++ = '\\';
+		*p++ = (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') : *s;
+	}
+	*p++ = '%';
+	*p = '\0';
+	return out;
+}
+
+int account_rows(struct db_conn *c, struct arena *a, const struct account_filter *f,
+		 struct account_row **out, int *n)
+{
+	const char *pat = f->q ? like_pattern(a, f->q) : NULL;
+	const char *role = f->role >= 0 ? arena_printf(a, "%%,%s,%%", role_name(f->role)) : NULL;
+	struct db_stmt *st;
+	int rc;
+
+	*n = 0;
+	*out = arena_zalloc(a, sizeof **out * (size_t)(f->limit > 0 ? f->limit : 1));
+	rc = db_prepare(
+		c,
+		"SELECT a.id, a.username, a.display_name, a.unit_id, u.name, a.unit_path, a.roles, "
+		"a.disabled, CASE WHEN t.locked_until > ? THEN 1 ELSE 0 END, "
+		"CASE WHEN a.password_hash LIKE '$%' THEN 1 ELSE 0 END, "
+		"COALESCE(a.last_login_at, 0), a.created_at "
+		"FROM accounts a JOIN units u ON u.id = a.unit_id "
+		"LEFT JOIN login_throttle t ON t.username = a.username "
+		"WHERE a.unit_path >= ? AND a.unit_path < ? AND a.id > ? AND (? = 0 OR a.id = ?) "
+		"AND (CAST(? AS TEXT) IS NULL OR LOWER(a.username) LIKE ? ESCAPE '\\' "
+		"OR LOWER(a.display_name) LIKE ? ESCAPE '\\') "
+		"AND (CAST(? AS TEXT) IS NULL OR (',' || a.roles || ',') LIKE ?) "
+		"AND (? < 0 OR a.disabled = ?) "
+		"ORDER BY a.id LIMIT ?",
+		&st);
+	if (rc < 0)
+		return rc;
+	db_bind_args(st,
+		     (struct db_arg[]){ DB_ARG_I(clock_now()), DB_ARG_T(f->lo), DB_ARG_T(f->hi),
+					DB_ARG_I(f->cursor), DB_ARG_I(f->id), DB_ARG_I(f->id),
+					DB_ARG_T(pat), DB_ARG_T(pat), DB_ARG_T(pat), DB_ARG_T(role),
+					DB_ARG_T(role), DB_ARG_I(f->disabled),
+					DB_ARG_I(f->disabled), DB_ARG_I(f->limit) },
+		     14);
+	while ((rc = db_step(st)) == DB_ROW && *n < f->limit) {
+		struct account_row *r = &(*out)[(*n)++];
+		r->id = db_col_int64(st, 0);
+		r->username = arena_strdup(a, db_col_text(st, 1));
+		r->display_name = arena_strdup(a, db_col_text(st, 2));
+		r->unit_id = db_col_int64(st, 3);
+		r->unit_name = arena_strdup(a, db_col_text(st, 4));
+		r->unit_path = arena_strdup(a, db_col_text(st, 5));
+		if (roles_parse(db_col_text(st, 6), &r->roles) < 0)
+			r->roles = 0;
+		r->disabled = (int)db_col_int64(st, 7);
+		r->locked = (int)db_col_int64(st, 8);
+		r->password_set = (int)db_col_int64(st, 9);
+		r->last_login_at = db_col_int64(st, 10);
+		r->created_at = db_col_int64(st, 11);
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int account_update(struct db_conn *c, int64_t id, const char *display_name, int64_t unit_id,
+		   const char *unit_path, const char *roles)
+{
+	return db_run(c,
+		      "UPDATE accounts SET display_name = COALESCE(?, display_name), "
+		      "unit_id = CASE WHEN ? > 0 THEN ? ELSE unit_id END, "
+		      "unit_path = COALESCE(?, unit_path), roles = COALESCE(?, roles), "
+		      "updated_at = ? WHERE id = ?",
+		      "tiittii", display_name, unit_id, unit_id, unit_id > 0 ? unit_path : NULL,
+		      roles, clock_now(), id);
+}

@@ -1,0 +1,39 @@
+// The console's pages and the permission key each needs: the menu shows only
+// what the signed-in account may open, and the router sends an account that
+// opens a page it may not use to the first one it may (三员分立: the auditor
+// sees the audit log and nothing else, the administrators no appeal pages).
+import type { User } from '../api/types';
+
+export interface NavItem {
+  path: string;
+  label: string; // i18n key
+  perm: string;
+}
+
+export const NAV: NavItem[] = [
+  { path: '/', label: 'console.nav.home', perm: 'stats:read' },
+  { path: '/queue', label: 'console.nav.queue', perm: 'appeal:read' },
+  { path: '/map', label: 'console.nav.map', perm: 'appeal:read' },
+  { path: '/qr', label: 'console.nav.qr', perm: 'org:read' },
+  { path: '/org', label: 'console.nav.org', perm: 'org:read' },
+  { path: '/registrations', label: 'console.nav.registrations', perm: 'resident:write' },
+  { path: '/accounts', label: 'console.nav.accounts', perm: 'account:read' },
+  { path: '/audit', label: 'console.nav.audit', perm: 'audit:read' },
+];
+
+export const can = (u: User | null | undefined, perm: string | undefined) => !perm || !!u?.permissions.includes(perm);
+
+/* The menu items of an account. */
+export const navFor = (u: User | null | undefined) => NAV.filter((n) => can(u, n.perm));
+
+/* Where an account lands when it may not open the home page: its main work first. */
+const LANDING = ['/', '/queue', '/accounts', '/audit', '/org', '/map', '/qr'];
+export const landingFor = (u: User | null | undefined) =>
+  LANDING.map((p) => NAV.find((n) => n.path === p)!).find((n) => can(u, n.perm))?.path ?? null;
+
+/* The menu item a path belongs to ('/appeal/7' → '/queue'). */
+export function navOf(path: string): string {
+  if (path.startsWith('/appeal')) return '/queue';
+  const hit = NAV.filter((n) => n.path !== '/' && path.startsWith(n.path));
+  return hit.length ? hit[0].path : '/';
+}
