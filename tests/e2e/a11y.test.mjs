@@ -64,8 +64,18 @@ for (const locale of ['zh-CN', 'en']) {
     await c.page.locator('.add-station').click();
     await c.page.locator('.el-dialog').waitFor();
     for (const f of await audit(c.page)) findings.push(`org station dialog: ${f}`);
+    await c.page.keyboard.press('Escape');
+    await check(c.page, '/console/registrations', (p) => p.locator('.el-table__row, .el-table__empty-text').first().waitFor(), findings);
     assert.deepEqual(c.problems, []);
     await c.ctx.close();
+
+    // the administrators' pages
+    for (const [who, path] of [['sysadmin', '/console/accounts'], ['auditor', '/console/audit']]) {
+      const a = await context(DESKTOP, await srv.login(who), locale);
+      await check(a.page, path, (p) => p.locator('.el-table__row').first().waitFor(), findings);
+      assert.deepEqual(a.problems, []);
+      await a.ctx.close();
+    }
 
     const signedOut = await context(DESKTOP, null, locale);
     await check(signedOut.page, '/console/login', null, findings);
@@ -83,6 +93,7 @@ for (const locale of ['zh-CN', 'en']) {
 
     const anon = await context(MOBILE, null, locale);
     await check(anon.page, '/login', null, findings);
+    await check(anon.page, '/register', (p) => p.locator('form, .van-form').first().waitFor(), findings);
     await check(anon.page, '/report', null, findings);
     await anon.ctx.close();
 
