@@ -23,6 +23,7 @@
 #include "open311/open311.h"
 #include "org/org.h"
 #include "people/people.h"
+#include "service/service.h"
 #include "people/pii.h"
 
 #include <fcntl.h>
@@ -38,7 +39,8 @@ static const struct route *const route_tables[] = {
 	people_routes,	     attach_routes,	   calendar_routes,	 category_routes,
 	appeal_routes,	     appeal_submit_routes, appeal_action_routes, message_routes,
 	appeal_stats_routes, open311_routes,	   supervision_routes,	 station_qr_routes,
-	map_routes,	     registration_routes, account_routes,
+	map_routes,	     registration_routes,  account_routes,	 venue_routes,
+	booking_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

@@ -91,6 +91,12 @@ static const struct key_def keys[] = {
 	  "address residents reach the server by, for station QR codes (default http://<Host>)" },
 	{ "submit_batch_max", T_INT, F(submit_batch_max), 0, 1, 4096, NULL, "256",
 	  "appeal submissions committed together in one durable transaction at most" },
+	{ "booking_no_show_limit", T_INT, F(booking_no_show_limit), 0, 1, 100, NULL, "3",
+	  "no-shows within booking_no_show_days after which a resident may not book venues" },
+	{ "booking_no_show_days", T_INT, F(booking_no_show_days), 0, 1, 365, NULL, "30",
+	  "days over which venue no-shows are counted" },
+	{ "booking_ban_days", T_INT, F(booking_ban_days), 0, 0, 365, NULL, "14",
+	  "days after the last no-show that a barred resident may not book (0: no bar)" },
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -44,13 +44,12 @@ struct config {
 	int64_t notifier;		    /* enum: 0 log, 1 webhook */
 	char webhook_url[1024];		    /* http://host[:port]/path for the webhook notifier */
 	char webhook_secret_file[PATH_MAX]; /* HMAC key file; "" means DIR/webhook.key */
-	int64_t submit_batch_max;
-	char map_tile_url[512]; /* XYZ tile template for the grid map; "" means no tiles */
-	char public_url[512];
-	/* base of links printed in QR codes; "" means http://<Host> */ /* appeals committed
-									   together by the
-									   group-commit
-									   writer */
+	int64_t submit_batch_max; /* appeals committed together by the group-commit writer */
+	char map_tile_url[512];	  /* XYZ tile template for the grid map; "" means no tiles */
+	char public_url[512];	  /* base of links printed in QR codes; "" means http://<Host> */
+	int64_t booking_no_show_limit; /* no-shows within booking_no_show_days that bar booking */
+	int64_t booking_no_show_days;
+	int64_t booking_ban_days; /* how long the bar lasts after the last no-show */
 };
 
 struct config_key {

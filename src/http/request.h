@@ -98,6 +98,7 @@ json_t *page_json(struct req *req, json_t *items, int more, int64_t last);
 /*
  * End a write transaction: commit when rc is 0 and answer status with body;
  * otherwise roll back and answer 409 request.conflict (constraint) or 503.
+ * A positive rc (a step result that slipped through) rolls back and answers 500.
  * body is stolen either way.
  */
 void reply_commit(struct req *req, struct db_conn *c, int rc, int status, json_t *body);
