@@ -84,6 +84,13 @@ void station_public_code(char out[11]);
  */
 char *station_qr_svg(const char *link, const char *caption, size_t *len);
 
+/*
+ * The base of the public links printed in QR codes: the public_url setting,
+ * else http://<Host of the request> (a Host made of host-name characters only),
+ * else http://localhost:<port>. From the request's arena.
+ */
+const char *public_link_base(struct req *req);
+
 extern const struct route org_routes[];
 extern const struct route station_qr_routes[];
 

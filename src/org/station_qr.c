@@ -114,8 +114,7 @@ char *station_qr_svg(const char *link, const char *caption, size_t *len)
 	return buf;
 }
 
-/* The base of public links: public_url, else http://<Host>. */
-static const char *public_base(struct req *req)
+const char *public_link_base(struct req *req)
 {
 	const char *host = req_header(req, "Host");
 	const char *cfg = req->srv->cfg->public_url;
@@ -160,8 +159,8 @@ static void station_qr(struct req *req)
 		reply_error(req, ERR_NOT_FOUND);
 		return;
 	}
-	svg = station_qr_svg(arena_printf(&req->arena, "%s/s/%s", public_base(req), code), name,
-			     &len);
+	svg = station_qr_svg(arena_printf(&req->arena, "%s/s/%s", public_link_base(req), code),
+			     name, &len);
 	if (!svg) {
 		reply_error(req, ERR_INTERNAL);
 		return;

@@ -27,6 +27,7 @@
 #include "org/org.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const day_keys[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
@@ -736,10 +737,49 @@ static void delete_blackout(struct req *req)
 	reply_commit(req, c, rc, 200, json_pack("{sb}", "deleted", 1));
 }
 
+/* GET /venues/:id/qr.svg: the check-in code at the door, BASE/v/<public code>. */
+static void venue_qr(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct db_stmt *st;
+	char *code = NULL, *svg;
+	struct venue v;
+	size_t len;
+	int64_t id;
+
+	if (!c || req_param_id_or_reply(req, "id", &id) || venue_visible_or_reply(req, c, id, &v))
+		return;
+	if (!is_staff(req)) {
+		reply_error(req, ERR_FORBIDDEN);
+		return;
+	}
+	if (db_prepare(c, "SELECT public_code FROM venues WHERE id = ?", &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_int64(st, 1, id);
+	if (db_step(st) == DB_ROW)
+		code = arena_strdup(&req->arena, db_col_text(st, 0));
+	db_reset(st);
+	if (!code) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	svg = station_qr_svg(arena_printf(&req->arena, "%s/v/%s", public_link_base(req), code),
+			     v.name, &len);
+	if (!svg) {
+		reply_error(req, ERR_INTERNAL);
+		return;
+	}
+	reply_bytes(req, 200, "image/svg+xml; charset=utf-8", svg, len);
+	free(svg);
+}
+
 const struct route venue_routes[] = {
 	{ "GET", "/api/v1/venues", list_venues, R_AUTH, NULL, 0 },
 	{ "GET", "/api/v1/venues/:id", get_venue, R_AUTH, NULL, 0 },
 	{ "GET", "/api/v1/venues/:id/slots", venue_slots, R_AUTH, NULL, 0 },
+	{ "GET", "/api/v1/venues/:id/qr.svg", venue_qr, R_AUTH, NULL, 0 },
 	{ "POST", "/api/v1/venues", create_venue, R_JSON, "venue:write", 0 },
 	{ "PATCH", "/api/v1/venues/:id", update_venue, R_JSON, "venue:write", 0 },
 	{ "POST", "/api/v1/venues/:id/blackouts", add_blackout, R_JSON, "venue:write", 0 },

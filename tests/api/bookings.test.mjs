@@ -89,6 +89,18 @@ test('staff create venues with rules and hours; bad hours and rules are refused 
   assert.equal((await staff2.post('/api/v1/venues', { ...base, opening_hours: EVERY_DAY })).status, 404);
 });
 
+test("staff print the venue's check-in QR code; residents may not fetch it", async () => {
+  const r = await srv.fetch(`/api/v1/venues/${venue.id}/qr.svg`, { headers: { cookie: `shuniu_session=${staff.cookie}` } });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^image\/svg\+xml/);
+  const svg = await r.text();
+  assert.ok(svg.includes(`/v/${venue.public_code}</desc>`), svg.slice(0, 400));
+  assert.ok(svg.includes('龙桥社区活动室'));
+  const res = await srv.fetch(`/api/v1/venues/${venue.id}/qr.svg`, { headers: { cookie: `shuniu_session=${resident.cookie}` } });
+  assert.equal(res.status, 403);
+  assert.equal((await srv.fetch(`/api/v1/venues/${venue.id}/qr.svg`, { headers: { cookie: `shuniu_session=${staff2.cookie}` } })).status, 404);
+});
+
 test('residents see the venues of their community without the check-in code; other staff see none of them', async () => {
   const mine = (await resident.get('/api/v1/venues')).body.items;
   const v = mine.find((x) => x.id === venue.id);
