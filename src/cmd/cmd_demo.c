@@ -353,6 +353,50 @@ static const struct demo_account demo_accounts[] = {
 	{ "resident", "resident", "龙桥社区 居民", 3 },
 };
 
+/*
+ * Two bookable rooms in every community's Party-and-people service centre:
+ * an activity room anyone may book (two a week), and a meeting room whose
+ * bookings the community approves.
+ */
+static int add_venues(struct demo *d, int64_t comm_id, const char *path, const char *comm_name)
+{
+	static const char hours[] =
+		"{\"mon\":[[\"08:00\",\"12:00\"],[\"13:30\",\"21:00\"]],"
+		"\"tue\":[[\"08:00\",\"12:00\"],[\"13:30\",\"21:00\"]],"
+		"\"wed\":[[\"08:00\",\"12:00\"],[\"13:30\",\"21:00\"]],"
+		"\"thu\":[[\"08:00\",\"12:00\"],[\"13:30\",\"21:00\"]],"
+		"\"fri\":[[\"08:00\",\"12:00\"],[\"13:30\",\"21:00\"]],"
+		"\"sat\":[[\"09:00\",\"17:00\"]],\"sun\":[[\"09:00\",\"17:00\"]]}";
+	static const struct {
+		const char *name, *what;
+		int capacity, quota, approval;
+	} rooms[] = {
+		{ "党群服务中心活动室", "兴趣小组、文体活动、老年大学课程", 40, 2, 0 },
+		{ "党群服务中心会议室", "居民议事会、楼道会议、协商议事", 20, 0, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof rooms / sizeof *rooms; i++) {
+		char code[11], vname[200], addr[200];
+		station_public_code(code);
+		snprintf(vname, sizeof vname, "%s%s", comm_name, rooms[i].name);
+		snprintf(addr, sizeof addr, "%s党群服务中心", comm_name);
+		if (db_run(d->c,
+			   "INSERT INTO venues (unit_id, unit_path, name, description, address, "
+			   "capacity, slot_minutes, opening_hours, min_notice_minutes, "
+			   "max_days_ahead, "
+			   "max_duration_minutes, weekly_quota, approval_required, public_code, "
+			   "is_demo, "
+			   "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 30, ?, 60, 14, 240, "
+			   "?, ?, "
+			   "?, 1, ?, ?)",
+			   "ittttitiitii", comm_id, path, vname, rooms[i].what, addr,
+			   (int64_t)rooms[i].capacity, hours, (int64_t)rooms[i].quota,
+			   (int64_t)rooms[i].approval, code, d->now, d->now) < 0)
+			return fail(d, "venues");
+	}
+	return 0;
+}
+
 static int add_accounts(struct demo *d, int64_t hub_station)
 {
 	int64_t where[4] = { d->district_id, d->changqiao_id, d->longqiao_id, d->longqiao_grid_id };
@@ -451,6 +495,8 @@ static int build(struct demo *d, const struct plan *p)
 				return -1;
 			if (!strcmp(name, "龙桥社区"))
 				d->longqiao_id = comm_id;
+			if (add_venues(d, comm_id, comm.path, name))
+				return -1;
 			for (int g = 0; g < ngrids; g++, grid_index++) {
 				double glng = clng + (g % 4) * 0.005, glat = clat + (g / 4) * 0.005;
 				int64_t grid_id, station_id = 0;

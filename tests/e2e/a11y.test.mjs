@@ -65,6 +65,17 @@ for (const locale of ['zh-CN', 'en']) {
     await c.page.locator('.el-dialog').waitFor();
     for (const f of await audit(c.page)) findings.push(`org station dialog: ${f}`);
     await c.page.keyboard.press('Escape');
+    await check(c.page, '/console/venues', (p) => p.locator('.venues .el-table__row').first().waitFor(), findings);
+    await check(c.page, '/console/bookings', (p) => p.locator('.el-table__row, .el-table__empty-text').first().waitFor(), findings);
+    await c.page.locator('.book-for').click();
+    await c.page.locator('.el-dialog').waitFor();
+    for (const f of await audit(c.page)) findings.push(`book-for dialog: ${f}`);
+    await c.page.keyboard.press('Escape');
+    await check(c.page, '/console/venues', (p) => p.locator('.venues .el-table__row').first().waitFor(), findings);
+    await c.page.locator('.add-venue').click();
+    await c.page.locator('.el-dialog').waitFor();
+    for (const f of await audit(c.page)) findings.push(`venue dialog: ${f}`);
+    await c.page.keyboard.press('Escape');
     await check(c.page, '/console/registrations', (p) => p.locator('.el-table__row, .el-table__empty-text').first().waitFor(), findings);
     assert.deepEqual(c.problems, []);
     await c.ctx.close();
@@ -86,6 +97,10 @@ for (const locale of ['zh-CN', 'en']) {
     await check(r.page, '/mine', null, findings);
     if (mine) await check(r.page, `/appeal/${mine.id}`, (p) => p.locator('.van-steps, .timeline, .van-cell').first().waitFor(), findings);
     await check(r.page, '/messages', null, findings);
+    await check(r.page, '/venues', (p) => p.locator('.venue').first().waitFor(), findings);
+    const venueId = (await resident.get('/api/v1/venues')).body.items[0].id;
+    await check(r.page, `/venues/${venueId}`, (p) => p.locator('.slot').first().waitFor(), findings);
+    await check(r.page, '/bookings', null, findings);
     await check(r.page, `/s/${station.public_code}`, null, findings);
     await check(r.page, '/track', null, findings);
     assert.deepEqual(r.problems, []);

@@ -72,7 +72,9 @@ export async function audit(page) {
       const named = (el.getAttribute('aria-label') || '').trim() ||
         (el.getAttribute('aria-labelledby') || '').split(/\s+/).some((i) => document.getElementById(i)?.textContent?.trim()) ||
         (id && [...document.querySelectorAll('label[for]')].some((l) => l.htmlFor === id && l.textContent.trim())) ||
-        el.closest('label')?.textContent?.trim() || (el.getAttribute('title') || '').trim();
+        el.closest('label')?.textContent?.trim() || (el.getAttribute('title') || '').trim() ||
+        // a button or other element with a role is named by its own text
+        (!['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName) && el.textContent.trim());
       if (!named) out.push(`no accessible name: ${describe(el)}`);
     }
     // 2. contrast

@@ -7,6 +7,12 @@ import type {
   AccountFilter,
   AuditEntry,
   AuditFilter,
+  Booking,
+  BookingStatus,
+  NewBooking,
+  Slot,
+  Venue,
+  VenueInput,
   NewAccount,
   AppealAction,
   AppealDetail,
@@ -199,4 +205,25 @@ export const api = {
       'GET',
       `/api/v1/audit${q({ actor: f.actor, action: f.action, from: f.from, to: f.to, cursor: f.cursor, limit: f.limit })}`,
     ),
+  venues: (f: { unit?: number; cursor?: string | null; limit?: number } = {}) =>
+    call<Page<Venue>>('GET', `/api/v1/venues${q({ unit: f.unit, cursor: f.cursor, limit: f.limit })}`),
+  venue: (id: number) => call<Venue>('GET', `/api/v1/venues/${id}`),
+  venueSlots: (id: number, date: string) =>
+    call<{ date: string; slot_minutes: number; items: Slot[] }>('GET', `/api/v1/venues/${id}/slots${q({ date })}`),
+  venueQrUrl: (id: number) => `/api/v1/venues/${id}/qr.svg`,
+  createVenue: (v: VenueInput) => call<{ id: number; name: string; public_code: string }>('POST', '/api/v1/venues', v),
+  updateVenue: (id: number, v: VenueInput) => call<{ id: number }>('PATCH', `/api/v1/venues/${id}`, v),
+  addBlackout: (id: number, b: { start: string; end: string; reason?: string }) =>
+    call<{ id: number }>('POST', `/api/v1/venues/${id}/blackouts`, b),
+  deleteBlackout: (id: number, bid: number) => call<{ deleted: boolean }>('DELETE', `/api/v1/venues/${id}/blackouts/${bid}`),
+  bookings: (f: { venue?: number; status?: BookingStatus; mine?: boolean; cursor?: string | null; limit?: number } = {}) =>
+    call<Page<Booking>>(
+      'GET',
+      `/api/v1/bookings${q({ venue: f.venue, status: f.status, mine: f.mine ? 1 : undefined, cursor: f.cursor, limit: f.limit })}`,
+    ),
+  booking: (id: number) => call<Booking>('GET', `/api/v1/bookings/${id}`),
+  book: (b: NewBooking) => call<{ id: number; status: BookingStatus; start: string; end: string }>('POST', '/api/v1/bookings', b),
+  bookingAction: (id: number, action: 'cancel' | 'approve' | 'reject' | 'check-in' | 'no-show', reason?: string) =>
+    call<{ id: number; status: BookingStatus }>('POST', `/api/v1/bookings/${id}/${action}`, reason ? { reason } : {}),
+  checkIn: (code: string) => call<{ id: number; status: BookingStatus }>('POST', '/api/v1/bookings/check-in', { code }),
 };

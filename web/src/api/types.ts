@@ -425,3 +425,79 @@ export interface AuditFilter {
   cursor?: string | null;
   limit?: number;
 }
+
+/* ---- venues and bookings ---- */
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export type OpeningHours = Partial<Record<Weekday, [string, string][]>>;
+
+export interface VenueRules {
+  min_notice_minutes: number;
+  max_days_ahead: number;
+  max_duration_minutes: number;
+  weekly_quota: number;
+  approval_required: boolean;
+}
+
+export interface Venue {
+  id: number;
+  unit: { id: number; name: string };
+  name: string;
+  description: string;
+  address: string;
+  capacity: number;
+  slot_minutes: number;
+  opening_hours: OpeningHours;
+  rules: VenueRules;
+  active: boolean;
+  public_code?: string;
+  blackouts?: { id: number; start: string; end: string; reason: string }[];
+}
+
+export interface VenueInput {
+  unit_id?: number;
+  name?: string;
+  description?: string;
+  address?: string;
+  capacity?: number;
+  slot_minutes?: number;
+  opening_hours?: OpeningHours;
+  rules?: Partial<VenueRules>;
+  active?: boolean;
+}
+
+export interface Slot {
+  start: string;
+  end: string;
+  state: 'free' | 'taken' | 'closed' | 'past';
+}
+
+export type BookingStatus = 'pending' | 'approved' | 'rejected' | 'cancelled' | 'checked_in' | 'no_show';
+
+export interface Booking {
+  id: number;
+  venue: { id: number; name: string };
+  start: string;
+  end: string;
+  purpose: string;
+  attendees: number;
+  status: BookingStatus;
+  reason: string;
+  resident: { id: number | null; name: string } | null;
+  account_id: number | null;
+  for_unit: { id: number; name: string } | null;
+  booked_by: { id: number; name: string };
+  created_at: string;
+  decided_at: string | null;
+  checked_in_at: string | null;
+}
+
+export interface NewBooking {
+  venue_id: number;
+  start: string;
+  end: string;
+  purpose: string;
+  attendees?: number;
+  resident_id?: number;
+  for_unit?: boolean;
+}

@@ -17,6 +17,8 @@ export const NAV: NavItem[] = [
   { path: '/qr', label: 'console.nav.qr', perm: 'org:read' },
   { path: '/org', label: 'console.nav.org', perm: 'org:read' },
   { path: '/registrations', label: 'console.nav.registrations', perm: 'resident:write' },
+  { path: '/venues', label: 'console.nav.venues', perm: 'venue:write' },
+  { path: '/bookings', label: 'console.nav.bookings', perm: 'booking:manage' },
   { path: '/accounts', label: 'console.nav.accounts', perm: 'account:read' },
   { path: '/audit', label: 'console.nav.audit', perm: 'audit:read' },
 ];

@@ -17,6 +17,8 @@ export const router = createRouter({
         { path: 'org', name: 'org', component: () => import('./pages/Org.vue'), meta: { perm: 'org:read' } },
         { path: 'accounts', name: 'accounts', component: () => import('./pages/Accounts.vue'), meta: { perm: 'account:read' } },
         { path: 'registrations', name: 'registrations', component: () => import('./pages/Registrations.vue'), meta: { perm: 'resident:write' } },
+        { path: 'venues', name: 'venues', component: () => import('./pages/Venues.vue'), meta: { perm: 'venue:write' } },
+        { path: 'bookings', name: 'bookings', component: () => import('./pages/Bookings.vue'), meta: { perm: 'booking:manage' } },
         { path: 'audit', name: 'audit', component: () => import('./pages/Audit.vue'), meta: { perm: 'audit:read' } },
         {
           path: 'appeal/:id(\\d+)',

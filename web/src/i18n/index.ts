@@ -54,6 +54,10 @@ export function errorText(e: unknown): string {
     return t('errors.request_invalid_field', { field: label });
   }
   const key = code ? `errors.${code.replace(/\./g, '_')}` : '';
-  if (key && i18n.global.te(key)) return t(key);
+  // details name what the message may quote: {until}, {weekly_quota}, …
+  const details = (e as { details?: Record<string, unknown> })?.details ?? {};
+  const named: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(details)) named[k] = typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? formatTime(v) : v;
+  if (key && i18n.global.te(key)) return t(key, named);
   return t('errors.generic');
 }

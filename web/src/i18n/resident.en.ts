@@ -5,6 +5,7 @@ export default {
     signInFirst: 'Please sign in first', signIn: 'Sign in', relogin: 'Your session has ended; please sign in again',
   },
   home: {
+    venues: 'Book a venue', venuesHint: 'Activity and meeting rooms online',
     subtitle: 'One code for your community concerns',
     report: 'Report a problem', reportHint: 'Take a photo of a problem near you',
     mine: 'My reports', mineHint: 'What you have reported (sign-in needed)',
@@ -75,4 +76,20 @@ export default {
     bound: 'Household linked', household: '{building} {room}',
   },
   messages: { title: 'Messages', empty: 'No messages', readAll: 'Mark all read', unread: 'Unread', viewAppeal: 'View report' },
+  venues: {
+    title: 'Book a venue', mine: 'My bookings', empty: 'No venues to book in your community yet', approval: 'Needs approval', capacity: 'Up to {n} people',
+    address: 'Address', capacityLabel: 'Capacity', rules: 'Booking rules', about: 'About', pickDay: 'Choose a day', pickTime: 'Choose a time',
+    slotHint: 'Tap the first slot, then the last; grey slots cannot be booked', closedDay: 'Closed that day', chosen: 'Chosen time',
+    purpose: 'Purpose', purposePh: 'e.g. calligraphy club meeting', purposeRequired: 'Please say what it is for', attendees: 'People',
+    submit: 'Book', submitApproval: 'Book (needs approval)', booked: 'Booked', bookedPending: 'Sent, waiting for approval',
+    rule: { ahead: 'Up to {n} days ahead', longest: 'At most {n} hours at a time', notice: 'At least {n} minutes ahead', quota: '{n} bookings a week' },
+    state: { free: 'free', taken: 'booked', closed: 'closed', past: 'too late' },
+    wd: { 0: 'Mon', 1: 'Tue', 2: 'Wed', 3: 'Thu', 4: 'Fri', 5: 'Sat', 6: 'Sun' },
+  },
+  bookings: {
+    title: 'My bookings', empty: 'No bookings yet', book: 'Book a venue', cancel: 'Cancel', cancelConfirm: 'Cancel this booking of “{venue}”?',
+    cancelled: 'Cancelled', reason: 'Note: {reason}',
+    status: { pending: 'Waiting for approval', approved: 'Approved', rejected: 'Not approved', cancelled: 'Cancelled', checked_in: 'Checked in', no_show: 'Missed' },
+  },
+  checkin: { title: 'Check in', done: 'You are checked in', mine: 'My bookings' },
 };

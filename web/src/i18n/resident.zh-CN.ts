@@ -5,6 +5,7 @@ export default {
     signInFirst: '请先登录', signIn: '去登录', relogin: '登录已失效，请重新登录',
   },
   home: {
+    venues: '预约场地', venuesHint: '活动室、会议室在线预约',
     subtitle: '有事找枢纽，一码解忧',
     report: '一码解忧·我要反映', reportHint: '拍照反映身边的问题',
     mine: '我的诉求', mineHint: '查看我反映过的事项（需登录）',
@@ -75,4 +76,20 @@ export default {
     bound: '已绑定住户', household: '{building} {room}',
   },
   messages: { title: '消息', empty: '暂无消息', readAll: '全部已读', unread: '未读', viewAppeal: '查看诉求' },
+  venues: {
+    title: '预约场地', mine: '我的预约', empty: '本社区暂无可预约的场地', approval: '需审批', capacity: '可容纳 {n} 人',
+    address: '地址', capacityLabel: '容量', rules: '预约规则', about: '介绍', pickDay: '选择日期', pickTime: '选择时段',
+    slotHint: '先点开始时段，再点结束时段；灰色时段不可约', closedDay: '当天不开放', chosen: '已选时段',
+    purpose: '用途', purposePh: '例如：书法兴趣小组活动', purposeRequired: '请填写用途', attendees: '人数',
+    submit: '提交预约', submitApproval: '提交预约（需审批）', booked: '预约成功', bookedPending: '已提交，等待审批',
+    rule: { ahead: '可提前 {n} 天预约', longest: '单次最长 {n} 小时', notice: '需提前 {n} 分钟', quota: '每周限 {n} 次' },
+    state: { free: '可预约', taken: '已约满', closed: '暂停开放', past: '已过时' },
+    wd: { 0: '周一', 1: '周二', 2: '周三', 3: '周四', 4: '周五', 5: '周六', 6: '周日' },
+  },
+  bookings: {
+    title: '我的预约', empty: '还没有预约', book: '去预约', cancel: '取消', cancelConfirm: '确定取消“{venue}”的这次预约吗？',
+    cancelled: '已取消', reason: '说明：{reason}',
+    status: { pending: '待审批', approved: '已通过', rejected: '未通过', cancelled: '已取消', checked_in: '已签到', no_show: '爽约' },
+  },
+  checkin: { title: '场地签到', done: '签到成功', mine: '我的预约' },
 };
