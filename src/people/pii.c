@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void pii_keys_derive(struct pii_keys *k, const unsigned char master[32])
@@ -117,7 +118,7 @@ void pii_mask(enum pii_field f, const char *v, char out[24])
 
 static const char *field_ad(enum pii_field f)
 {
-	return f == PII_PHONE ? "phone" : "id_number";
+	return f == PII_PHONE ? "phone" : f == PII_ID_NUMBER ? "id_number" : "document";
 }
 
 int pii_encrypt(const struct pii_keys *k, enum pii_field f, const char *value,
@@ -134,6 +135,41 @@ int pii_encrypt(const struct pii_keys *k, enum pii_field f, const char *value,
 		blob + PII_NONCE_BYTES, &clen, (const unsigned char *)value, n,
 		(const unsigned char *)ad, strlen(ad), NULL, blob, k->enc);
 	return (int)(PII_NONCE_BYTES + clen);
+}
+
+unsigned char *pii_seal(const struct pii_keys *k, enum pii_field f, const char *text, size_t *n)
+{
+	size_t len = strlen(text);
+	unsigned long long clen;
+	const char *ad = field_ad(f);
+	unsigned char *blob = malloc(PII_NONCE_BYTES + len + PII_TAG_BYTES);
+
+	if (!blob)
+		return NULL;
+	randombytes_buf(blob, PII_NONCE_BYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+		blob + PII_NONCE_BYTES, &clen, (const unsigned char *)text, len,
+		(const unsigned char *)ad, strlen(ad), NULL, blob, k->enc);
+	*n = PII_NONCE_BYTES + (size_t)clen;
+	return blob;
+}
+
+char *pii_open(const struct pii_keys *k, enum pii_field f, const unsigned char *blob, size_t n)
+{
+	unsigned long long mlen;
+	const char *ad = field_ad(f);
+	char *out;
+
+	if (!blob || n < PII_NONCE_BYTES + PII_TAG_BYTES || !(out = malloc(n + 1)))
+		return NULL;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    (unsigned char *)out, &mlen, NULL, blob + PII_NONCE_BYTES, n - PII_NONCE_BYTES,
+		    (const unsigned char *)ad, strlen(ad), blob, k->enc) != 0) {
+		free(out);
+		return NULL;
+	}
+	out[mlen] = '\0';
+	return out;
 }
 
 int pii_decrypt(const struct pii_keys *k, enum pii_field f, const unsigned char *blob, size_t n,

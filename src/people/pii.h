@@ -30,7 +30,7 @@
 #define PII_MAX_PLAIN	64
 #define PII_MAX_BLOB	(PII_NONCE_BYTES + PII_MAX_PLAIN + PII_TAG_BYTES)
 
-enum pii_field { PII_PHONE = 1, PII_ID_NUMBER = 2 };
+enum pii_field { PII_PHONE = 1, PII_ID_NUMBER = 2, PII_DOCUMENT = 3 };
 
 struct pii_keys {
 	unsigned char enc[32];
@@ -58,6 +58,14 @@ int pii_encrypt(const struct pii_keys *k, enum pii_field f, const char *value,
 /* Decrypt into out (NUL-terminated); 0 or -1 if forged, damaged or keyed otherwise. */
 int pii_decrypt(const struct pii_keys *k, enum pii_field f, const unsigned char *blob, size_t n,
 		char out[PII_MAX_PLAIN + 1]);
+/*
+ * Longer personal text (a filled-in application form): the same cipher and
+ * key, any length. seal returns a malloc'd nonce || ciphertext || tag and its
+ * length in *n; open returns the malloc'd, NUL-terminated text, or NULL when
+ * the blob is forged, damaged or keyed otherwise.
+ */
+unsigned char *pii_seal(const struct pii_keys *k, enum pii_field f, const char *text, size_t *n);
+char *pii_open(const struct pii_keys *k, enum pii_field f, const unsigned char *blob, size_t n);
 void pii_blind_index(const struct pii_keys *k, enum pii_field f, const char *normalized,
 		     unsigned char out[PII_BIDX_BYTES]);
 

@@ -65,5 +65,6 @@ int booking_sweep_no_shows(struct db_conn *c, int64_t now);
 
 extern const struct route venue_routes[];
 extern const struct route booking_routes[];
+extern const struct route application_routes[];
 
 #endif

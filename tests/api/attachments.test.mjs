@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { DB } from './lib/harness.mjs';
+import { pngChunk } from './lib/images.mjs';
 import { startDistrict } from './lib/district.mjs';
 
 let srv;
@@ -37,13 +38,6 @@ function jpeg({ exif = null, comment = null, w = 48, h = 32 } = {}) {
   if (comment) parts.push(seg(0xfe, Buffer.from(comment)));
   parts.push(dqt, sof0, dht, sos, scan, Buffer.from([0xff, 0xd9]));
   return { bytes: Buffer.concat(parts), stripped: Buffer.concat([Buffer.from([0xff, 0xd8]), app0, dqt, sof0, dht, sos, scan, Buffer.from([0xff, 0xd9])]) };
-}
-
-function pngChunk(type, data) {
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), Buffer.from(data)]);
-  const len = Buffer.alloc(4); len.writeUInt32BE(td.length - 4);
-  const crc = Buffer.alloc(4); crc.writeUInt32BE(zlib.crc32(td));
-  return Buffer.concat([len, td, crc]);
 }
 
 function png(w, h, text) {

@@ -7,6 +7,7 @@
 #include "people/pii.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void gb11643_check_digit_is_enforced(void **state)
@@ -74,6 +75,41 @@ static void sealed_values_open_only_with_the_key_and_field(void **state)
 	assert_int_equal(pii_decrypt(&k, PII_PHONE, blob, (size_t)n, out), -1);
 }
 
+static void long_documents_seal_and_open_only_with_the_key_and_field(void **state)
+{
+	unsigned char master[32], other[32];
+	struct pii_keys k, k2;
+	char text[3000];
+	size_t n;
+
+	(void)state;
+	randombytes_buf(master, sizeof master);
+	randombytes_buf(other, sizeof other);
+	pii_keys_derive(&k, master);
+	pii_keys_derive(&k2, other);
+	for (size_t i = 0; i < sizeof text - 1; i++)
+		text[i] = (char)('a' + i % 26);
+	text[sizeof text - 1] = '\0';
+	unsigned char *blob = pii_seal(&k, PII_DOCUMENT, text, &n);
+	assert_non_null(blob);
+	assert_int_equal(n, strlen(text) + PII_NONCE_BYTES + PII_TAG_BYTES);
+	char *back = pii_open(&k, PII_DOCUMENT, blob, n);
+	assert_non_null(back);
+	assert_string_equal(back, text);
+	free(back);
+	assert_null(pii_open(&k2, PII_DOCUMENT, blob, n)); /* another key */
+	assert_null(pii_open(&k, PII_PHONE, blob, n));	   /* another field */
+	blob[n / 2] ^= 1;
+	assert_null(pii_open(&k, PII_DOCUMENT, blob, n));  /* tampered */
+	assert_null(pii_open(&k, PII_DOCUMENT, blob, 10)); /* cut short */
+	free(blob);
+	blob = pii_seal(&k, PII_DOCUMENT, "", &n); /* empty text round-trips too */
+	back = pii_open(&k, PII_DOCUMENT, blob, n);
+	assert_string_equal(back, "");
+	free(back);
+	free(blob);
+}
+
 static void blind_indexes_match_equal_values_only(void **state)
 {
 	unsigned char master[32], a[32], b[32], c[32], d[32];
@@ -97,6 +133,7 @@ int main(void)
 		cmocka_unit_test(phones_are_normalised),
 		cmocka_unit_test(masks_keep_only_the_ends),
 		cmocka_unit_test(sealed_values_open_only_with_the_key_and_field),
+		cmocka_unit_test(long_documents_seal_and_open_only_with_the_key_and_field),
 		cmocka_unit_test(blind_indexes_match_equal_values_only),
 	};
 	if (sodium_init() < 0)

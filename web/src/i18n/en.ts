@@ -53,6 +53,7 @@ export default {
     booking_barred: 'Several missed bookings: booking is paused until {until}',
     booking_invalid_state: 'This booking cannot be changed this way now',
     booking_no_check_in: 'You have no booking to check in to at this venue now',
+    service_invalid_state: 'This step is not possible for this application now (someone may have acted on it); reload and try again',
     server_db_unavailable: 'The service is unavailable; please try again later',
     registration_phone_taken: 'This phone number is registered already; please sign in',
     registration_throttled: 'Too many registrations; try again in an hour',

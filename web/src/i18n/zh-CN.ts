@@ -53,6 +53,7 @@ export default {
     booking_barred: '近期多次预约未到场，{until} 之前暂停预约',
     booking_invalid_state: '该预约当前不能进行此操作',
     booking_no_check_in: '您在这个场地现在没有可签到的预约',
+    service_invalid_state: '该申请当前不能进行此操作（可能已被他人处理），请刷新后重试',
     server_db_unavailable: '服务暂时不可用，请稍后再试',
     registration_phone_taken: '该手机号已注册，请直接登录',
     registration_throttled: '注册尝试过于频繁，请一小时后再试',
