@@ -47,7 +47,6 @@
 #include "people/people.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define ELIGIBILITY_TAGS RESIDENT_TAGS "," RESIDENT_AGE_TAGS
@@ -688,57 +687,6 @@ static void create_activity(struct req *req)
 			       code));
 }
 
-/*
- * Message everyone with a live sign-up (those without an account are the
- * organising unit's to tell: one message to the unit says how many).
- */
-static int tell_signed_up(struct db_conn *c, const struct activity *a, const char *title,
-			  const char *body, int64_t now)
-{
-	struct db_stmt *st;
-	int64_t *ids = NULL, n = 0, cap = 0, no_account = 0;
-	int rc = db_prepare(c,
-			    "SELECT account_id FROM activity_signups WHERE activity_id = ? AND "
-			    "status <> 'cancelled' ORDER BY id",
-			    &st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, a->id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (db_col_is_null(st, 0)) {
-			no_account++;
-			continue;
-		}
-		if (n == cap) {
-			int64_t *p = realloc(ids, (size_t)(cap = cap ? cap * 2 : 64) * sizeof *p);
-			if (!p) {
-				rc = DB_ENOMEM;
-				break;
-			}
-			ids = p;
-		}
-		ids[n++] = db_col_int64(st, 0);
-	}
-	db_reset(st);
-	rc = rc == DB_DONE ? 0 : rc;
-	for (int64_t i = 0; rc == 0 && i < n; i++)
-		rc = message_add(c, ids[i], 0, 0, "activity", title, body, now);
-	free(ids);
-	if (rc == 0 && no_account) {
-		char more[64];
-		snprintf(more, sizeof more, "（%lld 位无账号居民需另行通知）",
-			 (long long)no_account);
-		char *text = malloc(strlen(body) + sizeof more);
-		if (!text)
-			return DB_ENOMEM;
-		sprintf(text, "%s%s", body, more);
-		rc = message_add(c, 0, a->unit_id, 0, "activity", title, text, now);
-		free(text);
-	}
-	return rc;
-}
-
 static void update_activity(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
@@ -830,7 +778,7 @@ static void update_activity(struct req *req)
 		return;
 	}
 	int moved = in.start != old.start || in.end != old.end;
-	if (moved && in.start <= now) {
+	if (in.start != old.start && in.start <= now) {
 		json_decref(changed);
 		reply_invalid(req, "start", "in the future");
 		return;
@@ -933,11 +881,12 @@ static void update_activity(struct req *req)
 			(json_object_get(req->json, "place") && strcmp(in.place, a.place)))) {
 		char b1[32], b2[32];
 		const char *where = *in.place ? in.place : rebook ? v.name : a.place;
-		rc = tell_signed_up(c, &a, arena_printf(&req->arena, "活动变更：%s", in.title),
-				    arena_printf(&req->arena, "现时间 %s—%s，地点 %s",
-						 clock_format_shanghai(in.start, b1),
-						 clock_format_shanghai(in.end, b2) + 11, where),
-				    now);
+		rc = activity_tell_signed_up(
+			c, &a, arena_printf(&req->arena, "活动变更：%s", in.title),
+			arena_printf(&req->arena, "现时间 %s—%s，地点 %s",
+				     clock_format_shanghai(in.start, b1),
+				     clock_format_shanghai(in.end, b2) + 11, where),
+			now);
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, "activity.update", "activity", id,
@@ -988,11 +937,11 @@ static void cancel_activity(struct req *req)
 		rc = booking_release(c, a.booking_id,
 				     arena_printf(&req->arena, "活动取消：%s", reason), now);
 	if (rc == 0)
-		rc = tell_signed_up(c, &a, arena_printf(&req->arena, "活动已取消：%s", a.title),
-				    arena_printf(&req->arena, "%s %s：%s",
-						 clock_format_shanghai(a.starts_at, b1), a.place,
-						 reason),
-				    now);
+		rc = activity_tell_signed_up(
+			c, &a, arena_printf(&req->arena, "活动已取消：%s", a.title),
+			arena_printf(&req->arena, "%s %s：%s",
+				     clock_format_shanghai(a.starts_at, b1), a.place, reason),
+			now);
 	if (rc == 0)
 		rc = db_run(c,
 			    "UPDATE activity_signups SET status = 'cancelled', cancel_reason = ?, "

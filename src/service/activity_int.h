@@ -49,6 +49,14 @@ int activity_fill(struct req *req, struct db_conn *c, const struct activity *a, 
 		  json_t *promoted);
 
 /*
+ * Message (kind "activity") everyone with a live sign-up of a, inside the
+ * caller's transaction; those without an account are counted in one message
+ * to the organising unit, whose staff tell them. 0 or <0.
+ */
+int activity_tell_signed_up(struct db_conn *c, const struct activity *a, const char *title,
+			    const char *body, int64_t now);
+
+/*
  * Lock the activity's row for this transaction — sign-ups, cancels and
  * changes of capacity queue on it — and read its capacity now. DB_ROW while
  * it is published, DB_DONE when it is not (cancelled meanwhile), or <0.

@@ -1,6 +1,6 @@
 /*
- * activity_signup.c — signing up for activities, the waitlist, check-in and
- * the record of attendance.
+ * activity_signup.c — signing up for activities, the waitlist, check-in,
+ * the record of attendance, and the messages to those signed up.
  *
  *   POST /api/v1/activities/:id/signups              a resident for themselves (service:use);
  *                                                    staff {resident_id} on their behalf
@@ -52,6 +52,7 @@
 #include "people/people.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the waitlist --------------------------------------------------------- */
@@ -116,6 +117,53 @@ int activity_fill(struct req *req, struct db_conn *c, const struct activity *a, 
 		confirmed++;
 	}
 	return 0;
+}
+
+int activity_tell_signed_up(struct db_conn *c, const struct activity *a, const char *title,
+			    const char *body, int64_t now)
+{
+	struct db_stmt *st;
+	int64_t *ids = NULL, n = 0, cap = 0, no_account = 0;
+	int rc = db_prepare(c,
+			    "SELECT account_id FROM activity_signups WHERE activity_id = ? AND "
+			    "status <> 'cancelled' ORDER BY id",
+			    &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, a->id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (db_col_is_null(st, 0)) {
+			no_account++;
+			continue;
+		}
+		if (n == cap) {
+			int64_t *p = realloc(ids, (size_t)(cap = cap ? cap * 2 : 64) * sizeof *p);
+			if (!p) {
+				rc = DB_ENOMEM;
+				break;
+			}
+			ids = p;
+		}
+		ids[n++] = db_col_int64(st, 0);
+	}
+	db_reset(st);
+	rc = rc == DB_DONE ? 0 : rc;
+	for (int64_t i = 0; rc == 0 && i < n; i++)
+		rc = message_add(c, ids[i], 0, 0, "activity", title, body, now);
+	free(ids);
+	if (rc == 0 && no_account) {
+		char more[64];
+		snprintf(more, sizeof more, "（%lld 位无账号居民需另行通知）",
+			 (long long)no_account);
+		char *text = malloc(strlen(body) + sizeof more);
+		if (!text)
+			return DB_ENOMEM;
+		sprintf(text, "%s%s", body, more);
+		rc = message_add(c, 0, a->unit_id, 0, "activity", title, text, now);
+		free(text);
+	}
+	return rc;
 }
 
 /* ---- signing up ------------------------------------------------------------ */
