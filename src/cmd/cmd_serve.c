@@ -35,12 +35,12 @@
 
 /* Every module's routes. A new module adds its table here. */
 static const struct route *const route_tables[] = {
-	system_routes,	     auth_routes,	   audit_routes,	 org_routes,
-	people_routes,	     attach_routes,	   calendar_routes,	 category_routes,
-	appeal_routes,	     appeal_submit_routes, appeal_action_routes, message_routes,
-	appeal_stats_routes, open311_routes,	   supervision_routes,	 station_qr_routes,
-	map_routes,	     registration_routes,  account_routes,	 venue_routes,
-	booking_routes,	     application_routes,
+	system_routes,	     auth_routes,	   audit_routes,	   org_routes,
+	people_routes,	     attach_routes,	   calendar_routes,	   category_routes,
+	appeal_routes,	     appeal_submit_routes, appeal_action_routes,   message_routes,
+	appeal_stats_routes, open311_routes,	   supervision_routes,	   station_qr_routes,
+	map_routes,	     registration_routes,  account_routes,	   venue_routes,
+	booking_routes,	     activity_routes,	   activity_signup_routes, application_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

@@ -17,7 +17,16 @@
 struct db_conn;
 
 /* Tags a resident can carry; the age tags are derived from the birth date. */
-#define RESIDENT_TAGS "living_alone,all_elderly,disabled,low_income"
+#define RESIDENT_TAGS	  "living_alone,all_elderly,disabled,low_income"
+#define RESIDENT_AGE_TAGS "aged_80_plus,child" /* 80 or older; under 14 */
+
+/* Age in whole years on now (Shanghai calendar); -1 without a birth date. */
+int resident_age_on(const char *birth_date, int64_t now);
+/*
+ * A resident's tags as a comma list into out: the stored ones and the age
+ * tags as of now. DB_ROW, DB_DONE (no such resident) or <0.
+ */
+int resident_tags_get(struct db_conn *c, int64_t resident_id, int64_t now, char *out, size_t n);
 
 struct resident_in {
 	int64_t household_id;

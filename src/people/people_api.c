@@ -26,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Run a scoped list: sql has ? for lo, hi, cursor, [extra...], limit; row_fn makes items. */
 typedef json_t *(*row_fn)(struct req *req, struct db_stmt *st);
@@ -160,26 +159,11 @@ static void update_household(struct req *req)
 	"r.tags, r.is_demo, (SELECT COUNT(*) FROM party_members p WHERE p.resident_id = r.id) "    \
 	"FROM residents r "
 
-static int age_on(const char *birth, int64_t now)
-{
-	int y, m, d;
-	time_t t = (time_t)(now + 8 * 3600);
-	struct tm tm;
-
-	if (!birth || sscanf(birth, "%d-%d-%d", &y, &m, &d) != 3)
-		return -1;
-	gmtime_r(&t, &tm);
-	int age = tm.tm_year + 1900 - y;
-	if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
-		age--;
-	return age;
-}
-
 static json_t *resident_json(struct req *req, struct db_stmt *st)
 {
 	static const char *const genders[] = { "unknown", "male", "female" };
 	const char *birth = db_col_text(st, 4), *tags = db_col_text(st, 7);
-	int age = age_on(birth, clock_now());
+	int age = resident_age_on(birth, clock_now());
 	int64_t g = db_col_int64(st, 3);
 	json_t *tagv = json_array();
 	char buf[256], *tok, *save = NULL;

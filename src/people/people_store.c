@@ -8,8 +8,44 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define RESIDENT_COLS 15
+
+int resident_age_on(const char *birth, int64_t now)
+{
+	int y, m, d;
+	time_t t = (time_t)(now + SHANGHAI_OFFSET_S);
+	struct tm tm;
+
+	if (!birth || sscanf(birth, "%d-%d-%d", &y, &m, &d) != 3)
+		return -1;
+	gmtime_r(&t, &tm);
+	int age = tm.tm_year + 1900 - y;
+	if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
+		age--;
+	return age;
+}
+
+int resident_tags_get(struct db_conn *c, int64_t resident_id, int64_t now, char *out, size_t n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(c, "SELECT tags, birth_date FROM residents WHERE id = ?", &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, resident_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		const char *tags = db_col_text(st, 0);
+		int age = resident_age_on(db_col_text(st, 1), now);
+		snprintf(out, n, "%s%s%s", tags ? tags : "",
+			 age >= 80 ? (tags && *tags ? ",aged_80_plus" : "aged_80_plus") : "",
+			 age >= 0 && age < 14 ? (tags && *tags ? ",child" : "child") : "");
+	}
+	db_reset(st);
+	return rc;
+}
 
 /*
  * Insert n residents in one statement (n <= RESIDENT_BATCH). The SQL text

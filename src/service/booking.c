@@ -379,6 +379,104 @@ static void reply_rule(struct req *req, enum err_id e, json_t *details)
 	reply_error_ex(req, e, NULL, details);
 }
 
+enum booking_fit booking_fit(const struct venue *v, int64_t s, int64_t e, int64_t attendees)
+{
+	if (s % 60 || local_minute(s) % v->slot_minutes || (e - s) % (v->slot_minutes * 60))
+		return BOOKING_OFF_GRID;
+	if (attendees > v->capacity)
+		return BOOKING_OVER_CAPACITY;
+	if (!week_hours_covers(&v->hours, s, e))
+		return BOOKING_OUT_OF_HOURS;
+	return BOOKING_FITS;
+}
+
+/* What a booking row holds; the holder is account/resident, or the unit. */
+struct booking_row {
+	const struct venue *v;
+	int64_t account_id, resident_id, booked_by, for_unit, s, e, attendees, now;
+	const char *purpose, *status;
+	int decided; /* staff bookings are decided when made */
+};
+
+/*
+ * Inside the caller's transaction (blackouts checked): insert the booking and
+ * its slots. 0 and *id; BOOKING_TAKEN when a slot is held (the caller rolls
+ * back: the failed INSERT leaves PostgreSQL's transaction aborted); <0.
+ */
+static int booking_insert(struct db_conn *c, const struct booking_row *b, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(
+		c,
+		"INSERT INTO bookings (venue_id, unit_path, account_id, resident_id, "
+		"booked_by, for_unit_id, starts_at, ends_at, purpose, attendees, status, "
+		"decided_by, decided_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		&st);
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, b->v->id);
+	db_bind_text(st, 2, b->v->unit_path, -1);
+	if (b->account_id)
+		db_bind_int64(st, 3, b->account_id);
+	if (b->resident_id)
+		db_bind_int64(st, 4, b->resident_id);
+	db_bind_int64(st, 5, b->booked_by);
+	if (b->for_unit)
+		db_bind_int64(st, 6, b->for_unit);
+	db_bind_int64(st, 7, b->s);
+	db_bind_int64(st, 8, b->e);
+	db_bind_text(st, 9, b->purpose, -1);
+	db_bind_int64(st, 10, b->attendees);
+	db_bind_text(st, 11, b->status, -1);
+	if (b->decided) {
+		db_bind_int64(st, 12, b->booked_by);
+		db_bind_int64(st, 13, b->now);
+	}
+	db_bind_int64(st, 14, b->now);
+	db_bind_int64(st, 15, b->now);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*id = db_col_int64(st, 0);
+	db_reset(st);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : DB_ERR;
+	rc = insert_slots(c, b->v->id, *id, b->s, b->e, b->v->slot_minutes);
+	return rc == DB_ECONSTRAINT ? BOOKING_TAKEN : rc;
+}
+
+int booking_create_for_unit(struct db_conn *c, const struct venue *v, int64_t unit_id,
+			    int64_t booked_by, int64_t s, int64_t e, const char *purpose,
+			    int64_t attendees, int64_t now, int64_t *id)
+{
+	const struct booking_row b = { .v = v,
+				       .booked_by = booked_by,
+				       .for_unit = unit_id,
+				       .s = s,
+				       .e = e,
+				       .attendees = attendees,
+				       .now = now,
+				       .purpose = purpose,
+				       .status = "approved",
+				       .decided = 1 };
+	int rc = blackout_overlaps(c, v->id, s, e);
+
+	if (rc != 0)
+		return rc > 0 ? BOOKING_BLACKOUT : rc;
+	return booking_insert(c, &b, id);
+}
+
+int booking_release(struct db_conn *c, int64_t id, const char *reason, int64_t now)
+{
+	int rc = db_run(c,
+			"UPDATE bookings SET status = 'cancelled', reason = ?, updated_at = ? "
+			"WHERE id = ? AND status IN ('pending', 'approved')",
+			"tii", reason ? reason : "", now, id);
+	if (rc == 0)
+		rc = db_run(c, "DELETE FROM booking_slots WHERE booking_id = ?", "i", id);
+	return rc;
+}
+
 static void create_booking(struct req *req)
 {
 	const struct auth *a = req_auth(req);
@@ -435,20 +533,20 @@ static void create_booking(struct req *req)
 		reply_invalid(req, "end", "after start");
 		return;
 	}
-	if (s % 60 || local_minute(s) % v.slot_minutes || (e - s) % (v.slot_minutes * 60)) {
+	switch (booking_fit(&v, s, e, attendees)) {
+	case BOOKING_FITS: break;
+	case BOOKING_OFF_GRID:
 		reply_invalid(req, "start",
 			      arena_printf(&req->arena,
 					   "start and end fall on the venue's %d-minute slots",
 					   v.slot_minutes));
 		return;
-	}
-	if (attendees > v.capacity) {
+	case BOOKING_OVER_CAPACITY:
 		reply_invalid(
 			req, "attendees",
 			arena_printf(&req->arena, "at most the venue's capacity, %d", v.capacity));
 		return;
-	}
-	if (!week_hours_covers(&v.hours, s, e)) {
+	case BOOKING_OUT_OF_HOURS:
 		reply_rule(req, ERR_BOOKING_CLOSED, json_pack("{ss}", "why", "opening_hours"));
 		return;
 	}
@@ -542,46 +640,20 @@ static void create_booking(struct req *req)
 	}
 	const char *status = !staff && v.approval_required ? "pending" : "approved";
 	if (rc == 0) {
-		struct db_stmt *st;
-		rc = db_prepare(
-			c,
-			"INSERT INTO bookings (venue_id, unit_path, account_id, resident_id, "
-			"booked_by, for_unit_id, starts_at, ends_at, purpose, attendees, status, "
-			"decided_by, decided_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
-			"?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			&st);
-		if (rc == 0) {
-			db_bind_int64(st, 1, v.id);
-			db_bind_text(st, 2, v.unit_path, -1);
-			if (account_id)
-				db_bind_int64(st, 3, account_id);
-			if (resident_id)
-				db_bind_int64(st, 4, resident_id);
-			db_bind_int64(st, 5, a->account_id);
-			if (for_unit)
-				db_bind_int64(st, 6, for_unit);
-			db_bind_int64(st, 7, s);
-			db_bind_int64(st, 8, e);
-			db_bind_text(st, 9, purpose, -1);
-			db_bind_int64(st, 10, attendees);
-			db_bind_text(st, 11, status, -1);
-			if (staff) {
-				db_bind_int64(st, 12, a->account_id);
-				db_bind_int64(st, 13, now);
-			}
-			db_bind_int64(st, 14, now);
-			db_bind_int64(st, 15, now);
-			rc = db_step(st);
-			if (rc == DB_ROW) {
-				id = db_col_int64(st, 0);
-				rc = 0;
-			}
-			db_reset(st);
-		}
-	}
-	if (rc == 0) {
-		rc = insert_slots(c, v.id, id, s, e, v.slot_minutes);
-		if (rc == DB_ECONSTRAINT) {
+		const struct booking_row b = { .v = &v,
+					       .account_id = account_id,
+					       .resident_id = resident_id,
+					       .booked_by = a->account_id,
+					       .for_unit = for_unit,
+					       .s = s,
+					       .e = e,
+					       .attendees = attendees,
+					       .now = now,
+					       .purpose = purpose,
+					       .status = status,
+					       .decided = staff };
+		rc = booking_insert(c, &b, &id);
+		if (rc == BOOKING_TAKEN) {
 			db_rollback(c);
 			reply_rule(req, ERR_BOOKING_CONFLICT, NULL);
 			return;

@@ -10,6 +10,11 @@
  * row per slot, and (venue_id, slot_start) is the primary key. The other
  * rules are checked inside the booking's transaction.
  *
+ * Activities (活动报名, activity.c) are organised by a unit or a volunteer
+ * team; one that takes place at a venue reserves it with a staff booking for
+ * the unit, made by booking_create_for_unit() inside the activity's own
+ * transaction, so the activity and its booking exist together or not at all.
+ *
  * Residents' no-shows: an approved booking for a resident that was not
  * checked in by its end is a no-show. booking_no_show_limit of them within
  * booking_no_show_days bar the resident from booking for booking_ban_days
@@ -63,8 +68,29 @@ int venue_get_by_code(struct db_conn *c, const char *code, struct venue *out);
 /* Mark approved resident bookings that ended unchecked as no-shows. */
 int booking_sweep_no_shows(struct db_conn *c, int64_t now);
 
+/* Does [s, e) with attendees fit the venue's slot grid, capacity and opening hours? */
+enum booking_fit { BOOKING_FITS, BOOKING_OFF_GRID, BOOKING_OVER_CAPACITY, BOOKING_OUT_OF_HOURS };
+enum booking_fit booking_fit(const struct venue *v, int64_t s, int64_t e, int64_t attendees);
+
+/* Refusals of booking_create_for_unit (positive, apart from DB_ROW and DB_DONE). */
+enum { BOOKING_BLACKOUT = 10, BOOKING_TAKEN = 11 };
+/*
+ * Book venue v for unit_id's own use inside the caller's transaction: a staff
+ * booking, approved at once, that keeps the venue's blackouts and slots (the
+ * caller checked booking_fit()) but not the residents' limits. 0 and *id;
+ * BOOKING_BLACKOUT, or BOOKING_TAKEN when another booking holds a slot — the
+ * caller must roll back; <0 on a database error.
+ */
+int booking_create_for_unit(struct db_conn *c, const struct venue *v, int64_t unit_id,
+			    int64_t booked_by, int64_t s, int64_t e, const char *purpose,
+			    int64_t attendees, int64_t now, int64_t *id);
+/* Cancel a pending or approved booking and free its slots, in the caller's transaction. */
+int booking_release(struct db_conn *c, int64_t id, const char *reason, int64_t now);
+
 extern const struct route venue_routes[];
 extern const struct route booking_routes[];
 extern const struct route application_routes[];
+extern const struct route activity_routes[];
+extern const struct route activity_signup_routes[];
 
 #endif
