@@ -1,5 +1,6 @@
 /*
- * service.h — community services (一网通办、一键到家): venue booking first.
+ * service.h — community services (一网通办、一键到家): venue booking and meal
+ * assistance (助餐; its files share service/meals_int.h).
  *
  * Venues belong to a unit and carry their rules: weekly opening hours, the
  * slot size, minimum notice, how far ahead, longest booking, a weekly quota
@@ -92,5 +93,11 @@ extern const struct route booking_routes[];
 extern const struct route application_routes[];
 extern const struct route activity_routes[];
 extern const struct route activity_signup_routes[];
+
+/* Meal assistance (助餐): meal_point.c, meal_enrol.c, meal_order.c, meal_report.c. */
+extern const struct route meal_point_routes[];
+extern const struct route meal_enrol_routes[];
+extern const struct route meal_order_routes[];
+extern const struct route meal_report_routes[];
 
 #endif

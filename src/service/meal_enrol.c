@@ -1,0 +1,474 @@
+/*
+ * meal_enrol.c — enrolling residents at a meal point: apply, approve, withdraw.
+ *
+ *   POST /api/v1/meal-enrolments              {point_id, resident_id?, note?}
+ *   GET  /api/v1/meal-enrolments?point=&status=&resident=&limit=&cursor=  newest first
+ *   GET  /api/v1/meal-enrolments/:id
+ *   POST /api/v1/meal-enrolments/:id/approve  meal:manage, pending only
+ *   POST /api/v1/meal-enrolments/:id/reject   meal:manage {reason}, pending only
+ *   POST /api/v1/meal-enrolments/:id/withdraw {reason?}  whoever may act for the
+ *                                             resident; pending or approved
+ *
+ * Who applies, for whom: a resident account for its own record (the default)
+ * or for a member of its household (applied_as family); staff holding
+ * meal:apply (grid workers) or meal:manage for a resident living in their
+ * subtree (applied_as staff). The resident must live in the meal point's area
+ * (its unit's subtree), and the point must be active.
+ *
+ * Eligibility is checked at application against the resident's tags as they
+ * are that day (stored tags plus aged_80_plus from the birth date); a resident
+ * with none of the rule's tags is refused with 409 meal.not_eligible naming
+ * the rule. The tags that matched are kept on the enrolment for the staff who
+ * decide.
+ *
+ * At most one live (pending or approved) enrolment per resident and point: a
+ * partial unique index holds it under any concurrency, and its refusal is 409
+ * meal.already_enrolled. Withdrawing an approved enrolment cancels the
+ * resident's orders at the point that are still open (before their cut-off).
+ */
+#include "service/meals_int.h"
+#include "service/service.h"
+
+#include "appeals/appeals.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "core/clock.h"
+#include "core/util.h"
+#include "db/store.h"
+#include "http/request.h"
+#include "org/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ENROL_SELECT                                                                               \
+	"SELECT e.id, e.point_id, p.name, e.resident_id, r.name, e.applicant_id, a.display_name, " \
+	"e.applied_as, e.matched, e.note, e.status, e.reason, e.decided_at, e.created_at, "        \
+	"e.unit_path, e.resident_path, p.unit_id "                                                 \
+	"FROM meal_enrolments e JOIN meal_points p ON p.id = e.point_id "                          \
+	"JOIN residents r ON r.id = e.resident_id JOIN accounts a ON a.id = e.applicant_id "
+
+struct enrolment {
+	int64_t id, point_id, point_unit_id, resident_id, applicant_id;
+	char status[16], point_name[160], unit_path[256];
+};
+
+static json_t *enrol_json(struct db_stmt *st)
+{
+	json_t *o = json_pack(
+		"{sIs{sIss}s{sIss}s{sIss}sssossssss}", "id", (json_int_t)db_col_int64(st, 0),
+		"point", "id", (json_int_t)db_col_int64(st, 1), "name", db_col_text(st, 2),
+		"resident", "id", (json_int_t)db_col_int64(st, 3), "name", db_col_text(st, 4),
+		"applicant", "id", (json_int_t)db_col_int64(st, 5), "name", db_col_text(st, 6),
+		"applied_as", db_col_text(st, 7), "matched",
+		meal_tags_json(meal_tags_from_text(db_col_text(st, 8))), "note", db_col_text(st, 9),
+		"status", db_col_text(st, 10), "reason", db_col_text(st, 11));
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "decided_at", meal_time_or_null(st, 12));
+	json_object_set_new(o, "created_at", meal_time_or_null(st, 13));
+	return o;
+}
+
+/* Load an enrolment the caller may see (meal_may_act); 404 otherwise. */
+static int enrol_visible_or_reply(struct req *req, struct db_conn *c, int64_t id,
+				  struct enrolment *e, json_t **out)
+{
+	struct db_stmt *st;
+	struct meal_resident r;
+	int rc, ok = 0;
+
+	if (db_prepare(c, ENROL_SELECT "WHERE e.id = ?", &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return -1;
+	}
+	db_bind_int64(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		memset(e, 0, sizeof *e);
+		e->id = id;
+		e->point_id = db_col_int64(st, 1);
+		snprintf(e->point_name, sizeof e->point_name, "%s", db_col_text(st, 2));
+		e->resident_id = db_col_int64(st, 3);
+		e->applicant_id = db_col_int64(st, 5);
+		snprintf(e->status, sizeof e->status, "%s", db_col_text(st, 10));
+		snprintf(e->unit_path, sizeof e->unit_path, "%s", db_col_text(st, 14));
+		e->point_unit_id = db_col_int64(st, 16);
+		if (out)
+			*out = enrol_json(st);
+	}
+	db_reset(st);
+	if (rc == DB_ROW) {
+		rc = meal_resident_get(c, e->resident_id, &r);
+		if (rc == DB_ROW)
+			rc = meal_may_act(req, c, &r, e->unit_path, e->applicant_id);
+		ok = rc == 1;
+	}
+	if (rc < 0) {
+		if (out)
+			json_decref(*out);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return -1;
+	}
+	if (!ok) {
+		if (out)
+			json_decref(*out);
+		reply_error(req, ERR_NOT_FOUND);
+		return -1;
+	}
+	if (out && !*out) {
+		reply_error(req, ERR_INTERNAL);
+		return -1;
+	}
+	return 0;
+}
+
+static void get_enrolment(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct enrolment e;
+	json_t *out = NULL;
+	int64_t id;
+
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    enrol_visible_or_reply(req, c, id, &e, &out))
+		return;
+	reply_json(req, 200, out);
+}
+
+static const char *const states[] = { "pending", "approved", "rejected", "withdrawn" };
+
+static void list_enrolments(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	const char *status = req_query(req, "status"), *point = req_query(req, "point"),
+		   *resident = req_query(req, "resident");
+	int64_t limit, cursor, point_id = 0, resident_id = 0, n = 0, last = 0, household = 0;
+	int staff = meal_is_applier(req), known = !status, rc, bad = 0;
+	struct scope sc;
+	struct db_stmt *st;
+	json_t *items;
+
+	if (!c || req_page_or_reply(req, &limit, &cursor))
+		return;
+	for (size_t i = 0; status && i < sizeof states / sizeof *states; i++)
+		known |= !strcmp(status, states[i]);
+	if (!known) {
+		reply_invalid(req, "status", "pending, approved, rejected or withdrawn");
+		return;
+	}
+	if (point && parse_int64(point, 1, INT64_MAX, &point_id)) {
+		reply_invalid(req, "point", "expected a meal point id");
+		return;
+	}
+	if (resident && parse_int64(resident, 1, INT64_MAX, &resident_id)) {
+		reply_invalid(req, "resident", "expected a resident id");
+		return;
+	}
+	if (staff) {
+		if (scope_unit_or_reply(req, c, req_query(req, "unit"), &sc))
+			return;
+	} else {
+		/* residents: what they applied for and their household's; an empty range */
+		snprintf(sc.lo, sizeof sc.lo, "/");
+		snprintf(sc.hi, sizeof sc.hi, "/");
+		if (a->resident_id > 0 &&
+		    db_query_int64(c, &household, "SELECT household_id FROM residents WHERE id = ?",
+				   "i", a->resident_id) < 0) {
+			reply_error(req, ERR_DB_UNAVAILABLE);
+			return;
+		}
+	}
+	if (db_prepare(
+		    c,
+		    ENROL_SELECT
+		    "WHERE ((? = 1 AND e.unit_path >= ? AND e.unit_path < ?) "
+		    "OR (e.resident_path >= ? AND e.resident_path < ?) "
+		    "OR (? = 0 AND (e.applicant_id = ? OR r.household_id = ?))) "
+		    "AND e.id < ? AND (? = 0 OR e.point_id = ?) AND (? = 0 OR e.resident_id = ?) "
+		    "AND (CAST(? AS TEXT) IS NULL OR e.status = ?) ORDER BY e.id DESC LIMIT ?",
+		    &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	const struct db_arg args[] = {
+		DB_ARG_I(meal_is_manager(req)),
+		DB_ARG_T(sc.lo),
+		DB_ARG_T(sc.hi),
+		DB_ARG_T(sc.lo),
+		DB_ARG_T(sc.hi),
+		DB_ARG_I(staff),
+		DB_ARG_I(a->account_id),
+		DB_ARG_I(household ? household : -1),
+		DB_ARG_I(cursor ? cursor : INT64_MAX),
+		DB_ARG_I(point_id),
+		DB_ARG_I(point_id),
+		DB_ARG_I(resident_id),
+		DB_ARG_I(resident_id),
+		DB_ARG_T(status),
+		DB_ARG_T(status),
+		DB_ARG_I(limit + 1),
+	};
+	db_bind_args(st, args, (int)(sizeof args / sizeof *args));
+	items = json_array();
+	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
+		last = db_col_int64(st, 0);
+		if (json_array_append_new(items, enrol_json(st)) < 0)
+			bad = 1;
+	}
+	db_reset(st);
+	if (rc < 0 || bad) {
+		json_decref(items);
+		reply_error(req, bad ? ERR_INTERNAL : ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, 200, page_json(req, items, n > limit, last));
+}
+
+/* ---- applying ------------------------------------------------------------ */
+
+/* The resident's own account, for messages (0 when none). */
+static int resident_account(struct db_conn *c, int64_t resident_id, int64_t *out)
+{
+	int rc;
+
+	*out = 0;
+	rc = db_query_int64(c, out,
+			    "SELECT id FROM accounts WHERE resident_id = ? AND disabled = 0 "
+			    "ORDER BY id LIMIT 1",
+			    "i", resident_id);
+	return rc < 0 ? rc : 0;
+}
+
+static void apply_enrolment(struct req *req)
+{
+	const struct auth *a = req_auth(req);
+	struct db_conn *c = req_db_or_reply(req);
+	int staff = meal_is_applier(req), rc;
+	const char *note = "", *as;
+	int64_t point_id, resident_id = 0, id = 0, now = clock_now();
+	struct meal_point p;
+	struct meal_resident r;
+	char matched[96];
+
+	if (!c)
+		return;
+	if (!staff && !auth_can(req, "service:use")) {
+		reply_error(req, ERR_FORBIDDEN);
+		return;
+	}
+	if (json_get_int_or_reply(req, req->json, "point_id", 1, 1, INT64_MAX, &point_id) ||
+	    json_get_int_or_reply(req, req->json, "resident_id", staff, 1, INT64_MAX,
+				  &resident_id) < 0 ||
+	    json_get_str_or_reply(req, req->json, "note", 0, 600, &note) < 0)
+		return;
+	if (!staff) {
+		if (a->resident_id <= 0) {
+			reply_error(req, ERR_MEAL_NO_RECORD);
+			return;
+		}
+		if (!resident_id)
+			resident_id = a->resident_id;
+	}
+	rc = meal_point_get(c, point_id, &p);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	if (rc != DB_ROW ||
+	    (!p.active && !(meal_is_manager(req) && path_within(p.unit_path, a->unit_path)))) {
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	rc = meal_resident_get(c, resident_id, &r);
+	if (rc == DB_ROW)
+		rc = staff ? meal_is_applier(req) && path_within(r.unit_path, a->unit_path)
+			   : meal_may_act(req, c, &r, NULL, 0);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	if (rc != 1) {
+		reply_invalid(req, "resident_id",
+			      staff ? "a resident living in your area"
+				    : "yourself or a member of your household");
+		return;
+	}
+	as = staff ? "staff" : r.id == a->resident_id ? "self" : "family";
+	if (!p.active) {
+		reply_error(req, ERR_MEAL_POINT_INACTIVE);
+		return;
+	}
+	if (!path_within(r.unit_path, p.unit_path)) {
+		reply_invalid(req, "point_id", "a meal point serving the resident's area");
+		return;
+	}
+	if (!(r.tags & p.rule)) {
+		reply_error_ex(req, ERR_MEAL_NOT_ELIGIBLE, NULL,
+			       json_pack("{so}", "rule", meal_tags_json(p.rule)));
+		return;
+	}
+	meal_tags_text(r.tags & p.rule, matched);
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_query_int64(
+			c, &id,
+			"INSERT INTO meal_enrolments (point_id, unit_path, resident_id, "
+			"resident_path, applicant_id, applied_as, matched, note, status, "
+			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+			"'pending', ?, ?) RETURNING id",
+			"itititttii", p.id, p.unit_path, r.id, r.unit_path, a->account_id, as,
+			matched, note ? note : "", now, now);
+	if (rc == DB_ECONSTRAINT) {
+		db_rollback(c);
+		reply_error(req, ERR_MEAL_ALREADY_ENROLLED);
+		return;
+	}
+	rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
+	if (rc == 0)
+		rc = message_add(c, 0, p.unit_id, 0, "meal",
+				 arena_printf(&req->arena, "助餐申请待审批：%s", p.name),
+				 arena_printf(&req->arena, "%s，符合：%s", p.name, matched), now);
+	if (rc == 0)
+		rc = audit_write(req, c, "meal.enrol_apply", "meal_enrolment", id,
+				 json_pack("{sIsIss}", "point_id", (json_int_t)p.id, "resident_id",
+					   (json_int_t)r.id, "applied_as", as));
+	reply_commit(req, c, rc, 201,
+		     json_pack("{sIssssso}", "id", (json_int_t)id, "status", "pending",
+			       "applied_as", as, "matched", meal_tags_json(r.tags & p.rule)));
+}
+
+/* ---- deciding and withdrawing ------------------------------------------ */
+
+enum enrol_action { E_APPROVE, E_REJECT, E_WITHDRAW };
+
+static const struct {
+	const char *name, *to, *audit, *title;
+} actions[] = {
+	[E_APPROVE] = { "approve", "approved", "meal.enrol_approve", "助餐申请已通过" },
+	[E_REJECT] = { "reject", "rejected", "meal.enrol_reject", "助餐申请未通过" },
+	[E_WITHDRAW] = { "withdraw", "withdrawn", "meal.enrol_withdraw", "助餐已退出" },
+};
+
+/* Tell the applicant and the resident's own account, but not the actor. */
+static int tell(struct req *req, struct db_conn *c, const struct enrolment *e,
+		enum enrol_action act, const char *reason, int64_t now)
+{
+	int64_t actor = req_auth(req)->account_id, own = 0;
+	const char *body = arena_printf(&req->arena, "%s%s%s", e->point_name,
+					reason && *reason ? "：" : "", reason ? reason : "");
+	int rc = resident_account(c, e->resident_id, &own);
+
+	if (rc == 0 && e->applicant_id != actor)
+		rc = message_add(c, e->applicant_id, 0, 0, "meal", actions[act].title, body, now);
+	if (rc == 0 && own && own != actor && own != e->applicant_id)
+		rc = message_add(c, own, 0, 0, "meal", actions[act].title, body, now);
+	return rc;
+}
+
+static void act_on(struct req *req, enum enrol_action act)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	const char *reason = NULL;
+	int64_t id, now = clock_now(), cancelled = 0;
+	struct enrolment e;
+	int rc, ok;
+
+	if (!c || req_param_id_or_reply(req, "id", &id))
+		return;
+	if (json_get_str_or_reply(req, req->json, "reason", act == E_REJECT, 600, &reason) < 0)
+		return;
+	if (act == E_REJECT && (!reason || !*reason)) {
+		reply_invalid(req, "reason", "say why the application is rejected");
+		return;
+	}
+	if (enrol_visible_or_reply(req, c, id, &e, NULL))
+		return;
+	if (act != E_WITHDRAW && !path_within(e.unit_path, req_auth(req)->unit_path)) {
+		/* deciding is for the point's staff, not a grid worker who applied */
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	ok = act == E_WITHDRAW ? !strcmp(e.status, "pending") || !strcmp(e.status, "approved")
+			       : !strcmp(e.status, "pending");
+	if (!ok) {
+		reply_error_ex(
+			req, ERR_MEAL_STATE, NULL,
+			json_pack("{ssss}", "status", e.status, "action", actions[act].name));
+		return;
+	}
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE meal_enrolments SET status = ?, reason = ?, decided_by = CASE "
+			    "WHEN ? = 'withdrawn' THEN decided_by ELSE ? END, decided_at = CASE "
+			    "WHEN ? = 'withdrawn' THEN decided_at ELSE ? END, updated_at = ? "
+			    "WHERE id = ? AND status = ?",
+			    "tttitiiit", actions[act].to, reason ? reason : "", actions[act].to,
+			    req_auth(req)->account_id, actions[act].to, now, now, id, e.status);
+	if (rc == 0 && db_changes(c) != 1) {
+		db_rollback(c);
+		reply_error(req, ERR_MEAL_STATE);
+		return;
+	}
+	if (rc == 0 && act == E_WITHDRAW) {
+		/* orders still open: later days, and today before its cut-off */
+		struct meal_point p;
+		char today[11];
+		int64_t midnight;
+		meal_day_of(now, today);
+		meal_day_parse(today, &midnight);
+		rc = meal_point_get(c, e.point_id, &p);
+		rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
+		if (rc == 0)
+			rc = db_run(
+				c,
+				"UPDATE meal_orders SET status = 'cancelled', round_id = NULL, "
+				"cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE "
+				"enrolment_id = ? AND status = 'ordered' AND (day > ? OR (day = ? "
+				"AND ? = 1))",
+				"iiiitti", req_auth(req)->account_id, now, now, id, today, today,
+				(int64_t)(now < meal_cutoff_at(&p, midnight)));
+		if (rc == 0)
+			cancelled = db_changes(c);
+	}
+	if (rc == 0)
+		rc = tell(req, c, &e, act, reason, now);
+	if (rc == 0)
+		rc = audit_write(req, c, actions[act].audit, "meal_enrolment", id,
+				 act == E_WITHDRAW ? json_pack("{sI}", "orders_cancelled",
+							       (json_int_t)cancelled)
+						   : NULL);
+	reply_commit(req, c, rc, 200,
+		     json_pack("{sIsssI}", "id", (json_int_t)id, "status", actions[act].to,
+			       "orders_cancelled", (json_int_t)cancelled));
+}
+
+static void approve_enrolment(struct req *req)
+{
+	act_on(req, E_APPROVE);
+}
+static void reject_enrolment(struct req *req)
+{
+	act_on(req, E_REJECT);
+}
+static void withdraw_enrolment(struct req *req)
+{
+	act_on(req, E_WITHDRAW);
+}
+
+const struct route meal_enrol_routes[] = {
+	{ "POST", "/api/v1/meal-enrolments", apply_enrolment, R_AUTH | R_JSON, NULL, 0 },
+	{ "GET", "/api/v1/meal-enrolments", list_enrolments, R_AUTH, NULL, 0 },
+	{ "GET", "/api/v1/meal-enrolments/:id", get_enrolment, R_AUTH, NULL, 0 },
+	{ "POST", "/api/v1/meal-enrolments/:id/approve", approve_enrolment, R_JSON, "meal:manage",
+	  0 },
+	{ "POST", "/api/v1/meal-enrolments/:id/reject", reject_enrolment, R_JSON, "meal:manage",
+	  0 },
+	{ "POST", "/api/v1/meal-enrolments/:id/withdraw", withdraw_enrolment, R_AUTH | R_JSON, NULL,
+	  0 },
+	{ 0 },
+};
