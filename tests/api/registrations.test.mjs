@@ -6,12 +6,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDistrict, addUser, login } from './lib/district.mjs';
 
-const GRID1 = '320506001001001', GRID2 = '320506001001002', COMM1 = '320506001001';
+const GRID1 = '320506001001001', GRID2 = '320506001001002', COMM1 = '320506001001', COMM2 = '320506001002';
 const PASSWORD = 'Reg-Passw0rd-7';
 const LIMIT = 100;
 
-let srv, admin, gw, gw2, staff, auditor;
-let grid1, grid2, comm1, household1, household1b;
+let srv, admin, gw, gw2, staff, staff2, auditor;
+let grid1, grid2, comm1, comm2, household1, household1b;
 let phoneSeq = 0;
 
 // A fresh mobile number per registration: 199 0000 xxxx are not demo numbers.
@@ -54,14 +54,17 @@ async function newResident(householdId, phone, name = '李桂兰') {
 before(async () => {
   srv = await startDistrict({ config: `registration_limit = ${LIMIT}` });
   addUser(srv.data.dir, 'gw2', 'grid_worker', GRID2);
+  addUser(srv.data.dir, 'cs2', 'community_staff', COMM2);
   admin = await srv.login('district');
   gw = await srv.login('gridworker');
   gw2 = await srv.login('gw2');
   staff = await srv.login('longqiao');
+  staff2 = await srv.login('cs2');
   auditor = await srv.login('auditor');
   grid1 = await unitByCode(GRID1);
   grid2 = await unitByCode(GRID2);
   comm1 = await unitByCode(COMM1);
+  comm2 = await unitByCode(COMM2);
   const hh = (await admin.get(`/api/v1/households?unit=${grid1.id}&limit=2`)).body.items;
   [household1, household1b] = hh;
   assert.ok(household1 && household1b, 'fixture: two households in grid 1');
@@ -383,6 +386,36 @@ test('the places a person picks a grid from, and a station QR code standing for 
   assert.equal((await srv.json('/api/v1/registrations/places?station_code=NOPE000000')).status, 404);
   const reg = await register({ unit_id: undefined, station_code: station.public_code });
   assert.equal(reg.body.unit.id, station.grid_id);
+});
+
+test('a registration follows its grid when the grid moves to another community, and keeps the grid from being deleted', async () => {
+  const g = await admin.post('/api/v1/units', { parent_id: comm1.id, name: '搬迁测试网格' });
+  assert.equal(g.status, 201, JSON.stringify(g.body));
+  const { id, client } = await registeredClient({ unit_id: g.body.id });
+  assert.equal((await staff.get(`/api/v1/registrations/${id}`)).status, 200);
+  assert.equal((await staff2.get(`/api/v1/registrations/${id}`)).status, 404);
+
+  const mv = await admin.post(`/api/v1/units/${g.body.id}/move`, { parent_id: comm2.id });
+  assert.equal(mv.status, 200, JSON.stringify(mv.body));
+  // the new community's staff see it, in the list and by id; the old one's do not
+  const seen = await staff2.get(`/api/v1/registrations/${id}`);
+  assert.equal(seen.status, 200, JSON.stringify(seen.body));
+  assert.equal(seen.body.unit.id, g.body.id);
+  assert.ok((await staff2.get('/api/v1/registrations?status=pending&limit=500')).body.items.some((x) => x.id === id));
+  assert.equal((await staff.get(`/api/v1/registrations/${id}`)).status, 404);
+  assert.ok(!(await staff.get('/api/v1/registrations?status=pending&limit=500')).body.items.some((x) => x.id === id));
+  assert.equal((await staff.post(`/api/v1/registrations/${id}/reject`, { reason: '不在本社区' })).status, 404);
+
+  // confirmed into a household of the new community, the account leaves the grid,
+  // but the registration still names it: the grid is not empty
+  const hh = (await admin.get(`/api/v1/households?unit=${comm2.id}&limit=1`)).body.items[0];
+  const ok = await staff2.post(`/api/v1/registrations/${id}/confirm`, { household_id: hh.id });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.notEqual((await client.get('/api/v1/auth/me')).body.user.unit.id, g.body.id);
+  const del = await admin.del(`/api/v1/units/${g.body.id}`);
+  assert.equal(del.status, 409, JSON.stringify(del.body));
+  assert.equal(del.body.error.code, 'unit.not_empty');
+  assert.equal((await admin.get(`/api/v1/units/${g.body.id}`)).status, 200, 'still there');
 });
 
 test('registrations are throttled per client address', async () => {
