@@ -25,8 +25,11 @@
  *     no administrator can take over another's account: that is the CLI's;
  *   - nobody changes their own roles, disables themselves or resets their own
  *     password here (POST /auth/password asks for the current one);
- *   - resident accounts come from resident registration: the resident role
- *     is neither granted nor removed here, nor their unit changed.
+ *   - resident accounts are the residents' own and come from resident
+ *     registration: they are neither listed nor read here, and nothing of
+ *     theirs is changed (role, name, unit, disabled flag, password) — else
+ *     the system administrator could reset a resident's password, sign in
+ *     as them and read their record. Only an unlock reaches them.
  *
  * Writes are plain (last write wins, no version check): every field is a
  * whole value, and each change is audited with the fields it touched.
@@ -75,15 +78,21 @@ static json_t *account_json(const struct account_row *r)
 			 time_json(r->last_login_at), "created_at", time_json(r->created_at));
 }
 
-/* Account id if it lies inside the caller's scope; NULL when answered (404). */
-/* Account id inside the caller's scope: 1 found (*out), 0 not, <0 error. */
-static int account_load_scoped(struct req *req, struct db_conn *c, int64_t id,
+/*
+ * Account id inside the caller's scope: 1 found (*out), 0 not, <0 error.
+ * residents: resident accounts count too (for the writes, which refuse them
+ * by name; reading answers them 404 like a missing one).
+ */
+static int account_load_scoped(struct req *req, struct db_conn *c, int64_t id, int residents,
 			       struct account_row **out)
 {
 	const struct auth *a = req_auth(req);
-	struct account_filter f = {
-		.lo = a->unit_path, .id = id, .limit = 1, .role = -1, .disabled = -1
-	};
+	struct account_filter f = { .lo = a->unit_path,
+				    .id = id,
+				    .limit = 1,
+				    .role = -1,
+				    .disabled = -1,
+				    .residents = residents };
 	char hi[256];
 	int n, rc;
 
@@ -93,10 +102,11 @@ static int account_load_scoped(struct req *req, struct db_conn *c, int64_t id,
 	return rc < 0 ? rc : n > 0;
 }
 
-static struct account_row *account_by_id_or_reply(struct req *req, struct db_conn *c, int64_t id)
+static struct account_row *account_by_id_or_reply(struct req *req, struct db_conn *c, int64_t id,
+						  int residents)
 {
 	struct account_row *r;
-	int rc = account_load_scoped(req, c, id, &r);
+	int rc = account_load_scoped(req, c, id, residents, &r);
 
 	if (rc <= 0)
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
@@ -112,17 +122,20 @@ static void commit_account(struct req *req, struct db_conn *c, int rc, int64_t i
 {
 	struct account_row *r = NULL;
 
-	if (rc == 0 && account_load_scoped(req, c, id, &r) <= 0)
+	if (rc == 0 && account_load_scoped(req, c, id, 0, &r) <= 0)
 		rc = DB_ERR;
 	reply_commit(req, c, rc, status, r ? account_json(r) : NULL);
 }
 
 /* The account named by the route's :id, inside the scope; NULL when answered. */
-static struct account_row *account_in_scope_or_reply(struct req *req, struct db_conn *c)
+static struct account_row *account_in_scope_or_reply(struct req *req, struct db_conn *c,
+						     int residents)
 {
 	int64_t id;
 
-	return req_param_id_or_reply(req, "id", &id) ? NULL : account_by_id_or_reply(req, c, id);
+	return req_param_id_or_reply(req, "id", &id)
+		       ? NULL
+		       : account_by_id_or_reply(req, c, id, residents);
 }
 
 /* roles: a non-empty array of known role names → set; -1 when answered (400). */
@@ -276,7 +289,7 @@ static void get_account(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct account_row *r;
 
-	if (c && (r = account_in_scope_or_reply(req, c)))
+	if (c && (r = account_in_scope_or_reply(req, c, 0)))
 		reply_json(req, 200, account_json(r));
 }
 
@@ -335,7 +348,7 @@ static void update_account(struct req *req)
 	int disabled = -1, rc;
 	int no_display, no_unit, no_disabled; /* 1: the field is absent */
 
-	if (!c || !(t = account_in_scope_or_reply(req, c)))
+	if (!c || !(t = account_in_scope_or_reply(req, c, 1)))
 		return;
 	if ((no_display = display_name_or_reply(req, 0, &display)) < 0 ||
 	    (no_unit = json_get_int_or_reply(req, req->json, "unit_id", 0, 1, INT64_MAX,
@@ -352,6 +365,11 @@ static void update_account(struct req *req)
 			      "or disabled");
 		return;
 	}
+	/* A resident's account is the resident's: nothing of it changes here. */
+	if (t->roles & RESIDENT) {
+		reply_error(req, ERR_ACCOUNT_RESIDENT);
+		return;
+	}
 	if (!no_disabled && disabled && t->id == a->account_id) {
 		reply_error(req, ERR_ACCOUNT_SELF);
 		return;
@@ -362,19 +380,14 @@ static void update_account(struct req *req)
 			reply_error(req, ERR_FORBIDDEN);
 			return;
 		}
-		if (t->roles & ADMIN_ROLES) {
-			reply_error(req, ERR_ACCOUNT_ADMIN);
+		if (t->roles & (ADMIN_ROLES | RESIDENT)) {
+			reply_error(req,
+				    t->roles & RESIDENT ? ERR_ACCOUNT_RESIDENT : ERR_ACCOUNT_ADMIN);
 			return;
 		}
 	}
-	if (!no_unit) {
-		if (t->roles & RESIDENT) {
-			reply_error(req, ERR_ACCOUNT_RESIDENT);
-			return;
-		}
-		if (account_unit_or_reply(req, c, unit_id, &u))
-			return;
-	}
+	if (!no_unit && account_unit_or_reply(req, c, unit_id, &u))
+		return;
 	if (roles == t->roles)
 		roles = 0; /* the same set: no role change */
 	if (roles && role_change_or_reply(req, t->id, t->roles, roles))
@@ -416,14 +429,14 @@ static void set_password(struct req *req)
 	const char *password;
 	int rc;
 
-	if (!c || !(t = account_in_scope_or_reply(req, c)))
+	if (!c || !(t = account_in_scope_or_reply(req, c, 1)))
 		return;
 	if (t->id == a->account_id) {
 		reply_error(req, ERR_ACCOUNT_SELF);
 		return;
 	}
-	if (t->roles & ADMIN_ROLES) {
-		reply_error(req, ERR_ACCOUNT_ADMIN);
+	if (t->roles & (ADMIN_ROLES | RESIDENT)) {
+		reply_error(req, t->roles & RESIDENT ? ERR_ACCOUNT_RESIDENT : ERR_ACCOUNT_ADMIN);
 		return;
 	}
 	if (password_or_reply(req, t->username, 1, &password))
@@ -444,7 +457,7 @@ static void unlock_account(struct req *req)
 	struct account_row *t;
 	int rc;
 
-	if (!c || !(t = account_in_scope_or_reply(req, c)))
+	if (!c || !(t = account_in_scope_or_reply(req, c, 1)))
 		return;
 	rc = db_begin(c);
 	if (rc == 0)

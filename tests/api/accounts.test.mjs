@@ -314,15 +314,40 @@ test('nobody changes their own roles, disables themselves or resets their own pa
   assert.deepEqual((await find(sec, 'secadmin')).roles, ['secadmin']);
 });
 
-test('resident accounts keep their role and unit', async () => {
-  const res = await find(sys, 'resident');
-  let r = await sys.patch(`/api/v1/accounts/${res.id}`, { roles: ['volunteer'] });
-  assert.equal(r.status, 400);
-  assert.equal(r.body.error.code, 'account.resident_account');
-  r = await sys.patch(`/api/v1/accounts/${res.id}`, { unit_id: comm1.id });
-  assert.equal(r.body.error.code, 'account.resident_account');
+test('resident accounts are not account administration\'s: not listed, not read, not changed', async () => {
+  const resident = await srv.login('resident');
+  const id = resident.user.id;
+  // residents' names and grids are not the administrators' business
+  for (const c of [sys, sec, district]) {
+    const all = await c.get('/api/v1/accounts?limit=500');
+    assert.equal(all.status, 200);
+    assert.ok(all.body.items.length > 0);
+    assert.ok(all.body.items.every((a) => !a.roles.includes('resident')), 'no resident account listed');
+    assert.deepEqual((await c.get('/api/v1/accounts?role=resident')).body.items, []);
+    assert.deepEqual((await c.get('/api/v1/accounts?q=resident')).body.items.map((a) => a.username), []);
+    const one = await c.get(`/api/v1/accounts/${id}`);
+    assert.equal(one.status, 404);
+    assert.equal(one.body.error.code, 'route.not_found');
+  }
+  // nor changed: no password reset, name, disabled flag, unit or role
+  for (const [what, r] of [
+    ['password', await sys.post(`/api/v1/accounts/${id}/password`, { password: 'Taken-Over-Passw0rd' })],
+    ['name', await sys.patch(`/api/v1/accounts/${id}`, { display_name: '改名' })],
+    ['disable', await sys.patch(`/api/v1/accounts/${id}`, { disabled: true })],
+    ['unit', await sys.patch(`/api/v1/accounts/${id}`, { unit_id: comm1.id })],
+    ['roles', await sys.patch(`/api/v1/accounts/${id}`, { roles: ['volunteer'] })],
+  ]) {
+    assert.equal(r.status, 400, `${what}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.error.code, 'account.resident_account', what);
+  }
+  const me = (await resident.get('/api/v1/auth/me')).body.user;
+  assert.equal(me.display_name, resident.user.display_name, 'the name is unchanged');
+  assert.equal(me.unit.id, resident.user.unit.id);
+  await srv.login('resident'); // the password is unchanged and the account enabled
+  assert.deepEqual((await audits('account.reset_password')).filter((x) => String(x.object_id) === String(id)), []);
+  // and the resident role is granted to nobody here
   const a = await newAccount();
-  r = await sys.patch(`/api/v1/accounts/${a.id}`, { roles: ['resident'] });
+  const r = await sys.patch(`/api/v1/accounts/${a.id}`, { roles: ['resident'] });
   assert.equal(r.body.error.code, 'account.resident_account');
 });
 
