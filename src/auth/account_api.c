@@ -20,6 +20,11 @@
  *     a change replaces the whole set; no one holds both keys, so making an
  *     administrator takes two people: the system administrator creates the
  *     account, the security administrator grants the role;
+ *   - granting one of those roles voids the account's password (the system
+ *     administrator set it), ends its sessions and revokes its tokens in the
+ *     same transaction: the new administrator's password is set on the server
+ *     with `shuniu user reset-password`, so the system administrator never
+ *     knows an administrator's password;
  *   - the accounts of the three administrators are otherwise left alone here
  *     (no password reset, disabling, unit or name change over HTTP), so that
  *     no administrator can take over another's account: that is the CLI's;
@@ -345,7 +350,7 @@ static void update_account(struct req *req)
 	json_t *rv, *fields;
 	role_set roles = 0;
 	int64_t unit_id = 0;
-	int disabled = -1, rc;
+	int disabled = -1, rc, grants_admin;
 	int no_display, no_unit, no_disabled; /* 1: the field is absent */
 
 	if (!c || !(t = account_in_scope_or_reply(req, c, 1)))
@@ -390,6 +395,8 @@ static void update_account(struct req *req)
 		return;
 	if (roles == t->roles)
 		roles = 0; /* the same set: no role change */
+	/* An administrator role newly granted: whatever credentials were set before go. */
+	grants_admin = (roles & ADMIN_ROLES & ~t->roles) != 0;
 	if (roles && role_change_or_reply(req, t->id, t->roles, roles))
 		return;
 	if (roles) {
@@ -406,11 +413,16 @@ static void update_account(struct req *req)
 	if (rc == 0 && (json_array_size(fields) || roles))
 		rc = account_update(c, t->id, no_display ? NULL : display, no_unit ? 0 : unit_id,
 				    no_unit ? NULL : u.path, roles ? to : NULL);
-	if (rc == 0 && (json_array_size(fields) || roles))
-		rc = audit_write(
-			req, c, roles ? "account.roles" : "account.update", "account", t->id,
-			roles ? json_pack("{sOssss}", "fields", fields, "from", from, "to", to)
-			      : json_pack("{sO}", "fields", fields));
+	if (rc == 0 && grants_admin)
+		rc = account_void_credentials(c, t->id);
+	if (rc == 0 && (json_array_size(fields) || roles)) {
+		json_t *d = roles ? json_pack("{sOssss}", "fields", fields, "from", from, "to", to)
+				  : json_pack("{sO}", "fields", fields);
+		if (grants_admin)
+			json_object_set_new(d, "credentials_reset", json_true());
+		rc = audit_write(req, c, roles ? "account.roles" : "account.update", "account",
+				 t->id, d);
+	}
 	if (rc == 0 && !no_disabled && disabled != t->disabled) {
 		rc = disabled ? account_disable(c, t->id) : account_enable(c, t->id);
 		if (rc == 0)

@@ -92,6 +92,12 @@ int phone_username(const struct pii_keys *k, const char *typed, char out[PHONE_U
  */
 int account_disable(struct db_conn *c, int64_t account_id);
 int account_enable(struct db_conn *c, int64_t account_id);
+/*
+ * Make the password unusable ("!", as for an account made without one), end
+ * the sessions and revoke the API tokens, in the caller's transaction: for an
+ * account just made an administrator, whose password someone else set.
+ */
+int account_void_credentials(struct db_conn *c, int64_t account_id);
 /* Parse "a,b" into a role set; -1 on an unknown role. */
 int roles_parse(const char *csv, role_set *out);
 /* Write the set as "a,b". */

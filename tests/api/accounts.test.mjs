@@ -271,10 +271,26 @@ test('only the security administrator grants and removes the administrator roles
   r = await sec.patch(`/api/v1/accounts/${a.id}`, { display_name: 'x' });
   assert.equal(r.status, 403);
   assert.equal(r.body.error.code, 'auth.forbidden');
+  // the account's session and token, from before the grant
+  const before = await login(srv, a.username, NEW_PW);
+  const t = cli(['token', 'create', '--data', srv.data.dir, '--user', a.username, '--name', 'before-grant']);
+  assert.equal(t.status, 0, t.stderr);
+  const bearer = { authorization: `Bearer ${t.stdout.trim().split('\n').at(-1)}` };
   r = await sec.patch(`/api/v1/accounts/${a.id}`, { roles: ['auditor'] });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.deepEqual(r.body.roles, ['auditor']);
-  const c = await login(srv, a.username, NEW_PW);
+  // the password the system administrator set is void, and so are the sessions and tokens
+  assert.equal(r.body.password_set, false);
+  assert.equal((await before.get('/api/v1/audit?limit=1')).status, 401, 'the old session ended');
+  assert.equal((await srv.json('/api/v1/auth/me', { headers: bearer })).status, 401, 'the token is revoked');
+  const old = await srv.post('/api/v1/auth/login', { username: a.username, password: NEW_PW });
+  assert.equal(old.status, 401, 'the password set at creation no longer signs in');
+  const grant = (await audits('account.roles')).find((x) => String(x.object_id) === String(a.id) && x.outcome === 'ok');
+  assert.equal(grant.details.credentials_reset, true);
+  // the new administrator's password is set on the server
+  const pw = cli(['user', 'reset-password', '--data', srv.data.dir, '--username', a.username, '--password-stdin'], { input: 'Own-Auditor-Passw0rd\n' });
+  assert.equal(pw.status, 0, pw.stderr);
+  const c = await login(srv, a.username, 'Own-Auditor-Passw0rd');
   assert.deepEqual(c.user.permissions, ['audit:read']);
   assert.equal((await c.get('/api/v1/audit?limit=1')).status, 200);
   // now an administrator account: the system administrator cannot touch it
@@ -292,6 +308,7 @@ test('only the security administrator grants and removes the administrator roles
   r = await sec.patch(`/api/v1/accounts/${a.id}`, { roles: ['grid_worker'] });
   assert.equal(r.status, 200);
   assert.deepEqual(r.body.roles, ['grid_worker']);
+  assert.equal(r.body.password_set, true, 'removing an administrator role leaves the password');
   assert.equal((await c.get('/api/v1/audit?limit=1')).status, 403, 'the change applies to the running session');
   const rows = (await audits('account.roles')).filter((x) => String(x.object_id) === String(a.id));
   assert.deepEqual(rows.map((x) => [x.actor_name, x.outcome, x.details.to]), [

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { startDistrict, login } from '../api/lib/district.mjs';
+import { cli } from '../api/lib/harness.mjs';
 import { openBrowser, watch, shot, DESKTOP } from './lib.mjs';
 
 const NEW_USER = 'e2e.worker';
@@ -175,13 +176,24 @@ test('the security administrator grants an administrator role in place of the bu
   await shot(page, 'console-accounts-secadmin-edit');
   assert.equal(await dialog.getByLabel('姓名').isDisabled(), true);
   // an administrator role stands alone: ticking it clears the business roles
+  const before = await login(srv, 'volunteer', srv.passwords.volunteer);
+  assert.equal(await dialog.locator('.grant-voids').count(), 0);
   await dialog.locator('label.el-checkbox', { hasText: '安全审计员' }).click();
   assert.equal(await dialog.locator('label.el-checkbox.is-checked').allInnerTexts().then((x) => x.map((s) => s.trim()).join()), '安全审计员');
+  // the dialog says what the grant does to the password, and how to set the new one
+  assert.match(await dialog.locator('.grant-voids').innerText(), /原有密码作废[\s\S]*shuniu user reset-password --username volunteer/);
   await dialog.getByRole('button', { name: '提交' }).click();
   await page.getByText('已保存').waitFor();
   await dialog.waitFor({ state: 'hidden' });
   await row.locator('.el-tag', { hasText: '安全审计员' }).waitFor();
-  const volunteer = await login(srv, 'volunteer', srv.passwords.volunteer);
+  await row.locator('.el-tag', { hasText: '未设密码' }).waitFor();
+  // the old password and session are void until the password is set on the server
+  assert.equal((await before.get('/api/v1/auth/me')).status, 401, 'the session ended');
+  const old = await srv.post('/api/v1/auth/login', { username: 'volunteer', password: srv.passwords.volunteer });
+  assert.equal(old.status, 401, 'the password the system administrator knew is void');
+  const reset = cli(['user', 'reset-password', '--data', srv.data.dir, '--username', 'volunteer', '--password-stdin'], { input: 'New-Auditor-Passw0rd\n' });
+  assert.equal(reset.status, 0, reset.stderr);
+  const volunteer = await login(srv, 'volunteer', 'New-Auditor-Passw0rd');
   assert.deepEqual(volunteer.user.roles, ['auditor']);
   assert.deepEqual(problems, []);
   await ctx.close();

@@ -106,6 +106,7 @@ export default {
     passwordRequired: 'Enter the new password',
     adminAccount: 'This is an administrator account: only the security administrator can change its roles; anything else is changed with the shuniu user command on the server.',
     rolesOnly: 'You can only change administrator roles (grant or remove system administrator, security administrator, auditor).',
+    grantVoids: 'Granting an administrator role voids this account\'s password and ends its sessions. Set the new administrator\'s password on the server: shuniu user reset-password --username {name} --password-stdin',
     disableConfirm: '{name} will not be able to sign in; all its sessions end now and its API tokens are revoked. Disable?',
     enableConfirm: '{name} will be able to sign in again (revoked tokens stay revoked). Enable?',
     unlockConfirm: 'Lift the lockout of {name} caused by failed sign-ins?',

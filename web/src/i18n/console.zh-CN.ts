@@ -102,6 +102,7 @@ export default {
     passwordRequired: '请填写新密码',
     adminAccount: '这是管理员账号：只有安全管理员可以调整其角色，其余信息需在服务器上用 shuniu user 命令修改。',
     rolesOnly: '您只能调整管理员角色（授予或撤销系统管理员、安全管理员、安全审计员）。',
+    grantVoids: '授予管理员角色后，该账号原有密码作废、会话全部结束。请在服务器上为新管理员设置密码：shuniu user reset-password --username {name} --password-stdin',
     disableConfirm: '停用后 {name} 将无法登录，其所有会话立即结束、API 令牌全部吊销。确定停用吗？',
     enableConfirm: '启用后 {name} 可以重新登录（已吊销的令牌不会恢复）。确定启用吗？',
     unlockConfirm: '解除 {name} 因多次登录失败造成的锁定？',
