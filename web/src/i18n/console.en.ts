@@ -39,6 +39,10 @@ export default {
     confirmExisting: "Link {name}'s account to the record of {resident}? They will see their own record in the app.",
     confirmNew: "Make a new resident record in household {household} from {name}'s name and phone, and link the account?",
     confirmed: 'Linked', rejected: 'Rejected', rejectPrompt: 'Why? (the resident will read it)', reasonRequired: 'Give a reason of 1–300 characters',
+    unverifiedTitle: 'The phone number is not verified',
+    unverified: 'No text message confirms it: the applicant typed the number, which proves nothing about whose it is. Before linking the account to a record, check the applicant\'s identity, address and phone in person (for example, see the ID card and call the number).',
+    phoneUnverified: 'Not verified',
+    verifiedInPerson: 'Confirm only if you have checked their identity and phone in person.',
   },
   login: { username: 'User name', password: 'Password', submit: 'Sign in' },
   home: {

@@ -39,6 +39,10 @@ export default {
     confirmExisting: '将「{name}」的账号绑定到居民「{resident}」的档案，该居民即可用手机查看本人信息。确定吗？',
     confirmNew: '将以「{name}」的姓名和手机号在住户 {household} 新建居民档案并绑定账号。确定吗？',
     confirmed: '已确认绑定', rejected: '已驳回', rejectPrompt: '请填写驳回原因（居民会看到）', reasonRequired: '请填写 1–300 字的原因',
+    unverifiedTitle: '手机号未经验证',
+    unverified: '本系统不发送短信验证码，手机号由申请人自行填写，不能证明号码属于申请人。确认绑定前，请当面核实申请人的身份、住址和手机号（例如看身份证、拨打该号码）。',
+    phoneUnverified: '未验证',
+    verifiedInPerson: '请确认您已当面核实其身份和手机号。',
   },
   login: { username: '用户名', password: '密码', submit: '登录' },
   home: {
