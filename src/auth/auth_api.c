@@ -9,6 +9,8 @@
  * Sign-in failures are counted per user name (login_throttle), whether an
  * account has that name or not, and an unknown name still costs a password
  * hash, so the answers and their timing say nothing about which names exist.
+ * Names no account can have are not counted: login_throttle holds other
+ * counters under such names (the registration throttle's "register:<ip>").
  */
 #include "auth/auth_int.h"
 
@@ -151,8 +153,8 @@ static void post_login(struct req *req)
 						       csrf[65];
 	struct auth a;
 	struct db_conn *c;
-	int64_t until, sid;
-	int rc, disabled = 0, ok;
+	int64_t until = 0, sid;
+	int rc, disabled = 0, ok, possible;
 
 	if (json_get_str_or_reply(req, req->json, "username", 1, 64, &user_in) ||
 	    json_get_str_or_reply(req, req->json, "password", 1, 256, &password))
@@ -177,7 +179,15 @@ static void post_login(struct req *req)
 		if (rc == DB_ROW || account_find(c, username, &id) != DB_ROW)
 			snprintf(username, sizeof username, "%s", pseudo);
 	}
-	if (throttle_locked_until(c, username, &until) < 0) {
+	/*
+	 * A name no account can have (account_username_valid; phone numbers are
+	 * mapped above) fails without touching login_throttle: its keys are also
+	 * other counters' ("register:<ip>", registrations.c), which a sign-in
+	 * must not move. It still costs the dummy hash, so timing tells nothing
+	 * but what the rule for names says anyway.
+	 */
+	possible = account_username_valid(username);
+	if (possible && throttle_locked_until(c, username, &until) < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
@@ -191,7 +201,7 @@ static void post_login(struct req *req)
 					 (json_int_t)(until - clock_now())));
 		return;
 	}
-	rc = account_load(c, &req->arena, username, &a, hash, &disabled);
+	rc = possible ? account_load(c, &req->arena, username, &a, hash, &disabled) : DB_DONE;
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
@@ -200,8 +210,9 @@ static void post_login(struct req *req)
 	     !disabled;
 	sodium_memzero(hash, sizeof hash);
 	if (!ok) {
-		int locked = throttle_fail(c, username, cfg->lockout_failures,
-					   cfg->lockout_minutes * 60);
+		int locked = possible ? throttle_fail(c, username, cfg->lockout_failures,
+						      cfg->lockout_minutes * 60)
+				      : 0;
 		struct audit_event ev = {
 			.actor_id = rc == DB_ROW ? a.account_id : 0,
 			.actor_name = username,

@@ -428,6 +428,16 @@ test('registrations are throttled per client address', async () => {
   assert.equal(r.status, 429);
   assert.equal(r.body.error.code, 'registration.throttled');
   assert.ok(Number(r.headers.get('retry-after')) > 0);
+  // the counter lives beside the sign-in throttle; a sign-in named like it cannot touch it
+  for (const ip of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+    for (let i = 0; i < 6; i++) {
+      const s = await srv.post('/api/v1/auth/login', { username: `register:${ip}`, password: 'Wrong-Passw0rd!' });
+      assert.equal(s.status, 401, JSON.stringify(s.body));
+      assert.equal(s.body.error.code, 'auth.invalid_credentials');
+    }
+  }
+  const still = await srv.post('/api/v1/registrations', { phone: '1', name: 'x', password: 'x', unit_id: 1, address: 'x' });
+  assert.equal(still.status, 429, 'a failed sign-in does not reset the registration allowance');
   await srv.post('/api/v1/_test/clock', { advance_seconds: 3601 });
   const after = await srv.post('/api/v1/registrations', { phone: '1', name: 'x', password: 'x', unit_id: 1, address: 'x' });
   assert.equal(after.status, 400, 'a new hour, a new allowance');
