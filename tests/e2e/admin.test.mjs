@@ -110,6 +110,29 @@ test('the system administrator creates an account that signs in, then disables i
   await box.getByRole('button', { name: '确定' }).click();
   await row.getByText('已停用').waitFor();
   await row.getByRole('button', { name: '启用' }).waitFor();
+
+  // the state filter: active hides it, and clearing the filter shows every state again
+  const listed = [];
+  page.on('request', (q) => { if (/\/api\/v1\/accounts\?/.test(q.url())) listed.push(new URL(q.url()).searchParams); });
+  const state = page.locator('.filters .el-select').filter({ has: page.locator('#acc-state') });
+  await state.click();
+  await page.getByRole('option', { name: '正常' }).click();
+  await row.waitFor({ state: 'detached' });
+  assert.equal(listed.at(-1).get('disabled'), 'false');
+  await state.hover();
+  await state.locator('.el-select__clear').click();
+  await row.waitFor();
+  assert.equal(listed.at(-1).get('disabled'), null, 'no state filter once cleared');
+  await state.click();
+  await page.getByRole('option', { name: '已停用' }).click();
+  await row.waitFor();
+  assert.equal(listed.at(-1).get('disabled'), 'true');
+  assert.equal(await page.getByRole('option', { name: '居民', exact: true }).count(), 0, 'no resident filter: resident accounts are not listed');
+  const reloaded = page.waitForResponse((q) => /\/api\/v1\/accounts\?/.test(q.url()));
+  await state.hover();
+  await state.locator('.el-select__clear').click();
+  await reloaded;
+  assert.equal(listed.at(-1).get('disabled'), null);
   const r = await srv.post('/api/v1/auth/login', { username: NEW_USER, password: NEW_PW });
   assert.equal(r.status, 401, 'a disabled account cannot sign in');
   const me = await srv.json('/api/v1/auth/me', { headers: { cookie: (await other.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } });
