@@ -259,6 +259,25 @@ test('a rejection carries its reason to the resident, who applies again', async 
   assert.ok(!list.some((x) => x.id === again.body.id), 'a cancelled one is not pending');
 });
 
+test('length limits count characters, not bytes: 300 Chinese characters of reason, 500 of note', async () => {
+  const long = await register({ name: '欧阳'.repeat(30), address: '幢'.repeat(200), note: '注'.repeat(500) });
+  const mine = (await gw.get(`/api/v1/registrations/${long.id}`)).body;
+  assert.equal(mine.note, '注'.repeat(500));
+  assert.equal(mine.name.length, 60);
+  const tooLong = await srv.post('/api/v1/registrations', {
+    phone: nextPhone(), name: '测试', password: PASSWORD, unit_id: grid1.id, address: '幢'.repeat(201),
+  });
+  assert.equal(tooLong.status, 400);
+  assert.equal(tooLong.body.error.details.field, 'address');
+  assert.match(tooLong.body.error.details.reason, /200 characters/);
+  const over = await gw.post(`/api/v1/registrations/${long.id}/reject`, { reason: '核'.repeat(301) });
+  assert.equal(over.status, 400);
+  assert.equal(over.body.error.details.field, 'reason');
+  const r = await gw.post(`/api/v1/registrations/${long.id}/reject`, { reason: '核'.repeat(300) });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal((await gw.get(`/api/v1/registrations/${long.id}`)).body.reason, '核'.repeat(300));
+});
+
 test('a phone number registers one account', async () => {
   const { phone } = await register();
   for (const spelling of [phone, `+86 ${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`]) {
