@@ -304,7 +304,7 @@ static void create_account(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *username, *display = NULL, *password = NULL;
-	char err[512], rolestr[256];
+	char err[512], rolestr[256], hash[PASSWORD_HASH_MAX] = "!";
 	struct unit_ref u;
 	role_set roles;
 	int64_t unit_id, id = 0;
@@ -322,10 +322,16 @@ static void create_account(struct req *req)
 	if (password_or_reply(req, username, 0, &password) < 0 ||
 	    account_unit_or_reply(req, c, unit_id, &u) || role_change_or_reply(req, 0, 0, roles))
 		return;
+	/* argon2id (64 MiB) before BEGIN: SQLite's write lock is not held over it */
+	if (password && password_hash(password, hash) < 0) {
+		reply_error(req, ERR_INTERNAL);
+		return;
+	}
 	rc = db_begin(c);
 	if (rc == 0)
-		rc = account_create(c, username, display, u.id, roles, 0, password, 0, &id, err,
-				    sizeof err);
+		rc = account_create_hashed(c, username, display, u.id, roles, 0, hash, 0, &id, err,
+					   sizeof err);
+	sodium_memzero(hash, sizeof hash);
 	if (rc == DB_ECONSTRAINT) {
 		db_rollback(c);
 		reply_error(req, ERR_ACCOUNT_USERNAME_TAKEN);
@@ -439,6 +445,7 @@ static void set_password(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct account_row *t;
 	const char *password;
+	char hash[PASSWORD_HASH_MAX];
 	int rc;
 
 	if (!c || !(t = account_in_scope_or_reply(req, c, 1)))
@@ -453,9 +460,14 @@ static void set_password(struct req *req)
 	}
 	if (password_or_reply(req, t->username, 1, &password))
 		return;
+	if (password_hash(password, hash) < 0) { /* before BEGIN, as in create_account */
+		reply_error(req, ERR_INTERNAL);
+		return;
+	}
 	rc = db_begin(c);
 	if (rc == 0)
-		rc = account_set_password(c, t->id, password);
+		rc = account_set_password_hash(c, t->id, hash);
+	sodium_memzero(hash, sizeof hash);
 	if (rc == 0)
 		rc = sessions_delete_for_account(c, t->id, 0);
 	if (rc == 0)

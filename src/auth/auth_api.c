@@ -320,16 +320,23 @@ static void post_password(struct req *req)
 		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, json_pack("{ss}", "reason", why));
 		return;
 	}
-	if (db_begin(c) < 0 || account_set_password(c, a->account_id, next) < 0 ||
-	    sessions_delete_for_account(c, a->account_id, a->session_id) < 0 ||
-	    audit_append(c, &(struct audit_event){ .actor_id = a->account_id,
-						   .actor_name = a->username,
-						   .ip = req->ip,
-						   .action = "auth.password",
-						   .object_type = "account",
-						   .object_id = a->account_id,
-						   .outcome = "ok" }) < 0 ||
-	    db_commit(c) < 0) {
+	/* argon2id before BEGIN, so the write lock is not held over it */
+	if (password_hash(next, hash) < 0) {
+		reply_error(req, ERR_INTERNAL);
+		return;
+	}
+	rc = db_begin(c) < 0 || account_set_password_hash(c, a->account_id, hash) < 0 ||
+	     sessions_delete_for_account(c, a->account_id, a->session_id) < 0 ||
+	     audit_append(c, &(struct audit_event){ .actor_id = a->account_id,
+						    .actor_name = a->username,
+						    .ip = req->ip,
+						    .action = "auth.password",
+						    .object_type = "account",
+						    .object_id = a->account_id,
+						    .outcome = "ok" }) < 0 ||
+	     db_commit(c) < 0;
+	sodium_memzero(hash, sizeof hash);
+	if (rc) {
 		db_rollback(c);
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;

@@ -192,6 +192,14 @@ int phone_username(const struct pii_keys *k, const char *typed, char out[PHONE_U
 	return 0;
 }
 
+int account_set_password_hash(struct db_conn *c, int64_t account_id, const char *hash)
+{
+	return db_run(c,
+		      "UPDATE accounts SET password_hash = ?, password_changed_at = ?, "
+		      "updated_at = ? WHERE id = ?",
+		      "tiii", hash, clock_now(), clock_now(), account_id);
+}
+
 int account_set_password(struct db_conn *c, int64_t account_id, const char *password)
 {
 	char hash[PASSWORD_HASH_MAX];
@@ -199,10 +207,7 @@ int account_set_password(struct db_conn *c, int64_t account_id, const char *pass
 
 	if (password_hash(password, hash) < 0)
 		return -1;
-	rc = db_run(c,
-		    "UPDATE accounts SET password_hash = ?, password_changed_at = ?, "
-		    "updated_at = ? WHERE id = ?",
-		    "tiii", hash, clock_now(), clock_now(), account_id);
+	rc = account_set_password_hash(c, account_id, hash);
 	sodium_memzero(hash, sizeof hash);
 	return rc;
 }
