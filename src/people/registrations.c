@@ -547,11 +547,21 @@ static void reapply(struct req *req)
 		return;
 	}
 	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
+	/*
+	 * a->resident_id was read when the request began: a confirmation that
+	 * committed since has bound the account, and the predicate sees it.
+	 */
 	if (rc == 0)
 		rc = db_run(c,
 			    "UPDATE accounts SET unit_id = ?, unit_path = ?, display_name = "
-			    "COALESCE(?, display_name), updated_at = ? WHERE id = ?",
+			    "COALESCE(?, display_name), updated_at = ? WHERE id = ? AND "
+			    "resident_id IS NULL",
 			    "ittii", grid.id, grid.path, name, now, a->account_id);
+	if (rc == 0 && db_changes(c) == 0) {
+		db_rollback(c);
+		reply_error(req, ERR_REG_ALREADY_BOUND);
+		return;
+	}
 	if (rc == 0)
 		rc = audit_write(req, c, "registration.create", "registration", id,
 				 json_pack("{sIsI}", "account_id", (json_int_t)a->account_id,

@@ -359,6 +359,28 @@ test('concurrent confirmations of two registrations to one resident: exactly one
   for (const r of tries.filter((x) => x.status !== 200)) assert.equal(r.body.error.code, 'registration.resident_taken');
 });
 
+test('applying again while a confirmation commits never leaves a bound account with a pending registration', async () => {
+  for (let round = 0; round < 8; round++) {
+    const { id, client } = await registeredClient();
+    // the resident applies again at the moment the grid worker confirms
+    const [, ...tries] = await Promise.all([
+      gw.post(`/api/v1/registrations/${id}/confirm`, { household_id: household1.id }),
+      ...Array.from({ length: 4 }, () => client.post('/api/v1/registrations/mine', { unit_id: grid1.id, address: '6幢 601室' })),
+    ]);
+    for (const r of tries) {
+      assert.ok([201, 409].includes(r.status), JSON.stringify(r.body));
+      if (r.status === 409) assert.ok(['registration.pending_exists', 'registration.already_bound'].includes(r.body.error.code), r.body.error.code);
+    }
+    const me = (await client.get('/api/v1/auth/me')).body.user;
+    const mine = (await client.get('/api/v1/registrations/mine')).body;
+    if (me.resident_id !== null) {
+      assert.notEqual(mine.status, 'pending', `round ${round}: a bound account has a pending registration`);
+      const pending = (await gw.get('/api/v1/registrations?status=pending&limit=500')).body.items;
+      assert.ok(!pending.some((x) => x.account_id === me.id), `round ${round}: pending registration of a bound account`);
+    }
+  }
+});
+
 test('a database failure at any step of registering or confirming leaves nothing half-done', async () => {
   const phone = nextPhone();
   let made = null;
