@@ -381,6 +381,19 @@ test('applying again while a confirmation commits never leaves a bound account w
   }
 });
 
+test('reading one\'s registration answers 503, not 404, when the database fails', async () => {
+  const { client } = await registeredClient();
+  const seen = new Set();
+  for (let after = 1; after <= 6; after++) {
+    await srv.post('/api/v1/_test/db-fail', { after });
+    const r = await client.get('/api/v1/registrations/mine');
+    await srv.post('/api/v1/_test/db-fail', { after: 0 });
+    assert.ok([200, 503].includes(r.status), `step ${after}: ${r.status} ${JSON.stringify(r.body)}`);
+    seen.add(r.status);
+  }
+  assert.ok(seen.has(503) && seen.has(200), [...seen].join());
+});
+
 test('a database failure at any step of registering or confirming leaves nothing half-done', async () => {
   const phone = nextPhone();
   let made = null;
