@@ -165,8 +165,11 @@ test('the system administrator creates an account that signs in, then disables i
   assert.match(await disabled.first().innerText(), new RegExp(`账号 #${id}\\b`), 'the same account');
   await shot(ap, 'console-audit');
 
-  // filter by action
+  // filter by action: every action the server audits has a name, registrations and bookings too
   await ap.getByLabel('操作', { exact: true }).click();
+  for (const name of ['确认居民注册 (registration.confirm)', '驳回居民注册 (registration.reject)', '通过场地预约 (booking.approve)', '新建场地 (venue.create)']) {
+    assert.equal(await ap.getByRole('option', { name, exact: true }).count(), 1, name);
+  }
   await ap.getByRole('option', { name: '停用账号 (account.disable)' }).click();
   await ap.locator('.audit tr.action-account-create').first().waitFor({ state: 'detached' });
   const rows = await ap.locator('.audit .el-table__row').count();

@@ -137,9 +137,17 @@ export default {
       holiday: { set: 'Holiday set', delete: 'Holiday removed' },
       party_member: { create: 'Party member added' },
       central_household: { create: 'Central household added' },
+      registration: { create: 'Resident registered', confirm: 'Registration confirmed', reject: 'Registration rejected', cancel: 'Registration cancelled' },
+      venue: { create: 'Venue created', update: 'Venue changed', blackout: 'Venue closure set', blackout_delete: 'Venue closure removed' },
+      booking: { create: 'Venue booked', approve: 'Booking approved', reject: 'Booking rejected', cancel: 'Booking cancelled', check_in: 'Booking checked in', no_show: 'Booking marked no-show' },
+      import: 'Data imported',
       audit: { purge: 'Audit log purged' },
       demo: { create: 'Demo data built' },
     },
-    object: { account: 'Account', unit: 'Unit', resident: 'Resident', appeal: 'Appeal', token: 'Token', household: 'Household', station: 'Station' },
+    object: {
+      account: 'Account', unit: 'Unit', resident: 'Resident', appeal: 'Appeal', token: 'Token', household: 'Household', station: 'Station',
+      registration: 'Registration', venue: 'Venue', booking: 'Booking', appeal_category: 'Category', holiday: 'Holiday',
+      party_member: 'Party member', central_household: 'Central household',
+    },
   },
 };

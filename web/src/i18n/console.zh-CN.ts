@@ -133,9 +133,17 @@ export default {
       holiday: { set: '设置节假日', delete: '删除节假日' },
       party_member: { create: '新增党员' },
       central_household: { create: '新增党员中心户' },
+      registration: { create: '居民注册', confirm: '确认居民注册', reject: '驳回居民注册', cancel: '撤销居民注册' },
+      venue: { create: '新建场地', update: '修改场地', blackout: '设置场地停用时段', blackout_delete: '删除场地停用时段' },
+      booking: { create: '预约场地', approve: '通过场地预约', reject: '驳回场地预约', cancel: '取消场地预约', check_in: '场地预约签到', no_show: '场地预约记为爽约' },
+      import: '导入数据',
       audit: { purge: '清理审计日志' },
       demo: { create: '生成演示数据' },
     },
-    object: { account: '账号', unit: '单位', resident: '居民', appeal: '诉求', token: '令牌', household: '住户', station: '驿站' },
+    object: {
+      account: '账号', unit: '单位', resident: '居民', appeal: '诉求', token: '令牌', household: '住户', station: '驿站',
+      registration: '注册申请', venue: '场地', booking: '场地预约', appeal_category: '诉求类别', holiday: '节假日',
+      party_member: '党员', central_household: '党员中心户',
+    },
   },
 };
