@@ -94,7 +94,11 @@ test('a resident registers, signs in with the phone number at once and sees the 
   assert.equal(ap.status, 201, JSON.stringify(ap.body));
   // and the same phone in another spelling signs in too
   assert.equal((await login(srv, '+86 199 0000 0001', PASSWORD)).user.id, client.user.id);
-  assert.ok(phone);
+  // staff see the number masked, never whole
+  assert.equal(phone, '199-0000-0001');
+  const seen = await gw.get(`/api/v1/registrations/${id}`);
+  assert.equal(seen.body.phone, '199****0001');
+  assert.ok(!JSON.stringify(seen.body).includes('19900000001'), 'no whole phone number for staff');
 });
 
 test('a pending registration is seen by the grid worker of its grid and community staff, 404 for a sibling grid', async () => {
@@ -285,6 +289,48 @@ test('a phone number registers one account', async () => {
     assert.equal(r.status, 409);
     assert.equal(r.body.error.code, 'registration.phone_taken');
   }
+});
+
+test('a phone account cannot make its phone number its password, in any spelling', async () => {
+  const { phone, client } = await registeredClient();
+  const spellings = [phone, `+86 ${phone}`, `${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`, `+86 ${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`];
+  for (const pw of spellings) {
+    const r = await client.post('/api/v1/auth/password', { current_password: PASSWORD, new_password: pw });
+    assert.equal(r.status, 400, pw);
+    assert.equal(r.body.error.code, 'auth.weak_password', pw);
+  }
+  await login(srv, phone, PASSWORD);
+});
+
+test('concurrent registrations of one phone number: exactly one account', async () => {
+  const phone = nextPhone();
+  const tries = await Promise.all(Array.from({ length: 6 }, (_, i) => srv.post('/api/v1/registrations', {
+    phone, name: `并发 ${i}`, password: PASSWORD, unit_id: grid1.id, address: '1幢',
+  })));
+  const ok = tries.filter((r) => r.status === 201);
+  assert.equal(ok.length, 1, JSON.stringify(tries.map((r) => [r.status, r.body])));
+  for (const r of tries.filter((x) => x.status !== 201)) {
+    assert.equal(r.status, 409, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'registration.phone_taken');
+  }
+  const c = await login(srv, phone, PASSWORD);
+  assert.equal(c.user.id, ok[0].body.account_id);
+  const pending = (await gw.get('/api/v1/registrations?status=pending&limit=500')).body.items;
+  assert.equal(pending.filter((x) => x.name.startsWith('并发')).length, 1, 'one registration');
+});
+
+test('a confirmation to a resident record outside the grid worker\'s grid is 404', async () => {
+  const hh2 = (await admin.get(`/api/v1/households?unit=${grid2.id}&limit=1`)).body.items[0];
+  const phone = nextPhone();
+  const outside = await newResident(hh2.id, phone, '郑秀英');
+  const { id } = await register({ phone });
+  const r = await gw.post(`/api/v1/registrations/${id}/confirm`, { resident_id: outside });
+  assert.equal(r.status, 404, JSON.stringify(r.body));
+  assert.deepEqual(Object.keys(r.body), ['error']);
+  assert.ok(!(await gw.get(`/api/v1/registrations/${id}`)).body.candidates.some((x) => x.id === outside), 'not a candidate either');
+  assert.equal((await gw.get(`/api/v1/registrations/${id}`)).body.status, 'pending', 'still pending');
+  // community staff, whose scope holds both, may
+  assert.equal((await staff.post(`/api/v1/registrations/${id}/confirm`, { resident_id: outside })).status, 200);
 });
 
 test('bad input is refused with the field named and nothing created', async () => {
