@@ -361,6 +361,10 @@ test('resident accounts are not account administration\'s: not listed, not read,
   assert.equal(me.display_name, resident.user.display_name, 'the name is unchanged');
   assert.equal(me.unit.id, resident.user.unit.id);
   await srv.login('resident'); // the password is unchanged and the account enabled
+  // a lockout is the one thing the security administrator lifts, by id
+  const unlock = await sec.post(`/api/v1/accounts/${id}/unlock`);
+  assert.equal(unlock.status, 200, JSON.stringify(unlock.body));
+  assert.deepEqual(unlock.body, { id, was_locked: false });
   assert.deepEqual((await audits('account.reset_password')).filter((x) => String(x.object_id) === String(id)), []);
   // and the resident role is granted to nobody here
   const a = await newAccount();
