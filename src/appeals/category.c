@@ -176,7 +176,7 @@ static void create_category(struct req *req)
 			"RETURNING id",
 			"ttttititiii", code, name, name_en ? name_en : "", level, aa, au, ha, hu,
 			sort, now, now);
-	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
+	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	if (rc == 0)
 		rc = audit_write(req, c, "category.create", "appeal_category", id, NULL);
 	reply_commit(req, c, rc, 201,

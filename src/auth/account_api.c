@@ -20,13 +20,21 @@
  *     a change replaces the whole set; no one holds both keys, so making an
  *     administrator takes two people: the system administrator creates the
  *     account, the security administrator grants the role;
+ *   - granting one of those roles voids the account's password (the system
+ *     administrator set it), ends its sessions and revokes its tokens in the
+ *     same transaction: the new administrator's password is set on the server
+ *     with `shuniu user reset-password`, so the system administrator never
+ *     knows an administrator's password;
  *   - the accounts of the three administrators are otherwise left alone here
  *     (no password reset, disabling, unit or name change over HTTP), so that
  *     no administrator can take over another's account: that is the CLI's;
  *   - nobody changes their own roles, disables themselves or resets their own
  *     password here (POST /auth/password asks for the current one);
- *   - resident accounts come from resident registration: the resident role
- *     is neither granted nor removed here, nor their unit changed.
+ *   - resident accounts are the residents' own and come from resident
+ *     registration: they are neither listed nor read here, and nothing of
+ *     theirs is changed (role, name, unit, disabled flag, password) — else
+ *     the system administrator could reset a resident's password, sign in
+ *     as them and read their record. Only an unlock reaches them.
  *
  * Writes are plain (last write wins, no version check): every field is a
  * whole value, and each change is audited with the fields it touched.
@@ -75,15 +83,21 @@ static json_t *account_json(const struct account_row *r)
 			 time_json(r->last_login_at), "created_at", time_json(r->created_at));
 }
 
-/* Account id if it lies inside the caller's scope; NULL when answered (404). */
-/* Account id inside the caller's scope: 1 found (*out), 0 not, <0 error. */
-static int account_load_scoped(struct req *req, struct db_conn *c, int64_t id,
+/*
+ * Account id inside the caller's scope: 1 found (*out), 0 not, <0 error.
+ * residents: resident accounts count too (for the writes, which refuse them
+ * by name; reading answers them 404 like a missing one).
+ */
+static int account_load_scoped(struct req *req, struct db_conn *c, int64_t id, int residents,
 			       struct account_row **out)
 {
 	const struct auth *a = req_auth(req);
-	struct account_filter f = {
-		.lo = a->unit_path, .id = id, .limit = 1, .role = -1, .disabled = -1
-	};
+	struct account_filter f = { .lo = a->unit_path,
+				    .id = id,
+				    .limit = 1,
+				    .role = -1,
+				    .disabled = -1,
+				    .residents = residents };
 	char hi[256];
 	int n, rc;
 
@@ -93,10 +107,11 @@ static int account_load_scoped(struct req *req, struct db_conn *c, int64_t id,
 	return rc < 0 ? rc : n > 0;
 }
 
-static struct account_row *account_by_id_or_reply(struct req *req, struct db_conn *c, int64_t id)
+static struct account_row *account_by_id_or_reply(struct req *req, struct db_conn *c, int64_t id,
+						  int residents)
 {
 	struct account_row *r;
-	int rc = account_load_scoped(req, c, id, &r);
+	int rc = account_load_scoped(req, c, id, residents, &r);
 
 	if (rc <= 0)
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
@@ -112,17 +127,20 @@ static void commit_account(struct req *req, struct db_conn *c, int rc, int64_t i
 {
 	struct account_row *r = NULL;
 
-	if (rc == 0 && account_load_scoped(req, c, id, &r) <= 0)
+	if (rc == 0 && account_load_scoped(req, c, id, 0, &r) <= 0)
 		rc = DB_ERR;
 	reply_commit(req, c, rc, status, r ? account_json(r) : NULL);
 }
 
 /* The account named by the route's :id, inside the scope; NULL when answered. */
-static struct account_row *account_in_scope_or_reply(struct req *req, struct db_conn *c)
+static struct account_row *account_in_scope_or_reply(struct req *req, struct db_conn *c,
+						     int residents)
 {
 	int64_t id;
 
-	return req_param_id_or_reply(req, "id", &id) ? NULL : account_by_id_or_reply(req, c, id);
+	return req_param_id_or_reply(req, "id", &id)
+		       ? NULL
+		       : account_by_id_or_reply(req, c, id, residents);
 }
 
 /* roles: a non-empty array of known role names → set; -1 when answered (400). */
@@ -276,7 +294,7 @@ static void get_account(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct account_row *r;
 
-	if (c && (r = account_in_scope_or_reply(req, c)))
+	if (c && (r = account_in_scope_or_reply(req, c, 0)))
 		reply_json(req, 200, account_json(r));
 }
 
@@ -286,7 +304,7 @@ static void create_account(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *username, *display = NULL, *password = NULL;
-	char err[512], rolestr[256];
+	char err[512], rolestr[256], hash[PASSWORD_HASH_MAX] = "!";
 	struct unit_ref u;
 	role_set roles;
 	int64_t unit_id, id = 0;
@@ -304,10 +322,16 @@ static void create_account(struct req *req)
 	if (password_or_reply(req, username, 0, &password) < 0 ||
 	    account_unit_or_reply(req, c, unit_id, &u) || role_change_or_reply(req, 0, 0, roles))
 		return;
+	/* argon2id (64 MiB) before BEGIN: SQLite's write lock is not held over it */
+	if (password && password_hash(password, hash) < 0) {
+		reply_error(req, ERR_INTERNAL);
+		return;
+	}
 	rc = db_begin(c);
 	if (rc == 0)
-		rc = account_create(c, username, display, u.id, roles, 0, password, 0, &id, err,
-				    sizeof err);
+		rc = account_create_hashed(c, username, display, u.id, roles, 0, hash, 0, &id, err,
+					   sizeof err);
+	sodium_memzero(hash, sizeof hash);
 	if (rc == DB_ECONSTRAINT) {
 		db_rollback(c);
 		reply_error(req, ERR_ACCOUNT_USERNAME_TAKEN);
@@ -332,10 +356,10 @@ static void update_account(struct req *req)
 	json_t *rv, *fields;
 	role_set roles = 0;
 	int64_t unit_id = 0;
-	int disabled = -1, rc;
+	int disabled = -1, rc, grants_admin;
 	int no_display, no_unit, no_disabled; /* 1: the field is absent */
 
-	if (!c || !(t = account_in_scope_or_reply(req, c)))
+	if (!c || !(t = account_in_scope_or_reply(req, c, 1)))
 		return;
 	if ((no_display = display_name_or_reply(req, 0, &display)) < 0 ||
 	    (no_unit = json_get_int_or_reply(req, req->json, "unit_id", 0, 1, INT64_MAX,
@@ -352,6 +376,11 @@ static void update_account(struct req *req)
 			      "or disabled");
 		return;
 	}
+	/* A resident's account is the resident's: nothing of it changes here. */
+	if (t->roles & RESIDENT) {
+		reply_error(req, ERR_ACCOUNT_RESIDENT);
+		return;
+	}
 	if (!no_disabled && disabled && t->id == a->account_id) {
 		reply_error(req, ERR_ACCOUNT_SELF);
 		return;
@@ -362,21 +391,18 @@ static void update_account(struct req *req)
 			reply_error(req, ERR_FORBIDDEN);
 			return;
 		}
-		if (t->roles & ADMIN_ROLES) {
-			reply_error(req, ERR_ACCOUNT_ADMIN);
+		if (t->roles & (ADMIN_ROLES | RESIDENT)) {
+			reply_error(req,
+				    t->roles & RESIDENT ? ERR_ACCOUNT_RESIDENT : ERR_ACCOUNT_ADMIN);
 			return;
 		}
 	}
-	if (!no_unit) {
-		if (t->roles & RESIDENT) {
-			reply_error(req, ERR_ACCOUNT_RESIDENT);
-			return;
-		}
-		if (account_unit_or_reply(req, c, unit_id, &u))
-			return;
-	}
+	if (!no_unit && account_unit_or_reply(req, c, unit_id, &u))
+		return;
 	if (roles == t->roles)
 		roles = 0; /* the same set: no role change */
+	/* An administrator role newly granted: whatever credentials were set before go. */
+	grants_admin = (roles & ADMIN_ROLES & ~t->roles) != 0;
 	if (roles && role_change_or_reply(req, t->id, t->roles, roles))
 		return;
 	if (roles) {
@@ -393,11 +419,16 @@ static void update_account(struct req *req)
 	if (rc == 0 && (json_array_size(fields) || roles))
 		rc = account_update(c, t->id, no_display ? NULL : display, no_unit ? 0 : unit_id,
 				    no_unit ? NULL : u.path, roles ? to : NULL);
-	if (rc == 0 && (json_array_size(fields) || roles))
-		rc = audit_write(
-			req, c, roles ? "account.roles" : "account.update", "account", t->id,
-			roles ? json_pack("{sOssss}", "fields", fields, "from", from, "to", to)
-			      : json_pack("{sO}", "fields", fields));
+	if (rc == 0 && grants_admin)
+		rc = account_void_credentials(c, t->id);
+	if (rc == 0 && (json_array_size(fields) || roles)) {
+		json_t *d = roles ? json_pack("{sOssss}", "fields", fields, "from", from, "to", to)
+				  : json_pack("{sO}", "fields", fields);
+		if (grants_admin)
+			json_object_set_new(d, "credentials_reset", json_true());
+		rc = audit_write(req, c, roles ? "account.roles" : "account.update", "account",
+				 t->id, d);
+	}
 	if (rc == 0 && !no_disabled && disabled != t->disabled) {
 		rc = disabled ? account_disable(c, t->id) : account_enable(c, t->id);
 		if (rc == 0)
@@ -414,23 +445,29 @@ static void set_password(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct account_row *t;
 	const char *password;
+	char hash[PASSWORD_HASH_MAX];
 	int rc;
 
-	if (!c || !(t = account_in_scope_or_reply(req, c)))
+	if (!c || !(t = account_in_scope_or_reply(req, c, 1)))
 		return;
 	if (t->id == a->account_id) {
 		reply_error(req, ERR_ACCOUNT_SELF);
 		return;
 	}
-	if (t->roles & ADMIN_ROLES) {
-		reply_error(req, ERR_ACCOUNT_ADMIN);
+	if (t->roles & (ADMIN_ROLES | RESIDENT)) {
+		reply_error(req, t->roles & RESIDENT ? ERR_ACCOUNT_RESIDENT : ERR_ACCOUNT_ADMIN);
 		return;
 	}
 	if (password_or_reply(req, t->username, 1, &password))
 		return;
+	if (password_hash(password, hash) < 0) { /* before BEGIN, as in create_account */
+		reply_error(req, ERR_INTERNAL);
+		return;
+	}
 	rc = db_begin(c);
 	if (rc == 0)
-		rc = account_set_password(c, t->id, password);
+		rc = account_set_password_hash(c, t->id, hash);
+	sodium_memzero(hash, sizeof hash);
 	if (rc == 0)
 		rc = sessions_delete_for_account(c, t->id, 0);
 	if (rc == 0)
@@ -444,7 +481,7 @@ static void unlock_account(struct req *req)
 	struct account_row *t;
 	int rc;
 
-	if (!c || !(t = account_in_scope_or_reply(req, c)))
+	if (!c || !(t = account_in_scope_or_reply(req, c, 1)))
 		return;
 	rc = db_begin(c);
 	if (rc == 0)

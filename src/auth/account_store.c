@@ -8,6 +8,10 @@
  * login_throttle row locked until later than now) and whether it has a
  * password at all (accounts made without one hold "!" instead of a hash);
  * the hash itself never leaves this file.
+ *
+ * Resident accounts are left out unless the filter asks for them: they are
+ * residents' own, and their names and grids are not account administration's
+ * business (docs/SECURITY.md).
  */
 #include "auth/auth_int.h"
 
@@ -57,6 +61,7 @@ int account_rows(struct db_conn *c, struct arena *a, const struct account_filter
 		"OR LOWER(a.display_name) LIKE ? ESCAPE '\\') "
 		"AND (CAST(? AS TEXT) IS NULL OR (',' || a.roles || ',') LIKE ?) "
 		"AND (? < 0 OR a.disabled = ?) "
+		"AND (? = 1 OR (',' || a.roles || ',') NOT LIKE '%,resident,%') "
 		"ORDER BY a.id LIMIT ?",
 		&st);
 	if (rc < 0)
@@ -66,8 +71,9 @@ int account_rows(struct db_conn *c, struct arena *a, const struct account_filter
 					DB_ARG_I(f->cursor), DB_ARG_I(f->id), DB_ARG_I(f->id),
 					DB_ARG_T(pat), DB_ARG_T(pat), DB_ARG_T(pat), DB_ARG_T(role),
 					DB_ARG_T(role), DB_ARG_I(f->disabled),
-					DB_ARG_I(f->disabled), DB_ARG_I(f->limit) },
-		     14);
+					DB_ARG_I(f->disabled), DB_ARG_I(f->residents),
+					DB_ARG_I(f->limit) },
+		     15);
 	while ((rc = db_step(st)) == DB_ROW && *n < f->limit) {
 		struct account_row *r = &(*out)[(*n)++];
 		r->id = db_col_int64(st, 0);

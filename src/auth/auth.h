@@ -74,6 +74,8 @@ int account_create_hashed(struct db_conn *c, const char *username, const char *d
 			  int64_t unit_id, role_set roles, int64_t resident_id, const char *hash,
 			  int is_demo, int64_t *out_id, char *err, size_t errlen);
 int account_set_password(struct db_conn *c, int64_t account_id, const char *password);
+/* The same with a hash from password_hash(), made before the caller's transaction. */
+int account_set_password_hash(struct db_conn *c, int64_t account_id, const char *hash);
 int account_find(struct db_conn *c, const char *username, int64_t *id);
 /*
  * Accounts that residents make for themselves sign in with their mobile
@@ -92,6 +94,12 @@ int phone_username(const struct pii_keys *k, const char *typed, char out[PHONE_U
  */
 int account_disable(struct db_conn *c, int64_t account_id);
 int account_enable(struct db_conn *c, int64_t account_id);
+/*
+ * Make the password unusable ("!", as for an account made without one), end
+ * the sessions and revoke the API tokens, in the caller's transaction: for an
+ * account just made an administrator, whose password someone else set.
+ */
+int account_void_credentials(struct db_conn *c, int64_t account_id);
 /* Parse "a,b" into a role set; -1 on an unknown role. */
 int roles_parse(const char *csv, role_set *out);
 /* Write the set as "a,b". */

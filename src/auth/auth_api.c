@@ -9,6 +9,8 @@
  * Sign-in failures are counted per user name (login_throttle), whether an
  * account has that name or not, and an unknown name still costs a password
  * hash, so the answers and their timing say nothing about which names exist.
+ * Names no account can have are not counted: login_throttle holds other
+ * counters under such names (the registration throttle's "register:<ip>").
  */
 #include "auth/auth_int.h"
 
@@ -151,8 +153,8 @@ static void post_login(struct req *req)
 						       csrf[65];
 	struct auth a;
 	struct db_conn *c;
-	int64_t until, sid;
-	int rc, disabled = 0, ok;
+	int64_t until = 0, sid;
+	int rc, disabled = 0, ok, possible;
 
 	if (json_get_str_or_reply(req, req->json, "username", 1, 64, &user_in) ||
 	    json_get_str_or_reply(req, req->json, "password", 1, 256, &password))
@@ -177,7 +179,15 @@ static void post_login(struct req *req)
 		if (rc == DB_ROW || account_find(c, username, &id) != DB_ROW)
 			snprintf(username, sizeof username, "%s", pseudo);
 	}
-	if (throttle_locked_until(c, username, &until) < 0) {
+	/*
+	 * A name no account can have (account_username_valid; phone numbers are
+	 * mapped above) fails without touching login_throttle: its keys are also
+	 * other counters' ("register:<ip>", registrations.c), which a sign-in
+	 * must not move. It still costs the dummy hash, so timing tells nothing
+	 * but what the rule for names says anyway.
+	 */
+	possible = account_username_valid(username);
+	if (possible && throttle_locked_until(c, username, &until) < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
@@ -191,7 +201,7 @@ static void post_login(struct req *req)
 					 (json_int_t)(until - clock_now())));
 		return;
 	}
-	rc = account_load(c, &req->arena, username, &a, hash, &disabled);
+	rc = possible ? account_load(c, &req->arena, username, &a, hash, &disabled) : DB_DONE;
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
@@ -200,8 +210,9 @@ static void post_login(struct req *req)
 	     !disabled;
 	sodium_memzero(hash, sizeof hash);
 	if (!ok) {
-		int locked = throttle_fail(c, username, cfg->lockout_failures,
-					   cfg->lockout_minutes * 60);
+		int locked = possible ? throttle_fail(c, username, cfg->lockout_failures,
+						      cfg->lockout_minutes * 60)
+				      : 0;
 		struct audit_event ev = {
 			.actor_id = rc == DB_ROW ? a.account_id : 0,
 			.actor_name = username,
@@ -309,16 +320,23 @@ static void post_password(struct req *req)
 		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, json_pack("{ss}", "reason", why));
 		return;
 	}
-	if (db_begin(c) < 0 || account_set_password(c, a->account_id, next) < 0 ||
-	    sessions_delete_for_account(c, a->account_id, a->session_id) < 0 ||
-	    audit_append(c, &(struct audit_event){ .actor_id = a->account_id,
-						   .actor_name = a->username,
-						   .ip = req->ip,
-						   .action = "auth.password",
-						   .object_type = "account",
-						   .object_id = a->account_id,
-						   .outcome = "ok" }) < 0 ||
-	    db_commit(c) < 0) {
+	/* argon2id before BEGIN, so the write lock is not held over it */
+	if (password_hash(next, hash) < 0) {
+		reply_error(req, ERR_INTERNAL);
+		return;
+	}
+	rc = db_begin(c) < 0 || account_set_password_hash(c, a->account_id, hash) < 0 ||
+	     sessions_delete_for_account(c, a->account_id, a->session_id) < 0 ||
+	     audit_append(c, &(struct audit_event){ .actor_id = a->account_id,
+						    .actor_name = a->username,
+						    .ip = req->ip,
+						    .action = "auth.password",
+						    .object_type = "account",
+						    .object_id = a->account_id,
+						    .outcome = "ok" }) < 0 ||
+	     db_commit(c) < 0;
+	sodium_memzero(hash, sizeof hash);
+	if (rc) {
 		db_rollback(c);
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;

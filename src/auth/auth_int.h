@@ -53,6 +53,7 @@ struct account_filter {
 	const char *q; /* substring of the user name or display name (NULL: any) */
 	int role;      /* -1: any */
 	int disabled;  /* -1: any, 0, 1 */
+	int residents; /* 1: resident accounts too (0: business and administrators only) */
 };
 
 /* Up to f->limit rows into out (arena-allocated array); *n rows. 0 or <0. */

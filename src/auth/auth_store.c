@@ -192,6 +192,14 @@ int phone_username(const struct pii_keys *k, const char *typed, char out[PHONE_U
 	return 0;
 }
 
+int account_set_password_hash(struct db_conn *c, int64_t account_id, const char *hash)
+{
+	return db_run(c,
+		      "UPDATE accounts SET password_hash = ?, password_changed_at = ?, "
+		      "updated_at = ? WHERE id = ?",
+		      "tiii", hash, clock_now(), clock_now(), account_id);
+}
+
 int account_set_password(struct db_conn *c, int64_t account_id, const char *password)
 {
 	char hash[PASSWORD_HASH_MAX];
@@ -199,11 +207,21 @@ int account_set_password(struct db_conn *c, int64_t account_id, const char *pass
 
 	if (password_hash(password, hash) < 0)
 		return -1;
-	rc = db_run(c,
-		    "UPDATE accounts SET password_hash = ?, password_changed_at = ?, "
-		    "updated_at = ? WHERE id = ?",
-		    "tiii", hash, clock_now(), clock_now(), account_id);
+	rc = account_set_password_hash(c, account_id, hash);
 	sodium_memzero(hash, sizeof hash);
+	return rc;
+}
+
+/* End the account's sessions and revoke its API tokens. */
+static int account_end_access(struct db_conn *c, int64_t account_id, int64_t now)
+{
+	int rc = db_run(c, "DELETE FROM sessions WHERE account_id = ?", "i", account_id);
+
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE api_tokens SET revoked_at = ? WHERE account_id = ? AND "
+			    "revoked_at IS NULL",
+			    "ii", now, account_id);
 	return rc;
 }
 
@@ -213,14 +231,18 @@ int account_disable(struct db_conn *c, int64_t account_id)
 	int rc = db_run(c, "UPDATE accounts SET disabled = 1, updated_at = ? WHERE id = ?", "ii",
 			now, account_id);
 
-	if (rc == 0)
-		rc = db_run(c, "DELETE FROM sessions WHERE account_id = ?", "i", account_id);
-	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE api_tokens SET revoked_at = ? WHERE account_id = ? AND "
-			    "revoked_at IS NULL",
-			    "ii", now, account_id);
-	return rc;
+	return rc == 0 ? account_end_access(c, account_id, now) : rc;
+}
+
+int account_void_credentials(struct db_conn *c, int64_t account_id)
+{
+	int64_t now = clock_now();
+	int rc = db_run(c,
+			"UPDATE accounts SET password_hash = '!', password_changed_at = ?, "
+			"updated_at = ? WHERE id = ?",
+			"iii", now, now, account_id);
+
+	return rc == 0 ? account_end_access(c, account_id, now) : rc;
 }
 
 int account_enable(struct db_conn *c, int64_t account_id)

@@ -169,6 +169,16 @@ int path_join(char *buf, size_t n, const char *dir, const char *name)
 	return (r < 0 || (size_t)r >= n) ? -1 : 0;
 }
 
+size_t utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
 int str_has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

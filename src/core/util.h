@@ -27,6 +27,8 @@ int path_exists(const char *path);
 /* path_join(buf, n, "a", "b") → "a/b". Returns -1 if it does not fit. */
 int path_join(char *buf, size_t n, const char *dir, const char *name);
 
+/* Unicode code points in the len bytes of valid UTF-8 s (continuation bytes not counted). */
+size_t utf8_chars(const char *s, size_t len);
 int str_has_prefix(const char *s, const char *prefix);
 int str_case_eq(const char *a, const char *b);
 /* Trim ASCII whitespace in place; returns the start. */

@@ -234,11 +234,12 @@ int json_get_str_or_reply(struct req *req, json_t *obj, const char *key, int req
 
 	if (!v)
 		return rc;
-	if (!json_is_string(v) || json_string_length(v) > maxlen ||
-	    strlen(json_string_value(v)) != json_string_length(v)) {
+	/* maxlen counts characters (code points: jansson's strings are valid UTF-8), not bytes */
+	if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v) ||
+	    utf8_chars(json_string_value(v), json_string_length(v)) > maxlen) {
 		reply_invalid(req, key,
-			      arena_printf(&req->arena, "expected a string of at most %zu bytes",
-					   maxlen));
+			      arena_printf(&req->arena,
+					   "expected a string of at most %zu characters", maxlen));
 		return -1;
 	}
 	*out = json_string_value(v);

@@ -103,7 +103,11 @@ json_t *page_json(struct req *req, json_t *items, int more, int64_t last);
  */
 void reply_commit(struct req *req, struct db_conn *c, int rc, int status, json_t *body);
 
-/* JSON body field helpers: 0 found and valid, 1 absent (when !required), -1 answered 400. */
+/*
+ * JSON body field helpers: 0 found and valid, 1 absent (when !required), -1 answered 400.
+ * json_get_str_or_reply's maxlen counts characters (Unicode code points), as forms and docs
+ * do — a Chinese character is one, though UTF-8 spends 3 bytes on it; no NUL inside.
+ */
 int json_get_int_or_reply(struct req *req, json_t *obj, const char *key, int required, int64_t min,
 			  int64_t max, int64_t *out);
 int json_get_str_or_reply(struct req *req, json_t *obj, const char *key, int required,

@@ -241,8 +241,9 @@ static void update_unit(struct req *req)
 }
 
 /* Tables whose rows carry unit_path and move with their unit. */
-static const char *const path_tables[] = { "accounts",	"stations",	 "households",
-					   "residents", "party_members", "central_households" };
+static const char *const path_tables[] = { "accounts",	   "stations",	    "households",
+					   "residents",	   "party_members", "central_households",
+					   "registrations" };
 
 static void move_unit(struct req *req)
 {
@@ -338,6 +339,7 @@ static void delete_unit(struct req *req)
 		"SELECT COUNT(*) FROM appeals WHERE dispatcher_unit_id = ?",
 		"SELECT COUNT(*) FROM messages WHERE unit_id = ?",
 		"SELECT COUNT(*) FROM supervisions WHERE unit_id = ?",
+		"SELECT COUNT(*) FROM registrations WHERE unit_id = ?",
 	};
 	int rc = 0;
 

@@ -109,7 +109,7 @@ static void create_household(struct req *req)
 			"INSERT INTO households (building_id, unit_path, room, address, "
 			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
 			"itttii", bid, b.path, room, addr ? addr : "", now, now);
-	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
+	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	if (rc == 0)
 		rc = audit_write(req, c, "household.create", "household", id, NULL);
 	reply_commit(req, c, rc, 201,
@@ -615,7 +615,7 @@ static void create_party_member(struct req *req)
 			       "This resident is already registered as a Party member.", NULL);
 		return;
 	}
-	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
+	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	if (rc == 0)
 		rc = audit_write(req, c, "party_member.create", "party_member", id, NULL);
 	reply_commit(req, c, rc, 201,
@@ -709,7 +709,7 @@ static void create_central_household(struct req *req)
 			       NULL);
 		return;
 	}
-	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
+	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	json_array_foreach(served, k, v) if (rc == 0 && json_integer_value(v) != hid) rc = db_run(
 		c,
 		"INSERT INTO central_household_links (central_id, household_id) VALUES (?, ?) "

@@ -350,9 +350,9 @@ static int throttle_or_reply(struct req *req, struct db_conn *c)
 		if ((rc = db_step(st)) == DB_ROW) {
 			n = db_col_int64(st, 0);
 			start = db_col_int64(st, 1);
-			rc = 0;
 		}
 		db_reset(st);
+		rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* the row was just written */
 	}
 	if (rc == 0)
 		rc = db_commit(c);
@@ -449,7 +449,7 @@ static void create_registration(struct req *req)
 			"id",
 			"iittbbtttii", account_id, grid.id, grid.path, name, sp.blob,
 			(size_t)sp.len, sp.idx, sizeof sp.idx, sp.mask, address, note, now, now);
-	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
+	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	if (rc == 0) {
 		json_t *d = json_pack("{sIsI}", "account_id", (json_int_t)account_id, "unit_id",
 				      (json_int_t)grid.id);
@@ -477,6 +477,7 @@ static void get_mine(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct db_stmt *st;
 	json_t *out = NULL;
+	int rc;
 
 	if (!c)
 		return;
@@ -486,11 +487,12 @@ static void get_mine(struct req *req)
 		return;
 	}
 	db_bind_int64(st, 1, a->account_id);
-	if (db_step(st) == DB_ROW)
+	rc = db_step(st);
+	if (rc == DB_ROW)
 		out = reg_json(st);
 	db_reset(st);
 	if (!out) {
-		reply_error(req, ERR_NOT_FOUND);
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
 	}
 	json_object_set_new(out, "bound", json_boolean(a->resident_id != 0));
@@ -546,12 +548,22 @@ static void reapply(struct req *req)
 		reply_error(req, ERR_REG_PENDING_EXISTS);
 		return;
 	}
-	rc = rc == DB_ROW ? 0 : (rc == 0 ? -1 : rc);
+	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
+	/*
+	 * a->resident_id was read when the request began: a confirmation that
+	 * committed since has bound the account, and the predicate sees it.
+	 */
 	if (rc == 0)
 		rc = db_run(c,
 			    "UPDATE accounts SET unit_id = ?, unit_path = ?, display_name = "
-			    "COALESCE(?, display_name), updated_at = ? WHERE id = ?",
+			    "COALESCE(?, display_name), updated_at = ? WHERE id = ? AND "
+			    "resident_id IS NULL",
 			    "ittii", grid.id, grid.path, name, now, a->account_id);
+	if (rc == 0 && db_changes(c) == 0) {
+		db_rollback(c);
+		reply_error(req, ERR_REG_ALREADY_BOUND);
+		return;
+	}
 	if (rc == 0)
 		rc = audit_write(req, c, "registration.create", "registration", id,
 				 json_pack("{sIsI}", "account_id", (json_int_t)a->account_id,

@@ -271,10 +271,26 @@ test('only the security administrator grants and removes the administrator roles
   r = await sec.patch(`/api/v1/accounts/${a.id}`, { display_name: 'x' });
   assert.equal(r.status, 403);
   assert.equal(r.body.error.code, 'auth.forbidden');
+  // the account's session and token, from before the grant
+  const before = await login(srv, a.username, NEW_PW);
+  const t = cli(['token', 'create', '--data', srv.data.dir, '--user', a.username, '--name', 'before-grant']);
+  assert.equal(t.status, 0, t.stderr);
+  const bearer = { authorization: `Bearer ${t.stdout.trim().split('\n').at(-1)}` };
   r = await sec.patch(`/api/v1/accounts/${a.id}`, { roles: ['auditor'] });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.deepEqual(r.body.roles, ['auditor']);
-  const c = await login(srv, a.username, NEW_PW);
+  // the password the system administrator set is void, and so are the sessions and tokens
+  assert.equal(r.body.password_set, false);
+  assert.equal((await before.get('/api/v1/audit?limit=1')).status, 401, 'the old session ended');
+  assert.equal((await srv.json('/api/v1/auth/me', { headers: bearer })).status, 401, 'the token is revoked');
+  const old = await srv.post('/api/v1/auth/login', { username: a.username, password: NEW_PW });
+  assert.equal(old.status, 401, 'the password set at creation no longer signs in');
+  const grant = (await audits('account.roles')).find((x) => String(x.object_id) === String(a.id) && x.outcome === 'ok');
+  assert.equal(grant.details.credentials_reset, true);
+  // the new administrator's password is set on the server
+  const pw = cli(['user', 'reset-password', '--data', srv.data.dir, '--username', a.username, '--password-stdin'], { input: 'Own-Auditor-Passw0rd\n' });
+  assert.equal(pw.status, 0, pw.stderr);
+  const c = await login(srv, a.username, 'Own-Auditor-Passw0rd');
   assert.deepEqual(c.user.permissions, ['audit:read']);
   assert.equal((await c.get('/api/v1/audit?limit=1')).status, 200);
   // now an administrator account: the system administrator cannot touch it
@@ -292,6 +308,7 @@ test('only the security administrator grants and removes the administrator roles
   r = await sec.patch(`/api/v1/accounts/${a.id}`, { roles: ['grid_worker'] });
   assert.equal(r.status, 200);
   assert.deepEqual(r.body.roles, ['grid_worker']);
+  assert.equal(r.body.password_set, true, 'removing an administrator role leaves the password');
   assert.equal((await c.get('/api/v1/audit?limit=1')).status, 403, 'the change applies to the running session');
   const rows = (await audits('account.roles')).filter((x) => String(x.object_id) === String(a.id));
   assert.deepEqual(rows.map((x) => [x.actor_name, x.outcome, x.details.to]), [
@@ -314,15 +331,44 @@ test('nobody changes their own roles, disables themselves or resets their own pa
   assert.deepEqual((await find(sec, 'secadmin')).roles, ['secadmin']);
 });
 
-test('resident accounts keep their role and unit', async () => {
-  const res = await find(sys, 'resident');
-  let r = await sys.patch(`/api/v1/accounts/${res.id}`, { roles: ['volunteer'] });
-  assert.equal(r.status, 400);
-  assert.equal(r.body.error.code, 'account.resident_account');
-  r = await sys.patch(`/api/v1/accounts/${res.id}`, { unit_id: comm1.id });
-  assert.equal(r.body.error.code, 'account.resident_account');
+test('resident accounts are not account administration\'s: not listed, not read, not changed', async () => {
+  const resident = await srv.login('resident');
+  const id = resident.user.id;
+  // residents' names and grids are not the administrators' business
+  for (const c of [sys, sec, district]) {
+    const all = await c.get('/api/v1/accounts?limit=500');
+    assert.equal(all.status, 200);
+    assert.ok(all.body.items.length > 0);
+    assert.ok(all.body.items.every((a) => !a.roles.includes('resident')), 'no resident account listed');
+    assert.deepEqual((await c.get('/api/v1/accounts?role=resident')).body.items, []);
+    assert.deepEqual((await c.get('/api/v1/accounts?q=resident')).body.items.map((a) => a.username), []);
+    const one = await c.get(`/api/v1/accounts/${id}`);
+    assert.equal(one.status, 404);
+    assert.equal(one.body.error.code, 'route.not_found');
+  }
+  // nor changed: no password reset, name, disabled flag, unit or role
+  for (const [what, r] of [
+    ['password', await sys.post(`/api/v1/accounts/${id}/password`, { password: 'Taken-Over-Passw0rd' })],
+    ['name', await sys.patch(`/api/v1/accounts/${id}`, { display_name: '改名' })],
+    ['disable', await sys.patch(`/api/v1/accounts/${id}`, { disabled: true })],
+    ['unit', await sys.patch(`/api/v1/accounts/${id}`, { unit_id: comm1.id })],
+    ['roles', await sys.patch(`/api/v1/accounts/${id}`, { roles: ['volunteer'] })],
+  ]) {
+    assert.equal(r.status, 400, `${what}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.error.code, 'account.resident_account', what);
+  }
+  const me = (await resident.get('/api/v1/auth/me')).body.user;
+  assert.equal(me.display_name, resident.user.display_name, 'the name is unchanged');
+  assert.equal(me.unit.id, resident.user.unit.id);
+  await srv.login('resident'); // the password is unchanged and the account enabled
+  // a lockout is the one thing the security administrator lifts, by id
+  const unlock = await sec.post(`/api/v1/accounts/${id}/unlock`);
+  assert.equal(unlock.status, 200, JSON.stringify(unlock.body));
+  assert.deepEqual(unlock.body, { id, was_locked: false });
+  assert.deepEqual((await audits('account.reset_password')).filter((x) => String(x.object_id) === String(id)), []);
+  // and the resident role is granted to nobody here
   const a = await newAccount();
-  r = await sys.patch(`/api/v1/accounts/${a.id}`, { roles: ['resident'] });
+  const r = await sys.patch(`/api/v1/accounts/${a.id}`, { roles: ['resident'] });
   assert.equal(r.body.error.code, 'account.resident_account');
 });
 

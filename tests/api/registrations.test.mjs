@@ -6,12 +6,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDistrict, addUser, login } from './lib/district.mjs';
 
-const GRID1 = '320506001001001', GRID2 = '320506001001002', COMM1 = '320506001001';
+const GRID1 = '320506001001001', GRID2 = '320506001001002', COMM1 = '320506001001', COMM2 = '320506001002';
 const PASSWORD = 'Reg-Passw0rd-7';
 const LIMIT = 100;
 
-let srv, admin, gw, gw2, staff, auditor;
-let grid1, grid2, comm1, household1, household1b;
+let srv, admin, gw, gw2, staff, staff2, auditor;
+let grid1, grid2, comm1, comm2, household1, household1b;
 let phoneSeq = 0;
 
 // A fresh mobile number per registration: 199 0000 xxxx are not demo numbers.
@@ -54,14 +54,17 @@ async function newResident(householdId, phone, name = '李桂兰') {
 before(async () => {
   srv = await startDistrict({ config: `registration_limit = ${LIMIT}` });
   addUser(srv.data.dir, 'gw2', 'grid_worker', GRID2);
+  addUser(srv.data.dir, 'cs2', 'community_staff', COMM2);
   admin = await srv.login('district');
   gw = await srv.login('gridworker');
   gw2 = await srv.login('gw2');
   staff = await srv.login('longqiao');
+  staff2 = await srv.login('cs2');
   auditor = await srv.login('auditor');
   grid1 = await unitByCode(GRID1);
   grid2 = await unitByCode(GRID2);
   comm1 = await unitByCode(COMM1);
+  comm2 = await unitByCode(COMM2);
   const hh = (await admin.get(`/api/v1/households?unit=${grid1.id}&limit=2`)).body.items;
   [household1, household1b] = hh;
   assert.ok(household1 && household1b, 'fixture: two households in grid 1');
@@ -91,7 +94,11 @@ test('a resident registers, signs in with the phone number at once and sees the 
   assert.equal(ap.status, 201, JSON.stringify(ap.body));
   // and the same phone in another spelling signs in too
   assert.equal((await login(srv, '+86 199 0000 0001', PASSWORD)).user.id, client.user.id);
-  assert.ok(phone);
+  // staff see the number masked, never whole
+  assert.equal(phone, '199-0000-0001');
+  const seen = await gw.get(`/api/v1/registrations/${id}`);
+  assert.equal(seen.body.phone, '199****0001');
+  assert.ok(!JSON.stringify(seen.body).includes('19900000001'), 'no whole phone number for staff');
 });
 
 test('a pending registration is seen by the grid worker of its grid and community staff, 404 for a sibling grid', async () => {
@@ -256,6 +263,25 @@ test('a rejection carries its reason to the resident, who applies again', async 
   assert.ok(!list.some((x) => x.id === again.body.id), 'a cancelled one is not pending');
 });
 
+test('length limits count characters, not bytes: 300 Chinese characters of reason, 500 of note', async () => {
+  const long = await register({ name: '欧阳'.repeat(30), address: '幢'.repeat(200), note: '注'.repeat(500) });
+  const mine = (await gw.get(`/api/v1/registrations/${long.id}`)).body;
+  assert.equal(mine.note, '注'.repeat(500));
+  assert.equal(mine.name.length, 60);
+  const tooLong = await srv.post('/api/v1/registrations', {
+    phone: nextPhone(), name: '测试', password: PASSWORD, unit_id: grid1.id, address: '幢'.repeat(201),
+  });
+  assert.equal(tooLong.status, 400);
+  assert.equal(tooLong.body.error.details.field, 'address');
+  assert.match(tooLong.body.error.details.reason, /200 characters/);
+  const over = await gw.post(`/api/v1/registrations/${long.id}/reject`, { reason: '核'.repeat(301) });
+  assert.equal(over.status, 400);
+  assert.equal(over.body.error.details.field, 'reason');
+  const r = await gw.post(`/api/v1/registrations/${long.id}/reject`, { reason: '核'.repeat(300) });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal((await gw.get(`/api/v1/registrations/${long.id}`)).body.reason, '核'.repeat(300));
+});
+
 test('a phone number registers one account', async () => {
   const { phone } = await register();
   for (const spelling of [phone, `+86 ${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`]) {
@@ -263,6 +289,48 @@ test('a phone number registers one account', async () => {
     assert.equal(r.status, 409);
     assert.equal(r.body.error.code, 'registration.phone_taken');
   }
+});
+
+test('a phone account cannot make its phone number its password, in any spelling', async () => {
+  const { phone, client } = await registeredClient();
+  const spellings = [phone, `+86 ${phone}`, `${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`, `+86 ${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`];
+  for (const pw of spellings) {
+    const r = await client.post('/api/v1/auth/password', { current_password: PASSWORD, new_password: pw });
+    assert.equal(r.status, 400, pw);
+    assert.equal(r.body.error.code, 'auth.weak_password', pw);
+  }
+  await login(srv, phone, PASSWORD);
+});
+
+test('concurrent registrations of one phone number: exactly one account', async () => {
+  const phone = nextPhone();
+  const tries = await Promise.all(Array.from({ length: 6 }, (_, i) => srv.post('/api/v1/registrations', {
+    phone, name: `并发 ${i}`, password: PASSWORD, unit_id: grid1.id, address: '1幢',
+  })));
+  const ok = tries.filter((r) => r.status === 201);
+  assert.equal(ok.length, 1, JSON.stringify(tries.map((r) => [r.status, r.body])));
+  for (const r of tries.filter((x) => x.status !== 201)) {
+    assert.equal(r.status, 409, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'registration.phone_taken');
+  }
+  const c = await login(srv, phone, PASSWORD);
+  assert.equal(c.user.id, ok[0].body.account_id);
+  const pending = (await gw.get('/api/v1/registrations?status=pending&limit=500')).body.items;
+  assert.equal(pending.filter((x) => x.name.startsWith('并发')).length, 1, 'one registration');
+});
+
+test('a confirmation to a resident record outside the grid worker\'s grid is 404', async () => {
+  const hh2 = (await admin.get(`/api/v1/households?unit=${grid2.id}&limit=1`)).body.items[0];
+  const phone = nextPhone();
+  const outside = await newResident(hh2.id, phone, '郑秀英');
+  const { id } = await register({ phone });
+  const r = await gw.post(`/api/v1/registrations/${id}/confirm`, { resident_id: outside });
+  assert.equal(r.status, 404, JSON.stringify(r.body));
+  assert.deepEqual(Object.keys(r.body), ['error']);
+  assert.ok(!(await gw.get(`/api/v1/registrations/${id}`)).body.candidates.some((x) => x.id === outside), 'not a candidate either');
+  assert.equal((await gw.get(`/api/v1/registrations/${id}`)).body.status, 'pending', 'still pending');
+  // community staff, whose scope holds both, may
+  assert.equal((await staff.post(`/api/v1/registrations/${id}/confirm`, { resident_id: outside })).status, 200);
 });
 
 test('bad input is refused with the field named and nothing created', async () => {
@@ -337,6 +405,41 @@ test('concurrent confirmations of two registrations to one resident: exactly one
   for (const r of tries.filter((x) => x.status !== 200)) assert.equal(r.body.error.code, 'registration.resident_taken');
 });
 
+test('applying again while a confirmation commits never leaves a bound account with a pending registration', async () => {
+  for (let round = 0; round < 8; round++) {
+    const { id, client } = await registeredClient();
+    // the resident applies again at the moment the grid worker confirms
+    const [, ...tries] = await Promise.all([
+      gw.post(`/api/v1/registrations/${id}/confirm`, { household_id: household1.id }),
+      ...Array.from({ length: 4 }, () => client.post('/api/v1/registrations/mine', { unit_id: grid1.id, address: '6幢 601室' })),
+    ]);
+    for (const r of tries) {
+      assert.ok([201, 409].includes(r.status), JSON.stringify(r.body));
+      if (r.status === 409) assert.ok(['registration.pending_exists', 'registration.already_bound'].includes(r.body.error.code), r.body.error.code);
+    }
+    const me = (await client.get('/api/v1/auth/me')).body.user;
+    const mine = (await client.get('/api/v1/registrations/mine')).body;
+    if (me.resident_id !== null) {
+      assert.notEqual(mine.status, 'pending', `round ${round}: a bound account has a pending registration`);
+      const pending = (await gw.get('/api/v1/registrations?status=pending&limit=500')).body.items;
+      assert.ok(!pending.some((x) => x.account_id === me.id), `round ${round}: pending registration of a bound account`);
+    }
+  }
+});
+
+test('reading one\'s registration answers 503, not 404, when the database fails', async () => {
+  const { client } = await registeredClient();
+  const seen = new Set();
+  for (let after = 1; after <= 6; after++) {
+    await srv.post('/api/v1/_test/db-fail', { after });
+    const r = await client.get('/api/v1/registrations/mine');
+    await srv.post('/api/v1/_test/db-fail', { after: 0 });
+    assert.ok([200, 503].includes(r.status), `step ${after}: ${r.status} ${JSON.stringify(r.body)}`);
+    seen.add(r.status);
+  }
+  assert.ok(seen.has(503) && seen.has(200), [...seen].join());
+});
+
 test('a database failure at any step of registering or confirming leaves nothing half-done', async () => {
   const phone = nextPhone();
   let made = null;
@@ -385,6 +488,36 @@ test('the places a person picks a grid from, and a station QR code standing for 
   assert.equal(reg.body.unit.id, station.grid_id);
 });
 
+test('a registration follows its grid when the grid moves to another community, and keeps the grid from being deleted', async () => {
+  const g = await admin.post('/api/v1/units', { parent_id: comm1.id, name: '搬迁测试网格' });
+  assert.equal(g.status, 201, JSON.stringify(g.body));
+  const { id, client } = await registeredClient({ unit_id: g.body.id });
+  assert.equal((await staff.get(`/api/v1/registrations/${id}`)).status, 200);
+  assert.equal((await staff2.get(`/api/v1/registrations/${id}`)).status, 404);
+
+  const mv = await admin.post(`/api/v1/units/${g.body.id}/move`, { parent_id: comm2.id });
+  assert.equal(mv.status, 200, JSON.stringify(mv.body));
+  // the new community's staff see it, in the list and by id; the old one's do not
+  const seen = await staff2.get(`/api/v1/registrations/${id}`);
+  assert.equal(seen.status, 200, JSON.stringify(seen.body));
+  assert.equal(seen.body.unit.id, g.body.id);
+  assert.ok((await staff2.get('/api/v1/registrations?status=pending&limit=500')).body.items.some((x) => x.id === id));
+  assert.equal((await staff.get(`/api/v1/registrations/${id}`)).status, 404);
+  assert.ok(!(await staff.get('/api/v1/registrations?status=pending&limit=500')).body.items.some((x) => x.id === id));
+  assert.equal((await staff.post(`/api/v1/registrations/${id}/reject`, { reason: '不在本社区' })).status, 404);
+
+  // confirmed into a household of the new community, the account leaves the grid,
+  // but the registration still names it: the grid is not empty
+  const hh = (await admin.get(`/api/v1/households?unit=${comm2.id}&limit=1`)).body.items[0];
+  const ok = await staff2.post(`/api/v1/registrations/${id}/confirm`, { household_id: hh.id });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.notEqual((await client.get('/api/v1/auth/me')).body.user.unit.id, g.body.id);
+  const del = await admin.del(`/api/v1/units/${g.body.id}`);
+  assert.equal(del.status, 409, JSON.stringify(del.body));
+  assert.equal(del.body.error.code, 'unit.not_empty');
+  assert.equal((await admin.get(`/api/v1/units/${g.body.id}`)).status, 200, 'still there');
+});
+
 test('registrations are throttled per client address', async () => {
   let r;
   for (let i = 0; i <= LIMIT; i++) {
@@ -395,6 +528,16 @@ test('registrations are throttled per client address', async () => {
   assert.equal(r.status, 429);
   assert.equal(r.body.error.code, 'registration.throttled');
   assert.ok(Number(r.headers.get('retry-after')) > 0);
+  // the counter lives beside the sign-in throttle; a sign-in named like it cannot touch it
+  for (const ip of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+    for (let i = 0; i < 6; i++) {
+      const s = await srv.post('/api/v1/auth/login', { username: `register:${ip}`, password: 'Wrong-Passw0rd!' });
+      assert.equal(s.status, 401, JSON.stringify(s.body));
+      assert.equal(s.body.error.code, 'auth.invalid_credentials');
+    }
+  }
+  const still = await srv.post('/api/v1/registrations', { phone: '1', name: 'x', password: 'x', unit_id: 1, address: 'x' });
+  assert.equal(still.status, 429, 'a failed sign-in does not reset the registration allowance');
   await srv.post('/api/v1/_test/clock', { advance_seconds: 3601 });
   const after = await srv.post('/api/v1/registrations', { phone: '1', name: 'x', password: 'x', unit_id: 1, address: 'x' });
   assert.equal(after.status, 400, 'a new hour, a new allowance');

@@ -168,6 +168,86 @@ test('a resident sees only their own record', async () => {
   assert.equal((await c.post(`/api/v1/residents/${me}/reveal`)).status, 403);
 });
 
+test('registrations: seen and decided inside the subtree of their grid, 404 outside it', async () => {
+  const grids = { grid1: units.grid1, grid2: units.grid2, comm2: await unitByCode(`${COMM2}001`) };
+  const regs = {};
+  for (const [where, g] of Object.entries(grids)) {
+    const r = await srv.post('/api/v1/registrations', {
+      phone: `1990001${String(Object.keys(regs).length + 1).padStart(4, '0')}`, name: `范围 ${where}`,
+      password: 'Scope-Passw0rd-1', unit_id: g.id, address: '1幢',
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    regs[where] = r.body.id;
+  }
+  // resident:write holders; hub leaders and street officers have no such key (403)
+  for (const who of ['gridworker', 'gw2', 'longqiao', 'cs2', 'district']) {
+    const c = await srv.login(who);
+    const list = new Set((await c.get('/api/v1/registrations?limit=500')).body.items.map((x) => x.id));
+    for (const where of Object.keys(grids)) {
+      const r = await c.get(`/api/v1/registrations/${regs[where]}`);
+      if (matrix[who][where]) {
+        assert.equal(r.status, 200, `${who} should see the registration in ${where}`);
+        assert.ok(list.has(regs[where]), `${who}'s list has ${where}'s`);
+      } else {
+        assert.equal(r.status, 404, `${who} must not see the registration in ${where}`);
+        assert.deepEqual(Object.keys(r.body), ['error']);
+        assert.ok(!list.has(regs[where]), `${who}'s list leaks ${where}'s`);
+        assert.equal((await c.post(`/api/v1/registrations/${regs[where]}/reject`, { reason: '越界' })).status, 404);
+        assert.equal((await c.post(`/api/v1/registrations/${regs[where]}/confirm`, { household_id: objects.households.grid1 })).status, 404);
+        assert.equal((await c.get(`/api/v1/registrations?unit=${grids[where].id}`)).status, 404, `${who} ?unit=${where}`);
+      }
+    }
+  }
+  for (const who of ['hubleader', 'changqiao']) {
+    assert.equal((await (await srv.login(who)).get('/api/v1/registrations')).status, 403, who);
+  }
+  assert.equal((await admin.get(`/api/v1/registrations/${regs.grid1}`)).body.status, 'pending', 'nothing was decided');
+});
+
+test('accounts: read and changed inside the subtree, 404 outside it', async () => {
+  // system administrators placed at a grid and at each community
+  addUser(srv.data.dir, 'sys.grid1', 'sysadmin', GRID1);
+  addUser(srv.data.dir, 'sys.comm1', 'sysadmin', COMM1);
+  addUser(srv.data.dir, 'sys.comm2', 'sysadmin', COMM2);
+  const accounts = {};
+  for (const [where, name] of Object.entries({ grid1: 'gridworker', grid2: 'gw2', comm2: 'cs2' })) {
+    accounts[where] = (await srv.login(name)).user.id;
+  }
+  const sees = {
+    'sys.grid1': { grid1: true, grid2: false, comm2: false },
+    'sys.comm1': { grid1: true, grid2: true, comm2: false },
+    'sys.comm2': { grid1: false, grid2: false, comm2: true },
+    sysadmin: { grid1: true, grid2: true, comm2: true },
+    secadmin: { grid1: true, grid2: true, comm2: true },
+  };
+  for (const [who, can] of Object.entries(sees)) {
+    const c = await srv.login(who);
+    const list = new Set();
+    let cursor = '';
+    for (let page = 0; page < 50; page++) {
+      const r = await c.get(`/api/v1/accounts?limit=500${cursor}`);
+      assert.equal(r.status, 200, who);
+      for (const a of r.body.items) list.add(a.id);
+      if (!r.body.next_cursor) break;
+      cursor = `&cursor=${r.body.next_cursor}`;
+    }
+    for (const where of ['grid1', 'grid2', 'comm2']) {
+      const r = await c.get(`/api/v1/accounts/${accounts[where]}`);
+      if (can[where]) {
+        assert.equal(r.status, 200, `${who} should see the account in ${where}`);
+        assert.ok(list.has(accounts[where]), `${who}'s list has ${where}'s`);
+        continue;
+      }
+      assert.equal(r.status, 404, `${who} must not see the account in ${where}`);
+      assert.deepEqual(Object.keys(r.body), ['error']);
+      assert.ok(!list.has(accounts[where]), `${who}'s list leaks ${where}'s`);
+      assert.equal((await c.patch(`/api/v1/accounts/${accounts[where]}`, { display_name: '越界' })).status, 404);
+      assert.equal((await c.post(`/api/v1/accounts/${accounts[where]}/password`, { password: 'Over-The-Line-9' })).status, 404);
+      assert.equal((await c.get(`/api/v1/accounts?unit=${units[where].id}`)).status, 404, `${who} ?unit=${where}`);
+    }
+  }
+});
+
 test('writes outside the scope are refused like reads', async () => {
   const gw = await srv.login('gridworker');
   const grid2Building = (await admin.get(`/api/v1/units?parent=${units.grid2.id}&limit=1`)).body.items[0];

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { startDistrict, login } from '../api/lib/district.mjs';
+import { cli } from '../api/lib/harness.mjs';
 import { openBrowser, watch, shot, DESKTOP } from './lib.mjs';
 
 const NEW_USER = 'e2e.worker';
@@ -109,6 +110,29 @@ test('the system administrator creates an account that signs in, then disables i
   await box.getByRole('button', { name: '确定' }).click();
   await row.getByText('已停用').waitFor();
   await row.getByRole('button', { name: '启用' }).waitFor();
+
+  // the state filter: active hides it, and clearing the filter shows every state again
+  const listed = [];
+  page.on('request', (q) => { if (/\/api\/v1\/accounts\?/.test(q.url())) listed.push(new URL(q.url()).searchParams); });
+  const state = page.locator('.filters .el-select').filter({ has: page.locator('#acc-state') });
+  await state.click();
+  await page.getByRole('option', { name: '正常' }).click();
+  await row.waitFor({ state: 'detached' });
+  assert.equal(listed.at(-1).get('disabled'), 'false');
+  await state.hover();
+  await state.locator('.el-select__clear').click();
+  await row.waitFor();
+  assert.equal(listed.at(-1).get('disabled'), null, 'no state filter once cleared');
+  await state.click();
+  await page.getByRole('option', { name: '已停用' }).click();
+  await row.waitFor();
+  assert.equal(listed.at(-1).get('disabled'), 'true');
+  assert.equal(await page.getByRole('option', { name: '居民', exact: true }).count(), 0, 'no resident filter: resident accounts are not listed');
+  const reloaded = page.waitForResponse((q) => /\/api\/v1\/accounts\?/.test(q.url()));
+  await state.hover();
+  await state.locator('.el-select__clear').click();
+  await reloaded;
+  assert.equal(listed.at(-1).get('disabled'), null);
   const r = await srv.post('/api/v1/auth/login', { username: NEW_USER, password: NEW_PW });
   assert.equal(r.status, 401, 'a disabled account cannot sign in');
   const me = await srv.json('/api/v1/auth/me', { headers: { cookie: (await other.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } });
@@ -141,8 +165,11 @@ test('the system administrator creates an account that signs in, then disables i
   assert.match(await disabled.first().innerText(), new RegExp(`账号 #${id}\\b`), 'the same account');
   await shot(ap, 'console-audit');
 
-  // filter by action
+  // filter by action: every action the server audits has a name, registrations and bookings too
   await ap.getByLabel('操作', { exact: true }).click();
+  for (const name of ['确认居民注册 (registration.confirm)', '驳回居民注册 (registration.reject)', '通过场地预约 (booking.approve)', '新建场地 (venue.create)']) {
+    assert.equal(await ap.getByRole('option', { name, exact: true }).count(), 1, name);
+  }
   await ap.getByRole('option', { name: '停用账号 (account.disable)' }).click();
   await ap.locator('.audit tr.action-account-create').first().waitFor({ state: 'detached' });
   const rows = await ap.locator('.audit .el-table__row').count();
@@ -175,13 +202,24 @@ test('the security administrator grants an administrator role in place of the bu
   await shot(page, 'console-accounts-secadmin-edit');
   assert.equal(await dialog.getByLabel('姓名').isDisabled(), true);
   // an administrator role stands alone: ticking it clears the business roles
+  const before = await login(srv, 'volunteer', srv.passwords.volunteer);
+  assert.equal(await dialog.locator('.grant-voids').count(), 0);
   await dialog.locator('label.el-checkbox', { hasText: '安全审计员' }).click();
   assert.equal(await dialog.locator('label.el-checkbox.is-checked').allInnerTexts().then((x) => x.map((s) => s.trim()).join()), '安全审计员');
+  // the dialog says what the grant does to the password, and how to set the new one
+  assert.match(await dialog.locator('.grant-voids').innerText(), /原有密码作废[\s\S]*shuniu user reset-password --username volunteer/);
   await dialog.getByRole('button', { name: '提交' }).click();
   await page.getByText('已保存').waitFor();
   await dialog.waitFor({ state: 'hidden' });
   await row.locator('.el-tag', { hasText: '安全审计员' }).waitFor();
-  const volunteer = await login(srv, 'volunteer', srv.passwords.volunteer);
+  await row.locator('.el-tag', { hasText: '未设密码' }).waitFor();
+  // the old password and session are void until the password is set on the server
+  assert.equal((await before.get('/api/v1/auth/me')).status, 401, 'the session ended');
+  const old = await srv.post('/api/v1/auth/login', { username: 'volunteer', password: srv.passwords.volunteer });
+  assert.equal(old.status, 401, 'the password the system administrator knew is void');
+  const reset = cli(['user', 'reset-password', '--data', srv.data.dir, '--username', 'volunteer', '--password-stdin'], { input: 'New-Auditor-Passw0rd\n' });
+  assert.equal(reset.status, 0, reset.stderr);
+  const volunteer = await login(srv, 'volunteer', 'New-Auditor-Passw0rd');
   assert.deepEqual(volunteer.user.roles, ['auditor']);
   assert.deepEqual(problems, []);
   await ctx.close();

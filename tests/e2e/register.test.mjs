@@ -119,6 +119,9 @@ test('a resident registers on the phone and the grid worker binds them to their 
   await row.getByRole('button', { name: '审核' }).click();
   const drawer = cpage.getByRole('dialog', { name: `注册申请：${NAME}` });
   await drawer.waitFor();
+  // no SMS confirms the number: the reviewer is told to check it in person
+  assert.match(await drawer.locator('.unverified').innerText(), /手机号未经验证[\s\S]*当面核实/);
+  assert.equal(await drawer.locator('.phone-unverified').innerText(), '未验证');
   const candidate = drawer.getByRole('radio', { name: new RegExp(`${NAME} · 199\\*\\*\\*\\*5678 · ${building.name} ${hh.room}`) });
   await candidate.waitFor({ state: 'attached' });
   await drawer.locator('.candidate').filter({ hasText: NAME }).click();
@@ -128,6 +131,7 @@ test('a resident registers on the phone and the grid worker binds them to their 
   const box = cpage.locator('.el-message-box');
   await box.waitFor();
   assert.match(await box.innerText(), new RegExp(NAME));
+  assert.match(await box.innerText(), /当面核实/);
   await box.getByRole('button', { name: '确定' }).click();
   await drawer.waitFor({ state: 'hidden' });
   await cpage.getByText('已确认绑定').waitFor();

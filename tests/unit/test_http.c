@@ -4,6 +4,7 @@
 #include "unit.h"
 
 #include "core/arena.h"
+#include "core/util.h"
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -227,6 +228,42 @@ static void json_str_helper_refuses_embedded_nul_and_long_strings(void **state)
 	json_decref(body);
 }
 
+/* Limits are in characters (Unicode code points), as the forms and docs say, not bytes. */
+static void json_str_helper_counts_characters_not_bytes(void **state)
+{
+	struct req *r = new_req();
+	/* 5 Chinese characters (15 bytes), 2 astral ones (8 bytes), 3 mixed (a é 汉: 6 bytes) */
+	json_t *body =
+		json_loads("{\"zh\": \"本网格查无\", \"emoji\": \"\\ud83d\\ude00\\ud83c\\udfe0\", "
+			   "\"mixed\": \"a\\u00e9\\u6c49\"}",
+			   0, NULL);
+	const char *s = NULL;
+
+	(void)state;
+	assert_non_null(body);
+	assert_int_equal(json_get_str_or_reply(r, body, "zh", 1, 5, &s), 0);
+	assert_string_equal(s, "本网格查无");
+	assert_null(r->resp);
+	assert_int_equal(json_get_str_or_reply(r, body, "emoji", 1, 2, &s), 0);
+	assert_int_equal(json_get_str_or_reply(r, body, "mixed", 1, 3, &s), 0);
+	assert_null(r->resp);
+	assert_int_equal(json_get_str_or_reply(r, body, "zh", 1, 4, &s), -1);
+	assert_int_equal(r->status, 400);
+	free_req(r);
+	r = new_req();
+	assert_int_equal(json_get_str_or_reply(r, body, "emoji", 1, 1, &s), -1);
+	free_req(r);
+	r = new_req();
+	assert_int_equal(json_get_str_or_reply(r, body, "mixed", 1, 2, &s), -1);
+	free_req(r);
+	json_decref(body);
+
+	assert_int_equal(utf8_chars("", 0), 0);
+	assert_int_equal(utf8_chars("hello", 5), 5);
+	assert_int_equal(utf8_chars("本网格", strlen("本网格")), 3);
+	assert_int_equal(utf8_chars("a\xc3\xa9\xe6\xb1\x89\xf0\x9f\x98\x80", 10), 4);
+}
+
 static void json_bool_helper(void **state)
 {
 	struct req *r = new_req();
@@ -301,6 +338,7 @@ int main(void)
 	const struct CMUnitTest other_tests[] = {
 		cmocka_unit_test(json_int_helper_validates),
 		cmocka_unit_test(json_str_helper_refuses_embedded_nul_and_long_strings),
+		cmocka_unit_test(json_str_helper_counts_characters_not_bytes),
 		cmocka_unit_test(json_bool_helper),
 		cmocka_unit_test(reply_error_uses_the_registry_status),
 		cmocka_unit_test(metrics_count_by_route_and_status_with_cumulative_buckets),

@@ -42,7 +42,7 @@ export default {
     account_roles_forbidden: 'You may not grant or remove these roles: the three administrator roles are changed by the security administrator, business roles by the system administrator',
     account_roles_incompatible: 'These roles cannot be held together: system administrator, security administrator, auditor and resident each stand alone',
     account_self_change: 'You cannot change your own roles, disable yourself or reset your own password here',
-    account_resident_account: 'Resident accounts come from resident registration: the resident role and their unit are not changed here',
+    account_resident_account: 'Resident accounts belong to the residents: their role, name, unit, state and password are not changed here',
     account_admin_account: 'Administrator accounts change here only by role grants from the security administrator; the rest is done on the server',
     booking_conflict: 'This time is booked already; please choose another',
     booking_closed: 'The venue is not open at this time',

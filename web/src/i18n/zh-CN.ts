@@ -42,7 +42,7 @@ export default {
     account_roles_forbidden: '您无权授予或撤销这些角色：三员角色（系统管理员、安全管理员、安全审计员）只能由安全管理员调整，业务角色只能由系统管理员调整',
     account_roles_incompatible: '这些角色不能同时持有：系统管理员、安全管理员、安全审计员和居民都只能单独持有',
     account_self_change: '不能修改自己的角色、停用自己或在此重置自己的密码',
-    account_resident_account: '居民账号来自居民注册，不能在此授予或撤销居民角色，也不能修改其单位',
+    account_resident_account: '居民账号归居民本人所有，不能在此修改其角色、姓名、单位、状态或密码',
     account_admin_account: '管理员账号只能由安全管理员调整角色，其余信息需在服务器上用命令修改',
     booking_conflict: '这个时段已被预约，请换一个时段',
     booking_closed: '场地在这个时段不开放',
