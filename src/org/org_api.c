@@ -20,6 +20,7 @@
 #include "org/org.h"
 
 #include "appeals/appeals.h"
+#include "service/service.h"
 
 #include "audit/audit.h"
 #include "auth/auth.h"
@@ -315,6 +316,8 @@ static void move_unit(struct req *req)
 	if (rc == 0)
 		rc = appeals_units_moved(c, u.path, hi, newpath);
 	if (rc == 0)
+		rc = service_units_moved(c, u.path, hi, newpath);
+	if (rc == 0)
 		rc = audit_write(req, c, "unit.move", "unit", id,
 				 json_pack("{sIsIss}", "from_parent", (json_int_t)u.parent_id,
 					   "to_parent", (json_int_t)np.id, "new_code", newcode));
@@ -355,6 +358,10 @@ static void delete_unit(struct req *req)
 	}
 	for (size_t i = 0; rc >= 0 && i < sizeof checks / sizeof checks[0]; i++) {
 		rc = db_query_int64(c, &n, checks[i], "i", id);
+		total += n;
+	}
+	if (rc >= 0) {
+		rc = service_unit_uses(c, id, &n);
 		total += n;
 	}
 	if (rc >= 0 && total > 0) {

@@ -51,15 +51,6 @@ static const char *const levels[] = { "community", "street", "district" };
 static const char *const field_types[] = { "text",   "textarea", "number",   "date",
 					   "select", "phone",	 "id_number" };
 
-/* Unicode code points of a UTF-8 string (jansson strings are valid UTF-8). */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 static int in_list(const char *s, const char *const *list, size_t n)
 {
 	for (size_t i = 0; s && i < n; i++)
@@ -97,7 +88,7 @@ static int form_check(json_t *form, const char **why)
 		const char *type = json_string_value(json_object_get(f, "type"));
 		json_t *opts = json_object_get(f, "options"), *o;
 		if (!json_is_object(f) || !valid_key(key) || !label || !*label ||
-		    utf8_chars(label) > 100 ||
+		    utf8_chars(label, strlen(label)) > 100 ||
 		    in_list(type, field_types, sizeof field_types / sizeof *field_types) < 0) {
 			*why = "each field has a key (a-z, 0-9, _), a label and a type: text, "
 			       "textarea, number, date, select, phone or id_number";
@@ -150,7 +141,7 @@ static int materials_check(json_t *m, const char **why)
 	{
 		const char *name = json_string_value(json_object_get(x, "name"));
 		json_t *req = json_object_get(x, "required");
-		if (!json_is_object(x) || !name || !*name || utf8_chars(name) > 100 ||
+		if (!json_is_object(x) || !name || !*name || utf8_chars(name, strlen(name)) > 100 ||
 		    (req && !json_is_boolean(req))) {
 			*why = "each material has a name and required true or false";
 			return -1;
@@ -260,9 +251,9 @@ static int item_fields_or_reply(struct req *req, int creating, struct item_in *i
 	in->days = in->sort = -1;
 	in->active = -1;
 	if (json_get_str_or_reply(req, req->json, "code", creating, 40, &in->code) < 0 ||
-	    json_get_str_or_reply(req, req->json, "name", creating, 300, &in->name) < 0 ||
-	    json_get_str_or_reply(req, req->json, "name_en", 0, 300, &in->name_en) < 0 ||
-	    json_get_str_or_reply(req, req->json, "guide", 0, 15000, &in->guide) < 0 ||
+	    json_get_str_or_reply(req, req->json, "name", creating, 100, &in->name) < 0 ||
+	    json_get_str_or_reply(req, req->json, "name_en", 0, 200, &in->name_en) < 0 ||
+	    json_get_str_or_reply(req, req->json, "guide", 0, 5000, &in->guide) < 0 ||
 	    json_get_str_or_reply(req, req->json, "handling_level", creating, 20, &in->level) < 0 ||
 	    json_get_int_or_reply(req, req->json, "time_limit_days", creating, 1, 365, &in->days) <
 		    0 ||
@@ -273,7 +264,7 @@ static int item_fields_or_reply(struct req *req, int creating, struct item_in *i
 		reply_invalid(req, "code", "lower-case letters, digits and _");
 		return -1;
 	}
-	if (in->name && (!*in->name || utf8_chars(in->name) > 100)) {
+	if (in->name && (!*in->name || utf8_chars(in->name, strlen(in->name)) > 100)) {
 		reply_invalid(req, "name", "1 to 100 characters");
 		return -1;
 	}
@@ -466,7 +457,7 @@ static int answers_or_reply(struct req *req, json_t *form, json_t *answers, json
 			size_t max = ml			     ? (size_t)json_integer_value(ml)
 				     : !strcmp(type, "text") ? 200
 							     : 2000;
-			if (utf8_chars(s) > max) {
+			if (utf8_chars(s, strlen(s)) > max) {
 				reply_invalid(
 					req, field,
 					arena_printf(&req->arena, "at most %zu characters", max));
@@ -909,7 +900,7 @@ static void act_on_application(struct req *req)
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
 	    json_get_str_or_reply(req, req->json, "action", 1, 40, &name) ||
-	    json_get_str_or_reply(req, req->json, "note", 0, 3000, &note) < 0 ||
+	    json_get_str_or_reply(req, req->json, "note", 0, 1000, &note) < 0 ||
 	    json_get_int_or_reply(req, req->json, "version", 0, 1, INT64_MAX, &version) < 0)
 		return;
 	for (size_t i = 0; i < N_ACTIONS; i++)
@@ -925,7 +916,7 @@ static void act_on_application(struct req *req)
 		reply_invalid(req, "note", "say what is needed or why");
 		return;
 	}
-	if (note && utf8_chars(note) > 1000) {
+	if (note && utf8_chars(note, strlen(note)) > 1000) {
 		reply_invalid(req, "note", "at most 1000 characters");
 		return;
 	}

@@ -498,7 +498,7 @@ static void create_booking(struct req *req)
 	}
 	if (json_get_int_or_reply(req, req->json, "venue_id", 1, 1, INT64_MAX, &venue_id) ||
 	    time_or_reply(req, "start", &s) || time_or_reply(req, "end", &e) ||
-	    json_get_str_or_reply(req, req->json, "purpose", 1, 600, &purpose) ||
+	    json_get_str_or_reply(req, req->json, "purpose", 1, 200, &purpose) ||
 	    json_get_int_or_reply(req, req->json, "attendees", 0, 1, 100000, &attendees) < 0)
 		return;
 	if (!*purpose) {
@@ -759,7 +759,7 @@ static void act_on(struct req *req, enum booking_action act)
 
 	if (!c || req_param_id_or_reply(req, "id", &id))
 		return;
-	if (json_get_str_or_reply(req, req->json, "reason", act == B_REJECT, 600, &reason) < 0)
+	if (json_get_str_or_reply(req, req->json, "reason", act == B_REJECT, 200, &reason) < 0)
 		return;
 	if (act == B_REJECT && (!reason || !*reason)) {
 		reply_invalid(req, "reason", "say why the booking is rejected");

@@ -66,6 +66,12 @@ struct venue {
 int venue_get(struct db_conn *c, int64_t id, struct venue *out);
 int venue_get_by_code(struct db_conn *c, const char *code, struct venue *out);
 
+/* A unit moved from old_path ([old_path, old_hi)) to new_path: rewrite the services' paths. */
+int service_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,
+			const char *new_path);
+/* How many service rows name unit_id (a unit in use cannot be deleted). 0 or <0. */
+int service_unit_uses(struct db_conn *c, int64_t unit_id, int64_t *n);
+
 /* Mark approved resident bookings that ended unchecked as no-shows. */
 int booking_sweep_no_shows(struct db_conn *c, int64_t now);
 

@@ -485,10 +485,10 @@ static int venue_fields_or_reply(struct req *req, int creating, struct venue_in 
 	}
 	if (!rules)
 		rules = req->json; /* the rules may also come at the top level */
-	if (json_get_str_or_reply(req, req->json, "name", creating, 300, &in->name) < 0 ||
+	if (json_get_str_or_reply(req, req->json, "name", creating, 100, &in->name) < 0 ||
 	    nonempty_or_reply(req, "name", in->name) ||
-	    json_get_str_or_reply(req, req->json, "description", 0, 6000, &in->description) < 0 ||
-	    json_get_str_or_reply(req, req->json, "address", 0, 900, &in->address) < 0 ||
+	    json_get_str_or_reply(req, req->json, "description", 0, 2000, &in->description) < 0 ||
+	    json_get_str_or_reply(req, req->json, "address", 0, 300, &in->address) < 0 ||
 	    json_get_int_or_reply(req, req->json, "capacity", creating, 1, 100000, &in->capacity) <
 		    0 ||
 	    json_get_int_or_reply(req, req->json, "slot_minutes", 0, 15, 120, &in->slot_minutes) <
@@ -677,7 +677,7 @@ static void add_blackout(struct req *req)
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
 	    json_get_str_or_reply(req, req->json, "start", 1, 40, &s) ||
 	    json_get_str_or_reply(req, req->json, "end", 1, 40, &e) ||
-	    json_get_str_or_reply(req, req->json, "reason", 0, 600, &reason) < 0)
+	    json_get_str_or_reply(req, req->json, "reason", 0, 200, &reason) < 0)
 		return;
 	if (clock_parse_iso(s, &from)) {
 		reply_invalid(req, "start", "ISO 8601 with offset");

@@ -317,3 +317,25 @@ test('check-in with the venue code when due; missed bookings become no-shows and
   const free = await resident2.post('/api/v1/bookings', { venue_id: open.id, start: at(day(1), '09:00'), end: at(day(1), '10:00'), purpose: '又能约了' });
   assert.equal(free.status, 201, JSON.stringify(free.body));
 });
+
+test('a venue and its bookings follow their community when it moves, and keep it from being deleted', async () => {
+  const district = await srv.login('district');
+  const streets = (await district.get('/api/v1/units?kind=street&limit=2')).body.items;
+  const c = await district.post('/api/v1/units', { parent_id: streets[0].id, name: '搬迁测试社区' });
+  assert.equal(c.status, 201);
+  const v = await district.post('/api/v1/venues', { unit_id: c.body.id, name: '搬迁测试活动室', capacity: 10, opening_hours: EVERY_DAY });
+  assert.equal(v.status, 201, JSON.stringify(v.body));
+  const b = await district.post('/api/v1/bookings', { venue_id: v.body.id, start: at(day(2), '09:00'), end: at(day(2), '10:00'), purpose: '搬迁', for_unit: true });
+  assert.equal(b.status, 201, JSON.stringify(b.body));
+  const del = await district.del(`/api/v1/units/${c.body.id}`);
+  assert.equal(del.status, 409);
+  assert.equal(del.body.error.code, 'unit.not_empty');
+  assert.equal((await district.post(`/api/v1/units/${c.body.id}/move`, { parent_id: streets[1].id })).status, 200);
+  const inNew = (await district.get(`/api/v1/venues?unit=${streets[1].id}&limit=500`)).body.items.map((x) => x.id);
+  const inOld = (await district.get(`/api/v1/venues?unit=${streets[0].id}&limit=500`)).body.items.map((x) => x.id);
+  assert.ok(inNew.includes(v.body.id) && !inOld.includes(v.body.id));
+  const bNew = (await district.get(`/api/v1/bookings?unit=${streets[1].id}&venue=${v.body.id}`)).body.items.map((x) => x.id);
+  const bOld = (await district.get(`/api/v1/bookings?unit=${streets[0].id}&venue=${v.body.id}`)).body.items.map((x) => x.id);
+  assert.deepEqual(bNew, [b.body.id]);
+  assert.deepEqual(bOld, []);
+});
