@@ -2,7 +2,7 @@
 export default {
   common: {
     back: 'Back', retry: 'Retry', loading: 'Loading…', empty: 'Nothing here yet', noMore: 'No more',
-    signInFirst: 'Please sign in first', signIn: 'Sign in', relogin: 'Your session has ended; please sign in again',
+    signInFirst: 'Please sign in first', signIn: 'Sign in', relogin: 'Your session has ended; please sign in again', confirm: 'Confirm', cancel: 'Cancel',
   },
   home: {
     activities: 'Activities', activitiesHint: 'Sign up for community events', services: 'Online services', servicesHint: 'Guides and applications',

@@ -2,7 +2,7 @@
 export default {
   common: {
     back: '返回', retry: '重试', loading: '加载中…', empty: '暂无内容', noMore: '没有更多了',
-    signInFirst: '请先登录', signIn: '去登录', relogin: '登录已失效，请重新登录',
+    signInFirst: '请先登录', signIn: '去登录', relogin: '登录已失效，请重新登录', confirm: '确认', cancel: '取消',
   },
   home: {
     activities: '社区活动', activitiesHint: '报名参加社区活动', services: '一网通办', servicesHint: '办事指南与在线申请',
