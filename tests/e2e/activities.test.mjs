@@ -40,7 +40,12 @@ async function advanceTo(iso) {
   assert.equal(r.status, 200);
 }
 
-const pick = (page, text) => page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
+// Choose text in the select whose input is sel, in that select's own list.
+async function choose(dialog, sel, text) {
+  await dialog.locator(`.el-select:has(${sel})`).click();
+  const list = await dialog.locator(sel).getAttribute('aria-controls');
+  await dialog.page().locator(`[id="${list}"] .el-select-dropdown__item`, { hasText: text }).first().click();
+}
 let activity; // the one published in the console
 
 test('staff publish an activity at a venue on its slot grid, with one place, and open its check-in code', async () => {
@@ -52,12 +57,9 @@ test('staff publish an activity at a venue on its slot grid, with one place, and
   const dialog = page.getByRole('dialog', { name: '发布活动' });
   await dialog.waitFor();
   await dialog.getByLabel('活动名称').fill(TITLE);
-  await dialog.locator('.el-select:has(#ac-venue)').click();
-  await pick(page, '龙桥社区党群服务中心活动室');
-  await dialog.locator('.el-select:has(#ac-from)').click();
-  await pick(page, '10:00');
-  await dialog.locator('.el-select:has(#ac-to)').click();
-  await pick(page, '11:00');
+  await choose(dialog, '#ac-venue', '龙桥社区党群服务中心活动室');
+  await choose(dialog, '#ac-from', '10:00');
+  await choose(dialog, '#ac-to', '11:00');
   await dialog.getByLabel('名额').fill('1');
   await dialog.getByLabel('活动介绍').fill('零基础，笔墨纸砚由社区准备。');
   await shot(page, 'console-activity-dialog');
