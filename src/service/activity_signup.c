@@ -9,6 +9,7 @@
  *                                                    staff before the end
  *   POST /api/v1/activities/:id/signups/:sid/check-in   activity:manage
  *   POST /api/v1/activities/check-in {code}          the resident at the door (service:use)
+ *   GET  /api/v1/activities/:id/qr.svg               activity:manage: the code to put up
  *   GET  /api/v1/activities/attendance?resident_id=  staff: a resident's record; residents
  *                                                    their own
  *
@@ -576,6 +577,41 @@ static void check_in_by_code(struct req *req)
 	check_in(req, c, activity_id, sid, now);
 }
 
+/* The activity's check-in QR code, BASE/a/<check_in_code>, for its managers to print. */
+static void activity_qr(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct db_stmt *st;
+	struct activity a;
+	char *code = NULL, *svg;
+	size_t len;
+	int64_t id;
+
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    activity_visible_or_reply(req, c, id, &a, NULL))
+		return;
+	if (db_prepare(c, "SELECT check_in_code FROM activities WHERE id = ?", &st) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_int64(st, 1, id);
+	if (db_step(st) == DB_ROW)
+		code = arena_strdup(&req->arena, db_col_text(st, 0));
+	db_reset(st);
+	if (!code) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	svg = station_qr_svg(arena_printf(&req->arena, "%s/a/%s", public_link_base(req), code),
+			     a.title, &len);
+	if (!svg) {
+		reply_error(req, ERR_INTERNAL);
+		return;
+	}
+	reply_bytes(req, 200, "image/svg+xml; charset=utf-8", svg, len);
+	free(svg);
+}
+
 /* ---- lists: an activity's sign-ups, a resident's attendance --------------- */
 
 /* What a sign-up came to: attended, absent, expected, waitlisted or cancelled. */
@@ -815,5 +851,6 @@ const struct route activity_signup_routes[] = {
 	  "activity:manage", 0 },
 	{ "POST", "/api/v1/activities/check-in", check_in_by_code, R_JSON, "service:use", 0 },
 	{ "GET", "/api/v1/activities/attendance", attendance_record, R_AUTH, NULL, 0 },
+	{ "GET", "/api/v1/activities/:id/qr.svg", activity_qr, 0, "activity:manage", 0 },
 	{ 0 },
 };

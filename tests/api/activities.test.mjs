@@ -125,6 +125,20 @@ test('staff publish an activity; residents of the community see it with places l
   assert.equal(s2.status, 404);
 });
 
+test("managers print the activity's check-in QR code (BASE/a/<code>); residents and sibling staff may not fetch it", async () => {
+  const a = await publish({ title: '垃圾分类宣讲' });
+  const qr = (who) => srv.fetch(`/api/v1/activities/${a.id}/qr.svg`, { headers: { cookie: `shuniu_session=${who.cookie}` } });
+  const r = await qr(staff);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^image\/svg\+xml/);
+  const svg = await r.text();
+  assert.ok(svg.includes(`/a/${a.check_in_code}</desc>`), svg.slice(0, 400));
+  assert.ok(svg.includes('垃圾分类宣讲'));
+  assert.equal((await qr(resident)).status, 403);
+  assert.equal((await qr(staff2)).status, 404);
+  assert.equal((await srv.fetch('/api/v1/activities/999999/qr.svg', { headers: { cookie: `shuniu_session=${staff.cookie}` } })).status, 404);
+});
+
 test('bad input is refused by field; only activity:manage publishes', async () => {
   const base = { title: '书法课', place: '二楼', start: at(day(4), '09:00'), end: at(day(4), '10:00'), capacity: 10 };
   const bad = async (body, field, who = staff) => {

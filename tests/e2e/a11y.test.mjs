@@ -45,6 +45,15 @@ for (const locale of ['zh-CN', 'en']) {
     const mine = (await resident.get('/api/v1/appeals?mine=1&limit=1')).body.items[0];
     const station = (await staff.get('/api/v1/stations?limit=1')).body.items[0];
     assert.ok(appeal && station, 'demo data');
+    // an activity and a service application to show
+    const tomorrow = new Date(Date.parse((await srv.json('/api/v1/meta')).body.server_time) + 86400e3 + 8 * 3600e3).toISOString().slice(0, 10);
+    const act = await staff.post('/api/v1/activities', {
+      title: '无障碍检查 读书会', place: '龙桥社区图书室', start: `${tomorrow}T19:00:00+08:00`, end: `${tomorrow}T20:30:00+08:00`, capacity: 20, eligibility: ['all_elderly'],
+    });
+    assert.equal(act.status, 201, JSON.stringify(act.body));
+    const item = (await resident.get('/api/v1/service-items')).body.items.find((i) => i.code === 'residence_certificate');
+    const app = await resident.post('/api/v1/service-applications', { item_id: item.id, form: { purpose: '就业', since: '2020-03-01', address: '龙桥花园 1 幢 101 室' } });
+    assert.equal(app.status, 201, JSON.stringify(app.body));
     const findings = [];
 
     const c = await context(DESKTOP, staff, locale);
@@ -77,13 +86,36 @@ for (const locale of ['zh-CN', 'en']) {
     for (const f of await audit(c.page)) findings.push(`venue dialog: ${f}`);
     await c.page.keyboard.press('Escape');
     await check(c.page, '/console/registrations', (p) => p.locator('.el-table__row, .el-table__empty-text').first().waitFor(), findings);
+    await check(c.page, '/console/activities', (p) => p.locator('.activities .el-table__row').first().waitFor(), findings);
+    await c.page.locator('.add-activity').click();
+    await c.page.locator('.el-dialog').waitFor();
+    for (const f of await audit(c.page)) findings.push(`activity dialog: ${f}`);
+    await c.page.keyboard.press('Escape');
+    await c.page.locator('.el-dialog').waitFor({ state: 'hidden' });
+    await check(c.page, `/console/activities/${act.body.id}`, (p) => p.locator('.summary').waitFor(), findings);
+    await c.page.locator('.show-qr').click();
+    await c.page.locator('.el-dialog img.qr').waitFor();
+    for (const f of await audit(c.page)) findings.push(`activity QR dialog: ${f}`);
+    await c.page.keyboard.press('Escape');
+    await check(c.page, '/console/applications', (p) => p.locator('.applications .el-table__row').first().waitFor(), findings);
+    await check(c.page, `/console/applications/${app.body.id}`, (p) => p.locator('.action-buttons').waitFor(), findings);
+    await c.page.locator('.act-request_material').click();
+    await c.page.locator('.el-dialog').waitFor();
+    for (const f of await audit(c.page)) findings.push(`application step dialog: ${f}`);
+    await c.page.keyboard.press('Escape');
     assert.deepEqual(c.problems, []);
     await c.ctx.close();
 
     // the administrators' pages
-    for (const [who, path] of [['sysadmin', '/console/accounts'], ['auditor', '/console/audit']]) {
+    for (const [who, path] of [['sysadmin', '/console/accounts'], ['auditor', '/console/audit'], ['district', '/console/service-items']]) {
       const a = await context(DESKTOP, await srv.login(who), locale);
       await check(a.page, path, (p) => p.locator('.el-table__row').first().waitFor(), findings);
+      if (who === 'district') {
+        // the catalogue's dialog, with a field of each kind of limit
+        await a.page.locator('.items .el-table__row').first().getByRole('button').click();
+        await a.page.locator('.el-dialog .add-field').waitFor();
+        for (const f of await audit(a.page)) findings.push(`service item dialog: ${f}`);
+      }
       assert.deepEqual(a.problems, []);
       await a.ctx.close();
     }
@@ -101,6 +133,17 @@ for (const locale of ['zh-CN', 'en']) {
     const venueId = (await resident.get('/api/v1/venues')).body.items[0].id;
     await check(r.page, `/venues/${venueId}`, (p) => p.locator('.slot').first().waitFor(), findings);
     await check(r.page, '/bookings', null, findings);
+    await check(r.page, '/activities', (p) => p.locator('.activity').first().waitFor(), findings);
+    await check(r.page, `/activities/${act.body.id}`, (p) => p.locator('.info').waitFor(), findings);
+    await check(r.page, '/activities/mine', null, findings);
+    await check(r.page, '/services', (p) => p.locator('.service').first().waitFor(), findings);
+    await check(r.page, `/services/${item.id}`, (p) => p.locator('.service-form').waitFor(), findings);
+    await r.page.locator('.apply button[type=submit]').click(); // the marks under the fields
+    await r.page.locator('.van-field__error-message').first().waitFor();
+    await r.page.locator('.van-toast').waitFor({ state: 'hidden' });
+    for (const f of await audit(r.page)) findings.push(`service form with errors: ${f}`);
+    await check(r.page, '/applications', (p) => p.locator('.application').first().waitFor(), findings);
+    await check(r.page, `/applications/${app.body.id}`, (p) => p.locator('.timeline').waitFor(), findings);
     await check(r.page, `/s/${station.public_code}`, null, findings);
     await check(r.page, '/track', null, findings);
     assert.deepEqual(r.problems, []);

@@ -4,6 +4,21 @@
 import type {
   Account,
   AccountChange,
+  Activity,
+  ActivityFilter,
+  ActivityInput,
+  ApplicationAction,
+  ApplicationDetail,
+  ApplicationListItem,
+  ApplicationStatus,
+  Answer,
+  AttendanceRecord,
+  NewApplication,
+  ServiceItem,
+  ServiceItemInput,
+  Signup,
+  SignupStatus,
+  SignupSummary,
   AccountFilter,
   AuditEntry,
   AuditFilter,
@@ -226,4 +241,52 @@ export const api = {
   bookingAction: (id: number, action: 'cancel' | 'approve' | 'reject' | 'check-in' | 'no-show', reason?: string) =>
     call<{ id: number; status: BookingStatus }>('POST', `/api/v1/bookings/${id}/${action}`, reason ? { reason } : {}),
   checkIn: (code: string) => call<{ id: number; status: BookingStatus }>('POST', '/api/v1/bookings/check-in', { code }),
+  activities: (f: ActivityFilter = {}) =>
+    call<Page<Activity>>(
+      'GET',
+      `/api/v1/activities${q({ unit: f.unit, from: f.from, to: f.to, status: f.status, mine: f.mine ? 1 : undefined, cursor: f.cursor, limit: f.limit })}`,
+    ),
+  activity: (id: number) => call<Activity>('GET', `/api/v1/activities/${id}`),
+  createActivity: (a: ActivityInput) =>
+    call<{ id: number; status: string; booking_id: number | null; check_in_code: string }>('POST', '/api/v1/activities', a),
+  updateActivity: (id: number, a: ActivityInput) => call<{ id: number; booking_id: number | null }>('PATCH', `/api/v1/activities/${id}`, a),
+  cancelActivity: (id: number, reason: string) => call<{ id: number; status: string }>('POST', `/api/v1/activities/${id}/cancel`, { reason }),
+  activityQrUrl: (id: number) => `/api/v1/activities/${id}/qr.svg`,
+  signUp: (id: number, residentId?: number) =>
+    call<{ id: number; status: SignupStatus; activity_id: number; position: number | null }>(
+      'POST',
+      `/api/v1/activities/${id}/signups`,
+      residentId ? { resident_id: residentId } : {},
+    ),
+  cancelSignup: (id: number, sid: number, reason?: string) =>
+    call<{ id: number; status: SignupStatus }>('POST', `/api/v1/activities/${id}/signups/${sid}/cancel`, reason ? { reason } : {}),
+  signups: (id: number, f: { status?: SignupStatus; cursor?: string | null; limit?: number } = {}) =>
+    call<Page<Signup> & { summary: SignupSummary }>(
+      'GET',
+      `/api/v1/activities/${id}/signups${q({ status: f.status, cursor: f.cursor, limit: f.limit })}`,
+    ),
+  checkInSignup: (id: number, sid: number) =>
+    call<{ id: number; activity_id: number; checked_in_at: string }>('POST', `/api/v1/activities/${id}/signups/${sid}/check-in`, {}),
+  activityCheckIn: (code: string) =>
+    call<{ id: number; activity_id: number; checked_in_at: string }>('POST', '/api/v1/activities/check-in', { code }),
+  attendance: (f: { resident_id?: number; cursor?: string | null; limit?: number } = {}) =>
+    call<AttendanceRecord>('GET', `/api/v1/activities/attendance${q({ resident_id: f.resident_id, cursor: f.cursor, limit: f.limit })}`),
+  serviceItems: (all = false) =>
+    call<{ items: ServiceItem[] }>('GET', `/api/v1/service-items${q({ all: all ? 1 : undefined })}`).then((r) => r.items),
+  serviceItem: (id: number) => call<ServiceItem>('GET', `/api/v1/service-items/${id}`),
+  createServiceItem: (i: ServiceItemInput) => call<{ id: number; code: string }>('POST', '/api/v1/service-items', i),
+  updateServiceItem: (id: number, i: ServiceItemInput) => call<{ id: number }>('PATCH', `/api/v1/service-items/${id}`, i),
+  apply: (a: NewApplication) =>
+    call<{ id: number; status: ApplicationStatus; due_at: string; handler_unit: { id: number } }>('POST', '/api/v1/service-applications', a),
+  applications: (f: { status?: ApplicationStatus | 'open'; item?: number; unit?: number; mine?: boolean; cursor?: string | null; limit?: number } = {}) =>
+    call<Page<ApplicationListItem>>(
+      'GET',
+      `/api/v1/service-applications${q({ status: f.status, item: f.item, unit: f.unit, mine: f.mine ? 1 : undefined, cursor: f.cursor, limit: f.limit })}`,
+    ),
+  application: (id: number) => call<ApplicationDetail>('GET', `/api/v1/service-applications/${id}`),
+  applicationAction: (
+    id: number,
+    action: ApplicationAction,
+    extra: { note?: string; version?: number; form?: Record<string, Answer>; attachments?: string[] } = {},
+  ) => call<{ id: number; status: ApplicationStatus; version: number }>('POST', `/api/v1/service-applications/${id}/actions`, { action, ...extra }),
 };

@@ -501,3 +501,167 @@ export interface NewBooking {
   resident_id?: number;
   for_unit?: boolean;
 }
+
+/* ---- activities ---- */
+
+export type EligibilityTag = 'living_alone' | 'all_elderly' | 'disabled' | 'low_income' | 'aged_80_plus' | 'child';
+export const ELIGIBILITY_TAGS: EligibilityTag[] = ['living_alone', 'all_elderly', 'disabled', 'low_income', 'aged_80_plus', 'child'];
+
+export type ActivityStatus = 'published' | 'cancelled';
+export type SignupStatus = 'confirmed' | 'waitlisted' | 'cancelled';
+export type Attendance = 'attended' | 'absent' | 'expected' | 'waitlisted' | 'cancelled';
+
+export interface Activity {
+  id: number;
+  unit: { id: number; name: string };
+  organiser: { kind: 'unit' | 'volunteer_team'; name: string };
+  title: string;
+  description: string;
+  start: string;
+  end: string;
+  place: string;
+  venue: { id: number; name: string } | null;
+  booking: { id: number; status: BookingStatus } | null;
+  capacity: number;
+  confirmed: number;
+  waitlisted: number;
+  places_left: number;
+  signup_opens_at: string;
+  signup_closes_at: string;
+  signup_open: boolean;
+  eligibility: EligibilityTag[];
+  status: ActivityStatus;
+  cancel_reason: string;
+  created_by: { id: number; name: string };
+  created_at: string;
+  updated_at: string;
+  my_signup: { id: number; status: SignupStatus; position: number | null; checked_in_at: string | null } | null;
+  check_in_code?: string;
+}
+
+export interface ActivityInput {
+  title?: string;
+  start?: string;
+  end?: string;
+  capacity?: number;
+  place?: string;
+  venue_id?: number | null;
+  description?: string;
+  unit_id?: number;
+  organiser_kind?: 'unit' | 'volunteer_team';
+  organiser_name?: string;
+  signup_opens_at?: string;
+  signup_closes_at?: string;
+  eligibility?: EligibilityTag[];
+}
+
+export interface ActivityFilter {
+  unit?: number;
+  from?: string;
+  to?: string;
+  status?: ActivityStatus;
+  mine?: boolean;
+  cursor?: string | null;
+  limit?: number;
+}
+
+export interface Signup {
+  id: number;
+  status: SignupStatus;
+  attendance: Attendance;
+  account_id: number | null;
+  resident_id: number | null;
+  name: string;
+  signed_up_by: { id: number; name: string };
+  created_at: string;
+  promoted_at: string | null;
+  checked_in_at: string | null;
+  cancel_reason: string;
+  position: number | null;
+}
+
+export interface SignupSummary {
+  capacity: number;
+  confirmed: number;
+  waitlisted: number;
+  checked_in: number;
+}
+
+export interface AttendanceRecord {
+  resident_id: number | null;
+  items: {
+    id: number;
+    status: SignupStatus;
+    attendance: Attendance;
+    checked_in_at: string | null;
+    created_at: string;
+    activity: { id: number; title: string; start: string; end: string; place: string; status: ActivityStatus; unit: { id: number; name: string } };
+  }[];
+  next_cursor: string | null;
+  summary: { attended: number; absent: number; expected: number };
+}
+
+/* ---- online service applications ---- */
+
+export type FormFieldType = 'text' | 'textarea' | 'number' | 'date' | 'select' | 'phone' | 'id_number';
+export const FORM_FIELD_TYPES: FormFieldType[] = ['text', 'textarea', 'number', 'date', 'select', 'phone', 'id_number'];
+
+export interface FormField {
+  key: string;
+  label: string;
+  label_en?: string;
+  type: FormFieldType;
+  required?: boolean;
+  maxlength?: number;
+  min?: number;
+  max?: number;
+  options?: string[];
+}
+
+export type HandlingLevel = 'community' | 'street' | 'district';
+
+export interface ServiceItem {
+  id: number;
+  code: string;
+  name: string;
+  name_en: string;
+  guide: string;
+  materials: { name: string; required: boolean }[];
+  form: FormField[];
+  handling_level: HandlingLevel;
+  time_limit_days: number;
+  active: boolean;
+  sort: number;
+}
+
+export type ServiceItemInput = Partial<Omit<ServiceItem, 'id'>>;
+
+export type ApplicationStatus = 'submitted' | 'accepted' | 'needs_material' | 'approved' | 'rejected' | 'completed' | 'withdrawn';
+export type ApplicationAction = 'accept' | 'request_material' | 'supplement' | 'approve' | 'reject' | 'complete' | 'withdraw';
+export type Answer = string | number;
+
+export interface ApplicationListItem {
+  id: number;
+  item: { id: number; code: string; name: string };
+  status: ApplicationStatus;
+  applicant: { account_id: number; name: string };
+  handler_unit: { id: number; name: string };
+  created_at: string;
+  due_at: string;
+  overdue: boolean;
+  version: number;
+}
+
+export interface ApplicationDetail extends ApplicationListItem {
+  form: Record<string, Answer> | null;
+  form_fields: FormField[];
+  attachments: string[];
+  timeline: { id: number; action: 'submit' | ApplicationAction; actor: string; note: string; attachments: string[]; at: string }[];
+  allowed_actions: ApplicationAction[];
+}
+
+export interface NewApplication {
+  item_id: number;
+  form: Record<string, Answer>;
+  attachments?: string[];
+}

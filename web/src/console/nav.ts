@@ -19,6 +19,9 @@ export const NAV: NavItem[] = [
   { path: '/registrations', label: 'console.nav.registrations', perm: 'resident:write' },
   { path: '/venues', label: 'console.nav.venues', perm: 'venue:write' },
   { path: '/bookings', label: 'console.nav.bookings', perm: 'booking:manage' },
+  { path: '/activities', label: 'console.nav.activities', perm: 'activity:manage' },
+  { path: '/applications', label: 'console.nav.applications', perm: 'service:handle' },
+  { path: '/service-items', label: 'console.nav.serviceItems', perm: 'service:catalogue' },
   { path: '/accounts', label: 'console.nav.accounts', perm: 'account:read' },
   { path: '/audit', label: 'console.nav.audit', perm: 'audit:read' },
 ];

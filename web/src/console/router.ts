@@ -19,6 +19,23 @@ export const router = createRouter({
         { path: 'registrations', name: 'registrations', component: () => import('./pages/Registrations.vue'), meta: { perm: 'resident:write' } },
         { path: 'venues', name: 'venues', component: () => import('./pages/Venues.vue'), meta: { perm: 'venue:write' } },
         { path: 'bookings', name: 'bookings', component: () => import('./pages/Bookings.vue'), meta: { perm: 'booking:manage' } },
+        { path: 'activities', name: 'activities', component: () => import('./pages/Activities.vue'), meta: { perm: 'activity:manage' } },
+        {
+          path: 'activities/:id(\\d+)',
+          name: 'activity',
+          component: () => import('./pages/ActivitySignups.vue'),
+          props: (r) => ({ id: Number(r.params.id) }),
+          meta: { perm: 'activity:manage' },
+        },
+        { path: 'applications', name: 'applications', component: () => import('./pages/Applications.vue'), meta: { perm: 'service:handle' } },
+        {
+          path: 'applications/:id(\\d+)',
+          name: 'application',
+          component: () => import('./pages/Application.vue'),
+          props: (r) => ({ id: Number(r.params.id) }),
+          meta: { perm: 'service:handle' },
+        },
+        { path: 'service-items', name: 'service-items', component: () => import('./pages/ServiceItems.vue'), meta: { perm: 'service:catalogue' } },
         { path: 'audit', name: 'audit', component: () => import('./pages/Audit.vue'), meta: { perm: 'audit:read' } },
         {
           path: 'appeal/:id(\\d+)',

@@ -2,9 +2,10 @@
 export default {
   common: {
     back: 'Back', retry: 'Retry', loading: 'Loading…', empty: 'Nothing here yet', noMore: 'No more',
-    signInFirst: 'Please sign in first', signIn: 'Sign in', relogin: 'Your session has ended; please sign in again',
+    signInFirst: 'Please sign in first', signIn: 'Sign in', relogin: 'Your session has ended; please sign in again', confirm: 'Confirm', cancel: 'Cancel',
   },
   home: {
+    activities: 'Activities', activitiesHint: 'Sign up for community events', services: 'Online services', servicesHint: 'Guides and applications',
     venues: 'Book a venue', venuesHint: 'Activity and meeting rooms online',
     subtitle: 'One code for your community concerns',
     report: 'Report a problem', reportHint: 'Take a photo of a problem near you',
@@ -91,5 +92,51 @@ export default {
     cancelled: 'Cancelled', reason: 'Note: {reason}',
     status: { pending: 'Waiting for approval', approved: 'Approved', rejected: 'Not approved', cancelled: 'Cancelled', checked_in: 'Checked in', no_show: 'Missed' },
   },
-  checkin: { title: 'Check in', done: 'You are checked in', mine: 'My bookings' },
+  checkin: {
+    title: 'Check in', done: 'You are checked in', mine: 'My bookings', doneBooking: 'Checked in to your booking', doneActivity: 'Checked in to {title}',
+    myActivities: 'My activities', nothingDue: 'You have no booking or activity to check in to here now',
+  },
+  tag: { living_alone: 'Living alone', all_elderly: 'Elderly-only household', disabled: 'Disabled', low_income: 'Low income', aged_80_plus: 'Aged 80+', child: 'Children under 14' },
+  activities: {
+    title: 'Activities', mine: 'My activities', empty: 'No activities coming up', placesLeft: '{n} places left', full: 'Full · {n} waiting',
+    fullNone: 'Full; join the waitlist', cancelledTag: 'Cancelled', forWhom: 'For: {tags}', time: 'Time', place: 'Place', organiser: 'Organiser',
+    capacity: 'Places', capacityText: '{capacity} in all, {confirmed} signed up, {waitlisted} waiting', about: 'About',
+    window: 'Sign-up', windowText: '{from} to {to}', eligibility: 'Who may sign up', everyone: 'All residents',
+    signUp: 'Sign up', signUpWaitlist: 'Join the waitlist', signedUp: 'You are signed up', waitlisted: 'Full: you are number {n} on the waitlist',
+    cancel: 'Cancel my sign-up', cancelConfirm: 'Cancel your sign-up for “{title}”?', cancelDone: 'Sign-up cancelled', refused: 'Cannot sign up: {reason}',
+    notOpen: 'Sign-up is not open now ({from} to {to})', cancelledNote: 'Cancelled: {reason}', ended: 'This activity has ended',
+    status: { confirmed: 'Signed up', waitlisted: 'Waitlist no. {n}', cancelled: 'Sign-up cancelled', checkedIn: 'Checked in' },
+    me: 'My sign-up', checkInHint: 'From 30 minutes before the start, scan the activity\'s QR code at the door to check in',
+  },
+  myActivities: {
+    title: 'My activities', empty: 'You have not signed up for any activity', browse: 'See activities', summary: 'Attended {attended} · Absent {absent} · Coming {expected}',
+    attendance: { attended: 'Attended', absent: 'Absent', expected: 'Coming up', waitlisted: 'On the waitlist', cancelled: 'Cancelled' },
+  },
+  services: {
+    title: 'Online services', mine: 'My applications', empty: 'No services available', level: { community: 'By the community', street: 'By the street', district: 'By the district' },
+    days: 'Done within {n} working days', guide: 'Guide', materials: 'Materials', required: 'Required', optional: 'Optional', form: 'Application',
+    photos: 'Photos of the materials', photosHint: 'Photograph the materials above, up to 20', submit: 'Submit', submitted: 'Application submitted',
+    needPhotos: 'Add photos of the required materials', checkForm: 'Please check the fields marked in red',
+  },
+  form: {
+    required: 'Fill in “{label}”', choose: 'Choose', tooLong: 'At most {n} characters', number: 'Enter a number',
+    range: 'Enter a number from {min} to {max}', min: 'At least {min}', max: 'At most {max}', date: 'Enter a date as YYYY-MM-DD',
+    option: 'Choose one of the options', phone: 'Enter a valid mobile or landline number', idNumber: 'Enter a valid 18-character ID number',
+    phonePh: 'Mobile, or landline with area code', idPh: '18-character ID number', datePh: 'YYYY-MM-DD',
+  },
+  applications: {
+    title: 'My applications', empty: 'You have no applications', browse: 'Apply for a service', detail: 'Application', item: 'Service', status: 'Status',
+    handler: 'Handled by', createdAt: 'Submitted', dueAt: 'Due', overdue: 'Overdue', answers: 'Your answers', photos: 'Photos of materials',
+    timeline: 'Progress', needMaterial: 'More material needed', needMaterialNote: 'The handler says: {note}', supplement: 'Add material',
+    supplementSubmit: 'Send the material', supplemented: 'Material sent', withdraw: 'Withdraw',
+    withdrawConfirm: 'Withdraw this application? To go ahead later you will apply again.', withdrawn: 'Withdrawn',
+    state: {
+      submitted: 'Submitted', accepted: 'In progress', needs_material: 'Material needed', approved: 'Approved', rejected: 'Not approved',
+      completed: 'Completed', withdrawn: 'Withdrawn',
+    },
+    action: {
+      submit: 'Submitted', accept: 'Accepted', request_material: 'Asked for material', supplement: 'Material added', approve: 'Approved',
+      reject: 'Not approved', complete: 'Completed', withdraw: 'Withdrawn',
+    },
+  },
 };

@@ -2,9 +2,10 @@
 export default {
   common: {
     back: '返回', retry: '重试', loading: '加载中…', empty: '暂无内容', noMore: '没有更多了',
-    signInFirst: '请先登录', signIn: '去登录', relogin: '登录已失效，请重新登录',
+    signInFirst: '请先登录', signIn: '去登录', relogin: '登录已失效，请重新登录', confirm: '确认', cancel: '取消',
   },
   home: {
+    activities: '社区活动', activitiesHint: '报名参加社区活动', services: '一网通办', servicesHint: '办事指南与在线申请',
     venues: '预约场地', venuesHint: '活动室、会议室在线预约',
     subtitle: '有事找枢纽，一码解忧',
     report: '一码解忧·我要反映', reportHint: '拍照反映身边的问题',
@@ -91,5 +92,51 @@ export default {
     cancelled: '已取消', reason: '说明：{reason}',
     status: { pending: '待审批', approved: '已通过', rejected: '未通过', cancelled: '已取消', checked_in: '已签到', no_show: '爽约' },
   },
-  checkin: { title: '场地签到', done: '签到成功', mine: '我的预约' },
+  checkin: {
+    title: '签到', done: '签到成功', mine: '我的预约', doneBooking: '场地预约签到成功', doneActivity: '活动签到成功：{title}',
+    myActivities: '我的活动', nothingDue: '您在这里现在没有可签到的预约或活动',
+  },
+  tag: { living_alone: '独居', all_elderly: '纯老户', disabled: '残疾人', low_income: '低收入', aged_80_plus: '80 岁以上', child: '14 岁以下儿童' },
+  activities: {
+    title: '社区活动', mine: '我的活动', empty: '近期没有活动', placesLeft: '余 {n} 个名额', full: '已满 · 候补 {n} 人',
+    fullNone: '已满，可报名候补', cancelledTag: '已取消', forWhom: '限：{tags}', time: '时间', place: '地点', organiser: '主办',
+    capacity: '名额', capacityText: '共 {capacity} 人，已报 {confirmed} 人，候补 {waitlisted} 人', about: '活动介绍',
+    window: '报名时间', windowText: '{from} 至 {to}', eligibility: '报名条件', everyone: '所有居民',
+    signUp: '我要报名', signUpWaitlist: '报名候补', signedUp: '报名成功', waitlisted: '名额已满，您已进入候补，第 {n} 位',
+    cancel: '取消报名', cancelConfirm: '确定取消“{title}”的报名吗？', cancelDone: '已取消报名', refused: '无法报名：{reason}',
+    notOpen: '不在报名时间内（{from} 至 {to}）', cancelledNote: '活动已取消：{reason}', ended: '活动已结束',
+    status: { confirmed: '已报名', waitlisted: '候补第 {n} 位', cancelled: '已取消报名', checkedIn: '已签到' },
+    me: '我的报名', checkInHint: '活动开始前 30 分钟起，到场扫描活动二维码签到',
+  },
+  myActivities: {
+    title: '我的活动', empty: '还没有报名过活动', browse: '看看社区活动', summary: '出席 {attended} 次 · 缺席 {absent} 次 · 待参加 {expected} 次',
+    attendance: { attended: '已出席', absent: '缺席', expected: '待参加', waitlisted: '候补中', cancelled: '已取消' },
+  },
+  services: {
+    title: '一网通办', mine: '我的申请', empty: '暂无可办理的事项', level: { community: '社区办理', street: '街道办理', district: '区级办理' },
+    days: '{n} 个工作日内办结', guide: '办事指南', materials: '所需材料', required: '必交', optional: '选交', form: '填写申请',
+    photos: '材料照片', photosHint: '拍摄上述材料，最多 20 张', submit: '提交申请', submitted: '申请已提交',
+    needPhotos: '请上传所需材料的照片', checkForm: '请检查标红的内容',
+  },
+  form: {
+    required: '请填写“{label}”', choose: '请选择', tooLong: '不超过 {n} 个字', number: '请填写数字',
+    range: '请填写 {min} 到 {max} 之间的数字', min: '不小于 {min}', max: '不大于 {max}', date: '请按 年-月-日 填写日期',
+    option: '请从选项中选择', phone: '请填写正确的手机号或固定电话', idNumber: '请填写正确的 18 位身份证号',
+    phonePh: '手机号或带区号的固定电话', idPh: '18 位身份证号', datePh: '年-月-日',
+  },
+  applications: {
+    title: '我的申请', empty: '还没有办事申请', browse: '去办事', detail: '申请详情', item: '事项', status: '状态',
+    handler: '办理单位', createdAt: '提交时间', dueAt: '办结期限', overdue: '已超期', answers: '申请内容', photos: '材料照片',
+    timeline: '办理过程', needMaterial: '需要补充材料', needMaterialNote: '办理人员说明：{note}', supplement: '补充材料',
+    supplementSubmit: '提交补充材料', supplemented: '已提交补充材料', withdraw: '撤回申请',
+    withdrawConfirm: '确定撤回这份申请吗？撤回后如需办理请重新申请。', withdrawn: '已撤回',
+    state: {
+      submitted: '待受理', accepted: '办理中', needs_material: '待补充材料', approved: '审核通过', rejected: '未通过',
+      completed: '已办结', withdrawn: '已撤回',
+    },
+    action: {
+      submit: '提交申请', accept: '已受理', request_material: '要求补充材料', supplement: '补充材料', approve: '审核通过',
+      reject: '不予通过', complete: '办结', withdraw: '撤回申请',
+    },
+  },
 };

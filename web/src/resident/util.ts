@@ -1,6 +1,7 @@
 // Small helpers shared by the resident pages.
 import { api, ApiError } from '../api/client';
-import type { Category } from '../api/types';
+import type { Category, FormField } from '../api/types';
+import { checkAnswer, fieldLabel } from '../shared/forms';
 import { i18n, errorText } from '../i18n';
 import { setUser } from './session';
 
@@ -84,6 +85,47 @@ export function tagType(status: string): 'primary' | 'success' | 'warning' | 'da
     case 'resolved':
     case 'closed':
     case 'rated':
+      return 'success';
+    case 'rejected':
+      return 'danger';
+    default:
+      return 'default';
+  }
+}
+
+/* What is wrong with each answer of a service form, in the user's language
+ * (key → message; empty when all is well). */
+export function formErrors(fields: FormField[], values: Record<string, string>): Record<string, string> {
+  const t = i18n.global.t;
+  const out: Record<string, string> = {};
+  for (const f of fields) {
+    const p = checkAnswer(f, values[f.key]);
+    if (p) out[f.key] = t(`resident.form.${p.key}`, { label: fieldLabel(f, i18n.global.locale.value), ...(p.params ?? {}) });
+  }
+  return out;
+}
+
+/* A service item's name in the user's language. */
+export function itemName(i: { name: string; name_en?: string }): string {
+  return i18n.global.locale.value === 'en' && i.name_en ? i.name_en : i.name;
+}
+
+/* The server refused the answer to field key ("form.<key>"): say so by its label. */
+export function fieldErrorText(fields: FormField[], key: string): string {
+  const f = fields.find((x) => x.key === key);
+  return i18n.global.t('errors.request_invalid_field', { field: f ? fieldLabel(f, i18n.global.locale.value) : key });
+}
+
+/* A Vant tag colour for a service application's status. */
+export function appTagType(status: string): 'primary' | 'success' | 'warning' | 'danger' | 'default' {
+  switch (status) {
+    case 'submitted':
+    case 'needs_material':
+      return 'warning';
+    case 'accepted':
+      return 'primary';
+    case 'approved':
+    case 'completed':
       return 'success';
     case 'rejected':
       return 'danger';
