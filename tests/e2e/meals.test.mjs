@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { startDistrict } from '../api/lib/district.mjs';
-import { openBrowser, watch, shot, DESKTOP, MOBILE } from './lib.mjs';
+import { openBrowser, watch, shot, audit, DESKTOP, MOBILE } from './lib.mjs';
 
 const POINT = '龙桥社区长者助餐点';
 const ELDER = '测试龙奶奶';
@@ -134,7 +134,10 @@ test('the resident orders the grandmother\'s lunch for tomorrow on a phone, and 
     await page.getByText(`用餐人：${ELDER}`).waitFor();
     await page.locator('.day', { hasText: day.slice(5).replace('-', '/') }).click();
     await page.getByRole('radio', { name: mode }).click();
-    if (day === tomorrow) await shot(page, 'resident-meal-point');
+    if (day === tomorrow) {
+      await shot(page, 'resident-meal-point');
+      assert.deepEqual(await audit(page), [], 'the order form is labelled and legible');
+    }
     await page.getByRole('button', { name: '确认订餐' }).click();
     await page.waitForURL('**/meals/mine');
   };
@@ -210,6 +213,7 @@ test('the next day the volunteer confirms the delivery in the console; the state
   await item.filter({ hasText: '已送达' }).waitFor();
   await card.filter({ hasText: '已送达 1/1' }).waitFor();
   await shot(v.page, 'console-my-deliveries');
+  assert.deepEqual(await audit(v.page), [], 'the delivery list is labelled and legible');
   assert.deepEqual(v.problems, []);
   await v.ctx.close();
 
