@@ -290,3 +290,61 @@ test('staff create a meal point with the price in yuan; the server keeps fen', a
   assert.deepEqual(problems, []);
   await ctx.close();
 });
+
+test('staff serve a dine-in meal and reject an application with a reason; the family sees both and withdraws', async () => {
+  const staff = await srv.login('longqiao');
+  const resident = await srv.login('resident');
+  const gw = await srv.login('gridworker');
+  const me = (await resident.get(`/api/v1/residents/${resident.user.resident_id}`)).body;
+  // the grandfather, also 80+, applied for by the grid worker
+  const gf = await staff.post('/api/v1/residents', { household_id: me.household_id, name: '测试龙爷爷', birth_date: '1938-08-08' });
+  assert.equal(gf.status, 201, JSON.stringify(gf.body));
+  const applied = await gw.post('/api/v1/meal-enrolments', { point_id: point.id, resident_id: gf.body.id });
+  assert.equal(applied.status, 201, JSON.stringify(applied.body));
+  // the grandmother's dine-in lunch the day after tomorrow, and one more the day after that
+  const enrolment = (await resident.get(`/api/v1/meal-enrolments?resident=${elderId}`)).body.items[0];
+  for (const [day, mode] of [[dayAfter, 'dine_in'], [addDays(dayAfter, 1), 'meal_delivery']]) {
+    const r = await resident.post('/api/v1/meal-orders', { enrolment_id: enrolment.id, day, mode });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  const secs = Math.round((new Date(`${dayAfter}T12:00:00+08:00`).getTime() - (await serverNow())) / 1000);
+  assert.equal((await srv.post('/api/v1/_test/clock', { advance_seconds: secs })).status, 200);
+
+  const s = await as('longqiao', DESKTOP);
+  await s.page.goto(srv.url(`/console/meal-orders?point=${point.id}&day=${dayAfter}`));
+  // the day's list: the cancelled order of yesterday's test and the live one
+  const rows = s.page.locator('.meal-orders tbody tr').filter({ hasText: ELDER });
+  await rows.filter({ hasText: '已取消' }).waitFor();
+  const row = rows.filter({ hasText: '已预订' });
+  await row.getByRole('button', { name: '确认就餐' }).click();
+  await rows.filter({ hasText: '已就餐' }).waitFor();
+  assert.equal(await rows.filter({ hasText: '已取消' }).getByRole('button').count(), 0, 'nothing to do with a cancelled order');
+  assert.match(await rows.filter({ hasText: '已就餐' }).innerText(), /龙桥社区 工作人员/);
+  await s.page.goto(srv.url('/console/meal-enrolments'));
+  const pending = s.page.locator('.meal-enrolments tbody tr').filter({ hasText: '测试龙爷爷' });
+  await pending.getByRole('button', { name: '驳回' }).click();
+  const box = s.page.getByRole('dialog', { name: '驳回' });
+  await box.getByRole('textbox').fill('已由子女每日送餐');
+  await box.getByRole('button', { name: '确定' }).click();
+  await pending.filter({ hasText: '未通过' }).filter({ hasText: '已由子女每日送餐' }).waitFor();
+  assert.deepEqual(s.problems, []);
+  await s.ctx.close();
+
+  const r = await as('resident', MOBILE);
+  await r.page.goto(srv.url('/meals/mine'));
+  await r.page.locator('.meal-order', { hasText: dayAfter }).filter({ hasText: '已就餐' }).waitFor();
+  const rejected = r.page.locator('.enrolment', { hasText: '测试龙爷爷' });
+  assert.match(await rejected.innerText(), /未通过[\s\S]*说明：已由子女每日送餐/);
+  const approved = r.page.locator('.enrolment', { hasText: `用餐人：${ELDER}` });
+  await approved.getByRole('button', { name: '退出助餐' }).click();
+  await r.page.getByRole('dialog').getByRole('button', { name: '确认' }).click();
+  await approved.filter({ hasText: '已退出' }).waitFor();
+  await r.page.locator('.meal-order', { hasText: addDays(dayAfter, 1) }).filter({ hasText: '已取消' }).waitFor();
+  assert.equal(r.page.url(), srv.url('/meals/mine'), 'the withdraw button does not follow the row\'s link');
+  assert.deepEqual(r.problems, []);
+  await r.ctx.close();
+  const after = (await resident.get(`/api/v1/meal-enrolments/${enrolment.id}`));
+  assert.equal(after.status, 401, 'the clock moved: that session ended');
+  const again = await srv.login('resident');
+  assert.equal((await again.get(`/api/v1/meal-enrolments/${enrolment.id}`)).body.status, 'withdrawn');
+});
