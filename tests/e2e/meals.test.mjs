@@ -155,6 +155,8 @@ test('the resident orders the grandmother\'s lunch for tomorrow on a phone, and 
   await later.filter({ hasText: '已取消' }).waitFor();
   // the application reads as approved, made by the grid worker
   assert.match(await page.locator('.enrolment', { hasText: POINT }).innerText(), /已通过[\s\S]*网格员代申请/);
+  await page.locator('.van-dialog').waitFor({ state: 'hidden' });
+  await page.locator('.van-toast').waitFor({ state: 'hidden' });
   await shot(page, 'resident-meals-mine');
   // the day already ordered is marked on the point's page
   await page.goto(srv.url(`/meals/${point.id}`));
