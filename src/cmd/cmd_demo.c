@@ -397,6 +397,28 @@ static int add_venues(struct demo *d, int64_t comm_id, const char *path, const c
 	return 0;
 }
 
+/*
+ * One meal point (助餐点) in every community's service centre: dine-in and
+ * meal delivery at 15 yuan a meal, 10 of it from the fund, orders for a day
+ * closing at 09:00 that day, for residents over 80, living alone or in an
+ * all-elderly household. Nobody is enrolled: that is what the demo shows.
+ */
+static int add_meal_point(struct demo *d, int64_t comm_id, const char *path, const char *comm_name)
+{
+	char pname[200], addr[200];
+
+	snprintf(pname, sizeof pname, "%s长者助餐点", comm_name);
+	snprintf(addr, sizeof addr, "%s党群服务中心1楼", comm_name);
+	if (db_run(d->c,
+		   "INSERT INTO meal_points (unit_id, unit_path, name, address, daily_capacity, "
+		   "modes, price_fen, subsidy_fen, order_cutoff, eligibility, is_demo, "
+		   "created_at, updated_at) VALUES (?, ?, ?, ?, 60, 'dine_in,meal_delivery', "
+		   "1500, 1000, 540, 'aged_80_plus,living_alone,all_elderly', 1, ?, ?)",
+		   "itttii", comm_id, path, pname, addr, d->now, d->now) < 0)
+		return fail(d, "meal points");
+	return 0;
+}
+
 static int add_accounts(struct demo *d, int64_t hub_station)
 {
 	int64_t where[4] = { d->district_id, d->changqiao_id, d->longqiao_id, d->longqiao_grid_id };
@@ -495,7 +517,8 @@ static int build(struct demo *d, const struct plan *p)
 				return -1;
 			if (!strcmp(name, "龙桥社区"))
 				d->longqiao_id = comm_id;
-			if (add_venues(d, comm_id, comm.path, name))
+			if (add_venues(d, comm_id, comm.path, name) ||
+			    add_meal_point(d, comm_id, comm.path, name))
 				return -1;
 			for (int g = 0; g < ngrids; g++, grid_index++) {
 				double glng = clng + (g % 4) * 0.005, glat = clat + (g / 4) * 0.005;

@@ -11,6 +11,7 @@
  *   GET  /api/v1/meal-rounds?point=&day=&mine=1   meal:manage, or meal:deliver (own)
  *   GET  /api/v1/meal-rounds/:id            with its orders and where they go
  *   POST /api/v1/meal-rounds/:id/orders     meal:manage {order_ids}
+ *   GET  /api/v1/meal-points/:id/assignees  meal:manage: who a round may go to
  *
  * An order is one meal for one approved enrolment on one day, in one of the
  * point's modes; it keeps the point's price and subsidy of the moment it is
@@ -619,6 +620,69 @@ static void create_round(struct req *req)
 		     json_pack("{sIssss}", "id", (json_int_t)id, "day", day, "name", name));
 }
 
+/*
+ * GET /meal-points/:id/assignees: who a round at the point may be given to —
+ * the active accounts holding meal:deliver (volunteers) or meal:manage whose
+ * unit lies in the point's area or above it, the rule create_round checks.
+ * Staff without account:read choose from this list instead of typing ids.
+ * The area is the scope's range predicate; the units above it are the
+ * prefixes of the point's path. Roles are checked here, after the query.
+ */
+static void list_assignees(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	int64_t point_id;
+	struct meal_point p;
+	struct db_stmt *st;
+	char hi[256];
+	role_set roles;
+	json_t *items;
+	int rc, n = 0;
+
+	if (!c || req_param_id_or_reply(req, "id", &point_id) ||
+	    meal_point_managed_or_reply(req, c, point_id, &p))
+		return;
+	path_upper(p.unit_path, hi, sizeof hi);
+	rc = db_prepare(c,
+			"SELECT a.id, a.display_name, a.roles, a.unit_id, u.name FROM accounts a "
+			"JOIN units u ON u.id = a.unit_id WHERE a.disabled = 0 AND "
+			"((a.unit_path >= ? AND a.unit_path < ?) OR "
+			"substr(CAST(? AS TEXT), 1, length(a.unit_path)) = a.unit_path) "
+			"ORDER BY a.unit_path DESC, a.id LIMIT 2000",
+			&st);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	db_bind_args(
+		st, (struct db_arg[]){ DB_ARG_T(p.unit_path), DB_ARG_T(hi), DB_ARG_T(p.unit_path) },
+		3);
+	items = json_array();
+	while ((rc = db_step(st)) == DB_ROW && n < 200) {
+		int deliver;
+
+		if (roles_parse(db_col_text(st, 2), &roles))
+			continue;
+		deliver = roles_grant(roles, "meal:deliver");
+		if (!deliver && !roles_grant(roles, "meal:manage"))
+			continue;
+		json_array_append_new(items, json_pack("{sIsss{sIss}ss}", "id",
+						       (json_int_t)db_col_int64(st, 0), "name",
+						       db_col_text(st, 1), "unit", "id",
+						       (json_int_t)db_col_int64(st, 3), "name",
+						       db_col_text(st, 4), "kind",
+						       deliver ? "volunteer" : "staff"));
+		n++;
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, 200, json_pack("{so}", "items", items));
+}
+
 static void list_rounds(struct req *req)
 {
 	const struct auth *a = req_auth(req);
@@ -814,6 +878,7 @@ const struct route meal_order_routes[] = {
 	{ "POST", "/api/v1/meal-orders/:id/serve", serve_order, R_JSON, "meal:manage", 0 },
 	{ "POST", "/api/v1/meal-orders/:id/deliver", deliver_order, R_AUTH | R_JSON, NULL, 0 },
 	{ "POST", "/api/v1/meal-rounds", create_round, R_JSON, "meal:manage", 0 },
+	{ "GET", "/api/v1/meal-points/:id/assignees", list_assignees, R_AUTH, "meal:manage", 0 },
 	{ "GET", "/api/v1/meal-rounds", list_rounds, R_AUTH, NULL, 0 },
 	{ "GET", "/api/v1/meal-rounds/:id", get_round, R_AUTH, NULL, 0 },
 	{ "POST", "/api/v1/meal-rounds/:id/orders", assign_orders, R_JSON, "meal:manage", 0 },

@@ -380,6 +380,17 @@ test('rounds: staff assign delivery orders to a volunteer, who confirms only the
   assert.equal((await round({ name: '' })).body.error.details.field, 'name');
   assert.equal((await staff2.post('/api/v1/meal-rounds', { point_id: P1.id, day: D0, name: 'x', assignee_id: mvol.user.id })).status, 404);
   assert.equal((await mvol.post('/api/v1/meal-rounds', { point_id: P1.id, day: D0, name: 'x', assignee_id: mvol.user.id })).status, 403);
+  // whom a round may go to, as the console offers them: the area's volunteers and meal staff, and those above it
+  const cand = await mstaff.get(`/api/v1/meal-points/${P1.id}/assignees`);
+  assert.equal(cand.status, 200, JSON.stringify(cand.body));
+  const candIds = cand.body.items.map((a) => a.id);
+  for (const who of [mvol, mvol2, mstaff, admin]) assert.ok(candIds.includes(who.user.id), who.user.username);
+  for (const who of [demoVolunteer, mgw, family, staff2]) assert.ok(!candIds.includes(who.user.id), who.user.username);
+  assert.deepEqual(cand.body.items.find((a) => a.id === mvol.user.id), { id: mvol.user.id, name: mvol.user.display_name, unit: { id: comm.id, name: comm.name }, kind: 'volunteer' });
+  assert.equal(cand.body.items.find((a) => a.id === mstaff.user.id).kind, 'staff');
+  assert.equal((await staff2.get(`/api/v1/meal-points/${P1.id}/assignees`)).status, 404);
+  assert.equal((await mgw.get(`/api/v1/meal-points/${P1.id}/assignees`)).status, 403);
+  assert.equal((await mvol.get(`/api/v1/meal-points/${P1.id}/assignees`)).status, 403);
   const r2 = await mstaff.post('/api/v1/meal-rounds', { point_id: P2.id, day: D0, name: '送菜', assignee_id: mstaff.user.id });
   assert.equal(r2.status, 201);
   const r3 = await round({ day: D2, name: '后天' });

@@ -103,8 +103,40 @@ for (const locale of ['zh-CN', 'en']) {
     await c.page.locator('.el-dialog').waitFor();
     for (const f of await audit(c.page)) findings.push(`application step dialog: ${f}`);
     await c.page.keyboard.press('Escape');
+    // meal assistance (助餐)
+    await check(c.page, '/console/meal-points', (p) => p.locator('.meal-points .el-table__row').first().waitFor(), findings);
+    await c.page.locator('.add-meal-point').click();
+    await c.page.locator('.el-dialog').waitFor();
+    for (const f of await audit(c.page)) findings.push(`meal point dialog: ${f}`);
+    await c.page.keyboard.press('Escape');
+    await c.page.locator('.el-dialog').waitFor({ state: 'hidden' });
+    await check(c.page, '/console/meal-enrolments', (p) => p.locator('.el-table__row, .el-table__empty-text').first().waitFor(), findings);
+    await c.page.locator('.apply-for').click();
+    await c.page.locator('.el-dialog').waitFor();
+    for (const f of await audit(c.page)) findings.push(`meal apply dialog: ${f}`);
+    await c.page.keyboard.press('Escape');
+    await c.page.locator('.el-dialog').waitFor({ state: 'hidden' });
+    await check(c.page, '/console/meal-orders', (p) => p.locator('.meal-orders .el-table__row, .meal-orders .el-table__empty-text').first().waitFor(), findings);
+    await c.page.locator('.new-round:not([disabled])').click();
+    await c.page.locator('.el-dialog').waitFor();
+    for (const f of await audit(c.page)) findings.push(`meal round dialog: ${f}`);
+    await c.page.keyboard.press('Escape');
+    await c.page.locator('.el-dialog').waitFor({ state: 'hidden' });
+    await check(c.page, '/console/meal-statement', (p) => p.locator('.sheet .by-mode').waitFor(), findings);
+    await check(c.page, '/console/meal-coverage', (p) => p.locator('.meal-coverage .el-table__row').first().waitFor(), findings);
     assert.deepEqual(c.problems, []);
     await c.ctx.close();
+
+    // the grid worker applies for residents; the volunteer delivers
+    for (const [who, path, ready] of [
+      ['gridworker', '/console/meal-apply', (p) => p.locator('.el-table__row, .el-table__empty-text').first().waitFor()],
+      ['volunteer', '/console/my-deliveries', (p) => p.locator('.round, .empty').first().waitFor()],
+    ]) {
+      const m = await context(DESKTOP, await srv.login(who), locale);
+      await check(m.page, path, ready, findings);
+      assert.deepEqual(m.problems, []);
+      await m.ctx.close();
+    }
 
     // the administrators' pages
     for (const [who, path] of [['sysadmin', '/console/accounts'], ['auditor', '/console/audit'], ['district', '/console/service-items']]) {
@@ -144,6 +176,10 @@ for (const locale of ['zh-CN', 'en']) {
     for (const f of await audit(r.page)) findings.push(`service form with errors: ${f}`);
     await check(r.page, '/applications', (p) => p.locator('.application').first().waitFor(), findings);
     await check(r.page, `/applications/${app.body.id}`, (p) => p.locator('.timeline').waitFor(), findings);
+    await check(r.page, '/meals', (p) => p.locator('.meal-point').first().waitFor(), findings);
+    const mealPoint = (await resident.get('/api/v1/meal-points')).body.items[0];
+    await check(r.page, `/meals/${mealPoint.id}`, (p) => p.locator('.apply').waitFor(), findings);
+    await check(r.page, '/meals/mine', (p) => p.locator('.van-empty, .meal-order').first().waitFor(), findings);
     await check(r.page, `/s/${station.public_code}`, null, findings);
     await check(r.page, '/track', null, findings);
     assert.deepEqual(r.problems, []);

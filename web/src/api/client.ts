@@ -57,6 +57,19 @@ import type {
   UnitInput,
   User,
 } from './types';
+import type {
+  MealAssignee,
+  MealCoverage,
+  MealEnrolment,
+  MealEnrolmentStatus,
+  MealMode,
+  MealOrder,
+  MealOrderStatus,
+  MealPoint,
+  MealPointInput,
+  MealRound,
+  MealStatement,
+} from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -289,4 +302,56 @@ export const api = {
     action: ApplicationAction,
     extra: { note?: string; version?: number; form?: Record<string, Answer>; attachments?: string[] } = {},
   ) => call<{ id: number; status: ApplicationStatus; version: number }>('POST', `/api/v1/service-applications/${id}/actions`, { action, ...extra }),
+
+  /* ---- meal assistance (助餐) ---- */
+  mealPoints: (f: { unit?: number; cursor?: string | null; limit?: number } = {}) =>
+    call<Page<MealPoint>>('GET', `/api/v1/meal-points${q({ unit: f.unit, cursor: f.cursor, limit: f.limit })}`),
+  mealPoint: (id: number) => call<MealPoint>('GET', `/api/v1/meal-points/${id}`),
+  createMealPoint: (p: MealPointInput) => call<{ id: number; name: string }>('POST', '/api/v1/meal-points', p),
+  updateMealPoint: (id: number, p: MealPointInput) => call<{ id: number }>('PATCH', `/api/v1/meal-points/${id}`, p),
+  mealAssignees: (pointId: number) =>
+    call<{ items: MealAssignee[] }>('GET', `/api/v1/meal-points/${pointId}/assignees`).then((r) => r.items),
+  mealStatement: (pointId: number, month: string) =>
+    call<MealStatement>('GET', `/api/v1/meal-points/${pointId}/statement${q({ month })}`),
+  mealCoverage: (f: { unit?: number } = {}) => call<MealCoverage>('GET', `/api/v1/meals/coverage${q({ unit: f.unit })}`),
+  mealEnrolments: (
+    f: { point?: number; status?: MealEnrolmentStatus; resident?: number; unit?: number; cursor?: string | null; limit?: number } = {},
+  ) =>
+    call<Page<MealEnrolment>>(
+      'GET',
+      `/api/v1/meal-enrolments${q({ point: f.point, status: f.status, resident: f.resident, unit: f.unit, cursor: f.cursor, limit: f.limit })}`,
+    ),
+  applyMeal: (a: { point_id: number; resident_id?: number; note?: string }) =>
+    call<{ id: number; status: MealEnrolmentStatus; applied_as: string; matched: string[] }>('POST', '/api/v1/meal-enrolments', a),
+  mealEnrolmentAction: (id: number, action: 'approve' | 'reject' | 'withdraw', reason?: string) =>
+    call<{ id: number; status: MealEnrolmentStatus; orders_cancelled?: number }>(
+      'POST',
+      `/api/v1/meal-enrolments/${id}/${action}`,
+      reason ? { reason } : {},
+    ),
+  mealOrders: (
+    f: { point?: number; day?: string; status?: MealOrderStatus; round?: number; resident?: number; unit?: number; cursor?: string | null; limit?: number } = {},
+  ) =>
+    call<Page<MealOrder>>(
+      'GET',
+      `/api/v1/meal-orders${q({ point: f.point, day: f.day, status: f.status, round: f.round, resident: f.resident, unit: f.unit, cursor: f.cursor, limit: f.limit })}`,
+    ),
+  orderMeal: (o: { enrolment_id: number; day: string; mode: MealMode }) =>
+    call<{ id: number; status: MealOrderStatus; day: string; mode: MealMode; price_fen: number; subsidy_fen: number }>(
+      'POST',
+      '/api/v1/meal-orders',
+      o,
+    ),
+  mealOrderAction: (id: number, action: 'cancel' | 'serve' | 'deliver') =>
+    call<{ id: number; status: MealOrderStatus }>('POST', `/api/v1/meal-orders/${id}/${action}`, {}),
+  mealRounds: (f: { point?: number; day?: string; mine?: boolean; unit?: number; cursor?: string | null; limit?: number } = {}) =>
+    call<Page<MealRound>>(
+      'GET',
+      `/api/v1/meal-rounds${q({ point: f.point, day: f.day, mine: f.mine ? 1 : undefined, unit: f.unit, cursor: f.cursor, limit: f.limit })}`,
+    ),
+  mealRound: (id: number) => call<MealRound>('GET', `/api/v1/meal-rounds/${id}`),
+  createMealRound: (r: { point_id: number; day: string; name: string; assignee_id: number }) =>
+    call<{ id: number; day: string; name: string }>('POST', '/api/v1/meal-rounds', r),
+  assignMealOrders: (roundId: number, orderIds: number[]) =>
+    call<{ id: number; assigned: number }>('POST', `/api/v1/meal-rounds/${roundId}/orders`, { order_ids: orderIds }),
 };

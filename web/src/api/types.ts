@@ -665,3 +665,127 @@ export interface NewApplication {
   form: Record<string, Answer>;
   attachments?: string[];
 }
+
+/* ---- meal assistance (助餐) ---- */
+
+export type MealMode = 'dine_in' | 'meal_delivery' | 'grocery_delivery';
+export type MealTag = 'aged_80_plus' | 'living_alone' | 'all_elderly' | 'disabled' | 'low_income';
+
+export interface MealPoint {
+  id: number;
+  unit: { id: number; name: string };
+  name: string;
+  address: string;
+  daily_capacity: number;
+  modes: MealMode[];
+  price_fen: number;
+  subsidy_fen: number;
+  resident_share_fen: number;
+  /** "HH:MM": orders for day D close at D's cut-off (Shanghai). */
+  order_cutoff: string;
+  eligibility: MealTag[];
+  active: boolean;
+}
+
+export interface MealPointInput {
+  unit_id?: number;
+  name?: string;
+  address?: string;
+  daily_capacity?: number;
+  modes?: MealMode[];
+  price_fen?: number;
+  subsidy_fen?: number;
+  order_cutoff?: string;
+  eligibility?: MealTag[];
+  active?: boolean;
+}
+
+export type MealEnrolmentStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
+
+export interface MealEnrolment {
+  id: number;
+  point: { id: number; name: string };
+  resident: { id: number; name: string };
+  applicant: { id: number; name: string };
+  applied_as: 'self' | 'family' | 'staff';
+  matched: MealTag[];
+  note: string;
+  status: MealEnrolmentStatus;
+  reason: string;
+  decided_at: string | null;
+  created_at: string;
+}
+
+export type MealOrderStatus = 'ordered' | 'cancelled' | 'served' | 'delivered';
+
+export interface MealOrder {
+  id: number;
+  point: { id: number; name: string };
+  enrolment_id: number;
+  resident: { id: number; name: string };
+  day: string;
+  mode: MealMode;
+  price_fen: number;
+  subsidy_fen: number;
+  resident_share_fen: number;
+  status: MealOrderStatus;
+  round_id: number | null;
+  ordered_by: { id: number; name: string };
+  created_at: string;
+  cancelled_at: string | null;
+  done_at: string | null;
+  done_by: { id: number; name: string } | null;
+  address: { building: string; room: string; address: string; phone: string | null };
+}
+
+export interface MealRound {
+  id: number;
+  point: { id: number; name: string };
+  day: string;
+  name: string;
+  assignee: { id: number; name: string };
+  orders: number;
+  delivered: number;
+  created_at: string;
+  /** GET /meal-rounds/:id only: its live orders, by building and room. */
+  items?: MealOrder[];
+}
+
+export interface MealAssignee {
+  id: number;
+  name: string;
+  unit: { id: number; name: string };
+  kind: 'volunteer' | 'staff';
+}
+
+export interface MealSums {
+  meals: number;
+  price_total_fen: number;
+  subsidy_total_fen: number;
+  resident_share_fen: number;
+}
+
+export interface MealStatement extends MealSums {
+  point: { id: number; name: string; unit: { id: number; name: string } };
+  month: string;
+  residents: number;
+  not_taken: number;
+  by_mode: Record<MealMode, MealSums>;
+  by_day: (MealSums & { day: string; by_mode: Record<MealMode, number> })[];
+}
+
+export interface MealCoverageRow {
+  community: { id: number; name: string };
+  meal_points: number;
+  rule: MealTag[];
+  eligible: number;
+  enrolled: number;
+  served_this_month: number;
+}
+
+export interface MealCoverage {
+  unit: { id: number; name: string };
+  month: string;
+  items: MealCoverageRow[];
+  totals: { meal_points: number; eligible: number; enrolled: number; served_this_month: number };
+}

@@ -22,6 +22,14 @@ export const NAV: NavItem[] = [
   { path: '/activities', label: 'console.nav.activities', perm: 'activity:manage' },
   { path: '/applications', label: 'console.nav.applications', perm: 'service:handle' },
   { path: '/service-items', label: 'console.nav.serviceItems', perm: 'service:catalogue' },
+  // meal assistance (助餐)
+  { path: '/meal-points', label: 'console.meals.nav.points', perm: 'meal:manage' },
+  { path: '/meal-enrolments', label: 'console.meals.nav.enrolments', perm: 'meal:manage' },
+  { path: '/meal-apply', label: 'console.meals.nav.apply', perm: 'meal:apply' },
+  { path: '/meal-orders', label: 'console.meals.nav.orders', perm: 'meal:manage' },
+  { path: '/meal-statement', label: 'console.meals.nav.statement', perm: 'meal:manage' },
+  { path: '/meal-coverage', label: 'console.meals.nav.coverage', perm: 'stats:read' },
+  { path: '/my-deliveries', label: 'console.meals.nav.deliveries', perm: 'meal:deliver' },
   { path: '/accounts', label: 'console.nav.accounts', perm: 'account:read' },
   { path: '/audit', label: 'console.nav.audit', perm: 'audit:read' },
 ];
@@ -32,7 +40,7 @@ export const can = (u: User | null | undefined, perm: string | undefined) => !pe
 export const navFor = (u: User | null | undefined) => NAV.filter((n) => can(u, n.perm));
 
 /* Where an account lands when it may not open the home page: its main work first. */
-const LANDING = ['/', '/queue', '/accounts', '/audit', '/org', '/map', '/qr'];
+const LANDING = ['/', '/queue', '/accounts', '/audit', '/my-deliveries', '/org', '/map', '/qr'];
 export const landingFor = (u: User | null | undefined) =>
   LANDING.map((p) => NAV.find((n) => n.path === p)!).find((n) => can(u, n.perm))?.path ?? null;
 

@@ -36,6 +36,14 @@ export const router = createRouter({
           meta: { perm: 'service:handle' },
         },
         { path: 'service-items', name: 'service-items', component: () => import('./pages/ServiceItems.vue'), meta: { perm: 'service:catalogue' } },
+        // meal assistance (助餐)
+        { path: 'meal-points', name: 'meal-points', component: () => import('./pages/MealPoints.vue'), meta: { perm: 'meal:manage' } },
+        { path: 'meal-enrolments', name: 'meal-enrolments', component: () => import('./pages/MealEnrolments.vue'), meta: { perm: 'meal:manage' } },
+        { path: 'meal-apply', name: 'meal-apply', component: () => import('./pages/MealEnrolments.vue'), meta: { perm: 'meal:apply' } },
+        { path: 'meal-orders', name: 'meal-orders', component: () => import('./pages/MealOrders.vue'), meta: { perm: 'meal:manage' } },
+        { path: 'meal-statement', name: 'meal-statement', component: () => import('./pages/MealStatement.vue'), meta: { perm: 'meal:manage' } },
+        { path: 'meal-coverage', name: 'meal-coverage', component: () => import('./pages/MealCoverage.vue'), meta: { perm: 'stats:read' } },
+        { path: 'my-deliveries', name: 'my-deliveries', component: () => import('./pages/MyDeliveries.vue'), meta: { perm: 'meal:deliver' } },
         { path: 'audit', name: 'audit', component: () => import('./pages/Audit.vue'), meta: { perm: 'audit:read' } },
         {
           path: 'appeal/:id(\\d+)',

@@ -6,6 +6,7 @@ export default {
     resolved: 'Resolved', closed: 'Closed', rated: 'Rated', merged: 'Merged',
   },
   fields: {
+    point_id: 'meal point', resident_id: 'resident', enrolment_id: 'meal application', day: 'day', mode: 'service', modes: 'services', daily_capacity: 'meals a day', price_fen: 'price', subsidy_fen: 'subsidy', order_cutoff: 'order cut-off', eligibility: 'who it is for', assignee_id: 'delivered by', order_ids: 'orders', month: 'month',
     name: 'name', display_name: 'display name', username: 'user name', password: 'password', phone: 'phone', address: 'address',
     code: 'code', unit_id: 'unit', parent_id: 'parent unit', grid_id: 'grid', roles: 'roles', lng: 'longitude', lat: 'latitude',
     opening_hours: 'opening hours', title: 'title', description: 'description', category: 'category', boundary: 'boundary', room: 'room',

@@ -6,6 +6,7 @@ export default {
     resolved: '已办结', closed: '已结案', rated: '已评价', merged: '已合并',
   },
   fields: {
+    point_id: '助餐点', resident_id: '居民', enrolment_id: '助餐申请', day: '日期', mode: '服务方式', modes: '服务方式', daily_capacity: '每日供餐量', price_fen: '价格', subsidy_fen: '补贴', order_cutoff: '订餐截止时间', eligibility: '服务对象', assignee_id: '配送人', order_ids: '订单', month: '月份',
     name: '名称/姓名', display_name: '显示名称', username: '用户名', password: '密码', phone: '电话', address: '地址',
     code: '编码', unit_id: '单位', parent_id: '上级单位', grid_id: '所属网格', roles: '角色', lng: '经度', lat: '纬度',
     opening_hours: '开放时间', title: '标题', description: '描述', category: '类别', boundary: '边界', room: '房号',
