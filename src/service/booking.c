@@ -319,24 +319,29 @@ static int barred_until(struct req *req, struct db_conn *c, int64_t account_id, 
 }
 
 /* Bookings of a holder that start in the Shanghai week (Monday 00:00) holding t. */
-static int week_count(struct db_conn *c, int64_t account_id, int64_t resident_id, int64_t t,
-		      int64_t *n)
+static int week_count(struct db_conn *c, int64_t venue_id, int64_t account_id, int64_t resident_id,
+		      int64_t t, int64_t *n)
 {
 	int64_t monday = local_midnight(t) - (int64_t)local_weekday(t) * 86400;
 	return db_query_int64(
 		c, n,
-		"SELECT COUNT(*) FROM bookings WHERE starts_at >= ? AND starts_at < ? "
-		"AND status IN ('pending', 'approved', 'checked_in', 'no_show') AND "
+		"SELECT COUNT(*) FROM bookings WHERE venue_id = ? AND starts_at >= ? AND "
+		"starts_at < ? AND status IN ('pending', 'approved', 'checked_in', 'no_show') AND "
 		"((? > 0 AND account_id = ?) OR (? > 0 AND resident_id = ?))",
-		"iiiiii", monday, monday + 7 * 86400, account_id, account_id, resident_id,
-		resident_id);
+		"iiiiiii", venue_id, monday, monday + 7 * 86400, account_id, account_id,
+		resident_id, resident_id);
 }
 
-/* Insert one booking_slots row per slot of [s, e), in one statement. */
+/*
+ * Insert one booking_slots row per CELL of [s, e), in one statement. Cells
+ * are 15 minutes whatever the venue's slot size, so the primary key keeps
+ * two bookings apart even when the venue's slot size changes between them
+ * (every slot size is a multiple of 15 minutes, and Shanghai's offset too).
+ */
 static int insert_slots(struct db_conn *c, int64_t venue_id, int64_t booking_id, int64_t s,
-			int64_t e, int slot_minutes)
+			int64_t e)
 {
-	int n = (int)((e - s) / (slot_minutes * 60)), rc;
+	int n = (int)((e - s) / SLOT_CELL_S), rc;
 	char *sql = db_values_sql("INSERT INTO booking_slots (venue_id, slot_start, booking_id) "
 				  "VALUES ",
 				  "(?, ?, ?)", n, "");
@@ -350,7 +355,7 @@ static int insert_slots(struct db_conn *c, int64_t venue_id, int64_t booking_id,
 		return rc;
 	for (int i = 0; i < n; i++) {
 		db_bind_int64(st, 3 * i + 1, venue_id);
-		db_bind_int64(st, 3 * i + 2, s + (int64_t)i * slot_minutes * 60);
+		db_bind_int64(st, 3 * i + 2, s + (int64_t)i * SLOT_CELL_S);
 		db_bind_int64(st, 3 * i + 3, booking_id);
 	}
 	rc = db_step(st);
@@ -441,7 +446,7 @@ static int booking_insert(struct db_conn *c, const struct booking_row *b, int64_
 	db_reset(st);
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : DB_ERR;
-	rc = insert_slots(c, b->v->id, *id, b->s, b->e, b->v->slot_minutes);
+	rc = insert_slots(c, b->v->id, *id, b->s, b->e);
 	return rc == DB_ECONSTRAINT ? BOOKING_TAKEN : rc;
 }
 
@@ -628,7 +633,7 @@ static void create_booking(struct req *req)
 			return;
 		}
 		if (rc == 0 && v.weekly_quota) {
-			rc = week_count(c, account_id, resident_id, s, &n);
+			rc = week_count(c, v.id, account_id, resident_id, s, &n);
 			if (rc >= 0 && n >= v.weekly_quota) {
 				db_rollback(c);
 				reply_rule(req, ERR_BOOKING_QUOTA,
@@ -772,6 +777,28 @@ static void act_on(struct req *req, enum booking_action act)
 			req, ERR_BOOKING_STATE, NULL,
 			json_pack("{ssss}", "status", b.status, "action", actions[act].name));
 		return;
+	}
+	/* an activity's venue is released through the activity, never under it */
+	if (act == B_CANCEL || act == B_REJECT) {
+		int64_t activity = 0;
+		int rc = db_query_int64(
+			c, &activity,
+			"SELECT id FROM activities WHERE booking_id = ? AND status = "
+			"'published'",
+			"i", b.id);
+		if (rc < 0) {
+			reply_error(req, ERR_DB_UNAVAILABLE);
+			return;
+		}
+		if (activity) {
+			reply_error_ex(req, ERR_BOOKING_STATE,
+				       "This booking holds an activity's venue: change or cancel "
+				       "the activity instead.",
+				       json_pack("{sssssI}", "status", b.status, "action",
+						 actions[act].name, "activity_id",
+						 (json_int_t)activity));
+			return;
+		}
 	}
 	apply(req, c, &b, act, reason, now);
 }

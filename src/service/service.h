@@ -32,6 +32,9 @@
 
 struct db_conn;
 
+/* booking_slots cells: 15 minutes, the smallest slot size (see booking.c). */
+#define SLOT_CELL_S (15 * 60)
+
 /* Opening hours: up to 4 intervals a day, minutes from local midnight. */
 #define HOURS_MAX_PER_DAY 4
 struct week_hours {
@@ -57,7 +60,7 @@ int64_t local_midnight(int64_t t);
 struct venue {
 	int64_t id, unit_id;
 	char unit_path[256];
-	char name[160];
+	char name[404]; /* 100 characters of up to 4 bytes */
 	int capacity, slot_minutes, min_notice_minutes, max_days_ahead, max_duration_minutes;
 	int weekly_quota, approval_required, active;
 	struct week_hours hours;

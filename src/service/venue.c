@@ -387,7 +387,7 @@ static void venue_slots(struct req *req)
 	struct venue v;
 	int64_t id, day, now = clock_now();
 	struct db_stmt *st;
-	int64_t taken[24 * 4 * 2], bl_from[64], bl_to[64];
+	int64_t taken[86400 / SLOT_CELL_S], bl_from[64], bl_to[64];
 	int ntaken = 0, nbl = 0, rc;
 	json_t *items;
 
@@ -438,7 +438,7 @@ static void venue_slots(struct req *req)
 			const char *state = "free";
 			char b1[32], b2[32];
 			for (int k = 0; k < ntaken; k++)
-				if (taken[k] == s)
+				if (taken[k] >= s && taken[k] < e)
 					state = "taken";
 			for (int k = 0; k < nbl; k++)
 				if (bl_from[k] < e && bl_to[k] > s)

@@ -43,6 +43,8 @@ before(async () => {
   srv = await startDistrict();
   const gw = await srv.login('gridworker');
   addUser(srv.data.dir, 'resident2', 'resident', gw.user.unit.code);
+  addUser(srv.data.dir, 'resident3', 'resident', gw.user.unit.code);
+  addUser(srv.data.dir, 'resident4', 'resident', gw.user.unit.code);
   addUser(srv.data.dir, 'staff2', 'community_staff', '320506001002');
   await signIn();
   D0 = await today();
@@ -338,4 +340,42 @@ test('a venue and its bookings follow their community when it moves, and keep it
   const bOld = (await district.get(`/api/v1/bookings?unit=${streets[0].id}&venue=${v.body.id}`)).body.items.map((x) => x.id);
   assert.deepEqual(bNew, [b.body.id]);
   assert.deepEqual(bOld, []);
+});
+
+test('changing a venue\'s slot size cannot let a booking into time already booked', async () => {
+  const hourly = await staff.post('/api/v1/venues', { unit_id: staff.user.unit.id, name: '整点场地', capacity: 10, slot_minutes: 60, opening_hours: EVERY_DAY, rules: { max_duration_minutes: 240, min_notice_minutes: 0 } });
+  assert.equal(hourly.status, 201, JSON.stringify(hourly.body));
+  const d = day(3);
+  assert.equal((await (await srv.login('resident3')).post('/api/v1/bookings', { venue_id: hourly.body.id, start: at(d, '10:00'), end: at(d, '12:00'), purpose: '整点' })).status, 201);
+  assert.equal((await staff.patch(`/api/v1/venues/${hourly.body.id}`, { slot_minutes: 30 })).status, 200);
+  const inside = await (await srv.login('resident4')).post('/api/v1/bookings', { venue_id: hourly.body.id, start: at(d, '10:30'), end: at(d, '11:00'), purpose: '插空' });
+  assert.equal(inside.status, 409, JSON.stringify(inside.body));
+  assert.equal(inside.body.error.code, 'booking.conflict');
+  const slots = (await (await srv.login('resident4')).get(`/api/v1/venues/${hourly.body.id}/slots?date=${d}`)).body.items;
+  assert.equal(slots.find((x) => x.start === at(d, '10:30')).state, 'taken');
+  assert.equal(slots.find((x) => x.start === at(d, '13:00')).state, 'free');
+  assert.equal((await (await srv.login('resident4')).post('/api/v1/bookings', { venue_id: hourly.body.id, start: at(d, '13:00'), end: at(d, '13:30'), purpose: '午后' })).status, 201);
+});
+
+test('the weekly quota counts the bookings at that venue only', async () => {
+  let k = 2;
+  while (new Date(`${day(k)}T00:00:00Z`).getUTCDay() !== 1) k++;
+  for (const [s, e] of [['20:00', '20:30'], ['20:30', '21:00']]) {
+    const r = await (await srv.login('resident3')).post('/api/v1/bookings', { venue_id: open.id, start: at(day(k), s), end: at(day(k), e), purpose: '别处' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  const here = await (await srv.login('resident3')).post('/api/v1/bookings', { venue_id: venue.id, start: at(day(k + 1), '13:00'), end: at(day(k + 1), '13:30'), purpose: '本场地第一次' });
+  assert.equal(here.status, 201, JSON.stringify(here.body));
+});
+
+test('an activity\'s venue booking is released through the activity, not cancelled under it', async () => {
+  const d = day(4);
+  const a = await staff.post('/api/v1/activities', { title: '场地占用测试', start: at(d, '19:00'), end: at(d, '20:00'), capacity: 5, venue_id: open.id });
+  assert.equal(a.status, 201, JSON.stringify(a.body));
+  const c = await staff.post(`/api/v1/bookings/${a.body.booking_id}/cancel`, { reason: 'x' });
+  assert.equal(c.status, 409);
+  assert.equal(c.body.error.code, 'booking.invalid_state');
+  assert.equal(c.body.error.details.activity_id, a.body.id);
+  assert.equal((await staff.post(`/api/v1/activities/${a.body.id}/cancel`, { reason: '改期' })).status, 200);
+  assert.equal((await staff.get(`/api/v1/bookings/${a.body.booking_id}`)).body.status, 'cancelled');
 });
