@@ -24,6 +24,7 @@
 #include "org/org.h"
 #include "people/people.h"
 #include "people/pii.h"
+#include "service/service.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,6 +420,83 @@ static int add_meal_point(struct demo *d, int64_t comm_id, const char *path, con
 	return 0;
 }
 
+/*
+ * Two upcoming activities of 龙桥社区, where the demo accounts work: a tea
+ * party for residents over 80 in the activity room next Saturday (reserved
+ * through the booking rules, like staff would), and a parents' and children's
+ * craft class in the centre next Wednesday afternoon.
+ */
+static int add_activities(struct demo *d)
+{
+	int64_t staff = 0, room = 0, booking = 0;
+	int64_t today = local_midnight(d->now), wd = local_weekday(d->now);
+	int64_t sat = today + ((5 - wd + 7) % 7 ? (5 - wd + 7) % 7 : 7) * 86400;
+	int64_t wed = today + ((2 - wd + 7) % 7 ? (2 - wd + 7) % 7 : 7) * 86400;
+	struct venue v;
+	struct unit_ref u;
+	char code[11];
+	int rc;
+
+	if (account_find(d->c, "longqiao", &staff) != DB_ROW || !staff ||
+	    unit_get(d->c, d->longqiao_id, &u) != DB_ROW ||
+	    db_query_int64(d->c, &room,
+			   "SELECT MIN(id) FROM venues WHERE unit_id = ? AND approval_required = 0",
+			   "i", d->longqiao_id) < 0 ||
+	    venue_get(d->c, room, &v) != DB_ROW)
+		return fail(d, "activities");
+	/* inside the demo's one transaction */
+	rc = booking_create_for_unit(d->c, &v, d->longqiao_id, staff, sat + 9 * 3600,
+				     sat + 11 * 3600, "活动：重阳敬老茶话会", 30, d->now, &booking);
+	for (int i = 0; rc == 0 && i < 2; i++) {
+		int64_t s = i ? wed + 14 * 3600 + 1800 : sat + 9 * 3600;
+		int64_t e = i ? wed + 16 * 3600 : sat + 11 * 3600;
+		station_public_code(code);
+		struct db_stmt *st;
+		rc = db_prepare(
+			d->c,
+			"INSERT INTO activities (unit_id, unit_path, organiser_kind, "
+			"organiser_name, title, description, starts_at, ends_at, place, "
+			"venue_id, booking_id, capacity, signup_opens_at, signup_closes_at, "
+			"eligibility, check_in_code, status, created_by, created_at, "
+			"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			"'published', ?, ?, ?)",
+			&st);
+		if (rc < 0)
+			break;
+		const struct db_arg args[] = {
+			DB_ARG_I(d->longqiao_id),
+			DB_ARG_T(u.path),
+			DB_ARG_T(i ? "volunteer_team" : "unit"),
+			DB_ARG_T(i ? "先锋志愿服务队" : ""),
+			DB_ARG_T(i ? "亲子手工课：做一盏走马灯" : "重阳敬老茶话会"),
+			DB_ARG_T(i ? "志愿者带孩子和家长一起动手做走马灯，材料由社区准备。"
+				   : "社区为 80 岁以上的老人准备了茶点和文艺节目，欢迎报名参加。"),
+			DB_ARG_I(s),
+			DB_ARG_I(e),
+			DB_ARG_T(i ? "龙桥社区党群服务中心二楼" : v.name),
+			DB_ARG_I(i ? 0 : room),
+			DB_ARG_I(i ? 0 : booking),
+			DB_ARG_I(i ? 15 : 30),
+			DB_ARG_I(d->now),
+			DB_ARG_I(s),
+			DB_ARG_T(i ? "" : "aged_80_plus"),
+			DB_ARG_T(code),
+			DB_ARG_I(staff),
+			DB_ARG_I(d->now),
+			DB_ARG_I(d->now),
+		};
+		db_bind_args(st, args, (int)(sizeof args / sizeof *args));
+		if (i) { /* no venue: NULL, not 0 */
+			db_bind_null(st, 10);
+			db_bind_null(st, 11);
+		}
+		rc = db_step(st);
+		db_reset(st);
+		rc = rc == DB_DONE ? 0 : rc < 0 ? rc : DB_ERR;
+	}
+	return rc != 0 ? fail(d, "activities") : 0;
+}
+
 static int add_accounts(struct demo *d, int64_t hub_station)
 {
 	int64_t where[4] = { d->district_id, d->changqiao_id, d->longqiao_id, d->longqiao_grid_id };
@@ -585,7 +663,9 @@ static int build(struct demo *d, const struct plan *p)
 			}
 		}
 	}
-	return add_accounts(d, first_station);
+	if (add_accounts(d, first_station) < 0)
+		return -1;
+	return add_activities(d);
 }
 
 int cmd_demo(struct app *app, int argc, char **argv)
@@ -646,7 +726,7 @@ int cmd_demo(struct app *app, int argc, char **argv)
 		fclose(d.accounts);
 	if (d.table)
 		fclose(d.table);
-	if (rc < 0) {
+	if (rc != 0) { /* a step's positive answer is a failure too */
 		char path[PATH_MAX];
 		db_rollback(d.c);
 		if (!path_join(path, sizeof path, app->cfg.data_dir, "demo-accounts.txt"))
