@@ -145,7 +145,7 @@ static int in_area(const struct area *ar, const char *path)
 	"LEFT JOIN activity_signups ms ON ms.id = (SELECT MAX(x.id) FROM activity_signups x "      \
 	"WHERE x.activity_id = a.id AND (x.account_id = ? OR (? > 0 AND x.resident_id = ?))) "
 
-static void activity_from_row(struct db_stmt *st, struct activity *a)
+static void activity_from_row(struct req *req, struct db_stmt *st, struct activity *a)
 {
 	const char *place = db_col_text(st, 10);
 
@@ -153,14 +153,13 @@ static void activity_from_row(struct db_stmt *st, struct activity *a)
 	a->id = db_col_int64(st, 0);
 	a->unit_id = db_col_int64(st, 1);
 	snprintf(a->unit_path, sizeof a->unit_path, "%s", db_col_text(st, 3));
-	snprintf(a->title, sizeof a->title, "%s", db_col_text(st, 6));
+	a->title = arena_strdup(&req->arena, db_col_text(st, 6));
 	a->starts_at = db_col_int64(st, 8);
 	a->ends_at = db_col_int64(st, 9);
 	/* where, for messages: the place, else the venue's name */
-	snprintf(a->place, sizeof a->place, "%s",
-		 place && *place	  ? place
-		 : db_col_is_null(st, 12) ? ""
-					  : db_col_text(st, 12));
+	a->place = arena_strdup(&req->arena, place && *place	      ? place
+					     : db_col_is_null(st, 12) ? ""
+								      : db_col_text(st, 12));
 	a->venue_id = db_col_is_null(st, 11) ? 0 : db_col_int64(st, 11);
 	a->booking_id = db_col_is_null(st, 13) ? 0 : db_col_int64(st, 13);
 	a->capacity = db_col_int64(st, 15);
@@ -191,7 +190,7 @@ static json_t *activity_json(struct req *req, struct db_stmt *st)
 	int team = !strcmp(db_col_text(st, 4), "volunteer_team");
 	json_t *o;
 
-	activity_from_row(st, &a);
+	activity_from_row(req, st, &a);
 	o = json_pack(
 		"{sIs{sIss}s{ssss}sssssssssssIsIsIsIsssssbss}", "id", (json_int_t)a.id, "unit",
 		"id", (json_int_t)a.unit_id, "name", db_col_text(st, 2), "organiser", "kind",
@@ -263,7 +262,7 @@ int activity_visible_or_reply(struct req *req, struct db_conn *c, int64_t id, st
 	db_bind_int64(st, 4, id);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		activity_from_row(st, out);
+		activity_from_row(req, st, out);
 		if (activity_is_manager(req)) {
 			ok = path_within(out->unit_path, au->unit_path);
 		} else {
@@ -871,7 +870,7 @@ static void update_activity(struct req *req)
 		return;
 	}
 	/* the activity as it is now, for the waitlist and the messages */
-	snprintf(a.title, sizeof a.title, "%s", in.title);
+	a.title = in.title;
 	a.starts_at = in.start;
 	a.ends_at = in.end;
 	a.capacity = in.capacity;
@@ -908,7 +907,7 @@ static void cancel_activity(struct req *req)
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    json_get_str_or_reply(req, req->json, "reason", 1, 600, &reason))
+	    json_get_str_or_reply(req, req->json, "reason", 1, 200, &reason))
 		return;
 	if (!*reason) {
 		reply_invalid(req, "reason", "say why the activity is cancelled");

@@ -547,7 +547,8 @@ static int action_from(const struct app_action *a, const char *status)
 
 struct application {
 	int64_t id, item_id, account_id, handler_unit_id, version;
-	char status[16], handler_path[256], item_name[160];
+	char status[16], handler_path[256];
+	const char *item_name;	/* in the request's arena */
 	int applicant, handler; /* what the caller is to it */
 };
 
@@ -584,7 +585,7 @@ static int relation(struct req *req, struct db_stmt *st, struct application *a)
 	memset(a, 0, sizeof *a);
 	a->id = db_col_int64(st, 0);
 	a->item_id = db_col_int64(st, 1);
-	snprintf(a->item_name, sizeof a->item_name, "%s", db_col_text(st, 3));
+	a->item_name = arena_strdup(&req->arena, db_col_text(st, 3));
 	snprintf(a->status, sizeof a->status, "%s", db_col_text(st, 4));
 	a->account_id = db_col_int64(st, 5);
 	a->handler_unit_id = db_col_int64(st, 7);

@@ -343,7 +343,7 @@ static void create_order(struct req *req)
 	if (rc == DB_ROW)
 		rc = meal_may_act(req, c, &r, epath, applicant);
 	if (rc == 1)
-		rc = meal_point_get(c, point_id, &p);
+		rc = meal_point_get(c, &req->arena, point_id, &p);
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
@@ -459,7 +459,7 @@ static void act_on(struct req *req, enum order_action act)
 			return;
 		}
 	}
-	rc = meal_point_get(c, o.point_id, &p);
+	rc = meal_point_get(c, &req->arena, o.point_id, &p);
 	if (rc != DB_ROW) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;

@@ -466,3 +466,40 @@ test('check-in at the door with the code, by staff, and the record of attendance
   // the default list shows what has not ended
   assert.ok(!(await resident.get('/api/v1/activities?limit=500')).body.items.some((x) => x.id === atVenue.id));
 });
+
+test('a long title and place in mixed scripts reach every message whole; reasons are counted in characters', async () => {
+  // 151 and 151 characters, within the limits (200, 300) but far over them in bytes
+  const title = 'A' + '汉'.repeat(150);
+  const place = 'B' + '广'.repeat(150);
+  const a = await publish({ title, place, capacity: 1 });
+  const seen = await get(resident, a.id);
+  assert.deepEqual([seen.title, seen.place], [title, place]);
+  // staff sign a resident up: told with the whole title
+  const first = await signUp(staff, a.id, { resident_id: resident.user.resident_id });
+  assert.equal(first.status, 201, JSON.stringify(first.body));
+  assert.ok((await messages(resident)).some((m) => m.title === `活动报名成功：${title}`), 'the staff sign-up is told');
+  const second = await signUp(resident2, a.id);
+  assert.equal(second.body.status, 'waitlisted');
+  // a freed place promotes the waitlisted resident, who is told where
+  const freed = await staff.post(`/api/v1/activities/${a.id}/signups/${first.body.id}/cancel`, { reason: '让给邻居' });
+  assert.equal(freed.status, 200, JSON.stringify(freed.body));
+  const promoted = (await messages(resident2)).find((m) => m.title === `活动候补转正：${title}`);
+  assert.ok(promoted, 'the promotion is told');
+  assert.ok(promoted.body.includes(place), promoted.body);
+  // a new place is told to those signed up
+  const moved = await staff.patch(`/api/v1/activities/${a.id}`, { place: `${place}东` });
+  assert.equal(moved.status, 200, JSON.stringify(moved.body));
+  assert.ok((await messages(resident2)).some((m) => m.title === `活动变更：${title}` && m.body.includes(`${place}东`)));
+  // a reason is at most 200 characters, whatever their bytes
+  const long = await staff.post(`/api/v1/activities/${a.id}/cancel`, { reason: '因'.repeat(201) });
+  assert.equal(long.status, 400);
+  assert.equal(long.body.error.details.field, 'reason');
+  const reason = '因'.repeat(200);
+  const c = await staff.post(`/api/v1/activities/${a.id}/cancel`, { reason });
+  assert.equal(c.status, 200, JSON.stringify(c.body));
+  const told = (await messages(resident2)).find((m) => m.title === `活动已取消：${title}`);
+  assert.ok(told, 'the cancel is told');
+  assert.ok(told.body.includes(`${place}东`) && told.body.includes(reason), told.body);
+  const listed = (await staff.get('/api/v1/activities?status=cancelled&limit=500')).body.items.find((x) => x.id === a.id);
+  assert.deepEqual([listed.title, listed.cancel_reason], [title, reason]);
+});

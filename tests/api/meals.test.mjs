@@ -539,3 +539,44 @@ test('withdrawing cancels the open orders; the resident may apply again', async 
   const rows = (await auditor.get('/api/v1/audit?action=meal.enrol_withdraw&limit=10')).body.items;
   assert.ok(rows.some((a) => String(a.object_id) === String(E.A)));
 });
+
+test('long names in mixed scripts come back whole: the point, its unit, messages and coverage', async () => {
+  // within the limits (a point's name 100 characters, a unit's 150) but far over them in bytes
+  const name = 'A' + '食'.repeat(99);
+  const commName = 'C' + '区'.repeat(149);
+  const longComm = await unit(street.id, commName);
+  const far = await admin.post('/api/v1/meal-points', { unit_id: longComm.id, name, address: '地'.repeat(300), daily_capacity: 5, modes: ['dine_in'], price_fen: 1000, order_cutoff: '10:00', eligibility: ['aged_80_plus'] });
+  assert.equal(far.status, 201, JSON.stringify(far.body));
+  const fp = await admin.get(`/api/v1/meal-points/${far.body.id}`);
+  assert.equal(fp.status, 200, JSON.stringify(fp.body));
+  assert.deepEqual([fp.body.name, fp.body.unit.name], [name, commName]);
+  const listed = await admin.get(`/api/v1/meal-points?unit=${longComm.id}`);
+  assert.equal(listed.status, 200, JSON.stringify(listed.body));
+  assert.deepEqual(listed.body.items.map((p) => p.name), [name]);
+  const cv = await admin.get(`/api/v1/meals/coverage?unit=${street.id}`);
+  assert.equal(cv.status, 200, JSON.stringify(cv.body));
+  assert.equal(cv.body.items.find((i) => i.community.id === longComm.id)?.community.name, commName, 'the row is there, named whole');
+  const own = await admin.get(`/api/v1/meals/coverage?unit=${longComm.id}`);
+  assert.equal(own.status, 200, JSON.stringify(own.body));
+  assert.equal(own.body.unit.name, commName);
+  assert.equal((await admin.post('/api/v1/meal-points', { unit_id: longComm.id, name: name + '多', daily_capacity: 5, modes: ['dine_in'], price_fen: 1000, order_cutoff: '10:00', eligibility: ['aged_80_plus'] })).body.error.details.field, 'name');
+  // a point of our community with the long name: applying, approving, ordering and withdrawing
+  const p = await mstaff.post('/api/v1/meal-points', { unit_id: comm.id, name, daily_capacity: 5, modes: ['dine_in'], price_fen: 1000, subsidy_fen: 600, order_cutoff: '10:00', eligibility: ['aged_80_plus'] });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  assert.ok((await family.get('/api/v1/meal-points')).body.items.some((x) => x.id === p.body.id && x.name === name));
+  const e = await family.post('/api/v1/meal-enrolments', { point_id: p.body.id, resident_id: R.A, note: '注'.repeat(200) });
+  assert.equal(e.status, 201, JSON.stringify(e.body));
+  assert.ok((await mstaff.get('/api/v1/messages?limit=200')).body.items.some((m) => m.title === `助餐申请待审批：${name}`));
+  const ok = await mstaff.post(`/api/v1/meal-enrolments/${e.body.id}/approve`);
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.ok((await family.get('/api/v1/messages?limit=200')).body.items.some((m) => m.title === '助餐申请已通过' && m.body === name));
+  assert.equal((await family.get(`/api/v1/meal-enrolments/${e.body.id}`)).body.point.name, name);
+  const o = await family.post('/api/v1/meal-orders', { enrolment_id: e.body.id, day: D2, mode: 'dine_in' });
+  assert.equal(o.status, 201, JSON.stringify(o.body));
+  assert.equal((await family.get(`/api/v1/meal-orders/${o.body.id}`)).body.point.name, name);
+  assert.equal((await mstaff.post(`/api/v1/meal-enrolments/${e.body.id}/withdraw`, { reason: '因'.repeat(201) })).body.error.details.field, 'reason');
+  const w = await mstaff.post(`/api/v1/meal-enrolments/${e.body.id}/withdraw`, { reason: '因'.repeat(200) });
+  assert.equal(w.status, 200, JSON.stringify(w.body));
+  assert.equal(w.body.orders_cancelled, 1);
+  assert.ok((await family.get('/api/v1/messages?limit=200')).body.items.some((m) => m.title === '助餐已退出' && m.body === `${name}：${'因'.repeat(200)}`));
+});

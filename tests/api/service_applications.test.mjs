@@ -187,3 +187,23 @@ test('deadlines are working days after submission', async () => {
   assert.ok(days >= 5 && days <= 10, `5 working days is 5 to 9 calendar days and a bit: ${days}`);
   assert.match(r.body.due_at, /T00:00:00\+08:00$/);
 });
+
+test('an item named at the full 100 characters in mixed scripts reaches every message whole', async () => {
+  const name = 'A' + '办'.repeat(99);
+  const it = await district.post('/api/v1/service-items', { code: 'long_name_item', name, handling_level: 'community', time_limit_days: 3, form: [{ key: 'what', label: '事由', type: 'text', required: true }] });
+  assert.equal(it.status, 201, JSON.stringify(it.body));
+  assert.equal((await district.post('/api/v1/service-items', { code: 'longer_name_item', name: name + '多', handling_level: 'community', time_limit_days: 3, form: [] })).body.error.details.field, 'name');
+  const r = await resident.post('/api/v1/service-applications', { item_id: it.body.id, form: { what: '测试' } });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal((await resident.get(`/api/v1/service-applications/${r.body.id}`)).body.item.name, name);
+  assert.ok((await staff.get('/api/v1/messages?limit=200')).body.items.some((m) => m.title === `新的办事申请：${name}`));
+  for (const action of ['accept', 'request_material']) {
+    const s = await act(staff, r.body.id, { action, note: '请补充' });
+    assert.equal(s.status, 200, `${action}: ${JSON.stringify(s.body)}`);
+  }
+  const sup = await act(resident, r.body.id, { action: 'supplement' });
+  assert.equal(sup.status, 200, JSON.stringify(sup.body));
+  const titles = (await resident.get('/api/v1/messages?limit=200')).body.items.map((m) => m.title);
+  for (const t of [`${name}：已受理`, `${name}：请补充材料`]) assert.ok(titles.includes(t), t);
+  assert.ok((await staff.get('/api/v1/messages?limit=200')).body.items.some((m) => m.title === `${name}：已补充材料`));
+});
