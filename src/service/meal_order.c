@@ -293,6 +293,30 @@ static void reply_cutoff(struct req *req, int64_t cutoff)
 		       json_pack("{ss}", "cutoff", clock_format_shanghai(cutoff, buf)));
 }
 
+/* The point takes an order in mode for the day at midnight now; 0, or -1 answered. */
+static int order_fits_or_reply(struct req *req, const struct meal_point *p, unsigned mode,
+			       int64_t midnight, int64_t today, int64_t now)
+{
+	if (!p->active) {
+		reply_error(req, ERR_MEAL_POINT_INACTIVE);
+		return -1;
+	}
+	if (!(p->modes & mode)) {
+		reply_invalid(req, "mode",
+			      "one of the meal point's modes (GET /meal-points/:id, modes)");
+		return -1;
+	}
+	if (midnight > today + (int64_t)MAX_DAYS_AHEAD * 86400) {
+		reply_invalid(req, "day", "at most 31 days ahead");
+		return -1;
+	}
+	if (now >= meal_cutoff_at(p, midnight)) {
+		reply_cutoff(req, meal_cutoff_at(p, midnight));
+		return -1;
+	}
+	return 0;
+}
+
 static void create_order(struct req *req)
 {
 	const struct auth *a = req_auth(req);
@@ -357,29 +381,39 @@ static void create_order(struct req *req)
 			       json_pack("{ss}", "status", status));
 		return;
 	}
-	if (!p.active) {
-		reply_error(req, ERR_MEAL_POINT_INACTIVE);
-		return;
-	}
-	if (!(p.modes & mode)) {
-		reply_invalid(req, "mode",
-			      "one of the meal point's modes (GET /meal-points/:id, modes)");
-		return;
-	}
 	today = local_midnight(now);
-	if (midnight > today + (int64_t)MAX_DAYS_AHEAD * 86400) {
-		reply_invalid(req, "day", "at most 31 days ahead");
+	if (order_fits_or_reply(req, &p, mode, midnight, today, now))
 		return;
-	}
-	if (now >= meal_cutoff_at(&p, midnight)) {
-		reply_cutoff(req, meal_cutoff_at(&p, midnight));
-		return;
-	}
 	rc = db_begin(c);
 	/* orders for this point one after another: the count below holds */
 	if (rc == 0)
 		rc = db_run(c, "UPDATE meal_points SET updated_at = updated_at WHERE id = ?", "i",
 			    p.id);
+	/*
+	 * What was read above may have changed before the lock: a withdrawal
+	 * (which cancels the open orders) or a change of the point. Lock the
+	 * enrolment while it is still approved — a withdrawal waits for this
+	 * order and then cancels it — and check the point again as it is now.
+	 */
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE meal_enrolments SET updated_at = updated_at WHERE id = ? AND "
+			    "status = 'approved'",
+			    "i", enrol_id);
+	if (rc == 0 && db_changes(c) != 1) {
+		db_rollback(c);
+		reply_error_ex(req, ERR_MEAL_NOT_ENROLLED, NULL,
+			       json_pack("{ss}", "status", "withdrawn"));
+		return;
+	}
+	if (rc == 0) {
+		rc = meal_point_get(c, &req->arena, point_id, &p);
+		rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
+	}
+	if (rc == 0 && order_fits_or_reply(req, &p, mode, midnight, today, now)) {
+		db_rollback(c);
+		return;
+	}
 	if (rc == 0)
 		rc = db_query_int64(
 			c, &live,

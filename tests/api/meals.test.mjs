@@ -580,3 +580,29 @@ test('long names in mixed scripts come back whole: the point, its unit, messages
   assert.equal(w.body.orders_cancelled, 1);
   assert.ok((await family.get('/api/v1/messages?limit=200')).body.items.some((m) => m.title === '助餐已退出' && m.body === `${name}：${'因'.repeat(200)}`));
 });
+
+test('an order racing a withdrawal never outlives it: the order is refused or cancelled with it', async () => {
+  const p = await mstaff.post('/api/v1/meal-points', { unit_id: comm.id, name: '竞态测试点', daily_capacity: 100, modes: ['dine_in'], price_fen: 1000, order_cutoff: '23:59', eligibility: ['aged_80_plus'] });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  for (let k = 1; k <= 16; k++) {
+    const e = await mstaff.post('/api/v1/meal-enrolments', { point_id: p.body.id, resident_id: R.X });
+    assert.equal(e.status, 201, JSON.stringify(e.body));
+    assert.equal((await mstaff.post(`/api/v1/meal-enrolments/${e.body.id}/approve`)).status, 200);
+    const [o, w] = await Promise.all([
+      mstaff.post('/api/v1/meal-orders', { enrolment_id: e.body.id, day: dayAfter(D1, k), mode: 'dine_in' }),
+      mstaff.post(`/api/v1/meal-enrolments/${e.body.id}/withdraw`, { reason: '竞态' }),
+    ]);
+    assert.equal(w.status, 200, JSON.stringify(w.body));
+    if (o.status === 201) {
+      const now = (await mstaff.get(`/api/v1/meal-orders/${o.body.id}`)).body;
+      assert.equal(now.status, 'cancelled', `round ${k}: a live order on a withdrawn enrolment`);
+      assert.equal(w.body.orders_cancelled, 1, `round ${k}`);
+    } else {
+      assert.equal(o.status, 409, JSON.stringify(o.body));
+      assert.equal(o.body.error.code, 'meal.not_enrolled');
+      assert.equal(w.body.orders_cancelled, 0);
+    }
+  }
+  const live = (await mstaff.get(`/api/v1/meal-orders?point=${p.body.id}&status=ordered&limit=500`)).body.items;
+  assert.deepEqual(live, [], 'no live order is left');
+});
