@@ -78,6 +78,55 @@ json_t *activity_time_json(struct db_stmt *st, int col)
 		       : json_string(clock_format_shanghai(db_col_int64(st, col), buf));
 }
 
+/* Read a's title, start and place again (a change may have got in first); 0 or <0. */
+static int activity_reread(struct req *req, struct db_conn *c, struct activity *a)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(c,
+			    "SELECT a.title, a.starts_at, a.place, v.name FROM activities a LEFT "
+			    "JOIN venues v ON v.id = a.venue_id WHERE a.id = ?",
+			    &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, a->id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		const char *place = db_col_text(st, 2);
+		a->title = arena_strdup(&req->arena, db_col_text(st, 0));
+		a->starts_at = db_col_int64(st, 1);
+		a->place = arena_strdup(&req->arena, place && *place	     ? place
+						     : db_col_is_null(st, 3) ? ""
+									     : db_col_text(st, 3));
+	}
+	db_reset(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
+}
+
+/* Has what update_activity read of a changed under the lock? 0 (and *stale) or <0. */
+static int activity_stale(struct db_conn *c, const struct activity *a, int *stale)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(c,
+			    "SELECT COALESCE(venue_id, 0), COALESCE(booking_id, 0), starts_at, "
+			    "ends_at, signup_opens_at, signup_closes_at, capacity FROM activities "
+			    "WHERE id = ?",
+			    &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, a->id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*stale = db_col_int64(st, 0) != a->venue_id ||
+			 db_col_int64(st, 1) != a->booking_id ||
+			 db_col_int64(st, 2) != a->starts_at || db_col_int64(st, 3) != a->ends_at ||
+			 db_col_int64(st, 4) != a->opens_at ||
+			 db_col_int64(st, 5) != a->closes_at || db_col_int64(st, 6) != a->capacity;
+	db_reset(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
+}
+
 int activity_lock(struct db_conn *c, int64_t id, int64_t *capacity)
 {
 	int rc = db_run(c, "UPDATE activities SET updated_at = updated_at WHERE id = ?", "i", id);
@@ -756,7 +805,8 @@ static void update_activity(struct req *req)
 			return;
 		}
 		db_bind_int64(st, 1, id);
-		if (db_step(st) == DB_ROW) {
+		rc = db_step(st);
+		if (rc == DB_ROW) {
 			if (!in.title)
 				in.title = arena_strdup(&req->arena, db_col_text(st, 0));
 			if (!in.place)
@@ -767,12 +817,15 @@ static void update_activity(struct req *req)
 				in.team = arena_strdup(&req->arena, db_col_text(st, 3));
 		}
 		db_reset(st);
+		if (rc != DB_ROW) {
+			json_decref(changed);
+			reply_error(req, ERR_DB_UNAVAILABLE);
+			return;
+		}
 	}
 	if (!strcmp(in.kind, "unit"))
 		in.team = "";
-	if (!in.title || activity_check_or_reply(req, &in)) {
-		if (!in.title)
-			reply_error(req, ERR_DB_UNAVAILABLE);
+	if (activity_check_or_reply(req, &in)) {
 		json_decref(changed);
 		return;
 	}
@@ -802,6 +855,25 @@ static void update_activity(struct req *req)
 		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
 			       json_pack("{ssss}", "status", "cancelled", "action", "update"));
 		return;
+	}
+	if (rc == DB_ROW) {
+		/*
+		 * The booking to release and the combination checked were read
+		 * before the lock: another change or a cancel that got there first
+		 * has made them stale, and going on would leave a booking holding
+		 * the venue. Ask the caller to read the activity again.
+		 */
+		int stale = 0;
+		rc = activity_stale(c, &a, &stale);
+		if (rc == 0 && stale) {
+			db_rollback(c);
+			json_decref(changed);
+			reply_error_ex(req, ERR_CONFLICT,
+				       "The activity was changed meanwhile; read it again.",
+				       json_pack("{ss}", "action", "update"));
+			return;
+		}
+		rc = rc == 0 ? DB_ROW : rc;
 	}
 	if (rc == DB_ROW)
 		rc = db_query_int64(c, &confirmed,
@@ -921,17 +993,24 @@ static void cancel_activity(struct req *req)
 		return;
 	}
 	rc = db_begin(c);
+	/* the booking as it is under the row's lock: a change may have booked anew */
 	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE activities SET status = 'cancelled', cancel_reason = ?, "
-			    "updated_at = ? WHERE id = ? AND status = 'published'",
-			    "tii", reason, now, id);
-	if (rc == 0 && db_changes(c) != 1) {
+		rc = db_query_int64(
+			c, &a.booking_id,
+			"UPDATE activities SET status = 'cancelled', cancel_reason = ?, "
+			"updated_at = ? WHERE id = ? AND status = 'published' RETURNING "
+			"COALESCE(booking_id, 0)",
+			"tii", reason, now, id);
+	if (rc == DB_ROW)
+		rc = 0;
+	else if (rc == DB_DONE) {
 		db_rollback(c);
 		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
 			       json_pack("{ssss}", "status", "cancelled", "action", "cancel"));
 		return;
 	}
+	if (rc == 0)
+		rc = activity_reread(req, c, &a);
 	if (rc == 0 && a.booking_id)
 		rc = booking_release(c, a.booking_id,
 				     arena_printf(&req->arena, "活动取消：%s", reason), now);

@@ -503,3 +503,58 @@ test('a long title and place in mixed scripts reach every message whole; reasons
   const listed = (await staff.get('/api/v1/activities?status=cancelled&limit=500')).body.items.find((x) => x.id === a.id);
   assert.deepEqual([listed.title, listed.cancel_reason], [title, reason]);
 });
+
+test('a database failure at any step of changing an activity answers 503 and changes nothing', async () => {
+  const a = await publish({ title: '故障注入前' });
+  let done = false;
+  for (let after = 1; after <= 60 && !done; after++) {
+    await srv.post('/api/v1/_test/db-fail', { after });
+    const r = await staff.patch(`/api/v1/activities/${a.id}`, { title: '故障注入后' });
+    await srv.post('/api/v1/_test/db-fail', { after: 0 });
+    if (r.status === 200) {
+      done = true;
+      break;
+    }
+    assert.equal(r.status, 503, `step ${after}: ${JSON.stringify(r.body)}`);
+    assert.equal((await get(staff, a.id)).title, '故障注入前', `step ${after}`);
+  }
+  assert.ok(done, 'the change goes through once the fault is past');
+  assert.equal((await get(staff, a.id)).title, '故障注入后');
+});
+
+test('changes racing a cancel or each other leave no booking holding the venue', async () => {
+  const slotsOf = async (d) => Object.fromEntries((await staff.get(`/api/v1/venues/${venue.id}/slots?date=${d}`)).body.items.map((s) => [s.start.slice(11, 16), s.state]));
+  const bookingStatus = async (id) => (await staff.get(`/api/v1/bookings/${id}`)).body.status;
+  for (let k = 0; k < 6; k++) {
+    // a move racing a cancel: whichever wins, the activity ends cancelled and the venue free
+    const d = day(8 + k);
+    const a = await publish({ title: `竞态取消${k}`, place: '', venue_id: venue.id, start: at(d, '09:00'), end: at(d, '10:00'), capacity: 10 });
+    const [moved, cancelled] = await Promise.all([
+      staff.patch(`/api/v1/activities/${a.id}`, { start: at(d, '10:00'), end: at(d, '11:00') }),
+      staff.post(`/api/v1/activities/${a.id}/cancel`, { reason: '竞态' }),
+    ]);
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    assert.ok([200, 409].includes(moved.status), JSON.stringify(moved.body));
+    assert.equal((await get(staff, a.id)).status, 'cancelled');
+    const s = await slotsOf(d);
+    assert.deepEqual([s['09:00'], s['09:30'], s['10:00'], s['10:30']], ['free', 'free', 'free', 'free'], `round ${k}: ${moved.status}`);
+    for (const id of [a.booking_id, moved.body.booking_id].filter(Boolean)) assert.equal(await bookingStatus(id), 'cancelled', `round ${k}: booking ${id}`);
+    // two moves at once: one booking is left, the activity's, at the activity's time
+    const b = await publish({ title: `竞态变更${k}`, place: '', venue_id: venue.id, start: at(d, '13:00'), end: at(d, '14:00'), capacity: 10 });
+    const both = await Promise.all([
+      staff.patch(`/api/v1/activities/${b.id}`, { start: at(d, '14:00'), end: at(d, '15:00') }),
+      staff.patch(`/api/v1/activities/${b.id}`, { start: at(d, '15:00'), end: at(d, '16:00') }),
+    ]);
+    for (const r of both) assert.ok([200, 409].includes(r.status), JSON.stringify(r.body));
+    assert.ok(both.some((r) => r.status === 200), 'one of them goes through');
+    const now = await get(staff, b.id);
+    const t = await slotsOf(d);
+    const taken = Object.keys(t).filter((h) => h >= '13:00' && t[h] === 'taken').sort();
+    const from = now.start.slice(11, 16);
+    assert.deepEqual(taken, [from, from.replace(':00', ':30')], `round ${k}: the venue is held at the activity's time only`);
+    for (const id of [b.booking_id, ...both.map((r) => r.body.booking_id)].filter((x) => x && x !== now.booking.id)) {
+      assert.equal(await bookingStatus(id), 'cancelled', `round ${k}: booking ${id}`);
+    }
+    assert.equal(await bookingStatus(now.booking.id), 'approved');
+  }
+});
