@@ -22,8 +22,11 @@
  * returns it to accepted), rejected (with a reason) and withdrawn (by the
  * resident before a decision). Each step is one transaction: a conditional
  * UPDATE on the status read (a raced step answers 409), an append-only
- * event, a message to the applicant, an audit row. The deadline is
- * time_limit_days working days (the appeal calendar) after submission.
+ * event, a message to the applicant (or, for the applicant's own steps, to
+ * the handling unit — naming the application, not the person or the note,
+ * for every appeal:read holder of the unit reads that inbox), an audit row.
+ * The deadline is time_limit_days working days (the appeal calendar) after
+ * submission.
  *
  * The answers may hold personal data (ID numbers, income), so they are stored
  * sealed with the personal-data key (pii_seal) and opened only for the
@@ -236,19 +239,21 @@ static void get_item(struct req *req)
 	reply_json(req, 200, item);
 }
 
-/* The fields of an item body; absent ones stay NULL / -1. */
+/* The fields of an item body; absent ones stay NULL / -1 (sort may be negative: has_sort). */
 struct item_in {
 	const char *code, *name, *name_en, *guide, *level;
 	json_t *materials, *form;
 	int64_t days, sort;
-	int active;
+	int active, has_sort;
 };
 
 static int item_fields_or_reply(struct req *req, int creating, struct item_in *in)
 {
 	const char *why;
+	int rc;
 
-	in->days = in->sort = -1;
+	in->days = -1;
+	in->sort = 0;
 	in->active = -1;
 	if (json_get_str_or_reply(req, req->json, "code", creating, 40, &in->code) < 0 ||
 	    json_get_str_or_reply(req, req->json, "name", creating, 100, &in->name) < 0 ||
@@ -257,9 +262,11 @@ static int item_fields_or_reply(struct req *req, int creating, struct item_in *i
 	    json_get_str_or_reply(req, req->json, "handling_level", creating, 20, &in->level) < 0 ||
 	    json_get_int_or_reply(req, req->json, "time_limit_days", creating, 1, 365, &in->days) <
 		    0 ||
-	    json_get_int_or_reply(req, req->json, "sort", 0, -100000, 100000, &in->sort) < 0 ||
+	    (rc = json_get_int_or_reply(req, req->json, "sort", 0, -100000, 100000, &in->sort)) <
+		    0 ||
 	    json_get_bool_or_reply(req, req->json, "active", 0, &in->active) < 0)
 		return -1;
+	in->has_sort = rc == 0;
 	if (in->code && !valid_key(in->code)) {
 		reply_invalid(req, "code", "lower-case letters, digits and _");
 		return -1;
@@ -305,8 +312,8 @@ static void create_item(struct req *req)
 			"form, handling_level, time_limit_days, sort, created_at, "
 			"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			"tttttttiiii", in.code, in.name, in.name_en ? in.name_en : "",
-			in.guide ? in.guide : "", materials, form, in.level, in.days,
-			in.sort < 0 ? 0 : in.sort, now, now);
+			in.guide ? in.guide : "", materials, form, in.level, in.days, in.sort, now,
+			now);
 		rc = rc == DB_ROW ? 0 : rc < 0 ? rc : DB_ERR;
 	}
 	free(materials);
@@ -354,7 +361,7 @@ static void update_item(struct req *req)
 			"COALESCE(?, name_en), guide = COALESCE(?, guide), materials = "
 			"COALESCE(?, materials), form = COALESCE(?, form), handling_level = "
 			"COALESCE(?, handling_level), time_limit_days = CASE WHEN ? > 0 THEN ? "
-			"ELSE time_limit_days END, sort = CASE WHEN ? >= 0 THEN ? ELSE sort END, "
+			"ELSE time_limit_days END, sort = CASE WHEN ? = 1 THEN ? ELSE sort END, "
 			"active = CASE WHEN ? >= 0 THEN ? ELSE active END, updated_at = ? "
 			"WHERE id = ?",
 			&st);
@@ -362,7 +369,7 @@ static void update_item(struct req *req)
 			const struct db_arg args[] = {
 				DB_ARG_T(in.name),     DB_ARG_T(in.name_en), DB_ARG_T(in.guide),
 				DB_ARG_T(materials),   DB_ARG_T(form),	     DB_ARG_T(in.level),
-				DB_ARG_I(in.days),     DB_ARG_I(in.days),    DB_ARG_I(in.sort),
+				DB_ARG_I(in.days),     DB_ARG_I(in.days),    DB_ARG_I(in.has_sort),
 				DB_ARG_I(in.sort),     DB_ARG_I(in.active),  DB_ARG_I(in.active),
 				DB_ARG_I(clock_now()), DB_ARG_I(id),
 			};
@@ -865,11 +872,10 @@ static void create_application(struct req *req)
 		rc = add_event(c, id, "submit", au->account_id, NULL, atts, now);
 	const char *name = json_string_value(json_object_get(item, "name"));
 	if (rc == 0)
-		rc = message_add(
-			c, 0, handler, 0, "service",
-			arena_printf(&req->arena, "新的办事申请：%s", name),
-			arena_printf(&req->arena, "%s 提交了“%s”申请", au->display_name, name),
-			now);
+		rc = message_add(c, 0, handler, 0, "service",
+				 arena_printf(&req->arena, "新的办事申请：%s", name),
+				 arena_printf(&req->arena, "申请 #%lld：%s", (long long)id, name),
+				 now);
 	if (rc == 0)
 		rc = audit_write(req, c, "service_application.create", "service_application", id,
 				 json_pack("{sI}", "item_id", (json_int_t)item_id));
@@ -978,10 +984,18 @@ static void act_on_application(struct req *req)
 		rc = add_event(c, id, act->name, au->account_id, note, atts, now);
 	if (rc == 0) {
 		const char *title = arena_printf(&req->arena, "%s：%s", a.item_name, act->title);
-		rc = act->who == ACT_STAFF ? message_add(c, a.account_id, 0, 0, "service", title,
-							 note ? note : "", now)
-					   : message_add(c, 0, a.handler_unit_id, 0, "service",
-							 title, note ? note : "", now);
+		/*
+		 * The applicant reads the handler's note. The unit's inbox is read by
+		 * every appeal:read holder of the unit (department and property
+		 * accounts too), so the applicant's steps name the application only:
+		 * the handlers read the note on its timeline.
+		 */
+		rc = act->who == ACT_STAFF
+			     ? message_add(c, a.account_id, 0, 0, "service", title,
+					   note ? note : "", now)
+			     : message_add(c, 0, a.handler_unit_id, 0, "service", title,
+					   arena_printf(&req->arena, "申请 #%lld", (long long)id),
+					   now);
 	}
 	if (rc == 0)
 		rc = audit_write(req, c,

@@ -149,7 +149,15 @@ test('the whole handling: accept, ask for material, supplement, approve, complet
   assert.equal(done.body.status, 'completed');
   const titles = (await resident.get('/api/v1/messages')).body.items.map((m) => m.title);
   for (const t of ['居住证明：已受理', '居住证明：请补充材料', '居住证明：审核通过', '居住证明：已办结']) assert.ok(titles.includes(t), `${t} in ${titles}`);
-  assert.ok((await staff.get('/api/v1/messages')).body.items.some((m) => m.title === '居住证明：已补充材料'));
+  // the unit's inbox (read by every appeal:read holder of the unit) names the application, not the applicant or their note
+  const inbox = (await staff.get('/api/v1/messages?limit=200')).body.items;
+  const submitted = inbox.find((m) => m.title === '新的办事申请：居住证明' && m.body === `申请 #${id}：居住证明`);
+  assert.ok(submitted, JSON.stringify(inbox.filter((m) => m.kind === 'service')));
+  const supplemented = inbox.find((m) => m.title === '居住证明：已补充材料');
+  assert.equal(supplemented?.body, `申请 #${id}`);
+  for (const m of inbox.filter((x) => x.kind === 'service')) {
+    assert.ok(!m.body.includes(resident.user.display_name) && !m.body.includes('已补充'), m.body);
+  }
   const auditor = await srv.login('auditor');
   const rows = (await auditor.get('/api/v1/audit?action=service_application.complete&limit=5')).body.items;
   assert.ok(rows.some((a) => String(a.object_id) === String(id)));
@@ -206,4 +214,24 @@ test('an item named at the full 100 characters in mixed scripts reaches every me
   const titles = (await resident.get('/api/v1/messages?limit=200')).body.items.map((m) => m.title);
   for (const t of [`${name}：已受理`, `${name}：请补充材料`]) assert.ok(titles.includes(t), t);
   assert.ok((await staff.get('/api/v1/messages?limit=200')).body.items.some((m) => m.title === `${name}：已补充材料`));
+});
+
+test('a negative sort is kept: on create, on change, and an absent sort leaves it alone', async () => {
+  const form = [{ key: 'what', label: '事由', type: 'text' }];
+  const r = await district.post('/api/v1/service-items', { code: 'sort_item', name: '排序测试', handling_level: 'community', time_limit_days: 2, form, sort: -5 });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const sortOf = async () => (await district.get(`/api/v1/service-items/${r.body.id}`)).body.sort;
+  assert.equal(await sortOf(), -5);
+  assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { sort: -1 })).status, 200);
+  assert.equal(await sortOf(), -1);
+  assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { sort: -100000 })).status, 200);
+  assert.equal(await sortOf(), -100000);
+  assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { guide: '说明' })).status, 200);
+  assert.equal(await sortOf(), -100000, 'a change without sort keeps it');
+  assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { sort: 0 })).status, 200);
+  assert.equal(await sortOf(), 0);
+  assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { sort: -100001 })).body.error.details.field, 'sort');
+  // the catalogue is in sort order: a negative sort comes first
+  assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { sort: -7 })).status, 200);
+  assert.equal((await district.get('/api/v1/service-items?all=1')).body.items[0].id, r.body.id);
 });
