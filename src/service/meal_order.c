@@ -516,21 +516,38 @@ static void act_on(struct req *req, enum order_action act)
 	}
 	rc = db_begin(c);
 	if (rc == 0)
-		rc = act == O_CANCEL ? db_run(c,
-					      "UPDATE meal_orders SET status = 'cancelled', "
-					      "round_id = NULL, "
-					      "cancelled_by = ?, cancelled_at = ?, updated_at = ? "
-					      "WHERE id = "
-					      "? AND status = 'ordered'",
-					      "iiii", who, now, now, id)
-				     : db_run(c,
-					      "UPDATE meal_orders SET status = ?, done_by = ?, "
-					      "done_at = ?, "
-					      "updated_at = ? WHERE id = ? AND status = 'ordered'",
-					      "tiiii", actions[act].to, who, now, now, id);
+		rc = act == O_CANCEL
+			     ? db_run(c,
+				      "UPDATE meal_orders SET status = 'cancelled', "
+				      "round_id = NULL, "
+				      "cancelled_by = ?, cancelled_at = ?, updated_at = ? "
+				      "WHERE id = "
+				      "? AND status = 'ordered'",
+				      "iiii", who, now, now, id)
+			     /* still in the round whose assignee was checked */
+			     : db_run(c,
+				      "UPDATE meal_orders SET status = ?, done_by = ?, "
+				      "done_at = ?, updated_at = ? WHERE id = ? AND status = "
+				      "'ordered' AND COALESCE(round_id, 0) = ?",
+				      "tiiiii", actions[act].to, who, now, now, id, o.round_id);
 	if (rc == 0 && db_changes(c) != 1) {
+		struct order now_o;
 		db_rollback(c);
-		reply_error(req, ERR_MEAL_STATE);
+		/* moved to another round meanwhile: not the old assignee's any more */
+		rc = order_load(c, id, &now_o, NULL);
+		if (rc < 0) {
+			reply_error(req, ERR_DB_UNAVAILABLE);
+			return;
+		}
+		if (rc == DB_ROW && act == O_DELIVER && now_o.round_id != o.round_id &&
+		    now_o.assignee_id != who &&
+		    !(meal_is_manager(req) && path_within(o.unit_path, a->unit_path))) {
+			reply_error(req, ERR_NOT_FOUND);
+			return;
+		}
+		reply_error_ex(req, ERR_MEAL_STATE, NULL,
+			       json_pack("{ssss}", "status", rc == DB_ROW ? now_o.status : "",
+					 "action", actions[act].name));
 		return;
 	}
 	if (rc == 0)

@@ -606,3 +606,44 @@ test('an order racing a withdrawal never outlives it: the order is refused or ca
   const live = (await mstaff.get(`/api/v1/meal-orders?point=${p.body.id}&status=ordered&limit=500`)).body.items;
   assert.deepEqual(live, [], 'no live order is left');
 });
+
+test('a delivery racing a move to another round: never both — the old assignee cannot confirm a moved order', async () => {
+  const p = await mstaff.post('/api/v1/meal-points', { unit_id: comm.id, name: '送餐竞态点', daily_capacity: 100, modes: ['meal_delivery'], price_fen: 1000, order_cutoff: '23:59', eligibility: ['aged_80_plus'] });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  const today = shanghaiDay(await serverTime());
+  const mkRound = async (assignee) => {
+    const r = await mstaff.post('/api/v1/meal-rounds', { point_id: p.body.id, day: today, name: `送餐 ${assignee.user.username}`, assignee_id: assignee.user.id });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body.id;
+  };
+  const r1 = await mkRound(mvol);
+  const r2 = await mkRound(mvol2);
+  let delivered = 0;
+  let moved = 0;
+  for (let k = 0; k < 12; k++) {
+    const rid = await resident(H.h7, `送餐老人${k}`, '1935-05-05');
+    const e = await mstaff.post('/api/v1/meal-enrolments', { point_id: p.body.id, resident_id: rid });
+    assert.equal((await mstaff.post(`/api/v1/meal-enrolments/${e.body.id}/approve`)).status, 200);
+    const o = await mstaff.post('/api/v1/meal-orders', { enrolment_id: e.body.id, day: today, mode: 'meal_delivery' });
+    assert.equal(o.status, 201, JSON.stringify(o.body));
+    assert.equal((await mstaff.post(`/api/v1/meal-rounds/${r1}/orders`, { order_ids: [o.body.id] })).status, 200);
+    const [d, m] = await Promise.all([
+      mvol.post(`/api/v1/meal-orders/${o.body.id}/deliver`),
+      mstaff.post(`/api/v1/meal-rounds/${r2}/orders`, { order_ids: [o.body.id] }),
+    ]);
+    const after = (await mstaff.get(`/api/v1/meal-orders/${o.body.id}`)).body;
+    if (d.status === 200) {
+      delivered++;
+      assert.equal(m.status, 409, `round ${k}: a delivered order was moved too`);
+      assert.deepEqual([after.status, after.round_id, after.done_by.id], ['delivered', r1, mvol.user.id]);
+    } else {
+      moved++;
+      assert.equal(m.status, 200, JSON.stringify(m.body));
+      assert.ok([404, 409].includes(d.status), `round ${k}: ${d.status} ${JSON.stringify(d.body)}`);
+      assert.deepEqual([after.status, after.round_id], ['ordered', r2], `round ${k}`);
+      // the new assignee confirms it
+      assert.equal((await mvol2.post(`/api/v1/meal-orders/${o.body.id}/deliver`)).status, 200);
+    }
+  }
+  assert.equal(delivered + moved, 12);
+});
