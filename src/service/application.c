@@ -46,6 +46,7 @@
 #include "org/org.h"
 #include "people/pii.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,11 +91,24 @@ static int form_check(json_t *form, const char **why)
 		const char *label = json_string_value(json_object_get(f, "label"));
 		const char *type = json_string_value(json_object_get(f, "type"));
 		json_t *opts = json_object_get(f, "options"), *o;
+		json_t *label_en = json_object_get(f, "label_en"), *integer;
 		if (!json_is_object(f) || !valid_key(key) || !label || !*label ||
 		    utf8_chars(label, strlen(label)) > 100 ||
 		    in_list(type, field_types, sizeof field_types / sizeof *field_types) < 0) {
-			*why = "each field has a key (a-z, 0-9, _), a label and a type: text, "
-			       "textarea, number, date, select, phone or id_number";
+			*why = "each field has a key (a-z, 0-9, _), a label (1 to 100 characters) "
+			       "and "
+			       "a type: text, textarea, number, date, select, phone or id_number";
+			return -1;
+		}
+		if (label_en &&
+		    (!json_is_string(label_en) ||
+		     utf8_chars(json_string_value(label_en), json_string_length(label_en)) > 100)) {
+			*why = "label_en is text of at most 100 characters";
+			return -1;
+		}
+		integer = json_object_get(f, "integer");
+		if (integer && (!json_is_boolean(integer) || strcmp(type, "number"))) {
+			*why = "integer is true or false, on a number field";
 			return -1;
 		}
 		for (j = 0; j < i; j++)
@@ -111,8 +125,9 @@ static int form_check(json_t *form, const char **why)
 			}
 			json_array_foreach(opts, j, o)
 			{
-				if (!json_is_string(o) || !json_string_length(o)) {
-					*why = "options are non-empty strings";
+				if (!json_is_string(o) || !json_string_length(o) ||
+				    utf8_chars(json_string_value(o), json_string_length(o)) > 100) {
+					*why = "options are texts of 1 to 100 characters";
 					return -1;
 				}
 			}
@@ -450,6 +465,12 @@ static int answers_or_reply(struct req *req, json_t *form, json_t *answers, json
 			    (mn && json_number_value(a) < json_number_value(mn)) ||
 			    (mx && json_number_value(a) > json_number_value(mx))) {
 				reply_invalid(req, field, "a number within the field's range");
+				goto bad;
+			}
+			/* 3.0 is a whole number in JSON too; 2.5 is not */
+			if (json_is_true(json_object_get(f, "integer")) && json_is_real(a) &&
+			    json_real_value(a) != floor(json_real_value(a))) {
+				reply_invalid(req, field, "a whole number");
 				goto bad;
 			}
 			json_object_set(*out, k, a);

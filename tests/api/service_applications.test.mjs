@@ -64,6 +64,12 @@ test('administrators define items; the form and materials are checked field by f
   await bad({ form: [{ key: 'a', label: 'A', type: 'select', options: [] }] }, 'form');
   await bad({ form: [{ key: 'A b', label: 'A', type: 'text' }] }, 'form');
   await bad({ form: [{ key: 'a', label: 'A', type: 'number', min: 5, max: 1 }] }, 'form');
+  await bad({ form: [{ key: 'a', label: 'A', type: 'text', integer: true }] }, 'form');
+  await bad({ form: [{ key: 'a', label: 'A', type: 'number', integer: 'yes' }] }, 'form');
+  await bad({ form: [{ key: 'a', label: 'A', label_en: 'x'.repeat(101), type: 'text' }] }, 'form');
+  await bad({ form: [{ key: 'a', label: 'A', label_en: 5, type: 'text' }] }, 'form');
+  await bad({ form: [{ key: 'a', label: 'A', type: 'select', options: ['选'.repeat(101)] }] }, 'form');
+  await bad({ form: [{ key: 'a', label: '标'.repeat(101), type: 'text' }] }, 'form');
   await bad({ materials: [{ required: true }] }, 'materials');
   await bad({ handling_level: 'grid' }, 'handling_level');
   await bad({ code: 'Bad Code' }, 'code');
@@ -77,6 +83,18 @@ test('administrators define items; the form and materials are checked field by f
   assert.ok((await district.get('/api/v1/service-items?all=1')).body.items.some((i) => i.code === 'test_item'));
   assert.equal((await resident.post('/api/v1/service-applications', { item_id: ok.body.id, form: { count: 1 } })).status, 404);
   assert.equal((await district.patch(`/api/v1/service-items/${ok.body.id}`, { code: 'other' })).body.error.details.field, 'code');
+  // at the limits, counted in characters; an integer field takes whole numbers only
+  const edge = [
+    { key: 'n', label: '标'.repeat(100), label_en: 'x'.repeat(100), type: 'number', integer: true, min: 0 },
+    { key: 's', label: 'S', type: 'select', options: ['选'.repeat(100)] },
+  ];
+  const e = await district.post('/api/v1/service-items', { code: 'edge_item', name: '边界', handling_level: 'community', time_limit_days: 1, form: edge });
+  assert.equal(e.status, 201, JSON.stringify(e.body));
+  const half = await resident.post('/api/v1/service-applications', { item_id: e.body.id, form: { n: 0.5 } });
+  assert.equal(half.body.error?.details.field, 'form.n', JSON.stringify(half.body));
+  const whole = await resident.post('/api/v1/service-applications', { item_id: e.body.id, form: { n: 2, s: '选'.repeat(100) } });
+  assert.equal(whole.status, 201, JSON.stringify(whole.body));
+  assert.equal((await act(resident, whole.body.id, { action: 'withdraw' })).status, 200);
 });
 
 test('an application is checked against the item\'s form', async () => {
@@ -97,6 +115,10 @@ test('an application is checked against the item\'s form', async () => {
   await bad(hard, { ...HARD, phone: '12345' }, 'form.phone');
   await bad(hard, { ...HARD, household_size: 0 }, 'form.household_size');
   await bad(hard, { ...HARD, household_size: '3' }, 'form.household_size');
+  // the seeded household size and income are whole numbers (migration 0009)
+  assert.ok(hard.form.filter((f) => f.integer === true).map((f) => f.key).join() === 'household_size,monthly_income_yuan', JSON.stringify(hard.form));
+  await bad(hard, { ...HARD, household_size: 2.5 }, 'form.household_size');
+  await bad(hard, { ...HARD, monthly_income_yuan: 1200.5 }, 'form.monthly_income_yuan');
   const senior = item('senior_card');
   await bad(senior, { name: '张三', id_number: '110105194912310021', birth_date: '1949-12-31', pickup: '到社区领取' }, 'form.id_number');
   const att = await resident.post('/api/v1/service-applications', { item_id: cert.id, form: CERT, attachments: ['0'.repeat(64)] });
