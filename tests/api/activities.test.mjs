@@ -418,6 +418,7 @@ test('check-in at the door with the code, by staff, and the record of attendance
   const other = (await signUp(resident2, atVenue.id)).body;
   const third = (await signUp(resident3, atVenue.id)).body;
   const dance = (await signUp(resident2, outdoor.id)).body;
+  const late = (await signUp(resident3, outdoor.id)).body;
   assert.equal(mine.status, 'confirmed');
   // too early, for the resident and for staff
   assert.equal((await resident.post('/api/v1/activities/check-in', { code: venue.public_code })).body.error.code, 'activity.no_check_in');
@@ -439,6 +440,10 @@ test('check-in at the door with the code, by staff, and the record of attendance
   // after the start a resident can no longer cancel; staff can until the end
   await advanceTo(at(d, '19:05'));
   assert.equal((await resident2.post(`/api/v1/activities/${atVenue.id}/signups/${other.id}/cancel`)).body.error.code, 'activity.invalid_state');
+  assert.equal((await resident3.post(`/api/v1/activities/${outdoor.id}/signups/${late.id}/cancel`)).body.error.code, 'activity.invalid_state');
+  const byStaff = await staff.post(`/api/v1/activities/${outdoor.id}/signups/${late.id}/cancel`, { reason: '未到场' });
+  assert.equal(byStaff.status, 200, JSON.stringify(byStaff.body));
+  assert.equal((await staff.get(`/api/v1/activities/${outdoor.id}/signups`)).body.items.find((s) => s.id === late.id).status, 'cancelled');
   // after the end: resident2 never came to the talk
   await advanceTo(at(d, '20:30'));
   const list = (await staff.get(`/api/v1/activities/${atVenue.id}/signups`)).body;
