@@ -3,7 +3,11 @@
 // by level, every step with its message, refusals, and scope.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { startDistrict, addUser } from './lib/district.mjs';
+import { DB } from './lib/harness.mjs';
 import { png } from './lib/images.mjs';
 
 let srv, district, sysadmin, staff, staff2, street, resident, gw;
@@ -256,4 +260,33 @@ test('a negative sort is kept: on create, on change, and an absent sort leaves i
   // the catalogue is in sort order: a negative sort comes first
   assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { sort: -7 })).status, 200);
   assert.equal((await district.get('/api/v1/service-items?all=1')).body.items[0].id, r.body.id);
+});
+
+test('the answers are sealed: an ID number and a phone given in a form appear nowhere in the database in plaintext', async () => {
+  const IDN = '11010519491231002X';
+  const PHONE = '13912345678';
+  const senior = item('senior_card');
+  const a = await resident.post('/api/v1/service-applications', { item_id: senior.id, form: { name: '张三', id_number: IDN.toLowerCase(), birth_date: '1949-12-31', pickup: '到社区领取' } });
+  assert.equal(a.status, 201, JSON.stringify(a.body));
+  const hard = item('hardship_assistance');
+  const b = await resident.post('/api/v1/service-applications', { item_id: hard.id, form: { household_size: 2, monthly_income_yuan: 900, reason: '因病', description: '住院', phone: '139-1234-5678' } });
+  assert.equal(b.status, 201, JSON.stringify(b.body));
+  // the applicant reads them back, normalised
+  assert.equal((await resident.get(`/api/v1/service-applications/${a.body.id}`)).body.form.id_number, IDN);
+  assert.equal((await resident.get(`/api/v1/service-applications/${b.body.id}`)).body.form.phone, PHONE);
+  let blobs;
+  if (DB === 'sqlite') {
+    // fold the WAL in, then read every file of the database
+    spawnSync('sqlite3', [join(srv.data.dir, 'shuniu.db'), 'PRAGMA wal_checkpoint(FULL)']);
+    blobs = readdirSync(srv.data.dir).filter((f) => f.startsWith('shuniu.db')).map((f) => readFileSync(join(srv.data.dir, f)));
+  } else {
+    const r = spawnSync('pg_dump', ['--data-only', srv.data.dbUrl], { maxBuffer: 1 << 30 });
+    assert.equal(r.status, 0, String(r.stderr));
+    blobs = [r.stdout];
+  }
+  // what was read holds the data (the item's code is plain text), but not the numbers
+  assert.ok(blobs.some((x) => x.indexOf(Buffer.from('hardship_assistance')) !== -1), 'the database was read');
+  for (const x of blobs) {
+    for (const needle of [IDN, IDN.toLowerCase(), PHONE, '139-1234-5678']) assert.equal(x.indexOf(Buffer.from(needle)), -1, `'${needle}' found in plaintext`);
+  }
 });
