@@ -26,7 +26,7 @@ struct unit_ref {
 	int kind;
 	int depth;
 	char code[40];
-	char name[160];
+	char name[601]; /* 150 characters of UTF-8, 4 bytes at most each */
 	char path[256];
 };
 

@@ -4,6 +4,7 @@
 #include "org/org.h"
 
 #include "core/clock.h"
+#include "core/util.h"
 #include "db/store.h"
 
 #include <ctype.h>
@@ -162,8 +163,8 @@ int unit_create(struct db_conn *c, int64_t parent_id, int kind, const char *code
 		snprintf(err, errlen, "only a district has no parent");
 		return -1;
 	}
-	if (!name || !*name || strlen(name) > 150) {
-		snprintf(err, errlen, "a unit needs a name of at most 150 bytes");
+	if (!name || !*name || utf8_chars(name, strlen(name)) > 150) {
+		snprintf(err, errlen, "a unit needs a name of at most 150 characters");
 		return -1;
 	}
 	if (!code || !*code) {

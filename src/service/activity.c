@@ -78,6 +78,55 @@ json_t *activity_time_json(struct db_stmt *st, int col)
 		       : json_string(clock_format_shanghai(db_col_int64(st, col), buf));
 }
 
+/* Read a's title, start and place again (a change may have got in first); 0 or <0. */
+static int activity_reread(struct req *req, struct db_conn *c, struct activity *a)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(c,
+			    "SELECT a.title, a.starts_at, a.place, v.name FROM activities a LEFT "
+			    "JOIN venues v ON v.id = a.venue_id WHERE a.id = ?",
+			    &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, a->id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		const char *place = db_col_text(st, 2);
+		a->title = arena_strdup(&req->arena, db_col_text(st, 0));
+		a->starts_at = db_col_int64(st, 1);
+		a->place = arena_strdup(&req->arena, place && *place	     ? place
+						     : db_col_is_null(st, 3) ? ""
+									     : db_col_text(st, 3));
+	}
+	db_reset(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
+}
+
+/* Has what update_activity read of a changed under the lock? 0 (and *stale) or <0. */
+static int activity_stale(struct db_conn *c, const struct activity *a, int *stale)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(c,
+			    "SELECT COALESCE(venue_id, 0), COALESCE(booking_id, 0), starts_at, "
+			    "ends_at, signup_opens_at, signup_closes_at, capacity FROM activities "
+			    "WHERE id = ?",
+			    &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, a->id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*stale = db_col_int64(st, 0) != a->venue_id ||
+			 db_col_int64(st, 1) != a->booking_id ||
+			 db_col_int64(st, 2) != a->starts_at || db_col_int64(st, 3) != a->ends_at ||
+			 db_col_int64(st, 4) != a->opens_at ||
+			 db_col_int64(st, 5) != a->closes_at || db_col_int64(st, 6) != a->capacity;
+	db_reset(st);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
+}
+
 int activity_lock(struct db_conn *c, int64_t id, int64_t *capacity)
 {
 	int rc = db_run(c, "UPDATE activities SET updated_at = updated_at WHERE id = ?", "i", id);
@@ -145,7 +194,7 @@ static int in_area(const struct area *ar, const char *path)
 	"LEFT JOIN activity_signups ms ON ms.id = (SELECT MAX(x.id) FROM activity_signups x "      \
 	"WHERE x.activity_id = a.id AND (x.account_id = ? OR (? > 0 AND x.resident_id = ?))) "
 
-static void activity_from_row(struct db_stmt *st, struct activity *a)
+static void activity_from_row(struct req *req, struct db_stmt *st, struct activity *a)
 {
 	const char *place = db_col_text(st, 10);
 
@@ -153,14 +202,13 @@ static void activity_from_row(struct db_stmt *st, struct activity *a)
 	a->id = db_col_int64(st, 0);
 	a->unit_id = db_col_int64(st, 1);
 	snprintf(a->unit_path, sizeof a->unit_path, "%s", db_col_text(st, 3));
-	snprintf(a->title, sizeof a->title, "%s", db_col_text(st, 6));
+	a->title = arena_strdup(&req->arena, db_col_text(st, 6));
 	a->starts_at = db_col_int64(st, 8);
 	a->ends_at = db_col_int64(st, 9);
 	/* where, for messages: the place, else the venue's name */
-	snprintf(a->place, sizeof a->place, "%s",
-		 place && *place	  ? place
-		 : db_col_is_null(st, 12) ? ""
-					  : db_col_text(st, 12));
+	a->place = arena_strdup(&req->arena, place && *place	      ? place
+					     : db_col_is_null(st, 12) ? ""
+								      : db_col_text(st, 12));
 	a->venue_id = db_col_is_null(st, 11) ? 0 : db_col_int64(st, 11);
 	a->booking_id = db_col_is_null(st, 13) ? 0 : db_col_int64(st, 13);
 	a->capacity = db_col_int64(st, 15);
@@ -191,7 +239,7 @@ static json_t *activity_json(struct req *req, struct db_stmt *st)
 	int team = !strcmp(db_col_text(st, 4), "volunteer_team");
 	json_t *o;
 
-	activity_from_row(st, &a);
+	activity_from_row(req, st, &a);
 	o = json_pack(
 		"{sIs{sIss}s{ssss}sssssssssssIsIsIsIsssssbss}", "id", (json_int_t)a.id, "unit",
 		"id", (json_int_t)a.unit_id, "name", db_col_text(st, 2), "organiser", "kind",
@@ -263,7 +311,7 @@ int activity_visible_or_reply(struct req *req, struct db_conn *c, int64_t id, st
 	db_bind_int64(st, 4, id);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		activity_from_row(st, out);
+		activity_from_row(req, st, out);
 		if (activity_is_manager(req)) {
 			ok = path_within(out->unit_path, au->unit_path);
 		} else {
@@ -757,7 +805,8 @@ static void update_activity(struct req *req)
 			return;
 		}
 		db_bind_int64(st, 1, id);
-		if (db_step(st) == DB_ROW) {
+		rc = db_step(st);
+		if (rc == DB_ROW) {
 			if (!in.title)
 				in.title = arena_strdup(&req->arena, db_col_text(st, 0));
 			if (!in.place)
@@ -768,12 +817,15 @@ static void update_activity(struct req *req)
 				in.team = arena_strdup(&req->arena, db_col_text(st, 3));
 		}
 		db_reset(st);
+		if (rc != DB_ROW) {
+			json_decref(changed);
+			reply_error(req, ERR_DB_UNAVAILABLE);
+			return;
+		}
 	}
 	if (!strcmp(in.kind, "unit"))
 		in.team = "";
-	if (!in.title || activity_check_or_reply(req, &in)) {
-		if (!in.title)
-			reply_error(req, ERR_DB_UNAVAILABLE);
+	if (activity_check_or_reply(req, &in)) {
 		json_decref(changed);
 		return;
 	}
@@ -803,6 +855,25 @@ static void update_activity(struct req *req)
 		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
 			       json_pack("{ssss}", "status", "cancelled", "action", "update"));
 		return;
+	}
+	if (rc == DB_ROW) {
+		/*
+		 * The booking to release and the combination checked were read
+		 * before the lock: another change or a cancel that got there first
+		 * has made them stale, and going on would leave a booking holding
+		 * the venue. Ask the caller to read the activity again.
+		 */
+		int stale = 0;
+		rc = activity_stale(c, &a, &stale);
+		if (rc == 0 && stale) {
+			db_rollback(c);
+			json_decref(changed);
+			reply_error_ex(req, ERR_CONFLICT,
+				       "The activity was changed meanwhile; read it again.",
+				       json_pack("{ss}", "action", "update"));
+			return;
+		}
+		rc = rc == 0 ? DB_ROW : rc;
 	}
 	if (rc == DB_ROW)
 		rc = db_query_int64(c, &confirmed,
@@ -871,7 +942,7 @@ static void update_activity(struct req *req)
 		return;
 	}
 	/* the activity as it is now, for the waitlist and the messages */
-	snprintf(a.title, sizeof a.title, "%s", in.title);
+	a.title = in.title;
 	a.starts_at = in.start;
 	a.ends_at = in.end;
 	a.capacity = in.capacity;
@@ -908,7 +979,7 @@ static void cancel_activity(struct req *req)
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    json_get_str_or_reply(req, req->json, "reason", 1, 600, &reason))
+	    json_get_str_or_reply(req, req->json, "reason", 1, 200, &reason))
 		return;
 	if (!*reason) {
 		reply_invalid(req, "reason", "say why the activity is cancelled");
@@ -922,17 +993,24 @@ static void cancel_activity(struct req *req)
 		return;
 	}
 	rc = db_begin(c);
+	/* the booking as it is under the row's lock: a change may have booked anew */
 	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE activities SET status = 'cancelled', cancel_reason = ?, "
-			    "updated_at = ? WHERE id = ? AND status = 'published'",
-			    "tii", reason, now, id);
-	if (rc == 0 && db_changes(c) != 1) {
+		rc = db_query_int64(
+			c, &a.booking_id,
+			"UPDATE activities SET status = 'cancelled', cancel_reason = ?, "
+			"updated_at = ? WHERE id = ? AND status = 'published' RETURNING "
+			"COALESCE(booking_id, 0)",
+			"tii", reason, now, id);
+	if (rc == DB_ROW)
+		rc = 0;
+	else if (rc == DB_DONE) {
 		db_rollback(c);
 		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
 			       json_pack("{ssss}", "status", "cancelled", "action", "cancel"));
 		return;
 	}
+	if (rc == 0)
+		rc = activity_reread(req, c, &a);
 	if (rc == 0 && a.booking_id)
 		rc = booking_release(c, a.booking_id,
 				     arena_printf(&req->arena, "活动取消：%s", reason), now);

@@ -21,8 +21,8 @@ struct activity {
 	int64_t capacity, confirmed, waitlisted;
 	char unit_path[256];
 	char status[16];
-	char title[400];
-	char place[400];
+	/* in the request's arena: a title of 200 characters is up to 800 bytes of UTF-8 */
+	const char *title, *place;
 	char eligibility[160]; /* comma list of resident tags; empty: everyone */
 };
 

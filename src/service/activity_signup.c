@@ -421,7 +421,7 @@ static void cancel_signup(struct req *req)
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
 	    req_param_id_or_reply(req, "sid", &sid) ||
-	    json_get_str_or_reply(req, req->json, "reason", 0, 600, &reason) < 0 ||
+	    json_get_str_or_reply(req, req->json, "reason", 0, 200, &reason) < 0 ||
 	    activity_visible_or_reply(req, c, id, &a, NULL) || signup_or_reply(req, c, &a, sid, &s))
 		return;
 	if (!strcmp(s.status, "cancelled") || s.checked_in_at ||

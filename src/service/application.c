@@ -22,8 +22,11 @@
  * returns it to accepted), rejected (with a reason) and withdrawn (by the
  * resident before a decision). Each step is one transaction: a conditional
  * UPDATE on the status read (a raced step answers 409), an append-only
- * event, a message to the applicant, an audit row. The deadline is
- * time_limit_days working days (the appeal calendar) after submission.
+ * event, a message to the applicant (or, for the applicant's own steps, to
+ * the handling unit — naming the application, not the person or the note,
+ * for every appeal:read holder of the unit reads that inbox), an audit row.
+ * The deadline is time_limit_days working days (the appeal calendar) after
+ * submission.
  *
  * The answers may hold personal data (ID numbers, income), so they are stored
  * sealed with the personal-data key (pii_seal) and opened only for the
@@ -43,6 +46,7 @@
 #include "org/org.h"
 #include "people/pii.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,11 +91,24 @@ static int form_check(json_t *form, const char **why)
 		const char *label = json_string_value(json_object_get(f, "label"));
 		const char *type = json_string_value(json_object_get(f, "type"));
 		json_t *opts = json_object_get(f, "options"), *o;
+		json_t *label_en = json_object_get(f, "label_en"), *integer;
 		if (!json_is_object(f) || !valid_key(key) || !label || !*label ||
 		    utf8_chars(label, strlen(label)) > 100 ||
 		    in_list(type, field_types, sizeof field_types / sizeof *field_types) < 0) {
-			*why = "each field has a key (a-z, 0-9, _), a label and a type: text, "
-			       "textarea, number, date, select, phone or id_number";
+			*why = "each field has a key (a-z, 0-9, _), a label (1 to 100 characters) "
+			       "and "
+			       "a type: text, textarea, number, date, select, phone or id_number";
+			return -1;
+		}
+		if (label_en &&
+		    (!json_is_string(label_en) ||
+		     utf8_chars(json_string_value(label_en), json_string_length(label_en)) > 100)) {
+			*why = "label_en is text of at most 100 characters";
+			return -1;
+		}
+		integer = json_object_get(f, "integer");
+		if (integer && (!json_is_boolean(integer) || strcmp(type, "number"))) {
+			*why = "integer is true or false, on a number field";
 			return -1;
 		}
 		for (j = 0; j < i; j++)
@@ -108,8 +125,9 @@ static int form_check(json_t *form, const char **why)
 			}
 			json_array_foreach(opts, j, o)
 			{
-				if (!json_is_string(o) || !json_string_length(o)) {
-					*why = "options are non-empty strings";
+				if (!json_is_string(o) || !json_string_length(o) ||
+				    utf8_chars(json_string_value(o), json_string_length(o)) > 100) {
+					*why = "options are texts of 1 to 100 characters";
 					return -1;
 				}
 			}
@@ -236,19 +254,21 @@ static void get_item(struct req *req)
 	reply_json(req, 200, item);
 }
 
-/* The fields of an item body; absent ones stay NULL / -1. */
+/* The fields of an item body; absent ones stay NULL / -1 (sort may be negative: has_sort). */
 struct item_in {
 	const char *code, *name, *name_en, *guide, *level;
 	json_t *materials, *form;
 	int64_t days, sort;
-	int active;
+	int active, has_sort;
 };
 
 static int item_fields_or_reply(struct req *req, int creating, struct item_in *in)
 {
 	const char *why;
+	int rc;
 
-	in->days = in->sort = -1;
+	in->days = -1;
+	in->sort = 0;
 	in->active = -1;
 	if (json_get_str_or_reply(req, req->json, "code", creating, 40, &in->code) < 0 ||
 	    json_get_str_or_reply(req, req->json, "name", creating, 100, &in->name) < 0 ||
@@ -257,9 +277,11 @@ static int item_fields_or_reply(struct req *req, int creating, struct item_in *i
 	    json_get_str_or_reply(req, req->json, "handling_level", creating, 20, &in->level) < 0 ||
 	    json_get_int_or_reply(req, req->json, "time_limit_days", creating, 1, 365, &in->days) <
 		    0 ||
-	    json_get_int_or_reply(req, req->json, "sort", 0, -100000, 100000, &in->sort) < 0 ||
+	    (rc = json_get_int_or_reply(req, req->json, "sort", 0, -100000, 100000, &in->sort)) <
+		    0 ||
 	    json_get_bool_or_reply(req, req->json, "active", 0, &in->active) < 0)
 		return -1;
+	in->has_sort = rc == 0;
 	if (in->code && !valid_key(in->code)) {
 		reply_invalid(req, "code", "lower-case letters, digits and _");
 		return -1;
@@ -305,8 +327,8 @@ static void create_item(struct req *req)
 			"form, handling_level, time_limit_days, sort, created_at, "
 			"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			"tttttttiiii", in.code, in.name, in.name_en ? in.name_en : "",
-			in.guide ? in.guide : "", materials, form, in.level, in.days,
-			in.sort < 0 ? 0 : in.sort, now, now);
+			in.guide ? in.guide : "", materials, form, in.level, in.days, in.sort, now,
+			now);
 		rc = rc == DB_ROW ? 0 : rc < 0 ? rc : DB_ERR;
 	}
 	free(materials);
@@ -354,7 +376,7 @@ static void update_item(struct req *req)
 			"COALESCE(?, name_en), guide = COALESCE(?, guide), materials = "
 			"COALESCE(?, materials), form = COALESCE(?, form), handling_level = "
 			"COALESCE(?, handling_level), time_limit_days = CASE WHEN ? > 0 THEN ? "
-			"ELSE time_limit_days END, sort = CASE WHEN ? >= 0 THEN ? ELSE sort END, "
+			"ELSE time_limit_days END, sort = CASE WHEN ? = 1 THEN ? ELSE sort END, "
 			"active = CASE WHEN ? >= 0 THEN ? ELSE active END, updated_at = ? "
 			"WHERE id = ?",
 			&st);
@@ -362,7 +384,7 @@ static void update_item(struct req *req)
 			const struct db_arg args[] = {
 				DB_ARG_T(in.name),     DB_ARG_T(in.name_en), DB_ARG_T(in.guide),
 				DB_ARG_T(materials),   DB_ARG_T(form),	     DB_ARG_T(in.level),
-				DB_ARG_I(in.days),     DB_ARG_I(in.days),    DB_ARG_I(in.sort),
+				DB_ARG_I(in.days),     DB_ARG_I(in.days),    DB_ARG_I(in.has_sort),
 				DB_ARG_I(in.sort),     DB_ARG_I(in.active),  DB_ARG_I(in.active),
 				DB_ARG_I(clock_now()), DB_ARG_I(id),
 			};
@@ -443,6 +465,12 @@ static int answers_or_reply(struct req *req, json_t *form, json_t *answers, json
 			    (mn && json_number_value(a) < json_number_value(mn)) ||
 			    (mx && json_number_value(a) > json_number_value(mx))) {
 				reply_invalid(req, field, "a number within the field's range");
+				goto bad;
+			}
+			/* 3.0 is a whole number in JSON too; 2.5 is not */
+			if (json_is_true(json_object_get(f, "integer")) && json_is_real(a) &&
+			    json_real_value(a) != floor(json_real_value(a))) {
+				reply_invalid(req, field, "a whole number");
 				goto bad;
 			}
 			json_object_set(*out, k, a);
@@ -547,7 +575,8 @@ static int action_from(const struct app_action *a, const char *status)
 
 struct application {
 	int64_t id, item_id, account_id, handler_unit_id, version;
-	char status[16], handler_path[256], item_name[160];
+	char status[16], handler_path[256];
+	const char *item_name;	/* in the request's arena */
 	int applicant, handler; /* what the caller is to it */
 };
 
@@ -584,7 +613,7 @@ static int relation(struct req *req, struct db_stmt *st, struct application *a)
 	memset(a, 0, sizeof *a);
 	a->id = db_col_int64(st, 0);
 	a->item_id = db_col_int64(st, 1);
-	snprintf(a->item_name, sizeof a->item_name, "%s", db_col_text(st, 3));
+	a->item_name = arena_strdup(&req->arena, db_col_text(st, 3));
 	snprintf(a->status, sizeof a->status, "%s", db_col_text(st, 4));
 	a->account_id = db_col_int64(st, 5);
 	a->handler_unit_id = db_col_int64(st, 7);
@@ -864,11 +893,10 @@ static void create_application(struct req *req)
 		rc = add_event(c, id, "submit", au->account_id, NULL, atts, now);
 	const char *name = json_string_value(json_object_get(item, "name"));
 	if (rc == 0)
-		rc = message_add(
-			c, 0, handler, 0, "service",
-			arena_printf(&req->arena, "新的办事申请：%s", name),
-			arena_printf(&req->arena, "%s 提交了“%s”申请", au->display_name, name),
-			now);
+		rc = message_add(c, 0, handler, 0, "service",
+				 arena_printf(&req->arena, "新的办事申请：%s", name),
+				 arena_printf(&req->arena, "申请 #%lld：%s", (long long)id, name),
+				 now);
 	if (rc == 0)
 		rc = audit_write(req, c, "service_application.create", "service_application", id,
 				 json_pack("{sI}", "item_id", (json_int_t)item_id));
@@ -977,10 +1005,18 @@ static void act_on_application(struct req *req)
 		rc = add_event(c, id, act->name, au->account_id, note, atts, now);
 	if (rc == 0) {
 		const char *title = arena_printf(&req->arena, "%s：%s", a.item_name, act->title);
-		rc = act->who == ACT_STAFF ? message_add(c, a.account_id, 0, 0, "service", title,
-							 note ? note : "", now)
-					   : message_add(c, 0, a.handler_unit_id, 0, "service",
-							 title, note ? note : "", now);
+		/*
+		 * The applicant reads the handler's note. The unit's inbox is read by
+		 * every appeal:read holder of the unit (department and property
+		 * accounts too), so the applicant's steps name the application only:
+		 * the handlers read the note on its timeline.
+		 */
+		rc = act->who == ACT_STAFF
+			     ? message_add(c, a.account_id, 0, 0, "service", title,
+					   note ? note : "", now)
+			     : message_add(c, 0, a.handler_unit_id, 0, "service", title,
+					   arena_printf(&req->arena, "申请 #%lld", (long long)id),
+					   now);
 	}
 	if (rc == 0)
 		rc = audit_write(req, c,

@@ -51,7 +51,8 @@
 
 struct enrolment {
 	int64_t id, point_id, point_unit_id, resident_id, applicant_id;
-	char status[16], point_name[160], unit_path[256];
+	char status[16], unit_path[256];
+	const char *point_name; /* in the request's arena */
 };
 
 static json_t *enrol_json(struct db_stmt *st)
@@ -90,7 +91,7 @@ static int enrol_visible_or_reply(struct req *req, struct db_conn *c, int64_t id
 		memset(e, 0, sizeof *e);
 		e->id = id;
 		e->point_id = db_col_int64(st, 1);
-		snprintf(e->point_name, sizeof e->point_name, "%s", db_col_text(st, 2));
+		e->point_name = arena_strdup(&req->arena, db_col_text(st, 2));
 		e->resident_id = db_col_int64(st, 3);
 		e->applicant_id = db_col_int64(st, 5);
 		snprintf(e->status, sizeof e->status, "%s", db_col_text(st, 10));
@@ -263,7 +264,7 @@ static void apply_enrolment(struct req *req)
 	if (json_get_int_or_reply(req, req->json, "point_id", 1, 1, INT64_MAX, &point_id) ||
 	    json_get_int_or_reply(req, req->json, "resident_id", staff, 1, INT64_MAX,
 				  &resident_id) < 0 ||
-	    json_get_str_or_reply(req, req->json, "note", 0, 600, &note) < 0)
+	    json_get_str_or_reply(req, req->json, "note", 0, 200, &note) < 0)
 		return;
 	if (!staff) {
 		if (a->resident_id <= 0) {
@@ -273,7 +274,7 @@ static void apply_enrolment(struct req *req)
 		if (!resident_id)
 			resident_id = a->resident_id;
 	}
-	rc = meal_point_get(c, point_id, &p);
+	rc = meal_point_get(c, &req->arena, point_id, &p);
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
@@ -379,7 +380,7 @@ static void act_on(struct req *req, enum enrol_action act)
 
 	if (!c || req_param_id_or_reply(req, "id", &id))
 		return;
-	if (json_get_str_or_reply(req, req->json, "reason", act == E_REJECT, 600, &reason) < 0)
+	if (json_get_str_or_reply(req, req->json, "reason", act == E_REJECT, 200, &reason) < 0)
 		return;
 	if (act == E_REJECT && (!reason || !*reason)) {
 		reply_invalid(req, "reason", "say why the application is rejected");
@@ -421,7 +422,7 @@ static void act_on(struct req *req, enum enrol_action act)
 		int64_t midnight;
 		meal_day_of(now, today);
 		meal_day_parse(today, &midnight);
-		rc = meal_point_get(c, e.point_id, &p);
+		rc = meal_point_get(c, &req->arena, e.point_id, &p);
 		rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
 		if (rc == 0)
 			rc = db_run(

@@ -293,6 +293,30 @@ static void reply_cutoff(struct req *req, int64_t cutoff)
 		       json_pack("{ss}", "cutoff", clock_format_shanghai(cutoff, buf)));
 }
 
+/* The point takes an order in mode for the day at midnight now; 0, or -1 answered. */
+static int order_fits_or_reply(struct req *req, const struct meal_point *p, unsigned mode,
+			       int64_t midnight, int64_t today, int64_t now)
+{
+	if (!p->active) {
+		reply_error(req, ERR_MEAL_POINT_INACTIVE);
+		return -1;
+	}
+	if (!(p->modes & mode)) {
+		reply_invalid(req, "mode",
+			      "one of the meal point's modes (GET /meal-points/:id, modes)");
+		return -1;
+	}
+	if (midnight > today + (int64_t)MAX_DAYS_AHEAD * 86400) {
+		reply_invalid(req, "day", "at most 31 days ahead");
+		return -1;
+	}
+	if (now >= meal_cutoff_at(p, midnight)) {
+		reply_cutoff(req, meal_cutoff_at(p, midnight));
+		return -1;
+	}
+	return 0;
+}
+
 static void create_order(struct req *req)
 {
 	const struct auth *a = req_auth(req);
@@ -343,7 +367,7 @@ static void create_order(struct req *req)
 	if (rc == DB_ROW)
 		rc = meal_may_act(req, c, &r, epath, applicant);
 	if (rc == 1)
-		rc = meal_point_get(c, point_id, &p);
+		rc = meal_point_get(c, &req->arena, point_id, &p);
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
@@ -357,29 +381,39 @@ static void create_order(struct req *req)
 			       json_pack("{ss}", "status", status));
 		return;
 	}
-	if (!p.active) {
-		reply_error(req, ERR_MEAL_POINT_INACTIVE);
-		return;
-	}
-	if (!(p.modes & mode)) {
-		reply_invalid(req, "mode",
-			      "one of the meal point's modes (GET /meal-points/:id, modes)");
-		return;
-	}
 	today = local_midnight(now);
-	if (midnight > today + (int64_t)MAX_DAYS_AHEAD * 86400) {
-		reply_invalid(req, "day", "at most 31 days ahead");
+	if (order_fits_or_reply(req, &p, mode, midnight, today, now))
 		return;
-	}
-	if (now >= meal_cutoff_at(&p, midnight)) {
-		reply_cutoff(req, meal_cutoff_at(&p, midnight));
-		return;
-	}
 	rc = db_begin(c);
 	/* orders for this point one after another: the count below holds */
 	if (rc == 0)
 		rc = db_run(c, "UPDATE meal_points SET updated_at = updated_at WHERE id = ?", "i",
 			    p.id);
+	/*
+	 * What was read above may have changed before the lock: a withdrawal
+	 * (which cancels the open orders) or a change of the point. Lock the
+	 * enrolment while it is still approved — a withdrawal waits for this
+	 * order and then cancels it — and check the point again as it is now.
+	 */
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE meal_enrolments SET updated_at = updated_at WHERE id = ? AND "
+			    "status = 'approved'",
+			    "i", enrol_id);
+	if (rc == 0 && db_changes(c) != 1) {
+		db_rollback(c);
+		reply_error_ex(req, ERR_MEAL_NOT_ENROLLED, NULL,
+			       json_pack("{ss}", "status", "withdrawn"));
+		return;
+	}
+	if (rc == 0) {
+		rc = meal_point_get(c, &req->arena, point_id, &p);
+		rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
+	}
+	if (rc == 0 && order_fits_or_reply(req, &p, mode, midnight, today, now)) {
+		db_rollback(c);
+		return;
+	}
 	if (rc == 0)
 		rc = db_query_int64(
 			c, &live,
@@ -459,7 +493,7 @@ static void act_on(struct req *req, enum order_action act)
 			return;
 		}
 	}
-	rc = meal_point_get(c, o.point_id, &p);
+	rc = meal_point_get(c, &req->arena, o.point_id, &p);
 	if (rc != DB_ROW) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
@@ -482,21 +516,38 @@ static void act_on(struct req *req, enum order_action act)
 	}
 	rc = db_begin(c);
 	if (rc == 0)
-		rc = act == O_CANCEL ? db_run(c,
-					      "UPDATE meal_orders SET status = 'cancelled', "
-					      "round_id = NULL, "
-					      "cancelled_by = ?, cancelled_at = ?, updated_at = ? "
-					      "WHERE id = "
-					      "? AND status = 'ordered'",
-					      "iiii", who, now, now, id)
-				     : db_run(c,
-					      "UPDATE meal_orders SET status = ?, done_by = ?, "
-					      "done_at = ?, "
-					      "updated_at = ? WHERE id = ? AND status = 'ordered'",
-					      "tiiii", actions[act].to, who, now, now, id);
+		rc = act == O_CANCEL
+			     ? db_run(c,
+				      "UPDATE meal_orders SET status = 'cancelled', "
+				      "round_id = NULL, "
+				      "cancelled_by = ?, cancelled_at = ?, updated_at = ? "
+				      "WHERE id = "
+				      "? AND status = 'ordered'",
+				      "iiii", who, now, now, id)
+			     /* still in the round whose assignee was checked */
+			     : db_run(c,
+				      "UPDATE meal_orders SET status = ?, done_by = ?, "
+				      "done_at = ?, updated_at = ? WHERE id = ? AND status = "
+				      "'ordered' AND COALESCE(round_id, 0) = ?",
+				      "tiiiii", actions[act].to, who, now, now, id, o.round_id);
 	if (rc == 0 && db_changes(c) != 1) {
+		struct order now_o;
 		db_rollback(c);
-		reply_error(req, ERR_MEAL_STATE);
+		/* moved to another round meanwhile: not the old assignee's any more */
+		rc = order_load(c, id, &now_o, NULL);
+		if (rc < 0) {
+			reply_error(req, ERR_DB_UNAVAILABLE);
+			return;
+		}
+		if (rc == DB_ROW && act == O_DELIVER && now_o.round_id != o.round_id &&
+		    now_o.assignee_id != who &&
+		    !(meal_is_manager(req) && path_within(o.unit_path, a->unit_path))) {
+			reply_error(req, ERR_NOT_FOUND);
+			return;
+		}
+		reply_error_ex(req, ERR_MEAL_STATE, NULL,
+			       json_pack("{ssss}", "status", rc == DB_ROW ? now_o.status : "",
+					 "action", actions[act].name));
 		return;
 	}
 	if (rc == 0)

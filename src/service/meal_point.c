@@ -246,13 +246,13 @@ int meal_may_act(struct req *req, struct db_conn *c, const struct meal_resident 
 	"p.price_fen, p.subsidy_fen, p.order_cutoff, p.eligibility, p.active, u.name "             \
 	"FROM meal_points p JOIN units u ON u.id = p.unit_id "
 
-static void point_from_row(struct db_stmt *st, struct meal_point *p)
+static void point_from_row(struct db_stmt *st, struct arena *a, struct meal_point *p)
 {
 	memset(p, 0, sizeof *p);
 	p->id = db_col_int64(st, 0);
 	p->unit_id = db_col_int64(st, 1);
 	snprintf(p->unit_path, sizeof p->unit_path, "%s", db_col_text(st, 2));
-	snprintf(p->name, sizeof p->name, "%s", db_col_text(st, 3));
+	p->name = arena_strdup(a, db_col_text(st, 3));
 	p->daily_capacity = (int)db_col_int64(st, 5);
 	p->modes = meal_modes_from_text(db_col_text(st, 6));
 	p->price_fen = db_col_int64(st, 7);
@@ -260,10 +260,10 @@ static void point_from_row(struct db_stmt *st, struct meal_point *p)
 	p->order_cutoff = (int)db_col_int64(st, 9);
 	p->rule = meal_tags_from_text(db_col_text(st, 10));
 	p->active = (int)db_col_int64(st, 11);
-	snprintf(p->unit_name, sizeof p->unit_name, "%s", db_col_text(st, 12));
+	p->unit_name = arena_strdup(a, db_col_text(st, 12));
 }
 
-int meal_point_get(struct db_conn *c, int64_t id, struct meal_point *out)
+int meal_point_get(struct db_conn *c, struct arena *a, int64_t id, struct meal_point *out)
 {
 	struct db_stmt *st;
 	int rc = db_prepare(c, POINT_SELECT "WHERE p.id = ?", &st);
@@ -273,7 +273,7 @@ int meal_point_get(struct db_conn *c, int64_t id, struct meal_point *out)
 	db_bind_int64(st, 1, id);
 	rc = db_step(st);
 	if (rc == DB_ROW)
-		point_from_row(st, out);
+		point_from_row(st, a, out);
 	db_reset(st);
 	return rc;
 }
@@ -281,7 +281,7 @@ int meal_point_get(struct db_conn *c, int64_t id, struct meal_point *out)
 int meal_point_managed_or_reply(struct req *req, struct db_conn *c, int64_t id,
 				struct meal_point *out)
 {
-	int rc = meal_point_get(c, id, out);
+	int rc = meal_point_get(c, &req->arena, id, out);
 
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
@@ -295,12 +295,12 @@ int meal_point_managed_or_reply(struct req *req, struct db_conn *c, int64_t id,
 	return 0;
 }
 
-static json_t *point_json(struct db_stmt *st)
+static json_t *point_json(struct req *req, struct db_stmt *st)
 {
 	struct meal_point p;
 	char cutoff[24];
 
-	point_from_row(st, &p);
+	point_from_row(st, &req->arena, &p);
 	snprintf(cutoff, sizeof cutoff, "%02d:%02d", p.order_cutoff / 60 % 24, p.order_cutoff % 60);
 	return json_pack("{sIs{sIss}sssssisosIsIsIsssosb}", "id", (json_int_t)p.id, "unit", "id",
 			 (json_int_t)p.unit_id, "name", p.unit_name, "name", p.name, "address",
@@ -360,7 +360,7 @@ static void list_points(struct req *req)
 	items = json_array();
 	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
 		last = db_col_int64(st, 0);
-		if (json_array_append_new(items, point_json(st)) < 0)
+		if (json_array_append_new(items, point_json(req, st)) < 0)
 			bad = 1;
 	}
 	db_reset(st);
@@ -391,11 +391,11 @@ static void get_point(struct req *req)
 	rc = db_step(st);
 	if (rc == DB_ROW) {
 		struct meal_point p;
-		point_from_row(st, &p);
+		point_from_row(st, &req->arena, &p);
 		ok = meal_is_manager(req) ? path_within(p.unit_path, req_auth(req)->unit_path)
 					  : p.active;
 		if (ok)
-			out = point_json(st);
+			out = point_json(req, st);
 	}
 	db_reset(st);
 	if (rc < 0) {
@@ -456,8 +456,8 @@ static int point_fields_or_reply(struct req *req, int creating, struct point_in 
 	const char *cutoff = NULL;
 	int m;
 
-	if (json_get_str_or_reply(req, req->json, "name", creating, 300, &in->name) < 0 ||
-	    json_get_str_or_reply(req, req->json, "address", 0, 900, &in->address) < 0 ||
+	if (json_get_str_or_reply(req, req->json, "name", creating, 100, &in->name) < 0 ||
+	    json_get_str_or_reply(req, req->json, "address", 0, 300, &in->address) < 0 ||
 	    json_get_int_or_reply(req, req->json, "daily_capacity", creating, 1, 100000,
 				  &in->capacity) < 0 ||
 	    json_get_int_or_reply(req, req->json, "price_fen", creating, 0, 100000000, &in->price) <

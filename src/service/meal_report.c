@@ -173,13 +173,15 @@ static void statement(struct req *req)
 
 struct community {
 	int64_t id;
-	char name[160], path[256];
+	const char *name; /* in the request's arena: 150 characters may be 600 bytes */
+	char path[256];
 };
 
 #define MAX_COMMUNITIES 2000
 
 /* The communities a scope covers: those inside it, or the one holding it. */
-static int communities(struct db_conn *c, const struct scope *sc, struct community *out, int *n)
+static int communities(struct db_conn *c, struct arena *a, const struct scope *sc,
+		       struct community *out, int *n)
 {
 	struct db_stmt *st;
 	char cpath[256];
@@ -211,7 +213,7 @@ static int communities(struct db_conn *c, const struct scope *sc, struct communi
 	}
 	while ((rc = db_step(st)) == DB_ROW && *n < MAX_COMMUNITIES) {
 		out[*n].id = db_col_int64(st, 0);
-		snprintf(out[*n].name, sizeof out[*n].name, "%s", db_col_text(st, 1));
+		out[*n].name = arena_strdup(a, db_col_text(st, 1));
 		snprintf(out[*n].path, sizeof out[*n].path, "%s", db_col_text(st, 2));
 		(*n)++;
 	}
@@ -323,7 +325,7 @@ static void coverage(struct req *req)
 		reply_error(req, ERR_INTERNAL);
 		return;
 	}
-	rc = communities(c, &sc, list, &n);
+	rc = communities(c, &req->arena, &sc, list, &n);
 	items = json_array();
 	for (int i = 0; rc == 0 && i < n; i++) {
 		struct cover v;

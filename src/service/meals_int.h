@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+struct arena;
 struct db_conn;
 struct db_stmt;
 struct req;
@@ -53,12 +54,13 @@ const char *meal_mode_name(unsigned bit);
 
 struct meal_point {
 	int64_t id, unit_id, price_fen, subsidy_fen;
-	char unit_path[256], unit_name[160], name[160];
+	char unit_path[256];
+	const char *unit_name, *name; /* in the arena given: names count characters, not bytes */
 	int daily_capacity, order_cutoff, active; /* cutoff: minutes after local midnight */
 	unsigned modes, rule;
 };
-/* DB_ROW found, DB_DONE not, <0 error. */
-int meal_point_get(struct db_conn *c, int64_t id, struct meal_point *out);
+/* DB_ROW found, DB_DONE not, <0 error; the names are copied into a. */
+int meal_point_get(struct db_conn *c, struct arena *a, int64_t id, struct meal_point *out);
 /* Load a point staff with meal:manage hold in their subtree; answers 404/503 otherwise. */
 int meal_point_managed_or_reply(struct req *req, struct db_conn *c, int64_t id,
 				struct meal_point *out);

@@ -418,6 +418,7 @@ test('check-in at the door with the code, by staff, and the record of attendance
   const other = (await signUp(resident2, atVenue.id)).body;
   const third = (await signUp(resident3, atVenue.id)).body;
   const dance = (await signUp(resident2, outdoor.id)).body;
+  const late = (await signUp(resident3, outdoor.id)).body;
   assert.equal(mine.status, 'confirmed');
   // too early, for the resident and for staff
   assert.equal((await resident.post('/api/v1/activities/check-in', { code: venue.public_code })).body.error.code, 'activity.no_check_in');
@@ -439,6 +440,10 @@ test('check-in at the door with the code, by staff, and the record of attendance
   // after the start a resident can no longer cancel; staff can until the end
   await advanceTo(at(d, '19:05'));
   assert.equal((await resident2.post(`/api/v1/activities/${atVenue.id}/signups/${other.id}/cancel`)).body.error.code, 'activity.invalid_state');
+  assert.equal((await resident3.post(`/api/v1/activities/${outdoor.id}/signups/${late.id}/cancel`)).body.error.code, 'activity.invalid_state');
+  const byStaff = await staff.post(`/api/v1/activities/${outdoor.id}/signups/${late.id}/cancel`, { reason: '未到场' });
+  assert.equal(byStaff.status, 200, JSON.stringify(byStaff.body));
+  assert.equal((await staff.get(`/api/v1/activities/${outdoor.id}/signups`)).body.items.find((s) => s.id === late.id).status, 'cancelled');
   // after the end: resident2 never came to the talk
   await advanceTo(at(d, '20:30'));
   const list = (await staff.get(`/api/v1/activities/${atVenue.id}/signups`)).body;
@@ -465,4 +470,96 @@ test('check-in at the door with the code, by staff, and the record of attendance
   assert.equal((await staff.post(`/api/v1/activities/${atVenue.id}/cancel`, { reason: 'x' })).body.error.code, 'activity.invalid_state');
   // the default list shows what has not ended
   assert.ok(!(await resident.get('/api/v1/activities?limit=500')).body.items.some((x) => x.id === atVenue.id));
+});
+
+test('a long title and place in mixed scripts reach every message whole; reasons are counted in characters', async () => {
+  // 151 and 151 characters, within the limits (200, 300) but far over them in bytes
+  const title = 'A' + '汉'.repeat(150);
+  const place = 'B' + '广'.repeat(150);
+  const a = await publish({ title, place, capacity: 1 });
+  const seen = await get(resident, a.id);
+  assert.deepEqual([seen.title, seen.place], [title, place]);
+  // staff sign a resident up: told with the whole title
+  const first = await signUp(staff, a.id, { resident_id: resident.user.resident_id });
+  assert.equal(first.status, 201, JSON.stringify(first.body));
+  assert.ok((await messages(resident)).some((m) => m.title === `活动报名成功：${title}`), 'the staff sign-up is told');
+  const second = await signUp(resident2, a.id);
+  assert.equal(second.body.status, 'waitlisted');
+  // a freed place promotes the waitlisted resident, who is told where
+  const freed = await staff.post(`/api/v1/activities/${a.id}/signups/${first.body.id}/cancel`, { reason: '让给邻居' });
+  assert.equal(freed.status, 200, JSON.stringify(freed.body));
+  const promoted = (await messages(resident2)).find((m) => m.title === `活动候补转正：${title}`);
+  assert.ok(promoted, 'the promotion is told');
+  assert.ok(promoted.body.includes(place), promoted.body);
+  // a new place is told to those signed up
+  const moved = await staff.patch(`/api/v1/activities/${a.id}`, { place: `${place}东` });
+  assert.equal(moved.status, 200, JSON.stringify(moved.body));
+  assert.ok((await messages(resident2)).some((m) => m.title === `活动变更：${title}` && m.body.includes(`${place}东`)));
+  // a reason is at most 200 characters, whatever their bytes
+  const long = await staff.post(`/api/v1/activities/${a.id}/cancel`, { reason: '因'.repeat(201) });
+  assert.equal(long.status, 400);
+  assert.equal(long.body.error.details.field, 'reason');
+  const reason = '因'.repeat(200);
+  const c = await staff.post(`/api/v1/activities/${a.id}/cancel`, { reason });
+  assert.equal(c.status, 200, JSON.stringify(c.body));
+  const told = (await messages(resident2)).find((m) => m.title === `活动已取消：${title}`);
+  assert.ok(told, 'the cancel is told');
+  assert.ok(told.body.includes(`${place}东`) && told.body.includes(reason), told.body);
+  const listed = (await staff.get('/api/v1/activities?status=cancelled&limit=500')).body.items.find((x) => x.id === a.id);
+  assert.deepEqual([listed.title, listed.cancel_reason], [title, reason]);
+});
+
+test('a database failure at any step of changing an activity answers 503 and changes nothing', async () => {
+  const a = await publish({ title: '故障注入前' });
+  let done = false;
+  for (let after = 1; after <= 60 && !done; after++) {
+    await srv.post('/api/v1/_test/db-fail', { after });
+    const r = await staff.patch(`/api/v1/activities/${a.id}`, { title: '故障注入后' });
+    await srv.post('/api/v1/_test/db-fail', { after: 0 });
+    if (r.status === 200) {
+      done = true;
+      break;
+    }
+    assert.equal(r.status, 503, `step ${after}: ${JSON.stringify(r.body)}`);
+    assert.equal((await get(staff, a.id)).title, '故障注入前', `step ${after}`);
+  }
+  assert.ok(done, 'the change goes through once the fault is past');
+  assert.equal((await get(staff, a.id)).title, '故障注入后');
+});
+
+test('changes racing a cancel or each other leave no booking holding the venue', async () => {
+  const slotsOf = async (d) => Object.fromEntries((await staff.get(`/api/v1/venues/${venue.id}/slots?date=${d}`)).body.items.map((s) => [s.start.slice(11, 16), s.state]));
+  const bookingStatus = async (id) => (await staff.get(`/api/v1/bookings/${id}`)).body.status;
+  for (let k = 0; k < 6; k++) {
+    // a move racing a cancel: whichever wins, the activity ends cancelled and the venue free
+    const d = day(8 + k);
+    const a = await publish({ title: `竞态取消${k}`, place: '', venue_id: venue.id, start: at(d, '09:00'), end: at(d, '10:00'), capacity: 10 });
+    const [moved, cancelled] = await Promise.all([
+      staff.patch(`/api/v1/activities/${a.id}`, { start: at(d, '10:00'), end: at(d, '11:00') }),
+      staff.post(`/api/v1/activities/${a.id}/cancel`, { reason: '竞态' }),
+    ]);
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    assert.ok([200, 409].includes(moved.status), JSON.stringify(moved.body));
+    assert.equal((await get(staff, a.id)).status, 'cancelled');
+    const s = await slotsOf(d);
+    assert.deepEqual([s['09:00'], s['09:30'], s['10:00'], s['10:30']], ['free', 'free', 'free', 'free'], `round ${k}: ${moved.status}`);
+    for (const id of [a.booking_id, moved.body.booking_id].filter(Boolean)) assert.equal(await bookingStatus(id), 'cancelled', `round ${k}: booking ${id}`);
+    // two moves at once: one booking is left, the activity's, at the activity's time
+    const b = await publish({ title: `竞态变更${k}`, place: '', venue_id: venue.id, start: at(d, '13:00'), end: at(d, '14:00'), capacity: 10 });
+    const both = await Promise.all([
+      staff.patch(`/api/v1/activities/${b.id}`, { start: at(d, '14:00'), end: at(d, '15:00') }),
+      staff.patch(`/api/v1/activities/${b.id}`, { start: at(d, '15:00'), end: at(d, '16:00') }),
+    ]);
+    for (const r of both) assert.ok([200, 409].includes(r.status), JSON.stringify(r.body));
+    assert.ok(both.some((r) => r.status === 200), 'one of them goes through');
+    const now = await get(staff, b.id);
+    const t = await slotsOf(d);
+    const taken = Object.keys(t).filter((h) => h >= '13:00' && t[h] === 'taken').sort();
+    const from = now.start.slice(11, 16);
+    assert.deepEqual(taken, [from, from.replace(':00', ':30')], `round ${k}: the venue is held at the activity's time only`);
+    for (const id of [b.booking_id, ...both.map((r) => r.body.booking_id)].filter((x) => x && x !== now.booking.id)) {
+      assert.equal(await bookingStatus(id), 'cancelled', `round ${k}: booking ${id}`);
+    }
+    assert.equal(await bookingStatus(now.booking.id), 'approved');
+  }
 });

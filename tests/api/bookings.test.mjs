@@ -2,7 +2,7 @@
 // bar, scope — and no double booking under 50 simultaneous requests.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDistrict, addUser } from './lib/district.mjs';
+import { startDistrict, addUser, login, PASSWORD } from './lib/district.mjs';
 
 let srv, staff, staff2, hub, resident, resident2, sysadmin;
 let venue, strict, open;
@@ -289,6 +289,17 @@ test('check-in with the venue code when due; missed bookings become no-shows and
     assert.equal(r.status, 201, JSON.stringify(r.body));
     ids.push(r.body.id);
   }
+  // a resident whose account is bound to their record misses three too
+  const gw = await srv.login('gridworker');
+  const reg = await srv.post('/api/v1/registrations', { phone: '19900003001', name: '爽约居民', password: PASSWORD, unit_id: gw.user.unit.id, address: '1幢' });
+  assert.equal(reg.status, 201, JSON.stringify(reg.body));
+  const hh = (await gw.get(`/api/v1/households?unit=${gw.user.unit.id}&limit=1`)).body.items[0];
+  const bound = await gw.post(`/api/v1/registrations/${reg.body.id}/confirm`, { household_id: hh.id });
+  assert.equal(bound.status, 200, JSON.stringify(bound.body));
+  for (const [s, e] of [['18:30', '19:00'], ['19:30', '20:00'], ['20:30', '21:00']]) {
+    const r = await (await login(srv, '19900003001', PASSWORD)).post('/api/v1/bookings', { venue_id: open.id, start: at(d, s), end: at(d, e), purpose: '爽约测试' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
   const mine = await resident.post('/api/v1/bookings', { venue_id: open.id, start: at(d, '18:00'), end: at(d, '18:30'), purpose: '签到测试' });
   assert.equal(mine.status, 201);
   // too early to check in
@@ -314,6 +325,12 @@ test('check-in with the venue code when due; missed bookings become no-shows and
   assert.match(barred.body.error.details.until, /\+08:00$/);
   // others may still book; staff may book for the barred resident
   assert.equal((await resident.post('/api/v1/bookings', { venue_id: open.id, start: at(day(2), '09:00'), end: at(day(2), '10:00'), purpose: 'x' })).status, 201);
+  const barredToo = await login(srv, '19900003001', PASSWORD);
+  const self = await barredToo.post('/api/v1/bookings', { venue_id: open.id, start: at(day(2), '10:00'), end: at(day(2), '11:00'), purpose: 'x' });
+  assert.equal(self.body.error?.code, 'booking.barred', JSON.stringify(self.body));
+  const forThem = await staff.post('/api/v1/bookings', { venue_id: open.id, resident_id: barredToo.user.resident_id, start: at(day(2), '10:00'), end: at(day(2), '11:00'), purpose: '代约' });
+  assert.equal(forThem.status, 201, JSON.stringify(forThem.body));
+  assert.equal((await staff.get(`/api/v1/bookings/${forThem.body.id}`)).body.resident?.id, barredToo.user.resident_id);
   // after 14 days the bar lifts
   await advance(14 * 86400 + 3600);
   const free = await resident2.post('/api/v1/bookings', { venue_id: open.id, start: at(day(1), '09:00'), end: at(day(1), '10:00'), purpose: '又能约了' });

@@ -248,7 +248,11 @@ test('staff approve or reject with a reason; the applicant and the resident hear
   // the family member who applied and the elder who applied hear of it
   assert.ok((await family.get('/api/v1/messages')).body.items.some((m) => m.kind === 'meal' && m.title === '助餐申请已通过'));
   assert.ok((await elder.get('/api/v1/messages')).body.items.some((m) => m.title === '助餐申请已通过' && m.body.includes('长者食堂')));
-  assert.ok((await mstaff.get('/api/v1/messages')).body.items.length > 0);
+  // staff who decide are not told of their own decisions (mstaff applied for Y and rejected it);
+  // the community's inbox had the application waiting, naming the point and the tags that matched
+  const inbox = (await mstaff.get('/api/v1/messages?limit=200')).body.items;
+  assert.ok(inbox.some((m) => m.kind === 'meal' && m.title === '助餐申请待审批：小灶' && m.body === '小灶，符合：disabled'), JSON.stringify(inbox));
+  assert.ok(!inbox.some((m) => m.title === '助餐申请未通过' || m.title === '助餐申请已通过'), 'the one who decided is not told');
   // reads: the family member sees A's, the elder his own only, a grid worker those of the grid
   const fam = (await family.get('/api/v1/meal-enrolments')).body.items.map((e) => e.id);
   assert.ok(fam.includes(E.A) && !fam.includes(E.D), JSON.stringify(fam));
@@ -538,4 +542,112 @@ test('withdrawing cancels the open orders; the resident may apply again', async 
   assert.equal(again.status, 201, JSON.stringify(again.body));
   const rows = (await auditor.get('/api/v1/audit?action=meal.enrol_withdraw&limit=10')).body.items;
   assert.ok(rows.some((a) => String(a.object_id) === String(E.A)));
+});
+
+test('long names in mixed scripts come back whole: the point, its unit, messages and coverage', async () => {
+  // within the limits (a point's name 100 characters, a unit's 150) but far over them in bytes
+  const name = 'A' + '食'.repeat(99);
+  const commName = 'C' + '区'.repeat(149);
+  const longComm = await unit(street.id, commName);
+  const far = await admin.post('/api/v1/meal-points', { unit_id: longComm.id, name, address: '地'.repeat(300), daily_capacity: 5, modes: ['dine_in'], price_fen: 1000, order_cutoff: '10:00', eligibility: ['aged_80_plus'] });
+  assert.equal(far.status, 201, JSON.stringify(far.body));
+  const fp = await admin.get(`/api/v1/meal-points/${far.body.id}`);
+  assert.equal(fp.status, 200, JSON.stringify(fp.body));
+  assert.deepEqual([fp.body.name, fp.body.unit.name], [name, commName]);
+  const listed = await admin.get(`/api/v1/meal-points?unit=${longComm.id}`);
+  assert.equal(listed.status, 200, JSON.stringify(listed.body));
+  assert.deepEqual(listed.body.items.map((p) => p.name), [name]);
+  const cv = await admin.get(`/api/v1/meals/coverage?unit=${street.id}`);
+  assert.equal(cv.status, 200, JSON.stringify(cv.body));
+  assert.equal(cv.body.items.find((i) => i.community.id === longComm.id)?.community.name, commName, 'the row is there, named whole');
+  const own = await admin.get(`/api/v1/meals/coverage?unit=${longComm.id}`);
+  assert.equal(own.status, 200, JSON.stringify(own.body));
+  assert.equal(own.body.unit.name, commName);
+  assert.equal((await admin.post('/api/v1/meal-points', { unit_id: longComm.id, name: name + '多', daily_capacity: 5, modes: ['dine_in'], price_fen: 1000, order_cutoff: '10:00', eligibility: ['aged_80_plus'] })).body.error.details.field, 'name');
+  // a point of our community with the long name: applying, approving, ordering and withdrawing
+  const p = await mstaff.post('/api/v1/meal-points', { unit_id: comm.id, name, daily_capacity: 5, modes: ['dine_in'], price_fen: 1000, subsidy_fen: 600, order_cutoff: '10:00', eligibility: ['aged_80_plus'] });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  assert.ok((await family.get('/api/v1/meal-points')).body.items.some((x) => x.id === p.body.id && x.name === name));
+  const e = await family.post('/api/v1/meal-enrolments', { point_id: p.body.id, resident_id: R.A, note: '注'.repeat(200) });
+  assert.equal(e.status, 201, JSON.stringify(e.body));
+  assert.ok((await mstaff.get('/api/v1/messages?limit=200')).body.items.some((m) => m.title === `助餐申请待审批：${name}`));
+  const ok = await mstaff.post(`/api/v1/meal-enrolments/${e.body.id}/approve`);
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.ok((await family.get('/api/v1/messages?limit=200')).body.items.some((m) => m.title === '助餐申请已通过' && m.body === name));
+  assert.equal((await family.get(`/api/v1/meal-enrolments/${e.body.id}`)).body.point.name, name);
+  const o = await family.post('/api/v1/meal-orders', { enrolment_id: e.body.id, day: D2, mode: 'dine_in' });
+  assert.equal(o.status, 201, JSON.stringify(o.body));
+  assert.equal((await family.get(`/api/v1/meal-orders/${o.body.id}`)).body.point.name, name);
+  assert.equal((await mstaff.post(`/api/v1/meal-enrolments/${e.body.id}/withdraw`, { reason: '因'.repeat(201) })).body.error.details.field, 'reason');
+  const w = await mstaff.post(`/api/v1/meal-enrolments/${e.body.id}/withdraw`, { reason: '因'.repeat(200) });
+  assert.equal(w.status, 200, JSON.stringify(w.body));
+  assert.equal(w.body.orders_cancelled, 1);
+  assert.ok((await family.get('/api/v1/messages?limit=200')).body.items.some((m) => m.title === '助餐已退出' && m.body === `${name}：${'因'.repeat(200)}`));
+});
+
+test('an order racing a withdrawal never outlives it: the order is refused or cancelled with it', async () => {
+  const p = await mstaff.post('/api/v1/meal-points', { unit_id: comm.id, name: '竞态测试点', daily_capacity: 100, modes: ['dine_in'], price_fen: 1000, order_cutoff: '23:59', eligibility: ['aged_80_plus'] });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  for (let k = 1; k <= 16; k++) {
+    const e = await mstaff.post('/api/v1/meal-enrolments', { point_id: p.body.id, resident_id: R.X });
+    assert.equal(e.status, 201, JSON.stringify(e.body));
+    assert.equal((await mstaff.post(`/api/v1/meal-enrolments/${e.body.id}/approve`)).status, 200);
+    const [o, w] = await Promise.all([
+      mstaff.post('/api/v1/meal-orders', { enrolment_id: e.body.id, day: dayAfter(D1, k), mode: 'dine_in' }),
+      mstaff.post(`/api/v1/meal-enrolments/${e.body.id}/withdraw`, { reason: '竞态' }),
+    ]);
+    assert.equal(w.status, 200, JSON.stringify(w.body));
+    if (o.status === 201) {
+      const now = (await mstaff.get(`/api/v1/meal-orders/${o.body.id}`)).body;
+      assert.equal(now.status, 'cancelled', `round ${k}: a live order on a withdrawn enrolment`);
+      assert.equal(w.body.orders_cancelled, 1, `round ${k}`);
+    } else {
+      assert.equal(o.status, 409, JSON.stringify(o.body));
+      assert.equal(o.body.error.code, 'meal.not_enrolled');
+      assert.equal(w.body.orders_cancelled, 0);
+    }
+  }
+  const live = (await mstaff.get(`/api/v1/meal-orders?point=${p.body.id}&status=ordered&limit=500`)).body.items;
+  assert.deepEqual(live, [], 'no live order is left');
+});
+
+test('a delivery racing a move to another round: never both — the old assignee cannot confirm a moved order', async () => {
+  const p = await mstaff.post('/api/v1/meal-points', { unit_id: comm.id, name: '送餐竞态点', daily_capacity: 100, modes: ['meal_delivery'], price_fen: 1000, order_cutoff: '23:59', eligibility: ['aged_80_plus'] });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  const today = shanghaiDay(await serverTime());
+  const mkRound = async (assignee) => {
+    const r = await mstaff.post('/api/v1/meal-rounds', { point_id: p.body.id, day: today, name: `送餐 ${assignee.user.username}`, assignee_id: assignee.user.id });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body.id;
+  };
+  const r1 = await mkRound(mvol);
+  const r2 = await mkRound(mvol2);
+  let delivered = 0;
+  let moved = 0;
+  for (let k = 0; k < 12; k++) {
+    const rid = await resident(H.h7, `送餐老人${k}`, '1935-05-05');
+    const e = await mstaff.post('/api/v1/meal-enrolments', { point_id: p.body.id, resident_id: rid });
+    assert.equal((await mstaff.post(`/api/v1/meal-enrolments/${e.body.id}/approve`)).status, 200);
+    const o = await mstaff.post('/api/v1/meal-orders', { enrolment_id: e.body.id, day: today, mode: 'meal_delivery' });
+    assert.equal(o.status, 201, JSON.stringify(o.body));
+    assert.equal((await mstaff.post(`/api/v1/meal-rounds/${r1}/orders`, { order_ids: [o.body.id] })).status, 200);
+    const [d, m] = await Promise.all([
+      mvol.post(`/api/v1/meal-orders/${o.body.id}/deliver`),
+      mstaff.post(`/api/v1/meal-rounds/${r2}/orders`, { order_ids: [o.body.id] }),
+    ]);
+    const after = (await mstaff.get(`/api/v1/meal-orders/${o.body.id}`)).body;
+    if (d.status === 200) {
+      delivered++;
+      assert.equal(m.status, 409, `round ${k}: a delivered order was moved too`);
+      assert.deepEqual([after.status, after.round_id, after.done_by.id], ['delivered', r1, mvol.user.id]);
+    } else {
+      moved++;
+      assert.equal(m.status, 200, JSON.stringify(m.body));
+      assert.ok([404, 409].includes(d.status), `round ${k}: ${d.status} ${JSON.stringify(d.body)}`);
+      assert.deepEqual([after.status, after.round_id], ['ordered', r2], `round ${k}`);
+      // the new assignee confirms it
+      assert.equal((await mvol2.post(`/api/v1/meal-orders/${o.body.id}/deliver`)).status, 200);
+    }
+  }
+  assert.equal(delivered + moved, 12);
 });

@@ -3,7 +3,11 @@
 // by level, every step with its message, refusals, and scope.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { startDistrict, addUser } from './lib/district.mjs';
+import { DB } from './lib/harness.mjs';
 import { png } from './lib/images.mjs';
 
 let srv, district, sysadmin, staff, staff2, street, resident, gw;
@@ -64,6 +68,12 @@ test('administrators define items; the form and materials are checked field by f
   await bad({ form: [{ key: 'a', label: 'A', type: 'select', options: [] }] }, 'form');
   await bad({ form: [{ key: 'A b', label: 'A', type: 'text' }] }, 'form');
   await bad({ form: [{ key: 'a', label: 'A', type: 'number', min: 5, max: 1 }] }, 'form');
+  await bad({ form: [{ key: 'a', label: 'A', type: 'text', integer: true }] }, 'form');
+  await bad({ form: [{ key: 'a', label: 'A', type: 'number', integer: 'yes' }] }, 'form');
+  await bad({ form: [{ key: 'a', label: 'A', label_en: 'x'.repeat(101), type: 'text' }] }, 'form');
+  await bad({ form: [{ key: 'a', label: 'A', label_en: 5, type: 'text' }] }, 'form');
+  await bad({ form: [{ key: 'a', label: 'A', type: 'select', options: ['选'.repeat(101)] }] }, 'form');
+  await bad({ form: [{ key: 'a', label: '标'.repeat(101), type: 'text' }] }, 'form');
   await bad({ materials: [{ required: true }] }, 'materials');
   await bad({ handling_level: 'grid' }, 'handling_level');
   await bad({ code: 'Bad Code' }, 'code');
@@ -77,6 +87,18 @@ test('administrators define items; the form and materials are checked field by f
   assert.ok((await district.get('/api/v1/service-items?all=1')).body.items.some((i) => i.code === 'test_item'));
   assert.equal((await resident.post('/api/v1/service-applications', { item_id: ok.body.id, form: { count: 1 } })).status, 404);
   assert.equal((await district.patch(`/api/v1/service-items/${ok.body.id}`, { code: 'other' })).body.error.details.field, 'code');
+  // at the limits, counted in characters; an integer field takes whole numbers only
+  const edge = [
+    { key: 'n', label: '标'.repeat(100), label_en: 'x'.repeat(100), type: 'number', integer: true, min: 0 },
+    { key: 's', label: 'S', type: 'select', options: ['选'.repeat(100)] },
+  ];
+  const e = await district.post('/api/v1/service-items', { code: 'edge_item', name: '边界', handling_level: 'community', time_limit_days: 1, form: edge });
+  assert.equal(e.status, 201, JSON.stringify(e.body));
+  const half = await resident.post('/api/v1/service-applications', { item_id: e.body.id, form: { n: 0.5 } });
+  assert.equal(half.body.error?.details.field, 'form.n', JSON.stringify(half.body));
+  const whole = await resident.post('/api/v1/service-applications', { item_id: e.body.id, form: { n: 2, s: '选'.repeat(100) } });
+  assert.equal(whole.status, 201, JSON.stringify(whole.body));
+  assert.equal((await act(resident, whole.body.id, { action: 'withdraw' })).status, 200);
 });
 
 test('an application is checked against the item\'s form', async () => {
@@ -97,6 +119,10 @@ test('an application is checked against the item\'s form', async () => {
   await bad(hard, { ...HARD, phone: '12345' }, 'form.phone');
   await bad(hard, { ...HARD, household_size: 0 }, 'form.household_size');
   await bad(hard, { ...HARD, household_size: '3' }, 'form.household_size');
+  // the seeded household size and income are whole numbers (migration 0009)
+  assert.ok(hard.form.filter((f) => f.integer === true).map((f) => f.key).join() === 'household_size,monthly_income_yuan', JSON.stringify(hard.form));
+  await bad(hard, { ...HARD, household_size: 2.5 }, 'form.household_size');
+  await bad(hard, { ...HARD, monthly_income_yuan: 1200.5 }, 'form.monthly_income_yuan');
   const senior = item('senior_card');
   await bad(senior, { name: '张三', id_number: '110105194912310021', birth_date: '1949-12-31', pickup: '到社区领取' }, 'form.id_number');
   const att = await resident.post('/api/v1/service-applications', { item_id: cert.id, form: CERT, attachments: ['0'.repeat(64)] });
@@ -149,7 +175,15 @@ test('the whole handling: accept, ask for material, supplement, approve, complet
   assert.equal(done.body.status, 'completed');
   const titles = (await resident.get('/api/v1/messages')).body.items.map((m) => m.title);
   for (const t of ['居住证明：已受理', '居住证明：请补充材料', '居住证明：审核通过', '居住证明：已办结']) assert.ok(titles.includes(t), `${t} in ${titles}`);
-  assert.ok((await staff.get('/api/v1/messages')).body.items.some((m) => m.title === '居住证明：已补充材料'));
+  // the unit's inbox (read by every appeal:read holder of the unit) names the application, not the applicant or their note
+  const inbox = (await staff.get('/api/v1/messages?limit=200')).body.items;
+  const submitted = inbox.find((m) => m.title === '新的办事申请：居住证明' && m.body === `申请 #${id}：居住证明`);
+  assert.ok(submitted, JSON.stringify(inbox.filter((m) => m.kind === 'service')));
+  const supplemented = inbox.find((m) => m.title === '居住证明：已补充材料');
+  assert.equal(supplemented?.body, `申请 #${id}`);
+  for (const m of inbox.filter((x) => x.kind === 'service')) {
+    assert.ok(!m.body.includes(resident.user.display_name) && !m.body.includes('已补充'), m.body);
+  }
   const auditor = await srv.login('auditor');
   const rows = (await auditor.get('/api/v1/audit?action=service_application.complete&limit=5')).body.items;
   assert.ok(rows.some((a) => String(a.object_id) === String(id)));
@@ -186,4 +220,73 @@ test('deadlines are working days after submission', async () => {
   const days = (due - now) / 86400e3;
   assert.ok(days >= 5 && days <= 10, `5 working days is 5 to 9 calendar days and a bit: ${days}`);
   assert.match(r.body.due_at, /T00:00:00\+08:00$/);
+});
+
+test('an item named at the full 100 characters in mixed scripts reaches every message whole', async () => {
+  const name = 'A' + '办'.repeat(99);
+  const it = await district.post('/api/v1/service-items', { code: 'long_name_item', name, handling_level: 'community', time_limit_days: 3, form: [{ key: 'what', label: '事由', type: 'text', required: true }] });
+  assert.equal(it.status, 201, JSON.stringify(it.body));
+  assert.equal((await district.post('/api/v1/service-items', { code: 'longer_name_item', name: name + '多', handling_level: 'community', time_limit_days: 3, form: [] })).body.error.details.field, 'name');
+  const r = await resident.post('/api/v1/service-applications', { item_id: it.body.id, form: { what: '测试' } });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal((await resident.get(`/api/v1/service-applications/${r.body.id}`)).body.item.name, name);
+  assert.ok((await staff.get('/api/v1/messages?limit=200')).body.items.some((m) => m.title === `新的办事申请：${name}`));
+  for (const action of ['accept', 'request_material']) {
+    const s = await act(staff, r.body.id, { action, note: '请补充' });
+    assert.equal(s.status, 200, `${action}: ${JSON.stringify(s.body)}`);
+  }
+  const sup = await act(resident, r.body.id, { action: 'supplement' });
+  assert.equal(sup.status, 200, JSON.stringify(sup.body));
+  const titles = (await resident.get('/api/v1/messages?limit=200')).body.items.map((m) => m.title);
+  for (const t of [`${name}：已受理`, `${name}：请补充材料`]) assert.ok(titles.includes(t), t);
+  assert.ok((await staff.get('/api/v1/messages?limit=200')).body.items.some((m) => m.title === `${name}：已补充材料`));
+});
+
+test('a negative sort is kept: on create, on change, and an absent sort leaves it alone', async () => {
+  const form = [{ key: 'what', label: '事由', type: 'text' }];
+  const r = await district.post('/api/v1/service-items', { code: 'sort_item', name: '排序测试', handling_level: 'community', time_limit_days: 2, form, sort: -5 });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const sortOf = async () => (await district.get(`/api/v1/service-items/${r.body.id}`)).body.sort;
+  assert.equal(await sortOf(), -5);
+  assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { sort: -1 })).status, 200);
+  assert.equal(await sortOf(), -1);
+  assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { sort: -100000 })).status, 200);
+  assert.equal(await sortOf(), -100000);
+  assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { guide: '说明' })).status, 200);
+  assert.equal(await sortOf(), -100000, 'a change without sort keeps it');
+  assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { sort: 0 })).status, 200);
+  assert.equal(await sortOf(), 0);
+  assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { sort: -100001 })).body.error.details.field, 'sort');
+  // the catalogue is in sort order: a negative sort comes first
+  assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { sort: -7 })).status, 200);
+  assert.equal((await district.get('/api/v1/service-items?all=1')).body.items[0].id, r.body.id);
+});
+
+test('the answers are sealed: an ID number and a phone given in a form appear nowhere in the database in plaintext', async () => {
+  const IDN = '11010519491231002X';
+  const PHONE = '13912345678';
+  const senior = item('senior_card');
+  const a = await resident.post('/api/v1/service-applications', { item_id: senior.id, form: { name: '张三', id_number: IDN.toLowerCase(), birth_date: '1949-12-31', pickup: '到社区领取' } });
+  assert.equal(a.status, 201, JSON.stringify(a.body));
+  const hard = item('hardship_assistance');
+  const b = await resident.post('/api/v1/service-applications', { item_id: hard.id, form: { household_size: 2, monthly_income_yuan: 900, reason: '因病', description: '住院', phone: '139-1234-5678' } });
+  assert.equal(b.status, 201, JSON.stringify(b.body));
+  // the applicant reads them back, normalised
+  assert.equal((await resident.get(`/api/v1/service-applications/${a.body.id}`)).body.form.id_number, IDN);
+  assert.equal((await resident.get(`/api/v1/service-applications/${b.body.id}`)).body.form.phone, PHONE);
+  let blobs;
+  if (DB === 'sqlite') {
+    // fold the WAL in, then read every file of the database
+    spawnSync('sqlite3', [join(srv.data.dir, 'shuniu.db'), 'PRAGMA wal_checkpoint(FULL)']);
+    blobs = readdirSync(srv.data.dir).filter((f) => f.startsWith('shuniu.db')).map((f) => readFileSync(join(srv.data.dir, f)));
+  } else {
+    const r = spawnSync('pg_dump', ['--data-only', srv.data.dbUrl], { maxBuffer: 1 << 30 });
+    assert.equal(r.status, 0, String(r.stderr));
+    blobs = [r.stdout];
+  }
+  // what was read holds the data (the item's code is plain text), but not the numbers
+  assert.ok(blobs.some((x) => x.indexOf(Buffer.from('hardship_assistance')) !== -1), 'the database was read');
+  for (const x of blobs) {
+    for (const needle of [IDN, IDN.toLowerCase(), PHONE, '139-1234-5678']) assert.equal(x.indexOf(Buffer.from(needle)), -1, `'${needle}' found in plaintext`);
+  }
 });

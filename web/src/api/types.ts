@@ -615,6 +615,7 @@ export interface FormField {
   maxlength?: number;
   min?: number;
   max?: number;
+  integer?: boolean; // number fields: whole numbers only
   options?: string[];
 }
 

@@ -229,7 +229,7 @@ export default {
     material: { name: 'Material', required: 'Required', add: 'Add a material', remove: 'Remove material {n}' },
     field: {
       key: 'Key', label: 'Label', label_en: 'English label', type: 'Type', required: 'Required', options: 'Options (one a line)', min: 'Minimum', max: 'Maximum',
-      maxlength: 'Longest', add: 'Add a field', remove: 'Remove field {n}', up: 'Move field {n} up', down: 'Move field {n} down', n: 'Field {n}',
+      integer: 'Whole numbers only', maxlength: 'Longest', add: 'Add a field', remove: 'Remove field {n}', up: 'Move field {n} up', down: 'Move field {n} down', n: 'Field {n}',
     },
     type: { text: 'Text', textarea: 'Long text', number: 'Number', date: 'Date', select: 'Choice', phone: 'Phone', id_number: 'ID number' },
     fieldProblem: 'Field {n}: {why}', keyBad: 'keys are lower-case letters, digits and _, and unique', labelMissing: 'give a label',

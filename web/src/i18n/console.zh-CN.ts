@@ -225,7 +225,7 @@ export default {
     material: { name: '材料名称', required: '必交', add: '添加材料', remove: '删除材料 {n}' },
     field: {
       key: '字段键', label: '标签', label_en: '英文标签', type: '类型', required: '必填', options: '选项（每行一个）', min: '最小值', max: '最大值',
-      maxlength: '最大长度', add: '添加字段', remove: '删除字段 {n}', up: '上移字段 {n}', down: '下移字段 {n}', n: '字段 {n}',
+      integer: '只填整数', maxlength: '最大长度', add: '添加字段', remove: '删除字段 {n}', up: '上移字段 {n}', down: '下移字段 {n}', n: '字段 {n}',
     },
     type: { text: '单行文本', textarea: '多行文本', number: '数字', date: '日期', select: '单选', phone: '电话', id_number: '身份证号' },
     fieldProblem: '字段 {n}：{why}', keyBad: '字段键只能用小写字母、数字和下划线，且不能重复', labelMissing: '请填写标签',

@@ -120,7 +120,7 @@ export default {
     needPhotos: 'Add photos of the required materials', checkForm: 'Please check the fields marked in red',
   },
   form: {
-    required: 'Fill in “{label}”', choose: 'Choose', tooLong: 'At most {n} characters', number: 'Enter a number',
+    required: 'Fill in “{label}”', choose: 'Choose', tooLong: 'At most {n} characters', number: 'Enter a number', integer: 'Enter a whole number',
     range: 'Enter a number from {min} to {max}', min: 'At least {min}', max: 'At most {max}', date: 'Enter a date as YYYY-MM-DD',
     option: 'Choose one of the options', phone: 'Enter a valid mobile or landline number', idNumber: 'Enter a valid 18-character ID number',
     phonePh: 'Mobile, or landline with area code', idPh: '18-character ID number', datePh: 'YYYY-MM-DD',

@@ -120,7 +120,7 @@ export default {
     needPhotos: '请上传所需材料的照片', checkForm: '请检查标红的内容',
   },
   form: {
-    required: '请填写“{label}”', choose: '请选择', tooLong: '不超过 {n} 个字', number: '请填写数字',
+    required: '请填写“{label}”', choose: '请选择', tooLong: '不超过 {n} 个字', number: '请填写数字', integer: '请填写整数',
     range: '请填写 {min} 到 {max} 之间的数字', min: '不小于 {min}', max: '不大于 {max}', date: '请按 年-月-日 填写日期',
     option: '请从选项中选择', phone: '请填写正确的手机号或固定电话', idNumber: '请填写正确的 18 位身份证号',
     phonePh: '手机号或带区号的固定电话', idPh: '18 位身份证号', datePh: '年-月-日',

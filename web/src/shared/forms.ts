@@ -6,7 +6,7 @@ import type { Answer, FormField } from '../api/types';
 
 /* What is wrong with one answer: an i18n key under "…form." and its values. */
 export interface FieldProblem {
-  key: 'required' | 'tooLong' | 'number' | 'range' | 'min' | 'max' | 'date' | 'option' | 'phone' | 'idNumber';
+  key: 'required' | 'tooLong' | 'number' | 'integer' | 'range' | 'min' | 'max' | 'date' | 'option' | 'phone' | 'idNumber';
   params?: Record<string, string | number>;
 }
 
@@ -54,6 +54,7 @@ export function checkAnswer(f: FormField, raw: string | undefined): FieldProblem
     case 'number': {
       const n = Number(v);
       if (!Number.isFinite(n)) return { key: 'number' };
+      if (f.integer && !Number.isInteger(n)) return { key: 'integer' };
       if (f.min !== undefined && f.max !== undefined && (n < f.min || n > f.max)) return { key: 'range', params: { min: f.min, max: f.max } };
       if (f.min !== undefined && n < f.min) return { key: 'min', params: { min: f.min } };
       if (f.max !== undefined && n > f.max) return { key: 'max', params: { max: f.max } };
