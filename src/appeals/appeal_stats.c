@@ -37,7 +37,7 @@ struct agg {
 struct group {
 	int64_t id;
 	char code[48];
-	char name[160];
+	char name[601]; /* a unit name: 150 characters of up to 4 bytes */
 	char kind[16];
 	struct agg agg;
 };

@@ -61,7 +61,7 @@ enum appeal_level { LEVEL_GRID, LEVEL_COMMUNITY, LEVEL_STREET, LEVEL_DEPARTMENT 
 struct category {
 	int64_t id;
 	char code[48];
-	char name[96];
+	char name[244]; /* 60 characters of up to 4 bytes */
 	int level;
 	int accept_amount, accept_workdays;
 	int handle_amount, handle_workdays;
