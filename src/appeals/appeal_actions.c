@@ -308,6 +308,7 @@ static int apply(struct act_ctx *x, int act)
 		r->closed_at = x->now;
 		return 0;
 	case ACT_DISPATCH:
+		flag = 0; /* on_the_spot is optional: absent means dispatch */
 		if (json_get_bool_or_reply(req, req->json, "on_the_spot", 0, &flag) < 0)
 			return -1;
 		if (flag == 1) { /* handled on the spot by the one who accepted it */
@@ -447,6 +448,7 @@ static int apply(struct act_ctx *x, int act)
 		}
 		return 0;
 	case ACT_APPROVE_EXTENSION:
+		flag = 1; /* approved is optional: absent means approved */
 		if (json_get_bool_or_reply(req, req->json, "approved", 0, &flag) < 0)
 			return -1;
 		if (flag != 0 && r->handle_due)
