@@ -321,7 +321,8 @@ test('staff serve a dine-in meal and reject an application with a reason; the fa
   await row.getByRole('button', { name: '确认就餐' }).click();
   await rows.filter({ hasText: '已就餐' }).waitFor();
   assert.equal(await rows.filter({ hasText: '已取消' }).getByRole('button').count(), 0, 'nothing to do with a cancelled order');
-  assert.match(await rows.filter({ hasText: '已就餐' }).innerText(), /龙桥社区 工作人员/);
+  // who served it shows once the list has reloaded
+  await rows.filter({ hasText: '已就餐' }).filter({ hasText: '龙桥社区 工作人员' }).waitFor();
   await s.page.goto(srv.url('/console/meal-enrolments'));
   const pending = s.page.locator('.meal-enrolments tbody tr').filter({ hasText: '测试龙爷爷' });
   await pending.getByRole('button', { name: '驳回' }).click();
