@@ -25,6 +25,7 @@
 #include "auth/auth.h"
 #include "attach/attach.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "db/store.h"
 #include "http/request.h"
 #include "org/org.h"
@@ -219,9 +220,9 @@ int appeal_save(struct db_conn *c, struct appeal_row *r, int from_status, const 
 				 appeal_status_name(r->status), r->case_no, now);
 	if (rc == 0)
 		rc = notify_enqueue(c, r->id, action,
-				    json_pack("{sIsssssssI}", "id", (json_int_t)r->id, "case_no",
-					      r->case_no, "status", appeal_status_name(r->status),
-					      "action", action, "at", (json_int_t)now),
+				    JB_OBJ(jb_int("id", r->id), jb_str("case_no", r->case_no),
+					   jb_str("status", appeal_status_name(r->status)),
+					   jb_str("action", action), jb_int("at", now)),
 				    now);
 	free(dtext);
 	r->version++;
@@ -635,9 +636,9 @@ static void appeal_action(struct req *req)
 		return;
 	}
 	reply_commit(req, x.c, rc, 200,
-		     json_pack("{sIsssssI}", "id", (json_int_t)x.r.id, "case_no", x.r.case_no,
-			       "status", appeal_status_name(x.r.status), "version",
-			       (json_int_t)x.r.version));
+		     JB_OBJ(jb_int("id", x.r.id), jb_str("case_no", x.r.case_no),
+			    jb_str("status", appeal_status_name(x.r.status)),
+			    jb_int("version", x.r.version)));
 	if (rc == 0)
 		notify_kick();
 }

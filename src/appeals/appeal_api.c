@@ -16,6 +16,7 @@
 
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/jsonw.h"
 #include "core/util.h"
 #include "db/store.h"
@@ -346,10 +347,12 @@ static json_t *timeline(struct db_conn *c, int64_t id, int public)
 		for (int i = 0; public && public_notes[i]; i++)
 			if (!strcmp(action, public_notes[i]))
 				show_note = 1;
-		json_t *ev = json_pack("{sIsossssss?ss}", "id", (json_int_t)db_col_int64(st, 0),
-				       "at", time_or_null(db_col_int64(st, 1)), "action", action,
-				       "actor", public ? "" : db_col_text(st, 2), "from_status",
-				       db_col_text(st, 4), "to_status", db_col_text(st, 5));
+		json_t *ev = JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+				    jb_take("at", time_or_null(db_col_int64(st, 1))),
+				    jb_str("action", action),
+				    jb_str("actor", public ? "" : db_col_text(st, 2)),
+				    jb_str_or_null("from_status", db_col_text(st, 4)),
+				    jb_str("to_status", db_col_text(st, 5)));
 		json_object_set_new(ev, "note", json_string(show_note ? db_col_text(st, 6) : ""));
 		json_object_set_new(ev, "photos", json_text_or(db_col_text(st, 7), "[]"));
 		if (!public)
@@ -378,9 +381,9 @@ static json_t *links(struct db_conn *c, int64_t id)
 	}
 	db_bind_int64(st, 1, id);
 	while (db_step(st) == DB_ROW)
-		json_array_append_new(
-			out, json_pack("{sIssss}", "id", (json_int_t)db_col_int64(st, 0), "case_no",
-				       db_col_text(st, 1), "status", db_col_text(st, 2)));
+		json_array_append_new(out, JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+						  jb_str("case_no", db_col_text(st, 1)),
+						  jb_str("status", db_col_text(st, 2))));
 	db_reset(st);
 	return out;
 }
@@ -440,8 +443,8 @@ static void get_appeal(struct req *req)
 							   : json_real(db_col_double(st, 22)));
 		json_object_set_new(out, "photos", json_text_or(db_col_text(st, 23), "[]"));
 		json_object_set_new(out, "contact",
-				    json_pack("{ssss}", "name", db_col_text(st, 24), "phone",
-					      db_col_text(st, 25)));
+				    JB_OBJ(jb_str("name", db_col_text(st, 24)),
+					   jb_str("phone", db_col_text(st, 25))));
 		json_object_set_new(out, "station_id",
 				    db_col_is_null(st, 26) ? json_null()
 							   : json_integer(db_col_int64(st, 26)));
@@ -451,9 +454,8 @@ static void get_appeal(struct req *req)
 		json_object_set_new(out, "escalations", json_integer(db_col_int64(st, 30)));
 		json_object_set_new(out, "extension_request",
 				    db_col_int64(st, 31)
-					    ? json_pack("{sIss}", "hours",
-							(json_int_t)db_col_int64(st, 31), "reason",
-							db_col_text(st, 32))
+					    ? JB_OBJ(jb_int("hours", db_col_int64(st, 31)),
+						     jb_str("reason", db_col_text(st, 32)))
 					    : json_null());
 		json_object_set_new(out, "merged_into",
 				    db_col_is_null(st, 33) ? json_null()
@@ -541,13 +543,14 @@ static void track_appeal(struct req *req)
 		match = !strcmp(db_col_text(st, 8), last4) && *db_col_text(st, 8);
 		if (match) {
 			id = db_col_int64(st, 0);
-			out = json_pack("{sIsssssssssosossss?}", "id", (json_int_t)id, "case_no",
-					db_col_text(st, 1), "category", db_col_text(st, 2), "title",
-					db_col_text(st, 3), "status", db_col_text(st, 4),
-					"created_at", time_or_null(db_col_int64(st, 5)),
-					"closed_at", time_or_null(db_col_int64(st, 6)),
-					"handler_unit", db_col_text(st, 9), "rating",
-					db_col_text(st, 7));
+			out = JB_OBJ(jb_int("id", id), jb_str("case_no", db_col_text(st, 1)),
+				     jb_str("category", db_col_text(st, 2)),
+				     jb_str("title", db_col_text(st, 3)),
+				     jb_str("status", db_col_text(st, 4)),
+				     jb_take("created_at", time_or_null(db_col_int64(st, 5))),
+				     jb_take("closed_at", time_or_null(db_col_int64(st, 6))),
+				     jb_str("handler_unit", db_col_text(st, 9)),
+				     jb_str_or_null("rating", db_col_text(st, 7)));
 		}
 	}
 	db_reset(st);
@@ -624,15 +627,15 @@ static void reveal_contact(struct req *req)
 	}
 	db_reset(st);
 	audit_request(req, "appeal.contact_reveal", "appeal", id, ok ? "ok" : "failed",
-		      json_pack("{s[s]}", "fields", "contact_phone"));
+		      JB_OBJ(jb_take("fields", JB_ARR(jv_str("contact_phone")))));
 	if (!ok) {
 		reply_error_ex(req, ERR_INTERNAL,
 			       "The stored data cannot be decrypted with this key.", NULL);
 		return;
 	}
 	reply_json(req, 200,
-		   json_pack("{sIssss?}", "id", (json_int_t)id, "case_no", r.case_no, "phone",
-			     phone[0] ? phone : NULL));
+		   JB_OBJ(jb_int("id", id), jb_str("case_no", r.case_no),
+			  jb_str_or_null("phone", phone[0] ? phone : NULL)));
 	sodium_memzero(phone, sizeof phone);
 }
 

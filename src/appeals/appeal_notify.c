@@ -24,6 +24,7 @@
 
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "db/store.h"
@@ -413,13 +414,15 @@ static void list_messages(struct req *req)
 		last = db_col_int64(st, 0);
 		json_array_append_new(
 			items,
-			json_pack("{sIsssssssossss?sb}", "id", (json_int_t)last, "kind",
-				  db_col_text(st, 1), "title", db_col_text(st, 2), "body",
-				  db_col_text(st, 3), "appeal_id",
-				  db_col_is_null(st, 4) ? json_null()
-							: json_integer(db_col_int64(st, 4)),
-				  "created_at", clock_format_shanghai(db_col_int64(st, 5), at),
-				  "case_no", db_col_text(st, 7), "read", !db_col_is_null(st, 6)));
+			JB_OBJ(jb_int("id", last), jb_str("kind", db_col_text(st, 1)),
+			       jb_str("title", db_col_text(st, 2)),
+			       jb_str("body", db_col_text(st, 3)),
+			       jb_take("appeal_id", db_col_is_null(st, 4)
+							    ? json_null()
+							    : json_integer(db_col_int64(st, 4))),
+			       jb_str("created_at", clock_format_shanghai(db_col_int64(st, 5), at)),
+			       jb_str_or_null("case_no", db_col_text(st, 7)),
+			       jb_bool("read", !db_col_is_null(st, 6))));
 	}
 	db_reset(st);
 	if (rc >= 0)
@@ -470,7 +473,7 @@ static void read_message(struct req *req)
 			return;
 		}
 	}
-	reply_commit(req, c, rc, 200, json_pack("{sIsb}", "id", (json_int_t)id, "read", 1));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id), jb_bool("read", 1)));
 }
 
 static void read_all_messages(struct req *req)
@@ -492,7 +495,7 @@ static void read_all_messages(struct req *req)
 			"?, ? FROM messages WHERE (account_id = ? OR unit_id = ?) ON CONFLICT DO "
 			"NOTHING",
 			"iiii", a->account_id, clock_now(), a->account_id, unit);
-	reply_commit(req, c, rc, 200, json_pack("{sI}", "unread_count", (json_int_t)0));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("unread_count", 0)));
 }
 
 const struct route message_routes[] = {

@@ -16,6 +16,7 @@
 #include "appeals/appeals_int.h"
 
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/log.h"
 #include "db/store.h"
 #include "http/request.h"
@@ -85,8 +86,8 @@ static int supervise(struct db_conn *c, const struct overdue *o, int64_t now)
 				 "督办：下级诉求已超期", o->case_no, now);
 	if (rc == 0)
 		rc = notify_enqueue(c, o->id, "supervise",
-				    json_pack("{sIsssssI}", "id", (json_int_t)o->id, "case_no",
-					      o->case_no, "kind", kind, "due", (json_int_t)o->due),
+				    JB_OBJ(jb_int("id", o->id), jb_str("case_no", o->case_no),
+					   jb_str("kind", kind), jb_int("due", o->due)),
 				    now);
 	if (rc == 0)
 		rc = db_commit(c);
@@ -128,7 +129,7 @@ static int auto_escalate(struct db_conn *c, int64_t sup_id, int64_t appeal_id, i
 		r.escalations++;
 		if (r.status != ST_SUBMITTED)
 			r.status = ST_ACCEPTED;
-		json_t *details = json_pack("{sI}", "unit_id", (json_int_t)p.id);
+		json_t *details = JB_OBJ(jb_int("unit_id", p.id));
 		rc = appeal_save(c, &r, from, "auto_escalate", 0, "系统自动上提", "", NULL, details,
 				 now);
 		json_decref(details);
@@ -339,14 +340,19 @@ static json_t *supervision_json(struct db_stmt *st)
 {
 	char due[32], at[32], esc[32];
 
-	return json_pack(
-		"{sIs{sIssss}ss s{sIss} ssss ss?}", "id", (json_int_t)db_col_int64(st, 0), "appeal",
-		"id", (json_int_t)db_col_int64(st, 1), "case_no", db_col_text(st, 2), "status",
-		db_col_text(st, 3), "kind", db_col_text(st, 4), "unit", "id",
-		(json_int_t)db_col_int64(st, 5), "name", db_col_text(st, 6), "due_at",
-		clock_format_shanghai(db_col_int64(st, 7), due), "created_at",
-		clock_format_shanghai(db_col_int64(st, 8), at), "escalated_at",
-		db_col_is_null(st, 9) ? NULL : clock_format_shanghai(db_col_int64(st, 9), esc));
+	return JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+		      jb_take("appeal", JB_OBJ(jb_int("id", db_col_int64(st, 1)),
+					       jb_str("case_no", db_col_text(st, 2)),
+					       jb_str("status", db_col_text(st, 3)))),
+		      jb_str("kind", db_col_text(st, 4)),
+		      jb_take("unit", JB_OBJ(jb_int("id", db_col_int64(st, 5)),
+					     jb_str("name", db_col_text(st, 6)))),
+		      jb_str("due_at", clock_format_shanghai(db_col_int64(st, 7), due)),
+		      jb_str("created_at", clock_format_shanghai(db_col_int64(st, 8), at)),
+		      jb_str_or_null("escalated_at",
+				     db_col_is_null(st, 9)
+					     ? NULL
+					     : clock_format_shanghai(db_col_int64(st, 9), esc)));
 }
 
 /* GET /api/v1/supervisions?unit=&cursor=&limit= — notices raised on units in scope. */
@@ -379,7 +385,7 @@ static void test_sweep(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, json_pack("{sisi}", "supervised", sup, "escalated", esc));
+	reply_json(req, 200, JB_OBJ(jb_int("supervised", sup), jb_int("escalated", esc)));
 }
 
 static void test_notify(struct req *req)
@@ -394,7 +400,7 @@ static void test_notify(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, json_pack("{si}", "delivered", n));
+	reply_json(req, 200, JB_OBJ(jb_int("delivered", n)));
 }
 
 const struct route appeal_test_routes[] = {

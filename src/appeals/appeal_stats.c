@@ -18,6 +18,7 @@
 
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "http/request.h"
@@ -80,16 +81,20 @@ static json_t *agg_json(struct agg *g)
 		size_t rank = (size_t)ceil(0.9 * (double)g->nh);
 		p90 = g->hours[rank ? rank - 1 : 0];
 	}
-	return json_pack(
-		"{sIsIsIsosIsosIsosIsIsososo}", "received", (json_int_t)g->received, "accepted",
-		(json_int_t)g->accepted, "closed", (json_int_t)g->closed, "closure_rate",
-		rate(g->closed, g->accepted), "on_time_closed", (json_int_t)g->on_time,
-		"on_time_rate", rate(g->on_time, g->closed), "reworked", (json_int_t)g->reworked,
-		"rework_rate", rate(g->reworked, g->resolved), "rated", (json_int_t)g->rated,
-		"satisfied", (json_int_t)g->satisfied, "satisfaction_rate",
-		rate(g->satisfied, g->rated), "mean_handling_hours",
-		g->nh ? json_real(round(sum / (double)g->nh * 100.0) / 100.0) : json_null(),
-		"p90_handling_hours", g->nh ? json_real(round(p90 * 100.0) / 100.0) : json_null());
+	return JB_OBJ(jb_int("received", g->received), jb_int("accepted", g->accepted),
+		      jb_int("closed", g->closed),
+		      jb_take("closure_rate", rate(g->closed, g->accepted)),
+		      jb_int("on_time_closed", g->on_time),
+		      jb_take("on_time_rate", rate(g->on_time, g->closed)),
+		      jb_int("reworked", g->reworked),
+		      jb_take("rework_rate", rate(g->reworked, g->resolved)),
+		      jb_int("rated", g->rated), jb_int("satisfied", g->satisfied),
+		      jb_take("satisfaction_rate", rate(g->satisfied, g->rated)),
+		      jb_take("mean_handling_hours",
+			      g->nh ? json_real(round(sum / (double)g->nh * 100.0) / 100.0)
+				    : json_null()),
+		      jb_take("p90_handling_hours",
+			      g->nh ? json_real(round(p90 * 100.0) / 100.0) : json_null()));
 }
 
 /* from/to query parameters: default the last 30 days. 0, or -1 answered. */
@@ -262,9 +267,9 @@ static void appeal_stats(struct req *req)
 	for (size_t i = 0; i < nkids; i++) {
 		json_t *o = agg_json(&kids[i].agg);
 		json_object_set_new(o, "unit",
-				    json_pack("{sIssssss}", "id", (json_int_t)kids[i].id, "code",
-					      kids[i].code, "name", kids[i].name, "kind",
-					      kids[i].kind));
+				    JB_OBJ(jb_int("id", kids[i].id), jb_str("code", kids[i].code),
+					   jb_str("name", kids[i].name),
+					   jb_str("kind", kids[i].kind)));
 		json_array_append_new(jk, o);
 	}
 	jc = json_array();
@@ -272,13 +277,15 @@ static void appeal_stats(struct req *req)
 		json_t *o = agg_json(&cats[i].agg);
 		json_object_set_new(
 			o, "category",
-			json_pack("{ssss}", "code", cats[i].code, "name", cats[i].name));
+			JB_OBJ(jb_str("code", cats[i].code), jb_str("name", cats[i].name)));
 		json_array_append_new(jc, o);
 	}
-	out = json_pack("{s{sIssss}sssssososo}", "unit", "id", (json_int_t)sc.unit.id, "name",
-			sc.unit.name, "kind", unit_kind_name(sc.unit.kind), "from",
-			clock_format_shanghai(from, fbuf), "to", clock_format_shanghai(to, tbuf),
-			"totals", agg_json(&total), "children", jk, "categories", jc);
+	out = JB_OBJ(jb_take("unit", JB_OBJ(jb_int("id", sc.unit.id), jb_str("name", sc.unit.name),
+					    jb_str("kind", unit_kind_name(sc.unit.kind)))),
+		     jb_str("from", clock_format_shanghai(from, fbuf)),
+		     jb_str("to", clock_format_shanghai(to, tbuf)),
+		     jb_take("totals", agg_json(&total)), jb_take("children", jk),
+		     jb_take("categories", jc));
 	free_groups(kids, nkids);
 	free_groups(cats, ncats);
 	free(total.hours);
@@ -398,16 +405,19 @@ static void hotspots(struct req *req)
 			json_array_append_new(ids, json_integer(spots[i].ids[j]));
 		json_array_append_new(
 			items,
-			json_pack("{s{sIssss}s{ssss}sIssssso}", "grid", "id", (json_int_t)g.id,
-				  "code", g.code, "name", g.name, "category", "code", k.code,
-				  "name", k.name, "count", (json_int_t)spots[i].count, "first_at",
-				  clock_format_shanghai(spots[i].first, f), "last_at",
-				  clock_format_shanghai(spots[i].last, l), "appeal_ids", ids));
+			JB_OBJ(jb_take("grid", JB_OBJ(jb_int("id", g.id), jb_str("code", g.code),
+						      jb_str("name", g.name))),
+			       jb_take("category",
+				       JB_OBJ(jb_str("code", k.code), jb_str("name", k.name))),
+			       jb_int("count", spots[i].count),
+			       jb_str("first_at", clock_format_shanghai(spots[i].first, f)),
+			       jb_str("last_at", clock_format_shanghai(spots[i].last, l)),
+			       jb_take("appeal_ids", ids)));
 	}
 	free(spots);
 	reply_json(req, 200,
-		   json_pack("{sIsIso}", "days", (json_int_t)days, "min_count",
-			     (json_int_t)min_count, "items", items));
+		   JB_OBJ(jb_int("days", days), jb_int("min_count", min_count),
+			  jb_take("items", items)));
 }
 
 const struct route appeal_stats_routes[] = {

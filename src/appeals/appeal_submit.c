@@ -18,6 +18,7 @@
 #include "attach/attach.h"
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "db/store.h"
@@ -152,9 +153,10 @@ static int insert_one(struct db_conn *c, struct appeal_new *a)
 				 a->case_no, a->created_at);
 	if (rc == 0)
 		rc = notify_enqueue(c, a->id, "appeal.submitted",
-				    json_pack("{sIsssssssI}", "id", (json_int_t)a->id, "case_no",
-					      a->case_no, "status", "submitted", "channel",
-					      a->channel, "at", (json_int_t)a->created_at),
+				    JB_OBJ(jb_int("id", a->id), jb_str("case_no", a->case_no),
+					   jb_str("status", "submitted"),
+					   jb_str("channel", a->channel),
+					   jb_int("at", a->created_at)),
 				    a->created_at);
 	snprintf(a->status, sizeof a->status, "submitted");
 	return rc;
@@ -450,9 +452,10 @@ static int insert_many(struct db_conn *c, struct appeal_new **items, int n)
 	/* The outbox payloads need the ids. */
 	for (int i = 0; rc >= 0 && i < nf; i++) {
 		const struct appeal_new *a = r.a[i];
-		json_t *p = json_pack("{sIsssssssIss}", "id", (json_int_t)a->id, "case_no",
-				      a->case_no, "status", "submitted", "channel", a->channel,
-				      "at", (json_int_t)a->created_at, "event", "appeal.submitted");
+		json_t *p =
+			JB_OBJ(jb_int("id", a->id), jb_str("case_no", a->case_no),
+			       jb_str("status", "submitted"), jb_str("channel", a->channel),
+			       jb_int("at", a->created_at), jb_str("event", "appeal.submitted"));
 		r.payload[i] = p ? json_dumps(p, JSON_COMPACT) : NULL;
 		json_decref(p);
 		if (!r.payload[i])
@@ -978,8 +981,9 @@ static void create_appeal(struct req *req)
 		reply_header(req, "Idempotent-Replayed", "true");
 	char due[32];
 	reply_json(req, 201,
-		   json_pack("{sIssssss}", "id", (json_int_t)a.id, "case_no", a.case_no, "status",
-			     a.status, "accept_due", clock_format_shanghai(a.accept_due, due)));
+		   JB_OBJ(jb_int("id", a.id), jb_str("case_no", a.case_no),
+			  jb_str("status", a.status),
+			  jb_str("accept_due", clock_format_shanghai(a.accept_due, due))));
 }
 
 const struct route appeal_submit_routes[] = {

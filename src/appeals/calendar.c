@@ -14,6 +14,7 @@
 
 #include "audit/audit.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "db/store.h"
 #include "http/request.h"
 
@@ -158,16 +159,16 @@ static void list_holidays(struct req *req)
 	db_bind_text(st, 2, hi, -1);
 	items = json_array();
 	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items,
-				      json_pack("{ssssss}", "day", db_col_text(st, 0), "kind",
-						db_col_text(st, 1), "name", db_col_text(st, 2)));
+		json_array_append_new(items, JB_OBJ(jb_str("day", db_col_text(st, 0)),
+						    jb_str("kind", db_col_text(st, 1)),
+						    jb_str("name", db_col_text(st, 2))));
 	db_reset(st);
 	if (rc < 0) {
 		json_decref(items);
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, json_pack("{sIso}", "year", (json_int_t)year, "items", items));
+	reply_json(req, 200, JB_OBJ(jb_int("year", year), jb_take("items", items)));
 }
 
 static int day_param_or_reply(struct req *req, const char **day)
@@ -204,9 +205,10 @@ static void put_holiday(struct req *req)
 			"ttti", day, kind, name ? name : "", clock_now());
 	if (rc == 0)
 		rc = audit_write(req, c, "holiday.set", "holiday", 0,
-				 json_pack("{ssss}", "day", day, "kind", kind));
-	reply_commit(req, c, rc, 200,
-		     json_pack("{ssssss}", "day", day, "kind", kind, "name", name ? name : ""));
+				 JB_OBJ(jb_str("day", day), jb_str("kind", kind)));
+	reply_commit(
+		req, c, rc, 200,
+		JB_OBJ(jb_str("day", day), jb_str("kind", kind), jb_str("name", name ? name : "")));
 }
 
 static void delete_holiday(struct req *req)
@@ -227,8 +229,8 @@ static void delete_holiday(struct req *req)
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, "holiday.delete", "holiday", 0,
-				 json_pack("{ss}", "day", day));
-	reply_commit(req, c, rc, 200, json_pack("{ss}", "day", day));
+				 JB_OBJ(jb_str("day", day)));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_str("day", day)));
 }
 
 const struct route calendar_routes[] = {

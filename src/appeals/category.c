@@ -10,6 +10,7 @@
 
 #include "audit/audit.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "db/store.h"
 #include "http/request.h"
 
@@ -75,13 +76,15 @@ int category_get_by_code(struct db_conn *c, const char *code, struct category *o
 
 static json_t *category_json(struct db_stmt *st)
 {
-	return json_pack("{sIsssssssss{sIss}s{sIss}sbsI}", "id", (json_int_t)db_col_int64(st, 0),
-			 "code", db_col_text(st, 1), "name", db_col_text(st, 2), "name_en",
-			 db_col_text(st, 3), "level", db_col_text(st, 4), "accept_deadline",
-			 "amount", (json_int_t)db_col_int64(st, 5), "unit", db_col_text(st, 6),
-			 "handle_deadline", "amount", (json_int_t)db_col_int64(st, 7), "unit",
-			 db_col_text(st, 8), "active", (int)db_col_int64(st, 9), "sort",
-			 (json_int_t)db_col_int64(st, 10));
+	return JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_str("code", db_col_text(st, 1)),
+		      jb_str("name", db_col_text(st, 2)), jb_str("name_en", db_col_text(st, 3)),
+		      jb_str("level", db_col_text(st, 4)),
+		      jb_take("accept_deadline", JB_OBJ(jb_int("amount", db_col_int64(st, 5)),
+							jb_str("unit", db_col_text(st, 6)))),
+		      jb_take("handle_deadline", JB_OBJ(jb_int("amount", db_col_int64(st, 7)),
+							jb_str("unit", db_col_text(st, 8)))),
+		      jb_bool("active", (int)db_col_int64(st, 9)),
+		      jb_int("sort", db_col_int64(st, 10)));
 }
 
 static void list_categories(struct req *req)
@@ -108,7 +111,7 @@ static void list_categories(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, json_pack("{so}", "items", items));
+	reply_json(req, 200, JB_OBJ(jb_take("items", items)));
 }
 
 /* A deadline object {"amount": N, "unit": "hours"|"workdays"}: 0, 1 absent, -1 answered. */
@@ -180,7 +183,7 @@ static void create_category(struct req *req)
 	if (rc == 0)
 		rc = audit_write(req, c, "category.create", "appeal_category", id, NULL);
 	reply_commit(req, c, rc, 201,
-		     json_pack("{sIssss}", "id", (json_int_t)id, "code", code, "name", name));
+		     JB_OBJ(jb_int("id", id), jb_str("code", code), jb_str("name", name)));
 }
 
 static void update_category(struct req *req)
@@ -226,7 +229,7 @@ static void update_category(struct req *req)
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, "category.update", "appeal_category", id, NULL);
-	reply_commit(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 const struct route category_routes[] = {

@@ -23,6 +23,7 @@
 
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "db/store.h"
@@ -649,9 +650,9 @@ static void upload_attachment(struct req *req)
 		return;
 	}
 	reply_json(req, 201,
-		   json_pack("{sssssIsisiss}", "id", id, "mime", mime, "size", (json_int_t)outn,
-			     "width", w, "height", h, "url",
-			     arena_printf(&req->arena, "/api/v1/attachments/%s", id)));
+		   JB_OBJ(jb_str("id", id), jb_str("mime", mime), jb_int("size", outn),
+			  jb_int("width", w), jb_int("height", h),
+			  jb_str("url", arena_printf(&req->arena, "/api/v1/attachments/%s", id))));
 }
 
 static void get_attachment(struct req *req)

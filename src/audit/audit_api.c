@@ -11,6 +11,7 @@
 
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "http/request.h"
@@ -120,14 +121,16 @@ static void get_audit(struct req *req)
 		last = db_col_int64(st, 0);
 		json_t *details = json_loads(db_col_text(st, 9), 0, NULL);
 		json_array_append_new(
-			items,
-			json_pack("{sIsssIssssssssssssso}", "id", (json_int_t)last, "at",
-				  clock_format_shanghai(db_col_int64(st, 1), at), "actor_id",
-				  (json_int_t)db_col_int64(st, 2), "actor_name", db_col_text(st, 3),
-				  "ip", db_col_text(st, 4), "action", db_col_text(st, 5),
-				  "object_type", db_col_text(st, 6), "object_id",
-				  db_col_text(st, 7), "outcome", db_col_text(st, 8), "details",
-				  details ? details : json_object()));
+			items, JB_OBJ(jb_int("id", last),
+				      jb_str("at", clock_format_shanghai(db_col_int64(st, 1), at)),
+				      jb_int("actor_id", db_col_int64(st, 2)),
+				      jb_str("actor_name", db_col_text(st, 3)),
+				      jb_str("ip", db_col_text(st, 4)),
+				      jb_str("action", db_col_text(st, 5)),
+				      jb_str("object_type", db_col_text(st, 6)),
+				      jb_str("object_id", db_col_text(st, 7)),
+				      jb_str("outcome", db_col_text(st, 8)),
+				      jb_take("details", details ? details : json_object())));
 	}
 	db_reset(st);
 	if (rc < 0) {
@@ -136,10 +139,11 @@ static void get_audit(struct req *req)
 		return;
 	}
 	reply_json(req, 200,
-		   json_pack("{soso}", "items", items, "next_cursor",
-			     n > limit ? json_string(
-						 arena_printf(&req->arena, "%lld", (long long)last))
-				       : json_null()));
+		   JB_OBJ(jb_take("items", items),
+			  jb_take("next_cursor",
+				  n > limit ? json_string(arena_printf(&req->arena, "%lld",
+								       (long long)last))
+					    : json_null())));
 }
 
 const struct route audit_routes[] = {

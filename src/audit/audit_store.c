@@ -9,6 +9,7 @@
 #include "audit/audit.h"
 
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "db/store.h"
 
 #include <sodium.h>
@@ -259,8 +260,7 @@ int64_t audit_purge(struct db_conn *c, int64_t before, char *msg, size_t msglen)
 			rc = db_run(c, "INSERT INTO meta (key, value) VALUES ('audit_anchor', ?)",
 				    "t", last_hash);
 		if (rc == 0) {
-			json_t *d = json_pack("{sIsI}", "before", (json_int_t)before, "rows",
-					      (json_int_t)deleted);
+			json_t *d = JB_OBJ(jb_int("before", before), jb_int("rows", deleted));
 			rc = audit_append(c, &(struct audit_event){ .actor_name = "cli",
 								    .action = "audit.purge",
 								    .outcome = "ok",

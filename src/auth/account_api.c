@@ -44,6 +44,7 @@
 
 #include "audit/audit.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "http/request.h"
@@ -75,12 +76,14 @@ static json_t *time_json(int64_t t)
 
 static json_t *account_json(const struct account_row *r)
 {
-	return json_pack("{sIsssss{sIss}sosbsbsbsoso}", "id", (json_int_t)r->id, "username",
-			 r->username, "display_name", r->display_name, "unit", "id",
-			 (json_int_t)r->unit_id, "name", r->unit_name, "roles",
-			 roles_json(r->roles), "disabled", r->disabled, "locked", r->locked,
-			 "password_set", r->password_set, "last_login_at",
-			 time_json(r->last_login_at), "created_at", time_json(r->created_at));
+	return JB_OBJ(
+		jb_int("id", r->id), jb_str("username", r->username),
+		jb_str("display_name", r->display_name),
+		jb_take("unit", JB_OBJ(jb_int("id", r->unit_id), jb_str("name", r->unit_name))),
+		jb_take("roles", roles_json(r->roles)), jb_bool("disabled", r->disabled),
+		jb_bool("locked", r->locked), jb_bool("password_set", r->password_set),
+		jb_take("last_login_at", time_json(r->last_login_at)),
+		jb_take("created_at", time_json(r->created_at)));
 }
 
 /*
@@ -194,7 +197,7 @@ static int role_change_or_reply(struct req *req, int64_t target, role_set from, 
 		roles_format(from, fr, sizeof fr);
 		roles_format(to, tr, sizeof tr);
 		audit_request(req, target ? "account.roles" : "account.create", "account", target,
-			      "denied", json_pack("{ssss}", "from", fr, "to", tr));
+			      "denied", JB_OBJ(jb_str("from", fr), jb_str("to", tr)));
 		reply_error(req, ERR_ACCOUNT_ROLES_FORBIDDEN);
 		return -1;
 	}
@@ -232,7 +235,7 @@ static int password_or_reply(struct req *req, const char *username, int required
 	int rc = json_get_str_or_reply(req, req->json, "password", required, 256, out);
 
 	if (rc == 0 && password_policy(*out, username, &why) < 0) {
-		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, json_pack("{ss}", "reason", why));
+		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, JB_OBJ(jb_str("reason", why)));
 		return -1;
 	}
 	return rc;
@@ -340,8 +343,8 @@ static void create_account(struct req *req)
 	roles_format(roles, rolestr, sizeof rolestr);
 	if (rc == 0)
 		rc = audit_write(req, c, "account.create", "account", id,
-				 json_pack("{sssIsb}", "roles", rolestr, "unit_id",
-					   (json_int_t)u.id, "password_set", password != NULL));
+				 JB_OBJ(jb_str("roles", rolestr), jb_int("unit_id", u.id),
+					jb_bool("password_set", password != NULL)));
 	commit_account(req, c, rc, id, 201);
 }
 
@@ -422,8 +425,9 @@ static void update_account(struct req *req)
 	if (rc == 0 && grants_admin)
 		rc = account_void_credentials(c, t->id);
 	if (rc == 0 && (json_array_size(fields) || roles)) {
-		json_t *d = roles ? json_pack("{sOssss}", "fields", fields, "from", from, "to", to)
-				  : json_pack("{sO}", "fields", fields);
+		json_t *d = roles ? JB_OBJ(jb_ref("fields", fields), jb_str("from", from),
+					   jb_str("to", to))
+				  : JB_OBJ(jb_ref("fields", fields));
 		if (grants_admin)
 			json_object_set_new(d, "credentials_reset", json_true());
 		rc = audit_write(req, c, roles ? "account.roles" : "account.update", "account",
@@ -472,7 +476,7 @@ static void set_password(struct req *req)
 		rc = sessions_delete_for_account(c, t->id, 0);
 	if (rc == 0)
 		rc = audit_write(req, c, "account.reset_password", "account", t->id, NULL);
-	reply_commit(req, c, rc, 200, json_pack("{sIsb}", "id", (json_int_t)t->id, "ok", 1));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", t->id), jb_bool("ok", 1)));
 }
 
 static void unlock_account(struct req *req)
@@ -488,9 +492,9 @@ static void unlock_account(struct req *req)
 		rc = throttle_clear(c, t->username);
 	if (rc == 0)
 		rc = audit_write(req, c, "account.unlock", "account", t->id,
-				 json_pack("{sb}", "was_locked", t->locked));
+				 JB_OBJ(jb_bool("was_locked", t->locked)));
 	reply_commit(req, c, rc, 200,
-		     json_pack("{sIsb}", "id", (json_int_t)t->id, "was_locked", t->locked));
+		     JB_OBJ(jb_int("id", t->id), jb_bool("was_locked", t->locked)));
 }
 
 const struct route account_routes[] = {

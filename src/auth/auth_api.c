@@ -16,6 +16,7 @@
 
 #include "audit/audit.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/log.h"
 #include "db/store.h"
 #include "http/request.h"
@@ -121,19 +122,20 @@ static json_t *user_json(struct req *req, struct db_conn *c, const struct auth *
 		}
 	}
 	if (unit_get(c, a->unit_id, &u) == DB_ROW)
-		unit = json_pack("{sIssssss}", "id", (json_int_t)u.id, "code", u.code, "name",
-				 u.name, "kind", unit_kind_name(u.kind));
+		unit = JB_OBJ(jb_int("id", u.id), jb_str("code", u.code), jb_str("name", u.name),
+			      jb_str("kind", unit_kind_name(u.kind)));
 	/*
 	 * A resident's latest self-registration tells the app what to show:
 	 * waiting, turned down (with the reason), or the household it bound to.
 	 */
 	if (a->roles & ROLE_BIT(ROLE_RESIDENT))
 		reg = registration_brief(c, a->account_id);
-	return json_pack("{sIsssssosIsosososo}", "id", (json_int_t)a->account_id, "username",
-			 a->username, "display_name", a->display_name, "roles", roles, "unit_id",
-			 (json_int_t)a->unit_id, "unit", unit, "permissions", perms, "resident_id",
-			 a->resident_id ? json_integer(a->resident_id) : json_null(),
-			 "registration", reg ? reg : json_null());
+	return JB_OBJ(
+		jb_int("id", a->account_id), jb_str("username", a->username),
+		jb_str("display_name", a->display_name), jb_take("roles", roles),
+		jb_int("unit_id", a->unit_id), jb_take("unit", unit), jb_take("permissions", perms),
+		jb_take("resident_id", a->resident_id ? json_integer(a->resident_id) : json_null()),
+		jb_take("registration", reg ? reg : json_null()));
 }
 
 static void set_cookie(struct req *req, const char *token, int64_t max_age)
@@ -193,12 +195,11 @@ static void post_login(struct req *req)
 	}
 	if (until > clock_now()) {
 		audit_request(req, "auth.login", "account", 0, "locked",
-			      json_pack("{ss}", "reason", "locked"));
+			      JB_OBJ(jb_str("reason", "locked")));
 		reply_header(req, "Retry-After",
 			     arena_printf(&req->arena, "%lld", (long long)(until - clock_now())));
 		reply_error_ex(req, ERR_AUTH_LOCKED, NULL,
-			       json_pack("{sI}", "retry_after_seconds",
-					 (json_int_t)(until - clock_now())));
+			       JB_OBJ(jb_int("retry_after_seconds", (until - clock_now()))));
 		return;
 	}
 	rc = possible ? account_load(c, &req->arena, username, &a, hash, &disabled) : DB_DONE;
@@ -222,7 +223,7 @@ static void post_login(struct req *req)
 			.object_id = rc == DB_ROW ? a.account_id : 0,
 			.outcome = "failed",
 		};
-		json_t *d = json_pack("{sb}", "locked_now", locked == 1);
+		json_t *d = JB_OBJ(jb_bool("locked_now", locked == 1));
 		ev.details = d;
 		audit_record(c, &ev);
 		json_decref(d);
@@ -251,7 +252,7 @@ static void post_login(struct req *req)
 	a.session_id = sid;
 	set_cookie(req, token, cfg->session_absolute);
 	reply_json(req, 200,
-		   json_pack("{soss}", "user", user_json(req, c, &a), "csrf_token", csrf));
+		   JB_OBJ(jb_take("user", user_json(req, c, &a)), jb_str("csrf_token", csrf)));
 }
 
 static void post_logout(struct req *req)
@@ -265,7 +266,7 @@ static void post_logout(struct req *req)
 		session_delete(c, a->session_id);
 	audit_request(req, "auth.logout", "account", a->account_id, "ok", NULL);
 	set_cookie(req, "", 0);
-	reply_json(req, 200, json_pack("{sb}", "ok", 1));
+	reply_json(req, 200, JB_OBJ(jb_bool("ok", 1)));
 }
 
 static void get_me(struct req *req)
@@ -273,7 +274,7 @@ static void get_me(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 
 	if (c)
-		reply_json(req, 200, json_pack("{so}", "user", user_json(req, c, req_auth(req))));
+		reply_json(req, 200, JB_OBJ(jb_take("user", user_json(req, c, req_auth(req)))));
 }
 
 /*
@@ -288,12 +289,13 @@ static void get_session(struct req *req)
 	if (!c)
 		return;
 	if (!req_auth(req)) {
-		reply_json(req, 200, json_pack("{sn}", "user"));
+		reply_json(req, 200, JB_OBJ(jb_null("user")));
 		return;
 	}
 	reply_json(req, 200,
-		   json_pack("{sossss}", "user", user_json(req, c, req_auth(req)), "csrf_token",
-			     req_auth(req)->csrf_token ? req_auth(req)->csrf_token : ""));
+		   JB_OBJ(jb_take("user", user_json(req, c, req_auth(req))),
+			  jb_str("csrf_token",
+				 req_auth(req)->csrf_token ? req_auth(req)->csrf_token : "")));
 }
 
 static void post_password(struct req *req)
@@ -317,7 +319,7 @@ static void post_password(struct req *req)
 		return;
 	}
 	if (password_policy(next, a->username, &why) < 0) {
-		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, json_pack("{ss}", "reason", why));
+		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, JB_OBJ(jb_str("reason", why)));
 		return;
 	}
 	/* argon2id before BEGIN, so the write lock is not held over it */
@@ -341,7 +343,7 @@ static void post_password(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, json_pack("{sb}", "ok", 1));
+	reply_json(req, 200, JB_OBJ(jb_bool("ok", 1)));
 }
 
 const struct route auth_routes[] = {

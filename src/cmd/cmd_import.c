@@ -12,6 +12,7 @@
 
 #include "audit/audit.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "org/org.h"
@@ -417,7 +418,7 @@ int cmd_import(struct app *app, int argc, char **argv)
 	if (rc < 0)
 		fprintf(stderr, "error: line %d: database: %s\n", csv.line, db_errmsg(im.c));
 	if (rc >= 0 && !im.errors && !dry) {
-		json_t *d = json_pack("{sssi}", "kind", im.what, "rows", im.rows);
+		json_t *d = JB_OBJ(jb_str("kind", im.what), jb_int("rows", im.rows));
 		rc = audit_append(im.c, &(struct audit_event){ .actor_name = "cli",
 							       .action = "import",
 							       .outcome = "ok",

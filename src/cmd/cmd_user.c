@@ -10,6 +10,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "core/jbuild.h"
 #include "db/store.h"
 #include "core/clock.h"
 #include "core/util.h"
@@ -113,7 +114,7 @@ static int user_add(struct app *app, int argc, char **argv)
 	sodium_memzero(password, sizeof password);
 	if (rc == 0)
 		rc = cli_audit(app, "account.create", id,
-			       json_pack("{ssss}", "roles", role, "unit", unit));
+			       JB_OBJ(jb_str("roles", role), jb_str("unit", unit)));
 	if (rc == 0)
 		rc = db_commit(app->conn);
 	if (rc < 0) {
@@ -262,8 +263,7 @@ static int token_create_cmd(struct app *app, int argc, char **argv)
 	if (rc == 0)
 		rc = token_create(app->conn, id, label ? label : "cli", token, &tid);
 	if (rc == 0)
-		rc = cli_audit(app, "token.create", id,
-			       json_pack("{sI}", "token_id", (json_int_t)tid));
+		rc = cli_audit(app, "token.create", id, JB_OBJ(jb_int("token_id", tid)));
 	if (finish(app, rc, NULL))
 		return 1;
 	printf("token %lld for '%s' (shown once; keep it secret):\n%s\n", (long long)tid, name,

@@ -5,6 +5,7 @@
 #include "core/log.h"
 
 #include "core/clock.h"
+#include "core/jbuild.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -70,7 +71,8 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	va_end(ap);
 	clock_format_utc(clock_now(), ts);
 	if (log_fmt == LOG_JSON) {
-		emit_json(json_pack("{ssssss}", "ts", ts, "level", level_names[lvl], "msg", msg));
+		emit_json(JB_OBJ(jb_str("ts", ts), jb_str("level", level_names[lvl]),
+				 jb_str("msg", msg)));
 		return;
 	}
 	n = snprintf(line, sizeof line - 1, "%s %s %s", ts, level_names[lvl], msg);
@@ -88,10 +90,11 @@ void log_access(const struct access_entry *e)
 		return;
 	clock_format_utc(clock_now(), ts);
 	if (log_fmt == LOG_JSON) {
-		emit_json(json_pack("{sssssssssssssisIsI}", "ts", ts, "type", "access", "method",
-				    e->method, "route", e->route, "path", e->path, "ip", e->ip,
-				    "status", e->status, "bytes", (json_int_t)e->bytes, "us",
-				    (json_int_t)e->micros));
+		emit_json(JB_OBJ(jb_str("ts", ts), jb_str("type", "access"),
+				 jb_str("method", e->method), jb_str("route", e->route),
+				 jb_str("path", e->path), jb_str("ip", e->ip),
+				 jb_int("status", e->status), jb_int("bytes", e->bytes),
+				 jb_int("us", e->micros)));
 		return;
 	}
 	n = snprintf(line, sizeof line - 1, "%s access %s %s %.512s %d %llu %lldus %s", ts,

@@ -3,6 +3,7 @@
  */
 #include "http/request.h"
 
+#include "core/jbuild.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "db/store.h"
@@ -116,11 +117,11 @@ void reply_json_text(struct req *req, int status, char *s, size_t len)
 void reply_error_ex(struct req *req, enum err_id e, const char *msg, json_t *details)
 {
 	json_t *err =
-		json_pack("{ssss}", "code", err_code(e), "message", msg ? msg : err_message(e));
+		JB_OBJ(jb_str("code", err_code(e)), jb_str("message", msg ? msg : err_message(e)));
 
 	if (details)
 		json_object_set_new(err, "details", details);
-	reply_json(req, err_status(e), json_pack("{so}", "error", err));
+	reply_json(req, err_status(e), JB_OBJ(jb_take("error", err)));
 }
 
 void reply_error(struct req *req, enum err_id e)
@@ -131,7 +132,7 @@ void reply_error(struct req *req, enum err_id e)
 void reply_invalid(struct req *req, const char *field, const char *why)
 {
 	reply_error_ex(req, ERR_INVALID, NULL,
-		       json_pack("{ssss}", "field", field, "reason", why ? why : "invalid"));
+		       JB_OBJ(jb_str("field", field), jb_str("reason", why ? why : "invalid")));
 }
 
 void reply_header(struct req *req, const char *name, const char *value)
@@ -164,9 +165,10 @@ int req_page_or_reply(struct req *req, int64_t *limit, int64_t *cursor)
 
 json_t *page_json(struct req *req, json_t *items, int more, int64_t last)
 {
-	return json_pack("{soso}", "items", items, "next_cursor",
-			 more ? json_string(arena_printf(&req->arena, "%lld", (long long)last))
-			      : json_null());
+	return JB_OBJ(jb_take("items", items),
+		      jb_take("next_cursor",
+			      more ? json_string(arena_printf(&req->arena, "%lld", (long long)last))
+				   : json_null()));
 }
 
 void reply_commit(struct req *req, struct db_conn *c, int rc, int status, json_t *body)

@@ -19,6 +19,7 @@
 #include "http/server.h"
 
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "db/store.h"
@@ -177,8 +178,9 @@ static void dispatch(struct req *req)
 				       JSON_REJECT_DUPLICATES, &jerr);
 		if (!req->json) {
 			reply_error_ex(req, ERR_BAD_JSON, NULL,
-				       json_pack("{sisiss}", "line", jerr.line, "column",
-						 jerr.column, "reason", jerr.text));
+				       JB_OBJ(jb_int("line", jerr.line),
+					      jb_int("column", jerr.column),
+					      jb_str("reason", jerr.text)));
 			return;
 		}
 	}

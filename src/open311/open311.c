@@ -45,6 +45,7 @@
 #include "attach/attach.h"
 #include "auth/auth_int.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "http/request.h"
@@ -81,12 +82,17 @@ static void get_discovery(struct req *req, enum fmt f)
 {
 	const char *url = arena_printf(&req->arena, "%s/open311/v2", o311_base_url(req));
 
-	o311_reply_doc(req, f, 200, "discovery", NULL,
-		       json_pack("{sssssss[{sssssssss[ss]}]}", "changeset", O311_CHANGESET,
-				 "contact", O311_CONTACT, "key_service", O311_KEY_SERVICE,
-				 "endpoints", "specification", O311_SPEC, "url", url, "changeset",
-				 O311_CHANGESET, "type", "production", "formats", "text/xml",
-				 "application/json"));
+	o311_reply_doc(
+		req, f, 200, "discovery", NULL,
+		JB_OBJ(jb_str("changeset", O311_CHANGESET), jb_str("contact", O311_CONTACT),
+		       jb_str("key_service", O311_KEY_SERVICE),
+		       jb_take("endpoints",
+			       JB_ARR(jv_take(JB_OBJ(
+				       jb_str("specification", O311_SPEC), jb_str("url", url),
+				       jb_str("changeset", O311_CHANGESET),
+				       jb_str("type", "production"),
+				       jb_take("formats", JB_ARR(jv_str("text/xml"),
+								 jv_str("application/json")))))))));
 }
 
 static const char *unit_words(const char *unit)
@@ -119,11 +125,11 @@ static void get_services(struct req *req, enum fmt f)
 			en && *en ? en : db_col_text(st, 1), (long long)db_col_int64(st, 4),
 			unit_words(db_col_text(st, 5)), (long long)db_col_int64(st, 6),
 			unit_words(db_col_text(st, 7)));
-		json_t *s =
-			json_pack("{so so ss sb ss ss ss}", "service_code",
-				  o311_jstr(db_col_text(st, 0)), "service_name",
-				  o311_jstr(db_col_text(st, 1)), "description", desc, "metadata", 0,
-				  "type", "realtime", "keywords", "", "group", db_col_text(st, 3));
+		json_t *s = JB_OBJ(jb_take("service_code", o311_jstr(db_col_text(st, 0))),
+				   jb_take("service_name", o311_jstr(db_col_text(st, 1))),
+				   jb_str("description", desc), jb_bool("metadata", 0),
+				   jb_str("type", "realtime"), jb_str("keywords", ""),
+				   jb_str("group", db_col_text(st, 3)));
 		if (!s || json_array_append_new(out, s) < 0) {
 			rc = DB_ENOMEM;
 			break;
@@ -160,8 +166,9 @@ static void get_service_definition(struct req *req)
 		o311_error(req, f, 404, "no service has this service_code");
 		return;
 	}
-	o311_reply_doc(req, f, 200, "service_definition", NULL,
-		       json_pack("{sss[]}", "service_code", cat.code, "attributes"));
+	o311_reply_doc(
+		req, f, 200, "service_definition", NULL,
+		JB_OBJ(jb_str("service_code", cat.code), jb_take("attributes", json_array())));
 }
 
 /* ---- service requests -------------------------------------------------- */
@@ -199,17 +206,20 @@ static json_t *request_json(struct req *req, struct db_stmt *st)
 	int64_t expected = db_col_is_null(st, 8) ? db_col_int64(st, 9) : db_col_int64(st, 8);
 	char t1[32], t2[32], t3[32];
 
-	return json_pack(
-		"{so ss so so so so so ss so so so so ss ss so so ss}", "service_request_id",
-		o311_jstr(db_col_text(st, 0)), "status", status, "status_notes", o311_jstr(notes),
-		"service_name", o311_jstr(db_col_text(st, 3)), "service_code",
-		o311_jstr(db_col_text(st, 2)), "description", o311_jstr(db_col_text(st, 4)),
-		"agency_responsible", o311_jstr(db_col_text(st, 5)), "service_notice", "",
-		"requested_datetime", o311_jtime(db_col_int64(st, 6), t1), "updated_datetime",
-		o311_jtime(db_col_int64(st, 7), t2), "expected_datetime", o311_jtime(expected, t3),
-		"address", o311_jstr(db_col_text(st, 10)), "address_id", "", "zipcode", "", "lat",
-		coord(st, 11), "long", coord(st, 12), "media_url",
-		media_url(req, db_col_text(st, 13)));
+	return JB_OBJ(jb_take("service_request_id", o311_jstr(db_col_text(st, 0))),
+		      jb_str("status", status), jb_take("status_notes", o311_jstr(notes)),
+		      jb_take("service_name", o311_jstr(db_col_text(st, 3))),
+		      jb_take("service_code", o311_jstr(db_col_text(st, 2))),
+		      jb_take("description", o311_jstr(db_col_text(st, 4))),
+		      jb_take("agency_responsible", o311_jstr(db_col_text(st, 5))),
+		      jb_str("service_notice", ""),
+		      jb_take("requested_datetime", o311_jtime(db_col_int64(st, 6), t1)),
+		      jb_take("updated_datetime", o311_jtime(db_col_int64(st, 7), t2)),
+		      jb_take("expected_datetime", o311_jtime(expected, t3)),
+		      jb_take("address", o311_jstr(db_col_text(st, 10))), jb_str("address_id", ""),
+		      jb_str("zipcode", ""), jb_take("lat", coord(st, 11)),
+		      jb_take("long", coord(st, 12)),
+		      jb_str("media_url", media_url(req, db_col_text(st, 13))));
 }
 
 /* Run sql with its bindings and answer the rows as service requests. */
@@ -448,7 +458,7 @@ static void get_request(struct req *req)
 		o311_error(req, f, 500, "cannot build the answer");
 		return;
 	}
-	o311_reply_doc(req, f, 200, "service_requests", "request", json_pack("[o]", r));
+	o311_reply_doc(req, f, 200, "service_requests", "request", JB_ARR(jv_take(r)));
 }
 
 /*
@@ -506,7 +516,8 @@ static void get_token(struct req *req)
 		return;
 	}
 	o311_reply_doc(req, f, 200, "service_requests", "request",
-		       json_pack("[{ssss}]", "service_request_id", case_no, "token", token));
+		       JB_ARR(jv_take(JB_OBJ(jb_str("service_request_id", case_no),
+					     jb_str("token", token)))));
 }
 
 /* GET /open311/v2/:file — discovery, services or requests. */
@@ -867,8 +878,9 @@ static void create_request(struct req *req)
 		return;
 	}
 	o311_reply_doc(req, f, 201, "service_requests", "request",
-		       json_pack("[{sssssssn}]", "service_request_id", a.case_no, "token",
-				 a.case_no, "service_notice", "", "account_id"));
+		       JB_ARR(jv_take(JB_OBJ(
+			       jb_str("service_request_id", a.case_no), jb_str("token", a.case_no),
+			       jb_str("service_notice", ""), jb_null("account_id")))));
 }
 
 const struct route open311_routes[] = {

@@ -8,6 +8,7 @@
 #include "open311/open311_int.h"
 
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "db/store.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -179,8 +180,9 @@ void o311_reply_doc(struct req *req, enum fmt f, int status, const char *root, c
 
 void o311_error(struct req *req, enum fmt f, int code, const char *description)
 {
-	o311_reply_doc(req, f, code, "errors", "error",
-		       json_pack("[{siss}]", "code", code, "description", description));
+	o311_reply_doc(
+		req, f, code, "errors", "error",
+		JB_ARR(jv_take(JB_OBJ(jb_int("code", code), jb_str("description", description)))));
 }
 
 void o311_db_error(struct req *req, enum fmt f)

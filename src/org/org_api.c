@@ -20,6 +20,7 @@
 #include "org/org.h"
 
 #include "appeals/appeals.h"
+#include "core/jbuild.h"
 #include "service/service.h"
 
 #include "audit/audit.h"
@@ -42,11 +43,13 @@
 
 static json_t *unit_row_json(struct db_stmt *st)
 {
-	return json_pack("{sIsIssssssss?ss?sbsb}", "id", (json_int_t)db_col_int64(st, 0),
-			 "parent_id", (json_int_t)db_col_int64(st, 1), "kind", db_col_text(st, 2),
-			 "code", db_col_text(st, 3), "name", db_col_text(st, 4), "party_org_name",
-			 db_col_text(st, 6), "party_secretary", db_col_text(st, 7), "has_boundary",
-			 (int)db_col_int64(st, 8), "is_demo", (int)db_col_int64(st, 9));
+	return JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_int("parent_id", db_col_int64(st, 1)),
+		      jb_str("kind", db_col_text(st, 2)), jb_str("code", db_col_text(st, 3)),
+		      jb_str("name", db_col_text(st, 4)),
+		      jb_str_or_null("party_org_name", db_col_text(st, 6)),
+		      jb_str_or_null("party_secretary", db_col_text(st, 7)),
+		      jb_bool("has_boundary", (int)db_col_int64(st, 8)),
+		      jb_bool("is_demo", (int)db_col_int64(st, 9)));
 }
 
 static void list_units(struct req *req)
@@ -176,7 +179,7 @@ static void create_unit(struct req *req)
 	if (unit_create(c, parent_id, -1, code, name, org, sec, boundary, 0, &id, err,
 			sizeof err)) {
 		db_rollback(c);
-		reply_error_ex(req, ERR_INVALID, err, json_pack("{ss}", "field", "code"));
+		reply_error_ex(req, ERR_INVALID, err, JB_OBJ(jb_str("field", "code")));
 		return;
 	}
 	rc = boundary ? db_run(c,
@@ -186,15 +189,15 @@ static void create_unit(struct req *req)
 		      : 0;
 	if (rc == 0)
 		rc = audit_write(req, c, "unit.create", "unit", id,
-				 json_pack("{sI}", "parent_id", (json_int_t)parent_id));
+				 JB_OBJ(jb_int("parent_id", parent_id)));
 	struct unit_ref u;
 	if (rc == 0 && unit_get(c, id, &u) != DB_ROW)
 		rc = -1;
 	reply_commit(req, c, rc, 201,
-		     rc == 0 ? json_pack("{sIsssssssIsI}", "id", (json_int_t)id, "code", u.code,
-					 "kind", unit_kind_name(u.kind), "name", u.name,
-					 "parent_id", (json_int_t)parent_id, "depth",
-					 (json_int_t)u.depth)
+		     rc == 0 ? JB_OBJ(jb_int("id", id), jb_str("code", u.code),
+				      jb_str("kind", unit_kind_name(u.kind)),
+				      jb_str("name", u.name), jb_int("parent_id", parent_id),
+				      jb_int("depth", u.depth))
 			     : NULL);
 }
 
@@ -238,7 +241,7 @@ static void update_unit(struct req *req)
 				      "i", id);
 	if (rc == 0)
 		rc = audit_write(req, c, "unit.update", "unit", id, NULL);
-	reply_commit(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* Tables whose rows carry unit_path and move with their unit. */
@@ -271,7 +274,7 @@ static void move_unit(struct req *req)
 		return;
 	}
 	if (np.id == u.parent_id) {
-		reply_json(req, 200, json_pack("{sIss}", "id", (json_int_t)id, "code", u.code));
+		reply_json(req, 200, JB_OBJ(jb_int("id", id), jb_str("code", u.code)));
 		return;
 	}
 	if (db_begin(c) < 0) {
@@ -319,11 +322,10 @@ static void move_unit(struct req *req)
 		rc = service_units_moved(c, u.path, hi, newpath);
 	if (rc == 0)
 		rc = audit_write(req, c, "unit.move", "unit", id,
-				 json_pack("{sIsIss}", "from_parent", (json_int_t)u.parent_id,
-					   "to_parent", (json_int_t)np.id, "new_code", newcode));
+				 JB_OBJ(jb_int("from_parent", u.parent_id),
+					jb_int("to_parent", np.id), jb_str("new_code", newcode)));
 	reply_commit(req, c, rc, 200,
-		     json_pack("{sIsssI}", "id", (json_int_t)id, "code", newcode, "parent_id",
-			       (json_int_t)np.id));
+		     JB_OBJ(jb_int("id", id), jb_str("code", newcode), jb_int("parent_id", np.id)));
 }
 
 static void delete_unit(struct req *req)
@@ -371,9 +373,8 @@ static void delete_unit(struct req *req)
 	}
 	rc = rc < 0 ? rc : db_run(c, "DELETE FROM units WHERE id = ?", "i", id);
 	if (rc == 0)
-		rc = audit_write(req, c, "unit.delete", "unit", id,
-				 json_pack("{ss}", "code", u.code));
-	reply_commit(req, c, rc, 200, json_pack("{sb}", "deleted", 1));
+		rc = audit_write(req, c, "unit.delete", "unit", id, JB_OBJ(jb_str("code", u.code)));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_bool("deleted", 1)));
 }
 
 /* ---- stations -------------------------------------------------------- */
@@ -385,12 +386,12 @@ static void delete_unit(struct req *req)
 
 static json_t *station_json(struct db_stmt *st)
 {
-	json_t *o =
-		json_pack("{sIsIssssssssssssss?}", "id", (json_int_t)db_col_int64(st, 0), "grid_id",
-			  (json_int_t)db_col_int64(st, 1), "name", db_col_text(st, 2), "address",
-			  db_col_text(st, 3), "opening_hours", db_col_text(st, 6), "phone",
-			  db_col_text(st, 7), "public_code", db_col_text(st, 9), "grid_name",
-			  db_col_text(st, 11), "hub_leader_name", db_col_text(st, 10));
+	json_t *o = JB_OBJ(
+		jb_int("id", db_col_int64(st, 0)), jb_int("grid_id", db_col_int64(st, 1)),
+		jb_str("name", db_col_text(st, 2)), jb_str("address", db_col_text(st, 3)),
+		jb_str("opening_hours", db_col_text(st, 6)), jb_str("phone", db_col_text(st, 7)),
+		jb_str("public_code", db_col_text(st, 9)), jb_str("grid_name", db_col_text(st, 11)),
+		jb_str_or_null("hub_leader_name", db_col_text(st, 10)));
 	json_object_set_new(o, "lng",
 			    db_col_is_null(st, 4) ? json_null() : json_real(db_col_double(st, 4)));
 	json_object_set_new(o, "lat",
@@ -558,8 +559,8 @@ static void create_station(struct req *req)
 	if (rc == 0)
 		rc = audit_write(req, c, "station.create", "station", id, NULL);
 	reply_commit(req, c, rc, 201,
-		     json_pack("{sIsssIss}", "id", (json_int_t)id, "public_code", code, "grid_id",
-			       (json_int_t)grid_id, "name", name));
+		     JB_OBJ(jb_int("id", id), jb_str("public_code", code),
+			    jb_int("grid_id", grid_id), jb_str("name", name)));
 }
 
 static void update_station(struct req *req)
@@ -617,7 +618,7 @@ static void update_station(struct req *req)
 		rc = db_run(c, "UPDATE stations SET lng = NULL, lat = NULL WHERE id = ?", "i", id);
 	if (rc == 0)
 		rc = audit_write(req, c, "station.update", "station", id, NULL);
-	reply_commit(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* ---- statistics ------------------------------------------------------ */
@@ -642,9 +643,9 @@ static void org_stats(struct req *req)
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc))
 		return;
-	out = json_pack("{sIsssssisisisi}", "unit_id", (json_int_t)sc.unit.id, "unit_name",
-			sc.unit.name, "unit_kind", unit_kind_name(sc.unit.kind), "streets", 0,
-			"communities", 0, "grids", 0, "buildings", 0);
+	out = JB_OBJ(jb_int("unit_id", sc.unit.id), jb_str("unit_name", sc.unit.name),
+		     jb_str("unit_kind", unit_kind_name(sc.unit.kind)), jb_int("streets", 0),
+		     jb_int("communities", 0), jb_int("grids", 0), jb_int("buildings", 0));
 	rc = db_prepare(
 		c, "SELECT kind, COUNT(*) FROM units WHERE path > ? AND path < ? GROUP BY kind",
 		&st);

@@ -17,6 +17,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "http/request.h"
@@ -34,9 +35,9 @@ typedef json_t *(*row_fn)(struct req *req, struct db_stmt *st);
 
 static json_t *household_json(struct db_stmt *st)
 {
-	return json_pack("{sIsIsssssI}", "id", (json_int_t)db_col_int64(st, 0), "building_id",
-			 (json_int_t)db_col_int64(st, 1), "room", db_col_text(st, 2), "address",
-			 db_col_text(st, 3), "residents", (json_int_t)db_col_int64(st, 4));
+	return JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_int("building_id", db_col_int64(st, 1)),
+		      jb_str("room", db_col_text(st, 2)), jb_str("address", db_col_text(st, 3)),
+		      jb_int("residents", db_col_int64(st, 4)));
 }
 
 #define HOUSEHOLD_SELECT                                                                           \
@@ -113,8 +114,7 @@ static void create_household(struct req *req)
 	if (rc == 0)
 		rc = audit_write(req, c, "household.create", "household", id, NULL);
 	reply_commit(req, c, rc, 201,
-		     json_pack("{sIsIss}", "id", (json_int_t)id, "building_id", (json_int_t)bid,
-			       "room", room));
+		     JB_OBJ(jb_int("id", id), jb_int("building_id", bid), jb_str("room", room)));
 }
 
 static void update_household(struct req *req)
@@ -149,7 +149,7 @@ static void update_household(struct req *req)
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, "household.update", "household", id, NULL);
-	reply_commit(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* ---- residents --------------------------------------------------------- */
@@ -176,13 +176,16 @@ static json_t *resident_json(struct req *req, struct db_stmt *st)
 	if (age >= 0 && age < 14)
 		json_array_append_new(tagv, json_string("child"));
 	(void)req;
-	return json_pack("{sIsIssssss?soss?ss?sosbsb}", "id", (json_int_t)db_col_int64(st, 0),
-			 "household_id", (json_int_t)db_col_int64(st, 1), "name",
-			 db_col_text(st, 2), "gender", genders[g >= 0 && g <= 2 ? g : 0],
-			 "birth_date", birth, "age", age >= 0 ? json_integer(age) : json_null(),
-			 "phone", db_col_text(st, 5), "id_number", db_col_text(st, 6), "tags", tagv,
-			 "is_demo", (int)db_col_int64(st, 8), "party_member",
-			 db_col_int64(st, 9) > 0);
+	return JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+		      jb_int("household_id", db_col_int64(st, 1)),
+		      jb_str("name", db_col_text(st, 2)),
+		      jb_str("gender", genders[g >= 0 && g <= 2 ? g : 0]),
+		      jb_str_or_null("birth_date", birth),
+		      jb_take("age", age >= 0 ? json_integer(age) : json_null()),
+		      jb_str_or_null("phone", db_col_text(st, 5)),
+		      jb_str_or_null("id_number", db_col_text(st, 6)), jb_take("tags", tagv),
+		      jb_bool("is_demo", (int)db_col_int64(st, 8)),
+		      jb_bool("party_member", db_col_int64(st, 9) > 0));
 }
 
 static void list_residents(struct req *req)
@@ -340,15 +343,15 @@ static void reveal_resident(struct req *req)
 		return;
 	}
 	audit_request(req, "resident.reveal", "resident", id, ok ? "ok" : "failed",
-		      json_pack("{s[ss]}", "fields", "phone", "id_number"));
+		      JB_OBJ(jb_take("fields", JB_ARR(jv_str("phone"), jv_str("id_number")))));
 	if (!ok) {
 		reply_error_ex(req, ERR_INTERNAL,
 			       "The stored data cannot be decrypted with this key.", NULL);
 		return;
 	}
 	reply_json(req, 200,
-		   json_pack("{sIss?ss?}", "id", (json_int_t)id, "phone", phone[0] ? phone : NULL,
-			     "id_number", idn[0] ? idn : NULL));
+		   JB_OBJ(jb_int("id", id), jb_str_or_null("phone", phone[0] ? phone : NULL),
+			  jb_str_or_null("id_number", idn[0] ? idn : NULL)));
 	sodium_memzero(phone, sizeof phone);
 	sodium_memzero(idn, sizeof idn);
 }
@@ -480,11 +483,10 @@ static void create_resident(struct req *req)
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, "resident.create", "resident", id,
-				 json_pack("{sI}", "household_id", (json_int_t)hid));
+				 JB_OBJ(jb_int("household_id", hid)));
 	sodium_memzero(phone, sizeof phone);
 	sodium_memzero(idn, sizeof idn);
-	reply_commit(req, c, rc, 201,
-		     json_pack("{sIsI}", "id", (json_int_t)id, "household_id", (json_int_t)hid));
+	reply_commit(req, c, rc, 201, JB_OBJ(jb_int("id", id), jb_int("household_id", hid)));
 }
 
 static void update_resident(struct req *req)
@@ -546,19 +548,20 @@ static void update_resident(struct req *req)
 		json_object_foreach(req->json, key, v)
 			json_array_append_new(fields, json_string(key));
 		rc = audit_write(req, c, "resident.update", "resident", id,
-				 json_pack("{so}", "fields", fields));
+				 JB_OBJ(jb_take("fields", fields)));
 	}
-	reply_commit(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* ---- Party members and central households ------------------------------ */
 
 static json_t *party_member_json(struct db_stmt *st)
 {
-	return json_pack("{sIsIsssIssss?}", "id", (json_int_t)db_col_int64(st, 0), "resident_id",
-			 (json_int_t)db_col_int64(st, 1), "name", db_col_text(st, 2),
-			 "branch_unit_id", (json_int_t)db_col_int64(st, 3), "branch_name",
-			 db_col_text(st, 4), "joined_on", db_col_text(st, 5));
+	return JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_int("resident_id", db_col_int64(st, 1)),
+		      jb_str("name", db_col_text(st, 2)),
+		      jb_int("branch_unit_id", db_col_int64(st, 3)),
+		      jb_str("branch_name", db_col_text(st, 4)),
+		      jb_str_or_null("joined_on", db_col_text(st, 5)));
 }
 
 static void list_party_members(struct req *req)
@@ -618,16 +621,15 @@ static void create_party_member(struct req *req)
 	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	if (rc == 0)
 		rc = audit_write(req, c, "party_member.create", "party_member", id, NULL);
-	reply_commit(req, c, rc, 201,
-		     json_pack("{sIsI}", "id", (json_int_t)id, "resident_id", (json_int_t)rid));
+	reply_commit(req, c, rc, 201, JB_OBJ(jb_int("id", id), jb_int("resident_id", rid)));
 }
 
 static json_t *central_household_json(struct db_stmt *st)
 {
-	return json_pack("{sIsIsIsI}", "id", (json_int_t)db_col_int64(st, 0), "household_id",
-			 (json_int_t)db_col_int64(st, 1), "party_member_id",
-			 (json_int_t)db_col_int64(st, 2), "served_households",
-			 (json_int_t)db_col_int64(st, 3));
+	return JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+		      jb_int("household_id", db_col_int64(st, 1)),
+		      jb_int("party_member_id", db_col_int64(st, 2)),
+		      jb_int("served_households", db_col_int64(st, 3)));
 }
 
 static void list_central_households(struct req *req)
@@ -717,8 +719,7 @@ static void create_central_household(struct req *req)
 		"ii", id, json_integer_value(v));
 	if (rc == 0)
 		rc = audit_write(req, c, "central_household.create", "central_household", id, NULL);
-	reply_commit(req, c, rc, 201,
-		     json_pack("{sIsI}", "id", (json_int_t)id, "household_id", (json_int_t)hid));
+	reply_commit(req, c, rc, 201, JB_OBJ(jb_int("id", id), jb_int("household_id", hid)));
 }
 
 const struct route people_routes[] = {

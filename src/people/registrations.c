@@ -36,6 +36,7 @@
 #include "auth/auth.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/jbuild.h"
 #include "db/store.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -79,17 +80,20 @@ static json_t *reg_json(struct db_stmt *st)
 	json_t *hh = json_null();
 
 	if (!db_col_is_null(st, 10) && db_col_text(st, 15))
-		hh = json_pack("{sIssss}", "id", (json_int_t)db_col_int64(st, 10), "room",
-			       db_col_text(st, 15), "building", db_col_text(st, 16));
-	return json_pack(
-		"{sIsIs{sIss}sssssssssssosososssoso}", "id", (json_int_t)db_col_int64(st, 0),
-		"account_id", (json_int_t)db_col_int64(st, 1), "unit", "id",
-		(json_int_t)db_col_int64(st, 2), "name", db_col_text(st, 3), "name",
-		db_col_text(st, 4), "phone", db_col_text(st, 5), "address", db_col_text(st, 6),
-		"note", db_col_text(st, 7), "status", db_col_text(st, 8), "resident_id",
-		id_or_null(st, 9), "household_id", id_or_null(st, 10), "household", hh, "reason",
-		db_col_text(st, 11), "created_at", time_json(db_col_int64(st, 12)), "decided_at",
-		time_json(db_col_is_null(st, 13) ? 0 : db_col_int64(st, 13)));
+		hh = JB_OBJ(jb_int("id", db_col_int64(st, 10)), jb_str("room", db_col_text(st, 15)),
+			    jb_str("building", db_col_text(st, 16)));
+	return JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_int("account_id", db_col_int64(st, 1)),
+		      jb_take("unit", JB_OBJ(jb_int("id", db_col_int64(st, 2)),
+					     jb_str("name", db_col_text(st, 3)))),
+		      jb_str("name", db_col_text(st, 4)), jb_str("phone", db_col_text(st, 5)),
+		      jb_str("address", db_col_text(st, 6)), jb_str("note", db_col_text(st, 7)),
+		      jb_str("status", db_col_text(st, 8)),
+		      jb_take("resident_id", id_or_null(st, 9)),
+		      jb_take("household_id", id_or_null(st, 10)), jb_take("household", hh),
+		      jb_str("reason", db_col_text(st, 11)),
+		      jb_take("created_at", time_json(db_col_int64(st, 12))),
+		      jb_take("decided_at",
+			      time_json(db_col_is_null(st, 13) ? 0 : db_col_int64(st, 13))));
 }
 
 json_t *registration_brief(struct db_conn *c, int64_t account_id)
@@ -111,12 +115,15 @@ json_t *registration_brief(struct db_conn *c, int64_t account_id)
 	if (rc == DB_ROW) {
 		hh = db_col_is_null(st, 5) || !db_col_text(st, 6)
 			     ? json_null()
-			     : json_pack("{sIssss}", "id", (json_int_t)db_col_int64(st, 5), "room",
-					 db_col_text(st, 6), "building", db_col_text(st, 7));
-		out = json_pack("{sIsssss{sIss}so}", "id", (json_int_t)db_col_int64(st, 0),
-				"status", db_col_text(st, 1), "reason", db_col_text(st, 2), "unit",
-				"id", (json_int_t)db_col_int64(st, 3), "name", db_col_text(st, 4),
-				"household", hh);
+			     : JB_OBJ(jb_int("id", db_col_int64(st, 5)),
+				      jb_str("room", db_col_text(st, 6)),
+				      jb_str("building", db_col_text(st, 7)));
+		out = JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+			     jb_str("status", db_col_text(st, 1)),
+			     jb_str("reason", db_col_text(st, 2)),
+			     jb_take("unit", JB_OBJ(jb_int("id", db_col_int64(st, 3)),
+						    jb_str("name", db_col_text(st, 4)))),
+			     jb_take("household", hh));
 	}
 	db_reset(st);
 	if (rc == DB_DONE)
@@ -156,12 +163,14 @@ static json_t *candidates(struct db_conn *c, int64_t reg_id, const char *grid_pa
 	while ((rc = db_step(st)) == DB_ROW)
 		json_array_append_new(
 			out,
-			json_pack("{sIsssssIs{sIssss}sb}", "id", (json_int_t)db_col_int64(st, 0),
-				  "name", db_col_text(st, 1), "phone", db_col_text(st, 2),
-				  "household_id", (json_int_t)db_col_int64(st, 3), "household",
-				  "id", (json_int_t)db_col_int64(st, 3), "room", db_col_text(st, 4),
-				  "building", db_col_text(st, 5), "bound",
-				  db_col_int64(st, 6) > 0));
+			JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+			       jb_str("name", db_col_text(st, 1)),
+			       jb_str("phone", db_col_text(st, 2)),
+			       jb_int("household_id", db_col_int64(st, 3)),
+			       jb_take("household", JB_OBJ(jb_int("id", db_col_int64(st, 3)),
+							   jb_str("room", db_col_text(st, 4)),
+							   jb_str("building", db_col_text(st, 5)))),
+			       jb_bool("bound", db_col_int64(st, 6) > 0)));
 	db_reset(st);
 	if (rc < 0) {
 		json_decref(out);
@@ -278,8 +287,11 @@ static void list_places(struct req *req)
 			return;
 		}
 		reply_json(req, 200,
-			   json_pack("{s[{sIsssssb}]}", "items", "id", (json_int_t)u.id, "name",
-				     u.name, "kind", unit_kind_name(u.kind), "leaf", 1));
+			   JB_OBJ(jb_take(
+				   "items",
+				   JB_ARR(jv_take(JB_OBJ(jb_int("id", u.id), jb_str("name", u.name),
+							 jb_str("kind", unit_kind_name(u.kind)),
+							 jb_bool("leaf", 1)))))));
 		return;
 	}
 	if (parent) {
@@ -307,17 +319,18 @@ static void list_places(struct req *req)
 	db_bind_int64(st, 1, pid);
 	items = json_array();
 	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(
-			items, json_pack("{sIsssssb}", "id", (json_int_t)db_col_int64(st, 0),
-					 "name", db_col_text(st, 1), "kind", db_col_text(st, 2),
-					 "leaf", !strcmp(db_col_text(st, 2), "grid")));
+		json_array_append_new(items,
+				      JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+					     jb_str("name", db_col_text(st, 1)),
+					     jb_str("kind", db_col_text(st, 2)),
+					     jb_bool("leaf", !strcmp(db_col_text(st, 2), "grid"))));
 	db_reset(st);
 	if (rc < 0) {
 		json_decref(items);
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, json_pack("{so}", "items", items));
+	reply_json(req, 200, JB_OBJ(jb_take("items", items)));
 }
 
 /*
@@ -368,7 +381,7 @@ static int throttle_or_reply(struct req *req, struct db_conn *c)
 		reply_header(req, "Retry-After",
 			     arena_printf(&req->arena, "%lld", (long long)wait));
 		reply_error_ex(req, ERR_REG_THROTTLED, NULL,
-			       json_pack("{sI}", "retry_after_seconds", (json_int_t)wait));
+			       JB_OBJ(jb_int("retry_after_seconds", wait)));
 		return -1;
 	}
 	return 0;
@@ -413,7 +426,7 @@ static void create_registration(struct req *req)
 		return;
 	}
 	if (password_policy(password, phone, &why) < 0) {
-		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, json_pack("{ss}", "reason", why));
+		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, JB_OBJ(jb_str("reason", why)));
 		return;
 	}
 	if (grid_or_reply(req, c, &grid) || claim_or_reply(req, &address, &note))
@@ -451,8 +464,7 @@ static void create_registration(struct req *req)
 			(size_t)sp.len, sp.idx, sizeof sp.idx, sp.mask, address, note, now, now);
 	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	if (rc == 0) {
-		json_t *d = json_pack("{sIsI}", "account_id", (json_int_t)account_id, "unit_id",
-				      (json_int_t)grid.id);
+		json_t *d = JB_OBJ(jb_int("account_id", account_id), jb_int("unit_id", grid.id));
 		rc = audit_append(c, &(struct audit_event){ .actor_id = account_id,
 							    .actor_name = uname,
 							    .ip = req->ip,
@@ -463,10 +475,11 @@ static void create_registration(struct req *req)
 							    .details = d });
 		json_decref(d);
 	}
-	reply_commit(req, c, rc, 201,
-		     json_pack("{sIsIsss{sIss}}", "id", (json_int_t)id, "account_id",
-			       (json_int_t)account_id, "status", "pending", "unit", "id",
-			       (json_int_t)grid.id, "name", grid.name));
+	reply_commit(
+		req, c, rc, 201,
+		JB_OBJ(jb_int("id", id), jb_int("account_id", account_id),
+		       jb_str("status", "pending"),
+		       jb_take("unit", JB_OBJ(jb_int("id", grid.id), jb_str("name", grid.name)))));
 }
 
 /* ---- the resident's own ------------------------------------------------- */
@@ -565,13 +578,14 @@ static void reapply(struct req *req)
 		return;
 	}
 	if (rc == 0)
-		rc = audit_write(req, c, "registration.create", "registration", id,
-				 json_pack("{sIsI}", "account_id", (json_int_t)a->account_id,
-					   "unit_id", (json_int_t)grid.id));
-	reply_commit(req, c, rc, 201,
-		     json_pack("{sIsIsss{sIss}}", "id", (json_int_t)id, "account_id",
-			       (json_int_t)a->account_id, "status", "pending", "unit", "id",
-			       (json_int_t)grid.id, "name", grid.name));
+		rc = audit_write(
+			req, c, "registration.create", "registration", id,
+			JB_OBJ(jb_int("account_id", a->account_id), jb_int("unit_id", grid.id)));
+	reply_commit(
+		req, c, rc, 201,
+		JB_OBJ(jb_int("id", id), jb_int("account_id", a->account_id),
+		       jb_str("status", "pending"),
+		       jb_take("unit", JB_OBJ(jb_int("id", grid.id), jb_str("name", grid.name)))));
 }
 
 static void cancel_mine(struct req *req)
@@ -597,8 +611,7 @@ static void cancel_mine(struct req *req)
 	rc = rc == DB_ROW ? 0 : rc;
 	if (rc == 0)
 		rc = audit_write(req, c, "registration.cancel", "registration", id, NULL);
-	reply_commit(req, c, rc, 200,
-		     json_pack("{sIss}", "id", (json_int_t)id, "status", "cancelled"));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id), jb_str("status", "cancelled")));
 }
 
 /* ---- staff ----------------------------------------------------------------- */
@@ -876,8 +889,8 @@ static void confirm(struct req *req)
 		rc = resident_insert(c, req->srv->pii, &in, hpath, &rid);
 		if (rc == 0)
 			rc = audit_write(req, c, "resident.create", "resident", rid,
-					 json_pack("{sIsI}", "household_id", (json_int_t)hid,
-						   "registration_id", (json_int_t)p.id));
+					 JB_OBJ(jb_int("household_id", hid),
+						jb_int("registration_id", p.id)));
 	}
 	sodium_memzero(phone, sizeof phone);
 	if (rc == 0)
@@ -905,17 +918,16 @@ static void confirm(struct req *req)
 					      "网格员已确认您的住址，账号已绑定到%s的住户。",
 					      grid.name),
 				 now);
-	details = json_pack("{sIsIsIsb}", "account_id", (json_int_t)p.account_id, "resident_id",
-			    (json_int_t)rid, "household_id", (json_int_t)hid, "new_resident",
-			    has_h == 0);
+	details = JB_OBJ(jb_int("account_id", p.account_id), jb_int("resident_id", rid),
+			 jb_int("household_id", hid), jb_bool("new_resident", has_h == 0));
 	if (rc == 0)
 		rc = audit_write(req, c, "registration.confirm", "registration", p.id, details);
 	else
 		json_decref(details);
 	reply_commit(req, c, rc, 200,
-		     json_pack("{sIsssIsIsI}", "id", (json_int_t)p.id, "status", "confirmed",
-			       "resident_id", (json_int_t)rid, "household_id", (json_int_t)hid,
-			       "account_id", (json_int_t)p.account_id));
+		     JB_OBJ(jb_int("id", p.id), jb_str("status", "confirmed"),
+			    jb_int("resident_id", rid), jb_int("household_id", hid),
+			    jb_int("account_id", p.account_id)));
 }
 
 static void reject(struct req *req)
@@ -951,9 +963,8 @@ static void reject(struct req *req)
 				 now);
 	if (rc == 0)
 		rc = audit_write(req, c, "registration.reject", "registration", p.id,
-				 json_pack("{sI}", "account_id", (json_int_t)p.account_id));
-	reply_commit(req, c, rc, 200,
-		     json_pack("{sIss}", "id", (json_int_t)p.id, "status", "rejected"));
+				 JB_OBJ(jb_int("account_id", p.account_id)));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", p.id), jb_str("status", "rejected")));
 }
 
 const struct route registration_routes[] = {

@@ -34,6 +34,7 @@
  */
 #include "service/service.h"
 
+#include "core/jbuild.h"
 #include "service/activity_int.h"
 
 #include "appeals/appeals.h"
@@ -240,46 +241,51 @@ static json_t *activity_json(struct req *req, struct db_stmt *st)
 	json_t *o;
 
 	activity_from_row(req, st, &a);
-	o = json_pack(
-		"{sIs{sIss}s{ssss}sssssssssssIsIsIsIsssssbss}", "id", (json_int_t)a.id, "unit",
-		"id", (json_int_t)a.unit_id, "name", db_col_text(st, 2), "organiser", "kind",
-		db_col_text(st, 4), "name", team ? db_col_text(st, 5) : db_col_text(st, 2), "title",
-		a.title, "description", db_col_text(st, 7), "start",
-		clock_format_shanghai(a.starts_at, b1), "end", clock_format_shanghai(a.ends_at, b2),
-		"place", db_col_text(st, 10), "capacity", (json_int_t)a.capacity, "confirmed",
-		(json_int_t)a.confirmed, "waitlisted", (json_int_t)a.waitlisted, "places_left",
-		(json_int_t)(a.capacity > a.confirmed ? a.capacity - a.confirmed : 0),
-		"signup_opens_at", clock_format_shanghai(a.opens_at, b3), "signup_closes_at",
-		clock_format_shanghai(a.closes_at, b4), "signup_open",
-		!strcmp(a.status, "published") && now >= a.opens_at && now < a.closes_at, "status",
-		a.status);
+	o = JB_OBJ(jb_int("id", a.id),
+		   jb_take("unit",
+			   JB_OBJ(jb_int("id", a.unit_id), jb_str("name", db_col_text(st, 2)))),
+		   jb_take("organiser",
+			   JB_OBJ(jb_str("kind", db_col_text(st, 4)),
+				  jb_str("name", team ? db_col_text(st, 5) : db_col_text(st, 2)))),
+		   jb_str("title", a.title), jb_str("description", db_col_text(st, 7)),
+		   jb_str("start", clock_format_shanghai(a.starts_at, b1)),
+		   jb_str("end", clock_format_shanghai(a.ends_at, b2)),
+		   jb_str("place", db_col_text(st, 10)), jb_int("capacity", a.capacity),
+		   jb_int("confirmed", a.confirmed), jb_int("waitlisted", a.waitlisted),
+		   jb_int("places_left",
+			  (json_int_t)(a.capacity > a.confirmed ? a.capacity - a.confirmed : 0)),
+		   jb_str("signup_opens_at", clock_format_shanghai(a.opens_at, b3)),
+		   jb_str("signup_closes_at", clock_format_shanghai(a.closes_at, b4)),
+		   jb_bool("signup_open", !strcmp(a.status, "published") && now >= a.opens_at &&
+						  now < a.closes_at),
+		   jb_str("status", a.status));
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "eligibility", tags_json(a.eligibility));
 	json_object_set_new(o, "cancel_reason", json_string(db_col_text(st, 21)));
-	json_object_set_new(o, "venue",
-			    a.venue_id ? json_pack("{sIss}", "id", (json_int_t)a.venue_id, "name",
-						   db_col_text(st, 12))
-				       : json_null());
+	json_object_set_new(
+		o, "venue",
+		a.venue_id ? JB_OBJ(jb_int("id", a.venue_id), jb_str("name", db_col_text(st, 12)))
+			   : json_null());
 	json_object_set_new(o, "booking",
-			    a.booking_id ? json_pack("{sIss}", "id", (json_int_t)a.booking_id,
-						     "status", db_col_text(st, 14))
+			    a.booking_id ? JB_OBJ(jb_int("id", a.booking_id),
+						  jb_str("status", db_col_text(st, 14)))
 					 : json_null());
-	json_object_set_new(o, "created_by",
-			    json_pack("{sIss}", "id", (json_int_t)db_col_int64(st, 22), "name",
-				      db_col_text(st, 23)));
+	json_object_set_new(
+		o, "created_by",
+		JB_OBJ(jb_int("id", db_col_int64(st, 22)), jb_str("name", db_col_text(st, 23))));
 	json_object_set_new(o, "created_at", activity_time_json(st, 24));
 	json_object_set_new(o, "updated_at", activity_time_json(st, 25));
-	json_object_set_new(o, "my_signup",
-			    db_col_is_null(st, 28)
-				    ? json_null()
-				    : json_pack("{sIsssoso}", "id",
-						(json_int_t)db_col_int64(st, 28), "status",
-						db_col_text(st, 29), "position",
-						!strcmp(db_col_text(st, 29), "waitlisted")
-							? json_integer(db_col_int64(st, 31))
-							: json_null(),
-						"checked_in_at", activity_time_json(st, 30)));
+	json_object_set_new(
+		o, "my_signup",
+		db_col_is_null(st, 28)
+			? json_null()
+			: JB_OBJ(jb_int("id", db_col_int64(st, 28)),
+				 jb_str("status", db_col_text(st, 29)),
+				 jb_take("position", !strcmp(db_col_text(st, 29), "waitlisted")
+							     ? json_integer(db_col_int64(st, 31))
+							     : json_null()),
+				 jb_take("checked_in_at", activity_time_json(st, 30))));
 	if (activity_is_manager(req) && path_within(a.unit_path, req_auth(req)->unit_path))
 		json_object_set_new(o, "check_in_code", json_string(db_col_text(st, 19)));
 	return o;
@@ -622,7 +628,7 @@ static int venue_for_or_reply(struct req *req, struct db_conn *c, const struct a
 		return -1;
 	case BOOKING_OUT_OF_HOURS:
 		reply_error_ex(req, ERR_BOOKING_CLOSED, NULL,
-			       json_pack("{ss}", "why", "opening_hours"));
+			       JB_OBJ(jb_str("why", "opening_hours")));
 		return -1;
 	}
 	return -1;
@@ -642,7 +648,7 @@ static int book_venue(struct req *req, struct db_conn *c, const struct venue *v,
 			reply_error(req, ERR_BOOKING_CONFLICT);
 		else
 			reply_error_ex(req, ERR_BOOKING_CLOSED, NULL,
-				       json_pack("{ss}", "why", "blackout"));
+				       JB_OBJ(jb_str("why", "blackout")));
 		return 1;
 	}
 	return rc;
@@ -727,12 +733,11 @@ static void create_activity(struct req *req)
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, "activity.create", "activity", id,
-				 json_pack("{sIsI}", "unit_id", (json_int_t)u.id, "booking_id",
-					   (json_int_t)bid));
+				 JB_OBJ(jb_int("unit_id", u.id), jb_int("booking_id", bid)));
 	reply_commit(req, c, rc, 201,
-		     json_pack("{sIsssoss}", "id", (json_int_t)id, "status", "published",
-			       "booking_id", bid ? json_integer(bid) : json_null(), "check_in_code",
-			       code));
+		     JB_OBJ(jb_int("id", id), jb_str("status", "published"),
+			    jb_take("booking_id", bid ? json_integer(bid) : json_null()),
+			    jb_str("check_in_code", code)));
 }
 
 static void update_activity(struct req *req)
@@ -755,7 +760,7 @@ static void update_activity(struct req *req)
 	}
 	if (strcmp(a.status, "published") || now >= a.ends_at) {
 		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
-			       json_pack("{ssss}", "status", a.status, "action", "update"));
+			       JB_OBJ(jb_str("status", a.status), jb_str("action", "update")));
 		return;
 	}
 	/* what is stored, with the fields given on top; the checks see the combination */
@@ -853,7 +858,7 @@ static void update_activity(struct req *req)
 		db_rollback(c);
 		json_decref(changed);
 		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
-			       json_pack("{ssss}", "status", "cancelled", "action", "update"));
+			       JB_OBJ(jb_str("status", "cancelled"), jb_str("action", "update")));
 		return;
 	}
 	if (rc == DB_ROW) {
@@ -870,7 +875,7 @@ static void update_activity(struct req *req)
 			json_decref(changed);
 			reply_error_ex(req, ERR_CONFLICT,
 				       "The activity was changed meanwhile; read it again.",
-				       json_pack("{ss}", "action", "update"));
+				       JB_OBJ(jb_str("action", "update")));
 			return;
 		}
 		rc = rc == 0 ? DB_ROW : rc;
@@ -938,7 +943,7 @@ static void update_activity(struct req *req)
 		db_rollback(c);
 		json_decref(changed);
 		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
-			       json_pack("{ssss}", "status", "cancelled", "action", "update"));
+			       JB_OBJ(jb_str("status", "cancelled"), jb_str("action", "update")));
 		return;
 	}
 	/* the activity as it is now, for the waitlist and the messages */
@@ -961,12 +966,12 @@ static void update_activity(struct req *req)
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, "activity.update", "activity", id,
-				 json_pack("{so}", "fields", changed));
+				 JB_OBJ(jb_take("fields", changed)));
 	else
 		json_decref(changed);
 	reply_commit(req, c, rc, 200,
-		     json_pack("{sIso}", "id", (json_int_t)id, "booking_id",
-			       bid ? json_integer(bid) : json_null()));
+		     JB_OBJ(jb_int("id", id),
+			    jb_take("booking_id", bid ? json_integer(bid) : json_null())));
 }
 
 static void cancel_activity(struct req *req)
@@ -989,7 +994,7 @@ static void cancel_activity(struct req *req)
 		return;
 	if (strcmp(a.status, "published") || now >= a.ends_at) {
 		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
-			       json_pack("{ssss}", "status", a.status, "action", "cancel"));
+			       JB_OBJ(jb_str("status", a.status), jb_str("action", "cancel")));
 		return;
 	}
 	rc = db_begin(c);
@@ -1006,7 +1011,7 @@ static void cancel_activity(struct req *req)
 	else if (rc == DB_DONE) {
 		db_rollback(c);
 		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
-			       json_pack("{ssss}", "status", "cancelled", "action", "cancel"));
+			       JB_OBJ(jb_str("status", "cancelled"), jb_str("action", "cancel")));
 		return;
 	}
 	if (rc == 0)
@@ -1027,9 +1032,8 @@ static void cancel_activity(struct req *req)
 			    "tii", "activity_cancelled", now, id);
 	if (rc == 0)
 		rc = audit_write(req, c, "activity.cancel", "activity", id,
-				 json_pack("{ss}", "reason", reason));
-	reply_commit(req, c, rc, 200,
-		     json_pack("{sIss}", "id", (json_int_t)id, "status", "cancelled"));
+				 JB_OBJ(jb_str("reason", reason)));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id), jb_str("status", "cancelled")));
 }
 
 const struct route activity_routes[] = {

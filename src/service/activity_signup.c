@@ -40,6 +40,7 @@
  */
 #include "service/service.h"
 
+#include "core/jbuild.h"
 #include "service/activity_int.h"
 
 #include "appeals/appeals.h"
@@ -203,7 +204,7 @@ static json_t *list_json(const char *list)
 static void reply_state(struct req *req, const char *status, const char *action)
 {
 	reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
-		       json_pack("{ssss}", "status", status, "action", action));
+		       JB_OBJ(jb_str("status", status), jb_str("action", action)));
 }
 
 /* A resident of the staff member's scope, and the account bound to it (0: none). */
@@ -275,9 +276,8 @@ static void create_signup(struct req *req)
 	}
 	if (now < a.opens_at || now >= a.closes_at) {
 		reply_error_ex(req, ERR_ACTIVITY_SIGNUP_CLOSED, NULL,
-			       json_pack("{ssss}", "opens_at",
-					 clock_format_shanghai(a.opens_at, b1), "closes_at",
-					 clock_format_shanghai(a.closes_at, b2)));
+			       JB_OBJ(jb_str("opens_at", clock_format_shanghai(a.opens_at, b1)),
+				      jb_str("closes_at", clock_format_shanghai(a.closes_at, b2))));
 		return;
 	}
 	if (staff && resident_in_scope_or_reply(req, c, resident_id, &account_id))
@@ -288,9 +288,9 @@ static void create_signup(struct req *req)
 		return;
 	}
 	if (!rc) {
-		reply_error_ex(
-			req, ERR_ACTIVITY_NOT_ELIGIBLE, NULL,
-			json_pack("{soss}", "required", list_json(a.eligibility), "match", "any"));
+		reply_error_ex(req, ERR_ACTIVITY_NOT_ELIGIBLE, NULL,
+			       JB_OBJ(jb_take("required", list_json(a.eligibility)),
+				      jb_str("match", "any")));
 		return;
 	}
 
@@ -352,11 +352,11 @@ static void create_signup(struct req *req)
 			now);
 	if (rc == 0)
 		rc = audit_write(req, c, "activity.signup", "activity", id,
-				 json_pack("{sIsssb}", "signup_id", (json_int_t)sid, "status",
-					   status, "on_behalf", staff));
+				 JB_OBJ(jb_int("signup_id", sid), jb_str("status", status),
+					jb_bool("on_behalf", staff)));
 	reply_commit(req, c, rc, 201,
-		     json_pack("{sIsssIso}", "id", (json_int_t)sid, "status", status, "activity_id",
-			       (json_int_t)id, "position", pos ? json_integer(pos) : json_null()));
+		     JB_OBJ(jb_int("id", sid), jb_str("status", status), jb_int("activity_id", id),
+			    jb_take("position", pos ? json_integer(pos) : json_null())));
 }
 
 /* ---- one sign-up: cancel, check in ---------------------------------------- */
@@ -459,12 +459,10 @@ static void cancel_signup(struct req *req)
 				 now);
 	}
 	if (rc == 0)
-		rc = audit_write(
-			req, c, "activity.signup_cancel", "activity", id,
-			json_pack("{sIsO}", "signup_id", (json_int_t)sid, "promoted", promoted));
+		rc = audit_write(req, c, "activity.signup_cancel", "activity", id,
+				 JB_OBJ(jb_int("signup_id", sid), jb_ref("promoted", promoted)));
 	json_decref(promoted);
-	reply_commit(req, c, rc, 200,
-		     json_pack("{sIss}", "id", (json_int_t)sid, "status", "cancelled"));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", sid), jb_str("status", "cancelled")));
 }
 
 /* Write the check-in of a confirmed sign-up, in its own transaction. */
@@ -487,11 +485,10 @@ static void check_in(struct req *req, struct db_conn *c, int64_t activity_id, in
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, "activity.check_in", "activity", activity_id,
-				 json_pack("{sI}", "signup_id", (json_int_t)sid));
+				 JB_OBJ(jb_int("signup_id", sid)));
 	reply_commit(req, c, rc, 200,
-		     json_pack("{sIsIss}", "id", (json_int_t)sid, "activity_id",
-			       (json_int_t)activity_id, "checked_in_at",
-			       clock_format_shanghai(now, b1)));
+		     JB_OBJ(jb_int("id", sid), jb_int("activity_id", activity_id),
+			    jb_str("checked_in_at", clock_format_shanghai(now, b1))));
 }
 
 static void check_in_signup(struct req *req)
@@ -665,18 +662,21 @@ static void list_signups(struct req *req)
 	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
 		const char *s = db_col_text(st, 1);
 		last = db_col_int64(st, 0);
-		json_t *o = json_pack(
-			"{sIsssssoso}", "id", (json_int_t)last, "status", s, "attendance",
-			attendance(s, !db_col_is_null(st, 9), a.ends_at, now), "account_id",
-			db_col_is_null(st, 2) ? json_null() : json_integer(db_col_int64(st, 2)),
-			"resident_id",
-			db_col_is_null(st, 3) ? json_null() : json_integer(db_col_int64(st, 3)));
+		json_t *o = JB_OBJ(
+			jb_int("id", last), jb_str("status", s),
+			jb_str("attendance", attendance(s, !db_col_is_null(st, 9), a.ends_at, now)),
+			jb_take("account_id", db_col_is_null(st, 2)
+						      ? json_null()
+						      : json_integer(db_col_int64(st, 2))),
+			jb_take("resident_id", db_col_is_null(st, 3)
+						       ? json_null()
+						       : json_integer(db_col_int64(st, 3))));
 		if (!o)
 			continue;
 		json_object_set_new(o, "name", json_string(db_col_text(st, 4)));
 		json_object_set_new(o, "signed_up_by",
-				    json_pack("{sIss}", "id", (json_int_t)db_col_int64(st, 5),
-					      "name", db_col_text(st, 6)));
+				    JB_OBJ(jb_int("id", db_col_int64(st, 5)),
+					   jb_str("name", db_col_text(st, 6))));
 		json_object_set_new(o, "created_at", activity_time_json(st, 7));
 		json_object_set_new(o, "promoted_at", activity_time_json(st, 8));
 		json_object_set_new(o, "checked_in_at", activity_time_json(st, 9));
@@ -699,9 +699,9 @@ static void list_signups(struct req *req)
 	}
 	out = page_json(req, items, n > limit, last);
 	json_object_set_new(out, "summary",
-			    json_pack("{sIsIsIsI}", "capacity", (json_int_t)a.capacity, "confirmed",
-				      (json_int_t)a.confirmed, "waitlisted",
-				      (json_int_t)a.waitlisted, "checked_in", (json_int_t)checked));
+			    JB_OBJ(jb_int("capacity", a.capacity), jb_int("confirmed", a.confirmed),
+				   jb_int("waitlisted", a.waitlisted),
+				   jb_int("checked_in", checked)));
 	reply_json(req, 200, out);
 }
 
@@ -789,17 +789,25 @@ static void attendance_record(struct req *req)
 		char b1[32], b2[32];
 		const char *place = db_col_text(st, 7);
 		last = db_col_int64(st, 0);
-		json_t *o = json_pack(
-			"{sIsssss{sIsssssssssss{sIss}}}", "id", (json_int_t)last, "status",
-			db_col_text(st, 1), "attendance",
-			attendance(db_col_text(st, 1), !db_col_is_null(st, 2), db_col_int64(st, 6),
-				   now),
-			"activity", "id", (json_int_t)db_col_int64(st, 3), "title",
-			db_col_text(st, 4), "start", clock_format_shanghai(db_col_int64(st, 5), b1),
-			"end", clock_format_shanghai(db_col_int64(st, 6), b2), "place",
-			*place || db_col_is_null(st, 8) ? place : db_col_text(st, 8), "status",
-			db_col_text(st, 9), "unit", "id", (json_int_t)db_col_int64(st, 10), "name",
-			db_col_text(st, 11));
+		json_t *o = JB_OBJ(
+			jb_int("id", last), jb_str("status", db_col_text(st, 1)),
+			jb_str("attendance", attendance(db_col_text(st, 1), !db_col_is_null(st, 2),
+							db_col_int64(st, 6), now)),
+			jb_take("activity",
+				JB_OBJ(jb_int("id", db_col_int64(st, 3)),
+				       jb_str("title", db_col_text(st, 4)),
+				       jb_str("start",
+					      clock_format_shanghai(db_col_int64(st, 5), b1)),
+				       jb_str("end",
+					      clock_format_shanghai(db_col_int64(st, 6), b2)),
+				       jb_str("place", *place || db_col_is_null(st, 8)
+							       ? place
+							       : db_col_text(st, 8)),
+				       jb_str("status", db_col_text(st, 9)),
+				       jb_take("unit",
+					       JB_OBJ(jb_int("id",
+							     (json_int_t)db_col_int64(st, 10)),
+						      jb_str("name", db_col_text(st, 11)))))));
 		if (!o)
 			continue;
 		json_object_set_new(o, "checked_in_at", activity_time_json(st, 2));
@@ -837,8 +845,8 @@ static void attendance_record(struct req *req)
 	json_object_set_new(out, "resident_id",
 			    resident_id ? json_integer(resident_id) : json_null());
 	json_object_set_new(out, "summary",
-			    json_pack("{sIsIsI}", "attended", (json_int_t)counts[0], "absent",
-				      (json_int_t)counts[1], "expected", (json_int_t)counts[2]));
+			    JB_OBJ(jb_int("attended", counts[0]), jb_int("absent", counts[1]),
+				   jb_int("expected", counts[2])));
 	reply_json(req, 200, out);
 }
 

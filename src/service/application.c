@@ -39,6 +39,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "http/request.h"
@@ -174,12 +175,13 @@ static int materials_check(json_t *m, const char **why)
 
 static json_t *item_json(struct db_stmt *st)
 {
-	json_t *o =
-		json_pack("{sIsssssssssssisbsi}", "id", (json_int_t)db_col_int64(st, 0), "code",
-			  db_col_text(st, 1), "name", db_col_text(st, 2), "name_en",
-			  db_col_text(st, 3), "guide", db_col_text(st, 4), "handling_level",
-			  db_col_text(st, 7), "time_limit_days", (int)db_col_int64(st, 8), "active",
-			  (int)db_col_int64(st, 9), "sort", (int)db_col_int64(st, 10));
+	json_t *o = JB_OBJ(
+		jb_int("id", db_col_int64(st, 0)), jb_str("code", db_col_text(st, 1)),
+		jb_str("name", db_col_text(st, 2)), jb_str("name_en", db_col_text(st, 3)),
+		jb_str("guide", db_col_text(st, 4)), jb_str("handling_level", db_col_text(st, 7)),
+		jb_int("time_limit_days", (int)db_col_int64(st, 8)),
+		jb_bool("active", (int)db_col_int64(st, 9)),
+		jb_int("sort", (int)db_col_int64(st, 10)));
 	if (!o)
 		return NULL;
 	json_t *m = json_loads(db_col_text(st, 5), 0, NULL),
@@ -214,7 +216,7 @@ static void list_items(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, json_pack("{so}", "items", items));
+	reply_json(req, 200, JB_OBJ(jb_take("items", items)));
 }
 
 /* Load an item's row as JSON; NULL (and answered) when missing or on error. */
@@ -335,14 +337,14 @@ static void create_item(struct req *req)
 	free(form);
 	if (rc == 0)
 		rc = audit_write(req, c, "service_item.create", "service_item", id,
-				 json_pack("{ss}", "code", in.code));
+				 JB_OBJ(jb_str("code", in.code)));
 	if (rc == DB_ECONSTRAINT) {
 		db_rollback(c);
 		reply_error_ex(req, ERR_CONFLICT, "A service item with this code exists already.",
-			       json_pack("{ss}", "field", "code"));
+			       JB_OBJ(jb_str("field", "code")));
 		return;
 	}
-	reply_commit(req, c, rc, 201, json_pack("{sIss}", "id", (json_int_t)id, "code", in.code));
+	reply_commit(req, c, rc, 201, JB_OBJ(jb_int("id", id), jb_str("code", in.code)));
 }
 
 static void update_item(struct req *req)
@@ -398,7 +400,7 @@ static void update_item(struct req *req)
 	free(form);
 	if (rc == 0)
 		rc = audit_write(req, c, "service_item.update", "service_item", id, NULL);
-	reply_commit(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* ---- answers ------------------------------------------------------------- */
@@ -594,15 +596,19 @@ static json_t *app_json(struct db_stmt *st, int64_t now)
 	int open = strcmp(status, "approved") && strcmp(status, "rejected") &&
 		   strcmp(status, "completed") && strcmp(status, "withdrawn");
 
-	return json_pack(
-		"{sIs{sIssss}sss{sIss}s{sIss}sssssbsI}", "id", (json_int_t)db_col_int64(st, 0),
-		"item", "id", (json_int_t)db_col_int64(st, 1), "code", db_col_text(st, 2), "name",
-		db_col_text(st, 3), "status", status, "applicant", "account_id",
-		(json_int_t)db_col_int64(st, 5), "name", db_col_text(st, 6), "handler_unit", "id",
-		(json_int_t)db_col_int64(st, 7), "name", db_col_text(st, 8), "created_at",
-		clock_format_shanghai(db_col_int64(st, 9), b1), "due_at",
-		clock_format_shanghai(db_col_int64(st, 10), b2), "overdue",
-		open && now > db_col_int64(st, 10), "version", (json_int_t)db_col_int64(st, 11));
+	return JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+		      jb_take("item", JB_OBJ(jb_int("id", db_col_int64(st, 1)),
+					     jb_str("code", db_col_text(st, 2)),
+					     jb_str("name", db_col_text(st, 3)))),
+		      jb_str("status", status),
+		      jb_take("applicant", JB_OBJ(jb_int("account_id", db_col_int64(st, 5)),
+						  jb_str("name", db_col_text(st, 6)))),
+		      jb_take("handler_unit", JB_OBJ(jb_int("id", db_col_int64(st, 7)),
+						     jb_str("name", db_col_text(st, 8)))),
+		      jb_str("created_at", clock_format_shanghai(db_col_int64(st, 9), b1)),
+		      jb_str("due_at", clock_format_shanghai(db_col_int64(st, 10), b2)),
+		      jb_bool("overdue", open && now > db_col_int64(st, 10)),
+		      jb_int("version", db_col_int64(st, 11)));
 }
 
 /* The caller's relation to row st; 0 when it may not see it. */
@@ -749,11 +755,12 @@ static json_t *timeline_json(struct db_conn *c, int64_t id)
 	while (db_step(st) == DB_ROW) {
 		json_t *att = json_loads(db_col_text(st, 4), 0, NULL);
 		json_array_append_new(
-			out,
-			json_pack("{sIsssssssoss}", "id", (json_int_t)db_col_int64(st, 0), "action",
-				  db_col_text(st, 1), "actor", db_col_text(st, 2), "note",
-				  db_col_text(st, 3), "attachments", att ? att : json_array(), "at",
-				  clock_format_shanghai(db_col_int64(st, 5), b)));
+			out, JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+				    jb_str("action", db_col_text(st, 1)),
+				    jb_str("actor", db_col_text(st, 2)),
+				    jb_str("note", db_col_text(st, 3)),
+				    jb_take("attachments", att ? att : json_array()),
+				    jb_str("at", clock_format_shanghai(db_col_int64(st, 5), b))));
 	}
 	db_reset(st);
 	return out;
@@ -899,12 +906,12 @@ static void create_application(struct req *req)
 				 now);
 	if (rc == 0)
 		rc = audit_write(req, c, "service_application.create", "service_application", id,
-				 json_pack("{sI}", "item_id", (json_int_t)item_id));
+				 JB_OBJ(jb_int("item_id", item_id)));
 	char b[32];
 	reply_commit(req, c, rc, 201,
-		     json_pack("{sIsssss{sI}}", "id", (json_int_t)id, "status", "submitted",
-			       "due_at", clock_format_shanghai(due, b), "handler_unit", "id",
-			       (json_int_t)handler));
+		     JB_OBJ(jb_int("id", id), jb_str("status", "submitted"),
+			    jb_str("due_at", clock_format_shanghai(due, b)),
+			    jb_take("handler_unit", JB_OBJ(jb_int("id", handler)))));
 	free(plain);
 	free(atts);
 	free(blob);
@@ -953,8 +960,8 @@ static void act_on_application(struct req *req)
 	if (!action_from(act, a.status) || !(act->who == ACT_STAFF ? a.handler : a.applicant) ||
 	    (version && version != a.version)) {
 		reply_error_ex(req, ERR_SERVICE_STATE, NULL,
-			       json_pack("{sssssI}", "status", a.status, "action", act->name,
-					 "version", (json_int_t)a.version));
+			       JB_OBJ(jb_str("status", a.status), jb_str("action", act->name),
+				      jb_int("version", a.version)));
 		return;
 	}
 	if (!strcmp(act->name, "supplement")) {
@@ -1023,8 +1030,8 @@ static void act_on_application(struct req *req)
 				 arena_printf(&req->arena, "service_application.%s", act->name),
 				 "service_application", id, NULL);
 	reply_commit(req, c, rc, 200,
-		     json_pack("{sIsssI}", "id", (json_int_t)id, "status", act->to, "version",
-			       (json_int_t)(a.version + 1)));
+		     JB_OBJ(jb_int("id", id), jb_str("status", act->to),
+			    jb_int("version", (a.version + 1))));
 out:
 	free(atts);
 	free(plain);

@@ -37,6 +37,7 @@
 #include "auth/auth.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "http/request.h"
@@ -94,34 +95,35 @@ static json_t *booking_json(struct db_stmt *st)
 {
 	char b1[32], b2[32];
 	json_t *o =
-		json_pack("{sIs{sIss}sssssssissss}", "id", (json_int_t)db_col_int64(st, 0), "venue",
-			  "id", (json_int_t)db_col_int64(st, 1), "name", db_col_text(st, 2),
-			  "start", clock_format_shanghai(db_col_int64(st, 3), b1), "end",
-			  clock_format_shanghai(db_col_int64(st, 4), b2), "purpose",
-			  db_col_text(st, 5), "attendees", (int)db_col_int64(st, 6), "status",
-			  db_col_text(st, 7), "reason", db_col_text(st, 8));
+		JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+		       jb_take("venue", JB_OBJ(jb_int("id", db_col_int64(st, 1)),
+					       jb_str("name", db_col_text(st, 2)))),
+		       jb_str("start", clock_format_shanghai(db_col_int64(st, 3), b1)),
+		       jb_str("end", clock_format_shanghai(db_col_int64(st, 4), b2)),
+		       jb_str("purpose", db_col_text(st, 5)),
+		       jb_int("attendees", (int)db_col_int64(st, 6)),
+		       jb_str("status", db_col_text(st, 7)), jb_str("reason", db_col_text(st, 8)));
 
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "resident",
-			    db_col_is_null(st, 10)
-				    ? json_null()
-				    : json_pack("{soss}", "id",
-						db_col_is_null(st, 9)
-							? json_null()
-							: json_integer(db_col_int64(st, 9)),
-						"name", db_col_text(st, 10)));
+	json_object_set_new(
+		o, "resident",
+		db_col_is_null(st, 10)
+			? json_null()
+			: JB_OBJ(jb_take("id", db_col_is_null(st, 9)
+						       ? json_null()
+						       : json_integer(db_col_int64(st, 9))),
+				 jb_str("name", db_col_text(st, 10))));
 	json_object_set_new(o, "account_id",
 			    db_col_is_null(st, 11) ? json_null()
 						   : json_integer(db_col_int64(st, 11)));
 	json_object_set_new(o, "for_unit",
-			    db_col_is_null(st, 12)
-				    ? json_null()
-				    : json_pack("{sIss}", "id", (json_int_t)db_col_int64(st, 12),
-						"name", db_col_text(st, 13)));
-	json_object_set_new(o, "booked_by",
-			    json_pack("{sIss}", "id", (json_int_t)db_col_int64(st, 14), "name",
-				      db_col_text(st, 15)));
+			    db_col_is_null(st, 12) ? json_null()
+						   : JB_OBJ(jb_int("id", db_col_int64(st, 12)),
+							    jb_str("name", db_col_text(st, 13))));
+	json_object_set_new(
+		o, "booked_by",
+		JB_OBJ(jb_int("id", db_col_int64(st, 14)), jb_str("name", db_col_text(st, 15))));
 	json_object_set_new(o, "created_at", time_or_null(st, 16));
 	json_object_set_new(o, "decided_at", time_or_null(st, 17));
 	json_object_set_new(o, "checked_in_at", time_or_null(st, 18));
@@ -552,24 +554,23 @@ static void create_booking(struct req *req)
 			arena_printf(&req->arena, "at most the venue's capacity, %d", v.capacity));
 		return;
 	case BOOKING_OUT_OF_HOURS:
-		reply_rule(req, ERR_BOOKING_CLOSED, json_pack("{ss}", "why", "opening_hours"));
+		reply_rule(req, ERR_BOOKING_CLOSED, JB_OBJ(jb_str("why", "opening_hours")));
 		return;
 	}
 	if (!staff) {
 		if (s < now + (int64_t)v.min_notice_minutes * 60) {
 			reply_rule(req, ERR_BOOKING_TOO_SOON,
-				   json_pack("{si}", "min_notice_minutes", v.min_notice_minutes));
+				   JB_OBJ(jb_int("min_notice_minutes", v.min_notice_minutes)));
 			return;
 		}
 		if (local_midnight(s) > local_midnight(now) + (int64_t)v.max_days_ahead * 86400) {
 			reply_rule(req, ERR_BOOKING_TOO_FAR,
-				   json_pack("{si}", "max_days_ahead", v.max_days_ahead));
+				   JB_OBJ(jb_int("max_days_ahead", v.max_days_ahead)));
 			return;
 		}
 		if (e - s > (int64_t)v.max_duration_minutes * 60) {
-			reply_rule(
-				req, ERR_BOOKING_TOO_LONG,
-				json_pack("{si}", "max_duration_minutes", v.max_duration_minutes));
+			reply_rule(req, ERR_BOOKING_TOO_LONG,
+				   JB_OBJ(jb_int("max_duration_minutes", v.max_duration_minutes)));
 			return;
 		}
 	} else if (resident_id) {
@@ -616,7 +617,7 @@ static void create_booking(struct req *req)
 		int hit = blackout_overlaps(c, v.id, s, e);
 		if (hit > 0) {
 			db_rollback(c);
-			reply_rule(req, ERR_BOOKING_CLOSED, json_pack("{ss}", "why", "blackout"));
+			reply_rule(req, ERR_BOOKING_CLOSED, JB_OBJ(jb_str("why", "blackout")));
 			return;
 		}
 		rc = hit;
@@ -627,9 +628,9 @@ static void create_booking(struct req *req)
 		if (rc == 0 && until) {
 			db_rollback(c);
 			reply_rule(req, ERR_BOOKING_BARRED,
-				   json_pack("{sssi}", "until", clock_format_shanghai(until, b1),
-					     "no_shows",
-					     (int)req->srv->cfg->booking_no_show_limit));
+				   JB_OBJ(jb_str("until", clock_format_shanghai(until, b1)),
+					  jb_int("no_shows",
+						 (int)req->srv->cfg->booking_no_show_limit)));
 			return;
 		}
 		if (rc == 0 && v.weekly_quota) {
@@ -637,7 +638,7 @@ static void create_booking(struct req *req)
 			if (rc >= 0 && n >= v.weekly_quota) {
 				db_rollback(c);
 				reply_rule(req, ERR_BOOKING_QUOTA,
-					   json_pack("{si}", "weekly_quota", v.weekly_quota));
+					   JB_OBJ(jb_int("weekly_quota", v.weekly_quota)));
 				return;
 			}
 			rc = rc < 0 ? rc : 0;
@@ -672,12 +673,12 @@ static void create_booking(struct req *req)
 					      clock_format_shanghai(e, b2) + 11, purpose),
 				 now);
 	if (rc == 0)
-		rc = audit_write(
-			req, c, "booking.create", "booking", id,
-			json_pack("{sIss}", "venue_id", (json_int_t)v.id, "status", status));
+		rc = audit_write(req, c, "booking.create", "booking", id,
+				 JB_OBJ(jb_int("venue_id", v.id), jb_str("status", status)));
 	reply_commit(req, c, rc, 201,
-		     json_pack("{sIssssss}", "id", (json_int_t)id, "status", status, "start",
-			       clock_format_shanghai(s, b1), "end", clock_format_shanghai(e, b2)));
+		     JB_OBJ(jb_int("id", id), jb_str("status", status),
+			    jb_str("start", clock_format_shanghai(s, b1)),
+			    jb_str("end", clock_format_shanghai(e, b2))));
 }
 
 /* ---- changing a booking's state ----------------------------------------- */
@@ -750,9 +751,9 @@ static void apply(struct req *req, struct db_conn *c, const struct booking *b,
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, actions[act].audit, "booking", b->id,
-				 reason && *reason ? json_pack("{ss}", "reason", reason) : NULL);
+				 reason && *reason ? JB_OBJ(jb_str("reason", reason)) : NULL);
 	reply_commit(req, c, rc, 200,
-		     json_pack("{sIss}", "id", (json_int_t)b->id, "status", actions[act].to));
+		     JB_OBJ(jb_int("id", b->id), jb_str("status", actions[act].to)));
 }
 
 static void act_on(struct req *req, enum booking_action act)
@@ -775,7 +776,7 @@ static void act_on(struct req *req, enum booking_action act)
 	if (!allowed(act, &b, is_manager(req), now)) {
 		reply_error_ex(
 			req, ERR_BOOKING_STATE, NULL,
-			json_pack("{ssss}", "status", b.status, "action", actions[act].name));
+			JB_OBJ(jb_str("status", b.status), jb_str("action", actions[act].name)));
 		return;
 	}
 	/* an activity's venue is released through the activity, never under it */
@@ -794,9 +795,9 @@ static void act_on(struct req *req, enum booking_action act)
 			reply_error_ex(req, ERR_BOOKING_STATE,
 				       "This booking holds an activity's venue: change or cancel "
 				       "the activity instead.",
-				       json_pack("{sssssI}", "status", b.status, "action",
-						 actions[act].name, "activity_id",
-						 (json_int_t)activity));
+				       JB_OBJ(jb_str("status", b.status),
+					      jb_str("action", actions[act].name),
+					      jb_int("activity_id", activity)));
 			return;
 		}
 	}
@@ -852,8 +853,7 @@ static void check_in_by_code(struct req *req)
 		return;
 	}
 	if (!id) {
-		reply_error_ex(req, ERR_BOOKING_NO_CHECK_IN, NULL,
-			       json_pack("{ss}", "venue", v.name));
+		reply_error_ex(req, ERR_BOOKING_NO_CHECK_IN, NULL, JB_OBJ(jb_str("venue", v.name)));
 		return;
 	}
 	if (booking_visible_or_reply(req, c, id, &b, NULL))

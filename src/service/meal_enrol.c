@@ -27,6 +27,7 @@
  * resident's orders at the point that are still open (before their cut-off).
  */
 #include "service/meals_int.h"
+#include "core/jbuild.h"
 #include "service/service.h"
 
 #include "appeals/appeals.h"
@@ -57,14 +58,18 @@ struct enrolment {
 
 static json_t *enrol_json(struct db_stmt *st)
 {
-	json_t *o = json_pack(
-		"{sIs{sIss}s{sIss}s{sIss}sssossssss}", "id", (json_int_t)db_col_int64(st, 0),
-		"point", "id", (json_int_t)db_col_int64(st, 1), "name", db_col_text(st, 2),
-		"resident", "id", (json_int_t)db_col_int64(st, 3), "name", db_col_text(st, 4),
-		"applicant", "id", (json_int_t)db_col_int64(st, 5), "name", db_col_text(st, 6),
-		"applied_as", db_col_text(st, 7), "matched",
-		meal_tags_json(meal_tags_from_text(db_col_text(st, 8))), "note", db_col_text(st, 9),
-		"status", db_col_text(st, 10), "reason", db_col_text(st, 11));
+	json_t *o =
+		JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+		       jb_take("point", JB_OBJ(jb_int("id", db_col_int64(st, 1)),
+					       jb_str("name", db_col_text(st, 2)))),
+		       jb_take("resident", JB_OBJ(jb_int("id", db_col_int64(st, 3)),
+						  jb_str("name", db_col_text(st, 4)))),
+		       jb_take("applicant", JB_OBJ(jb_int("id", db_col_int64(st, 5)),
+						   jb_str("name", db_col_text(st, 6)))),
+		       jb_str("applied_as", db_col_text(st, 7)),
+		       jb_take("matched", meal_tags_json(meal_tags_from_text(db_col_text(st, 8)))),
+		       jb_str("note", db_col_text(st, 9)), jb_str("status", db_col_text(st, 10)),
+		       jb_str("reason", db_col_text(st, 11)));
 
 	if (!o)
 		return NULL;
@@ -309,7 +314,7 @@ static void apply_enrolment(struct req *req)
 	}
 	if (!(r.tags & p.rule)) {
 		reply_error_ex(req, ERR_MEAL_NOT_ELIGIBLE, NULL,
-			       json_pack("{so}", "rule", meal_tags_json(p.rule)));
+			       JB_OBJ(jb_take("rule", meal_tags_json(p.rule))));
 		return;
 	}
 	meal_tags_text(r.tags & p.rule, matched);
@@ -335,11 +340,11 @@ static void apply_enrolment(struct req *req)
 				 arena_printf(&req->arena, "%s，符合：%s", p.name, matched), now);
 	if (rc == 0)
 		rc = audit_write(req, c, "meal.enrol_apply", "meal_enrolment", id,
-				 json_pack("{sIsIss}", "point_id", (json_int_t)p.id, "resident_id",
-					   (json_int_t)r.id, "applied_as", as));
+				 JB_OBJ(jb_int("point_id", p.id), jb_int("resident_id", r.id),
+					jb_str("applied_as", as)));
 	reply_commit(req, c, rc, 201,
-		     json_pack("{sIssssso}", "id", (json_int_t)id, "status", "pending",
-			       "applied_as", as, "matched", meal_tags_json(r.tags & p.rule)));
+		     JB_OBJ(jb_int("id", id), jb_str("status", "pending"), jb_str("applied_as", as),
+			    jb_take("matched", meal_tags_json(r.tags & p.rule))));
 }
 
 /* ---- deciding and withdrawing ------------------------------------------ */
@@ -398,7 +403,7 @@ static void act_on(struct req *req, enum enrol_action act)
 	if (!ok) {
 		reply_error_ex(
 			req, ERR_MEAL_STATE, NULL,
-			json_pack("{ssss}", "status", e.status, "action", actions[act].name));
+			JB_OBJ(jb_str("status", e.status), jb_str("action", actions[act].name)));
 		return;
 	}
 	rc = db_begin(c);
@@ -440,12 +445,11 @@ static void act_on(struct req *req, enum enrol_action act)
 		rc = tell(req, c, &e, act, reason, now);
 	if (rc == 0)
 		rc = audit_write(req, c, actions[act].audit, "meal_enrolment", id,
-				 act == E_WITHDRAW ? json_pack("{sI}", "orders_cancelled",
-							       (json_int_t)cancelled)
+				 act == E_WITHDRAW ? JB_OBJ(jb_int("orders_cancelled", cancelled))
 						   : NULL);
 	reply_commit(req, c, rc, 200,
-		     json_pack("{sIsssI}", "id", (json_int_t)id, "status", actions[act].to,
-			       "orders_cancelled", (json_int_t)cancelled));
+		     JB_OBJ(jb_int("id", id), jb_str("status", actions[act].to),
+			    jb_int("orders_cancelled", cancelled)));
 }
 
 static void approve_enrolment(struct req *req)

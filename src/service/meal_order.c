@@ -32,6 +32,7 @@
  * kitchen plans from the list as it stands then.
  */
 #include "service/meals_int.h"
+#include "core/jbuild.h"
 #include "service/service.h"
 
 #include "audit/audit.h"
@@ -70,36 +71,39 @@ struct order {
 
 static json_t *order_json(struct db_stmt *st)
 {
-	json_t *o = json_pack(
-		"{sIs{sIss}sIs{sIss}sssssIsIsIss}", "id", (json_int_t)db_col_int64(st, 0), "point",
-		"id", (json_int_t)db_col_int64(st, 1), "name", db_col_text(st, 2), "enrolment_id",
-		(json_int_t)db_col_int64(st, 3), "resident", "id", (json_int_t)db_col_int64(st, 4),
-		"name", db_col_text(st, 5), "day", db_col_text(st, 6), "mode", db_col_text(st, 7),
-		"price_fen", (json_int_t)db_col_int64(st, 8), "subsidy_fen",
-		(json_int_t)db_col_int64(st, 9), "resident_share_fen",
-		(json_int_t)(db_col_int64(st, 8) - db_col_int64(st, 9)), "status",
-		db_col_text(st, 10));
+	json_t *o = JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+			   jb_take("point", JB_OBJ(jb_int("id", db_col_int64(st, 1)),
+						   jb_str("name", db_col_text(st, 2)))),
+			   jb_int("enrolment_id", db_col_int64(st, 3)),
+			   jb_take("resident", JB_OBJ(jb_int("id", db_col_int64(st, 4)),
+						      jb_str("name", db_col_text(st, 5)))),
+			   jb_str("day", db_col_text(st, 6)), jb_str("mode", db_col_text(st, 7)),
+			   jb_int("price_fen", db_col_int64(st, 8)),
+			   jb_int("subsidy_fen", db_col_int64(st, 9)),
+			   jb_int("resident_share_fen",
+				  (json_int_t)(db_col_int64(st, 8) - db_col_int64(st, 9))),
+			   jb_str("status", db_col_text(st, 10)));
 
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "round_id",
 			    db_col_is_null(st, 11) ? json_null()
 						   : json_integer(db_col_int64(st, 11)));
-	json_object_set_new(o, "ordered_by",
-			    json_pack("{sIss}", "id", (json_int_t)db_col_int64(st, 12), "name",
-				      db_col_text(st, 13)));
+	json_object_set_new(
+		o, "ordered_by",
+		JB_OBJ(jb_int("id", db_col_int64(st, 12)), jb_str("name", db_col_text(st, 13))));
 	json_object_set_new(o, "created_at", meal_time_or_null(st, 14));
 	json_object_set_new(o, "cancelled_at", meal_time_or_null(st, 15));
 	json_object_set_new(o, "done_at", meal_time_or_null(st, 16));
 	json_object_set_new(o, "done_by",
-			    db_col_is_null(st, 17)
-				    ? json_null()
-				    : json_pack("{sIss}", "id", (json_int_t)db_col_int64(st, 17),
-						"name", db_col_text(st, 18)));
+			    db_col_is_null(st, 17) ? json_null()
+						   : JB_OBJ(jb_int("id", db_col_int64(st, 17)),
+							    jb_str("name", db_col_text(st, 18))));
 	json_object_set_new(o, "address",
-			    json_pack("{ssssssss?}", "building", db_col_text(st, 24), "room",
-				      db_col_text(st, 22), "address", db_col_text(st, 23), "phone",
-				      db_col_text(st, 25)));
+			    JB_OBJ(jb_str("building", db_col_text(st, 24)),
+				   jb_str("room", db_col_text(st, 22)),
+				   jb_str("address", db_col_text(st, 23)),
+				   jb_str_or_null("phone", db_col_text(st, 25))));
 	return o;
 }
 
@@ -290,7 +294,7 @@ static void reply_cutoff(struct req *req, int64_t cutoff)
 	char buf[32];
 
 	reply_error_ex(req, ERR_MEAL_CUTOFF, NULL,
-		       json_pack("{ss}", "cutoff", clock_format_shanghai(cutoff, buf)));
+		       JB_OBJ(jb_str("cutoff", clock_format_shanghai(cutoff, buf))));
 }
 
 /* The point takes an order in mode for the day at midnight now; 0, or -1 answered. */
@@ -377,8 +381,7 @@ static void create_order(struct req *req)
 		return;
 	}
 	if (strcmp(status, "approved")) {
-		reply_error_ex(req, ERR_MEAL_NOT_ENROLLED, NULL,
-			       json_pack("{ss}", "status", status));
+		reply_error_ex(req, ERR_MEAL_NOT_ENROLLED, NULL, JB_OBJ(jb_str("status", status)));
 		return;
 	}
 	today = local_midnight(now);
@@ -403,7 +406,7 @@ static void create_order(struct req *req)
 	if (rc == 0 && db_changes(c) != 1) {
 		db_rollback(c);
 		reply_error_ex(req, ERR_MEAL_NOT_ENROLLED, NULL,
-			       json_pack("{ss}", "status", "withdrawn"));
+			       JB_OBJ(jb_str("status", "withdrawn")));
 		return;
 	}
 	if (rc == 0) {
@@ -424,7 +427,7 @@ static void create_order(struct req *req)
 	if (rc == 0 && live >= p.daily_capacity) {
 		db_rollback(c);
 		reply_error_ex(req, ERR_MEAL_FULL, NULL,
-			       json_pack("{si}", "daily_capacity", p.daily_capacity));
+			       JB_OBJ(jb_int("daily_capacity", p.daily_capacity)));
 		return;
 	}
 	if (rc == 0)
@@ -445,12 +448,12 @@ static void create_order(struct req *req)
 	rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
 	if (rc == 0)
 		rc = audit_write(req, c, "meal.order", "meal_order", id,
-				 json_pack("{sIssss}", "point_id", (json_int_t)p.id, "day", day,
-					   "mode", meal_mode_name(mode)));
+				 JB_OBJ(jb_int("point_id", p.id), jb_str("day", day),
+					jb_str("mode", meal_mode_name(mode))));
 	reply_commit(req, c, rc, 201,
-		     json_pack("{sIsssssssIsI}", "id", (json_int_t)id, "status", "ordered", "day",
-			       day, "mode", meal_mode_name(mode), "price_fen",
-			       (json_int_t)p.price_fen, "subsidy_fen", (json_int_t)p.subsidy_fen));
+		     JB_OBJ(jb_int("id", id), jb_str("status", "ordered"), jb_str("day", day),
+			    jb_str("mode", meal_mode_name(mode)), jb_int("price_fen", p.price_fen),
+			    jb_int("subsidy_fen", p.subsidy_fen)));
 }
 
 enum order_action { O_CANCEL, O_SERVE, O_DELIVER };
@@ -511,7 +514,7 @@ static void act_on(struct req *req, enum order_action act)
 	if (!ok) {
 		reply_error_ex(
 			req, ERR_MEAL_STATE, NULL,
-			json_pack("{ssss}", "status", o.status, "action", actions[act].name));
+			JB_OBJ(jb_str("status", o.status), jb_str("action", actions[act].name)));
 		return;
 	}
 	rc = db_begin(c);
@@ -546,16 +549,14 @@ static void act_on(struct req *req, enum order_action act)
 			return;
 		}
 		reply_error_ex(req, ERR_MEAL_STATE, NULL,
-			       json_pack("{ssss}", "status", rc == DB_ROW ? now_o.status : "",
-					 "action", actions[act].name));
+			       JB_OBJ(jb_str("status", rc == DB_ROW ? now_o.status : ""),
+				      jb_str("action", actions[act].name)));
 		return;
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, actions[act].audit, "meal_order", id,
-				 o.round_id ? json_pack("{sI}", "round_id", (json_int_t)o.round_id)
-					    : NULL);
-	reply_commit(req, c, rc, 200,
-		     json_pack("{sIss}", "id", (json_int_t)id, "status", actions[act].to));
+				 o.round_id ? JB_OBJ(jb_int("round_id", o.round_id)) : NULL);
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id), jb_str("status", actions[act].to)));
 }
 
 static void cancel_order(struct req *req)
@@ -582,12 +583,14 @@ static void deliver_order(struct req *req)
 
 static json_t *round_json(struct db_stmt *st)
 {
-	json_t *o = json_pack("{sIs{sIss}sssss{sIss}sIsI}", "id", (json_int_t)db_col_int64(st, 0),
-			      "point", "id", (json_int_t)db_col_int64(st, 1), "name",
-			      db_col_text(st, 2), "day", db_col_text(st, 3), "name",
-			      db_col_text(st, 4), "assignee", "id", (json_int_t)db_col_int64(st, 5),
-			      "name", db_col_text(st, 6), "orders", (json_int_t)db_col_int64(st, 9),
-			      "delivered", (json_int_t)db_col_int64(st, 10));
+	json_t *o = JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+			   jb_take("point", JB_OBJ(jb_int("id", db_col_int64(st, 1)),
+						   jb_str("name", db_col_text(st, 2)))),
+			   jb_str("day", db_col_text(st, 3)), jb_str("name", db_col_text(st, 4)),
+			   jb_take("assignee", JB_OBJ(jb_int("id", db_col_int64(st, 5)),
+						      jb_str("name", db_col_text(st, 6)))),
+			   jb_int("orders", db_col_int64(st, 9)),
+			   jb_int("delivered", db_col_int64(st, 10)));
 
 	if (o)
 		json_object_set_new(o, "created_at", meal_time_or_null(st, 7));
@@ -665,10 +668,10 @@ static void create_round(struct req *req)
 	rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
 	if (rc == 0)
 		rc = audit_write(req, c, "meal.round_create", "meal_round", id,
-				 json_pack("{sIsssI}", "point_id", (json_int_t)p.id, "day", day,
-					   "assignee_id", (json_int_t)assignee));
+				 JB_OBJ(jb_int("point_id", p.id), jb_str("day", day),
+					jb_int("assignee_id", assignee)));
 	reply_commit(req, c, rc, 201,
-		     json_pack("{sIssss}", "id", (json_int_t)id, "day", day, "name", name));
+		     JB_OBJ(jb_int("id", id), jb_str("day", day), jb_str("name", name)));
 }
 
 /*
@@ -717,12 +720,12 @@ static void list_assignees(struct req *req)
 		deliver = roles_grant(roles, "meal:deliver");
 		if (!deliver && !roles_grant(roles, "meal:manage"))
 			continue;
-		json_array_append_new(items, json_pack("{sIsss{sIss}ss}", "id",
-						       (json_int_t)db_col_int64(st, 0), "name",
-						       db_col_text(st, 1), "unit", "id",
-						       (json_int_t)db_col_int64(st, 3), "name",
-						       db_col_text(st, 4), "kind",
-						       deliver ? "volunteer" : "staff"));
+		json_array_append_new(
+			items, JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+				      jb_str("name", db_col_text(st, 1)),
+				      jb_take("unit", JB_OBJ(jb_int("id", db_col_int64(st, 3)),
+							     jb_str("name", db_col_text(st, 4)))),
+				      jb_str("kind", deliver ? "volunteer" : "staff")));
 		n++;
 	}
 	db_reset(st);
@@ -731,7 +734,7 @@ static void list_assignees(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, json_pack("{so}", "items", items));
+	reply_json(req, 200, JB_OBJ(jb_take("items", items)));
 }
 
 static void list_rounds(struct req *req)
@@ -908,17 +911,15 @@ static void assign_orders(struct req *req)
 				req, ERR_MEAL_STATE,
 				"Only open delivery orders of the round's meal point and day go "
 				"into a round.",
-				json_pack("{sIss}", "order_id", (json_int_t)oid, "action",
-					  "assign"));
+				JB_OBJ(jb_int("order_id", oid), jb_str("action", "assign")));
 			return;
 		}
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, "meal.round_assign", "meal_round", id,
-				 json_pack("{sO}", "order_ids", ids));
+				 JB_OBJ(jb_ref("order_ids", ids)));
 	reply_commit(req, c, rc, 200,
-		     json_pack("{sIsI}", "id", (json_int_t)id, "assigned",
-			       (json_int_t)json_array_size(ids)));
+		     JB_OBJ(jb_int("id", id), jb_int("assigned", json_array_size(ids))));
 }
 
 const struct route meal_order_routes[] = {

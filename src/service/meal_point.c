@@ -21,6 +21,7 @@
  * does not touch enrolments already made.
  */
 #include "service/meals_int.h"
+#include "core/jbuild.h"
 #include "service/service.h"
 
 #include "audit/audit.h"
@@ -302,13 +303,15 @@ static json_t *point_json(struct req *req, struct db_stmt *st)
 
 	point_from_row(st, &req->arena, &p);
 	snprintf(cutoff, sizeof cutoff, "%02d:%02d", p.order_cutoff / 60 % 24, p.order_cutoff % 60);
-	return json_pack("{sIs{sIss}sssssisosIsIsIsssosb}", "id", (json_int_t)p.id, "unit", "id",
-			 (json_int_t)p.unit_id, "name", p.unit_name, "name", p.name, "address",
-			 db_col_text(st, 4), "daily_capacity", p.daily_capacity, "modes",
-			 meal_modes_json(p.modes), "price_fen", (json_int_t)p.price_fen,
-			 "subsidy_fen", (json_int_t)p.subsidy_fen, "resident_share_fen",
-			 (json_int_t)(p.price_fen - p.subsidy_fen), "order_cutoff", cutoff,
-			 "eligibility", meal_tags_json(p.rule), "active", p.active);
+	return JB_OBJ(jb_int("id", p.id),
+		      jb_take("unit", JB_OBJ(jb_int("id", p.unit_id), jb_str("name", p.unit_name))),
+		      jb_str("name", p.name), jb_str("address", db_col_text(st, 4)),
+		      jb_int("daily_capacity", p.daily_capacity),
+		      jb_take("modes", meal_modes_json(p.modes)), jb_int("price_fen", p.price_fen),
+		      jb_int("subsidy_fen", p.subsidy_fen),
+		      jb_int("resident_share_fen", (p.price_fen - p.subsidy_fen)),
+		      jb_str("order_cutoff", cutoff),
+		      jb_take("eligibility", meal_tags_json(p.rule)), jb_bool("active", p.active));
 }
 
 /* The community holding a unit path ("/d/s/c/…" → "/d/s/c/"); the path itself above it. */
@@ -529,10 +532,9 @@ static void create_point(struct req *req)
 		rc = DB_ERR;
 	if (rc == 0)
 		rc = audit_write(req, c, "meal.point_create", "meal_point", id,
-				 json_pack("{sIsIsI}", "unit_id", (json_int_t)unit_id, "price_fen",
-					   (json_int_t)in.price, "subsidy_fen",
-					   (json_int_t)in.subsidy));
-	reply_commit(req, c, rc, 201, json_pack("{sIss}", "id", (json_int_t)id, "name", in.name));
+				 JB_OBJ(jb_int("unit_id", unit_id), jb_int("price_fen", in.price),
+					jb_int("subsidy_fen", in.subsidy)));
+	reply_commit(req, c, rc, 201, JB_OBJ(jb_int("id", id), jb_str("name", in.name)));
 }
 
 static void update_point(struct req *req)
@@ -584,7 +586,7 @@ static void update_point(struct req *req)
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, "meal.point_update", "meal_point", id, NULL);
-	reply_commit(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 const struct route meal_point_routes[] = {

@@ -30,6 +30,7 @@
  * the scope (the range predicate on residents.unit_path).
  */
 #include "service/meals_int.h"
+#include "core/jbuild.h"
 #include "service/service.h"
 
 #include "auth/auth.h"
@@ -69,9 +70,9 @@ struct sums {
 
 static json_t *sums_json(const struct sums *s)
 {
-	return json_pack("{sIsIsIsI}", "meals", (json_int_t)s->meals, "price_total_fen",
-			 (json_int_t)s->price, "subsidy_total_fen", (json_int_t)s->subsidy,
-			 "resident_share_fen", (json_int_t)(s->price - s->subsidy));
+	return JB_OBJ(jb_int("meals", s->meals), jb_int("price_total_fen", s->price),
+		      jb_int("subsidy_total_fen", s->subsidy),
+		      jb_int("resident_share_fen", (s->price - s->subsidy)));
 }
 
 static void statement(struct req *req)
@@ -117,9 +118,9 @@ static void statement(struct req *req)
 			json_t *e = sums_json(&day);
 			json_object_set_new(e, "day", json_string(cur));
 			json_object_set_new(e, "by_mode",
-					    json_pack("{sisisi}", "dine_in", day_modes[0],
-						      "meal_delivery", day_modes[1],
-						      "grocery_delivery", day_modes[2]));
+					    JB_OBJ(jb_int("dine_in", day_modes[0]),
+						   jb_int("meal_delivery", day_modes[1]),
+						   jb_int("grocery_delivery", day_modes[2])));
 			json_array_append_new(days, e);
 			memset(&day, 0, sizeof day);
 			memset(day_modes, 0, sizeof day_modes);
@@ -155,12 +156,14 @@ static void statement(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	by_mode = json_pack("{sososo}", "dine_in", sums_json(&mode_sums[0]), "meal_delivery",
-			    sums_json(&mode_sums[1]), "grocery_delivery", sums_json(&mode_sums[2]));
+	by_mode = JB_OBJ(jb_take("dine_in", sums_json(&mode_sums[0])),
+			 jb_take("meal_delivery", sums_json(&mode_sums[1])),
+			 jb_take("grocery_delivery", sums_json(&mode_sums[2])));
 	out = sums_json(&total);
 	json_object_set_new(out, "point",
-			    json_pack("{sIsss{sIss}}", "id", (json_int_t)p.id, "name", p.name,
-				      "unit", "id", (json_int_t)p.unit_id, "name", p.unit_name));
+			    JB_OBJ(jb_int("id", p.id), jb_str("name", p.name),
+				   jb_take("unit", JB_OBJ(jb_int("id", p.unit_id),
+							  jb_str("name", p.unit_name)))));
 	json_object_set_new(out, "month", json_string(month));
 	json_object_set_new(out, "residents", json_integer(residents));
 	json_object_set_new(out, "not_taken", json_integer(not_taken));
@@ -334,13 +337,14 @@ static void coverage(struct req *req)
 			break;
 		t.points += v.points, t.eligible += v.eligible, t.enrolled += v.enrolled;
 		t.served += v.served;
-		json_array_append_new(items, json_pack("{s{sIss}sIsosIsIsI}", "community", "id",
-						       (json_int_t)list[i].id, "name", list[i].name,
-						       "meal_points", (json_int_t)v.points, "rule",
-						       meal_tags_json(v.rule), "eligible",
-						       (json_int_t)v.eligible, "enrolled",
-						       (json_int_t)v.enrolled, "served_this_month",
-						       (json_int_t)v.served));
+		json_array_append_new(
+			items,
+			JB_OBJ(jb_take("community", JB_OBJ(jb_int("id", list[i].id),
+							   jb_str("name", list[i].name))),
+			       jb_int("meal_points", v.points),
+			       jb_take("rule", meal_tags_json(v.rule)),
+			       jb_int("eligible", v.eligible), jb_int("enrolled", v.enrolled),
+			       jb_int("served_this_month", v.served)));
 	}
 	free(list);
 	if (rc < 0) {
@@ -349,11 +353,13 @@ static void coverage(struct req *req)
 		return;
 	}
 	reply_json(req, 200,
-		   json_pack("{s{sIss}sssos{sIsIsIsI}}", "unit", "id", (json_int_t)sc.unit.id,
-			     "name", sc.unit.name, "month", month, "items", items, "totals",
-			     "meal_points", (json_int_t)t.points, "eligible",
-			     (json_int_t)t.eligible, "enrolled", (json_int_t)t.enrolled,
-			     "served_this_month", (json_int_t)t.served));
+		   JB_OBJ(jb_take("unit",
+				  JB_OBJ(jb_int("id", sc.unit.id), jb_str("name", sc.unit.name))),
+			  jb_str("month", month), jb_take("items", items),
+			  jb_take("totals", JB_OBJ(jb_int("meal_points", t.points),
+						   jb_int("eligible", t.eligible),
+						   jb_int("enrolled", t.enrolled),
+						   jb_int("served_this_month", t.served)))));
 }
 
 const struct route meal_report_routes[] = {

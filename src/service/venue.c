@@ -21,6 +21,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "http/request.h"
@@ -133,7 +134,7 @@ static json_t *week_hours_json(const struct week_hours *h)
 			snprintf(a, sizeof a, "%02d:%02d", h->open[d][i] / 60, h->open[d][i] % 60);
 			snprintf(b, sizeof b, "%02d:%02d", h->close[d][i] / 60,
 				 h->close[d][i] % 60);
-			json_array_append_new(day, json_pack("[ss]", a, b));
+			json_array_append_new(day, JB_ARR(jv_str(a), jv_str(b)));
 		}
 		json_object_set_new(o, day_keys[d], day);
 	}
@@ -215,14 +216,18 @@ static json_t *venue_json(struct req *req, struct db_stmt *st)
 	json_t *o;
 
 	venue_from_row(st, &v);
-	o = json_pack("{sIs{sIss}sssssssisis{sisisisisb}sb}", "id", (json_int_t)v.id, "unit", "id",
-		      (json_int_t)v.unit_id, "name", db_col_text(st, 16), "name", v.name,
-		      "description", db_col_text(st, 13), "address", db_col_text(st, 14),
-		      "capacity", v.capacity, "slot_minutes", v.slot_minutes, "rules",
-		      "min_notice_minutes", v.min_notice_minutes, "max_days_ahead",
-		      v.max_days_ahead, "max_duration_minutes", v.max_duration_minutes,
-		      "weekly_quota", v.weekly_quota, "approval_required", v.approval_required,
-		      "active", v.active);
+	o = JB_OBJ(jb_int("id", v.id),
+		   jb_take("unit",
+			   JB_OBJ(jb_int("id", v.unit_id), jb_str("name", db_col_text(st, 16)))),
+		   jb_str("name", v.name), jb_str("description", db_col_text(st, 13)),
+		   jb_str("address", db_col_text(st, 14)), jb_int("capacity", v.capacity),
+		   jb_int("slot_minutes", v.slot_minutes),
+		   jb_take("rules", JB_OBJ(jb_int("min_notice_minutes", v.min_notice_minutes),
+					   jb_int("max_days_ahead", v.max_days_ahead),
+					   jb_int("max_duration_minutes", v.max_duration_minutes),
+					   jb_int("weekly_quota", v.weekly_quota),
+					   jb_bool("approval_required", v.approval_required))),
+		   jb_bool("active", v.active));
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "opening_hours", week_hours_json(&v.hours));
@@ -343,10 +348,10 @@ static json_t *blackouts_json(struct db_conn *c, int64_t venue_id, int64_t from)
 	db_bind_int64(st, 2, from);
 	while (db_step(st) == DB_ROW)
 		json_array_append_new(
-			a, json_pack("{sIssssss}", "id", (json_int_t)db_col_int64(st, 0), "start",
-				     clock_format_shanghai(db_col_int64(st, 1), b1), "end",
-				     clock_format_shanghai(db_col_int64(st, 2), b2), "reason",
-				     db_col_text(st, 3)));
+			a, JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+				  jb_str("start", clock_format_shanghai(db_col_int64(st, 1), b1)),
+				  jb_str("end", clock_format_shanghai(db_col_int64(st, 2), b2)),
+				  jb_str("reason", db_col_text(st, 3))));
 	db_reset(st);
 	return a;
 }
@@ -445,14 +450,14 @@ static void venue_slots(struct req *req)
 					state = "closed";
 			if (s < now + (int64_t)v.min_notice_minutes * 60)
 				state = "past";
-			json_array_append_new(items, json_pack("{ssssss}", "start",
-							       clock_format_shanghai(s, b1), "end",
-							       clock_format_shanghai(e, b2),
-							       "state", state));
+			json_array_append_new(items,
+					      JB_OBJ(jb_str("start", clock_format_shanghai(s, b1)),
+						     jb_str("end", clock_format_shanghai(e, b2)),
+						     jb_str("state", state)));
 		}
 	reply_json(req, 200,
-		   json_pack("{sssisisO}", "date", date, "venue_id", (int)id, "slot_minutes",
-			     v.slot_minutes, "items", items));
+		   JB_OBJ(jb_str("date", date), jb_int("venue_id", (int)id),
+			  jb_int("slot_minutes", v.slot_minutes), jb_ref("items", items)));
 	json_decref(items);
 }
 
@@ -589,7 +594,7 @@ static void create_venue(struct req *req)
 		rc = audit_write(req, c, "venue.create", "venue", id, NULL);
 	reply_commit(
 		req, c, rc, 201,
-		json_pack("{sIssss}", "id", (json_int_t)id, "name", in.name, "public_code", code));
+		JB_OBJ(jb_int("id", id), jb_str("name", in.name), jb_str("public_code", code)));
 }
 
 static void update_venue(struct req *req)
@@ -663,7 +668,7 @@ static void update_venue(struct req *req)
 	free(hours);
 	if (rc == 0)
 		rc = audit_write(req, c, "venue.update", "venue", id, NULL);
-	reply_commit(req, c, rc, 200, json_pack("{sI}", "id", (json_int_t)id));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 static void add_blackout(struct req *req)
@@ -702,10 +707,10 @@ static void add_blackout(struct req *req)
 	if (rc == DB_ROW)
 		rc = 0;
 	if (rc == 0)
-		rc = audit_write(req, c, "venue.blackout", "venue", id,
-				 json_pack("{sIss}", "blackout_id", (json_int_t)bid, "reason",
-					   reason ? reason : ""));
-	reply_commit(req, c, rc, 201, json_pack("{sI}", "id", (json_int_t)bid));
+		rc = audit_write(
+			req, c, "venue.blackout", "venue", id,
+			JB_OBJ(jb_int("blackout_id", bid), jb_str("reason", reason ? reason : "")));
+	reply_commit(req, c, rc, 201, JB_OBJ(jb_int("id", bid)));
 }
 
 static void delete_blackout(struct req *req)
@@ -733,8 +738,8 @@ static void delete_blackout(struct req *req)
 	}
 	if (rc == 0)
 		rc = audit_write(req, c, "venue.blackout_delete", "venue", id,
-				 json_pack("{sI}", "blackout_id", (json_int_t)bid));
-	reply_commit(req, c, rc, 200, json_pack("{sb}", "deleted", 1));
+				 JB_OBJ(jb_int("blackout_id", bid)));
+	reply_commit(req, c, rc, 200, JB_OBJ(jb_bool("deleted", 1)));
 }
 
 /* GET /venues/:id/qr.svg: the check-in code at the door, BASE/v/<public code>. */

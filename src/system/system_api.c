@@ -6,6 +6,7 @@
  * query succeeds on this worker's database connection, 503 otherwise.
  */
 #include "revision.h"
+#include "core/jbuild.h"
 #include "system/system.h"
 
 #include "core/clock.h"
@@ -22,15 +23,18 @@ static void get_healthz(struct req *req)
 	const char *kind = db_kind_name(req->srv->db);
 
 	if (!c || db_ping(c) < 0) {
-		reply_json(req, 503,
-			   json_pack("{sssssss{ssss}}", "status", "unavailable", "version",
-				     SHUNIU_VERSION, "db", kind, "error", "code",
-				     err_code(ERR_DB_UNAVAILABLE), "message",
-				     err_message(ERR_DB_UNAVAILABLE)));
+		reply_json(
+			req, 503,
+			JB_OBJ(jb_str("status", "unavailable"), jb_str("version", SHUNIU_VERSION),
+			       jb_str("db", kind),
+			       jb_take("error", JB_OBJ(jb_str("code", err_code(ERR_DB_UNAVAILABLE)),
+						       jb_str("message",
+							      err_message(ERR_DB_UNAVAILABLE))))));
 		return;
 	}
 	reply_json(req, 200,
-		   json_pack("{ssssss}", "status", "ok", "version", SHUNIU_VERSION, "db", kind));
+		   JB_OBJ(jb_str("status", "ok"), jb_str("version", SHUNIU_VERSION),
+			  jb_str("db", kind)));
 }
 
 static void get_meta(struct req *req)
@@ -39,11 +43,14 @@ static void get_meta(struct req *req)
 
 	clock_format_shanghai(clock_now(), now);
 	reply_json(req, 200,
-		   json_pack("{sssssssssssssbss?}", "name", "shuniu", "version", SHUNIU_VERSION,
-			     "revision", SHUNIU_REVISION, "db", db_kind_name(req->srv->db),
-			     "server_time", now, "timezone", "Asia/Shanghai", "test_clock",
-			     req->srv->test_clock, "map_tile_url",
-			     req->srv->cfg->map_tile_url[0] ? req->srv->cfg->map_tile_url : NULL));
+		   JB_OBJ(jb_str("name", "shuniu"), jb_str("version", SHUNIU_VERSION),
+			  jb_str("revision", SHUNIU_REVISION),
+			  jb_str("db", db_kind_name(req->srv->db)), jb_str("server_time", now),
+			  jb_str("timezone", "Asia/Shanghai"),
+			  jb_bool("test_clock", req->srv->test_clock),
+			  jb_str_or_null("map_tile_url", req->srv->cfg->map_tile_url[0]
+								 ? req->srv->cfg->map_tile_url
+								 : NULL)));
 }
 
 static void get_metrics(struct req *req)
@@ -58,8 +65,7 @@ static void clock_answer(struct req *req)
 	char now[32];
 
 	clock_format_shanghai(clock_now(), now);
-	reply_json(req, 200,
-		   json_pack("{sssI}", "now", now, "offset_seconds", (json_int_t)clock_offset()));
+	reply_json(req, 200, JB_OBJ(jb_str("now", now), jb_int("offset_seconds", clock_offset())));
 }
 
 static void post_test_clock(struct req *req)
@@ -80,7 +86,7 @@ static void post_test_db_fail(struct req *req)
 	if (json_get_int_or_reply(req, req->json, "after", 1, 0, 1000000, &after))
 		return;
 	db_test_fail_after((long)after);
-	reply_json(req, 200, json_pack("{sI}", "after", (json_int_t)after));
+	reply_json(req, 200, JB_OBJ(jb_int("after", after)));
 }
 
 const struct route system_routes[] = {
