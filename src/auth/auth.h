@@ -53,6 +53,8 @@ int auth_can(const struct req *req, const char *perm);
 int password_policy(const char *password, const char *username, const char **why);
 int password_hash(const char *password, char out[PASSWORD_HASH_MAX]);
 int password_verify(const char *hash, const char *password);
+/* Writes the shuniu_password_hashes_total counter (a metrics source). */
+void password_metrics(void *fp);
 
 /* 2-64 characters of a-z, 0-9, '.', '_', '-'? */
 int account_username_valid(const char *username);

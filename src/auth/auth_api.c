@@ -19,6 +19,7 @@
 #include "core/jbuild.h"
 #include "core/log.h"
 #include "db/store.h"
+#include "http/metrics.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
@@ -93,6 +94,7 @@ void auth_install(struct server *srv)
 	if (!dummy_hash[0] && password_hash("dummy password nobody uses 7Kq!", dummy_hash) < 0)
 		log_error("cannot prepare the dummy password hash");
 	srv->auth_hook = hook;
+	metrics_add_source(srv->metrics, password_metrics);
 }
 
 int auth_can(const struct req *req, const char *perm)
@@ -156,7 +158,7 @@ static void post_login(struct req *req)
 	struct auth a;
 	struct db_conn *c;
 	int64_t until = 0, sid;
-	int rc, disabled = 0, ok, possible;
+	int rc, disabled = 0, ok, possible, has_hash;
 
 	if (json_get_str_or_reply(req, req->json, "username", 1, 64, &user_in) ||
 	    json_get_str_or_reply(req, req->json, "password", 1, 256, &password))
@@ -207,8 +209,13 @@ static void post_login(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	ok = password_verify(rc == DB_ROW ? hash : dummy_hash, password) == 0 && rc == DB_ROW &&
-	     !disabled;
+	/*
+	 * Every failure costs one full hash: an account without a password yet
+	 * (hub leaders, new administrators) is checked against the dummy hash
+	 * like an unknown name, or its quick refusal would tell the name exists.
+	 */
+	has_hash = rc == DB_ROW && hash[0] == '$';
+	ok = password_verify(has_hash ? hash : dummy_hash, password) == 0 && has_hash && !disabled;
 	sodium_memzero(hash, sizeof hash);
 	if (!ok) {
 		int locked = possible ? throttle_fail(c, username, cfg->lockout_failures,

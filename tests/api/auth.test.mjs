@@ -61,6 +61,23 @@ test('a wrong password and an unknown user get the same answer', async () => {
   assert.equal(a.body.error.code, 'auth.invalid_credentials');
 });
 
+// Timing: every failed sign-in verifies one password hash (~100 ms), whether the
+// name is unknown, has an account with a password, or has an account that has
+// none yet (hub leaders): a quick refusal would tell that the name exists.
+// The count of hashes verified is read from /metrics, so this does not time.
+test('every failed sign-in costs one password hash, also for accounts without a password', async () => {
+  const hashes = async () => {
+    const text = await (await srv.fetch('/metrics')).text();
+    return Number(/^shuniu_password_hashes_total (\d+)$/m.exec(text)[1]);
+  };
+  for (const username of ['hub0005', 'nobody.here', 'district']) {
+    const before = await hashes();
+    const r = await srv.post('/api/v1/auth/login', { username, password: 'Wrong-Passw0rd!' });
+    assert.equal(r.status, 401, username);
+    assert.equal(await hashes(), before + 1, `${username}: one hash verified`);
+  }
+});
+
 test('five failures lock the user name for 15 minutes, even for the right password', async () => {
   for (let i = 0; i < 5; i++) {
     const r = await srv.post('/api/v1/auth/login', { username: 'lock.me', password: 'Wrong-Passw0rd!' });
