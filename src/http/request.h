@@ -28,6 +28,7 @@ struct server;
 struct db_conn;
 struct MHD_Connection;
 struct MHD_Response;
+struct gate;
 
 #define REQ_MAX_HEADERS 12
 
@@ -42,7 +43,9 @@ struct req {
 	char allow[64]; /* methods the path allows, for 405 */
 	struct route_params params;
 	char ip[64];
-	int64_t t0_us; /* monotonic start */
+	int64_t t0_us;	   /* monotonic start */
+	struct gate *gate; /* the connection's framing gate (http/gate.h), or NULL */
+	uint32_t seq;	   /* this request's number on its connection */
 
 	/* body: malloc'd, grown while it arrives, NUL-terminated */
 	char *body;

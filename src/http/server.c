@@ -1,20 +1,21 @@
 /*
  * server.c — libmicrohttpd glue and the request lifecycle; see server.h.
  *
- * Framing guard. Debian's libmicrohttpd 0.9.75 accepts some requests whose
- * length is ambiguous (Content-Length together with Transfer-Encoding, two
- * Content-Length headers, an unknown transfer coding). A proxy in front of us
- * could read such a request differently and smuggle a second request through.
- * So before anything else we look at the raw header list and answer 400 with
- * Connection: close: the body is never read and nothing pipelined behind the
- * request runs.
+ * Framing. Every byte of a connection passes the framing gate (gate.c) before
+ * libmicrohttpd parses it: bare LF, obs-fold, control characters, an
+ * ambiguous body length (Content-Length not plain digits or given twice,
+ * Content-Length with Transfer-Encoding, a coding other than chunked), a
+ * missing or doubled Host are each answered with one 400 and Connection:
+ * close, and nothing pipelined behind the request runs. The gate's verdict is
+ * read on the first call and again on the final one (a chunked body can go
+ * wrong after its head).
  *
  * Early answers. An answer queued on the first call (before the body is read)
  * makes libmicrohttpd close the connection afterwards; we also say
  * Connection: close, so clients do not reuse it. This is how 413 is sent for a
  * Content-Length over the limit without reading the body. A chunked body that
- * grows past the limit cannot be answered mid-upload with this libmicrohttpd
- * (it refuses to queue in that state), so the connection is dropped instead.
+ * grows past the route's limit is read to its end and dropped, then answered
+ * 413 (the gate cuts any chunked body past the largest limit of all routes).
  */
 #include "http/server.h"
 
@@ -23,6 +24,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/gate.h"
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -43,58 +45,6 @@
 	"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "                \
 	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "                  \
 	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-
-/* ---- framing guard ------------------------------------------------------ */
-
-struct framing {
-	int content_length;
-	int transfer_encoding;
-	int bad_coding;
-	int host;
-	int ctl;
-};
-
-static int has_ctl(const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			return 1;
-	}
-	return 0;
-}
-
-static enum MHD_Result framing_iter(void *cls, enum MHD_ValueKind kind, const char *key,
-				    const char *value)
-{
-	struct framing *f = cls;
-
-	(void)kind;
-	if (has_ctl(key) || has_ctl(value))
-		f->ctl = 1;
-	if (!strcasecmp(key, "Content-Length")) {
-		f->content_length++;
-	} else if (!strcasecmp(key, "Transfer-Encoding")) {
-		char buf[64];
-		f->transfer_encoding++;
-		snprintf(buf, sizeof buf, "%s", value ? value : "");
-		if (!str_case_eq(str_trim(buf), "chunked"))
-			f->bad_coding = 1;
-	} else if (!strcasecmp(key, "Host")) {
-		f->host++;
-	}
-	return MHD_YES;
-}
-
-static int framing_is_bad(struct MHD_Connection *conn, const char *version)
-{
-	struct framing f = { 0 };
-
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_iter, &f);
-	return f.ctl || f.content_length > 1 || (f.content_length && f.transfer_encoding) ||
-	       f.transfer_encoding > 1 || f.bad_coding || f.host > 1 ||
-	       (!strcmp(version, MHD_HTTP_VERSION_1_1) && f.host == 0);
-}
 
 /* ---- answering ---------------------------------------------------------- */
 
@@ -219,17 +169,28 @@ static void client_ip(struct MHD_Connection *conn, char *buf, size_t n)
  * answer prepared; otherwise routes and returns 0. Everything else, 404 and 405
  * included, is answered on the final call, so those connections stay reusable.
  */
-static int on_headers(struct req *req, const char *version)
+/* The gate condemned this request: answer it alone and close. Returns 1 if so. */
+static int refused_by_gate(struct req *req)
+{
+	const char *why = "";
+	enum gate_verdict v = gate_verdict(req->gate, req->seq, &why);
+
+	if (v == GATE_OK)
+		return 0;
+	req->close_conn = 1;
+	reply_error_ex(req, v == GATE_TOO_LARGE ? ERR_TOO_LARGE : ERR_BAD_FRAMING, NULL,
+		       JB_OBJ(jb_str("reason", why)));
+	return 1;
+}
+
+static int on_headers(struct req *req)
 {
 	struct server *srv = req->srv;
 	char *scratch;
 	const char *cl;
 
-	if (framing_is_bad(req->conn, version)) {
-		req->close_conn = 1;
-		reply_error(req, ERR_BAD_FRAMING);
+	if (refused_by_gate(req))
 		return 1;
-	}
 	scratch = arena_alloc(&req->arena, strlen(req->path) + 1);
 	req->match = router_match(srv->router, req->method, req->path, scratch, &req->route,
 				  &req->params, req->allow, sizeof req->allow);
@@ -239,15 +200,10 @@ static int on_headers(struct req *req, const char *version)
 		if (req->route->body_limit)
 			req->body_limit = req->route->body_limit;
 	}
-	cl = req_header(req, "Content-Length");
+	cl = req_header(req, "Content-Length"); /* plain digits: the gate saw to it */
 	if (cl) {
 		int64_t n;
-		if (parse_int64(cl, 0, INT64_MAX, &n)) {
-			req->close_conn = 1;
-			reply_error(req, ERR_BAD_FRAMING);
-			return 1;
-		}
-		if (n > req->body_limit) {
+		if (parse_int64(cl, 0, INT64_MAX, &n) || n > req->body_limit) {
 			/* answered before the body: the connection cannot be reused */
 			req->close_conn = 1;
 			reply_error(req, ERR_TOO_LARGE);
@@ -260,6 +216,13 @@ static int on_headers(struct req *req, const char *version)
 /* Final call: the whole request is in. */
 static void on_complete_request(struct req *req)
 {
+	if (refused_by_gate(req))
+		return;
+	if (req->body_too_large) {
+		req->close_conn = 1;
+		reply_error(req, ERR_TOO_LARGE);
+		return;
+	}
 	if (req->match == ROUTE_BAD_METHOD) {
 		reply_header(req, "Allow", req->allow);
 		reply_error(req, ERR_METHOD_NOT_ALLOWED);
@@ -270,11 +233,12 @@ static void on_complete_request(struct req *req)
 	}
 }
 
+/* A body past the limit is read on and dropped: it is answered 413 at its end. */
 static int append_body(struct req *req, const char *data, size_t n)
 {
-	if (req->body_len + n > (size_t)req->body_limit) {
+	if (req->body_too_large || req->body_len + n > (size_t)req->body_limit) {
 		req->body_too_large = 1;
-		return -1;
+		return 0;
 	}
 	if (req->body_len + n + 1 > req->body_cap) {
 		size_t cap = req->body_cap ? req->body_cap : 4096;
@@ -311,15 +275,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		req->path = arena_strdup(&req->arena, url);
 		req->route_label = "-";
 		client_ip(conn, req->ip, sizeof req->ip);
+		req->gate = gate_of(conn);
+		req->seq = gate_request_begin(req->gate);
 		*con_cls = req;
 		atomic_fetch_add(&srv->in_flight, 1);
-		if (on_headers(req, version))
+		if (on_headers(req))
 			return queue(req);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		if (!req->queued && append_body(req, upload_data, *upload_data_size) < 0)
-			return MHD_NO; /* chunked body past the limit: drop the connection */
+			return MHD_NO; /* no memory: drop the connection */
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
@@ -429,6 +395,14 @@ int server_start(struct server *srv)
 		return -1;
 	}
 
+	int64_t max_body = cfg->body_limit;
+	for (size_t i = 0; i < router_count(srv->router); i++)
+		if (router_at(srv->router, i)->body_limit > max_body)
+			max_body = router_at(srv->router, i)->body_limit;
+	if (gate_setup(cfg->connection_timeout, max_body) < 0) {
+		log_error("no memory for the framing gate");
+		return -1;
+	}
 	srv->daemon = MHD_start_daemon(
 		flags, (uint16_t)port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
 		mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
@@ -437,7 +411,8 @@ int server_start(struct server *srv)
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-		srv, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
+		srv, MHD_OPTION_NOTIFY_CONNECTION, gate_notify, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+		unescape, NULL, MHD_OPTION_END);
 	if (!srv->daemon) {
 		log_error("cannot listen on %s: %s", cfg->listen, strerror(errno));
 		return -1;

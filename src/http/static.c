@@ -65,7 +65,12 @@ const char *static_mime(const char *name)
 	return "application/octet-stream";
 }
 
-/* Is every segment of the URL path a plain name? */
+/*
+ * Is every segment of the URL path a plain name? No segment may start with a
+ * dot: besides "." and "..", that keeps out dotfiles and dot directories a
+ * build or a deployment may leave in the web root (/.vite/manifest.json,
+ * /.git/config).
+ */
 static int path_is_clean(const char *p)
 {
 	if (p[0] != '/')
@@ -74,11 +79,16 @@ static int path_is_clean(const char *p)
 		unsigned char c = (unsigned char)*s;
 		if (c < 0x20 || c == 0x7f || c == '\\')
 			return 0;
-		if (c == '/' && s[1] == '.' &&
-		    (s[2] == '/' || s[2] == '\0' || (s[2] == '.' && (s[3] == '/' || s[3] == '\0'))))
+		if (c == '/' && s[1] == '.')
 			return 0;
 	}
 	return 1;
+}
+
+/* Built assets (content-hashed, cached for a year) live under an assets/ directory. */
+static int is_asset_path(const char *p)
+{
+	return str_has_prefix(p, "/assets/") || strstr(p, "/assets/") != NULL;
 }
 
 struct found {
@@ -181,8 +191,8 @@ static int lookup(const struct server *root, const char *path, struct found *f)
 	if (snprintf(rel, sizeof rel, "%s/index.html", path) < (int)sizeof rel &&
 	    open_inside(root, rel, f) == 0)
 		return 0;
-	if (last && strchr(last, '.'))
-		return -1; /* a missing asset stays missing */
+	if ((last && strchr(last, '.')) || is_asset_path(path))
+		return -1; /* a missing asset stays missing: never the app, never cached a year */
 	/* single-page app fallback: /console/... → console/index.html, else index.html */
 	const char *second = strchr(path + 1, '/');
 	if (second) {
@@ -228,9 +238,7 @@ int static_serve(struct req *req)
 	reply_header(req, "ETag", etag);
 	reply_header(req, "Vary", "Accept-Encoding");
 	reply_header(req, "Cache-Control",
-		     str_has_prefix(req->path, "/assets/") || strstr(req->path, "/assets/")
-			     ? "public, max-age=31536000, immutable"
-			     : "no-cache");
+		     is_asset_path(req->path) ? "public, max-age=31536000, immutable" : "no-cache");
 	if (etag_matches(req_header(req, "If-None-Match"), etag)) {
 		close(f.fd);
 		reply_empty(req, 304);

@@ -27,6 +27,11 @@ before(async () => {
   writeFileSync(join(root, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   writeFileSync(join(root, 'data.json'), '{"a":1}');
   writeFileSync(join(root, 'font.woff2'), 'wOF2');
+  mkdirSync(join(root, '.vite'));
+  writeFileSync(join(root, '.vite', 'manifest.json'), '{"src/main.ts":{"file":"assets/app.js"}}');
+  mkdirSync(join(root, '.git'));
+  writeFileSync(join(root, '.git', 'config'), '[remote "origin"]\n\turl = git@example:secret.git\n');
+  writeFileSync(join(root, '.env'), 'SECRET=1');
   symlinkSync(join(outside, 'secret.txt'), join(root, 'escape.txt'));
   symlinkSync(outside, join(root, 'escapedir'));
   const t = new Date('2026-01-01T00:00:00Z');
@@ -128,6 +133,23 @@ test('a missing asset is a 404, not the index page', async () => {
   const r = await srv.json('/assets/missing.js');
   assert.equal(r.status, 404);
   assert.equal(r.body.error.code, 'route.not_found');
+});
+
+test('dotfiles and dot directories in the web root are never served', async () => {
+  for (const p of ['/.vite/manifest.json', '/.git/config', '/.env', '/.git/', '/console/.hidden']) {
+    const r = await srv.fetch(p);
+    assert.equal(r.status, 404, p);
+    const text = await r.text();
+    assert.ok(!text.includes('secret') && !text.includes('src/main.ts') && !text.includes('<title>'), p);
+  }
+});
+
+test('an unknown path under assets/ is a 404, never the app cached for a year', async () => {
+  for (const p of ['/assets/missing-chunk', '/assets/old/route', '/console/assets/gone']) {
+    const r = await srv.fetch(p);
+    assert.equal(r.status, 404, p);
+    assert.ok(!/immutable/.test(r.headers.get('cache-control') || ''), p);
+  }
 });
 
 test('API paths never fall back to the web app', async () => {
