@@ -101,13 +101,60 @@ static int is_mutating(const char *method)
 	return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
 }
 
+/* Host and port of an Origin ("https://a.example:8443" → "a.example:8443"). */
+static const char *origin_authority(const char *origin)
+{
+	const char *p = strstr(origin, "://");
+	return p && !strchr(p + 3, '/') ? p + 3 : NULL;
+}
+
+/*
+ * A state-changing request a browser sent from another site: its Origin names
+ * another host than the one it was sent to (Host, or X-Forwarded-Host from a
+ * proxy in front, which a page cannot set on a cross-site request), or its
+ * Sec-Fetch-Site says so. Refused whatever token it carries (defence in depth
+ * behind SameSite=Strict and the CSRF token). Requests without these headers
+ * (integrations, older clients) are judged by their credentials alone.
+ */
+static int from_another_site(struct req *req)
+{
+	const char *origin = req_header(req, "Origin");
+	const char *site = req_header(req, "Sec-Fetch-Site");
+
+	if (site && (!strcasecmp(site, "cross-site") || !strcasecmp(site, "same-site")))
+		return 1;
+	if (!origin)
+		return 0;
+	const char *auth = origin_authority(origin);
+	const char *host = req_header(req, "Host");
+	const char *fwd = req_header(req, "X-Forwarded-Host");
+	if (!auth || !*auth)
+		return 1; /* "null" and anything unparseable */
+	if (host && !strcasecmp(auth, host))
+		return 0;
+	if (fwd) {
+		size_t n = strcspn(fwd, ", ");
+		if (strlen(auth) == n && !strncasecmp(auth, fwd, n))
+			return 0;
+	}
+	return 1;
+}
+
 static void dispatch(struct req *req)
 {
 	const struct route *rt = req->route;
 	int needs_auth = (rt->flags & R_AUTH) || rt->perm;
 
-	/* Routes that neither need nor want an account never look at credentials. */
-	if (needs_auth || (rt->flags & R_AUTH_OPTIONAL)) {
+	if (is_mutating(req->method) && from_another_site(req)) {
+		reply_error(req, ERR_FOREIGN_ORIGIN);
+		return;
+	}
+	/*
+	 * Routes that neither need nor want an account never look at a cookie;
+	 * a bearer token sent to one is still checked (a wrong one is a 401
+	 * everywhere, so an integration learns its token is bad at once).
+	 */
+	if (needs_auth || (rt->flags & R_AUTH_OPTIONAL) || req_header(req, "Authorization")) {
 		enum err_id e = ERR_AUTH_REQUIRED;
 		if (req->srv->auth_hook)
 			e = req->srv->auth_hook(req, needs_auth, rt->perm,

@@ -164,8 +164,56 @@ test('bearer tokens work without CSRF and stop working when revoked', async () =
   assert.equal(cli(['token', 'revoke', '--data', srv.data.dir, '--id', id]).status, 0);
   const after = await srv.json('/api/v1/auth/me', { headers: auth });
   assert.equal(after.status, 401);
-  assert.equal((await srv.json('/healthz', { headers: auth })).status, 200, 'public routes do not care');
   assert.equal((await srv.json('/api/v1/auth/me', { headers: { authorization: 'Bearer nonsense' } })).status, 401);
+  // a bad token is a 401 on public endpoints too, as the docs say
+  for (const path of ['/api/v1/appeal-categories', '/healthz']) {
+    const bad = await srv.json(path, { headers: auth });
+    assert.equal(bad.status, 401, path);
+    assert.equal(bad.body.error.code, 'auth.required');
+    assert.equal((await srv.json(path, { headers: { authorization: 'Bearer nonsense' } })).status, 401, path);
+    assert.equal((await srv.json(path)).status, 200, `${path} without a token`);
+  }
+});
+
+test('a valid bearer token is accepted on public endpoints', async () => {
+  const r = cli(['token', 'create', '--data', srv.data.dir, '--user', 'district', '--name', 'public']);
+  const token = r.stdout.trim().split('\n').at(-1);
+  const ok = await srv.json('/api/v1/appeal-categories', { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(ok.status, 200);
+});
+
+// Defence in depth behind SameSite=Strict and the CSRF token: a browser's
+// state-changing request from another site is refused even with the token.
+test('a mutating request from another origin is refused even with the right CSRF token', async () => {
+  const c = await srv.login('district');
+  const host = new URL(srv.base).host;
+  const send = (headers) => srv.json('/api/v1/units', {
+    method: 'POST',
+    headers: { cookie: `shuniu_session=${c.cookie}`, 'content-type': 'application/json', 'x-csrf-token': c.csrf, ...headers },
+    body: JSON.stringify({ parent_id: 1, name: '跨站街道' }),
+  });
+  for (const headers of [{ origin: 'https://evil.example' }, { origin: `http://${host}.evil.example` },
+    { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }]) {
+    const r = await send(headers);
+    assert.equal(r.status, 403, JSON.stringify(headers));
+    assert.equal(r.body.error.code, 'request.foreign_origin');
+  }
+  const same = await send({ origin: `http://${host}`, 'sec-fetch-site': 'same-origin' });
+  assert.equal(same.status, 201, JSON.stringify(same.body));
+  const proxied = await send({ origin: 'https://shuniu.example.gov.cn', 'x-forwarded-host': 'shuniu.example.gov.cn' });
+  assert.equal(proxied.status, 201, 'a proxy in front says which host the browser asked for');
+  const noOrigin = await send({});
+  assert.equal(noOrigin.status, 201);
+  const units = await c.get('/api/v1/units?parent=1&limit=200');
+  assert.equal(JSON.stringify(units.body).split('跨站街道').length - 1, 3, 'only the three allowed requests created units');
+});
+
+test('signing in from another site is refused (login CSRF)', async () => {
+  const r = await srv.post('/api/v1/auth/login', { username: 'district', password: srv.passwords.district },
+    { origin: 'https://evil.example' });
+  assert.equal(r.status, 403);
+  assert.equal(r.body.error.code, 'request.foreign_origin');
+  assert.equal(r.headers.get('set-cookie'), null);
 });
 
 test('the auditor reads the audit log and nobody else does', async () => {

@@ -32,6 +32,7 @@ export default {
     request_bad_framing: 'The request was malformed; reload the page and try again',
     route_method_not_allowed: 'This operation is not supported',
     auth_csrf_failed: 'The page has expired; reload it and try again',
+    request_foreign_origin: 'The request came from another site and was refused; open Shuniu directly and try again',
     server_internal: 'Something went wrong on the server; try again later',
     server_busy: 'The server is busy; try again shortly',
     auth_weak_password: 'Password too weak: at least 10 characters from three of upper case, lower case, digits and symbols, not a common password or the user name',

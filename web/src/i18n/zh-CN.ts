@@ -32,6 +32,7 @@ export default {
     request_bad_framing: '请求有误，请刷新页面后重试',
     route_method_not_allowed: '不支持此操作',
     auth_csrf_failed: '页面已过期，请刷新后重试',
+    request_foreign_origin: '请求来自其他网站，已被拒绝；请直接打开枢纽后重试',
     server_internal: '服务器出错了，请稍后再试',
     server_busy: '服务器繁忙，请稍后再试',
     auth_weak_password: '密码强度不够：至少 10 位，包含大写字母、小写字母、数字、符号中的三类，且不能是常见密码或用户名',
