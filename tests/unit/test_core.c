@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/errors.h"
+#include "core/jbuild.h"
 #include "core/jsonw.h"
 #include "core/util.h"
 
@@ -421,6 +422,48 @@ static void jsonw_refuses_nesting_beyond_its_depth(void **state)
 	assert_null(jw_finish(&w, &len));
 }
 
+/* ---- jbuild ---------------------------------------------------------- */
+
+static void jbuild_builds_typed_objects_and_arrays(void **state)
+{
+	(void)state;
+	json_t *inner = JB_OBJ(jb_int("id", 7), jb_str("name", "龙桥社区"));
+	json_t *shared = json_string("shared");
+	json_t *o =
+		JB_OBJ(jb_int("big", INT64_C(9007199254740993)), jb_bool("yes", 5), jb_null("none"),
+		       jb_str_or_null("maybe", NULL), jb_strn("cut", "abcdef", 3),
+		       jb_real("pi", 3.5), jb_take("unit", inner), jb_ref("s", shared),
+		       jb_take("list", JB_ARR(jv_int(1), jv_str("two"), jv_null())));
+	char *text = json_dumps(o, JSON_COMPACT);
+
+	assert_string_equal(text, "{\"big\":9007199254740993,\"yes\":true,\"none\":null,"
+				  "\"maybe\":null,\"cut\":\"abc\",\"pi\":3.5,"
+				  "\"unit\":{\"id\":7,\"name\":\"龙桥社区\"},\"s\":\"shared\","
+				  "\"list\":[1,\"two\",null]}");
+	assert_int_equal(shared->refcount, 2); /* jb_ref added one */
+	free(text);
+	json_decref(o);
+	assert_int_equal(shared->refcount, 1);
+	json_decref(shared);
+}
+
+static void jbuild_fails_whole_and_releases_what_it_took(void **state)
+{
+	(void)state;
+	json_t *taken = json_string("kept until the build fails");
+	json_incref(taken); /* watch it */
+	/* a NULL string, invalid UTF-8, and a NULL taken value each fail the object */
+	assert_null(JB_OBJ(jb_take("t", taken), jb_str("s", NULL)));
+	assert_int_equal(taken->refcount, 1); /* the builder let go of its reference */
+	assert_null(JB_OBJ(jb_str("bad", "\xff\xfe")));
+	assert_null(JB_OBJ(jb_int("a", 1), jb_take("missing", NULL)));
+	assert_null(JB_ARR(jv_str(NULL)));
+	json_t *ok = JB_OBJ(jb_take_or_null("missing", NULL));
+	assert_true(json_is_null(json_object_get(ok, "missing")));
+	json_decref(ok);
+	json_decref(taken);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +490,8 @@ int main(void)
 		cmocka_unit_test(config_missing_file_is_not_an_error),
 		cmocka_unit_test(jsonw_writes_what_jansson_reads_back),
 		cmocka_unit_test(jsonw_refuses_nesting_beyond_its_depth),
+		cmocka_unit_test(jbuild_builds_typed_objects_and_arrays),
+		cmocka_unit_test(jbuild_fails_whole_and_releases_what_it_took),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
