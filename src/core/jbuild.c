@@ -9,53 +9,37 @@ static void release_all(size_t n, const struct jkv *kv)
 		json_decref(kv[i].val);
 }
 
-json_t *jb_obj_(size_t n, const struct jkv *kv)
+/* Fill the new container c (NULL when out of memory) with kv; steals every value. */
+static json_t *fill(json_t *c, size_t n, const struct jkv *kv, int keyed)
 {
-	json_t *o;
+	int ok = c != NULL;
 
-	for (size_t i = 0; i < n; i++) {
-		if (!kv[i].val || !kv[i].key) {
-			release_all(n, kv);
-			return NULL;
-		}
-	}
-	o = json_object();
-	if (!o) {
+	for (size_t i = 0; i < n; i++)
+		if (!kv[i].val || (keyed && !kv[i].key))
+			ok = 0;
+	if (!ok) {
+		json_decref(c);
 		release_all(n, kv);
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
-		/* steals kv[i].val, also on failure */
-		if (json_object_set_new(o, kv[i].key, kv[i].val)) {
+		/* both steal kv[i].val, also when they fail */
+		if (keyed ? json_object_set_new(c, kv[i].key, kv[i].val)
+			  : json_array_append_new(c, kv[i].val)) {
 			release_all(n - i - 1, kv + i + 1);
-			json_decref(o);
+			json_decref(c);
 			return NULL;
 		}
 	}
-	return o;
+	return c;
+}
+
+json_t *jb_obj_(size_t n, const struct jkv *kv)
+{
+	return fill(json_object(), n, kv, 1);
 }
 
 json_t *jb_arr_(size_t n, const struct jkv *kv)
 {
-	json_t *a;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!kv[i].val) {
-			release_all(n, kv);
-			return NULL;
-		}
-	}
-	a = json_array();
-	if (!a) {
-		release_all(n, kv);
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (json_array_append_new(a, kv[i].val)) {
-			release_all(n - i - 1, kv + i + 1);
-			json_decref(a);
-			return NULL;
-		}
-	}
-	return a;
+	return fill(json_array(), n, kv, 0);
 }
