@@ -10,6 +10,7 @@
 #include "revision.h"
 #include "cmd/cmd.h"
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "db/migrate.h"
@@ -43,6 +44,8 @@ static const struct cmd commands[] = {
 	  "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
 	  "  --db URL            PostgreSQL URL or SQLite path (default DIR/shuniu.db)\n"
 	  "  --test-clock        enable POST /api/v1/_test/clock (tests only)\n"
+	  "  --test-clock-start T  with --test-clock: start the clock at ISO 8601 time T\n"
+	  "                      (tests only; every command with --data takes it)\n"
 	  "  --KEY VALUE         any configuration key, e.g. --threads 8 (see README)" },
 	{ "user", cmd_user, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA,
 	  "manage accounts: add, list, disable, reset-password",
@@ -265,6 +268,18 @@ static int run(const struct cmd *cmd, int argc, char **argv)
 				goto out;
 			}
 			data = v;
+			continue;
+		}
+		if ((cmd->flags & CMD_DATA) &&
+		    take_value(argc, argv, &i, "--test-clock-start", &v)) {
+			int64_t at;
+			if (!v || clock_parse_iso(v, &at)) {
+				rc = cmd_usage_error(app, "--test-clock-start needs an ISO 8601 time, "
+							  "e.g. 2026-11-25T09:30:00+08:00");
+				goto out;
+			}
+			clock_start_at(at);
+			app->clock_start = v;
 			continue;
 		}
 		if ((cmd->flags & CMD_DATA) && a[0] == '-' && a[1] == '-') {

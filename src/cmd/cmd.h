@@ -33,6 +33,7 @@ struct app {
 	unsigned char key[SECRET_KEY_BYTES];
 	int have_key;
 	const struct cmd *cmd;
+	const char *clock_start; /* --test-clock-start: where the clock was pinned, or NULL */
 };
 
 struct cmd {

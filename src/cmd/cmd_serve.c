@@ -57,6 +57,8 @@ int cmd_serve(struct app *app, int argc, char **argv)
 		else
 			return cmd_usage_error(app, "unknown option '%s'", argv[i]);
 	}
+	if (app->clock_start && !srv.test_clock)
+		return cmd_usage_error(app, "--test-clock-start needs --test-clock");
 	srv.router = router_new();
 	srv.metrics = metrics_new();
 	if (!srv.router || !srv.metrics)
@@ -92,10 +94,11 @@ int cmd_serve(struct app *app, int argc, char **argv)
 		char host[256];
 		int port;
 		parse_hostport(app->cfg.listen, host, sizeof host, &port);
-		log_info("shuniu %s listening on http://%s%s%s:%d/ (db %s, %lld threads%s)",
+		log_info("shuniu %s listening on http://%s%s%s:%d/ (db %s, %lld threads%s%s%s)",
 			 SHUNIU_VERSION, strchr(host, ':') ? "[" : "", host,
 			 strchr(host, ':') ? "]" : "", srv.port, db_kind_name(app->db),
-			 (long long)app->cfg.threads, srv.test_clock ? ", TEST CLOCK" : "");
+			 (long long)app->cfg.threads, srv.test_clock ? ", TEST CLOCK" : "",
+			 app->clock_start ? " from " : "", app->clock_start ? app->clock_start : "");
 	}
 	sigwait(&set, &sig);
 	log_info("received %s: finishing requests in flight",

@@ -42,6 +42,17 @@ void clock_advance(int64_t seconds)
 	atomic_fetch_add(&offset_s, seconds);
 }
 
+int64_t clock_start_at(int64_t epoch_s)
+{
+	struct timespec ts;
+	int64_t off;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	off = epoch_s - (int64_t)ts.tv_sec;
+	atomic_store(&offset_s, off);
+	return off;
+}
+
 static char *put(char *p, int v, int width)
 {
 	for (int i = width - 1; i >= 0; i--, v /= 10)

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
-import { cli, DB } from './lib/harness.mjs';
+import { cli, DB, TEST_CLOCK_START } from './lib/harness.mjs';
 import { startDistrict, addUser, login, client, PASSWORD } from './lib/district.mjs';
 
 let srv;
@@ -291,7 +291,8 @@ test('user add refuses weak passwords, unknown roles and mixed administrator rol
 });
 
 test('audit rows younger than 180 days cannot be purged', () => {
-  const today = new Date().toISOString().slice(0, 10);
+  // the CLI runs on the pinned clock: "today" is the pinned day, not the machine's
+  const today = TEST_CLOCK_START.slice(0, 10);
   let r = cli(['audit', 'purge', '--before', today, '--data', srv.data.dir]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /refusing to purge audit rows younger than 180 days/);

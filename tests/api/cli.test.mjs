@@ -212,3 +212,23 @@ function runSqlite(file, sql) {
   const out = spawnSync('sqlite3', [file, sql], { encoding: 'utf8' });
   assert.equal(out.status, 0, out.stderr);
 }
+
+test('--test-clock-start pins the clock of any command with --data; serve takes it only with --test-clock', () => {
+  const d = makeDataDir();
+  try {
+    // 2020-01-02 is older than 180 days by the machine's clock, but not on 2020-03-01
+    let r = cli(['audit', 'purge', '--before', '2020-01-02', '--data', d.dir], { clockStart: '2020-03-01T10:00:00+08:00' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /younger than 180 days/);
+    r = cli(['audit', 'purge', '--before', '2020-01-02', '--data', d.dir], { clockStart: '2020-07-01T10:00:00+08:00' });
+    assert.equal(r.status, 0, r.stderr);
+    r = cli(['audit', 'purge', '--before', '2020-01-02', '--data', d.dir, '--test-clock-start', 'yesterday']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--test-clock-start needs an ISO 8601 time/);
+    r = cli(['serve', '--data', d.dir, '--listen', '127.0.0.1:0', '--test-clock-start', '2026-11-25T09:30:00+08:00'], { timeout: 20000 });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--test-clock-start needs --test-clock/);
+  } finally {
+    d.cleanup();
+  }
+});

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { startDistrict, addUser } from '../api/lib/district.mjs';
-import { openBrowser, watch, shot, DESKTOP, MOBILE } from './lib.mjs';
+import { openBrowser, advanceClock, watch, shot, DESKTOP, MOBILE } from './lib.mjs';
 
 let srv, browser;
 const TITLE = 'E2E 书法体验课';
@@ -17,7 +17,7 @@ before(async () => {
   srv = await startDistrict({ args: ['--web-root', resolve('web/dist')] });
   const grid = (await srv.login('gridworker')).user.unit.code;
   addUser(srv.data.dir, 'resident2', 'resident', grid);
-  browser = await openBrowser();
+  browser = await openBrowser(srv);
 });
 
 after(async () => {
@@ -36,8 +36,7 @@ async function as(username, options) {
 
 async function advanceTo(iso) {
   const now = new Date((await srv.json('/api/v1/meta')).body.server_time).getTime();
-  const r = await srv.post('/api/v1/_test/clock', { advance_seconds: Math.round((new Date(iso).getTime() - now) / 1000) });
-  assert.equal(r.status, 200);
+  await advanceClock(srv, Math.round((new Date(iso).getTime() - now) / 1000));
 }
 
 // Choose text in the select whose input is sel, in that select's own list.

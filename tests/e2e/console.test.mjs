@@ -10,7 +10,7 @@ let srv, browser;
 
 before(async () => {
   srv = await startDistrict({ args: ['--web-root', resolve('web/dist')] });
-  browser = await openBrowser();
+  browser = await openBrowser(srv);
 });
 
 after(async () => {

@@ -59,7 +59,7 @@ function png(w, h) {
 
 before(async () => {
   srv = await startDistrict({ args: ['--web-root', resolve('web/dist')] });
-  browser = await openBrowser();
+  browser = await openBrowser(srv);
   tmp = mkdtempSync(join(tmpdir(), 'shuniu-e2e-'));
 });
 

@@ -1,10 +1,14 @@
 // lib.mjs — browser tests: Debian's chromium driven by playwright-core, with
 // no downloads and no network beyond loopback.
 //
-// openBrowser() launches chromium headless with the flags that keep it off
-// the network; watch(page) records console errors and failed requests so a
-// test can assert there were none; shot(page, name) saves a screenshot under
-// test-output/e2e/.
+// openBrowser(srv) launches chromium headless with the flags that keep it off
+// the network, and gives every context it opens the server's clock (the
+// server runs on a pinned clock, --test-clock-start; the pages' Date follows
+// it through playwright's page clock, so "today" in the apps is the server's
+// today whatever the machine's clock says). advanceClock(srv, seconds) moves
+// the server and every open page together. watch(page) records console errors
+// and failed requests so a test can assert there were none; shot(page, name)
+// saves a screenshot under test-output/e2e/.
 import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,8 +21,37 @@ export const FLAGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-export async function openBrowser() {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS, headless: true });
+const pinned = new Map(); // server → its browser contexts
+
+async function serverNow(srv) {
+  const r = await srv.json('/api/v1/_test/clock');
+  if (r.status !== 200) throw new Error('browser tests need a server started with --test-clock');
+  return Date.parse(r.body.now);
+}
+
+export async function openBrowser(srv) {
+  if (!srv) throw new Error('openBrowser(srv): pages run on the server\'s clock');
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS, headless: true });
+  const contexts = new Set();
+  pinned.set(srv, contexts);
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const ctx = await newContext(options);
+    await ctx.clock.install({ time: await serverNow(srv) });
+    contexts.add(ctx);
+    ctx.on('close', () => contexts.delete(ctx));
+    return ctx;
+  };
+  return browser;
+}
+
+// Move the server's clock forward and every page opened on it with it.
+export async function advanceClock(srv, seconds) {
+  const r = await srv.post('/api/v1/_test/clock', { advance_seconds: seconds });
+  if (r.status !== 200) throw new Error(`could not move the clock: ${JSON.stringify(r.body)}`);
+  const now = Date.parse(r.body.now);
+  for (const ctx of pinned.get(srv) || []) await ctx.clock.setSystemTime(now);
+  return r;
 }
 
 export const MOBILE = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { startDistrict } from '../api/lib/district.mjs';
-import { openBrowser, watch, shot, audit, DESKTOP, MOBILE } from './lib.mjs';
+import { openBrowser, advanceClock, watch, shot, audit, DESKTOP, MOBILE } from './lib.mjs';
 
 const POINT = '龙桥社区长者助餐点';
 const ELDER = '测试龙奶奶';
@@ -27,7 +27,7 @@ const serverNow = async () => new Date((await srv.json('/api/v1/meta')).body.ser
 
 before(async () => {
   srv = await startDistrict({ args: ['--web-root', resolve('web/dist')] });
-  browser = await openBrowser();
+  browser = await openBrowser(srv);
   const staff = await srv.login('longqiao');
   point = (await staff.get('/api/v1/meal-points?limit=200')).body.items.find((p) => p.name === POINT);
   assert.ok(point, 'the demo gives every community a meal point');
@@ -199,7 +199,7 @@ test('staff create a delivery round for the demo volunteer and put the order int
 test('the next day the volunteer confirms the delivery in the console; the statement and coverage show it', async () => {
   // to 11:00 tomorrow in Shanghai: the meal's day, past its cut-off (sessions end: sign in again)
   const secs = Math.round((new Date(`${tomorrow}T11:00:00+08:00`).getTime() - (await serverNow())) / 1000);
-  assert.equal((await srv.post('/api/v1/_test/clock', { advance_seconds: secs })).status, 200);
+  await advanceClock(srv, secs);
 
   const v = await as('volunteer', DESKTOP);
   await v.page.goto(srv.url('/console/'));
@@ -310,7 +310,7 @@ test('staff serve a dine-in meal and reject an application with a reason; the fa
     assert.equal(r.status, 201, JSON.stringify(r.body));
   }
   const secs = Math.round((new Date(`${dayAfter}T12:00:00+08:00`).getTime() - (await serverNow())) / 1000);
-  assert.equal((await srv.post('/api/v1/_test/clock', { advance_seconds: secs })).status, 200);
+  await advanceClock(srv, secs);
 
   const s = await as('longqiao', DESKTOP);
   await s.page.goto(srv.url(`/console/meal-orders?point=${point.id}&day=${dayAfter}`));

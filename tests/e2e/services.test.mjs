@@ -15,7 +15,7 @@ const photo = { name: 'material.png', mimeType: 'image/png', buffer: png(96, 64)
 
 before(async () => {
   srv = await startDistrict({ args: ['--web-root', resolve('web/dist')] });
-  browser = await openBrowser();
+  browser = await openBrowser(srv);
 });
 
 after(async () => {

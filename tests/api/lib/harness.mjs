@@ -14,6 +14,11 @@ import { randomBytes } from 'node:crypto';
 
 export const BIN = process.env.SHUNIU_BIN || resolve('build/asan/shuniu');
 export const DB = process.env.SHUNIU_TEST_DB || 'sqlite';
+// Every server and CLI run a test starts begins at this instant, whatever the
+// machine's clock says (--test-clock-start): a Wednesday morning in Shanghai.
+// Tests take dates from the server (GET /api/v1/meta's server_time, or the
+// _test/clock answer), never from the machine; tests/any-hour proves it.
+export const TEST_CLOCK_START = '2026-11-25T09:30:00+08:00';
 const PG = process.env.SHUNIU_TEST_PG || '';
 
 function psql(url, sql) {
@@ -33,8 +38,14 @@ export function pgAdmin(sql) {
   return psql(PG, sql);
 }
 
-// Run the CLI synchronously; returns { status, stdout, stderr }.
+// Run the CLI synchronously; returns { status, stdout, stderr }. A command
+// given --data runs on the pinned clock too (opts.clockStart: another instant,
+// or null for the machine's clock); serve is started by startServer().
 export function cli(args, opts = {}) {
+  const start = opts.clockStart === undefined ? TEST_CLOCK_START : opts.clockStart;
+  if (start && args[0] !== 'serve' && args.includes('--data') && !args.includes('--test-clock-start')) {
+    args = [...args, '--test-clock-start', start];
+  }
   const r = spawnSync(BIN, args, {
     encoding: 'utf8',
     input: opts.input ?? '',
@@ -74,13 +85,17 @@ export function makeDataDir({ init = true } = {}) {
   };
 }
 
-// Start `shuniu serve`. Options: testClock, config (text appended to shuniu.conf),
-// args (extra CLI args), env, data (an existing makeDataDir() result).
+// Start `shuniu serve`. Options: testClock (false: the machine's clock, no
+// _test routes), clockStart (the instant it starts at, default TEST_CLOCK_START),
+// config (text appended to shuniu.conf), args (extra CLI args), env, data (an
+// existing makeDataDir() result).
 export async function startServer(opts = {}) {
   const data = opts.data || makeDataDir();
   if (opts.config) appendFileSync(join(data.dir, 'shuniu.conf'), '\n' + opts.config + '\n');
   const args = ['serve', '--data', data.dir, '--listen', '127.0.0.1:0'];
-  if (opts.testClock !== false) args.push('--test-clock');
+  if (opts.testClock !== false) {
+    args.push('--test-clock', '--test-clock-start', opts.clockStart || TEST_CLOCK_START);
+  }
   args.push(...(opts.args || []));
   const proc = spawn(BIN, args, {
     env: { ...process.env, ...(opts.env || {}) },
