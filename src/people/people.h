@@ -16,12 +16,18 @@
 
 struct db_conn;
 
-/* Tags a resident can carry; the age tags are derived from the birth date. */
+/* Tags a resident can carry; the age tags are derived from the birth month. */
 #define RESIDENT_TAGS	  "living_alone,all_elderly,disabled,low_income"
 #define RESIDENT_AGE_TAGS "aged_80_plus,child" /* 80 or older; under 14 */
 
-/* Age in whole years on now (Shanghai calendar); -1 without a birth date. */
-int resident_age_on(const char *birth_date, int64_t now);
+/*
+ * Age in whole years on now (Shanghai calendar) from the birth year and month
+ * ("YYYY-MM"; a birthday counts from the first of its month); -1 without one.
+ * The one home of the age rules: everything that asks "aged 80?" comes here.
+ */
+int resident_age_on(const char *birth_ym, int64_t now);
+/* The latest birth month ("YYYY-MM") of someone aged years or more on now. */
+void resident_born_by(int64_t now, int years, char out[8]);
 /*
  * A resident's tags as a comma list into out: the stored ones and the age
  * tags as of now. DB_ROW, DB_DONE (no such resident) or <0.
@@ -32,7 +38,7 @@ struct resident_in {
 	int64_t household_id;
 	const char *name;
 	int gender;		/* 0 unknown, 1 male, 2 female */
-	const char *birth_date; /* YYYY-MM-DD or NULL */
+	const char *birth_ym;	/* YYYY-MM or NULL: never the day (see pii.h) */
 	const char *phone;	/* normalised or NULL */
 	const char *id_number;	/* normalised or NULL */
 	const char *tags;	/* comma list of RESIDENT_TAGS */
