@@ -65,6 +65,15 @@ int resident_insert_many(struct db_conn *c, const struct pii_keys *k, const stru
  */
 json_t *registration_brief(struct db_conn *c, int64_t account_id);
 
+/*
+ * Count and audit one exact-match look-up by phone or ID number (field names
+ * which) for the signed-in account: 0 to go on, -1 having answered 429
+ * search.limited past search_limit in EXACT_SEARCH_WINDOW seconds (or 503).
+ */
+#define EXACT_SEARCH_WINDOW 3600
+struct req;
+int exact_search_or_reply(struct req *req, struct db_conn *c, const char *field);
+
 extern const struct route people_routes[];
 extern const struct route registration_routes[];
 

@@ -17,6 +17,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
@@ -188,6 +189,45 @@ static json_t *resident_json(struct req *req, struct db_stmt *st)
 		      jb_bool("party_member", db_col_int64(st, 9) > 0));
 }
 
+/*
+ * An exact-match look-up by phone or ID number is an oracle: a mask hides
+ * four digits, and 10,000 tries would find the number. So every one is
+ * counted against the account (search_limit an hour, in login_throttle under
+ * "search:<account id>") and audited as search.exact with the field and the
+ * outcome, never the value. Returns 0 to go on, -1 having answered (429
+ * search.limited with Retry-After, or 503).
+ */
+int exact_search_or_reply(struct req *req, struct db_conn *c, const char *field)
+{
+	const struct auth *a = req_auth(req);
+	char key[64];
+	int64_t n = 0, start = 0, now = clock_now();
+	int over;
+
+	snprintf(key, sizeof key, "search:%lld", (long long)a->account_id);
+	if (throttle_count(c, key, EXACT_SEARCH_WINDOW, &n, &start) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return -1;
+	}
+	over = n > req->srv->cfg->search_limit;
+	if (audit_request(req, "search.exact", "account", a->account_id, over ? "denied" : "ok",
+			  JB_OBJ(jb_str("field", field))) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return -1;
+	}
+	if (over) {
+		int64_t wait = start + EXACT_SEARCH_WINDOW - now;
+		if (wait < 1)
+			wait = 1;
+		reply_header(req, "Retry-After",
+			     arena_printf(&req->arena, "%lld", (long long)wait));
+		reply_error_ex(req, ERR_SEARCH_LIMITED, NULL,
+			       JB_OBJ(jb_int("retry_after_seconds", wait)));
+		return -1;
+	}
+	return 0;
+}
+
 static void list_residents(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
@@ -210,6 +250,7 @@ static void list_residents(struct req *req)
 			return;
 		}
 		pii_blind_index(req->srv->pii, PII_PHONE, norm, bidx);
+		sodium_memzero(norm, sizeof norm);
 	}
 	if (q && (strlen(q) == 0 || strlen(q) > 60)) {
 		reply_invalid(req, "q", "1 to 60 bytes of a name");
@@ -219,6 +260,8 @@ static void list_residents(struct req *req)
 		reply_invalid(req, "tag", RESIDENT_TAGS);
 		return;
 	}
+	if (phone && exact_search_or_reply(req, c, "phone"))
+		return;
 	rc = db_prepare(c,
 			RESIDENT_SELECT
 			"WHERE r.unit_path >= ? AND r.unit_path < ? AND r.id > ? "

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DB } from './lib/harness.mjs';
-import { startDistrict } from './lib/district.mjs';
+import { startDistrict, addUser } from './lib/district.mjs';
 
 const PHONE = '13987654321';
 const IDN = '11010519491231002X';
@@ -203,6 +203,35 @@ test('the database keeps no birth date and no mask with birth or sequence digits
     : srv.data.psql("SELECT column_name FROM information_schema.columns WHERE table_name = 'residents'");
   assert.ok(cols.includes('birth_ym'), cols);
   assert.ok(!cols.includes('birth_date'), 'a birth_date column is left');
+});
+
+test('exact phone searches are audited and limited to 30 an hour per account', async () => {
+  const gw = await srv.login('gridworker');
+  addUser(srv.data.dir, 'gw-search', 'grid_worker', gw.user.unit.code);
+  const prober = await srv.login('gw-search');
+  for (let i = 0; i < 30; i++) {
+    const r = await prober.get(`/api/v1/residents?phone=1391234${String(i).padStart(4, '0')}`);
+    assert.equal(r.status, 200, `search ${i + 1}: ${JSON.stringify(r.body)}`);
+  }
+  const limited = await prober.get('/api/v1/residents?phone=13912349999');
+  assert.equal(limited.status, 429);
+  assert.equal(limited.body.error.code, 'search.limited');
+  assert.ok(Number(limited.headers.get('retry-after')) > 0);
+  // another account is not held back, and searches by name are not counted
+  assert.equal((await gw.get('/api/v1/residents?phone=13912340001')).status, 200);
+  assert.equal((await prober.get(`/api/v1/residents?q=${encodeURIComponent('张')}`)).status, 200);
+  const auditor = await srv.login('auditor');
+  const log = await auditor.get('/api/v1/audit?action=search.exact&actor=gw-search&limit=500');
+  assert.equal(log.status, 200);
+  const mine = log.body.items.filter((i) => i.actor_name === 'gw-search');
+  assert.equal(mine.length, 31);
+  assert.equal(mine.filter((i) => i.outcome === 'denied').length, 1);
+  assert.ok(!JSON.stringify(log.body).includes('13912349999'), 'the audit log holds no number');
+  // an hour later the account may search again
+  await srv.post('/api/v1/_test/clock', { advance_seconds: 3601 });
+  const again = await (await srv.login('gw-search')).get('/api/v1/residents?phone=13912349999');
+  assert.equal(again.status, 200);
+  staff = await srv.login('longqiao');
 });
 
 test('a known phone number appears nowhere in the database files in plaintext', async () => {

@@ -40,6 +40,7 @@ export default {
     unit_not_empty: 'The unit still has sub-units, accounts, stations, households or Party members and cannot be deleted',
     unit_bad_move: 'The unit cannot be moved there: the new parent must be one level up and inside your area',
     resident_duplicate_id_number: 'A resident with this ID number is already registered',
+    search_limited: 'Too many exact phone or ID-number searches from this account; try again in an hour',
     account_username_taken: 'This user name is taken',
     account_roles_forbidden: 'You may not grant or remove these roles: the three administrator roles are changed by the security administrator, business roles by the system administrator',
     account_roles_incompatible: 'These roles cannot be held together: system administrator, security administrator, auditor and resident each stand alone',
