@@ -37,11 +37,11 @@ int resident_tags_get(struct db_conn *c, int64_t resident_id, int64_t now, char 
 struct resident_in {
 	int64_t household_id;
 	const char *name;
-	int gender;		/* 0 unknown, 1 male, 2 female */
-	const char *birth_ym;	/* YYYY-MM or NULL: never the day (see pii.h) */
-	const char *phone;	/* normalised or NULL */
-	const char *id_number;	/* normalised or NULL */
-	const char *tags;	/* comma list of RESIDENT_TAGS */
+	int gender;	       /* 0 unknown, 1 male, 2 female */
+	const char *birth_ym;  /* YYYY-MM or NULL: never the day (see pii.h) */
+	const char *phone;     /* normalised or NULL */
+	const char *id_number; /* normalised or NULL */
+	const char *tags;      /* comma list of RESIDENT_TAGS */
 	int is_demo;
 };
 

@@ -156,7 +156,7 @@ static void update_household(struct req *req)
 /* ---- residents --------------------------------------------------------- */
 
 #define RESIDENT_SELECT                                                                            \
-	"SELECT r.id, r.household_id, r.name, r.gender, r.birth_ym, r.phone_mask, r.id_mask, "   \
+	"SELECT r.id, r.household_id, r.name, r.gender, r.birth_ym, r.phone_mask, r.id_mask, "     \
 	"r.tags, r.is_demo, (SELECT COUNT(*) FROM party_members p WHERE p.resident_id = r.id) "    \
 	"FROM residents r "
 

@@ -234,6 +234,33 @@ test('exact phone searches are audited and limited to 30 an hour per account', a
   staff = await srv.login('longqiao');
 });
 
+test('demo residents have valid ID numbers of both sexes, sensible ages and adult Party members', async () => {
+  const all = (await staff.get('/api/v1/residents?limit=500')).body.items.filter((r) => r.is_demo);
+  assert.ok(all.length >= 100, `${all.length} demo residents`);
+  const genders = new Set(all.map((r) => r.gender));
+  assert.ok(genders.has('male') && genders.has('female'), [...genders].join());
+  const old = all.filter((r) => r.age >= 80).length;
+  assert.ok(old < all.length * 0.15, `${old} of ${all.length} aged 80 or more`);
+  assert.ok(all.some((r) => r.age < 14), 'some children');
+  assert.ok(all.some((r) => r.age >= 60), 'some elderly');
+  for (const r of all.slice(0, 40)) {
+    const v = await staff.post(`/api/v1/residents/${r.id}/reveal`);
+    assert.equal(v.status, 200);
+    const id = v.body.id_number;
+    assert.match(id, /^\d{17}[\dX]$/);
+    assert.equal(id[17], idCheck(id.slice(0, 17)), `${id}: check character`);
+    assert.equal(Number(id[16]) % 2 === 1 ? 'male' : 'female', r.gender, `${id}: sex digit`);
+    assert.equal(`${id.slice(6, 10)}-${id.slice(10, 12)}`, r.birth_ym);
+    assert.notEqual(id.slice(14, 17), '000', 'sequence 000 is not issued');
+  }
+  const members = (await staff.get('/api/v1/party-members?limit=500')).body.items;
+  assert.ok(members.length > 0);
+  for (const m of members) {
+    const r = await staff.get(`/api/v1/residents/${m.resident_id}`);
+    assert.ok(r.body.age >= 18, `Party member ${m.resident_id} is ${r.body.age}`);
+  }
+});
+
 test('a known phone number appears nowhere in the database files in plaintext', async () => {
   let blobs = [];
   if (DB === 'sqlite') {
