@@ -10,7 +10,7 @@ export default {
     name: 'name', display_name: 'display name', username: 'user name', password: 'password', phone: 'phone', address: 'address',
     code: 'code', unit_id: 'unit', parent_id: 'parent unit', grid_id: 'grid', roles: 'roles', lng: 'longitude', lat: 'latitude',
     opening_hours: 'opening hours', title: 'title', description: 'description', category: 'category', boundary: 'boundary', room: 'room',
-    birth_date: 'date of birth', id_number: 'ID number', reason: 'reason', note: 'note', party_org_name: 'Party organisation',
+    birth_date: 'date of birth', birth_ym: 'month of birth', id_number: 'ID number', reason: 'reason', note: 'note', party_org_name: 'Party organisation',
     party_secretary: 'Party secretary', hub_leader_id: 'hub leader', photos: 'photos', contact: 'contact', limit: 'count', cursor: 'page',
   },
   errors: {

@@ -10,7 +10,7 @@ export default {
     name: '名称/姓名', display_name: '显示名称', username: '用户名', password: '密码', phone: '电话', address: '地址',
     code: '编码', unit_id: '单位', parent_id: '上级单位', grid_id: '所属网格', roles: '角色', lng: '经度', lat: '纬度',
     opening_hours: '开放时间', title: '标题', description: '描述', category: '类别', boundary: '边界', room: '房号',
-    birth_date: '出生日期', id_number: '身份证号', reason: '理由', note: '备注', party_org_name: '党组织名称',
+    birth_date: '出生日期', birth_ym: '出生年月', id_number: '身份证号', reason: '理由', note: '备注', party_org_name: '党组织名称',
     party_secretary: '党组织书记', hub_leader_id: '枢纽长', photos: '照片', contact: '联系方式', limit: '数量', cursor: '分页',
   },
   errors: {
