@@ -191,7 +191,9 @@ static json_t *resident_json(struct req *req, struct db_stmt *st)
 
 /*
  * An exact-match look-up by phone or ID number is an oracle: a mask hides
- * four digits, and 10,000 tries would find the number. So every one is
+ * four digits, and 10,000 tries would find the number. Writing a resident
+ * with an ID number is one too (409 resident.duplicate_id_number says the
+ * number is registered, anywhere in the district), so it counts the same. So every one is
  * counted against the account (search_limit an hour, in login_throttle under
  * "search:<account id>") and audited as search.exact with the field and the
  * outcome, never the value. Returns 0 to go on, -1 having answered (429
@@ -537,6 +539,9 @@ static void create_resident(struct req *req)
 		reply_error(req, ERR_NOT_FOUND);
 		return;
 	}
+	/* the write answers 409 for a registered number: an exact look-up too */
+	if (in.id_number && exact_search_or_reply(req, c, "id_number"))
+		return;
 	in.household_id = hid;
 	rc = db_begin(c);
 	if (rc == 0)
@@ -570,6 +575,8 @@ static void update_resident(struct req *req)
 	if (!(cur = resident_visible_or_reply(req, c, id, "resident:write")))
 		return;
 	json_decref(cur);
+	if (in.id_number && exact_search_or_reply(req, c, "id_number"))
+		return;
 	rc = db_begin(c);
 	if (rc == 0)
 		rc = db_run(c,

@@ -261,6 +261,33 @@ test('demo residents have valid ID numbers of both sexes, sensible ages and adul
   }
 });
 
+test('writing residents with ID numbers counts as exact look-ups: the duplicate answer is no free oracle', async () => {
+  const gw = await srv.login('gridworker');
+  addUser(srv.data.dir, 'gw-idprobe', 'grid_worker', gw.user.unit.code);
+  const prober = await srv.login('gw-idprobe');
+  const grid = (await prober.get('/api/v1/units?kind=grid&limit=1')).body.items[0];
+  const building = (await prober.get(`/api/v1/units?parent=${grid.id}&limit=1`)).body.items[0];
+  const h = await prober.post('/api/v1/households', { building_id: building.id, room: '3303' });
+  assert.equal(h.status, 201);
+  const r = await prober.post('/api/v1/residents', { household_id: h.body.id, name: '试探' });
+  assert.equal(r.status, 201);
+  const answers = [];
+  for (let seq = 1; seq <= 31; seq++) {
+    const s17 = `32050619870315${String(seq * 2 + 1).padStart(3, '0')}`;
+    answers.push((await prober.patch(`/api/v1/residents/${r.body.id}`, { id_number: s17 + idCheck(s17) })).status);
+  }
+  assert.deepEqual(answers.slice(0, 30).filter((s) => s !== 200 && s !== 409), []);
+  assert.equal(answers[30], 429);
+  const dup = await prober.post('/api/v1/residents', { household_id: h.body.id, name: '再试', id_number: IDN });
+  assert.equal(dup.status, 429);
+  assert.equal(dup.body.error.code, 'search.limited');
+  // without an ID number the account still writes
+  assert.equal((await prober.patch(`/api/v1/residents/${r.body.id}`, { name: '改名' })).status, 200);
+  const auditor = await srv.login('auditor');
+  const log = await auditor.get('/api/v1/audit?action=search.exact&actor=gw-idprobe&limit=500');
+  assert.equal(log.body.items.filter((i) => i.actor_name === 'gw-idprobe').length, 32);
+});
+
 test('a known phone number appears nowhere in the database files in plaintext', async () => {
   let blobs = [];
   if (DB === 'sqlite') {
