@@ -856,7 +856,8 @@ static void get_application(struct req *req)
 	json_t *out = NULL, *tl;
 	int64_t id;
 
-	if (!c || req_param_id_or_reply(req, "id", &id) || app_load_or_reply(req, c, id, &a, 0, &out))
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    app_load_or_reply(req, c, id, &a, 0, &out))
 		return;
 	if (!(tl = timeline_json(c, id))) {
 		json_decref(out);
