@@ -16,10 +16,13 @@
 #include "db/migrate.h"
 #include "db/store.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -204,6 +207,22 @@ static int setup(struct app *app, const char *data, int nflags, const char **fke
 		}
 	}
 	config_resolve(&app->cfg);
+	if (found) {
+		/* files made by older versions, or before umask: the database, its WAL
+		 * and SHM, keys, photos — none of it is anyone else's to read */
+		char side[PATH_MAX + 8];
+		int bad = path_make_private(data) < 0;
+		if (app->cfg.db[0] && strncmp(app->cfg.db, "postgres", 8) != 0) {
+			static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
+			for (size_t k = 0; k < sizeof ext / sizeof *ext; k++) {
+				snprintf(side, sizeof side, "%s%s", app->cfg.db, ext[k]);
+				bad |= path_make_private(side) < 0;
+			}
+		}
+		if (bad)
+			fprintf(stderr, "warning: cannot make every file in '%s' private: %s\n",
+				data, strerror(errno));
+	}
 	log_setup((enum log_format)app->cfg.log_format, (enum log_level)app->cfg.log_level,
 		  (int)app->cfg.access_log);
 	if ((app->cmd->flags & CMD_INITED) && !found) {
@@ -326,6 +345,9 @@ int main(int argc, char **argv)
 {
 	const struct cmd *cmd;
 
+	/* everything the server and the commands create (database, WAL, keys,
+	 * photos, exports) is the owner's alone */
+	umask(077);
 	if (crypto_init() < 0) {
 		fprintf(stderr, "error: cannot initialise libsodium\n");
 		return 1;

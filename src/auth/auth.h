@@ -76,6 +76,15 @@ int account_create_hashed(struct db_conn *c, const char *username, const char *d
 			  int64_t unit_id, role_set roles, int64_t resident_id, const char *hash,
 			  int is_demo, int64_t *out_id, char *err, size_t errlen);
 int account_set_password(struct db_conn *c, int64_t account_id, const char *password);
+/*
+ * Count one attempt under key in a fixed window of window seconds (kept in
+ * login_throttle beside the sign-in counters; keys hold a ':' so no user name
+ * collides). *count is the attempts in the current window including this
+ * one, *start when the window began. Runs its own transaction; 0 or <0.
+ * Used for the registration throttle and the exact-search limit.
+ */
+int throttle_count(struct db_conn *c, const char *key, int64_t window, int64_t *count,
+		   int64_t *start);
 /* The same with a hash from password_hash(), made before the caller's transaction. */
 int account_set_password_hash(struct db_conn *c, int64_t account_id, const char *hash);
 int account_find(struct db_conn *c, const char *username, int64_t *id);

@@ -211,6 +211,43 @@ int throttle_fail(struct db_conn *c, const char *username, int64_t max, int64_t 
 	return failures >= max ? 1 : 0;
 }
 
+int throttle_count(struct db_conn *c, const char *key, int64_t window, int64_t *count,
+		   int64_t *start)
+{
+	int64_t now = clock_now();
+	struct db_stmt *st;
+	int rc = db_begin(c);
+
+	*count = 0;
+	*start = now;
+	if (rc == 0)
+		rc = db_run(c,
+			    "INSERT INTO login_throttle (username, failures, locked_until, "
+			    "updated_at) VALUES (?, 1, 0, ?) ON CONFLICT (username) DO UPDATE SET "
+			    "failures = CASE WHEN login_throttle.updated_at <= ? THEN 1 ELSE "
+			    "login_throttle.failures + 1 END, updated_at = CASE WHEN "
+			    "login_throttle.updated_at <= ? THEN excluded.updated_at ELSE "
+			    "login_throttle.updated_at END",
+			    "tiii", key, now, now - window, now - window);
+	if (rc == 0 && (rc = db_prepare(c,
+					"SELECT failures, updated_at FROM login_throttle WHERE "
+					"username = ?",
+					&st)) == 0) {
+		db_bind_text(st, 1, key, -1);
+		if ((rc = db_step(st)) == DB_ROW) {
+			*count = db_col_int64(st, 0);
+			*start = db_col_int64(st, 1);
+		}
+		db_reset(st);
+		rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* the row was just written */
+	}
+	if (rc == 0)
+		rc = db_commit(c);
+	if (rc < 0)
+		db_rollback(c);
+	return rc;
+}
+
 int throttle_clear(struct db_conn *c, const char *username)
 {
 	return db_run(c, "DELETE FROM login_throttle WHERE username = ?", "t", username);

@@ -115,32 +115,60 @@ static void make_name(char *out, size_t n)
 		snprintf(out, n, "%.3s%.3s", s, g1);
 }
 
-/* Valid 18-character ID number; (i) determines it uniquely. */
-static void make_id(uint64_t i, int64_t now, char out[19], char birth[11])
-{
-	static const char *const regions[] = { "320506", "320505", "320507", "320508", "320581",
-					       "320582", "320583", "320585", "320506", "320506" };
-	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
-	uint64_t days = 36500;
-	uint64_t d = (i * 7919) % days, rest = i / days;
-	int64_t t = now - (int64_t)(d + 200) * 86400;
-	time_t tt = (time_t)(t + 8 * 3600);
-	struct tm tm;
-	int sum = 0;
+/*
+ * Demo ID numbers follow GB 11643: region (6), birth date (8), sequence (3,
+ * odd for men, even for women), ISO 7064 MOD 11-2 check character. Ages
+ * follow a rough population pyramid: age_weight[] is the number of people
+ * born on one day, per decade of age (few over 80, nobody over 94).
+ *
+ * Person i maps to a unique number: k = i * 7919 mod AGE_SLOTS (7919 is
+ * prime to AGE_SLOTS = 365 * 625 = 5^5 * 73, so this is a bijection) picks an
+ * age, a day in that year of age and a slot on that day; rest = i / AGE_SLOTS
+ * and the slot make the sequence's first part, the sex its parity. Two people
+ * differ in the birth date or in the sequence, whatever their region.
+ */
+static const int age_weight[10] = { 6, 6, 8, 10, 8, 10, 8, 4, 2, 1 };
+#define AGE_SLOT_MAX 10
+#define AGE_SLOTS    (365 * 625)
 
-	gmtime_r(&tt, &tm);
+static int year_slots(int age)
+{
+	return age >= 95 ? 0 : 365 * age_weight[age / 10];
+}
+
+/* Valid 18-character ID number of person i, its birth month, and the age on now. */
+static int make_id(uint64_t i, int64_t now, char out[19], char ym[8])
+{
+	static const char *const regions[] = { "320506", "320506", "320506", "320506", "320505",
+					       "320507", "320508", "320581", "320582", "320583" };
+	uint64_t k = (i * 7919u) % AGE_SLOTS, rest = i / AGE_SLOTS;
+	uint64_t h = (i + 1) * 0x9e3779b97f4a7c15ull;
+	int age = 0, w, day, slot, sex = (int)(h >> 63), seq;
+	time_t tt = (time_t)(now + 8 * 3600);
+	struct tm tm;
 	char tmp[64];
-	snprintf(tmp, sizeof tmp, "%s%04d%02d%02d%03d", regions[(rest / 1000) % 10],
-		 (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100, tm.tm_mday % 100,
-		 (int)(rest % 1000));
+
+	while (k >= (uint64_t)year_slots(age))
+		k -= (uint64_t)year_slots(age++);
+	w = age_weight[age / 10];
+	day = (int)(k / (uint64_t)w);
+	slot = (int)(k % (uint64_t)w);
+	/* sequence 001-999: the first part unique per (rest, slot), the parity the sex */
+	seq = (int)((rest * AGE_SLOT_MAX + (uint64_t)slot) % 499) * 2 + 1 + (sex ? 0 : 1);
+	/* born day+1 days before the age-th birthday falling on or before now: aged `age` */
+	gmtime_r(&tt, &tm);
+	tm.tm_year -= age;
+	tm.tm_mday -= day + 1;
+	tm.tm_hour = 12;
+	tt = timegm(&tm);
+	gmtime_r(&tt, &tm);
+	snprintf(tmp, sizeof tmp, "%s%04d%02d%02d%03d", regions[(h >> 20) % 10],
+		 (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100, tm.tm_mday % 100, seq % 1000);
 	memcpy(out, tmp, 17);
-	for (int k = 0; k < 17; k++)
-		sum += (out[k] - '0') * w[k];
-	out[17] = "10X98765432"[sum % 11];
+	out[17] = pii_id_check_char(out);
 	out[18] = '\0';
-	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000,
-		 (tm.tm_mon + 1) % 100, tm.tm_mday % 100);
-	memcpy(birth, tmp, 11);
+	pii_id_birth_ym(out, ym);
+	return age;
 }
 
 struct plan {
@@ -185,7 +213,8 @@ static void grid_polygon(double lng, double lat, double w, char *out, size_t n)
 #define MAX_PEOPLE (MAX_HH * 6)
 
 struct person {
-	char name[32], idn[19], birth[11], phone[16], tags[64];
+	char name[32], idn[19], birth[8], phone[16], tags[64];
+	int age;
 };
 
 /*
@@ -241,7 +270,12 @@ static int add_people(struct demo *d, int64_t building_id, const char *bpath, in
 			uint64_t i = d->person++;
 
 			make_name(x->name, sizeof x->name);
-			make_id(i, d->now, x->idn, x->birth);
+			x->age = make_id(i, d->now, x->idn, x->birth);
+			/* a household's first member is an adult: skip children for it */
+			while (r == 0 && x->age < 18) {
+				i = d->person++;
+				x->age = make_id(i, d->now, x->idn, x->birth);
+			}
 			snprintf(x->phone, sizeof x->phone, "1%d%09llu", 3 + (int)(i % 7),
 				 (unsigned long long)((i * 104729ull + 12345) % 1000000000ull));
 			x->tags[0] = '\0';
@@ -259,13 +293,14 @@ static int add_people(struct demo *d, int64_t building_id, const char *bpath, in
 				.household_id = hids[h],
 				.name = x->name,
 				.gender = pii_id_gender(x->idn),
-				.birth_date = x->birth,
+				.birth_ym = x->birth,
 				.phone = x->phone,
 				.id_number = x->idn,
 				.tags = x->tags,
 				.is_demo = 1,
 			};
-			if (rnd() % 12 == 0)
+			/* rnd() first, so the rest of the district stays as it was */
+			if (rnd() % 12 == 0 && x->age >= 18)
 				party[nparty++] = np;
 		}
 	}

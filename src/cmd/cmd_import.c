@@ -220,7 +220,7 @@ static int import_resident(struct import *im, int line, char **cols, int n)
 		   *idn = col(im, cols, n, "id_number"), *tags = col(im, cols, n, "tags");
 	struct unit_ref b;
 	struct resident_in in = { 0 };
-	char nphone[24], nid[19], bd[11], tagbuf[128] = "";
+	char nphone[24], nid[19], bd[11], ym[8] = "", tagbuf[128] = "";
 	int64_t hid = 0, rid, t;
 	int rc, bad = im->errors;
 
@@ -239,11 +239,14 @@ static int import_resident(struct import *im, int line, char **cols, int n)
 	if (*phone && pii_phone_normalize(phone, nphone) < 0)
 		line_error(im, line, "phone", "'%s' is not a mainland mobile or landline number",
 			   phone);
-	if (*idn && pii_id_normalize(idn, nid) < 0)
+	int id_ok = *idn && pii_id_normalize(idn, nid) == 0;
+	if (*idn && !id_ok)
 		line_error(im, line, "id_number",
 			   "not a valid 18-character ID number (GB 11643 check digit)");
 	if (*birth && (strlen(birth) != 10 || clock_parse_iso(birth, &t) < 0))
 		line_error(im, line, "birth_date", "'%s' is not YYYY-MM-DD", birth);
+	else if (*birth && id_ok && pii_id_birth_date(nid, bd) == 0 && strcmp(bd, birth) != 0)
+		line_error(im, line, "birth_date", "differs from the birth date in the ID number");
 	for (char *tok = strtok(strcpy(tagbuf, tags), ";|"); tok; tok = strtok(NULL, ";|"))
 		if (!strstr(RESIDENT_TAGS, str_trim(tok)))
 			line_error(im, line, "tags", "'%s' is not one of " RESIDENT_TAGS, tok);
@@ -256,8 +259,11 @@ static int import_resident(struct import *im, int line, char **cols, int n)
 	for (char *q = tagbuf; *q; q++)
 		if (*q == ';' || *q == '|')
 			*q = ',';
+	/* only the year and month are kept (see people.h) */
 	if (*idn)
-		pii_id_birth_date(nid, bd);
+		pii_id_birth_ym(nid, ym);
+	else if (*birth)
+		snprintf(ym, sizeof ym, "%.7s", birth);
 	rc = db_query_int64(im->c, &hid,
 			    "SELECT id FROM households WHERE building_id = ? AND room = ?", "it",
 			    b.id, room);
@@ -271,7 +277,7 @@ static int import_resident(struct import *im, int line, char **cols, int n)
 		return -1;
 	in.household_id = hid;
 	in.name = name;
-	in.birth_date = *birth ? birth : (*idn ? bd : NULL);
+	in.birth_ym = ym[0] ? ym : NULL;
 	in.phone = *phone ? nphone : NULL;
 	in.id_number = *idn ? nid : NULL;
 	in.tags = tagbuf;

@@ -69,6 +69,8 @@ static const struct key_def keys[] = {
 	  "minutes a locked user name stays locked" },
 	{ "registration_limit", T_INT, F(registration_limit), 0, 1, 100000, NULL, "20",
 	  "residents' self-registrations one client address may attempt per hour" },
+	{ "search_limit", T_INT, F(search_limit), 0, 1, 10000, NULL, "30",
+	  "exact-match phone or ID-number look-ups one account may make per hour" },
 	{ "cookie_secure", T_BOOL, F(cookie_secure), 0, 0, 0, NULL, "false",
 	  "mark the session cookie Secure (set when served over HTTPS)" },
 	{ "attachment_limit", T_SIZE, F(attachment_limit), 0, 1024, (int64_t)64 << 20, NULL, "8M",

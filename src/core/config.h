@@ -37,6 +37,7 @@ struct config {
 	int64_t lockout_failures;
 	int64_t lockout_minutes;
 	int64_t registration_limit;	    /* self-registrations per client address per hour */
+	int64_t search_limit;		    /* exact phone/ID look-ups per account per hour */
 	int64_t cookie_secure;		    /* bool */
 	int64_t attachment_limit;	    /* bytes of one uploaded photo */
 	int64_t sla_grace_hours;	    /* overdue this long → escalated to the parent unit */

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,4 +201,30 @@ char *str_trim(char *s)
 		end--;
 	*end = '\0';
 	return s;
+}
+
+/*
+ * Take group and other permissions away: files keep at most owner read and
+ * write (0644 → 0600, 0755 → 0600, 0400 stays), directories at most 0700.
+ * Symbolic links are not followed.
+ */
+static int private_one(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+	mode_t m = st->st_mode & 07777;
+
+	(void)f;
+	if (type == FTW_F && S_ISREG(st->st_mode) && (m & 0177))
+		return chmod(path, m & 0600) < 0 ? -1 : 0;
+	if ((type == FTW_D || type == FTW_DP) && (m & 077))
+		return chmod(path, m & 0700) < 0 ? -1 : 0;
+	return 0;
+}
+
+int path_make_private(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return nftw(path, private_one, 16, FTW_PHYS);
 }

@@ -24,6 +24,13 @@ char *read_file(const char *path, size_t max, size_t *len, char *err, size_t err
 int write_new_file(const char *path, const void *data, size_t len, mode_t mode, char *err,
 		   size_t errlen);
 int path_exists(const char *path);
+/*
+ * Make path, and everything below it when it is a directory, readable by the
+ * owner only: regular files lose every bit but owner read/write (0644 →
+ * 0600; a stricter mode stays), directories keep at most 0700. Links are not
+ * followed. A missing path is fine. 0, or -1 with errno.
+ */
+int path_make_private(const char *path);
 /* path_join(buf, n, "a", "b") → "a/b". Returns -1 if it does not fit. */
 int path_join(char *buf, size_t n, const char *dir, const char *name);
 

@@ -16,12 +16,18 @@
 
 struct db_conn;
 
-/* Tags a resident can carry; the age tags are derived from the birth date. */
+/* Tags a resident can carry; the age tags are derived from the birth month. */
 #define RESIDENT_TAGS	  "living_alone,all_elderly,disabled,low_income"
 #define RESIDENT_AGE_TAGS "aged_80_plus,child" /* 80 or older; under 14 */
 
-/* Age in whole years on now (Shanghai calendar); -1 without a birth date. */
-int resident_age_on(const char *birth_date, int64_t now);
+/*
+ * Age in whole years on now (Shanghai calendar) from the birth year and month
+ * ("YYYY-MM"; a birthday counts from the first of its month); -1 without one.
+ * The one home of the age rules: everything that asks "aged 80?" comes here.
+ */
+int resident_age_on(const char *birth_ym, int64_t now);
+/* The latest birth month ("YYYY-MM") of someone aged years or more on now. */
+void resident_born_by(int64_t now, int years, char out[8]);
 /*
  * A resident's tags as a comma list into out: the stored ones and the age
  * tags as of now. DB_ROW, DB_DONE (no such resident) or <0.
@@ -31,11 +37,11 @@ int resident_tags_get(struct db_conn *c, int64_t resident_id, int64_t now, char 
 struct resident_in {
 	int64_t household_id;
 	const char *name;
-	int gender;		/* 0 unknown, 1 male, 2 female */
-	const char *birth_date; /* YYYY-MM-DD or NULL */
-	const char *phone;	/* normalised or NULL */
-	const char *id_number;	/* normalised or NULL */
-	const char *tags;	/* comma list of RESIDENT_TAGS */
+	int gender;	       /* 0 unknown, 1 male, 2 female */
+	const char *birth_ym;  /* YYYY-MM or NULL: never the day (see pii.h) */
+	const char *phone;     /* normalised or NULL */
+	const char *id_number; /* normalised or NULL */
+	const char *tags;      /* comma list of RESIDENT_TAGS */
 	int is_demo;
 };
 
@@ -58,6 +64,15 @@ int resident_insert_many(struct db_conn *c, const struct pii_keys *k, const stru
  * null when it has none, NULL on a database error (registrations.c).
  */
 json_t *registration_brief(struct db_conn *c, int64_t account_id);
+
+/*
+ * Count and audit one exact-match look-up by phone or ID number (field names
+ * which) for the signed-in account: 0 to go on, -1 having answered 429
+ * search.limited past search_limit in EXACT_SEARCH_WINDOW seconds (or 503).
+ */
+#define EXACT_SEARCH_WINDOW 3600
+struct req;
+int exact_search_or_reply(struct req *req, struct db_conn *c, const char *field);
 
 extern const struct route people_routes[];
 extern const struct route registration_routes[];

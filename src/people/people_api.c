@@ -17,6 +17,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
@@ -155,7 +156,7 @@ static void update_household(struct req *req)
 /* ---- residents --------------------------------------------------------- */
 
 #define RESIDENT_SELECT                                                                            \
-	"SELECT r.id, r.household_id, r.name, r.gender, r.birth_date, r.phone_mask, r.id_mask, "   \
+	"SELECT r.id, r.household_id, r.name, r.gender, r.birth_ym, r.phone_mask, r.id_mask, "     \
 	"r.tags, r.is_demo, (SELECT COUNT(*) FROM party_members p WHERE p.resident_id = r.id) "    \
 	"FROM residents r "
 
@@ -180,12 +181,53 @@ static json_t *resident_json(struct req *req, struct db_stmt *st)
 		      jb_int("household_id", db_col_int64(st, 1)),
 		      jb_str("name", db_col_text(st, 2)),
 		      jb_str("gender", genders[g >= 0 && g <= 2 ? g : 0]),
-		      jb_str_or_null("birth_date", birth),
+		      jb_str_or_null("birth_ym", birth),
 		      jb_take("age", age >= 0 ? json_integer(age) : json_null()),
 		      jb_str_or_null("phone", db_col_text(st, 5)),
 		      jb_str_or_null("id_number", db_col_text(st, 6)), jb_take("tags", tagv),
 		      jb_bool("is_demo", (int)db_col_int64(st, 8)),
 		      jb_bool("party_member", db_col_int64(st, 9) > 0));
+}
+
+/*
+ * An exact-match look-up by phone or ID number is an oracle: a mask hides
+ * four digits, and 10,000 tries would find the number. Writing a resident
+ * with an ID number is one too (409 resident.duplicate_id_number says the
+ * number is registered, anywhere in the district), so it counts the same. So every one is
+ * counted against the account (search_limit an hour, in login_throttle under
+ * "search:<account id>") and audited as search.exact with the field and the
+ * outcome, never the value. Returns 0 to go on, -1 having answered (429
+ * search.limited with Retry-After, or 503).
+ */
+int exact_search_or_reply(struct req *req, struct db_conn *c, const char *field)
+{
+	const struct auth *a = req_auth(req);
+	char key[64];
+	int64_t n = 0, start = 0, now = clock_now();
+	int over;
+
+	snprintf(key, sizeof key, "search:%lld", (long long)a->account_id);
+	if (throttle_count(c, key, EXACT_SEARCH_WINDOW, &n, &start) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return -1;
+	}
+	over = n > req->srv->cfg->search_limit;
+	if (audit_request(req, "search.exact", "account", a->account_id, over ? "denied" : "ok",
+			  JB_OBJ(jb_str("field", field))) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return -1;
+	}
+	if (over) {
+		int64_t wait = start + EXACT_SEARCH_WINDOW - now;
+		if (wait < 1)
+			wait = 1;
+		reply_header(req, "Retry-After",
+			     arena_printf(&req->arena, "%lld", (long long)wait));
+		reply_error_ex(req, ERR_SEARCH_LIMITED, NULL,
+			       JB_OBJ(jb_int("retry_after_seconds", wait)));
+		return -1;
+	}
+	return 0;
 }
 
 static void list_residents(struct req *req)
@@ -210,6 +252,7 @@ static void list_residents(struct req *req)
 			return;
 		}
 		pii_blind_index(req->srv->pii, PII_PHONE, norm, bidx);
+		sodium_memzero(norm, sizeof norm);
 	}
 	if (q && (strlen(q) == 0 || strlen(q) > 60)) {
 		reply_invalid(req, "q", "1 to 60 bytes of a name");
@@ -219,6 +262,8 @@ static void list_residents(struct req *req)
 		reply_invalid(req, "tag", RESIDENT_TAGS);
 		return;
 	}
+	if (phone && exact_search_or_reply(req, c, "phone"))
+		return;
 	rc = db_prepare(c,
 			RESIDENT_SELECT
 			"WHERE r.unit_path >= ? AND r.unit_path < ? AND r.id > ? "
@@ -356,16 +401,22 @@ static void reveal_resident(struct req *req)
 	sodium_memzero(idn, sizeof idn);
 }
 
-/* Validate the writable fields; fills in. Returns 0, or -1 having answered. */
+/*
+ * Validate the writable fields; fills in. Returns 0, or -1 having answered.
+ * A birth date may be given whole ("birth_date") or as a month ("birth_ym");
+ * only the year and month are kept.
+ */
 static int resident_fields_or_reply(struct req *req, int create, struct resident_in *in,
-				    char phone[24], char idn[19], char birth[11])
+				    char phone[24], char idn[19], char birth[8])
 {
-	const char *g = NULL, *p = NULL, *i = NULL, *b = NULL;
+	const char *g = NULL, *p = NULL, *i = NULL, *b = NULL, *ym = NULL;
 	json_t *tags = json_object_get(req->json, "tags");
+	char day[11] = "";
 
 	if (json_get_str_or_reply(req, req->json, "name", create, 60, &in->name) < 0 ||
 	    json_get_str_or_reply(req, req->json, "gender", 0, 10, &g) < 0 ||
 	    json_get_str_or_reply(req, req->json, "birth_date", 0, 10, &b) < 0 ||
+	    json_get_str_or_reply(req, req->json, "birth_ym", 0, 7, &ym) < 0 ||
 	    json_get_str_or_reply(req, req->json, "phone", 0, 30, &p) < 0 ||
 	    json_get_str_or_reply(req, req->json, "id_number", 0, 18, &i) < 0)
 		return -1;
@@ -394,30 +445,46 @@ static int resident_fields_or_reply(struct req *req, int create, struct resident
 		return -1;
 	}
 	in->id_number = i ? idn : NULL;
+	birth[0] = '\0';
 	if (b) {
 		int64_t t;
 		if (clock_parse_iso(b, &t) < 0 || strlen(b) != 10) {
 			reply_invalid(req, "birth_date", "YYYY-MM-DD");
 			return -1;
 		}
-		snprintf(birth, 11, "%s", b);
-	} else if (in->id_number) {
-		pii_id_birth_date(in->id_number, birth);
-	} else {
-		birth[0] = '\0';
+		snprintf(day, sizeof day, "%s", b);
+		snprintf(birth, 8, "%.7s", b);
+	}
+	if (ym) {
+		int64_t t;
+		if (strlen(ym) != 7 ||
+		    clock_parse_iso(arena_printf(&req->arena, "%s-01", ym), &t) < 0) {
+			reply_invalid(req, "birth_ym", "YYYY-MM");
+			return -1;
+		}
+		if (b && strncmp(b, ym, 7) != 0) {
+			reply_invalid(req, "birth_ym", "differs from birth_date");
+			return -1;
+		}
+		snprintf(birth, 8, "%s", ym);
 	}
 	if (in->id_number) {
 		char from_id[11];
 		pii_id_birth_date(in->id_number, from_id);
-		if (strcmp(from_id, birth) != 0) {
-			reply_invalid(req, "birth_date",
+		if ((day[0] && strcmp(from_id, day) != 0) ||
+		    (birth[0] && strncmp(from_id, birth, 7) != 0)) {
+			reply_invalid(req, b ? "birth_date" : "birth_ym",
 				      "differs from the birth date in the ID number");
+			sodium_memzero(from_id, sizeof from_id);
 			return -1;
 		}
+		pii_id_birth_ym(in->id_number, birth);
+		sodium_memzero(from_id, sizeof from_id);
 		if (!g)
 			in->gender = pii_id_gender(in->id_number);
 	}
-	in->birth_date = birth[0] ? birth : NULL;
+	sodium_memzero(day, sizeof day);
+	in->birth_ym = birth[0] ? birth : NULL;
 	in->tags = NULL;
 	if (tags) {
 		size_t k;
@@ -446,7 +513,7 @@ static void create_resident(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	const struct auth *a = req_auth(req);
 	struct resident_in in = { 0 };
-	char phone[24], idn[19], birth[11], hi[256], *hpath = NULL;
+	char phone[24], idn[19], birth[8], hi[256], *hpath = NULL;
 	int64_t hid, id = 0;
 	struct db_stmt *st;
 	int rc;
@@ -472,6 +539,9 @@ static void create_resident(struct req *req)
 		reply_error(req, ERR_NOT_FOUND);
 		return;
 	}
+	/* the write answers 409 for a registered number: an exact look-up too */
+	if (in.id_number && exact_search_or_reply(req, c, "id_number"))
+		return;
 	in.household_id = hid;
 	rc = db_begin(c);
 	if (rc == 0)
@@ -494,7 +564,7 @@ static void update_resident(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	const struct pii_keys *k = req->srv->pii;
 	struct resident_in in = { 0 };
-	char phone[24], idn[19], birth[11];
+	char phone[24], idn[19], birth[8];
 	int64_t id;
 	json_t *cur;
 	int rc;
@@ -505,13 +575,15 @@ static void update_resident(struct req *req)
 	if (!(cur = resident_visible_or_reply(req, c, id, "resident:write")))
 		return;
 	json_decref(cur);
+	if (in.id_number && exact_search_or_reply(req, c, "id_number"))
+		return;
 	rc = db_begin(c);
 	if (rc == 0)
 		rc = db_run(c,
-			    "UPDATE residents SET name = COALESCE(?, name), birth_date = "
-			    "COALESCE(?, birth_date), "
+			    "UPDATE residents SET name = COALESCE(?, name), birth_ym = "
+			    "COALESCE(?, birth_ym), "
 			    "tags = COALESCE(?, tags), updated_at = ? WHERE id = ?",
-			    "tttii", in.name, in.birth_date, in.tags, clock_now(), id);
+			    "tttii", in.name, in.birth_ym, in.tags, clock_now(), id);
 	if (rc == 0 && json_object_get(req->json, "gender"))
 		rc = db_run(c, "UPDATE residents SET gender = ? WHERE id = ?", "ii",
 			    (int64_t)in.gender, id);

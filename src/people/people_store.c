@@ -12,25 +12,39 @@
 
 #define RESIDENT_COLS 15
 
-int resident_age_on(const char *birth, int64_t now)
+/*
+ * Only the birth year and month are stored (a birth date and the ID number's
+ * mask would complete the number), so a birthday is taken to be the first
+ * of its month: someone born in March 1946 is 80 from 1 March 2026 on.
+ */
+int resident_age_on(const char *birth_ym, int64_t now)
 {
-	int y, m, d;
+	int y, m;
 	time_t t = (time_t)(now + SHANGHAI_OFFSET_S);
 	struct tm tm;
 
-	if (!birth || sscanf(birth, "%d-%d-%d", &y, &m, &d) != 3)
+	if (!birth_ym || sscanf(birth_ym, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
 		return -1;
 	gmtime_r(&t, &tm);
-	int age = tm.tm_year + 1900 - y;
-	if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
-		age--;
-	return age;
+	return tm.tm_year + 1900 - y - (tm.tm_mon + 1 < m ? 1 : 0);
+}
+
+void resident_born_by(int64_t now, int years, char out[8])
+{
+	time_t t = (time_t)(now + SHANGHAI_OFFSET_S);
+	struct tm tm;
+	int y;
+
+	gmtime_r(&t, &tm);
+	y = tm.tm_year + 1900 - years;
+	snprintf(out, 8, "%04u-%02u", (unsigned)(y < 0 ? 0 : y) % 10000u,
+		 (unsigned)(tm.tm_mon + 1) % 100u);
 }
 
 int resident_tags_get(struct db_conn *c, int64_t resident_id, int64_t now, char *out, size_t n)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT tags, birth_date FROM residents WHERE id = ?", &st);
+	int rc = db_prepare(c, "SELECT tags, birth_ym FROM residents WHERE id = ?", &st);
 
 	if (rc < 0)
 		return rc;
@@ -57,7 +71,7 @@ int resident_insert_many(struct db_conn *c, const struct pii_keys *k, const stru
 			 int n, const char *unit_path, int64_t *ids)
 {
 	static const char head[] =
-		"INSERT INTO residents (household_id, unit_path, name, gender, birth_date, "
+		"INSERT INTO residents (household_id, unit_path, name, gender, birth_ym, "
 		"phone_enc, "
 		"phone_bidx, phone_mask, id_enc, id_bidx, id_mask, tags, is_demo, created_at, "
 		"updated_at) VALUES ";
@@ -88,7 +102,7 @@ int resident_insert_many(struct db_conn *c, const struct pii_keys *k, const stru
 		db_bind_text(st, b + 2, unit_path, -1);
 		db_bind_text(st, b + 3, x->name, -1);
 		db_bind_int64(st, b + 4, x->gender);
-		db_bind_text(st, b + 5, x->birth_date, -1);
+		db_bind_text(st, b + 5, x->birth_ym, -1);
 		if (x->phone) {
 			len = pii_encrypt(k, PII_PHONE, x->phone, blob);
 			pii_blind_index(k, PII_PHONE, x->phone, idx);

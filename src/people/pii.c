@@ -59,21 +59,29 @@ static int leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+char pii_id_check_char(const char *first17)
+{
+	/* ISO 7064 MOD 11-2: weights 2^(17-i) mod 11, check = (12 - sum mod 11) mod 11 */
+	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+	int sum = 0;
+
+	for (int i = 0; i < 17; i++) {
+		if (!isdigit((unsigned char)first17[i]))
+			return '\0';
+		sum += (first17[i] - '0') * w[i];
+	}
+	return "10X98765432"[sum % 11];
+}
+
 int pii_id_normalize(const char *in, char out[19])
 {
-	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
-	static const char check[] = "10X98765432";
 	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int sum = 0, y, m, dd;
+	int y, m, dd;
+	char check;
 
-	if (!in || strlen(in) != 18)
+	if (!in || strlen(in) != 18 || !(check = pii_id_check_char(in)))
 		return -1;
-	for (int i = 0; i < 17; i++) {
-		if (!isdigit((unsigned char)in[i]))
-			return -1;
-		sum += (in[i] - '0') * w[i];
-	}
-	if (toupper((unsigned char)in[17]) != check[sum % 11])
+	if (toupper((unsigned char)in[17]) != check)
 		return -1;
 	if (sscanf(in + 6, "%4d%2d%2d", &y, &m, &dd) != 3 || y < 1880 || m < 1 || m > 12 ||
 	    dd < 1 || dd > mdays[m - 1] + (m == 2 && leap(y)))
@@ -92,6 +100,14 @@ int pii_id_birth_date(const char *id, char out[11])
 	return 0;
 }
 
+int pii_id_birth_ym(const char *id, char out[8])
+{
+	if (!id || strlen(id) != 18)
+		return -1;
+	snprintf(out, 8, "%.4s-%.2s", id + 6, id + 10);
+	return 0;
+}
+
 int pii_id_gender(const char *id)
 {
 	return ((id[16] - '0') % 2) ? 1 : 2;
@@ -102,7 +118,8 @@ void pii_mask(enum pii_field f, const char *v, char out[24])
 	size_t n = strlen(v);
 
 	if (f == PII_ID_NUMBER && n == 18) {
-		snprintf(out, 24, "%.6s********%.4s", v, v + 14);
+		/* the region and the check character: no birth digit, no sequence */
+		snprintf(out, 24, "%.6s***********%c", v, v[17]);
 	} else if (f == PII_PHONE && n == 11) {
 		snprintf(out, 24, "%.3s****%.4s", v, v + 7);
 	} else if (n > 4) {

@@ -15,8 +15,11 @@
  * value: equal values give equal indexes (exact lookup through a plain index),
  * but the index reveals nothing without the key.
  *
- * Masks ("139****5678", "320506********1234") are stored beside the
+ * Masks ("139****5678", "320506***********4") are stored beside the
  * ciphertext so lists need no decryption; they never hold the whole number.
+ * An ID number's mask keeps only the region and the check character: the
+ * birth date and the sequence (whose parity is the sex) stay hidden, so no
+ * field a reader sees (the birth month, the gender) can complete it.
  */
 #ifndef SHUNIU_PEOPLE_PII_H
 #define SHUNIU_PEOPLE_PII_H
@@ -45,8 +48,12 @@ void pii_keys_wipe(struct pii_keys *k);
 int pii_phone_normalize(const char *in, char out[24]);
 /* 18-character GB 11643 number with a valid check character (X upper-case). */
 int pii_id_normalize(const char *in, char out[19]);
+/* GB 11643 check character ('0'-'9' or 'X') of the first 17 digits; '\0' if not digits. */
+char pii_id_check_char(const char *first17);
 /* Birth date encoded in an ID number, "YYYY-MM-DD". */
 int pii_id_birth_date(const char *id, char out[11]);
+/* Birth year and month encoded in an ID number, "YYYY-MM" (all that is stored). */
+int pii_id_birth_ym(const char *id, char out[8]);
 /* 1 male, 2 female, from the 17th digit's parity. */
 int pii_id_gender(const char *id);
 

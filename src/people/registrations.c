@@ -341,36 +341,9 @@ static int throttle_or_reply(struct req *req, struct db_conn *c)
 {
 	char key[96];
 	int64_t now = clock_now(), n = 0, start = now;
-	struct db_stmt *st;
-	int rc;
 
 	snprintf(key, sizeof key, "register:%s", req->ip);
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(c,
-			    "INSERT INTO login_throttle (username, failures, locked_until, "
-			    "updated_at) VALUES (?, 1, 0, ?) ON CONFLICT (username) DO UPDATE SET "
-			    "failures = CASE WHEN login_throttle.updated_at <= ? THEN 1 ELSE "
-			    "login_throttle.failures + 1 END, updated_at = CASE WHEN "
-			    "login_throttle.updated_at <= ? THEN excluded.updated_at ELSE "
-			    "login_throttle.updated_at END",
-			    "tiii", key, now, now - REG_WINDOW, now - REG_WINDOW);
-	if (rc == 0 && (rc = db_prepare(c,
-					"SELECT failures, updated_at FROM login_throttle WHERE "
-					"username = ?",
-					&st)) == 0) {
-		db_bind_text(st, 1, key, -1);
-		if ((rc = db_step(st)) == DB_ROW) {
-			n = db_col_int64(st, 0);
-			start = db_col_int64(st, 1);
-		}
-		db_reset(st);
-		rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* the row was just written */
-	}
-	if (rc == 0)
-		rc = db_commit(c);
-	if (rc < 0) {
-		db_rollback(c);
+	if (throttle_count(c, key, REG_WINDOW, &n, &start) < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return -1;
 	}

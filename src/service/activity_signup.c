@@ -27,7 +27,7 @@
  *
  * Eligibility: an activity may name resident tags (living_alone,
  * all_elderly, disabled, low_income, and the age tags aged_80_plus and child
- * derived from the birth date); a resident with any one of them may sign up.
+ * derived from the birth month); a resident with any one of them may sign up.
  * The tags are the resident record's, so an account not yet bound to one has
  * none and may sign up only for activities open to everyone.
  *

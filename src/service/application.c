@@ -10,6 +10,7 @@
  *   GET   /api/v1/service-applications/:id            with the answers and the timeline
  *   POST  /api/v1/service-applications/:id/actions    {action, note?, form?, attachments?,
  * version?}
+ *   POST  /api/v1/service-applications/:id/reveal     the answers whole, audited  service:handle
  *
  * The catalogue. A service item carries its guide, the materials to bring,
  * the form as typed fields (text, textarea, number, date, select, phone,
@@ -30,7 +31,12 @@
  *
  * The answers may hold personal data (ID numbers, income), so they are stored
  * sealed with the personal-data key (pii_seal) and opened only for the
- * applicant and the handlers of the application.
+ * applicant and the handlers of the application. Handlers read them masked
+ * like a resident's record (form_mask): ID numbers to region and check
+ * character, phones to their ends, and a date that is the birth date inside
+ * an ID number of the same answers to its month — else the answers would
+ * complete the masked number. POST …/reveal answers them whole and is
+ * audited (service_application.reveal), as residents' and appeals' reveals.
  */
 #include "service/service.h"
 
@@ -48,6 +54,7 @@
 #include "people/pii.h"
 
 #include <math.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -705,9 +712,79 @@ static void list_applications(struct req *req)
 	reply_json(req, 200, page_json(req, items, n > limit, last));
 }
 
-/* Load application id for the caller; out gets its JSON with the answers and timeline. */
+/* The type of the form field named key, "" if there is none. */
+static const char *field_type(json_t *fields, const char *key)
+{
+	size_t i;
+	json_t *f;
+
+	json_array_foreach(fields, i, f)
+	{
+		const char *k = json_string_value(json_object_get(f, "key")),
+			   *t = json_string_value(json_object_get(f, "type"));
+		if (k && t && !strcmp(k, key))
+			return t;
+	}
+	return "";
+}
+
+/*
+ * Mask the answers in place for a reader other than the applicant (see the
+ * top of the file). A string that is a valid ID number is masked whatever
+ * its field's type says now (an item's form may have changed since). Returns
+ * 1 when something was masked.
+ */
+static int form_mask(json_t *answers, json_t *fields)
+{
+	char births[8][11], norm[19], m[24];
+	int nb = 0, masked = 0;
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(answers))
+		return 0;
+	json_object_foreach(answers, key, v)
+	{
+		const char *s = json_string_value(v), *type = field_type(fields, key);
+		if (!s)
+			continue;
+		if (pii_id_normalize(s, norm) == 0) {
+			if (nb < 8)
+				pii_id_birth_date(norm, births[nb++]);
+			pii_mask(PII_ID_NUMBER, norm, m);
+		} else if (!strcmp(type, "id_number")) {
+			snprintf(m, sizeof m, "****");
+		} else if (!strcmp(type, "phone")) {
+			pii_mask(PII_PHONE, s, m);
+		} else {
+			continue;
+		}
+		json_object_set_new(answers, key, json_string(m));
+		masked = 1;
+	}
+	json_object_foreach(answers, key, v)
+	{
+		const char *s = json_string_value(v);
+		for (int b = 0; s && b < nb; b++)
+			if (!strcmp(s, births[b])) {
+				snprintf(m, sizeof m, "%.7s-**", s);
+				json_object_set_new(answers, key, json_string(m));
+				masked = 1;
+				break;
+			}
+	}
+	sodium_memzero(births, sizeof births);
+	sodium_memzero(norm, sizeof norm);
+	return masked;
+}
+
+/*
+ * Load application id for the caller; out gets its JSON with the answers
+ * (masked unless the caller is the applicant or whole is set) and the item's
+ * fields.
+ */
 static int app_load_or_reply(struct req *req, struct db_conn *c, int64_t id, struct application *a,
-			     json_t **out)
+			     int whole, json_t **out)
 {
 	struct db_stmt *st;
 	int rc, ok = 0;
@@ -722,9 +799,15 @@ static int app_load_or_reply(struct req *req, struct db_conn *c, int64_t id, str
 		size_t n;
 		const void *blob = db_col_blob(st, 13, &n);
 		char *plain = pii_open(req->srv->pii, PII_DOCUMENT, blob, n);
+		json_t *answers = plain ? json_loads(plain, 0, NULL) : NULL;
+		json_t *fields = json_loads(db_col_text(st, 15), 0, NULL);
+		int masked = !whole && !a->applicant && form_mask(answers, fields);
 		*out = app_json(st, clock_now());
-		json_object_set_new(*out, "form", plain ? json_loads(plain, 0, NULL) : json_null());
-		json_object_set_new(*out, "form_fields", json_loads(db_col_text(st, 15), 0, NULL));
+		json_object_set_new(*out, "form", answers ? answers : json_null());
+		json_object_set_new(*out, "form_fields", fields);
+		json_object_set_new(*out, "form_masked", json_boolean(masked));
+		if (plain)
+			sodium_memzero(plain, strlen(plain));
 		json_object_set_new(*out, "attachments", json_loads(db_col_text(st, 14), 0, NULL));
 		free(plain);
 	}
@@ -773,7 +856,8 @@ static void get_application(struct req *req)
 	json_t *out = NULL, *tl;
 	int64_t id;
 
-	if (!c || req_param_id_or_reply(req, "id", &id) || app_load_or_reply(req, c, id, &a, &out))
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    app_load_or_reply(req, c, id, &a, 0, &out))
 		return;
 	if (!(tl = timeline_json(c, id))) {
 		json_decref(out);
@@ -955,7 +1039,7 @@ static void act_on_application(struct req *req)
 		reply_invalid(req, "note", "at most 1000 characters");
 		return;
 	}
-	if (app_load_or_reply(req, c, id, &a, NULL))
+	if (app_load_or_reply(req, c, id, &a, 0, NULL))
 		return;
 	if (!action_from(act, a.status) || !(act->who == ACT_STAFF ? a.handler : a.applicant) ||
 	    (version && version != a.version)) {
@@ -1038,6 +1122,48 @@ out:
 	free(blob);
 }
 
+/*
+ * The answers whole, for a handler who must call the applicant or check the
+ * ID number: audited with the fields shown, never their values.
+ */
+static void reveal_application(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct application a;
+	json_t *out = NULL, *form, *fields = json_array(), *v;
+	const char *key;
+	int64_t id;
+
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    app_load_or_reply(req, c, id, &a, 1, &out)) {
+		json_decref(fields);
+		return;
+	}
+	if (!a.handler) {
+		json_decref(fields);
+		json_decref(out);
+		reply_error(req, ERR_NOT_FOUND);
+		return;
+	}
+	form = json_object_get(out, "form");
+	json_object_foreach(form, key, v) json_array_append_new(fields, json_string(key));
+	if (audit_request(req, "service_application.reveal", "service_application", id,
+			  json_is_object(form) ? "ok" : "failed",
+			  JB_OBJ(jb_take("fields", fields))) < 0) {
+		json_decref(out);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	if (!json_is_object(form)) {
+		json_decref(out);
+		reply_error_ex(req, ERR_INTERNAL,
+			       "The stored answers cannot be decrypted with this key.", NULL);
+		return;
+	}
+	reply_json(req, 200, JB_OBJ(jb_int("id", id), jb_ref("form", form)));
+	json_decref(out);
+}
+
 const struct route application_routes[] = {
 	{ "GET", "/api/v1/service-items", list_items, R_AUTH, NULL, 0 },
 	{ "GET", "/api/v1/service-items/:id", get_item, R_AUTH, NULL, 0 },
@@ -1048,5 +1174,7 @@ const struct route application_routes[] = {
 	{ "GET", "/api/v1/service-applications/:id", get_application, R_AUTH, NULL, 0 },
 	{ "POST", "/api/v1/service-applications/:id/actions", act_on_application, R_AUTH | R_JSON,
 	  NULL, 0 },
+	{ "POST", "/api/v1/service-applications/:id/reveal", reveal_application, R_AUTH,
+	  "service:handle", 0 },
 	{ 0 },
 };

@@ -16,7 +16,7 @@
  * (its unit's subtree), and the point must be active.
  *
  * Eligibility is checked at application against the resident's tags as they
- * are that day (stored tags plus aged_80_plus from the birth date); a resident
+ * are that day (stored tags plus aged_80_plus from the birth month); a resident
  * with none of the rule's tags is refused with 409 meal.not_eligible naming
  * the rule. The tags that matched are kept on the enrolment for the staff who
  * decide.

@@ -31,6 +31,7 @@
 #include "db/store.h"
 #include "http/request.h"
 #include "org/org.h"
+#include "people/people.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,19 +152,11 @@ int64_t meal_cutoff_at(const struct meal_point *p, int64_t midnight)
 	return midnight + (int64_t)p->order_cutoff * 60;
 }
 
-/* Aged 80 on day t: born on or before the same month and day 80 years earlier
- * (YYYY-MM-DD strings compare in date order). */
-void meal_aged_80_born_by(int64_t t, char out[11])
+/* Aged 80 on day t: born in the same month 80 years earlier or before
+ * (people's one age rule; YYYY-MM strings compare in date order). */
+void meal_aged_80_born_by(int64_t t, char out[8])
 {
-	char today[11];
-	unsigned y = 0;
-
-	meal_day_of(t, today);
-	sscanf(today, "%4u", &y);
-	y = y < 80 ? 0 : y - 80;
-	/* the year changes, "-MM-DD" stays */
-	snprintf(out, 11, "%04u", y % 10000);
-	memcpy(out + 4, today + 4, 7);
+	resident_born_by(t, 80, out);
 }
 
 json_t *meal_time_or_null(struct db_stmt *st, int col)
@@ -190,9 +183,8 @@ int meal_is_applier(const struct req *req)
 int meal_resident_get(struct db_conn *c, int64_t id, struct meal_resident *out)
 {
 	struct db_stmt *st;
-	char born_by[11];
 	int rc = db_prepare(c,
-			    "SELECT id, household_id, unit_path, tags, birth_date FROM residents "
+			    "SELECT id, household_id, unit_path, tags, birth_ym FROM residents "
 			    "WHERE id = ?",
 			    &st);
 
@@ -207,8 +199,7 @@ int meal_resident_get(struct db_conn *c, int64_t id, struct meal_resident *out)
 		out->household_id = db_col_int64(st, 1);
 		snprintf(out->unit_path, sizeof out->unit_path, "%s", db_col_text(st, 2));
 		out->tags = meal_tags_from_text(db_col_text(st, 3)) & ~(unsigned)MEAL_TAG_AGED_80;
-		meal_aged_80_born_by(clock_now(), born_by);
-		if (birth && strlen(birth) == 10 && strcmp(birth, born_by) <= 0)
+		if (resident_age_on(birth, clock_now()) >= 80)
 			out->tags |= MEAL_TAG_AGED_80;
 	}
 	db_reset(st);

@@ -265,8 +265,8 @@ static int cover_one(struct db_conn *c, const struct community *k, const struct 
 	if (out->rule) {
 		rc = db_prepare(c,
 				"SELECT COUNT(*) FROM residents r WHERE r.unit_path >= ? AND "
-				"r.unit_path < ? AND ((? = 1 AND length(r.birth_date) = 10 AND "
-				"r.birth_date <= ?) "
+				"r.unit_path < ? AND ((? = 1 AND length(r.birth_ym) = 7 AND "
+				"r.birth_ym <= ?) "
 				"OR (? = 1 AND (',' || r.tags || ',') LIKE '%,living_alone,%') "
 				"OR (? = 1 AND (',' || r.tags || ',') LIKE '%,all_elderly,%') "
 				"OR (? = 1 AND (',' || r.tags || ',') LIKE '%,disabled,%') "
@@ -313,7 +313,7 @@ static void coverage(struct req *req)
 	struct community *list;
 	struct scope sc;
 	struct cover t = { 0 };
-	char month[8], mlo[11], mhi[11], born_by[11], today[11];
+	char month[8], mlo[11], mhi[11], born_by[8], today[11];
 	json_t *items;
 	int n = 0, rc;
 

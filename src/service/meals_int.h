@@ -5,7 +5,7 @@
  * Modes and eligibility tags travel as small bit sets here and as comma
  * lists in the database and lists of names in JSON. A resident's tags are
  * the stored ones (people.h RESIDENT_TAGS) plus aged_80_plus, derived from the
- * birth date on the day asked — the same rule as the residents' API.
+ * birth month on the day asked — the same rule as the residents' API.
  *
  * Who may act for a resident (meal_may_act): staff holding meal:manage for
  * things of a meal point in their subtree; holders of meal:apply (grid
@@ -74,8 +74,8 @@ void meal_day_of(int64_t t, char out[11]);
 int meal_day_parse(const char *s, int64_t *midnight);
 /* The cut-off of day (its local midnight) at point p, epoch seconds. */
 int64_t meal_cutoff_at(const struct meal_point *p, int64_t midnight);
-/* The latest birth date ("YYYY-MM-DD") of someone aged 80 or more on day t. */
-void meal_aged_80_born_by(int64_t t, char out[11]);
+/* The latest birth month ("YYYY-MM") of someone aged 80 or more on day t. */
+void meal_aged_80_born_by(int64_t t, char out[8]);
 
 /* A resident as meals need them. */
 struct meal_resident {

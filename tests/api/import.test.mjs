@@ -97,3 +97,16 @@ test('a bad header names the column', () => {
   assert.match(r.stderr, /line 1: nam: unknown column/);
   assert.match(r.stderr, /line 1: name: required column missing/);
 });
+
+test('a birth date that differs from the ID number is a line error; only its month is stored', () => {
+  let r = run('residents', 'building_code,room,name,birth_date,id_number\n320506001001001-001,301,李桂兰,1958-03-13,320506195803124529\n');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^line 2: birth_date: differs from the birth date in the ID number/m);
+  r = run('residents', 'building_code,room,name,birth_date,id_number\n320506001001001-001,301,李桂兰,1958-03-12,320506195803124529\n' +
+    '320506001001001-001,302,周明,1961-07-09,\n');
+  assert.equal(r.status, 0, r.stderr);
+  const sql = "SELECT name || ' ' || birth_ym || ' ' || COALESCE(id_mask, '-') FROM residents WHERE name IN ('李桂兰', '周明') ORDER BY name";
+  const rows = DB === 'postgres' ? d.psql(sql)
+    : spawnSync('sqlite3', [join(d.dir, 'shuniu.db'), sql], { encoding: 'utf8' }).stdout.trim();
+  assert.deepEqual(rows.split('\n').sort(), ['周明 1961-07 -', '李桂兰 1958-03 320506***********9'].sort());
+});

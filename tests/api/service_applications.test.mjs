@@ -197,7 +197,8 @@ test('a street-level item goes to the street; stale versions and raced steps ans
   assert.equal((await staff.get(`/api/v1/service-applications/${id}`)).status, 404, 'the community does not handle it');
   const seen = (await street.get(`/api/v1/service-applications/${id}`)).body;
   assert.equal(seen.handler_unit.id, street.user.unit.id);
-  assert.equal(seen.form.phone, '13900002222', 'phones are stored normalised');
+  assert.equal(seen.form.phone, '139****2222', 'handlers read phones masked');
+  assert.equal((await street.post(`/api/v1/service-applications/${id}/reveal`)).body.form.phone, '13900002222', 'phones are stored normalised');
   assert.equal((await act(street, id, { action: 'accept', version: seen.version + 1 })).body.error.code, 'service.invalid_state');
   const both = await Promise.all([act(street, id, { action: 'accept' }), act(street, id, { action: 'accept' })]);
   assert.deepEqual(both.map((x) => x.status).sort(), [200, 409]);
@@ -260,6 +261,43 @@ test('a negative sort is kept: on create, on change, and an absent sort leaves i
   // the catalogue is in sort order: a negative sort comes first
   assert.equal((await district.patch(`/api/v1/service-items/${r.body.id}`, { sort: -7 })).status, 200);
   assert.equal((await district.get('/api/v1/service-items?all=1')).body.items[0].id, r.body.id);
+});
+
+test('handlers read ID numbers, birth dates and phones masked and reveal them with an audit row', async () => {
+  const IDN = '320506195803124529';
+  const senior = item('senior_card');
+  const a = await resident.post('/api/v1/service-applications', { item_id: senior.id, form: { name: '李桂兰', id_number: IDN, birth_date: '1958-03-12', pickup: '到社区领取' } });
+  assert.equal(a.status, 201, JSON.stringify(a.body));
+  const id = a.body.id;
+  // the applicant reads their own answers whole
+  const own = (await resident.get(`/api/v1/service-applications/${id}`)).body;
+  assert.equal(own.form.id_number, IDN);
+  assert.equal(own.form_masked, false);
+  // a handler reads nothing that completes the number: list and detail
+  const seen = await staff.get(`/api/v1/service-applications/${id}`);
+  assert.equal(seen.status, 200);
+  assert.equal(seen.body.form.id_number, '320506***********9');
+  assert.equal(seen.body.form.birth_date, '1958-03-**');
+  assert.equal(seen.body.form.name, '李桂兰');
+  assert.equal(seen.body.form_masked, true);
+  const list = await staff.get('/api/v1/service-applications?limit=100');
+  for (const r of [seen, list]) {
+    const text = JSON.stringify(r.body);
+    for (const needle of ['19580312', '1958-03-12', '124529']) assert.ok(!text.includes(needle), `'${needle}' readable`);
+  }
+  // reveal: handlers only, audited without the values
+  assert.equal((await resident.post(`/api/v1/service-applications/${id}/reveal`)).status, 403);
+  assert.equal((await staff2.post(`/api/v1/service-applications/${id}/reveal`)).status, 404, 'another community does not handle it');
+  const whole = await staff.post(`/api/v1/service-applications/${id}/reveal`);
+  assert.equal(whole.status, 200, JSON.stringify(whole.body));
+  assert.equal(whole.body.form.id_number, IDN);
+  assert.equal(whole.body.form.birth_date, '1958-03-12');
+  const auditor = await srv.login('auditor');
+  const log = await auditor.get('/api/v1/audit?action=service_application.reveal&limit=50');
+  const row = log.body.items.find((x) => String(x.object_id) === String(id));
+  assert.ok(row, 'the reveal is audited');
+  assert.equal(row.actor_name, 'longqiao');
+  assert.ok(!JSON.stringify(log.body).includes(IDN), 'the audit row holds no number');
 });
 
 test('the answers are sealed: an ID number and a phone given in a form appear nowhere in the database in plaintext', async () => {

@@ -165,6 +165,29 @@ test('a resident may withdraw before a decision; the English app says the steps 
   await ctx.close();
 });
 
+test('staff read a senior card application masked and show the numbers only through an audited reveal', async () => {
+  const resident = await srv.login('resident');
+  const item = (await resident.get('/api/v1/service-items')).body.items.find((i) => i.code === 'senior_card');
+  const made = await resident.post('/api/v1/service-applications', {
+    item_id: item.id, form: { name: '王秀英', id_number: '11010519491231002X', birth_date: '1949-12-31', pickup: '到社区领取' },
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const s = await as('longqiao', DESKTOP);
+  await s.page.goto(srv.url(`/console/applications/${made.body.id}`));
+  await s.page.locator('.answer-id_number', { hasText: '110105***********X' }).waitFor();
+  await s.page.locator('.answer-birth_date', { hasText: '1949-12-**' }).waitFor();
+  await s.page.locator('.reveal-answers').click();
+  await s.page.locator('.el-message-box').getByRole('button', { name: '确定' }).click();
+  await s.page.locator('.answer-id_number', { hasText: '11010519491231002X' }).waitFor();
+  await s.page.locator('.answer-birth_date', { hasText: '1949-12-31' }).waitFor();
+  assert.equal(await s.page.locator('.reveal-answers').count(), 0);
+  assert.deepEqual(s.problems, []);
+  await s.ctx.close();
+  const auditor = await srv.login('auditor');
+  const log = await auditor.get('/api/v1/audit?action=service_application.reveal&limit=50');
+  assert.ok(log.body.items.some((x) => String(x.object_id) === String(made.body.id)), 'the reveal is audited');
+});
+
 test('the district adds a service with its own form; the resident is asked exactly those fields', async () => {
   const { ctx, page, problems } = await as('district', DESKTOP);
   await page.goto(srv.url('/console/service-items'));

@@ -302,6 +302,9 @@ export const api = {
     action: ApplicationAction,
     extra: { note?: string; version?: number; form?: Record<string, Answer>; attachments?: string[] } = {},
   ) => call<{ id: number; status: ApplicationStatus; version: number }>('POST', `/api/v1/service-applications/${id}/actions`, { action, ...extra }),
+  /* the answers whole (ID numbers, phones, birth dates): handlers only, audited */
+  revealApplication: (id: number) =>
+    call<{ id: number; form: Record<string, Answer> }>('POST', `/api/v1/service-applications/${id}/reveal`),
 
   /* ---- meal assistance (助餐) ---- */
   mealPoints: (f: { unit?: number; cursor?: string | null; limit?: number } = {}) =>

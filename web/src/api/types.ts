@@ -295,7 +295,7 @@ export interface Resident {
   household_id: number;
   name: string;
   gender: 'male' | 'female' | 'unknown';
-  birth_date: string | null;
+  birth_ym: string | null;
   age: number | null;
   phone: string | null;
   id_number: string | null;
@@ -655,6 +655,8 @@ export interface ApplicationListItem {
 
 export interface ApplicationDetail extends ApplicationListItem {
   form: Record<string, Answer> | null;
+  /* true when ID numbers, phones or birth dates in the answers are masked (revealApplication) */
+  form_masked: boolean;
   form_fields: FormField[];
   attachments: string[];
   timeline: { id: number; action: 'submit' | ApplicationAction; actor: string; note: string; attachments: string[]; at: string }[];

@@ -10,7 +10,7 @@ export default {
     name: 'name', display_name: 'display name', username: 'user name', password: 'password', phone: 'phone', address: 'address',
     code: 'code', unit_id: 'unit', parent_id: 'parent unit', grid_id: 'grid', roles: 'roles', lng: 'longitude', lat: 'latitude',
     opening_hours: 'opening hours', title: 'title', description: 'description', category: 'category', boundary: 'boundary', room: 'room',
-    birth_date: 'date of birth', id_number: 'ID number', reason: 'reason', note: 'note', party_org_name: 'Party organisation',
+    birth_date: 'date of birth', birth_ym: 'month of birth', id_number: 'ID number', reason: 'reason', note: 'note', party_org_name: 'Party organisation',
     party_secretary: 'Party secretary', hub_leader_id: 'hub leader', photos: 'photos', contact: 'contact', limit: 'count', cursor: 'page',
   },
   errors: {
@@ -40,6 +40,7 @@ export default {
     unit_not_empty: 'The unit still has sub-units, accounts, stations, households or Party members and cannot be deleted',
     unit_bad_move: 'The unit cannot be moved there: the new parent must be one level up and inside your area',
     resident_duplicate_id_number: 'A resident with this ID number is already registered',
+    search_limited: 'Too many exact phone or ID-number searches from this account; try again in an hour',
     account_username_taken: 'This user name is taken',
     account_roles_forbidden: 'You may not grant or remove these roles: the three administrator roles are changed by the security administrator, business roles by the system administrator',
     account_roles_incompatible: 'These roles cannot be held together: system administrator, security administrator, auditor and resident each stand alone',

@@ -10,7 +10,7 @@ export default {
     name: '名称/姓名', display_name: '显示名称', username: '用户名', password: '密码', phone: '电话', address: '地址',
     code: '编码', unit_id: '单位', parent_id: '上级单位', grid_id: '所属网格', roles: '角色', lng: '经度', lat: '纬度',
     opening_hours: '开放时间', title: '标题', description: '描述', category: '类别', boundary: '边界', room: '房号',
-    birth_date: '出生日期', id_number: '身份证号', reason: '理由', note: '备注', party_org_name: '党组织名称',
+    birth_date: '出生日期', birth_ym: '出生年月', id_number: '身份证号', reason: '理由', note: '备注', party_org_name: '党组织名称',
     party_secretary: '党组织书记', hub_leader_id: '枢纽长', photos: '照片', contact: '联系方式', limit: '数量', cursor: '分页',
   },
   errors: {
@@ -40,6 +40,7 @@ export default {
     unit_not_empty: '该单位下还有下级单位、账号、服务站、住户或党员，不能删除',
     unit_bad_move: '不能移动到该位置：新的上级必须高一级且在您的管辖范围内',
     resident_duplicate_id_number: '该身份证号已登记',
+    search_limited: '按手机号或身份证号精确查找过于频繁，请一小时后再试',
     account_username_taken: '该用户名已被使用',
     account_roles_forbidden: '您无权授予或撤销这些角色：三员角色（系统管理员、安全管理员、安全审计员）只能由安全管理员调整，业务角色只能由系统管理员调整',
     account_roles_incompatible: '这些角色不能同时持有：系统管理员、安全管理员、安全审计员和居民都只能单独持有',
