@@ -1,5 +1,9 @@
 // Hotspots list at most 20 appeal ids per (grid, category) pair — the first
 // 20 by id — while `count` counts them all (docs/API.md, "Measures").
+// The first appeals are placed on a building of the grid and the later ones
+// on the grid itself: rows are read in order of place, so the grid's (higher)
+// ids come before the building's (lower) ones, and the cap must still keep
+// the lowest.
 //
 // The clock first moves 40 days past the demo's history, so the default
 // 30-day window holds only the appeals reported here.
@@ -24,9 +28,13 @@ before(async () => {
     cursor = `&cursor=${u.body.next_cursor}`;
   }
   assert.ok(grid2, 'fixture: grid 2');
+  const b = await district.get(`/api/v1/units?parent=${grid2.id}&kind=building&limit=1`);
+  const building = b.body.items[0];
+  assert.ok(building, 'fixture: a building in grid 2');
   const resident = await srv.login('resident');
   for (let i = 0; i < N; i++) {
-    const a = await resident.post('/api/v1/appeals', { category: 'noise', title: `噪音热点 ${i}`, unit_id: grid2.id });
+    const unit_id = i < 10 ? building.id : grid2.id;
+    const a = await resident.post('/api/v1/appeals', { category: 'noise', title: `噪音热点 ${i}`, unit_id });
     assert.equal(a.status, 201, JSON.stringify(a.body));
     ids.push(a.body.id);
   }
