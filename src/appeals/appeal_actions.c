@@ -108,6 +108,8 @@ int appeal_load(struct db_conn *c, const struct visibility *v, int64_t id, struc
 		r->created_by = db_col_int64(st, 13);
 		r->accept_due = db_col_int64(st, 14);
 		r->handle_due = db_col_int64(st, 15);
+		r->loaded_accept_due = r->accept_due;
+		r->loaded_handle_due = r->handle_due;
 		r->accepted_at = db_col_int64(st, 16);
 		r->dispatched_at = db_col_int64(st, 17);
 		r->resolved_at = db_col_int64(st, 18);
@@ -175,8 +177,11 @@ int appeal_save(struct db_conn *c, struct appeal_row *r, int from_status, const 
 	char *dtext = details ? json_dumps(details, JSON_COMPACT) : NULL;
 	int rc;
 
-	if (appeal_is_overdue(from_status, r->accept_due, r->handle_due, now) && !r->overdue_at)
-		r->overdue_at = now;
+	/* judged against the deadline in force until now, whatever this action sets */
+	if (appeal_is_overdue(from_status, r->loaded_accept_due, r->loaded_handle_due, now) &&
+	    !r->overdue_at)
+		r->overdue_at =
+			from_status == ST_SUBMITTED ? r->loaded_accept_due : r->loaded_handle_due;
 	rc = db_run(c,
 		    "UPDATE appeals SET status = ?, handler_unit_id = ?, handler_path = ?, "
 		    "assignee_id = NULLIF(CAST(? AS BIGINT), 0), dispatcher_unit_id = "
@@ -226,6 +231,8 @@ int appeal_save(struct db_conn *c, struct appeal_row *r, int from_status, const 
 				    now);
 	free(dtext);
 	r->version++;
+	r->loaded_accept_due = r->accept_due;
+	r->loaded_handle_due = r->handle_due;
 	return rc;
 }
 

@@ -4,7 +4,9 @@
  *
  * Every sla_sweep_seconds (and on POST /api/v1/_test/sla-sweep under
  * --test-clock), for each appeal past its current deadline:
- *   1. mark overdue_at (once; on-time closure counts appeals never overdue);
+ *   1. mark overdue_at (once; on-time closure counts appeals never overdue)
+ *      with the deadline that passed — the value appeal_save() writes when an
+ *      action comes first, so the measure does not depend on this timing;
  *   2. raise one supervision notice per deadline and handler unit: a row in
  *      supervisions, a "supervise" event, messages to the handler unit (and
  *      the assignee) and to its parent unit;
@@ -64,7 +66,7 @@ static int supervise(struct db_conn *c, const struct overdue *o, int64_t now)
 			c,
 			"UPDATE appeals SET overdue_at = COALESCE(overdue_at, ?), supervised_at "
 			"= ? WHERE id = ?",
-			"iii", now, now, o->id);
+			"iii", o->due, now, o->id);
 	if (rc == 0)
 		rc = db_run(
 			c,

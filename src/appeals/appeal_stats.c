@@ -8,7 +8,8 @@
  *         on_time_rate, reworked, rework_rate, rated, satisfied, satisfaction_rate,
  *         mean_handling_hours, p90_handling_hours
  *   GET /api/v1/appeals/hotspots?unit=ID&days=30&min_count=3&category=CODE
- *       (grid, category) pairs with at least min_count appeals in the window
+ *       (grid, category) pairs with at least min_count appeals in the window,
+ *       each with its count and the ids of its first 20 appeals
  *
  * Both read the appeals of the subtree once, in one ordered pass, and
  * aggregate in memory; an appeal belongs to a unit by where it happened
@@ -294,10 +295,35 @@ static void appeal_stats(struct req *req)
 
 /* ---- hotspots ---------------------------------------------------------- */
 
+#define SPOT_IDS 20 /* appeal_ids: the first 20 by id; count goes on */
+
 struct spot {
 	int64_t grid, category, count, first, last;
-	int64_t ids[20];
+	int64_t ids[SPOT_IDS];
 };
+
+/* Keep the SPOT_IDS lowest ids: rows come by place, so a grid's buildings
+ * may bring lower ids after higher ones. */
+static void spot_keep_id(struct spot *s, int64_t id)
+{
+	int hi = 0;
+
+	if (s->count < SPOT_IDS) {
+		s->ids[s->count] = id;
+		return;
+	}
+	for (int i = 1; i < SPOT_IDS; i++)
+		if (s->ids[i] > s->ids[hi])
+			hi = i;
+	if (id < s->ids[hi])
+		s->ids[hi] = id;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
 
 static int cmp_spot(const void *a, const void *b)
 {
@@ -376,8 +402,7 @@ static void hotspots(struct req *req)
 			s->category = catid;
 			s->first = at;
 		}
-		if (s->count < 20)
-			s->ids[s->count] = id;
+		spot_keep_id(s, id);
 		s->count++;
 		if (at < s->first)
 			s->first = at;
@@ -401,7 +426,9 @@ static void hotspots(struct req *req)
 		    category_get(c, spots[i].category, &k) != DB_ROW)
 			continue;
 		json_t *ids = json_array();
-		for (int64_t j = 0; j < spots[i].count && j < 20; j++)
+		size_t nids = spots[i].count < SPOT_IDS ? (size_t)spots[i].count : SPOT_IDS;
+		qsort(spots[i].ids, nids, sizeof *spots[i].ids, cmp_id);
+		for (size_t j = 0; j < nids; j++)
 			json_array_append_new(ids, json_integer(spots[i].ids[j]));
 		json_array_append_new(
 			items,

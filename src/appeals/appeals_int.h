@@ -25,6 +25,8 @@ struct appeal_row {
 	char unit_path[256], handler_path[256], dispatcher_path[256];
 	int64_t reporter_id, created_by;
 	int64_t accept_due, handle_due;
+	/* the deadlines as loaded: those in force until this action (appeal_save) */
+	int64_t loaded_accept_due, loaded_handle_due;
 	int64_t accepted_at, dispatched_at, resolved_at, closed_at, rated_at, overdue_at;
 	char rating[24];
 	int64_t rework_count, reopen_count, escalations;
@@ -64,6 +66,12 @@ int appeal_may(const struct auth *a, const struct appeal_row *r, int act);
  * Write r's mutable columns (optimistic on r->version), append the event
  * and the outbox entry, and tell the reporter. 0, DB_DONE when another change
  * won the race, or <0.
+ *
+ * Lateness is decided here from the history: when the state the appeal
+ * leaves (from_status) had passed the deadline in force during it (the one
+ * loaded, not one this action sets, such as an approved extension), overdue_at
+ * becomes that deadline. The SLA sweeper marks the same value, so whether it
+ * ran before the action changes nothing.
  */
 int appeal_save(struct db_conn *c, struct appeal_row *r, int from_status, const char *action,
 		int64_t actor_id, const char *actor_name, const char *note, const char *photos,

@@ -258,7 +258,7 @@ static void list_accounts(struct req *req)
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
 	    req_page_or_reply(req, &limit, &f.cursor))
 		return;
-	if (q && (!*q || strlen(q) > 64)) {
+	if (q && strlen(q) > 64) {
 		reply_invalid(req, "q", "1 to 64 bytes of a user name or display name");
 		return;
 	}

@@ -21,9 +21,12 @@ const char *req_param(struct req *req, const char *name)
 	return NULL;
 }
 
+/* "?unit=&from=" is how the API examples are written: an empty value is absent. */
 const char *req_query(struct req *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+	const char *v = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+
+	return v && *v ? v : NULL;
 }
 
 const char *req_header(struct req *req, const char *name)

@@ -71,6 +71,7 @@ struct req {
 };
 
 const char *req_param(struct req *req, const char *name);
+/* A query parameter; NULL when absent or empty ("?unit=" is no unit). */
 const char *req_query(struct req *req, const char *name);
 const char *req_header(struct req *req, const char *name);
 const char *req_cookie(struct req *req, const char *name);

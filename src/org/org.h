@@ -59,6 +59,18 @@ struct req;
 /* The account's scope, narrowed to unit_param (?unit=ID) when given; 404 outside. */
 int scope_unit_or_reply(struct req *req, struct db_conn *c, const char *unit_param,
 			struct scope *out);
+/*
+ * The area of the services an account uses without managing them (venues,
+ * meal points, activities for a grid worker, a volunteer or a resident): the
+ * subtree of the community its unit lies in, or its own subtree when it sits
+ * above community level. unit_param (?unit=ID) narrows it to a unit inside
+ * it; a unit outside it answers 404, the same as a unit that does not exist,
+ * exactly as scope_unit_or_reply does for the account's own scope.
+ */
+int scope_area_or_reply(struct req *req, struct db_conn *c, const char *unit_param,
+			struct scope *out);
+/* Is path inside that area of account_path, or a unit above it (a street's or the district's)? */
+int path_in_area(const char *path, const char *account_path);
 /* Load a unit that must lie inside the account's scope; 404 otherwise. */
 int unit_in_scope_or_reply(struct req *req, struct db_conn *c, int64_t id, struct unit_ref *out);
 

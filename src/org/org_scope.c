@@ -16,11 +16,11 @@
 #include <stdio.h>
 #include <string.h>
 
-int scope_unit_or_reply(struct req *req, struct db_conn *c, const char *unit_param,
-			struct scope *out)
+/* The subtree of root_id (root_path), narrowed to unit_param inside it; 404 outside. */
+static int narrow_or_reply(struct req *req, struct db_conn *c, int64_t root_id,
+			   const char *root_path, const char *unit_param, struct scope *out)
 {
-	const struct auth *a = req_auth(req);
-	int64_t id = a->unit_id;
+	int64_t id = root_id;
 	int rc;
 
 	if (unit_param && parse_int64(unit_param, 1, INT64_MAX, &id)) {
@@ -32,13 +32,60 @@ int scope_unit_or_reply(struct req *req, struct db_conn *c, const char *unit_par
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return -1;
 	}
-	if (rc != DB_ROW || !path_within(out->unit.path, a->unit_path)) {
+	if (rc != DB_ROW || !path_within(out->unit.path, root_path)) {
 		reply_error(req, ERR_NOT_FOUND);
 		return -1;
 	}
 	snprintf(out->lo, sizeof out->lo, "%s", out->unit.path);
 	path_upper(out->unit.path, out->hi, sizeof out->hi);
 	return 0;
+}
+
+int scope_unit_or_reply(struct req *req, struct db_conn *c, const char *unit_param,
+			struct scope *out)
+{
+	const struct auth *a = req_auth(req);
+
+	return narrow_or_reply(req, c, a->unit_id, a->unit_path, unit_param, out);
+}
+
+/* "/d/s/c/g/…" → "/d/s/c/" (the community is depth 2) and its id; a shallower path stays itself. */
+static void area_root(const char *account_path, char out[256], int64_t *id)
+{
+	int slashes = 0;
+	size_t n = 0, start = 0;
+
+	while (account_path[n] && slashes < 4)
+		slashes += account_path[n++] == '/';
+	snprintf(out, 256, "%.*s", (int)n, account_path);
+	/* the root's id: the last component, between its last two slashes */
+	for (size_t i = 0; n > 1 && i + 1 < n; i++)
+		if (out[i] == '/')
+			start = i + 1;
+	*id = 0;
+	for (size_t i = start; out[i] >= '0' && out[i] <= '9'; i++)
+		*id = *id * 10 + (out[i] - '0');
+}
+
+int scope_area_or_reply(struct req *req, struct db_conn *c, const char *unit_param,
+			struct scope *out)
+{
+	char root[256];
+	int64_t root_id;
+
+	area_root(req_auth(req)->unit_path, root, &root_id);
+	return narrow_or_reply(req, c, root_id, root, unit_param, out);
+}
+
+int path_in_area(const char *path, const char *account_path)
+{
+	char root[256];
+	int64_t root_id;
+
+	if (!path || !*path || !account_path)
+		return 0;
+	area_root(account_path, root, &root_id);
+	return path_within(path, root) || path_within(account_path, path);
 }
 
 int unit_in_scope_or_reply(struct req *req, struct db_conn *c, int64_t id, struct unit_ref *out)

@@ -164,11 +164,6 @@ static void area_of(const char *unit_path, struct area *ar)
 	snprintf(ar->up2, sizeof ar->up2, "%.*s", (int)(slashes > 2 ? cut[2] : n), unit_path);
 }
 
-static int in_area(const struct area *ar, const char *path)
-{
-	return path_within(path, ar->lo) || !strcmp(path, ar->up1) || !strcmp(path, ar->up2);
-}
-
 /* ---- reading ------------------------------------------------------------ */
 
 /*
@@ -306,7 +301,6 @@ int activity_visible_or_reply(struct req *req, struct db_conn *c, int64_t id, st
 {
 	const struct auth *au = req_auth(req);
 	struct db_stmt *st;
-	struct area ar;
 	int rc, ok = 0;
 
 	if (db_prepare(c, ACTIVITY_SELECT "WHERE a.id = ?", &st) < 0) {
@@ -321,8 +315,7 @@ int activity_visible_or_reply(struct req *req, struct db_conn *c, int64_t id, st
 		if (activity_is_manager(req)) {
 			ok = path_within(out->unit_path, au->unit_path);
 		} else {
-			area_of(au->unit_path, &ar);
-			ok = in_area(&ar, out->unit_path);
+			ok = path_in_area(out->unit_path, au->unit_path);
 		}
 		if (ok && json)
 			*json = activity_json(req, st);
@@ -407,21 +400,13 @@ static void list_activities(struct req *req)
 		area_of(au->unit_path, &ar);
 		if (unit) {
 			/* narrowing to a unit inside the community */
-			struct unit_ref u;
-			int64_t uid;
-			if (parse_int64(unit, 1, INT64_MAX, &uid)) {
-				reply_invalid(req, "unit", "expected a unit id");
+			struct scope sc;
+			if (scope_area_or_reply(req, c, unit, &sc))
 				return;
-			}
-			rc = unit_get(c, uid, &u);
-			if (rc != DB_ROW || !path_within(u.path, ar.lo)) {
-				reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
-				return;
-			}
-			snprintf(ar.lo, sizeof ar.lo, "%s", u.path);
-			path_upper(ar.lo, ar.hi, sizeof ar.hi);
-			snprintf(ar.up1, sizeof ar.up1, "%s", u.path);
-			snprintf(ar.up2, sizeof ar.up2, "%s", u.path);
+			snprintf(ar.lo, sizeof ar.lo, "%s", sc.lo);
+			snprintf(ar.hi, sizeof ar.hi, "%s", sc.hi);
+			snprintf(ar.up1, sizeof ar.up1, "%s", sc.lo);
+			snprintf(ar.up2, sizeof ar.up2, "%s", sc.lo);
 		}
 	}
 	/* soonest first; the cursor is how many were seen */

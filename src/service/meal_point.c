@@ -4,7 +4,7 @@
  *   GET   /api/v1/meal-points?unit=&limit=&cursor=   signed in: meal:manage their
  *                                                    subtree, others the active
  *                                                    points of their community
- *   GET   /api/v1/meal-points/:id
+ *   GET   /api/v1/meal-points/:id                    (or of the units above it)
  *   POST  /api/v1/meal-points                        meal:manage
  *   PATCH /api/v1/meal-points/:id                    meal:manage
  *
@@ -305,21 +305,11 @@ static json_t *point_json(struct req *req, struct db_stmt *st)
 		      jb_take("eligibility", meal_tags_json(p.rule)), jb_bool("active", p.active));
 }
 
-/* The community holding a unit path ("/d/s/c/…" → "/d/s/c/"); the path itself above it. */
-static void community_prefix(const char *path, char out[256])
-{
-	int slashes = 0;
-	size_t n = 0;
-
-	while (path[n] && slashes < 4)
-		slashes += path[n++] == '/';
-	snprintf(out, 256, "%.*s", (int)n, path);
-}
-
 static void list_points(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	int manager = meal_is_manager(req);
+	struct scope sc;
 	char lo[256], hi[256];
 	int64_t limit, cursor, n = 0, last = 0;
 	struct db_stmt *st;
@@ -328,17 +318,13 @@ static void list_points(struct req *req)
 
 	if (!c || req_page_or_reply(req, &limit, &cursor))
 		return;
-	if (manager) {
-		struct scope sc;
-		if (scope_unit_or_reply(req, c, req_query(req, "unit"), &sc))
-			return;
-		snprintf(lo, sizeof lo, "%s", sc.lo);
-		snprintf(hi, sizeof hi, "%s", sc.hi);
-	} else {
-		/* residents, grid workers, volunteers: the points of their own community */
-		community_prefix(req_auth(req)->unit_path, lo);
-		path_upper(lo, hi, sizeof hi);
-	}
+	/* managers their subtree; residents, grid workers, volunteers the points of
+	 * their own community; ?unit= narrows either, and outside it is 404 */
+	if ((manager ? scope_unit_or_reply : scope_area_or_reply)(req, c, req_query(req, "unit"),
+								  &sc))
+		return;
+	snprintf(lo, sizeof lo, "%s", sc.lo);
+	snprintf(hi, sizeof hi, "%s", sc.hi);
 	if (db_prepare(c,
 		       POINT_SELECT "WHERE p.unit_path >= ? AND p.unit_path < ? AND p.id > ? "
 				    "AND (p.active = 1 OR ? = 1) ORDER BY p.id LIMIT ?",
@@ -366,7 +352,8 @@ static void list_points(struct req *req)
 	reply_json(req, 200, page_json(req, items, n > limit, last));
 }
 
-/* Managers see the points of their subtree; everyone else any active point. */
+/* Managers see the points of their subtree; everyone else the active points of
+ * their area (path_in_area: their community, and the units above theirs). */
 static void get_point(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
@@ -386,8 +373,9 @@ static void get_point(struct req *req)
 	if (rc == DB_ROW) {
 		struct meal_point p;
 		point_from_row(st, &req->arena, &p);
-		ok = meal_is_manager(req) ? path_within(p.unit_path, req_auth(req)->unit_path)
-					  : p.active;
+		ok = meal_is_manager(req)
+			     ? path_within(p.unit_path, req_auth(req)->unit_path)
+			     : p.active && path_in_area(p.unit_path, req_auth(req)->unit_path);
 		if (ok)
 			out = point_json(req, st);
 	}

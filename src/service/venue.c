@@ -236,41 +236,39 @@ static json_t *venue_json(struct req *req, struct db_stmt *st)
 	return o;
 }
 
+/* Residents book venues anywhere; other staff (grid workers, volunteers) only read them. */
+static int is_resident(const struct req *req)
+{
+	return auth_can(req, "service:use");
+}
+
 /* The area a list covers: staff their scope (or ?unit= inside it); residents
- * any ?unit=, else the community their own unit lies in. */
+ * any ?unit=, else the community their own unit lies in; other accounts the
+ * area around their unit (scope_area_or_reply), a ?unit= outside it 404. */
 static int area_or_reply(struct req *req, struct db_conn *c, char lo[256], char hi[256])
 {
 	const char *unit = req_query(req, "unit");
 	struct scope sc;
 
-	if (!is_staff(req)) {
-		struct unit_ref u;
+	if (is_staff(req)) {
+		if (scope_unit_or_reply(req, c, unit, &sc))
+			return -1;
+	} else if (is_resident(req) && unit) {
 		int64_t id;
-		if (unit) {
-			if (parse_int64(unit, 1, INT64_MAX, &id)) {
-				reply_invalid(req, "unit", "expected a unit id");
-				return -1;
-			}
-			int rc = unit_get(c, id, &u);
-			if (rc != DB_ROW) {
-				reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
-				return -1;
-			}
-			snprintf(lo, 256, "%s", u.path);
-		} else {
-			/* "/district/street/community/…" → its first three levels */
-			const char *p = req_auth(req)->unit_path;
-			int slashes = 0;
-			size_t n = 0;
-			while (p[n] && slashes < 4)
-				slashes += p[n++] == '/';
-			snprintf(lo, 256, "%.*s", (int)n, p);
+		if (parse_int64(unit, 1, INT64_MAX, &id)) {
+			reply_invalid(req, "unit", "expected a unit id");
+			return -1;
 		}
-		path_upper(lo, hi, 256);
-		return 0;
-	}
-	if (scope_unit_or_reply(req, c, unit, &sc))
+		int rc = unit_get(c, id, &sc.unit);
+		if (rc != DB_ROW) {
+			reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+			return -1;
+		}
+		snprintf(sc.lo, sizeof sc.lo, "%s", sc.unit.path);
+		path_upper(sc.lo, sc.hi, sizeof sc.hi);
+	} else if (scope_area_or_reply(req, c, unit, &sc)) {
 		return -1;
+	}
 	snprintf(lo, 256, "%s", sc.lo);
 	snprintf(hi, 256, "%s", sc.hi);
 	return 0;
@@ -314,7 +312,8 @@ static void list_venues(struct req *req)
 	reply_json(req, 200, page_json(req, items, n > limit, last));
 }
 
-/* Load a venue the caller may see: staff inside their scope, residents any active one. */
+/* Load a venue the caller may see: staff inside their scope, residents any active one,
+ * other accounts an active one in their area (path_in_area). 404 otherwise. */
 static int venue_visible_or_reply(struct req *req, struct db_conn *c, int64_t id, struct venue *v)
 {
 	int rc = venue_get(c, id, v);
@@ -323,8 +322,11 @@ static int venue_visible_or_reply(struct req *req, struct db_conn *c, int64_t id
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return -1;
 	}
+	const char *mine = req_auth(req)->unit_path;
 	if (rc != DB_ROW ||
-	    (is_staff(req) ? !path_within(v->unit_path, req_auth(req)->unit_path) : !v->active)) {
+	    (is_staff(req)	? !path_within(v->unit_path, mine)
+	     : is_resident(req) ? !v->active
+				: !v->active || !path_in_area(v->unit_path, mine))) {
 		reply_error(req, ERR_NOT_FOUND);
 		return -1;
 	}
@@ -752,6 +754,7 @@ static void venue_qr(struct req *req)
 	size_t len;
 	int64_t id;
 
+	/* 404 for a venue the caller cannot see, missing or not; 403 for one they can */
 	if (!c || req_param_id_or_reply(req, "id", &id) || venue_visible_or_reply(req, c, id, &v))
 		return;
 	if (!is_staff(req)) {

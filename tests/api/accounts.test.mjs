@@ -93,11 +93,13 @@ test('the list filters by name, role, unit and disabled', async () => {
   assert.ok(r.body.items.every((a) => a.disabled));
   r = await sys.get('/api/v1/accounts?disabled=false&limit=500');
   assert.ok(r.body.items.every((a) => !a.disabled));
-  for (const bad of ['role=nope', 'disabled=maybe', 'limit=0', 'cursor=x', 'unit=abc', 'q=']) {
+  for (const bad of ['role=nope', 'disabled=maybe', 'limit=0', 'cursor=x', 'unit=abc', `q=${'x'.repeat(65)}`]) {
     const b = await sys.get(`/api/v1/accounts?${bad}`);
     assert.equal(b.status, 400, bad);
     assert.equal(b.body.error.code, 'request.invalid', bad);
   }
+  // an empty q is no filter (docs/API.md, Conventions)
+  assert.equal((await sys.get('/api/v1/accounts?q=&limit=1')).status, 200);
 });
 
 test('an account outside the scope is 404 for reading and for every change', async () => {

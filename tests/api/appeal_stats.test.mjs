@@ -509,7 +509,7 @@ test('hotspots: the category filter and the unit scope', async () => {
 
 test('hotspots: days and min_count are validated', async () => {
   for (const [q, field] of [
-    ['days=0', 'days'], ['days=367', 'days'], ['days=abc', 'days'], ['days=1.5', 'days'], ['days=', 'days'],
+    ['days=0', 'days'], ['days=367', 'days'], ['days=abc', 'days'], ['days=1.5', 'days'],
     ['min_count=1', 'min_count'], ['min_count=0', 'min_count'], ['min_count=x', 'min_count'],
   ]) {
     const r = await hotspots(community, `unit=${community1.id}&${q}`);
@@ -518,6 +518,11 @@ test('hotspots: days and min_count are validated', async () => {
   }
   let r = await hotspots(community, `unit=${community1.id}&days=366&min_count=2`);
   assert.equal(r.status, 200);
+  // empty is absent: the defaults (docs/API.md, Conventions)
+  r = await hotspots(community, `unit=${community1.id}&days=&min_count=`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.days, 30);
+  assert.equal(r.body.min_count, 3);
   r = await hotspots(community, `unit=${community1.id}&days=1`);
   assert.deepEqual(r.body.items, [], 'the fixture is five days old');
 });

@@ -357,6 +357,22 @@ test('validation: service_code, location, description, phone, coordinates', asyn
   assertJsonError(await postJson(submission(), { type: 'application/json' }), 400);
 });
 
+test('a point outside China (73–136° E, 3–54° N) is refused as such, before any grid is looked for', async () => {
+  for (const [lat, long] of [[10, 10], [31.3, 72.9], [31.3, 136.1], [2.9, 121.9], [54.1, 121.9], [-31.3, -121.9]]) {
+    const r = await postJson(submission({ lat, long }));
+    assertJsonError(r, 400);
+    assert.match(r.body[0].description, /^lat and long: a point in China/, `${lat}, ${long}`);
+    const x = await postXml(submission({ lat, long }));
+    assertXmlError(x, 400);
+  }
+  // inside the box but in none of this district's grids: refused for that reason
+  for (const [lat, long] of [[31.3, 121.9], [3, 73], [54, 136]]) {
+    const r = await postJson(submission({ lat, long }));
+    assertJsonError(r, 400);
+    assert.match(r.body[0].description, /in no grid/, `${lat}, ${long}`);
+  }
+});
+
 test('malformed form encoding is a 400', async () => {
   const good = form(submission());
   for (const body of [`${good}&description=%zz`, `${good.replace(/description=[^&]*/, 'description=abc%4')}`,

@@ -268,3 +268,68 @@ test('writes outside the scope are refused like reads', async () => {
   r = await cs.post(`/api/v1/units/${units.grid1.id}/move`, { parent_id: units.comm2.id });
   assert.equal(r.status, 404, 'moving into a sibling community is outside the scope');
 });
+
+// Services: a grid worker reads the venues, meal points and activities of the
+// community around their grid (and of the units above it), but a sibling
+// community's are 404 — by id, by their slots, and as a ?unit= list — the
+// same answer as for an id that does not exist. Staff who manage them see
+// their own subtree only.
+test('venues, meal points and activities of a sibling community are 404 to a grid worker', async () => {
+  const now = Date.parse((await srv.json('/api/v1/_test/clock')).body.now) / 1000;
+  const day = new Date((now + 8 * 3600 + 2 * 86400) * 1000).toISOString().slice(0, 10);
+  const hours = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['08:00', '20:00']]]));
+  const made = { venue: {}, point: {}, activity: {} };
+  for (const where of ['comm1', 'comm2']) {
+    const unit_id = units[where].id;
+    let r = await admin.post('/api/v1/venues', { unit_id, name: `范围场地 ${where}`, capacity: 10, opening_hours: hours });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    made.venue[where] = r.body.id;
+    r = await admin.post('/api/v1/meal-points', {
+      unit_id, name: `范围助餐点 ${where}`, address: '服务中心', daily_capacity: 10, modes: ['dine_in'],
+      price_fen: 1000, subsidy_fen: 500, order_cutoff: '10:00', eligibility: ['aged_80_plus'],
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    made.point[where] = r.body.id;
+    const start = new Date((now + 2 * 86400) * 1000).toISOString();
+    const end = new Date((now + 2 * 86400 + 3600) * 1000).toISOString();
+    r = await admin.post('/api/v1/activities', { unit_id, title: `范围活动 ${where}`, place: '广场', start, end, capacity: 5 });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    made.activity[where] = r.body.id;
+  }
+  const missing = 987654321;
+  const notFound = (r, what) => {
+    assert.equal(r.status, 404, `${what}: ${r.status} ${JSON.stringify(r.body)}`);
+    assert.deepEqual(Object.keys(r.body), ['error'], `${what}: a 404 carries no data`);
+  };
+  const paths = {
+    venue: (id) => [`/api/v1/venues/${id}`, `/api/v1/venues/${id}/slots?date=${day}`],
+    point: (id) => [`/api/v1/meal-points/${id}`],
+    activity: (id) => [`/api/v1/activities/${id}`],
+  };
+  const lists = { venue: '/api/v1/venues', point: '/api/v1/meal-points', activity: '/api/v1/activities' };
+
+  // gridworker (grid 1 of community 1) and cs2 (staff of community 2)
+  for (const [who, own, other] of [['gridworker', 'comm1', 'comm2'], ['cs2', 'comm2', 'comm1']]) {
+    const c = await srv.login(who);
+    for (const kind of Object.keys(made)) {
+      for (const p of paths[kind](made[kind][own])) assert.equal((await c.get(p)).status, 200, `${who} ${p}`);
+      for (const p of paths[kind](made[kind][other])) notFound(await c.get(p), `${who} ${kind} in ${other}`);
+      for (const p of paths[kind](missing)) notFound(await c.get(p), `${who} missing ${kind}`);
+      const mine = await c.get(`${lists[kind]}?unit=${units[own].id}&limit=500`);
+      assert.equal(mine.status, 200, `${who} ${kind} ?unit=${own}`);
+      assert.ok(mine.body.items.some((x) => x.id === made[kind][own]), `${who}'s ${kind} list has its own`);
+      notFound(await c.get(`${lists[kind]}?unit=${units[other].id}`), `${who} ${kind} ?unit=${other}`);
+      notFound(await c.get(`${lists[kind]}?unit=${missing}`), `${who} ${kind} ?unit=missing`);
+    }
+    // the check-in QR code: 404 for a venue outside, as for a missing one
+    notFound(await c.get(`/api/v1/venues/${made.venue[other]}/qr.svg`), `${who} qr.svg in ${other}`);
+    notFound(await c.get(`/api/v1/venues/${missing}/qr.svg`), `${who} qr.svg missing`);
+  }
+  // a grid worker may see their community's venue but not print its code
+  const gw = await srv.login('gridworker');
+  assert.equal((await gw.get(`/api/v1/venues/${made.venue.comm1}/qr.svg`)).status, 403);
+  // residents book anywhere: any active venue stays readable to them
+  const res = await srv.login('resident');
+  assert.equal((await res.get(`/api/v1/venues/${made.venue.comm2}`)).status, 200);
+  notFound(await res.get(`/api/v1/venues/${missing}/qr.svg`), 'resident qr.svg missing');
+});
