@@ -32,7 +32,7 @@
 #include "core/crypto.h"
 
 #define CHAIN_MAC_BYTES 32
-#define CHAIN_HEX (2 * CHAIN_MAC_BYTES + 1) /* hex digits and the NUL */
+#define CHAIN_HEX	(2 * CHAIN_MAC_BYTES + 1) /* hex digits and the NUL */
 
 /* The head of an empty chain, and the "previous MAC" of its first entry. */
 extern const char chain_zero[CHAIN_HEX];

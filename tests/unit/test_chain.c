@@ -195,11 +195,12 @@ static void an_unchanged_head_is_not_anchored_twice(void **state)
 	write_three(f);
 	mac3(&f->ch, 3, "x", "y", chain_zero, h);
 	assert_int_equal(
-		chain_anchor_append(&f->ch, f->path, 'A', 3, h, 2000, 1, &last, msg, sizeof msg), 1);
+		chain_anchor_append(&f->ch, f->path, 'A', 3, h, 2000, 1, &last, msg, sizeof msg),
+		1);
 	assert_int_equal(last.line, 3);
-	assert_int_equal(chain_anchor_append(&f->ch, f->path, 'R', 3, h, 2000, 0, &last, msg,
-					     sizeof msg),
-			 0);
+	assert_int_equal(
+		chain_anchor_append(&f->ch, f->path, 'R', 3, h, 2000, 0, &last, msg, sizeof msg),
+		0);
 	assert_int_equal(last.line, 4);
 	assert_int_equal(last.kind, 'R');
 }
