@@ -20,7 +20,12 @@ CREATE TABLE chain_heads (
 	base_head TEXT NOT NULL,
 	keyed INTEGER NOT NULL DEFAULT 0,
 	updated BIGINT NOT NULL DEFAULT 0
+-- @sqlite
+) WITHOUT ROWID; -- one b-tree lookup by name per append, not an index and the table
+-- @end
+-- @pg
 );
+-- @end
 INSERT INTO chain_heads (name, seq, head, base_seq, base_head, keyed, updated)
 SELECT 'audit', last_id, last_hash,
 	COALESCE((SELECT MIN(id) FROM audit_log), last_id + 1) - 1,

@@ -26,6 +26,7 @@
 #ifndef SHUNIU_CORE_CHAIN_H
 #define SHUNIU_CORE_CHAIN_H
 
+#include <sodium.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,7 @@ extern const char chain_zero[CHAIN_HEX];
 struct chain {
 	char name[32];
 	unsigned char key[CHAIN_MAC_BYTES];
+	crypto_generichash_state keyed; /* the state after the key block, copied per MAC */
 };
 
 /* Derive the chain named name ("audit", ...) from the secret key. 0 or -1 (bad name). */
