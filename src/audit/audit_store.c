@@ -362,7 +362,11 @@ int audit_chain_open(struct db_conn *c, const char *anchors, char *msg, size_t m
 		rc = db_commit(c);
 	if (rc < 0)
 		goto dberr;
-	log_info("audit: re-chained %zu existing rows with the key (unkeyed head %s)", n, expect);
+	if (n)
+		log_info("audit: re-chained %zu existing rows with the key (unkeyed head %s)", n,
+			 expect);
+	else
+		log_info("audit: the chain is keyed (it had no rows yet)");
 	if (audit_anchor(c, anchors, msg, msglen) < 0)
 		return -1;
 	return 0;
