@@ -100,7 +100,9 @@ int audit_verify(struct db_conn *c, const char *anchors, int64_t *checked, char 
 int64_t audit_purge(struct db_conn *c, int64_t before, char *msg, size_t msglen);
 /*
  * Append the chain's head to the anchor file and log it (kind 'A'), unless
- * the newest anchor already names it. 0 written, 1 unchanged, -1 (msg).
+ * the newest anchor already names it. 0 written, 1 unchanged, -1 (msg). A
+ * missing file is not started again (that would hide a truncation): only
+ * keying the chain and audit_reanchor() create one.
  */
 int audit_anchor(struct db_conn *c, const char *anchors, char *msg, size_t msglen);
 /*

@@ -31,8 +31,8 @@ struct row {
 		*prev_hash;
 };
 
-#define ROW_COLS                                                                                 \
-	"id, at, actor_id, actor_name, ip, action, object_type, object_id, outcome, details, "   \
+#define ROW_COLS                                                                                   \
+	"id, at, actor_id, actor_name, ip, action, object_type, object_id, outcome, details, "     \
 	"prev_hash, hash"
 
 static struct chain audit_chain;
@@ -57,18 +57,12 @@ int audit_anchors_path(const char *data_dir, char *out, size_t outlen)
 const char *audit_verdict_name(int verdict)
 {
 	switch (verdict) {
-	case AUDIT_INTACT:
-		return "intact";
-	case AUDIT_REWRITTEN:
-		return "rewritten";
-	case AUDIT_DELETED:
-		return "deleted";
-	case AUDIT_TRUNCATED:
-		return "truncated";
-	case AUDIT_ANCHORS:
-		return "anchors";
-	case AUDIT_UNKEYED:
-		return "unkeyed";
+	case AUDIT_INTACT: return "intact";
+	case AUDIT_REWRITTEN: return "rewritten";
+	case AUDIT_DELETED: return "deleted";
+	case AUDIT_TRUNCATED: return "truncated";
+	case AUDIT_ANCHORS: return "anchors";
+	case AUDIT_UNKEYED: return "unkeyed";
 	}
 	return "error";
 }
@@ -196,8 +190,8 @@ int audit_append(struct db_conn *c, const struct audit_event *ev)
 		log_error("audit: the chain is not keyed yet; refusing to append '%s'", ev->action);
 		return -1;
 	}
-	details = ev->details ? json_dumps(ev->details, JSON_COMPACT | JSON_SORT_KEYS)
-			      : strdup("{}");
+	details =
+		ev->details ? json_dumps(ev->details, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}");
 	if (!details)
 		return -5;
 	snprintf(oid, sizeof oid, "%lld", (long long)ev->object_id);
@@ -244,6 +238,8 @@ int audit_record(struct db_conn *c, const struct audit_event *ev)
 	return rc;
 }
 
+static int anchor_head(struct db_conn *c, const char *anchors, int may_create, char *msg,
+		       size_t msglen);
 
 /* ---- re-chaining rows written before the chain was keyed ---- */
 
@@ -286,6 +282,10 @@ int audit_chain_open(struct db_conn *c, const char *anchors, char *msg, size_t m
 		goto dberr;
 	if ((rc = head_lock(c, &h)) < 0)
 		goto dberr;
+	if (h.keyed) { /* another process sharing the database keyed it meanwhile */
+		db_rollback(c);
+		return 0;
+	}
 	/* Check the unkeyed chain as it stands: re-chaining must not launder a rewrite. */
 	snprintf(expect, sizeof expect, "%s", h.base_head);
 	snprintf(prev, sizeof prev, "%s", h.base_head);
@@ -300,16 +300,18 @@ int audit_chain_open(struct db_conn *c, const char *anchors, char *msg, size_t m
 		legacy_hash(&r, legacy);
 		if (r.id != prev_id + 1 || strcmp(r.prev_hash ? r.prev_hash : "", expect) ||
 		    strcmp(legacy, db_col_text(st, 11) ? db_col_text(st, 11) : "")) {
-			snprintf(msg, msglen,
-				 "the unkeyed audit chain is already broken at row %lld; refusing "
-				 "to re-chain it (an older shuniu's 'verify audit' names the fault)",
-				 (long long)r.id);
+			snprintf(
+				msg, msglen,
+				"the unkeyed audit chain is already broken at row %lld; refusing "
+				"to re-chain it (an older shuniu's 'verify audit' names the fault)",
+				(long long)r.id);
 			broken = 1;
 			break;
 		}
 		snprintf(expect, sizeof expect, "%s", legacy);
 		if (n == cap) {
-			struct rekeyed *more = realloc(rows, (cap = cap ? 2 * cap : 1024) * sizeof *rows);
+			struct rekeyed *more =
+				realloc(rows, (cap = cap ? 2 * cap : 1024) * sizeof *rows);
 			if (!more) {
 				rc = -5;
 				break;
@@ -350,8 +352,9 @@ int audit_chain_open(struct db_conn *c, const char *anchors, char *msg, size_t m
 			    "ti", prev, clock_now());
 	free(rows);
 	if (rc == 0 && n > 0) {
-		json_t *d = JB_OBJ(jb_int("rows", (int64_t)n), jb_str("unkeyed_head", expect),
-				   jb_int("base_seq", h.base_seq), jb_str("base_head", h.base_head));
+		json_t *d =
+			JB_OBJ(jb_int("rows", (int64_t)n), jb_str("unkeyed_head", expect),
+			       jb_int("base_seq", h.base_seq), jb_str("base_head", h.base_head));
 		rc = audit_append(c, &(struct audit_event){ .actor_name = "system",
 							    .action = "audit.rechain",
 							    .outcome = "ok",
@@ -367,7 +370,7 @@ int audit_chain_open(struct db_conn *c, const char *anchors, char *msg, size_t m
 			 expect);
 	else
 		log_info("audit: the chain is keyed (it had no rows yet)");
-	if (audit_anchor(c, anchors, msg, msglen) < 0)
+	if (anchor_head(c, anchors, 1, msg, msglen) < 0)
 		return -1;
 	return 0;
 dberr:
@@ -394,8 +397,7 @@ static int base_declared(const char *details, int64_t *seq, char head[CHAIN_HEX]
 	return ok;
 }
 
-int audit_verify(struct db_conn *c, const char *anchors, int64_t *checked, char *msg,
-		 size_t msglen)
+int audit_verify(struct db_conn *c, const char *anchors, int64_t *checked, char *msg, size_t msglen)
 {
 	struct chain_anchor anc;
 	struct head h;
@@ -466,8 +468,8 @@ int audit_verify(struct db_conn *c, const char *anchors, int64_t *checked, char 
 			verdict = AUDIT_REWRITTEN;
 			break;
 		}
-		if (r.action && (!strcmp(r.action, "audit.purge") ||
-				 !strcmp(r.action, "audit.rechain")))
+		if (r.action &&
+		    (!strcmp(r.action, "audit.purge") || !strcmp(r.action, "audit.rechain")))
 			base_declared(r.details, &decl_seq, decl_head);
 		if (r.id == h.seq)
 			memcpy(at_head, mac, CHAIN_HEX);
@@ -484,7 +486,8 @@ int audit_verify(struct db_conn *c, const char *anchors, int64_t *checked, char 
 	if (verdict != AUDIT_INTACT)
 		return verdict;
 	/* Rows removed from the start need a purge that names where the chain now starts. */
-	if (h.base_seq > 0 && (decl_seq != h.base_seq || !chain_mac_equal(decl_head, h.base_head))) {
+	if (h.base_seq > 0 &&
+	    (decl_seq != h.base_seq || !chain_mac_equal(decl_head, h.base_head))) {
 		snprintf(msg, msglen,
 			 "rows 1 to %lld are missing (deleted): no purge names the chain's start",
 			 (long long)h.base_seq);
@@ -500,10 +503,11 @@ int audit_verify(struct db_conn *c, const char *anchors, int64_t *checked, char 
 		return AUDIT_TRUNCATED;
 	}
 	if (anc.kind && anc.seq > h.base_seq && !chain_mac_equal(at_anchor, anc.head)) {
-		snprintf(msg, msglen,
-			 "row %lld differs from the newest anchor (line %lld): the log was cut back "
-			 "and written again",
-			 (long long)anc.seq, (long long)anc.line);
+		snprintf(
+			msg, msglen,
+			"row %lld differs from the newest anchor (line %lld): the log was cut back "
+			"and written again",
+			(long long)anc.seq, (long long)anc.line);
 		return AUDIT_TRUNCATED;
 	}
 	if (h.seq > last_id || (h.seq > h.base_seq && !chain_mac_equal(at_head, h.head)) ||
@@ -558,8 +562,9 @@ int64_t audit_purge(struct db_conn *c, int64_t before, char *msg, size_t msglen)
 				    "WHERE name = 'audit'",
 				    "it", max_id, last_hash);
 		if (rc == 0) {
-			json_t *d = JB_OBJ(jb_int("before", before), jb_int("rows", deleted),
-					   jb_int("base_seq", max_id), jb_str("base_head", last_hash));
+			json_t *d =
+				JB_OBJ(jb_int("before", before), jb_int("rows", deleted),
+				       jb_int("base_seq", max_id), jb_str("base_head", last_hash));
 			rc = audit_append(c, &(struct audit_event){ .actor_name = "cli",
 								    .action = "audit.purge",
 								    .outcome = "ok",
@@ -579,7 +584,13 @@ int64_t audit_purge(struct db_conn *c, int64_t before, char *msg, size_t msglen)
 
 /* ---- anchoring ---- */
 
-int audit_anchor(struct db_conn *c, const char *anchors, char *msg, size_t msglen)
+/*
+ * The file is created only when the chain is first keyed (may_create) or on
+ * a deliberate re-anchoring: a missing file later means it was removed, and
+ * quietly starting a new one from the current head would hide a truncation.
+ */
+static int anchor_head(struct db_conn *c, const char *anchors, int may_create, char *msg,
+		       size_t msglen)
 {
 	struct chain_anchor out;
 	struct head h;
@@ -588,6 +599,14 @@ int audit_anchor(struct db_conn *c, const char *anchors, char *msg, size_t msgle
 
 	if (!have_key) {
 		snprintf(msg, msglen, "no chain key loaded");
+		return -1;
+	}
+	if (!may_create &&
+	    chain_anchors_read(&audit_chain, anchors, &out, msg, msglen) == CHAIN_ANCHORS_MISSING) {
+		snprintf(msg, msglen,
+			 "the anchor file '%s' is missing: not starting a new one; check the "
+			 "logged anchors, then run 'shuniu audit reanchor'",
+			 anchors);
 		return -1;
 	}
 	if ((rc = head_read(c, &h)) != 0 || !h.keyed) {
@@ -601,6 +620,11 @@ int audit_anchor(struct db_conn *c, const char *anchors, char *msg, size_t msgle
 		log_info("audit anchor: seq %lld head %s time %lld mac %s", (long long)out.seq,
 			 out.head, (long long)out.at, out.mac);
 	return rc;
+}
+
+int audit_anchor(struct db_conn *c, const char *anchors, char *msg, size_t msglen)
+{
+	return anchor_head(c, anchors, 0, msg, msglen);
 }
 
 int audit_reanchor(struct db_conn *c, const char *anchors, char *msg, size_t msglen)

@@ -54,7 +54,8 @@ int cmd_audit(struct app *app, int argc, char **argv)
 		return 0;
 	}
 	if (argc != 3 || strcmp(argv[0], "purge") != 0 || strcmp(argv[1], "--before") != 0)
-		return cmd_usage_error(app, "usage: audit purge --before YYYY-MM-DD | audit reanchor");
+		return cmd_usage_error(app,
+				       "usage: audit purge --before YYYY-MM-DD | audit reanchor");
 	if (clock_parse_iso(argv[2], &before) < 0)
 		return cmd_usage_error(app, "--before needs a date, e.g. 2025-01-01");
 	n = audit_purge(app->conn, before, msg, sizeof msg);

@@ -249,10 +249,20 @@ test('an anchor line removed from the middle of the file is named', async () => 
   }
 });
 
-test('a deleted anchor file is named', async () => {
+test('a deleted anchor file is named, and the server does not quietly start a new one', async () => {
   const { data } = await loggedData(3);
   try {
     unlinkSync(anchorsPath(data));
+    assertBroken(verify(data), 6, 'anchors', /anchor file .* is missing/);
+    // rows cut off the end, then a restart: a fresh file from the cut head would hide it
+    const keep = rows(data).find((r) => r.id === 2);
+    sql(data, 'DELETE FROM audit_log WHERE id > 2');
+    sql(data, `UPDATE chain_heads SET seq = 2, head = ${lit(keep.hash)} WHERE name = 'audit'`);
+    const srv = await startServer({ data });
+    await failedLogins(srv, 1);
+    assert.equal((await srv.stop()).code, 0);
+    assert.match(srv.log(), /audit anchor failed: the anchor file .* is missing: not starting a new one/);
+    assert.equal(existsSync(anchorsPath(data)), false);
     assertBroken(verify(data), 6, 'anchors', /anchor file .* is missing/);
   } finally {
     data.cleanup();
