@@ -375,3 +375,16 @@ test('resetting the keyed flag to launder a rewrite is refused while anchors exi
     data.cleanup();
   }
 });
+
+test('anchoring cannot be turned off: audit_anchor_seconds is 1 to 86400', () => {
+  const data = makeDataDir();
+  try {
+    for (const v of ['0', '86401', '-5']) {
+      const r = cli(['serve', '--data', data.dir, '--listen', '127.0.0.1:0', '--audit-anchor-seconds', v]);
+      assert.equal(r.status, 2, v);
+      assert.match(r.stderr, /'audit_anchor_seconds': expected an integer from 1 to 86400/);
+    }
+  } finally {
+    data.cleanup();
+  }
+});
