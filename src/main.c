@@ -68,7 +68,8 @@ static const struct cmd commands[] = {
 	  "  5 truncated   the newest anchor or chain_heads names rows the log no longer has\n"
 	  "  6 anchors     DIR/audit.anchors is missing, edited or forged (the line is named)\n"
 	  "  7 unkeyed     the chain was never re-chained with the key\n"
-	  "  1             the database or the key could not be read" },
+	  "  1             the database or the key could not be read, or an unkeyed chain\n"
+	  "                could not be re-chained (the message says why)" },
 	{ "demo", cmd_demo, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
 	  "build the 吴中区 demo district into an empty data directory",
 	  "--data DIR [--scale default|district]\n"
