@@ -10,6 +10,8 @@
 #include "revision.h"
 #include "cmd/cmd.h"
 
+#include "audit/audit.h"
+
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -50,23 +52,30 @@ static const struct cmd commands[] = {
 	  "  --test-clock-start T  with --test-clock: start the clock at ISO 8601 time T\n"
 	  "                      (tests only; every command with --data takes it)\n"
 	  "  --KEY VALUE         any configuration key, e.g. --threads 8 (see README)" },
-	{ "user", cmd_user, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA,
+	{ "user", cmd_user, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
 	  "manage accounts: add, list, disable, reset-password",
 	  "add|list|disable|reset-password --data DIR [OPTIONS]\n"
 	  "  add --username U --role R[,R] --unit CODE --password-stdin [--display-name N]\n"
 	  "  list\n"
 	  "  disable --username U          (ends its sessions, revokes its tokens)\n"
 	  "  reset-password --username U --password-stdin   (also unlocks it)" },
-	{ "token", cmd_token, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA,
+	{ "token", cmd_token, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
 	  "manage API bearer tokens: create, revoke, list",
 	  "create|revoke|list --data DIR [OPTIONS]\n"
 	  "  create --user NAME [--name LABEL]   prints the token alone on its last line\n"
 	  "  revoke --id N\n"
 	  "  list" },
-	{ "verify", cmd_verify, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA,
-	  "check the audit log's hash chain",
+	{ "verify", cmd_verify, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
+	  "check the audit log's keyed hash chain against its anchors",
 	  "audit --data DIR\n"
-	  "  exits 1 and names the first altered row if the chain is broken" },
+	  "  exit 0 intact; otherwise the status and the word after BROKEN name the fault:\n"
+	  "  3 rewritten   a row's MAC does not match its content (the row is named)\n"
+	  "  4 deleted     ids are missing inside the chain, or at its start without a purge\n"
+	  "  5 truncated   the newest anchor or chain_heads names rows the log no longer has\n"
+	  "  6 anchors     DIR/audit.anchors is missing, edited or forged (the line is named)\n"
+	  "  7 unkeyed     the chain was never re-chained with the key\n"
+	  "  1             the database or the key could not be read, or an unkeyed chain\n"
+	  "                could not be re-chained (the message says why)" },
 	{ "demo", cmd_demo, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
 	  "build the 吴中区 demo district into an empty data directory",
 	  "--data DIR [--scale default|district]\n"
@@ -85,9 +94,13 @@ static const struct cmd commands[] = {
 	  "  party-members  columns: id_number, branch_code, joined_on\n"
 	  "  --dry-run      check every line, store nothing\n"
 	  "  Errors are reported per line; any error imports nothing." },
-	{ "audit", cmd_audit, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA,
-	  "purge old audit rows (never younger than 180 days)",
-	  "purge --before YYYY-MM-DD --data DIR" },
+	{ "audit", cmd_audit, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
+	  "purge old audit rows (never younger than 180 days), or re-anchor the chain",
+	  "purge|reanchor --data DIR [OPTIONS]\n"
+	  "  purge --before YYYY-MM-DD   delete rows older than the date; the chain then starts\n"
+	  "                              after the last deleted row, named in an audit.purge row\n"
+	  "  reanchor                    after a deliberate change such as restoring a backup:\n"
+	  "                              record it (audit.reanchor) and anchor the current head" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -238,6 +251,7 @@ static int setup(struct app *app, const char *data, int nflags, const char **fke
 			return 1;
 		}
 		app->have_key = 1;
+		audit_set_key(app->key);
 	}
 	if (app->cmd->flags & CMD_DB) {
 		if (db_open(app->cfg.db, &app->db, err, sizeof err)) {
@@ -253,6 +267,14 @@ static int setup(struct app *app, const char *data, int nflags, const char **fke
 	if (app->cmd->flags & CMD_SCHEMA) {
 		if (migrate_check(app->conn, err, sizeof err)) {
 			fprintf(stderr, "error: %s\n", err);
+			return 1;
+		}
+	}
+	/* Rows from before the chain was keyed are re-chained by the first command with the key. */
+	if ((app->cmd->flags & (CMD_SCHEMA | CMD_KEY)) == (CMD_SCHEMA | CMD_KEY)) {
+		if (audit_anchors_path(app->cfg.data_dir, path, sizeof path) ||
+		    audit_chain_open(app->conn, path, err, sizeof err)) {
+			fprintf(stderr, "error: audit chain: %s\n", err);
 			return 1;
 		}
 	}

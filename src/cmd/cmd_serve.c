@@ -5,7 +5,8 @@
  * Signals are blocked before libmicrohttpd starts its threads, so they inherit
  * the mask and only this thread, waiting in sigwait(), ever sees them. On the
  * signal: stop accepting, let requests in flight finish (up to
- * shutdown_grace seconds), stop the workers, close the database, exit 0.
+ * shutdown_grace seconds), stop the workers, anchor the audit chain's head
+ * a last time, close the database, exit 0.
  */
 #include "cmd/cmd.h"
 
@@ -48,6 +49,7 @@ int cmd_serve(struct app *app, int argc, char **argv)
 {
 	struct server srv = { .cfg = &app->cfg, .db = app->db };
 	struct pii_keys keys = { 0 };
+	char anchors[PATH_MAX];
 	sigset_t set;
 	int sig = 0, rc = 1;
 
@@ -86,7 +88,14 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	auth_install(&srv);
 	if (appeals_start(&srv))
 		goto out;
+	if (audit_anchors_path(app->cfg.data_dir, anchors, sizeof anchors) ||
+	    audit_anchor_start(app->db, anchors, app->cfg.audit_anchor_seconds)) {
+		log_error("cannot start anchoring the audit chain");
+		appeals_stop();
+		goto out;
+	}
 	if (server_start(&srv)) {
+		audit_anchor_stop();
 		appeals_stop();
 		goto out;
 	}
@@ -105,6 +114,7 @@ int cmd_serve(struct app *app, int argc, char **argv)
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	server_stop(&srv);
 	appeals_stop();
+	audit_anchor_stop(); /* the last anchor, after the last append */
 	log_info("stopped");
 	rc = 0;
 out:

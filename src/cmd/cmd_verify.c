@@ -1,33 +1,38 @@
 /*
- * cmd_verify.c — `shuniu verify audit --data DIR` recomputes the audit hash
- * chain and names the first altered row (exit 1); `shuniu audit purge
- * --before DATE` removes old rows, never ones younger than 180 days.
+ * cmd_verify.c — `shuniu verify audit --data DIR` checks the audit log's
+ * keyed chain against DIR/audit.anchors and names what it finds: the exit
+ * status and the word after "BROKEN" are stable (enum audit_verdict);
+ * `shuniu audit purge --before DATE` removes old rows, never ones younger
+ * than 180 days; `shuniu audit reanchor` anchors the current head on purpose.
  */
 #include "cmd/cmd.h"
 
 #include "audit/audit.h"
 #include "core/clock.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 int cmd_verify(struct app *app, int argc, char **argv)
 {
-	char msg[512] = "";
+	char msg[1024] = "", anchors[PATH_MAX];
 	int64_t checked = 0;
 	int rc;
 
 	if (argc != 1 || strcmp(argv[0], "audit") != 0)
 		return cmd_usage_error(app, "what to verify? 'audit'");
-	rc = audit_verify(app->conn, &checked, msg, sizeof msg);
+	if (audit_anchors_path(app->cfg.data_dir, anchors, sizeof anchors))
+		return cmd_usage_error(app, "--data path is too long");
+	rc = audit_verify(app->conn, anchors, &checked, msg, sizeof msg);
 	if (rc < 0) {
-		fprintf(stderr, "error: cannot read the audit log\n");
+		fprintf(stderr, "error: cannot read the audit log%s%s\n", msg[0] ? ": " : "", msg);
 		return 1;
 	}
-	if (rc == 1) {
-		fprintf(stderr, "audit log BROKEN after %lld good rows: %s\n", (long long)checked,
-			msg);
-		return 1;
+	if (rc != AUDIT_INTACT) {
+		fprintf(stderr, "audit log BROKEN (%s) after %lld good rows: %s\n",
+			audit_verdict_name(rc), (long long)checked, msg);
+		return rc;
 	}
 	printf("audit log intact: %lld rows verified\n", (long long)checked);
 	return 0;
@@ -35,11 +40,22 @@ int cmd_verify(struct app *app, int argc, char **argv)
 
 int cmd_audit(struct app *app, int argc, char **argv)
 {
-	char msg[512] = "";
+	char msg[1024] = "", anchors[PATH_MAX];
 	int64_t before, n;
 
+	if (argc == 1 && !strcmp(argv[0], "reanchor")) {
+		if (audit_anchors_path(app->cfg.data_dir, anchors, sizeof anchors))
+			return cmd_usage_error(app, "--data path is too long");
+		if (audit_reanchor(app->conn, anchors, msg, sizeof msg)) {
+			fprintf(stderr, "error: %s\n", msg);
+			return 1;
+		}
+		printf("audit chain re-anchored in %s\n", anchors);
+		return 0;
+	}
 	if (argc != 3 || strcmp(argv[0], "purge") != 0 || strcmp(argv[1], "--before") != 0)
-		return cmd_usage_error(app, "usage: audit purge --before YYYY-MM-DD");
+		return cmd_usage_error(app,
+				       "usage: audit purge --before YYYY-MM-DD | audit reanchor");
 	if (clock_parse_iso(argv[2], &before) < 0)
 		return cmd_usage_error(app, "--before needs a date, e.g. 2025-01-01");
 	n = audit_purge(app->conn, before, msg, sizeof msg);

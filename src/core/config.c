@@ -99,6 +99,9 @@ static const struct key_def keys[] = {
 	  "days over which venue no-shows are counted" },
 	{ "booking_ban_days", T_INT, F(booking_ban_days), 0, 0, 365, NULL, "14",
 	  "days after the last no-show that a barred resident may not book (0: no bar)" },
+	{ "audit_anchor_seconds", T_INT, F(audit_anchor_seconds), 0, 1, 86400, NULL, "3600",
+	  "seconds between anchors of the audit chain's head in DIR/audit.anchors (1 to 86400; "
+	  "also at start and stop)" },
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

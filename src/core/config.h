@@ -51,6 +51,7 @@ struct config {
 	int64_t booking_no_show_limit; /* no-shows within booking_no_show_days that bar booking */
 	int64_t booking_no_show_days;
 	int64_t booking_ban_days; /* how long the bar lasts after the last no-show */
+	int64_t audit_anchor_seconds; /* how often serve anchors the audit chain's head */
 };
 
 struct config_key {

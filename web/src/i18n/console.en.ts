@@ -143,7 +143,7 @@ export default {
       venue: { create: 'Venue created', update: 'Venue changed', blackout: 'Venue closure set', blackout_delete: 'Venue closure removed' },
       booking: { create: 'Venue booked', approve: 'Booking approved', reject: 'Booking rejected', cancel: 'Booking cancelled', check_in: 'Booking checked in', no_show: 'Booking marked no-show' },
       import: 'Data imported',
-      audit: { purge: 'Audit log purged' },
+      audit: { purge: 'Audit log purged', rechain: 'Audit chain keyed (re-chained)', reanchor: 'Audit chain re-anchored' },
       demo: { create: 'Demo data built' },
     },
     object: {

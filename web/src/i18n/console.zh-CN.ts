@@ -139,7 +139,7 @@ export default {
       venue: { create: '新建场地', update: '修改场地', blackout: '设置场地停用时段', blackout_delete: '删除场地停用时段' },
       booking: { create: '预约场地', approve: '通过场地预约', reject: '驳回场地预约', cancel: '取消场地预约', check_in: '场地预约签到', no_show: '场地预约记为爽约' },
       import: '导入数据',
-      audit: { purge: '清理审计日志' },
+      audit: { purge: '清理审计日志', rechain: '审计链启用密钥（重新链接）', reanchor: '审计链重新锚定' },
       demo: { create: '生成演示数据' },
     },
     object: {
