@@ -77,7 +77,7 @@ void audit_clear_key(void);
 /* DIR/audit.anchors into out. 0 or -1 (too long). */
 int audit_anchors_path(const char *data_dir, char *out, size_t outlen);
 /*
- * Make sure the chain is keyed. Rows written before migration 0013 are
+ * Make sure the chain is keyed. Rows written before migration 0012 are
  * checked against their unkeyed hashes, then re-chained with the key in one
  * transaction that appends an audit.rechain row, and the first anchor is
  * written. Refuses (-1, msg says why) when the unkeyed chain is already broken,

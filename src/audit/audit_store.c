@@ -7,7 +7,7 @@
  *   at, actor_id, actor_name, ip, action, object_type, object_id, outcome,
  *   details
  * prev_hash holds the previous row's MAC (chain_heads.base_head for the
- * first row). Rows from before migration 0013 carry an unkeyed hash: BLAKE2b
+ * first row). Rows from before migration 0012 carry an unkeyed hash: BLAKE2b
  * over id, at, ..., details, prev_hash joined by '\x1f'; legacy_hash() checks
  * those once, before they are re-chained.
  */
@@ -101,7 +101,7 @@ static void row_mac(const struct row *r, const char *prev, char out[CHAIN_HEX])
 	chain_mac(&audit_chain, r->id, f, 9, prev, out);
 }
 
-/* The unkeyed hash rows carried before migration 0013. */
+/* The unkeyed hash rows carried before migration 0012. */
 static void legacy_hash(const struct row *r, char out[65])
 {
 	crypto_generichash_state st;

@@ -329,7 +329,7 @@ test('a purge keeps the chain verifiable, and rows cut from its start without on
 test('rows from before the chain was keyed are re-chained once, and the re-chaining is logged', async () => {
   const { data } = await loggedData(4);
   try {
-    // What migration 0013 leaves behind: the old unkeyed chain, not yet keyed, no anchors.
+    // What migration 0012 leaves behind: the old unkeyed chain, not yet keyed, no anchors.
     rechainUnkeyed(data, 1, { keyed: 0 });
     unlinkSync(anchorsPath(data));
     const r = verify(data);

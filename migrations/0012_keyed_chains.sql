@@ -1,4 +1,4 @@
--- 0013: keyed hash chains (issue 11, section 3).
+-- 0012: keyed hash chains (issue 11, section 3).
 --
 -- The audit chain was unkeyed BLAKE2b: anyone who could write the database
 -- could rewrite a row and recompute the chain after it, or cut rows off the
