@@ -139,7 +139,8 @@ def compare(found, baseline_path, header, args, tool, errors=0):
 
     if "--update-baseline" in args:
         grown = current - base
-        if grown and base and "--allow-growth" not in args:
+        # only a first baseline (no file yet) may start from nothing
+        if grown and os.path.exists(baseline_path) and "--allow-growth" not in args:
             for f, k in sorted(grown):
                 print(f"{f}: new violation {k} {notes[(f, k)]}")
             print(f"{tool}: refusing to add {sum(grown.values())} entries to {rel_base}; "
