@@ -159,20 +159,23 @@ def compare(found, baseline_path, header, args, tool, errors=0):
     # report each new violation at its place; when a key occurs more times than
     # the baseline allows, the extra occurrences are the new ones
     allowed = collections.Counter(base)
+    new = 0
     for f, k, note, message in found:
         if allowed[(f, k)] > 0:
             allowed[(f, k)] -= 1
         else:
             print(message)
-            bad += 1
+            new += 1
     gone = base - current
     for f, k in sorted(gone.elements()):
         print(f"{rel_base}: fixed: remove from baseline: {base_lines[(f, k)]}")
-        bad += 1
-    known = sum(base.values()) - sum(gone.values())
-    if bad:
-        print(f"{tool}: {bad} problems ({known} known violations in {rel_base}; "
-              f"run {tool} --update-baseline after fixing one)")
+    fixed = sum(gone.values())
+    bad += new + fixed
+    known = sum(base.values()) - fixed
+    if new:
+        print(f"{tool}: {new} new violation(s); fix them: {rel_base} ({known} known) only shrinks")
+    if fixed:
+        print(f"{tool}: {fixed} violation(s) fixed; run {tool} --update-baseline to shrink {rel_base}")
     print(f"{0 if bad else 1} passed, {1 if bad else 0} failed")
     return 1 if bad else 0
 
