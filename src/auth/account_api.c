@@ -178,7 +178,8 @@ static int roles_or_reply(struct req *req, json_t *v, role_set *out)
 static int role_change_or_reply(struct req *req, int64_t target, role_set from, role_set to)
 {
 	const struct auth *a = req_auth(req);
-	const char *perm = ((from | to) & ADMIN_ROLES) ? "account:roles" : "account:write";
+	const char *perm =
+		((from | to) & ADMIN_ROLES) ? PERM_KEY("account:roles") : PERM_KEY("account:write");
 
 	if ((from | to) & RESIDENT) {
 		reply_error(req, ERR_ACCOUNT_RESIDENT);
@@ -192,7 +193,7 @@ static int role_change_or_reply(struct req *req, int64_t target, role_set from, 
 		reply_error(req, ERR_ACCOUNT_ROLES_INCOMPATIBLE);
 		return -1;
 	}
-	if (!roles_grant(a->roles, perm)) {
+	if (!roles_grant_key(a->roles, perm)) {
 		char fr[256], tr[256];
 		roles_format(from, fr, sizeof fr);
 		roles_format(to, tr, sizeof tr);

@@ -42,8 +42,13 @@ struct auth {
 void auth_install(struct server *srv);
 
 static inline const struct auth *req_auth(const struct req *req);
-/* Does the signed-in account hold perm? */
-int auth_can(const struct req *req, const char *perm);
+/*
+ * Does the signed-in account hold the key? auth_can() takes a string literal,
+ * recorded for the start-up check (PERM_KEY in perms.h); auth_can_key() a
+ * key held in a variable.
+ */
+int auth_can_key(const struct req *req, const char *perm);
+#define auth_can(req, key) auth_can_key((req), PERM_KEY(key))
 
 /*
  * Password policy: at least 10 characters, characters from at least 3 of

@@ -78,7 +78,7 @@ static enum err_id hook(struct req *req, int required, const char *perm, int csr
 			session_touch(c, a->session_id, now);
 	}
 	req->auth = a;
-	if (perm && !roles_grant(a->roles, perm))
+	if (perm && !roles_grant_key(a->roles, perm))
 		return ERR_FORBIDDEN;
 	if (csrf && a->session_id) {
 		const char *x = req_header(req, "X-CSRF-Token");
@@ -97,10 +97,10 @@ void auth_install(struct server *srv)
 	metrics_add_source(srv->metrics, password_metrics);
 }
 
-int auth_can(const struct req *req, const char *perm)
+int auth_can_key(const struct req *req, const char *perm)
 {
 	const struct auth *a = req_auth(req);
-	return a && roles_grant(a->roles, perm);
+	return a && roles_grant_key(a->roles, perm);
 }
 
 static json_t *user_json(struct req *req, struct db_conn *c, const struct auth *a)

@@ -6,7 +6,10 @@
  */
 #include "auth/perms.h"
 
+#include "http/router.h"
+
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -79,7 +82,7 @@ const char *role_perm_at(int role, int n)
 	return matrix[role][n];
 }
 
-int roles_grant(role_set set, const char *perm)
+int roles_grant_key(role_set set, const char *perm)
 {
 	for (int r = 0; r < ROLE__COUNT; r++) {
 		if (!(set & ROLE_BIT(r)))
@@ -93,7 +96,7 @@ int roles_grant(role_set set, const char *perm)
 
 int perm_is_known(const char *perm)
 {
-	return roles_grant((role_set)((1u << ROLE__COUNT) - 1), perm);
+	return perm && roles_grant_key((role_set)((1u << ROLE__COUNT) - 1), perm);
 }
 
 int roles_compatible(role_set set)
@@ -110,4 +113,70 @@ int roles_compatible(role_set set)
 	if ((set & ROLE_BIT(ROLE_RESIDENT)) && set != ROLE_BIT(ROLE_RESIDENT))
 		return 0;
 	return 1;
+}
+
+/* ---- checking the keys the code names ----------------------------------- */
+
+/* Append "; " and a message to err (truncated when full). */
+static void err_add(char *err, size_t errlen, int nth, const char *fmt, const char *a,
+		    const char *b, const char *c)
+{
+	size_t used = strlen(err);
+
+	if (used + 1 >= errlen)
+		return;
+	if (nth)
+		used += (size_t)snprintf(err + used, errlen - used, "; ");
+	if (used + 1 < errlen)
+		snprintf(err + used, errlen - used, fmt, a, b, c);
+}
+
+int perms_check_routes(const struct router *r, char *err, size_t errlen)
+{
+	int bad = 0;
+
+	if (errlen)
+		err[0] = '\0';
+	for (size_t i = 0; i < router_count(r); i++) {
+		const struct route *rt = router_at(r, i);
+		if (rt->perm && !perm_is_known(rt->perm))
+			err_add(err, errlen, bad++,
+				"route '%s %s' names the unknown permission '%s'", rt->method,
+				rt->pattern, rt->perm);
+	}
+	return bad;
+}
+
+int perms_check_uses(const struct perm_use *const *begin, const struct perm_use *const *end,
+		     char *err, size_t errlen)
+{
+	int bad = 0;
+
+	if (errlen)
+		err[0] = '\0';
+	for (const struct perm_use *const *u = begin; u && u < end; u++) {
+		char line[16];
+		snprintf(line, sizeof line, "%d", (*u)->line);
+		if (!perm_is_known((*u)->key))
+			err_add(err, errlen, bad++, "%s:%s names the unknown permission '%s'",
+				(*u)->file, line, (*u)->key);
+	}
+	return bad;
+}
+
+/* Defined by the linker around the section; weak, so a binary without uses links. */
+extern const struct perm_use *const __start_shuniu_perm_uses[] __attribute__((weak));
+extern const struct perm_use *const __stop_shuniu_perm_uses[] __attribute__((weak));
+
+int perms_check_code(char *err, size_t errlen)
+{
+	return perms_check_uses(__start_shuniu_perm_uses, __stop_shuniu_perm_uses, err, errlen);
+}
+
+const struct perm_use *perms_code_use(size_t n)
+{
+	if (!__start_shuniu_perm_uses ||
+	    n >= (size_t)(__stop_shuniu_perm_uses - __start_shuniu_perm_uses))
+		return NULL;
+	return __start_shuniu_perm_uses[n];
 }

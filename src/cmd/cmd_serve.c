@@ -71,6 +71,17 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	if (srv.test_clock && (router_add(srv.router, system_test_routes) ||
 			       router_add(srv.router, appeal_test_routes)))
 		goto out;
+	{
+		/* A misspelt permission key would deny everyone quietly: refuse to start. */
+		char err[2048];
+		int bad = 0;
+		if (perms_check_routes(srv.router, err, sizeof err) && ++bad)
+			log_error("%s", err);
+		if (perms_check_code(err, sizeof err) && ++bad)
+			log_error("%s", err);
+		if (bad)
+			goto out;
+	}
 	if (!realpath(app->cfg.web_root, srv.web_root) ||
 	    (srv.web_root_fd = open(srv.web_root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		srv.web_root[0] = '\0';

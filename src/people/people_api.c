@@ -311,7 +311,7 @@ static json_t *resident_visible_or_reply(struct req *req, struct db_conn *c, int
 	char hi[256];
 	struct db_stmt *st;
 	json_t *out = NULL;
-	int staff = roles_grant(a->roles, perm);
+	int staff = roles_grant_key(a->roles, perm);
 
 	if (!staff && !(roles_grant(a->roles, "self:read") && a->resident_id == id)) {
 		reply_error(req, ERR_NOT_FOUND);
@@ -345,7 +345,7 @@ static void get_resident(struct req *req)
 
 	if (!c || req_param_id_or_reply(req, "id", &id))
 		return;
-	if ((out = resident_visible_or_reply(req, c, id, "resident:read")))
+	if ((out = resident_visible_or_reply(req, c, id, PERM_KEY("resident:read"))))
 		reply_json(req, 200, out);
 }
 
@@ -572,7 +572,7 @@ static void update_resident(struct req *req)
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
 	    resident_fields_or_reply(req, 0, &in, phone, idn, birth))
 		return;
-	if (!(cur = resident_visible_or_reply(req, c, id, "resident:write")))
+	if (!(cur = resident_visible_or_reply(req, c, id, PERM_KEY("resident:write"))))
 		return;
 	json_decref(cur);
 	if (in.id_number && exact_search_or_reply(req, c, "id_number"))

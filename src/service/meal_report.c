@@ -44,8 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "YYYY-MM" → the first day of it and of the next month, as YYYY-MM-DD. */
-static int month_bounds(const char *m, char lo[11], char hi[11])
+/* "YYYY-MM" → the first day of it and of the next month (meals_int.h). */
+int meal_month_bounds(const char *m, char lo[11], char hi[11])
 {
 	int y, mo;
 
@@ -90,7 +90,7 @@ static void statement(struct req *req)
 
 	if (!c || req_param_id_or_reply(req, "id", &id))
 		return;
-	if (month_bounds(month, lo, hi)) {
+	if (meal_month_bounds(month, lo, hi)) {
 		reply_invalid(req, "month", "YYYY-MM");
 		return;
 	}
@@ -321,7 +321,7 @@ static void coverage(struct req *req)
 		return;
 	meal_day_of(clock_now(), today);
 	snprintf(month, sizeof month, "%.7s", today);
-	month_bounds(month, mlo, mhi);
+	meal_month_bounds(month, mlo, mhi);
 	meal_aged_80_born_by(clock_now(), born_by);
 	list = malloc(sizeof *list * MAX_COMMUNITIES);
 	if (!list) {

@@ -76,6 +76,8 @@ int meal_day_parse(const char *s, int64_t *midnight);
 int64_t meal_cutoff_at(const struct meal_point *p, int64_t midnight);
 /* The latest birth month ("YYYY-MM") of someone aged 80 or more on day t. */
 void meal_aged_80_born_by(int64_t t, char out[8]);
+/* "YYYY-MM" → the first day of it and of the next month, as YYYY-MM-DD; 0, or -1 if bad. */
+int meal_month_bounds(const char *m, char lo[11], char hi[11]);
 
 /* A resident as meals need them. */
 struct meal_resident {

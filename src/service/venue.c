@@ -17,6 +17,7 @@
  * door, not in the residents' app.
  */
 #include "service/service.h"
+#include "service/service_int.h"
 
 #include "audit/audit.h"
 #include "auth/auth.h"
@@ -37,7 +38,8 @@ static const char *const day_keys[7] = { "mon", "tue", "wed", "thu", "fri", "sat
 
 int local_weekday(int64_t t)
 {
-	int64_t days = (t + SHANGHAI_OFFSET_S) / 86400;
+	/* from the day's midnight, so the division is exact before 1970 too */
+	int64_t days = (local_midnight(t) + SHANGHAI_OFFSET_S) / 86400;
 	return (int)((days % 7 + 7 + 3) % 7); /* 1970-01-01 was a Thursday (3) */
 }
 
@@ -81,11 +83,11 @@ int week_hours_parse(json_t *j, int slot_minutes, struct week_hours *out, const 
 				d = i;
 		if (d < 0) {
 			*why = "days are mon, tue, wed, thu, fri, sat and sun";
-			return -1;
+			goto refused;
 		}
 		if (!json_is_array(v) || json_array_size(v) > HOURS_MAX_PER_DAY) {
 			*why = "each day is a list of at most 4 [\"HH:MM\", \"HH:MM\"] intervals";
-			return -1;
+			goto refused;
 		}
 		for (size_t k = 0; k < json_array_size(v); k++) {
 			json_t *iv = json_array_get(v, k);
@@ -94,15 +96,15 @@ int week_hours_parse(json_t *j, int slot_minutes, struct week_hours *out, const 
 			    hhmm(json_string_value(json_array_get(iv, 0)), &a) ||
 			    hhmm(json_string_value(json_array_get(iv, 1)), &b) || a >= b) {
 				*why = "an interval is [\"HH:MM\", \"HH:MM\"] with the start first";
-				return -1;
+				goto refused;
 			}
 			if (a % slot_minutes || b % slot_minutes) {
 				*why = "opening hours fall on the slot grid (slot_minutes)";
-				return -1;
+				goto refused;
 			}
 			if (n && a < out->close[d][n - 1]) {
 				*why = "a day's intervals are in order and do not overlap";
-				return -1;
+				goto refused;
 			}
 			out->open[d][n] = a;
 			out->close[d][n] = b;
@@ -110,6 +112,10 @@ int week_hours_parse(json_t *j, int slot_minutes, struct week_hours *out, const 
 		}
 	}
 	return 0;
+refused:
+	/* closed all week, not the days read before the fault (venue_from_row relies on it) */
+	memset(out, 0, sizeof *out);
+	return -1;
 }
 
 int week_hours_covers(const struct week_hours *h, int64_t start, int64_t end)
@@ -123,7 +129,7 @@ int week_hours_covers(const struct week_hours *h, int64_t start, int64_t end)
 	return 0;
 }
 
-static json_t *week_hours_json(const struct week_hours *h)
+json_t *week_hours_json(const struct week_hours *h)
 {
 	json_t *o = json_object();
 

@@ -11,6 +11,7 @@
 #include "unit.h"
 
 #include "appeals/appeals.h"
+#include "appeals/appeals_int.h"
 #include "core/clock.h"
 #include "db/migrate.h"
 #include "db/store.h"
@@ -235,6 +236,138 @@ static void a_national_day_week_is_skipped(void **state)
 	/* Submitted on the last holiday's evening, just before midnight. */
 	assert_int_equal(cal_deadline(at("2024-10-07T23:59:59+08:00"), 2, 1, national_day, n),
 			 at("2024-10-10T00:00:00+08:00"));
+}
+
+/*
+ * 2026 as the State Council set it: New Year 01-01..01-03 off, Sunday 01-04
+ * worked; Spring Festival 02-15..02-23 off (nine days, New Year's Day of the
+ * lunar calendar is Tuesday 02-17), Saturdays 02-14 and 02-28 worked;
+ * National Day 10-01..10-07 off, Sunday 09-20 and Saturday 10-10 worked.
+ */
+static struct cal_exception year_2026[32];
+
+static size_t exceptions_2026(void)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 3; i++)
+		year_2026[n++] = (struct cal_exception){ day("2026-01-01") + i, 0 };
+	year_2026[n++] = (struct cal_exception){ day("2026-01-04"), 1 };
+	year_2026[n++] = (struct cal_exception){ day("2026-02-14"), 1 };
+	for (int i = 0; i < 9; i++)
+		year_2026[n++] = (struct cal_exception){ day("2026-02-15") + i, 0 };
+	year_2026[n++] = (struct cal_exception){ day("2026-02-28"), 1 };
+	year_2026[n++] = (struct cal_exception){ day("2026-09-20"), 1 };
+	for (int i = 0; i < 7; i++)
+		year_2026[n++] = (struct cal_exception){ day("2026-10-01") + i, 0 };
+	year_2026[n++] = (struct cal_exception){ day("2026-10-10"), 1 };
+	return n;
+}
+
+static void spring_festival_days_are_off_and_its_saturdays_worked(void **state)
+{
+	size_t n = exceptions_2026();
+
+	assert_true(cal_is_workday(day("2026-02-13"), year_2026, n));  /* Friday */
+	assert_true(cal_is_workday(day("2026-02-14"), year_2026, n));  /* make-up Saturday */
+	assert_false(cal_is_workday(day("2026-02-16"), year_2026, n)); /* Monday, 除夕 */
+	assert_false(cal_is_workday(day("2026-02-17"), year_2026, n)); /* Tuesday, 春节 */
+	assert_false(cal_is_workday(day("2026-02-23"), year_2026, n)); /* Monday, last day off */
+	assert_true(cal_is_workday(day("2026-02-24"), year_2026, n));  /* Tuesday */
+	assert_true(cal_is_workday(day("2026-02-28"), year_2026, n));  /* make-up Saturday */
+	assert_false(cal_is_workday(day("2026-03-01"), year_2026, n)); /* Sunday */
+	assert_false(cal_is_workday(day("2026-01-02"), year_2026, n)); /* Friday, New Year */
+	assert_true(cal_is_workday(day("2026-01-04"), year_2026, n));  /* make-up Sunday */
+	assert_true(cal_is_workday(day("2026-09-20"), year_2026, n));  /* make-up Sunday */
+	assert_false(cal_is_workday(day("2026-10-07"), year_2026, n)); /* Wednesday */
+	assert_true(cal_is_workday(day("2026-10-10"), year_2026, n));  /* make-up Saturday */
+	assert_false(cal_is_workday(day("2026-10-11"), year_2026, n)); /* Sunday */
+	assert_true(cal_is_workday(day("2026-12-31"), year_2026, n));  /* after the list */
+	assert_true(cal_is_workday(day("2025-12-31"), year_2026, n));  /* before the list */
+}
+
+static void deadlines_across_the_spring_festival(void **state)
+{
+	size_t n = exceptions_2026();
+	int64_t fri = at("2026-02-13T10:00:00+08:00");
+
+	/* Working days after Friday 02-13: Sat 14 (1), then nine days off,
+	 * Tue 24 (2), Wed 25 (3), Thu 26 (4), Fri 27 (5), Sat 28 (6), Mon 03-02 (7). */
+	assert_int_equal(cal_deadline(fri, 1, 1, year_2026, n), at("2026-02-15T00:00:00+08:00"));
+	assert_int_equal(cal_deadline(fri, 2, 1, year_2026, n), at("2026-02-25T00:00:00+08:00"));
+	assert_int_equal(cal_deadline(fri, 5, 1, year_2026, n), at("2026-02-28T00:00:00+08:00"));
+	assert_int_equal(cal_deadline(fri, 6, 1, year_2026, n), at("2026-03-01T00:00:00+08:00"));
+	assert_int_equal(cal_deadline(fri, 7, 1, year_2026, n), at("2026-03-03T00:00:00+08:00"));
+	/* Without the calendar: Mon 16 and Tue 17. */
+	assert_int_equal(cal_deadline(fri, 2, 1, NULL, 0), at("2026-02-18T00:00:00+08:00"));
+	/* Submitted on the make-up Saturday: it is the start day and does not count. */
+	assert_int_equal(cal_deadline(at("2026-02-14T17:00:00+08:00"), 1, 1, year_2026, n),
+			 at("2026-02-25T00:00:00+08:00"));
+	/* Submitted on New Year's Day of the lunar calendar. */
+	assert_int_equal(cal_deadline(at("2026-02-17T08:00:00+08:00"), 1, 1, year_2026, n),
+			 at("2026-02-25T00:00:00+08:00"));
+	/* Hours run on through the festival. */
+	assert_int_equal(cal_deadline(fri, 72, 0, year_2026, n), at("2026-02-16T10:00:00+08:00"));
+}
+
+static void deadlines_across_the_year_and_month_ends(void **state)
+{
+	size_t n = exceptions_2026();
+	int64_t eve = at("2025-12-31T15:00:00+08:00"); /* a Wednesday */
+
+	/* Thu 01-01, Fri 01-02 and Sat 01-03 off; Sunday 01-04 worked (1), Mon 05 (2). */
+	assert_int_equal(cal_deadline(eve, 1, 1, year_2026, n), at("2026-01-05T00:00:00+08:00"));
+	assert_int_equal(cal_deadline(eve, 2, 1, year_2026, n), at("2026-01-06T00:00:00+08:00"));
+	/* Plain weekdays: Thu 01-01; and from 00:00 on 01-01 in Shanghai (still 12-31 in
+	 * UTC) the first day is Friday 01-02. */
+	assert_int_equal(cal_deadline(eve, 1, 1, NULL, 0), at("2026-01-02T00:00:00+08:00"));
+	assert_int_equal(cal_deadline(at("2025-12-31T16:00:00Z"), 1, 1, NULL, 0),
+			 at("2026-01-03T00:00:00+08:00"));
+	assert_int_equal(cal_deadline(at("2025-12-31T15:59:59Z"), 1, 1, NULL, 0),
+			 at("2026-01-02T00:00:00+08:00"));
+	/* Friday 01-30: Monday 02-02 is the first working day. */
+	assert_int_equal(cal_deadline(at("2026-01-30T09:00:00+08:00"), 1, 1, year_2026, n),
+			 at("2026-02-03T00:00:00+08:00"));
+	/* A leap February: Friday 2028-02-25 + 2 is Mon 28 and Tue 29. */
+	assert_int_equal(cal_deadline(at("2028-02-25T09:00:00+08:00"), 2, 1, NULL, 0),
+			 at("2028-03-01T00:00:00+08:00"));
+	/* Friday 2026-12-25 + 5 runs into 2027: Mon 28 .. Thu 31, Fri 2027-01-01. */
+	assert_int_equal(cal_deadline(at("2026-12-25T09:00:00+08:00"), 5, 1, year_2026, n),
+			 at("2027-01-02T00:00:00+08:00"));
+	/* Hours across the year end. */
+	assert_int_equal(cal_deadline(at("2026-12-31T23:30:00+08:00"), 1, 0, NULL, 0),
+			 at("2027-01-01T00:30:00+08:00"));
+	/* National Day: Wednesday 09-30 + 3 is Thu 10-08, Fri 09 and the make-up Sat 10. */
+	assert_int_equal(cal_deadline(at("2026-09-30T09:00:00+08:00"), 3, 1, year_2026, n),
+			 at("2026-10-11T00:00:00+08:00"));
+}
+
+static void a_zero_count_ends_with_the_start_day(void **state)
+{
+	assert_int_equal(cal_deadline(at("2026-02-17T08:00:00+08:00"), 0, 1, NULL, 0),
+			 at("2026-02-18T00:00:00+08:00"));
+	assert_int_equal(cal_deadline(at("2026-02-17T08:00:00+08:00"), 0, 0, NULL, 0),
+			 at("2026-02-17T08:00:00+08:00"));
+}
+
+static void overdue_means_strictly_past_the_deadline_of_the_current_stage(void **state)
+{
+	int64_t due = at("2026-02-25T00:00:00+08:00");
+
+	/* waiting to be accepted: the acceptance deadline */
+	assert_false(appeal_is_overdue(ST_SUBMITTED, due, 0, due));
+	assert_true(appeal_is_overdue(ST_SUBMITTED, due, 0, due + 1));
+	assert_false(appeal_is_overdue(ST_SUBMITTED, 0, due, due + 1)); /* none set */
+	/* accepted, dispatched or in hand: the handling deadline */
+	assert_true(appeal_is_overdue(ST_ACCEPTED, 0, due, due + 1));
+	assert_true(appeal_is_overdue(ST_DISPATCHED, 0, due, due + 1));
+	assert_true(appeal_is_overdue(ST_HANDLING, due + 100, due, due + 1));
+	assert_false(appeal_is_overdue(ST_HANDLING, due, due + 100, due + 1));
+	assert_false(appeal_is_overdue(ST_HANDLING, due, 0, due + 1));
+	/* finished stages are never overdue */
+	assert_false(appeal_is_overdue(ST_RESOLVED, due, due, due + 1));
+	assert_false(appeal_is_overdue(ST_CLOSED, due, due, due + 1));
+	assert_false(appeal_is_overdue(ST_REJECTED, due, due, due + 1));
 }
 
 static void deadlines_are_read_from_the_holidays_table(void **state)
@@ -466,6 +599,11 @@ int main(void)
 		cmocka_unit_test(two_working_days_from_friday_afternoon_end_on_tuesday),
 		cmocka_unit_test(make_up_days_count_and_holidays_do_not),
 		cmocka_unit_test(a_national_day_week_is_skipped),
+		cmocka_unit_test(spring_festival_days_are_off_and_its_saturdays_worked),
+		cmocka_unit_test(deadlines_across_the_spring_festival),
+		cmocka_unit_test(deadlines_across_the_year_and_month_ends),
+		cmocka_unit_test(a_zero_count_ends_with_the_start_day),
+		cmocka_unit_test(overdue_means_strictly_past_the_deadline_of_the_current_stage),
 		cmocka_unit_test(deadlines_are_read_from_the_holidays_table),
 		cmocka_unit_test(every_action_is_allowed_exactly_in_the_diagrams_states),
 		cmocka_unit_test(terminal_states_allow_only_conversation),
