@@ -31,7 +31,11 @@ async function serverNow(srv) {
 
 export async function openBrowser(srv) {
   if (!srv) throw new Error('openBrowser(srv): pages run on the server\'s clock');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS, headless: true });
+  // tests/any-hour shifts node's and the server's clocks with libfaketime; chromium does not run
+  // under it (its pages stall), and needs not: the pages' clock is the server's, set below.
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k === 'LD_PRELOAD' || k.startsWith('FAKETIME')) delete env[k];
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS, headless: true, env });
   const contexts = new Set();
   pinned.set(srv, contexts);
   const newContext = browser.newContext.bind(browser);
