@@ -10,6 +10,7 @@
 #include "http/server.h"
 
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,6 +195,29 @@ void reply_commit(struct req *req, struct db_conn *c, int rc, int status, json_t
 		return;
 	}
 	reply_json(req, status, body);
+}
+
+void reply_db_error(struct req *req, int rc)
+{
+	if (rc > 0 || rc == DB_EMISUSE || rc == DB_EABORT) {
+		log_error("%s %s: transaction ended with %d", req->method, req->path, rc);
+		reply_error(req, ERR_INTERNAL);
+		return;
+	}
+	reply_error(req, rc == DB_ECONSTRAINT ? ERR_CONFLICT : ERR_DB_UNAVAILABLE);
+}
+
+int req_tx_left_open(struct db_conn *c, const char *method, const char *route, int strict)
+{
+	if (!c || !db_in_tx(c))
+		return 0;
+	if (strict) {
+		fprintf(stderr, "shuniu: %s %s left a transaction open\n", method, route);
+		abort();
+	}
+	log_error("%s %s left a transaction open; rolled back", method, route);
+	db_rollback(c);
+	return 1;
 }
 
 static json_t *field_or_reply(struct req *req, json_t *obj, const char *key, int required, int *rc)

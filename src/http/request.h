@@ -106,6 +106,21 @@ json_t *page_json(struct req *req, json_t *items, int more, int64_t last);
  * body is stolen either way.
  */
 void reply_commit(struct req *req, struct db_conn *c, int rc, int status, json_t *body);
+/*
+ * Answer the failure of a db_tx_run() (already rolled back): 409 request.conflict
+ * for a constraint violation, 500 for a positive rc (a handler's slip), 503 otherwise.
+ * DB_EABORT is the handler's own refusal and must be answered by the handler.
+ */
+void reply_db_error(struct req *req, int rc);
+
+/*
+ * The end-of-request check: was a transaction left open on connection c (this
+ * worker's, or NULL) by the route named? The server calls it after every
+ * handler. strict (the test build, compiled with SHUNIU_STRICT): abort() with
+ * the method and route in the message, so the test that got there fails
+ * loudly. Otherwise roll back, log an error and return 1; 0 when none was open.
+ */
+int req_tx_left_open(struct db_conn *c, const char *method, const char *route, int strict);
 
 /*
  * JSON body field helpers: 0 found and valid, 1 absent (when !required), -1 answered 400.
