@@ -104,8 +104,11 @@ int db_exec(struct db_conn *c, const char *sql);
  *     or DB_EABORT when it refuses for a reason of its own (a rule broken, a
  *     row in the wrong state), leaving that reason in ctx for its caller. Only
  *     DB_EBUSY is retried.
- *   - It never answers an HTTP request: the handler answers after
- *     db_tx_run() returned, from rc and what ctx holds.
+ *   - It does not answer an HTTP request: the handler answers after
+ *     db_tx_run() returned, from rc and what ctx holds. The one exception
+ *     is a refusal: a callback may answer through an *_or_reply helper and
+ *     return DB_EABORT at once, since DB_EABORT is never retried (the
+ *     handler then returns without answering again).
  *   - It never calls db_begin/db_commit/db_rollback itself.
  * Called while c is already inside a transaction (a helper run by an outer
  * callback), db_tx_run() only calls fn: the outer runner commits or retries.

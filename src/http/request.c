@@ -207,6 +207,16 @@ void reply_db_error(struct req *req, int rc)
 	reply_error(req, rc == DB_ECONSTRAINT ? ERR_CONFLICT : ERR_DB_UNAVAILABLE);
 }
 
+void reply_tx(struct req *req, int rc, int status, json_t *body)
+{
+	if (rc != 0) {
+		json_decref(body);
+		reply_db_error(req, rc);
+		return;
+	}
+	reply_json(req, status, body);
+}
+
 int req_tx_left_open(struct db_conn *c, const char *method, const char *route, int strict)
 {
 	if (!c || !db_in_tx(c))

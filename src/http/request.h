@@ -112,6 +112,8 @@ void reply_commit(struct req *req, struct db_conn *c, int rc, int status, json_t
  * DB_EABORT is the handler's own refusal and must be answered by the handler.
  */
 void reply_db_error(struct req *req, int rc);
+/* After db_tx_run(): rc 0 answers status with body, otherwise reply_db_error(). body is stolen. */
+void reply_tx(struct req *req, int rc, int status, json_t *body);
 
 /*
  * The end-of-request check: was a transaction left open on connection c (this
