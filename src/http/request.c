@@ -175,28 +175,6 @@ json_t *page_json(struct req *req, json_t *items, int more, int64_t last)
 				   : json_null()));
 }
 
-void reply_commit(struct req *req, struct db_conn *c, int rc, int status, json_t *body)
-{
-	/* DB_ROW or DB_DONE here is a handler's slip: never leave the transaction open */
-	if (rc > 0) {
-		log_error("%s %s: transaction ended with step result %d", req->method, req->path,
-			  rc);
-		db_rollback(c);
-		json_decref(body);
-		reply_error(req, ERR_INTERNAL);
-		return;
-	}
-	if (rc == 0)
-		rc = db_commit(c);
-	if (rc < 0) {
-		db_rollback(c);
-		json_decref(body);
-		reply_error(req, rc == DB_ECONSTRAINT ? ERR_CONFLICT : ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, status, body);
-}
-
 void reply_db_error(struct req *req, int rc)
 {
 	if (rc > 0 || rc == DB_EMISUSE || rc == DB_EABORT) {

@@ -100,16 +100,11 @@ int req_page_or_reply(struct req *req, int64_t *limit, int64_t *cursor);
 /* {"items": items, "next_cursor": "<last>" | null}; steals items. */
 json_t *page_json(struct req *req, json_t *items, int more, int64_t last);
 /*
- * End a write transaction: commit when rc is 0 and answer status with body;
- * otherwise roll back and answer 409 request.conflict (constraint) or 503.
- * A positive rc (a step result that slipped through) rolls back and answers 500.
- * body is stolen either way.
- */
-void reply_commit(struct req *req, struct db_conn *c, int rc, int status, json_t *body);
-/*
  * Answer the failure of a db_tx_run() (already rolled back): 409 request.conflict
- * for a constraint violation, 500 for a positive rc (a handler's slip), 503 otherwise.
- * DB_EABORT is the handler's own refusal and must be answered by the handler.
+ * for a constraint violation; 500, logged, for a handler's slip (DB_EMISUSE: a step
+ * result the callback let through; a DB_EABORT nobody answered); 503 otherwise
+ * (a busy lock that outlasted the retries, a lost connection). DB_EABORT is the
+ * handler's own refusal and is answered by the handler.
  */
 void reply_db_error(struct req *req, int rc);
 /* After db_tx_run(): rc 0 answers status with body, otherwise reply_db_error(). body is stolen. */
