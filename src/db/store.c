@@ -34,6 +34,7 @@ static _Atomic long fail_countdown;
 static _Atomic long fail_times = 1;
 static _Atomic int fail_status = DB_EFAULT;
 static _Atomic long tx_retries;
+static _Atomic long busy_begins;
 /* Background threads (the SLA sweeper, the notifier) do not count: a test
  * that arms "the next call fails" means the next call of a request. */
 static _Thread_local int fault_exempt;
@@ -48,6 +49,11 @@ void db_test_fail_after_with(long n, int status, long times)
 	atomic_store(&fail_status, status < 0 ? status : DB_EFAULT);
 	atomic_store(&fail_times, times > 0 ? times : 1);
 	atomic_store(&fail_countdown, n);
+}
+
+void db_test_busy_begins(long n)
+{
+	atomic_store(&busy_begins, n);
 }
 
 void db_test_fault_exempt(void)
@@ -280,7 +286,16 @@ int db_ping(struct db_conn *c)
 
 int db_begin(struct db_conn *c)
 {
-	int rc = db_exec(c, c->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	long busy = fault_exempt ? 0 : atomic_load(&busy_begins);
+	int rc;
+
+	while (busy > 0 && !atomic_compare_exchange_weak(&busy_begins, &busy, busy - 1))
+		;
+	if (busy > 0) {
+		db_set_err(c, "injected busy lock");
+		return DB_EBUSY;
+	}
+	rc = db_exec(c, c->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
 
 	if (rc == 0)
 		c->in_tx = 1;

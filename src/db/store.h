@@ -193,6 +193,8 @@ char *db_values_sql(const char *head, const char *tuple, int n, const char *tail
  */
 void db_test_fail_after(long n);
 void db_test_fail_after_with(long n, int status, long times);
+/* Tests only: the next n db_begin() calls (process-wide) fail with DB_EBUSY. */
+void db_test_busy_begins(long n);
 /* This thread's calls neither fail nor count (background threads). */
 void db_test_fault_exempt(void);
 
