@@ -286,6 +286,7 @@ int db_ping(struct db_conn *c)
 
 int db_begin(struct db_conn *c)
 {
+	/* tests: db_test_busy_begins() */
 	long busy = fault_exempt ? 0 : atomic_load(&busy_begins);
 	int rc;
 
@@ -296,7 +297,6 @@ int db_begin(struct db_conn *c)
 		return DB_EBUSY;
 	}
 	rc = db_exec(c, c->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
-
 	if (rc == 0)
 		c->in_tx = 1;
 	return rc;
