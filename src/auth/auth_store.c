@@ -79,8 +79,7 @@ int password_verify(const char *hash, const char *pw)
 void password_metrics(void *fp)
 {
 	fprintf((FILE *)fp,
-		"# HELP shuniu_password_hashes_total Password hashes verified (sign-ins, "
-		"changes).\n"
+		"# HELP shuniu_password_hashes_total Password hashes verified (sign-ins, changes).\n"
 		"# TYPE shuniu_password_hashes_total counter\nshuniu_password_hashes_total %lld\n",
 		(long long)atomic_load(&m_verified));
 }
