@@ -17,7 +17,10 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) $(PKG_CFLAGS) \
 	-DSHUNIU_VERSION='"$(VERSION)"'
 CFLAGS_release := -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
-CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+# SHUNIU_STRICT: the test build turns slips the release build survives into aborts
+# (a transaction left open at the end of a request; see http/request.h).
+CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		  -DSHUNIU_STRICT
 LDLIBS   := $(PKG_LIBS) -lpthread -lm
 
 SRCS     := $(wildcard src/*/*.c)

@@ -281,6 +281,12 @@ struct act_ctx {
 	json_t *details;
 	const char *msg_title; /* a message to msg_account or msg_unit, if set */
 	int64_t msg_account, msg_unit;
+	/* the request, read before the transaction */
+	const struct visibility *v;
+	int64_t id;
+	int act;
+	const char *name;
+	json_t *photos_in;
 };
 
 /* Move the handler to unit u (escalate, transfer, return). */
@@ -561,91 +567,98 @@ db:
 	return -1;
 }
 
+/*
+ * The action in one transaction. DB_EABORT: answered already (not found,
+ * refused, invalid input, or the appeal changed meanwhile); never retried.
+ * A rerun starts again from the appeal as loaded, with fresh details.
+ */
+static int appeal_action_tx(struct db_conn *c, void *ctx)
+{
+	struct act_ctx *x = ctx;
+	struct req *req = x->req;
+	int rc, from;
+
+	x->msg_title = NULL;
+	x->msg_account = x->msg_unit = 0;
+	rc = appeal_load(c, x->v, x->id, &x->r);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW) {
+		reply_error(req, ERR_NOT_FOUND);
+		return DB_EABORT;
+	}
+	if (!appeal_may(x->a, &x->r, x->act)) {
+		refuse(req, !appeal_action_allowed(x->act, x->r.status)
+				    ? "This action is not allowed in the appeal's current state."
+				    : "Your account may not take this action on this appeal.");
+		return DB_EABORT;
+	}
+	if ((rc = category_get(c, x->r.category_id, &x->cat)) != DB_ROW)
+		return rc < 0 ? rc : DB_ERR;
+	from = x->r.status;
+	x->details = json_object();
+	if (apply(x, x->act)) {
+		json_decref(x->details);
+		return DB_EABORT;
+	}
+	x->photos = x->photos_in ? json_dumps(x->photos_in, JSON_COMPACT) : NULL;
+	rc = appeal_save(c, &x->r, from, x->name, x->a->account_id, x->a->display_name, x->note,
+			 x->photos, x->details, x->now);
+	if (rc == 0 && x->act == ACT_MERGE)
+		rc = db_run(
+			c,
+			"INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, action, "
+			"from_status, to_status, note, photos, details) SELECT id, ?, ?, ?, "
+			"'merge_in', status, status, '', '[]', ? FROM appeals WHERE id = ?",
+			"iitti", x->now, x->a->account_id, x->a->display_name,
+			arena_printf(&req->arena, "{\"from\":%lld}", (long long)x->r.id),
+			x->r.merged_into);
+	if (rc == 0 && x->msg_title && (x->msg_unit || x->msg_account))
+		rc = message_add(c, x->msg_account, x->msg_account ? 0 : x->msg_unit, x->r.id,
+				 arena_printf(&req->arena, "appeal.%s", x->name), x->msg_title,
+				 x->r.case_no, x->now);
+	if (rc == 0 && x->msg_title && x->msg_account && x->msg_unit)
+		rc = message_add(c, 0, x->msg_unit, x->r.id,
+				 arena_printf(&req->arena, "appeal.%s", x->name), x->msg_title,
+				 x->r.case_no, x->now);
+	free(x->photos);
+	x->photos = NULL;
+	json_decref(x->details);
+	x->details = NULL;
+	if (rc == DB_DONE) {
+		reply_error_ex(req, ERR_CONFLICT, "The appeal changed meanwhile; reload and retry.",
+			       NULL);
+		return DB_EABORT;
+	}
+	return rc;
+}
+
 static void appeal_action(struct req *req)
 {
 	struct act_ctx x = { .req = req, .a = req_auth(req), .now = clock_now() };
 	struct visibility v;
-	const char *name;
-	json_t *photos;
-	int64_t id;
-	int act, rc, from;
+	int rc;
 
-	if (!(x.c = req_db_or_reply(req)) || req_param_id_or_reply(req, "id", &id) ||
-	    json_get_str_or_reply(req, req->json, "action", 1, 32, &name) ||
+	if (!(x.c = req_db_or_reply(req)) || req_param_id_or_reply(req, "id", &x.id) ||
+	    json_get_str_or_reply(req, req->json, "action", 1, 32, &x.name) ||
 	    json_get_str_or_reply(req, req->json, "note", 0, 2000, &x.note) < 0)
 		return;
-	if ((act = appeal_action_parse(name)) < 0) {
+	if ((x.act = appeal_action_parse(x.name)) < 0) {
 		reply_invalid(req, "action", "see docs/API.md for the actions");
 		return;
 	}
-	photos = json_object_get(req->json, "photos");
-	if (photos && attach_ids_or_reply(req, x.c, photos, "photos", 9))
+	x.photos_in = json_object_get(req->json, "photos");
+	if (x.photos_in && attach_ids_or_reply(req, x.c, x.photos_in, "photos", 9))
 		return;
 	appeal_visibility(req, &v);
-	rc = db_begin(x.c);
-	if (rc == 0)
-		rc = appeal_load(x.c, &v, id, &x.r);
-	if (rc < 0) {
-		db_rollback(x.c);
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	x.v = &v;
+	rc = db_tx_run(x.c, appeal_action_tx, &x);
+	if (rc == DB_EABORT)
 		return;
-	}
-	if (rc != DB_ROW) {
-		db_rollback(x.c);
-		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
-	if (!appeal_may(x.a, &x.r, act)) {
-		db_rollback(x.c);
-		refuse(req, !appeal_action_allowed(act, x.r.status)
-				    ? "This action is not allowed in the appeal's current state."
-				    : "Your account may not take this action on this appeal.");
-		return;
-	}
-	if (category_get(x.c, x.r.category_id, &x.cat) != DB_ROW) {
-		db_rollback(x.c);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	from = x.r.status;
-	x.details = json_object();
-	if (apply(&x, act)) {
-		db_rollback(x.c);
-		json_decref(x.details);
-		return;
-	}
-	x.photos = photos ? json_dumps(photos, JSON_COMPACT) : NULL;
-	rc = appeal_save(x.c, &x.r, from, name, x.a->account_id, x.a->display_name, x.note,
-			 x.photos, x.details, x.now);
-	if (rc == 0 && act == ACT_MERGE)
-		rc = db_run(
-			x.c,
-			"INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, action, "
-			"from_status, to_status, note, photos, details) SELECT id, ?, ?, ?, "
-			"'merge_in', status, status, '', '[]', ? FROM appeals WHERE id = ?",
-			"iitti", x.now, x.a->account_id, x.a->display_name,
-			arena_printf(&req->arena, "{\"from\":%lld}", (long long)x.r.id),
-			x.r.merged_into);
-	if (rc == 0 && x.msg_title && (x.msg_unit || x.msg_account))
-		rc = message_add(x.c, x.msg_account, x.msg_account ? 0 : x.msg_unit, x.r.id,
-				 arena_printf(&req->arena, "appeal.%s", name), x.msg_title,
-				 x.r.case_no, x.now);
-	if (rc == 0 && x.msg_title && x.msg_account && x.msg_unit)
-		rc = message_add(x.c, 0, x.msg_unit, x.r.id,
-				 arena_printf(&req->arena, "appeal.%s", name), x.msg_title,
-				 x.r.case_no, x.now);
-	free(x.photos);
-	json_decref(x.details);
-	if (rc == DB_DONE) {
-		db_rollback(x.c);
-		reply_error_ex(req, ERR_CONFLICT, "The appeal changed meanwhile; reload and retry.",
-			       NULL);
-		return;
-	}
-	reply_commit(req, x.c, rc, 200,
-		     JB_OBJ(jb_int("id", x.r.id), jb_str("case_no", x.r.case_no),
-			    jb_str("status", appeal_status_name(x.r.status)),
-			    jb_int("version", x.r.version)));
+	reply_tx(req, rc, 200,
+		 JB_OBJ(jb_int("id", x.r.id), jb_str("case_no", x.r.case_no),
+			jb_str("status", appeal_status_name(x.r.status)),
+			jb_int("version", x.r.version)));
 	if (rc == 0)
 		notify_kick();
 }

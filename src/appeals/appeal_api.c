@@ -496,6 +496,28 @@ static void get_appeal(struct req *req)
 
 /* ---- tracking by case number ------------------------------------------- */
 
+struct track_failure {
+	const char *key;
+	int64_t now;
+};
+
+static int track_failure_tx(struct db_conn *c, void *ctx)
+{
+	struct track_failure *x = ctx;
+
+	return db_run(c,
+		      "INSERT INTO login_throttle (username, failures, locked_until, "
+		      "updated_at) VALUES (?, 1, 0, ?) ON CONFLICT (username) DO "
+		      "UPDATE SET failures = CASE WHEN login_throttle.locked_until > 0 "
+		      "AND login_throttle.locked_until <= excluded.updated_at THEN 1 "
+		      "ELSE login_throttle.failures + 1 END, locked_until = CASE WHEN "
+		      "login_throttle.failures + 1 >= ? AND login_throttle.locked_until "
+		      "<= excluded.updated_at THEN ? ELSE login_throttle.locked_until "
+		      "END, updated_at = excluded.updated_at",
+		      "tiii", x->key, x->now, (int64_t)TRACK_MAX_FAILURES,
+		      x->now + TRACK_LOCK_SECONDS);
+}
+
 static void track_appeal(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
@@ -556,24 +578,7 @@ static void track_appeal(struct req *req)
 	db_reset(st);
 	if (!match) {
 		/* Count the failure whether or not the case exists. */
-		rc = db_begin(c);
-		if (rc == 0)
-			rc = db_run(
-				c,
-				"INSERT INTO login_throttle (username, failures, locked_until, "
-				"updated_at) VALUES (?, 1, 0, ?) ON CONFLICT (username) DO "
-				"UPDATE SET failures = CASE WHEN login_throttle.locked_until > 0 "
-				"AND login_throttle.locked_until <= excluded.updated_at THEN 1 "
-				"ELSE login_throttle.failures + 1 END, locked_until = CASE WHEN "
-				"login_throttle.failures + 1 >= ? AND login_throttle.locked_until "
-				"<= excluded.updated_at THEN ? ELSE login_throttle.locked_until "
-				"END, updated_at = excluded.updated_at",
-				"tiii", key, now, (int64_t)TRACK_MAX_FAILURES,
-				now + TRACK_LOCK_SECONDS);
-		if (rc == 0)
-			rc = db_commit(c);
-		else
-			db_rollback(c);
+		db_tx_run(c, track_failure_tx, &(struct track_failure){ key, now });
 		reply_error(req, ERR_NOT_FOUND);
 		return;
 	}

@@ -206,6 +206,58 @@ int notify_run_once(struct server *srv, struct db_conn *c)
 	return n;
 }
 
+struct run {
+	struct outbox *ob;
+	int n;
+	int64_t now;
+};
+
+/* Record a run's results: the failures with their next attempt, the deliveries. */
+static int record_run_tx(struct db_conn *c, void *ctx)
+{
+	struct run *x = ctx;
+	struct outbox *ob = x->ob;
+	int n = x->n, rc = 0, nok = 0;
+	int64_t now = x->now;
+	char *sql = malloc(96 + (size_t)n * 3);
+
+	if (!sql)
+		return DB_ENOMEM;
+	for (int i = 0; rc >= 0 && i < n; i++) {
+		struct outbox *o = &ob[i];
+		int64_t delay = (int64_t)30 << (o->attempts < 7 ? o->attempts : 7);
+		if (delay > 3600)
+			delay = 3600;
+		if (o->ok)
+			nok++;
+		else
+			rc = db_run(c,
+				    "UPDATE notifications SET attempts = attempts + 1, "
+				    "next_attempt_at = ?, last_error = ? WHERE id = ?",
+				    "iti", now + delay, o->why, o->id);
+	}
+	if (rc >= 0 && nok) {
+		size_t len = (size_t)sprintf(sql, "UPDATE notifications SET delivered_at = ?, "
+						  "attempts = attempts + 1 WHERE id IN (");
+		for (int k = 0; k < nok; k++)
+			len += (size_t)sprintf(sql + len, k ? ",?" : "?");
+		sprintf(sql + len, ")");
+		struct db_stmt *up;
+		rc = db_prepare(c, sql, &up);
+		if (rc >= 0) {
+			int k = 1;
+			db_bind_int64(up, k++, now);
+			for (int i = 0; i < n; i++)
+				if (ob[i].ok)
+					db_bind_int64(up, k++, ob[i].id);
+			rc = db_step(up);
+			db_reset(up);
+		}
+	}
+	free(sql);
+	return rc < 0 ? rc : 0;
+}
+
 static int run_once(struct server *srv, struct db_conn *c)
 {
 	struct outbox *ob = calloc(NOTIFY_BATCH, sizeof *ob);
@@ -247,49 +299,8 @@ static int run_once(struct server *srv, struct db_conn *c)
 	}
 	/* One transaction (one fsync) records the whole run; the delivered rows
 	 * are marked by one statement naming their ids. */
-	if (n && rc >= 0 && (rc = db_begin(c)) == 0) {
-		char *sql = malloc(96 + (size_t)n * 3);
-		int nok = 0;
-		if (!sql)
-			rc = DB_ENOMEM;
-		for (int i = 0; rc >= 0 && i < n; i++) {
-			struct outbox *o = &ob[i];
-			int64_t delay = (int64_t)30 << (o->attempts < 7 ? o->attempts : 7);
-			if (delay > 3600)
-				delay = 3600;
-			if (o->ok)
-				nok++;
-			else
-				rc = db_run(c,
-					    "UPDATE notifications SET attempts = attempts + 1, "
-					    "next_attempt_at = ?, last_error = ? WHERE id = ?",
-					    "iti", now + delay, o->why, o->id);
-		}
-		if (rc >= 0 && nok) {
-			size_t len =
-				(size_t)sprintf(sql, "UPDATE notifications SET delivered_at = ?, "
-						     "attempts = attempts + 1 WHERE id IN (");
-			for (int k = 0; k < nok; k++)
-				len += (size_t)sprintf(sql + len, k ? ",?" : "?");
-			sprintf(sql + len, ")");
-			struct db_stmt *up;
-			rc = db_prepare(c, sql, &up);
-			if (rc >= 0) {
-				int k = 1;
-				db_bind_int64(up, k++, now);
-				for (int i = 0; i < n; i++)
-					if (ob[i].ok)
-						db_bind_int64(up, k++, ob[i].id);
-				rc = db_step(up);
-				db_reset(up);
-			}
-		}
-		free(sql);
-		if (rc >= 0)
-			rc = db_commit(c);
-		if (rc < 0)
-			db_rollback(c);
-	}
+	if (n && rc >= 0)
+		rc = db_tx_run(c, record_run_tx, &(struct run){ ob, n, now });
 	for (int i = 0; i < n; i++) {
 		free(ob[i].event);
 		free(ob[i].payload);
@@ -441,61 +452,75 @@ static void list_messages(struct req *req)
 	reply_json(req, 200, out);
 }
 
+struct message_read {
+	int64_t account_id, unit, id;
+};
+
+/* DB_EABORT: not a message to this account or its unit */
+static int read_message_tx(struct db_conn *c, void *ctx)
+{
+	struct message_read *x = ctx;
+	int64_t seen = 0;
+	int rc = db_run(c,
+			"INSERT INTO message_reads (message_id, account_id, read_at) SELECT id, "
+			"?, ? FROM messages WHERE id = ? AND (account_id = ? OR unit_id = ?) ON "
+			"CONFLICT DO NOTHING",
+			"iiiii", x->account_id, clock_now(), x->id, x->account_id, x->unit);
+
+	if (rc == 0) {
+		rc = db_query_int64(c, &seen,
+				    "SELECT COUNT(*) FROM message_reads WHERE message_id = ? AND "
+				    "account_id = ?",
+				    "ii", x->id, x->account_id);
+		rc = rc == DB_ROW ? 0 : rc;
+		if (rc == 0 && !seen)
+			return DB_EABORT;
+	}
+	return rc;
+}
+
 static void read_message(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	int64_t id, unit = 0;
+	struct message_read x = { .account_id = a->account_id };
 	int rc;
 
-	if (!c || req_param_id_or_reply(req, "id", &id))
+	if (!c || req_param_id_or_reply(req, "id", &x.id))
 		return;
 	if (auth_can(req, "appeal:read"))
-		unit = a->unit_id;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(
-			c,
-			"INSERT INTO message_reads (message_id, account_id, read_at) SELECT id, "
-			"?, ? FROM messages WHERE id = ? AND (account_id = ? OR unit_id = ?) ON "
-			"CONFLICT DO NOTHING",
-			"iiiii", a->account_id, clock_now(), id, a->account_id, unit);
-	if (rc == 0) {
-		int64_t seen = 0;
-		rc = db_query_int64(c, &seen,
-				    "SELECT COUNT(*) FROM message_reads WHERE message_id = ? AND "
-				    "account_id = ?",
-				    "ii", id, a->account_id);
-		rc = rc == DB_ROW ? 0 : rc;
-		if (rc == 0 && !seen) {
-			db_rollback(c);
-			reply_error(req, ERR_NOT_FOUND);
-			return;
-		}
-	}
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id), jb_bool("read", 1)));
+		x.unit = a->unit_id;
+	rc = db_tx_run(c, read_message_tx, &x);
+	if (rc == DB_EABORT)
+		reply_error(req, ERR_NOT_FOUND);
+	else
+		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", x.id), jb_bool("read", 1)));
+}
+
+static int read_all_messages_tx(struct db_conn *c, void *ctx)
+{
+	struct message_read *x = ctx;
+
+	return db_run(c,
+		      "INSERT INTO message_reads (message_id, account_id, read_at) SELECT id, "
+		      "?, ? FROM messages WHERE (account_id = ? OR unit_id = ?) ON CONFLICT DO "
+		      "NOTHING",
+		      "iiii", x->account_id, clock_now(), x->account_id, x->unit);
 }
 
 static void read_all_messages(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	int64_t unit = 0;
+	struct message_read x = { .account_id = a->account_id };
 	int rc;
 
 	if (!c)
 		return;
 	if (auth_can(req, "appeal:read"))
-		unit = a->unit_id;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(
-			c,
-			"INSERT INTO message_reads (message_id, account_id, read_at) SELECT id, "
-			"?, ? FROM messages WHERE (account_id = ? OR unit_id = ?) ON CONFLICT DO "
-			"NOTHING",
-			"iiii", a->account_id, clock_now(), a->account_id, unit);
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("unread_count", 0)));
+		x.unit = a->unit_id;
+	rc = db_tx_run(c, read_all_messages_tx, &x);
+	reply_tx(req, rc, 200, JB_OBJ(jb_int("unread_count", 0)));
 }
 
 const struct route message_routes[] = {

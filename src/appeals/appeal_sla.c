@@ -39,16 +39,22 @@ struct overdue {
 	char handler_path[256], case_no[24];
 };
 
-/* One supervision notice, in its own transaction. 1 raised, 0 already, <0. */
-static int supervise(struct db_conn *c, const struct overdue *o, int64_t now)
+struct sweep_one {
+	const struct overdue *o;
+	int64_t sup_id, appeal_id, now;
+	int esc; /* out: auto_escalate moved the appeal */
+};
+
+/* DB_EABORT: the notice was raised already */
+static int supervise_tx(struct db_conn *c, void *ctx)
 {
+	struct sweep_one *x = ctx;
+	const struct overdue *o = x->o;
+	int64_t now = x->now;
 	const char *kind = o->status == ST_SUBMITTED ? "accept_overdue" : "handle_overdue";
 	struct unit_ref h;
-	int rc = db_begin(c);
+	int rc = unit_get(c, o->handler_unit_id, &h);
 
-	if (rc < 0)
-		return rc;
-	rc = unit_get(c, o->handler_unit_id, &h);
 	if (rc == DB_ROW)
 		rc = db_run(
 			c,
@@ -57,10 +63,8 @@ static int supervise(struct db_conn *c, const struct overdue *o, int64_t now)
 			"ititii", o->id, kind, h.id, h.path, o->due, now);
 	else if (rc == DB_DONE)
 		rc = DB_ERR;
-	if (rc == 0 && db_changes(c) == 0) {
-		db_rollback(c);
-		return 0;
-	}
+	if (rc == 0 && db_changes(c) == 0)
+		return DB_EABORT;
 	if (rc == 0)
 		rc = db_run(
 			c,
@@ -91,25 +95,27 @@ static int supervise(struct db_conn *c, const struct overdue *o, int64_t now)
 				    JB_OBJ(jb_int("id", o->id), jb_str("case_no", o->case_no),
 					   jb_str("kind", kind), jb_int("due", o->due)),
 				    now);
-	if (rc == 0)
-		rc = db_commit(c);
-	if (rc < 0) {
-		db_rollback(c);
-		return rc;
-	}
-	return 1;
+	return rc;
 }
 
-/* Escalate an appeal whose notice outlived the grace. 1 escalated, 0 not, <0. */
-static int auto_escalate(struct db_conn *c, int64_t sup_id, int64_t appeal_id, int64_t now)
+/* One supervision notice, in its own transaction. 1 raised, 0 already, <0. */
+static int supervise(struct db_conn *c, const struct overdue *o, int64_t now)
 {
+	int rc = db_tx_run(c, supervise_tx, &(struct sweep_one){ .o = o, .now = now });
+
+	return rc == DB_EABORT ? 0 : rc < 0 ? rc : 1;
+}
+
+static int auto_escalate_tx(struct db_conn *c, void *ctx)
+{
+	struct sweep_one *x = ctx;
+	int64_t sup_id = x->sup_id, appeal_id = x->appeal_id, now = x->now;
 	struct visibility all = { .lo = "/", .hi = "0", .account_id = -1 };
 	struct appeal_row r;
 	struct unit_ref h, p;
-	int rc = db_begin(c), from;
+	int rc, from;
 
-	if (rc < 0)
-		return rc;
+	x->esc = 0;
 	rc = db_run(c,
 		    "UPDATE supervisions SET escalated_at = ? WHERE id = ? AND escalated_at IS "
 		    "NULL",
@@ -142,13 +148,19 @@ static int auto_escalate(struct db_conn *c, int64_t sup_id, int64_t appeal_id, i
 			rc = DB_ROW;
 	}
 	if (rc == DB_ROW || rc == DB_DONE) {
-		int esc = rc == DB_ROW;
-		rc = db_commit(c);
-		if (rc == 0)
-			return esc;
+		x->esc = rc == DB_ROW;
+		return 0;
 	}
-	db_rollback(c);
-	return rc < 0 ? rc : 0;
+	return rc < 0 ? rc : DB_EABORT;
+}
+
+/* Escalate an appeal whose notice outlived the grace. 1 escalated, 0 not, <0. */
+static int auto_escalate(struct db_conn *c, int64_t sup_id, int64_t appeal_id, int64_t now)
+{
+	struct sweep_one x = { .sup_id = sup_id, .appeal_id = appeal_id, .now = now };
+	int rc = db_tx_run(c, auto_escalate_tx, &x);
+
+	return rc == 0 ? x.esc : rc == DB_EABORT ? 0 : rc;
 }
 
 int sla_sweep(struct server *srv, struct db_conn *c, int *supervised, int *escalated)

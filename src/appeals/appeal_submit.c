@@ -536,6 +536,13 @@ static int insert_all(struct db_conn *c, struct appeal_new **items, int n)
  * Insert a batch in one transaction (one fsync); sets every item's rc. If
  * any item fails, the batch is rolled back and each item is tried again in
  * a transaction of its own, so one bad submission fails alone.
+ *
+ * These two begin and commit by hand rather than through db_tx_run(): the
+ * group-commit writer is its own retry policy. A failed batch (busy
+ * included) falls back to one transaction per item and every waiting
+ * worker gets its item's status; rerunning a whole batch on DB_EBUSY would
+ * hold every submitter in it for the backoff, and the items' outputs
+ * (case numbers, replay marks) are reset here by hand before each try.
  */
 static void submit_batch(struct db_conn *c, struct appeal_new **items, int n)
 {

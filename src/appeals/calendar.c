@@ -181,6 +181,40 @@ static int day_param_or_reply(struct req *req, const char **day)
 	return 0;
 }
 
+struct holiday {
+	struct req *req;
+	const char *day, *kind, *name;
+};
+
+static int put_holiday_tx(struct db_conn *c, void *ctx)
+{
+	struct holiday *x = ctx;
+	int rc = db_run(c,
+			"INSERT INTO holidays (day, kind, name, updated_at) VALUES (?, ?, ?, ?) "
+			"ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = "
+			"excluded.name, updated_at = excluded.updated_at",
+			"ttti", x->day, x->kind, x->name ? x->name : "", clock_now());
+
+	if (rc == 0)
+		rc = audit_write(x->req, c, "holiday.set", "holiday", 0,
+				 JB_OBJ(jb_str("day", x->day), jb_str("kind", x->kind)));
+	return rc;
+}
+
+/* DB_EABORT: no such day */
+static int delete_holiday_tx(struct db_conn *c, void *ctx)
+{
+	struct holiday *x = ctx;
+	int rc = db_run(c, "DELETE FROM holidays WHERE day = ?", "t", x->day);
+
+	if (rc == 0 && db_changes(c) == 0)
+		return DB_EABORT;
+	if (rc == 0)
+		rc = audit_write(x->req, c, "holiday.delete", "holiday", 0,
+				 JB_OBJ(jb_str("day", x->day)));
+	return rc;
+}
+
 static void put_holiday(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
@@ -195,19 +229,9 @@ static void put_holiday(struct req *req)
 		reply_invalid(req, "kind", "holiday or workday");
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(
-			c,
-			"INSERT INTO holidays (day, kind, name, updated_at) VALUES (?, ?, ?, ?) "
-			"ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = "
-			"excluded.name, updated_at = excluded.updated_at",
-			"ttti", day, kind, name ? name : "", clock_now());
-	if (rc == 0)
-		rc = audit_write(req, c, "holiday.set", "holiday", 0,
-				 JB_OBJ(jb_str("day", day), jb_str("kind", kind)));
-	reply_commit(
-		req, c, rc, 200,
+	rc = db_tx_run(c, put_holiday_tx, &(struct holiday){ req, day, kind, name });
+	reply_tx(
+		req, rc, 200,
 		JB_OBJ(jb_str("day", day), jb_str("kind", kind), jb_str("name", name ? name : "")));
 }
 
@@ -219,18 +243,11 @@ static void delete_holiday(struct req *req)
 
 	if (!c || day_param_or_reply(req, &day))
 		return;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(c, "DELETE FROM holidays WHERE day = ?", "t", day);
-	if (rc == 0 && db_changes(c) == 0) {
-		db_rollback(c);
+	rc = db_tx_run(c, delete_holiday_tx, &(struct holiday){ req, day, NULL, NULL });
+	if (rc == DB_EABORT)
 		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
-	if (rc == 0)
-		rc = audit_write(req, c, "holiday.delete", "holiday", 0,
-				 JB_OBJ(jb_str("day", day)));
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_str("day", day)));
+	else
+		reply_tx(req, rc, 200, JB_OBJ(jb_str("day", day)));
 }
 
 const struct route calendar_routes[] = {

@@ -142,48 +142,89 @@ static int deadline_or_reply(struct req *req, const char *field, int required, i
 	return 0;
 }
 
+struct category_new {
+	struct req *req;
+	const char *code, *name, *name_en, *level, *au, *hu;
+	int64_t aa, ha, sort, now;
+	int64_t id; /* out */
+};
+
+static int create_category_tx(struct db_conn *c, void *ctx)
+{
+	struct category_new *x = ctx;
+	int rc = db_query_int64(c, &x->id,
+				"INSERT INTO appeal_categories (code, name, name_en, level, "
+				"accept_amount, accept_unit, handle_amount, handle_unit, sort, "
+				"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+				"RETURNING id",
+				"ttttititiii", x->code, x->name, x->name_en ? x->name_en : "",
+				x->level, x->aa, x->au, x->ha, x->hu, x->sort, x->now, x->now);
+
+	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
+	if (rc == 0)
+		rc = audit_write(x->req, c, "category.create", "appeal_category", x->id, NULL);
+	return rc;
+}
+
 static void create_category(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *code, *name, *name_en = "", *level, *au, *hu;
-	int64_t aa, ha, sort = 1000, id = 0, now = clock_now();
+	struct category_new x = { .req = req, .name_en = "", .sort = 1000, .now = clock_now() };
 	int rc;
 
-	if (!c || json_get_str_or_reply(req, req->json, "code", 1, 40, &code) ||
-	    json_get_str_or_reply(req, req->json, "name", 1, 60, &name) ||
-	    json_get_str_or_reply(req, req->json, "name_en", 0, 80, &name_en) < 0 ||
-	    json_get_str_or_reply(req, req->json, "level", 1, 20, &level) ||
-	    json_get_int_or_reply(req, req->json, "sort", 0, 0, 1000000, &sort) < 0 ||
-	    deadline_or_reply(req, "accept_deadline", 1, &aa, &au) ||
-	    deadline_or_reply(req, "handle_deadline", 1, &ha, &hu))
+	if (!c || json_get_str_or_reply(req, req->json, "code", 1, 40, &x.code) ||
+	    json_get_str_or_reply(req, req->json, "name", 1, 60, &x.name) ||
+	    json_get_str_or_reply(req, req->json, "name_en", 0, 80, &x.name_en) < 0 ||
+	    json_get_str_or_reply(req, req->json, "level", 1, 20, &x.level) ||
+	    json_get_int_or_reply(req, req->json, "sort", 0, 0, 1000000, &x.sort) < 0 ||
+	    deadline_or_reply(req, "accept_deadline", 1, &x.aa, &x.au) ||
+	    deadline_or_reply(req, "handle_deadline", 1, &x.ha, &x.hu))
 		return;
-	if (!*code || strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(code)) {
+	if (!*x.code || strspn(x.code, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(x.code)) {
 		reply_invalid(req, "code", "lower-case letters, digits and '_'");
 		return;
 	}
-	if (!*name) {
+	if (!*x.name) {
 		reply_invalid(req, "name", "must not be empty");
 		return;
 	}
-	if (level_parse(level) < 0) {
+	if (level_parse(x.level) < 0) {
 		reply_invalid(req, "level", "grid, community, street or department");
 		return;
 	}
-	rc = db_begin(c);
+	rc = db_tx_run(c, create_category_tx, &x);
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x.id), jb_str("code", x.code), jb_str("name", x.name)));
+}
+
+struct category_change {
+	struct req *req;
+	const char *name, *name_en, *level, *au, *hu;
+	int64_t id, aa, ha, sort;
+	int active;
+};
+
+/* DB_EABORT: no such category */
+static int update_category_tx(struct db_conn *c, void *ctx)
+{
+	struct category_change *x = ctx;
+	int rc = db_run(c,
+			"UPDATE appeal_categories SET name = COALESCE(?, name), name_en = "
+			"COALESCE(?, name_en), level = COALESCE(?, level), accept_amount = "
+			"CASE WHEN ? > 0 THEN ? ELSE accept_amount END, accept_unit = "
+			"COALESCE(?, accept_unit), handle_amount = CASE WHEN ? > 0 THEN ? ELSE "
+			"handle_amount END, handle_unit = COALESCE(?, handle_unit), active = "
+			"CASE WHEN ? >= 0 THEN ? ELSE active END, sort = CASE WHEN ? >= 0 THEN "
+			"? ELSE sort END, updated_at = ? WHERE id = ?",
+			"tttiitiitiiiiii", x->name, x->name_en, x->level, x->aa, x->aa, x->au,
+			x->ha, x->ha, x->hu, (int64_t)x->active, (int64_t)x->active, x->sort,
+			x->sort, clock_now(), x->id);
+
+	if (rc == 0 && db_changes(c) == 0)
+		return DB_EABORT;
 	if (rc == 0)
-		rc = db_query_int64(
-			c, &id,
-			"INSERT INTO appeal_categories (code, name, name_en, level, "
-			"accept_amount, accept_unit, handle_amount, handle_unit, sort, "
-			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-			"RETURNING id",
-			"ttttititiii", code, name, name_en ? name_en : "", level, aa, au, ha, hu,
-			sort, now, now);
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
-	if (rc == 0)
-		rc = audit_write(req, c, "category.create", "appeal_category", id, NULL);
-	reply_commit(req, c, rc, 201,
-		     JB_OBJ(jb_int("id", id), jb_str("code", code), jb_str("name", name)));
+		rc = audit_write(x->req, c, "category.update", "appeal_category", x->id, NULL);
+	return rc;
 }
 
 static void update_category(struct req *req)
@@ -192,6 +233,7 @@ static void update_category(struct req *req)
 	const char *name = NULL, *name_en = NULL, *level = NULL, *au = NULL, *hu = NULL;
 	int64_t id, aa = 0, ha = 0, sort = -1;
 	int active = -1, rc;
+	struct category_change x;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
 	    json_get_str_or_reply(req, req->json, "name", 0, 60, &name) < 0 ||
@@ -210,26 +252,12 @@ static void update_category(struct req *req)
 		reply_invalid(req, "level", "grid, community, street or department");
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE appeal_categories SET name = COALESCE(?, name), name_en = "
-			    "COALESCE(?, name_en), level = COALESCE(?, level), accept_amount = "
-			    "CASE WHEN ? > 0 THEN ? ELSE accept_amount END, accept_unit = "
-			    "COALESCE(?, accept_unit), handle_amount = CASE WHEN ? > 0 THEN ? ELSE "
-			    "handle_amount END, handle_unit = COALESCE(?, handle_unit), active = "
-			    "CASE WHEN ? >= 0 THEN ? ELSE active END, sort = CASE WHEN ? >= 0 THEN "
-			    "? ELSE sort END, updated_at = ? WHERE id = ?",
-			    "tttiitiitiiiiii", name, name_en, level, aa, aa, au, ha, ha, hu,
-			    (int64_t)active, (int64_t)active, sort, sort, clock_now(), id);
-	if (rc == 0 && db_changes(c) == 0) {
-		db_rollback(c);
+	x = (struct category_change){ req, name, name_en, level, au, hu, id, aa, ha, sort, active };
+	rc = db_tx_run(c, update_category_tx, &x);
+	if (rc == DB_EABORT)
 		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
-	if (rc == 0)
-		rc = audit_write(req, c, "category.update", "appeal_category", id, NULL);
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
+	else
+		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 const struct route category_routes[] = {

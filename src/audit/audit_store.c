@@ -224,18 +224,14 @@ int audit_append(struct db_conn *c, const struct audit_event *ev)
 	return rc;
 }
 
+static int audit_record_tx(struct db_conn *c, void *ev)
+{
+	return audit_append(c, ev);
+}
+
 int audit_record(struct db_conn *c, const struct audit_event *ev)
 {
-	int rc = db_begin(c);
-
-	if (rc < 0)
-		return rc;
-	rc = audit_append(c, ev);
-	if (rc == 0)
-		rc = db_commit(c);
-	if (rc < 0)
-		db_rollback(c);
-	return rc;
+	return db_tx_run(c, audit_record_tx, (void *)ev);
 }
 
 static int anchor_head(struct db_conn *c, const char *anchors, int may_create, char *msg,
@@ -278,6 +274,12 @@ int audit_chain_open(struct db_conn *c, const char *anchors, char *msg, size_t m
 			 anchors);
 		return -1;
 	}
+	/*
+	 * Begun by hand, not through db_tx_run(): a one-off start-up step that
+	 * walks the whole log, keeps the rows it re-keys in memory and reports
+	 * why it refused in msg; run once by serve or migrate before any worker
+	 * writes, so there is nothing to retry against.
+	 */
 	if ((rc = db_begin(c)) < 0)
 		goto dberr;
 	if ((rc = head_lock(c, &h)) < 0)
@@ -523,29 +525,27 @@ int audit_verify(struct db_conn *c, const char *anchors, int64_t *checked, char 
 
 /* ---- purge ---- */
 
-int64_t audit_purge(struct db_conn *c, int64_t before, char *msg, size_t msglen)
+struct purge {
+	int64_t before, deleted;
+};
+
+static int audit_purge_tx(struct db_conn *c, void *ctx)
 {
+	struct purge *x = ctx;
 	struct db_stmt *st;
 	struct head h;
-	int64_t now = clock_now(), max_id = 0, deleted = 0;
+	int64_t max_id = 0;
 	char last_hash[CHAIN_HEX] = "";
-	int rc;
+	int rc = head_lock(c, &h);
 
-	if (before > now - (int64_t)AUDIT_MIN_AGE_DAYS * 86400) {
-		snprintf(msg, msglen, "refusing to purge audit rows younger than %d days",
-			 AUDIT_MIN_AGE_DAYS);
-		return -1;
-	}
-	if ((rc = db_begin(c)) < 0)
-		return rc;
-	rc = head_lock(c, &h);
+	x->deleted = 0;
 	if (rc == 0)
 		rc = db_prepare(c,
 				"SELECT id, hash FROM audit_log WHERE at < ? ORDER BY id DESC "
 				"LIMIT 1",
 				&st);
 	if (rc == 0) {
-		db_bind_int64(st, 1, before);
+		db_bind_int64(st, 1, x->before);
 		rc = db_step(st);
 		if (rc == DB_ROW) {
 			max_id = db_col_int64(st, 0);
@@ -555,7 +555,7 @@ int64_t audit_purge(struct db_conn *c, int64_t before, char *msg, size_t msglen)
 	}
 	if (rc >= 0 && max_id > 0) {
 		rc = db_run(c, "DELETE FROM audit_log WHERE id <= ?", "i", max_id);
-		deleted = db_changes(c);
+		x->deleted = db_changes(c);
 		if (rc == 0)
 			rc = db_run(c,
 				    "UPDATE chain_heads SET base_seq = ?, base_head = ? "
@@ -563,7 +563,7 @@ int64_t audit_purge(struct db_conn *c, int64_t before, char *msg, size_t msglen)
 				    "it", max_id, last_hash);
 		if (rc == 0) {
 			json_t *d =
-				JB_OBJ(jb_int("before", before), jb_int("rows", deleted),
+				JB_OBJ(jb_int("before", x->before), jb_int("rows", x->deleted),
 				       jb_int("base_seq", max_id), jb_str("base_head", last_hash));
 			rc = audit_append(c, &(struct audit_event){ .actor_name = "cli",
 								    .action = "audit.purge",
@@ -572,14 +572,25 @@ int64_t audit_purge(struct db_conn *c, int64_t before, char *msg, size_t msglen)
 			json_decref(d);
 		}
 	}
-	if (rc >= 0)
-		rc = db_commit(c);
+	return rc < 0 ? rc : 0;
+}
+
+int64_t audit_purge(struct db_conn *c, int64_t before, char *msg, size_t msglen)
+{
+	struct purge x = { .before = before };
+	int rc;
+
+	if (before > clock_now() - (int64_t)AUDIT_MIN_AGE_DAYS * 86400) {
+		snprintf(msg, msglen, "refusing to purge audit rows younger than %d days",
+			 AUDIT_MIN_AGE_DAYS);
+		return -1;
+	}
+	rc = db_tx_run(c, audit_purge_tx, &x);
 	if (rc < 0) {
 		snprintf(msg, msglen, "purge failed: %s", db_errmsg(c));
-		db_rollback(c);
 		return rc;
 	}
-	return deleted;
+	return x.deleted;
 }
 
 /* ---- anchoring ---- */

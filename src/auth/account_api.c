@@ -122,17 +122,22 @@ static struct account_row *account_by_id_or_reply(struct req *req, struct db_con
 }
 
 /*
- * Commit a change of account id and answer the account as the transaction
- * left it (read before the commit, so that the answer is what was stored, and
- * a failure anywhere answers 503 with nothing stored).
+ * The account as the transaction left it, read inside it (so that the answer
+ * is what was stored, and a failure anywhere answers 503 with nothing
+ * stored); the handler answers *out after the commit.
  */
-static void commit_account(struct req *req, struct db_conn *c, int rc, int64_t id, int status)
+static int account_reread(struct req *req, struct db_conn *c, int rc, int64_t id,
+			  struct account_row **out)
 {
-	struct account_row *r = NULL;
-
-	if (rc == 0 && account_load_scoped(req, c, id, 0, &r) <= 0)
+	*out = NULL;
+	if (rc == 0 && account_load_scoped(req, c, id, 0, out) <= 0)
 		rc = DB_ERR;
-	reply_commit(req, c, rc, status, r ? account_json(r) : NULL);
+	return rc;
+}
+
+static void reply_account(struct req *req, int rc, struct account_row *r, int status)
+{
+	reply_tx(req, rc, status, rc == 0 && r ? account_json(r) : NULL);
 }
 
 /* The account named by the route's :id, inside the scope; NULL when answered. */
@@ -304,14 +309,50 @@ static void get_account(struct req *req)
 
 /* ---- writing --------------------------------------------------------- */
 
+struct account_change {
+	struct req *req;
+	const struct auth *a;
+	const char *username, *display;
+	const char *hash;
+	int64_t unit_id, id;
+	const char *unit_path;
+	role_set roles;
+	int password_set;
+	/* update_account */
+	struct account_row *t;
+	json_t *fields;
+	const char *from, *to;
+	int no_display, no_unit, no_disabled, disabled, grants_admin;
+	struct account_row *r; /* out: the account as stored */
+};
+
+/* DB_EABORT: the user name is taken */
+static int create_account_tx(struct db_conn *c, void *ctx)
+{
+	struct account_change *x = ctx;
+	char err[512], rolestr[256];
+	int rc = account_create_hashed(c, x->username, x->display, x->unit_id, x->roles, 0, x->hash,
+				       0, &x->id, err, sizeof err);
+
+	if (rc == DB_ECONSTRAINT)
+		return DB_EABORT;
+	roles_format(x->roles, rolestr, sizeof rolestr);
+	if (rc == 0)
+		rc = audit_write(x->req, c, "account.create", "account", x->id,
+				 JB_OBJ(jb_str("roles", rolestr), jb_int("unit_id", x->unit_id),
+					jb_bool("password_set", x->password_set)));
+	return account_reread(x->req, c, rc, x->id, &x->r);
+}
+
 static void create_account(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *username, *display = NULL, *password = NULL;
-	char err[512], rolestr[256], hash[PASSWORD_HASH_MAX] = "!";
+	char hash[PASSWORD_HASH_MAX] = "!";
+	struct account_change x;
 	struct unit_ref u;
 	role_set roles;
-	int64_t unit_id, id = 0;
+	int64_t unit_id;
 	int rc;
 
 	if (!c || json_get_str_or_reply(req, req->json, "username", 1, 64, &username) ||
@@ -331,22 +372,50 @@ static void create_account(struct req *req)
 		reply_error(req, ERR_INTERNAL);
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = account_create_hashed(c, username, display, u.id, roles, 0, hash, 0, &id, err,
-					   sizeof err);
+	x = (struct account_change){ .req = req,
+				     .username = username,
+				     .display = display,
+				     .hash = hash,
+				     .unit_id = u.id,
+				     .roles = roles,
+				     .password_set = password != NULL };
+	rc = db_tx_run(c, create_account_tx, &x);
 	sodium_memzero(hash, sizeof hash);
-	if (rc == DB_ECONSTRAINT) {
-		db_rollback(c);
+	if (rc == DB_EABORT)
 		reply_error(req, ERR_ACCOUNT_USERNAME_TAKEN);
-		return;
+	else
+		reply_account(req, rc, x.r, 201);
+}
+
+static int update_account_tx(struct db_conn *c, void *ctx)
+{
+	struct account_change *x = ctx;
+	const struct account_row *t = x->t;
+	int changed = json_array_size(x->fields) || x->roles, rc = 0;
+
+	if (changed)
+		rc = account_update(c, t->id, x->no_display ? NULL : x->display,
+				    x->no_unit ? 0 : x->unit_id, x->unit_path,
+				    x->roles ? x->to : NULL);
+	if (rc == 0 && x->grants_admin)
+		rc = account_void_credentials(c, t->id);
+	if (rc == 0 && changed) {
+		json_t *d = x->roles ? JB_OBJ(jb_ref("fields", x->fields), jb_str("from", x->from),
+					      jb_str("to", x->to))
+				     : JB_OBJ(jb_ref("fields", x->fields));
+		if (x->grants_admin)
+			json_object_set_new(d, "credentials_reset", json_true());
+		rc = audit_write(x->req, c, x->roles ? "account.roles" : "account.update",
+				 "account", t->id, d);
 	}
-	roles_format(roles, rolestr, sizeof rolestr);
-	if (rc == 0)
-		rc = audit_write(req, c, "account.create", "account", id,
-				 JB_OBJ(jb_str("roles", rolestr), jb_int("unit_id", u.id),
-					jb_bool("password_set", password != NULL)));
-	commit_account(req, c, rc, id, 201);
+	if (rc == 0 && !x->no_disabled && x->disabled != t->disabled) {
+		rc = x->disabled ? account_disable(c, t->id) : account_enable(c, t->id);
+		if (rc == 0)
+			rc = audit_write(x->req, c,
+					 x->disabled ? "account.disable" : "account.enable",
+					 "account", t->id, NULL);
+	}
+	return account_reread(x->req, c, rc, t->id, &x->r);
 }
 
 static void update_account(struct req *req)
@@ -355,8 +424,9 @@ static void update_account(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	const char *display = NULL;
 	char from[256] = "", to[256] = "";
+	struct account_change x;
 	struct account_row *t;
-	struct unit_ref u;
+	struct unit_ref u = { 0 };
 	json_t *rv, *fields;
 	role_set roles = 0;
 	int64_t unit_id = 0;
@@ -419,29 +489,35 @@ static void update_account(struct req *req)
 		json_array_append_new(fields, json_string("display_name"));
 	if (!no_unit && unit_id != t->unit_id)
 		json_array_append_new(fields, json_string("unit_id"));
-	rc = db_begin(c);
-	if (rc == 0 && (json_array_size(fields) || roles))
-		rc = account_update(c, t->id, no_display ? NULL : display, no_unit ? 0 : unit_id,
-				    no_unit ? NULL : u.path, roles ? to : NULL);
-	if (rc == 0 && grants_admin)
-		rc = account_void_credentials(c, t->id);
-	if (rc == 0 && (json_array_size(fields) || roles)) {
-		json_t *d = roles ? JB_OBJ(jb_ref("fields", fields), jb_str("from", from),
-					   jb_str("to", to))
-				  : JB_OBJ(jb_ref("fields", fields));
-		if (grants_admin)
-			json_object_set_new(d, "credentials_reset", json_true());
-		rc = audit_write(req, c, roles ? "account.roles" : "account.update", "account",
-				 t->id, d);
-	}
-	if (rc == 0 && !no_disabled && disabled != t->disabled) {
-		rc = disabled ? account_disable(c, t->id) : account_enable(c, t->id);
-		if (rc == 0)
-			rc = audit_write(req, c, disabled ? "account.disable" : "account.enable",
-					 "account", t->id, NULL);
-	}
+	x = (struct account_change){ .req = req,
+				     .t = t,
+				     .display = display,
+				     .unit_id = unit_id,
+				     .unit_path = no_unit ? NULL : u.path,
+				     .roles = roles,
+				     .fields = fields,
+				     .from = from,
+				     .to = to,
+				     .no_display = no_display,
+				     .no_unit = no_unit,
+				     .no_disabled = no_disabled,
+				     .disabled = disabled,
+				     .grants_admin = grants_admin };
+	rc = db_tx_run(c, update_account_tx, &x);
 	json_decref(fields);
-	commit_account(req, c, rc, t->id, 200);
+	reply_account(req, rc, x.r, 200);
+}
+
+static int set_password_tx(struct db_conn *c, void *ctx)
+{
+	struct account_change *x = ctx;
+	int rc = account_set_password_hash(c, x->t->id, x->hash);
+
+	if (rc == 0)
+		rc = sessions_delete_for_account(c, x->t->id, 0);
+	if (rc == 0)
+		rc = audit_write(x->req, c, "account.reset_password", "account", x->t->id, NULL);
+	return rc;
 }
 
 static void set_password(struct req *req)
@@ -469,15 +545,21 @@ static void set_password(struct req *req)
 		reply_error(req, ERR_INTERNAL);
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = account_set_password_hash(c, t->id, hash);
+	rc = db_tx_run(c, set_password_tx,
+		       &(struct account_change){ .req = req, .t = t, .hash = hash });
 	sodium_memzero(hash, sizeof hash);
+	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", t->id), jb_bool("ok", 1)));
+}
+
+static int unlock_account_tx(struct db_conn *c, void *ctx)
+{
+	struct account_change *x = ctx;
+	int rc = throttle_clear(c, x->t->username);
+
 	if (rc == 0)
-		rc = sessions_delete_for_account(c, t->id, 0);
-	if (rc == 0)
-		rc = audit_write(req, c, "account.reset_password", "account", t->id, NULL);
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", t->id), jb_bool("ok", 1)));
+		rc = audit_write(x->req, c, "account.unlock", "account", x->t->id,
+				 JB_OBJ(jb_bool("was_locked", x->t->locked)));
+	return rc;
 }
 
 static void unlock_account(struct req *req)
@@ -488,14 +570,8 @@ static void unlock_account(struct req *req)
 
 	if (!c || !(t = account_in_scope_or_reply(req, c, 1)))
 		return;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = throttle_clear(c, t->username);
-	if (rc == 0)
-		rc = audit_write(req, c, "account.unlock", "account", t->id,
-				 JB_OBJ(jb_bool("was_locked", t->locked)));
-	reply_commit(req, c, rc, 200,
-		     JB_OBJ(jb_int("id", t->id), jb_bool("was_locked", t->locked)));
+	rc = db_tx_run(c, unlock_account_tx, &(struct account_change){ .req = req, .t = t });
+	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", t->id), jb_bool("was_locked", t->locked)));
 }
 
 const struct route account_routes[] = {

@@ -149,6 +149,59 @@ static void set_cookie(struct req *req, const char *token, int64_t max_age)
 				  req->srv->cfg->cookie_secure ? "; Secure" : ""));
 }
 
+struct login {
+	struct req *req;
+	const struct auth *a;
+	const char *username;
+	char *token, *csrf;
+	int64_t *sid;
+	const char *hash; /* post_password */
+};
+
+/* The new session, the last login, the throttle cleared and the audit row, together. */
+static int login_tx(struct db_conn *c, void *ctx)
+{
+	struct login *x = ctx;
+	const struct auth *a = x->a;
+
+	int rc = session_create(c, a->account_id, x->req->ip, x->token, x->csrf, x->sid);
+
+	if (rc >= 0)
+		rc = db_run(c, "UPDATE accounts SET last_login_at = ? WHERE id = ?", "ii",
+			    clock_now(), a->account_id);
+	if (rc >= 0)
+		rc = throttle_clear(c, x->username);
+	if (rc < 0)
+		return rc;
+	return audit_append(c, &(struct audit_event){ .actor_id = a->account_id,
+						      .actor_name = a->username,
+						      .ip = x->req->ip,
+						      .action = "auth.login",
+						      .object_type = "account",
+						      .object_id = a->account_id,
+						      .outcome = "ok" });
+}
+
+static int password_tx(struct db_conn *c, void *ctx)
+{
+	struct login *x = ctx;
+	const struct auth *a = x->a;
+
+	int rc = account_set_password_hash(c, a->account_id, x->hash);
+
+	if (rc >= 0)
+		rc = sessions_delete_for_account(c, a->account_id, a->session_id);
+	if (rc < 0)
+		return rc;
+	return audit_append(c, &(struct audit_event){ .actor_id = a->account_id,
+						      .actor_name = a->username,
+						      .ip = x->req->ip,
+						      .action = "auth.password",
+						      .object_type = "account",
+						      .object_id = a->account_id,
+						      .outcome = "ok" });
+}
+
 static void post_login(struct req *req)
 {
 	const struct config *cfg = req->srv->cfg;
@@ -240,19 +293,8 @@ static void post_login(struct req *req)
 	/* Rotate: whatever session this browser had ends here. */
 	if (req_cookie(req, SESSION_COOKIE))
 		session_delete_token(c, req_cookie(req, SESSION_COOKIE));
-	if (db_begin(c) < 0 || session_create(c, a.account_id, req->ip, token, csrf, &sid) < 0 ||
-	    db_run(c, "UPDATE accounts SET last_login_at = ? WHERE id = ?", "ii", clock_now(),
-		   a.account_id) < 0 ||
-	    throttle_clear(c, username) < 0 ||
-	    audit_append(c, &(struct audit_event){ .actor_id = a.account_id,
-						   .actor_name = a.username,
-						   .ip = req->ip,
-						   .action = "auth.login",
-						   .object_type = "account",
-						   .object_id = a.account_id,
-						   .outcome = "ok" }) < 0 ||
-	    db_commit(c) < 0) {
-		db_rollback(c);
+	if (db_tx_run(c, login_tx, &(struct login){ req, &a, username, token, csrf, &sid, NULL }) <
+	    0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
@@ -334,19 +376,9 @@ static void post_password(struct req *req)
 		reply_error(req, ERR_INTERNAL);
 		return;
 	}
-	rc = db_begin(c) < 0 || account_set_password_hash(c, a->account_id, hash) < 0 ||
-	     sessions_delete_for_account(c, a->account_id, a->session_id) < 0 ||
-	     audit_append(c, &(struct audit_event){ .actor_id = a->account_id,
-						    .actor_name = a->username,
-						    .ip = req->ip,
-						    .action = "auth.password",
-						    .object_type = "account",
-						    .object_id = a->account_id,
-						    .outcome = "ok" }) < 0 ||
-	     db_commit(c) < 0;
+	rc = db_tx_run(c, password_tx, &(struct login){ .req = req, .a = a, .hash = hash }) < 0;
 	sodium_memzero(hash, sizeof hash);
 	if (rc) {
-		db_rollback(c);
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}

@@ -179,72 +179,86 @@ int throttle_locked_until(struct db_conn *c, const char *username, int64_t *unti
 	return rc < 0 ? rc : 0;
 }
 
-int throttle_fail(struct db_conn *c, const char *username, int64_t max, int64_t lock_seconds)
-{
-	int64_t now = clock_now(), failures = 0;
-	int rc = db_begin(c);
+struct throttle {
+	const char *key;
+	int64_t now, max, lock_seconds, window;
+	int64_t failures, start; /* out */
+};
 
-	if (rc == 0)
-		rc = db_run(
-			c,
+static int throttle_fail_tx(struct db_conn *c, void *ctx)
+{
+	struct throttle *x = ctx;
+	int rc = db_run(c,
 			"INSERT INTO login_throttle (username, failures, locked_until, updated_at) "
 			"VALUES (?, 1, 0, ?) ON CONFLICT (username) DO UPDATE SET "
 			"failures = login_throttle.failures + 1, updated_at = excluded.updated_at",
-			"ti", username, now);
+			"ti", x->key, x->now);
+
+	x->failures = 0;
 	if (rc == 0)
-		rc = db_query_int64(c, &failures,
+		rc = db_query_int64(c, &x->failures,
 				    "SELECT failures FROM login_throttle WHERE username = ?", "t",
-				    username) == DB_ROW
+				    x->key) == DB_ROW
 			     ? 0
 			     : -1;
-	if (rc == 0 && failures >= max)
+	if (rc == 0 && x->failures >= x->max)
 		rc = db_run(c,
 			    "UPDATE login_throttle SET failures = 0, locked_until = ? WHERE "
 			    "username = ?",
-			    "it", now + lock_seconds, username);
-	if (rc == 0)
-		rc = db_commit(c);
-	if (rc < 0) {
-		db_rollback(c);
+			    "it", x->now + x->lock_seconds, x->key);
+	return rc;
+}
+
+int throttle_fail(struct db_conn *c, const char *username, int64_t max, int64_t lock_seconds)
+{
+	struct throttle x = {
+		.key = username, .now = clock_now(), .max = max, .lock_seconds = lock_seconds
+	};
+	int rc = db_tx_run(c, throttle_fail_tx, &x);
+
+	if (rc < 0)
 		return rc;
+	return x.failures >= max ? 1 : 0;
+}
+
+static int throttle_count_tx(struct db_conn *c, void *ctx)
+{
+	struct throttle *x = ctx;
+	struct db_stmt *st;
+	int rc = db_run(c,
+			"INSERT INTO login_throttle (username, failures, locked_until, "
+			"updated_at) VALUES (?, 1, 0, ?) ON CONFLICT (username) DO UPDATE SET "
+			"failures = CASE WHEN login_throttle.updated_at <= ? THEN 1 ELSE "
+			"login_throttle.failures + 1 END, updated_at = CASE WHEN "
+			"login_throttle.updated_at <= ? THEN excluded.updated_at ELSE "
+			"login_throttle.updated_at END",
+			"tiii", x->key, x->now, x->now - x->window, x->now - x->window);
+
+	x->failures = 0;
+	x->start = x->now;
+	if (rc == 0 && (rc = db_prepare(c,
+					"SELECT failures, updated_at FROM login_throttle WHERE "
+					"username = ?",
+					&st)) == 0) {
+		db_bind_text(st, 1, x->key, -1);
+		if ((rc = db_step(st)) == DB_ROW) {
+			x->failures = db_col_int64(st, 0);
+			x->start = db_col_int64(st, 1);
+		}
+		db_reset(st);
+		rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* the row was just written */
 	}
-	return failures >= max ? 1 : 0;
+	return rc;
 }
 
 int throttle_count(struct db_conn *c, const char *key, int64_t window, int64_t *count,
 		   int64_t *start)
 {
-	int64_t now = clock_now();
-	struct db_stmt *st;
-	int rc = db_begin(c);
+	struct throttle x = { .key = key, .now = clock_now(), .window = window };
+	int rc = db_tx_run(c, throttle_count_tx, &x);
 
-	*count = 0;
-	*start = now;
-	if (rc == 0)
-		rc = db_run(c,
-			    "INSERT INTO login_throttle (username, failures, locked_until, "
-			    "updated_at) VALUES (?, 1, 0, ?) ON CONFLICT (username) DO UPDATE SET "
-			    "failures = CASE WHEN login_throttle.updated_at <= ? THEN 1 ELSE "
-			    "login_throttle.failures + 1 END, updated_at = CASE WHEN "
-			    "login_throttle.updated_at <= ? THEN excluded.updated_at ELSE "
-			    "login_throttle.updated_at END",
-			    "tiii", key, now, now - window, now - window);
-	if (rc == 0 && (rc = db_prepare(c,
-					"SELECT failures, updated_at FROM login_throttle WHERE "
-					"username = ?",
-					&st)) == 0) {
-		db_bind_text(st, 1, key, -1);
-		if ((rc = db_step(st)) == DB_ROW) {
-			*count = db_col_int64(st, 0);
-			*start = db_col_int64(st, 1);
-		}
-		db_reset(st);
-		rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* the row was just written */
-	}
-	if (rc == 0)
-		rc = db_commit(c);
-	if (rc < 0)
-		db_rollback(c);
+	*count = rc == 0 ? x.failures : 0;
+	*start = rc == 0 ? x.start : x.now;
 	return rc;
 }
 

@@ -734,6 +734,11 @@ int cmd_demo(struct app *app, int argc, char **argv)
 		db_exec(d.c, "PRAGMA cache_size = -524288"); /* 512 MiB while building */
 	printf("building the 吴中区 demo district (scale %s)...\n", scale);
 	fflush(stdout);
+	/*
+	 * Begun by hand, not through db_tx_run(): a bulk load of millions of rows
+	 * into an empty database, one transaction that prints its progress; a
+	 * rerun would redo minutes of work, and nothing else writes meanwhile.
+	 */
 	rc = db_begin(d.c);
 	if (rc == 0)
 		rc = build(&d, p);

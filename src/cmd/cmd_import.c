@@ -402,6 +402,12 @@ int cmd_import(struct app *app, int argc, char **argv)
 		return 1;
 	}
 	pii_keys_derive(&im.keys, app->key);
+	/*
+	 * Begun by hand, not through db_tx_run(): the whole file is one
+	 * transaction that streams rows as it parses them and reports each bad
+	 * line; it cannot be rerun from the start, and a command run by an
+	 * operator answers a busy database with an error to run it again.
+	 */
 	if (db_begin(im.c) < 0) {
 		free(text);
 		return 1;

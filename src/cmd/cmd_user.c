@@ -79,6 +79,82 @@ static int check_args(struct app *app, int argc, char **argv, const char *const 
 	return 0;
 }
 
+/*
+ * Each command's writes run in one db_tx_run() transaction; a command sharing
+ * the database with a serving process may meet a busy lock like any request.
+ */
+struct user_tx {
+	struct app *app;
+	const char *username, *display, *role, *unit, *name, *label;
+	int64_t unit_id, id, tid;
+	role_set roles;
+	const char *secret; /* the password read from standard input */
+	char *err, *token;
+	size_t errlen;
+};
+
+static int user_add_tx(struct db_conn *c, void *ctx)
+{
+	struct user_tx *x = ctx;
+	int rc;
+
+	x->err[0] = '\0';
+	rc = account_create(c, x->username, x->display, x->unit_id, x->roles, 0, x->secret, 0,
+			    &x->id, x->err, x->errlen);
+	if (rc == 0)
+		rc = cli_audit(x->app, "account.create", x->id,
+			       JB_OBJ(jb_str("roles", x->role), jb_str("unit", x->unit)));
+	return rc;
+}
+
+static int user_disable_tx(struct db_conn *c, void *ctx)
+{
+	struct user_tx *x = ctx;
+	int rc = account_disable(c, x->id);
+
+	if (rc == 0)
+		rc = cli_audit(x->app, "account.disable", x->id, NULL);
+	return rc;
+}
+
+static int user_reset_password_tx(struct db_conn *c, void *ctx)
+{
+	struct user_tx *x = ctx;
+	int rc = account_set_password(c, x->id, x->secret);
+
+	if (rc == 0)
+		rc = db_run(c, "DELETE FROM sessions WHERE account_id = ?", "i", x->id);
+	if (rc == 0)
+		rc = db_run(c, "DELETE FROM login_throttle WHERE username = ?", "t", x->name);
+	if (rc == 0)
+		rc = cli_audit(x->app, "account.reset_password", x->id, NULL);
+	return rc;
+}
+
+static int token_create_tx(struct db_conn *c, void *ctx)
+{
+	struct user_tx *x = ctx;
+	int rc = token_create(c, x->id, x->label ? x->label : "cli", x->token, &x->tid);
+
+	if (rc == 0)
+		rc = cli_audit(x->app, "token.create", x->id, JB_OBJ(jb_int("token_id", x->tid)));
+	return rc;
+}
+
+/* DB_EABORT: no such active token */
+static int token_revoke_tx(struct db_conn *c, void *ctx)
+{
+	struct user_tx *x = ctx;
+
+	if (token_revoke(c, x->id) < 0)
+		return DB_EABORT;
+	return audit_append(c, &(struct audit_event){ .actor_name = "cli",
+						      .action = "token.revoke",
+						      .object_type = "token",
+						      .object_id = x->id,
+						      .outcome = "ok" });
+}
+
 static int user_add(struct app *app, int argc, char **argv)
 {
 	static const char *const vals[] = { "--username", "--role", "--unit", "--display-name",
@@ -86,10 +162,10 @@ static int user_add(struct app *app, int argc, char **argv)
 	static const char *const flags[] = { "--password-stdin", NULL };
 	const char *username = opt(argc, argv, "--username"), *role = opt(argc, argv, "--role"),
 		   *unit = opt(argc, argv, "--unit"), *display = opt(argc, argv, "--display-name");
-	char password[300], err[512];
+	char password[300], err[512] = "";
+	struct user_tx x;
 	struct unit_ref u;
 	role_set roles;
-	int64_t id;
 	int rc;
 
 	if ((rc = check_args(app, argc, argv, vals, flags)))
@@ -107,22 +183,23 @@ static int user_add(struct app *app, int argc, char **argv)
 		fprintf(stderr, "error: no password on standard input\n");
 		return 1;
 	}
-	if (db_begin(app->conn) < 0)
-		return 1;
-	rc = account_create(app->conn, username, display, u.id, roles, 0, password, 0, &id, err,
-			    sizeof err);
+	x = (struct user_tx){ .app = app,
+			      .username = username,
+			      .display = display,
+			      .role = role,
+			      .unit = unit,
+			      .unit_id = u.id,
+			      .roles = roles,
+			      .secret = password,
+			      .err = err,
+			      .errlen = sizeof err };
+	rc = db_tx_run(app->conn, user_add_tx, &x);
 	sodium_memzero(password, sizeof password);
-	if (rc == 0)
-		rc = cli_audit(app, "account.create", id,
-			       JB_OBJ(jb_str("roles", role), jb_str("unit", unit)));
-	if (rc == 0)
-		rc = db_commit(app->conn);
 	if (rc < 0) {
-		db_rollback(app->conn);
 		fprintf(stderr, "error: %s\n", err[0] ? err : db_errmsg(app->conn));
 		return 1;
 	}
-	printf("created account %lld '%s'\n", (long long)id, username);
+	printf("created account %lld '%s'\n", (long long)x.id, username);
 	return 0;
 }
 
@@ -162,13 +239,11 @@ static int find_user(struct app *app, int argc, char **argv, int64_t *id, const 
 	return 0;
 }
 
+/* After db_tx_run(): say what was done, or the error. */
 static int finish(struct app *app, int rc, const char *done)
 {
-	if (rc == 0)
-		rc = db_commit(app->conn);
 	if (rc < 0) {
 		fprintf(stderr, "error: %s\n", db_errmsg(app->conn));
-		db_rollback(app->conn);
 		return 1;
 	}
 	if (done)
@@ -187,11 +262,7 @@ static int user_disable(struct app *app, int argc, char **argv)
 	if ((rc = check_args(app, argc, argv, vals, flags)) ||
 	    (rc = find_user(app, argc, argv, &id, &name)))
 		return rc;
-	rc = db_begin(app->conn);
-	if (rc == 0)
-		rc = account_disable(app->conn, id);
-	if (rc == 0)
-		rc = cli_audit(app, "account.disable", id, NULL);
+	rc = db_tx_run(app->conn, user_disable_tx, &(struct user_tx){ .app = app, .id = id });
 	return finish(app, rc, "disabled; its sessions and tokens are revoked");
 }
 
@@ -217,16 +288,9 @@ static int user_reset_password(struct app *app, int argc, char **argv)
 		fprintf(stderr, "error: password too weak: it needs %s\n", why);
 		return 1;
 	}
-	rc = db_begin(app->conn);
-	if (rc == 0)
-		rc = account_set_password(app->conn, id, password);
+	rc = db_tx_run(app->conn, user_reset_password_tx,
+		       &(struct user_tx){ .app = app, .id = id, .name = name, .secret = password });
 	sodium_memzero(password, sizeof password);
-	if (rc == 0)
-		rc = db_run(app->conn, "DELETE FROM sessions WHERE account_id = ?", "i", id);
-	if (rc == 0)
-		rc = db_run(app->conn, "DELETE FROM login_throttle WHERE username = ?", "t", name);
-	if (rc == 0)
-		rc = cli_audit(app, "account.reset_password", id, NULL);
 	return finish(app, rc,
 		      "password reset; the account's sessions are ended and it is unlocked");
 }
@@ -252,6 +316,7 @@ static int token_create_cmd(struct app *app, int argc, char **argv)
 	static const char *const vals[] = { "--user", "--username", "--name", NULL };
 	static const char *const flags[] = { NULL };
 	const char *name, *label = opt(argc, argv, "--name");
+	struct user_tx x;
 	char token[65];
 	int64_t id, tid;
 	int rc;
@@ -259,11 +324,9 @@ static int token_create_cmd(struct app *app, int argc, char **argv)
 	if ((rc = check_args(app, argc, argv, vals, flags)) ||
 	    (rc = find_user(app, argc, argv, &id, &name)))
 		return rc;
-	rc = db_begin(app->conn);
-	if (rc == 0)
-		rc = token_create(app->conn, id, label ? label : "cli", token, &tid);
-	if (rc == 0)
-		rc = cli_audit(app, "token.create", id, JB_OBJ(jb_int("token_id", tid)));
+	x = (struct user_tx){ .app = app, .id = id, .label = label, .token = token };
+	rc = db_tx_run(app->conn, token_create_tx, &x);
+	tid = x.tid;
 	if (finish(app, rc, NULL))
 		return 1;
 	printf("token %lld for '%s' (shown once; keep it secret):\n%s\n", (long long)tid, name,
@@ -284,18 +347,11 @@ static int token_revoke_cmd(struct app *app, int argc, char **argv)
 		return rc;
 	if (!v || parse_int64(v, 1, INT64_MAX, &id))
 		return cmd_usage_error(app, "token revoke needs --id N");
-	rc = db_begin(app->conn);
-	if (rc == 0 && token_revoke(app->conn, id) < 0) {
-		db_rollback(app->conn);
+	rc = db_tx_run(app->conn, token_revoke_tx, &(struct user_tx){ .app = app, .id = id });
+	if (rc == DB_EABORT) {
 		fprintf(stderr, "error: no active token %lld\n", (long long)id);
 		return 1;
 	}
-	if (rc == 0)
-		rc = audit_append(app->conn, &(struct audit_event){ .actor_name = "cli",
-								    .action = "token.revoke",
-								    .object_type = "token",
-								    .object_id = id,
-								    .outcome = "ok" });
 	return finish(app, rc, "revoked");
 }
 

@@ -63,11 +63,12 @@ struct db_conn {
 	int generation; /* bumped when the PostgreSQL connection is reset */
 	int next_name;
 	int64_t changes;
+	int in_tx; /* between db_begin() and a successful commit or a rollback */
 	char errmsg[512];
 	struct db_stmt *cache[STMT_BUCKETS];
 };
 
-/* fault injection (store.c) */
+/* fault injection (store.c): 0, or the status the call must fail with */
 int db_fault_fire(void);
 void db_set_err(struct db_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -134,6 +134,11 @@ static int apply_one(struct db_conn *c, const struct migration *m, char *err, si
 		return DB_ENOMEM;
 	}
 	checksum(m, sum);
+	/*
+	 * Begun by hand, not through db_tx_run(): a migration runs once, under
+	 * PostgreSQL's advisory lock, and mixes DDL with its record; a failure
+	 * stops the migrator with the message rather than running it again.
+	 */
 	rc = db_begin(c);
 	if (rc == 0 && c->kind == DB_POSTGRES)
 		rc = db_exec(c,

@@ -102,6 +102,7 @@ int pg_ping_reset(struct db_conn *c)
 		return DB_EUNAVAILABLE;
 	}
 	c->generation++;
+	c->in_tx = 0; /* the new session is in no transaction */
 	return session_setup(c);
 }
 

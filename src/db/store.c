@@ -9,6 +9,17 @@
  * table keyed by SQL text. db_prepare() returns the cached statement unless it
  * is in use (a nested query with the same text), in which case a one-off
  * statement is prepared and finalized again by db_reset().
+ *
+ * Transactions. db_tx_run() is the one way handlers write in a transaction
+ * (the contract is in store.h). Its retry rule: only DB_EBUSY is soft — the
+ * database itself says that running the same transaction again may succeed
+ * (SQLite's busy timeout ran out, PostgreSQL chose this transaction as the
+ * victim of a serialization conflict or a deadlock). Anything else, including
+ * a connection lost half-way, is answered at once. The backoff is short (2, 4,
+ * 8, 16 ms plus jitter): on PostgreSQL the conflicting transaction is usually
+ * gone by then; on SQLite the busy timeout already waited. The connection's
+ * in_tx flag lets the HTTP server check at the end of every request that no
+ * transaction was left open.
  */
 #include "db/db_int.h"
 
@@ -17,15 +28,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static _Atomic long fail_countdown;
+static _Atomic long fail_times = 1;
+static _Atomic int fail_status = DB_EFAULT;
+static _Atomic long tx_retries;
+static _Atomic long busy_begins;
 /* Background threads (the SLA sweeper, the notifier) do not count: a test
  * that arms "the next call fails" means the next call of a request. */
 static _Thread_local int fault_exempt;
 
 void db_test_fail_after(long n)
 {
+	db_test_fail_after_with(n, DB_EFAULT, 1);
+}
+
+void db_test_fail_after_with(long n, int status, long times)
+{
+	atomic_store(&fail_status, status < 0 ? status : DB_EFAULT);
+	atomic_store(&fail_times, times > 0 ? times : 1);
 	atomic_store(&fail_countdown, n);
+}
+
+void db_test_busy_begins(long n)
+{
+	atomic_store(&busy_begins, n);
 }
 
 void db_test_fault_exempt(void)
@@ -40,8 +68,14 @@ int db_fault_fire(void)
 	if (fault_exempt)
 		return 0;
 	while (v > 0) {
-		if (atomic_compare_exchange_weak(&fail_countdown, &v, v - 1))
-			return v == 1;
+		if (atomic_compare_exchange_weak(&fail_countdown, &v, v - 1)) {
+			if (v != 1)
+				return 0;
+			/* the n-th call fails; with times > 1 the next ones too */
+			if (atomic_fetch_sub(&fail_times, 1) > 1)
+				atomic_store(&fail_countdown, 1);
+			return atomic_load(&fail_status);
+		}
 	}
 	return 0;
 }
@@ -230,9 +264,11 @@ const char *db_errmsg(const struct db_conn *c)
 
 int db_exec(struct db_conn *c, const char *sql)
 {
-	if (db_fault_fire()) {
+	int fault = db_fault_fire();
+
+	if (fault) {
 		db_set_err(c, "injected fault");
-		return DB_EFAULT;
+		return fault;
 	}
 	return c->kind == DB_SQLITE ? sq_exec(c, sql) : pg_exec(c, sql);
 }
@@ -250,18 +286,94 @@ int db_ping(struct db_conn *c)
 
 int db_begin(struct db_conn *c)
 {
-	return db_exec(c, c->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	/* tests: db_test_busy_begins() */
+	long busy = fault_exempt ? 0 : atomic_load(&busy_begins);
+	int rc;
+
+	while (busy > 0 && !atomic_compare_exchange_weak(&busy_begins, &busy, busy - 1))
+		;
+	if (busy > 0) {
+		db_set_err(c, "injected busy lock");
+		return DB_EBUSY;
+	}
+	rc = db_exec(c, c->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	if (rc == 0)
+		c->in_tx = 1;
+	return rc;
 }
 
 int db_commit(struct db_conn *c)
 {
-	return db_exec(c, "COMMIT");
+	int rc = db_exec(c, "COMMIT");
+
+	if (rc == 0)
+		c->in_tx = 0;
+	return rc;
 }
 
 int db_rollback(struct db_conn *c)
 {
+	c->in_tx = 0;
 	/* never injected: a rollback must always be possible */
 	return c->kind == DB_SQLITE ? sq_exec(c, "ROLLBACK") : pg_exec(c, "ROLLBACK");
+}
+
+int db_in_tx(const struct db_conn *c)
+{
+	return c->in_tx;
+}
+
+struct db_conn *db_conn_current(struct db *db)
+{
+	return pthread_getspecific(db->key);
+}
+
+long db_tx_retries(void)
+{
+	return atomic_load(&tx_retries);
+}
+
+/* 2^attempt ms plus up to as much again of jitter, so racing retries spread out. */
+static void tx_backoff(int attempt)
+{
+	static _Thread_local unsigned seed;
+	long ms = 1L << attempt;
+	struct timespec ts;
+
+	if (!seed)
+		seed = (unsigned)(uintptr_t)&seed ^ (unsigned)time(NULL);
+	ms += rand_r(&seed) % (ms + 1);
+	ts.tv_sec = 0;
+	ts.tv_nsec = ms * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+int db_tx_run(struct db_conn *c, db_tx_fn fn, void *ctx)
+{
+	int rc;
+
+	if (c->in_tx) { /* inside an outer runner's transaction: it commits or retries */
+		rc = fn(c, ctx);
+		return rc > 0 ? DB_EMISUSE : rc;
+	}
+	for (int attempt = 1;; attempt++) {
+		rc = db_begin(c);
+		if (rc == 0) {
+			rc = fn(c, ctx);
+			if (rc > 0) {
+				db_set_err(c, "transaction callback returned step result %d", rc);
+				rc = DB_EMISUSE;
+			}
+			if (rc == 0)
+				rc = db_commit(c);
+			if (rc < 0)
+				db_rollback(c);
+		}
+		if (rc != DB_EBUSY || attempt > DB_TX_RETRIES)
+			return rc;
+		atomic_fetch_add(&tx_retries, 1);
+		tx_backoff(attempt);
+	}
 }
 
 static uint64_t hash_str(const char *s)
@@ -379,9 +491,11 @@ int db_bind_null(struct db_stmt *st, int idx)
 
 int db_step(struct db_stmt *st)
 {
-	if (db_fault_fire()) {
+	int fault = db_fault_fire();
+
+	if (fault) {
 		db_set_err(st->conn, "injected fault");
-		return DB_EFAULT;
+		return fault;
 	}
 	return st->conn->kind == DB_SQLITE ? sq_step(st) : pg_step(st);
 }

@@ -46,6 +46,7 @@ enum {
 	DB_ENOMEM = -5,
 	DB_EMISUSE = -6, /* bad index, bad URL, wrong call order */
 	DB_EFAULT = -7,	 /* injected by db_test_fail_after() */
+	DB_EABORT = -8,	 /* a db_tx_run() callback refused: roll back, never retry */
 };
 
 struct db;
@@ -74,10 +75,64 @@ int db_ping(struct db_conn *c);
 /* Run SQL without parameters; may hold several ';'-separated statements. */
 int db_exec(struct db_conn *c, const char *sql);
 
-/* Transactions. db_begin() on SQLite takes the write lock at once (BEGIN IMMEDIATE). */
+/*
+ * Transactions: the runner. Everything that writes in a transaction goes through it:
+ *
+ *     static int add_tx(struct db_conn *c, void *ctx) { ... return rc; }
+ *     rc = db_tx_run(c, add_tx, &x);
+ *
+ * db_tx_run() begins (on SQLite BEGIN IMMEDIATE, which takes the write lock at
+ * once), calls fn(c, ctx) and commits when fn returns 0; when fn returns
+ * anything else it rolls back. When the begin, fn or the commit fails with
+ * DB_EBUSY — SQLite: the lock was not obtained within the busy timeout;
+ * PostgreSQL: serialization failure (40001), deadlock (40P01), lock not
+ * available (55P03) — it rolls back, sleeps a few milliseconds (growing, with
+ * jitter) and runs the whole transaction again, at most DB_TX_RETRIES times
+ * more; then it gives up with DB_EBUSY. Retries are counted (db_tx_retries()).
+ *
+ * Returns 0 when committed; otherwise fn's value, or the error of the begin or
+ * commit. A positive value from fn (a DB_ROW/DB_DONE that slipped through) is
+ * rolled back and returned as DB_EMISUSE.
+ *
+ * The callback's contract:
+ *   - It may run several times. It starts from its inputs in ctx every time
+ *     and sets (never appends to) its outputs; what it allocates in a request
+ *     arena is freed with the request, so a rerun may simply allocate again.
+ *     No effect outside the database (a file, a reply, a message sent) may
+ *     happen inside it.
+ *   - It returns 0 to commit, a negative DB_E* from the store to roll back,
+ *     or DB_EABORT when it refuses for a reason of its own (a rule broken, a
+ *     row in the wrong state), leaving that reason in ctx for its caller. Only
+ *     DB_EBUSY is retried.
+ *   - It does not answer an HTTP request: the handler answers after
+ *     db_tx_run() returned, from rc and what ctx holds. The one exception
+ *     is a refusal: a callback may answer through an *_or_reply helper and
+ *     return DB_EABORT at once, since DB_EABORT is never retried (the
+ *     handler then returns without answering again).
+ *   - It never calls db_begin/db_commit/db_rollback itself.
+ * Called while c is already inside a transaction (a helper run by an outer
+ * callback), db_tx_run() only calls fn: the outer runner commits or retries.
+ */
+#define DB_TX_RETRIES 4
+typedef int (*db_tx_fn)(struct db_conn *c, void *ctx);
+int db_tx_run(struct db_conn *c, db_tx_fn fn, void *ctx);
+/* Retries db_tx_run() made since the process started (for /metrics). */
+long db_tx_retries(void);
+
+/*
+ * The primitives under the runner, for the few long-lived writers that need
+ * their own control (migrations, bulk loads, the appeal group-commit writer);
+ * each such caller says why in a comment. db_begin() sets the connection's
+ * open-transaction flag, a successful db_commit() and any db_rollback() clear
+ * it (a failed COMMIT leaves it set: the caller still owes the rollback).
+ */
 int db_begin(struct db_conn *c);
 int db_commit(struct db_conn *c);
 int db_rollback(struct db_conn *c);
+/* Is c inside a transaction begun by db_begin()? */
+int db_in_tx(const struct db_conn *c);
+/* This thread's connection if it has one, without opening it; NULL otherwise. */
+struct db_conn *db_conn_current(struct db *db);
 
 /* Statements. Placeholders are '?', numbered from 1 in order of appearance. */
 int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out);
@@ -132,9 +187,14 @@ char *db_values_sql(const char *head, const char *tuple, int n, const char *tail
 
 /*
  * Tests only: make the n-th db_step()/db_exec() from now (process-wide, 1 =
- * the next one) fail with DB_EFAULT; 0 disarms.
+ * the next one) fail with DB_EFAULT; 0 disarms. db_test_fail_after_with()
+ * fails it with the status given instead (DB_EBUSY to exercise the retries),
+ * and the times - 1 counted calls after it too.
  */
 void db_test_fail_after(long n);
+void db_test_fail_after_with(long n, int status, long times);
+/* Tests only: the next n db_begin() calls (process-wide) fail with DB_EBUSY. */
+void db_test_busy_begins(long n);
 /* This thread's calls neither fail nor count (background threads). */
 void db_test_fault_exempt(void);
 

@@ -10,6 +10,7 @@
 
 #include "core/arena.h"
 #include "core/clock.h"
+#include "db/store.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -165,6 +166,11 @@ char *metrics_render(struct metrics *m, struct arena *a, const char *db_kind)
 		"# HELP shuniu_start_time_seconds Start time of the process.\n"
 		"# TYPE shuniu_start_time_seconds gauge\nshuniu_start_time_seconds %lld\n",
 		(long long)m->started);
+	fprintf(f,
+		"# HELP shuniu_db_tx_retries_total Transactions run again after a lock timeout, "
+		"serialization failure or deadlock.\n"
+		"# TYPE shuniu_db_tx_retries_total counter\nshuniu_db_tx_retries_total %ld\n",
+		db_tx_retries());
 	pthread_mutex_lock(&m->lock);
 	fprintf(f, "# HELP shuniu_http_requests_total HTTP requests by route and status.\n"
 		   "# TYPE shuniu_http_requests_total counter\n");

@@ -10,6 +10,7 @@
 #include "http/server.h"
 
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,26 +175,37 @@ json_t *page_json(struct req *req, json_t *items, int more, int64_t last)
 				   : json_null()));
 }
 
-void reply_commit(struct req *req, struct db_conn *c, int rc, int status, json_t *body)
+void reply_db_error(struct req *req, int rc)
 {
-	/* DB_ROW or DB_DONE here is a handler's slip: never leave the transaction open */
-	if (rc > 0) {
-		log_error("%s %s: transaction ended with step result %d", req->method, req->path,
-			  rc);
-		db_rollback(c);
-		json_decref(body);
+	if (rc > 0 || rc == DB_EMISUSE || rc == DB_EABORT) {
+		log_error("%s %s: transaction ended with %d", req->method, req->path, rc);
 		reply_error(req, ERR_INTERNAL);
 		return;
 	}
-	if (rc == 0)
-		rc = db_commit(c);
-	if (rc < 0) {
-		db_rollback(c);
+	reply_error(req, rc == DB_ECONSTRAINT ? ERR_CONFLICT : ERR_DB_UNAVAILABLE);
+}
+
+void reply_tx(struct req *req, int rc, int status, json_t *body)
+{
+	if (rc != 0) {
 		json_decref(body);
-		reply_error(req, rc == DB_ECONSTRAINT ? ERR_CONFLICT : ERR_DB_UNAVAILABLE);
+		reply_db_error(req, rc);
 		return;
 	}
 	reply_json(req, status, body);
+}
+
+int req_tx_left_open(struct db_conn *c, const char *method, const char *route, int strict)
+{
+	if (!c || !db_in_tx(c))
+		return 0;
+	if (strict) {
+		fprintf(stderr, "shuniu: %s %s left a transaction open\n", method, route);
+		abort();
+	}
+	log_error("%s %s left a transaction open; rolled back", method, route);
+	db_rollback(c);
+	return 1;
 }
 
 static json_t *field_or_reply(struct req *req, json_t *obj, const char *key, int required, int *rc)

@@ -100,12 +100,24 @@ int req_page_or_reply(struct req *req, int64_t *limit, int64_t *cursor);
 /* {"items": items, "next_cursor": "<last>" | null}; steals items. */
 json_t *page_json(struct req *req, json_t *items, int more, int64_t last);
 /*
- * End a write transaction: commit when rc is 0 and answer status with body;
- * otherwise roll back and answer 409 request.conflict (constraint) or 503.
- * A positive rc (a step result that slipped through) rolls back and answers 500.
- * body is stolen either way.
+ * Answer the failure of a db_tx_run() (already rolled back): 409 request.conflict
+ * for a constraint violation; 500, logged, for a handler's slip (DB_EMISUSE: a step
+ * result the callback let through; a DB_EABORT nobody answered); 503 otherwise
+ * (a busy lock that outlasted the retries, a lost connection). DB_EABORT is the
+ * handler's own refusal and is answered by the handler.
  */
-void reply_commit(struct req *req, struct db_conn *c, int rc, int status, json_t *body);
+void reply_db_error(struct req *req, int rc);
+/* After db_tx_run(): rc 0 answers status with body, otherwise reply_db_error(). body is stolen. */
+void reply_tx(struct req *req, int rc, int status, json_t *body);
+
+/*
+ * The end-of-request check: was a transaction left open on connection c (this
+ * worker's, or NULL) by the route named? The server calls it after every
+ * handler. strict (the test build, compiled with SHUNIU_STRICT): abort() with
+ * the method and route in the message, so the test that got there fails
+ * loudly. Otherwise roll back, log an error and return 1; 0 when none was open.
+ */
+int req_tx_left_open(struct db_conn *c, const char *method, const char *route, int strict);
 
 /*
  * JSON body field helpers: 0 found and valid, 1 absent (when !required), -1 answered 400.

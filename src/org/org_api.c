@@ -154,11 +154,49 @@ static int boundary_or_reply(struct req *req, const char **text, double bbox[4])
 	return 0;
 }
 
+struct unit_change {
+	struct req *req;
+	int64_t id, parent_id;
+	const char *code, *name, *org, *sec, *boundary;
+	const double *bbox;
+	int has_b;
+	char *err;
+	size_t errlen;
+	struct unit_ref u,
+		np;	  /* create: out, the unit as stored; move: the unit and its new parent */
+	char newcode[64]; /* move: out */
+};
+
+/* DB_EABORT: unit_create refused (err says why) */
+static int create_unit_tx(struct db_conn *c, void *ctx)
+{
+	struct unit_change *x = ctx;
+	int rc = unit_create(c, x->parent_id, -1, x->code, x->name, x->org, x->sec, x->boundary, 0,
+			     &x->id, x->err, x->errlen);
+
+	if (rc == DB_EBUSY)
+		return rc;
+	if (rc)
+		return DB_EABORT;
+	rc = x->boundary ? db_run(c,
+				  "UPDATE units SET min_lng = ?, min_lat = ?, max_lng = ?, "
+				  "max_lat = ? WHERE id = ?",
+				  "ddddi", x->bbox[0], x->bbox[1], x->bbox[2], x->bbox[3], x->id)
+			 : 0;
+	if (rc == 0)
+		rc = audit_write(x->req, c, "unit.create", "unit", x->id,
+				 JB_OBJ(jb_int("parent_id", x->parent_id)));
+	if (rc == 0 && unit_get(c, x->id, &x->u) != DB_ROW)
+		rc = -1;
+	return rc;
+}
+
 static void create_unit(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *name, *code = NULL, *org = NULL, *sec = NULL, *boundary;
-	int64_t parent_id, id;
+	struct unit_change x;
+	int64_t parent_id;
 	struct unit_ref parent;
 	double bbox[4];
 	char err[512];
@@ -172,33 +210,53 @@ static void create_unit(struct req *req)
 	    boundary_or_reply(req, &boundary, bbox) < 0 ||
 	    unit_in_scope_or_reply(req, c, parent_id, &parent))
 		return;
-	if (db_begin(c) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	if (unit_create(c, parent_id, -1, code, name, org, sec, boundary, 0, &id, err,
-			sizeof err)) {
-		db_rollback(c);
+	x = (struct unit_change){ .req = req,
+				  .parent_id = parent_id,
+				  .code = code,
+				  .name = name,
+				  .org = org,
+				  .sec = sec,
+				  .boundary = boundary,
+				  .bbox = bbox,
+				  .err = err,
+				  .errlen = sizeof err };
+	rc = db_tx_run(c, create_unit_tx, &x);
+	if (rc == DB_EABORT) {
 		reply_error_ex(req, ERR_INVALID, err, JB_OBJ(jb_str("field", "code")));
 		return;
 	}
-	rc = boundary ? db_run(c,
-			       "UPDATE units SET min_lng = ?, min_lat = ?, max_lng = ?, "
-			       "max_lat = ? WHERE id = ?",
-			       "ddddi", bbox[0], bbox[1], bbox[2], bbox[3], id)
-		      : 0;
+	reply_tx(req, rc, 201,
+		 rc == 0 ? JB_OBJ(jb_int("id", x.id), jb_str("code", x.u.code),
+				  jb_str("kind", unit_kind_name(x.u.kind)),
+				  jb_str("name", x.u.name), jb_int("parent_id", parent_id),
+				  jb_int("depth", x.u.depth))
+			 : NULL);
+}
+
+static int update_unit_tx(struct db_conn *c, void *ctx)
+{
+	struct unit_change *x = ctx;
+	int rc = db_run(c,
+			"UPDATE units SET name = COALESCE(?, name), "
+			"party_org_name = COALESCE(?, party_org_name), "
+			"party_secretary = COALESCE(?, party_secretary), updated_at = ? WHERE "
+			"id = ?",
+			"tttii", x->name, x->org, x->sec, clock_now(), x->id);
+
+	if (rc == 0 && x->has_b == 0)
+		rc = x->boundary
+			     ? db_run(c,
+				      "UPDATE units SET boundary = ?, min_lng = ?, min_lat = ?, "
+				      "max_lng = ?, max_lat = ? WHERE id = ?",
+				      "tddddi", x->boundary, x->bbox[0], x->bbox[1], x->bbox[2],
+				      x->bbox[3], x->id)
+			     : db_run(c,
+				      "UPDATE units SET boundary = NULL, min_lng = NULL, "
+				      "min_lat = NULL, max_lng = NULL, max_lat = NULL WHERE id = ?",
+				      "i", x->id);
 	if (rc == 0)
-		rc = audit_write(req, c, "unit.create", "unit", id,
-				 JB_OBJ(jb_int("parent_id", parent_id)));
-	struct unit_ref u;
-	if (rc == 0 && unit_get(c, id, &u) != DB_ROW)
-		rc = -1;
-	reply_commit(req, c, rc, 201,
-		     rc == 0 ? JB_OBJ(jb_int("id", id), jb_str("code", u.code),
-				      jb_str("kind", unit_kind_name(u.kind)),
-				      jb_str("name", u.name), jb_int("parent_id", parent_id),
-				      jb_int("depth", u.depth))
-			     : NULL);
+		rc = audit_write(x->req, c, "unit.update", "unit", x->id, NULL);
+	return rc;
 }
 
 static void update_unit(struct req *req)
@@ -221,27 +279,16 @@ static void update_unit(struct req *req)
 		reply_invalid(req, "name", "must not be empty");
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE units SET name = COALESCE(?, name), "
-			    "party_org_name = COALESCE(?, party_org_name), "
-			    "party_secretary = COALESCE(?, party_secretary), updated_at = ? WHERE "
-			    "id = ?",
-			    "tttii", name, org, sec, clock_now(), id);
-	if (rc == 0 && has_b == 0)
-		rc = boundary
-			     ? db_run(c,
-				      "UPDATE units SET boundary = ?, min_lng = ?, min_lat = ?, "
-				      "max_lng = ?, max_lat = ? WHERE id = ?",
-				      "tddddi", boundary, bbox[0], bbox[1], bbox[2], bbox[3], id)
-			     : db_run(c,
-				      "UPDATE units SET boundary = NULL, min_lng = NULL, "
-				      "min_lat = NULL, max_lng = NULL, max_lat = NULL WHERE id = ?",
-				      "i", id);
-	if (rc == 0)
-		rc = audit_write(req, c, "unit.update", "unit", id, NULL);
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
+	rc = db_tx_run(c, update_unit_tx,
+		       &(struct unit_change){ .req = req,
+					      .id = id,
+					      .name = name,
+					      .org = org,
+					      .sec = sec,
+					      .boundary = boundary,
+					      .bbox = bbox,
+					      .has_b = has_b });
+	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* Tables whose rows carry unit_path and move with their unit. */
@@ -249,14 +296,69 @@ static const char *const path_tables[] = { "accounts",	   "stations",	    "house
 					   "residents",	   "party_members", "central_households",
 					   "registrations" };
 
+/* The unit and its subtree under the new parent: codes, paths, every table's unit_path. */
+static int move_unit_tx(struct db_conn *c, void *ctx)
+{
+	struct unit_change *x = ctx;
+	const struct unit_ref *u = &x->u, *np = &x->np;
+	char hi[256], newpath[300];
+	int64_t next = 1;
+	struct db_stmt *st;
+	/* next free number under the new parent */
+	int rc = db_prepare(
+		c, "SELECT code FROM units WHERE parent_id = ? ORDER BY code DESC LIMIT 1", &st);
+
+	if (rc == 0) {
+		db_bind_int64(st, 1, np->id);
+		if ((rc = db_step(st)) == DB_ROW) {
+			const char *last = db_col_text(st, 0);
+			next = strtoll(last + strlen(last) - 3, NULL, 10) + 1;
+		}
+		db_reset(st);
+		rc = rc < 0 ? rc : 0;
+	}
+	snprintf(x->newcode, sizeof x->newcode, "%s%s%03lld", np->code,
+		 u->kind == UNIT_BUILDING ? "-" : "", (long long)next);
+	snprintf(newpath, sizeof newpath, "%s%lld/", np->path, (long long)u->id);
+	path_upper(u->path, hi, sizeof hi);
+	if (rc == 0 && next > 999)
+		rc = -1;
+	/* the whole subtree: codes and paths rewritten by prefix */
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE units SET code = ? || SUBSTR(code, ?), path = ? || "
+			    "SUBSTR(path, ?), "
+			    "updated_at = ? WHERE path >= ? AND path < ?",
+			    "titiitt", x->newcode, (int64_t)strlen(u->code) + 1, newpath,
+			    (int64_t)strlen(u->path) + 1, clock_now(), u->path, hi);
+	if (rc == 0)
+		rc = db_run(c, "UPDATE units SET parent_id = ? WHERE id = ?", "ii", np->id, u->id);
+	for (size_t i = 0; rc == 0 && i < sizeof path_tables / sizeof path_tables[0]; i++) {
+		char *sql = arena_printf(&x->req->arena,
+					 "UPDATE %s SET unit_path = ? || SUBSTR(unit_path, ?) "
+					 "WHERE unit_path >= ? AND unit_path < ?",
+					 path_tables[i]);
+		rc = db_run(c, sql, "titt", newpath, (int64_t)strlen(u->path) + 1, u->path, hi);
+	}
+	if (rc == 0)
+		rc = appeals_units_moved(c, u->path, hi, newpath);
+	if (rc == 0)
+		rc = service_units_moved(c, u->path, hi, newpath);
+	if (rc == 0)
+		rc = audit_write(x->req, c, "unit.move", "unit", x->id,
+				 JB_OBJ(jb_int("from_parent", u->parent_id),
+					jb_int("to_parent", np->id),
+					jb_str("new_code", x->newcode)));
+	return rc;
+}
+
 static void move_unit(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
+	struct unit_change x;
 	struct unit_ref u, np;
-	int64_t id, parent_id, next = 1;
-	char hi[256], newpath[300], newcode[64];
-	struct db_stmt *st;
+	int64_t id, parent_id;
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
@@ -277,76 +379,56 @@ static void move_unit(struct req *req)
 		reply_json(req, 200, JB_OBJ(jb_int("id", id), jb_str("code", u.code)));
 		return;
 	}
-	if (db_begin(c) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
+	x = (struct unit_change){ .req = req, .id = id, .u = u, .np = np };
+	rc = db_tx_run(c, move_unit_tx, &x);
+	reply_tx(req, rc, 200,
+		 JB_OBJ(jb_int("id", id), jb_str("code", x.newcode), jb_int("parent_id", np.id)));
+}
+
+static const char *const unit_use_checks[] = {
+	"SELECT COUNT(*) FROM units WHERE parent_id = ?",
+	"SELECT COUNT(*) FROM accounts WHERE unit_id = ?",
+	"SELECT COUNT(*) FROM stations WHERE grid_id = ?",
+	"SELECT COUNT(*) FROM households WHERE building_id = ?",
+	"SELECT COUNT(*) FROM party_members WHERE branch_unit_id = ?",
+	"SELECT COUNT(*) FROM appeals WHERE unit_id = ?",
+	"SELECT COUNT(*) FROM appeals WHERE handler_unit_id = ?",
+	"SELECT COUNT(*) FROM appeals WHERE dispatcher_unit_id = ?",
+	"SELECT COUNT(*) FROM messages WHERE unit_id = ?",
+	"SELECT COUNT(*) FROM supervisions WHERE unit_id = ?",
+	"SELECT COUNT(*) FROM registrations WHERE unit_id = ?",
+};
+
+/* DB_EABORT: something still uses the unit */
+static int delete_unit_tx(struct db_conn *c, void *ctx)
+{
+	struct unit_change *x = ctx;
+	int64_t n = 0, total = 0;
+	int rc = 0;
+
+	for (size_t i = 0; rc >= 0 && i < sizeof unit_use_checks / sizeof unit_use_checks[0]; i++) {
+		rc = db_query_int64(c, &n, unit_use_checks[i], "i", x->id);
+		total += n;
 	}
-	/* next free number under the new parent */
-	rc = db_prepare(c, "SELECT code FROM units WHERE parent_id = ? ORDER BY code DESC LIMIT 1",
-			&st);
-	if (rc == 0) {
-		db_bind_int64(st, 1, np.id);
-		if ((rc = db_step(st)) == DB_ROW) {
-			const char *last = db_col_text(st, 0);
-			next = strtoll(last + strlen(last) - 3, NULL, 10) + 1;
-		}
-		db_reset(st);
-		rc = rc < 0 ? rc : 0;
+	if (rc >= 0) {
+		rc = service_unit_uses(c, x->id, &n);
+		total += n;
 	}
-	snprintf(newcode, sizeof newcode, "%s%s%03lld", np.code, u.kind == UNIT_BUILDING ? "-" : "",
-		 (long long)next);
-	snprintf(newpath, sizeof newpath, "%s%lld/", np.path, (long long)u.id);
-	path_upper(u.path, hi, sizeof hi);
-	if (rc == 0 && next > 999)
-		rc = -1;
-	/* the whole subtree: codes and paths rewritten by prefix */
+	if (rc >= 0 && total > 0)
+		return DB_EABORT;
+	rc = rc < 0 ? rc : db_run(c, "DELETE FROM units WHERE id = ?", "i", x->id);
 	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE units SET code = ? || SUBSTR(code, ?), path = ? || "
-			    "SUBSTR(path, ?), "
-			    "updated_at = ? WHERE path >= ? AND path < ?",
-			    "titiitt", newcode, (int64_t)strlen(u.code) + 1, newpath,
-			    (int64_t)strlen(u.path) + 1, clock_now(), u.path, hi);
-	if (rc == 0)
-		rc = db_run(c, "UPDATE units SET parent_id = ? WHERE id = ?", "ii", np.id, u.id);
-	for (size_t i = 0; rc == 0 && i < sizeof path_tables / sizeof path_tables[0]; i++) {
-		char *sql = arena_printf(&req->arena,
-					 "UPDATE %s SET unit_path = ? || SUBSTR(unit_path, ?) "
-					 "WHERE unit_path >= ? AND unit_path < ?",
-					 path_tables[i]);
-		rc = db_run(c, sql, "titt", newpath, (int64_t)strlen(u.path) + 1, u.path, hi);
-	}
-	if (rc == 0)
-		rc = appeals_units_moved(c, u.path, hi, newpath);
-	if (rc == 0)
-		rc = service_units_moved(c, u.path, hi, newpath);
-	if (rc == 0)
-		rc = audit_write(req, c, "unit.move", "unit", id,
-				 JB_OBJ(jb_int("from_parent", u.parent_id),
-					jb_int("to_parent", np.id), jb_str("new_code", newcode)));
-	reply_commit(req, c, rc, 200,
-		     JB_OBJ(jb_int("id", id), jb_str("code", newcode), jb_int("parent_id", np.id)));
+		rc = audit_write(x->req, c, "unit.delete", "unit", x->id,
+				 JB_OBJ(jb_str("code", x->u.code)));
+	return rc;
 }
 
 static void delete_unit(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	struct unit_ref u;
-	int64_t id, n = 0, total = 0;
-	static const char *const checks[] = {
-		"SELECT COUNT(*) FROM units WHERE parent_id = ?",
-		"SELECT COUNT(*) FROM accounts WHERE unit_id = ?",
-		"SELECT COUNT(*) FROM stations WHERE grid_id = ?",
-		"SELECT COUNT(*) FROM households WHERE building_id = ?",
-		"SELECT COUNT(*) FROM party_members WHERE branch_unit_id = ?",
-		"SELECT COUNT(*) FROM appeals WHERE unit_id = ?",
-		"SELECT COUNT(*) FROM appeals WHERE handler_unit_id = ?",
-		"SELECT COUNT(*) FROM appeals WHERE dispatcher_unit_id = ?",
-		"SELECT COUNT(*) FROM messages WHERE unit_id = ?",
-		"SELECT COUNT(*) FROM supervisions WHERE unit_id = ?",
-		"SELECT COUNT(*) FROM registrations WHERE unit_id = ?",
-	};
-	int rc = 0;
+	int64_t id;
+	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) || unit_in_scope_or_reply(req, c, id, &u))
 		return;
@@ -354,27 +436,11 @@ static void delete_unit(struct req *req)
 		reply_error_ex(req, ERR_UNIT_NOT_EMPTY, "You cannot delete your own unit.", NULL);
 		return;
 	}
-	if (db_begin(c) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	for (size_t i = 0; rc >= 0 && i < sizeof checks / sizeof checks[0]; i++) {
-		rc = db_query_int64(c, &n, checks[i], "i", id);
-		total += n;
-	}
-	if (rc >= 0) {
-		rc = service_unit_uses(c, id, &n);
-		total += n;
-	}
-	if (rc >= 0 && total > 0) {
-		db_rollback(c);
+	rc = db_tx_run(c, delete_unit_tx, &(struct unit_change){ .req = req, .id = id, .u = u });
+	if (rc == DB_EABORT)
 		reply_error(req, ERR_UNIT_NOT_EMPTY);
-		return;
-	}
-	rc = rc < 0 ? rc : db_run(c, "DELETE FROM units WHERE id = ?", "i", id);
-	if (rc == 0)
-		rc = audit_write(req, c, "unit.delete", "unit", id, JB_OBJ(jb_str("code", u.code)));
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_bool("deleted", 1)));
+	else
+		reply_tx(req, rc, 200, JB_OBJ(jb_bool("deleted", 1)));
 }
 
 /* ---- stations -------------------------------------------------------- */
@@ -501,15 +567,87 @@ static int station_fields_or_reply(struct req *req, int required, const char **n
 	return 0;
 }
 
+struct station_change {
+	struct req *req;
+	const char *name, *addr, *hours, *phone;
+	json_t *lng, *lat;
+	int64_t grid_id, leader, now, id;
+	const struct unit_ref *g;
+	const char *code;
+};
+
+static int create_station_tx(struct db_conn *c, void *ctx)
+{
+	struct station_change *x = ctx;
+	struct db_stmt *st;
+	int rc = db_prepare(
+		c,
+		"INSERT INTO stations (grid_id, unit_path, name, address, lng, lat, "
+		"opening_hours, phone, hub_leader_id, public_code, created_at, updated_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		&st);
+
+	if (rc == 0) {
+		db_bind_int64(st, 1, x->grid_id);
+		db_bind_text(st, 2, x->g->path, -1);
+		db_bind_text(st, 3, x->name, -1);
+		db_bind_text(st, 4, x->addr ? x->addr : "", -1);
+		if (json_is_number(x->lng))
+			db_bind_double(st, 5, json_number_value(x->lng));
+		if (json_is_number(x->lat))
+			db_bind_double(st, 6, json_number_value(x->lat));
+		db_bind_text(st, 7, x->hours ? x->hours : "", -1);
+		db_bind_text(st, 8, x->phone ? x->phone : "", -1);
+		if (x->leader)
+			db_bind_int64(st, 9, x->leader);
+		db_bind_text(st, 10, x->code, -1);
+		db_bind_int64(st, 11, x->now);
+		db_bind_int64(st, 12, x->now);
+		rc = db_step(st);
+		if (rc == DB_ROW) {
+			x->id = db_col_int64(st, 0);
+			rc = 0;
+		}
+		db_reset(st);
+	}
+	if (rc == 0)
+		rc = audit_write(x->req, c, "station.create", "station", x->id, NULL);
+	return rc;
+}
+
+static int update_station_tx(struct db_conn *c, void *ctx)
+{
+	struct station_change *x = ctx;
+	int rc = db_run(c,
+			"UPDATE stations SET name = COALESCE(?, name), address = COALESCE(?, "
+			"address), "
+			"opening_hours = COALESCE(?, opening_hours), phone = COALESCE(?, phone), "
+			"updated_at = ? WHERE id = ?",
+			"ttttii", x->name, x->addr, x->hours, x->phone, clock_now(), x->id);
+
+	if (rc == 0 && x->leader)
+		rc = db_run(c, "UPDATE stations SET hub_leader_id = ? WHERE id = ?", "ii",
+			    x->leader, x->id);
+	if (rc == 0 && json_is_number(x->lng) && json_is_number(x->lat))
+		rc = db_run(c, "UPDATE stations SET lng = ?, lat = ? WHERE id = ?", "ddi",
+			    json_number_value(x->lng), json_number_value(x->lat), x->id);
+	else if (rc == 0 && json_is_null(x->lng))
+		rc = db_run(c, "UPDATE stations SET lng = NULL, lat = NULL WHERE id = ?", "i",
+			    x->id);
+	if (rc == 0)
+		rc = audit_write(x->req, c, "station.update", "station", x->id, NULL);
+	return rc;
+}
+
 static void create_station(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *name = NULL, *addr = "", *hours = "", *phone = "";
+	struct station_change x;
 	json_t *lng, *lat;
-	int64_t grid_id, leader = 0, id = 0, now = clock_now();
+	int64_t grid_id, leader = 0, now = clock_now();
 	struct unit_ref g;
 	char code[11];
-	struct db_stmt *st;
 	int rc;
 
 	if (!c || json_get_int_or_reply(req, req->json, "grid_id", 1, 1, INT64_MAX, &grid_id) ||
@@ -525,42 +663,22 @@ static void create_station(struct req *req)
 		return;
 	}
 	station_public_code(code);
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_prepare(
-			c,
-			"INSERT INTO stations (grid_id, unit_path, name, address, lng, lat, "
-			"opening_hours, phone, hub_leader_id, public_code, created_at, updated_at) "
-			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			&st);
-	if (rc == 0) {
-		db_bind_int64(st, 1, grid_id);
-		db_bind_text(st, 2, g.path, -1);
-		db_bind_text(st, 3, name, -1);
-		db_bind_text(st, 4, addr ? addr : "", -1);
-		if (json_is_number(lng))
-			db_bind_double(st, 5, json_number_value(lng));
-		if (json_is_number(lat))
-			db_bind_double(st, 6, json_number_value(lat));
-		db_bind_text(st, 7, hours ? hours : "", -1);
-		db_bind_text(st, 8, phone ? phone : "", -1);
-		if (leader)
-			db_bind_int64(st, 9, leader);
-		db_bind_text(st, 10, code, -1);
-		db_bind_int64(st, 11, now);
-		db_bind_int64(st, 12, now);
-		rc = db_step(st);
-		if (rc == DB_ROW) {
-			id = db_col_int64(st, 0);
-			rc = 0;
-		}
-		db_reset(st);
-	}
-	if (rc == 0)
-		rc = audit_write(req, c, "station.create", "station", id, NULL);
-	reply_commit(req, c, rc, 201,
-		     JB_OBJ(jb_int("id", id), jb_str("public_code", code),
-			    jb_int("grid_id", grid_id), jb_str("name", name)));
+	x = (struct station_change){ .req = req,
+				     .name = name,
+				     .addr = addr,
+				     .hours = hours,
+				     .phone = phone,
+				     .lng = lng,
+				     .lat = lat,
+				     .grid_id = grid_id,
+				     .leader = leader,
+				     .now = now,
+				     .g = &g,
+				     .code = code };
+	rc = db_tx_run(c, create_station_tx, &x);
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x.id), jb_str("public_code", code), jb_int("grid_id", grid_id),
+			jb_str("name", name)));
 }
 
 static void update_station(struct req *req)
@@ -599,26 +717,17 @@ static void update_station(struct req *req)
 		reply_invalid(req, "hub_leader_id", "an active hub_leader account in this area");
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(
-			c,
-			"UPDATE stations SET name = COALESCE(?, name), address = COALESCE(?, "
-			"address), "
-			"opening_hours = COALESCE(?, opening_hours), phone = COALESCE(?, phone), "
-			"updated_at = ? WHERE id = ?",
-			"ttttii", name, addr, hours, phone, clock_now(), id);
-	if (rc == 0 && leader)
-		rc = db_run(c, "UPDATE stations SET hub_leader_id = ? WHERE id = ?", "ii", leader,
-			    id);
-	if (rc == 0 && json_is_number(lng) && json_is_number(lat))
-		rc = db_run(c, "UPDATE stations SET lng = ?, lat = ? WHERE id = ?", "ddi",
-			    json_number_value(lng), json_number_value(lat), id);
-	else if (rc == 0 && json_is_null(lng))
-		rc = db_run(c, "UPDATE stations SET lng = NULL, lat = NULL WHERE id = ?", "i", id);
-	if (rc == 0)
-		rc = audit_write(req, c, "station.update", "station", id, NULL);
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
+	rc = db_tx_run(c, update_station_tx,
+		       &(struct station_change){ .req = req,
+						 .name = name,
+						 .addr = addr,
+						 .hours = hours,
+						 .phone = phone,
+						 .lng = lng,
+						 .lat = lat,
+						 .leader = leader,
+						 .id = id });
+	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* ---- statistics ------------------------------------------------------ */

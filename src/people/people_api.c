@@ -83,11 +83,58 @@ static void get_household(struct req *req)
 		reply_json(req, 200, out);
 }
 
+/*
+ * One transaction per write, run by db_tx_run(); the callbacks take their
+ * inputs from struct people_change and leave the new row's id in it.
+ * DB_EABORT means the write was refused (not found, or a duplicate): each
+ * handler says which.
+ */
+struct people_change {
+	struct req *req;
+	int64_t id, id2, id3, now;
+	const char *path, *s1, *s2, *lo, *hi;
+	struct resident_in *in;
+	json_t *served;
+};
+
+static int create_household_tx(struct db_conn *c, void *ctx)
+{
+	struct people_change *x = ctx;
+	int rc = db_query_int64(c, &x->id,
+				"INSERT INTO households (building_id, unit_path, room, address, "
+				"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+				"itttii", x->id2, x->path, x->s1, x->s2 ? x->s2 : "", x->now,
+				x->now);
+
+	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
+	if (rc == 0)
+		rc = audit_write(x->req, c, "household.create", "household", x->id, NULL);
+	return rc;
+}
+
+/* DB_EABORT: no such household in the caller's area */
+static int update_household_tx(struct db_conn *c, void *ctx)
+{
+	struct people_change *x = ctx;
+	int rc = db_run(c,
+			"UPDATE households SET room = COALESCE(?, room), address = COALESCE(?, "
+			"address), "
+			"updated_at = ? WHERE id = ? AND unit_path >= ? AND unit_path < ?",
+			"ttiitt", x->s1, x->s2, clock_now(), x->id, x->lo, x->hi);
+
+	if (rc == 0 && db_changes(c) == 0)
+		return DB_EABORT;
+	if (rc == 0)
+		rc = audit_write(x->req, c, "household.update", "household", x->id, NULL);
+	return rc;
+}
+
 static void create_household(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *room, *addr = "";
-	int64_t bid, id = 0, now = clock_now();
+	struct people_change x;
+	int64_t bid, now = clock_now();
 	struct unit_ref b;
 	int rc;
 
@@ -104,18 +151,12 @@ static void create_household(struct req *req)
 		reply_invalid(req, "room", "must not be empty");
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_query_int64(
-			c, &id,
-			"INSERT INTO households (building_id, unit_path, room, address, "
-			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-			"itttii", bid, b.path, room, addr ? addr : "", now, now);
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
-	if (rc == 0)
-		rc = audit_write(req, c, "household.create", "household", id, NULL);
-	reply_commit(req, c, rc, 201,
-		     JB_OBJ(jb_int("id", id), jb_int("building_id", bid), jb_str("room", room)));
+	x = (struct people_change){
+		.req = req, .id2 = bid, .path = b.path, .s1 = room, .s2 = addr, .now = now
+	};
+	rc = db_tx_run(c, create_household_tx, &x);
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x.id), jb_int("building_id", bid), jb_str("room", room)));
 }
 
 static void update_household(struct req *req)
@@ -136,21 +177,17 @@ static void update_household(struct req *req)
 		return;
 	}
 	path_upper(a->unit_path, hi, sizeof hi);
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE households SET room = COALESCE(?, room), address = COALESCE(?, "
-			    "address), "
-			    "updated_at = ? WHERE id = ? AND unit_path >= ? AND unit_path < ?",
-			    "ttiitt", room, addr, clock_now(), id, a->unit_path, hi);
-	if (rc == 0 && db_changes(c) == 0) {
-		db_rollback(c);
+	rc = db_tx_run(c, update_household_tx,
+		       &(struct people_change){ .req = req,
+						.id = id,
+						.s1 = room,
+						.s2 = addr,
+						.lo = a->unit_path,
+						.hi = hi });
+	if (rc == DB_EABORT)
 		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
-	if (rc == 0)
-		rc = audit_write(req, c, "household.update", "household", id, NULL);
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
+	else
+		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* ---- residents --------------------------------------------------------- */
@@ -508,13 +545,80 @@ static int resident_fields_or_reply(struct req *req, int create, struct resident
 	return 0;
 }
 
+/* DB_EABORT: the ID number is registered already */
+static int create_resident_tx(struct db_conn *c, void *ctx)
+{
+	struct people_change *x = ctx;
+	int rc = resident_insert(c, x->req->srv->pii, x->in, x->path, &x->id);
+
+	if (rc == DB_ECONSTRAINT)
+		return DB_EABORT;
+	if (rc == 0)
+		rc = audit_write(x->req, c, "resident.create", "resident", x->id,
+				 JB_OBJ(jb_int("household_id", x->id2)));
+	return rc;
+}
+
+/* DB_EABORT: the new ID number is registered already */
+static int update_resident_tx(struct db_conn *c, void *ctx)
+{
+	struct people_change *x = ctx;
+	struct req *req = x->req;
+	const struct pii_keys *k = req->srv->pii;
+	const struct resident_in *in = x->in;
+	int64_t id = x->id;
+	int rc = db_run(c,
+			"UPDATE residents SET name = COALESCE(?, name), birth_ym = "
+			"COALESCE(?, birth_ym), "
+			"tags = COALESCE(?, tags), updated_at = ? WHERE id = ?",
+			"tttii", in->name, in->birth_ym, in->tags, clock_now(), id);
+
+	if (rc == 0 && json_object_get(req->json, "gender"))
+		rc = db_run(c, "UPDATE residents SET gender = ? WHERE id = ?", "ii",
+			    (int64_t)in->gender, id);
+	if (rc == 0 && in->phone) {
+		unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
+		char mask[24];
+		int n = pii_encrypt(k, PII_PHONE, in->phone, blob);
+		pii_blind_index(k, PII_PHONE, in->phone, idx);
+		pii_mask(PII_PHONE, in->phone, mask);
+		rc = db_run(c,
+			    "UPDATE residents SET phone_enc = ?, phone_bidx = ?, phone_mask = ? "
+			    "WHERE id = ?",
+			    "bbti", blob, (size_t)n, idx, sizeof idx, mask, id);
+	}
+	if (rc == 0 && in->id_number) {
+		unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
+		char mask[24];
+		int n = pii_encrypt(k, PII_ID_NUMBER, in->id_number, blob);
+		pii_blind_index(k, PII_ID_NUMBER, in->id_number, idx);
+		pii_mask(PII_ID_NUMBER, in->id_number, mask);
+		rc = db_run(
+			c, "UPDATE residents SET id_enc = ?, id_bidx = ?, id_mask = ? WHERE id = ?",
+			"bbti", blob, (size_t)n, idx, sizeof idx, mask, id);
+	}
+	if (rc == DB_ECONSTRAINT)
+		return DB_EABORT;
+	if (rc == 0) {
+		json_t *fields = json_array();
+		const char *key;
+		json_t *v;
+		json_object_foreach(req->json, key, v)
+			json_array_append_new(fields, json_string(key));
+		rc = audit_write(req, c, "resident.update", "resident", id,
+				 JB_OBJ(jb_take("fields", fields)));
+	}
+	return rc;
+}
+
 static void create_resident(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const struct auth *a = req_auth(req);
 	struct resident_in in = { 0 };
 	char phone[24], idn[19], birth[8], hi[256], *hpath = NULL;
-	int64_t hid, id = 0;
+	struct people_change x;
+	int64_t hid;
 	struct db_stmt *st;
 	int rc;
 
@@ -543,26 +647,19 @@ static void create_resident(struct req *req)
 	if (in.id_number && exact_search_or_reply(req, c, "id_number"))
 		return;
 	in.household_id = hid;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = resident_insert(c, req->srv->pii, &in, hpath, &id);
-	if (rc == DB_ECONSTRAINT) {
-		db_rollback(c);
-		reply_error(req, ERR_DUPLICATE_ID_NUMBER);
-		return;
-	}
-	if (rc == 0)
-		rc = audit_write(req, c, "resident.create", "resident", id,
-				 JB_OBJ(jb_int("household_id", hid)));
+	x = (struct people_change){ .req = req, .id2 = hid, .path = hpath, .in = &in };
+	rc = db_tx_run(c, create_resident_tx, &x);
 	sodium_memzero(phone, sizeof phone);
 	sodium_memzero(idn, sizeof idn);
-	reply_commit(req, c, rc, 201, JB_OBJ(jb_int("id", id), jb_int("household_id", hid)));
+	if (rc == DB_EABORT)
+		reply_error(req, ERR_DUPLICATE_ID_NUMBER);
+	else
+		reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_int("household_id", hid)));
 }
 
 static void update_resident(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const struct pii_keys *k = req->srv->pii;
 	struct resident_in in = { 0 };
 	char phone[24], idn[19], birth[8];
 	int64_t id;
@@ -577,52 +674,12 @@ static void update_resident(struct req *req)
 	json_decref(cur);
 	if (in.id_number && exact_search_or_reply(req, c, "id_number"))
 		return;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE residents SET name = COALESCE(?, name), birth_ym = "
-			    "COALESCE(?, birth_ym), "
-			    "tags = COALESCE(?, tags), updated_at = ? WHERE id = ?",
-			    "tttii", in.name, in.birth_ym, in.tags, clock_now(), id);
-	if (rc == 0 && json_object_get(req->json, "gender"))
-		rc = db_run(c, "UPDATE residents SET gender = ? WHERE id = ?", "ii",
-			    (int64_t)in.gender, id);
-	if (rc == 0 && in.phone) {
-		unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
-		char mask[24];
-		int n = pii_encrypt(k, PII_PHONE, in.phone, blob);
-		pii_blind_index(k, PII_PHONE, in.phone, idx);
-		pii_mask(PII_PHONE, in.phone, mask);
-		rc = db_run(c,
-			    "UPDATE residents SET phone_enc = ?, phone_bidx = ?, phone_mask = ? "
-			    "WHERE id = ?",
-			    "bbti", blob, (size_t)n, idx, sizeof idx, mask, id);
-	}
-	if (rc == 0 && in.id_number) {
-		unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
-		char mask[24];
-		int n = pii_encrypt(k, PII_ID_NUMBER, in.id_number, blob);
-		pii_blind_index(k, PII_ID_NUMBER, in.id_number, idx);
-		pii_mask(PII_ID_NUMBER, in.id_number, mask);
-		rc = db_run(
-			c, "UPDATE residents SET id_enc = ?, id_bidx = ?, id_mask = ? WHERE id = ?",
-			"bbti", blob, (size_t)n, idx, sizeof idx, mask, id);
-	}
-	if (rc == DB_ECONSTRAINT) {
-		db_rollback(c);
+	rc = db_tx_run(c, update_resident_tx,
+		       &(struct people_change){ .req = req, .id = id, .in = &in });
+	if (rc == DB_EABORT)
 		reply_error(req, ERR_DUPLICATE_ID_NUMBER);
-		return;
-	}
-	if (rc == 0) {
-		json_t *fields = json_array();
-		const char *key;
-		json_t *v;
-		json_object_foreach(req->json, key, v)
-			json_array_append_new(fields, json_string(key));
-		rc = audit_write(req, c, "resident.update", "resident", id,
-				 JB_OBJ(jb_take("fields", fields)));
-	}
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
+	else
+		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* ---- Party members and central households ------------------------------ */
@@ -647,11 +704,60 @@ static void list_party_members(struct req *req)
 		party_member_json);
 }
 
+/* DB_EABORT: the resident is a Party member already */
+static int create_party_member_tx(struct db_conn *c, void *ctx)
+{
+	struct people_change *x = ctx;
+	int rc =
+		db_query_int64(c, &x->id,
+			       "INSERT INTO party_members (resident_id, branch_unit_id, unit_path, "
+			       "joined_on, "
+			       "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+			       "iittii", x->id2, x->id3, x->path, x->s1, x->now, x->now);
+
+	if (rc == DB_ECONSTRAINT)
+		return DB_EABORT;
+	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
+	if (rc == 0)
+		rc = audit_write(x->req, c, "party_member.create", "party_member", x->id, NULL);
+	return rc;
+}
+
+/* DB_EABORT: the household is a central household already */
+static int create_central_household_tx(struct db_conn *c, void *ctx)
+{
+	struct people_change *x = ctx;
+	json_t *v;
+	size_t k;
+	int rc = db_query_int64(c, &x->id,
+				"INSERT INTO central_households (household_id, "
+				"party_member_id, unit_path, created_at) "
+				"VALUES (?, ?, ?, ?) RETURNING id",
+				"iiti", x->id2, x->id3, x->path, clock_now());
+
+	if (rc == DB_ECONSTRAINT)
+		return DB_EABORT;
+	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
+	json_array_foreach(x->served, k, v)
+	{
+		if (rc == 0 && json_integer_value(v) != x->id2)
+			rc = db_run(c,
+				    "INSERT INTO central_household_links (central_id, "
+				    "household_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+				    "ii", x->id, json_integer_value(v));
+	}
+	if (rc == 0)
+		rc = audit_write(x->req, c, "central_household.create", "central_household", x->id,
+				 NULL);
+	return rc;
+}
+
 static void create_party_member(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	int64_t rid, branch, id = 0, now = clock_now(), t;
+	struct people_change x;
+	int64_t rid, branch, now = clock_now(), t;
 	const char *joined = NULL;
 	struct unit_ref bu;
 	char hi[256];
@@ -676,24 +782,15 @@ static void create_party_member(struct req *req)
 		reply_error(req, ERR_NOT_FOUND);
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_query_int64(
-			c, &id,
-			"INSERT INTO party_members (resident_id, branch_unit_id, unit_path, "
-			"joined_on, "
-			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-			"iittii", rid, branch, bu.path, joined, now, now);
-	if (rc == DB_ECONSTRAINT) {
-		db_rollback(c);
+	x = (struct people_change){
+		.req = req, .id2 = rid, .path = bu.path, .s1 = joined, .now = now, .id3 = branch
+	};
+	rc = db_tx_run(c, create_party_member_tx, &x);
+	if (rc == DB_EABORT)
 		reply_error_ex(req, ERR_CONFLICT,
 			       "This resident is already registered as a Party member.", NULL);
-		return;
-	}
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
-	if (rc == 0)
-		rc = audit_write(req, c, "party_member.create", "party_member", id, NULL);
-	reply_commit(req, c, rc, 201, JB_OBJ(jb_int("id", id), jb_int("resident_id", rid)));
+	else
+		reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_int("resident_id", rid)));
 }
 
 static json_t *central_household_json(struct db_stmt *st)
@@ -740,7 +837,8 @@ static void create_central_household(struct req *req)
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	json_t *served = json_object_get(req->json, "served_household_ids"), *v;
-	int64_t hid, pm, id = 0, found = 0;
+	struct people_change x;
+	int64_t hid, pm, found = 0;
 	char hi[256], hpath[256], other[256];
 	size_t k;
 	int rc;
@@ -770,28 +868,15 @@ static void create_central_household(struct req *req)
 			return;
 		}
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_query_int64(c, &id,
-				    "INSERT INTO central_households (household_id, "
-				    "party_member_id, unit_path, created_at) "
-				    "VALUES (?, ?, ?, ?) RETURNING id",
-				    "iiti", hid, pm, hpath, clock_now());
-	if (rc == DB_ECONSTRAINT) {
-		db_rollback(c);
+	x = (struct people_change){
+		.req = req, .id2 = hid, .id3 = pm, .path = hpath, .served = served
+	};
+	rc = db_tx_run(c, create_central_household_tx, &x);
+	if (rc == DB_EABORT)
 		reply_error_ex(req, ERR_CONFLICT, "This household is already a central household.",
 			       NULL);
-		return;
-	}
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
-	json_array_foreach(served, k, v) if (rc == 0 && json_integer_value(v) != hid) rc = db_run(
-		c,
-		"INSERT INTO central_household_links (central_id, household_id) VALUES (?, ?) "
-		"ON CONFLICT DO NOTHING",
-		"ii", id, json_integer_value(v));
-	if (rc == 0)
-		rc = audit_write(req, c, "central_household.create", "central_household", id, NULL);
-	reply_commit(req, c, rc, 201, JB_OBJ(jb_int("id", id), jb_int("household_id", hid)));
+	else
+		reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_int("household_id", hid)));
 }
 
 const struct route people_routes[] = {

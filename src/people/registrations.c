@@ -375,14 +375,77 @@ static int seal_phone(const struct pii_keys *k, const char *phone, struct sealed
 	return out->len < 0 ? -1 : 0;
 }
 
+/*
+ * Each write below is one db_tx_run() transaction: the callbacks take their
+ * inputs from struct reg_change, set its outputs, and refuse with DB_EABORT
+ * leaving the error to answer in refusal.
+ */
+struct reg_change {
+	struct req *req;
+	const struct auth *a;
+	const char *uname, *name, *address, *note, *reason;
+	const char *hash;
+	const struct sealed_phone *sp;
+	const struct unit_ref *grid;
+	const struct pending *p;
+	const char *hpath, *phone;
+	int64_t now, last, hid, rid_in;
+	int has_h;
+	int64_t id, account_id, rid; /* out */
+	enum err_id refusal;	     /* out, with DB_EABORT */
+};
+
+static int reg_refuse(struct reg_change *x, enum err_id e)
+{
+	x->refusal = e;
+	return DB_EABORT;
+}
+
+static int create_registration_tx(struct db_conn *c, void *ctx)
+{
+	struct reg_change *x = ctx;
+	char err[256];
+	int rc = account_create_hashed(c, x->uname, x->name, x->grid->id, ROLE_BIT(ROLE_RESIDENT),
+				       0, x->hash, 0, &x->account_id, err, sizeof err);
+
+	if (rc == DB_ECONSTRAINT) /* the same number registered a moment ago */
+		return reg_refuse(x, ERR_REG_PHONE_TAKEN);
+	if (rc == 0)
+		rc = db_query_int64(
+			c, &x->id,
+			"INSERT INTO registrations (account_id, unit_id, unit_path, name, "
+			"phone_enc, phone_bidx, phone_mask, address, note, status, created_at, "
+			"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING "
+			"id",
+			"iittbbtttii", x->account_id, x->grid->id, x->grid->path, x->name,
+			x->sp->blob, (size_t)x->sp->len, x->sp->idx, sizeof x->sp->idx, x->sp->mask,
+			x->address, x->note, x->now, x->now);
+	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
+	if (rc == 0) {
+		json_t *d =
+			JB_OBJ(jb_int("account_id", x->account_id), jb_int("unit_id", x->grid->id));
+		rc = audit_append(c, &(struct audit_event){ .actor_id = x->account_id,
+							    .actor_name = x->uname,
+							    .ip = x->req->ip,
+							    .action = "registration.create",
+							    .object_type = "registration",
+							    .object_id = x->id,
+							    .outcome = "ok",
+							    .details = d });
+		json_decref(d);
+	}
+	return rc;
+}
+
 static void create_registration(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *phone_in, *name, *password, *address, *note, *why;
-	char phone[24], uname[PHONE_USERNAME_MAX], hash[PASSWORD_HASH_MAX], err[256];
+	char phone[24], uname[PHONE_USERNAME_MAX], hash[PASSWORD_HASH_MAX];
+	struct reg_change x;
 	struct unit_ref grid;
 	struct sealed_phone sp;
-	int64_t existing = 0, account_id = 0, id = 0, now = clock_now();
+	int64_t existing = 0, now = clock_now();
 	int rc;
 
 	if (!c || throttle_or_reply(req, c) ||
@@ -416,43 +479,25 @@ static void create_registration(struct req *req)
 		return;
 	}
 	sodium_memzero(phone, sizeof phone);
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = account_create_hashed(c, uname, name, grid.id, ROLE_BIT(ROLE_RESIDENT), 0,
-					   hash, 0, &account_id, err, sizeof err);
+	x = (struct reg_change){ .req = req,
+				 .uname = uname,
+				 .name = name,
+				 .address = address,
+				 .note = note,
+				 .hash = hash,
+				 .sp = &sp,
+				 .grid = &grid,
+				 .now = now };
+	rc = db_tx_run(c, create_registration_tx, &x);
 	sodium_memzero(hash, sizeof hash);
-	if (rc == DB_ECONSTRAINT) { /* the same number registered a moment ago */
-		db_rollback(c);
-		reply_error(req, ERR_REG_PHONE_TAKEN);
+	if (rc == DB_EABORT) {
+		reply_error(req, x.refusal);
 		return;
 	}
-	if (rc == 0)
-		rc = db_query_int64(
-			c, &id,
-			"INSERT INTO registrations (account_id, unit_id, unit_path, name, "
-			"phone_enc, phone_bidx, phone_mask, address, note, status, created_at, "
-			"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING "
-			"id",
-			"iittbbtttii", account_id, grid.id, grid.path, name, sp.blob,
-			(size_t)sp.len, sp.idx, sizeof sp.idx, sp.mask, address, note, now, now);
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
-	if (rc == 0) {
-		json_t *d = JB_OBJ(jb_int("account_id", account_id), jb_int("unit_id", grid.id));
-		rc = audit_append(c, &(struct audit_event){ .actor_id = account_id,
-							    .actor_name = uname,
-							    .ip = req->ip,
-							    .action = "registration.create",
-							    .object_type = "registration",
-							    .object_id = id,
-							    .outcome = "ok",
-							    .details = d });
-		json_decref(d);
-	}
-	reply_commit(
-		req, c, rc, 201,
-		JB_OBJ(jb_int("id", id), jb_int("account_id", account_id),
-		       jb_str("status", "pending"),
-		       jb_take("unit", JB_OBJ(jb_int("id", grid.id), jb_str("name", grid.name)))));
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x.id), jb_int("account_id", x.account_id),
+			jb_str("status", "pending"),
+			jb_take("unit", JB_OBJ(jb_int("id", grid.id), jb_str("name", grid.name)))));
 }
 
 /* ---- the resident's own ------------------------------------------------- */
@@ -485,6 +530,60 @@ static void get_mine(struct req *req)
 	reply_json(req, 200, out);
 }
 
+static int reapply_tx(struct db_conn *c, void *ctx)
+{
+	struct reg_change *x = ctx;
+	const struct unit_ref *grid = x->grid;
+	int rc = db_query_int64(
+		c, &x->id,
+		"INSERT INTO registrations (account_id, unit_id, unit_path, name, "
+		"phone_enc, phone_bidx, phone_mask, address, note, status, created_at, "
+		"updated_at) SELECT account_id, ?, ?, COALESCE(?, name), phone_enc, "
+		"phone_bidx, phone_mask, ?, ?, 'pending', ?, ? FROM registrations WHERE id "
+		"= "
+		"? RETURNING id",
+		"ittttiii", grid->id, grid->path, x->name, x->address, x->note, x->now, x->now,
+		x->last);
+
+	if (rc == DB_ECONSTRAINT)
+		return reg_refuse(x, ERR_REG_PENDING_EXISTS);
+	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
+	/*
+	 * a->resident_id was read when the request began: a confirmation that
+	 * committed since has bound the account, and the predicate sees it.
+	 */
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE accounts SET unit_id = ?, unit_path = ?, display_name = "
+			    "COALESCE(?, display_name), updated_at = ? WHERE id = ? AND "
+			    "resident_id IS NULL",
+			    "ittii", grid->id, grid->path, x->name, x->now, x->a->account_id);
+	if (rc == 0 && db_changes(c) == 0)
+		return reg_refuse(x, ERR_REG_ALREADY_BOUND);
+	if (rc == 0)
+		rc = audit_write(x->req, c, "registration.create", "registration", x->id,
+				 JB_OBJ(jb_int("account_id", x->a->account_id),
+					jb_int("unit_id", grid->id)));
+	return rc;
+}
+
+/* DB_EABORT: nothing pending */
+static int cancel_mine_tx(struct db_conn *c, void *ctx)
+{
+	struct reg_change *x = ctx;
+	int rc = db_query_int64(c, &x->id,
+				"UPDATE registrations SET status = 'cancelled', updated_at = ? "
+				"WHERE account_id = ? AND status = 'pending' RETURNING id",
+				"ii", clock_now(), x->a->account_id);
+
+	if (rc == DB_DONE)
+		return DB_EABORT;
+	rc = rc == DB_ROW ? 0 : rc;
+	if (rc == 0)
+		rc = audit_write(x->req, c, "registration.cancel", "registration", x->id, NULL);
+	return rc;
+}
+
 /*
  * POST /api/v1/registrations/mine — apply again with a new grid and address
  * (and name, if given); the phone is the one registered first.
@@ -494,8 +593,9 @@ static void reapply(struct req *req)
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	const char *name = NULL, *address, *note;
+	struct reg_change x;
 	struct unit_ref grid;
-	int64_t last = 0, id = 0, now = clock_now();
+	int64_t last = 0, now = clock_now();
 	int rc;
 
 	if (!c || json_get_str_or_reply(req, req->json, "name", 0, 60, &name) < 0)
@@ -518,73 +618,40 @@ static void reapply(struct req *req)
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_query_int64(
-			c, &id,
-			"INSERT INTO registrations (account_id, unit_id, unit_path, name, "
-			"phone_enc, phone_bidx, phone_mask, address, note, status, created_at, "
-			"updated_at) SELECT account_id, ?, ?, COALESCE(?, name), phone_enc, "
-			"phone_bidx, phone_mask, ?, ?, 'pending', ?, ? FROM registrations WHERE id "
-			"= "
-			"? RETURNING id",
-			"ittttiii", grid.id, grid.path, name, address, note, now, now, last);
-	if (rc == DB_ECONSTRAINT) {
-		db_rollback(c);
-		reply_error(req, ERR_REG_PENDING_EXISTS);
+	x = (struct reg_change){ .req = req,
+				 .a = a,
+				 .name = name,
+				 .address = address,
+				 .note = note,
+				 .grid = &grid,
+				 .now = now,
+				 .last = last };
+	rc = db_tx_run(c, reapply_tx, &x);
+	if (rc == DB_EABORT) {
+		reply_error(req, x.refusal);
 		return;
 	}
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
-	/*
-	 * a->resident_id was read when the request began: a confirmation that
-	 * committed since has bound the account, and the predicate sees it.
-	 */
-	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE accounts SET unit_id = ?, unit_path = ?, display_name = "
-			    "COALESCE(?, display_name), updated_at = ? WHERE id = ? AND "
-			    "resident_id IS NULL",
-			    "ittii", grid.id, grid.path, name, now, a->account_id);
-	if (rc == 0 && db_changes(c) == 0) {
-		db_rollback(c);
-		reply_error(req, ERR_REG_ALREADY_BOUND);
-		return;
-	}
-	if (rc == 0)
-		rc = audit_write(
-			req, c, "registration.create", "registration", id,
-			JB_OBJ(jb_int("account_id", a->account_id), jb_int("unit_id", grid.id)));
-	reply_commit(
-		req, c, rc, 201,
-		JB_OBJ(jb_int("id", id), jb_int("account_id", a->account_id),
-		       jb_str("status", "pending"),
-		       jb_take("unit", JB_OBJ(jb_int("id", grid.id), jb_str("name", grid.name)))));
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x.id), jb_int("account_id", a->account_id),
+			jb_str("status", "pending"),
+			jb_take("unit", JB_OBJ(jb_int("id", grid.id), jb_str("name", grid.name)))));
 }
 
 static void cancel_mine(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	int64_t id = 0;
+	struct reg_change x;
 	int rc;
 
 	if (!c)
 		return;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_query_int64(c, &id,
-				    "UPDATE registrations SET status = 'cancelled', updated_at = ? "
-				    "WHERE account_id = ? AND status = 'pending' RETURNING id",
-				    "ii", clock_now(), a->account_id);
-	if (rc == DB_DONE) {
-		db_rollback(c);
+	x = (struct reg_change){ .req = req, .a = a };
+	rc = db_tx_run(c, cancel_mine_tx, &x);
+	if (rc == DB_EABORT)
 		reply_error(req, ERR_REG_NOT_PENDING);
-		return;
-	}
-	rc = rc == DB_ROW ? 0 : rc;
-	if (rc == 0)
-		rc = audit_write(req, c, "registration.cancel", "registration", id, NULL);
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id), jb_str("status", "cancelled")));
+	else
+		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", x.id), jb_str("status", "cancelled")));
 }
 
 /* ---- staff ----------------------------------------------------------------- */
@@ -773,6 +840,79 @@ static int household_grid(struct req *req, struct db_conn *c, int64_t hid, char 
 	return (rc = unit_get(c, b.parent_id, grid)) == DB_ROW ? DB_ROW : (rc < 0 ? rc : DB_ERR);
 }
 
+/* The conditional update decides a race: only one confirm finds it pending. */
+static int confirm_tx(struct db_conn *c, void *ctx)
+{
+	struct reg_change *x = ctx;
+	const struct pending *p = x->p;
+	int64_t hid = x->hid, now = x->now;
+	json_t *details;
+	int rc = db_run(c,
+			"UPDATE registrations SET status = 'confirmed', household_id = ?, "
+			"decided_by = ?, decided_at = ?, updated_at = ? WHERE id = ? AND "
+			"status = 'pending'",
+			"iiiii", hid, x->a->account_id, now, now, p->id);
+
+	x->rid = x->rid_in; /* a rerun makes the resident again */
+	if (rc == 0 && db_changes(c) == 0)
+		return reg_refuse(x, ERR_REG_NOT_PENDING);
+	if (rc == 0 && x->has_h == 0) {
+		struct resident_in in = { .household_id = hid, .name = p->name, .phone = x->phone };
+		rc = resident_insert(c, x->req->srv->pii, &in, x->hpath, &x->rid);
+		if (rc == 0)
+			rc = audit_write(x->req, c, "resident.create", "resident", x->rid,
+					 JB_OBJ(jb_int("household_id", hid),
+						jb_int("registration_id", p->id)));
+	}
+	if (rc == 0)
+		rc = db_run(c, "UPDATE registrations SET resident_id = ? WHERE id = ?", "ii",
+			    x->rid, p->id);
+	if (rc == 0) {
+		rc = db_run(c,
+			    "UPDATE accounts SET resident_id = ?, unit_id = ?, unit_path = ?, "
+			    "updated_at = ? WHERE id = ? AND resident_id IS NULL",
+			    "iitii", x->rid, x->grid->id, x->grid->path, now, p->account_id);
+		if (rc == DB_ECONSTRAINT)
+			return reg_refuse(x, ERR_REG_RESIDENT_TAKEN);
+		if (rc == 0 && db_changes(c) == 0)
+			return reg_refuse(x, ERR_REG_ALREADY_BOUND);
+	}
+	if (rc == 0)
+		rc = message_add(c, p->account_id, 0, 0, "registration", "居民注册已确认",
+				 arena_printf(&x->req->arena,
+					      "网格员已确认您的住址，账号已绑定到%s的住户。",
+					      x->grid->name),
+				 now);
+	details = JB_OBJ(jb_int("account_id", p->account_id), jb_int("resident_id", x->rid),
+			 jb_int("household_id", hid), jb_bool("new_resident", x->has_h == 0));
+	if (rc == 0)
+		rc = audit_write(x->req, c, "registration.confirm", "registration", p->id, details);
+	else
+		json_decref(details);
+	return rc;
+}
+
+/* DB_EABORT: no longer pending */
+static int reject_tx(struct db_conn *c, void *ctx)
+{
+	struct reg_change *x = ctx;
+	const struct pending *p = x->p;
+	int rc = db_run(c,
+			"UPDATE registrations SET status = 'rejected', reason = ?, decided_by = "
+			"?, decided_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+			"tiiii", x->reason, x->a->account_id, x->now, x->now, p->id);
+
+	if (rc == 0 && db_changes(c) == 0)
+		return DB_EABORT;
+	if (rc == 0)
+		rc = message_add(c, p->account_id, 0, 0, "registration", "居民注册未通过",
+				 x->reason, x->now);
+	if (rc == 0)
+		rc = audit_write(x->req, c, "registration.reject", "registration", p->id,
+				 JB_OBJ(jb_int("account_id", p->account_id)));
+	return rc;
+}
+
 /*
  * POST /api/v1/registrations/:id/confirm — bind the account to an existing
  * resident record ({resident_id}) or to a new one made in a household from
@@ -787,8 +927,8 @@ static void confirm(struct req *req)
 	struct unit_ref grid;
 	char hpath[256], hi[256], phone[PII_MAX_PLAIN + 1] = "";
 	int64_t rid = 0, hid = 0, bound = 0, now = clock_now();
+	struct reg_change x;
 	int has_r, has_h, rc;
-	json_t *details;
 
 	if (!c || pending_or_reply(req, c, &p) ||
 	    (has_r = json_get_int_or_reply(req, req->json, "resident_id", 0, 1, INT64_MAX, &rid)) <
@@ -843,64 +983,26 @@ static void confirm(struct req *req)
 			       "The stored phone cannot be decrypted with this key.", NULL);
 		return;
 	}
-	/* The conditional update decides a race: only one confirm finds it pending. */
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE registrations SET status = 'confirmed', household_id = ?, "
-			    "decided_by = ?, decided_at = ?, updated_at = ? WHERE id = ? AND "
-			    "status = 'pending'",
-			    "iiiii", hid, a->account_id, now, now, p.id);
-	if (rc == 0 && db_changes(c) == 0) {
-		db_rollback(c);
-		sodium_memzero(phone, sizeof phone);
-		reply_error(req, ERR_REG_NOT_PENDING);
+	x = (struct reg_change){ .req = req,
+				 .a = a,
+				 .p = &p,
+				 .grid = &grid,
+				 .hpath = hpath,
+				 .phone = phone,
+				 .now = now,
+				 .hid = hid,
+				 .rid_in = rid,
+				 .has_h = has_h };
+	rc = db_tx_run(c, confirm_tx, &x);
+	sodium_memzero(phone, sizeof phone);
+	if (rc == DB_EABORT) {
+		reply_error(req, x.refusal);
 		return;
 	}
-	if (rc == 0 && has_h == 0) {
-		struct resident_in in = { .household_id = hid, .name = p.name, .phone = phone };
-		rc = resident_insert(c, req->srv->pii, &in, hpath, &rid);
-		if (rc == 0)
-			rc = audit_write(req, c, "resident.create", "resident", rid,
-					 JB_OBJ(jb_int("household_id", hid),
-						jb_int("registration_id", p.id)));
-	}
-	sodium_memzero(phone, sizeof phone);
-	if (rc == 0)
-		rc = db_run(c, "UPDATE registrations SET resident_id = ? WHERE id = ?", "ii", rid,
-			    p.id);
-	if (rc == 0) {
-		rc = db_run(c,
-			    "UPDATE accounts SET resident_id = ?, unit_id = ?, unit_path = ?, "
-			    "updated_at = ? WHERE id = ? AND resident_id IS NULL",
-			    "iitii", rid, grid.id, grid.path, now, p.account_id);
-		if (rc == DB_ECONSTRAINT) {
-			db_rollback(c);
-			reply_error(req, ERR_REG_RESIDENT_TAKEN);
-			return;
-		}
-		if (rc == 0 && db_changes(c) == 0) {
-			db_rollback(c);
-			reply_error(req, ERR_REG_ALREADY_BOUND);
-			return;
-		}
-	}
-	if (rc == 0)
-		rc = message_add(c, p.account_id, 0, 0, "registration", "居民注册已确认",
-				 arena_printf(&req->arena,
-					      "网格员已确认您的住址，账号已绑定到%s的住户。",
-					      grid.name),
-				 now);
-	details = JB_OBJ(jb_int("account_id", p.account_id), jb_int("resident_id", rid),
-			 jb_int("household_id", hid), jb_bool("new_resident", has_h == 0));
-	if (rc == 0)
-		rc = audit_write(req, c, "registration.confirm", "registration", p.id, details);
-	else
-		json_decref(details);
-	reply_commit(req, c, rc, 200,
-		     JB_OBJ(jb_int("id", p.id), jb_str("status", "confirmed"),
-			    jb_int("resident_id", rid), jb_int("household_id", hid),
-			    jb_int("account_id", p.account_id)));
+	reply_tx(req, rc, 200,
+		 JB_OBJ(jb_int("id", p.id), jb_str("status", "confirmed"),
+			jb_int("resident_id", x.rid), jb_int("household_id", hid),
+			jb_int("account_id", p.account_id)));
 }
 
 static void reject(struct req *req)
@@ -919,25 +1021,13 @@ static void reject(struct req *req)
 		reply_invalid(req, "reason", "say why, so the resident can apply again");
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(
-			c,
-			"UPDATE registrations SET status = 'rejected', reason = ?, decided_by = "
-			"?, decided_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
-			"tiiii", reason, a->account_id, now, now, p.id);
-	if (rc == 0 && db_changes(c) == 0) {
-		db_rollback(c);
+	rc = db_tx_run(
+		c, reject_tx,
+		&(struct reg_change){ .req = req, .a = a, .p = &p, .reason = reason, .now = now });
+	if (rc == DB_EABORT)
 		reply_error(req, ERR_REG_NOT_PENDING);
-		return;
-	}
-	if (rc == 0)
-		rc = message_add(c, p.account_id, 0, 0, "registration", "居民注册未通过", reason,
-				 now);
-	if (rc == 0)
-		rc = audit_write(req, c, "registration.reject", "registration", p.id,
-				 JB_OBJ(jb_int("account_id", p.account_id)));
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", p.id), jb_str("status", "rejected")));
+	else
+		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", p.id), jb_str("status", "rejected")));
 }
 
 const struct route registration_routes[] = {

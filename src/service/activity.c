@@ -619,7 +619,7 @@ static int venue_for_or_reply(struct req *req, struct db_conn *c, const struct a
 	return -1;
 }
 
-/* Book the venue inside the transaction; on a refusal roll back and answer (returns 1). */
+/* Book the venue inside the transaction; on a refusal answer and return DB_EABORT. */
 static int book_venue(struct req *req, struct db_conn *c, const struct venue *v,
 		      const struct activity_in *in, int64_t unit_id, int64_t now, int64_t *bid)
 {
@@ -628,14 +628,90 @@ static int book_venue(struct req *req, struct db_conn *c, const struct venue *v,
 					 in->capacity, now, bid);
 
 	if (rc == BOOKING_BLACKOUT || rc == BOOKING_TAKEN) {
-		db_rollback(c);
 		if (rc == BOOKING_TAKEN)
 			reply_error(req, ERR_BOOKING_CONFLICT);
 		else
 			reply_error_ex(req, ERR_BOOKING_CLOSED, NULL,
 				       JB_OBJ(jb_str("why", "blackout")));
-		return 1;
+		return DB_EABORT;
 	}
+	return rc;
+}
+
+/*
+ * The activity's writes, each one db_tx_run() transaction. DB_EABORT: a
+ * refusal found under the activity's lock (or the venue's slots), answered
+ * in the callback; never retried. Outputs are set afresh on every run.
+ */
+struct activity_change {
+	struct req *req;
+	struct activity_in *in;
+	const struct unit_ref *u;
+	const struct venue *v;
+	struct activity *a;
+	const char *code, *reason;
+	json_t *changed; /* update: the fields given (borrowed) */
+	int64_t id, now, bid_in, old_venue;
+	int moved, rebook, release;
+	int64_t bid; /* out: the venue's booking */
+};
+
+static int create_activity_tx(struct db_conn *c, void *ctx)
+{
+	struct activity_change *x = ctx;
+	struct req *req = x->req;
+	const struct activity_in *in = x->in;
+	struct db_stmt *st;
+	int rc = 0;
+
+	x->bid = 0;
+	if (in->venue_id)
+		rc = book_venue(req, c, x->v, in, x->u->id, x->now, &x->bid);
+	if (rc == 0)
+		rc = db_prepare(
+			c,
+			"INSERT INTO activities (unit_id, unit_path, organiser_kind, "
+			"organiser_name, title, description, starts_at, ends_at, place, venue_id, "
+			"booking_id, capacity, signup_opens_at, signup_closes_at, eligibility, "
+			"check_in_code, status, created_by, created_at, updated_at) VALUES (?, ?, "
+			"?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS "
+			"BIGINT), 0), ?, ?, ?, ?, ?, 'published', ?, ?, ?) RETURNING id",
+			&st);
+	else
+		return rc;
+	if (rc == 0) {
+		const struct db_arg args[] = {
+			DB_ARG_I(x->u->id),
+			DB_ARG_T(x->u->path),
+			DB_ARG_T(in->kind),
+			DB_ARG_T(in->team),
+			DB_ARG_T(in->title),
+			DB_ARG_T(in->description),
+			DB_ARG_I(in->start),
+			DB_ARG_I(in->end),
+			DB_ARG_T(in->place),
+			DB_ARG_I(in->venue_id),
+			DB_ARG_I(x->bid),
+			DB_ARG_I(in->capacity),
+			DB_ARG_I(in->opens),
+			DB_ARG_I(in->closes),
+			DB_ARG_T(in->eligibility),
+			DB_ARG_T(x->code),
+			DB_ARG_I(req_auth(req)->account_id),
+			DB_ARG_I(x->now),
+			DB_ARG_I(x->now),
+		};
+		db_bind_args(st, args, (int)(sizeof args / sizeof *args));
+		rc = db_step(st);
+		if (rc == DB_ROW) {
+			x->id = db_col_int64(st, 0);
+			rc = 0;
+		}
+		db_reset(st);
+	}
+	if (rc == 0)
+		rc = audit_write(req, c, "activity.create", "activity", x->id,
+				 JB_OBJ(jb_int("unit_id", x->u->id), jb_int("booking_id", x->bid)));
 	return rc;
 }
 
@@ -644,7 +720,8 @@ static void create_activity(struct req *req)
 	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	struct activity_in in = { .description = "", .place = "", .kind = "unit", .team = "" };
-	int64_t unit_id = au->unit_id, now = clock_now(), id = 0, bid = 0;
+	int64_t unit_id = au->unit_id, now = clock_now();
+	struct activity_change x;
 	struct unit_ref u;
 	struct venue v;
 	char code[11];
@@ -671,58 +748,133 @@ static void create_activity(struct req *req)
 	    (in.venue_id && venue_for_or_reply(req, c, &in, &v)))
 		return;
 	station_public_code(code);
-	rc = db_begin(c);
-	if (rc == 0 && in.venue_id && (rc = book_venue(req, c, &v, &in, u.id, now, &bid)) > 0)
-		return;
+	x = (struct activity_change){
+		.req = req, .in = &in, .u = &u, .v = &v, .code = code, .now = now
+	};
+	rc = db_tx_run(c, create_activity_tx, &x);
+	if (rc == DB_EABORT)
+		return; /* answered */
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x.id), jb_str("status", "published"),
+			jb_take("booking_id", x.bid ? json_integer(x.bid) : json_null()),
+			jb_str("check_in_code", code)));
+}
+
+static int update_activity_tx(struct db_conn *c, void *ctx)
+{
+	struct activity_change *x = ctx;
+	struct req *req = x->req;
+	struct activity_in *in = x->in;
+	struct activity a_run = *x->a, *a = &a_run; /* as read: a rerun starts from it again */
+	int64_t id = x->id, now = x->now, capacity_now = 0, confirmed = 0;
+	int rc = activity_lock(c, id, &capacity_now);
+
+	x->bid = x->bid_in;
+	if (rc == DB_DONE) {
+		/* cancelled while this request was on its way */
+		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
+			       JB_OBJ(jb_str("status", "cancelled"), jb_str("action", "update")));
+		return DB_EABORT;
+	}
+	if (rc == DB_ROW) {
+		/*
+		 * The booking to release and the combination checked were read
+		 * before the lock: another change or a cancel that got there first
+		 * has made them stale, and going on would leave a booking holding
+		 * the venue. Ask the caller to read the activity again.
+		 */
+		int stale = 0;
+		rc = activity_stale(c, a, &stale);
+		if (rc == 0 && stale) {
+			reply_error_ex(req, ERR_CONFLICT,
+				       "The activity was changed meanwhile; read it again.",
+				       JB_OBJ(jb_str("action", "update")));
+			return DB_EABORT;
+		}
+		rc = rc == 0 ? DB_ROW : rc;
+	}
+	if (rc == DB_ROW)
+		rc = db_query_int64(c, &confirmed,
+				    "SELECT COUNT(*) FROM activity_signups WHERE activity_id = ? "
+				    "AND status = 'confirmed'",
+				    "i", id);
+	if (rc == DB_ROW)
+		rc = 0;
+	if (rc == 0 && in->capacity < confirmed) {
+		reply_invalid(
+			req, "capacity",
+			arena_printf(&req->arena,
+				     "at least the %lld confirmed sign-ups; cancel some first",
+				     (long long)confirmed));
+		return DB_EABORT;
+	}
+	if (rc == 0 && x->release)
+		rc = booking_release(c, a->booking_id, "活动变更", now);
+	if (rc == 0 && x->rebook)
+		rc = book_venue(req, c, x->v, in, a->unit_id, now, &x->bid);
 	if (rc == 0) {
 		struct db_stmt *st;
 		rc = db_prepare(
 			c,
-			"INSERT INTO activities (unit_id, unit_path, organiser_kind, "
-			"organiser_name, title, description, starts_at, ends_at, place, venue_id, "
-			"booking_id, capacity, signup_opens_at, signup_closes_at, eligibility, "
-			"check_in_code, status, created_by, created_at, updated_at) VALUES (?, ?, "
-			"?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS "
-			"BIGINT), 0), ?, ?, ?, ?, ?, 'published', ?, ?, ?) RETURNING id",
+			"UPDATE activities SET title = ?, description = COALESCE(?, description), "
+			"place = ?, organiser_kind = ?, organiser_name = ?, starts_at = ?, "
+			"ends_at = ?, signup_opens_at = ?, signup_closes_at = ?, capacity = ?, "
+			"venue_id = NULLIF(CAST(? AS BIGINT), 0), booking_id = NULLIF(CAST(? AS "
+			"BIGINT), 0), eligibility = COALESCE(?, eligibility), updated_at = ? "
+			"WHERE id = ? AND status = 'published'",
 			&st);
 		if (rc == 0) {
 			const struct db_arg args[] = {
-				DB_ARG_I(u.id),
-				DB_ARG_T(u.path),
-				DB_ARG_T(in.kind),
-				DB_ARG_T(in.team),
-				DB_ARG_T(in.title),
-				DB_ARG_T(in.description),
-				DB_ARG_I(in.start),
-				DB_ARG_I(in.end),
-				DB_ARG_T(in.place),
-				DB_ARG_I(in.venue_id),
-				DB_ARG_I(bid),
-				DB_ARG_I(in.capacity),
-				DB_ARG_I(in.opens),
-				DB_ARG_I(in.closes),
-				DB_ARG_T(in.eligibility),
-				DB_ARG_T(code),
-				DB_ARG_I(au->account_id),
+				DB_ARG_T(in->title),
+				DB_ARG_T(in->description),
+				DB_ARG_T(in->place),
+				DB_ARG_T(in->kind),
+				DB_ARG_T(in->team),
+				DB_ARG_I(in->start),
+				DB_ARG_I(in->end),
+				DB_ARG_I(in->opens),
+				DB_ARG_I(in->closes),
+				DB_ARG_I(in->capacity),
+				DB_ARG_I(in->venue_id),
+				DB_ARG_I(x->bid),
+				DB_ARG_T(in->eligibility),
 				DB_ARG_I(now),
-				DB_ARG_I(now),
+				DB_ARG_I(id),
 			};
 			db_bind_args(st, args, (int)(sizeof args / sizeof *args));
 			rc = db_step(st);
-			if (rc == DB_ROW) {
-				id = db_col_int64(st, 0);
-				rc = 0;
-			}
+			rc = rc == DB_DONE ? 0 : rc;
 			db_reset(st);
 		}
 	}
+	if (rc == 0 && db_changes(c) != 1) {
+		/* cancelled while this request was on its way */
+		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
+			       JB_OBJ(jb_str("status", "cancelled"), jb_str("action", "update")));
+		return DB_EABORT;
+	}
+	/* the activity as it is now, for the waitlist and the messages */
+	a->title = in->title;
+	a->starts_at = in->start;
+	a->ends_at = in->end;
+	a->capacity = in->capacity;
+	if (rc == 0 && in->capacity > capacity_now)
+		rc = activity_fill(req, c, a, now, NULL);
+	if (rc == 0 && (x->moved || in->venue_id != x->old_venue ||
+			(json_object_get(req->json, "place") && strcmp(in->place, a->place)))) {
+		char b1[32], b2[32];
+		const char *where = *in->place ? in->place : x->rebook ? x->v->name : a->place;
+		rc = activity_tell_signed_up(
+			c, a, arena_printf(&req->arena, "活动变更：%s", in->title),
+			arena_printf(&req->arena, "现时间 %s—%s，地点 %s",
+				     clock_format_shanghai(in->start, b1),
+				     clock_format_shanghai(in->end, b2) + 11, where),
+			now);
+	}
 	if (rc == 0)
-		rc = audit_write(req, c, "activity.create", "activity", id,
-				 JB_OBJ(jb_int("unit_id", u.id), jb_int("booking_id", bid)));
-	reply_commit(req, c, rc, 201,
-		     JB_OBJ(jb_int("id", id), jb_str("status", "published"),
-			    jb_take("booking_id", bid ? json_integer(bid) : json_null()),
-			    jb_str("check_in_code", code)));
+		rc = audit_write(req, c, "activity.update", "activity", id,
+				 JB_OBJ(jb_ref("fields", x->changed)));
+	return rc;
 }
 
 static void update_activity(struct req *req)
@@ -730,8 +882,9 @@ static void update_activity(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct activity a;
 	struct activity_in in = { 0 };
+	struct activity_change x;
 	struct venue v;
-	int64_t id, now = clock_now(), confirmed = 0, bid = 0;
+	int64_t id, now = clock_now(), bid = 0;
 	json_t *changed;
 	int rc;
 
@@ -834,129 +987,69 @@ static void update_activity(struct req *req)
 	}
 	bid = rebook ? 0 : in.venue_id ? a.booking_id : 0;
 
-	int64_t capacity_now = 0;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = activity_lock(c, id, &capacity_now);
-	if (rc == DB_DONE) {
-		/* cancelled while this request was on its way */
-		db_rollback(c);
-		json_decref(changed);
-		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
-			       JB_OBJ(jb_str("status", "cancelled"), jb_str("action", "update")));
-		return;
-	}
-	if (rc == DB_ROW) {
-		/*
-		 * The booking to release and the combination checked were read
-		 * before the lock: another change or a cancel that got there first
-		 * has made them stale, and going on would leave a booking holding
-		 * the venue. Ask the caller to read the activity again.
-		 */
-		int stale = 0;
-		rc = activity_stale(c, &a, &stale);
-		if (rc == 0 && stale) {
-			db_rollback(c);
-			json_decref(changed);
-			reply_error_ex(req, ERR_CONFLICT,
-				       "The activity was changed meanwhile; read it again.",
-				       JB_OBJ(jb_str("action", "update")));
-			return;
-		}
-		rc = rc == 0 ? DB_ROW : rc;
-	}
-	if (rc == DB_ROW)
-		rc = db_query_int64(c, &confirmed,
-				    "SELECT COUNT(*) FROM activity_signups WHERE activity_id = ? "
-				    "AND status = 'confirmed'",
-				    "i", id);
+	x = (struct activity_change){ .req = req,
+				      .in = &in,
+				      .v = &v,
+				      .a = &a,
+				      .changed = changed,
+				      .id = id,
+				      .now = now,
+				      .bid_in = bid,
+				      .old_venue = old.venue_id,
+				      .moved = moved,
+				      .rebook = rebook,
+				      .release = release };
+	rc = db_tx_run(c, update_activity_tx, &x);
+	json_decref(changed);
+	if (rc == DB_EABORT)
+		return; /* answered */
+	reply_tx(req, rc, 200,
+		 JB_OBJ(jb_int("id", id),
+			jb_take("booking_id", x.bid ? json_integer(x.bid) : json_null())));
+}
+
+static int cancel_activity_tx(struct db_conn *c, void *ctx)
+{
+	struct activity_change *x = ctx;
+	struct req *req = x->req;
+	struct activity *a = x->a;
+	const char *reason = x->reason;
+	int64_t id = x->id, now = x->now;
+	char b1[32];
+	/* the booking as it is under the row's lock: a change may have booked anew */
+	int rc = db_query_int64(c, &a->booking_id,
+				"UPDATE activities SET status = 'cancelled', cancel_reason = ?, "
+				"updated_at = ? WHERE id = ? AND status = 'published' RETURNING "
+				"COALESCE(booking_id, 0)",
+				"tii", reason, now, id);
+
 	if (rc == DB_ROW)
 		rc = 0;
-	if (rc == 0 && in.capacity < confirmed) {
-		db_rollback(c);
-		json_decref(changed);
-		reply_invalid(
-			req, "capacity",
-			arena_printf(&req->arena,
-				     "at least the %lld confirmed sign-ups; cancel some first",
-				     (long long)confirmed));
-		return;
-	}
-	if (rc == 0 && release)
-		rc = booking_release(c, a.booking_id, "活动变更", now);
-	if (rc == 0 && rebook && (rc = book_venue(req, c, &v, &in, a.unit_id, now, &bid)) > 0) {
-		json_decref(changed);
-		return;
-	}
-	if (rc == 0) {
-		struct db_stmt *st;
-		rc = db_prepare(
-			c,
-			"UPDATE activities SET title = ?, description = COALESCE(?, description), "
-			"place = ?, organiser_kind = ?, organiser_name = ?, starts_at = ?, "
-			"ends_at = ?, signup_opens_at = ?, signup_closes_at = ?, capacity = ?, "
-			"venue_id = NULLIF(CAST(? AS BIGINT), 0), booking_id = NULLIF(CAST(? AS "
-			"BIGINT), 0), eligibility = COALESCE(?, eligibility), updated_at = ? "
-			"WHERE id = ? AND status = 'published'",
-			&st);
-		if (rc == 0) {
-			const struct db_arg args[] = {
-				DB_ARG_T(in.title),
-				DB_ARG_T(in.description),
-				DB_ARG_T(in.place),
-				DB_ARG_T(in.kind),
-				DB_ARG_T(in.team),
-				DB_ARG_I(in.start),
-				DB_ARG_I(in.end),
-				DB_ARG_I(in.opens),
-				DB_ARG_I(in.closes),
-				DB_ARG_I(in.capacity),
-				DB_ARG_I(in.venue_id),
-				DB_ARG_I(bid),
-				DB_ARG_T(in.eligibility),
-				DB_ARG_I(now),
-				DB_ARG_I(id),
-			};
-			db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-			rc = db_step(st);
-			rc = rc == DB_DONE ? 0 : rc;
-			db_reset(st);
-		}
-	}
-	if (rc == 0 && db_changes(c) != 1) {
-		/* cancelled while this request was on its way */
-		db_rollback(c);
-		json_decref(changed);
+	else if (rc == DB_DONE) {
 		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
-			       JB_OBJ(jb_str("status", "cancelled"), jb_str("action", "update")));
-		return;
-	}
-	/* the activity as it is now, for the waitlist and the messages */
-	a.title = in.title;
-	a.starts_at = in.start;
-	a.ends_at = in.end;
-	a.capacity = in.capacity;
-	if (rc == 0 && in.capacity > capacity_now)
-		rc = activity_fill(req, c, &a, now, NULL);
-	if (rc == 0 && (moved || in.venue_id != old.venue_id ||
-			(json_object_get(req->json, "place") && strcmp(in.place, a.place)))) {
-		char b1[32], b2[32];
-		const char *where = *in.place ? in.place : rebook ? v.name : a.place;
-		rc = activity_tell_signed_up(
-			c, &a, arena_printf(&req->arena, "活动变更：%s", in.title),
-			arena_printf(&req->arena, "现时间 %s—%s，地点 %s",
-				     clock_format_shanghai(in.start, b1),
-				     clock_format_shanghai(in.end, b2) + 11, where),
-			now);
+			       JB_OBJ(jb_str("status", "cancelled"), jb_str("action", "cancel")));
+		return DB_EABORT;
 	}
 	if (rc == 0)
-		rc = audit_write(req, c, "activity.update", "activity", id,
-				 JB_OBJ(jb_take("fields", changed)));
-	else
-		json_decref(changed);
-	reply_commit(req, c, rc, 200,
-		     JB_OBJ(jb_int("id", id),
-			    jb_take("booking_id", bid ? json_integer(bid) : json_null())));
+		rc = activity_reread(req, c, a);
+	if (rc == 0 && a->booking_id)
+		rc = booking_release(c, a->booking_id,
+				     arena_printf(&req->arena, "活动取消：%s", reason), now);
+	if (rc == 0)
+		rc = activity_tell_signed_up(
+			c, a, arena_printf(&req->arena, "活动已取消：%s", a->title),
+			arena_printf(&req->arena, "%s %s：%s",
+				     clock_format_shanghai(a->starts_at, b1), a->place, reason),
+			now);
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE activity_signups SET status = 'cancelled', cancel_reason = ?, "
+			    "updated_at = ? WHERE activity_id = ? AND status <> 'cancelled'",
+			    "tii", "activity_cancelled", now, id);
+	if (rc == 0)
+		rc = audit_write(req, c, "activity.cancel", "activity", id,
+				 JB_OBJ(jb_str("reason", reason)));
+	return rc;
 }
 
 static void cancel_activity(struct req *req)
@@ -965,7 +1058,6 @@ static void cancel_activity(struct req *req)
 	const char *reason = NULL;
 	struct activity a;
 	int64_t id, now = clock_now();
-	char b1[32];
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
@@ -982,43 +1074,12 @@ static void cancel_activity(struct req *req)
 			       JB_OBJ(jb_str("status", a.status), jb_str("action", "cancel")));
 		return;
 	}
-	rc = db_begin(c);
-	/* the booking as it is under the row's lock: a change may have booked anew */
-	if (rc == 0)
-		rc = db_query_int64(
-			c, &a.booking_id,
-			"UPDATE activities SET status = 'cancelled', cancel_reason = ?, "
-			"updated_at = ? WHERE id = ? AND status = 'published' RETURNING "
-			"COALESCE(booking_id, 0)",
-			"tii", reason, now, id);
-	if (rc == DB_ROW)
-		rc = 0;
-	else if (rc == DB_DONE) {
-		db_rollback(c);
-		reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
-			       JB_OBJ(jb_str("status", "cancelled"), jb_str("action", "cancel")));
-		return;
-	}
-	if (rc == 0)
-		rc = activity_reread(req, c, &a);
-	if (rc == 0 && a.booking_id)
-		rc = booking_release(c, a.booking_id,
-				     arena_printf(&req->arena, "活动取消：%s", reason), now);
-	if (rc == 0)
-		rc = activity_tell_signed_up(
-			c, &a, arena_printf(&req->arena, "活动已取消：%s", a.title),
-			arena_printf(&req->arena, "%s %s：%s",
-				     clock_format_shanghai(a.starts_at, b1), a.place, reason),
-			now);
-	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE activity_signups SET status = 'cancelled', cancel_reason = ?, "
-			    "updated_at = ? WHERE activity_id = ? AND status <> 'cancelled'",
-			    "tii", "activity_cancelled", now, id);
-	if (rc == 0)
-		rc = audit_write(req, c, "activity.cancel", "activity", id,
-				 JB_OBJ(jb_str("reason", reason)));
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id), jb_str("status", "cancelled")));
+	rc = db_tx_run(c, cancel_activity_tx,
+		       &(struct activity_change){
+			       .req = req, .a = &a, .reason = reason, .id = id, .now = now });
+	if (rc == DB_EABORT)
+		return; /* answered */
+	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id), jb_str("status", "cancelled")));
 }
 
 const struct route activity_routes[] = {

@@ -243,13 +243,100 @@ static int resident_in_scope_or_reply(struct req *req, struct db_conn *c, int64_
 	return 0;
 }
 
+/*
+ * The sign-up writes, each one db_tx_run() transaction under the activity's
+ * row lock. DB_EABORT: refused under the lock and answered in the callback;
+ * never retried. Each run starts from the activity as read before it.
+ */
+struct signup_change {
+	struct req *req;
+	const struct activity *a;
+	const struct signup *s;
+	int staff;
+	int64_t id, sid, account_id, resident_id, now;
+	const char *reason;
+	json_t *promoted;
+	const char *status; /* out */
+	int64_t pos;	    /* out */
+};
+
+static int create_signup_tx(struct db_conn *c, void *ctx)
+{
+	struct signup_change *x = ctx;
+	struct req *req = x->req;
+	struct activity a = *x->a;
+	int64_t id = x->id, account_id = x->account_id, resident_id = x->resident_id, now = x->now,
+		n = 0;
+	char b1[32];
+	/* the capacity as it is once the lock is held; cancelled meanwhile? */
+	int rc = activity_lock(c, id, &a.capacity);
+
+	x->pos = 0;
+	x->sid = 0;
+	if (rc == DB_DONE) {
+		reply_state(req, "cancelled", "signup");
+		return DB_EABORT;
+	}
+	if (rc >= 0)
+		rc = db_query_int64(c, &n,
+				    "SELECT COUNT(*) FROM activity_signups WHERE activity_id = ? "
+				    "AND status <> 'cancelled' AND ((? > 0 AND account_id = ?) OR "
+				    "(? > 0 AND resident_id = ?))",
+				    "iiiii", id, account_id, account_id, resident_id, resident_id);
+	if (rc >= 0 && n > 0) {
+		reply_error(req, ERR_ACTIVITY_SIGNED_UP);
+		return DB_EABORT;
+	}
+	if (rc >= 0)
+		rc = db_query_int64(c, &n,
+				    "SELECT COUNT(*) FROM activity_signups WHERE activity_id = ? "
+				    "AND status = 'confirmed'",
+				    "i", id);
+	x->status = n < a.capacity ? "confirmed" : "waitlisted";
+	if (rc >= 0)
+		rc = db_query_int64(
+			c, &x->sid,
+			"INSERT INTO activity_signups (activity_id, account_id, resident_id, "
+			"signed_up_by, status, created_at, updated_at) VALUES (?, NULLIF(CAST(? "
+			"AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?) RETURNING id",
+			"iiiitii", id, account_id, resident_id, req_auth(req)->account_id,
+			x->status, now, now);
+	if (rc == DB_ECONSTRAINT) {
+		/* the partial unique indexes: one live sign-up per account and per resident */
+		reply_error(req, ERR_ACTIVITY_SIGNED_UP);
+		return DB_EABORT;
+	}
+	rc = rc < 0 ? rc : 0;
+	if (rc == 0 && !strcmp(x->status, "waitlisted"))
+		rc = db_query_int64(c, &x->pos,
+				    "SELECT COUNT(*) FROM activity_signups WHERE activity_id = ? "
+				    "AND status = 'waitlisted' AND id <= ?",
+				    "ii", id, x->sid);
+	rc = rc < 0 ? rc : 0;
+	/* signed up by staff: the resident hears of it */
+	if (rc == 0 && x->staff && account_id)
+		rc = message_add(c, account_id, 0, 0, "activity",
+				 arena_printf(&req->arena, "%s：%s",
+					      !strcmp(x->status, "confirmed") ? "活动报名成功"
+									      : "活动候补报名",
+					      a.title),
+				 arena_printf(&req->arena, "工作人员已为您报名。%s %s",
+					      clock_format_shanghai(a.starts_at, b1), a.place),
+				 now);
+	if (rc == 0)
+		rc = audit_write(req, c, "activity.signup", "activity", id,
+				 JB_OBJ(jb_int("signup_id", x->sid), jb_str("status", x->status),
+					jb_bool("on_behalf", x->staff)));
+	return rc;
+}
+
 static void create_signup(struct req *req)
 {
 	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	int staff = activity_is_manager(req);
-	int64_t id, resident_id = 0, account_id = 0, sid = 0, n = 0, pos = 0, now = clock_now();
-	const char *status;
+	int64_t id, resident_id = 0, account_id = 0, now = clock_now();
+	struct signup_change x;
 	struct activity a;
 	char b1[32], b2[32];
 	int rc;
@@ -294,69 +381,19 @@ static void create_signup(struct req *req)
 		return;
 	}
 
-	rc = db_begin(c);
-	/* the capacity as it is once the lock is held; cancelled meanwhile? */
-	if (rc == 0)
-		rc = activity_lock(c, id, &a.capacity);
-	if (rc == DB_DONE) {
-		db_rollback(c);
-		reply_state(req, "cancelled", "signup");
-		return;
-	}
-	if (rc >= 0)
-		rc = db_query_int64(c, &n,
-				    "SELECT COUNT(*) FROM activity_signups WHERE activity_id = ? "
-				    "AND status <> 'cancelled' AND ((? > 0 AND account_id = ?) OR "
-				    "(? > 0 AND resident_id = ?))",
-				    "iiiii", id, account_id, account_id, resident_id, resident_id);
-	if (rc >= 0 && n > 0) {
-		db_rollback(c);
-		reply_error(req, ERR_ACTIVITY_SIGNED_UP);
-		return;
-	}
-	if (rc >= 0)
-		rc = db_query_int64(c, &n,
-				    "SELECT COUNT(*) FROM activity_signups WHERE activity_id = ? "
-				    "AND status = 'confirmed'",
-				    "i", id);
-	status = n < a.capacity ? "confirmed" : "waitlisted";
-	if (rc >= 0)
-		rc = db_query_int64(
-			c, &sid,
-			"INSERT INTO activity_signups (activity_id, account_id, resident_id, "
-			"signed_up_by, status, created_at, updated_at) VALUES (?, NULLIF(CAST(? "
-			"AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?) RETURNING id",
-			"iiiitii", id, account_id, resident_id, au->account_id, status, now, now);
-	if (rc == DB_ECONSTRAINT) {
-		/* the partial unique indexes: one live sign-up per account and per resident */
-		db_rollback(c);
-		reply_error(req, ERR_ACTIVITY_SIGNED_UP);
-		return;
-	}
-	rc = rc < 0 ? rc : 0;
-	if (rc == 0 && !strcmp(status, "waitlisted"))
-		rc = db_query_int64(c, &pos,
-				    "SELECT COUNT(*) FROM activity_signups WHERE activity_id = ? "
-				    "AND status = 'waitlisted' AND id <= ?",
-				    "ii", id, sid);
-	rc = rc < 0 ? rc : 0;
-	/* signed up by staff: the resident hears of it */
-	if (rc == 0 && staff && account_id)
-		rc = message_add(
-			c, account_id, 0, 0, "activity",
-			arena_printf(&req->arena, "%s：%s",
-				     !strcmp(status, "confirmed") ? "活动报名成功" : "活动候补报名",
-				     a.title),
-			arena_printf(&req->arena, "工作人员已为您报名。%s %s",
-				     clock_format_shanghai(a.starts_at, b1), a.place),
-			now);
-	if (rc == 0)
-		rc = audit_write(req, c, "activity.signup", "activity", id,
-				 JB_OBJ(jb_int("signup_id", sid), jb_str("status", status),
-					jb_bool("on_behalf", staff)));
-	reply_commit(req, c, rc, 201,
-		     JB_OBJ(jb_int("id", sid), jb_str("status", status), jb_int("activity_id", id),
-			    jb_take("position", pos ? json_integer(pos) : json_null())));
+	x = (struct signup_change){ .req = req,
+				    .a = &a,
+				    .staff = staff,
+				    .id = id,
+				    .account_id = account_id,
+				    .resident_id = resident_id,
+				    .now = now };
+	rc = db_tx_run(c, create_signup_tx, &x);
+	if (rc == DB_EABORT)
+		return; /* answered */
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x.sid), jb_str("status", x.status), jb_int("activity_id", id),
+			jb_take("position", x.pos ? json_integer(x.pos) : json_null())));
 }
 
 /* ---- one sign-up: cancel, check in ---------------------------------------- */
@@ -407,9 +444,48 @@ static int signup_or_reply(struct req *req, struct db_conn *c, const struct acti
 	return 0;
 }
 
+static int cancel_signup_tx(struct db_conn *c, void *ctx)
+{
+	struct signup_change *x = ctx;
+	struct req *req = x->req;
+	const struct signup *s = x->s;
+	struct activity a = *x->a;
+	const char *reason = x->reason;
+	int64_t id = x->id, sid = x->sid, now = x->now;
+	int rc = activity_lock(c, id, &a.capacity);
+
+	json_array_clear(x->promoted);
+	if (rc == DB_DONE)
+		snprintf(a.status, sizeof a.status, "cancelled");
+	if (rc >= 0)
+		rc = db_run(c,
+			    "UPDATE activity_signups SET status = 'cancelled', cancel_reason = ?, "
+			    "updated_at = ? WHERE id = ? AND status = ? AND checked_in_at IS NULL",
+			    "tiit", reason ? reason : "", now, sid, s->status);
+	if (rc == 0 && db_changes(c) != 1) {
+		/* changed meanwhile: cancelled, promoted or checked in */
+		reply_state(req, s->status, "cancel");
+		return DB_EABORT;
+	}
+	if (rc == 0 && !strcmp(s->status, "confirmed") && !strcmp(a.status, "published"))
+		rc = activity_fill(req, c, &a, now, x->promoted);
+	if (rc == 0 && s->account_id && s->account_id != req_auth(req)->account_id) {
+		char b1[32];
+		rc = message_add(c, s->account_id, 0, 0, "activity",
+				 arena_printf(&req->arena, "活动报名已取消：%s", a.title),
+				 arena_printf(&req->arena, "%s %s%s%s",
+					      clock_format_shanghai(a.starts_at, b1), a.place,
+					      reason && *reason ? "：" : "", reason ? reason : ""),
+				 now);
+	}
+	if (rc == 0)
+		rc = audit_write(req, c, "activity.signup_cancel", "activity", id,
+				 JB_OBJ(jb_int("signup_id", sid), jb_ref("promoted", x->promoted)));
+	return rc;
+}
+
 static void cancel_signup(struct req *req)
 {
-	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	int staff = activity_is_manager(req);
 	const char *reason = "";
@@ -430,39 +506,37 @@ static void cancel_signup(struct req *req)
 		return;
 	}
 	promoted = json_array();
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = activity_lock(c, id, &a.capacity);
-	if (rc == DB_DONE)
-		snprintf(a.status, sizeof a.status, "cancelled");
-	if (rc >= 0)
-		rc = db_run(c,
-			    "UPDATE activity_signups SET status = 'cancelled', cancel_reason = ?, "
-			    "updated_at = ? WHERE id = ? AND status = ? AND checked_in_at IS NULL",
-			    "tiit", reason ? reason : "", now, sid, s.status);
-	if (rc == 0 && db_changes(c) != 1) {
-		/* changed meanwhile: cancelled, promoted or checked in */
-		db_rollback(c);
-		json_decref(promoted);
-		reply_state(req, s.status, "cancel");
-		return;
-	}
-	if (rc == 0 && !strcmp(s.status, "confirmed") && !strcmp(a.status, "published"))
-		rc = activity_fill(req, c, &a, now, promoted);
-	if (rc == 0 && s.account_id && s.account_id != au->account_id) {
-		char b1[32];
-		rc = message_add(c, s.account_id, 0, 0, "activity",
-				 arena_printf(&req->arena, "活动报名已取消：%s", a.title),
-				 arena_printf(&req->arena, "%s %s%s%s",
-					      clock_format_shanghai(a.starts_at, b1), a.place,
-					      reason && *reason ? "：" : "", reason ? reason : ""),
-				 now);
-	}
-	if (rc == 0)
-		rc = audit_write(req, c, "activity.signup_cancel", "activity", id,
-				 JB_OBJ(jb_int("signup_id", sid), jb_ref("promoted", promoted)));
+	rc = db_tx_run(c, cancel_signup_tx,
+		       &(struct signup_change){ .req = req,
+						.a = &a,
+						.s = &s,
+						.id = id,
+						.sid = sid,
+						.now = now,
+						.reason = reason,
+						.promoted = promoted });
 	json_decref(promoted);
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", sid), jb_str("status", "cancelled")));
+	if (rc == DB_EABORT)
+		return; /* answered */
+	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", sid), jb_str("status", "cancelled")));
+}
+
+/* DB_EABORT: checked in already (or no longer confirmed) */
+static int check_in_tx(struct db_conn *c, void *ctx)
+{
+	struct signup_change *x = ctx;
+	int rc = db_run(c,
+			"UPDATE activity_signups SET checked_in_at = ?, checked_in_by = ?, "
+			"updated_at = ? WHERE id = ? AND status = 'confirmed' AND "
+			"checked_in_at IS NULL",
+			"iiii", x->now, req_auth(x->req)->account_id, x->now, x->sid);
+
+	if (rc == 0 && db_changes(c) != 1)
+		return DB_EABORT;
+	if (rc == 0)
+		rc = audit_write(x->req, c, "activity.check_in", "activity", x->id,
+				 JB_OBJ(jb_int("signup_id", x->sid)));
+	return rc;
 }
 
 /* Write the check-in of a confirmed sign-up, in its own transaction. */
@@ -470,25 +544,16 @@ static void check_in(struct req *req, struct db_conn *c, int64_t activity_id, in
 		     int64_t now)
 {
 	char b1[32];
-	int rc = db_begin(c);
+	int rc = db_tx_run(
+		c, check_in_tx,
+		&(struct signup_change){ .req = req, .id = activity_id, .sid = sid, .now = now });
 
-	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE activity_signups SET checked_in_at = ?, checked_in_by = ?, "
-			    "updated_at = ? WHERE id = ? AND status = 'confirmed' AND "
-			    "checked_in_at IS NULL",
-			    "iiii", now, req_auth(req)->account_id, now, sid);
-	if (rc == 0 && db_changes(c) != 1) {
-		db_rollback(c);
+	if (rc == DB_EABORT)
 		reply_state(req, "checked_in", "check_in");
-		return;
-	}
-	if (rc == 0)
-		rc = audit_write(req, c, "activity.check_in", "activity", activity_id,
-				 JB_OBJ(jb_int("signup_id", sid)));
-	reply_commit(req, c, rc, 200,
-		     JB_OBJ(jb_int("id", sid), jb_int("activity_id", activity_id),
-			    jb_str("checked_in_at", clock_format_shanghai(now, b1))));
+	else
+		reply_tx(req, rc, 200,
+			 JB_OBJ(jb_int("id", sid), jb_int("activity_id", activity_id),
+				jb_str("checked_in_at", clock_format_shanghai(now, b1))));
 }
 
 static void check_in_signup(struct req *req)

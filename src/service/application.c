@@ -316,11 +316,76 @@ static int item_fields_or_reply(struct req *req, int creating, struct item_in *i
 	return 0;
 }
 
+/* The catalogue's writes, each one db_tx_run() transaction. */
+struct item_change {
+	struct req *req;
+	const struct item_in *in;
+	const char *materials, *form;
+	int64_t id, now;
+};
+
+/* DB_EABORT: the code is taken */
+static int create_item_tx(struct db_conn *c, void *ctx)
+{
+	struct item_change *x = ctx;
+	const struct item_in *in = x->in;
+	int rc = db_query_int64(c, &x->id,
+				"INSERT INTO service_items (code, name, name_en, guide, materials, "
+				"form, handling_level, time_limit_days, sort, created_at, "
+				"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+				"tttttttiiii", in->code, in->name, in->name_en ? in->name_en : "",
+				in->guide ? in->guide : "", x->materials, x->form, in->level,
+				in->days, in->sort, x->now, x->now);
+
+	rc = rc == DB_ROW ? 0 : rc < 0 ? rc : DB_ERR;
+	if (rc == DB_ECONSTRAINT)
+		return DB_EABORT;
+	if (rc == 0)
+		rc = audit_write(x->req, c, "service_item.create", "service_item", x->id,
+				 JB_OBJ(jb_str("code", in->code)));
+	return rc;
+}
+
+static int update_item_tx(struct db_conn *c, void *ctx)
+{
+	struct item_change *x = ctx;
+	const struct item_in *in = x->in;
+	struct db_stmt *st;
+	int rc =
+		db_prepare(c,
+			   "UPDATE service_items SET name = COALESCE(?, name), name_en = "
+			   "COALESCE(?, name_en), guide = COALESCE(?, guide), materials = "
+			   "COALESCE(?, materials), form = COALESCE(?, form), handling_level = "
+			   "COALESCE(?, handling_level), time_limit_days = CASE WHEN ? > 0 THEN ? "
+			   "ELSE time_limit_days END, sort = CASE WHEN ? = 1 THEN ? ELSE sort END, "
+			   "active = CASE WHEN ? >= 0 THEN ? ELSE active END, updated_at = ? "
+			   "WHERE id = ?",
+			   &st);
+
+	if (rc == 0) {
+		const struct db_arg args[] = {
+			DB_ARG_T(in->name),	DB_ARG_T(in->name_en), DB_ARG_T(in->guide),
+			DB_ARG_T(x->materials), DB_ARG_T(x->form),     DB_ARG_T(in->level),
+			DB_ARG_I(in->days),	DB_ARG_I(in->days),    DB_ARG_I(in->has_sort),
+			DB_ARG_I(in->sort),	DB_ARG_I(in->active),  DB_ARG_I(in->active),
+			DB_ARG_I(clock_now()),	DB_ARG_I(x->id),
+		};
+		db_bind_args(st, args, (int)(sizeof args / sizeof *args));
+		rc = db_step(st);
+		rc = rc == DB_DONE ? 0 : rc;
+		db_reset(st);
+	}
+	if (rc == 0)
+		rc = audit_write(x->req, c, "service_item.update", "service_item", x->id, NULL);
+	return rc;
+}
+
 static void create_item(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	struct item_in in = { 0 };
-	int64_t id = 0, now = clock_now();
+	struct item_change x;
+	int64_t now = clock_now();
 	char *materials, *form;
 	int rc;
 
@@ -328,30 +393,18 @@ static void create_item(struct req *req)
 		return;
 	materials = in.materials ? json_dumps(in.materials, JSON_COMPACT) : strdup("[]");
 	form = json_dumps(in.form, JSON_COMPACT);
-	rc = db_begin(c);
-	if (rc == 0) {
-		rc = db_query_int64(
-			c, &id,
-			"INSERT INTO service_items (code, name, name_en, guide, materials, "
-			"form, handling_level, time_limit_days, sort, created_at, "
-			"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			"tttttttiiii", in.code, in.name, in.name_en ? in.name_en : "",
-			in.guide ? in.guide : "", materials, form, in.level, in.days, in.sort, now,
-			now);
-		rc = rc == DB_ROW ? 0 : rc < 0 ? rc : DB_ERR;
-	}
+	x = (struct item_change){
+		.req = req, .in = &in, .materials = materials, .form = form, .now = now
+	};
+	rc = db_tx_run(c, create_item_tx, &x);
 	free(materials);
 	free(form);
-	if (rc == 0)
-		rc = audit_write(req, c, "service_item.create", "service_item", id,
-				 JB_OBJ(jb_str("code", in.code)));
-	if (rc == DB_ECONSTRAINT) {
-		db_rollback(c);
+	if (rc == DB_EABORT) {
 		reply_error_ex(req, ERR_CONFLICT, "A service item with this code exists already.",
 			       JB_OBJ(jb_str("field", "code")));
 		return;
 	}
-	reply_commit(req, c, rc, 201, JB_OBJ(jb_int("id", id), jb_str("code", in.code)));
+	reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_str("code", in.code)));
 }
 
 static void update_item(struct req *req)
@@ -376,38 +429,13 @@ static void update_item(struct req *req)
 		materials = json_dumps(in.materials, JSON_COMPACT);
 	if (in.form)
 		form = json_dumps(in.form, JSON_COMPACT);
-	rc = db_begin(c);
-	if (rc == 0) {
-		struct db_stmt *st;
-		rc = db_prepare(
-			c,
-			"UPDATE service_items SET name = COALESCE(?, name), name_en = "
-			"COALESCE(?, name_en), guide = COALESCE(?, guide), materials = "
-			"COALESCE(?, materials), form = COALESCE(?, form), handling_level = "
-			"COALESCE(?, handling_level), time_limit_days = CASE WHEN ? > 0 THEN ? "
-			"ELSE time_limit_days END, sort = CASE WHEN ? = 1 THEN ? ELSE sort END, "
-			"active = CASE WHEN ? >= 0 THEN ? ELSE active END, updated_at = ? "
-			"WHERE id = ?",
-			&st);
-		if (rc == 0) {
-			const struct db_arg args[] = {
-				DB_ARG_T(in.name),     DB_ARG_T(in.name_en), DB_ARG_T(in.guide),
-				DB_ARG_T(materials),   DB_ARG_T(form),	     DB_ARG_T(in.level),
-				DB_ARG_I(in.days),     DB_ARG_I(in.days),    DB_ARG_I(in.has_sort),
-				DB_ARG_I(in.sort),     DB_ARG_I(in.active),  DB_ARG_I(in.active),
-				DB_ARG_I(clock_now()), DB_ARG_I(id),
-			};
-			db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-			rc = db_step(st);
-			rc = rc == DB_DONE ? 0 : rc;
-			db_reset(st);
-		}
-	}
+	rc = db_tx_run(
+		c, update_item_tx,
+		&(struct item_change){
+			.req = req, .in = &in, .materials = materials, .form = form, .id = id });
 	free(materials);
 	free(form);
-	if (rc == 0)
-		rc = audit_write(req, c, "service_item.update", "service_item", id, NULL);
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
+	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* ---- answers ------------------------------------------------------------- */
@@ -907,11 +935,118 @@ static int handler_of(const char *path, const char *level, int64_t *unit, char o
 	return 0;
 }
 
+/* An application's writes, each one db_tx_run() transaction. */
+struct application_change {
+	struct req *req;
+	int64_t item_id, handler, due, now, id;
+	const char *hpath, *atts, *name, *note;
+	const unsigned char *blob;
+	size_t blen;
+	const struct app_action *act;
+	const struct application *a;
+};
+
+static int create_application_tx(struct db_conn *c, void *ctx)
+{
+	struct application_change *x = ctx;
+	struct req *req = x->req;
+	const struct auth *au = req_auth(req);
+	struct db_stmt *st;
+	int rc = db_prepare(c,
+			    "INSERT INTO service_applications (item_id, account_id, resident_id, "
+			    "unit_path, handler_unit_id, handler_path, form_enc, attachments, "
+			    "status, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+			    "?, 'submitted', ?, ?, ?) RETURNING id",
+			    &st);
+
+	if (rc == 0) {
+		db_bind_int64(st, 1, x->item_id);
+		db_bind_int64(st, 2, au->account_id);
+		if (au->resident_id > 0)
+			db_bind_int64(st, 3, au->resident_id);
+		db_bind_text(st, 4, au->unit_path, -1);
+		db_bind_int64(st, 5, x->handler);
+		db_bind_text(st, 6, x->hpath, -1);
+		db_bind_blob(st, 7, x->blob, x->blen);
+		db_bind_text(st, 8, x->atts, -1);
+		db_bind_int64(st, 9, x->due);
+		db_bind_int64(st, 10, x->now);
+		db_bind_int64(st, 11, x->now);
+		rc = db_step(st);
+		if (rc == DB_ROW) {
+			x->id = db_col_int64(st, 0);
+			rc = 0;
+		}
+		db_reset(st);
+	}
+	if (rc == 0)
+		rc = add_event(c, x->id, "submit", au->account_id, NULL, x->atts, x->now);
+	if (rc == 0)
+		rc = message_add(
+			c, 0, x->handler, 0, "service",
+			arena_printf(&req->arena, "新的办事申请：%s", x->name),
+			arena_printf(&req->arena, "申请 #%lld：%s", (long long)x->id, x->name),
+			x->now);
+	if (rc == 0)
+		rc = audit_write(req, c, "service_application.create", "service_application", x->id,
+				 JB_OBJ(jb_int("item_id", x->item_id)));
+	return rc;
+}
+
+/* DB_EABORT: the application moved on since it was read */
+static int act_on_application_tx(struct db_conn *c, void *ctx)
+{
+	struct application_change *x = ctx;
+	struct req *req = x->req;
+	const struct app_action *act = x->act;
+	const struct application *a = x->a;
+	int64_t id = x->id, now = x->now;
+	int rc;
+
+	if (x->blob)
+		rc = db_run(
+			c,
+			"UPDATE service_applications SET status = ?, version = version + 1, "
+			"updated_at = ?, form_enc = ? WHERE id = ? AND status = ? AND version = ?",
+			"tibiti", act->to, now, (const void *)x->blob, x->blen, id, a->status,
+			a->version);
+	else
+		rc = db_run(c,
+			    "UPDATE service_applications SET status = ?, version = version + 1, "
+			    "updated_at = ? WHERE id = ? AND status = ? AND version = ?",
+			    "tiiti", act->to, now, id, a->status, a->version);
+	if (rc == 0 && db_changes(c) != 1)
+		return DB_EABORT;
+	if (rc == 0)
+		rc = add_event(c, id, act->name, req_auth(req)->account_id, x->note, x->atts, now);
+	if (rc == 0) {
+		const char *title = arena_printf(&req->arena, "%s：%s", a->item_name, act->title);
+		/*
+		 * The applicant reads the handler's note. The unit's inbox is read by
+		 * every appeal:read holder of the unit (department and property
+		 * accounts too), so the applicant's steps name the application only:
+		 * the handlers read the note on its timeline.
+		 */
+		rc = act->who == ACT_STAFF
+			     ? message_add(c, a->account_id, 0, 0, "service", title,
+					   x->note ? x->note : "", now)
+			     : message_add(c, 0, a->handler_unit_id, 0, "service", title,
+					   arena_printf(&req->arena, "申请 #%lld", (long long)id),
+					   now);
+	}
+	if (rc == 0)
+		rc = audit_write(req, c,
+				 arena_printf(&req->arena, "service_application.%s", act->name),
+				 "service_application", id, NULL);
+	return rc;
+}
+
 static void create_application(struct req *req)
 {
 	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	int64_t item_id, id = 0, handler = 0, due = 0, now = clock_now();
+	struct application_change x = { 0 };
+	int64_t item_id, handler = 0, due = 0, now = clock_now();
 	json_t *item, *answers = NULL, *att = json_object_get(req->json, "attachments");
 	char hpath[256], *plain = NULL, *atts = NULL;
 	unsigned char *blob = NULL;
@@ -948,54 +1083,23 @@ static void create_application(struct req *req)
 						    json_object_get(item, "time_limit_days")),
 					    1, &due)
 			  : DB_ENOMEM;
+	x = (struct application_change){ .req = req,
+					 .item_id = item_id,
+					 .handler = handler,
+					 .hpath = hpath,
+					 .blob = blob,
+					 .blen = blen,
+					 .atts = atts,
+					 .due = due,
+					 .now = now,
+					 .name = json_string_value(json_object_get(item, "name")) };
 	if (rc == 0)
-		rc = db_begin(c);
-	if (rc == 0) {
-		struct db_stmt *st;
-		rc = db_prepare(
-			c,
-			"INSERT INTO service_applications (item_id, account_id, resident_id, "
-			"unit_path, handler_unit_id, handler_path, form_enc, attachments, "
-			"status, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-			"?, 'submitted', ?, ?, ?) RETURNING id",
-			&st);
-		if (rc == 0) {
-			db_bind_int64(st, 1, item_id);
-			db_bind_int64(st, 2, au->account_id);
-			if (au->resident_id > 0)
-				db_bind_int64(st, 3, au->resident_id);
-			db_bind_text(st, 4, au->unit_path, -1);
-			db_bind_int64(st, 5, handler);
-			db_bind_text(st, 6, hpath, -1);
-			db_bind_blob(st, 7, blob, blen);
-			db_bind_text(st, 8, atts, -1);
-			db_bind_int64(st, 9, due);
-			db_bind_int64(st, 10, now);
-			db_bind_int64(st, 11, now);
-			rc = db_step(st);
-			if (rc == DB_ROW) {
-				id = db_col_int64(st, 0);
-				rc = 0;
-			}
-			db_reset(st);
-		}
-	}
-	if (rc == 0)
-		rc = add_event(c, id, "submit", au->account_id, NULL, atts, now);
-	const char *name = json_string_value(json_object_get(item, "name"));
-	if (rc == 0)
-		rc = message_add(c, 0, handler, 0, "service",
-				 arena_printf(&req->arena, "新的办事申请：%s", name),
-				 arena_printf(&req->arena, "申请 #%lld：%s", (long long)id, name),
-				 now);
-	if (rc == 0)
-		rc = audit_write(req, c, "service_application.create", "service_application", id,
-				 JB_OBJ(jb_int("item_id", item_id)));
+		rc = db_tx_run(c, create_application_tx, &x);
 	char b[32];
-	reply_commit(req, c, rc, 201,
-		     JB_OBJ(jb_int("id", id), jb_str("status", "submitted"),
-			    jb_str("due_at", clock_format_shanghai(due, b)),
-			    jb_take("handler_unit", JB_OBJ(jb_int("id", handler)))));
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x.id), jb_str("status", "submitted"),
+			jb_str("due_at", clock_format_shanghai(due, b)),
+			jb_take("handler_unit", JB_OBJ(jb_int("id", handler)))));
 	free(plain);
 	free(atts);
 	free(blob);
@@ -1005,7 +1109,6 @@ static void create_application(struct req *req)
 
 static void act_on_application(struct req *req)
 {
-	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	const char *name = NULL, *note = NULL;
 	int64_t id, version = 0, now = clock_now();
@@ -1075,48 +1178,22 @@ static void act_on_application(struct req *req)
 		}
 		atts = att ? json_dumps(att, JSON_COMPACT) : NULL;
 	}
-	rc = db_begin(c);
-	if (rc == 0 && blob)
-		rc = db_run(
-			c,
-			"UPDATE service_applications SET status = ?, version = version + 1, "
-			"updated_at = ?, form_enc = ? WHERE id = ? AND status = ? AND version = ?",
-			"tibiti", act->to, now, (const void *)blob, blen, id, a.status, a.version);
-	else if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE service_applications SET status = ?, version = version + 1, "
-			    "updated_at = ? WHERE id = ? AND status = ? AND version = ?",
-			    "tiiti", act->to, now, id, a.status, a.version);
-	if (rc == 0 && db_changes(c) != 1) {
-		db_rollback(c);
+	rc = db_tx_run(c, act_on_application_tx,
+		       &(struct application_change){ .req = req,
+						     .act = act,
+						     .a = &a,
+						     .id = id,
+						     .now = now,
+						     .note = note,
+						     .atts = atts,
+						     .blob = blob,
+						     .blen = blen });
+	if (rc == DB_EABORT)
 		reply_error(req, ERR_SERVICE_STATE);
-		goto out;
-	}
-	if (rc == 0)
-		rc = add_event(c, id, act->name, au->account_id, note, atts, now);
-	if (rc == 0) {
-		const char *title = arena_printf(&req->arena, "%s：%s", a.item_name, act->title);
-		/*
-		 * The applicant reads the handler's note. The unit's inbox is read by
-		 * every appeal:read holder of the unit (department and property
-		 * accounts too), so the applicant's steps name the application only:
-		 * the handlers read the note on its timeline.
-		 */
-		rc = act->who == ACT_STAFF
-			     ? message_add(c, a.account_id, 0, 0, "service", title,
-					   note ? note : "", now)
-			     : message_add(c, 0, a.handler_unit_id, 0, "service", title,
-					   arena_printf(&req->arena, "申请 #%lld", (long long)id),
-					   now);
-	}
-	if (rc == 0)
-		rc = audit_write(req, c,
-				 arena_printf(&req->arena, "service_application.%s", act->name),
-				 "service_application", id, NULL);
-	reply_commit(req, c, rc, 200,
-		     JB_OBJ(jb_int("id", id), jb_str("status", act->to),
-			    jb_int("version", (a.version + 1))));
-out:
+	else
+		reply_tx(req, rc, 200,
+			 JB_OBJ(jb_int("id", id), jb_str("status", act->to),
+				jb_int("version", (a.version + 1))));
 	free(atts);
 	free(plain);
 	free(blob);

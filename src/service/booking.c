@@ -484,16 +484,110 @@ int booking_release(struct db_conn *c, int64_t id, const char *reason, int64_t n
 	return rc;
 }
 
+struct booking_new {
+	struct req *req;
+	const struct venue *v;
+	int staff;
+	int64_t account_id, resident_id, for_unit, s, e, attendees, now;
+	const char *purpose;
+	int64_t id;	    /* out */
+	const char *status; /* out */
+};
+
+/*
+ * The booking's transaction. DB_EABORT: refused by a rule (blackout, no-show
+ * bar, quota) or the slots are taken, and answered here; never retried.
+ */
+static int create_booking_tx(struct db_conn *c, void *ctx)
+{
+	struct booking_new *x = ctx;
+	struct req *req = x->req;
+	const struct venue *vp = x->v;
+	int64_t account_id = x->account_id, resident_id = x->resident_id, s = x->s, e = x->e,
+		now = x->now, n;
+	char b1[32], b2[32];
+	int rc = 0;
+
+	/* one holder's bookings one after the other: the quota below holds */
+	if (account_id)
+		rc = db_run(c, "UPDATE accounts SET updated_at = updated_at WHERE id = ?", "i",
+			    account_id);
+	else if (resident_id)
+		rc = db_run(c, "UPDATE residents SET updated_at = updated_at WHERE id = ?", "i",
+			    resident_id);
+	if (rc == 0)
+		rc = booking_sweep_no_shows(c, now);
+	if (rc == 0) {
+		int hit = blackout_overlaps(c, vp->id, s, e);
+		if (hit > 0) {
+			reply_rule(req, ERR_BOOKING_CLOSED, JB_OBJ(jb_str("why", "blackout")));
+			return DB_EABORT;
+		}
+		rc = hit;
+	}
+	if (rc == 0 && !x->staff) {
+		int64_t until = 0;
+		rc = barred_until(req, c, account_id, resident_id, now, &until);
+		if (rc == 0 && until) {
+			reply_rule(req, ERR_BOOKING_BARRED,
+				   JB_OBJ(jb_str("until", clock_format_shanghai(until, b1)),
+					  jb_int("no_shows",
+						 (int)req->srv->cfg->booking_no_show_limit)));
+			return DB_EABORT;
+		}
+		if (rc == 0 && vp->weekly_quota) {
+			rc = week_count(c, vp->id, account_id, resident_id, s, &n);
+			if (rc >= 0 && n >= vp->weekly_quota) {
+				reply_rule(req, ERR_BOOKING_QUOTA,
+					   JB_OBJ(jb_int("weekly_quota", vp->weekly_quota)));
+				return DB_EABORT;
+			}
+			rc = rc < 0 ? rc : 0;
+		}
+	}
+	x->status = !x->staff && vp->approval_required ? "pending" : "approved";
+	if (rc == 0) {
+		const struct booking_row b = { .v = vp,
+					       .account_id = account_id,
+					       .resident_id = resident_id,
+					       .booked_by = req_auth(req)->account_id,
+					       .for_unit = x->for_unit,
+					       .s = s,
+					       .e = e,
+					       .attendees = x->attendees,
+					       .now = now,
+					       .purpose = x->purpose,
+					       .status = x->status,
+					       .decided = x->staff };
+		rc = booking_insert(c, &b, &x->id);
+		if (rc == BOOKING_TAKEN) {
+			reply_rule(req, ERR_BOOKING_CONFLICT, NULL);
+			return DB_EABORT;
+		}
+	}
+	if (rc == 0 && !strcmp(x->status, "pending"))
+		rc = message_add(c, 0, vp->unit_id, 0, "booking",
+				 arena_printf(&req->arena, "场地预约待审批：%s", vp->name),
+				 arena_printf(&req->arena, "%s %s—%s：%s", vp->name,
+					      clock_format_shanghai(s, b1),
+					      clock_format_shanghai(e, b2) + 11, x->purpose),
+				 now);
+	if (rc == 0)
+		rc = audit_write(req, c, "booking.create", "booking", x->id,
+				 JB_OBJ(jb_int("venue_id", vp->id), jb_str("status", x->status)));
+	return rc;
+}
+
 static void create_booking(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	int staff = is_manager(req);
 	const char *purpose = NULL;
-	int64_t venue_id, s, e, attendees = 1, resident_id = 0, account_id = 0, for_unit = 0,
-				id = 0;
-	int64_t now = clock_now(), n;
+	int64_t venue_id, s, e, attendees = 1, resident_id = 0, account_id = 0, for_unit = 0;
+	int64_t now = clock_now();
 	int for_unit_flag = 0, rc;
+	struct booking_new x;
 	struct venue v;
 	char b1[32], b2[32];
 
@@ -603,82 +697,24 @@ static void create_booking(struct req *req)
 		for_unit = a->unit_id;
 	}
 
-	rc = db_begin(c);
-	/* one holder's bookings one after the other: the quota below holds */
-	if (rc == 0 && account_id)
-		rc = db_run(c, "UPDATE accounts SET updated_at = updated_at WHERE id = ?", "i",
-			    account_id);
-	else if (rc == 0 && resident_id)
-		rc = db_run(c, "UPDATE residents SET updated_at = updated_at WHERE id = ?", "i",
-			    resident_id);
-	if (rc == 0)
-		rc = booking_sweep_no_shows(c, now);
-	if (rc == 0) {
-		int hit = blackout_overlaps(c, v.id, s, e);
-		if (hit > 0) {
-			db_rollback(c);
-			reply_rule(req, ERR_BOOKING_CLOSED, JB_OBJ(jb_str("why", "blackout")));
-			return;
-		}
-		rc = hit;
-	}
-	if (rc == 0 && !staff) {
-		int64_t until = 0;
-		rc = barred_until(req, c, account_id, resident_id, now, &until);
-		if (rc == 0 && until) {
-			db_rollback(c);
-			reply_rule(req, ERR_BOOKING_BARRED,
-				   JB_OBJ(jb_str("until", clock_format_shanghai(until, b1)),
-					  jb_int("no_shows",
-						 (int)req->srv->cfg->booking_no_show_limit)));
-			return;
-		}
-		if (rc == 0 && v.weekly_quota) {
-			rc = week_count(c, v.id, account_id, resident_id, s, &n);
-			if (rc >= 0 && n >= v.weekly_quota) {
-				db_rollback(c);
-				reply_rule(req, ERR_BOOKING_QUOTA,
-					   JB_OBJ(jb_int("weekly_quota", v.weekly_quota)));
-				return;
-			}
-			rc = rc < 0 ? rc : 0;
-		}
-	}
-	const char *status = !staff && v.approval_required ? "pending" : "approved";
-	if (rc == 0) {
-		const struct booking_row b = { .v = &v,
-					       .account_id = account_id,
-					       .resident_id = resident_id,
-					       .booked_by = a->account_id,
-					       .for_unit = for_unit,
-					       .s = s,
-					       .e = e,
-					       .attendees = attendees,
-					       .now = now,
-					       .purpose = purpose,
-					       .status = status,
-					       .decided = staff };
-		rc = booking_insert(c, &b, &id);
-		if (rc == BOOKING_TAKEN) {
-			db_rollback(c);
-			reply_rule(req, ERR_BOOKING_CONFLICT, NULL);
-			return;
-		}
-	}
-	if (rc == 0 && !strcmp(status, "pending"))
-		rc = message_add(c, 0, v.unit_id, 0, "booking",
-				 arena_printf(&req->arena, "场地预约待审批：%s", v.name),
-				 arena_printf(&req->arena, "%s %s—%s：%s", v.name,
-					      clock_format_shanghai(s, b1),
-					      clock_format_shanghai(e, b2) + 11, purpose),
-				 now);
-	if (rc == 0)
-		rc = audit_write(req, c, "booking.create", "booking", id,
-				 JB_OBJ(jb_int("venue_id", v.id), jb_str("status", status)));
-	reply_commit(req, c, rc, 201,
-		     JB_OBJ(jb_int("id", id), jb_str("status", status),
-			    jb_str("start", clock_format_shanghai(s, b1)),
-			    jb_str("end", clock_format_shanghai(e, b2))));
+	x = (struct booking_new){ .req = req,
+				  .v = &v,
+				  .staff = staff,
+				  .account_id = account_id,
+				  .resident_id = resident_id,
+				  .for_unit = for_unit,
+				  .s = s,
+				  .e = e,
+				  .attendees = attendees,
+				  .now = now,
+				  .purpose = purpose };
+	rc = db_tx_run(c, create_booking_tx, &x);
+	if (rc == DB_EABORT)
+		return; /* answered */
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x.id), jb_str("status", x.status),
+			jb_str("start", clock_format_shanghai(s, b1)),
+			jb_str("end", clock_format_shanghai(e, b2))));
 }
 
 /* ---- changing a booking's state ----------------------------------------- */
@@ -715,45 +751,64 @@ static int allowed(enum booking_action act, const struct booking *b, int staff, 
 	return 0;
 }
 
-/* Write the change of state (the caller checked it is allowed), in one transaction. */
-static void apply(struct req *req, struct db_conn *c, const struct booking *b,
-		  enum booking_action act, const char *reason, int64_t now)
-{
-	const struct auth *a = req_auth(req);
-	int rc = db_begin(c);
+struct booking_change {
+	struct req *req;
+	const struct booking *b;
+	enum booking_action act;
+	const char *reason;
+	int64_t now;
+};
 
+/* DB_EABORT: the state moved since it was read */
+static int apply_tx(struct db_conn *c, void *ctx)
+{
+	struct booking_change *x = ctx;
+	const struct auth *a = req_auth(x->req);
+	const struct booking *b = x->b;
+	enum booking_action act = x->act;
+	const char *reason = x->reason;
+	int64_t now = x->now;
 	/* the state may have moved since it was read: the UPDATE says whether it did */
-	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE bookings SET status = ?, reason = ?, decided_by = CASE WHEN ? "
-			    "IN ('approved', 'rejected') THEN ? ELSE decided_by END, decided_at = "
-			    "CASE WHEN ? IN ('approved', 'rejected') THEN ? ELSE decided_at END, "
-			    "checked_in_at = CASE WHEN ? = 'checked_in' THEN ? ELSE checked_in_at "
-			    "END, updated_at = ? WHERE id = ? AND status = ?",
-			    "tttititiiit", actions[act].to, reason ? reason : "", actions[act].to,
-			    a->account_id, actions[act].to, now, actions[act].to, now, now, b->id,
-			    !strcmp(b->status, "no_show") ? "approved" : b->status);
-	if (rc == 0 && db_changes(c) != 1) {
-		db_rollback(c);
-		reply_error(req, ERR_BOOKING_STATE);
-		return;
-	}
+	int rc = db_run(c,
+			"UPDATE bookings SET status = ?, reason = ?, decided_by = CASE WHEN ? "
+			"IN ('approved', 'rejected') THEN ? ELSE decided_by END, decided_at = "
+			"CASE WHEN ? IN ('approved', 'rejected') THEN ? ELSE decided_at END, "
+			"checked_in_at = CASE WHEN ? = 'checked_in' THEN ? ELSE checked_in_at "
+			"END, updated_at = ? WHERE id = ? AND status = ?",
+			"tttititiiit", actions[act].to, reason ? reason : "", actions[act].to,
+			a->account_id, actions[act].to, now, actions[act].to, now, now, b->id,
+			!strcmp(b->status, "no_show") ? "approved" : b->status);
+
+	if (rc == 0 && db_changes(c) != 1)
+		return DB_EABORT;
 	if (rc == 0 && actions[act].frees)
 		rc = db_run(c, "DELETE FROM booking_slots WHERE booking_id = ?", "i", b->id);
 	/* tell the resident, unless they did it themselves */
 	if (rc == 0 && actions[act].title && b->account_id && b->account_id != a->account_id) {
 		char t1[32];
 		rc = message_add(c, b->account_id, 0, 0, "booking", actions[act].title,
-				 arena_printf(&req->arena, "%s%s%s",
+				 arena_printf(&x->req->arena, "%s%s%s",
 					      clock_format_shanghai(b->starts_at, t1),
 					      reason && *reason ? "：" : "", reason ? reason : ""),
 				 now);
 	}
 	if (rc == 0)
-		rc = audit_write(req, c, actions[act].audit, "booking", b->id,
+		rc = audit_write(x->req, c, actions[act].audit, "booking", b->id,
 				 reason && *reason ? JB_OBJ(jb_str("reason", reason)) : NULL);
-	reply_commit(req, c, rc, 200,
-		     JB_OBJ(jb_int("id", b->id), jb_str("status", actions[act].to)));
+	return rc;
+}
+
+/* Write the change of state (the caller checked it is allowed), in one transaction. */
+static void apply(struct req *req, struct db_conn *c, const struct booking *b,
+		  enum booking_action act, const char *reason, int64_t now)
+{
+	int rc = db_tx_run(c, apply_tx, &(struct booking_change){ req, b, act, reason, now });
+
+	if (rc == DB_EABORT)
+		reply_error(req, ERR_BOOKING_STATE);
+	else
+		reply_tx(req, rc, 200,
+			 JB_OBJ(jb_int("id", b->id), jb_str("status", actions[act].to)));
 }
 
 static void act_on(struct req *req, enum booking_action act)

@@ -249,13 +249,56 @@ static int resident_account(struct db_conn *c, int64_t resident_id, int64_t *out
 	return rc < 0 ? rc : 0;
 }
 
+/* Each write is one db_tx_run() transaction; the inputs and outputs live here. */
+struct enrol_change {
+	struct req *req;
+	const struct meal_point *p;
+	const struct meal_resident *r;
+	const struct enrolment *e;
+	const char *as, *matched, *note, *reason;
+	int act;
+	int64_t id, now;
+	int64_t cancelled; /* out: withdraw */
+};
+
+/* DB_EABORT: a live enrolment exists already */
+static int apply_enrolment_tx(struct db_conn *c, void *ctx)
+{
+	struct enrol_change *x = ctx;
+	struct req *req = x->req;
+	const struct meal_point *p = x->p;
+	int rc = db_query_int64(c, &x->id,
+				"INSERT INTO meal_enrolments (point_id, unit_path, resident_id, "
+				"resident_path, applicant_id, applied_as, matched, note, status, "
+				"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+				"'pending', ?, ?) RETURNING id",
+				"itititttii", p->id, p->unit_path, x->r->id, x->r->unit_path,
+				req_auth(req)->account_id, x->as, x->matched,
+				x->note ? x->note : "", x->now, x->now);
+
+	if (rc == DB_ECONSTRAINT)
+		return DB_EABORT;
+	rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
+	if (rc == 0)
+		rc = message_add(c, 0, p->unit_id, 0, "meal",
+				 arena_printf(&req->arena, "助餐申请待审批：%s", p->name),
+				 arena_printf(&req->arena, "%s，符合：%s", p->name, x->matched),
+				 x->now);
+	if (rc == 0)
+		rc = audit_write(req, c, "meal.enrol_apply", "meal_enrolment", x->id,
+				 JB_OBJ(jb_int("point_id", p->id), jb_int("resident_id", x->r->id),
+					jb_str("applied_as", x->as)));
+	return rc;
+}
+
 static void apply_enrolment(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	int staff = meal_is_applier(req), rc;
 	const char *note = "", *as;
-	int64_t point_id, resident_id = 0, id = 0, now = clock_now();
+	int64_t point_id, resident_id = 0, now = clock_now();
+	struct enrol_change x;
 	struct meal_point p;
 	struct meal_resident r;
 	char matched[96];
@@ -318,33 +361,17 @@ static void apply_enrolment(struct req *req)
 		return;
 	}
 	meal_tags_text(r.tags & p.rule, matched);
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_query_int64(
-			c, &id,
-			"INSERT INTO meal_enrolments (point_id, unit_path, resident_id, "
-			"resident_path, applicant_id, applied_as, matched, note, status, "
-			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-			"'pending', ?, ?) RETURNING id",
-			"itititttii", p.id, p.unit_path, r.id, r.unit_path, a->account_id, as,
-			matched, note ? note : "", now, now);
-	if (rc == DB_ECONSTRAINT) {
-		db_rollback(c);
+	x = (struct enrol_change){
+		.req = req, .p = &p, .r = &r, .as = as, .matched = matched, .note = note, .now = now
+	};
+	rc = db_tx_run(c, apply_enrolment_tx, &x);
+	if (rc == DB_EABORT) {
 		reply_error(req, ERR_MEAL_ALREADY_ENROLLED);
 		return;
 	}
-	rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
-	if (rc == 0)
-		rc = message_add(c, 0, p.unit_id, 0, "meal",
-				 arena_printf(&req->arena, "助餐申请待审批：%s", p.name),
-				 arena_printf(&req->arena, "%s，符合：%s", p.name, matched), now);
-	if (rc == 0)
-		rc = audit_write(req, c, "meal.enrol_apply", "meal_enrolment", id,
-				 JB_OBJ(jb_int("point_id", p.id), jb_int("resident_id", r.id),
-					jb_str("applied_as", as)));
-	reply_commit(req, c, rc, 201,
-		     JB_OBJ(jb_int("id", id), jb_str("status", "pending"), jb_str("applied_as", as),
-			    jb_take("matched", meal_tags_json(r.tags & p.rule))));
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x.id), jb_str("status", "pending"), jb_str("applied_as", as),
+			jb_take("matched", meal_tags_json(r.tags & p.rule))));
 }
 
 /* ---- deciding and withdrawing ------------------------------------------ */
@@ -375,11 +402,62 @@ static int tell(struct req *req, struct db_conn *c, const struct enrolment *e,
 	return rc;
 }
 
+/* DB_EABORT: the state moved since it was read */
+static int act_on_tx(struct db_conn *c, void *ctx)
+{
+	struct enrol_change *x = ctx;
+	struct req *req = x->req;
+	const struct enrolment *e = x->e;
+	enum enrol_action act = x->act;
+	int64_t id = x->id, now = x->now;
+	int rc = db_run(c,
+			"UPDATE meal_enrolments SET status = ?, reason = ?, decided_by = CASE "
+			"WHEN ? = 'withdrawn' THEN decided_by ELSE ? END, decided_at = CASE "
+			"WHEN ? = 'withdrawn' THEN decided_at ELSE ? END, updated_at = ? "
+			"WHERE id = ? AND status = ?",
+			"tttitiiit", actions[act].to, x->reason ? x->reason : "", actions[act].to,
+			req_auth(req)->account_id, actions[act].to, now, now, id, e->status);
+
+	x->cancelled = 0;
+	if (rc == 0 && db_changes(c) != 1)
+		return DB_EABORT;
+	if (rc == 0 && act == E_WITHDRAW) {
+		/* orders still open: later days, and today before its cut-off */
+		struct meal_point p;
+		char today[11];
+		int64_t midnight;
+		meal_day_of(now, today);
+		meal_day_parse(today, &midnight);
+		rc = meal_point_get(c, &req->arena, e->point_id, &p);
+		rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
+		if (rc == 0)
+			rc = db_run(
+				c,
+				"UPDATE meal_orders SET status = 'cancelled', round_id = NULL, "
+				"cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE "
+				"enrolment_id = ? AND status = 'ordered' AND (day > ? OR (day = ? "
+				"AND ? = 1))",
+				"iiiitti", req_auth(req)->account_id, now, now, id, today, today,
+				(int64_t)(now < meal_cutoff_at(&p, midnight)));
+		if (rc == 0)
+			x->cancelled = db_changes(c);
+	}
+	if (rc == 0)
+		rc = tell(req, c, e, act, x->reason, now);
+	if (rc == 0)
+		rc = audit_write(req, c, actions[act].audit, "meal_enrolment", id,
+				 act == E_WITHDRAW
+					 ? JB_OBJ(jb_int("orders_cancelled", x->cancelled))
+					 : NULL);
+	return rc;
+}
+
 static void act_on(struct req *req, enum enrol_action act)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *reason = NULL;
-	int64_t id, now = clock_now(), cancelled = 0;
+	int64_t id, now = clock_now();
+	struct enrol_change x;
 	struct enrolment e;
 	int rc, ok;
 
@@ -406,50 +484,17 @@ static void act_on(struct req *req, enum enrol_action act)
 			JB_OBJ(jb_str("status", e.status), jb_str("action", actions[act].name)));
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE meal_enrolments SET status = ?, reason = ?, decided_by = CASE "
-			    "WHEN ? = 'withdrawn' THEN decided_by ELSE ? END, decided_at = CASE "
-			    "WHEN ? = 'withdrawn' THEN decided_at ELSE ? END, updated_at = ? "
-			    "WHERE id = ? AND status = ?",
-			    "tttitiiit", actions[act].to, reason ? reason : "", actions[act].to,
-			    req_auth(req)->account_id, actions[act].to, now, now, id, e.status);
-	if (rc == 0 && db_changes(c) != 1) {
-		db_rollback(c);
+	x = (struct enrol_change){
+		.req = req, .e = &e, .act = act, .reason = reason, .id = id, .now = now
+	};
+	rc = db_tx_run(c, act_on_tx, &x);
+	if (rc == DB_EABORT) {
 		reply_error(req, ERR_MEAL_STATE);
 		return;
 	}
-	if (rc == 0 && act == E_WITHDRAW) {
-		/* orders still open: later days, and today before its cut-off */
-		struct meal_point p;
-		char today[11];
-		int64_t midnight;
-		meal_day_of(now, today);
-		meal_day_parse(today, &midnight);
-		rc = meal_point_get(c, &req->arena, e.point_id, &p);
-		rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
-		if (rc == 0)
-			rc = db_run(
-				c,
-				"UPDATE meal_orders SET status = 'cancelled', round_id = NULL, "
-				"cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE "
-				"enrolment_id = ? AND status = 'ordered' AND (day > ? OR (day = ? "
-				"AND ? = 1))",
-				"iiiitti", req_auth(req)->account_id, now, now, id, today, today,
-				(int64_t)(now < meal_cutoff_at(&p, midnight)));
-		if (rc == 0)
-			cancelled = db_changes(c);
-	}
-	if (rc == 0)
-		rc = tell(req, c, &e, act, reason, now);
-	if (rc == 0)
-		rc = audit_write(req, c, actions[act].audit, "meal_enrolment", id,
-				 act == E_WITHDRAW ? JB_OBJ(jb_int("orders_cancelled", cancelled))
-						   : NULL);
-	reply_commit(req, c, rc, 200,
-		     JB_OBJ(jb_int("id", id), jb_str("status", actions[act].to),
-			    jb_int("orders_cancelled", cancelled)));
+	reply_tx(req, rc, 200,
+		 JB_OBJ(jb_int("id", id), jb_str("status", actions[act].to),
+			jb_int("orders_cancelled", x.cancelled)));
 }
 
 static void approve_enrolment(struct req *req)

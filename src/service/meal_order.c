@@ -321,13 +321,94 @@ static int order_fits_or_reply(struct req *req, const struct meal_point *p, unsi
 	return 0;
 }
 
+struct order_new {
+	struct req *req;
+	struct meal_point *p; /* read again under the lock */
+	const struct meal_resident *r;
+	int64_t enrol_id, point_id, midnight, today, now;
+	const char *day;
+	unsigned mode;
+	int64_t id; /* out */
+};
+
+/*
+ * The order's transaction. DB_EABORT: refused (withdrawn meanwhile, past
+ * the cut-off, full, ordered already) and answered here; never retried.
+ */
+static int create_order_tx(struct db_conn *c, void *ctx)
+{
+	struct order_new *x = ctx;
+	struct req *req = x->req;
+	struct meal_point *p = x->p;
+	int64_t live = 0;
+	/* orders for this point one after another: the count below holds */
+	int rc = db_run(c, "UPDATE meal_points SET updated_at = updated_at WHERE id = ?", "i",
+			p->id);
+
+	/*
+	 * What was read above may have changed before the lock: a withdrawal
+	 * (which cancels the open orders) or a change of the point. Lock the
+	 * enrolment while it is still approved — a withdrawal waits for this
+	 * order and then cancels it — and check the point again as it is now.
+	 */
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE meal_enrolments SET updated_at = updated_at WHERE id = ? AND "
+			    "status = 'approved'",
+			    "i", x->enrol_id);
+	if (rc == 0 && db_changes(c) != 1) {
+		reply_error_ex(req, ERR_MEAL_NOT_ENROLLED, NULL,
+			       JB_OBJ(jb_str("status", "withdrawn")));
+		return DB_EABORT;
+	}
+	if (rc == 0) {
+		rc = meal_point_get(c, &req->arena, x->point_id, p);
+		rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
+	}
+	if (rc == 0 && order_fits_or_reply(req, p, x->mode, x->midnight, x->today, x->now))
+		return DB_EABORT;
+	if (rc == 0)
+		rc = db_query_int64(
+			c, &live,
+			"SELECT COUNT(*) FROM meal_orders WHERE point_id = ? AND day = ? "
+			"AND status <> 'cancelled'",
+			"it", p->id, x->day);
+	rc = rc == DB_ROW ? 0 : rc;
+	if (rc == 0 && live >= p->daily_capacity) {
+		reply_error_ex(req, ERR_MEAL_FULL, NULL,
+			       JB_OBJ(jb_int("daily_capacity", p->daily_capacity)));
+		return DB_EABORT;
+	}
+	if (rc == 0)
+		rc = db_query_int64(
+			c, &x->id,
+			"INSERT INTO meal_orders (point_id, unit_path, enrolment_id, resident_id, "
+			"resident_path, day, mode, price_fen, subsidy_fen, status, ordered_by, "
+			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ordered', ?, "
+			"?, "
+			"?) RETURNING id",
+			"itiitttiiiii", p->id, p->unit_path, x->enrol_id, x->r->id, x->r->unit_path,
+			x->day, meal_mode_name(x->mode), p->price_fen, p->subsidy_fen,
+			req_auth(req)->account_id, x->now, x->now);
+	if (rc == DB_ECONSTRAINT) {
+		reply_error(req, ERR_MEAL_ALREADY_ORDERED);
+		return DB_EABORT;
+	}
+	rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
+	if (rc == 0)
+		rc = audit_write(req, c, "meal.order", "meal_order", x->id,
+				 JB_OBJ(jb_int("point_id", p->id), jb_str("day", x->day),
+					jb_str("mode", meal_mode_name(x->mode))));
+	return rc;
+}
+
 static void create_order(struct req *req)
 {
-	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	const char *day = NULL, *mode_s = NULL;
-	int64_t enrol_id, id = 0, midnight, now = clock_now(), today, point_id = 0, resident_id = 0,
-			  applicant = 0, live = 0;
+	int64_t enrol_id, midnight, now = clock_now(), today, point_id = 0, resident_id = 0,
+				    applicant = 0;
+	struct order_new x;
 	char status[16] = "", epath[256] = "";
 	struct meal_point p;
 	struct meal_resident r;
@@ -387,73 +468,23 @@ static void create_order(struct req *req)
 	today = local_midnight(now);
 	if (order_fits_or_reply(req, &p, mode, midnight, today, now))
 		return;
-	rc = db_begin(c);
-	/* orders for this point one after another: the count below holds */
-	if (rc == 0)
-		rc = db_run(c, "UPDATE meal_points SET updated_at = updated_at WHERE id = ?", "i",
-			    p.id);
-	/*
-	 * What was read above may have changed before the lock: a withdrawal
-	 * (which cancels the open orders) or a change of the point. Lock the
-	 * enrolment while it is still approved — a withdrawal waits for this
-	 * order and then cancels it — and check the point again as it is now.
-	 */
-	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE meal_enrolments SET updated_at = updated_at WHERE id = ? AND "
-			    "status = 'approved'",
-			    "i", enrol_id);
-	if (rc == 0 && db_changes(c) != 1) {
-		db_rollback(c);
-		reply_error_ex(req, ERR_MEAL_NOT_ENROLLED, NULL,
-			       JB_OBJ(jb_str("status", "withdrawn")));
-		return;
-	}
-	if (rc == 0) {
-		rc = meal_point_get(c, &req->arena, point_id, &p);
-		rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
-	}
-	if (rc == 0 && order_fits_or_reply(req, &p, mode, midnight, today, now)) {
-		db_rollback(c);
-		return;
-	}
-	if (rc == 0)
-		rc = db_query_int64(
-			c, &live,
-			"SELECT COUNT(*) FROM meal_orders WHERE point_id = ? AND day = ? "
-			"AND status <> 'cancelled'",
-			"it", p.id, day);
-	rc = rc == DB_ROW ? 0 : rc;
-	if (rc == 0 && live >= p.daily_capacity) {
-		db_rollback(c);
-		reply_error_ex(req, ERR_MEAL_FULL, NULL,
-			       JB_OBJ(jb_int("daily_capacity", p.daily_capacity)));
-		return;
-	}
-	if (rc == 0)
-		rc = db_query_int64(
-			c, &id,
-			"INSERT INTO meal_orders (point_id, unit_path, enrolment_id, resident_id, "
-			"resident_path, day, mode, price_fen, subsidy_fen, status, ordered_by, "
-			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ordered', ?, "
-			"?, "
-			"?) RETURNING id",
-			"itiitttiiiii", p.id, p.unit_path, enrol_id, r.id, r.unit_path, day,
-			meal_mode_name(mode), p.price_fen, p.subsidy_fen, a->account_id, now, now);
-	if (rc == DB_ECONSTRAINT) {
-		db_rollback(c);
-		reply_error(req, ERR_MEAL_ALREADY_ORDERED);
-		return;
-	}
-	rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
-	if (rc == 0)
-		rc = audit_write(req, c, "meal.order", "meal_order", id,
-				 JB_OBJ(jb_int("point_id", p.id), jb_str("day", day),
-					jb_str("mode", meal_mode_name(mode))));
-	reply_commit(req, c, rc, 201,
-		     JB_OBJ(jb_int("id", id), jb_str("status", "ordered"), jb_str("day", day),
-			    jb_str("mode", meal_mode_name(mode)), jb_int("price_fen", p.price_fen),
-			    jb_int("subsidy_fen", p.subsidy_fen)));
+	x = (struct order_new){ .req = req,
+				.p = &p,
+				.r = &r,
+				.enrol_id = enrol_id,
+				.point_id = point_id,
+				.day = day,
+				.mode = mode,
+				.midnight = midnight,
+				.today = today,
+				.now = now };
+	rc = db_tx_run(c, create_order_tx, &x);
+	if (rc == DB_EABORT)
+		return; /* answered */
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x.id), jb_str("status", "ordered"), jb_str("day", day),
+			jb_str("mode", meal_mode_name(mode)), jb_int("price_fen", p.price_fen),
+			jb_int("subsidy_fen", p.subsidy_fen)));
 }
 
 enum order_action { O_CANCEL, O_SERVE, O_DELIVER };
@@ -465,6 +496,43 @@ static const struct {
 	[O_SERVE] = { "serve", "served", "meal.order_serve" },
 	[O_DELIVER] = { "deliver", "delivered", "meal.order_deliver" },
 };
+
+struct order_change {
+	struct req *req;
+	const struct order *o;
+	enum order_action act;
+	int64_t id, now;
+};
+
+/* DB_EABORT: the order is no longer in the state (or round) it was read in */
+static int order_act_tx(struct db_conn *c, void *ctx)
+{
+	struct order_change *x = ctx;
+	enum order_action act = x->act;
+	int64_t who = req_auth(x->req)->account_id, now = x->now, id = x->id;
+	int rc = act == O_CANCEL
+			 ? db_run(c,
+				  "UPDATE meal_orders SET status = 'cancelled', "
+				  "round_id = NULL, "
+				  "cancelled_by = ?, cancelled_at = ?, updated_at = ? "
+				  "WHERE id = "
+				  "? AND status = 'ordered'",
+				  "iiii", who, now, now, id)
+			 /* still in the round whose assignee was checked */
+			 : db_run(c,
+				  "UPDATE meal_orders SET status = ?, done_by = ?, "
+				  "done_at = ?, updated_at = ? WHERE id = ? AND status = "
+				  "'ordered' AND COALESCE(round_id, 0) = ?",
+				  "tiiiii", actions[act].to, who, now, now, id, x->o->round_id);
+
+	if (rc == 0 && db_changes(c) != 1)
+		return DB_EABORT;
+	if (rc == 0)
+		rc = audit_write(x->req, c, actions[act].audit, "meal_order", id,
+				 x->o->round_id ? JB_OBJ(jb_int("round_id", x->o->round_id))
+						: NULL);
+	return rc;
+}
 
 static void act_on(struct req *req, enum order_action act)
 {
@@ -517,25 +585,11 @@ static void act_on(struct req *req, enum order_action act)
 			JB_OBJ(jb_str("status", o.status), jb_str("action", actions[act].name)));
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = act == O_CANCEL
-			     ? db_run(c,
-				      "UPDATE meal_orders SET status = 'cancelled', "
-				      "round_id = NULL, "
-				      "cancelled_by = ?, cancelled_at = ?, updated_at = ? "
-				      "WHERE id = "
-				      "? AND status = 'ordered'",
-				      "iiii", who, now, now, id)
-			     /* still in the round whose assignee was checked */
-			     : db_run(c,
-				      "UPDATE meal_orders SET status = ?, done_by = ?, "
-				      "done_at = ?, updated_at = ? WHERE id = ? AND status = "
-				      "'ordered' AND COALESCE(round_id, 0) = ?",
-				      "tiiiii", actions[act].to, who, now, now, id, o.round_id);
-	if (rc == 0 && db_changes(c) != 1) {
+	rc = db_tx_run(
+		c, order_act_tx,
+		&(struct order_change){ .req = req, .o = &o, .act = act, .id = id, .now = now });
+	if (rc == DB_EABORT) {
 		struct order now_o;
-		db_rollback(c);
 		/* moved to another round meanwhile: not the old assignee's any more */
 		rc = order_load(c, id, &now_o, NULL);
 		if (rc < 0) {
@@ -553,10 +607,7 @@ static void act_on(struct req *req, enum order_action act)
 				      jb_str("action", actions[act].name)));
 		return;
 	}
-	if (rc == 0)
-		rc = audit_write(req, c, actions[act].audit, "meal_order", id,
-				 o.round_id ? JB_OBJ(jb_int("round_id", o.round_id)) : NULL);
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id), jb_str("status", actions[act].to)));
+	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id), jb_str("status", actions[act].to)));
 }
 
 static void cancel_order(struct req *req)
@@ -606,11 +657,38 @@ static int may_see_round(struct req *req, const char *unit_path, int64_t assigne
 		(auth_can(req, "meal:deliver") || meal_is_manager(req)));
 }
 
+struct round_new {
+	struct req *req;
+	const struct meal_point *p;
+	const char *day, *name;
+	int64_t assignee, now;
+	int64_t id; /* out */
+};
+
+static int create_round_tx(struct db_conn *c, void *ctx)
+{
+	struct round_new *x = ctx;
+	int rc = db_query_int64(c, &x->id,
+				"INSERT INTO meal_rounds (point_id, unit_path, day, name, "
+				"assignee_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, "
+				"?) RETURNING id",
+				"itttiii", x->p->id, x->p->unit_path, x->day, x->name, x->assignee,
+				req_auth(x->req)->account_id, x->now);
+
+	rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
+	if (rc == 0)
+		rc = audit_write(x->req, c, "meal.round_create", "meal_round", x->id,
+				 JB_OBJ(jb_int("point_id", x->p->id), jb_str("day", x->day),
+					jb_int("assignee_id", x->assignee)));
+	return rc;
+}
+
 static void create_round(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *day = NULL, *name = NULL;
-	int64_t point_id, assignee, midnight, id = 0, now = clock_now();
+	int64_t point_id, assignee, midnight, now = clock_now();
+	struct round_new x;
 	struct meal_point p;
 	struct db_stmt *st;
 	char apath[256] = "";
@@ -656,22 +734,12 @@ static void create_round(struct req *req)
 			      "an active volunteer or staff account of the meal point's area");
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_query_int64(
-			c, &id,
-			"INSERT INTO meal_rounds (point_id, unit_path, day, name, "
-			"assignee_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, "
-			"?) RETURNING id",
-			"itttiii", p.id, p.unit_path, day, name, assignee,
-			req_auth(req)->account_id, now);
-	rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
-	if (rc == 0)
-		rc = audit_write(req, c, "meal.round_create", "meal_round", id,
-				 JB_OBJ(jb_int("point_id", p.id), jb_str("day", day),
-					jb_int("assignee_id", assignee)));
-	reply_commit(req, c, rc, 201,
-		     JB_OBJ(jb_int("id", id), jb_str("day", day), jb_str("name", name)));
+	x = (struct round_new){
+		.req = req, .p = &p, .day = day, .name = name, .assignee = assignee, .now = now
+	};
+	rc = db_tx_run(c, create_round_tx, &x);
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x.id), jb_str("day", day), jb_str("name", name)));
 }
 
 /*
@@ -866,6 +934,42 @@ static void get_round(struct req *req)
 	reply_json(req, 200, out);
 }
 
+struct round_assign {
+	struct req *req;
+	json_t *ids;
+	int64_t id, point_id, now;
+	const char *day;
+	int64_t refused; /* out, with DB_EABORT: the order that could not go in */
+};
+
+static int assign_orders_tx(struct db_conn *c, void *ctx)
+{
+	struct round_assign *x = ctx;
+	json_t *v;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(x->ids, i, v)
+	{
+		int64_t oid = (int64_t)json_integer_value(v);
+		if (rc == 0)
+			rc = db_run(
+				c,
+				"UPDATE meal_orders SET round_id = ?, updated_at = ? WHERE id = "
+				"? AND point_id = ? AND day = ? AND status = 'ordered' AND mode "
+				"IN ('meal_delivery', 'grocery_delivery')",
+				"iiiit", x->id, x->now, oid, x->point_id, x->day);
+		if (rc == 0 && db_changes(c) != 1) {
+			x->refused = oid;
+			return DB_EABORT;
+		}
+	}
+	if (rc == 0)
+		rc = audit_write(x->req, c, "meal.round_assign", "meal_round", x->id,
+				 JB_OBJ(jb_ref("order_ids", x->ids)));
+	return rc;
+}
+
 /* POST /meal-rounds/:id/orders {order_ids}: put delivery orders of the round's
  * point and day into it (moving them from another round). All or none. */
 static void assign_orders(struct req *req)
@@ -873,6 +977,7 @@ static void assign_orders(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	json_t *ids = req->json ? json_object_get(req->json, "order_ids") : NULL, *v;
 	int64_t id, point_id, now = clock_now();
+	struct round_assign x;
 	struct meal_point p;
 	char day[11];
 	size_t i;
@@ -894,32 +999,18 @@ static void assign_orders(struct req *req)
 	if (round_visible_or_reply(req, c, id, NULL, &point_id, day) ||
 	    meal_point_managed_or_reply(req, c, point_id, &p))
 		return;
-	rc = db_begin(c);
-	json_array_foreach(ids, i, v)
-	{
-		int64_t oid = (int64_t)json_integer_value(v);
-		if (rc == 0)
-			rc = db_run(
-				c,
-				"UPDATE meal_orders SET round_id = ?, updated_at = ? WHERE id = "
-				"? AND point_id = ? AND day = ? AND status = 'ordered' AND mode "
-				"IN ('meal_delivery', 'grocery_delivery')",
-				"iiiit", id, now, oid, point_id, day);
-		if (rc == 0 && db_changes(c) != 1) {
-			db_rollback(c);
-			reply_error_ex(
-				req, ERR_MEAL_STATE,
-				"Only open delivery orders of the round's meal point and day go "
-				"into a round.",
-				JB_OBJ(jb_int("order_id", oid), jb_str("action", "assign")));
-			return;
-		}
+	x = (struct round_assign){
+		.req = req, .ids = ids, .id = id, .point_id = point_id, .day = day, .now = now
+	};
+	rc = db_tx_run(c, assign_orders_tx, &x);
+	if (rc == DB_EABORT) {
+		reply_error_ex(req, ERR_MEAL_STATE,
+			       "Only open delivery orders of the round's meal point and day go "
+			       "into a round.",
+			       JB_OBJ(jb_int("order_id", x.refused), jb_str("action", "assign")));
+		return;
 	}
-	if (rc == 0)
-		rc = audit_write(req, c, "meal.round_assign", "meal_round", id,
-				 JB_OBJ(jb_ref("order_ids", ids)));
-	reply_commit(req, c, rc, 200,
-		     JB_OBJ(jb_int("id", id), jb_int("assigned", json_array_size(ids))));
+	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id), jb_int("assigned", json_array_size(ids))));
 }
 
 const struct route meal_order_routes[] = {

@@ -480,11 +480,75 @@ static int point_fields_or_reply(struct req *req, int creating, struct point_in 
 	return 0;
 }
 
+/* The point's writes, each one db_tx_run() transaction. */
+struct point_change {
+	struct req *req;
+	const struct point_in *in;
+	int64_t unit_id, id, now;
+	const char *path, *modes, *rule;
+};
+
+static int create_point_tx(struct db_conn *c, void *ctx)
+{
+	struct point_change *x = ctx;
+	const struct point_in *in = x->in;
+	int rc = db_query_int64(c, &x->id,
+				"INSERT INTO meal_points (unit_id, unit_path, name, address, "
+				"daily_capacity, modes, price_fen, subsidy_fen, order_cutoff, "
+				"eligibility, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
+				"?, ?, ?, ?, ?, ?) RETURNING id",
+				"itttitiiitii", x->unit_id, x->path, in->name, in->address,
+				in->capacity, x->modes, in->price, in->subsidy, (int64_t)in->cutoff,
+				x->rule, x->now, x->now);
+
+	/* db_query_int64 answers DB_ROW when the INSERT gave its id */
+	if (rc == DB_ROW)
+		rc = 0;
+	else if (rc == DB_DONE)
+		rc = DB_ERR;
+	if (rc == 0)
+		rc = audit_write(x->req, c, "meal.point_create", "meal_point", x->id,
+				 JB_OBJ(jb_int("unit_id", x->unit_id),
+					jb_int("price_fen", in->price),
+					jb_int("subsidy_fen", in->subsidy)));
+	return rc;
+}
+
+static int update_point_tx(struct db_conn *c, void *ctx)
+{
+	struct point_change *x = ctx;
+	const struct point_in *in = x->in;
+	struct db_stmt *st;
+	int rc = db_prepare(c,
+			    "UPDATE meal_points SET name = COALESCE(?, name), address = "
+			    "COALESCE(?, address), daily_capacity = ?, modes = ?, price_fen = "
+			    "?, subsidy_fen = ?, order_cutoff = ?, eligibility = ?, active = ?, "
+			    "updated_at = ? WHERE id = ?",
+			    &st);
+
+	if (rc == 0) {
+		const struct db_arg args[] = {
+			DB_ARG_T(in->name),    DB_ARG_T(in->address), DB_ARG_I(in->capacity),
+			DB_ARG_T(x->modes),    DB_ARG_I(in->price),   DB_ARG_I(in->subsidy),
+			DB_ARG_I(in->cutoff),  DB_ARG_T(x->rule),     DB_ARG_I(in->active),
+			DB_ARG_I(clock_now()), DB_ARG_I(x->id),
+		};
+		db_bind_args(st, args, (int)(sizeof args / sizeof *args));
+		rc = db_step(st);
+		rc = rc == DB_DONE ? 0 : rc;
+		db_reset(st);
+	}
+	if (rc == 0)
+		rc = audit_write(x->req, c, "meal.point_update", "meal_point", x->id, NULL);
+	return rc;
+}
+
 static void create_point(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	struct point_in in = { .address = "" };
-	int64_t unit_id, id = 0, now = clock_now();
+	struct point_change x;
+	int64_t unit_id, now = clock_now();
 	char modes[96], rule[96];
 	struct unit_ref u;
 	int rc;
@@ -494,26 +558,15 @@ static void create_point(struct req *req)
 		return;
 	meal_modes_text(in.modes, modes);
 	meal_tags_text(in.rule, rule);
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_query_int64(
-			c, &id,
-			"INSERT INTO meal_points (unit_id, unit_path, name, address, "
-			"daily_capacity, modes, price_fen, subsidy_fen, order_cutoff, "
-			"eligibility, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
-			"?, ?, ?, ?, ?, ?) RETURNING id",
-			"itttitiiitii", unit_id, u.path, in.name, in.address, in.capacity, modes,
-			in.price, in.subsidy, (int64_t)in.cutoff, rule, now, now);
-	/* db_query_int64 answers DB_ROW when the INSERT gave its id */
-	if (rc == DB_ROW)
-		rc = 0;
-	else if (rc == DB_DONE)
-		rc = DB_ERR;
-	if (rc == 0)
-		rc = audit_write(req, c, "meal.point_create", "meal_point", id,
-				 JB_OBJ(jb_int("unit_id", unit_id), jb_int("price_fen", in.price),
-					jb_int("subsidy_fen", in.subsidy)));
-	reply_commit(req, c, rc, 201, JB_OBJ(jb_int("id", id), jb_str("name", in.name)));
+	x = (struct point_change){ .req = req,
+				   .in = &in,
+				   .unit_id = unit_id,
+				   .now = now,
+				   .path = u.path,
+				   .modes = modes,
+				   .rule = rule };
+	rc = db_tx_run(c, create_point_tx, &x);
+	reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_str("name", in.name)));
 }
 
 static void update_point(struct req *req)
@@ -540,32 +593,10 @@ static void update_point(struct req *req)
 		return;
 	meal_modes_text(in.modes, modes);
 	meal_tags_text(in.rule, rule);
-	rc = db_begin(c);
-	if (rc == 0) {
-		struct db_stmt *st;
-		rc = db_prepare(
-			c,
-			"UPDATE meal_points SET name = COALESCE(?, name), address = "
-			"COALESCE(?, address), daily_capacity = ?, modes = ?, price_fen = "
-			"?, subsidy_fen = ?, order_cutoff = ?, eligibility = ?, active = ?, "
-			"updated_at = ? WHERE id = ?",
-			&st);
-		if (rc == 0) {
-			const struct db_arg args[] = {
-				DB_ARG_T(in.name),     DB_ARG_T(in.address), DB_ARG_I(in.capacity),
-				DB_ARG_T(modes),       DB_ARG_I(in.price),   DB_ARG_I(in.subsidy),
-				DB_ARG_I(in.cutoff),   DB_ARG_T(rule),	     DB_ARG_I(in.active),
-				DB_ARG_I(clock_now()), DB_ARG_I(id),
-			};
-			db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-			rc = db_step(st);
-			rc = rc == DB_DONE ? 0 : rc;
-			db_reset(st);
-		}
-	}
-	if (rc == 0)
-		rc = audit_write(req, c, "meal.point_update", "meal_point", id, NULL);
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
+	rc = db_tx_run(c, update_point_tx,
+		       &(struct point_change){
+			       .req = req, .in = &in, .id = id, .modes = modes, .rule = rule });
+	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 const struct route meal_point_routes[] = {

@@ -540,6 +540,120 @@ static int venue_fields_or_reply(struct req *req, int creating, struct venue_in 
 	return 0;
 }
 
+/*
+ * The writes, each one db_tx_run() transaction: inputs in struct
+ * venue_change, the new row's id left in it. DB_EABORT: no such row.
+ */
+struct venue_change {
+	struct req *req;
+	const struct venue_in *in;
+	int64_t unit_id, id, now, from, to, bid;
+	const char *path, *code, *hours, *reason;
+};
+
+static int create_venue_tx(struct db_conn *c, void *ctx)
+{
+	struct venue_change *x = ctx;
+	const struct venue_in *in = x->in;
+	struct db_stmt *st;
+	int rc = db_prepare(c,
+			    "INSERT INTO venues (unit_id, unit_path, name, description, address, "
+			    "capacity, slot_minutes, opening_hours, min_notice_minutes, "
+			    "max_days_ahead, max_duration_minutes, weekly_quota, "
+			    "approval_required, public_code, created_at, updated_at) VALUES "
+			    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			    &st);
+
+	if (rc == 0) {
+		const struct db_arg args[] = {
+			DB_ARG_I(x->unit_id),	    DB_ARG_T(x->path),
+			DB_ARG_T(in->name),	    DB_ARG_T(in->description),
+			DB_ARG_T(in->address),	    DB_ARG_I(in->capacity),
+			DB_ARG_I(in->slot_minutes), DB_ARG_T(x->hours),
+			DB_ARG_I(in->min_notice),   DB_ARG_I(in->max_days),
+			DB_ARG_I(in->max_duration), DB_ARG_I(in->quota),
+			DB_ARG_I(in->approval),	    DB_ARG_T(x->code),
+			DB_ARG_I(x->now),	    DB_ARG_I(x->now),
+		};
+		db_bind_args(st, args, (int)(sizeof args / sizeof *args));
+		rc = db_step(st);
+		if (rc == DB_ROW) {
+			x->id = db_col_int64(st, 0);
+			rc = 0;
+		}
+		db_reset(st);
+	}
+	if (rc == 0)
+		rc = audit_write(x->req, c, "venue.create", "venue", x->id, NULL);
+	return rc;
+}
+
+static int update_venue_tx(struct db_conn *c, void *ctx)
+{
+	struct venue_change *x = ctx;
+	const struct venue_in *in = x->in;
+	struct db_stmt *st;
+	int rc = db_prepare(c,
+			    "UPDATE venues SET name = COALESCE(?, name), description = "
+			    "COALESCE(?, description), address = COALESCE(?, address), "
+			    "opening_hours = COALESCE(?, opening_hours), capacity = ?, "
+			    "slot_minutes = ?, min_notice_minutes = ?, max_days_ahead = ?, "
+			    "max_duration_minutes = ?, weekly_quota = ?, approval_required = ?, "
+			    "active = ?, updated_at = ? WHERE id = ?",
+			    &st);
+
+	if (rc == 0) {
+		const struct db_arg args[] = {
+			DB_ARG_T(in->name),	    DB_ARG_T(in->description),
+			DB_ARG_T(in->address),	    DB_ARG_T(x->hours),
+			DB_ARG_I(in->capacity),	    DB_ARG_I(in->slot_minutes),
+			DB_ARG_I(in->min_notice),   DB_ARG_I(in->max_days),
+			DB_ARG_I(in->max_duration), DB_ARG_I(in->quota),
+			DB_ARG_I(in->approval),	    DB_ARG_I(in->active),
+			DB_ARG_I(clock_now()),	    DB_ARG_I(x->id),
+		};
+		db_bind_args(st, args, (int)(sizeof args / sizeof *args));
+		rc = db_step(st);
+		rc = rc == DB_DONE ? 0 : rc;
+		db_reset(st);
+	}
+	if (rc == 0)
+		rc = audit_write(x->req, c, "venue.update", "venue", x->id, NULL);
+	return rc;
+}
+
+static int add_blackout_tx(struct db_conn *c, void *ctx)
+{
+	struct venue_change *x = ctx;
+	int rc =
+		db_query_int64(c, &x->bid,
+			       "INSERT INTO venue_blackouts (venue_id, starts_at, ends_at, reason, "
+			       "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+			       "iiiti", x->id, x->from, x->to, x->reason ? x->reason : "", x->now);
+
+	if (rc == DB_ROW)
+		rc = 0;
+	if (rc == 0)
+		rc = audit_write(x->req, c, "venue.blackout", "venue", x->id,
+				 JB_OBJ(jb_int("blackout_id", x->bid),
+					jb_str("reason", x->reason ? x->reason : "")));
+	return rc;
+}
+
+static int delete_blackout_tx(struct db_conn *c, void *ctx)
+{
+	struct venue_change *x = ctx;
+	int rc = db_run(c, "DELETE FROM venue_blackouts WHERE id = ? AND venue_id = ?", "ii",
+			x->bid, x->id);
+
+	if (rc == 0 && db_changes(c) == 0)
+		return DB_EABORT;
+	if (rc == 0)
+		rc = audit_write(x->req, c, "venue.blackout_delete", "venue", x->id,
+				 JB_OBJ(jb_int("blackout_id", x->bid)));
+	return rc;
+}
+
 static void create_venue(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
@@ -548,7 +662,8 @@ static void create_venue(struct req *req)
 			       .slot_minutes = 30,
 			       .max_days = 14,
 			       .max_duration = 240 };
-	int64_t unit_id, id = 0, now = clock_now();
+	struct venue_change x;
+	int64_t unit_id, now = clock_now();
 	struct unit_ref u;
 	char code[11], *hours;
 	int rc;
@@ -558,51 +673,17 @@ static void create_venue(struct req *req)
 		return;
 	hours = json_dumps(in.hours, JSON_COMPACT);
 	station_public_code(code);
-	rc = db_begin(c);
-	if (rc == 0) {
-		struct db_stmt *st;
-		rc = db_prepare(
-			c,
-			"INSERT INTO venues (unit_id, unit_path, name, description, address, "
-			"capacity, slot_minutes, opening_hours, min_notice_minutes, "
-			"max_days_ahead, max_duration_minutes, weekly_quota, "
-			"approval_required, public_code, created_at, updated_at) VALUES "
-			"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			&st);
-		if (rc == 0) {
-			const struct db_arg args[] = {
-				DB_ARG_I(unit_id),
-				DB_ARG_T(u.path),
-				DB_ARG_T(in.name),
-				DB_ARG_T(in.description),
-				DB_ARG_T(in.address),
-				DB_ARG_I(in.capacity),
-				DB_ARG_I(in.slot_minutes),
-				DB_ARG_T(hours),
-				DB_ARG_I(in.min_notice),
-				DB_ARG_I(in.max_days),
-				DB_ARG_I(in.max_duration),
-				DB_ARG_I(in.quota),
-				DB_ARG_I(in.approval),
-				DB_ARG_T(code),
-				DB_ARG_I(now),
-				DB_ARG_I(now),
-			};
-			db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-			rc = db_step(st);
-			if (rc == DB_ROW) {
-				id = db_col_int64(st, 0);
-				rc = 0;
-			}
-			db_reset(st);
-		}
-	}
+	x = (struct venue_change){ .req = req,
+				   .in = &in,
+				   .unit_id = unit_id,
+				   .now = now,
+				   .path = u.path,
+				   .code = code,
+				   .hours = hours };
+	rc = db_tx_run(c, create_venue_tx, &x);
 	free(hours);
-	if (rc == 0)
-		rc = audit_write(req, c, "venue.create", "venue", id, NULL);
-	reply_commit(
-		req, c, rc, 201,
-		JB_OBJ(jb_int("id", id), jb_str("name", in.name), jb_str("public_code", code)));
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x.id), jb_str("name", in.name), jb_str("public_code", code)));
 }
 
 static void update_venue(struct req *req)
@@ -645,45 +726,18 @@ static void update_venue(struct req *req)
 	}
 	if (in.hours)
 		hours = json_dumps(in.hours, JSON_COMPACT);
-	rc = db_begin(c);
-	if (rc == 0) {
-		struct db_stmt *st;
-		rc = db_prepare(
-			c,
-			"UPDATE venues SET name = COALESCE(?, name), description = "
-			"COALESCE(?, description), address = COALESCE(?, address), "
-			"opening_hours = COALESCE(?, opening_hours), capacity = ?, "
-			"slot_minutes = ?, min_notice_minutes = ?, max_days_ahead = ?, "
-			"max_duration_minutes = ?, weekly_quota = ?, approval_required = ?, "
-			"active = ?, updated_at = ? WHERE id = ?",
-			&st);
-		if (rc == 0) {
-			const struct db_arg args[] = {
-				DB_ARG_T(in.name),	   DB_ARG_T(in.description),
-				DB_ARG_T(in.address),	   DB_ARG_T(hours),
-				DB_ARG_I(in.capacity),	   DB_ARG_I(in.slot_minutes),
-				DB_ARG_I(in.min_notice),   DB_ARG_I(in.max_days),
-				DB_ARG_I(in.max_duration), DB_ARG_I(in.quota),
-				DB_ARG_I(in.approval),	   DB_ARG_I(in.active),
-				DB_ARG_I(clock_now()),	   DB_ARG_I(id),
-			};
-			db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-			rc = db_step(st);
-			rc = rc == DB_DONE ? 0 : rc;
-			db_reset(st);
-		}
-	}
+	rc = db_tx_run(c, update_venue_tx,
+		       &(struct venue_change){ .req = req, .in = &in, .id = id, .hours = hours });
 	free(hours);
-	if (rc == 0)
-		rc = audit_write(req, c, "venue.update", "venue", id, NULL);
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_int("id", id)));
+	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
 static void add_blackout(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *s = NULL, *e = NULL, *reason = "";
-	int64_t id, from, to, bid = 0, now = clock_now();
+	struct venue_change x;
+	int64_t id, from, to, now = clock_now();
 	struct venue v;
 	int rc;
 
@@ -705,20 +759,11 @@ static void add_blackout(struct req *req)
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_query_int64(
-			c, &bid,
-			"INSERT INTO venue_blackouts (venue_id, starts_at, ends_at, reason, "
-			"created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-			"iiiti", id, from, to, reason ? reason : "", now);
-	if (rc == DB_ROW)
-		rc = 0;
-	if (rc == 0)
-		rc = audit_write(
-			req, c, "venue.blackout", "venue", id,
-			JB_OBJ(jb_int("blackout_id", bid), jb_str("reason", reason ? reason : "")));
-	reply_commit(req, c, rc, 201, JB_OBJ(jb_int("id", bid)));
+	x = (struct venue_change){
+		.req = req, .id = id, .from = from, .to = to, .reason = reason, .now = now
+	};
+	rc = db_tx_run(c, add_blackout_tx, &x);
+	reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.bid)));
 }
 
 static void delete_blackout(struct req *req)
@@ -735,19 +780,12 @@ static void delete_blackout(struct req *req)
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
 	}
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_run(c, "DELETE FROM venue_blackouts WHERE id = ? AND venue_id = ?", "ii",
-			    bid, id);
-	if (rc == 0 && db_changes(c) == 0) {
-		db_rollback(c);
+	rc = db_tx_run(c, delete_blackout_tx,
+		       &(struct venue_change){ .req = req, .id = id, .bid = bid });
+	if (rc == DB_EABORT)
 		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
-	if (rc == 0)
-		rc = audit_write(req, c, "venue.blackout_delete", "venue", id,
-				 JB_OBJ(jb_int("blackout_id", bid)));
-	reply_commit(req, c, rc, 200, JB_OBJ(jb_bool("deleted", 1)));
+	else
+		reply_tx(req, rc, 200, JB_OBJ(jb_bool("deleted", 1)));
 }
 
 /* GET /venues/:id/qr.svg: the check-in code at the door, BASE/v/<public code>. */

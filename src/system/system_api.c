@@ -1,6 +1,7 @@
 /*
  * system_api.c — GET /healthz, GET /api/v1/meta, GET /metrics and, under
- * --test-clock only, /api/v1/_test/clock.
+ * --test-clock only, /api/v1/_test/clock and the store's fault switches
+ * (db-fail, db-busy, tx-leak).
  *
  * /healthz is what a load balancer polls: it answers 200 only when a trivial
  * query succeeds on this worker's database connection, 503 otherwise.
@@ -89,6 +90,34 @@ static void post_test_db_fail(struct req *req)
 	reply_json(req, 200, JB_OBJ(jb_int("after", after)));
 }
 
+/* {"begins": n}: the next n transactions meet a busy lock at their BEGIN. */
+static void post_test_db_busy(struct req *req)
+{
+	int64_t n;
+
+	if (json_get_int_or_reply(req, req->json, "begins", 1, 0, 1000000, &n))
+		return;
+	db_test_busy_begins((long)n);
+	reply_json(req, 200, JB_OBJ(jb_int("begins", n)));
+}
+
+/*
+ * A handler that forgets its transaction: begins one and answers without
+ * ending it, so the tests can see the server's end-of-request check catch it.
+ */
+static void post_test_tx_leak(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+
+	if (!c)
+		return;
+	if (db_begin(c) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return;
+	}
+	reply_json(req, 200, JB_OBJ(jb_bool("left_open", 1)));
+}
+
 const struct route system_routes[] = {
 	{ "GET", "/healthz", get_healthz, 0, NULL, 0 },
 	{ "GET", "/api/v1/meta", get_meta, 0, NULL, 0 },
@@ -100,5 +129,7 @@ const struct route system_test_routes[] = {
 	{ "GET", "/api/v1/_test/clock", clock_answer, 0, NULL, 0 },
 	{ "POST", "/api/v1/_test/clock", post_test_clock, R_JSON, NULL, 0 },
 	{ "POST", "/api/v1/_test/db-fail", post_test_db_fail, R_JSON, NULL, 0 },
+	{ "POST", "/api/v1/_test/db-busy", post_test_db_busy, R_JSON, NULL, 0 },
+	{ "POST", "/api/v1/_test/tx-leak", post_test_tx_leak, 0, NULL, 0 },
 	{ 0 },
 };

@@ -6,8 +6,11 @@
 
 #include "db/migrate.h"
 #include "db/store.h"
+#include "http/request.h"
 
 #include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,6 +313,254 @@ static void fault_injection_fails_exactly_the_nth_call(void **state)
 	assert_int_equal(db_ping(f->c), 0);
 }
 
+/* ---- the transaction runner ---------------------------------------------- */
+
+struct txc {
+	const char *name; /* the row to insert */
+	int calls;	  /* how many times the callback ran */
+	int fail_with;	  /* returned after the insert, when non-zero */
+	int in_tx_seen;	  /* db_in_tx() inside the callback */
+	int64_t id;	  /* output: set, never accumulated */
+};
+
+static int insert_tx(struct db_conn *c, void *ctx)
+{
+	struct txc *x = ctx;
+	int rc;
+
+	x->calls++;
+	x->in_tx_seen = db_in_tx(c);
+	rc = db_run(c, "INSERT INTO t (name) VALUES (?)", "t", x->name);
+	if (rc == 0)
+		rc = db_query_int64(c, &x->id, "SELECT id FROM t WHERE name = ?", "t", x->name);
+	if (rc == DB_ROW)
+		rc = 0;
+	return rc == 0 && x->fail_with ? x->fail_with : rc;
+}
+
+static int64_t rows_named(struct fx *f, const char *name)
+{
+	int64_t n = -1;
+
+	assert_int_equal(
+		db_query_int64(f->c, &n, "SELECT COUNT(*) FROM t WHERE name = ?", "t", name),
+		DB_ROW);
+	return n;
+}
+
+static void tx_run_commits_when_the_callback_returns_0(void **state)
+{
+	struct fx *f = FX(state);
+	struct txc x = { .name = "committed" };
+
+	assert_int_equal(db_tx_run(f->c, insert_tx, &x), 0);
+	assert_int_equal(x.calls, 1);
+	assert_true(x.in_tx_seen);
+	assert_false(db_in_tx(f->c));
+	assert_int_equal(rows_named(f, "committed"), 1);
+}
+
+static void tx_run_rolls_back_and_returns_the_callbacks_error(void **state)
+{
+	struct fx *f = FX(state);
+	struct txc x = { .name = "refused", .fail_with = DB_EABORT };
+
+	assert_int_equal(db_tx_run(f->c, insert_tx, &x), DB_EABORT);
+	assert_int_equal(x.calls, 1); /* a refusal is not retried */
+	assert_false(db_in_tx(f->c));
+	assert_int_equal(rows_named(f, "refused"), 0);
+}
+
+static void tx_run_rolls_back_a_database_error_without_retrying(void **state)
+{
+	struct fx *f = FX(state);
+	struct txc x = { .name = "dup" };
+
+	assert_int_equal(db_run(f->c, "INSERT INTO t (name) VALUES (?)", "t", "dup"), 0);
+	assert_int_equal(db_tx_run(f->c, insert_tx, &x), DB_ECONSTRAINT);
+	assert_int_equal(x.calls, 1);
+	assert_false(db_in_tx(f->c));
+	assert_int_equal(rows_named(f, "dup"), 1);
+}
+
+static void tx_run_treats_a_step_result_as_a_slip(void **state)
+{
+	struct fx *f = FX(state);
+	struct txc x = { .name = "slipped", .fail_with = DB_ROW };
+
+	assert_int_equal(db_tx_run(f->c, insert_tx, &x), DB_EMISUSE);
+	assert_false(db_in_tx(f->c));
+	assert_int_equal(rows_named(f, "slipped"), 0);
+}
+
+static void tx_run_runs_a_busy_transaction_again(void **state)
+{
+	struct fx *f = FX(state);
+	struct txc x = { .name = "retried" };
+	long before = db_tx_retries();
+
+	/* begin is call 1, the INSERT call 2: it fails busy once */
+	db_test_fail_after_with(2, DB_EBUSY, 1);
+	assert_int_equal(db_tx_run(f->c, insert_tx, &x), 0);
+	db_test_fail_after(0);
+	assert_int_equal(x.calls, 2);
+	assert_int_equal(db_tx_retries() - before, 1);
+	assert_int_equal(rows_named(f, "retried"), 1); /* once, not twice */
+}
+
+static void tx_run_retries_a_busy_begin_and_commit(void **state)
+{
+	struct fx *f = FX(state);
+	struct txc x = { .name = "edges" };
+
+	db_test_fail_after_with(1, DB_EBUSY, 1); /* the BEGIN */
+	assert_int_equal(db_tx_run(f->c, insert_tx, &x), 0);
+	assert_int_equal(x.calls, 1);
+	/* BEGIN, INSERT, SELECT, then the COMMIT fails busy */
+	x = (struct txc){ .name = "edges2" };
+	db_test_fail_after_with(4, DB_EBUSY, 1);
+	assert_int_equal(db_tx_run(f->c, insert_tx, &x), 0);
+	db_test_fail_after(0);
+	assert_int_equal(x.calls, 2);
+	assert_false(db_in_tx(f->c));
+	assert_int_equal(rows_named(f, "edges"), 1);
+	assert_int_equal(rows_named(f, "edges2"), 1);
+}
+
+static void tx_run_gives_up_after_the_retry_limit(void **state)
+{
+	struct fx *f = FX(state);
+	struct txc x = { .name = "never" };
+	long before = db_tx_retries();
+
+	db_test_fail_after_with(2, DB_EBUSY, 1000);
+	assert_int_equal(db_tx_run(f->c, insert_tx, &x), DB_EBUSY);
+	db_test_fail_after(0);
+	/* the INSERT fails, then every BEGIN after it */
+	assert_int_equal(x.calls, 1);
+	assert_int_equal(db_tx_retries() - before, DB_TX_RETRIES);
+	assert_false(db_in_tx(f->c));
+	assert_int_equal(rows_named(f, "never"), 0);
+}
+
+static int raise_once_tx(struct db_conn *c, void *ctx)
+{
+	struct txc *x = ctx;
+
+	if (x->calls == 0) {
+		x->calls++;
+		/* what PostgreSQL says to the loser of a conflict (fail_with: the SQLSTATE) */
+		return db_exec(c, x->fail_with == 1
+					  ? "DO $$BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE "
+					    "= '40001'; END$$"
+					  : "DO $$BEGIN RAISE EXCEPTION 'deadlock' USING ERRCODE "
+					    "= '40P01'; END$$");
+	}
+	x->fail_with = 0;
+	return insert_tx(c, ctx);
+}
+
+static void tx_run_retries_serialization_failures_and_deadlocks(void **state)
+{
+	struct fx *f = FX(state);
+	struct txc x = { .name = "serial", .fail_with = 1 };
+
+	if (db_get_kind(f->db) != DB_POSTGRES)
+		skip();
+	assert_int_equal(db_tx_run(f->c, raise_once_tx, &x), 0);
+	assert_int_equal(x.calls, 2);
+	x = (struct txc){ .name = "deadlock", .fail_with = 2 };
+	assert_int_equal(db_tx_run(f->c, raise_once_tx, &x), 0);
+	assert_int_equal(x.calls, 2);
+	assert_int_equal(rows_named(f, "serial"), 1);
+	assert_int_equal(rows_named(f, "deadlock"), 1);
+}
+
+struct outer {
+	struct txc inner;
+	int inner_rc;
+};
+
+static int outer_tx(struct db_conn *c, void *ctx)
+{
+	struct outer *o = ctx;
+
+	o->inner_rc = db_tx_run(c, insert_tx, &o->inner);
+	return o->inner_rc == 0 ? DB_EABORT : o->inner_rc;
+}
+
+static void tx_run_inside_a_transaction_joins_it(void **state)
+{
+	struct fx *f = FX(state);
+	struct outer o = { .inner = { .name = "joined" } };
+
+	assert_int_equal(db_tx_run(f->c, outer_tx, &o), DB_EABORT);
+	assert_int_equal(o.inner_rc, 0);
+	/* the outer rollback took the inner write with it */
+	assert_int_equal(rows_named(f, "joined"), 0);
+	assert_false(db_in_tx(f->c));
+}
+
+static void the_open_transaction_flag_follows_begin_commit_and_rollback(void **state)
+{
+	struct fx *f = FX(state);
+
+	assert_false(db_in_tx(f->c));
+	assert_int_equal(db_begin(f->c), 0);
+	assert_true(db_in_tx(f->c));
+	assert_int_equal(db_commit(f->c), 0);
+	assert_false(db_in_tx(f->c));
+	assert_int_equal(db_begin(f->c), 0);
+	assert_int_equal(db_rollback(f->c), 0);
+	assert_false(db_in_tx(f->c));
+	db_test_fail_after(1);
+	assert_int_equal(db_begin(f->c), DB_EFAULT); /* a failed begin opens nothing */
+	assert_false(db_in_tx(f->c));
+	assert_ptr_equal(db_conn_current(f->db), f->c);
+}
+
+static void a_transaction_left_open_is_rolled_back_and_reported(void **state)
+{
+	struct fx *f = FX(state);
+
+	assert_int_equal(req_tx_left_open(f->c, "POST", "/api/v1/things", 0), 0);
+	assert_int_equal(req_tx_left_open(NULL, "POST", "/api/v1/things", 0), 0);
+	assert_int_equal(db_begin(f->c), 0);
+	assert_int_equal(db_run(f->c, "INSERT INTO t (name) VALUES (?)", "t", "leaked"), 0);
+	assert_int_equal(req_tx_left_open(f->c, "POST", "/api/v1/things", 0), 1);
+	assert_false(db_in_tx(f->c));
+	assert_int_equal(rows_named(f, "leaked"), 0);
+}
+
+static void a_transaction_left_open_aborts_the_strict_build(void **state)
+{
+	struct fx *f = FX(state);
+	int pipefd[2], status = 0;
+	char msg[256] = "";
+	ssize_t n;
+	pid_t pid;
+
+	if (db_get_kind(f->db) != DB_SQLITE)
+		skip(); /* the child's exit must not touch the server's session */
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(pipefd[1], 2);
+		if (db_begin(f->c) == 0)
+			req_tx_left_open(f->c, "POST", "/api/v1/things/:id", 1);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	n = read(pipefd[0], msg, sizeof msg - 1);
+	close(pipefd[0]);
+	msg[n > 0 ? n : 0] = '\0';
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	assert_non_null(strstr(msg, "POST /api/v1/things/:id left a transaction open"));
+}
+
 static void bad_urls_are_refused(void **state)
 {
 	struct db *db = NULL;
@@ -405,6 +656,18 @@ int main(void)
 		BOTH(query_without_rows_reports_done),
 		BOTH(threads_get_their_own_connections_and_all_writes_land),
 		BOTH(fault_injection_fails_exactly_the_nth_call),
+		BOTH(tx_run_commits_when_the_callback_returns_0),
+		BOTH(tx_run_rolls_back_and_returns_the_callbacks_error),
+		BOTH(tx_run_rolls_back_a_database_error_without_retrying),
+		BOTH(tx_run_treats_a_step_result_as_a_slip),
+		BOTH(tx_run_runs_a_busy_transaction_again),
+		BOTH(tx_run_retries_a_busy_begin_and_commit),
+		BOTH(tx_run_gives_up_after_the_retry_limit),
+		BOTH(tx_run_retries_serialization_failures_and_deadlocks),
+		BOTH(tx_run_inside_a_transaction_joins_it),
+		BOTH(the_open_transaction_flag_follows_begin_commit_and_rollback),
+		BOTH(a_transaction_left_open_is_rolled_back_and_reported),
+		BOTH(a_transaction_left_open_aborts_the_strict_build),
 		cmocka_unit_test(bad_urls_are_refused),
 		BOTH(migrations_apply_once_and_are_checked),
 		BOTH(a_changed_migration_is_named),
