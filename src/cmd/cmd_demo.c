@@ -24,7 +24,7 @@
 #include "org/org.h"
 #include "people/people.h"
 #include "people/pii.h"
-#include "service/service.h"
+#include "venues/venues.h"
 
 #include <stdio.h>
 #include <stdlib.h>

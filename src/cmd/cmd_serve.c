@@ -25,6 +25,7 @@
 #include "org/org.h"
 #include "people/people.h"
 #include "service/service.h"
+#include "venues/venues.h"
 #include "people/pii.h"
 
 #include <fcntl.h>

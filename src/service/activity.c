@@ -33,6 +33,7 @@
  * sign-ups at once (activity_fill, activity_signup.c).
  */
 #include "service/service.h"
+#include "venues/venues.h"
 
 #include "core/jbuild.h"
 #include "service/activity_int.h"

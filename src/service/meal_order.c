@@ -34,6 +34,7 @@
 #include "service/meals_int.h"
 #include "core/jbuild.h"
 #include "service/service.h"
+#include "venues/venues.h"
 
 #include "audit/audit.h"
 #include "auth/auth.h"

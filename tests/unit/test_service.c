@@ -12,8 +12,8 @@
 
 #include "core/clock.h"
 #include "service/meals_int.h"
-#include "service/service.h"
-#include "service/service_int.h"
+#include "venues/venues.h"
+#include "venues/venues_int.h"
 
 #include <stdlib.h>
 #include <string.h>

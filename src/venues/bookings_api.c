@@ -1,5 +1,5 @@
 /*
- * booking.c — booking venues: the rules, the states and the guarantee.
+ * bookings_api.c — booking venues: the rules, the states and the guarantee.
  *
  *   POST /api/v1/bookings                {venue_id, start, end, purpose, attendees?}
  *                                        staff add resident_id or for_unit: true
@@ -29,8 +29,11 @@
  * keep the venue's hours, blackouts and capacity but not the residents'
  * limits (notice, how far ahead, longest, quota, no-show bar), and need no
  * approval.
+ *
+ * Handlers and transactions only: every statement is in bookings_store.c.
  */
-#include "service/service.h"
+#include "venues/venues.h"
+#include "venues/venues_int.h"
 
 #include "appeals/appeals.h"
 #include "audit/audit.h"
@@ -50,83 +53,49 @@
 
 #define CHECK_IN_EARLY_S (15 * 60) /* check-in opens this long before the start */
 
-int booking_sweep_no_shows(struct db_conn *c, int64_t now)
-{
-	return db_run(c,
-		      "UPDATE bookings SET status = 'no_show', updated_at = ? WHERE status = "
-		      "'approved' AND ends_at <= ? AND for_unit_id IS NULL",
-		      "ii", now, now);
-}
-
-/* ---- reading ------------------------------------------------------------ */
-
-/* The status as it reads now: its one parameter is now. */
-#define DERIVED_STATUS                                                                             \
-	"(CASE WHEN b.status = 'approved' AND b.ends_at <= ? AND b.for_unit_id IS NULL "           \
-	"THEN 'no_show' ELSE b.status END)"
-
-/* The first parameter is now (for the derived no_show). */
-#define BOOKING_SELECT                                                                             \
-	"SELECT b.id, b.venue_id, v.name, b.starts_at, b.ends_at, b.purpose, "                     \
-	"b.attendees, " DERIVED_STATUS ", b.reason, b.resident_id, "                               \
-	"COALESCE(r.name, acc.display_name), b.account_id, b.for_unit_id, fu.name, b.booked_by, "  \
-	"bb.display_name, b.created_at, b.decided_at, b.checked_in_at, b.unit_path, v.unit_id "    \
-	"FROM bookings b JOIN venues v ON v.id = b.venue_id "                                      \
-	"JOIN accounts bb ON bb.id = b.booked_by "                                                 \
-	"LEFT JOIN residents r ON r.id = b.resident_id "                                           \
-	"LEFT JOIN accounts acc ON acc.id = b.account_id "                                         \
-	"LEFT JOIN units fu ON fu.id = b.for_unit_id "
-
 struct booking {
 	int64_t id, venue_id, venue_unit_id, starts_at, ends_at, account_id, resident_id;
 	char status[16];
 	char unit_path[256];
 };
 
-static json_t *time_or_null(struct db_stmt *st, int col)
+static json_t *time_or_null(int has, int64_t t)
 {
 	char buf[32];
-	return db_col_is_null(st, col)
-		       ? json_null()
-		       : json_string(clock_format_shanghai(db_col_int64(st, col), buf));
+	return has ? json_string(clock_format_shanghai(t, buf)) : json_null();
 }
 
-static json_t *booking_json(struct db_stmt *st)
+static json_t *booking_json(const struct booking_view *b)
 {
 	char b1[32], b2[32];
-	json_t *o =
-		JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-		       jb_take("venue", JB_OBJ(jb_int("id", db_col_int64(st, 1)),
-					       jb_str("name", db_col_text(st, 2)))),
-		       jb_str("start", clock_format_shanghai(db_col_int64(st, 3), b1)),
-		       jb_str("end", clock_format_shanghai(db_col_int64(st, 4), b2)),
-		       jb_str("purpose", db_col_text(st, 5)),
-		       jb_int("attendees", (int)db_col_int64(st, 6)),
-		       jb_str("status", db_col_text(st, 7)), jb_str("reason", db_col_text(st, 8)));
+	json_t *o = JB_OBJ(
+		jb_int("id", b->id),
+		jb_take("venue", JB_OBJ(jb_int("id", b->venue_id), jb_str("name", b->venue_name))),
+		jb_str("start", clock_format_shanghai(b->starts_at, b1)),
+		jb_str("end", clock_format_shanghai(b->ends_at, b2)), jb_str("purpose", b->purpose),
+		jb_int("attendees", (int)b->attendees), jb_str("status", b->status),
+		jb_str("reason", b->reason));
 
 	if (!o)
 		return NULL;
 	json_object_set_new(
 		o, "resident",
-		db_col_is_null(st, 10)
+		!b->resident_name
 			? json_null()
-			: JB_OBJ(jb_take("id", db_col_is_null(st, 9)
-						       ? json_null()
-						       : json_integer(db_col_int64(st, 9))),
-				 jb_str("name", db_col_text(st, 10))));
+			: JB_OBJ(jb_take("id", b->resident_id ? json_integer(b->resident_id)
+							      : json_null()),
+				 jb_str("name", b->resident_name)));
 	json_object_set_new(o, "account_id",
-			    db_col_is_null(st, 11) ? json_null()
-						   : json_integer(db_col_int64(st, 11)));
+			    b->account_id ? json_integer(b->account_id) : json_null());
 	json_object_set_new(o, "for_unit",
-			    db_col_is_null(st, 12) ? json_null()
-						   : JB_OBJ(jb_int("id", db_col_int64(st, 12)),
-							    jb_str("name", db_col_text(st, 13))));
-	json_object_set_new(
-		o, "booked_by",
-		JB_OBJ(jb_int("id", db_col_int64(st, 14)), jb_str("name", db_col_text(st, 15))));
-	json_object_set_new(o, "created_at", time_or_null(st, 16));
-	json_object_set_new(o, "decided_at", time_or_null(st, 17));
-	json_object_set_new(o, "checked_in_at", time_or_null(st, 18));
+			    !b->for_unit_id ? json_null()
+					    : JB_OBJ(jb_int("id", b->for_unit_id),
+						     jb_str("name", b->for_unit_name)));
+	json_object_set_new(o, "booked_by",
+			    JB_OBJ(jb_int("id", b->booked_by), jb_str("name", b->booked_by_name)));
+	json_object_set_new(o, "created_at", time_or_null(b->has_created, b->created_at));
+	json_object_set_new(o, "decided_at", time_or_null(b->has_decided, b->decided_at));
+	json_object_set_new(o, "checked_in_at", time_or_null(b->has_checked_in, b->checked_in_at));
 	return o;
 }
 
@@ -135,43 +104,48 @@ static int is_manager(const struct req *req)
 	return auth_can(req, "booking:manage");
 }
 
+struct booking_seen {
+	struct req *req;
+	struct booking *b;
+	json_t **out;
+	int ok;
+};
+
+static int booking_seen_row(void *ctx, const struct booking_view *bv)
+{
+	struct booking_seen *x = ctx;
+	const struct auth *a = req_auth(x->req);
+	struct booking *b = x->b;
+
+	memset(b, 0, sizeof *b);
+	b->id = bv->id;
+	b->venue_id = bv->venue_id;
+	b->starts_at = bv->starts_at;
+	b->ends_at = bv->ends_at;
+	snprintf(b->status, sizeof b->status, "%s", bv->status);
+	b->resident_id = bv->resident_id;
+	b->account_id = bv->account_id;
+	snprintf(b->unit_path, sizeof b->unit_path, "%s", bv->unit_path);
+	b->venue_unit_id = bv->venue_unit_id;
+	x->ok = is_manager(x->req) ? path_within(b->unit_path, a->unit_path)
+				   : b->account_id == a->account_id;
+	if (x->ok && x->out)
+		*x->out = booking_json(bv);
+	return 0;
+}
+
 /* Load a booking the caller may see: staff inside their scope, a resident their own. */
 static int booking_visible_or_reply(struct req *req, struct db_conn *c, int64_t id,
 				    struct booking *b, json_t **out)
 {
-	const struct auth *a = req_auth(req);
-	struct db_stmt *st;
-	int rc, ok = 0;
+	struct booking_seen x = { .req = req, .b = b, .out = out };
+	int rc = bookings_store_view(c, id, clock_now(), booking_seen_row, &x);
 
-	if (db_prepare(c, BOOKING_SELECT "WHERE b.id = ?", &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	db_bind_int64(st, 1, clock_now());
-	db_bind_int64(st, 2, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		memset(b, 0, sizeof *b);
-		b->id = id;
-		b->venue_id = db_col_int64(st, 1);
-		b->starts_at = db_col_int64(st, 3);
-		b->ends_at = db_col_int64(st, 4);
-		snprintf(b->status, sizeof b->status, "%s", db_col_text(st, 7));
-		b->resident_id = db_col_is_null(st, 9) ? 0 : db_col_int64(st, 9);
-		b->account_id = db_col_is_null(st, 11) ? 0 : db_col_int64(st, 11);
-		snprintf(b->unit_path, sizeof b->unit_path, "%s", db_col_text(st, 19));
-		b->venue_unit_id = db_col_int64(st, 20);
-		ok = is_manager(req) ? path_within(b->unit_path, a->unit_path)
-				     : b->account_id == a->account_id;
-		if (ok && out)
-			*out = booking_json(st);
-	}
-	db_reset(st);
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return -1;
 	}
-	if (!ok) {
+	if (!x.ok) {
 		reply_error(req, ERR_NOT_FOUND);
 		return -1;
 	}
@@ -198,20 +172,38 @@ static void get_booking(struct req *req)
 static const char *const states[] = { "pending",   "approved",	 "rejected",
 				      "cancelled", "checked_in", "no_show" };
 
+/* Collects a page of bookings: the row past the limit only says there is a next page. */
+struct booking_page {
+	json_t *items;
+	int64_t limit, n, last;
+	int bad;
+};
+
+static int booking_page_row(void *ctx, const struct booking_view *bv)
+{
+	struct booking_page *p = ctx;
+
+	if (++p->n > p->limit)
+		return 0;
+	p->last = bv->id;
+	if (json_array_append_new(p->items, booking_json(bv)) < 0)
+		p->bad = 1;
+	return 0;
+}
+
 static void list_bookings(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	const char *status = req_query(req, "status"), *venue = req_query(req, "venue"),
 		   *mine = req_query(req, "mine");
-	int64_t limit, cursor, venue_id = 0, n = 0, last = 0, now = clock_now();
+	int64_t cursor, venue_id = 0;
 	int own = !is_manager(req) || (mine && !strcmp(mine, "1"));
+	struct booking_page p = { 0 };
 	struct scope sc;
-	struct db_stmt *st;
-	json_t *items;
-	int rc, bad = 0, known = !status;
+	int rc, known = !status;
 
-	if (!c || req_page_or_reply(req, &limit, &cursor))
+	if (!c || req_page_or_reply(req, &p.limit, &cursor))
 		return;
 	for (size_t i = 0; status && i < sizeof states / sizeof *states; i++)
 		known |= !strcmp(status, states[i]);
@@ -231,53 +223,25 @@ static void list_bookings(struct req *req)
 	} else if (scope_unit_or_reply(req, c, req_query(req, "unit"), &sc)) {
 		return;
 	}
-	/* newest first: the cursor is the last id seen, the next page below it */
-	if (db_prepare(c,
-		       BOOKING_SELECT
-		       "WHERE b.unit_path >= ? AND b.unit_path < ? AND b.id < ? "
-		       "AND (? = 0 OR b.account_id = ?) AND (? = 0 OR b.venue_id = ?) "
-		       "AND (CAST(? AS TEXT) IS NULL OR " DERIVED_STATUS " = ?) "
-		       "ORDER BY b.id DESC LIMIT ?",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	const struct booking_filter f = { .lo = sc.lo,
+					  .hi = sc.hi,
+					  .before = cursor ? cursor : INT64_MAX,
+					  .own = own,
+					  .account_id = a->account_id,
+					  .venue_id = venue_id,
+					  .status = status,
+					  .limit = p.limit + 1 };
+	p.items = json_array();
+	rc = bookings_store_list(c, &f, clock_now(), booking_page_row, &p);
+	if (rc < 0 || p.bad) {
+		json_decref(p.items);
+		reply_error(req, p.bad ? ERR_INTERNAL : ERR_DB_UNAVAILABLE);
 		return;
 	}
-	const struct db_arg args[] = {
-		DB_ARG_I(now),	    DB_ARG_T(sc.lo),
-		DB_ARG_T(sc.hi),    DB_ARG_I(cursor ? cursor : INT64_MAX),
-		DB_ARG_I(own),	    DB_ARG_I(a->account_id),
-		DB_ARG_I(venue_id), DB_ARG_I(venue_id),
-		DB_ARG_T(status),   DB_ARG_I(now),
-		DB_ARG_T(status),   DB_ARG_I(limit + 1),
-	};
-	db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		last = db_col_int64(st, 0);
-		if (json_array_append_new(items, booking_json(st)) < 0)
-			bad = 1;
-	}
-	db_reset(st);
-	if (rc < 0 || bad) {
-		json_decref(items);
-		reply_error(req, bad ? ERR_INTERNAL : ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, items, n > limit, last));
+	reply_json(req, 200, page_json(req, p.items, p.n > p.limit, p.last));
 }
 
 /* ---- booking ------------------------------------------------------------ */
-
-/* Is any blackout of the venue overlapping [s, e)? 1 yes, 0 no, <0 error. */
-static int blackout_overlaps(struct db_conn *c, int64_t venue_id, int64_t s, int64_t e)
-{
-	int64_t n = 0;
-	int rc = db_query_int64(c, &n,
-				"SELECT COUNT(*) FROM venue_blackouts WHERE venue_id = ? AND "
-				"starts_at < ? AND ends_at > ?",
-				"iii", venue_id, e, s);
-	return rc < 0 ? rc : n > 0;
-}
 
 /*
  * The no-show bar of a holder: the end of the bar (epoch s) when the last
@@ -290,79 +254,17 @@ static int barred_until(struct req *req, struct db_conn *c, int64_t account_id, 
 	const struct config *cfg = req->srv->cfg;
 	int64_t limit = cfg->booking_no_show_limit, window = cfg->booking_no_show_days * 86400,
 		ban = cfg->booking_ban_days * 86400, last = 0, nth = 0, k = 0;
-	struct db_stmt *st;
 	int rc;
 
 	*until = 0;
 	if (!ban)
 		return 0;
-	rc = db_prepare(c,
-			"SELECT ends_at FROM bookings WHERE status = 'no_show' AND "
-			"((? > 0 AND account_id = ?) OR (? > 0 AND resident_id = ?)) "
-			"ORDER BY ends_at DESC LIMIT ?",
-			&st);
-	if (rc < 0)
-		return rc;
-	const struct db_arg args[] = { DB_ARG_I(account_id), DB_ARG_I(account_id),
-				       DB_ARG_I(resident_id), DB_ARG_I(resident_id),
-				       DB_ARG_I(limit) };
-	db_bind_args(st, args, 5);
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (!k++)
-			last = db_col_int64(st, 0);
-		nth = db_col_int64(st, 0);
-	}
-	db_reset(st);
+	rc = bookings_store_last_no_shows(c, account_id, resident_id, limit, &k, &last, &nth);
 	if (rc < 0)
 		return rc;
 	if (k >= limit && last - nth <= window && now < last + ban)
 		*until = last + ban;
 	return 0;
-}
-
-/* Bookings of a holder that start in the Shanghai week (Monday 00:00) holding t. */
-static int week_count(struct db_conn *c, int64_t venue_id, int64_t account_id, int64_t resident_id,
-		      int64_t t, int64_t *n)
-{
-	int64_t monday = local_midnight(t) - (int64_t)local_weekday(t) * 86400;
-	return db_query_int64(
-		c, n,
-		"SELECT COUNT(*) FROM bookings WHERE venue_id = ? AND starts_at >= ? AND "
-		"starts_at < ? AND status IN ('pending', 'approved', 'checked_in', 'no_show') AND "
-		"((? > 0 AND account_id = ?) OR (? > 0 AND resident_id = ?))",
-		"iiiiiii", venue_id, monday, monday + 7 * 86400, account_id, account_id,
-		resident_id, resident_id);
-}
-
-/*
- * Insert one booking_slots row per CELL of [s, e), in one statement. Cells
- * are 15 minutes whatever the venue's slot size, so the primary key keeps
- * two bookings apart even when the venue's slot size changes between them
- * (every slot size is a multiple of 15 minutes, and Shanghai's offset too).
- */
-static int insert_slots(struct db_conn *c, int64_t venue_id, int64_t booking_id, int64_t s,
-			int64_t e)
-{
-	int n = (int)((e - s) / SLOT_CELL_S), rc;
-	char *sql = db_values_sql("INSERT INTO booking_slots (venue_id, slot_start, booking_id) "
-				  "VALUES ",
-				  "(?, ?, ?)", n, "");
-	struct db_stmt *st;
-
-	if (!sql)
-		return DB_ENOMEM;
-	rc = db_prepare(c, sql, &st);
-	free(sql);
-	if (rc < 0)
-		return rc;
-	for (int i = 0; i < n; i++) {
-		db_bind_int64(st, 3 * i + 1, venue_id);
-		db_bind_int64(st, 3 * i + 2, s + (int64_t)i * SLOT_CELL_S);
-		db_bind_int64(st, 3 * i + 3, booking_id);
-	}
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : rc;
 }
 
 static int time_or_reply(struct req *req, const char *field, int64_t *out)
@@ -384,104 +286,6 @@ static int time_or_reply(struct req *req, const char *field, int64_t *out)
 static void reply_rule(struct req *req, enum err_id e, json_t *details)
 {
 	reply_error_ex(req, e, NULL, details);
-}
-
-enum booking_fit booking_fit(const struct venue *v, int64_t s, int64_t e, int64_t attendees)
-{
-	if (s % 60 || local_minute(s) % v->slot_minutes || (e - s) % (v->slot_minutes * 60))
-		return BOOKING_OFF_GRID;
-	if (attendees > v->capacity)
-		return BOOKING_OVER_CAPACITY;
-	if (!week_hours_covers(&v->hours, s, e))
-		return BOOKING_OUT_OF_HOURS;
-	return BOOKING_FITS;
-}
-
-/* What a booking row holds; the holder is account/resident, or the unit. */
-struct booking_row {
-	const struct venue *v;
-	int64_t account_id, resident_id, booked_by, for_unit, s, e, attendees, now;
-	const char *purpose, *status;
-	int decided; /* staff bookings are decided when made */
-};
-
-/*
- * Inside the caller's transaction (blackouts checked): insert the booking and
- * its slots. 0 and *id; BOOKING_TAKEN when a slot is held (the caller rolls
- * back: the failed INSERT leaves PostgreSQL's transaction aborted); <0.
- */
-static int booking_insert(struct db_conn *c, const struct booking_row *b, int64_t *id)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(
-		c,
-		"INSERT INTO bookings (venue_id, unit_path, account_id, resident_id, "
-		"booked_by, for_unit_id, starts_at, ends_at, purpose, attendees, status, "
-		"decided_by, decided_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		&st);
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, b->v->id);
-	db_bind_text(st, 2, b->v->unit_path, -1);
-	if (b->account_id)
-		db_bind_int64(st, 3, b->account_id);
-	if (b->resident_id)
-		db_bind_int64(st, 4, b->resident_id);
-	db_bind_int64(st, 5, b->booked_by);
-	if (b->for_unit)
-		db_bind_int64(st, 6, b->for_unit);
-	db_bind_int64(st, 7, b->s);
-	db_bind_int64(st, 8, b->e);
-	db_bind_text(st, 9, b->purpose, -1);
-	db_bind_int64(st, 10, b->attendees);
-	db_bind_text(st, 11, b->status, -1);
-	if (b->decided) {
-		db_bind_int64(st, 12, b->booked_by);
-		db_bind_int64(st, 13, b->now);
-	}
-	db_bind_int64(st, 14, b->now);
-	db_bind_int64(st, 15, b->now);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		*id = db_col_int64(st, 0);
-	db_reset(st);
-	if (rc != DB_ROW)
-		return rc < 0 ? rc : DB_ERR;
-	rc = insert_slots(c, b->v->id, *id, b->s, b->e);
-	return rc == DB_ECONSTRAINT ? BOOKING_TAKEN : rc;
-}
-
-int booking_create_for_unit(struct db_conn *c, const struct venue *v, int64_t unit_id,
-			    int64_t booked_by, int64_t s, int64_t e, const char *purpose,
-			    int64_t attendees, int64_t now, int64_t *id)
-{
-	const struct booking_row b = { .v = v,
-				       .booked_by = booked_by,
-				       .for_unit = unit_id,
-				       .s = s,
-				       .e = e,
-				       .attendees = attendees,
-				       .now = now,
-				       .purpose = purpose,
-				       .status = "approved",
-				       .decided = 1 };
-	int rc = blackout_overlaps(c, v->id, s, e);
-
-	if (rc != 0)
-		return rc > 0 ? BOOKING_BLACKOUT : rc;
-	return booking_insert(c, &b, id);
-}
-
-int booking_release(struct db_conn *c, int64_t id, const char *reason, int64_t now)
-{
-	int rc = db_run(c,
-			"UPDATE bookings SET status = 'cancelled', reason = ?, updated_at = ? "
-			"WHERE id = ? AND status IN ('pending', 'approved')",
-			"tii", reason ? reason : "", now, id);
-	if (rc == 0)
-		rc = db_run(c, "DELETE FROM booking_slots WHERE booking_id = ?", "i", id);
-	return rc;
 }
 
 struct booking_new {
@@ -509,16 +313,11 @@ static int create_booking_tx(struct db_conn *c, void *ctx)
 	int rc = 0;
 
 	/* one holder's bookings one after the other: the quota below holds */
-	if (account_id)
-		rc = db_run(c, "UPDATE accounts SET updated_at = updated_at WHERE id = ?", "i",
-			    account_id);
-	else if (resident_id)
-		rc = db_run(c, "UPDATE residents SET updated_at = updated_at WHERE id = ?", "i",
-			    resident_id);
+	rc = bookings_store_lock_holder(c, account_id, resident_id);
 	if (rc == 0)
 		rc = booking_sweep_no_shows(c, now);
 	if (rc == 0) {
-		int hit = blackout_overlaps(c, vp->id, s, e);
+		int hit = bookings_store_blackout_overlaps(c, vp->id, s, e);
 		if (hit > 0) {
 			reply_rule(req, ERR_BOOKING_CLOSED, JB_OBJ(jb_str("why", "blackout")));
 			return DB_EABORT;
@@ -536,7 +335,7 @@ static int create_booking_tx(struct db_conn *c, void *ctx)
 			return DB_EABORT;
 		}
 		if (rc == 0 && vp->weekly_quota) {
-			rc = week_count(c, vp->id, account_id, resident_id, s, &n);
+			rc = bookings_store_week_count(c, vp->id, account_id, resident_id, s, &n);
 			if (rc >= 0 && n >= vp->weekly_quota) {
 				reply_rule(req, ERR_BOOKING_QUOTA,
 					   JB_OBJ(jb_int("weekly_quota", vp->weekly_quota)));
@@ -559,7 +358,7 @@ static int create_booking_tx(struct db_conn *c, void *ctx)
 					       .purpose = x->purpose,
 					       .status = x->status,
 					       .decided = x->staff };
-		rc = booking_insert(c, &b, &x->id);
+		rc = bookings_store_insert(c, &b, &x->id);
 		if (rc == BOOKING_TAKEN) {
 			reply_rule(req, ERR_BOOKING_CONFLICT, NULL);
 			return DB_EABORT;
@@ -669,26 +468,13 @@ static void create_booking(struct req *req)
 		}
 	} else if (resident_id) {
 		/* the resident must live inside the staff member's scope */
-		struct db_stmt *st;
 		char hi[256];
 		path_upper(a->unit_path, hi, sizeof hi);
-		rc = db_prepare(
-			c,
-			"SELECT r.id, (SELECT MIN(x.id) FROM accounts x WHERE x.resident_id = "
-			"r.id AND x.disabled = 0) FROM residents r WHERE r.id = ? AND "
-			"r.unit_path >= ? AND r.unit_path < ?",
-			&st);
+		rc = bookings_store_resident_in(c, resident_id, a->unit_path, hi, &account_id);
 		if (rc < 0) {
 			reply_error(req, ERR_DB_UNAVAILABLE);
 			return;
 		}
-		db_bind_int64(st, 1, resident_id);
-		db_bind_text(st, 2, a->unit_path, -1);
-		db_bind_text(st, 3, hi, -1);
-		rc = db_step(st);
-		if (rc == DB_ROW && !db_col_is_null(st, 1))
-			account_id = db_col_int64(st, 1);
-		db_reset(st);
 		if (rc != DB_ROW) {
 			reply_invalid(req, "resident_id", "a resident in your area");
 			return;
@@ -768,21 +554,16 @@ static int apply_tx(struct db_conn *c, void *ctx)
 	enum booking_action act = x->act;
 	const char *reason = x->reason;
 	int64_t now = x->now;
+	int64_t changed = 0;
 	/* the state may have moved since it was read: the UPDATE says whether it did */
-	int rc = db_run(c,
-			"UPDATE bookings SET status = ?, reason = ?, decided_by = CASE WHEN ? "
-			"IN ('approved', 'rejected') THEN ? ELSE decided_by END, decided_at = "
-			"CASE WHEN ? IN ('approved', 'rejected') THEN ? ELSE decided_at END, "
-			"checked_in_at = CASE WHEN ? = 'checked_in' THEN ? ELSE checked_in_at "
-			"END, updated_at = ? WHERE id = ? AND status = ?",
-			"tttititiiit", actions[act].to, reason ? reason : "", actions[act].to,
-			a->account_id, actions[act].to, now, actions[act].to, now, now, b->id,
-			!strcmp(b->status, "no_show") ? "approved" : b->status);
+	int rc = bookings_store_set_status(c, b->id,
+					   !strcmp(b->status, "no_show") ? "approved" : b->status,
+					   actions[act].to, reason, a->account_id, now, &changed);
 
-	if (rc == 0 && db_changes(c) != 1)
+	if (rc == 0 && changed != 1)
 		return DB_EABORT;
 	if (rc == 0 && actions[act].frees)
-		rc = db_run(c, "DELETE FROM booking_slots WHERE booking_id = ?", "i", b->id);
+		rc = bookings_store_free_slots(c, b->id);
 	/* tell the resident, unless they did it themselves */
 	if (rc == 0 && actions[act].title && b->account_id && b->account_id != a->account_id) {
 		char t1[32];
@@ -837,11 +618,7 @@ static void act_on(struct req *req, enum booking_action act)
 	/* an activity's venue is released through the activity, never under it */
 	if (act == B_CANCEL || act == B_REJECT) {
 		int64_t activity = 0;
-		int rc = db_query_int64(
-			c, &activity,
-			"SELECT id FROM activities WHERE booking_id = ? AND status = "
-			"'published'",
-			"i", b.id);
+		int rc = bookings_store_activity_holding(c, b.id, &activity);
 		if (rc < 0) {
 			reply_error(req, ERR_DB_UNAVAILABLE);
 			return;
@@ -898,11 +675,7 @@ static void check_in_by_code(struct req *req)
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
 	}
-	rc = db_query_int64(c, &id,
-			    "SELECT id FROM bookings WHERE venue_id = ? AND account_id = ? AND "
-			    "status = 'approved' AND starts_at <= ? AND ends_at > ? "
-			    "ORDER BY starts_at LIMIT 1",
-			    "iiii", v.id, a->account_id, now + CHECK_IN_EARLY_S, now);
+	rc = bookings_store_due(c, v.id, a->account_id, now + CHECK_IN_EARLY_S, now, &id);
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;

@@ -1,0 +1,371 @@
+/*
+ * bookings_store.c — every SQL statement about bookings and their slots.
+ *
+ * One function per statement (or the pair a booking is: the row and its
+ * slots), bound parameters only, run inside the caller's transaction where
+ * they write. bookings_api.c holds the rules and the transactions; the
+ * activities in service/ reach the insert through booking_create_for_unit()
+ * and booking_release() (venues.h).
+ *
+ * The no-double-booking guarantee lives here: one booking_slots row per
+ * 15-minute cell, and (venue_id, slot_start) is the primary key, so an
+ * insert that meets a held cell fails on both databases whatever the
+ * concurrency (BOOKING_TAKEN). A booking's status is read derived: a
+ * resident's approved booking that ended unchecked reads no_show at once
+ * (DERIVED_STATUS), and booking_sweep_no_shows() writes it so.
+ */
+#include "venues/venues.h"
+#include "venues/venues_int.h"
+
+#include "db/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int booking_sweep_no_shows(struct db_conn *c, int64_t now)
+{
+	return db_run(c,
+		      "UPDATE bookings SET status = 'no_show', updated_at = ? WHERE status = "
+		      "'approved' AND ends_at <= ? AND for_unit_id IS NULL",
+		      "ii", now, now);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* The status as it reads now: its one parameter is now. */
+#define DERIVED_STATUS                                                                             \
+	"(CASE WHEN b.status = 'approved' AND b.ends_at <= ? AND b.for_unit_id IS NULL "           \
+	"THEN 'no_show' ELSE b.status END)"
+
+/* The first parameter is now (for the derived no_show). */
+#define BOOKING_SELECT                                                                             \
+	"SELECT b.id, b.venue_id, v.name, b.starts_at, b.ends_at, b.purpose, "                     \
+	"b.attendees, " DERIVED_STATUS ", b.reason, b.resident_id, "                               \
+	"COALESCE(r.name, acc.display_name), b.account_id, b.for_unit_id, fu.name, b.booked_by, "  \
+	"bb.display_name, b.created_at, b.decided_at, b.checked_in_at, b.unit_path, v.unit_id "    \
+	"FROM bookings b JOIN venues v ON v.id = b.venue_id "                                      \
+	"JOIN accounts bb ON bb.id = b.booked_by "                                                 \
+	"LEFT JOIN residents r ON r.id = b.resident_id "                                           \
+	"LEFT JOIN accounts acc ON acc.id = b.account_id "                                         \
+	"LEFT JOIN units fu ON fu.id = b.for_unit_id "
+
+static int64_t id_or_0(struct db_stmt *st, int col)
+{
+	return db_col_is_null(st, col) ? 0 : db_col_int64(st, col);
+}
+
+static void view_from_row(struct db_stmt *st, struct booking_view *b)
+{
+	memset(b, 0, sizeof *b);
+	b->id = db_col_int64(st, 0);
+	b->venue_id = db_col_int64(st, 1);
+	b->venue_name = db_col_text(st, 2);
+	b->starts_at = db_col_int64(st, 3);
+	b->ends_at = db_col_int64(st, 4);
+	b->purpose = db_col_text(st, 5);
+	b->attendees = db_col_int64(st, 6);
+	b->status = db_col_text(st, 7);
+	b->reason = db_col_text(st, 8);
+	b->resident_id = id_or_0(st, 9);
+	b->resident_name = db_col_is_null(st, 10) ? NULL : db_col_text(st, 10);
+	b->account_id = id_or_0(st, 11);
+	b->for_unit_id = id_or_0(st, 12);
+	b->for_unit_name = db_col_text(st, 13);
+	b->booked_by = db_col_int64(st, 14);
+	b->booked_by_name = db_col_text(st, 15);
+	b->has_created = !db_col_is_null(st, 16);
+	b->created_at = id_or_0(st, 16);
+	b->has_decided = !db_col_is_null(st, 17);
+	b->decided_at = id_or_0(st, 17);
+	b->has_checked_in = !db_col_is_null(st, 18);
+	b->checked_in_at = id_or_0(st, 18);
+	b->unit_path = db_col_text(st, 19);
+	b->venue_unit_id = db_col_int64(st, 20);
+}
+
+int bookings_store_view(struct db_conn *c, int64_t id, int64_t now, booking_view_fn fn, void *ctx)
+{
+	struct booking_view bv;
+	struct db_stmt *st;
+	int rc = db_prepare(c, BOOKING_SELECT "WHERE b.id = ?", &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, now);
+	db_bind_int64(st, 2, id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		view_from_row(st, &bv);
+		int frc = fn(ctx, &bv);
+		if (frc < 0)
+			rc = frc;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int bookings_store_list(struct db_conn *c, const struct booking_filter *f, int64_t now,
+			booking_view_fn fn, void *ctx)
+{
+	struct booking_view bv;
+	struct db_stmt *st;
+	/* newest first: the cursor is the last id seen, the next page below it */
+	int rc = db_prepare(c,
+			    BOOKING_SELECT
+			    "WHERE b.unit_path >= ? AND b.unit_path < ? AND b.id < ? "
+			    "AND (? = 0 OR b.account_id = ?) AND (? = 0 OR b.venue_id = ?) "
+			    "AND (CAST(? AS TEXT) IS NULL OR " DERIVED_STATUS " = ?) "
+			    "ORDER BY b.id DESC LIMIT ?",
+			    &st);
+
+	if (rc < 0)
+		return rc;
+	const struct db_arg args[] = {
+		DB_ARG_I(now),	       DB_ARG_T(f->lo),	      DB_ARG_T(f->hi),
+		DB_ARG_I(f->before),   DB_ARG_I(f->own),      DB_ARG_I(f->account_id),
+		DB_ARG_I(f->venue_id), DB_ARG_I(f->venue_id), DB_ARG_T(f->status),
+		DB_ARG_I(now),	       DB_ARG_T(f->status),   DB_ARG_I(f->limit),
+	};
+	db_bind_args(st, args, (int)(sizeof args / sizeof *args));
+	while ((rc = db_step(st)) == DB_ROW) {
+		view_from_row(st, &bv);
+		if ((rc = fn(ctx, &bv)) < 0)
+			break;
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- the rules' reads --------------------------------------------------- */
+
+int bookings_store_lock_holder(struct db_conn *c, int64_t account_id, int64_t resident_id)
+{
+	if (account_id)
+		return db_run(c, "UPDATE accounts SET updated_at = updated_at WHERE id = ?", "i",
+			      account_id);
+	if (resident_id)
+		return db_run(c, "UPDATE residents SET updated_at = updated_at WHERE id = ?", "i",
+			      resident_id);
+	return 0;
+}
+
+int bookings_store_blackout_overlaps(struct db_conn *c, int64_t venue_id, int64_t s, int64_t e)
+{
+	int64_t n = 0;
+	int rc = db_query_int64(c, &n,
+				"SELECT COUNT(*) FROM venue_blackouts WHERE venue_id = ? AND "
+				"starts_at < ? AND ends_at > ?",
+				"iii", venue_id, e, s);
+	return rc < 0 ? rc : n > 0;
+}
+
+int bookings_store_last_no_shows(struct db_conn *c, int64_t account_id, int64_t resident_id,
+				 int64_t limit, int64_t *k, int64_t *newest, int64_t *oldest)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(c,
+			    "SELECT ends_at FROM bookings WHERE status = 'no_show' AND "
+			    "((? > 0 AND account_id = ?) OR (? > 0 AND resident_id = ?)) "
+			    "ORDER BY ends_at DESC LIMIT ?",
+			    &st);
+
+	*k = *newest = *oldest = 0;
+	if (rc < 0)
+		return rc;
+	const struct db_arg args[] = { DB_ARG_I(account_id), DB_ARG_I(account_id),
+				       DB_ARG_I(resident_id), DB_ARG_I(resident_id),
+				       DB_ARG_I(limit) };
+	db_bind_args(st, args, 5);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (!(*k)++)
+			*newest = db_col_int64(st, 0);
+		*oldest = db_col_int64(st, 0);
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int bookings_store_week_count(struct db_conn *c, int64_t venue_id, int64_t account_id,
+			      int64_t resident_id, int64_t t, int64_t *n)
+{
+	int64_t monday = local_midnight(t) - (int64_t)local_weekday(t) * 86400;
+	return db_query_int64(
+		c, n,
+		"SELECT COUNT(*) FROM bookings WHERE venue_id = ? AND starts_at >= ? AND "
+		"starts_at < ? AND status IN ('pending', 'approved', 'checked_in', 'no_show') AND "
+		"((? > 0 AND account_id = ?) OR (? > 0 AND resident_id = ?))",
+		"iiiiiii", venue_id, monday, monday + 7 * 86400, account_id, account_id,
+		resident_id, resident_id);
+}
+
+int bookings_store_resident_in(struct db_conn *c, int64_t resident_id, const char *lo,
+			       const char *hi, int64_t *account_id)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(c,
+			    "SELECT r.id, (SELECT MIN(x.id) FROM accounts x WHERE x.resident_id = "
+			    "r.id AND x.disabled = 0) FROM residents r WHERE r.id = ? AND "
+			    "r.unit_path >= ? AND r.unit_path < ?",
+			    &st);
+
+	*account_id = 0;
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, resident_id);
+	db_bind_text(st, 2, lo, -1);
+	db_bind_text(st, 3, hi, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW && !db_col_is_null(st, 1))
+		*account_id = db_col_int64(st, 1);
+	db_reset(st);
+	return rc;
+}
+
+int bookings_store_activity_holding(struct db_conn *c, int64_t booking_id, int64_t *activity)
+{
+	*activity = 0;
+	return db_query_int64(c, activity,
+			      "SELECT id FROM activities WHERE booking_id = ? AND status = "
+			      "'published'",
+			      "i", booking_id);
+}
+
+int bookings_store_due(struct db_conn *c, int64_t venue_id, int64_t account_id, int64_t until,
+		       int64_t now, int64_t *id)
+{
+	*id = 0;
+	return db_query_int64(c, id,
+			      "SELECT id FROM bookings WHERE venue_id = ? AND account_id = ? AND "
+			      "status = 'approved' AND starts_at <= ? AND ends_at > ? "
+			      "ORDER BY starts_at LIMIT 1",
+			      "iiii", venue_id, account_id, until, now);
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+/*
+ * Insert one booking_slots row per CELL of [s, e), in one statement. Cells
+ * are 15 minutes whatever the venue's slot size, so the primary key keeps
+ * two bookings apart even when the venue's slot size changes between them
+ * (every slot size is a multiple of 15 minutes, and Shanghai's offset too).
+ */
+static int insert_slots(struct db_conn *c, int64_t venue_id, int64_t booking_id, int64_t s,
+			int64_t e)
+{
+	int n = (int)((e - s) / SLOT_CELL_S), rc;
+	char *sql = db_values_sql("INSERT INTO booking_slots (venue_id, slot_start, booking_id) "
+				  "VALUES ",
+				  "(?, ?, ?)", n, "");
+	struct db_stmt *st;
+
+	if (!sql)
+		return DB_ENOMEM;
+	rc = db_prepare(c, sql, &st);
+	free(sql);
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		db_bind_int64(st, 3 * i + 1, venue_id);
+		db_bind_int64(st, 3 * i + 2, s + (int64_t)i * SLOT_CELL_S);
+		db_bind_int64(st, 3 * i + 3, booking_id);
+	}
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+int bookings_store_insert(struct db_conn *c, const struct booking_row *b, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(
+		c,
+		"INSERT INTO bookings (venue_id, unit_path, account_id, resident_id, "
+		"booked_by, for_unit_id, starts_at, ends_at, purpose, attendees, status, "
+		"decided_by, decided_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		&st);
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, b->v->id);
+	db_bind_text(st, 2, b->v->unit_path, -1);
+	if (b->account_id)
+		db_bind_int64(st, 3, b->account_id);
+	if (b->resident_id)
+		db_bind_int64(st, 4, b->resident_id);
+	db_bind_int64(st, 5, b->booked_by);
+	if (b->for_unit)
+		db_bind_int64(st, 6, b->for_unit);
+	db_bind_int64(st, 7, b->s);
+	db_bind_int64(st, 8, b->e);
+	db_bind_text(st, 9, b->purpose, -1);
+	db_bind_int64(st, 10, b->attendees);
+	db_bind_text(st, 11, b->status, -1);
+	if (b->decided) {
+		db_bind_int64(st, 12, b->booked_by);
+		db_bind_int64(st, 13, b->now);
+	}
+	db_bind_int64(st, 14, b->now);
+	db_bind_int64(st, 15, b->now);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*id = db_col_int64(st, 0);
+	db_reset(st);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : DB_ERR;
+	rc = insert_slots(c, b->v->id, *id, b->s, b->e);
+	return rc == DB_ECONSTRAINT ? BOOKING_TAKEN : rc;
+}
+
+int booking_create_for_unit(struct db_conn *c, const struct venue *v, int64_t unit_id,
+			    int64_t booked_by, int64_t s, int64_t e, const char *purpose,
+			    int64_t attendees, int64_t now, int64_t *id)
+{
+	const struct booking_row b = { .v = v,
+				       .booked_by = booked_by,
+				       .for_unit = unit_id,
+				       .s = s,
+				       .e = e,
+				       .attendees = attendees,
+				       .now = now,
+				       .purpose = purpose,
+				       .status = "approved",
+				       .decided = 1 };
+	int rc = bookings_store_blackout_overlaps(c, v->id, s, e);
+
+	if (rc != 0)
+		return rc > 0 ? BOOKING_BLACKOUT : rc;
+	return bookings_store_insert(c, &b, id);
+}
+
+int booking_release(struct db_conn *c, int64_t id, const char *reason, int64_t now)
+{
+	int rc = db_run(c,
+			"UPDATE bookings SET status = 'cancelled', reason = ?, updated_at = ? "
+			"WHERE id = ? AND status IN ('pending', 'approved')",
+			"tii", reason ? reason : "", now, id);
+	if (rc == 0)
+		rc = bookings_store_free_slots(c, id);
+	return rc;
+}
+
+int bookings_store_set_status(struct db_conn *c, int64_t id, const char *from, const char *to,
+			      const char *reason, int64_t by, int64_t now, int64_t *changed)
+{
+	int rc = db_run(c,
+			"UPDATE bookings SET status = ?, reason = ?, decided_by = CASE WHEN ? "
+			"IN ('approved', 'rejected') THEN ? ELSE decided_by END, decided_at = "
+			"CASE WHEN ? IN ('approved', 'rejected') THEN ? ELSE decided_at END, "
+			"checked_in_at = CASE WHEN ? = 'checked_in' THEN ? ELSE checked_in_at "
+			"END, updated_at = ? WHERE id = ? AND status = ?",
+			"tttititiiit", to, reason ? reason : "", to, by, to, now, to, now, now, id,
+			from);
+
+	*changed = rc == 0 ? db_changes(c) : 0;
+	return rc;
+}
+
+int bookings_store_free_slots(struct db_conn *c, int64_t id)
+{
+	return db_run(c, "DELETE FROM booking_slots WHERE booking_id = ?", "i", id);
+}
