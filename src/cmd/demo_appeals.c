@@ -17,6 +17,7 @@
 #include "cmd/cmd.h"
 
 #include "appeals/appeals.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "db/store.h"
 

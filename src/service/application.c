@@ -44,6 +44,7 @@
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "core/util.h"
