@@ -49,8 +49,9 @@ int cal_deadline_db(struct db_conn *c, int64_t start, int amount, int workdays, 
 	}
 	/* Enough days to hold `amount` working days around any holiday season. */
 	int64_t d0 = cal_day_of(start);
-	rc = holidays_exceptions(c, cal_day_format(d0, lo), cal_day_format(d0 + amount * 3 + 40, hi),
-				 ex, sizeof ex / sizeof ex[0], &n);
+	rc = holidays_exceptions(c, cal_day_format(d0, lo),
+				 cal_day_format(d0 + amount * 3 + 40, hi), ex,
+				 sizeof ex / sizeof ex[0], &n);
 	if (rc < 0)
 		return rc;
 	*due = cal_deadline(start, amount, 1, ex, n);
@@ -83,8 +84,7 @@ int holidays_list(struct db_conn *c, const char *lo, const char *hi, json_t **it
 	return 0;
 }
 
-int holiday_set(struct db_conn *c, const char *day, const char *kind, const char *name,
-		int64_t now)
+int holiday_set(struct db_conn *c, const char *day, const char *kind, const char *name, int64_t now)
 {
 	return db_run(c,
 		      "INSERT INTO holidays (day, kind, name, updated_at) VALUES (?, ?, ?, ?) "
