@@ -23,6 +23,7 @@
 #include "appeals/appeals_int.h"
 
 #include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "attach/attach.h"
 #include "core/clock.h"
 #include "core/jbuild.h"

@@ -13,12 +13,12 @@
 #include "db/store.h"
 #include "org/org.h"
 
+#include "calendar/calendar.h"
 #include "core/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char *const status_names[ST__COUNT] = {
 	[ST_SUBMITTED] = "submitted",	[ST_ACCEPTED] = "accepted", [ST_REJECTED] = "rejected",
@@ -110,11 +110,14 @@ char *appeal_search_text(const char *title, const char *description, const char 
 
 void appeal_day_text(int64_t epoch_s, char buf[9])
 {
-	time_t t = (time_t)(epoch_s + SHANGHAI_OFFSET_S);
-	struct tm tm;
+	char d[CAL_DAY_TEXT];
 
-	gmtime_r(&t, &tm);
-	strftime(buf, 9, "%Y%m%d", &tm);
+	/* "2026-03-06" → "20260306" */
+	cal_day_format(cal_day_of(epoch_s), d);
+	memcpy(buf, d, 4);
+	memcpy(buf + 4, d + 5, 2);
+	memcpy(buf + 6, d + 8, 2);
+	buf[8] = '\0';
 }
 
 int path_at_depth(const char *path, int depth, char *out, size_t n)

@@ -17,6 +17,7 @@
 
 #include "attach/attach.h"
 #include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "core/log.h"

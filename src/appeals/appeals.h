@@ -27,33 +27,6 @@ struct db_conn;
 struct req;
 struct server;
 
-/* ---- the working-day calendar (calendar.c) ----------------------------- */
-
-/* Shanghai day number (days since 1970-01-01 in UTC+8) of an epoch time. */
-int64_t cal_day_of(int64_t epoch_s);
-/* Epoch seconds of 00:00 Shanghai on a day number. */
-int64_t cal_day_start(int64_t day);
-/* 0 Sunday .. 6 Saturday. */
-int cal_weekday(int64_t day);
-
-/* An administrator's exception to the Monday-to-Friday week. */
-struct cal_exception {
-	int64_t day;
-	int workday; /* 1: a make-up working day (调休); 0: a holiday */
-};
-
-/* Is day a working day, given the exceptions (sorted by day)? */
-int cal_is_workday(int64_t day, const struct cal_exception *ex, size_t n);
-/*
- * The deadline `amount` units after `start`. Hours are calendar hours.
- * Working days count whole working days after the start day: the deadline is
- * 00:00 after the amount-th working day following the day of `start`.
- */
-int64_t cal_deadline(int64_t start, int amount, int workdays, const struct cal_exception *ex,
-		     size_t n);
-/* The same, reading the holidays table. Returns 0, or <0 on a database error. */
-int cal_deadline_db(struct db_conn *c, int64_t start, int amount, int workdays, int64_t *due);
-
 /* ---- categories -------------------------------------------------------- */
 
 enum appeal_level { LEVEL_GRID, LEVEL_COMMUNITY, LEVEL_STREET, LEVEL_DEPARTMENT };

@@ -88,7 +88,6 @@ int appeal_scope_write(struct db_conn *c, int64_t appeal_id, const char *unit_pa
 int appeal_is_overdue(int status, int64_t accept_due, int64_t handle_due, int64_t now);
 
 /* The route tables of the appeal files, registered together. */
-extern const struct route calendar_routes[];
 extern const struct route category_routes[];
 extern const struct route appeal_submit_routes[];
 extern const struct route appeal_action_routes[];

@@ -16,6 +16,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/log.h"
@@ -455,6 +456,13 @@ static int add_meal_point(struct demo *d, int64_t comm_id, const char *path, con
 	return 0;
 }
 
+/* The first day after `day` that falls on weekday w: 1 to 7 days later. */
+static int64_t next_weekday(int64_t day, enum cal_weekday w)
+{
+	int ahead = ((int)w - (int)cal_weekday(day) + 7) % 7;
+	return day + (ahead ? ahead : 7);
+}
+
 /*
  * Two upcoming activities of 龙桥社区, where the demo accounts work: a tea
  * party for residents over 80 in the activity room next Saturday (reserved
@@ -464,9 +472,9 @@ static int add_meal_point(struct demo *d, int64_t comm_id, const char *path, con
 static int add_activities(struct demo *d)
 {
 	int64_t staff = 0, room = 0, booking = 0;
-	int64_t today = local_midnight(d->now), wd = local_weekday(d->now);
-	int64_t sat = today + ((5 - wd + 7) % 7 ? (5 - wd + 7) % 7 : 7) * 86400;
-	int64_t wed = today + ((2 - wd + 7) % 7 ? (2 - wd + 7) % 7 : 7) * 86400;
+	int64_t today = cal_day_of(d->now);
+	int64_t sat = cal_day_start(next_weekday(today, CAL_SATURDAY));
+	int64_t wed = cal_day_start(next_weekday(today, CAL_WEDNESDAY));
 	struct venue v;
 	struct unit_ref u;
 	char code[11];

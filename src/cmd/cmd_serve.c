@@ -20,6 +20,7 @@
 #include "appeals/appeals_int.h"
 #include "attach/attach.h"
 #include "audit/audit.h"
+#include "calendar/calendar.h"
 #include "auth/auth.h"
 #include "open311/open311.h"
 #include "org/org.h"
@@ -62,6 +63,8 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	}
 	if (app->clock_start && !srv.test_clock)
 		return cmd_usage_error(app, "--test-clock-start needs --test-clock");
+	/* Holiday changes are audited; audit is above calendar, so it is installed here. */
+	calendar_set_audit(audit_write);
 	srv.router = router_new();
 	srv.metrics = metrics_new();
 	if (!srv.router || !srv.metrics)

@@ -17,6 +17,7 @@
 #include "cmd/cmd.h"
 
 #include "appeals/appeals.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "db/store.h"
 
@@ -507,8 +508,8 @@ int demo_appeals(struct db_conn *c, int is_pg, int64_t now, int64_t total, int64
 	int64_t first_day = cal_day_of(now) - 365;
 	for (int64_t d = first_day; d <= cal_day_of(now); d++) {
 		int64_t start = cal_day_start(d), n = total / 366;
-		int w = cal_weekday(d);
-		n = w == 0 || w == 6 ? n * 4 / 5 : n * 21 / 20;
+		enum cal_weekday w = cal_weekday(d);
+		n = w == CAL_SUNDAY || w == CAL_SATURDAY ? n * 4 / 5 : n * 21 / 20;
 		int64_t times_n = n, seq = 0;
 		int64_t *times = malloc((size_t)(times_n ? times_n : 1) * sizeof *times);
 		if (!times)

@@ -41,6 +41,7 @@
 #include "appeals/appeals.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "core/util.h"
 #include "db/store.h"
@@ -354,15 +355,18 @@ static void get_activity(struct req *req)
 static int bound_or_reply(struct req *req, const char *name, int64_t *out)
 {
 	const char *v = req_query(req, name);
+	int64_t day;
 
 	if (!v)
 		return 1;
+	if (!cal_day_parse(v, &day)) {
+		*out = cal_day_start(strcmp(name, "to") ? day : day + 1);
+		return 0;
+	}
 	if (clock_parse_iso(v, out)) {
 		reply_invalid(req, name, "YYYY-MM-DD or ISO 8601 with offset");
 		return -1;
 	}
-	if (strlen(v) == 10 && !strcmp(name, "to"))
-		*out += 86400;
 	return 0;
 }
 

@@ -44,6 +44,7 @@
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "core/util.h"
@@ -440,17 +441,13 @@ static void update_item(struct req *req)
 
 /* ---- answers ------------------------------------------------------------- */
 
-/* Is s a real calendar date "YYYY-MM-DD"? */
+/* Is s a real calendar date "YYYY-MM-DD", from 1900 on? */
 static int valid_date(const char *s)
 {
-	int y, m, d;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	char tail;
+	int64_t day;
 
-	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-	    s[4] != '-' || s[7] != '-' || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || y < 1900)
-		return 0;
-	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+	/* once it parses, the text compares in date order */
+	return !cal_day_parse(s, &day) && strcmp(s, "1900-01-01") >= 0;
 }
 
 /*

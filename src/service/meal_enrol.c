@@ -33,6 +33,7 @@
 #include "appeals/appeals.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "core/util.h"
 #include "db/store.h"
@@ -424,10 +425,9 @@ static int act_on_tx(struct db_conn *c, void *ctx)
 	if (rc == 0 && act == E_WITHDRAW) {
 		/* orders still open: later days, and today before its cut-off */
 		struct meal_point p;
-		char today[11];
-		int64_t midnight;
-		meal_day_of(now, today);
-		meal_day_parse(today, &midnight);
+		char today[CAL_DAY_TEXT];
+		int64_t midnight = cal_midnight(now);
+		cal_day_format(cal_day_of(now), today);
 		rc = meal_point_get(c, &req->arena, e->point_id, &p);
 		rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
 		if (rc == 0)

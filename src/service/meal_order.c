@@ -38,6 +38,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "auth/perms.h"
 #include "core/clock.h"
 #include "core/util.h"
@@ -130,7 +131,9 @@ static int order_load(struct db_conn *c, int64_t id, struct order *o, json_t **o
 		o->ordered_by = db_col_int64(st, 12);
 		snprintf(o->unit_path, sizeof o->unit_path, "%s", db_col_text(st, 19));
 		o->assignee_id = db_col_is_null(st, 21) ? 0 : db_col_int64(st, 21);
-		meal_day_parse(o->day, &o->midnight);
+		int64_t d;
+		if (!cal_day_parse(o->day, &d))
+			o->midnight = cal_day_start(d);
 		if (out)
 			*out = order_json(st);
 	}
@@ -220,7 +223,7 @@ static void list_orders(struct req *req)
 		reply_invalid(req, "status", "ordered, cancelled, served or delivered");
 		return;
 	}
-	if (day && meal_day_parse(day, &t)) {
+	if (day && cal_day_parse(day, &t)) {
 		reply_invalid(req, "day", "YYYY-MM-DD");
 		return;
 	}
@@ -407,8 +410,8 @@ static void create_order(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *day = NULL, *mode_s = NULL;
-	int64_t enrol_id, midnight, now = clock_now(), today, point_id = 0, resident_id = 0,
-				    applicant = 0;
+	int64_t enrol_id, dn, midnight, now = clock_now(), today, point_id = 0, resident_id = 0,
+					applicant = 0;
 	struct order_new x;
 	char status[16] = "", epath[256] = "";
 	struct meal_point p;
@@ -422,10 +425,11 @@ static void create_order(struct req *req)
 	    json_get_str_or_reply(req, req->json, "day", 1, 10, &day) ||
 	    json_get_str_or_reply(req, req->json, "mode", 1, 20, &mode_s))
 		return;
-	if (meal_day_parse(day, &midnight)) {
+	if (cal_day_parse(day, &dn)) {
 		reply_invalid(req, "day", "YYYY-MM-DD");
 		return;
 	}
+	midnight = cal_day_start(dn);
 	mode = meal_mode_bit(mode_s);
 	if (!mode) {
 		reply_invalid(req, "mode", MEAL_MODE_NAMES);
@@ -466,7 +470,7 @@ static void create_order(struct req *req)
 		reply_error_ex(req, ERR_MEAL_NOT_ENROLLED, NULL, JB_OBJ(jb_str("status", status)));
 		return;
 	}
-	today = local_midnight(now);
+	today = cal_midnight(now);
 	if (order_fits_or_reply(req, &p, mode, midnight, today, now))
 		return;
 	x = (struct order_new){ .req = req,
@@ -688,7 +692,7 @@ static void create_round(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *day = NULL, *name = NULL;
-	int64_t point_id, assignee, midnight, now = clock_now();
+	int64_t point_id, assignee, dn, now = clock_now();
 	struct round_new x;
 	struct meal_point p;
 	struct db_stmt *st;
@@ -701,7 +705,7 @@ static void create_round(struct req *req)
 	    json_get_str_or_reply(req, req->json, "name", 1, 120, &name) ||
 	    json_get_int_or_reply(req, req->json, "assignee_id", 1, 1, INT64_MAX, &assignee))
 		return;
-	if (meal_day_parse(day, &midnight)) {
+	if (cal_day_parse(day, &dn)) {
 		reply_invalid(req, "day", "YYYY-MM-DD");
 		return;
 	}
@@ -826,7 +830,7 @@ static void list_rounds(struct req *req)
 	}
 	if (req_page_or_reply(req, &limit, &cursor) || id_query_or_reply(req, "point", &point_id))
 		return;
-	if (day && meal_day_parse(day, &t)) {
+	if (day && cal_day_parse(day, &t)) {
 		reply_invalid(req, "day", "YYYY-MM-DD");
 		return;
 	}

@@ -135,18 +135,6 @@ json_t *meal_tags_json(unsigned bits)
 
 /* ---- days ---------------------------------------------------------------- */
 
-void meal_day_of(int64_t t, char out[11])
-{
-	char buf[32];
-
-	snprintf(out, 11, "%.10s", clock_format_shanghai(t, buf));
-}
-
-int meal_day_parse(const char *s, int64_t *midnight)
-{
-	return s && strlen(s) == 10 && !clock_parse_iso(s, midnight) ? 0 : -1;
-}
-
 int64_t meal_cutoff_at(const struct meal_point *p, int64_t midnight)
 {
 	return midnight + (int64_t)p->order_cutoff * 60;

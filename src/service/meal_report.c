@@ -34,6 +34,7 @@
 #include "service/service.h"
 
 #include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "core/util.h"
 #include "db/store.h"
@@ -96,7 +97,7 @@ static void statement(struct req *req)
 	}
 	if (meal_point_managed_or_reply(req, c, id, &p))
 		return;
-	meal_day_of(clock_now(), today);
+	cal_day_format(cal_day_of(clock_now()), today);
 	rc = db_prepare(c,
 			"SELECT day, mode, COUNT(*), SUM(price_fen), SUM(subsidy_fen) FROM "
 			"meal_orders WHERE point_id = ? AND day >= ? AND day < ? AND status IN "
@@ -319,7 +320,7 @@ static void coverage(struct req *req)
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc))
 		return;
-	meal_day_of(clock_now(), today);
+	cal_day_format(cal_day_of(clock_now()), today);
 	snprintf(month, sizeof month, "%.7s", today);
 	meal_month_bounds(month, mlo, mhi);
 	meal_aged_80_born_by(clock_now(), born_by);

@@ -68,10 +68,6 @@ int meal_point_managed_or_reply(struct req *req, struct db_conn *c, int64_t id,
 int meal_is_manager(const struct req *req);
 int meal_is_applier(const struct req *req); /* meal:apply or meal:manage */
 
-/* Shanghai calendar day of t as "YYYY-MM-DD" (out holds 11 bytes). */
-void meal_day_of(int64_t t, char out[11]);
-/* Parse a strict "YYYY-MM-DD" into the epoch of its local midnight; -1 if bad. */
-int meal_day_parse(const char *s, int64_t *midnight);
 /* The cut-off of day (its local midnight) at point p, epoch seconds. */
 int64_t meal_cutoff_at(const struct meal_point *p, int64_t midnight);
 /* The latest birth month ("YYYY-MM") of someone aged 80 or more on day t. */

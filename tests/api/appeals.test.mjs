@@ -525,6 +525,20 @@ test('working-day deadlines follow the holiday calendar', async () => {
   assert.equal(d.handle_due, `${ymd(plus(5))}T00:00:00+08:00`);
 });
 
+test('holiday changes are written to the audit log, with the day and kind', async () => {
+  // calendar sits below audit and writes through the writer serve installs
+  let r = await district.put('/api/v1/holidays/2031-10-01', { kind: 'holiday', name: '国庆节' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  r = await district.del('/api/v1/holidays/2031-10-01');
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  r = await district.del('/api/v1/holidays/2031-10-01');
+  assert.equal(r.status, 404);
+  const set = (await auditor.get('/api/v1/audit?action=holiday.set&limit=500')).body.items;
+  assert.ok(set.some((e) => e.details.day === '2031-10-01' && e.details.kind === 'holiday' && e.object_type === 'holiday'));
+  const del = (await auditor.get('/api/v1/audit?action=holiday.delete&limit=500')).body.items;
+  assert.equal(del.filter((e) => e.details.day === '2031-10-01').length, 1, 'the refused delete wrote nothing');
+});
+
 test('permissions: the auditor reads no appeals', async () => {
   const r = await auditor.get('/api/v1/appeals');
   assert.equal(r.status, 200);

@@ -12,6 +12,7 @@
 
 #include "appeals/appeals.h"
 #include "appeals/appeals_int.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "db/migrate.h"
 #include "db/store.h"

@@ -492,53 +492,7 @@ static void sets_write_back_as_lists_in_a_fixed_order(void **state)
 	json_decref(j);
 }
 
-/* ---- meal days ---------------------------------------------------------------- */
-
-static void meal_days_are_shanghai_dates(void **state)
-{
-	char d[11];
-
-	meal_day_of(at("2026-12-07T00:00:00+08:00"), d);
-	assert_string_equal(d, "2026-12-07");
-	meal_day_of(at("2026-12-06T15:59:59Z"), d);
-	assert_string_equal(d, "2026-12-06");
-	meal_day_of(at("2026-12-31T16:00:00Z"), d); /* New Year's first second in Shanghai */
-	assert_string_equal(d, "2027-01-01");
-	meal_day_of(at("2026-02-28T23:59:59+08:00"), d);
-	assert_string_equal(d, "2026-02-28");
-	meal_day_of(at("2028-02-29T12:00:00+08:00"), d);
-	assert_string_equal(d, "2028-02-29");
-}
-
-static void meal_days_parse_to_their_local_midnight(void **state)
-{
-	int64_t m = 0;
-
-	assert_int_equal(meal_day_parse("2026-12-07", &m), 0);
-	assert_int_equal(m, 1796572800);
-	assert_int_equal(meal_day_parse("2026-03-06", &m), 0);
-	assert_int_equal(m, 1772726400);
-	assert_int_equal(meal_day_parse("2028-02-29", &m), 0);
-	assert_int_equal(m, at("2028-02-29T00:00:00+08:00"));
-	assert_int_equal(meal_day_parse("2027-01-01", &m), 0);
-	assert_int_equal(m, 1796572800 + 25 * 86400); /* Dec 7 + 25 days */
-}
-
-static void malformed_meal_days_are_refused(void **state)
-{
-	static const char *const bad[] = {
-		"2026-02-29", /* 2026 is not a leap year */
-		"2026-04-31",  "2026-13-01",  "2026-00-10", "2026-12-00",
-		"2026-3-6",    "2026/03/06",  "20260306",   "2026-03-06T00:00:00+08:00",
-		"2026-03-06 ", " 2026-03-06", "2026-03-0a", "",
-	};
-	int64_t m;
-
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		if (meal_day_parse(bad[i], &m) != -1)
-			fail_msg("accepted '%s'", bad[i]);
-	assert_int_equal(meal_day_parse(NULL, &m), -1);
-}
+/* ---- meal days (their text days are calendar's: tests/unit/test_calendar.c) ---- */
 
 static void the_cut_off_is_minutes_after_the_days_midnight(void **state)
 {
@@ -621,9 +575,6 @@ int main(void)
 		cmocka_unit_test(meal_mode_and_tag_names_match_their_bits),
 		cmocka_unit_test(stored_lists_read_into_sets),
 		cmocka_unit_test(sets_write_back_as_lists_in_a_fixed_order),
-		cmocka_unit_test(meal_days_are_shanghai_dates),
-		cmocka_unit_test(meal_days_parse_to_their_local_midnight),
-		cmocka_unit_test(malformed_meal_days_are_refused),
 		cmocka_unit_test(the_cut_off_is_minutes_after_the_days_midnight),
 		cmocka_unit_test(aged_80_is_judged_by_month_on_the_shanghai_day),
 		cmocka_unit_test(month_bounds_run_to_the_next_months_first_day),
