@@ -234,6 +234,8 @@ test('the next day the volunteer confirms the delivery in the console; the state
   await s.page.goto(srv.url('/console/'));
   await s.page.getByRole('navigation').getByRole('link', { name: '助餐月度结算', exact: true }).click();
   await s.page.waitForURL('**/console/meal-statement');
+  // let the page's first statement load finish, or the goto below cuts it short
+  await s.page.waitForLoadState('networkidle');
   await s.page.goto(srv.url(`/console/meal-statement?point=${point.id}&month=${month}`));
   const sheet = s.page.locator('.sheet');
   await sheet.locator('.sheet-title', { hasText: `${POINT} · ${month}` }).waitFor();
