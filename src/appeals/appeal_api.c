@@ -23,7 +23,7 @@
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
-#include "people/pii.h"
+#include "pii/pii.h"
 #include "audit/audit.h"
 
 #include <stdio.h>

@@ -27,7 +27,7 @@
 #include "http/metrics.h"
 #include "http/server.h"
 #include "org/org.h"
-#include "people/pii.h"
+#include "pii/pii.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

@@ -8,7 +8,7 @@
 #include "core/crypto.h"
 #include "db/store.h"
 #include "org/org.h"
-#include "people/pii.h"
+#include "pii/pii.h"
 
 #include <ctype.h>
 #include <stdatomic.h>

@@ -24,7 +24,7 @@
 #include "db/store.h"
 #include "org/org.h"
 #include "people/people.h"
-#include "people/pii.h"
+#include "pii/pii.h"
 #include "venues/venues.h"
 
 #include <stdio.h>

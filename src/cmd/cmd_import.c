@@ -17,7 +17,7 @@
 #include "db/store.h"
 #include "org/org.h"
 #include "people/people.h"
-#include "people/pii.h"
+#include "pii/pii.h"
 
 #include <errno.h>
 #include <iconv.h>

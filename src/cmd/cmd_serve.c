@@ -27,7 +27,7 @@
 #include "people/people.h"
 #include "service/service.h"
 #include "venues/venues.h"
-#include "people/pii.h"
+#include "pii/pii.h"
 
 #include <fcntl.h>
 #include <signal.h>

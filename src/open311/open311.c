@@ -51,7 +51,7 @@
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
-#include "people/pii.h"
+#include "pii/pii.h"
 
 #include <jansson.h>
 #include <math.h>

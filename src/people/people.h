@@ -12,7 +12,7 @@
 #include <jansson.h>
 
 #include "http/router.h"
-#include "people/pii.h"
+#include "pii/pii.h"
 
 struct db_conn;
 

@@ -52,7 +52,7 @@
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
-#include "people/pii.h"
+#include "pii/pii.h"
 
 #include <math.h>
 #include <sodium.h>

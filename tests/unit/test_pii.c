@@ -5,7 +5,7 @@
 #include "unit.h"
 
 #include "people/people.h"
-#include "people/pii.h"
+#include "pii/pii.h"
 
 #include <sodium.h>
 #include <stdlib.h>

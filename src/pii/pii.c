@@ -1,7 +1,7 @@
 /*
  * pii.c — see pii.h.
  */
-#include "people/pii.h"
+#include "pii/pii.h"
 
 #include <ctype.h>
 #include <sodium.h>

@@ -21,8 +21,8 @@
  * birth date and the sequence (whose parity is the sex) stay hidden, so no
  * field a reader sees (the birth month, the gender) can complete it.
  */
-#ifndef SHUNIU_PEOPLE_PII_H
-#define SHUNIU_PEOPLE_PII_H
+#ifndef SHUNIU_PII_PII_H
+#define SHUNIU_PII_PII_H
 
 #include <stddef.h>
 #include <stdint.h>
