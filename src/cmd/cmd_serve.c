@@ -21,6 +21,7 @@
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "calendar/calendar.h"
+#include "messages/messages.h"
 #include "auth/auth.h"
 #include "open311/open311.h"
 #include "org/org.h"
