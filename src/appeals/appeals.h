@@ -137,7 +137,7 @@ int appeal_route(struct db_conn *c, struct appeal_new *a, const struct unit_ref 
  */
 void appeal_submit(struct appeal_new *a);
 
-/* Start and stop the writer, the SLA sweeper and the notifier. */
+/* Start and stop the writer and the SLA sweeper (serve starts the notifier first). */
 int appeals_start(struct server *srv);
 void appeals_stop(void);
 
