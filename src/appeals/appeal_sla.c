@@ -329,12 +329,7 @@ int appeals_start(struct server *srv)
 {
 	if (appeal_writer_start(srv) < 0)
 		return -1;
-	if (notifier_start(srv) < 0) {
-		appeal_writer_stop();
-		return -1;
-	}
 	if (sla_start(srv) < 0) {
-		notifier_stop();
 		appeal_writer_stop();
 		return -1;
 	}
@@ -345,7 +340,6 @@ void appeals_stop(void)
 {
 	sla_stop();
 	appeal_writer_stop();
-	notifier_stop();
 }
 
 /* ---- the supervision list ---------------------------------------------- */

@@ -1,7 +1,7 @@
 /*
  * appeals.h — the appeal closed loop (诉求/微事务): categories and deadlines,
  * submission with group commit, the state machine, the SLA sweeper, the
- * message centre and the notifier, KPIs and hotspots.
+ * KPIs and hotspots. Its messages and outbox rows go through messages/.
  *
  * An appeal has two places in the tree: unit_path, where the problem is, and
  * handler_path, the unit responsible now. An account sees an appeal when
@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "http/router.h"
+#include "messages/messages.h"
 #include "org/org.h"
 
 struct db_conn;
@@ -136,22 +137,9 @@ int appeal_route(struct db_conn *c, struct appeal_new *a, const struct unit_ref 
  */
 void appeal_submit(struct appeal_new *a);
 
-/* Start and stop the writer, the SLA sweeper and the notifier. */
+/* Start and stop the writer and the SLA sweeper (serve starts the notifier first). */
 int appeals_start(struct server *srv);
 void appeals_stop(void);
-
-/* ---- events, messages and notifications (appeal_notify.c) -------------- */
-
-/* Message to an account (account_id) or a unit's staff (unit_id); the other 0. */
-int message_add(struct db_conn *c, int64_t account_id, int64_t unit_id, int64_t appeal_id,
-		const char *kind, const char *title, const char *body, int64_t now);
-/* An outbox row for the notifier about appeal id's event. */
-int notify_enqueue(struct db_conn *c, int64_t appeal_id, const char *event, json_t *payload,
-		   int64_t now);
-/* Wake the notifier thread (after a commit that enqueued something). */
-void notify_kick(void);
-/* Deliver what is due now, once (the notifier thread's loop body). Returns rows handled. */
-int notify_run_once(struct server *srv, struct db_conn *c);
 
 /* ---- SLA (appeal_sla.c) ------------------------------------------------ */
 

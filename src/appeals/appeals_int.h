@@ -91,15 +91,12 @@ int appeal_is_overdue(int status, int64_t accept_due, int64_t handle_due, int64_
 extern const struct route category_routes[];
 extern const struct route appeal_submit_routes[];
 extern const struct route appeal_action_routes[];
-extern const struct route message_routes[];
 extern const struct route appeal_stats_routes[];
 extern const struct route supervision_routes[];
 extern const struct route map_routes[];
 
 int appeal_writer_start(struct server *srv);
 void appeal_writer_stop(void);
-int notifier_start(struct server *srv);
-void notifier_stop(void);
 int sla_start(struct server *srv);
 void sla_stop(void);
 

@@ -21,6 +21,7 @@
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "calendar/calendar.h"
+#include "messages/messages.h"
 #include "auth/auth.h"
 #include "open311/open311.h"
 #include "org/org.h"
@@ -101,17 +102,23 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	pii_keys_derive(&keys, app->key);
 	srv.pii = &keys;
 	auth_install(&srv);
-	if (appeals_start(&srv))
+	if (notifier_start(&srv))
 		goto out;
+	if (appeals_start(&srv)) {
+		notifier_stop();
+		goto out;
+	}
 	if (audit_anchors_path(app->cfg.data_dir, anchors, sizeof anchors) ||
 	    audit_anchor_start(app->db, anchors, app->cfg.audit_anchor_seconds)) {
 		log_error("cannot start anchoring the audit chain");
 		appeals_stop();
+		notifier_stop();
 		goto out;
 	}
 	if (server_start(&srv)) {
 		audit_anchor_stop();
 		appeals_stop();
+		notifier_stop();
 		goto out;
 	}
 	{
@@ -129,6 +136,8 @@ int cmd_serve(struct app *app, int argc, char **argv)
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	server_stop(&srv);
 	appeals_stop();
+	/* The notifier after the appeal threads, whose last changes it delivers. */
+	notifier_stop();
 	audit_anchor_stop(); /* the last anchor, after the last append */
 	log_info("stopped");
 	rc = 0;

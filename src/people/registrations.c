@@ -31,7 +31,7 @@
  */
 #include "people/people.h"
 
-#include "appeals/appeals.h"
+#include "messages/messages.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/clock.h"

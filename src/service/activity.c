@@ -38,7 +38,6 @@
 #include "core/jbuild.h"
 #include "service/activity_int.h"
 
-#include "appeals/appeals.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "calendar/calendar.h"

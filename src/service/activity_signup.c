@@ -43,7 +43,7 @@
 #include "core/jbuild.h"
 #include "service/activity_int.h"
 
-#include "appeals/appeals.h"
+#include "messages/messages.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/clock.h"

@@ -40,7 +40,7 @@
  */
 #include "service/service.h"
 
-#include "appeals/appeals.h"
+#include "messages/messages.h"
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "auth/auth.h"

@@ -30,7 +30,7 @@
 #include "core/jbuild.h"
 #include "service/service.h"
 
-#include "appeals/appeals.h"
+#include "messages/messages.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "calendar/calendar.h"

@@ -35,7 +35,7 @@
 #include "venues/venues.h"
 #include "venues/venues_int.h"
 
-#include "appeals/appeals.h"
+#include "messages/messages.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/clock.h"

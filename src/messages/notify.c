@@ -1,34 +1,22 @@
 /*
- * appeal_notify.c — the in-app message centre and the notifier.
+ * notify.c — the notifier: delivers the outbox (notifications) after the
+ * commit that wrote it, with retries.
  *
- * Messages are rows written in the same transaction as the change they tell
- * of: to one account (the reporter, the assignee) or to every staff account
- * of a unit (the handler unit, its parent when supervising). Reads are kept
- * per account in message_reads.
- *
- *   GET  /api/v1/messages?unread=1&cursor=&limit=   newest first, with unread_count
- *   POST /api/v1/messages/:id/read
- *   POST /api/v1/messages/read-all
- *
- * The notifier delivers the outbox (notifications) after the commit, with
- * retries: the "log" driver writes one log line per event; the "webhook"
- * driver POSTs the JSON payload to webhook_url with
+ * The "log" driver writes one log line per event; the "webhook" driver POSTs
+ * the JSON payload to webhook_url with
  *   X-Shuniu-Event: appeal.dispatched
  *   X-Shuniu-Timestamp: 1764041073
  *   X-Shuniu-Signature: sha256=<hex HMAC-SHA256(key, timestamp + "." + body)>
  * where the key is the hex text in webhook_secret_file (made on first use).
  * A failed delivery is retried after 30 s, 60 s, 120 s ... up to an hour
- * apart, 12 times at most.
+ * apart, 12 times at most. The outbox's SQL is in notify_store.c.
  */
-#include "appeals/appeals_int.h"
+#include "messages/messages_int.h"
 
-#include "auth/auth.h"
 #include "core/clock.h"
-#include "core/jbuild.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "db/store.h"
-#include "http/request.h"
 #include "http/server.h"
 
 #include <curl/curl.h>
@@ -42,38 +30,6 @@
 #include <unistd.h>
 
 #define NOTIFY_MAX_ATTEMPTS 12
-
-int message_add(struct db_conn *c, int64_t account_id, int64_t unit_id, int64_t appeal_id,
-		const char *kind, const char *title, const char *body, int64_t now)
-{
-	return db_run(c,
-		      "INSERT INTO messages (account_id, unit_id, appeal_id, kind, title, body, "
-		      "created_at) VALUES (NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), "
-		      "0), NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?)",
-		      "iiittti", account_id, unit_id, appeal_id, kind, title, body ? body : "",
-		      now);
-}
-
-int notify_enqueue(struct db_conn *c, int64_t appeal_id, const char *event, json_t *payload,
-		   int64_t now)
-{
-	char *text;
-	int rc;
-
-	if (!payload)
-		return DB_ENOMEM;
-	json_object_set_new(payload, "event", json_string(event));
-	text = json_dumps(payload, JSON_COMPACT);
-	json_decref(payload);
-	if (!text)
-		return DB_ENOMEM;
-	rc = db_run(c,
-		    "INSERT INTO notifications (appeal_id, event, payload, created_at, "
-		    "next_attempt_at) VALUES (?, ?, ?, ?, ?)",
-		    "ittii", appeal_id, event, text, now, now);
-	free(text);
-	return rc;
-}
 
 /* ---- the notifier thread ----------------------------------------------- */
 
@@ -218,10 +174,9 @@ static int record_run_tx(struct db_conn *c, void *ctx)
 	struct run *x = ctx;
 	struct outbox *ob = x->ob;
 	int n = x->n, rc = 0, nok = 0;
-	int64_t now = x->now;
-	char *sql = malloc(96 + (size_t)n * 3);
+	int64_t *ids = malloc((size_t)n * sizeof *ids);
 
-	if (!sql)
+	if (!ids)
 		return DB_ENOMEM;
 	for (int i = 0; rc >= 0 && i < n; i++) {
 		struct outbox *o = &ob[i];
@@ -229,32 +184,14 @@ static int record_run_tx(struct db_conn *c, void *ctx)
 		if (delay > 3600)
 			delay = 3600;
 		if (o->ok)
-			nok++;
+			ids[nok++] = o->id;
 		else
-			rc = db_run(c,
-				    "UPDATE notifications SET attempts = attempts + 1, "
-				    "next_attempt_at = ?, last_error = ? WHERE id = ?",
-				    "iti", now + delay, o->why, o->id);
+			rc = outbox_failed(c, o->id, x->now + delay, o->why);
 	}
-	if (rc >= 0 && nok) {
-		size_t len = (size_t)sprintf(sql, "UPDATE notifications SET delivered_at = ?, "
-						  "attempts = attempts + 1 WHERE id IN (");
-		for (int k = 0; k < nok; k++)
-			len += (size_t)sprintf(sql + len, k ? ",?" : "?");
-		sprintf(sql + len, ")");
-		struct db_stmt *up;
-		rc = db_prepare(c, sql, &up);
-		if (rc >= 0) {
-			int k = 1;
-			db_bind_int64(up, k++, now);
-			for (int i = 0; i < n; i++)
-				if (ob[i].ok)
-					db_bind_int64(up, k++, ob[i].id);
-			rc = db_step(up);
-			db_reset(up);
-		}
-	}
-	free(sql);
+	/* The delivered rows are marked by one statement naming their ids. */
+	if (rc >= 0 && nok)
+		rc = outbox_delivered(c, ids, nok, x->now);
+	free(ids);
 	return rc < 0 ? rc : 0;
 }
 
@@ -267,17 +204,11 @@ static int run_once(struct server *srv, struct db_conn *c)
 
 	if (!ob)
 		return DB_ENOMEM;
-	rc = db_prepare(c,
-			"SELECT id, event, payload, attempts FROM notifications WHERE delivered_at "
-			"IS NULL AND next_attempt_at <= ? AND attempts < ? ORDER BY id LIMIT ?",
-			&st);
+	rc = outbox_due_open(c, &st, now, NOTIFY_MAX_ATTEMPTS, NOTIFY_BATCH);
 	if (rc < 0) {
 		free(ob);
 		return rc;
 	}
-	db_bind_int64(st, 1, now);
-	db_bind_int64(st, 2, NOTIFY_MAX_ATTEMPTS);
-	db_bind_int64(st, 3, NOTIFY_BATCH);
 	while (n < NOTIFY_BATCH && (rc = db_step(st)) == DB_ROW) {
 		ob[n].id = db_col_int64(st, 0);
 		ob[n].event = strdup(db_col_text(st, 1));
@@ -297,8 +228,7 @@ static int run_once(struct server *srv, struct db_conn *c)
 			log_warn("notify %s (notification %lld) failed: %s",
 				 o->event ? o->event : "?", (long long)o->id, o->why);
 	}
-	/* One transaction (one fsync) records the whole run; the delivered rows
-	 * are marked by one statement naming their ids. */
+	/* One transaction (one fsync) records the whole run. */
 	if (n && rc >= 0)
 		rc = db_tx_run(c, record_run_tx, &(struct run){ ob, n, now });
 	for (int i = 0; i < n; i++) {
@@ -383,149 +313,3 @@ void notifier_stop(void)
 		curl_global_cleanup();
 	sodium_memzero(N.key, sizeof N.key);
 }
-
-/* ---- the message centre API -------------------------------------------- */
-
-static void list_messages(struct req *req)
-{
-	const struct auth *a = req_auth(req);
-	struct db_conn *c = req_db_or_reply(req);
-	const char *unread = req_query(req, "unread");
-	int64_t limit, cursor, n = 0, last = 0, unread_n = 0, unit = 0;
-	struct db_stmt *st;
-	json_t *items;
-	int rc;
-
-	if (!c || req_page_or_reply(req, &limit, &cursor))
-		return;
-	/* Unit-wide messages are for the unit's staff, not for residents. */
-	if (auth_can(req, "appeal:read"))
-		unit = a->unit_id;
-	rc = db_prepare(c,
-			"SELECT m.id, m.kind, m.title, m.body, m.appeal_id, m.created_at, "
-			"r.read_at, ap.case_no FROM messages m LEFT JOIN message_reads r ON "
-			"r.message_id = m.id AND r.account_id = ? LEFT JOIN appeals ap ON ap.id = "
-			"m.appeal_id WHERE (m.account_id = ? OR m.unit_id = ?) AND (? = 0 OR m.id "
-			"< ?) AND (? = 0 OR r.read_at IS NULL) ORDER BY m.id DESC LIMIT ?",
-			&st);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, a->account_id);
-	db_bind_int64(st, 2, a->account_id);
-	db_bind_int64(st, 3, unit);
-	db_bind_int64(st, 4, cursor);
-	db_bind_int64(st, 5, cursor);
-	db_bind_int64(st, 6, unread && !strcmp(unread, "1"));
-	db_bind_int64(st, 7, limit + 1);
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		char at[32];
-		last = db_col_int64(st, 0);
-		json_array_append_new(
-			items,
-			JB_OBJ(jb_int("id", last), jb_str("kind", db_col_text(st, 1)),
-			       jb_str("title", db_col_text(st, 2)),
-			       jb_str("body", db_col_text(st, 3)),
-			       jb_take("appeal_id", db_col_is_null(st, 4)
-							    ? json_null()
-							    : json_integer(db_col_int64(st, 4))),
-			       jb_str("created_at", clock_format_shanghai(db_col_int64(st, 5), at)),
-			       jb_str_or_null("case_no", db_col_text(st, 7)),
-			       jb_bool("read", !db_col_is_null(st, 6))));
-	}
-	db_reset(st);
-	if (rc >= 0)
-		rc = db_query_int64(c, &unread_n,
-				    "SELECT COUNT(*) FROM messages m WHERE (m.account_id = ? OR "
-				    "m.unit_id = ?) AND NOT EXISTS (SELECT 1 FROM message_reads r "
-				    "WHERE r.message_id = m.id AND r.account_id = ?)",
-				    "iii", a->account_id, unit, a->account_id);
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	json_t *out = page_json(req, items, n > limit, last);
-	json_object_set_new(out, "unread_count", json_integer(unread_n));
-	reply_json(req, 200, out);
-}
-
-struct message_read {
-	int64_t account_id, unit, id;
-};
-
-/* DB_EABORT: not a message to this account or its unit */
-static int read_message_tx(struct db_conn *c, void *ctx)
-{
-	struct message_read *x = ctx;
-	int64_t seen = 0;
-	int rc = db_run(c,
-			"INSERT INTO message_reads (message_id, account_id, read_at) SELECT id, "
-			"?, ? FROM messages WHERE id = ? AND (account_id = ? OR unit_id = ?) ON "
-			"CONFLICT DO NOTHING",
-			"iiiii", x->account_id, clock_now(), x->id, x->account_id, x->unit);
-
-	if (rc == 0) {
-		rc = db_query_int64(c, &seen,
-				    "SELECT COUNT(*) FROM message_reads WHERE message_id = ? AND "
-				    "account_id = ?",
-				    "ii", x->id, x->account_id);
-		rc = rc == DB_ROW ? 0 : rc;
-		if (rc == 0 && !seen)
-			return DB_EABORT;
-	}
-	return rc;
-}
-
-static void read_message(struct req *req)
-{
-	const struct auth *a = req_auth(req);
-	struct db_conn *c = req_db_or_reply(req);
-	struct message_read x = { .account_id = a->account_id };
-	int rc;
-
-	if (!c || req_param_id_or_reply(req, "id", &x.id))
-		return;
-	if (auth_can(req, "appeal:read"))
-		x.unit = a->unit_id;
-	rc = db_tx_run(c, read_message_tx, &x);
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_NOT_FOUND);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", x.id), jb_bool("read", 1)));
-}
-
-static int read_all_messages_tx(struct db_conn *c, void *ctx)
-{
-	struct message_read *x = ctx;
-
-	return db_run(c,
-		      "INSERT INTO message_reads (message_id, account_id, read_at) SELECT id, "
-		      "?, ? FROM messages WHERE (account_id = ? OR unit_id = ?) ON CONFLICT DO "
-		      "NOTHING",
-		      "iiii", x->account_id, clock_now(), x->account_id, x->unit);
-}
-
-static void read_all_messages(struct req *req)
-{
-	const struct auth *a = req_auth(req);
-	struct db_conn *c = req_db_or_reply(req);
-	struct message_read x = { .account_id = a->account_id };
-	int rc;
-
-	if (!c)
-		return;
-	if (auth_can(req, "appeal:read"))
-		x.unit = a->unit_id;
-	rc = db_tx_run(c, read_all_messages_tx, &x);
-	reply_tx(req, rc, 200, JB_OBJ(jb_int("unread_count", 0)));
-}
-
-const struct route message_routes[] = {
-	{ "GET", "/api/v1/messages", list_messages, R_AUTH, NULL, 0 },
-	{ "POST", "/api/v1/messages/read-all", read_all_messages, R_AUTH, NULL, 0 },
-	{ "POST", "/api/v1/messages/:id/read", read_message, R_AUTH, NULL, 0 },
-	{ 0 },
-};
