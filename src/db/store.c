@@ -579,6 +579,21 @@ int db_run(struct db_conn *c, const char *sql, const char *types, ...)
 	return rc;
 }
 
+int db_run_args(struct db_conn *c, const char *sql, const struct db_arg *args, int n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_args(st, args, n);
+	rc = db_step(st);
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
 int db_query_int64(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...)
 {
 	struct db_stmt *st;

@@ -177,6 +177,9 @@ struct db_arg {
 #define DB_ARG_I(v) ((struct db_arg){ 'i', (v), NULL })
 #define DB_ARG_T(v) ((struct db_arg){ 't', 0, (v) })
 void db_bind_args(struct db_stmt *st, const struct db_arg *args, int n);
+/* db_run() with collected arguments: prepare, bind args[0..n), step to the end, reset. */
+int db_run_args(struct db_conn *c, const char *sql, const struct db_arg *args, int n);
+#define DB_ARGS_N(a) ((int)(sizeof(a) / sizeof *(a)))
 
 /*
  * Multi-row statements: head + n copies of tuple separated by ", " + tail,

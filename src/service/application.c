@@ -351,31 +351,23 @@ static int update_item_tx(struct db_conn *c, void *ctx)
 {
 	struct item_change *x = ctx;
 	const struct item_in *in = x->in;
-	struct db_stmt *st;
-	int rc =
-		db_prepare(c,
-			   "UPDATE service_items SET name = COALESCE(?, name), name_en = "
-			   "COALESCE(?, name_en), guide = COALESCE(?, guide), materials = "
-			   "COALESCE(?, materials), form = COALESCE(?, form), handling_level = "
-			   "COALESCE(?, handling_level), time_limit_days = CASE WHEN ? > 0 THEN ? "
-			   "ELSE time_limit_days END, sort = CASE WHEN ? = 1 THEN ? ELSE sort END, "
-			   "active = CASE WHEN ? >= 0 THEN ? ELSE active END, updated_at = ? "
-			   "WHERE id = ?",
-			   &st);
+	const struct db_arg args[] = {
+		DB_ARG_T(in->name),	DB_ARG_T(in->name_en), DB_ARG_T(in->guide),
+		DB_ARG_T(x->materials), DB_ARG_T(x->form),     DB_ARG_T(in->level),
+		DB_ARG_I(in->days),	DB_ARG_I(in->days),    DB_ARG_I(in->has_sort),
+		DB_ARG_I(in->sort),	DB_ARG_I(in->active),  DB_ARG_I(in->active),
+		DB_ARG_I(clock_now()),	DB_ARG_I(x->id),
+	};
+	int rc = db_run_args(c,
+			     "UPDATE service_items SET name = COALESCE(?, name), name_en = "
+			     "COALESCE(?, name_en), guide = COALESCE(?, guide), materials = "
+			     "COALESCE(?, materials), form = COALESCE(?, form), handling_level = "
+			     "COALESCE(?, handling_level), time_limit_days = CASE WHEN ? > 0 THEN ? "
+			     "ELSE time_limit_days END, sort = CASE WHEN ? = 1 THEN ? ELSE sort END, "
+			     "active = CASE WHEN ? >= 0 THEN ? ELSE active END, updated_at = ? "
+			     "WHERE id = ?",
+			     args, DB_ARGS_N(args));
 
-	if (rc == 0) {
-		const struct db_arg args[] = {
-			DB_ARG_T(in->name),	DB_ARG_T(in->name_en), DB_ARG_T(in->guide),
-			DB_ARG_T(x->materials), DB_ARG_T(x->form),     DB_ARG_T(in->level),
-			DB_ARG_I(in->days),	DB_ARG_I(in->days),    DB_ARG_I(in->has_sort),
-			DB_ARG_I(in->sort),	DB_ARG_I(in->active),  DB_ARG_I(in->active),
-			DB_ARG_I(clock_now()),	DB_ARG_I(x->id),
-		};
-		db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-		rc = db_step(st);
-		rc = rc == DB_DONE ? 0 : rc;
-		db_reset(st);
-	}
 	if (rc == 0)
 		rc = audit_write(x->req, c, "service_item.update", "service_item", x->id, NULL);
 	return rc;

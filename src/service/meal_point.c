@@ -506,26 +506,19 @@ static int update_point_tx(struct db_conn *c, void *ctx)
 {
 	struct point_change *x = ctx;
 	const struct point_in *in = x->in;
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "UPDATE meal_points SET name = COALESCE(?, name), address = "
-			    "COALESCE(?, address), daily_capacity = ?, modes = ?, price_fen = "
-			    "?, subsidy_fen = ?, order_cutoff = ?, eligibility = ?, active = ?, "
-			    "updated_at = ? WHERE id = ?",
-			    &st);
+	const struct db_arg args[] = {
+		DB_ARG_T(in->name),    DB_ARG_T(in->address), DB_ARG_I(in->capacity),
+		DB_ARG_T(x->modes),    DB_ARG_I(in->price),   DB_ARG_I(in->subsidy),
+		DB_ARG_I(in->cutoff),  DB_ARG_T(x->rule),     DB_ARG_I(in->active),
+		DB_ARG_I(clock_now()), DB_ARG_I(x->id),
+	};
+	int rc = db_run_args(c,
+			"UPDATE meal_points SET name = COALESCE(?, name), address = "
+			"COALESCE(?, address), daily_capacity = ?, modes = ?, price_fen = "
+			"?, subsidy_fen = ?, order_cutoff = ?, eligibility = ?, active = ?, "
+			"updated_at = ? WHERE id = ?",
+			args, DB_ARGS_N(args));
 
-	if (rc == 0) {
-		const struct db_arg args[] = {
-			DB_ARG_T(in->name),    DB_ARG_T(in->address), DB_ARG_I(in->capacity),
-			DB_ARG_T(x->modes),    DB_ARG_I(in->price),   DB_ARG_I(in->subsidy),
-			DB_ARG_I(in->cutoff),  DB_ARG_T(x->rule),     DB_ARG_I(in->active),
-			DB_ARG_I(clock_now()), DB_ARG_I(x->id),
-		};
-		db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-		rc = db_step(st);
-		rc = rc == DB_DONE ? 0 : rc;
-		db_reset(st);
-	}
 	if (rc == 0)
 		rc = audit_write(x->req, c, "meal.point_update", "meal_point", x->id, NULL);
 	return rc;

@@ -265,18 +265,6 @@ int venues_store_insert(struct db_conn *c, const struct venue_in *in, int64_t un
 int venues_store_update(struct db_conn *c, int64_t id, const struct venue_in *in, const char *hours,
 			int64_t now)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "UPDATE venues SET name = COALESCE(?, name), description = "
-			    "COALESCE(?, description), address = COALESCE(?, address), "
-			    "opening_hours = COALESCE(?, opening_hours), capacity = ?, "
-			    "slot_minutes = ?, min_notice_minutes = ?, max_days_ahead = ?, "
-			    "max_duration_minutes = ?, weekly_quota = ?, approval_required = ?, "
-			    "active = ?, updated_at = ? WHERE id = ?",
-			    &st);
-
-	if (rc < 0)
-		return rc;
 	const struct db_arg args[] = {
 		DB_ARG_T(in->name),
 		DB_ARG_T(in->description),
@@ -293,10 +281,15 @@ int venues_store_update(struct db_conn *c, int64_t id, const struct venue_in *in
 		DB_ARG_I(now),
 		DB_ARG_I(id),
 	};
-	db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-	rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : rc;
+
+	return db_run_args(c,
+			"UPDATE venues SET name = COALESCE(?, name), description = "
+			"COALESCE(?, description), address = COALESCE(?, address), "
+			"opening_hours = COALESCE(?, opening_hours), capacity = ?, "
+			"slot_minutes = ?, min_notice_minutes = ?, max_days_ahead = ?, "
+			"max_duration_minutes = ?, weekly_quota = ?, approval_required = ?, "
+			"active = ?, updated_at = ? WHERE id = ?",
+			args, DB_ARGS_N(args));
 }
 
 int venues_store_add_blackout(struct db_conn *c, int64_t venue_id, int64_t from, int64_t to,
