@@ -84,6 +84,7 @@ test('an officer signs in to the console, reloads and is still signed in', async
   await page.getByRole('button', { name: '登录' }).click();
   const nav = page.getByRole('navigation');
   await nav.waitFor();
+  await page.waitForLoadState('networkidle'); // the dashboard's requests, not cut short by the reload
   const session = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/session'));
   await page.reload();
   assert.equal((await session).status(), 200, 'the session answers after a reload');
