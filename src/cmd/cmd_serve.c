@@ -18,6 +18,7 @@
 #include "http/server.h"
 #include "system/system.h"
 #include "appeals/appeals_int.h"
+#include "applications/applications.h"
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "calendar/calendar.h"

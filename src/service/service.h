@@ -27,7 +27,6 @@ int service_units_moved(struct db_conn *c, const char *old_path, const char *old
 /* How many service rows name unit_id (a unit in use cannot be deleted). 0 or <0. */
 int service_unit_uses(struct db_conn *c, int64_t unit_id, int64_t *n);
 
-extern const struct route application_routes[];
 extern const struct route activity_routes[];
 extern const struct route activity_signup_routes[];
 

@@ -1,5 +1,5 @@
 /*
- * application.c — online service applications (一网通办).
+ * applications_api.c — online service applications (一网通办).
  *
  *   GET   /api/v1/service-items                       signed in (?all=1: inactive too, for staff)
  *   GET   /api/v1/service-items/:id
@@ -38,7 +38,7 @@
  * complete the masked number. POST …/reveal answers them whole and is
  * audited (service_application.reveal), as residents' and appeals' reveals.
  */
-#include "service/service.h"
+#include "applications/applications.h"
 
 #include "messages/messages.h"
 #include "attach/attach.h"

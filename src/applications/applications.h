@@ -1,0 +1,20 @@
+/*
+ * applications.h — online service applications (一网通办): the catalogue of
+ * service items and residents' applications for them, handled by the unit
+ * at the item's level. What other modules may call: the route table.
+ *
+ * Files: applications_api.c (handlers and the route table), forms.c (an
+ * item's form and materials, the answers checked against the form and masked
+ * for handlers, the handling unit: pure), applications_store.c (all the
+ * SQL), applications_int.h (what they share). What happens to applications
+ * when the unit tree changes stays with the other services for now
+ * (service/service_units.c).
+ */
+#ifndef SHUNIU_APPLICATIONS_APPLICATIONS_H
+#define SHUNIU_APPLICATIONS_APPLICATIONS_H
+
+#include "http/router.h"
+
+extern const struct route application_routes[];
+
+#endif
