@@ -32,15 +32,16 @@
  * The answers may hold personal data (ID numbers, income), so they are stored
  * sealed with the personal-data key (pii_seal) and opened only for the
  * applicant and the handlers of the application. Handlers read them masked
- * like a resident's record (form_mask): ID numbers to region and check
- * character, phones to their ends, and a date that is the birth date inside
- * an ID number of the same answers to its month — else the answers would
- * complete the masked number. POST …/reveal answers them whole and is
- * audited (service_application.reveal), as residents' and appeals' reveals.
+ * like a resident's record (form_mask in forms.c). POST …/reveal answers
+ * them whole and is audited (service_application.reveal), as residents' and
+ * appeals' reveals.
+ *
+ * Handlers only: parse, authorise, call applications_store.c, reply. The
+ * form rules and the handling unit are forms.c's.
  */
 #include "applications/applications.h"
+#include "applications/applications_int.h"
 
-#include "messages/messages.h"
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
@@ -51,201 +52,45 @@
 #include "db/store.h"
 #include "http/request.h"
 #include "http/server.h"
+#include "messages/messages.h"
 #include "org/org.h"
 #include "pii/pii.h"
 
-#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const levels[] = { "community", "street", "district" };
-static const char *const field_types[] = { "text",   "textarea", "number",   "date",
-					   "select", "phone",	 "id_number" };
-
-static int in_list(const char *s, const char *const *list, size_t n)
-{
-	for (size_t i = 0; s && i < n; i++)
-		if (!strcmp(s, list[i]))
-			return (int)i;
-	return -1;
-}
-
-static int valid_key(const char *s)
-{
-	if (!s || !*s || strlen(s) > 40)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
-			return 0;
-	return 1;
-}
 
 /* ---- the catalogue -------------------------------------------------------- */
-
-/* Check a form description; why names the problem. */
-static int form_check(json_t *form, const char **why)
-{
-	size_t i, j;
-	json_t *f;
-
-	if (!json_is_array(form) || json_array_size(form) > 40) {
-		*why = "a list of at most 40 fields";
-		return -1;
-	}
-	json_array_foreach(form, i, f)
-	{
-		const char *key = json_string_value(json_object_get(f, "key"));
-		const char *label = json_string_value(json_object_get(f, "label"));
-		const char *type = json_string_value(json_object_get(f, "type"));
-		json_t *opts = json_object_get(f, "options"), *o;
-		json_t *label_en = json_object_get(f, "label_en"), *integer;
-		if (!json_is_object(f) || !valid_key(key) || !label || !*label ||
-		    utf8_chars(label, strlen(label)) > 100 ||
-		    in_list(type, field_types, sizeof field_types / sizeof *field_types) < 0) {
-			*why = "each field has a key (a-z, 0-9, _), a label (1 to 100 characters) "
-			       "and "
-			       "a type: text, textarea, number, date, select, phone or id_number";
-			return -1;
-		}
-		if (label_en &&
-		    (!json_is_string(label_en) ||
-		     utf8_chars(json_string_value(label_en), json_string_length(label_en)) > 100)) {
-			*why = "label_en is text of at most 100 characters";
-			return -1;
-		}
-		integer = json_object_get(f, "integer");
-		if (integer && (!json_is_boolean(integer) || strcmp(type, "number"))) {
-			*why = "integer is true or false, on a number field";
-			return -1;
-		}
-		for (j = 0; j < i; j++)
-			if (!strcmp(key, json_string_value(json_object_get(json_array_get(form, j),
-									   "key")))) {
-				*why = "field keys are unique";
-				return -1;
-			}
-		if (!strcmp(type, "select")) {
-			if (!json_is_array(opts) || !json_array_size(opts) ||
-			    json_array_size(opts) > 50) {
-				*why = "a select field lists 1 to 50 options";
-				return -1;
-			}
-			json_array_foreach(opts, j, o)
-			{
-				if (!json_is_string(o) || !json_string_length(o) ||
-				    utf8_chars(json_string_value(o), json_string_length(o)) > 100) {
-					*why = "options are texts of 1 to 100 characters";
-					return -1;
-				}
-			}
-		}
-		json_t *req = json_object_get(f, "required"), *ml = json_object_get(f, "maxlength");
-		json_t *mn = json_object_get(f, "min"), *mx = json_object_get(f, "max");
-		if ((req && !json_is_boolean(req)) ||
-		    (ml && (!json_is_integer(ml) || json_integer_value(ml) < 1 ||
-			    json_integer_value(ml) > 5000)) ||
-		    (mn && !json_is_number(mn)) || (mx && !json_is_number(mx)) ||
-		    (mn && mx && json_number_value(mn) > json_number_value(mx))) {
-			*why = "required is true or false, maxlength 1 to 5000, min not above max";
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int materials_check(json_t *m, const char **why)
-{
-	size_t i;
-	json_t *x;
-
-	if (!json_is_array(m) || json_array_size(m) > 30) {
-		*why = "a list of at most 30 materials";
-		return -1;
-	}
-	json_array_foreach(m, i, x)
-	{
-		const char *name = json_string_value(json_object_get(x, "name"));
-		json_t *req = json_object_get(x, "required");
-		if (!json_is_object(x) || !name || !*name || utf8_chars(name, strlen(name)) > 100 ||
-		    (req && !json_is_boolean(req))) {
-			*why = "each material has a name and required true or false";
-			return -1;
-		}
-	}
-	return 0;
-}
-
-#define ITEM_SELECT                                                                                \
-	"SELECT id, code, name, name_en, guide, materials, form, handling_level, "                 \
-	"time_limit_days, active, sort FROM service_items "
-
-static json_t *item_json(struct db_stmt *st)
-{
-	json_t *o = JB_OBJ(
-		jb_int("id", db_col_int64(st, 0)), jb_str("code", db_col_text(st, 1)),
-		jb_str("name", db_col_text(st, 2)), jb_str("name_en", db_col_text(st, 3)),
-		jb_str("guide", db_col_text(st, 4)), jb_str("handling_level", db_col_text(st, 7)),
-		jb_int("time_limit_days", (int)db_col_int64(st, 8)),
-		jb_bool("active", (int)db_col_int64(st, 9)),
-		jb_int("sort", (int)db_col_int64(st, 10)));
-	if (!o)
-		return NULL;
-	json_t *m = json_loads(db_col_text(st, 5), 0, NULL),
-	       *f = json_loads(db_col_text(st, 6), 0, NULL);
-	json_object_set_new(o, "materials", m ? m : json_array());
-	json_object_set_new(o, "form", f ? f : json_array());
-	return o;
-}
 
 static void list_items(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *all = req_query(req, "all");
 	int every = all && !strcmp(all, "1") && auth_can(req, "service:catalogue");
-	struct db_stmt *st;
 	json_t *items;
-	int rc;
 
 	if (!c)
 		return;
-	if (db_prepare(c, ITEM_SELECT "WHERE active = 1 OR ? = 1 ORDER BY sort, id", &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, every);
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, item_json(st));
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(items);
+	if (items_store_list(c, every, &items) < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
 	reply_json(req, 200, JB_OBJ(jb_take("items", items)));
 }
 
-/* Load an item's row as JSON; NULL (and answered) when missing or on error. */
+/* Load an item as JSON; NULL (and answered) when missing or on error. */
 static json_t *item_load_or_reply(struct req *req, struct db_conn *c, int64_t id)
 {
-	struct db_stmt *st;
-	json_t *out = NULL;
-	int rc;
+	json_t *item;
+	int rc = items_store_get(c, id, &item);
 
-	if (db_prepare(c, ITEM_SELECT "WHERE id = ?", &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return NULL;
-	}
-	db_bind_int64(st, 1, id);
-	rc = db_step(st);
 	if (rc == DB_ROW)
-		out = item_json(st);
-	db_reset(st);
-	if (!out)
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
-	return out;
+		return item;
+	reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	return NULL;
 }
 
 static void get_item(struct req *req)
@@ -265,13 +110,6 @@ static void get_item(struct req *req)
 }
 
 /* The fields of an item body; absent ones stay NULL / -1 (sort may be negative: has_sort). */
-struct item_in {
-	const char *code, *name, *name_en, *guide, *level;
-	json_t *materials, *form;
-	int64_t days, sort;
-	int active, has_sort;
-};
-
 static int item_fields_or_reply(struct req *req, int creating, struct item_in *in)
 {
 	const char *why;
@@ -292,7 +130,7 @@ static int item_fields_or_reply(struct req *req, int creating, struct item_in *i
 	    json_get_bool_or_reply(req, req->json, "active", 0, &in->active) < 0)
 		return -1;
 	in->has_sort = rc == 0;
-	if (in->code && !valid_key(in->code)) {
+	if (in->code && !form_key_valid(in->code)) {
 		reply_invalid(req, "code", "lower-case letters, digits and _");
 		return -1;
 	}
@@ -300,7 +138,7 @@ static int item_fields_or_reply(struct req *req, int creating, struct item_in *i
 		reply_invalid(req, "name", "1 to 100 characters");
 		return -1;
 	}
-	if (in->level && in_list(in->level, levels, 3) < 0) {
+	if (in->level && app_in_list(in->level, levels, 3) < 0) {
 		reply_invalid(req, "handling_level", "community, street or district");
 		return -1;
 	}
@@ -329,44 +167,20 @@ struct item_change {
 static int create_item_tx(struct db_conn *c, void *ctx)
 {
 	struct item_change *x = ctx;
-	const struct item_in *in = x->in;
-	int rc = db_query_int64(c, &x->id,
-				"INSERT INTO service_items (code, name, name_en, guide, materials, "
-				"form, handling_level, time_limit_days, sort, created_at, "
-				"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				"tttttttiiii", in->code, in->name, in->name_en ? in->name_en : "",
-				in->guide ? in->guide : "", x->materials, x->form, in->level,
-				in->days, in->sort, x->now, x->now);
+	int rc = items_store_insert(c, x->in, x->materials, x->form, x->now, &x->id);
 
-	rc = rc == DB_ROW ? 0 : rc < 0 ? rc : DB_ERR;
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
 	if (rc == 0)
 		rc = audit_write(x->req, c, "service_item.create", "service_item", x->id,
-				 JB_OBJ(jb_str("code", in->code)));
+				 JB_OBJ(jb_str("code", x->in->code)));
 	return rc;
 }
 
 static int update_item_tx(struct db_conn *c, void *ctx)
 {
 	struct item_change *x = ctx;
-	const struct item_in *in = x->in;
-	const struct db_arg args[] = {
-		DB_ARG_T(in->name),	DB_ARG_T(in->name_en), DB_ARG_T(in->guide),
-		DB_ARG_T(x->materials), DB_ARG_T(x->form),     DB_ARG_T(in->level),
-		DB_ARG_I(in->days),	DB_ARG_I(in->days),    DB_ARG_I(in->has_sort),
-		DB_ARG_I(in->sort),	DB_ARG_I(in->active),  DB_ARG_I(in->active),
-		DB_ARG_I(clock_now()),	DB_ARG_I(x->id),
-	};
-	int rc = db_run_args(c,
-			     "UPDATE service_items SET name = COALESCE(?, name), name_en = "
-			     "COALESCE(?, name_en), guide = COALESCE(?, guide), materials = "
-			     "COALESCE(?, materials), form = COALESCE(?, form), handling_level = "
-			     "COALESCE(?, handling_level), time_limit_days = CASE WHEN ? > 0 THEN ? "
-			     "ELSE time_limit_days END, sort = CASE WHEN ? = 1 THEN ? ELSE sort END, "
-			     "active = CASE WHEN ? >= 0 THEN ? ELSE active END, updated_at = ? "
-			     "WHERE id = ?",
-			     args, DB_ARGS_N(args));
+	int rc = items_store_update(c, x->id, x->in, x->materials, x->form, x->now);
 
 	if (rc == 0)
 		rc = audit_write(x->req, c, "service_item.update", "service_item", x->id, NULL);
@@ -422,144 +236,34 @@ static void update_item(struct req *req)
 		materials = json_dumps(in.materials, JSON_COMPACT);
 	if (in.form)
 		form = json_dumps(in.form, JSON_COMPACT);
-	rc = db_tx_run(
-		c, update_item_tx,
-		&(struct item_change){
-			.req = req, .in = &in, .materials = materials, .form = form, .id = id });
+	rc = db_tx_run(c, update_item_tx,
+		       &(struct item_change){ .req = req,
+					      .in = &in,
+					      .materials = materials,
+					      .form = form,
+					      .id = id,
+					      .now = clock_now() });
 	free(materials);
 	free(form);
 	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
-/* ---- answers ------------------------------------------------------------- */
-
-/* Is s a real calendar date "YYYY-MM-DD", from 1900 on? */
-static int valid_date(const char *s)
-{
-	int64_t day;
-
-	/* once it parses, the text compares in date order */
-	return !cal_day_parse(s, &day) && strcmp(s, "1900-01-01") >= 0;
-}
-
 /*
- * Check the answers against the item's form and build the stored copy (phone
- * and ID numbers normalised). 0 and *out, or -1 answered: 400 naming the
- * field as "form.<key>".
+ * Check the answers against the item's form and build the stored copy: 0 and
+ * *out, or -1 answered: 400 naming the field as "form.<key>".
  */
 static int answers_or_reply(struct req *req, json_t *form, json_t *answers, json_t **out)
 {
-	const char *key;
-	json_t *v, *f;
-	size_t i;
+	struct form_error err;
 
-	if (!json_is_object(answers)) {
-		reply_invalid(req, "form", "an object of answers by field key");
-		return -1;
-	}
-	json_object_foreach(answers, key, v)
-	{
-		int known = 0;
-		json_array_foreach(form, i, f) known |=
-			!strcmp(key, json_string_value(json_object_get(f, "key")));
-		if (!known) {
-			reply_invalid(req, arena_printf(&req->arena, "form.%s", key),
-				      "not a field of this form");
-			return -1;
-		}
-	}
-	*out = json_object();
-	json_array_foreach(form, i, f)
-	{
-		const char *k = json_string_value(json_object_get(f, "key"));
-		const char *type = json_string_value(json_object_get(f, "type"));
-		const char *field = arena_printf(&req->arena, "form.%s", k);
-		json_t *a = json_object_get(answers, k);
-		const char *s = json_string_value(a);
-		int blank = !a || json_is_null(a) || (s && !*s);
-
-		if (blank) {
-			if (json_is_true(json_object_get(f, "required"))) {
-				reply_invalid(req, field, "required");
-				goto bad;
-			}
-			continue;
-		}
-		if (!strcmp(type, "number")) {
-			json_t *mn = json_object_get(f, "min"), *mx = json_object_get(f, "max");
-			if (!json_is_number(a) ||
-			    (mn && json_number_value(a) < json_number_value(mn)) ||
-			    (mx && json_number_value(a) > json_number_value(mx))) {
-				reply_invalid(req, field, "a number within the field's range");
-				goto bad;
-			}
-			/* 3.0 is a whole number in JSON too; 2.5 is not */
-			if (json_is_true(json_object_get(f, "integer")) && json_is_real(a) &&
-			    json_real_value(a) != floor(json_real_value(a))) {
-				reply_invalid(req, field, "a whole number");
-				goto bad;
-			}
-			json_object_set(*out, k, a);
-			continue;
-		}
-		if (!s) {
-			reply_invalid(req, field, "text");
-			goto bad;
-		}
-		if (!strcmp(type, "text") || !strcmp(type, "textarea")) {
-			json_t *ml = json_object_get(f, "maxlength");
-			size_t max = ml			     ? (size_t)json_integer_value(ml)
-				     : !strcmp(type, "text") ? 200
-							     : 2000;
-			if (utf8_chars(s, strlen(s)) > max) {
-				reply_invalid(
-					req, field,
-					arena_printf(&req->arena, "at most %zu characters", max));
-				goto bad;
-			}
-			json_object_set(*out, k, a);
-		} else if (!strcmp(type, "date")) {
-			if (!valid_date(s)) {
-				reply_invalid(req, field, "a date YYYY-MM-DD");
-				goto bad;
-			}
-			json_object_set(*out, k, a);
-		} else if (!strcmp(type, "select")) {
-			int ok = 0;
-			json_t *o;
-			size_t j;
-			json_array_foreach(json_object_get(f, "options"), j, o) ok |=
-				!strcmp(s, json_string_value(o));
-			if (!ok) {
-				reply_invalid(req, field, "one of the field's options");
-				goto bad;
-			}
-			json_object_set(*out, k, a);
-		} else if (!strcmp(type, "phone")) {
-			char norm[24];
-			if (pii_phone_normalize(s, norm)) {
-				reply_invalid(req, field, "a mainland mobile or landline number");
-				goto bad;
-			}
-			json_object_set_new(*out, k, json_string(norm));
-		} else { /* id_number */
-			char norm[19];
-			if (pii_id_normalize(s, norm)) {
-				reply_invalid(req, field, "an 18-character ID number");
-				goto bad;
-			}
-			json_object_set_new(*out, k, json_string(norm));
-		}
-	}
-	return 0;
-bad:
-	json_decref(*out);
-	*out = NULL;
+	if (!form_answers(form, answers, out, &err))
+		return 0;
+	reply_invalid(req, err.key ? arena_printf(&req->arena, "form.%s", err.key) : "form",
+		      err.why);
 	return -1;
 }
 
 /* ---- applications ---------------------------------------------------------- */
-
 enum { ACT_STAFF = 1, ACT_APPLICANT = 2 };
 
 static const struct app_action {
@@ -606,49 +310,39 @@ struct application {
 	int applicant, handler; /* what the caller is to it */
 };
 
-#define APP_SELECT                                                                                 \
-	"SELECT a.id, a.item_id, i.code, i.name, a.status, a.account_id, acc.display_name, "       \
-	"a.handler_unit_id, u.name, a.created_at, a.due_at, a.version, a.handler_path, "           \
-	"a.form_enc, a.attachments, i.form FROM service_applications a "                           \
-	"JOIN service_items i ON i.id = a.item_id JOIN accounts acc ON acc.id = a.account_id "     \
-	"JOIN units u ON u.id = a.handler_unit_id "
-
-static json_t *app_json(struct db_stmt *st, int64_t now)
+static json_t *app_json(const struct app_view *v, int64_t now)
 {
 	char b1[32], b2[32];
-	const char *status = db_col_text(st, 4);
-	int open = strcmp(status, "approved") && strcmp(status, "rejected") &&
-		   strcmp(status, "completed") && strcmp(status, "withdrawn");
+	int open = strcmp(v->status, "approved") && strcmp(v->status, "rejected") &&
+		   strcmp(v->status, "completed") && strcmp(v->status, "withdrawn");
 
-	return JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-		      jb_take("item", JB_OBJ(jb_int("id", db_col_int64(st, 1)),
-					     jb_str("code", db_col_text(st, 2)),
-					     jb_str("name", db_col_text(st, 3)))),
-		      jb_str("status", status),
-		      jb_take("applicant", JB_OBJ(jb_int("account_id", db_col_int64(st, 5)),
-						  jb_str("name", db_col_text(st, 6)))),
-		      jb_take("handler_unit", JB_OBJ(jb_int("id", db_col_int64(st, 7)),
-						     jb_str("name", db_col_text(st, 8)))),
-		      jb_str("created_at", clock_format_shanghai(db_col_int64(st, 9), b1)),
-		      jb_str("due_at", clock_format_shanghai(db_col_int64(st, 10), b2)),
-		      jb_bool("overdue", open && now > db_col_int64(st, 10)),
-		      jb_int("version", db_col_int64(st, 11)));
+	return JB_OBJ(jb_int("id", v->id),
+		      jb_take("item", JB_OBJ(jb_int("id", v->item_id), jb_str("code", v->item_code),
+					     jb_str("name", v->item_name))),
+		      jb_str("status", v->status),
+		      jb_take("applicant", JB_OBJ(jb_int("account_id", v->account_id),
+						  jb_str("name", v->applicant_name))),
+		      jb_take("handler_unit", JB_OBJ(jb_int("id", v->handler_unit_id),
+						     jb_str("name", v->handler_name))),
+		      jb_str("created_at", clock_format_shanghai(v->created_at, b1)),
+		      jb_str("due_at", clock_format_shanghai(v->due_at, b2)),
+		      jb_bool("overdue", open && now > v->due_at), jb_int("version", v->version));
 }
 
-/* The caller's relation to row st; 0 when it may not see it. */
-static int relation(struct req *req, struct db_stmt *st, struct application *a)
+/* The caller's relation to application v; 0 when it may not see it. */
+static int relation(struct req *req, const struct app_view *v, struct application *a)
 {
 	const struct auth *au = req_auth(req);
 
 	memset(a, 0, sizeof *a);
-	a->id = db_col_int64(st, 0);
-	a->item_id = db_col_int64(st, 1);
-	a->item_name = arena_strdup(&req->arena, db_col_text(st, 3));
-	snprintf(a->status, sizeof a->status, "%s", db_col_text(st, 4));
-	a->account_id = db_col_int64(st, 5);
-	a->handler_unit_id = db_col_int64(st, 7);
-	a->version = db_col_int64(st, 11);
-	snprintf(a->handler_path, sizeof a->handler_path, "%s", db_col_text(st, 12));
+	a->id = v->id;
+	a->item_id = v->item_id;
+	a->item_name = arena_strdup(&req->arena, v->item_name);
+	snprintf(a->status, sizeof a->status, "%s", v->status);
+	a->account_id = v->account_id;
+	a->handler_unit_id = v->handler_unit_id;
+	a->version = v->version;
+	snprintf(a->handler_path, sizeof a->handler_path, "%s", v->handler_path);
 	a->applicant = a->account_id == au->account_id;
 	a->handler = auth_can(req, "service:handle") && path_within(a->handler_path, au->unit_path);
 	return a->applicant || a->handler;
@@ -665,6 +359,23 @@ static json_t *allowed_json(const struct application *a)
 	return out;
 }
 
+/* A page of the list: limit rows shown, one more read to know there are more. */
+struct app_page {
+	json_t *items;
+	int64_t n, limit, last, now;
+};
+
+static int app_listed(void *ctx, const struct app_view *v)
+{
+	struct app_page *p = ctx;
+
+	if (++p->n <= p->limit) {
+		p->last = v->id;
+		json_array_append_new(p->items, app_json(v, p->now));
+	}
+	return 0;
+}
+
 static void list_applications(struct req *req)
 {
 	const struct auth *au = req_auth(req);
@@ -672,11 +383,9 @@ static void list_applications(struct req *req)
 	const char *status = req_query(req, "status"), *item = req_query(req, "item"),
 		   *mine = req_query(req, "mine");
 	int own = !auth_can(req, "service:handle") || (mine && !strcmp(mine, "1"));
-	int64_t limit, cursor, item_id = 0, n = 0, last = 0, now = clock_now();
+	int64_t limit, cursor, item_id = 0;
+	struct app_page p;
 	struct scope sc;
-	struct db_stmt *st;
-	json_t *items;
-	int rc;
 
 	if (!c || req_page_or_reply(req, &limit, &cursor))
 		return;
@@ -685,10 +394,10 @@ static void list_applications(struct req *req)
 		return;
 	}
 	if (status && strcmp(status, "open") &&
-	    in_list(status,
-		    (const char *const[]){ "submitted", "accepted", "needs_material", "approved",
-					   "rejected", "completed", "withdrawn" },
-		    7) < 0) {
+	    app_in_list(status,
+			(const char *const[]){ "submitted", "accepted", "needs_material",
+					       "approved", "rejected", "completed", "withdrawn" },
+			7) < 0) {
 		reply_invalid(req, "status", "a status, or open");
 		return;
 	}
@@ -698,172 +407,71 @@ static void list_applications(struct req *req)
 	} else if (scope_unit_or_reply(req, c, req_query(req, "unit"), &sc)) {
 		return;
 	}
-	if (db_prepare(c,
-		       APP_SELECT "WHERE a.handler_path >= ? AND a.handler_path < ? AND a.id < ? "
-				  "AND (? = 0 OR a.account_id = ?) AND (? = 0 OR a.item_id = ?) "
-				  "AND (CAST(? AS TEXT) IS NULL OR a.status = ? OR (? = 'open' AND "
-				  "a.status IN ('submitted', 'accepted', 'needs_material', "
-				  "'approved'))) ORDER BY a.id DESC LIMIT ?",
-		       &st) < 0) {
+	p = (struct app_page){ .items = json_array(), .limit = limit, .now = clock_now() };
+	if (apps_store_list(c,
+			    &(struct app_filter){ .lo = sc.lo,
+						  .hi = sc.hi,
+						  .before = cursor ? cursor : INT64_MAX,
+						  .own = own,
+						  .account_id = au->account_id,
+						  .item_id = item_id,
+						  .status = status,
+						  .limit = limit + 1 },
+			    app_listed, &p) < 0) {
+		json_decref(p.items);
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	const struct db_arg args[] = {
-		DB_ARG_T(sc.lo),   DB_ARG_T(sc.hi),	     DB_ARG_I(cursor ? cursor : INT64_MAX),
-		DB_ARG_I(own),	   DB_ARG_I(au->account_id), DB_ARG_I(item_id),
-		DB_ARG_I(item_id), DB_ARG_T(status),	     DB_ARG_T(status),
-		DB_ARG_T(status),  DB_ARG_I(limit + 1),
-	};
-	db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		last = db_col_int64(st, 0);
-		json_array_append_new(items, app_json(st, now));
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, items, n > limit, last));
+	reply_json(req, 200, page_json(req, p.items, p.n > limit, p.last));
 }
 
-/* The type of the form field named key, "" if there is none. */
-static const char *field_type(json_t *fields, const char *key)
+/* What app_load_or_reply asks of the row it reads. */
+struct app_load {
+	struct req *req;
+	struct application *a;
+	int whole, ok;
+	json_t **out;
+};
+
+static int app_loaded(void *ctx, const struct app_view *v)
 {
-	size_t i;
-	json_t *f;
+	struct app_load *l = ctx;
+	struct req *req = l->req;
 
-	json_array_foreach(fields, i, f)
-	{
-		const char *k = json_string_value(json_object_get(f, "key")),
-			   *t = json_string_value(json_object_get(f, "type"));
-		if (k && t && !strcmp(k, key))
-			return t;
-	}
-	return "";
-}
-
-/*
- * Mask the answers in place for a reader other than the applicant (see the
- * top of the file). A string that is a valid ID number is masked whatever
- * its field's type says now (an item's form may have changed since). Returns
- * 1 when something was masked.
- */
-static int form_mask(json_t *answers, json_t *fields)
-{
-	char births[8][11], norm[19], m[24];
-	int nb = 0, masked = 0;
-	const char *key;
-	json_t *v;
-
-	if (!json_is_object(answers))
+	if (!(l->ok = relation(req, v, l->a)) || !l->out)
 		return 0;
-	json_object_foreach(answers, key, v)
-	{
-		const char *s = json_string_value(v), *type = field_type(fields, key);
-		if (!s)
-			continue;
-		if (pii_id_normalize(s, norm) == 0) {
-			if (nb < 8)
-				pii_id_birth_date(norm, births[nb++]);
-			pii_mask(PII_ID_NUMBER, norm, m);
-		} else if (!strcmp(type, "id_number")) {
-			snprintf(m, sizeof m, "****");
-		} else if (!strcmp(type, "phone")) {
-			pii_mask(PII_PHONE, s, m);
-		} else {
-			continue;
-		}
-		json_object_set_new(answers, key, json_string(m));
-		masked = 1;
-	}
-	json_object_foreach(answers, key, v)
-	{
-		const char *s = json_string_value(v);
-		for (int b = 0; s && b < nb; b++)
-			if (!strcmp(s, births[b])) {
-				snprintf(m, sizeof m, "%.7s-**", s);
-				json_object_set_new(answers, key, json_string(m));
-				masked = 1;
-				break;
-			}
-	}
-	sodium_memzero(births, sizeof births);
-	sodium_memzero(norm, sizeof norm);
-	return masked;
+	char *plain = pii_open(req->srv->pii, PII_DOCUMENT, v->form_enc, v->form_enc_n);
+	json_t *answers = plain ? json_loads(plain, 0, NULL) : NULL;
+	json_t *fields = json_loads(v->item_form, 0, NULL), *out;
+	int masked = !l->whole && !l->a->applicant && form_mask(answers, fields);
+
+	*l->out = out = app_json(v, clock_now());
+	json_object_set_new(out, "form", answers ? answers : json_null());
+	json_object_set_new(out, "form_fields", fields);
+	json_object_set_new(out, "form_masked", json_boolean(masked));
+	if (plain)
+		sodium_memzero(plain, strlen(plain));
+	json_object_set_new(out, "attachments", json_loads(v->attachments, 0, NULL));
+	free(plain);
+	return 0;
 }
 
 /*
- * Load application id for the caller; out gets its JSON with the answers
- * (masked unless the caller is the applicant or whole is set) and the item's
- * fields.
+ * Load application id for the caller; out (if not NULL) gets its JSON with
+ * the answers (masked unless the caller is the applicant or whole is set)
+ * and the item's fields. 0, or -1 answered (404 when the caller may not see it).
  */
 static int app_load_or_reply(struct req *req, struct db_conn *c, int64_t id, struct application *a,
 			     int whole, json_t **out)
 {
-	struct db_stmt *st;
-	int rc, ok = 0;
+	struct app_load l = { .req = req, .a = a, .whole = whole, .out = out };
+	int rc = apps_store_view(c, id, app_loaded, &l);
 
-	if (db_prepare(c, APP_SELECT "WHERE a.id = ?", &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	db_bind_int64(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW && (ok = relation(req, st, a)) && out) {
-		size_t n;
-		const void *blob = db_col_blob(st, 13, &n);
-		char *plain = pii_open(req->srv->pii, PII_DOCUMENT, blob, n);
-		json_t *answers = plain ? json_loads(plain, 0, NULL) : NULL;
-		json_t *fields = json_loads(db_col_text(st, 15), 0, NULL);
-		int masked = !whole && !a->applicant && form_mask(answers, fields);
-		*out = app_json(st, clock_now());
-		json_object_set_new(*out, "form", answers ? answers : json_null());
-		json_object_set_new(*out, "form_fields", fields);
-		json_object_set_new(*out, "form_masked", json_boolean(masked));
-		if (plain)
-			sodium_memzero(plain, strlen(plain));
-		json_object_set_new(*out, "attachments", json_loads(db_col_text(st, 14), 0, NULL));
-		free(plain);
-	}
-	db_reset(st);
-	if (rc < 0 || (rc == DB_ROW && !ok) || rc == DB_DONE) {
+	if (rc < 0 || rc == DB_DONE || !l.ok) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return -1;
 	}
 	return 0;
-}
-
-static json_t *timeline_json(struct db_conn *c, int64_t id)
-{
-	struct db_stmt *st;
-	json_t *out = json_array();
-	char b[32];
-
-	if (db_prepare(
-		    c,
-		    "SELECT e.id, e.action, COALESCE(x.display_name, ''), e.note, e.attachments, "
-		    "e.created_at FROM service_application_events e LEFT JOIN accounts x ON "
-		    "x.id = e.actor_id WHERE e.application_id = ? ORDER BY e.id",
-		    &st) < 0) {
-		json_decref(out);
-		return NULL;
-	}
-	db_bind_int64(st, 1, id);
-	while (db_step(st) == DB_ROW) {
-		json_t *att = json_loads(db_col_text(st, 4), 0, NULL);
-		json_array_append_new(
-			out, JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-				    jb_str("action", db_col_text(st, 1)),
-				    jb_str("actor", db_col_text(st, 2)),
-				    jb_str("note", db_col_text(st, 3)),
-				    jb_take("attachments", att ? att : json_array()),
-				    jb_str("at", clock_format_shanghai(db_col_int64(st, 5), b))));
-	}
-	db_reset(st);
-	return out;
 }
 
 static void get_application(struct req *req)
@@ -876,7 +484,7 @@ static void get_application(struct req *req)
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
 	    app_load_or_reply(req, c, id, &a, 0, &out))
 		return;
-	if (!(tl = timeline_json(c, id))) {
+	if (apps_store_timeline(c, id, &tl) < 0) {
 		json_decref(out);
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
@@ -884,44 +492,6 @@ static void get_application(struct req *req)
 	json_object_set_new(out, "timeline", tl);
 	json_object_set_new(out, "allowed_actions", allowed_json(&a));
 	reply_json(req, 200, out);
-}
-
-static int add_event(struct db_conn *c, int64_t id, const char *action, int64_t actor,
-		     const char *note, const char *attachments, int64_t now)
-{
-	return db_run(c,
-		      "INSERT INTO service_application_events (application_id, action, actor_id, "
-		      "note, attachments, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-		      "ititti", id, action, actor, note ? note : "",
-		      attachments ? attachments : "[]", now);
-}
-
-/*
- * The handling unit: the applicant's ancestor at the item's level — "/1/7/42/99/"
- * is district 1, street 7, community 42. An applicant placed above that level
- * is handled by their own unit. 0, or -1 for a malformed path.
- */
-static int handler_of(const char *path, const char *level, int64_t *unit, char out[256])
-{
-	int depth = !strcmp(level, "district") ? 1 : !strcmp(level, "street") ? 2 : 3;
-	const char *p = path;
-	int64_t id = 0;
-
-	if (*p != '/')
-		return -1;
-	for (int k = 0; k < depth && p[1]; k++) {
-		char *end;
-		long long v = strtoll(p + 1, &end, 10);
-		if (end == p + 1 || *end != '/' || v <= 0)
-			return -1;
-		id = v;
-		p = end;
-	}
-	if (!id)
-		return -1;
-	*unit = id;
-	snprintf(out, 256, "%.*s", (int)(p - path + 1), path);
-	return 0;
 }
 
 /* An application's writes, each one db_tx_run() transaction. */
@@ -940,36 +510,23 @@ static int create_application_tx(struct db_conn *c, void *ctx)
 	struct application_change *x = ctx;
 	struct req *req = x->req;
 	const struct auth *au = req_auth(req);
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "INSERT INTO service_applications (item_id, account_id, resident_id, "
-			    "unit_path, handler_unit_id, handler_path, form_enc, attachments, "
-			    "status, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-			    "?, 'submitted', ?, ?, ?) RETURNING id",
-			    &st);
+	int rc = apps_store_insert(c,
+				   &(struct app_new){ .item_id = x->item_id,
+						      .account_id = au->account_id,
+						      .resident_id = au->resident_id,
+						      .unit_path = au->unit_path,
+						      .handler_unit_id = x->handler,
+						      .handler_path = x->hpath,
+						      .form_enc = x->blob,
+						      .form_enc_n = x->blen,
+						      .attachments = x->atts,
+						      .due = x->due,
+						      .now = x->now },
+				   &x->id);
 
-	if (rc == 0) {
-		db_bind_int64(st, 1, x->item_id);
-		db_bind_int64(st, 2, au->account_id);
-		if (au->resident_id > 0)
-			db_bind_int64(st, 3, au->resident_id);
-		db_bind_text(st, 4, au->unit_path, -1);
-		db_bind_int64(st, 5, x->handler);
-		db_bind_text(st, 6, x->hpath, -1);
-		db_bind_blob(st, 7, x->blob, x->blen);
-		db_bind_text(st, 8, x->atts, -1);
-		db_bind_int64(st, 9, x->due);
-		db_bind_int64(st, 10, x->now);
-		db_bind_int64(st, 11, x->now);
-		rc = db_step(st);
-		if (rc == DB_ROW) {
-			x->id = db_col_int64(st, 0);
-			rc = 0;
-		}
-		db_reset(st);
-	}
 	if (rc == 0)
-		rc = add_event(c, x->id, "submit", au->account_id, NULL, x->atts, x->now);
+		rc = apps_store_add_event(c, x->id, "submit", au->account_id, NULL, x->atts,
+					  x->now);
 	if (rc == 0)
 		rc = message_add(
 			c, 0, x->handler, 0, "service",
@@ -989,25 +546,15 @@ static int act_on_application_tx(struct db_conn *c, void *ctx)
 	struct req *req = x->req;
 	const struct app_action *act = x->act;
 	const struct application *a = x->a;
-	int64_t id = x->id, now = x->now;
-	int rc;
+	int64_t id = x->id, now = x->now, changed;
+	int rc = apps_store_set_status(c, id, a->status, a->version, act->to, x->blob, x->blen, now,
+				       &changed);
 
-	if (x->blob)
-		rc = db_run(
-			c,
-			"UPDATE service_applications SET status = ?, version = version + 1, "
-			"updated_at = ?, form_enc = ? WHERE id = ? AND status = ? AND version = ?",
-			"tibiti", act->to, now, (const void *)x->blob, x->blen, id, a->status,
-			a->version);
-	else
-		rc = db_run(c,
-			    "UPDATE service_applications SET status = ?, version = version + 1, "
-			    "updated_at = ? WHERE id = ? AND status = ? AND version = ?",
-			    "tiiti", act->to, now, id, a->status, a->version);
-	if (rc == 0 && db_changes(c) != 1)
+	if (rc == 0 && changed != 1)
 		return DB_EABORT;
 	if (rc == 0)
-		rc = add_event(c, id, act->name, req_auth(req)->account_id, x->note, x->atts, now);
+		rc = apps_store_add_event(c, id, act->name, req_auth(req)->account_id, x->note,
+					  x->atts, now);
 	if (rc == 0) {
 		const char *title = arena_printf(&req->arena, "%s：%s", a->item_name, act->title);
 		/*
@@ -1029,7 +576,6 @@ static int act_on_application_tx(struct db_conn *c, void *ctx)
 				 "service_application", id, NULL);
 	return rc;
 }
-
 static void create_application(struct req *req)
 {
 	const struct auth *au = req_auth(req);
@@ -1057,8 +603,8 @@ static void create_application(struct req *req)
 		json_decref(answers);
 		return;
 	}
-	if (handler_of(au->unit_path, json_string_value(json_object_get(item, "handling_level")),
-		       &handler, hpath)) {
+	if (handling_unit(au->unit_path, json_string_value(json_object_get(item, "handling_level")),
+			  &handler, hpath)) {
 		json_decref(item);
 		json_decref(answers);
 		reply_error(req, ERR_INTERNAL);
