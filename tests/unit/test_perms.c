@@ -190,7 +190,8 @@ static void every_key_the_code_names_is_known(void **state)
 	/* the community services, wherever issue 12 has moved them */
 	for (; (u = perms_code_use(n)); n++)
 		if (!strncmp(u->file, "src/service/", 12) || !strncmp(u->file, "src/venues/", 11) ||
-		    !strncmp(u->file, "src/activities/", 15) || !strncmp(u->file, "src/meals/", 10) ||
+		    !strncmp(u->file, "src/activities/", 15) ||
+		    !strncmp(u->file, "src/meals/", 10) ||
 		    !strncmp(u->file, "src/applications/", 17))
 			in_service++;
 	/* the modules' auth_can and roles_grant calls: dozens, not none */
