@@ -1,9 +1,10 @@
 /*
  * applications.h — online service applications (一网通办): the catalogue of
  * service items and residents' applications for them, handled by the unit
- * at the item's level. What other modules may call: the route table.
+ * at the item's level. What other modules may call: the route tables.
  *
- * Files: applications_api.c (handlers and the route table), forms.c (an
+ * Files: items_api.c (the catalogue) and applications_api.c (the
+ * applications): handlers and route tables; forms.c (an
  * item's form and materials, the answers checked against the form and masked
  * for handlers, the handling unit: pure), applications_store.c (all the
  * SQL), applications_int.h (what they share). What happens to applications
@@ -15,6 +16,7 @@
 
 #include "http/router.h"
 
+extern const struct route service_item_routes[];
 extern const struct route application_routes[];
 
 #endif

@@ -1,10 +1,6 @@
 /*
  * applications_api.c — online service applications (一网通办).
  *
- *   GET   /api/v1/service-items                       signed in (?all=1: inactive too, for staff)
- *   GET   /api/v1/service-items/:id
- *   POST  /api/v1/service-items                       service:catalogue
- *   PATCH /api/v1/service-items/:id                   service:catalogue
  *   POST  /api/v1/service-applications                {item_id, form, attachments?}  service:use
  *   GET   /api/v1/service-applications?status=&item=&mine=1&limit=&cursor=
  *   GET   /api/v1/service-applications/:id            with the answers and the timeline
@@ -12,11 +8,9 @@
  * version?}
  *   POST  /api/v1/service-applications/:id/reveal     the answers whole, audited  service:handle
  *
- * The catalogue. A service item carries its guide, the materials to bring,
- * the form as typed fields (text, textarea, number, date, select, phone,
- * id_number) and the level of the unit that handles it: the applicant's
- * community, street or the district. Items are JSON the server checks when
- * they are written and checks answers against when residents apply.
+ * Residents apply for a service item of the catalogue (items_api.c) by
+ * answering its form; the unit at the item's level above the applicant
+ * handles the application.
  *
  * The handling. submitted → accepted → approved → completed, with
  * needs_material (the handler asks for more; the resident's supplement
@@ -50,6 +44,7 @@
 #include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "messages/messages.h"
@@ -60,193 +55,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const levels[] = { "community", "street", "district" };
-
-/* ---- the catalogue -------------------------------------------------------- */
-
-static void list_items(struct req *req)
-{
-	struct db_conn *c = req_db_or_reply(req);
-	const char *all = req_query(req, "all");
-	int every = all && !strcmp(all, "1") && auth_can(req, "service:catalogue");
-	json_t *items;
-
-	if (!c)
-		return;
-	if (items_store_list(c, every, &items) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, JB_OBJ(jb_take("items", items)));
-}
-
-/* Load an item as JSON; NULL (and answered) when missing or on error. */
-static json_t *item_load_or_reply(struct req *req, struct db_conn *c, int64_t id)
-{
-	json_t *item;
-	int rc = items_store_get(c, id, &item);
-
-	if (rc == DB_ROW)
-		return item;
-	reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
-	return NULL;
-}
-
-static void get_item(struct req *req)
-{
-	struct db_conn *c = req_db_or_reply(req);
-	int64_t id;
-	json_t *item;
-
-	if (!c || req_param_id_or_reply(req, "id", &id) || !(item = item_load_or_reply(req, c, id)))
-		return;
-	if (!json_is_true(json_object_get(item, "active")) && !auth_can(req, "service:catalogue")) {
-		json_decref(item);
-		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
-	reply_json(req, 200, item);
-}
-
-/* The fields of an item body; absent ones stay NULL / -1 (sort may be negative: has_sort). */
-static int item_fields_or_reply(struct req *req, int creating, struct item_in *in)
-{
-	const char *why;
-	int rc;
-
-	in->days = -1;
-	in->sort = 0;
-	in->active = -1;
-	if (json_get_str_or_reply(req, req->json, "code", creating, 40, &in->code) < 0 ||
-	    json_get_str_or_reply(req, req->json, "name", creating, 100, &in->name) < 0 ||
-	    json_get_str_or_reply(req, req->json, "name_en", 0, 200, &in->name_en) < 0 ||
-	    json_get_str_or_reply(req, req->json, "guide", 0, 5000, &in->guide) < 0 ||
-	    json_get_str_or_reply(req, req->json, "handling_level", creating, 20, &in->level) < 0 ||
-	    json_get_int_or_reply(req, req->json, "time_limit_days", creating, 1, 365, &in->days) <
-		    0 ||
-	    (rc = json_get_int_or_reply(req, req->json, "sort", 0, -100000, 100000, &in->sort)) <
-		    0 ||
-	    json_get_bool_or_reply(req, req->json, "active", 0, &in->active) < 0)
-		return -1;
-	in->has_sort = rc == 0;
-	if (in->code && !form_key_valid(in->code)) {
-		reply_invalid(req, "code", "lower-case letters, digits and _");
-		return -1;
-	}
-	if (in->name && (!*in->name || utf8_chars(in->name, strlen(in->name)) > 100)) {
-		reply_invalid(req, "name", "1 to 100 characters");
-		return -1;
-	}
-	if (in->level && app_in_list(in->level, levels, 3) < 0) {
-		reply_invalid(req, "handling_level", "community, street or district");
-		return -1;
-	}
-	in->materials = json_object_get(req->json, "materials");
-	if (in->materials && materials_check(in->materials, &why)) {
-		reply_invalid(req, "materials", why);
-		return -1;
-	}
-	in->form = json_object_get(req->json, "form");
-	if ((creating && !in->form) || (in->form && form_check(in->form, &why))) {
-		reply_invalid(req, "form", in->form ? why : "required");
-		return -1;
-	}
-	return 0;
-}
-
-/* The catalogue's writes, each one db_tx_run() transaction. */
-struct item_change {
-	struct req *req;
-	const struct item_in *in;
-	const char *materials, *form;
-	int64_t id, now;
-};
-
-/* DB_EABORT: the code is taken */
-static int create_item_tx(struct db_conn *c, void *ctx)
-{
-	struct item_change *x = ctx;
-	int rc = items_store_insert(c, x->in, x->materials, x->form, x->now, &x->id);
-
-	if (rc == DB_ECONSTRAINT)
-		return DB_EABORT;
-	if (rc == 0)
-		rc = audit_write(x->req, c, "service_item.create", "service_item", x->id,
-				 JB_OBJ(jb_str("code", x->in->code)));
-	return rc;
-}
-
-static int update_item_tx(struct db_conn *c, void *ctx)
-{
-	struct item_change *x = ctx;
-	int rc = items_store_update(c, x->id, x->in, x->materials, x->form, x->now);
-
-	if (rc == 0)
-		rc = audit_write(x->req, c, "service_item.update", "service_item", x->id, NULL);
-	return rc;
-}
-
-static void create_item(struct req *req)
-{
-	struct db_conn *c = req_db_or_reply(req);
-	struct item_in in = { 0 };
-	struct item_change x;
-	int64_t now = clock_now();
-	char *materials, *form;
-	int rc;
-
-	if (!c || item_fields_or_reply(req, 1, &in))
-		return;
-	materials = in.materials ? json_dumps(in.materials, JSON_COMPACT) : strdup("[]");
-	form = json_dumps(in.form, JSON_COMPACT);
-	x = (struct item_change){
-		.req = req, .in = &in, .materials = materials, .form = form, .now = now
-	};
-	rc = db_tx_run(c, create_item_tx, &x);
-	free(materials);
-	free(form);
-	if (rc == DB_EABORT) {
-		reply_error_ex(req, ERR_CONFLICT, "A service item with this code exists already.",
-			       JB_OBJ(jb_str("field", "code")));
-		return;
-	}
-	reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_str("code", in.code)));
-}
-
-static void update_item(struct req *req)
-{
-	struct db_conn *c = req_db_or_reply(req);
-	struct item_in in = { 0 };
-	int64_t id;
-	char *materials = NULL, *form = NULL;
-	json_t *item;
-	int rc;
-
-	if (!c || req_param_id_or_reply(req, "id", &id) || item_fields_or_reply(req, 0, &in))
-		return;
-	if (in.code) {
-		reply_invalid(req, "code", "the code of an item does not change");
-		return;
-	}
-	if (!(item = item_load_or_reply(req, c, id)))
-		return;
-	json_decref(item);
-	if (in.materials)
-		materials = json_dumps(in.materials, JSON_COMPACT);
-	if (in.form)
-		form = json_dumps(in.form, JSON_COMPACT);
-	rc = db_tx_run(c, update_item_tx,
-		       &(struct item_change){ .req = req,
-					      .in = &in,
-					      .materials = materials,
-					      .form = form,
-					      .id = id,
-					      .now = clock_now() });
-	free(materials);
-	free(form);
-	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
-}
 
 /*
  * Check the answers against the item's form and build the stored copy: 0 and
@@ -498,8 +306,9 @@ static void get_application(struct req *req)
 struct application_change {
 	struct req *req;
 	int64_t item_id, handler, due, now, id;
-	const char *hpath, *atts, *name, *note;
-	const unsigned char *blob;
+	const char *hpath, *name, *note;
+	char *atts;	     /* malloc'd, owned by the handler */
+	unsigned char *blob; /* the sealed answers: malloc'd too */
 	size_t blen;
 	const struct app_action *act;
 	const struct application *a;
@@ -576,29 +385,52 @@ static int act_on_application_tx(struct db_conn *c, void *ctx)
 				 "service_application", id, NULL);
 	return rc;
 }
+
+/* The answers sealed for storage (malloc'd, *n bytes); NULL when out of memory. */
+static unsigned char *answers_seal(struct req *req, json_t *answers, size_t *n)
+{
+	char *plain = json_dumps(answers, JSON_COMPACT);
+	unsigned char *blob = plain ? pii_seal(req->srv->pii, PII_DOCUMENT, plain, n) : NULL;
+
+	if (plain)
+		sodium_memzero(plain, strlen(plain));
+	free(plain);
+	return blob;
+}
+
+struct apply_body {
+	int64_t item_id;
+	json_t *form, *attachments; /* checked against the item, and by attach */
+};
+static const struct body_field apply_fields[] = {
+	BF_ID(struct apply_body, item_id, "item_id", BF_REQUIRED),
+	BF_JSON(struct apply_body, form, "form", BF_OPTIONAL, -1),
+	BF_JSON(struct apply_body, attachments, "attachments", BF_OPTIONAL, -1),
+};
+
 static void create_application(struct req *req)
 {
 	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	struct application_change x = { 0 };
-	int64_t item_id, handler = 0, due = 0, now = clock_now();
-	json_t *item, *answers = NULL, *att = json_object_get(req->json, "attachments");
-	char hpath[256], *plain = NULL, *atts = NULL;
+	struct apply_body body;
+	int64_t handler = 0, due = 0, now = clock_now();
+	json_t *item, *answers = NULL;
+	char hpath[256], *atts = NULL;
 	unsigned char *blob = NULL;
 	size_t blen = 0;
 	int rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "item_id", 1, 1, INT64_MAX, &item_id) ||
-	    !(item = item_load_or_reply(req, c, item_id)))
+	if (!c || BODY_READ_OR_REPLY(req, apply_fields, &body, NULL) ||
+	    !(item = item_load_or_reply(req, c, body.item_id)))
 		return;
 	if (!json_is_true(json_object_get(item, "active"))) {
 		json_decref(item);
 		reply_error(req, ERR_NOT_FOUND);
 		return;
 	}
-	if (answers_or_reply(req, json_object_get(item, "form"), json_object_get(req->json, "form"),
-			     &answers) ||
-	    attach_ids_or_reply(req, c, att, "attachments", 20)) {
+	if (answers_or_reply(req, json_object_get(item, "form"), body.form, &answers) ||
+	    attach_ids_or_reply(req, c, body.attachments, "attachments", 20)) {
 		json_decref(item);
 		json_decref(answers);
 		return;
@@ -610,16 +442,15 @@ static void create_application(struct req *req)
 		reply_error(req, ERR_INTERNAL);
 		return;
 	}
-	plain = json_dumps(answers, JSON_COMPACT);
-	atts = att ? json_dumps(att, JSON_COMPACT) : strdup("[]");
-	blob = plain ? pii_seal(req->srv->pii, PII_DOCUMENT, plain, &blen) : NULL;
+	atts = body.attachments ? json_dumps(body.attachments, JSON_COMPACT) : strdup("[]");
+	blob = answers_seal(req, answers, &blen);
 	rc = blob && atts ? cal_deadline_db(c, now,
 					    (int)json_integer_value(
 						    json_object_get(item, "time_limit_days")),
 					    1, &due)
 			  : DB_ENOMEM;
 	x = (struct application_change){ .req = req,
-					 .item_id = item_id,
+					 .item_id = body.item_id,
 					 .handler = handler,
 					 .hpath = hpath,
 					 .blob = blob,
@@ -635,33 +466,71 @@ static void create_application(struct req *req)
 		 JB_OBJ(jb_int("id", x.id), jb_str("status", "submitted"),
 			jb_str("due_at", clock_format_shanghai(due, b)),
 			jb_take("handler_unit", JB_OBJ(jb_int("id", handler)))));
-	free(plain);
 	free(atts);
 	free(blob);
 	json_decref(answers);
 	json_decref(item);
 }
 
+struct action_body {
+	const char *action, *note;
+	int64_t version;	    /* 0: any */
+	json_t *form, *attachments; /* a supplement's */
+};
+static const struct body_field action_fields[] = {
+	BF_STR(struct action_body, action, "action", BF_REQUIRED, 0, 40),
+	BF_STR(struct action_body, note, "note", BF_OPTIONAL, 0, 1000),
+	BF_INT(struct action_body, version, "version", BF_OPTIONAL, 1, INT64_MAX, 0),
+	BF_JSON(struct action_body, form, "form", BF_OPTIONAL, -1),
+	BF_JSON(struct action_body, attachments, "attachments", BF_OPTIONAL, -1),
+};
+
+/*
+ * A supplement: new answers replace the old (x->blob, sealed), new photos
+ * join the timeline (x->atts). 0, or -1 answered. The caller frees both.
+ */
+static int supplement_or_reply(struct req *req, struct db_conn *c, const struct application *a,
+			       const struct action_body *body, struct application_change *x)
+{
+	json_t *fresh = NULL;
+
+	if (body->form) {
+		json_t *item = item_load_or_reply(req, c, a->item_id);
+		int rc;
+		if (!item)
+			return -1;
+		rc = answers_or_reply(req, json_object_get(item, "form"), body->form, &fresh);
+		json_decref(item);
+		if (rc)
+			return -1;
+		x->blob = answers_seal(req, fresh, &x->blen);
+		json_decref(fresh);
+		if (!x->blob) {
+			reply_error(req, ERR_INTERNAL);
+			return -1;
+		}
+	}
+	if (attach_ids_or_reply(req, c, body->attachments, "attachments", 20))
+		return -1;
+	x->atts = body->attachments ? json_dumps(body->attachments, JSON_COMPACT) : NULL;
+	return 0;
+}
+
 static void act_on_application(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *name = NULL, *note = NULL;
-	int64_t id, version = 0, now = clock_now();
+	struct action_body body;
+	int64_t id;
 	const struct app_action *act = NULL;
 	struct application a;
-	json_t *att = json_object_get(req->json, "attachments"), *fresh = NULL;
-	char *atts = NULL, *plain = NULL;
-	unsigned char *blob = NULL;
-	size_t blen = 0;
+	struct application_change x = { .req = req, .a = &a, .now = clock_now() };
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    json_get_str_or_reply(req, req->json, "action", 1, 40, &name) ||
-	    json_get_str_or_reply(req, req->json, "note", 0, 1000, &note) < 0 ||
-	    json_get_int_or_reply(req, req->json, "version", 0, 1, INT64_MAX, &version) < 0)
+	    BODY_READ_OR_REPLY(req, action_fields, &body, NULL))
 		return;
 	for (size_t i = 0; i < N_ACTIONS; i++)
-		if (!strcmp(name, app_actions[i].name))
+		if (!strcmp(body.action, app_actions[i].name))
 			act = &app_actions[i];
 	if (!act) {
 		reply_invalid(req, "action",
@@ -669,69 +538,34 @@ static void act_on_application(struct req *req)
 			      "withdraw");
 		return;
 	}
-	if (act->note_required && (!note || !*note)) {
+	if (act->note_required && (!body.note || !*body.note)) {
 		reply_invalid(req, "note", "say what is needed or why");
-		return;
-	}
-	if (note && utf8_chars(note, strlen(note)) > 1000) {
-		reply_invalid(req, "note", "at most 1000 characters");
 		return;
 	}
 	if (app_load_or_reply(req, c, id, &a, 0, NULL))
 		return;
 	if (!action_from(act, a.status) || !(act->who == ACT_STAFF ? a.handler : a.applicant) ||
-	    (version && version != a.version)) {
+	    (body.version && body.version != a.version)) {
 		reply_error_ex(req, ERR_SERVICE_STATE, NULL,
 			       JB_OBJ(jb_str("status", a.status), jb_str("action", act->name),
 				      jb_int("version", a.version)));
 		return;
 	}
-	if (!strcmp(act->name, "supplement")) {
-		/* new answers replace the old; new photos join the timeline */
-		json_t *form = json_object_get(req->json, "form");
-		if (form) {
-			json_t *item = item_load_or_reply(req, c, a.item_id);
-			if (!item)
-				return;
-			rc = answers_or_reply(req, json_object_get(item, "form"), form, &fresh);
-			json_decref(item);
-			if (rc)
-				return;
-			plain = json_dumps(fresh, JSON_COMPACT);
-			blob = plain ? pii_seal(req->srv->pii, PII_DOCUMENT, plain, &blen) : NULL;
-			json_decref(fresh);
-			if (!blob) {
-				free(plain);
-				reply_error(req, ERR_INTERNAL);
-				return;
-			}
-		}
-		if (attach_ids_or_reply(req, c, att, "attachments", 20)) {
-			free(plain);
-			free(blob);
-			return;
-		}
-		atts = att ? json_dumps(att, JSON_COMPACT) : NULL;
-	}
-	rc = db_tx_run(c, act_on_application_tx,
-		       &(struct application_change){ .req = req,
-						     .act = act,
-						     .a = &a,
-						     .id = id,
-						     .now = now,
-						     .note = note,
-						     .atts = atts,
-						     .blob = blob,
-						     .blen = blen });
+	x.id = id;
+	x.act = act;
+	x.note = body.note;
+	if (!strcmp(act->name, "supplement") && supplement_or_reply(req, c, &a, &body, &x))
+		goto out;
+	rc = db_tx_run(c, act_on_application_tx, &x);
 	if (rc == DB_EABORT)
 		reply_error(req, ERR_SERVICE_STATE);
 	else
 		reply_tx(req, rc, 200,
 			 JB_OBJ(jb_int("id", id), jb_str("status", act->to),
 				jb_int("version", (a.version + 1))));
-	free(atts);
-	free(plain);
-	free(blob);
+out:
+	free(x.atts);
+	free(x.blob);
 }
 
 /*
@@ -777,10 +611,6 @@ static void reveal_application(struct req *req)
 }
 
 const struct route application_routes[] = {
-	{ "GET", "/api/v1/service-items", list_items, R_AUTH, NULL, 0 },
-	{ "GET", "/api/v1/service-items/:id", get_item, R_AUTH, NULL, 0 },
-	{ "POST", "/api/v1/service-items", create_item, R_JSON, "service:catalogue", 0 },
-	{ "PATCH", "/api/v1/service-items/:id", update_item, R_JSON, "service:catalogue", 0 },
 	{ "POST", "/api/v1/service-applications", create_application, R_JSON, "service:use", 0 },
 	{ "GET", "/api/v1/service-applications", list_applications, R_AUTH, NULL, 0 },
 	{ "GET", "/api/v1/service-applications/:id", get_application, R_AUTH, NULL, 0 },

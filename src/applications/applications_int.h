@@ -1,9 +1,9 @@
 /*
  * applications_int.h — what the files of src/applications/ share beyond
- * applications.h: the pure rules of forms.c, and the statements of
- * applications_store.c that the handlers (applications_api.c) call, with
- * the rows they pass. Nothing outside src/applications/ includes it (the
- * unit tests, tests/unit/test_applications.c, do).
+ * applications.h: the pure rules of forms.c, the catalogue's item loader
+ * (items_api.c), and the statements of applications_store.c that the
+ * handlers (items_api.c, applications_api.c) call, with the rows they pass. Nothing outside
+ * src/applications/ includes it (the unit tests, tests/unit/test_applications.c, do).
  *
  * Rows read by the store reach the handlers through a callback with a view
  * whose strings point into the statement: valid during the call only. A
@@ -61,7 +61,11 @@ int form_mask(json_t *answers, json_t *fields);
  */
 int handling_unit(const char *path, const char *level, int64_t *unit, char out[256]);
 
-/* ---- the catalogue (applications_store.c) -------------------------------- */
+/* ---- the catalogue (items_api.c, applications_store.c) ------------------- */
+
+struct req;
+/* Load item id as the API shows it; NULL, answered 404 or 503, when missing or on error. */
+json_t *item_load_or_reply(struct req *req, struct db_conn *c, int64_t id);
 
 /* The items as the API shows them, active ones only unless all; by sort, id. 0 or <0. */
 int items_store_list(struct db_conn *c, int all, json_t **items);

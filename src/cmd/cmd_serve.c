@@ -46,6 +46,7 @@ static const struct route *const route_tables[] = {
 	appeal_stats_routes, open311_routes,	   supervision_routes,	   station_qr_routes,
 	map_routes,	     registration_routes,  account_routes,	   venue_routes,
 	booking_routes,	     activity_routes,	   activity_signup_routes, application_routes,
+	service_item_routes,
 	meal_point_routes,   meal_enrol_routes,	   meal_order_routes,	   meal_report_routes,
 };
 

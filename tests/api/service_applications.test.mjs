@@ -328,3 +328,28 @@ test('the answers are sealed: an ID number and a phone given in a form appear no
     for (const needle of [IDN, IDN.toLowerCase(), PHONE, '139-1234-5678']) assert.equal(x.indexOf(Buffer.from(needle)), -1, `'${needle}' found in plaintext`);
   }
 });
+
+test('bodies name a field they do not know, and optional fields take their defaults', async () => {
+  const form = [{ key: 'what', label: '事由', type: 'text' }];
+  const field = async (p) => {
+    const r = await p;
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    return r.body.error.details.field;
+  };
+  const base = { code: 'typo_item', name: '未知字段', handling_level: 'community', time_limit_days: 2, form };
+  assert.equal(await field(district.post('/api/v1/service-items', { ...base, time_limit: 3 })), 'time_limit');
+  assert.equal(await field(district.post('/api/v1/service-items', { ...base, form: undefined })), 'form');
+  const it = await district.post('/api/v1/service-items', { ...base, sort: null, name_en: null });
+  assert.equal(it.status, 201, JSON.stringify(it.body));
+  const made = (await district.get(`/api/v1/service-items/${it.body.id}`)).body;
+  assert.equal(made.sort, 0);
+  assert.equal(made.name_en, '');
+  assert.equal(made.active, true);
+  assert.equal(await field(district.patch(`/api/v1/service-items/${it.body.id}`, { colour: 'red' })), 'colour');
+  assert.equal(await field(resident.post('/api/v1/service-applications', { item_id: it.body.id, form: {}, photos: [] })), 'photos');
+  const r = await resident.post('/api/v1/service-applications', { item_id: it.body.id, form: {} });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(await field(act(resident, r.body.id, { action: 'withdraw', reason: 'x' })), 'reason');
+  assert.equal(await field(act(resident, r.body.id, { action: 'withdraw', version: 0 })), 'version');
+  assert.equal((await act(resident, r.body.id, { action: 'withdraw', note: null })).status, 200);
+});
