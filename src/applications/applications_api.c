@@ -74,41 +74,34 @@ static int answers_or_reply(struct req *req, json_t *form, json_t *answers, json
 /* ---- applications ---------------------------------------------------------- */
 enum { ACT_STAFF = 1, ACT_APPLICANT = 2 };
 
+/* The statuses, in the order of their bits in an action's from. */
+static const char *const statuses[] = { "submitted", "accepted",  "needs_material", "approved",
+					"rejected",  "completed", "withdrawn" };
+#define N_STATUSES (sizeof statuses / sizeof *statuses)
+enum { SUBMITTED = 1, ACCEPTED = 2, NEEDS_MATERIAL = 4, APPROVED = 8 };
+#define UNDECIDED (SUBMITTED | ACCEPTED | NEEDS_MATERIAL)
+
 static const struct app_action {
-	const char *name, *from[3], *to, *title; /* title: the message, after the item's name */
+	const char *name;
+	int from;		/* the statuses it applies to, as bits */
+	const char *to, *title; /* title: the message, after the item's name */
 	int who, note_required;
 } app_actions[] = {
-	{ "accept", { "submitted" }, "accepted", "已受理", ACT_STAFF, 0 },
-	{ "request_material",
-	  { "submitted", "accepted" },
-	  "needs_material",
-	  "请补充材料",
-	  ACT_STAFF,
-	  1 },
-	{ "supplement", { "needs_material" }, "accepted", "已补充材料", ACT_APPLICANT, 0 },
-	{ "approve", { "accepted" }, "approved", "审核通过", ACT_STAFF, 0 },
-	{ "reject",
-	  { "submitted", "accepted", "needs_material" },
-	  "rejected",
-	  "未通过",
-	  ACT_STAFF,
-	  1 },
-	{ "complete", { "approved" }, "completed", "已办结", ACT_STAFF, 0 },
-	{ "withdraw",
-	  { "submitted", "accepted", "needs_material" },
-	  "withdrawn",
-	  "已撤回",
-	  ACT_APPLICANT,
-	  0 },
+	{ "accept", SUBMITTED, "accepted", "已受理", ACT_STAFF, 0 },
+	{ "request_material", SUBMITTED | ACCEPTED, "needs_material", "请补充材料", ACT_STAFF, 1 },
+	{ "supplement", NEEDS_MATERIAL, "accepted", "已补充材料", ACT_APPLICANT, 0 },
+	{ "approve", ACCEPTED, "approved", "审核通过", ACT_STAFF, 0 },
+	{ "reject", UNDECIDED, "rejected", "未通过", ACT_STAFF, 1 },
+	{ "complete", APPROVED, "completed", "已办结", ACT_STAFF, 0 },
+	{ "withdraw", UNDECIDED, "withdrawn", "已撤回", ACT_APPLICANT, 0 },
 };
 #define N_ACTIONS (sizeof app_actions / sizeof *app_actions)
 
 static int action_from(const struct app_action *a, const char *status)
 {
-	for (int i = 0; i < 3 && a->from[i]; i++)
-		if (!strcmp(a->from[i], status))
-			return 1;
-	return 0;
+	int i = app_in_list(status, statuses, N_STATUSES);
+
+	return i >= 0 && (a->from & (1 << i));
 }
 
 struct application {
@@ -201,11 +194,7 @@ static void list_applications(struct req *req)
 		reply_invalid(req, "item", "expected a service item id");
 		return;
 	}
-	if (status && strcmp(status, "open") &&
-	    app_in_list(status,
-			(const char *const[]){ "submitted", "accepted", "needs_material",
-					       "approved", "rejected", "completed", "withdrawn" },
-			7) < 0) {
+	if (status && strcmp(status, "open") && app_in_list(status, statuses, N_STATUSES) < 0) {
 		reply_invalid(req, "status", "a status, or open");
 		return;
 	}
