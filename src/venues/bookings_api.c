@@ -38,6 +38,7 @@
 #include "messages/messages.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/jbuild.h"
@@ -441,7 +442,7 @@ static void create_booking(struct req *req)
 				   JB_OBJ(jb_int("min_notice_minutes", v.min_notice_minutes)));
 			return;
 		}
-		if (local_midnight(s) > local_midnight(now) + (int64_t)v.max_days_ahead * 86400) {
+		if (cal_midnight(s) > cal_midnight(now) + (int64_t)v.max_days_ahead * 86400) {
 			reply_rule(req, ERR_BOOKING_TOO_FAR,
 				   JB_OBJ(jb_int("max_days_ahead", v.max_days_ahead)));
 			return;

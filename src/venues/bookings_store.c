@@ -17,6 +17,7 @@
 #include "venues/venues.h"
 #include "venues/venues_int.h"
 
+#include "calendar/calendar.h"
 #include "db/store.h"
 
 #include <stdio.h>
@@ -189,7 +190,7 @@ int bookings_store_last_no_shows(struct db_conn *c, int64_t account_id, int64_t 
 int bookings_store_week_count(struct db_conn *c, int64_t venue_id, int64_t account_id,
 			      int64_t resident_id, int64_t t, int64_t *n)
 {
-	int64_t monday = local_midnight(t) - (int64_t)local_weekday(t) * 86400;
+	int64_t monday = cal_midnight(t) - (int64_t)hours_day_index(t) * 86400;
 	return db_query_int64(
 		c, n,
 		"SELECT COUNT(*) FROM bookings WHERE venue_id = ? AND starts_at >= ? AND "

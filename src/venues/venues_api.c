@@ -20,6 +20,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "core/util.h"
@@ -230,7 +231,7 @@ static void venue_slots(struct req *req)
 		return;
 	}
 	items = json_array();
-	int d = local_weekday(day);
+	int d = hours_day_index(day);
 	for (int i = 0; i < v.hours.n[d]; i++)
 		for (int m = v.hours.open[d][i]; m + v.slot_minutes <= v.hours.close[d][i];
 		     m += v.slot_minutes) {
