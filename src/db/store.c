@@ -612,6 +612,19 @@ char *db_values_sql(const char *head, const char *tuple, int n, const char *tail
 	return sql;
 }
 
+int db_prepare_values(struct db_conn *c, const char *head, const char *tuple, int n,
+		      const char *tail, struct db_stmt **out)
+{
+	char *sql = db_values_sql(head, tuple, n, tail);
+	int rc;
+
+	if (!sql)
+		return DB_ENOMEM;
+	rc = db_prepare(c, sql, out);
+	free(sql);
+	return rc;
+}
+
 void db_bind_args(struct db_stmt *st, const struct db_arg *args, int n)
 {
 	for (int i = 0; i < n; i++) {

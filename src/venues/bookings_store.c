@@ -255,15 +255,11 @@ static int insert_slots(struct db_conn *c, int64_t venue_id, int64_t booking_id,
 			int64_t e)
 {
 	int n = (int)((e - s) / SLOT_CELL_S), rc;
-	char *sql = db_values_sql("INSERT INTO booking_slots (venue_id, slot_start, booking_id) "
-				  "VALUES ",
-				  "(?, ?, ?)", n, "");
 	struct db_stmt *st;
 
-	if (!sql)
-		return DB_ENOMEM;
-	rc = db_prepare(c, sql, &st);
-	free(sql);
+	rc = db_prepare_values(
+		c, "INSERT INTO booking_slots (venue_id, slot_start, booking_id) VALUES ",
+		"(?, ?, ?)", n, "", &st);
 	if (rc < 0)
 		return rc;
 	for (int i = 0; i < n; i++) {
