@@ -160,21 +160,17 @@ static json_t *allowed_json(const struct application *a)
 	return out;
 }
 
-/* A page of the list: limit rows shown, one more read to know there are more. */
+/* A page of the list (http/request.h's struct page) and the time overdue is judged at. */
 struct app_page {
-	json_t *items;
-	int64_t n, limit, last, now;
+	struct page p;
+	int64_t now;
 };
 
 static int app_listed(void *ctx, const struct app_view *v)
 {
-	struct app_page *p = ctx;
+	struct app_page *ap = ctx;
 
-	if (++p->n <= p->limit) {
-		p->last = v->id;
-		json_array_append_new(p->items, app_json(v, p->now));
-	}
-	return 0;
+	return page_add(&ap->p, v->id, app_json(v, ap->now));
 }
 
 static void list_applications(struct req *req)
@@ -184,11 +180,11 @@ static void list_applications(struct req *req)
 	const char *status = req_query(req, "status"), *item = req_query(req, "item"),
 		   *mine = req_query(req, "mine");
 	int own = !auth_can(req, "service:handle") || (mine && !strcmp(mine, "1"));
-	int64_t limit, cursor, item_id = 0;
-	struct app_page p;
+	int64_t item_id = 0;
+	struct app_page ap = { .now = clock_now() };
 	struct scope sc;
 
-	if (!c || req_page_or_reply(req, &limit, &cursor))
+	if (!c || page_begin_or_reply(req, &ap.p))
 		return;
 	if (item && parse_int64(item, 1, INT64_MAX, &item_id)) {
 		reply_invalid(req, "item", "expected a service item id");
@@ -204,22 +200,15 @@ static void list_applications(struct req *req)
 	} else if (scope_unit_or_reply(req, c, req_query(req, "unit"), &sc)) {
 		return;
 	}
-	p = (struct app_page){ .items = json_array(), .limit = limit, .now = clock_now() };
-	if (apps_store_list(c,
-			    &(struct app_filter){ .lo = sc.lo,
-						  .hi = sc.hi,
-						  .before = cursor ? cursor : INT64_MAX,
-						  .own = own,
-						  .account_id = au->account_id,
-						  .item_id = item_id,
-						  .status = status,
-						  .limit = limit + 1 },
-			    app_listed, &p) < 0) {
-		json_decref(p.items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, p.items, p.n > limit, p.last));
+	const struct app_filter f = { .lo = sc.lo,
+				      .hi = sc.hi,
+				      .before = ap.p.cursor ? ap.p.cursor : INT64_MAX,
+				      .own = own,
+				      .account_id = au->account_id,
+				      .item_id = item_id,
+				      .status = status,
+				      .limit = ap.p.limit + 1 };
+	page_reply(&ap.p, apps_store_list(c, &f, app_listed, &ap));
 }
 
 /* What app_load_or_reply asks of the row it reads. */
