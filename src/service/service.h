@@ -31,10 +31,4 @@ extern const struct route application_routes[];
 extern const struct route activity_routes[];
 extern const struct route activity_signup_routes[];
 
-/* Meal assistance (助餐): meal_point.c, meal_enrol.c, meal_order.c, meal_report.c. */
-extern const struct route meal_point_routes[];
-extern const struct route meal_enrol_routes[];
-extern const struct route meal_order_routes[];
-extern const struct route meal_report_routes[];
-
 #endif

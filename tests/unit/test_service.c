@@ -11,7 +11,7 @@
 #include "unit.h"
 
 #include "core/clock.h"
-#include "service/meals_int.h"
+#include "meals/meals_int.h"
 #include "venues/venues.h"
 #include "venues/venues_int.h"
 
