@@ -46,26 +46,10 @@
 static int enrol_visible_or_reply(struct req *req, struct db_conn *c, int64_t id,
 				  struct meal_enrolment *e, json_t **out)
 {
-	struct meal_resident r;
-	int rc = meals_store_enrolment(c, &req->arena, id, e, out), ok = 0;
+	int rc = meals_store_enrolment(c, &req->arena, id, e, out);
 
-	if (rc == DB_ROW) {
-		rc = meal_resident_get(c, e->resident_id, &r);
-		if (rc == DB_ROW)
-			rc = meal_may_act(req, c, &r, e->unit_path, e->applicant_id);
-		ok = rc == 1;
-	}
-	if (rc < 0 || !ok) {
-		if (out)
-			json_decref(*out);
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
-		return -1;
-	}
-	if (out && !*out) {
-		reply_error(req, ERR_INTERNAL);
-		return -1;
-	}
-	return 0;
+	return meal_visible_or_reply(req, c, rc, 0, e->resident_id, e->unit_path, e->applicant_id,
+				     out);
 }
 
 static void get_enrolment(struct req *req)

@@ -110,6 +110,16 @@ int meal_may_act(struct req *req, struct db_conn *c, const struct meal_resident 
 		 const char *point_path, int64_t applicant);
 
 /*
+ * After a store's load (rc) of a thing of resident_id: answer 503 (rc < 0),
+ * 404 unless the caller may see it (ok, or else meal_may_act with point_path
+ * and applicant) and 500 when *out was not built; *out is freed when answered.
+ * 0 or -1 answered. meal_found_or_reply is the same with ok alone.
+ */
+int meal_visible_or_reply(struct req *req, struct db_conn *c, int rc, int ok, int64_t resident_id,
+			  const char *point_path, int64_t applicant, json_t **out);
+int meal_found_or_reply(struct req *req, int rc, int ok, json_t **out);
+
+/*
  * Whose rows a list of enrolments or orders shows: staff (meal:apply or
  * meal:manage) those of residents living in their scope (?unit= narrows it),
  * managers also those of their scope's meal points; everyone else what they
@@ -179,8 +189,8 @@ struct meal_enrolment {
 	const char *point_name; /* in the arena given */
 };
 /* One enrolment, and when out is set its JSON (NULL if it could not be built). */
-int meals_store_enrolment(struct db_conn *c, struct arena *a, int64_t id,
-			  struct meal_enrolment *e, json_t **out);
+int meals_store_enrolment(struct db_conn *c, struct arena *a, int64_t id, struct meal_enrolment *e,
+			  json_t **out);
 int meals_store_enrolments(struct db_conn *c, const struct meal_filter *f, struct meal_page *pg);
 /* A pending enrolment: 0 and *id, DB_ECONSTRAINT when a live one exists, <0. */
 int meals_store_enrol_insert(struct db_conn *c, const struct meal_point *p,
@@ -196,9 +206,18 @@ int meals_store_enrol_set_status(struct db_conn *c, int64_t id, const char *from
 /* Step st into pg, one item a row from row(st, arena); resets st. 0 or <0. */
 typedef json_t *(*meal_row_fn)(struct db_stmt *st, struct arena *a);
 int meals_store_page(struct db_stmt *st, struct meal_page *pg, meal_row_fn row);
-/* The eight arguments of a list's "whose rows" condition (see meal_who). */
-#define MEAL_WHO_ARGS 8
-void meals_store_who_args(const struct meal_who *w, struct db_arg out[MEAL_WHO_ARGS]);
+/*
+ * A list of enrolments or orders: sql's first eight arguments say whose rows
+ * (struct meal_who), the ninth is f->before, then the n of more, then the
+ * limit (pg->limit + 1). 0 or <0.
+ */
+int meals_store_list(struct db_conn *c, const char *sql, const struct meal_filter *f,
+		     const struct db_arg *more, int n, struct meal_page *pg, meal_row_fn row);
+/* Prepare sql (its one ? an id), bind id and step: DB_ROW (read *st, then db_reset it),
+ * DB_DONE, <0; *st is NULL when the prepare failed. */
+int meals_store_by_id(struct db_conn *c, const char *sql, int64_t id, struct db_stmt **st);
+/* {"id", "name"} from the columns col and col + 1. */
+json_t *meal_ref_json(struct db_stmt *st, int col);
 /* ISO time or JSON null for a nullable epoch column. */
 json_t *meal_time_or_null(struct db_stmt *st, int col);
 
@@ -224,11 +243,10 @@ int orders_store_insert(struct db_conn *c, const struct meal_point *p, int64_t e
 			const struct meal_resident *r, const char *day, const char *mode,
 			int64_t by, int64_t now, int64_t *id);
 /* An ordered order → cancelled (leaving its round). */
-int orders_store_cancel(struct db_conn *c, int64_t id, int64_t by, int64_t now,
-			int64_t *changed);
+int orders_store_cancel(struct db_conn *c, int64_t id, int64_t by, int64_t now, int64_t *changed);
 /* An ordered order still in round_id (0 none) → to (served, delivered). */
-int orders_store_done(struct db_conn *c, int64_t id, const char *to, int64_t round_id,
-		      int64_t by, int64_t now, int64_t *changed);
+int orders_store_done(struct db_conn *c, int64_t id, const char *to, int64_t round_id, int64_t by,
+		      int64_t now, int64_t *changed);
 /* Cancel an enrolment's open orders: days after today, and today when before_cutoff. */
 int orders_store_cancel_open(struct db_conn *c, int64_t enrol_id, int64_t by, const char *today,
 			     int before_cutoff, int64_t now, int64_t *n);
@@ -263,8 +281,8 @@ int orders_store_account(struct db_conn *c, int64_t id, struct meal_account *out
 /* Enabled accounts in [path, hi) or on the units above path, deepest first, at most 2000;
  * fn returns >0 to stop, <0 to fail. */
 typedef int (*meal_account_fn)(void *ctx, const struct meal_account *a);
-int orders_store_assignees(struct db_conn *c, const char *path, const char *hi,
-			   meal_account_fn fn, void *ctx);
+int orders_store_assignees(struct db_conn *c, const char *path, const char *hi, meal_account_fn fn,
+			   void *ctx);
 
 /* ---- the sums (report_store.c) -------------------------------------------- */
 
@@ -289,9 +307,8 @@ struct meal_community {
 	char path[256];
 };
 /* The community at path (when path is set), or the communities in [lo, hi), at most max. */
-int report_store_communities(struct db_conn *c, struct arena *a, const char *path,
-			     const char *lo, const char *hi, struct meal_community *out, int max,
-			     int *n);
+int report_store_communities(struct db_conn *c, struct arena *a, const char *path, const char *lo,
+			     const char *hi, struct meal_community *out, int max, int *n);
 /* The active points in [lo, hi): how many, and the union of their rules. */
 int report_store_rules(struct db_conn *c, const char *lo, const char *hi, int64_t *points,
 		       unsigned *rule);

@@ -42,17 +42,44 @@ int meals_store_page(struct db_stmt *st, struct meal_page *pg, meal_row_fn row)
 }
 
 /* ((? = 1 AND x.unit_path in [lo, hi)) OR x.resident_path in [lo, hi)
- *  OR (? = 0 AND (x.by = ? OR r.household_id = ?))) */
-void meals_store_who_args(const struct meal_who *w, struct db_arg out[MEAL_WHO_ARGS])
+ *  OR (? = 0 AND (x.by = ? OR r.household_id = ?))) AND x.id < ? */
+int meals_store_list(struct db_conn *c, const char *sql, const struct meal_filter *f,
+		     const struct db_arg *more, int n, struct meal_page *pg, meal_row_fn row)
 {
-	out[0] = DB_ARG_I(w->manager);
-	out[1] = DB_ARG_T(w->lo);
-	out[2] = DB_ARG_T(w->hi);
-	out[3] = DB_ARG_T(w->lo);
-	out[4] = DB_ARG_T(w->hi);
-	out[5] = DB_ARG_I(w->staff);
-	out[6] = DB_ARG_I(w->account_id);
-	out[7] = DB_ARG_I(w->household);
+	const struct meal_who *w = f->who;
+	struct db_arg args[24] = {
+		DB_ARG_I(w->manager),	 DB_ARG_T(w->lo),	 DB_ARG_T(w->hi),
+		DB_ARG_T(w->lo),	 DB_ARG_T(w->hi),	 DB_ARG_I(w->staff),
+		DB_ARG_I(w->account_id), DB_ARG_I(w->household), DB_ARG_I(f->before),
+	};
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, &st);
+
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < n && i < 14; i++)
+		args[9 + i] = more[i];
+	args[9 + n] = DB_ARG_I(pg->limit + 1);
+	db_bind_args(st, args, 10 + n);
+	return meals_store_page(st, pg, row);
+}
+
+int meals_store_by_id(struct db_conn *c, const char *sql, int64_t id, struct db_stmt **st)
+{
+	int rc = db_prepare(c, sql, st);
+
+	if (rc < 0) {
+		*st = NULL;
+		return rc;
+	}
+	db_bind_int64(*st, 1, id);
+	return db_step(*st);
+}
+
+json_t *meal_ref_json(struct db_stmt *st, int col)
+{
+	return JB_OBJ(jb_int("id", db_col_int64(st, col)),
+		      jb_str("name", db_col_text(st, col + 1)));
 }
 
 /* ---- points ------------------------------------------------------------------ */
@@ -86,15 +113,16 @@ json_t *meal_point_json(const struct meal_point *p)
 
 	snprintf(cutoff, sizeof cutoff, "%02d:%02d", p->order_cutoff / 60 % 24,
 		 p->order_cutoff % 60);
-	return JB_OBJ(jb_int("id", p->id),
-		      jb_take("unit", JB_OBJ(jb_int("id", p->unit_id), jb_str("name", p->unit_name))),
-		      jb_str("name", p->name), jb_str("address", p->address),
-		      jb_int("daily_capacity", p->daily_capacity),
-		      jb_take("modes", meal_modes_json(p->modes)), jb_int("price_fen", p->price_fen),
-		      jb_int("subsidy_fen", p->subsidy_fen),
-		      jb_int("resident_share_fen", (p->price_fen - p->subsidy_fen)),
-		      jb_str("order_cutoff", cutoff),
-		      jb_take("eligibility", meal_tags_json(p->rule)), jb_bool("active", p->active));
+	return JB_OBJ(
+		jb_int("id", p->id),
+		jb_take("unit", JB_OBJ(jb_int("id", p->unit_id), jb_str("name", p->unit_name))),
+		jb_str("name", p->name), jb_str("address", p->address),
+		jb_int("daily_capacity", p->daily_capacity),
+		jb_take("modes", meal_modes_json(p->modes)), jb_int("price_fen", p->price_fen),
+		jb_int("subsidy_fen", p->subsidy_fen),
+		jb_int("resident_share_fen", (p->price_fen - p->subsidy_fen)),
+		jb_str("order_cutoff", cutoff), jb_take("eligibility", meal_tags_json(p->rule)),
+		jb_bool("active", p->active));
 }
 
 static json_t *point_row_json(struct db_stmt *st, struct arena *a)
@@ -108,12 +136,8 @@ static json_t *point_row_json(struct db_stmt *st, struct arena *a)
 int meal_point_get(struct db_conn *c, struct arena *a, int64_t id, struct meal_point *out)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(c, POINT_SELECT "WHERE p.id = ?", &st);
+	int rc = meals_store_by_id(c, POINT_SELECT "WHERE p.id = ?", id, &st);
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	rc = db_step(st);
 	if (rc == DB_ROW)
 		point_from_row(st, a, out);
 	db_reset(st);
@@ -238,13 +262,9 @@ static json_t *enrol_json(struct db_stmt *st, struct arena *a)
 {
 	(void)a;
 	json_t *o =
-		JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-		       jb_take("point", JB_OBJ(jb_int("id", db_col_int64(st, 1)),
-					       jb_str("name", db_col_text(st, 2)))),
-		       jb_take("resident", JB_OBJ(jb_int("id", db_col_int64(st, 3)),
-						  jb_str("name", db_col_text(st, 4)))),
-		       jb_take("applicant", JB_OBJ(jb_int("id", db_col_int64(st, 5)),
-						   jb_str("name", db_col_text(st, 6)))),
+		JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_take("point", meal_ref_json(st, 1)),
+		       jb_take("resident", meal_ref_json(st, 3)),
+		       jb_take("applicant", meal_ref_json(st, 5)),
 		       jb_str("applied_as", db_col_text(st, 7)),
 		       jb_take("matched", meal_tags_json(meal_tags_from_text(db_col_text(st, 8)))),
 		       jb_str("note", db_col_text(st, 9)), jb_str("status", db_col_text(st, 10)),
@@ -257,18 +277,14 @@ static json_t *enrol_json(struct db_stmt *st, struct arena *a)
 	return o;
 }
 
-int meals_store_enrolment(struct db_conn *c, struct arena *a, int64_t id,
-			  struct meal_enrolment *e, json_t **out)
+int meals_store_enrolment(struct db_conn *c, struct arena *a, int64_t id, struct meal_enrolment *e,
+			  json_t **out)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(c, ENROL_SELECT "WHERE e.id = ?", &st);
+	int rc = meals_store_by_id(c, ENROL_SELECT "WHERE e.id = ?", id, &st);
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	rc = db_step(st);
+	memset(e, 0, sizeof *e);
 	if (rc == DB_ROW) {
-		memset(e, 0, sizeof *e);
 		e->id = id;
 		e->point_id = db_col_int64(st, 1);
 		e->point_name = arena_strdup(a, db_col_text(st, 2));
@@ -286,28 +302,20 @@ int meals_store_enrolment(struct db_conn *c, struct arena *a, int64_t id,
 
 int meals_store_enrolments(struct db_conn *c, const struct meal_filter *f, struct meal_page *pg)
 {
-	struct db_stmt *st;
-	struct db_arg args[MEAL_WHO_ARGS + 8];
-	int rc = db_prepare(
-		c,
-		ENROL_SELECT "WHERE ((? = 1 AND e.unit_path >= ? AND e.unit_path < ?) "
-			     "OR (e.resident_path >= ? AND e.resident_path < ?) "
-			     "OR (? = 0 AND (e.applicant_id = ? OR r.household_id = ?))) "
-			     "AND e.id < ? AND (? = 0 OR e.point_id = ?) AND (? = 0 OR "
-			     "e.resident_id = ?) AND (CAST(? AS TEXT) IS NULL OR e.status = ?) "
-			     "ORDER BY e.id DESC LIMIT ?",
-		&st);
+	const struct db_arg more[] = {
+		DB_ARG_I(f->point_id),	  DB_ARG_I(f->point_id), DB_ARG_I(f->resident_id),
+		DB_ARG_I(f->resident_id), DB_ARG_T(f->status),	 DB_ARG_T(f->status),
+	};
 
-	if (rc < 0)
-		return rc;
-	meals_store_who_args(f->who, args);
-	args[8] = DB_ARG_I(f->before);
-	args[9] = args[10] = DB_ARG_I(f->point_id);
-	args[11] = args[12] = DB_ARG_I(f->resident_id);
-	args[13] = args[14] = DB_ARG_T(f->status);
-	args[15] = DB_ARG_I(pg->limit + 1);
-	db_bind_args(st, args, DB_ARGS_N(args));
-	return meals_store_page(st, pg, enrol_json);
+	return meals_store_list(c,
+				ENROL_SELECT
+				"WHERE ((? = 1 AND e.unit_path >= ? AND e.unit_path < ?) "
+				"OR (e.resident_path >= ? AND e.resident_path < ?) "
+				"OR (? = 0 AND (e.applicant_id = ? OR r.household_id = ?))) "
+				"AND e.id < ? AND (? = 0 OR e.point_id = ?) AND (? = 0 OR "
+				"e.resident_id = ?) AND (CAST(? AS TEXT) IS NULL OR e.status = ?) "
+				"ORDER BY e.id DESC LIMIT ?",
+				f, more, DB_ARGS_N(more), pg, enrol_json);
 }
 
 int meals_store_enrol_insert(struct db_conn *c, const struct meal_point *p,

@@ -54,29 +54,12 @@
 static int order_visible_or_reply(struct req *req, struct db_conn *c, int64_t id, int assignee,
 				  struct meal_order *o, json_t **out)
 {
-	struct meal_resident r;
-	int rc = orders_store_load(c, id, o, out), ok = 0;
+	int rc = orders_store_load(c, id, o, out);
+	int ok = rc == DB_ROW && assignee && o->assignee_id &&
+		 o->assignee_id == req_auth(req)->account_id;
 
-	if (rc == DB_ROW) {
-		ok = assignee && o->assignee_id && o->assignee_id == req_auth(req)->account_id;
-		if (!ok) {
-			rc = meal_resident_get(c, o->resident_id, &r);
-			if (rc == DB_ROW)
-				rc = meal_may_act(req, c, &r, o->unit_path, o->ordered_by);
-			ok = rc == 1;
-		}
-	}
-	if (rc < 0 || !ok) {
-		if (out)
-			json_decref(*out);
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
-		return -1;
-	}
-	if (out && !*out) {
-		reply_error(req, ERR_INTERNAL);
-		return -1;
-	}
-	return 0;
+	return meal_visible_or_reply(req, c, rc, ok, o->resident_id, o->unit_path, o->ordered_by,
+				     out);
 }
 
 static void get_order(struct req *req)
@@ -287,7 +270,8 @@ static void create_order(struct req *req)
 		return;
 	}
 	if (strcmp(e.status, "approved")) {
-		reply_error_ex(req, ERR_MEAL_NOT_ENROLLED, NULL, JB_OBJ(jb_str("status", e.status)));
+		reply_error_ex(req, ERR_MEAL_NOT_ENROLLED, NULL,
+			       JB_OBJ(jb_str("status", e.status)));
 		return;
 	}
 	today = cal_midnight(now);

@@ -32,34 +32,27 @@
 static json_t *order_json(struct db_stmt *st, struct arena *a)
 {
 	(void)a;
-	json_t *o = JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-			   jb_take("point", JB_OBJ(jb_int("id", db_col_int64(st, 1)),
-						   jb_str("name", db_col_text(st, 2)))),
-			   jb_int("enrolment_id", db_col_int64(st, 3)),
-			   jb_take("resident", JB_OBJ(jb_int("id", db_col_int64(st, 4)),
-						      jb_str("name", db_col_text(st, 5)))),
-			   jb_str("day", db_col_text(st, 6)), jb_str("mode", db_col_text(st, 7)),
-			   jb_int("price_fen", db_col_int64(st, 8)),
-			   jb_int("subsidy_fen", db_col_int64(st, 9)),
-			   jb_int("resident_share_fen",
-				  (json_int_t)(db_col_int64(st, 8) - db_col_int64(st, 9))),
-			   jb_str("status", db_col_text(st, 10)));
+	json_t *o =
+		JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_take("point", meal_ref_json(st, 1)),
+		       jb_int("enrolment_id", db_col_int64(st, 3)),
+		       jb_take("resident", meal_ref_json(st, 4)), jb_str("day", db_col_text(st, 6)),
+		       jb_str("mode", db_col_text(st, 7)), jb_int("price_fen", db_col_int64(st, 8)),
+		       jb_int("subsidy_fen", db_col_int64(st, 9)),
+		       jb_int("resident_share_fen",
+			      (json_int_t)(db_col_int64(st, 8) - db_col_int64(st, 9))),
+		       jb_str("status", db_col_text(st, 10)));
 
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "round_id",
 			    db_col_is_null(st, 11) ? json_null()
 						   : json_integer(db_col_int64(st, 11)));
-	json_object_set_new(
-		o, "ordered_by",
-		JB_OBJ(jb_int("id", db_col_int64(st, 12)), jb_str("name", db_col_text(st, 13))));
+	json_object_set_new(o, "ordered_by", meal_ref_json(st, 12));
 	json_object_set_new(o, "created_at", meal_time_or_null(st, 14));
 	json_object_set_new(o, "cancelled_at", meal_time_or_null(st, 15));
 	json_object_set_new(o, "done_at", meal_time_or_null(st, 16));
 	json_object_set_new(o, "done_by",
-			    db_col_is_null(st, 17) ? json_null()
-						   : JB_OBJ(jb_int("id", db_col_int64(st, 17)),
-							    jb_str("name", db_col_text(st, 18))));
+			    db_col_is_null(st, 17) ? json_null() : meal_ref_json(st, 17));
 	json_object_set_new(o, "address",
 			    JB_OBJ(jb_str("building", db_col_text(st, 24)),
 				   jb_str("room", db_col_text(st, 22)),
@@ -72,14 +65,10 @@ int orders_store_load(struct db_conn *c, int64_t id, struct meal_order *o, json_
 {
 	struct db_stmt *st;
 	int64_t d;
-	int rc = db_prepare(c, ORDER_SELECT "WHERE o.id = ?", &st);
+	int rc = meals_store_by_id(c, ORDER_SELECT "WHERE o.id = ?", id, &st);
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	rc = db_step(st);
+	memset(o, 0, sizeof *o);
 	if (rc == DB_ROW) {
-		memset(o, 0, sizeof *o);
 		o->id = id;
 		o->point_id = db_col_int64(st, 1);
 		o->resident_id = db_col_int64(st, 4);
@@ -101,31 +90,24 @@ int orders_store_load(struct db_conn *c, int64_t id, struct meal_order *o, json_
 
 int orders_store_list(struct db_conn *c, const struct meal_filter *f, struct meal_page *pg)
 {
-	struct db_stmt *st;
-	struct db_arg args[MEAL_WHO_ARGS + 12];
-	int rc = db_prepare(
-		c,
-		ORDER_SELECT "WHERE ((? = 1 AND o.unit_path >= ? AND o.unit_path < ?) "
-			     "OR (o.resident_path >= ? AND o.resident_path < ?) "
-			     "OR (? = 0 AND (o.ordered_by = ? OR r.household_id = ?))) "
-			     "AND o.id < ? AND (? = 0 OR o.point_id = ?) AND (? = 0 OR o.round_id = "
-			     "?) AND (? = 0 OR o.resident_id = ?) AND (CAST(? AS TEXT) IS NULL OR "
-			     "o.day = ?) AND (CAST(? AS TEXT) IS NULL OR o.status = ?) ORDER BY "
-			     "o.id DESC LIMIT ?",
-		&st);
+	const struct db_arg more[] = {
+		DB_ARG_I(f->point_id), DB_ARG_I(f->point_id),	 DB_ARG_I(f->round_id),
+		DB_ARG_I(f->round_id), DB_ARG_I(f->resident_id), DB_ARG_I(f->resident_id),
+		DB_ARG_T(f->day),      DB_ARG_T(f->day),	 DB_ARG_T(f->status),
+		DB_ARG_T(f->status),
+	};
 
-	if (rc < 0)
-		return rc;
-	meals_store_who_args(f->who, args);
-	args[8] = DB_ARG_I(f->before);
-	args[9] = args[10] = DB_ARG_I(f->point_id);
-	args[11] = args[12] = DB_ARG_I(f->round_id);
-	args[13] = args[14] = DB_ARG_I(f->resident_id);
-	args[15] = args[16] = DB_ARG_T(f->day);
-	args[17] = args[18] = DB_ARG_T(f->status);
-	args[19] = DB_ARG_I(pg->limit + 1);
-	db_bind_args(st, args, DB_ARGS_N(args));
-	return meals_store_page(st, pg, order_json);
+	return meals_store_list(
+		c,
+		ORDER_SELECT
+		"WHERE ((? = 1 AND o.unit_path >= ? AND o.unit_path < ?) "
+		"OR (o.resident_path >= ? AND o.resident_path < ?) "
+		"OR (? = 0 AND (o.ordered_by = ? OR r.household_id = ?))) "
+		"AND o.id < ? AND (? = 0 OR o.point_id = ?) AND (? = 0 OR o.round_id = "
+		"?) AND (? = 0 OR o.resident_id = ?) AND (CAST(? AS TEXT) IS NULL OR "
+		"o.day = ?) AND (CAST(? AS TEXT) IS NULL OR o.status = ?) ORDER BY "
+		"o.id DESC LIMIT ?",
+		f, more, DB_ARGS_N(more), pg, order_json);
 }
 
 int orders_store_lock_point(struct db_conn *c, int64_t point_id)
@@ -171,8 +153,7 @@ int orders_store_insert(struct db_conn *c, const struct meal_point *p, int64_t e
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
 }
 
-int orders_store_cancel(struct db_conn *c, int64_t id, int64_t by, int64_t now,
-			int64_t *changed)
+int orders_store_cancel(struct db_conn *c, int64_t id, int64_t by, int64_t now, int64_t *changed)
 {
 	int rc = db_run(c,
 			"UPDATE meal_orders SET status = 'cancelled', round_id = NULL, "
@@ -184,8 +165,8 @@ int orders_store_cancel(struct db_conn *c, int64_t id, int64_t by, int64_t now,
 	return rc;
 }
 
-int orders_store_done(struct db_conn *c, int64_t id, const char *to, int64_t round_id,
-		      int64_t by, int64_t now, int64_t *changed)
+int orders_store_done(struct db_conn *c, int64_t id, const char *to, int64_t round_id, int64_t by,
+		      int64_t now, int64_t *changed)
 {
 	int rc = db_run(c,
 			"UPDATE meal_orders SET status = ?, done_by = ?, done_at = ?, updated_at "
@@ -222,14 +203,11 @@ int orders_store_cancel_open(struct db_conn *c, int64_t enrol_id, int64_t by, co
 static json_t *round_json(struct db_stmt *st, struct arena *a)
 {
 	(void)a;
-	json_t *o = JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-			   jb_take("point", JB_OBJ(jb_int("id", db_col_int64(st, 1)),
-						   jb_str("name", db_col_text(st, 2)))),
-			   jb_str("day", db_col_text(st, 3)), jb_str("name", db_col_text(st, 4)),
-			   jb_take("assignee", JB_OBJ(jb_int("id", db_col_int64(st, 5)),
-						      jb_str("name", db_col_text(st, 6)))),
-			   jb_int("orders", db_col_int64(st, 9)),
-			   jb_int("delivered", db_col_int64(st, 10)));
+	json_t *o = JB_OBJ(
+		jb_int("id", db_col_int64(st, 0)), jb_take("point", meal_ref_json(st, 1)),
+		jb_str("day", db_col_text(st, 3)), jb_str("name", db_col_text(st, 4)),
+		jb_take("assignee", meal_ref_json(st, 5)), jb_int("orders", db_col_int64(st, 9)),
+		jb_int("delivered", db_col_int64(st, 10)));
 
 	if (o)
 		json_object_set_new(o, "created_at", meal_time_or_null(st, 7));
@@ -239,14 +217,10 @@ static json_t *round_json(struct db_stmt *st, struct arena *a)
 int orders_store_round(struct db_conn *c, int64_t id, struct meal_round *rd, json_t **out)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(c, ROUND_SELECT "WHERE rd.id = ?", &st);
+	int rc = meals_store_by_id(c, ROUND_SELECT "WHERE rd.id = ?", id, &st);
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	rc = db_step(st);
+	memset(rd, 0, sizeof *rd);
 	if (rc == DB_ROW) {
-		memset(rd, 0, sizeof *rd);
 		rd->id = id;
 		rd->point_id = db_col_int64(st, 1);
 		snprintf(rd->day, sizeof rd->day, "%s", db_col_text(st, 3));
@@ -263,19 +237,27 @@ int orders_store_rounds(struct db_conn *c, const char *lo, const char *hi, int64
 			int64_t point_id, const char *day, int64_t before, struct meal_page *pg)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    ROUND_SELECT "WHERE rd.unit_path >= ? AND rd.unit_path < ? AND (? = 0 "
-					 "OR rd.assignee_id = ?) AND (? = 0 OR rd.point_id = ?) AND "
-					 "(CAST(? AS TEXT) IS NULL OR rd.day = ?) AND rd.id < ? "
-					 "ORDER BY rd.id DESC LIMIT ?",
-			    &st);
+	int rc =
+		db_prepare(c,
+			   ROUND_SELECT "WHERE rd.unit_path >= ? AND rd.unit_path < ? AND (? = 0 "
+					"OR rd.assignee_id = ?) AND (? = 0 OR rd.point_id = ?) AND "
+					"(CAST(? AS TEXT) IS NULL OR rd.day = ?) AND rd.id < ? "
+					"ORDER BY rd.id DESC LIMIT ?",
+			   &st);
 
 	if (rc < 0)
 		return rc;
 	const struct db_arg args[] = {
-		DB_ARG_T(lo),	    DB_ARG_T(hi),	DB_ARG_I(assignee != 0), DB_ARG_I(assignee),
-		DB_ARG_I(point_id), DB_ARG_I(point_id), DB_ARG_T(day),		 DB_ARG_T(day),
-		DB_ARG_I(before),   DB_ARG_I(pg->limit + 1),
+		DB_ARG_T(lo),
+		DB_ARG_T(hi),
+		DB_ARG_I(assignee != 0),
+		DB_ARG_I(assignee),
+		DB_ARG_I(point_id),
+		DB_ARG_I(point_id),
+		DB_ARG_T(day),
+		DB_ARG_T(day),
+		DB_ARG_I(before),
+		DB_ARG_I(pg->limit + 1),
 	};
 	db_bind_args(st, args, DB_ARGS_N(args));
 	return meals_store_page(st, pg, round_json);
@@ -284,10 +266,11 @@ int orders_store_rounds(struct db_conn *c, const char *lo, const char *hi, int64
 int orders_store_round_orders(struct db_conn *c, int64_t round_id, json_t *items)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    ORDER_SELECT "WHERE o.round_id = ? AND o.status <> 'cancelled' ORDER BY "
-					 "b.name, h.room, o.id LIMIT 1000",
-			    &st);
+	int rc =
+		db_prepare(c,
+			   ORDER_SELECT "WHERE o.round_id = ? AND o.status <> 'cancelled' ORDER BY "
+					"b.name, h.room, o.id LIMIT 1000",
+			   &st);
 
 	if (rc < 0)
 		return rc;
@@ -329,12 +312,9 @@ int orders_store_assign(struct db_conn *c, int64_t round_id, int64_t order_id, i
 int orders_store_account(struct db_conn *c, int64_t id, struct meal_account *out)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT unit_path, roles, disabled FROM accounts WHERE id = ?", &st);
+	int rc = meals_store_by_id(
+		c, "SELECT unit_path, roles, disabled FROM accounts WHERE id = ?", id, &st);
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	rc = db_step(st);
 	if (rc == DB_ROW) {
 		memset(out, 0, sizeof *out);
 		out->id = id;
@@ -349,18 +329,19 @@ int orders_store_account(struct db_conn *c, int64_t id, struct meal_account *out
 
 /* The area is the scope's range predicate; the units above it are the
  * prefixes of the point's path. */
-int orders_store_assignees(struct db_conn *c, const char *path, const char *hi,
-			   meal_account_fn fn, void *ctx)
+int orders_store_assignees(struct db_conn *c, const char *path, const char *hi, meal_account_fn fn,
+			   void *ctx)
 {
 	struct db_stmt *st;
 	struct meal_account a;
-	int rc = db_prepare(c,
-			    "SELECT a.id, a.display_name, a.roles, a.unit_id, u.name FROM accounts a "
-			    "JOIN units u ON u.id = a.unit_id WHERE a.disabled = 0 AND "
-			    "((a.unit_path >= ? AND a.unit_path < ?) OR "
-			    "substr(CAST(? AS TEXT), 1, length(a.unit_path)) = a.unit_path) "
-			    "ORDER BY a.unit_path DESC, a.id LIMIT 2000",
-			    &st);
+	int rc = db_prepare(
+		c,
+		"SELECT a.id, a.display_name, a.roles, a.unit_id, u.name FROM accounts a "
+		"JOIN units u ON u.id = a.unit_id WHERE a.disabled = 0 AND "
+		"((a.unit_path >= ? AND a.unit_path < ?) OR "
+		"substr(CAST(? AS TEXT), 1, length(a.unit_path)) = a.unit_path) "
+		"ORDER BY a.unit_path DESC, a.id LIMIT 2000",
+		&st);
 
 	if (rc < 0)
 		return rc;

@@ -71,6 +71,35 @@ int meal_may_act(struct req *req, struct db_conn *c, const struct meal_resident 
 	return rc == DB_ROW && hh == r->household_id;
 }
 
+int meal_found_or_reply(struct req *req, int rc, int ok, json_t **out)
+{
+	if (rc < 0 || !ok) {
+		if (out)
+			json_decref(*out);
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+		return -1;
+	}
+	if (out && !*out) {
+		reply_error(req, ERR_INTERNAL);
+		return -1;
+	}
+	return 0;
+}
+
+int meal_visible_or_reply(struct req *req, struct db_conn *c, int rc, int ok, int64_t resident_id,
+			  const char *point_path, int64_t applicant, json_t **out)
+{
+	struct meal_resident r;
+
+	if (rc == DB_ROW && !ok) {
+		rc = meal_resident_get(c, resident_id, &r);
+		if (rc == DB_ROW)
+			rc = meal_may_act(req, c, &r, point_path, applicant);
+		ok = rc == 1;
+	}
+	return meal_found_or_reply(req, rc, ok, out);
+}
+
 int meal_who_or_reply(struct req *req, struct db_conn *c, struct meal_who *w)
 {
 	const struct auth *a = req_auth(req);
@@ -90,7 +119,8 @@ int meal_who_or_reply(struct req *req, struct db_conn *c, struct meal_who *w)
 		/* residents: what they applied for and their household's; an empty range */
 		snprintf(w->lo, sizeof w->lo, "/");
 		snprintf(w->hi, sizeof w->hi, "/");
-		if (a->resident_id > 0 && meals_store_household(c, a->resident_id, &household) < 0) {
+		if (a->resident_id > 0 &&
+		    meals_store_household(c, a->resident_id, &household) < 0) {
 			reply_error(req, ERR_DB_UNAVAILABLE);
 			return -1;
 		}
@@ -330,7 +360,8 @@ static void update_point(struct req *req)
 	in.rule = p.rule;
 	if (point_fields_or_reply(req, 0, &in))
 		return;
-	rc = db_tx_run(c, update_point_tx, &(struct point_change){ .req = req, .in = &in, .id = id });
+	rc = db_tx_run(c, update_point_tx,
+		       &(struct point_change){ .req = req, .in = &in, .id = id });
 	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 

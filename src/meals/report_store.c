@@ -67,9 +67,8 @@ int report_store_not_taken(struct db_conn *c, int64_t point_id, const char *lo, 
 	return rc < 0 ? rc : 0;
 }
 
-int report_store_communities(struct db_conn *c, struct arena *a, const char *path,
-			     const char *lo, const char *hi, struct meal_community *out, int max,
-			     int *n)
+int report_store_communities(struct db_conn *c, struct arena *a, const char *path, const char *lo,
+			     const char *hi, struct meal_community *out, int max, int *n)
 {
 	struct db_stmt *st;
 	int rc;
@@ -104,10 +103,11 @@ int report_store_rules(struct db_conn *c, const char *lo, const char *hi, int64_
 		       unsigned *rule)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT eligibility FROM meal_points WHERE unit_path >= ? AND unit_path "
-			    "< ? AND active = 1",
-			    &st);
+	int rc =
+		db_prepare(c,
+			   "SELECT eligibility FROM meal_points WHERE unit_path >= ? AND unit_path "
+			   "< ? AND active = 1",
+			   &st);
 
 	*points = 0;
 	*rule = 0;
@@ -126,45 +126,29 @@ int report_store_rules(struct db_conn *c, const char *lo, const char *hi, int64_
 int report_store_eligible(struct db_conn *c, const char *lo, const char *hi, unsigned rule,
 			  const char *born_by, int64_t *n)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT COUNT(*) FROM residents r WHERE r.unit_path >= ? AND "
-			    "r.unit_path < ? AND ((? = 1 AND length(r.birth_ym) = 7 AND "
-			    "r.birth_ym <= ?) "
-			    "OR (? = 1 AND (',' || r.tags || ',') LIKE '%,living_alone,%') "
-			    "OR (? = 1 AND (',' || r.tags || ',') LIKE '%,all_elderly,%') "
-			    "OR (? = 1 AND (',' || r.tags || ',') LIKE '%,disabled,%') "
-			    "OR (? = 1 AND (',' || r.tags || ',') LIKE '%,low_income,%'))",
-			    &st);
+	int rc = db_query_int64(
+		c, n,
+		"SELECT COUNT(*) FROM residents r WHERE r.unit_path >= ? AND r.unit_path < ? AND "
+		"((? = 1 AND length(r.birth_ym) = 7 AND r.birth_ym <= ?) "
+		"OR (? = 1 AND (',' || r.tags || ',') LIKE '%,living_alone,%') "
+		"OR (? = 1 AND (',' || r.tags || ',') LIKE '%,all_elderly,%') "
+		"OR (? = 1 AND (',' || r.tags || ',') LIKE '%,disabled,%') "
+		"OR (? = 1 AND (',' || r.tags || ',') LIKE '%,low_income,%'))",
+		"ttitiiii", lo, hi, (int64_t) !!(rule & MEAL_TAG_AGED_80), born_by,
+		(int64_t) !!(rule & MEAL_TAG_ALONE), (int64_t) !!(rule & MEAL_TAG_ALL_ELDERLY),
+		(int64_t) !!(rule & MEAL_TAG_DISABLED), (int64_t) !!(rule & MEAL_TAG_LOW_INCOME));
 
-	*n = 0;
-	if (rc < 0)
-		return rc;
-	const struct db_arg args[] = {
-		DB_ARG_T(lo),
-		DB_ARG_T(hi),
-		DB_ARG_I(!!(rule & MEAL_TAG_AGED_80)),
-		DB_ARG_T(born_by),
-		DB_ARG_I(!!(rule & MEAL_TAG_ALONE)),
-		DB_ARG_I(!!(rule & MEAL_TAG_ALL_ELDERLY)),
-		DB_ARG_I(!!(rule & MEAL_TAG_DISABLED)),
-		DB_ARG_I(!!(rule & MEAL_TAG_LOW_INCOME)),
-	};
-	db_bind_args(st, args, DB_ARGS_N(args));
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		*n = db_col_int64(st, 0);
-	db_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
 int report_store_enrolled(struct db_conn *c, const char *lo, const char *hi, int64_t *n)
 {
-	int rc = db_query_int64(c, n,
-				"SELECT COUNT(DISTINCT e.resident_id) FROM meal_enrolments e JOIN "
-				"residents r ON r.id = e.resident_id WHERE e.status = 'approved' AND "
-				"r.unit_path >= ? AND r.unit_path < ?",
-				"tt", lo, hi);
+	int rc = db_query_int64(
+		c, n,
+		"SELECT COUNT(DISTINCT e.resident_id) FROM meal_enrolments e JOIN "
+		"residents r ON r.id = e.resident_id WHERE e.status = 'approved' AND "
+		"r.unit_path >= ? AND r.unit_path < ?",
+		"tt", lo, hi);
 
 	return rc < 0 ? rc : 0;
 }

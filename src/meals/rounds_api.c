@@ -116,11 +116,11 @@ static int assignee_row(void *ctx, const struct meal_account *a)
 
 	if (!deliver && !roles_grant(a->roles, "meal:manage"))
 		return 0;
-	json_array_append_new(
-		l->items,
-		JB_OBJ(jb_int("id", a->id), jb_str("name", a->name),
-		       jb_take("unit", JB_OBJ(jb_int("id", a->unit_id), jb_str("name", a->unit_name))),
-		       jb_str("kind", deliver ? "volunteer" : "staff")));
+	json_array_append_new(l->items,
+			      JB_OBJ(jb_int("id", a->id), jb_str("name", a->name),
+				     jb_take("unit", JB_OBJ(jb_int("id", a->unit_id),
+							    jb_str("name", a->unit_name))),
+				     jb_str("kind", deliver ? "volunteer" : "staff")));
 	return ++l->n >= 200;
 }
 
@@ -191,21 +191,10 @@ static void list_rounds(struct req *req)
 static int round_visible_or_reply(struct req *req, struct db_conn *c, int64_t id,
 				  struct meal_round *rd, json_t **out)
 {
-	int rc = orders_store_round(c, id, rd, out), ok = 0;
+	int rc = orders_store_round(c, id, rd, out);
 
-	if (rc == DB_ROW)
-		ok = may_see_round(req, rd->unit_path, rd->assignee_id);
-	if (rc < 0 || !ok) {
-		if (rc == DB_ROW && out)
-			json_decref(*out);
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
-		return -1;
-	}
-	if (out && !*out) {
-		reply_error(req, ERR_INTERNAL);
-		return -1;
-	}
-	return 0;
+	return meal_found_or_reply(
+		req, rc, rc == DB_ROW && may_see_round(req, rd->unit_path, rd->assignee_id), out);
 }
 
 static void get_round(struct req *req)
