@@ -34,6 +34,7 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "core/util.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "messages/messages.h"
 #include "org/org.h"
@@ -138,13 +139,25 @@ static int apply_enrolment_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+/* POST /meal-enrolments: what the console and the residents' app send. */
+struct apply_body {
+	int64_t point_id, resident_id;
+	const char *note;
+};
+static const struct body_field apply_fields[] = {
+	BF_ID(struct apply_body, point_id, "point_id", BF_REQUIRED),
+	BF_ID(struct apply_body, resident_id, "resident_id", BF_OPTIONAL),
+	BF_STR_DEF(struct apply_body, note, "note", 0, 200, ""),
+};
+
 static void apply_enrolment(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	int staff = meal_is_applier(req), rc;
-	const char *note = "", *as;
-	int64_t point_id, resident_id = 0, now = clock_now();
+	const char *as;
+	int64_t point_id, resident_id, now = clock_now();
+	struct apply_body b;
 	struct enrol_change x;
 	struct meal_point p;
 	struct meal_resident r;
@@ -156,11 +169,15 @@ static void apply_enrolment(struct req *req)
 		reply_error(req, ERR_FORBIDDEN);
 		return;
 	}
-	if (json_get_int_or_reply(req, req->json, "point_id", 1, 1, INT64_MAX, &point_id) ||
-	    json_get_int_or_reply(req, req->json, "resident_id", staff, 1, INT64_MAX,
-				  &resident_id) < 0 ||
-	    json_get_str_or_reply(req, req->json, "note", 0, 200, &note) < 0)
+	if (BODY_READ_OR_REPLY(req, apply_fields, &b, NULL))
 		return;
+	/* staff name the resident; a resident applies for themselves unless they say */
+	if (staff && !b.resident_id) {
+		reply_invalid(req, "resident_id", "required");
+		return;
+	}
+	point_id = b.point_id;
+	resident_id = b.resident_id;
 	if (!staff) {
 		if (a->resident_id <= 0) {
 			reply_error(req, ERR_MEAL_NO_RECORD);
@@ -208,9 +225,13 @@ static void apply_enrolment(struct req *req)
 		return;
 	}
 	meal_tags_text(r.tags & p.rule, matched);
-	x = (struct enrol_change){
-		.req = req, .p = &p, .r = &r, .as = as, .matched = matched, .note = note, .now = now
-	};
+	x = (struct enrol_change){ .req = req,
+				   .p = &p,
+				   .r = &r,
+				   .as = as,
+				   .matched = matched,
+				   .note = b.note,
+				   .now = now };
 	rc = db_tx_run(c, apply_enrolment_tx, &x);
 	if (rc == DB_EABORT) {
 		reply_error(req, ERR_MEAL_ALREADY_ENROLLED);
@@ -286,10 +307,19 @@ static int act_on_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+/* approve, reject, withdraw: {reason} (required to reject) */
+struct reason_body {
+	const char *reason;
+};
+static const struct body_field reason_fields[] = {
+	BF_STR(struct reason_body, reason, "reason", BF_OPTIONAL, 0, 200),
+};
+
 static void act_on(struct req *req, enum enrol_action act)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *reason = NULL;
+	struct reason_body b;
+	const char *reason;
 	int64_t id, now = clock_now();
 	struct enrol_change x;
 	struct meal_enrolment e;
@@ -297,8 +327,9 @@ static void act_on(struct req *req, enum enrol_action act)
 
 	if (!c || req_param_id_or_reply(req, "id", &id))
 		return;
-	if (json_get_str_or_reply(req, req->json, "reason", act == E_REJECT, 200, &reason) < 0)
+	if (BODY_READ_OR_REPLY(req, reason_fields, &b, NULL))
 		return;
+	reason = b.reason;
 	if (act == E_REJECT && (!reason || !*reason)) {
 		reply_invalid(req, "reason", "say why the application is rejected");
 		return;

@@ -35,6 +35,7 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "core/util.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "org/org.h"
 
@@ -226,29 +227,40 @@ static int create_order_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+/* POST /meal-orders, as the residents' app sends it. */
+struct order_body {
+	int64_t enrolment_id;
+	const char *day, *mode;
+};
+static const struct body_field order_fields[] = {
+	BF_ID(struct order_body, enrolment_id, "enrolment_id", BF_REQUIRED),
+	BF_STR(struct order_body, day, "day", BF_REQUIRED, 0, 10),
+	BF_STR(struct order_body, mode, "mode", BF_REQUIRED, 0, 20),
+};
+
 static void create_order(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *day = NULL, *mode_s = NULL;
+	const char *day;
 	int64_t enrol_id, dn, midnight, now = clock_now(), today;
 	struct order_new x;
+	struct order_body b;
 	struct meal_enrolment e;
 	struct meal_point p;
 	struct meal_resident r;
 	unsigned mode;
 	int rc;
 
-	if (!c ||
-	    json_get_int_or_reply(req, req->json, "enrolment_id", 1, 1, INT64_MAX, &enrol_id) ||
-	    json_get_str_or_reply(req, req->json, "day", 1, 10, &day) ||
-	    json_get_str_or_reply(req, req->json, "mode", 1, 20, &mode_s))
+	if (!c || BODY_READ_OR_REPLY(req, order_fields, &b, NULL))
 		return;
+	enrol_id = b.enrolment_id;
+	day = b.day;
 	if (cal_day_parse(day, &dn)) {
 		reply_invalid(req, "day", "YYYY-MM-DD");
 		return;
 	}
 	midnight = cal_day_start(dn);
-	mode = meal_mode_bit(mode_s);
+	mode = meal_mode_bit(b.mode);
 	if (!mode) {
 		reply_invalid(req, "mode", MEAL_MODE_NAMES);
 		return;

@@ -28,12 +28,15 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "core/util.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "org/org.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define BODY_N(fields) (sizeof(fields) / sizeof *(fields))
 
 /* ---- who may act ---------------------------------------------------------- */
 
@@ -213,10 +216,10 @@ static void get_point(struct req *req)
 /* ---- writing points --------------------------------------------------------- */
 
 /* A list of names from one set, none twice; at least one. 0 or -1 answered. */
-static int names_or_reply(struct req *req, const char *field, unsigned (*bit)(const char *),
-			  const char *allowed, unsigned *out)
+static int names_or_reply(struct req *req, const char *field, json_t *v,
+			  unsigned (*bit)(const char *), const char *allowed, unsigned *out)
 {
-	json_t *v = json_object_get(req->json, field), *x;
+	json_t *x;
 	size_t i;
 
 	if (!v)
@@ -241,23 +244,58 @@ static int names_or_reply(struct req *req, const char *field, unsigned (*bit)(co
 	return 0;
 }
 
-static int point_fields_or_reply(struct req *req, int creating, struct meal_point_in *in)
+/* A point's body: every key the console sends (web/src/console/components/MealPointDialog.vue). */
+struct point_body {
+	int64_t unit_id, capacity, price, subsidy;
+	const char *name, *address, *cutoff;
+	int active;
+	json_t *modes, *rule;
+};
+#define POINT_FIELDS(required)                                                                     \
+	BF_STR(struct point_body, name, "name", required, 0, 100),                                 \
+		BF_STR(struct point_body, address, "address", BF_OPTIONAL, 0, 300),                \
+		BF_INT(struct point_body, capacity, "daily_capacity", required, 1, 100000, 0),     \
+		BF_INT(struct point_body, price, "price_fen", required, 0, 100000000, 0),          \
+		BF_INT(struct point_body, subsidy, "subsidy_fen", BF_OPTIONAL, 0, 100000000, 0),   \
+		BF_STR(struct point_body, cutoff, "order_cutoff", required, 0, 5),                 \
+		BF_BOOL(struct point_body, active, "active", BF_OPTIONAL, 1),                      \
+		BF_JSON(struct point_body, modes, "modes", required, -1),                          \
+		BF_JSON(struct point_body, rule, "eligibility", required, -1)
+static const struct body_field create_fields[] = {
+	BF_ID(struct point_body, unit_id, "unit_id", BF_REQUIRED),
+	POINT_FIELDS(BF_REQUIRED),
+};
+static const struct body_field update_fields[] = { POINT_FIELDS(BF_OPTIONAL) };
+
+/* Was the key sent with a value (not null)? */
+static int sent(const struct body_seen *seen, const struct body_field *fields, size_t n,
+		const char *key)
 {
-	const char *cutoff = NULL;
+	return body_has_n(seen, fields, n, key) && !body_null_n(seen, fields, n, key);
+}
+
+/* What was sent over in (which holds the stored point, or the defaults); 0 or -1 answered. */
+static int point_in_or_reply(struct req *req, const struct point_body *b,
+			     const struct body_seen *seen, const struct body_field *fields,
+			     size_t n, struct meal_point_in *in)
+{
+	const char *cutoff = b->cutoff;
 	int m;
 
-	if (json_get_str_or_reply(req, req->json, "name", creating, 100, &in->name) < 0 ||
-	    json_get_str_or_reply(req, req->json, "address", 0, 300, &in->address) < 0 ||
-	    json_get_int_or_reply(req, req->json, "daily_capacity", creating, 1, 100000,
-				  &in->capacity) < 0 ||
-	    json_get_int_or_reply(req, req->json, "price_fen", creating, 0, 100000000, &in->price) <
-		    0 ||
-	    json_get_int_or_reply(req, req->json, "subsidy_fen", 0, 0, 100000000, &in->subsidy) <
-		    0 ||
-	    json_get_str_or_reply(req, req->json, "order_cutoff", creating, 5, &cutoff) < 0 ||
-	    json_get_bool_or_reply(req, req->json, "active", 0, &in->active) < 0 ||
-	    names_or_reply(req, "modes", meal_mode_bit, MEAL_MODE_NAMES, &in->modes) ||
-	    names_or_reply(req, "eligibility", meal_tag_bit, MEAL_TAG_NAMES, &in->rule))
+	if (b->name)
+		in->name = b->name;
+	if (b->address)
+		in->address = b->address;
+	if (sent(seen, fields, n, "daily_capacity"))
+		in->capacity = b->capacity;
+	if (sent(seen, fields, n, "price_fen"))
+		in->price = b->price;
+	if (sent(seen, fields, n, "subsidy_fen"))
+		in->subsidy = b->subsidy;
+	if (sent(seen, fields, n, "active"))
+		in->active = b->active;
+	if (names_or_reply(req, "modes", b->modes, meal_mode_bit, MEAL_MODE_NAMES, &in->modes) ||
+	    names_or_reply(req, "eligibility", b->rule, meal_tag_bit, MEAL_TAG_NAMES, &in->rule))
 		return -1;
 	if (in->name && !*in->name) {
 		reply_invalid(req, "name", "must not be empty");
@@ -272,14 +310,6 @@ static int point_fields_or_reply(struct req *req, int creating, struct meal_poin
 			return -1;
 		}
 		in->cutoff = m * 60 + (cutoff[3] - '0') * 10 + (cutoff[4] - '0');
-	}
-	if (creating && !in->modes) {
-		reply_invalid(req, "modes", "required");
-		return -1;
-	}
-	if (creating && !in->rule) {
-		reply_invalid(req, "eligibility", "required");
-		return -1;
 	}
 	if (in->subsidy > in->price) {
 		reply_invalid(req, "subsidy_fen", "at most price_fen");
@@ -325,15 +355,18 @@ static void create_point(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct meal_point_in in = { .address = "" };
 	struct point_change x;
-	int64_t unit_id, now = clock_now();
+	struct point_body b;
+	struct body_seen seen;
+	int64_t now = clock_now();
 	struct unit_ref u;
 	int rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &unit_id) ||
-	    point_fields_or_reply(req, 1, &in) || unit_in_scope_or_reply(req, c, unit_id, &u))
+	if (!c || BODY_READ_OR_REPLY(req, create_fields, &b, &seen) ||
+	    point_in_or_reply(req, &b, &seen, create_fields, BODY_N(create_fields), &in) ||
+	    unit_in_scope_or_reply(req, c, b.unit_id, &u))
 		return;
 	x = (struct point_change){
-		.req = req, .in = &in, .unit_id = unit_id, .now = now, .path = u.path
+		.req = req, .in = &in, .unit_id = b.unit_id, .now = now, .path = u.path
 	};
 	rc = db_tx_run(c, create_point_tx, &x);
 	reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_str("name", in.name)));
@@ -343,22 +376,25 @@ static void update_point(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	struct meal_point p;
-	struct meal_point_in in = { 0 };
+	struct meal_point_in in;
+	struct point_body b;
+	struct body_seen seen;
 	int64_t id;
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    meal_point_managed_or_reply(req, c, id, &p))
+	    meal_point_managed_or_reply(req, c, id, &p) ||
+	    BODY_READ_OR_REPLY(req, update_fields, &b, &seen))
 		return;
 	/* start from what is stored, so the checks see the combination */
-	in.capacity = p.daily_capacity;
-	in.price = p.price_fen;
-	in.subsidy = p.subsidy_fen;
-	in.cutoff = p.order_cutoff;
-	in.active = p.active;
-	in.modes = p.modes;
-	in.rule = p.rule;
-	if (point_fields_or_reply(req, 0, &in))
+	in = (struct meal_point_in){ .capacity = p.daily_capacity,
+				     .price = p.price_fen,
+				     .subsidy = p.subsidy_fen,
+				     .cutoff = p.order_cutoff,
+				     .active = p.active,
+				     .modes = p.modes,
+				     .rule = p.rule };
+	if (point_in_or_reply(req, &b, &seen, update_fields, BODY_N(update_fields), &in))
 		return;
 	rc = db_tx_run(c, update_point_tx,
 		       &(struct point_change){ .req = req, .in = &in, .id = id });

@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "core/util.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "org/org.h"
 
@@ -57,21 +58,34 @@ static int create_round_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+/* POST /meal-rounds, as the console sends it. */
+struct round_body {
+	int64_t point_id, assignee_id;
+	const char *day, *name;
+};
+static const struct body_field round_fields[] = {
+	BF_ID(struct round_body, point_id, "point_id", BF_REQUIRED),
+	BF_STR(struct round_body, day, "day", BF_REQUIRED, 0, 10),
+	BF_STR(struct round_body, name, "name", BF_REQUIRED, 0, 120),
+	BF_ID(struct round_body, assignee_id, "assignee_id", BF_REQUIRED),
+};
+
 static void create_round(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *day = NULL, *name = NULL;
-	int64_t point_id, assignee, dn, now = clock_now();
+	const char *day, *name;
+	int64_t assignee, dn, now = clock_now();
 	struct round_new x;
+	struct round_body b;
 	struct meal_point p;
 	struct meal_account acc;
 	int rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "point_id", 1, 1, INT64_MAX, &point_id) ||
-	    json_get_str_or_reply(req, req->json, "day", 1, 10, &day) ||
-	    json_get_str_or_reply(req, req->json, "name", 1, 120, &name) ||
-	    json_get_int_or_reply(req, req->json, "assignee_id", 1, 1, INT64_MAX, &assignee))
+	if (!c || BODY_READ_OR_REPLY(req, round_fields, &b, NULL))
 		return;
+	day = b.day;
+	name = b.name;
+	assignee = b.assignee_id;
 	if (cal_day_parse(day, &dn)) {
 		reply_invalid(req, "day", "YYYY-MM-DD");
 		return;
@@ -80,7 +94,7 @@ static void create_round(struct req *req)
 		reply_invalid(req, "name", "must not be empty");
 		return;
 	}
-	if (meal_point_managed_or_reply(req, c, point_id, &p))
+	if (meal_point_managed_or_reply(req, c, b.point_id, &p))
 		return;
 	/* the assignee: an active volunteer or staff member of the point's area */
 	rc = orders_store_account(c, assignee, &acc);
@@ -251,12 +265,21 @@ static int assign_orders_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+/* order_ids is checked below, with its own message */
+struct assign_body {
+	json_t *order_ids;
+};
+static const struct body_field assign_fields[] = {
+	BF_JSON(struct assign_body, order_ids, "order_ids", BF_OPTIONAL, -1),
+};
+
 /* POST /meal-rounds/:id/orders {order_ids}: put delivery orders of the round's
  * point and day into it (moving them from another round). All or none. */
 static void assign_orders(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	json_t *ids = req->json ? json_object_get(req->json, "order_ids") : NULL, *v;
+	struct assign_body b;
+	json_t *ids, *v;
 	int64_t id, now = clock_now();
 	struct round_assign x;
 	struct meal_round rd;
@@ -264,8 +287,10 @@ static void assign_orders(struct req *req)
 	size_t i;
 	int rc;
 
-	if (!c || req_param_id_or_reply(req, "id", &id))
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    BODY_READ_OR_REPLY(req, assign_fields, &b, NULL))
 		return;
+	ids = b.order_ids;
 	if (!json_is_array(ids) || !json_array_size(ids) || json_array_size(ids) > 500) {
 		reply_invalid(req, "order_ids", "a list of 1 to 500 order ids");
 		return;
