@@ -435,6 +435,27 @@ static void body_table_refuses_what_does_not_fit(void **state)
 	held_body = NULL;
 }
 
+static void body_update_keeps_what_was_not_sent(void **state)
+{
+	struct req *r = new_req();
+	struct tbody b = {
+		.n = 3, .id = 4, .name = "old", .note = "kept", .title = "t", .flag = 0
+	};
+	struct body_seen seen;
+
+	(void)state;
+	r->json = json_loads("{\"id\": 5, \"note\": null}", 0, NULL);
+	assert_int_equal(BODY_UPDATE_OR_REPLY(r, tfields, &b, &seen), 0);
+	assert_int_equal(b.id, 5);
+	assert_int_equal(b.n, 3);
+	assert_string_equal(b.name, "old");
+	assert_null(b.note); /* null clears a BF_STR_NULL */
+	assert_int_equal(b.flag, 0);
+	assert_true(body_null(&seen, tfields, "note"));
+	json_decref(r->json);
+	free_req(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest router_tests[] = {
@@ -454,6 +475,7 @@ int main(void)
 		cmocka_unit_test(body_table_fills_defaults_for_every_absent_field),
 		cmocka_unit_test(body_table_reads_values_nulls_and_presence),
 		cmocka_unit_test(body_table_refuses_what_does_not_fit),
+		cmocka_unit_test(body_update_keeps_what_was_not_sent),
 		cmocka_unit_test(reply_error_uses_the_registry_status),
 		cmocka_unit_test(metrics_count_by_route_and_status_with_cumulative_buckets),
 	};
