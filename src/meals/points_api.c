@@ -36,8 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BODY_N(fields) (sizeof(fields) / sizeof *(fields))
-
 /* ---- who may act ---------------------------------------------------------- */
 
 int meal_is_manager(const struct req *req)
@@ -267,33 +265,20 @@ static const struct body_field create_fields[] = {
 };
 static const struct body_field update_fields[] = { POINT_FIELDS(BF_OPTIONAL) };
 
-/* Was the key sent with a value (not null)? */
-static int sent(const struct body_seen *seen, const struct body_field *fields, size_t n,
-		const char *key)
-{
-	return body_has_n(seen, fields, n, key) && !body_null_n(seen, fields, n, key);
-}
-
-/* What was sent over in (which holds the stored point, or the defaults); 0 or -1 answered. */
-static int point_in_or_reply(struct req *req, const struct point_body *b,
-			     const struct body_seen *seen, const struct body_field *fields,
-			     size_t n, struct meal_point_in *in)
+/* The body over in (which holds the defaults, or the stored modes, rule and cut-off);
+ * 0 or -1 answered. */
+static int point_in_or_reply(struct req *req, const struct point_body *b, struct meal_point_in *in)
 {
 	const char *cutoff = b->cutoff;
 	int m;
 
-	if (b->name)
-		in->name = b->name;
+	in->name = b->name;
 	if (b->address)
 		in->address = b->address;
-	if (sent(seen, fields, n, "daily_capacity"))
-		in->capacity = b->capacity;
-	if (sent(seen, fields, n, "price_fen"))
-		in->price = b->price;
-	if (sent(seen, fields, n, "subsidy_fen"))
-		in->subsidy = b->subsidy;
-	if (sent(seen, fields, n, "active"))
-		in->active = b->active;
+	in->capacity = b->capacity;
+	in->price = b->price;
+	in->subsidy = b->subsidy;
+	in->active = b->active;
 	if (names_or_reply(req, "modes", b->modes, meal_mode_bit, MEAL_MODE_NAMES, &in->modes) ||
 	    names_or_reply(req, "eligibility", b->rule, meal_tag_bit, MEAL_TAG_NAMES, &in->rule))
 		return -1;
@@ -356,14 +341,12 @@ static void create_point(struct req *req)
 	struct meal_point_in in = { .address = "" };
 	struct point_change x;
 	struct point_body b;
-	struct body_seen seen;
 	int64_t now = clock_now();
 	struct unit_ref u;
 	int rc;
 
-	if (!c || BODY_READ_OR_REPLY(req, create_fields, &b, &seen) ||
-	    point_in_or_reply(req, &b, &seen, create_fields, BODY_N(create_fields), &in) ||
-	    unit_in_scope_or_reply(req, c, b.unit_id, &u))
+	if (!c || BODY_READ_OR_REPLY(req, create_fields, &b, NULL) ||
+	    point_in_or_reply(req, &b, &in) || unit_in_scope_or_reply(req, c, b.unit_id, &u))
 		return;
 	x = (struct point_change){
 		.req = req, .in = &in, .unit_id = b.unit_id, .now = now, .path = u.path
@@ -378,23 +361,20 @@ static void update_point(struct req *req)
 	struct meal_point p;
 	struct meal_point_in in;
 	struct point_body b;
-	struct body_seen seen;
 	int64_t id;
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    meal_point_managed_or_reply(req, c, id, &p) ||
-	    BODY_READ_OR_REPLY(req, update_fields, &b, &seen))
+	    meal_point_managed_or_reply(req, c, id, &p))
 		return;
-	/* start from what is stored, so the checks see the combination */
-	in = (struct meal_point_in){ .capacity = p.daily_capacity,
-				     .price = p.price_fen,
-				     .subsidy = p.subsidy_fen,
-				     .cutoff = p.order_cutoff,
-				     .active = p.active,
-				     .modes = p.modes,
-				     .rule = p.rule };
-	if (point_in_or_reply(req, &b, &seen, update_fields, BODY_N(update_fields), &in))
+	/* start from what is stored, so the checks see the combination (names, address,
+	 * modes and rule left out stay NULL: kept as they are) */
+	b = (struct point_body){ .capacity = p.daily_capacity,
+				 .price = p.price_fen,
+				 .subsidy = p.subsidy_fen,
+				 .active = p.active };
+	in = (struct meal_point_in){ .cutoff = p.order_cutoff, .modes = p.modes, .rule = p.rule };
+	if (BODY_UPDATE_OR_REPLY(req, update_fields, &b, NULL) || point_in_or_reply(req, &b, &in))
 		return;
 	rc = db_tx_run(c, update_point_tx,
 		       &(struct point_change){ .req = req, .in = &in, .id = id });
