@@ -30,10 +30,4 @@ int service_unit_uses(struct db_conn *c, int64_t unit_id, int64_t *n);
 extern const struct route activity_routes[];
 extern const struct route activity_signup_routes[];
 
-/* Meal assistance (助餐): meal_point.c, meal_enrol.c, meal_order.c, meal_report.c. */
-extern const struct route meal_point_routes[];
-extern const struct route meal_enrol_routes[];
-extern const struct route meal_order_routes[];
-extern const struct route meal_report_routes[];
-
 #endif

@@ -12,7 +12,7 @@
 
 #include "calendar/calendar.h"
 #include "core/clock.h"
-#include "service/meals_int.h"
+#include "meals/meals_int.h"
 #include "venues/venues.h"
 #include "venues/venues_int.h"
 

@@ -1,5 +1,5 @@
 /*
- * meal_enrol.c — enrolling residents at a meal point: apply, approve, withdraw.
+ * enrol_api.c — enrolling residents at a meal point: apply, approve, withdraw.
  *
  *   POST /api/v1/meal-enrolments              {point_id, resident_id?, note?}
  *   GET  /api/v1/meal-enrolments?point=&status=&resident=&limit=&cursor=  newest first
@@ -26,116 +26,37 @@
  * meal.already_enrolled. Withdrawing an approved enrolment cancels the
  * resident's orders at the point that are still open (before their cut-off).
  */
-#include "service/meals_int.h"
-#include "core/jbuild.h"
-#include "service/service.h"
+#include "meals/meals_int.h"
 
-#include "messages/messages.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "calendar/calendar.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/util.h"
-#include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
+#include "messages/messages.h"
 #include "org/org.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ENROL_SELECT                                                                               \
-	"SELECT e.id, e.point_id, p.name, e.resident_id, r.name, e.applicant_id, a.display_name, " \
-	"e.applied_as, e.matched, e.note, e.status, e.reason, e.decided_at, e.created_at, "        \
-	"e.unit_path, e.resident_path, p.unit_id "                                                 \
-	"FROM meal_enrolments e JOIN meal_points p ON p.id = e.point_id "                          \
-	"JOIN residents r ON r.id = e.resident_id JOIN accounts a ON a.id = e.applicant_id "
-
-struct enrolment {
-	int64_t id, point_id, point_unit_id, resident_id, applicant_id;
-	char status[16], unit_path[256];
-	const char *point_name; /* in the request's arena */
-};
-
-static json_t *enrol_json(struct db_stmt *st)
-{
-	json_t *o =
-		JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-		       jb_take("point", JB_OBJ(jb_int("id", db_col_int64(st, 1)),
-					       jb_str("name", db_col_text(st, 2)))),
-		       jb_take("resident", JB_OBJ(jb_int("id", db_col_int64(st, 3)),
-						  jb_str("name", db_col_text(st, 4)))),
-		       jb_take("applicant", JB_OBJ(jb_int("id", db_col_int64(st, 5)),
-						   jb_str("name", db_col_text(st, 6)))),
-		       jb_str("applied_as", db_col_text(st, 7)),
-		       jb_take("matched", meal_tags_json(meal_tags_from_text(db_col_text(st, 8)))),
-		       jb_str("note", db_col_text(st, 9)), jb_str("status", db_col_text(st, 10)),
-		       jb_str("reason", db_col_text(st, 11)));
-
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "decided_at", meal_time_or_null(st, 12));
-	json_object_set_new(o, "created_at", meal_time_or_null(st, 13));
-	return o;
-}
-
 /* Load an enrolment the caller may see (meal_may_act); 404 otherwise. */
 static int enrol_visible_or_reply(struct req *req, struct db_conn *c, int64_t id,
-				  struct enrolment *e, json_t **out)
+				  struct meal_enrolment *e, json_t **out)
 {
-	struct db_stmt *st;
-	struct meal_resident r;
-	int rc, ok = 0;
+	int rc = meals_store_enrolment(c, &req->arena, id, e, out);
 
-	if (db_prepare(c, ENROL_SELECT "WHERE e.id = ?", &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	db_bind_int64(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		memset(e, 0, sizeof *e);
-		e->id = id;
-		e->point_id = db_col_int64(st, 1);
-		e->point_name = arena_strdup(&req->arena, db_col_text(st, 2));
-		e->resident_id = db_col_int64(st, 3);
-		e->applicant_id = db_col_int64(st, 5);
-		snprintf(e->status, sizeof e->status, "%s", db_col_text(st, 10));
-		snprintf(e->unit_path, sizeof e->unit_path, "%s", db_col_text(st, 14));
-		e->point_unit_id = db_col_int64(st, 16);
-		if (out)
-			*out = enrol_json(st);
-	}
-	db_reset(st);
-	if (rc == DB_ROW) {
-		rc = meal_resident_get(c, e->resident_id, &r);
-		if (rc == DB_ROW)
-			rc = meal_may_act(req, c, &r, e->unit_path, e->applicant_id);
-		ok = rc == 1;
-	}
-	if (rc < 0) {
-		if (out)
-			json_decref(*out);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	if (!ok) {
-		if (out)
-			json_decref(*out);
-		reply_error(req, ERR_NOT_FOUND);
-		return -1;
-	}
-	if (out && !*out) {
-		reply_error(req, ERR_INTERNAL);
-		return -1;
-	}
-	return 0;
+	return meal_visible_or_reply(req, c, rc, 0, e->resident_id, e->unit_path, e->applicant_id,
+				     out);
 }
 
 static void get_enrolment(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct enrolment e;
+	struct meal_enrolment e;
 	json_t *out = NULL;
 	int64_t id;
 
@@ -149,17 +70,16 @@ static const char *const states[] = { "pending", "approved", "rejected", "withdr
 
 static void list_enrolments(struct req *req)
 {
-	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	const char *status = req_query(req, "status"), *point = req_query(req, "point"),
 		   *resident = req_query(req, "resident");
-	int64_t limit, cursor, point_id = 0, resident_id = 0, n = 0, last = 0, household = 0;
-	int staff = meal_is_applier(req), known = !status, rc, bad = 0;
-	struct scope sc;
-	struct db_stmt *st;
-	json_t *items;
+	struct meal_page pg = { .arena = &req->arena };
+	struct meal_who who;
+	struct meal_filter f = { .who = &who, .status = status };
+	int64_t cursor;
+	int known = !status;
 
-	if (!c || req_page_or_reply(req, &limit, &cursor))
+	if (!c || req_page_or_reply(req, &pg.limit, &cursor))
 		return;
 	for (size_t i = 0; status && i < sizeof states / sizeof *states; i++)
 		known |= !strcmp(status, states[i]);
@@ -167,95 +87,29 @@ static void list_enrolments(struct req *req)
 		reply_invalid(req, "status", "pending, approved, rejected or withdrawn");
 		return;
 	}
-	if (point && parse_int64(point, 1, INT64_MAX, &point_id)) {
+	if (point && parse_int64(point, 1, INT64_MAX, &f.point_id)) {
 		reply_invalid(req, "point", "expected a meal point id");
 		return;
 	}
-	if (resident && parse_int64(resident, 1, INT64_MAX, &resident_id)) {
+	if (resident && parse_int64(resident, 1, INT64_MAX, &f.resident_id)) {
 		reply_invalid(req, "resident", "expected a resident id");
 		return;
 	}
-	if (staff) {
-		if (scope_unit_or_reply(req, c, req_query(req, "unit"), &sc))
-			return;
-	} else {
-		/* residents: what they applied for and their household's; an empty range */
-		snprintf(sc.lo, sizeof sc.lo, "/");
-		snprintf(sc.hi, sizeof sc.hi, "/");
-		if (a->resident_id > 0 &&
-		    db_query_int64(c, &household, "SELECT household_id FROM residents WHERE id = ?",
-				   "i", a->resident_id) < 0) {
-			reply_error(req, ERR_DB_UNAVAILABLE);
-			return;
-		}
-	}
-	if (db_prepare(
-		    c,
-		    ENROL_SELECT
-		    "WHERE ((? = 1 AND e.unit_path >= ? AND e.unit_path < ?) "
-		    "OR (e.resident_path >= ? AND e.resident_path < ?) "
-		    "OR (? = 0 AND (e.applicant_id = ? OR r.household_id = ?))) "
-		    "AND e.id < ? AND (? = 0 OR e.point_id = ?) AND (? = 0 OR e.resident_id = ?) "
-		    "AND (CAST(? AS TEXT) IS NULL OR e.status = ?) ORDER BY e.id DESC LIMIT ?",
-		    &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (meal_who_or_reply(req, c, &who))
 		return;
-	}
-	const struct db_arg args[] = {
-		DB_ARG_I(meal_is_manager(req)),
-		DB_ARG_T(sc.lo),
-		DB_ARG_T(sc.hi),
-		DB_ARG_T(sc.lo),
-		DB_ARG_T(sc.hi),
-		DB_ARG_I(staff),
-		DB_ARG_I(a->account_id),
-		DB_ARG_I(household ? household : -1),
-		DB_ARG_I(cursor ? cursor : INT64_MAX),
-		DB_ARG_I(point_id),
-		DB_ARG_I(point_id),
-		DB_ARG_I(resident_id),
-		DB_ARG_I(resident_id),
-		DB_ARG_T(status),
-		DB_ARG_T(status),
-		DB_ARG_I(limit + 1),
-	};
-	db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		last = db_col_int64(st, 0);
-		if (json_array_append_new(items, enrol_json(st)) < 0)
-			bad = 1;
-	}
-	db_reset(st);
-	if (rc < 0 || bad) {
-		json_decref(items);
-		reply_error(req, bad ? ERR_INTERNAL : ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, items, n > limit, last));
+	f.before = cursor ? cursor : INT64_MAX;
+	pg.items = json_array();
+	meal_reply_page(req, meals_store_enrolments(c, &f, &pg), &pg);
 }
 
 /* ---- applying ------------------------------------------------------------ */
-
-/* The resident's own account, for messages (0 when none). */
-static int resident_account(struct db_conn *c, int64_t resident_id, int64_t *out)
-{
-	int rc;
-
-	*out = 0;
-	rc = db_query_int64(c, out,
-			    "SELECT id FROM accounts WHERE resident_id = ? AND disabled = 0 "
-			    "ORDER BY id LIMIT 1",
-			    "i", resident_id);
-	return rc < 0 ? rc : 0;
-}
 
 /* Each write is one db_tx_run() transaction; the inputs and outputs live here. */
 struct enrol_change {
 	struct req *req;
 	const struct meal_point *p;
 	const struct meal_resident *r;
-	const struct enrolment *e;
+	const struct meal_enrolment *e;
 	const char *as, *matched, *note, *reason;
 	int act;
 	int64_t id, now;
@@ -268,18 +122,11 @@ static int apply_enrolment_tx(struct db_conn *c, void *ctx)
 	struct enrol_change *x = ctx;
 	struct req *req = x->req;
 	const struct meal_point *p = x->p;
-	int rc = db_query_int64(c, &x->id,
-				"INSERT INTO meal_enrolments (point_id, unit_path, resident_id, "
-				"resident_path, applicant_id, applied_as, matched, note, status, "
-				"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-				"'pending', ?, ?) RETURNING id",
-				"itititttii", p->id, p->unit_path, x->r->id, x->r->unit_path,
-				req_auth(req)->account_id, x->as, x->matched,
-				x->note ? x->note : "", x->now, x->now);
+	int rc = meals_store_enrol_insert(c, p, x->r, req_auth(req)->account_id, x->as, x->matched,
+					  x->note, x->now, &x->id);
 
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
-	rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
 	if (rc == 0)
 		rc = message_add(c, 0, p->unit_id, 0, "meal",
 				 arena_printf(&req->arena, "助餐申请待审批：%s", p->name),
@@ -292,13 +139,25 @@ static int apply_enrolment_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+/* POST /meal-enrolments: what the console and the residents' app send. */
+struct apply_body {
+	int64_t point_id, resident_id;
+	const char *note;
+};
+static const struct body_field apply_fields[] = {
+	BF_ID(struct apply_body, point_id, "point_id", BF_REQUIRED),
+	BF_ID(struct apply_body, resident_id, "resident_id", BF_OPTIONAL),
+	BF_STR_DEF(struct apply_body, note, "note", 0, 200, ""),
+};
+
 static void apply_enrolment(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	int staff = meal_is_applier(req), rc;
-	const char *note = "", *as;
-	int64_t point_id, resident_id = 0, now = clock_now();
+	const char *as;
+	int64_t point_id, resident_id, now = clock_now();
+	struct apply_body b;
 	struct enrol_change x;
 	struct meal_point p;
 	struct meal_resident r;
@@ -310,11 +169,15 @@ static void apply_enrolment(struct req *req)
 		reply_error(req, ERR_FORBIDDEN);
 		return;
 	}
-	if (json_get_int_or_reply(req, req->json, "point_id", 1, 1, INT64_MAX, &point_id) ||
-	    json_get_int_or_reply(req, req->json, "resident_id", staff, 1, INT64_MAX,
-				  &resident_id) < 0 ||
-	    json_get_str_or_reply(req, req->json, "note", 0, 200, &note) < 0)
+	if (BODY_READ_OR_REPLY(req, apply_fields, &b, NULL))
 		return;
+	/* staff name the resident; a resident applies for themselves unless they say */
+	if (staff && !b.resident_id) {
+		reply_invalid(req, "resident_id", "required");
+		return;
+	}
+	point_id = b.point_id;
+	resident_id = b.resident_id;
 	if (!staff) {
 		if (a->resident_id <= 0) {
 			reply_error(req, ERR_MEAL_NO_RECORD);
@@ -362,9 +225,13 @@ static void apply_enrolment(struct req *req)
 		return;
 	}
 	meal_tags_text(r.tags & p.rule, matched);
-	x = (struct enrol_change){
-		.req = req, .p = &p, .r = &r, .as = as, .matched = matched, .note = note, .now = now
-	};
+	x = (struct enrol_change){ .req = req,
+				   .p = &p,
+				   .r = &r,
+				   .as = as,
+				   .matched = matched,
+				   .note = b.note,
+				   .now = now };
 	rc = db_tx_run(c, apply_enrolment_tx, &x);
 	if (rc == DB_EABORT) {
 		reply_error(req, ERR_MEAL_ALREADY_ENROLLED);
@@ -388,13 +255,13 @@ static const struct {
 };
 
 /* Tell the applicant and the resident's own account, but not the actor. */
-static int tell(struct req *req, struct db_conn *c, const struct enrolment *e,
+static int tell(struct req *req, struct db_conn *c, const struct meal_enrolment *e,
 		enum enrol_action act, const char *reason, int64_t now)
 {
 	int64_t actor = req_auth(req)->account_id, own = 0;
 	const char *body = arena_printf(&req->arena, "%s%s%s", e->point_name,
 					reason && *reason ? "：" : "", reason ? reason : "");
-	int rc = resident_account(c, e->resident_id, &own);
+	int rc = meals_store_resident_account(c, e->resident_id, &own);
 
 	if (rc == 0 && e->applicant_id != actor)
 		rc = message_add(c, e->applicant_id, 0, 0, "meal", actions[act].title, body, now);
@@ -408,39 +275,27 @@ static int act_on_tx(struct db_conn *c, void *ctx)
 {
 	struct enrol_change *x = ctx;
 	struct req *req = x->req;
-	const struct enrolment *e = x->e;
+	const struct meal_enrolment *e = x->e;
 	enum enrol_action act = x->act;
 	int64_t id = x->id, now = x->now;
-	int rc = db_run(c,
-			"UPDATE meal_enrolments SET status = ?, reason = ?, decided_by = CASE "
-			"WHEN ? = 'withdrawn' THEN decided_by ELSE ? END, decided_at = CASE "
-			"WHEN ? = 'withdrawn' THEN decided_at ELSE ? END, updated_at = ? "
-			"WHERE id = ? AND status = ?",
-			"tttitiiit", actions[act].to, x->reason ? x->reason : "", actions[act].to,
-			req_auth(req)->account_id, actions[act].to, now, now, id, e->status);
+	int64_t by = req_auth(req)->account_id, changed = 0;
+	int rc = meals_store_enrol_set_status(c, id, e->status, actions[act].to, x->reason, by, now,
+					      &changed);
 
 	x->cancelled = 0;
-	if (rc == 0 && db_changes(c) != 1)
+	if (rc == 0 && changed != 1)
 		return DB_EABORT;
 	if (rc == 0 && act == E_WITHDRAW) {
 		/* orders still open: later days, and today before its cut-off */
 		struct meal_point p;
 		char today[CAL_DAY_TEXT];
-		int64_t midnight = cal_midnight(now);
 		cal_day_format(cal_day_of(now), today);
 		rc = meal_point_get(c, &req->arena, e->point_id, &p);
 		rc = rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
 		if (rc == 0)
-			rc = db_run(
-				c,
-				"UPDATE meal_orders SET status = 'cancelled', round_id = NULL, "
-				"cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE "
-				"enrolment_id = ? AND status = 'ordered' AND (day > ? OR (day = ? "
-				"AND ? = 1))",
-				"iiiitti", req_auth(req)->account_id, now, now, id, today, today,
-				(int64_t)(now < meal_cutoff_at(&p, midnight)));
-		if (rc == 0)
-			x->cancelled = db_changes(c);
+			rc = orders_store_cancel_open(c, id, by, today,
+						      now < meal_cutoff_at(&p, cal_midnight(now)),
+						      now, &x->cancelled);
 	}
 	if (rc == 0)
 		rc = tell(req, c, e, act, x->reason, now);
@@ -452,19 +307,29 @@ static int act_on_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+/* approve, reject, withdraw: {reason} (required to reject) */
+struct reason_body {
+	const char *reason;
+};
+static const struct body_field reason_fields[] = {
+	BF_STR(struct reason_body, reason, "reason", BF_OPTIONAL, 0, 200),
+};
+
 static void act_on(struct req *req, enum enrol_action act)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *reason = NULL;
+	struct reason_body b;
+	const char *reason;
 	int64_t id, now = clock_now();
 	struct enrol_change x;
-	struct enrolment e;
+	struct meal_enrolment e;
 	int rc, ok;
 
 	if (!c || req_param_id_or_reply(req, "id", &id))
 		return;
-	if (json_get_str_or_reply(req, req->json, "reason", act == E_REJECT, 200, &reason) < 0)
+	if (BODY_READ_OR_REPLY(req, reason_fields, &b, NULL))
 		return;
+	reason = b.reason;
 	if (act == E_REJECT && (!reason || !*reason)) {
 		reply_invalid(req, "reason", "say why the application is rejected");
 		return;

@@ -1,0 +1,167 @@
+/*
+ * report_store.c — every SQL statement of the meal statement and the
+ * coverage report (report_api.c says what they count).
+ *
+ * Read only, bound parameters only. Orders count by the day they were for
+ * and at the price and subsidy they kept; residents count by where they live
+ * now (the range predicate on residents.unit_path).
+ */
+#include "meals/meals_int.h"
+
+#include "core/arena.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int report_store_statement(struct db_conn *c, int64_t point_id, const char *lo, const char *hi,
+			   meal_sum_fn fn, void *ctx)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(c,
+			    "SELECT day, mode, COUNT(*), SUM(price_fen), SUM(subsidy_fen) FROM "
+			    "meal_orders WHERE point_id = ? AND day >= ? AND day < ? AND status IN "
+			    "('served', 'delivered') GROUP BY day, mode ORDER BY day, mode",
+			    &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, point_id);
+	db_bind_text(st, 2, lo, -1);
+	db_bind_text(st, 3, hi, -1);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const struct meal_sum_row r = { .day = db_col_text(st, 0),
+						.mode = meal_mode_bit(db_col_text(st, 1)),
+						.meals = db_col_int64(st, 2),
+						.price = db_col_int64(st, 3),
+						.subsidy = db_col_int64(st, 4) };
+		int frc = fn(ctx, &r);
+		if (frc < 0) {
+			rc = frc;
+			break;
+		}
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int report_store_residents(struct db_conn *c, int64_t point_id, const char *lo, const char *hi,
+			   int64_t *n)
+{
+	int rc = db_query_int64(c, n,
+				"SELECT COUNT(DISTINCT resident_id) FROM meal_orders WHERE "
+				"point_id = ? AND day >= ? AND day < ? AND status IN ('served', "
+				"'delivered')",
+				"itt", point_id, lo, hi);
+
+	return rc < 0 ? rc : 0;
+}
+
+int report_store_not_taken(struct db_conn *c, int64_t point_id, const char *lo, const char *hi,
+			   const char *today, int64_t *n)
+{
+	int rc = db_query_int64(c, n,
+				"SELECT COUNT(*) FROM meal_orders WHERE point_id = ? AND day >= "
+				"? AND day < ? AND day < ? AND status = 'ordered'",
+				"ittt", point_id, lo, hi, today);
+
+	return rc < 0 ? rc : 0;
+}
+
+int report_store_communities(struct db_conn *c, struct arena *a, const char *path, const char *lo,
+			     const char *hi, struct meal_community *out, int max, int *n)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*n = 0;
+	if (path) {
+		rc = db_prepare(c, "SELECT id, name, path FROM units WHERE path = ?", &st);
+		if (rc < 0)
+			return rc;
+		db_bind_text(st, 1, path, -1);
+	} else {
+		rc = db_prepare(c,
+				"SELECT id, name, path FROM units WHERE kind = 'community' AND "
+				"path >= ? AND path < ? ORDER BY path",
+				&st);
+		if (rc < 0)
+			return rc;
+		db_bind_text(st, 1, lo, -1);
+		db_bind_text(st, 2, hi, -1);
+	}
+	while ((rc = db_step(st)) == DB_ROW && *n < max) {
+		out[*n].id = db_col_int64(st, 0);
+		out[*n].name = arena_strdup(a, db_col_text(st, 1));
+		snprintf(out[*n].path, sizeof out[*n].path, "%s", db_col_text(st, 2));
+		(*n)++;
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int report_store_rules(struct db_conn *c, const char *lo, const char *hi, int64_t *points,
+		       unsigned *rule)
+{
+	struct db_stmt *st;
+	int rc =
+		db_prepare(c,
+			   "SELECT eligibility FROM meal_points WHERE unit_path >= ? AND unit_path "
+			   "< ? AND active = 1",
+			   &st);
+
+	*points = 0;
+	*rule = 0;
+	if (rc < 0)
+		return rc;
+	db_bind_text(st, 1, lo, -1);
+	db_bind_text(st, 2, hi, -1);
+	while ((rc = db_step(st)) == DB_ROW) {
+		(*points)++;
+		*rule |= meal_tags_from_text(db_col_text(st, 0));
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int report_store_eligible(struct db_conn *c, const char *lo, const char *hi, unsigned rule,
+			  const char *born_by, int64_t *n)
+{
+	int rc = db_query_int64(
+		c, n,
+		"SELECT COUNT(*) FROM residents r WHERE r.unit_path >= ? AND r.unit_path < ? AND "
+		"((? = 1 AND length(r.birth_ym) = 7 AND r.birth_ym <= ?) "
+		"OR (? = 1 AND (',' || r.tags || ',') LIKE '%,living_alone,%') "
+		"OR (? = 1 AND (',' || r.tags || ',') LIKE '%,all_elderly,%') "
+		"OR (? = 1 AND (',' || r.tags || ',') LIKE '%,disabled,%') "
+		"OR (? = 1 AND (',' || r.tags || ',') LIKE '%,low_income,%'))",
+		"ttitiiii", lo, hi, (int64_t) !!(rule & MEAL_TAG_AGED_80), born_by,
+		(int64_t) !!(rule & MEAL_TAG_ALONE), (int64_t) !!(rule & MEAL_TAG_ALL_ELDERLY),
+		(int64_t) !!(rule & MEAL_TAG_DISABLED), (int64_t) !!(rule & MEAL_TAG_LOW_INCOME));
+
+	return rc < 0 ? rc : 0;
+}
+
+int report_store_enrolled(struct db_conn *c, const char *lo, const char *hi, int64_t *n)
+{
+	int rc = db_query_int64(
+		c, n,
+		"SELECT COUNT(DISTINCT e.resident_id) FROM meal_enrolments e JOIN "
+		"residents r ON r.id = e.resident_id WHERE e.status = 'approved' AND "
+		"r.unit_path >= ? AND r.unit_path < ?",
+		"tt", lo, hi);
+
+	return rc < 0 ? rc : 0;
+}
+
+int report_store_served(struct db_conn *c, const char *mlo, const char *mhi, const char *lo,
+			const char *hi, int64_t *n)
+{
+	int rc = db_query_int64(c, n,
+				"SELECT COUNT(DISTINCT o.resident_id) FROM meal_orders o JOIN "
+				"residents r ON r.id = o.resident_id WHERE o.status IN "
+				"('served', 'delivered') AND o.day >= ? AND o.day < ? AND "
+				"r.unit_path >= ? AND r.unit_path < ?",
+				"tttt", mlo, mhi, lo, hi);
+
+	return rc < 0 ? rc : 0;
+}
