@@ -27,7 +27,8 @@ async function sameAsBare(c, path, params) {
 test('appeal measures: ?unit=&from=&to= is the default window of the own unit', async () => {
   const { bare, empty } = await sameAsBare(district, '/api/v1/stats/appeals', ['unit', 'from', 'to']);
   assert.equal(empty.unit.id, bare.unit.id);
-  assert.equal(empty.to, bare.to);
+  // "to" is now: the two requests may fall in different seconds on a loaded machine
+  assert.ok(Math.abs(Date.parse(empty.to) - Date.parse(bare.to)) <= 5000, `${empty.to} vs ${bare.to}`);
   assert.deepEqual(empty.totals, bare.totals);
 });
 
