@@ -49,15 +49,6 @@ void appeal_visibility(const struct req *req, struct visibility *v)
 	}
 }
 
-void appeal_bind_visibility(struct db_stmt *st, int first, const struct visibility *v)
-{
-	db_bind_text(st, first, v->lo, -1);
-	db_bind_text(st, first + 1, v->hi, -1);
-	db_bind_text(st, first + 2, v->lo, -1);
-	db_bind_text(st, first + 3, v->hi, -1);
-	db_bind_int64(st, first + 4, v->account_id ? v->account_id : -1);
-}
-
 int appeal_is_overdue(int status, int64_t accept_due, int64_t handle_due, int64_t now)
 {
 	if (status == ST_SUBMITTED)
@@ -70,65 +61,6 @@ int appeal_is_overdue(int status, int64_t accept_due, int64_t handle_due, int64_
 static void copy_text(char *dst, size_t n, const char *s)
 {
 	snprintf(dst, n, "%s", s ? s : "");
-}
-
-int appeal_load(struct db_conn *c, const struct visibility *v, int64_t id, struct appeal_row *r)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(
-		c,
-		"SELECT a.id, a.case_no, a.category_id, a.status, a.unit_id, a.handler_unit_id, "
-		"a.assignee_id, a.dispatcher_unit_id, a.resolved_by, a.unit_path, a.handler_path, "
-		"a.dispatcher_path, a.reporter_id, a.created_by, a.accept_due, a.handle_due, "
-		"a.accepted_at, a.dispatched_at, a.resolved_at, a.closed_at, a.rated_at, "
-		"a.overdue_at, a.rating, a.rework_count, a.reopen_count, a.escalations, "
-		"a.extension_hours, a.extension_reason, a.merged_into, a.version, a.created_at "
-		"FROM appeals a WHERE a.id = ? AND " APPEAL_VISIBLE_SQL,
-		&st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	appeal_bind_visibility(st, 2, v);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		memset(r, 0, sizeof *r);
-		r->id = db_col_int64(st, 0);
-		copy_text(r->case_no, sizeof r->case_no, db_col_text(st, 1));
-		r->category_id = db_col_int64(st, 2);
-		r->status = appeal_status_parse(db_col_text(st, 3));
-		r->unit_id = db_col_int64(st, 4);
-		r->handler_unit_id = db_col_int64(st, 5);
-		r->assignee_id = db_col_int64(st, 6);
-		r->dispatcher_unit_id = db_col_int64(st, 7);
-		r->resolved_by = db_col_int64(st, 8);
-		copy_text(r->unit_path, sizeof r->unit_path, db_col_text(st, 9));
-		copy_text(r->handler_path, sizeof r->handler_path, db_col_text(st, 10));
-		copy_text(r->dispatcher_path, sizeof r->dispatcher_path, db_col_text(st, 11));
-		r->reporter_id = db_col_int64(st, 12);
-		r->created_by = db_col_int64(st, 13);
-		r->accept_due = db_col_int64(st, 14);
-		r->handle_due = db_col_int64(st, 15);
-		r->loaded_accept_due = r->accept_due;
-		r->loaded_handle_due = r->handle_due;
-		r->accepted_at = db_col_int64(st, 16);
-		r->dispatched_at = db_col_int64(st, 17);
-		r->resolved_at = db_col_int64(st, 18);
-		r->closed_at = db_col_int64(st, 19);
-		r->rated_at = db_col_int64(st, 20);
-		r->overdue_at = db_col_int64(st, 21);
-		copy_text(r->rating, sizeof r->rating, db_col_text(st, 22));
-		r->rework_count = db_col_int64(st, 23);
-		r->reopen_count = db_col_int64(st, 24);
-		r->escalations = db_col_int64(st, 25);
-		r->extension_hours = db_col_int64(st, 26);
-		copy_text(r->extension_reason, sizeof r->extension_reason, db_col_text(st, 27));
-		r->merged_into = db_col_int64(st, 28);
-		r->version = db_col_int64(st, 29);
-		r->created_at = db_col_int64(st, 30);
-	}
-	db_reset(st);
-	return rc;
 }
 
 static int in_scope(const struct auth *a, const char *path)
@@ -183,43 +115,25 @@ int appeal_save(struct db_conn *c, struct appeal_row *r, int from_status, const 
 	    !r->overdue_at)
 		r->overdue_at =
 			from_status == ST_SUBMITTED ? r->loaded_accept_due : r->loaded_handle_due;
-	rc = db_run(c,
-		    "UPDATE appeals SET status = ?, handler_unit_id = ?, handler_path = ?, "
-		    "assignee_id = NULLIF(CAST(? AS BIGINT), 0), dispatcher_unit_id = "
-		    "NULLIF(CAST(? AS BIGINT), 0), "
-		    "dispatcher_path = NULLIF(?, ''), resolved_by = NULLIF(CAST(? AS BIGINT), 0), "
-		    "accept_due = ?, "
-		    "handle_due = NULLIF(CAST(? AS BIGINT), 0), accepted_at = NULLIF(CAST(? AS "
-		    "BIGINT), 0), dispatched_at = "
-		    "NULLIF(CAST(? AS BIGINT), 0), resolved_at = NULLIF(CAST(? AS BIGINT), 0), "
-		    "closed_at = NULLIF(CAST(? AS BIGINT), 0), rated_at = "
-		    "NULLIF(CAST(? AS BIGINT), 0), overdue_at = NULLIF(CAST(? AS BIGINT), 0), "
-		    "rating = NULLIF(?, ''), rework_count = "
-		    "?, reopen_count = ?, escalations = ?, extension_hours = NULLIF(CAST(? AS "
-		    "BIGINT), 0), "
-		    "extension_reason = NULLIF(?, ''), merged_into = NULLIF(CAST(? AS BIGINT), 0), "
-		    "version = version "
-		    "+ 1, updated_at = ? WHERE id = ? AND version = ?",
-		    "titiitiiiiiiiiitiiiitiiii", appeal_status_name(r->status), r->handler_unit_id,
-		    r->handler_path, r->assignee_id, r->dispatcher_unit_id, r->dispatcher_path,
-		    r->resolved_by, r->accept_due, r->handle_due, r->accepted_at, r->dispatched_at,
-		    r->resolved_at, r->closed_at, r->rated_at, r->overdue_at, r->rating,
-		    r->rework_count, r->reopen_count, r->escalations, r->extension_hours,
-		    r->extension_reason, r->merged_into, now, r->id, r->version);
-	if (rc == 0 && db_changes(c) == 0)
-		rc = DB_DONE;
+	rc = appeal_store_update(c, r, now);
 	if (rc == 0)
 		rc = appeal_scope_write(c, r->id, r->unit_path, r->handler_path,
 					appeal_status_name(r->status), 1);
 	if (rc == 0)
-		rc = db_run(
-			c,
-			"INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, action, "
-			"from_status, to_status, note, photos, details) VALUES (?, ?, NULLIF(?, "
-			"0), ?, ?, ?, ?, ?, ?, ?)",
-			"iiittttttt", r->id, now, actor_id, actor_name, action,
-			appeal_status_name(from_status), appeal_status_name(r->status),
-			note ? note : "", photos ? photos : "[]", dtext ? dtext : "{}");
+		rc = appeal_event_insert(c,
+					 &(struct appeal_event){
+						 .appeal_id = r->id,
+						 .at = now,
+						 .actor_id = actor_id,
+						 .actor_name = actor_name,
+						 .action = action,
+						 .from_status = appeal_status_name(from_status),
+						 .to_status = appeal_status_name(r->status),
+						 .note = note,
+						 .photos = photos,
+						 .details = dtext,
+					 },
+					 1);
 	if (rc == 0 && r->reporter_id && r->reporter_id != actor_id &&
 	    (r->status != from_status || !strcmp(action, "comment")))
 		rc = message_add(c, r->reporter_id, 0, r->id, "appeal.updated",
@@ -242,26 +156,14 @@ int appeal_save(struct db_conn *c, struct appeal_row *r, int from_status, const 
 /* An account that may be assigned inside unit u: DB_ROW, DB_DONE, <0. */
 static int assignee_ok(struct db_conn *c, int64_t account_id, const struct unit_ref *u)
 {
-	struct db_stmt *st;
-	char hi[256];
-	int rc =
-		db_prepare(c,
-			   "SELECT roles FROM accounts WHERE id = ? AND disabled = 0 AND unit_path "
-			   ">= ? AND unit_path < ?",
-			   &st);
+	char hi[256], text[256];
 	role_set roles = 0;
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	path_upper(u->path, hi, sizeof hi);
-	db_bind_int64(st, 1, account_id);
-	db_bind_text(st, 2, u->path, -1);
-	db_bind_text(st, 3, hi, -1);
-	rc = db_step(st);
-	if (rc == DB_ROW &&
-	    (roles_parse(db_col_text(st, 0), &roles) < 0 || !roles_grant(roles, "appeal:handle")))
+	rc = appeal_store_staff_roles(c, account_id, u->path, hi, text, sizeof text);
+	if (rc == DB_ROW && (roles_parse(text, &roles) < 0 || !roles_grant(roles, "appeal:handle")))
 		rc = DB_DONE;
-	db_reset(st);
 	return rc;
 }
 
@@ -288,6 +190,7 @@ struct act_ctx {
 	int act;
 	const char *name;
 	json_t *photos_in;
+	int other_status; /* merge: the status of the appeal merged into */
 };
 
 /* Move the handler to unit u (escalate, transfer, return). */
@@ -542,11 +445,9 @@ static int apply(struct act_ctx *x, int act)
 			reply_invalid(req, field, "another open appeal you can see");
 			return -1;
 		}
-		if (db_run(x->c,
-			   "INSERT INTO appeal_links (appeal_id, other_id, created_at) VALUES (?, "
-			   "?, ?), (?, ?, ?) ON CONFLICT DO NOTHING",
-			   "iiiiii", r->id, uid, x->now, uid, r->id, x->now) < 0)
+		if (appeal_store_link(x->c, r->id, uid, x->now) < 0)
 			goto db;
+		x->other_status = other.status;
 		if (act == ACT_MERGE) {
 			r->status = ST_MERGED;
 			r->merged_into = uid;
@@ -606,14 +507,20 @@ static int appeal_action_tx(struct db_conn *c, void *ctx)
 	rc = appeal_save(c, &x->r, from, x->name, x->a->account_id, x->a->display_name, x->note,
 			 x->photos, x->details, x->now);
 	if (rc == 0 && x->act == ACT_MERGE)
-		rc = db_run(
+		rc = appeal_event_insert(
 			c,
-			"INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, action, "
-			"from_status, to_status, note, photos, details) SELECT id, ?, ?, ?, "
-			"'merge_in', status, status, '', '[]', ? FROM appeals WHERE id = ?",
-			"iitti", x->now, x->a->account_id, x->a->display_name,
-			arena_printf(&req->arena, "{\"from\":%lld}", (long long)x->r.id),
-			x->r.merged_into);
+			&(struct appeal_event){
+				.appeal_id = x->r.merged_into,
+				.at = x->now,
+				.actor_id = x->a->account_id,
+				.actor_name = x->a->display_name,
+				.action = "merge_in",
+				.from_status = appeal_status_name(x->other_status),
+				.to_status = appeal_status_name(x->other_status),
+				.details = arena_printf(&req->arena, "{\"from\":%lld}",
+							(long long)x->r.id),
+			},
+			1);
 	if (rc == 0 && x->msg_title && (x->msg_unit || x->msg_account))
 		rc = message_add(c, x->msg_account, x->msg_account ? 0 : x->msg_unit, x->r.id,
 				 arena_printf(&req->arena, "appeal.%s", x->name), x->msg_title,

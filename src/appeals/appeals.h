@@ -172,7 +172,14 @@ int64_t path_id_at_depth(const char *path, int depth);
 int appeals_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,
 			const char *new_path);
 
+/* The route tables, registered by serve. */
 extern const struct route appeal_routes[];
+extern const struct route category_routes[];
+extern const struct route appeal_submit_routes[];
+extern const struct route appeal_action_routes[];
+extern const struct route appeal_stats_routes[];
+extern const struct route supervision_routes[];
+extern const struct route map_routes[];
 extern const struct route appeal_test_routes[];
 extern const struct route open311_routes[];
 

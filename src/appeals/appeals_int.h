@@ -37,25 +37,14 @@ struct appeal_row {
 	int64_t created_at;
 };
 
-/*
- * Visibility, as SQL over the alias "a": five parameters — the account's
- * subtree lo, hi (twice: place and handler) and the account id (reporter).
- * Staff without appeal:read and residents pass lo = hi = "" so only their
- * own reports match.
- */
-#define APPEAL_VISIBLE_SQL                                                                         \
-	"((a.unit_path >= ? AND a.unit_path < ?) OR (a.handler_path >= ? AND a.handler_path < ?) " \
-	"OR a.reporter_id = ?)"
-
+/* Who sees what: the account's subtree [lo, hi) (place or handler) and its own reports.
+ * Staff without appeal:read and residents have lo = hi = "" so only their own reports match. */
 struct visibility {
 	char lo[256], hi[256];
 	int64_t account_id;
 };
 /* The caller's visibility; an anonymous caller sees nothing. */
 void appeal_visibility(const struct req *req, struct visibility *v);
-/* Bind the five parameters from index first. */
-void appeal_bind_visibility(struct db_stmt *st, int first, const struct visibility *v);
-
 /* Load an appeal the caller may see: DB_ROW, DB_DONE (not visible), <0. */
 int appeal_load(struct db_conn *c, const struct visibility *v, int64_t id, struct appeal_row *r);
 
@@ -87,17 +76,69 @@ int appeal_scope_write(struct db_conn *c, int64_t appeal_id, const char *unit_pa
 /* Is the appeal past its current deadline at `now`? */
 int appeal_is_overdue(int status, int64_t accept_due, int64_t handle_due, int64_t now);
 
-/* The route tables of the appeal files, registered together. */
-extern const struct route category_routes[];
-extern const struct route appeal_submit_routes[];
-extern const struct route appeal_action_routes[];
-extern const struct route appeal_stats_routes[];
-extern const struct route supervision_routes[];
-extern const struct route map_routes[];
-
 int appeal_writer_start(struct server *srv);
 void appeal_writer_stop(void);
 int sla_start(struct server *srv);
 void sla_stop(void);
+
+/* ---- the store (appeals_store.c) -------------------------------------- */
+
+/*
+ * INSERT head + tuple × n + tail, in chunks of 64, 16, 4 and 1 rows: bind(st, base, ctx,
+ * row) binds row's per_row parameters after index base; back(st, ctx, first, n), when
+ * given, steps the statement and reads what it returns. 0 or <0.
+ */
+typedef void (*appeal_bind_fn)(struct db_stmt *st, int base, const void *ctx, int row);
+typedef int (*appeal_back_fn)(struct db_stmt *st, const void *ctx, int first, int n);
+int appeal_insert_rows(struct db_conn *c, const char *head, const char *tuple, int per_row,
+		       const char *tail, int n, appeal_bind_fn bind, const void *ctx,
+		       appeal_back_fn back);
+
+/* One line of an appeal's timeline. actor_id 0: none; from_status NULL: none (a new
+ * appeal); note NULL: ""; photos NULL: "[]"; details (JSON text) NULL: "{}". */
+struct appeal_event {
+	int64_t appeal_id, at, actor_id;
+	const char *actor_name, *action, *from_status, *to_status, *note, *photos, *details;
+};
+/* Append n events (the one insert of appeal_events). 0 or <0. */
+int appeal_event_insert(struct db_conn *c, const struct appeal_event *ev, int n);
+
+/* Write r's mutable columns if r->version is still stored: 0, DB_DONE when another
+ * change won the race, <0. */
+int appeal_store_update(struct db_conn *c, const struct appeal_row *r, int64_t now);
+/* Link two appeals both ways (kept if linked already). 0 or <0. */
+int appeal_store_link(struct db_conn *c, int64_t id, int64_t other, int64_t now);
+/* The roles text of an enabled account inside [lo, hi): DB_ROW, DB_DONE, <0.
+ * (The accounts table is auth's: this moves there.) */
+int appeal_store_staff_roles(struct db_conn *c, int64_t account_id, const char *lo, const char *hi,
+			     char *roles, size_t n);
+
+/* ---- the SLA sweeper's statements (appeal_sla_store.c) ---------------- */
+
+struct overdue {
+	int64_t id, handler_unit_id, assignee_id, due;
+	int status;
+	char handler_path[256], case_no[24];
+};
+struct unit_ref;
+/* Up to max appeals with id > after past their deadline at now without a notice for
+ * that deadline and handler, by id, into list[*n]. 0 or <0. */
+int sla_store_overdue(struct db_conn *c, int64_t after, int64_t now, struct overdue *list, int max,
+		      int *n);
+/* Raise the notice on handler unit h and mark the appeal overdue and supervised: 0,
+ * DB_DONE when the notice was raised already, <0. */
+int sla_store_supervise(struct db_conn *c, const struct overdue *o, const char *kind,
+			const struct unit_ref *h, int64_t now);
+/* Mark a notice escalated (kept if it is already). 0 or <0. */
+int sla_store_mark_escalated(struct db_conn *c, int64_t sup_id, int64_t now);
+/* Up to max notices raised at or before `before`, not escalated, on the appeal's current
+ * handler: (notice id, appeal id) pairs by notice id. 0 or <0. */
+int sla_store_notices_due(struct db_conn *c, int64_t before, int64_t (*sups)[2], int max, int *n);
+/* Mark escalated the notices raised at or before `before` on a unit that no longer
+ * handles the appeal. 0 or <0. */
+int sla_store_settle(struct db_conn *c, int64_t now, int64_t before);
+/* The supervision list for scope_list_reply: its statement and its row. */
+extern const char sla_supervisions_sql[];
+json_t *sla_supervision_json(struct db_stmt *st);
 
 #endif
