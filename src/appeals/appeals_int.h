@@ -113,6 +113,23 @@ int appeal_store_link(struct db_conn *c, int64_t id, int64_t other, int64_t now)
 int appeal_store_staff_roles(struct db_conn *c, int64_t account_id, const char *lo, const char *hi,
 			     char *roles, size_t n);
 
+/* ---- submissions (appeal_submit_store.c) ------------------------------- */
+
+/*
+ * Write a batch of submissions in the caller's transaction: replays (idem_key stored
+ * already, or twice in the batch) get the stored answer, the others a case number and
+ * their rows. Sets every item's rc. 0, or <0 (the caller rolls back).
+ */
+int appeal_store_insert_batch(struct db_conn *c, struct appeal_new **items, int n);
+/* The first grid (by id) whose boundary holds the point: DB_ROW and *id, DB_DONE, <0.
+ * (units and stations are org's tables: these move there.) */
+int appeal_store_grid_at_point(struct db_conn *c, double lng, double lat, int64_t *id);
+/* The root unit (the district): DB_ROW and *id, DB_DONE, <0. */
+int appeal_store_root_unit(struct db_conn *c, int64_t *id);
+/* The station of a public code and its grid: DB_ROW, DB_DONE, <0. */
+int appeal_store_station(struct db_conn *c, const char *code, int64_t *station_id,
+			 int64_t *grid_id);
+
 /* ---- the SLA sweeper's statements (appeal_sla_store.c) ---------------- */
 
 struct overdue {
