@@ -113,6 +113,47 @@ int appeal_store_link(struct db_conn *c, int64_t id, int64_t other, int64_t now)
 int appeal_store_staff_roles(struct db_conn *c, int64_t account_id, const char *lo, const char *hi,
 			     char *roles, size_t n);
 
+/* ---- reading appeals (appeal_read_store.c) ----------------------------- */
+
+struct arena;
+struct jw;
+/*
+ * A list request. queue: the work queue (scope unit_id and statuses sts[0..nst) only,
+ * read through appeal_scope); else own (the reports of account_id) or the subtree
+ * [lo, hi) at depth, filtered by the statuses, category, channel, assignee (0: any),
+ * overdue at now, created_at in [from, to), text (a substring, or the case number).
+ * cursor: the last id seen (0: none); at most limit rows.
+ */
+struct appeal_query {
+	int queue, own, overdue, has_from, has_to, nst, depth;
+	int64_t unit_id, account_id, assignee, now, from, to, cursor, limit;
+	const char *lo, *hi, *category, *channel, *text;
+	const char *sts[ST__COUNT];
+};
+/* Write up to q->limit rows into w's open array, newest first; *n the rows read (limit
+ * + 1 when there are more), *last the last id written. 0 or <0. */
+int appeals_store_list(struct db_conn *c, const struct appeal_query *q, struct arena *arena,
+		       struct jw *w, int64_t *n, int64_t *last);
+/* One appeal as the API shows it, without timeline and links: DB_ROW and *out, DB_DONE
+ * (also when the row could not be read), <0. */
+int appeal_store_detail(struct db_conn *c, int64_t id, int64_t now, json_t **out);
+/* The timeline, oldest first (public: what an anonymous reporter may read), and the
+ * linked appeals; NULL on a database error. */
+json_t *appeal_store_timeline(struct db_conn *c, int64_t id, int public);
+json_t *appeal_store_links(struct db_conn *c, int64_t id);
+/* The appeal of case_no if its phone ends in last4: DB_ROW, *out and *id; DB_DONE (no such
+ * case, another phone, or the row could not be read); <0. */
+int appeal_store_track(struct db_conn *c, const char *case_no, const char *last4, json_t **out,
+		       int64_t *id);
+/* The failure counter of a tracked case number (the login_throttle table is auth's: these
+ * two move there). *locked_until untouched when there is none. 0 or <0. */
+int appeal_store_throttle_locked(struct db_conn *c, const char *key, int64_t *locked_until);
+int appeal_store_throttle_failure(struct db_conn *c, const char *key, int64_t now,
+				  int64_t max_failures, int64_t lock_until);
+/* The sealed contact phone into buf (*n 0 when there is none): 0; 1 when it is longer
+ * than cap (it cannot be one we sealed); <0. */
+int appeal_store_phone(struct db_conn *c, int64_t id, unsigned char *buf, size_t cap, size_t *n);
+
 /* ---- submissions (appeal_submit_store.c) ------------------------------- */
 
 /*
