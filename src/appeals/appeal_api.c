@@ -135,20 +135,14 @@ static void list_appeals(struct req *req)
 	struct jw w = { 0 };
 	jw_obj(&w, NULL);
 	jw_arr(&w, "items");
-	if (appeals_store_list(c, &q, &req->arena, &w, &n, &last) < 0) {
-		jw_discard(&w);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
+	int rc = appeals_store_list(c, &q, &req->arena, &w, &n, &last);
 	jw_end_arr(&w);
 	if (n > q.limit)
 		jw_str(&w, "next_cursor", arena_printf(&req->arena, "%lld", (long long)last));
 	else
 		jw_null(&w, "next_cursor");
 	jw_end_obj(&w);
-	size_t len = 0;
-	char *text = jw_finish(&w, &len);
-	reply_json_text(req, 200, text, len);
+	appeal_reply_jw(req, rc, &w);
 }
 
 /* ---- one appeal -------------------------------------------------------- */

@@ -113,6 +113,25 @@ int appeal_store_link(struct db_conn *c, int64_t id, int64_t other, int64_t now)
 int appeal_store_staff_roles(struct db_conn *c, int64_t account_id, const char *lo, const char *hi,
 			     char *roles, size_t n);
 
+/* ---- categories (category.c, category_store.c) ------------------------- */
+
+/* grid, community, street, department → enum appeal_level; -1 if unknown. */
+int category_level_parse(const char *s);
+/* A category as a request gives it: absent text NULL (on update: keep), amounts 0 and
+ * sort, active -1 keep what is stored. */
+struct category_in {
+	const char *code, *name, *name_en, *level, *accept_unit, *handle_unit;
+	int64_t accept_amount, handle_amount, sort;
+	int active;
+};
+/* Every category (all: inactive too) as the API shows them, by sort, id. 0 or <0. */
+int category_store_list(struct db_conn *c, int all, json_t **items);
+/* In the caller's transaction. 0 or <0. */
+int category_store_insert(struct db_conn *c, const struct category_in *in, int64_t now,
+			  int64_t *id);
+/* 0, DB_DONE when there is no such category, <0. */
+int category_store_update(struct db_conn *c, int64_t id, const struct category_in *in, int64_t now);
+
 /* ---- reading appeals (appeal_read_store.c) ----------------------------- */
 
 struct arena;
@@ -153,6 +172,40 @@ int appeal_store_throttle_failure(struct db_conn *c, const char *key, int64_t no
 /* The sealed contact phone into buf (*n 0 when there is none): 0; 1 when it is longer
  * than cap (it cannot be one we sealed); <0. */
 int appeal_store_phone(struct db_conn *c, int64_t id, unsigned char *buf, size_t cap, size_t *n);
+
+/* ---- KPIs, hotspots, map (appeal_stats_store.c) ----------------------- */
+
+/* A row of a group (a child unit: id, code, name, kind; a category: id, code, name,
+ * level); strings valid during the call. <0 stops. */
+typedef int (*stat_group_fn)(void *ctx, int64_t id, const char *code, const char *name,
+			     const char *kind);
+/* The children of a unit by id; every category by sort, id. 0 or <0. */
+int stats_store_children(struct db_conn *c, int64_t parent_id, stat_group_fn fn, void *ctx);
+int stats_store_categories(struct db_conn *c, stat_group_fn fn, void *ctx);
+
+/* An appeal as the KPIs count it. */
+struct stat_row {
+	const char *unit_path, *category, *status, *rating; /* rating NULL: not rated */
+	int accepted, was_overdue, resolved;
+	int64_t rework_count, created_at, closed_at;
+};
+typedef int (*stat_row_fn)(void *ctx, const struct stat_row *r);
+/* The appeals placed in [lo, hi), created in [from, to), merged ones left out. 0 or <0. */
+int stats_store_rows(struct db_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+		     stat_row_fn fn, void *ctx);
+typedef int (*hot_row_fn)(void *ctx, const char *unit_path, int64_t category_id, int64_t id,
+			  int64_t created_at);
+/* The appeals placed in [lo, hi) since `since`, neither merged nor rejected, of one
+ * category (NULL: any), by place, category and id. 0 or <0. */
+int stats_store_hot_rows(struct db_conn *c, const char *lo, const char *hi, int64_t since,
+			 const char *category, hot_row_fn fn, void *ctx);
+/* The map: up to max units of kind in [lo, hi) with a boundary, as GeoJSON features; up to
+ * max open appeals seen from a unit, newest first. Written into w's open array. 0 or <0. */
+int map_store_units(struct db_conn *c, const char *lo, const char *hi, const char *kind,
+		    int64_t max, struct jw *w);
+int map_store_appeals(struct db_conn *c, int64_t unit_id, int64_t max, int64_t now, struct jw *w);
+/* Answer w (closed by the caller) as 200, or 503 when rc < 0 (w discarded). */
+void appeal_reply_jw(struct req *req, int rc, struct jw *w);
 
 /* ---- submissions (appeal_submit_store.c) ------------------------------- */
 
