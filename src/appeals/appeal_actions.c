@@ -200,14 +200,290 @@ static void set_handler(struct appeal_row *r, const struct unit_ref *u)
 	copy_text(r->handler_path, sizeof r->handler_path, u->path);
 }
 
-/* Apply the action to x->r. 0, or -1 having answered. */
-static int apply(struct act_ctx *x, int act)
+static int db_fail(struct req *req)
+{
+	reply_error(req, ERR_DB_UNAVAILABLE);
+	return -1;
+}
+
+/* The note this action needs: 0, or -1 answered. */
+static int need_note(struct act_ctx *x, const char *why)
+{
+	if (x->note && *x->note)
+		return 0;
+	reply_invalid(x->req, "note", why);
+	return -1;
+}
+
+/* The dispatching unit becomes the handler's (it will verify the result). */
+static void take_dispatcher(struct appeal_row *r, int64_t now)
+{
+	r->dispatcher_unit_id = r->handler_unit_id;
+	copy_text(r->dispatcher_path, sizeof r->dispatcher_path, r->handler_path);
+	r->dispatched_at = now;
+}
+
+static int act_dispatch(struct act_ctx *x)
 {
 	struct req *req = x->req;
 	struct appeal_row *r = &x->r;
 	struct unit_ref u;
-	int64_t n, uid = 0, who = 0;
-	int flag, rc;
+	int64_t uid = 0, who = 0;
+	int flag = 0, rc; /* on_the_spot is optional: absent means dispatch */
+
+	if (json_get_bool_or_reply(req, req->json, "on_the_spot", 0, &flag) < 0)
+		return -1;
+	if (flag == 1) { /* handled on the spot by the one who accepted it */
+		take_dispatcher(r, x->now);
+		r->assignee_id = x->a->account_id;
+		r->status = ST_HANDLING;
+		json_object_set_new(x->details, "on_the_spot", json_true());
+		return 0;
+	}
+	if (json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &uid) ||
+	    json_get_int_or_reply(req, req->json, "assignee_id", 0, 1, INT64_MAX, &who) < 0)
+		return -1;
+	rc = unit_get(x->c, uid, &u);
+	if (rc < 0)
+		return db_fail(req);
+	if (rc != DB_ROW || !in_scope(x->a, u.path)) {
+		reply_invalid(req, "unit_id", "a unit inside your area");
+		return -1;
+	}
+	if (who) {
+		rc = assignee_ok(x->c, who, &u);
+		if (rc < 0)
+			return db_fail(req);
+		if (rc != DB_ROW) {
+			reply_invalid(req, "assignee_id",
+				      "an active handling account of that unit");
+			return -1;
+		}
+	}
+	take_dispatcher(r, x->now);
+	set_handler(r, &u);
+	r->assignee_id = who;
+	r->status = ST_DISPATCHED;
+	json_object_set_new(x->details, "unit_id", json_integer(u.id));
+	if (who)
+		json_object_set_new(x->details, "assignee_id", json_integer(who));
+	x->msg_title = "新派单待签收";
+	x->msg_unit = u.id;
+	x->msg_account = who;
+	return 0;
+}
+
+static int act_return(struct act_ctx *x)
+{
+	struct appeal_row *r = &x->r;
+	struct unit_ref u;
+
+	if (need_note(x, "say why it is returned"))
+		return -1;
+	if (r->dispatcher_unit_id) {
+		if (unit_get(x->c, r->dispatcher_unit_id, &u) != DB_ROW)
+			return db_fail(x->req);
+		set_handler(r, &u);
+	}
+	r->assignee_id = 0;
+	r->status = ST_ACCEPTED;
+	x->msg_title = "派单被回退";
+	x->msg_unit = r->handler_unit_id;
+	return 0;
+}
+
+static int act_escalate(struct act_ctx *x)
+{
+	struct appeal_row *r = &x->r;
+	struct unit_ref h, u;
+
+	if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW ||
+	    unit_get(x->c, h.parent_id, &u) != DB_ROW)
+		return db_fail(x->req);
+	set_handler(r, &u);
+	r->assignee_id = 0;
+	r->escalations++;
+	if (r->status != ST_SUBMITTED)
+		r->status = ST_ACCEPTED;
+	json_object_set_new(x->details, "unit_id", json_integer(u.id));
+	x->msg_title = "诉求上提待处理";
+	x->msg_unit = u.id;
+	return 0;
+}
+
+static int act_transfer(struct act_ctx *x)
+{
+	struct req *req = x->req;
+	struct appeal_row *r = &x->r;
+	struct unit_ref h, parent, u;
+	int64_t uid = 0;
+	int rc;
+
+	if (json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &uid))
+		return -1;
+	if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW)
+		return db_fail(req);
+	rc = unit_get(x->c, uid, &u);
+	if (rc < 0)
+		return db_fail(req);
+	int near = h.parent_id && unit_get(x->c, h.parent_id, &parent) == DB_ROW && rc == DB_ROW &&
+		   path_within(u.path, parent.path);
+	if (rc != DB_ROW || u.id == h.id || (!in_scope(x->a, u.path) && !near)) {
+		reply_invalid(req, "unit_id",
+			      "another unit inside your area or beside the handler");
+		return -1;
+	}
+	set_handler(r, &u);
+	r->assignee_id = 0;
+	if (r->status != ST_SUBMITTED) {
+		r->dispatcher_unit_id = x->a->unit_id;
+		copy_text(r->dispatcher_path, sizeof r->dispatcher_path, x->a->unit_path);
+		r->status = ST_DISPATCHED;
+		r->dispatched_at = x->now;
+	}
+	json_object_set_new(x->details, "unit_id", json_integer(u.id));
+	x->msg_title = "转办诉求待处理";
+	x->msg_unit = u.id;
+	return 0;
+}
+
+static int act_extend(struct act_ctx *x)
+{
+	struct req *req = x->req;
+	struct appeal_row *r = &x->r;
+	struct unit_ref h;
+	int64_t n;
+
+	if (json_get_int_or_reply(req, req->json, "hours", 1, 1, 720, &n) ||
+	    need_note(x, "say why more time is needed"))
+		return -1;
+	r->extension_hours = n;
+	copy_text(r->extension_reason, sizeof r->extension_reason, x->note);
+	json_object_set_new(x->details, "hours", json_integer(n));
+	if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW)
+		return db_fail(req);
+	x->msg_title = "延期申请待审批";
+	x->msg_unit = h.parent_id;
+	return 0;
+}
+
+static int act_approve_extension(struct act_ctx *x)
+{
+	struct req *req = x->req;
+	struct appeal_row *r = &x->r;
+	int flag = 1; /* approved is optional: absent means approved */
+
+	if (json_get_bool_or_reply(req, req->json, "approved", 0, &flag) < 0)
+		return -1;
+	if (flag != 0 && r->handle_due)
+		r->handle_due += r->extension_hours * 3600;
+	json_object_set_new(x->details, "approved", json_boolean(flag != 0));
+	json_object_set_new(x->details, "hours", json_integer(r->extension_hours));
+	r->extension_hours = 0;
+	r->extension_reason[0] = '\0';
+	x->msg_title = flag != 0 ? "延期申请已批准" : "延期申请未批准";
+	x->msg_unit = r->handler_unit_id;
+	return 0;
+}
+
+static int act_verify(struct act_ctx *x)
+{
+	struct req *req = x->req;
+	struct appeal_row *r = &x->r;
+	int flag;
+
+	if (json_get_bool_or_reply(req, req->json, "passed", 1, &flag))
+		return -1;
+	if (flag) {
+		r->status = ST_CLOSED;
+		r->closed_at = x->now;
+	} else {
+		if (need_note(x, "say what must be redone"))
+			return -1;
+		r->status = ST_HANDLING;
+		r->rework_count++;
+		r->resolved_by = 0;
+		x->msg_title = "核查未通过，请返工";
+		x->msg_unit = r->handler_unit_id;
+		x->msg_account = r->assignee_id;
+	}
+	json_object_set_new(x->details, "passed", json_boolean(flag));
+	return 0;
+}
+
+static int act_rate(struct act_ctx *x)
+{
+	struct req *req = x->req;
+	struct appeal_row *r = &x->r;
+	const char *rating;
+
+	if (json_get_str_or_reply(req, req->json, "rating", 1, 24, &rating))
+		return -1;
+	if (strcmp(rating, "satisfied") && strcmp(rating, "basically_satisfied") &&
+	    strcmp(rating, "unsatisfied")) {
+		reply_invalid(req, "rating", "satisfied, basically_satisfied or unsatisfied");
+		return -1;
+	}
+	copy_text(r->rating, sizeof r->rating, rating);
+	r->rated_at = x->now;
+	json_object_set_new(x->details, "rating", json_string(rating));
+	if (!r->reporter_id)
+		json_object_set_new(x->details, "follow_up_call", json_true());
+	if (strcmp(rating, "unsatisfied") || r->reopen_count != 0) {
+		r->status = ST_RATED;
+		return 0;
+	}
+	r->reopen_count = 1;
+	r->status = ST_HANDLING;
+	r->closed_at = 0;
+	/* The reopened case gets a fresh handling deadline. */
+	if (cal_deadline_db(x->c, x->now, x->cat.handle_amount, x->cat.handle_workdays,
+			    &r->handle_due) < 0)
+		return db_fail(req);
+	x->msg_title = "群众不满意，诉求重新办理";
+	x->msg_unit = r->handler_unit_id;
+	x->msg_account = r->assignee_id;
+	return 0;
+}
+
+/* merge (into) or link (other_id): another appeal the caller sees. */
+static int act_merge_or_link(struct act_ctx *x, int act)
+{
+	struct req *req = x->req;
+	struct appeal_row *r = &x->r;
+	struct visibility v;
+	struct appeal_row other;
+	const char *field = act == ACT_MERGE ? "into" : "other_id";
+	int64_t uid = 0;
+	int rc;
+
+	if (json_get_int_or_reply(req, req->json, field, 1, 1, INT64_MAX, &uid))
+		return -1;
+	appeal_visibility(req, &v);
+	rc = uid == r->id ? DB_DONE : appeal_load(x->c, &v, uid, &other);
+	if (rc < 0)
+		return db_fail(req);
+	if (rc != DB_ROW || other.status == ST_MERGED ||
+	    (act == ACT_MERGE && other.status == ST_REJECTED)) {
+		reply_invalid(req, field, "another open appeal you can see");
+		return -1;
+	}
+	if (appeal_store_link(x->c, r->id, uid, x->now) < 0)
+		return db_fail(req);
+	x->other_status = other.status;
+	if (act == ACT_MERGE) {
+		r->status = ST_MERGED;
+		r->merged_into = uid;
+		r->closed_at = x->now;
+	}
+	json_object_set_new(x->details, field, json_integer(uid));
+	return 0;
+}
+
+/* Apply the action to x->r. 0, or -1 having answered. */
+static int apply(struct act_ctx *x, int act)
+{
+	struct appeal_row *r = &x->r;
 
 	switch (act) {
 	case ACT_ACCEPT:
@@ -215,258 +491,41 @@ static int apply(struct act_ctx *x, int act)
 		r->accepted_at = x->now;
 		if (cal_deadline_db(x->c, x->now, x->cat.handle_amount, x->cat.handle_workdays,
 				    &r->handle_due) < 0)
-			goto db;
+			return db_fail(x->req);
 		return 0;
 	case ACT_REJECT:
-		if (!x->note || !*x->note) {
-			reply_invalid(req, "note", "say why the appeal is rejected");
+		if (need_note(x, "say why the appeal is rejected"))
 			return -1;
-		}
 		r->status = ST_REJECTED;
 		r->closed_at = x->now;
 		return 0;
-	case ACT_DISPATCH:
-		flag = 0; /* on_the_spot is optional: absent means dispatch */
-		if (json_get_bool_or_reply(req, req->json, "on_the_spot", 0, &flag) < 0)
-			return -1;
-		if (flag == 1) { /* handled on the spot by the one who accepted it */
-			r->dispatcher_unit_id = r->handler_unit_id;
-			copy_text(r->dispatcher_path, sizeof r->dispatcher_path, r->handler_path);
-			r->assignee_id = x->a->account_id;
-			r->status = ST_HANDLING;
-			r->dispatched_at = x->now;
-			json_object_set_new(x->details, "on_the_spot", json_true());
-			return 0;
-		}
-		if (json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &uid) ||
-		    json_get_int_or_reply(req, req->json, "assignee_id", 0, 1, INT64_MAX, &who) < 0)
-			return -1;
-		rc = unit_get(x->c, uid, &u);
-		if (rc < 0)
-			goto db;
-		if (rc != DB_ROW || !in_scope(x->a, u.path)) {
-			reply_invalid(req, "unit_id", "a unit inside your area");
-			return -1;
-		}
-		if (who) {
-			rc = assignee_ok(x->c, who, &u);
-			if (rc < 0)
-				goto db;
-			if (rc != DB_ROW) {
-				reply_invalid(req, "assignee_id",
-					      "an active handling account of that unit");
-				return -1;
-			}
-		}
-		r->dispatcher_unit_id = r->handler_unit_id;
-		copy_text(r->dispatcher_path, sizeof r->dispatcher_path, r->handler_path);
-		set_handler(r, &u);
-		r->assignee_id = who;
-		r->status = ST_DISPATCHED;
-		r->dispatched_at = x->now;
-		json_object_set_new(x->details, "unit_id", json_integer(u.id));
-		if (who)
-			json_object_set_new(x->details, "assignee_id", json_integer(who));
-		x->msg_title = "新派单待签收";
-		x->msg_unit = u.id;
-		x->msg_account = who;
-		return 0;
+	case ACT_DISPATCH: return act_dispatch(x);
 	case ACT_SIGN:
 		r->status = ST_HANDLING;
 		if (!r->assignee_id)
 			r->assignee_id = x->a->account_id;
 		return 0;
-	case ACT_RETURN:
-		if (!x->note || !*x->note) {
-			reply_invalid(req, "note", "say why it is returned");
-			return -1;
-		}
-		if (r->dispatcher_unit_id) {
-			rc = unit_get(x->c, r->dispatcher_unit_id, &u);
-			if (rc != DB_ROW)
-				goto db;
-			set_handler(r, &u);
-		}
-		r->assignee_id = 0;
-		r->status = ST_ACCEPTED;
-		x->msg_title = "派单被回退";
-		x->msg_unit = r->handler_unit_id;
-		return 0;
+	case ACT_RETURN: return act_return(x);
 	case ACT_RESOLVE:
-		if (!x->note || !*x->note) {
-			reply_invalid(req, "note", "describe the result");
+		if (need_note(x, "describe the result"))
 			return -1;
-		}
 		r->status = ST_RESOLVED;
 		r->resolved_at = x->now;
 		r->resolved_by = x->a->account_id;
 		x->msg_title = "诉求已办结待核查";
 		x->msg_unit = r->dispatcher_unit_id ? r->dispatcher_unit_id : r->handler_unit_id;
 		return 0;
-	case ACT_ESCALATE: {
-		struct unit_ref h;
-		if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW ||
-		    unit_get(x->c, h.parent_id, &u) != DB_ROW)
-			goto db;
-		set_handler(r, &u);
-		r->assignee_id = 0;
-		r->escalations++;
-		if (r->status != ST_SUBMITTED)
-			r->status = ST_ACCEPTED;
-		json_object_set_new(x->details, "unit_id", json_integer(u.id));
-		x->msg_title = "诉求上提待处理";
-		x->msg_unit = u.id;
-		return 0;
-	}
-	case ACT_TRANSFER: {
-		struct unit_ref h, parent;
-		if (json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &uid))
-			return -1;
-		if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW)
-			goto db;
-		rc = unit_get(x->c, uid, &u);
-		if (rc < 0)
-			goto db;
-		int near = h.parent_id && unit_get(x->c, h.parent_id, &parent) == DB_ROW &&
-			   rc == DB_ROW && path_within(u.path, parent.path);
-		if (rc != DB_ROW || u.id == h.id || (!in_scope(x->a, u.path) && !near)) {
-			reply_invalid(req, "unit_id",
-				      "another unit inside your area or beside the handler");
-			return -1;
-		}
-		set_handler(r, &u);
-		r->assignee_id = 0;
-		if (r->status != ST_SUBMITTED) {
-			r->dispatcher_unit_id = x->a->unit_id;
-			copy_text(r->dispatcher_path, sizeof r->dispatcher_path, x->a->unit_path);
-			r->status = ST_DISPATCHED;
-			r->dispatched_at = x->now;
-		}
-		json_object_set_new(x->details, "unit_id", json_integer(u.id));
-		x->msg_title = "转办诉求待处理";
-		x->msg_unit = u.id;
-		return 0;
-	}
-	case ACT_EXTEND:
-		if (json_get_int_or_reply(req, req->json, "hours", 1, 1, 720, &n))
-			return -1;
-		if (!x->note || !*x->note) {
-			reply_invalid(req, "note", "say why more time is needed");
-			return -1;
-		}
-		r->extension_hours = n;
-		copy_text(r->extension_reason, sizeof r->extension_reason, x->note);
-		json_object_set_new(x->details, "hours", json_integer(n));
-		{
-			struct unit_ref h;
-			if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW)
-				goto db;
-			x->msg_title = "延期申请待审批";
-			x->msg_unit = h.parent_id;
-		}
-		return 0;
-	case ACT_APPROVE_EXTENSION:
-		flag = 1; /* approved is optional: absent means approved */
-		if (json_get_bool_or_reply(req, req->json, "approved", 0, &flag) < 0)
-			return -1;
-		if (flag != 0 && r->handle_due)
-			r->handle_due += r->extension_hours * 3600;
-		json_object_set_new(x->details, "approved", json_boolean(flag != 0));
-		json_object_set_new(x->details, "hours", json_integer(r->extension_hours));
-		r->extension_hours = 0;
-		r->extension_reason[0] = '\0';
-		x->msg_title = flag != 0 ? "延期申请已批准" : "延期申请未批准";
-		x->msg_unit = r->handler_unit_id;
-		return 0;
-	case ACT_VERIFY:
-		if (json_get_bool_or_reply(req, req->json, "passed", 1, &flag))
-			return -1;
-		if (flag) {
-			r->status = ST_CLOSED;
-			r->closed_at = x->now;
-		} else {
-			if (!x->note || !*x->note) {
-				reply_invalid(req, "note", "say what must be redone");
-				return -1;
-			}
-			r->status = ST_HANDLING;
-			r->rework_count++;
-			r->resolved_by = 0;
-			x->msg_title = "核查未通过，请返工";
-			x->msg_unit = r->handler_unit_id;
-			x->msg_account = r->assignee_id;
-		}
-		json_object_set_new(x->details, "passed", json_boolean(flag));
-		return 0;
-	case ACT_RATE: {
-		const char *rating;
-		if (json_get_str_or_reply(req, req->json, "rating", 1, 24, &rating))
-			return -1;
-		if (strcmp(rating, "satisfied") && strcmp(rating, "basically_satisfied") &&
-		    strcmp(rating, "unsatisfied")) {
-			reply_invalid(req, "rating",
-				      "satisfied, basically_satisfied or unsatisfied");
-			return -1;
-		}
-		copy_text(r->rating, sizeof r->rating, rating);
-		r->rated_at = x->now;
-		json_object_set_new(x->details, "rating", json_string(rating));
-		if (!r->reporter_id)
-			json_object_set_new(x->details, "follow_up_call", json_true());
-		if (!strcmp(rating, "unsatisfied") && r->reopen_count == 0) {
-			r->reopen_count = 1;
-			r->status = ST_HANDLING;
-			r->closed_at = 0;
-			/* The reopened case gets a fresh handling deadline. */
-			if (cal_deadline_db(x->c, x->now, x->cat.handle_amount,
-					    x->cat.handle_workdays, &r->handle_due) < 0)
-				goto db;
-			x->msg_title = "群众不满意，诉求重新办理";
-			x->msg_unit = r->handler_unit_id;
-			x->msg_account = r->assignee_id;
-		} else {
-			r->status = ST_RATED;
-		}
-		return 0;
-	}
+	case ACT_ESCALATE: return act_escalate(x);
+	case ACT_TRANSFER: return act_transfer(x);
+	case ACT_EXTEND: return act_extend(x);
+	case ACT_APPROVE_EXTENSION: return act_approve_extension(x);
+	case ACT_VERIFY: return act_verify(x);
+	case ACT_RATE: return act_rate(x);
 	case ACT_MERGE:
-	case ACT_LINK: {
-		struct visibility v;
-		struct appeal_row other;
-		const char *field = act == ACT_MERGE ? "into" : "other_id";
-		if (json_get_int_or_reply(req, req->json, field, 1, 1, INT64_MAX, &uid))
-			return -1;
-		appeal_visibility(req, &v);
-		rc = uid == r->id ? DB_DONE : appeal_load(x->c, &v, uid, &other);
-		if (rc < 0)
-			goto db;
-		if (rc != DB_ROW || other.status == ST_MERGED ||
-		    (act == ACT_MERGE && other.status == ST_REJECTED)) {
-			reply_invalid(req, field, "another open appeal you can see");
-			return -1;
-		}
-		if (appeal_store_link(x->c, r->id, uid, x->now) < 0)
-			goto db;
-		x->other_status = other.status;
-		if (act == ACT_MERGE) {
-			r->status = ST_MERGED;
-			r->merged_into = uid;
-			r->closed_at = x->now;
-		}
-		json_object_set_new(x->details, field, json_integer(uid));
-		return 0;
-	}
-	case ACT_COMMENT:
-		if (!x->note || !*x->note) {
-			reply_invalid(req, "note", "must not be empty");
-			return -1;
-		}
-		return 0;
+	case ACT_LINK: return act_merge_or_link(x, act);
+	case ACT_COMMENT: return need_note(x, "must not be empty");
 	}
 	return 0;
-db:
-	reply_error(req, ERR_DB_UNAVAILABLE);
-	return -1;
 }
 
 /*

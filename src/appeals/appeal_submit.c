@@ -364,18 +364,190 @@ static int in_list(const char *s, const char *const *list)
 	return 0;
 }
 
+int appeal_phone_seal(const struct pii_keys *k, const char *phone, struct appeal_phone *ph,
+		      struct appeal_new *a)
+{
+	int blen;
+
+	a->phone_mask = "";
+	a->phone_last4 = ph->last4;
+	if (!phone)
+		return 0;
+	if (pii_phone_normalize(phone, ph->norm) < 0)
+		return 1;
+	blen = pii_encrypt(k, PII_PHONE, ph->norm, ph->blob);
+	if (blen < 0)
+		return -1;
+	pii_mask(PII_PHONE, ph->norm, ph->mask);
+	snprintf(ph->last4, sizeof ph->last4, "%s", ph->norm + strlen(ph->norm) - 4);
+	a->phone_enc = ph->blob;
+	a->phone_enc_len = (size_t)blen;
+	a->phone_mask = ph->mask;
+	return 0;
+}
+
+/* Who reports, through which channel, and their phone. 0, or -1 answered. */
+static int reporter_or_reply(struct req *req, int staff, const char *channel,
+			     struct appeal_phone *ph, struct appeal_new *a)
+{
+	const struct auth *au = req_auth(req);
+	json_t *contact = json_object_get(req->json, "contact");
+	const char *phone = NULL;
+	int rc;
+
+	if (contact && !json_is_object(contact)) {
+		reply_invalid(req, "contact", "an object {\"name\", \"phone\"}");
+		return -1;
+	}
+	if (contact && (json_get_str_or_reply(req, contact, "name", 0, 60, &a->contact_name) < 0 ||
+			json_get_str_or_reply(req, contact, "phone", 0, 30, &phone) < 0))
+		return -1;
+	if (!a->contact_name)
+		a->contact_name = "";
+	if (staff) {
+		if (!channel || !in_list(channel, staff_channels)) {
+			reply_invalid(req, "channel",
+				      "staff report through phone, walk_in, hotline "
+				      "or patrol");
+			return -1;
+		}
+		if (strcmp(channel, "patrol") && !phone) {
+			reply_invalid(req, "contact", "the resident's contact phone is required");
+			return -1;
+		}
+		a->created_by = au->account_id;
+	} else {
+		if (channel && strcmp(channel, "app") && strcmp(channel, "qr")) {
+			reply_invalid(req, "channel", "app or qr");
+			return -1;
+		}
+		if (!au && !phone) {
+			reply_invalid(req, "contact", "anonymous reports need a contact phone");
+			return -1;
+		}
+		if (au)
+			a->reporter_id = au->account_id;
+	}
+	rc = appeal_phone_seal(req->srv->pii, phone, ph, a);
+	if (rc == 1)
+		reply_invalid(req, "contact", "phone: a mainland mobile or landline number");
+	else if (rc < 0)
+		reply_error(req, ERR_INTERNAL);
+	return rc ? -1 : 0;
+}
+
+/* The Idempotency-Key header, scoped to the account or to the anonymous reporter's
+ * phone (by its blind index). 0, or -1 answered. */
+static int idem_key_or_reply(struct req *req, const char *norm, struct appeal_new *a)
+{
+	const struct auth *au = req_auth(req);
+	const char *idem = req_header(req, "Idempotency-Key");
+	size_t n;
+
+	if (!idem)
+		return 0;
+	n = strlen(idem);
+	if (n == 0 || n > 100 ||
+	    strspn(idem, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+			 "vwxyz0123456789-_.:") != n) {
+		reply_invalid(req, "Idempotency-Key", "1 to 100 of A-Z a-z 0-9 - _ . :");
+		return -1;
+	}
+	if (au) {
+		a->idem_key =
+			arena_printf(&req->arena, "a%lld:%s", (long long)au->account_id, idem);
+	} else {
+		unsigned char bidx[PII_BIDX_BYTES];
+		char hex[17];
+		pii_blind_index(req->srv->pii, PII_PHONE, norm, bidx);
+		for (int i = 0; i < 8; i++)
+			snprintf(hex + 2 * i, 3, "%02x", bidx[i]);
+		a->idem_key = arena_printf(&req->arena, "p%s:%s", hex, idem);
+	}
+	return 0;
+}
+
+/* The category, title, description and channel. 0, or -1 answered. */
+static int what_or_reply(struct req *req, struct db_conn *c, struct category *cat,
+			 const char **channel, struct appeal_new *a)
+{
+	const char *code = NULL;
+	int rc;
+
+	if (json_get_str_or_reply(req, req->json, "category", 1, 48, &code) ||
+	    json_get_str_or_reply(req, req->json, "title", 1, 100, &a->title) ||
+	    json_get_str_or_reply(req, req->json, "description", 0, 2000, &a->description) < 0 ||
+	    json_get_str_or_reply(req, req->json, "channel", 0, 16, channel) < 0)
+		return -1;
+	if (!*a->title) {
+		reply_invalid(req, "title", "must not be empty");
+		return -1;
+	}
+	if (!a->description)
+		a->description = "";
+	rc = category_get_by_code(c, code, cat);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return -1;
+	}
+	if (rc != DB_ROW || !cat->active) {
+		reply_invalid(req, "category", "no such category (GET /api/v1/appeal-categories)");
+		return -1;
+	}
+	a->cat = cat;
+	return 0;
+}
+
+/* The places and the phone a submission points into, for as long as it is pending. */
+struct appeal_parts {
+	struct category cat;
+	struct unit_ref place, handler;
+	struct appeal_phone ph;
+};
+
+/* Everything but the submission itself, into a pointing into p. 0, or -1 answered. */
+static int appeal_or_reply(struct req *req, struct db_conn *c, int staff, struct appeal_parts *p,
+			   struct appeal_new *a)
+{
+	const struct auth *au = req_auth(req);
+	const char *channel = NULL;
+	json_t *photos;
+
+	if (what_or_reply(req, c, &p->cat, &channel, a) ||
+	    reporter_or_reply(req, staff, channel, &p->ph, a))
+		return -1;
+
+	/* Where, and who handles it. */
+	if (place_or_reply(req, c, a, &p->place))
+		return -1;
+	if (staff && !path_within(p->place.path, au->unit_path)) {
+		reply_invalid(req, "unit_id", "outside your area");
+		return -1;
+	}
+	a->channel = channel ? channel : (a->station_id ? "qr" : "app");
+	a->created_at = clock_now();
+	if (appeal_route(c, a, &p->place, &p->handler) < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return -1;
+	}
+
+	photos = json_object_get(req->json, "photos");
+	if (photos && attach_ids_or_reply(req, c, photos, "photos", 9))
+		return -1;
+	if (idem_key_or_reply(req, p->ph.norm, a))
+		return -1;
+	a->actor_name = au ? au->display_name : (*a->contact_name ? a->contact_name : "匿名");
+	return 0;
+}
+
 static void create_appeal(struct req *req)
 {
 	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	struct appeal_new a = { 0 };
-	struct category cat;
-	struct unit_ref place, handler;
-	const char *cat_code = NULL, *channel = NULL, *phone = NULL, *idem;
-	json_t *contact, *photos;
-	char norm[24], mask[24], last4[5] = "";
-	unsigned char blob[PII_MAX_BLOB];
-	int rc, staff = au && auth_can(req, "appeal:create");
+	struct appeal_parts p = { 0 };
+	json_t *photos;
+	int staff = au && auth_can(req, "appeal:create");
 
 	if (!c)
 		return;
@@ -383,135 +555,20 @@ static void create_appeal(struct req *req)
 		reply_error(req, ERR_FORBIDDEN);
 		return;
 	}
-	if (json_get_str_or_reply(req, req->json, "category", 1, 48, &cat_code) ||
-	    json_get_str_or_reply(req, req->json, "title", 1, 100, &a.title) ||
-	    json_get_str_or_reply(req, req->json, "description", 0, 2000, &a.description) < 0 ||
-	    json_get_str_or_reply(req, req->json, "channel", 0, 16, &channel) < 0)
-		return;
-	if (!*a.title) {
-		reply_invalid(req, "title", "must not be empty");
+	if (appeal_or_reply(req, c, staff, &p, &a)) {
+		sodium_memzero(&p.ph, sizeof p.ph);
 		return;
 	}
-	if (!a.description)
-		a.description = "";
-	rc = category_get_by_code(c, cat_code, &cat);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	if (rc != DB_ROW || !cat.active) {
-		reply_invalid(req, "category", "no such category (GET /api/v1/appeal-categories)");
-		return;
-	}
-	a.cat = &cat;
-
-	/* Who reports, through which channel. */
-	contact = json_object_get(req->json, "contact");
-	if (contact && !json_is_object(contact)) {
-		reply_invalid(req, "contact", "an object {\"name\", \"phone\"}");
-		return;
-	}
-	if (contact && (json_get_str_or_reply(req, contact, "name", 0, 60, &a.contact_name) < 0 ||
-			json_get_str_or_reply(req, contact, "phone", 0, 30, &phone) < 0))
-		return;
-	if (!a.contact_name)
-		a.contact_name = "";
-	if (staff) {
-		if (!channel || !in_list(channel, staff_channels)) {
-			reply_invalid(req, "channel",
-				      "staff report through phone, walk_in, hotline "
-				      "or patrol");
-			return;
-		}
-		if (strcmp(channel, "patrol") && !phone) {
-			reply_invalid(req, "contact", "the resident's contact phone is required");
-			return;
-		}
-		a.created_by = au->account_id;
-	} else {
-		if (channel && strcmp(channel, "app") && strcmp(channel, "qr")) {
-			reply_invalid(req, "channel", "app or qr");
-			return;
-		}
-		if (!au && !phone) {
-			reply_invalid(req, "contact", "anonymous reports need a contact phone");
-			return;
-		}
-		if (au)
-			a.reporter_id = au->account_id;
-	}
-	if (phone) {
-		if (pii_phone_normalize(phone, norm) < 0) {
-			reply_invalid(req, "contact",
-				      "phone: a mainland mobile or landline number");
-			return;
-		}
-		int blen = pii_encrypt(req->srv->pii, PII_PHONE, norm, blob);
-		if (blen < 0) {
-			reply_error(req, ERR_INTERNAL);
-			return;
-		}
-		pii_mask(PII_PHONE, norm, mask);
-		snprintf(last4, sizeof last4, "%s", norm + strlen(norm) - 4);
-		a.phone_enc = blob;
-		a.phone_enc_len = (size_t)blen;
-		a.phone_mask = mask;
-	} else {
-		a.phone_mask = "";
-	}
-	a.phone_last4 = last4;
-
-	/* Where, and who handles it. */
-	if (place_or_reply(req, c, &a, &place))
-		return;
-	if (staff && !path_within(place.path, au->unit_path)) {
-		reply_invalid(req, "unit_id", "outside your area");
-		return;
-	}
-	a.channel = channel ? channel : (a.station_id ? "qr" : "app");
-	a.created_at = clock_now();
-	if (appeal_route(c, &a, &place, &handler) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-
 	photos = json_object_get(req->json, "photos");
-	if (photos && attach_ids_or_reply(req, c, photos, "photos", 9))
-		return;
 	a.photos = photos ? json_dumps(photos, JSON_COMPACT) : strdup("[]");
 	if (!a.photos) {
+		sodium_memzero(&p.ph, sizeof p.ph);
 		reply_error(req, ERR_INTERNAL);
 		return;
 	}
-
-	idem = req_header(req, "Idempotency-Key");
-	if (idem) {
-		size_t n = strlen(idem);
-		if (n == 0 || n > 100 ||
-		    strspn(idem, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
-				 "vwxyz0123456789-_.:") != n) {
-			free((void *)a.photos);
-			reply_invalid(req, "Idempotency-Key", "1 to 100 of A-Z a-z 0-9 - _ . :");
-			return;
-		}
-		if (au) {
-			a.idem_key = arena_printf(&req->arena, "a%lld:%s",
-						  (long long)au->account_id, idem);
-		} else {
-			unsigned char bidx[PII_BIDX_BYTES];
-			char hex[17];
-			pii_blind_index(req->srv->pii, PII_PHONE, norm, bidx);
-			for (int i = 0; i < 8; i++)
-				snprintf(hex + 2 * i, 3, "%02x", bidx[i]);
-			a.idem_key = arena_printf(&req->arena, "p%s:%s", hex, idem);
-		}
-	}
-
-	a.actor_name = au ? au->display_name : (*a.contact_name ? a.contact_name : "匿名");
-
 	appeal_submit(&a);
 	free((void *)a.photos);
-	sodium_memzero(norm, sizeof norm);
+	sodium_memzero(&p.ph, sizeof p.ph);
 	if (a.rc < 0) {
 		reply_error(req, a.rc == DB_ECONSTRAINT ? ERR_CONFLICT : ERR_DB_UNAVAILABLE);
 		return;

@@ -23,6 +23,7 @@
 #include "http/router.h"
 #include "messages/messages.h"
 #include "org/org.h"
+#include "pii/pii.h"
 
 struct db_conn;
 struct req;
@@ -113,6 +114,17 @@ struct appeal_new {
 	char case_no[24];
 	char status[16];
 };
+
+/* The reporter's phone as stored: sealed, masked and its last 4 digits; norm (the
+ * normalised number) is kept for the caller, who wipes it. */
+struct appeal_phone {
+	char norm[24], mask[24], last4[5];
+	unsigned char blob[PII_MAX_BLOB];
+};
+/* Set a's phone fields (pointing into ph) from phone (NULL: none): 0; 1 when phone is not a
+ * mainland mobile or landline number; -1 when it cannot be sealed. */
+int appeal_phone_seal(const struct pii_keys *k, const char *phone, struct appeal_phone *ph,
+		      struct appeal_new *a);
 
 /*
  * Where: the place from unit_id, else the station's public code, else the

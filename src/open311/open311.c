@@ -653,8 +653,7 @@ static void create_request(struct req *req)
 	struct unit_ref place, handler;
 	struct db_conn *c;
 	const char *base, *field, *why, *photo = NULL;
-	char norm[24] = "", mask[24], last4[5] = "";
-	unsigned char blob[PII_MAX_BLOB];
+	struct appeal_phone ph = { 0 };
 	enum fmt f;
 	int rc;
 
@@ -691,27 +690,16 @@ static void create_request(struct req *req)
 	a.title = title_of(req, s.desc);
 
 	/* The phone, stored as POST /api/v1/appeals stores it: encrypted, masked, last 4. */
-	a.phone_mask = "";
-	if (s.phone) {
-		if (pii_phone_normalize(s.phone, norm) < 0) {
-			sodium_memzero(norm, sizeof norm);
-			o311_error(req, f, 400, "phone: a mainland mobile or landline number");
-			return;
-		}
-		rc = pii_encrypt(req->srv->pii, PII_PHONE, norm, blob);
-		if (rc < 0) {
-			sodium_memzero(norm, sizeof norm);
-			o311_error(req, f, 500, "cannot protect the phone number");
-			return;
-		}
-		pii_mask(PII_PHONE, norm, mask);
-		snprintf(last4, sizeof last4, "%s", norm + strlen(norm) - 4);
-		sodium_memzero(norm, sizeof norm);
-		a.phone_enc = blob;
-		a.phone_enc_len = (size_t)rc;
-		a.phone_mask = mask;
+	rc = appeal_phone_seal(req->srv->pii, s.phone, &ph, &a);
+	sodium_memzero(ph.norm, sizeof ph.norm);
+	if (rc == 1) {
+		o311_error(req, f, 400, "phone: a mainland mobile or landline number");
+		return;
 	}
-	a.phone_last4 = last4;
+	if (rc < 0) {
+		o311_error(req, f, 500, "cannot protect the phone number");
+		return;
+	}
 
 	if (s.media && (photo = our_attachment(req, s.media))) {
 		rc = attach_exists(c, photo, NULL);
