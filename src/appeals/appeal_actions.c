@@ -28,6 +28,7 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "org/org.h"
 
@@ -172,8 +173,32 @@ static void refuse(struct req *req, const char *why)
 	reply_error_ex(req, ERR_APPEAL_TRANSITION, why, NULL);
 }
 
+/* The body of every action: which fields an action needs is checked by the action. */
+struct act_body {
+	const char *action, *note, *rating;
+	json_t *photos;
+	int64_t unit_id, assignee_id, hours, into, other_id;
+	int on_the_spot, approved, passed;
+};
+static const struct body_field act_fields[] = {
+	BF_STR(struct act_body, action, "action", BF_REQUIRED, 0, 32),
+	BF_STR(struct act_body, note, "note", BF_OPTIONAL, 0, 2000),
+	BF_JSON(struct act_body, photos, "photos", BF_OPTIONAL, -1),
+	BF_BOOL(struct act_body, on_the_spot, "on_the_spot", BF_OPTIONAL, 0), /* dispatch */
+	BF_ID(struct act_body, unit_id, "unit_id", BF_OPTIONAL),	 /* dispatch, transfer */
+	BF_ID(struct act_body, assignee_id, "assignee_id", BF_OPTIONAL), /* dispatch */
+	BF_INT(struct act_body, hours, "hours", BF_OPTIONAL, 1, 720, 0), /* extend */
+	BF_BOOL(struct act_body, approved, "approved", BF_OPTIONAL, 1),	 /* approve_extension */
+	BF_BOOL(struct act_body, passed, "passed", BF_OPTIONAL, 0),	 /* verify */
+	BF_STR(struct act_body, rating, "rating", BF_OPTIONAL, 0, 24),	 /* rate */
+	BF_ID(struct act_body, into, "into", BF_OPTIONAL),		 /* merge */
+	BF_ID(struct act_body, other_id, "other_id", BF_OPTIONAL),	 /* link */
+};
+
 struct act_ctx {
 	struct req *req;
+	struct act_body b;
+	struct body_seen seen;
 	struct db_conn *c;
 	const struct auth *a;
 	struct appeal_row r;
@@ -206,6 +231,15 @@ static int db_fail(struct req *req)
 	return -1;
 }
 
+/* A field this action needs (ok: it was sent): 0, or -1 answered. */
+static int required(struct act_ctx *x, const char *key, int ok)
+{
+	if (ok)
+		return 0;
+	reply_invalid(x->req, key, "required");
+	return -1;
+}
+
 /* The note this action needs: 0, or -1 answered. */
 static int need_note(struct act_ctx *x, const char *why)
 {
@@ -228,20 +262,17 @@ static int act_dispatch(struct act_ctx *x)
 	struct req *req = x->req;
 	struct appeal_row *r = &x->r;
 	struct unit_ref u;
-	int64_t uid = 0, who = 0;
-	int flag = 0, rc; /* on_the_spot is optional: absent means dispatch */
+	int64_t uid = x->b.unit_id, who = x->b.assignee_id;
+	int rc;
 
-	if (json_get_bool_or_reply(req, req->json, "on_the_spot", 0, &flag) < 0)
-		return -1;
-	if (flag == 1) { /* handled on the spot by the one who accepted it */
+	if (x->b.on_the_spot) { /* handled on the spot by the one who accepted it */
 		take_dispatcher(r, x->now);
 		r->assignee_id = x->a->account_id;
 		r->status = ST_HANDLING;
 		json_object_set_new(x->details, "on_the_spot", json_true());
 		return 0;
 	}
-	if (json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &uid) ||
-	    json_get_int_or_reply(req, req->json, "assignee_id", 0, 1, INT64_MAX, &who) < 0)
+	if (required(x, "unit_id", uid))
 		return -1;
 	rc = unit_get(x->c, uid, &u);
 	if (rc < 0)
@@ -316,10 +347,10 @@ static int act_transfer(struct act_ctx *x)
 	struct req *req = x->req;
 	struct appeal_row *r = &x->r;
 	struct unit_ref h, parent, u;
-	int64_t uid = 0;
+	int64_t uid = x->b.unit_id;
 	int rc;
 
-	if (json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &uid))
+	if (required(x, "unit_id", uid))
 		return -1;
 	if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW)
 		return db_fail(req);
@@ -352,10 +383,9 @@ static int act_extend(struct act_ctx *x)
 	struct req *req = x->req;
 	struct appeal_row *r = &x->r;
 	struct unit_ref h;
-	int64_t n;
+	int64_t n = x->b.hours;
 
-	if (json_get_int_or_reply(req, req->json, "hours", 1, 1, 720, &n) ||
-	    need_note(x, "say why more time is needed"))
+	if (required(x, "hours", n) || need_note(x, "say why more time is needed"))
 		return -1;
 	r->extension_hours = n;
 	copy_text(r->extension_reason, sizeof r->extension_reason, x->note);
@@ -369,12 +399,9 @@ static int act_extend(struct act_ctx *x)
 
 static int act_approve_extension(struct act_ctx *x)
 {
-	struct req *req = x->req;
 	struct appeal_row *r = &x->r;
-	int flag = 1; /* approved is optional: absent means approved */
+	int flag = x->b.approved; /* optional: absent means approved */
 
-	if (json_get_bool_or_reply(req, req->json, "approved", 0, &flag) < 0)
-		return -1;
 	if (flag != 0 && r->handle_due)
 		r->handle_due += r->extension_hours * 3600;
 	json_object_set_new(x->details, "approved", json_boolean(flag != 0));
@@ -388,11 +415,12 @@ static int act_approve_extension(struct act_ctx *x)
 
 static int act_verify(struct act_ctx *x)
 {
-	struct req *req = x->req;
 	struct appeal_row *r = &x->r;
-	int flag;
+	int flag = x->b.passed;
 
-	if (json_get_bool_or_reply(req, req->json, "passed", 1, &flag))
+	if (required(x, "passed",
+		     body_has(&x->seen, act_fields, "passed") &&
+			     !body_null(&x->seen, act_fields, "passed")))
 		return -1;
 	if (flag) {
 		r->status = ST_CLOSED;
@@ -415,9 +443,9 @@ static int act_rate(struct act_ctx *x)
 {
 	struct req *req = x->req;
 	struct appeal_row *r = &x->r;
-	const char *rating;
+	const char *rating = x->b.rating;
 
-	if (json_get_str_or_reply(req, req->json, "rating", 1, 24, &rating))
+	if (required(x, "rating", rating != NULL))
 		return -1;
 	if (strcmp(rating, "satisfied") && strcmp(rating, "basically_satisfied") &&
 	    strcmp(rating, "unsatisfied")) {
@@ -454,10 +482,10 @@ static int act_merge_or_link(struct act_ctx *x, int act)
 	struct visibility v;
 	struct appeal_row other;
 	const char *field = act == ACT_MERGE ? "into" : "other_id";
-	int64_t uid = 0;
+	int64_t uid = act == ACT_MERGE ? x->b.into : x->b.other_id;
 	int rc;
 
-	if (json_get_int_or_reply(req, req->json, field, 1, 1, INT64_MAX, &uid))
+	if (required(x, field, uid))
 		return -1;
 	appeal_visibility(req, &v);
 	rc = uid == r->id ? DB_DONE : appeal_load(x->c, &v, uid, &other);
@@ -607,14 +635,15 @@ static void appeal_action(struct req *req)
 	int rc;
 
 	if (!(x.c = req_db_or_reply(req)) || req_param_id_or_reply(req, "id", &x.id) ||
-	    json_get_str_or_reply(req, req->json, "action", 1, 32, &x.name) ||
-	    json_get_str_or_reply(req, req->json, "note", 0, 2000, &x.note) < 0)
+	    BODY_READ_OR_REPLY(req, act_fields, &x.b, &x.seen))
 		return;
+	x.name = x.b.action;
+	x.note = x.b.note;
 	if ((x.act = appeal_action_parse(x.name)) < 0) {
 		reply_invalid(req, "action", "see docs/API.md for the actions");
 		return;
 	}
-	x.photos_in = json_object_get(req->json, "photos");
+	x.photos_in = x.b.photos;
 	if (x.photos_in && attach_ids_or_reply(req, x.c, x.photos_in, "photos", 9))
 		return;
 	appeal_visibility(req, &v);

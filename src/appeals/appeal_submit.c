@@ -23,6 +23,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "http/metrics.h"
 #include "http/server.h"
@@ -296,29 +297,57 @@ int appeal_locate(struct db_conn *c, struct appeal_new *a, int64_t unit_id,
 	return rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR);
 }
 
+/* The body of POST /api/v1/appeals. */
+struct appeal_body {
+	const char *category, *title, *description, *channel, *station_code, *address;
+	json_t *contact, *photos;
+	int64_t unit_id;
+	double lng, lat;
+	struct body_seen seen;
+};
+static const struct body_field appeal_fields[] = {
+	BF_STR(struct appeal_body, category, "category", BF_REQUIRED, 0, 48),
+	BF_STR(struct appeal_body, title, "title", BF_REQUIRED, 0, 100),
+	BF_STR_DEF(struct appeal_body, description, "description", 0, 2000, ""),
+	BF_STR(struct appeal_body, channel, "channel", BF_OPTIONAL, 0, 16),
+	BF_JSON(struct appeal_body, contact, "contact", BF_OPTIONAL, -1),
+	BF_ID(struct appeal_body, unit_id, "unit_id", BF_OPTIONAL),
+	BF_STR(struct appeal_body, station_code, "station_code", BF_OPTIONAL, 0, 20),
+	BF_STR(struct appeal_body, address, "address", BF_OPTIONAL, 0, 300),
+	BF_NUM(struct appeal_body, lng, "lng", BF_OPTIONAL, -1e9, 1e9, 0),
+	BF_NUM(struct appeal_body, lat, "lat", BF_OPTIONAL, -1e9, 1e9, 0),
+	BF_JSON(struct appeal_body, photos, "photos", BF_OPTIONAL, -1),
+};
+
+/* contact: {"name", "phone"} */
+struct contact_body {
+	const char *name, *phone;
+};
+static const struct body_field contact_fields[] = {
+	BF_STR_DEF(struct contact_body, name, "name", 0, 60, ""),
+	BF_STR(struct contact_body, phone, "phone", BF_OPTIONAL, 0, 30),
+};
+
 /* The place from "unit_id", "station_code", "lng"/"lat" or "address". 0, or -1 answered. */
-static int place_or_reply(struct req *req, struct db_conn *c, struct appeal_new *a,
-			  struct unit_ref *u)
+static int place_or_reply(struct req *req, struct db_conn *c, const struct appeal_body *b,
+			  struct appeal_new *a, struct unit_ref *u)
 {
-	int64_t uid = 0;
-	const char *code = NULL, *field, *why;
-	json_t *jl = json_object_get(req->json, "lng"), *jt = json_object_get(req->json, "lat");
+	const char *field, *why;
+	int has_lng = body_has(&b->seen, appeal_fields, "lng"),
+	    has_lat = body_has(&b->seen, appeal_fields, "lat");
 	int rc;
 
-	if (json_get_int_or_reply(req, req->json, "unit_id", 0, 1, INT64_MAX, &uid) < 0 ||
-	    json_get_str_or_reply(req, req->json, "station_code", 0, 20, &code) < 0 ||
-	    json_get_str_or_reply(req, req->json, "address", 0, 300, &a->address) < 0)
-		return -1;
-	if ((jl || jt) && (!json_is_number(jl) || !json_is_number(jt))) {
+	a->address = b->address;
+	if (has_lng != has_lat) {
 		reply_invalid(req, "lng", "lng and lat must both be numbers");
 		return -1;
 	}
-	if (jl) {
-		a->lng = json_number_value(jl);
-		a->lat = json_number_value(jt);
+	if (has_lng) {
+		a->lng = b->lng;
+		a->lat = b->lat;
 		a->has_coords = 1;
 	}
-	rc = appeal_locate(c, a, uid, code, u, &field, &why);
+	rc = appeal_locate(c, a, b->unit_id, b->station_code, u, &field, &why);
 	if (rc == 1)
 		reply_invalid(req, field, why);
 	else if (rc < 0)
@@ -387,23 +416,24 @@ int appeal_phone_seal(const struct pii_keys *k, const char *phone, struct appeal
 }
 
 /* Who reports, through which channel, and their phone. 0, or -1 answered. */
-static int reporter_or_reply(struct req *req, int staff, const char *channel,
+static int reporter_or_reply(struct req *req, int staff, const struct appeal_body *b,
 			     struct appeal_phone *ph, struct appeal_new *a)
 {
 	const struct auth *au = req_auth(req);
-	json_t *contact = json_object_get(req->json, "contact");
-	const char *phone = NULL;
+	const char *channel = b->channel, *phone;
+	struct contact_body cb = { "", NULL };
 	int rc;
 
-	if (contact && !json_is_object(contact)) {
+	if (b->contact && !json_is_object(b->contact)) {
 		reply_invalid(req, "contact", "an object {\"name\", \"phone\"}");
 		return -1;
 	}
-	if (contact && (json_get_str_or_reply(req, contact, "name", 0, 60, &a->contact_name) < 0 ||
-			json_get_str_or_reply(req, contact, "phone", 0, 30, &phone) < 0))
+	if (b->contact &&
+	    body_read_obj_or_reply(req, b->contact, "contact", contact_fields,
+				   sizeof contact_fields / sizeof *contact_fields, &cb, NULL))
 		return -1;
-	if (!a->contact_name)
-		a->contact_name = "";
+	a->contact_name = cb.name;
+	phone = cb.phone;
 	if (staff) {
 		if (!channel || !in_list(channel, staff_channels)) {
 			reply_invalid(req, "channel",
@@ -467,25 +497,19 @@ static int idem_key_or_reply(struct req *req, const char *norm, struct appeal_ne
 	return 0;
 }
 
-/* The category, title, description and channel. 0, or -1 answered. */
-static int what_or_reply(struct req *req, struct db_conn *c, struct category *cat,
-			 const char **channel, struct appeal_new *a)
+/* The category, title and description. 0, or -1 answered. */
+static int what_or_reply(struct req *req, struct db_conn *c, const struct appeal_body *b,
+			 struct category *cat, struct appeal_new *a)
 {
-	const char *code = NULL;
 	int rc;
 
-	if (json_get_str_or_reply(req, req->json, "category", 1, 48, &code) ||
-	    json_get_str_or_reply(req, req->json, "title", 1, 100, &a->title) ||
-	    json_get_str_or_reply(req, req->json, "description", 0, 2000, &a->description) < 0 ||
-	    json_get_str_or_reply(req, req->json, "channel", 0, 16, channel) < 0)
-		return -1;
+	a->title = b->title;
+	a->description = b->description;
 	if (!*a->title) {
 		reply_invalid(req, "title", "must not be empty");
 		return -1;
 	}
-	if (!a->description)
-		a->description = "";
-	rc = category_get_by_code(c, code, cat);
+	rc = category_get_by_code(c, b->category, cat);
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return -1;
@@ -500,6 +524,7 @@ static int what_or_reply(struct req *req, struct db_conn *c, struct category *ca
 
 /* The places and the phone a submission points into, for as long as it is pending. */
 struct appeal_parts {
+	struct appeal_body b;
 	struct category cat;
 	struct unit_ref place, handler;
 	struct appeal_phone ph;
@@ -510,29 +535,27 @@ static int appeal_or_reply(struct req *req, struct db_conn *c, int staff, struct
 			   struct appeal_new *a)
 {
 	const struct auth *au = req_auth(req);
-	const char *channel = NULL;
-	json_t *photos;
+	const struct appeal_body *b = &p->b;
 
-	if (what_or_reply(req, c, &p->cat, &channel, a) ||
-	    reporter_or_reply(req, staff, channel, &p->ph, a))
+	if (BODY_READ_OR_REPLY(req, appeal_fields, &p->b, &p->b.seen) ||
+	    what_or_reply(req, c, b, &p->cat, a) || reporter_or_reply(req, staff, b, &p->ph, a))
 		return -1;
 
 	/* Where, and who handles it. */
-	if (place_or_reply(req, c, a, &p->place))
+	if (place_or_reply(req, c, b, a, &p->place))
 		return -1;
 	if (staff && !path_within(p->place.path, au->unit_path)) {
 		reply_invalid(req, "unit_id", "outside your area");
 		return -1;
 	}
-	a->channel = channel ? channel : (a->station_id ? "qr" : "app");
+	a->channel = b->channel ? b->channel : (a->station_id ? "qr" : "app");
 	a->created_at = clock_now();
 	if (appeal_route(c, a, &p->place, &p->handler) < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return -1;
 	}
 
-	photos = json_object_get(req->json, "photos");
-	if (photos && attach_ids_or_reply(req, c, photos, "photos", 9))
+	if (b->photos && attach_ids_or_reply(req, c, b->photos, "photos", 9))
 		return -1;
 	if (idem_key_or_reply(req, p->ph.norm, a))
 		return -1;
@@ -559,7 +582,7 @@ static void create_appeal(struct req *req)
 		sodium_memzero(&p.ph, sizeof p.ph);
 		return;
 	}
-	photos = json_object_get(req->json, "photos");
+	photos = p.b.photos;
 	a.photos = photos ? json_dumps(photos, JSON_COMPACT) : strdup("[]");
 	if (!a.photos) {
 		sodium_memzero(&p.ph, sizeof p.ph);

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 
 #include <stdio.h>
@@ -42,29 +43,98 @@ static void list_categories(struct req *req)
 	reply_json(req, 200, JB_OBJ(jb_take("items", items)));
 }
 
-/* A deadline object {"amount": N, "unit": "hours"|"workdays"}: 0, 1 absent, -1 answered. */
-static int deadline_or_reply(struct req *req, const char *field, int required, int64_t *amount,
-			     const char **unit)
+/* A category as POST and PATCH send it. */
+struct category_body {
+	const char *code, *name, *name_en, *level;
+	int64_t sort;
+	int active;
+	json_t *accept, *handle;
+};
+#define CATEGORY_FIELDS(name_en_field, sort_default)                                               \
+	BF_STR(struct category_body, name, "name", BF_OPTIONAL, 0, 60), name_en_field,             \
+		BF_STR(struct category_body, level, "level", BF_OPTIONAL, 0, 20),                  \
+		BF_INT(struct category_body, sort, "sort", BF_OPTIONAL, 0, 1000000, sort_default), \
+		BF_JSON(struct category_body, accept, "accept_deadline", BF_OPTIONAL, -1),         \
+		BF_JSON(struct category_body, handle, "handle_deadline", BF_OPTIONAL, -1)
+static const struct body_field create_fields[] = {
+	BF_STR(struct category_body, code, "code", BF_REQUIRED, 0, 40),
+	CATEGORY_FIELDS(BF_STR_DEF(struct category_body, name_en, "name_en", 0, 80, ""), 1000),
+};
+static const struct body_field update_fields[] = {
+	CATEGORY_FIELDS(BF_STR(struct category_body, name_en, "name_en", BF_OPTIONAL, 0, 80), -1),
+	BF_BOOL(struct category_body, active, "active", BF_OPTIONAL, -1),
+};
+
+struct deadline_body {
+	int64_t amount;
+	const char *unit;
+};
+static const struct body_field deadline_fields[] = {
+	BF_INT(struct deadline_body, amount, "amount", BF_REQUIRED, 1, 24 * 365, 0),
+	BF_STR(struct deadline_body, unit, "unit", BF_REQUIRED, 0, 10),
+};
+
+/* A deadline object o {"amount": N, "unit": "hours"|"workdays"} (NULL: absent): 0, 1
+ * absent, -1 answered. */
+static int deadline_or_reply(struct req *req, json_t *o, const char *field, int required,
+			     int64_t *amount, const char **unit)
 {
-	json_t *o = json_object_get(req->json, field);
+	struct deadline_body d;
 
 	if (!o) {
 		if (required)
 			reply_invalid(req, field, "required: {\"amount\": N, \"unit\": \"hours\"}");
 		return required ? -1 : 1;
 	}
-	if (!json_is_object(o) || json_get_int_or_reply(req, o, "amount", 1, 1, 24 * 365, amount) ||
-	    json_get_str_or_reply(req, o, "unit", 1, 10, unit)) {
-		if (!json_is_object(o))
-			reply_invalid(req, field, "an object {\"amount\": N, \"unit\": ...}");
+	if (!json_is_object(o)) {
+		reply_invalid(req, field, "an object {\"amount\": N, \"unit\": ...}");
 		return -1;
 	}
-	if (strcmp(*unit, "hours") && strcmp(*unit, "workdays")) {
+	if (body_read_obj_or_reply(req, o, field, deadline_fields,
+				   sizeof deadline_fields / sizeof *deadline_fields, &d, NULL))
+		return -1;
+	if (strcmp(d.unit, "hours") && strcmp(d.unit, "workdays")) {
 		reply_invalid(req, field, "unit must be hours or workdays");
 		return -1;
 	}
-	if (!strcmp(*unit, "workdays") && *amount > 365) {
+	if (!strcmp(d.unit, "workdays") && d.amount > 365) {
 		reply_invalid(req, field, "at most 365 working days");
+		return -1;
+	}
+	*amount = d.amount;
+	*unit = d.unit;
+	return 0;
+}
+
+/* The body into in (required: a new category's). 0, or -1 answered. */
+static int category_or_reply(struct req *req, int create, struct category_in *in)
+{
+	struct category_body b;
+	int rc = create ? BODY_READ_OR_REPLY(req, create_fields, &b, NULL)
+			: BODY_READ_OR_REPLY(req, update_fields, &b, NULL);
+
+	if (rc ||
+	    deadline_or_reply(req, b.accept, "accept_deadline", create, &in->accept_amount,
+			      &in->accept_unit) < 0 ||
+	    deadline_or_reply(req, b.handle, "handle_deadline", create, &in->handle_amount,
+			      &in->handle_unit) < 0)
+		return -1;
+	in->code = create ? b.code : NULL;
+	in->name = b.name;
+	in->name_en = b.name_en;
+	in->level = b.level;
+	in->sort = b.sort;
+	in->active = create ? 1 : b.active;
+	if (create && (!b.name || !b.level)) {
+		reply_invalid(req, b.name ? "level" : "name", "required");
+		return -1;
+	}
+	if (in->name && !*in->name) {
+		reply_invalid(req, "name", "must not be empty");
+		return -1;
+	}
+	if (in->level && category_level_parse(in->level) < 0) {
+		reply_invalid(req, "level", "grid, community, street or department");
 		return -1;
 	}
 	return 0;
@@ -90,31 +160,15 @@ static int create_category_tx(struct db_conn *c, void *ctx)
 static void create_category(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct category_new x = { .req = req,
-				  .in = { .name_en = "", .sort = 1000 },
-				  .now = clock_now() };
+	struct category_new x = { .req = req, .now = clock_now() };
 	struct category_in *in = &x.in;
 	int rc;
 
-	if (!c || json_get_str_or_reply(req, req->json, "code", 1, 40, &in->code) ||
-	    json_get_str_or_reply(req, req->json, "name", 1, 60, &in->name) ||
-	    json_get_str_or_reply(req, req->json, "name_en", 0, 80, &in->name_en) < 0 ||
-	    json_get_str_or_reply(req, req->json, "level", 1, 20, &in->level) ||
-	    json_get_int_or_reply(req, req->json, "sort", 0, 0, 1000000, &in->sort) < 0 ||
-	    deadline_or_reply(req, "accept_deadline", 1, &in->accept_amount, &in->accept_unit) ||
-	    deadline_or_reply(req, "handle_deadline", 1, &in->handle_amount, &in->handle_unit))
+	if (!c || category_or_reply(req, 1, in))
 		return;
 	if (!*in->code ||
 	    strspn(in->code, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(in->code)) {
 		reply_invalid(req, "code", "lower-case letters, digits and '_'");
-		return;
-	}
-	if (!*in->name) {
-		reply_invalid(req, "name", "must not be empty");
-		return;
-	}
-	if (category_level_parse(in->level) < 0) {
-		reply_invalid(req, "level", "grid, community, street or department");
 		return;
 	}
 	rc = db_tx_run(c, create_category_tx, &x);
@@ -144,28 +198,11 @@ static int update_category_tx(struct db_conn *c, void *ctx)
 static void update_category(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct category_change x = { .req = req, .in = { .sort = -1, .active = -1 } };
-	struct category_in *in = &x.in;
+	struct category_change x = { .req = req };
 	int rc;
 
-	if (!c || req_param_id_or_reply(req, "id", &x.id) ||
-	    json_get_str_or_reply(req, req->json, "name", 0, 60, &in->name) < 0 ||
-	    json_get_str_or_reply(req, req->json, "name_en", 0, 80, &in->name_en) < 0 ||
-	    json_get_str_or_reply(req, req->json, "level", 0, 20, &in->level) < 0 ||
-	    json_get_int_or_reply(req, req->json, "sort", 0, 0, 1000000, &in->sort) < 0 ||
-	    json_get_bool_or_reply(req, req->json, "active", 0, &in->active) < 0 ||
-	    deadline_or_reply(req, "accept_deadline", 0, &in->accept_amount, &in->accept_unit) <
-		    0 ||
-	    deadline_or_reply(req, "handle_deadline", 0, &in->handle_amount, &in->handle_unit) < 0)
+	if (!c || req_param_id_or_reply(req, "id", &x.id) || category_or_reply(req, 0, &x.in))
 		return;
-	if (in->name && !*in->name) {
-		reply_invalid(req, "name", "must not be empty");
-		return;
-	}
-	if (in->level && category_level_parse(in->level) < 0) {
-		reply_invalid(req, "level", "grid, community, street or department");
-		return;
-	}
 	rc = db_tx_run(c, update_category_tx, &x);
 	if (rc == DB_EABORT)
 		reply_error(req, ERR_NOT_FOUND);
