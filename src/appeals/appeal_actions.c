@@ -257,6 +257,15 @@ static void take_dispatcher(struct appeal_row *r, int64_t now)
 	r->dispatched_at = now;
 }
 
+/* The appeal went to unit u: say so in the event and tell u. 0. */
+static int moved_to(struct act_ctx *x, const struct unit_ref *u, const char *title)
+{
+	json_object_set_new(x->details, "unit_id", json_integer(u->id));
+	x->msg_title = title;
+	x->msg_unit = u->id;
+	return 0;
+}
+
 static int act_dispatch(struct act_ctx *x)
 {
 	struct req *req = x->req;
@@ -336,10 +345,7 @@ static int act_escalate(struct act_ctx *x)
 	r->escalations++;
 	if (r->status != ST_SUBMITTED)
 		r->status = ST_ACCEPTED;
-	json_object_set_new(x->details, "unit_id", json_integer(u.id));
-	x->msg_title = "诉求上提待处理";
-	x->msg_unit = u.id;
-	return 0;
+	return moved_to(x, &u, "诉求上提待处理");
 }
 
 static int act_transfer(struct act_ctx *x)
@@ -372,10 +378,7 @@ static int act_transfer(struct act_ctx *x)
 		r->status = ST_DISPATCHED;
 		r->dispatched_at = x->now;
 	}
-	json_object_set_new(x->details, "unit_id", json_integer(u.id));
-	x->msg_title = "转办诉求待处理";
-	x->msg_unit = u.id;
-	return 0;
+	return moved_to(x, &u, "转办诉求待处理");
 }
 
 static int act_extend(struct act_ctx *x)

@@ -44,16 +44,24 @@ struct group {
 	struct agg agg;
 };
 
+/* Room for one more of n items of size bytes in *p (first: the first capacity). 0 or -1. */
+static int grow(void **p, size_t *cap, size_t n, size_t size, size_t first)
+{
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? *cap * 2 : first;
+	void *q = realloc(*p, c * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
 static int agg_add_hours(struct agg *g, double h)
 {
-	if (g->nh == g->caph) {
-		size_t cap = g->caph ? g->caph * 2 : 64;
-		double *p = realloc(g->hours, cap * sizeof *p);
-		if (!p)
-			return -1;
-		g->hours = p;
-		g->caph = cap;
-	}
+	if (grow((void **)&g->hours, &g->caph, g->nh, sizeof *g->hours, 64))
+		return -1;
 	g->hours[g->nh++] = h;
 	return 0;
 }
@@ -145,14 +153,8 @@ static int add_group(void *ctx, int64_t id, const char *code, const char *name, 
 {
 	struct groups *gs = ctx;
 
-	if (gs->n == gs->cap) {
-		size_t cap = gs->cap ? gs->cap * 2 : 32;
-		struct group *p = realloc(gs->g, cap * sizeof *p);
-		if (!p)
-			return DB_ENOMEM;
-		gs->g = p;
-		gs->cap = cap;
-	}
+	if (grow((void **)&gs->g, &gs->cap, gs->n, sizeof *gs->g, 32))
+		return DB_ENOMEM;
 	struct group *g = &gs->g[gs->n++];
 	memset(g, 0, sizeof *g);
 	g->id = id;
@@ -334,14 +336,8 @@ static int add_spot(void *ctx, const char *unit_path, int64_t catid, int64_t id,
 		else if (x->s[i].grid != grid)
 			break;
 	if (!s) {
-		if (x->n == x->cap) {
-			size_t cap = x->cap ? x->cap * 2 : 64;
-			struct spot *p = realloc(x->s, cap * sizeof *p);
-			if (!p)
-				return DB_ENOMEM;
-			x->s = p;
-			x->cap = cap;
-		}
+		if (grow((void **)&x->s, &x->cap, x->n, sizeof *x->s, 64))
+			return DB_ENOMEM;
 		s = &x->s[x->n++];
 		memset(s, 0, sizeof *s);
 		s->grid = grid;

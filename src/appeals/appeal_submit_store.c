@@ -124,18 +124,14 @@ static int find_replays(struct db_conn *c, struct appeal_new **items, int n)
 {
 	int keyed = 0, rc;
 	struct db_stmt *st;
-	char *sql;
 
 	for (int i = 0; i < n; i++)
 		keyed += items[i]->idem_key != NULL;
 	if (!keyed)
 		return 0;
-	sql = db_values_sql("SELECT id, case_no, status, idem_key FROM appeals WHERE idem_key IN (",
-			    "?", keyed, ")");
-	if (!sql)
-		return DB_ENOMEM;
-	rc = db_prepare(c, sql, &st);
-	free(sql);
+	rc = db_prepare_values(
+		c, "SELECT id, case_no, status, idem_key FROM appeals WHERE idem_key IN (", "?",
+		keyed, ")", &st);
 	if (rc < 0)
 		return rc;
 	for (int i = 0, k = 1; i < n; i++)

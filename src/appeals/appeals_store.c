@@ -32,12 +32,7 @@ int appeal_insert_rows(struct db_conn *c, const char *head, const char *tuple, i
 			k++;
 		int m = chunks[k];
 		struct db_stmt *st;
-		char *sql = db_values_sql(head, tuple, m, tail);
-		if (!sql)
-			return DB_ENOMEM;
-		rc = db_prepare(c, sql, &st);
-		free(sql);
-		if (rc < 0)
+		if ((rc = db_prepare_values(c, head, tuple, m, tail, &st)) < 0)
 			return rc;
 		for (int i = 0; i < m; i++)
 			bind(st, i * per_row, ctx, done + i);
