@@ -1,7 +1,10 @@
 /*
  * appeals_int.h — what the appeal files share and nobody else needs: the
- * appeal row as loaded for an action, the visibility predicate, and the
- * write of a changed row with its event, messages and outbox entry.
+ * appeal row as loaded for an action, the visibility rule, the write of a
+ * changed row with its event, messages and outbox entry, and the functions
+ * of the module's stores (appeals_store.c, appeal_read_store.c,
+ * appeal_submit_store.c, appeal_sla_store.c, appeal_stats_store.c,
+ * category_store.c), which hold every SQL statement of src/appeals/.
  */
 #ifndef SHUNIU_APPEALS_INT_H
 #define SHUNIU_APPEALS_INT_H
