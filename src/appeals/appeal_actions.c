@@ -28,6 +28,7 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "org/org.h"
 
@@ -49,15 +50,6 @@ void appeal_visibility(const struct req *req, struct visibility *v)
 	}
 }
 
-void appeal_bind_visibility(struct db_stmt *st, int first, const struct visibility *v)
-{
-	db_bind_text(st, first, v->lo, -1);
-	db_bind_text(st, first + 1, v->hi, -1);
-	db_bind_text(st, first + 2, v->lo, -1);
-	db_bind_text(st, first + 3, v->hi, -1);
-	db_bind_int64(st, first + 4, v->account_id ? v->account_id : -1);
-}
-
 int appeal_is_overdue(int status, int64_t accept_due, int64_t handle_due, int64_t now)
 {
 	if (status == ST_SUBMITTED)
@@ -70,65 +62,6 @@ int appeal_is_overdue(int status, int64_t accept_due, int64_t handle_due, int64_
 static void copy_text(char *dst, size_t n, const char *s)
 {
 	snprintf(dst, n, "%s", s ? s : "");
-}
-
-int appeal_load(struct db_conn *c, const struct visibility *v, int64_t id, struct appeal_row *r)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(
-		c,
-		"SELECT a.id, a.case_no, a.category_id, a.status, a.unit_id, a.handler_unit_id, "
-		"a.assignee_id, a.dispatcher_unit_id, a.resolved_by, a.unit_path, a.handler_path, "
-		"a.dispatcher_path, a.reporter_id, a.created_by, a.accept_due, a.handle_due, "
-		"a.accepted_at, a.dispatched_at, a.resolved_at, a.closed_at, a.rated_at, "
-		"a.overdue_at, a.rating, a.rework_count, a.reopen_count, a.escalations, "
-		"a.extension_hours, a.extension_reason, a.merged_into, a.version, a.created_at "
-		"FROM appeals a WHERE a.id = ? AND " APPEAL_VISIBLE_SQL,
-		&st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	appeal_bind_visibility(st, 2, v);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		memset(r, 0, sizeof *r);
-		r->id = db_col_int64(st, 0);
-		copy_text(r->case_no, sizeof r->case_no, db_col_text(st, 1));
-		r->category_id = db_col_int64(st, 2);
-		r->status = appeal_status_parse(db_col_text(st, 3));
-		r->unit_id = db_col_int64(st, 4);
-		r->handler_unit_id = db_col_int64(st, 5);
-		r->assignee_id = db_col_int64(st, 6);
-		r->dispatcher_unit_id = db_col_int64(st, 7);
-		r->resolved_by = db_col_int64(st, 8);
-		copy_text(r->unit_path, sizeof r->unit_path, db_col_text(st, 9));
-		copy_text(r->handler_path, sizeof r->handler_path, db_col_text(st, 10));
-		copy_text(r->dispatcher_path, sizeof r->dispatcher_path, db_col_text(st, 11));
-		r->reporter_id = db_col_int64(st, 12);
-		r->created_by = db_col_int64(st, 13);
-		r->accept_due = db_col_int64(st, 14);
-		r->handle_due = db_col_int64(st, 15);
-		r->loaded_accept_due = r->accept_due;
-		r->loaded_handle_due = r->handle_due;
-		r->accepted_at = db_col_int64(st, 16);
-		r->dispatched_at = db_col_int64(st, 17);
-		r->resolved_at = db_col_int64(st, 18);
-		r->closed_at = db_col_int64(st, 19);
-		r->rated_at = db_col_int64(st, 20);
-		r->overdue_at = db_col_int64(st, 21);
-		copy_text(r->rating, sizeof r->rating, db_col_text(st, 22));
-		r->rework_count = db_col_int64(st, 23);
-		r->reopen_count = db_col_int64(st, 24);
-		r->escalations = db_col_int64(st, 25);
-		r->extension_hours = db_col_int64(st, 26);
-		copy_text(r->extension_reason, sizeof r->extension_reason, db_col_text(st, 27));
-		r->merged_into = db_col_int64(st, 28);
-		r->version = db_col_int64(st, 29);
-		r->created_at = db_col_int64(st, 30);
-	}
-	db_reset(st);
-	return rc;
 }
 
 static int in_scope(const struct auth *a, const char *path)
@@ -183,43 +116,25 @@ int appeal_save(struct db_conn *c, struct appeal_row *r, int from_status, const 
 	    !r->overdue_at)
 		r->overdue_at =
 			from_status == ST_SUBMITTED ? r->loaded_accept_due : r->loaded_handle_due;
-	rc = db_run(c,
-		    "UPDATE appeals SET status = ?, handler_unit_id = ?, handler_path = ?, "
-		    "assignee_id = NULLIF(CAST(? AS BIGINT), 0), dispatcher_unit_id = "
-		    "NULLIF(CAST(? AS BIGINT), 0), "
-		    "dispatcher_path = NULLIF(?, ''), resolved_by = NULLIF(CAST(? AS BIGINT), 0), "
-		    "accept_due = ?, "
-		    "handle_due = NULLIF(CAST(? AS BIGINT), 0), accepted_at = NULLIF(CAST(? AS "
-		    "BIGINT), 0), dispatched_at = "
-		    "NULLIF(CAST(? AS BIGINT), 0), resolved_at = NULLIF(CAST(? AS BIGINT), 0), "
-		    "closed_at = NULLIF(CAST(? AS BIGINT), 0), rated_at = "
-		    "NULLIF(CAST(? AS BIGINT), 0), overdue_at = NULLIF(CAST(? AS BIGINT), 0), "
-		    "rating = NULLIF(?, ''), rework_count = "
-		    "?, reopen_count = ?, escalations = ?, extension_hours = NULLIF(CAST(? AS "
-		    "BIGINT), 0), "
-		    "extension_reason = NULLIF(?, ''), merged_into = NULLIF(CAST(? AS BIGINT), 0), "
-		    "version = version "
-		    "+ 1, updated_at = ? WHERE id = ? AND version = ?",
-		    "titiitiiiiiiiiitiiiitiiii", appeal_status_name(r->status), r->handler_unit_id,
-		    r->handler_path, r->assignee_id, r->dispatcher_unit_id, r->dispatcher_path,
-		    r->resolved_by, r->accept_due, r->handle_due, r->accepted_at, r->dispatched_at,
-		    r->resolved_at, r->closed_at, r->rated_at, r->overdue_at, r->rating,
-		    r->rework_count, r->reopen_count, r->escalations, r->extension_hours,
-		    r->extension_reason, r->merged_into, now, r->id, r->version);
-	if (rc == 0 && db_changes(c) == 0)
-		rc = DB_DONE;
+	rc = appeal_store_update(c, r, now);
 	if (rc == 0)
 		rc = appeal_scope_write(c, r->id, r->unit_path, r->handler_path,
 					appeal_status_name(r->status), 1);
 	if (rc == 0)
-		rc = db_run(
-			c,
-			"INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, action, "
-			"from_status, to_status, note, photos, details) VALUES (?, ?, NULLIF(?, "
-			"0), ?, ?, ?, ?, ?, ?, ?)",
-			"iiittttttt", r->id, now, actor_id, actor_name, action,
-			appeal_status_name(from_status), appeal_status_name(r->status),
-			note ? note : "", photos ? photos : "[]", dtext ? dtext : "{}");
+		rc = appeal_event_insert(c,
+					 &(struct appeal_event){
+						 .appeal_id = r->id,
+						 .at = now,
+						 .actor_id = actor_id,
+						 .actor_name = actor_name,
+						 .action = action,
+						 .from_status = appeal_status_name(from_status),
+						 .to_status = appeal_status_name(r->status),
+						 .note = note,
+						 .photos = photos,
+						 .details = dtext,
+					 },
+					 1);
 	if (rc == 0 && r->reporter_id && r->reporter_id != actor_id &&
 	    (r->status != from_status || !strcmp(action, "comment")))
 		rc = message_add(c, r->reporter_id, 0, r->id, "appeal.updated",
@@ -242,26 +157,14 @@ int appeal_save(struct db_conn *c, struct appeal_row *r, int from_status, const 
 /* An account that may be assigned inside unit u: DB_ROW, DB_DONE, <0. */
 static int assignee_ok(struct db_conn *c, int64_t account_id, const struct unit_ref *u)
 {
-	struct db_stmt *st;
-	char hi[256];
-	int rc =
-		db_prepare(c,
-			   "SELECT roles FROM accounts WHERE id = ? AND disabled = 0 AND unit_path "
-			   ">= ? AND unit_path < ?",
-			   &st);
+	char hi[256], text[256];
 	role_set roles = 0;
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	path_upper(u->path, hi, sizeof hi);
-	db_bind_int64(st, 1, account_id);
-	db_bind_text(st, 2, u->path, -1);
-	db_bind_text(st, 3, hi, -1);
-	rc = db_step(st);
-	if (rc == DB_ROW &&
-	    (roles_parse(db_col_text(st, 0), &roles) < 0 || !roles_grant(roles, "appeal:handle")))
+	rc = appeal_store_staff_roles(c, account_id, u->path, hi, text, sizeof text);
+	if (rc == DB_ROW && (roles_parse(text, &roles) < 0 || !roles_grant(roles, "appeal:handle")))
 		rc = DB_DONE;
-	db_reset(st);
 	return rc;
 }
 
@@ -270,8 +173,32 @@ static void refuse(struct req *req, const char *why)
 	reply_error_ex(req, ERR_APPEAL_TRANSITION, why, NULL);
 }
 
+/* The body of every action: which fields an action needs is checked by the action. */
+struct act_body {
+	const char *action, *note, *rating;
+	json_t *photos;
+	int64_t unit_id, assignee_id, hours, into, other_id;
+	int on_the_spot, approved, passed;
+};
+static const struct body_field act_fields[] = {
+	BF_STR(struct act_body, action, "action", BF_REQUIRED, 0, 32),
+	BF_STR(struct act_body, note, "note", BF_OPTIONAL, 0, 2000),
+	BF_JSON(struct act_body, photos, "photos", BF_OPTIONAL, -1),
+	BF_BOOL(struct act_body, on_the_spot, "on_the_spot", BF_OPTIONAL, 0), /* dispatch */
+	BF_ID(struct act_body, unit_id, "unit_id", BF_OPTIONAL),	 /* dispatch, transfer */
+	BF_ID(struct act_body, assignee_id, "assignee_id", BF_OPTIONAL), /* dispatch */
+	BF_INT(struct act_body, hours, "hours", BF_OPTIONAL, 1, 720, 0), /* extend */
+	BF_BOOL(struct act_body, approved, "approved", BF_OPTIONAL, 1),	 /* approve_extension */
+	BF_BOOL(struct act_body, passed, "passed", BF_OPTIONAL, 0),	 /* verify */
+	BF_STR(struct act_body, rating, "rating", BF_OPTIONAL, 0, 24),	 /* rate */
+	BF_ID(struct act_body, into, "into", BF_OPTIONAL),		 /* merge */
+	BF_ID(struct act_body, other_id, "other_id", BF_OPTIONAL),	 /* link */
+};
+
 struct act_ctx {
 	struct req *req;
+	struct act_body b;
+	struct body_seen seen;
 	struct db_conn *c;
 	const struct auth *a;
 	struct appeal_row r;
@@ -288,6 +215,7 @@ struct act_ctx {
 	int act;
 	const char *name;
 	json_t *photos_in;
+	int other_status; /* merge: the status of the appeal merged into */
 };
 
 /* Move the handler to unit u (escalate, transfer, return). */
@@ -297,14 +225,296 @@ static void set_handler(struct appeal_row *r, const struct unit_ref *u)
 	copy_text(r->handler_path, sizeof r->handler_path, u->path);
 }
 
-/* Apply the action to x->r. 0, or -1 having answered. */
-static int apply(struct act_ctx *x, int act)
+static int db_fail(struct req *req)
+{
+	reply_error(req, ERR_DB_UNAVAILABLE);
+	return -1;
+}
+
+/* A field this action needs (ok: it was sent): 0, or -1 answered. */
+static int required(struct act_ctx *x, const char *key, int ok)
+{
+	if (ok)
+		return 0;
+	reply_invalid(x->req, key, "required");
+	return -1;
+}
+
+/* The note this action needs: 0, or -1 answered. */
+static int need_note(struct act_ctx *x, const char *why)
+{
+	if (x->note && *x->note)
+		return 0;
+	reply_invalid(x->req, "note", why);
+	return -1;
+}
+
+/* The dispatching unit becomes the handler's (it will verify the result). */
+static void take_dispatcher(struct appeal_row *r, int64_t now)
+{
+	r->dispatcher_unit_id = r->handler_unit_id;
+	copy_text(r->dispatcher_path, sizeof r->dispatcher_path, r->handler_path);
+	r->dispatched_at = now;
+}
+
+/* The appeal went to unit u: say so in the event and tell u. 0. */
+static int moved_to(struct act_ctx *x, const struct unit_ref *u, const char *title)
+{
+	json_object_set_new(x->details, "unit_id", json_integer(u->id));
+	x->msg_title = title;
+	x->msg_unit = u->id;
+	return 0;
+}
+
+static int act_dispatch(struct act_ctx *x)
 {
 	struct req *req = x->req;
 	struct appeal_row *r = &x->r;
 	struct unit_ref u;
-	int64_t n, uid = 0, who = 0;
-	int flag, rc;
+	int64_t uid = x->b.unit_id, who = x->b.assignee_id;
+	int rc;
+
+	if (x->b.on_the_spot) { /* handled on the spot by the one who accepted it */
+		take_dispatcher(r, x->now);
+		r->assignee_id = x->a->account_id;
+		r->status = ST_HANDLING;
+		json_object_set_new(x->details, "on_the_spot", json_true());
+		return 0;
+	}
+	if (required(x, "unit_id", uid))
+		return -1;
+	rc = unit_get(x->c, uid, &u);
+	if (rc < 0)
+		return db_fail(req);
+	if (rc != DB_ROW || !in_scope(x->a, u.path)) {
+		reply_invalid(req, "unit_id", "a unit inside your area");
+		return -1;
+	}
+	if (who) {
+		rc = assignee_ok(x->c, who, &u);
+		if (rc < 0)
+			return db_fail(req);
+		if (rc != DB_ROW) {
+			reply_invalid(req, "assignee_id",
+				      "an active handling account of that unit");
+			return -1;
+		}
+	}
+	take_dispatcher(r, x->now);
+	set_handler(r, &u);
+	r->assignee_id = who;
+	r->status = ST_DISPATCHED;
+	json_object_set_new(x->details, "unit_id", json_integer(u.id));
+	if (who)
+		json_object_set_new(x->details, "assignee_id", json_integer(who));
+	x->msg_title = "新派单待签收";
+	x->msg_unit = u.id;
+	x->msg_account = who;
+	return 0;
+}
+
+static int act_return(struct act_ctx *x)
+{
+	struct appeal_row *r = &x->r;
+	struct unit_ref u;
+
+	if (need_note(x, "say why it is returned"))
+		return -1;
+	if (r->dispatcher_unit_id) {
+		if (unit_get(x->c, r->dispatcher_unit_id, &u) != DB_ROW)
+			return db_fail(x->req);
+		set_handler(r, &u);
+	}
+	r->assignee_id = 0;
+	r->status = ST_ACCEPTED;
+	x->msg_title = "派单被回退";
+	x->msg_unit = r->handler_unit_id;
+	return 0;
+}
+
+static int act_escalate(struct act_ctx *x)
+{
+	struct appeal_row *r = &x->r;
+	struct unit_ref h, u;
+
+	if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW ||
+	    unit_get(x->c, h.parent_id, &u) != DB_ROW)
+		return db_fail(x->req);
+	set_handler(r, &u);
+	r->assignee_id = 0;
+	r->escalations++;
+	if (r->status != ST_SUBMITTED)
+		r->status = ST_ACCEPTED;
+	return moved_to(x, &u, "诉求上提待处理");
+}
+
+static int act_transfer(struct act_ctx *x)
+{
+	struct req *req = x->req;
+	struct appeal_row *r = &x->r;
+	struct unit_ref h, parent, u;
+	int64_t uid = x->b.unit_id;
+	int rc;
+
+	if (required(x, "unit_id", uid))
+		return -1;
+	if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW)
+		return db_fail(req);
+	rc = unit_get(x->c, uid, &u);
+	if (rc < 0)
+		return db_fail(req);
+	int near = h.parent_id && unit_get(x->c, h.parent_id, &parent) == DB_ROW && rc == DB_ROW &&
+		   path_within(u.path, parent.path);
+	if (rc != DB_ROW || u.id == h.id || (!in_scope(x->a, u.path) && !near)) {
+		reply_invalid(req, "unit_id",
+			      "another unit inside your area or beside the handler");
+		return -1;
+	}
+	set_handler(r, &u);
+	r->assignee_id = 0;
+	if (r->status != ST_SUBMITTED) {
+		r->dispatcher_unit_id = x->a->unit_id;
+		copy_text(r->dispatcher_path, sizeof r->dispatcher_path, x->a->unit_path);
+		r->status = ST_DISPATCHED;
+		r->dispatched_at = x->now;
+	}
+	return moved_to(x, &u, "转办诉求待处理");
+}
+
+static int act_extend(struct act_ctx *x)
+{
+	struct req *req = x->req;
+	struct appeal_row *r = &x->r;
+	struct unit_ref h;
+	int64_t n = x->b.hours;
+
+	if (required(x, "hours", n) || need_note(x, "say why more time is needed"))
+		return -1;
+	r->extension_hours = n;
+	copy_text(r->extension_reason, sizeof r->extension_reason, x->note);
+	json_object_set_new(x->details, "hours", json_integer(n));
+	if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW)
+		return db_fail(req);
+	x->msg_title = "延期申请待审批";
+	x->msg_unit = h.parent_id;
+	return 0;
+}
+
+static int act_approve_extension(struct act_ctx *x)
+{
+	struct appeal_row *r = &x->r;
+	int flag = x->b.approved; /* optional: absent means approved */
+
+	if (flag != 0 && r->handle_due)
+		r->handle_due += r->extension_hours * 3600;
+	json_object_set_new(x->details, "approved", json_boolean(flag != 0));
+	json_object_set_new(x->details, "hours", json_integer(r->extension_hours));
+	r->extension_hours = 0;
+	r->extension_reason[0] = '\0';
+	x->msg_title = flag != 0 ? "延期申请已批准" : "延期申请未批准";
+	x->msg_unit = r->handler_unit_id;
+	return 0;
+}
+
+static int act_verify(struct act_ctx *x)
+{
+	struct appeal_row *r = &x->r;
+	int flag = x->b.passed;
+
+	if (required(x, "passed",
+		     body_has(&x->seen, act_fields, "passed") &&
+			     !body_null(&x->seen, act_fields, "passed")))
+		return -1;
+	if (flag) {
+		r->status = ST_CLOSED;
+		r->closed_at = x->now;
+	} else {
+		if (need_note(x, "say what must be redone"))
+			return -1;
+		r->status = ST_HANDLING;
+		r->rework_count++;
+		r->resolved_by = 0;
+		x->msg_title = "核查未通过，请返工";
+		x->msg_unit = r->handler_unit_id;
+		x->msg_account = r->assignee_id;
+	}
+	json_object_set_new(x->details, "passed", json_boolean(flag));
+	return 0;
+}
+
+static int act_rate(struct act_ctx *x)
+{
+	struct req *req = x->req;
+	struct appeal_row *r = &x->r;
+	const char *rating = x->b.rating;
+
+	if (required(x, "rating", rating != NULL))
+		return -1;
+	if (strcmp(rating, "satisfied") && strcmp(rating, "basically_satisfied") &&
+	    strcmp(rating, "unsatisfied")) {
+		reply_invalid(req, "rating", "satisfied, basically_satisfied or unsatisfied");
+		return -1;
+	}
+	copy_text(r->rating, sizeof r->rating, rating);
+	r->rated_at = x->now;
+	json_object_set_new(x->details, "rating", json_string(rating));
+	if (!r->reporter_id)
+		json_object_set_new(x->details, "follow_up_call", json_true());
+	if (strcmp(rating, "unsatisfied") || r->reopen_count != 0) {
+		r->status = ST_RATED;
+		return 0;
+	}
+	r->reopen_count = 1;
+	r->status = ST_HANDLING;
+	r->closed_at = 0;
+	/* The reopened case gets a fresh handling deadline. */
+	if (cal_deadline_db(x->c, x->now, x->cat.handle_amount, x->cat.handle_workdays,
+			    &r->handle_due) < 0)
+		return db_fail(req);
+	x->msg_title = "群众不满意，诉求重新办理";
+	x->msg_unit = r->handler_unit_id;
+	x->msg_account = r->assignee_id;
+	return 0;
+}
+
+/* merge (into) or link (other_id): another appeal the caller sees. */
+static int act_merge_or_link(struct act_ctx *x, int act)
+{
+	struct req *req = x->req;
+	struct appeal_row *r = &x->r;
+	struct visibility v;
+	struct appeal_row other;
+	const char *field = act == ACT_MERGE ? "into" : "other_id";
+	int64_t uid = act == ACT_MERGE ? x->b.into : x->b.other_id;
+	int rc;
+
+	if (required(x, field, uid))
+		return -1;
+	appeal_visibility(req, &v);
+	rc = uid == r->id ? DB_DONE : appeal_load(x->c, &v, uid, &other);
+	if (rc < 0)
+		return db_fail(req);
+	if (rc != DB_ROW || other.status == ST_MERGED ||
+	    (act == ACT_MERGE && other.status == ST_REJECTED)) {
+		reply_invalid(req, field, "another open appeal you can see");
+		return -1;
+	}
+	if (appeal_store_link(x->c, r->id, uid, x->now) < 0)
+		return db_fail(req);
+	x->other_status = other.status;
+	if (act == ACT_MERGE) {
+		r->status = ST_MERGED;
+		r->merged_into = uid;
+		r->closed_at = x->now;
+	}
+	json_object_set_new(x->details, field, json_integer(uid));
+	return 0;
+}
+
+/* Apply the action to x->r. 0, or -1 having answered. */
+static int apply(struct act_ctx *x, int act)
+{
+	struct appeal_row *r = &x->r;
 
 	switch (act) {
 	case ACT_ACCEPT:
@@ -312,260 +522,41 @@ static int apply(struct act_ctx *x, int act)
 		r->accepted_at = x->now;
 		if (cal_deadline_db(x->c, x->now, x->cat.handle_amount, x->cat.handle_workdays,
 				    &r->handle_due) < 0)
-			goto db;
+			return db_fail(x->req);
 		return 0;
 	case ACT_REJECT:
-		if (!x->note || !*x->note) {
-			reply_invalid(req, "note", "say why the appeal is rejected");
+		if (need_note(x, "say why the appeal is rejected"))
 			return -1;
-		}
 		r->status = ST_REJECTED;
 		r->closed_at = x->now;
 		return 0;
-	case ACT_DISPATCH:
-		flag = 0; /* on_the_spot is optional: absent means dispatch */
-		if (json_get_bool_or_reply(req, req->json, "on_the_spot", 0, &flag) < 0)
-			return -1;
-		if (flag == 1) { /* handled on the spot by the one who accepted it */
-			r->dispatcher_unit_id = r->handler_unit_id;
-			copy_text(r->dispatcher_path, sizeof r->dispatcher_path, r->handler_path);
-			r->assignee_id = x->a->account_id;
-			r->status = ST_HANDLING;
-			r->dispatched_at = x->now;
-			json_object_set_new(x->details, "on_the_spot", json_true());
-			return 0;
-		}
-		if (json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &uid) ||
-		    json_get_int_or_reply(req, req->json, "assignee_id", 0, 1, INT64_MAX, &who) < 0)
-			return -1;
-		rc = unit_get(x->c, uid, &u);
-		if (rc < 0)
-			goto db;
-		if (rc != DB_ROW || !in_scope(x->a, u.path)) {
-			reply_invalid(req, "unit_id", "a unit inside your area");
-			return -1;
-		}
-		if (who) {
-			rc = assignee_ok(x->c, who, &u);
-			if (rc < 0)
-				goto db;
-			if (rc != DB_ROW) {
-				reply_invalid(req, "assignee_id",
-					      "an active handling account of that unit");
-				return -1;
-			}
-		}
-		r->dispatcher_unit_id = r->handler_unit_id;
-		copy_text(r->dispatcher_path, sizeof r->dispatcher_path, r->handler_path);
-		set_handler(r, &u);
-		r->assignee_id = who;
-		r->status = ST_DISPATCHED;
-		r->dispatched_at = x->now;
-		json_object_set_new(x->details, "unit_id", json_integer(u.id));
-		if (who)
-			json_object_set_new(x->details, "assignee_id", json_integer(who));
-		x->msg_title = "新派单待签收";
-		x->msg_unit = u.id;
-		x->msg_account = who;
-		return 0;
+	case ACT_DISPATCH: return act_dispatch(x);
 	case ACT_SIGN:
 		r->status = ST_HANDLING;
 		if (!r->assignee_id)
 			r->assignee_id = x->a->account_id;
 		return 0;
-	case ACT_RETURN:
-		if (!x->note || !*x->note) {
-			reply_invalid(req, "note", "say why it is returned");
-			return -1;
-		}
-		if (r->dispatcher_unit_id) {
-			rc = unit_get(x->c, r->dispatcher_unit_id, &u);
-			if (rc != DB_ROW)
-				goto db;
-			set_handler(r, &u);
-		}
-		r->assignee_id = 0;
-		r->status = ST_ACCEPTED;
-		x->msg_title = "派单被回退";
-		x->msg_unit = r->handler_unit_id;
-		return 0;
+	case ACT_RETURN: return act_return(x);
 	case ACT_RESOLVE:
-		if (!x->note || !*x->note) {
-			reply_invalid(req, "note", "describe the result");
+		if (need_note(x, "describe the result"))
 			return -1;
-		}
 		r->status = ST_RESOLVED;
 		r->resolved_at = x->now;
 		r->resolved_by = x->a->account_id;
 		x->msg_title = "诉求已办结待核查";
 		x->msg_unit = r->dispatcher_unit_id ? r->dispatcher_unit_id : r->handler_unit_id;
 		return 0;
-	case ACT_ESCALATE: {
-		struct unit_ref h;
-		if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW ||
-		    unit_get(x->c, h.parent_id, &u) != DB_ROW)
-			goto db;
-		set_handler(r, &u);
-		r->assignee_id = 0;
-		r->escalations++;
-		if (r->status != ST_SUBMITTED)
-			r->status = ST_ACCEPTED;
-		json_object_set_new(x->details, "unit_id", json_integer(u.id));
-		x->msg_title = "诉求上提待处理";
-		x->msg_unit = u.id;
-		return 0;
-	}
-	case ACT_TRANSFER: {
-		struct unit_ref h, parent;
-		if (json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &uid))
-			return -1;
-		if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW)
-			goto db;
-		rc = unit_get(x->c, uid, &u);
-		if (rc < 0)
-			goto db;
-		int near = h.parent_id && unit_get(x->c, h.parent_id, &parent) == DB_ROW &&
-			   rc == DB_ROW && path_within(u.path, parent.path);
-		if (rc != DB_ROW || u.id == h.id || (!in_scope(x->a, u.path) && !near)) {
-			reply_invalid(req, "unit_id",
-				      "another unit inside your area or beside the handler");
-			return -1;
-		}
-		set_handler(r, &u);
-		r->assignee_id = 0;
-		if (r->status != ST_SUBMITTED) {
-			r->dispatcher_unit_id = x->a->unit_id;
-			copy_text(r->dispatcher_path, sizeof r->dispatcher_path, x->a->unit_path);
-			r->status = ST_DISPATCHED;
-			r->dispatched_at = x->now;
-		}
-		json_object_set_new(x->details, "unit_id", json_integer(u.id));
-		x->msg_title = "转办诉求待处理";
-		x->msg_unit = u.id;
-		return 0;
-	}
-	case ACT_EXTEND:
-		if (json_get_int_or_reply(req, req->json, "hours", 1, 1, 720, &n))
-			return -1;
-		if (!x->note || !*x->note) {
-			reply_invalid(req, "note", "say why more time is needed");
-			return -1;
-		}
-		r->extension_hours = n;
-		copy_text(r->extension_reason, sizeof r->extension_reason, x->note);
-		json_object_set_new(x->details, "hours", json_integer(n));
-		{
-			struct unit_ref h;
-			if (unit_get(x->c, r->handler_unit_id, &h) != DB_ROW)
-				goto db;
-			x->msg_title = "延期申请待审批";
-			x->msg_unit = h.parent_id;
-		}
-		return 0;
-	case ACT_APPROVE_EXTENSION:
-		flag = 1; /* approved is optional: absent means approved */
-		if (json_get_bool_or_reply(req, req->json, "approved", 0, &flag) < 0)
-			return -1;
-		if (flag != 0 && r->handle_due)
-			r->handle_due += r->extension_hours * 3600;
-		json_object_set_new(x->details, "approved", json_boolean(flag != 0));
-		json_object_set_new(x->details, "hours", json_integer(r->extension_hours));
-		r->extension_hours = 0;
-		r->extension_reason[0] = '\0';
-		x->msg_title = flag != 0 ? "延期申请已批准" : "延期申请未批准";
-		x->msg_unit = r->handler_unit_id;
-		return 0;
-	case ACT_VERIFY:
-		if (json_get_bool_or_reply(req, req->json, "passed", 1, &flag))
-			return -1;
-		if (flag) {
-			r->status = ST_CLOSED;
-			r->closed_at = x->now;
-		} else {
-			if (!x->note || !*x->note) {
-				reply_invalid(req, "note", "say what must be redone");
-				return -1;
-			}
-			r->status = ST_HANDLING;
-			r->rework_count++;
-			r->resolved_by = 0;
-			x->msg_title = "核查未通过，请返工";
-			x->msg_unit = r->handler_unit_id;
-			x->msg_account = r->assignee_id;
-		}
-		json_object_set_new(x->details, "passed", json_boolean(flag));
-		return 0;
-	case ACT_RATE: {
-		const char *rating;
-		if (json_get_str_or_reply(req, req->json, "rating", 1, 24, &rating))
-			return -1;
-		if (strcmp(rating, "satisfied") && strcmp(rating, "basically_satisfied") &&
-		    strcmp(rating, "unsatisfied")) {
-			reply_invalid(req, "rating",
-				      "satisfied, basically_satisfied or unsatisfied");
-			return -1;
-		}
-		copy_text(r->rating, sizeof r->rating, rating);
-		r->rated_at = x->now;
-		json_object_set_new(x->details, "rating", json_string(rating));
-		if (!r->reporter_id)
-			json_object_set_new(x->details, "follow_up_call", json_true());
-		if (!strcmp(rating, "unsatisfied") && r->reopen_count == 0) {
-			r->reopen_count = 1;
-			r->status = ST_HANDLING;
-			r->closed_at = 0;
-			/* The reopened case gets a fresh handling deadline. */
-			if (cal_deadline_db(x->c, x->now, x->cat.handle_amount,
-					    x->cat.handle_workdays, &r->handle_due) < 0)
-				goto db;
-			x->msg_title = "群众不满意，诉求重新办理";
-			x->msg_unit = r->handler_unit_id;
-			x->msg_account = r->assignee_id;
-		} else {
-			r->status = ST_RATED;
-		}
-		return 0;
-	}
+	case ACT_ESCALATE: return act_escalate(x);
+	case ACT_TRANSFER: return act_transfer(x);
+	case ACT_EXTEND: return act_extend(x);
+	case ACT_APPROVE_EXTENSION: return act_approve_extension(x);
+	case ACT_VERIFY: return act_verify(x);
+	case ACT_RATE: return act_rate(x);
 	case ACT_MERGE:
-	case ACT_LINK: {
-		struct visibility v;
-		struct appeal_row other;
-		const char *field = act == ACT_MERGE ? "into" : "other_id";
-		if (json_get_int_or_reply(req, req->json, field, 1, 1, INT64_MAX, &uid))
-			return -1;
-		appeal_visibility(req, &v);
-		rc = uid == r->id ? DB_DONE : appeal_load(x->c, &v, uid, &other);
-		if (rc < 0)
-			goto db;
-		if (rc != DB_ROW || other.status == ST_MERGED ||
-		    (act == ACT_MERGE && other.status == ST_REJECTED)) {
-			reply_invalid(req, field, "another open appeal you can see");
-			return -1;
-		}
-		if (db_run(x->c,
-			   "INSERT INTO appeal_links (appeal_id, other_id, created_at) VALUES (?, "
-			   "?, ?), (?, ?, ?) ON CONFLICT DO NOTHING",
-			   "iiiiii", r->id, uid, x->now, uid, r->id, x->now) < 0)
-			goto db;
-		if (act == ACT_MERGE) {
-			r->status = ST_MERGED;
-			r->merged_into = uid;
-			r->closed_at = x->now;
-		}
-		json_object_set_new(x->details, field, json_integer(uid));
-		return 0;
-	}
-	case ACT_COMMENT:
-		if (!x->note || !*x->note) {
-			reply_invalid(req, "note", "must not be empty");
-			return -1;
-		}
-		return 0;
+	case ACT_LINK: return act_merge_or_link(x, act);
+	case ACT_COMMENT: return need_note(x, "must not be empty");
 	}
 	return 0;
-db:
-	reply_error(req, ERR_DB_UNAVAILABLE);
-	return -1;
 }
 
 /*
@@ -606,14 +597,20 @@ static int appeal_action_tx(struct db_conn *c, void *ctx)
 	rc = appeal_save(c, &x->r, from, x->name, x->a->account_id, x->a->display_name, x->note,
 			 x->photos, x->details, x->now);
 	if (rc == 0 && x->act == ACT_MERGE)
-		rc = db_run(
+		rc = appeal_event_insert(
 			c,
-			"INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, action, "
-			"from_status, to_status, note, photos, details) SELECT id, ?, ?, ?, "
-			"'merge_in', status, status, '', '[]', ? FROM appeals WHERE id = ?",
-			"iitti", x->now, x->a->account_id, x->a->display_name,
-			arena_printf(&req->arena, "{\"from\":%lld}", (long long)x->r.id),
-			x->r.merged_into);
+			&(struct appeal_event){
+				.appeal_id = x->r.merged_into,
+				.at = x->now,
+				.actor_id = x->a->account_id,
+				.actor_name = x->a->display_name,
+				.action = "merge_in",
+				.from_status = appeal_status_name(x->other_status),
+				.to_status = appeal_status_name(x->other_status),
+				.details = arena_printf(&req->arena, "{\"from\":%lld}",
+							(long long)x->r.id),
+			},
+			1);
 	if (rc == 0 && x->msg_title && (x->msg_unit || x->msg_account))
 		rc = message_add(c, x->msg_account, x->msg_account ? 0 : x->msg_unit, x->r.id,
 				 arena_printf(&req->arena, "appeal.%s", x->name), x->msg_title,
@@ -641,14 +638,15 @@ static void appeal_action(struct req *req)
 	int rc;
 
 	if (!(x.c = req_db_or_reply(req)) || req_param_id_or_reply(req, "id", &x.id) ||
-	    json_get_str_or_reply(req, req->json, "action", 1, 32, &x.name) ||
-	    json_get_str_or_reply(req, req->json, "note", 0, 2000, &x.note) < 0)
+	    BODY_READ_OR_REPLY(req, act_fields, &x.b, &x.seen))
 		return;
+	x.name = x.b.action;
+	x.note = x.b.note;
 	if ((x.act = appeal_action_parse(x.name)) < 0) {
 		reply_invalid(req, "action", "see docs/API.md for the actions");
 		return;
 	}
-	x.photos_in = json_object_get(req->json, "photos");
+	x.photos_in = x.b.photos;
 	if (x.photos_in && attach_ids_or_reply(req, x.c, x.photos_in, "photos", 9))
 		return;
 	appeal_visibility(req, &v);

@@ -33,12 +33,6 @@
 
 #define SWEEP_BATCH 200
 
-struct overdue {
-	int64_t id, handler_unit_id, assignee_id, due;
-	int status;
-	char handler_path[256], case_no[24];
-};
-
 struct sweep_one {
 	const struct overdue *o;
 	int64_t sup_id, appeal_id, now;
@@ -56,31 +50,26 @@ static int supervise_tx(struct db_conn *c, void *ctx)
 	int rc = unit_get(c, o->handler_unit_id, &h);
 
 	if (rc == DB_ROW)
-		rc = db_run(
-			c,
-			"INSERT INTO supervisions (appeal_id, kind, unit_id, unit_path, due_at, "
-			"created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-			"ititii", o->id, kind, h.id, h.path, o->due, now);
+		rc = sla_store_supervise(c, o, kind, &h, now);
 	else if (rc == DB_DONE)
 		rc = DB_ERR;
-	if (rc == 0 && db_changes(c) == 0)
+	if (rc == DB_DONE)
 		return DB_EABORT;
 	if (rc == 0)
-		rc = db_run(
+		rc = appeal_event_insert(
 			c,
-			"UPDATE appeals SET overdue_at = COALESCE(overdue_at, ?), supervised_at "
-			"= ? WHERE id = ?",
-			"iii", o->due, now, o->id);
-	if (rc == 0)
-		rc = db_run(
-			c,
-			"INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, action, "
-			"from_status, to_status, note, photos, details) VALUES (?, ?, NULL, "
-			"'系统督办', 'supervise', ?, ?, '', '[]', ?)",
-			"iittt", o->id, now, appeal_status_name(o->status),
-			appeal_status_name(o->status),
-			o->status == ST_SUBMITTED ? "{\"kind\":\"accept_overdue\"}"
-						  : "{\"kind\":\"handle_overdue\"}");
+			&(struct appeal_event){
+				.appeal_id = o->id,
+				.at = now,
+				.actor_name = "系统督办",
+				.action = "supervise",
+				.from_status = appeal_status_name(o->status),
+				.to_status = appeal_status_name(o->status),
+				.details = o->status == ST_SUBMITTED
+						   ? "{\"kind\":\"accept_overdue\"}"
+						   : "{\"kind\":\"handle_overdue\"}",
+			},
+			1);
 	if (rc == 0)
 		rc = message_add(c, 0, h.id, o->id, "appeal.supervise", "督办：诉求已超期",
 				 o->case_no, now);
@@ -116,10 +105,7 @@ static int auto_escalate_tx(struct db_conn *c, void *ctx)
 	int rc, from;
 
 	x->esc = 0;
-	rc = db_run(c,
-		    "UPDATE supervisions SET escalated_at = ? WHERE id = ? AND escalated_at IS "
-		    "NULL",
-		    "ii", now, sup_id);
+	rc = sla_store_mark_escalated(c, sup_id, now);
 	if (rc == 0)
 		rc = appeal_load(c, &all, appeal_id, &r);
 	if (rc == DB_ROW)
@@ -167,7 +153,6 @@ int sla_sweep(struct server *srv, struct db_conn *c, int *supervised, int *escal
 {
 	int64_t now = clock_now(), grace = srv->cfg->sla_grace_hours * 3600, after = 0;
 	struct overdue *list = calloc(SWEEP_BATCH, sizeof *list);
-	struct db_stmt *st;
 	int rc = 0;
 
 	*supervised = *escalated = 0;
@@ -176,34 +161,7 @@ int sla_sweep(struct server *srv, struct db_conn *c, int *supervised, int *escal
 	/* 1–2: overdue appeals without a notice for this deadline and handler. */
 	for (;;) {
 		int n = 0;
-		rc = db_prepare(
-			c,
-			"SELECT a.id, a.handler_unit_id, a.assignee_id, a.status, a.handler_path, "
-			"a.case_no, CASE WHEN a.status = 'submitted' THEN a.accept_due ELSE "
-			"a.handle_due END FROM appeals a WHERE a.id > ? AND ((a.status = "
-			"'submitted' AND a.accept_due < ?) OR (a.status IN ('accepted', "
-			"'dispatched', 'handling') AND a.handle_due < ?)) AND NOT EXISTS (SELECT 1 "
-			"FROM supervisions s WHERE s.appeal_id = a.id AND s.unit_id = "
-			"a.handler_unit_id AND s.due_at = CASE WHEN a.status = 'submitted' THEN "
-			"a.accept_due ELSE a.handle_due END) ORDER BY a.id LIMIT ?",
-			&st);
-		if (rc < 0)
-			break;
-		db_bind_int64(st, 1, after);
-		db_bind_int64(st, 2, now);
-		db_bind_int64(st, 3, now);
-		db_bind_int64(st, 4, SWEEP_BATCH);
-		while (n < SWEEP_BATCH && (rc = db_step(st)) == DB_ROW) {
-			struct overdue *o = &list[n++];
-			o->id = db_col_int64(st, 0);
-			o->handler_unit_id = db_col_int64(st, 1);
-			o->assignee_id = db_col_int64(st, 2);
-			o->status = appeal_status_parse(db_col_text(st, 3));
-			snprintf(o->handler_path, sizeof o->handler_path, "%s", db_col_text(st, 4));
-			snprintf(o->case_no, sizeof o->case_no, "%s", db_col_text(st, 5));
-			o->due = db_col_int64(st, 6);
-		}
-		db_reset(st);
+		rc = sla_store_overdue(c, after, now, list, SWEEP_BATCH, &n);
 		if (rc < 0)
 			break;
 		for (int i = 0; i < n; i++) {
@@ -222,22 +180,7 @@ int sla_sweep(struct server *srv, struct db_conn *c, int *supervised, int *escal
 	while (rc >= 0) {
 		int64_t sups[SWEEP_BATCH][2];
 		int n = 0;
-		rc = db_prepare(
-			c,
-			"SELECT s.id, s.appeal_id FROM supervisions s JOIN appeals a ON a.id = "
-			"s.appeal_id WHERE s.escalated_at IS NULL AND s.created_at <= ? AND "
-			"s.unit_id = a.handler_unit_id ORDER BY s.id LIMIT ?",
-			&st);
-		if (rc < 0)
-			break;
-		db_bind_int64(st, 1, now - grace);
-		db_bind_int64(st, 2, SWEEP_BATCH);
-		while (n < SWEEP_BATCH && (rc = db_step(st)) == DB_ROW) {
-			sups[n][0] = db_col_int64(st, 0);
-			sups[n][1] = db_col_int64(st, 1);
-			n++;
-		}
-		db_reset(st);
+		rc = sla_store_notices_due(c, now - grace, sups, SWEEP_BATCH, &n);
 		if (rc < 0)
 			break;
 		for (int i = 0; i < n; i++) {
@@ -253,12 +196,7 @@ int sla_sweep(struct server *srv, struct db_conn *c, int *supervised, int *escal
 	}
 	/* Notices left behind by a handler change are settled: mark them. */
 	if (rc >= 0)
-		rc = db_run(
-			c,
-			"UPDATE supervisions SET escalated_at = ? WHERE escalated_at IS NULL AND "
-			"created_at <= ? AND unit_id <> (SELECT handler_unit_id FROM appeals a "
-			"WHERE a.id = supervisions.appeal_id)",
-			"ii", now, now - grace);
+		rc = sla_store_settle(c, now, now - grace);
 	free(list);
 	if (*supervised || *escalated)
 		notify_kick();
@@ -344,35 +282,10 @@ void appeals_stop(void)
 
 /* ---- the supervision list ---------------------------------------------- */
 
-static json_t *supervision_json(struct db_stmt *st)
-{
-	char due[32], at[32], esc[32];
-
-	return JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-		      jb_take("appeal", JB_OBJ(jb_int("id", db_col_int64(st, 1)),
-					       jb_str("case_no", db_col_text(st, 2)),
-					       jb_str("status", db_col_text(st, 3)))),
-		      jb_str("kind", db_col_text(st, 4)),
-		      jb_take("unit", JB_OBJ(jb_int("id", db_col_int64(st, 5)),
-					     jb_str("name", db_col_text(st, 6)))),
-		      jb_str("due_at", clock_format_shanghai(db_col_int64(st, 7), due)),
-		      jb_str("created_at", clock_format_shanghai(db_col_int64(st, 8), at)),
-		      jb_str_or_null("escalated_at",
-				     db_col_is_null(st, 9)
-					     ? NULL
-					     : clock_format_shanghai(db_col_int64(st, 9), esc)));
-}
-
 /* GET /api/v1/supervisions?unit=&cursor=&limit= — notices raised on units in scope. */
 static void list_supervisions(struct req *req)
 {
-	scope_list_reply(
-		req,
-		"SELECT s.id, s.appeal_id, a.case_no, a.status, s.kind, s.unit_id, u.name, "
-		"s.due_at, s.created_at, s.escalated_at FROM supervisions s JOIN appeals a ON "
-		"a.id = s.appeal_id JOIN units u ON u.id = s.unit_id WHERE s.unit_path >= ? AND "
-		"s.unit_path < ? AND s.id > ? ORDER BY s.id LIMIT ?",
-		supervision_json);
+	scope_list_reply(req, sla_supervisions_sql, sla_supervision_json);
 }
 
 const struct route supervision_routes[] = {

@@ -44,16 +44,24 @@ struct group {
 	struct agg agg;
 };
 
+/* Room for one more of n items of size bytes in *p (first: the first capacity). 0 or -1. */
+static int grow(void **p, size_t *cap, size_t n, size_t size, size_t first)
+{
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? *cap * 2 : first;
+	void *q = realloc(*p, c * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
 static int agg_add_hours(struct agg *g, double h)
 {
-	if (g->nh == g->caph) {
-		size_t cap = g->caph ? g->caph * 2 : 64;
-		double *p = realloc(g->hours, cap * sizeof *p);
-		if (!p)
-			return -1;
-		g->hours = p;
-		g->caph = cap;
-	}
+	if (grow((void **)&g->hours, &g->caph, g->nh, sizeof *g->hours, 64))
+		return -1;
 	g->hours[g->nh++] = h;
 	return 0;
 }
@@ -136,39 +144,24 @@ static struct group *find_code(struct group *g, size_t n, const char *code)
 	return NULL;
 }
 
-/* Load rows of (id, a, b[, c]) into groups. */
-static int load_groups(struct db_conn *c, const char *sql, int64_t param, struct group **out,
-		       size_t *n)
-{
-	struct db_stmt *st;
-	size_t cap = 0;
-	int rc = db_prepare(c, sql, &st);
+struct groups {
+	struct group *g;
+	size_t n, cap;
+};
 
-	*out = NULL;
-	*n = 0;
-	if (rc < 0)
-		return rc;
-	if (param)
-		db_bind_int64(st, 1, param);
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			struct group *p = realloc(*out, cap * sizeof *p);
-			if (!p) {
-				rc = DB_ENOMEM;
-				break;
-			}
-			*out = p;
-		}
-		struct group *g = &(*out)[(*n)++];
-		memset(g, 0, sizeof *g);
-		g->id = db_col_int64(st, 0);
-		snprintf(g->code, sizeof g->code, "%s", db_col_text(st, 1));
-		snprintf(g->name, sizeof g->name, "%s", db_col_text(st, 2));
-		snprintf(g->kind, sizeof g->kind, "%s", db_col_text(st, 3));
-	}
-	db_reset(st);
-	return rc < 0 ? rc : 0;
+static int add_group(void *ctx, int64_t id, const char *code, const char *name, const char *kind)
+{
+	struct groups *gs = ctx;
+
+	if (grow((void **)&gs->g, &gs->cap, gs->n, sizeof *gs->g, 32))
+		return DB_ENOMEM;
+	struct group *g = &gs->g[gs->n++];
+	memset(g, 0, sizeof *g);
+	g->id = id;
+	snprintf(g->code, sizeof g->code, "%s", code);
+	snprintf(g->name, sizeof g->name, "%s", name);
+	snprintf(g->kind, sizeof g->kind, "%s", kind);
+	return 0;
 }
 
 static void free_groups(struct group *g, size_t n)
@@ -178,118 +171,107 @@ static void free_groups(struct group *g, size_t n)
 	free(g);
 }
 
-static int add_row(struct agg *g, struct db_stmt *st)
+static int add_row(struct agg *g, const struct stat_row *r)
 {
-	const char *status = db_col_text(st, 3), *rating = db_col_text(st, 7);
-	int closed = !strcmp(status, "closed") || !strcmp(status, "rated");
+	int closed = !strcmp(r->status, "closed") || !strcmp(r->status, "rated");
 
 	g->received++;
-	if (!db_col_is_null(st, 2))
+	if (r->accepted)
 		g->accepted++;
 	if (closed) {
 		g->closed++;
-		if (db_col_is_null(st, 4))
+		if (!r->was_overdue)
 			g->on_time++;
-		if (agg_add_hours(g, (double)(db_col_int64(st, 9) - db_col_int64(st, 8)) / 3600.0))
+		if (agg_add_hours(g, (double)(r->closed_at - r->created_at) / 3600.0))
 			return -1;
 	}
-	if (!db_col_is_null(st, 6)) {
+	if (r->resolved) {
 		g->resolved++;
-		if (db_col_int64(st, 5) > 0)
+		if (r->rework_count > 0)
 			g->reworked++;
 	}
-	if (rating) {
+	if (r->rating) {
 		g->rated++;
-		if (!strcmp(rating, "satisfied") || !strcmp(rating, "basically_satisfied"))
+		if (!strcmp(r->rating, "satisfied") || !strcmp(r->rating, "basically_satisfied"))
 			g->satisfied++;
 	}
 	return 0;
+}
+
+struct stats_ctx {
+	const struct scope *sc;
+	struct groups kids, cats;
+	struct agg total;
+};
+
+static int count_row(void *ctx, const struct stat_row *r)
+{
+	struct stats_ctx *x = ctx;
+	int64_t kid = path_id_at_depth(r->unit_path, x->sc->unit.depth + 1);
+	struct group *k = kid ? find_group(x->kids.g, x->kids.n, kid) : NULL;
+	struct group *g = find_code(x->cats.g, x->cats.n, r->category);
+
+	if (add_row(&x->total, r) || (k && add_row(&k->agg, r)) || (g && add_row(&g->agg, r)))
+		return DB_ENOMEM;
+	return 0;
+}
+
+static json_t *stats_json(struct stats_ctx *x, int64_t from, int64_t to)
+{
+	const struct scope *sc = x->sc;
+	json_t *jk = json_array(), *jc = json_array();
+	char fbuf[32], tbuf[32];
+
+	for (size_t i = 0; i < x->kids.n; i++) {
+		const struct group *k = &x->kids.g[i];
+		json_t *o = agg_json(&x->kids.g[i].agg);
+		json_object_set_new(o, "unit",
+				    JB_OBJ(jb_int("id", k->id), jb_str("code", k->code),
+					   jb_str("name", k->name), jb_str("kind", k->kind)));
+		json_array_append_new(jk, o);
+	}
+	for (size_t i = 0; i < x->cats.n; i++) {
+		const struct group *g = &x->cats.g[i];
+		json_t *o = agg_json(&x->cats.g[i].agg);
+		json_object_set_new(o, "category",
+				    JB_OBJ(jb_str("code", g->code), jb_str("name", g->name)));
+		json_array_append_new(jc, o);
+	}
+	return JB_OBJ(
+		jb_take("unit", JB_OBJ(jb_int("id", sc->unit.id), jb_str("name", sc->unit.name),
+				       jb_str("kind", unit_kind_name(sc->unit.kind)))),
+		jb_str("from", clock_format_shanghai(from, fbuf)),
+		jb_str("to", clock_format_shanghai(to, tbuf)),
+		jb_take("totals", agg_json(&x->total)), jb_take("children", jk),
+		jb_take("categories", jc));
 }
 
 static void appeal_stats(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	struct scope sc;
+	struct stats_ctx x = { .sc = &sc };
 	int64_t from, to;
-	struct group *kids = NULL, *cats = NULL;
-	size_t nkids = 0, ncats = 0;
-	struct agg total = { 0 };
-	struct db_stmt *st;
-	json_t *jk, *jc, *out;
-	char fbuf[32], tbuf[32];
+	json_t *out = NULL;
 	int rc;
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
 	    window_or_reply(req, &from, &to))
 		return;
-	rc = load_groups(c,
-			 "SELECT id, code, name, kind FROM units WHERE parent_id = ? ORDER BY id",
-			 sc.unit.id, &kids, &nkids);
+	rc = stats_store_children(c, sc.unit.id, add_group, &x.kids);
 	if (rc == 0)
-		rc = load_groups(
-			c,
-			"SELECT id, code, name, level FROM appeal_categories ORDER BY sort, "
-			"id",
-			0, &cats, &ncats);
+		rc = stats_store_categories(c, add_group, &x.cats);
 	if (rc == 0)
-		rc = db_prepare(
-			c,
-			"SELECT a.unit_path, c.code, a.accepted_at, a.status, a.overdue_at, "
-			"a.rework_count, a.resolved_at, a.rating, a.created_at, a.closed_at "
-			"FROM appeals a JOIN appeal_categories c ON c.id = a.category_id "
-			"WHERE a.unit_path >= ? AND a.unit_path < ? AND a.created_at >= ? "
-			"AND a.created_at < ? AND a.status <> 'merged'",
-			&st);
-	if (rc == 0) {
-		db_bind_text(st, 1, sc.lo, -1);
-		db_bind_text(st, 2, sc.hi, -1);
-		db_bind_int64(st, 3, from);
-		db_bind_int64(st, 4, to);
-		while ((rc = db_step(st)) == DB_ROW) {
-			int64_t kid = path_id_at_depth(db_col_text(st, 0), sc.unit.depth + 1);
-			struct group *k = kid ? find_group(kids, nkids, kid) : NULL;
-			struct group *g = find_code(cats, ncats, db_col_text(st, 1));
-			if (add_row(&total, st) || (k && add_row(&k->agg, st)) ||
-			    (g && add_row(&g->agg, st))) {
-				rc = DB_ENOMEM;
-				break;
-			}
-		}
-		db_reset(st);
-	}
+		rc = stats_store_rows(c, sc.lo, sc.hi, from, to, count_row, &x);
+	if (rc == 0)
+		out = stats_json(&x, from, to);
+	free_groups(x.kids.g, x.kids.n);
+	free_groups(x.cats.g, x.cats.n);
+	free(x.total.hours);
 	if (rc < 0) {
-		free_groups(kids, nkids);
-		free_groups(cats, ncats);
-		free(total.hours);
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	jk = json_array();
-	for (size_t i = 0; i < nkids; i++) {
-		json_t *o = agg_json(&kids[i].agg);
-		json_object_set_new(o, "unit",
-				    JB_OBJ(jb_int("id", kids[i].id), jb_str("code", kids[i].code),
-					   jb_str("name", kids[i].name),
-					   jb_str("kind", kids[i].kind)));
-		json_array_append_new(jk, o);
-	}
-	jc = json_array();
-	for (size_t i = 0; i < ncats; i++) {
-		json_t *o = agg_json(&cats[i].agg);
-		json_object_set_new(
-			o, "category",
-			JB_OBJ(jb_str("code", cats[i].code), jb_str("name", cats[i].name)));
-		json_array_append_new(jc, o);
-	}
-	out = JB_OBJ(jb_take("unit", JB_OBJ(jb_int("id", sc.unit.id), jb_str("name", sc.unit.name),
-					    jb_str("kind", unit_kind_name(sc.unit.kind)))),
-		     jb_str("from", clock_format_shanghai(from, fbuf)),
-		     jb_str("to", clock_format_shanghai(to, tbuf)),
-		     jb_take("totals", agg_json(&total)), jb_take("children", jk),
-		     jb_take("categories", jc));
-	free_groups(kids, nkids);
-	free_groups(cats, ncats);
-	free(total.hours);
 	reply_json(req, 200, out);
 }
 
@@ -333,18 +315,86 @@ static int cmp_spot(const void *a, const void *b)
 	return x->last > y->last ? -1 : x->last < y->last;
 }
 
+struct spots {
+	struct spot *s;
+	size_t n, cap;
+};
+
+/* Rows come ordered by place, so one (grid, category) pair is contiguous except where
+ * buildings of one grid interleave; merge by lookup. */
+static int add_spot(void *ctx, const char *unit_path, int64_t catid, int64_t id, int64_t at)
+{
+	struct spots *x = ctx;
+	int64_t grid = path_id_at_depth(unit_path, 3);
+	struct spot *s = NULL;
+
+	if (!grid)
+		return 0; /* reported above grid level: no place to recur in */
+	for (size_t i = x->n; i-- > 0 && !s;)
+		if (x->s[i].grid == grid && x->s[i].category == catid)
+			s = &x->s[i];
+		else if (x->s[i].grid != grid)
+			break;
+	if (!s) {
+		if (grow((void **)&x->s, &x->cap, x->n, sizeof *x->s, 64))
+			return DB_ENOMEM;
+		s = &x->s[x->n++];
+		memset(s, 0, sizeof *s);
+		s->grid = grid;
+		s->category = catid;
+		s->first = at;
+	}
+	spot_keep_id(s, id);
+	s->count++;
+	if (at < s->first)
+		s->first = at;
+	if (at > s->last)
+		s->last = at;
+	return 0;
+}
+
+/* The spots with at least min_count appeals, most first. */
+static json_t *spots_json(struct db_conn *c, struct spots *x, int64_t min_count)
+{
+	json_t *items = json_array();
+
+	if (x->n)
+		qsort(x->s, x->n, sizeof *x->s, cmp_spot);
+	for (size_t i = 0; i < x->n && x->s[i].count >= min_count; i++) {
+		struct spot *sp = &x->s[i];
+		struct unit_ref g;
+		struct category k;
+		char f[32], l[32];
+		if (unit_get(c, sp->grid, &g) != DB_ROW ||
+		    category_get(c, sp->category, &k) != DB_ROW)
+			continue;
+		json_t *ids = json_array();
+		size_t nids = sp->count < SPOT_IDS ? (size_t)sp->count : SPOT_IDS;
+		qsort(sp->ids, nids, sizeof *sp->ids, cmp_id);
+		for (size_t j = 0; j < nids; j++)
+			json_array_append_new(ids, json_integer(sp->ids[j]));
+		json_array_append_new(
+			items,
+			JB_OBJ(jb_take("grid", JB_OBJ(jb_int("id", g.id), jb_str("code", g.code),
+						      jb_str("name", g.name))),
+			       jb_take("category",
+				       JB_OBJ(jb_str("code", k.code), jb_str("name", k.name))),
+			       jb_int("count", sp->count),
+			       jb_str("first_at", clock_format_shanghai(sp->first, f)),
+			       jb_str("last_at", clock_format_shanghai(sp->last, l)),
+			       jb_take("appeal_ids", ids)));
+	}
+	return items;
+}
+
 static void hotspots(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *d = req_query(req, "days"), *m = req_query(req, "min_count"),
-		   *cat = req_query(req, "category");
-	int64_t days = 30, min_count = 3, now = clock_now();
-	struct spot *spots = NULL;
-	size_t n = 0, cap = 0;
+	const char *d = req_query(req, "days"), *m = req_query(req, "min_count");
+	int64_t days = 30, min_count = 3;
+	struct spots x = { 0 };
 	struct scope sc;
-	struct db_stmt *st;
 	json_t *items;
-	int rc;
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc))
 		return;
@@ -356,92 +406,14 @@ static void hotspots(struct req *req)
 		reply_invalid(req, "min_count", "2 or more");
 		return;
 	}
-	rc = db_prepare(c,
-			"SELECT a.unit_path, a.category_id, a.id, a.created_at FROM appeals a JOIN "
-			"appeal_categories c ON c.id = a.category_id WHERE a.unit_path >= ? AND "
-			"a.unit_path < ? AND a.created_at >= ? AND a.status NOT IN ('merged', "
-			"'rejected') AND (CAST(? AS TEXT) IS NULL OR c.code = ?) ORDER BY "
-			"a.unit_path, a.category_id, a.id",
-			&st);
-	if (rc < 0) {
+	if (stats_store_hot_rows(c, sc.lo, sc.hi, clock_now() - days * 86400,
+				 req_query(req, "category"), add_spot, &x) < 0) {
+		free(x.s);
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	db_bind_text(st, 1, sc.lo, -1);
-	db_bind_text(st, 2, sc.hi, -1);
-	db_bind_int64(st, 3, now - days * 86400);
-	db_bind_text(st, 4, cat, -1);
-	db_bind_text(st, 5, cat, -1);
-	/* Rows come ordered by place, so one (grid, category) pair is contiguous
-	 * except where buildings of one grid interleave; merge by lookup. */
-	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t grid = path_id_at_depth(db_col_text(st, 0), 3);
-		int64_t catid = db_col_int64(st, 1), id = db_col_int64(st, 2),
-			at = db_col_int64(st, 3);
-		struct spot *s = NULL;
-		if (!grid)
-			continue; /* reported above grid level: no place to recur in */
-		for (size_t i = n; i-- > 0 && !s;)
-			if (spots[i].grid == grid && spots[i].category == catid)
-				s = &spots[i];
-			else if (spots[i].grid != grid)
-				break;
-		if (!s) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				struct spot *p = realloc(spots, cap * sizeof *p);
-				if (!p) {
-					rc = DB_ENOMEM;
-					break;
-				}
-				spots = p;
-			}
-			s = &spots[n++];
-			memset(s, 0, sizeof *s);
-			s->grid = grid;
-			s->category = catid;
-			s->first = at;
-		}
-		spot_keep_id(s, id);
-		s->count++;
-		if (at < s->first)
-			s->first = at;
-		if (at > s->last)
-			s->last = at;
-	}
-	db_reset(st);
-	if (rc < 0) {
-		free(spots);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	if (n)
-		qsort(spots, n, sizeof *spots, cmp_spot);
-	items = json_array();
-	for (size_t i = 0; i < n && spots[i].count >= min_count; i++) {
-		struct unit_ref g;
-		struct category k;
-		char f[32], l[32];
-		if (unit_get(c, spots[i].grid, &g) != DB_ROW ||
-		    category_get(c, spots[i].category, &k) != DB_ROW)
-			continue;
-		json_t *ids = json_array();
-		size_t nids = spots[i].count < SPOT_IDS ? (size_t)spots[i].count : SPOT_IDS;
-		qsort(spots[i].ids, nids, sizeof *spots[i].ids, cmp_id);
-		for (size_t j = 0; j < nids; j++)
-			json_array_append_new(ids, json_integer(spots[i].ids[j]));
-		json_array_append_new(
-			items,
-			JB_OBJ(jb_take("grid", JB_OBJ(jb_int("id", g.id), jb_str("code", g.code),
-						      jb_str("name", g.name))),
-			       jb_take("category",
-				       JB_OBJ(jb_str("code", k.code), jb_str("name", k.name))),
-			       jb_int("count", spots[i].count),
-			       jb_str("first_at", clock_format_shanghai(spots[i].first, f)),
-			       jb_str("last_at", clock_format_shanghai(spots[i].last, l)),
-			       jb_take("appeal_ids", ids)));
-	}
-	free(spots);
+	items = spots_json(c, &x, min_count);
+	free(x.s);
 	reply_json(req, 200,
 		   JB_OBJ(jb_int("days", days), jb_int("min_count", min_count),
 			  jb_take("items", items)));

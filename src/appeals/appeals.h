@@ -23,6 +23,7 @@
 #include "http/router.h"
 #include "messages/messages.h"
 #include "org/org.h"
+#include "pii/pii.h"
 
 struct db_conn;
 struct req;
@@ -114,6 +115,17 @@ struct appeal_new {
 	char status[16];
 };
 
+/* The reporter's phone as stored: sealed, masked and its last 4 digits; norm (the
+ * normalised number) is kept for the caller, who wipes it. */
+struct appeal_phone {
+	char norm[24], mask[24], last4[5];
+	unsigned char blob[PII_MAX_BLOB];
+};
+/* Set a's phone fields (pointing into ph) from phone (NULL: none): 0; 1 when phone is not a
+ * mainland mobile or landline number; -1 when it cannot be sealed. */
+int appeal_phone_seal(const struct pii_keys *k, const char *phone, struct appeal_phone *ph,
+		      struct appeal_new *a);
+
 /*
  * Where: the place from unit_id, else the station's public code, else the
  * point a->lng/lat (has_coords) resolved to the grid whose boundary holds it,
@@ -172,7 +184,14 @@ int64_t path_id_at_depth(const char *path, int depth);
 int appeals_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,
 			const char *new_path);
 
+/* The route tables, registered by serve. */
 extern const struct route appeal_routes[];
+extern const struct route category_routes[];
+extern const struct route appeal_submit_routes[];
+extern const struct route appeal_action_routes[];
+extern const struct route appeal_stats_routes[];
+extern const struct route supervision_routes[];
+extern const struct route map_routes[];
 extern const struct route appeal_test_routes[];
 extern const struct route open311_routes[];
 

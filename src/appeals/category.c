@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 
 #include <stdio.h>
@@ -19,7 +20,7 @@
 
 static const char *const level_names[] = { "grid", "community", "street", "department" };
 
-static int level_parse(const char *s)
+int category_level_parse(const char *s)
 {
 	for (int i = 0; i < 4; i++)
 		if (s && !strcmp(s, level_names[i]))
@@ -27,116 +28,113 @@ static int level_parse(const char *s)
 	return -1;
 }
 
-#define CATEGORY_SELECT                                                                            \
-	"SELECT id, code, name, name_en, level, accept_amount, accept_unit, handle_amount, "       \
-	"handle_unit, active, sort FROM appeal_categories "
-
-static void category_from_row(struct db_stmt *st, struct category *out)
-{
-	memset(out, 0, sizeof *out);
-	out->id = db_col_int64(st, 0);
-	snprintf(out->code, sizeof out->code, "%s", db_col_text(st, 1));
-	snprintf(out->name, sizeof out->name, "%s", db_col_text(st, 2));
-	out->level = level_parse(db_col_text(st, 4));
-	out->accept_amount = (int)db_col_int64(st, 5);
-	out->accept_workdays = !strcmp(db_col_text(st, 6), "workdays");
-	out->handle_amount = (int)db_col_int64(st, 7);
-	out->handle_workdays = !strcmp(db_col_text(st, 8), "workdays");
-	out->active = (int)db_col_int64(st, 9);
-}
-
-static int category_query(struct db_conn *c, const char *sql, int64_t id, const char *code,
-			  struct category *out)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(c, sql, &st);
-
-	if (rc < 0)
-		return rc;
-	if (code)
-		db_bind_text(st, 1, code, -1);
-	else
-		db_bind_int64(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		category_from_row(st, out);
-	db_reset(st);
-	return rc;
-}
-
-int category_get(struct db_conn *c, int64_t id, struct category *out)
-{
-	return category_query(c, CATEGORY_SELECT "WHERE id = ?", id, NULL, out);
-}
-
-int category_get_by_code(struct db_conn *c, const char *code, struct category *out)
-{
-	return category_query(c, CATEGORY_SELECT "WHERE code = ?", 0, code, out);
-}
-
-static json_t *category_json(struct db_stmt *st)
-{
-	return JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_str("code", db_col_text(st, 1)),
-		      jb_str("name", db_col_text(st, 2)), jb_str("name_en", db_col_text(st, 3)),
-		      jb_str("level", db_col_text(st, 4)),
-		      jb_take("accept_deadline", JB_OBJ(jb_int("amount", db_col_int64(st, 5)),
-							jb_str("unit", db_col_text(st, 6)))),
-		      jb_take("handle_deadline", JB_OBJ(jb_int("amount", db_col_int64(st, 7)),
-							jb_str("unit", db_col_text(st, 8)))),
-		      jb_bool("active", (int)db_col_int64(st, 9)),
-		      jb_int("sort", db_col_int64(st, 10)));
-}
-
 static void list_categories(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *all = req_query(req, "all");
-	struct db_stmt *st;
-	json_t *items;
-	int rc;
+	json_t *items = NULL;
 
 	if (!c)
 		return;
-	if (db_prepare(c, CATEGORY_SELECT "WHERE active = 1 OR ? = 1 ORDER BY sort, id", &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, all && !strcmp(all, "1"));
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, category_json(st));
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(items);
+	if (category_store_list(c, all && !strcmp(all, "1"), &items) < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
 	reply_json(req, 200, JB_OBJ(jb_take("items", items)));
 }
 
-/* A deadline object {"amount": N, "unit": "hours"|"workdays"}: 0, 1 absent, -1 answered. */
-static int deadline_or_reply(struct req *req, const char *field, int required, int64_t *amount,
-			     const char **unit)
+/* A category as POST and PATCH send it. */
+struct category_body {
+	const char *code, *name, *name_en, *level;
+	int64_t sort;
+	int active;
+	json_t *accept, *handle;
+};
+#define CATEGORY_FIELDS(name_en_field, sort_default)                                               \
+	BF_STR(struct category_body, name, "name", BF_OPTIONAL, 0, 60), name_en_field,             \
+		BF_STR(struct category_body, level, "level", BF_OPTIONAL, 0, 20),                  \
+		BF_INT(struct category_body, sort, "sort", BF_OPTIONAL, 0, 1000000, sort_default), \
+		BF_JSON(struct category_body, accept, "accept_deadline", BF_OPTIONAL, -1),         \
+		BF_JSON(struct category_body, handle, "handle_deadline", BF_OPTIONAL, -1)
+static const struct body_field create_fields[] = {
+	BF_STR(struct category_body, code, "code", BF_REQUIRED, 0, 40),
+	CATEGORY_FIELDS(BF_STR_DEF(struct category_body, name_en, "name_en", 0, 80, ""), 1000),
+};
+static const struct body_field update_fields[] = {
+	CATEGORY_FIELDS(BF_STR(struct category_body, name_en, "name_en", BF_OPTIONAL, 0, 80), -1),
+	BF_BOOL(struct category_body, active, "active", BF_OPTIONAL, -1),
+};
+
+struct deadline_body {
+	int64_t amount;
+	const char *unit;
+};
+static const struct body_field deadline_fields[] = {
+	BF_INT(struct deadline_body, amount, "amount", BF_REQUIRED, 1, 24 * 365, 0),
+	BF_STR(struct deadline_body, unit, "unit", BF_REQUIRED, 0, 10),
+};
+
+/* A deadline object o {"amount": N, "unit": "hours"|"workdays"} (NULL: absent): 0, 1
+ * absent, -1 answered. */
+static int deadline_or_reply(struct req *req, json_t *o, const char *field, int required,
+			     int64_t *amount, const char **unit)
 {
-	json_t *o = json_object_get(req->json, field);
+	struct deadline_body d;
 
 	if (!o) {
 		if (required)
 			reply_invalid(req, field, "required: {\"amount\": N, \"unit\": \"hours\"}");
 		return required ? -1 : 1;
 	}
-	if (!json_is_object(o) || json_get_int_or_reply(req, o, "amount", 1, 1, 24 * 365, amount) ||
-	    json_get_str_or_reply(req, o, "unit", 1, 10, unit)) {
-		if (!json_is_object(o))
-			reply_invalid(req, field, "an object {\"amount\": N, \"unit\": ...}");
+	if (!json_is_object(o)) {
+		reply_invalid(req, field, "an object {\"amount\": N, \"unit\": ...}");
 		return -1;
 	}
-	if (strcmp(*unit, "hours") && strcmp(*unit, "workdays")) {
+	if (body_read_obj_or_reply(req, o, field, deadline_fields,
+				   sizeof deadline_fields / sizeof *deadline_fields, &d, NULL))
+		return -1;
+	if (strcmp(d.unit, "hours") && strcmp(d.unit, "workdays")) {
 		reply_invalid(req, field, "unit must be hours or workdays");
 		return -1;
 	}
-	if (!strcmp(*unit, "workdays") && *amount > 365) {
+	if (!strcmp(d.unit, "workdays") && d.amount > 365) {
 		reply_invalid(req, field, "at most 365 working days");
+		return -1;
+	}
+	*amount = d.amount;
+	*unit = d.unit;
+	return 0;
+}
+
+/* The body into in (required: a new category's). 0, or -1 answered. */
+static int category_or_reply(struct req *req, int create, struct category_in *in)
+{
+	struct category_body b;
+	int rc = create ? BODY_READ_OR_REPLY(req, create_fields, &b, NULL)
+			: BODY_READ_OR_REPLY(req, update_fields, &b, NULL);
+
+	if (rc ||
+	    deadline_or_reply(req, b.accept, "accept_deadline", create, &in->accept_amount,
+			      &in->accept_unit) < 0 ||
+	    deadline_or_reply(req, b.handle, "handle_deadline", create, &in->handle_amount,
+			      &in->handle_unit) < 0)
+		return -1;
+	in->code = create ? b.code : NULL;
+	in->name = b.name;
+	in->name_en = b.name_en;
+	in->level = b.level;
+	in->sort = b.sort;
+	in->active = create ? 1 : b.active;
+	if (create && (!b.name || !b.level)) {
+		reply_invalid(req, b.name ? "level" : "name", "required");
+		return -1;
+	}
+	if (in->name && !*in->name) {
+		reply_invalid(req, "name", "must not be empty");
+		return -1;
+	}
+	if (in->level && category_level_parse(in->level) < 0) {
+		reply_invalid(req, "level", "grid, community, street or department");
 		return -1;
 	}
 	return 0;
@@ -144,23 +142,16 @@ static int deadline_or_reply(struct req *req, const char *field, int required, i
 
 struct category_new {
 	struct req *req;
-	const char *code, *name, *name_en, *level, *au, *hu;
-	int64_t aa, ha, sort, now;
+	struct category_in in;
+	int64_t now;
 	int64_t id; /* out */
 };
 
 static int create_category_tx(struct db_conn *c, void *ctx)
 {
 	struct category_new *x = ctx;
-	int rc = db_query_int64(c, &x->id,
-				"INSERT INTO appeal_categories (code, name, name_en, level, "
-				"accept_amount, accept_unit, handle_amount, handle_unit, sort, "
-				"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-				"RETURNING id",
-				"ttttititiii", x->code, x->name, x->name_en ? x->name_en : "",
-				x->level, x->aa, x->au, x->ha, x->hu, x->sort, x->now, x->now);
+	int rc = category_store_insert(c, &x->in, x->now, &x->id);
 
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	if (rc == 0)
 		rc = audit_write(x->req, c, "category.create", "appeal_category", x->id, NULL);
 	return rc;
@@ -169,58 +160,35 @@ static int create_category_tx(struct db_conn *c, void *ctx)
 static void create_category(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct category_new x = { .req = req, .name_en = "", .sort = 1000, .now = clock_now() };
+	struct category_new x = { .req = req, .now = clock_now() };
+	struct category_in *in = &x.in;
 	int rc;
 
-	if (!c || json_get_str_or_reply(req, req->json, "code", 1, 40, &x.code) ||
-	    json_get_str_or_reply(req, req->json, "name", 1, 60, &x.name) ||
-	    json_get_str_or_reply(req, req->json, "name_en", 0, 80, &x.name_en) < 0 ||
-	    json_get_str_or_reply(req, req->json, "level", 1, 20, &x.level) ||
-	    json_get_int_or_reply(req, req->json, "sort", 0, 0, 1000000, &x.sort) < 0 ||
-	    deadline_or_reply(req, "accept_deadline", 1, &x.aa, &x.au) ||
-	    deadline_or_reply(req, "handle_deadline", 1, &x.ha, &x.hu))
+	if (!c || category_or_reply(req, 1, in))
 		return;
-	if (!*x.code || strspn(x.code, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(x.code)) {
+	if (!*in->code ||
+	    strspn(in->code, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(in->code)) {
 		reply_invalid(req, "code", "lower-case letters, digits and '_'");
-		return;
-	}
-	if (!*x.name) {
-		reply_invalid(req, "name", "must not be empty");
-		return;
-	}
-	if (level_parse(x.level) < 0) {
-		reply_invalid(req, "level", "grid, community, street or department");
 		return;
 	}
 	rc = db_tx_run(c, create_category_tx, &x);
 	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_str("code", x.code), jb_str("name", x.name)));
+		 JB_OBJ(jb_int("id", x.id), jb_str("code", in->code), jb_str("name", in->name)));
 }
 
 struct category_change {
 	struct req *req;
-	const char *name, *name_en, *level, *au, *hu;
-	int64_t id, aa, ha, sort;
-	int active;
+	int64_t id;
+	struct category_in in;
 };
 
 /* DB_EABORT: no such category */
 static int update_category_tx(struct db_conn *c, void *ctx)
 {
 	struct category_change *x = ctx;
-	int rc = db_run(c,
-			"UPDATE appeal_categories SET name = COALESCE(?, name), name_en = "
-			"COALESCE(?, name_en), level = COALESCE(?, level), accept_amount = "
-			"CASE WHEN ? > 0 THEN ? ELSE accept_amount END, accept_unit = "
-			"COALESCE(?, accept_unit), handle_amount = CASE WHEN ? > 0 THEN ? ELSE "
-			"handle_amount END, handle_unit = COALESCE(?, handle_unit), active = "
-			"CASE WHEN ? >= 0 THEN ? ELSE active END, sort = CASE WHEN ? >= 0 THEN "
-			"? ELSE sort END, updated_at = ? WHERE id = ?",
-			"tttiitiitiiiiii", x->name, x->name_en, x->level, x->aa, x->aa, x->au,
-			x->ha, x->ha, x->hu, (int64_t)x->active, (int64_t)x->active, x->sort,
-			x->sort, clock_now(), x->id);
+	int rc = category_store_update(c, x->id, &x->in, clock_now());
 
-	if (rc == 0 && db_changes(c) == 0)
+	if (rc == DB_DONE)
 		return DB_EABORT;
 	if (rc == 0)
 		rc = audit_write(x->req, c, "category.update", "appeal_category", x->id, NULL);
@@ -230,34 +198,16 @@ static int update_category_tx(struct db_conn *c, void *ctx)
 static void update_category(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *name = NULL, *name_en = NULL, *level = NULL, *au = NULL, *hu = NULL;
-	int64_t id, aa = 0, ha = 0, sort = -1;
-	int active = -1, rc;
-	struct category_change x;
+	struct category_change x = { .req = req };
+	int rc;
 
-	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    json_get_str_or_reply(req, req->json, "name", 0, 60, &name) < 0 ||
-	    json_get_str_or_reply(req, req->json, "name_en", 0, 80, &name_en) < 0 ||
-	    json_get_str_or_reply(req, req->json, "level", 0, 20, &level) < 0 ||
-	    json_get_int_or_reply(req, req->json, "sort", 0, 0, 1000000, &sort) < 0 ||
-	    json_get_bool_or_reply(req, req->json, "active", 0, &active) < 0 ||
-	    deadline_or_reply(req, "accept_deadline", 0, &aa, &au) < 0 ||
-	    deadline_or_reply(req, "handle_deadline", 0, &ha, &hu) < 0)
+	if (!c || req_param_id_or_reply(req, "id", &x.id) || category_or_reply(req, 0, &x.in))
 		return;
-	if (name && !*name) {
-		reply_invalid(req, "name", "must not be empty");
-		return;
-	}
-	if (level && level_parse(level) < 0) {
-		reply_invalid(req, "level", "grid, community, street or department");
-		return;
-	}
-	x = (struct category_change){ req, name, name_en, level, au, hu, id, aa, ha, sort, active };
 	rc = db_tx_run(c, update_category_tx, &x);
 	if (rc == DB_EABORT)
 		reply_error(req, ERR_NOT_FOUND);
 	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
+		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", x.id)));
 }
 
 const struct route category_routes[] = {

@@ -20,6 +20,7 @@
  * so the output buffer needs no more room than the input.
  */
 #include "attach/attach.h"
+#include "attach/attach_int.h"
 
 #include "auth/auth.h"
 #include "core/clock.h"
@@ -505,62 +506,6 @@ static int store_file(const char *data_dir, const char *id, const unsigned char 
 	return 0;
 }
 
-/* ---- rows ------------------------------------------------------------------- */
-
-int attach_exists(struct db_conn *c, const char *id, char *mime)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT mime FROM attachments WHERE id = ?", &st);
-
-	if (rc < 0)
-		return rc;
-	rc = db_bind_text(st, 1, id, -1);
-	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW && mime) {
-		const char *m = db_col_text(st, 0);
-		size_t k = m ? strnlen(m, ATTACH_MIME_MAX - 1) : 0;
-		memcpy(mime, m ? m : "", k);
-		mime[k] = '\0';
-	}
-	db_reset(st);
-	if (rc == DB_ROW)
-		return 1;
-	if (rc == DB_DONE)
-		return 0;
-	return rc < 0 ? rc : DB_ERR;
-}
-
-static int insert_row(struct db_conn *c, const char *id, const char *mime, size_t size, int w,
-		      int h, int64_t uploader)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "INSERT INTO attachments (id, mime, size, width, height, uploader_id, "
-			    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-			    &st);
-
-	if (rc < 0)
-		return rc;
-	rc = db_bind_text(st, 1, id, -1);
-	if (rc == 0)
-		rc = db_bind_text(st, 2, mime, -1);
-	if (rc == 0)
-		rc = db_bind_int64(st, 3, (int64_t)size);
-	if (rc == 0)
-		rc = db_bind_int64(st, 4, w);
-	if (rc == 0)
-		rc = db_bind_int64(st, 5, h);
-	if (rc == 0)
-		rc = uploader ? db_bind_int64(st, 6, uploader) : db_bind_null(st, 6);
-	if (rc == 0)
-		rc = db_bind_int64(st, 7, clock_now());
-	if (rc == 0)
-		rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE || rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR);
-}
-
 int attach_ids_or_reply(struct req *req, struct db_conn *c, json_t *arr, const char *field,
 			size_t max)
 {
@@ -645,7 +590,7 @@ static void upload_attachment(struct req *req)
 		reply_error(req, ERR_INTERNAL);
 		return;
 	}
-	if (insert_row(c, id, mime, outn, w, h, a ? a->account_id : 0) < 0) {
+	if (attach_store_insert(c, id, mime, outn, w, h, a ? a->account_id : 0) < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}

@@ -70,8 +70,6 @@
 #define O311_SPEC	 "http://wiki.open311.org/GeoReport_v2"
 #define O311_MAX_RESULTS 1000	      /* the spec's cap on one search */
 #define O311_WINDOW	 (90 * 86400) /* the spec's default and widest date range */
-#define O311_MAX_IDS	 100
-#define O311_MAX_CODES	 50
 #define O311_MAX_FIELDS	 100
 #define O311_BODY_LIMIT	 (64 * 1024)
 #define TITLE_CHARS	 30
@@ -100,42 +98,33 @@ static const char *unit_words(const char *unit)
 	return !strcmp(unit, "workdays") ? "working days" : "hours";
 }
 
-static void get_services(struct req *req, enum fmt f)
-{
-	struct db_conn *c = o311_db_or_reply(req, f);
-	struct db_stmt *st;
+struct services_ctx {
+	struct req *req;
 	json_t *out;
-	int rc;
+};
 
-	if (!c)
-		return;
-	if (db_prepare(c,
-		       "SELECT code, name, name_en, level, accept_amount, accept_unit, "
-		       "handle_amount, handle_unit FROM appeal_categories WHERE active = 1 ORDER "
-		       "BY sort, id",
-		       &st) < 0) {
-		o311_db_error(req, f);
-		return;
-	}
-	out = json_array();
-	while ((rc = db_step(st)) == DB_ROW) {
-		const char *en = db_col_text(st, 2);
-		const char *desc = arena_printf(
-			&req->arena, "%s. Accepted within %lld %s, handled within %lld %s.",
-			en && *en ? en : db_col_text(st, 1), (long long)db_col_int64(st, 4),
-			unit_words(db_col_text(st, 5)), (long long)db_col_int64(st, 6),
-			unit_words(db_col_text(st, 7)));
-		json_t *s = JB_OBJ(jb_take("service_code", o311_jstr(db_col_text(st, 0))),
-				   jb_take("service_name", o311_jstr(db_col_text(st, 1))),
-				   jb_str("description", desc), jb_bool("metadata", 0),
-				   jb_str("type", "realtime"), jb_str("keywords", ""),
-				   jb_str("group", db_col_text(st, 3)));
-		if (!s || json_array_append_new(out, s) < 0) {
-			rc = DB_ENOMEM;
-			break;
-		}
-	}
-	db_reset(st);
+static int service_row(void *ctx, const struct o311_service *sv)
+{
+	struct services_ctx *x = ctx;
+	const char *en = sv->name_en;
+	const char *desc =
+		arena_printf(&x->req->arena, "%s. Accepted within %lld %s, handled within %lld %s.",
+			     en && *en ? en : sv->name, (long long)sv->accept_amount,
+			     unit_words(sv->accept_unit), (long long)sv->handle_amount,
+			     unit_words(sv->handle_unit));
+	json_t *s =
+		JB_OBJ(jb_take("service_code", o311_jstr(sv->code)),
+		       jb_take("service_name", o311_jstr(sv->name)), jb_str("description", desc),
+		       jb_bool("metadata", 0), jb_str("type", "realtime"), jb_str("keywords", ""),
+		       jb_str("group", sv->level));
+
+	return !s || json_array_append_new(x->out, s) < 0 ? DB_ENOMEM : 0;
+}
+
+/* A list answer after the store ran: the document, or the error rc says. */
+static void reply_list(struct req *req, enum fmt f, int rc, const char *root, const char *item,
+		       json_t *out)
+{
 	if (rc < 0) {
 		json_decref(out);
 		if (rc == DB_ENOMEM)
@@ -144,7 +133,18 @@ static void get_services(struct req *req, enum fmt f)
 			o311_db_error(req, f);
 		return;
 	}
-	o311_reply_doc(req, f, 200, "services", "service", out);
+	o311_reply_doc(req, f, 200, root, item, out);
+}
+
+static void get_services(struct req *req, enum fmt f)
+{
+	struct db_conn *c = o311_db_or_reply(req, f);
+	struct services_ctx x = { req, NULL };
+
+	if (!c)
+		return;
+	x.out = json_array();
+	reply_list(req, f, o311_store_services(c, service_row, &x), "services", "service", x.out);
 }
 
 static void get_service_definition(struct req *req)
@@ -173,14 +173,6 @@ static void get_service_definition(struct req *req)
 
 /* ---- service requests -------------------------------------------------- */
 
-#define REQUEST_SELECT                                                                             \
-	"SELECT a.case_no, a.status, c.code, c.name, a.description, h.name, a.created_at, "        \
-	"a.updated_at, a.handle_due, a.accept_due, a.address, a.lat, a.lng, a.photos, "            \
-	"(SELECT e.note FROM appeal_events e WHERE e.appeal_id = a.id AND e.action IN "            \
-	"('reject', 'resolve', 'verify') AND e.note <> '' ORDER BY e.id DESC LIMIT 1) "            \
-	"FROM appeals a JOIN appeal_categories c ON c.id = a.category_id JOIN units h ON h.id "    \
-	"= a.handler_unit_id WHERE a.status <> 'merged'"
-
 /* media_url: the first photo as a link to our attachment, or "". */
 static const char *media_url(struct req *req, const char *photos)
 {
@@ -193,66 +185,45 @@ static const char *media_url(struct req *req, const char *photos)
 	return url;
 }
 
-static json_t *coord(struct db_stmt *st, int col)
+static json_t *coord(int has, double v)
 {
-	return db_col_is_null(st, col) ? json_null() : json_real(db_col_double(st, col));
+	return has ? json_real(v) : json_null();
 }
 
-/* One row of REQUEST_SELECT as the spec's request; NULL when out of memory. */
-static json_t *request_json(struct req *req, struct db_stmt *st)
+/* One request as the spec's; NULL when out of memory. */
+static json_t *request_json(struct req *req, const struct o311_request *r)
 {
-	const char *status = appeal_status_open311(appeal_status_parse(db_col_text(st, 1)));
-	const char *notes = !strcmp(status, "closed") ? db_col_text(st, 14) : "";
-	int64_t expected = db_col_is_null(st, 8) ? db_col_int64(st, 9) : db_col_int64(st, 8);
+	const char *status = appeal_status_open311(appeal_status_parse(r->status));
+	const char *notes = !strcmp(status, "closed") ? r->notes : "";
 	char t1[32], t2[32], t3[32];
 
-	return JB_OBJ(jb_take("service_request_id", o311_jstr(db_col_text(st, 0))),
+	return JB_OBJ(jb_take("service_request_id", o311_jstr(r->case_no)),
 		      jb_str("status", status), jb_take("status_notes", o311_jstr(notes)),
-		      jb_take("service_name", o311_jstr(db_col_text(st, 3))),
-		      jb_take("service_code", o311_jstr(db_col_text(st, 2))),
-		      jb_take("description", o311_jstr(db_col_text(st, 4))),
-		      jb_take("agency_responsible", o311_jstr(db_col_text(st, 5))),
+		      jb_take("service_name", o311_jstr(r->name)),
+		      jb_take("service_code", o311_jstr(r->code)),
+		      jb_take("description", o311_jstr(r->description)),
+		      jb_take("agency_responsible", o311_jstr(r->agency)),
 		      jb_str("service_notice", ""),
-		      jb_take("requested_datetime", o311_jtime(db_col_int64(st, 6), t1)),
-		      jb_take("updated_datetime", o311_jtime(db_col_int64(st, 7), t2)),
-		      jb_take("expected_datetime", o311_jtime(expected, t3)),
-		      jb_take("address", o311_jstr(db_col_text(st, 10))), jb_str("address_id", ""),
-		      jb_str("zipcode", ""), jb_take("lat", coord(st, 11)),
-		      jb_take("long", coord(st, 12)),
-		      jb_str("media_url", media_url(req, db_col_text(st, 13))));
+		      jb_take("requested_datetime", o311_jtime(r->created_at, t1)),
+		      jb_take("updated_datetime", o311_jtime(r->updated_at, t2)),
+		      jb_take("expected_datetime", o311_jtime(r->expected, t3)),
+		      jb_take("address", o311_jstr(r->address)), jb_str("address_id", ""),
+		      jb_str("zipcode", ""), jb_take("lat", coord(r->has_lat, r->lat)),
+		      jb_take("long", coord(r->has_lng, r->lng)),
+		      jb_str("media_url", media_url(req, r->photos)));
 }
 
-/* Run sql with its bindings and answer the rows as service requests. */
-static void reply_requests(struct req *req, enum fmt f, struct db_conn *c, const char *sql,
-			   const struct db_arg *b, int nb)
-{
-	struct db_stmt *st;
+struct requests_ctx {
+	struct req *req;
 	json_t *out;
-	int rc;
+};
 
-	if (db_prepare(c, sql, &st) < 0) {
-		o311_db_error(req, f);
-		return;
-	}
-	db_bind_args(st, b, nb);
-	out = json_array();
-	while ((rc = db_step(st)) == DB_ROW) {
-		json_t *r = request_json(req, st);
-		if (!r || json_array_append_new(out, r) < 0) {
-			rc = DB_ENOMEM;
-			break;
-		}
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(out);
-		if (rc == DB_ENOMEM)
-			o311_error(req, f, 500, "cannot build the answer");
-		else
-			o311_db_error(req, f);
-		return;
-	}
-	o311_reply_doc(req, f, 200, "service_requests", "request", out);
+static int request_row(void *ctx, const struct o311_request *r)
+{
+	struct requests_ctx *x = ctx;
+	json_t *j = request_json(x->req, r);
+
+	return !j || json_array_append_new(x->out, j) < 0 ? DB_ENOMEM : 0;
 }
 
 static int is_case_no(const char *s)
@@ -262,171 +233,108 @@ static int is_case_no(const char *s)
 	return n >= 1 && n <= 23 && strspn(s, "0123456789") == n;
 }
 
-/*
- * Split a comma-separated query value into at most max tokens (spaces around
- * them trimmed, empty ones skipped). Returns the count, or -1 when there are
- * more than max or none at all.
- */
-static int split_list(struct req *req, const char *value, char **tok, int max)
+/* The status filter: open, closed or both. 0, or -1 answered. */
+static int status_filter_or_reply(struct req *req, enum fmt f, const char *status,
+				  struct o311_filter *fl)
 {
-	char *copy = arena_strdup(&req->arena, value), *save = NULL, *t;
-	int n = 0;
+	char *tok[8];
+	int n = o311_split_list(req, status, tok, 8);
 
-	for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		t = str_trim(t);
-		if (!*t)
-			continue;
-		if (n == max)
-			return -1;
-		tok[n++] = t;
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(tok[i], "open"))
+			fl->want_open = 1;
+		else if (!strcmp(tok[i], "closed"))
+			fl->want_closed = 1;
+		else
+			n = -1;
 	}
-	return n ? n : -1;
+	if (n < 0) {
+		o311_error(req, f, 400, "status: open, closed or open,closed");
+		return -1;
+	}
+	return 0;
 }
 
-/*
- * A W3C date time. A '+' in an unencoded query string arrives as a space, so
- * "…T08:00:00 08:00" is read as "+08:00". A plain end date means the end of
- * that day.
- */
-static int date_param(struct req *req, const char *s, int end, int64_t *out)
+/* The date window: at most 90 days; the last 90 days when neither end is given. 0, or -1
+ * answered. */
+static int window_or_reply(struct req *req, enum fmt f, struct o311_filter *fl)
 {
-	char *copy, *sp;
+	const char *start = req_query(req, "start_date"), *end = req_query(req, "end_date");
 
-	if (clock_parse_iso(s, out) == 0) {
-		if (end && strlen(s) == 10)
-			*out += 86400 - 1;
-		return 0;
+	if (start && o311_date_param(req, start, 0, &fl->lo)) {
+		o311_error(req, f, 400,
+			   "start_date: a W3C date time such as "
+			   "2026-11-25T08:00:00+08:00");
+		return -1;
 	}
-	copy = arena_strdup(&req->arena, s);
-	sp = strrchr(copy, ' ');
-	if (sp && sp - copy > 10) {
-		*sp = '+';
-		return clock_parse_iso(copy, out);
+	if (end && o311_date_param(req, end, 1, &fl->hi)) {
+		o311_error(req, f, 400,
+			   "end_date: a W3C date time such as 2026-11-25T18:00:00+08:00");
+		return -1;
 	}
-	return -1;
+	if (!start && !end) {
+		fl->hi = INT64_MAX;
+		fl->lo = clock_now() - O311_WINDOW;
+	} else if (!end) {
+		fl->hi = fl->lo + O311_WINDOW;
+	} else if (!start) {
+		fl->lo = fl->hi - O311_WINDOW;
+	} else if (fl->hi < fl->lo || fl->hi - fl->lo > O311_WINDOW) {
+		o311_error(req, f, 400,
+			   "start_date and end_date: end after start, at most 90 days "
+			   "apart");
+		return -1;
+	}
+	return 0;
 }
 
 static void list_requests(struct req *req, enum fmt f)
 {
 	const char *ids = req_query(req, "service_request_id"),
-		   *codes = req_query(req, "service_code"), *status = req_query(req, "status"),
-		   *start = req_query(req, "start_date"), *end = req_query(req, "end_date");
-	char sql[4096], *tok[O311_MAX_IDS];
-	struct db_arg b[O311_MAX_IDS + O311_MAX_CODES + ST__COUNT + 3];
+		   *codes = req_query(req, "service_code"), *status = req_query(req, "status");
+	char *idv[O311_MAX_IDS], *codev[O311_MAX_CODES];
+	struct o311_filter fl = { .ids = (const char *const *)idv,
+				  .codes = (const char *const *)codev,
+				  .limit = O311_MAX_RESULTS };
+	struct requests_ctx x = { req, NULL };
 	struct db_conn *c;
-	int nb = 0, n;
-	int64_t lo = 0, hi = 0;
 
-#define ADD(frag) strncat(sql, frag, sizeof sql - strlen(sql) - 1)
-#define BIND_I(v) (b[nb++] = DB_ARG_I(v))
-#define BIND_T(v) (b[nb++] = DB_ARG_T(v))
-	snprintf(sql, sizeof sql, "%s", REQUEST_SELECT);
 	if (ids) {
 		/* The spec: with service_request_id, every other filter is ignored. */
-		n = split_list(req, ids, tok, O311_MAX_IDS);
-		if (n < 0) {
+		fl.nids = o311_split_list(req, ids, idv, O311_MAX_IDS);
+		if (fl.nids < 0) {
 			o311_error(req, f, 400,
 				   "service_request_id: 1 to 100 ids separated by commas");
 			return;
 		}
-		ADD(" AND a.case_no IN (");
-		for (int i = 0; i < n; i++) {
-			if (!is_case_no(tok[i])) {
+		for (int i = 0; i < fl.nids; i++)
+			if (!is_case_no(idv[i])) {
 				o311_error(req, f, 400,
 					   "service_request_id: ids are digits (case numbers)");
 				return;
 			}
-			ADD(i ? ", ?" : "?");
-			BIND_T(tok[i]);
-		}
-		ADD(")");
 	} else {
-		if (codes) {
-			n = split_list(req, codes, tok, O311_MAX_CODES);
-			if (n < 0) {
-				o311_error(req, f, 400,
-					   "service_code: 1 to 50 codes separated by commas");
-				return;
-			}
-			ADD(" AND c.code IN (");
-			for (int i = 0; i < n; i++) {
-				ADD(i ? ", ?" : "?");
-				BIND_T(tok[i]);
-			}
-			ADD(")");
-		}
-		if (status) {
-			int want_open = 0, want_closed = 0, k = 0;
-			n = split_list(req, status, tok, 8);
-			for (int i = 0; i < n; i++) {
-				if (!strcmp(tok[i], "open"))
-					want_open = 1;
-				else if (!strcmp(tok[i], "closed"))
-					want_closed = 1;
-				else
-					n = -1;
-			}
-			if (n < 0) {
-				o311_error(req, f, 400, "status: open, closed or open,closed");
-				return;
-			}
-			ADD(" AND a.status IN (");
-			for (int st = 0; st < ST__COUNT; st++) {
-				const char *m = appeal_status_open311(st);
-				if (st == ST_MERGED ||
-				    !(!strcmp(m, "open") ? want_open : want_closed))
-					continue;
-				ADD(k++ ? ", ?" : "?");
-				BIND_T(appeal_status_name(st));
-			}
-			ADD(")");
-		}
-		if (start && date_param(req, start, 0, &lo)) {
-			o311_error(req, f, 400,
-				   "start_date: a W3C date time such as "
-				   "2026-11-25T08:00:00+08:00");
+		if (codes && (fl.ncodes = o311_split_list(req, codes, codev, O311_MAX_CODES)) < 0) {
+			o311_error(req, f, 400, "service_code: 1 to 50 codes separated by commas");
 			return;
 		}
-		if (end && date_param(req, end, 1, &hi)) {
-			o311_error(req, f, 400,
-				   "end_date: a W3C date time such as 2026-11-25T18:00:00+08:00");
+		if ((status && status_filter_or_reply(req, f, status, &fl)) ||
+		    window_or_reply(req, f, &fl))
 			return;
-		}
-		/* The window: at most 90 days; the last 90 days when neither end is given. */
-		if (!start && !end) {
-			hi = INT64_MAX;
-			lo = clock_now() - O311_WINDOW;
-		} else if (!end) {
-			hi = lo + O311_WINDOW;
-		} else if (!start) {
-			lo = hi - O311_WINDOW;
-		} else if (hi < lo || hi - lo > O311_WINDOW) {
-			o311_error(req, f, 400,
-				   "start_date and end_date: end after start, at most 90 days "
-				   "apart");
-			return;
-		}
-		ADD(" AND a.created_at >= ? AND a.created_at <= ?");
-		BIND_I(lo);
-		BIND_I(hi);
 	}
-	ADD(" ORDER BY a.created_at DESC, a.id DESC LIMIT ?");
-	BIND_I(O311_MAX_RESULTS);
-#undef ADD
-#undef BIND_I
-#undef BIND_T
-	c = o311_db_or_reply(req, f);
-	if (c)
-		reply_requests(req, f, c, sql, b, nb);
+	if (!(c = o311_db_or_reply(req, f)))
+		return;
+	x.out = json_array();
+	reply_list(req, f, o311_store_requests(c, &fl, request_row, &x), "service_requests",
+		   "request", x.out);
 }
 
 static void get_request(struct req *req)
 {
 	struct db_conn *c;
-	struct db_stmt *st;
+	struct requests_ctx x = { req, NULL };
 	const char *id;
 	enum fmt f;
-	json_t *r = NULL;
 	int rc;
 
 	if (o311_file_or_reply(req, &id, &f))
@@ -437,28 +345,14 @@ static void get_request(struct req *req)
 	}
 	if (!(c = o311_db_or_reply(req, f)))
 		return;
-	if (db_prepare(c, REQUEST_SELECT " AND a.case_no = ?", &st) < 0) {
-		o311_db_error(req, f);
-		return;
-	}
-	db_bind_text(st, 1, id, -1);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		r = request_json(req, st);
-	db_reset(st);
-	if (rc < 0) {
-		o311_db_error(req, f);
-		return;
-	}
-	if (rc != DB_ROW) {
+	x.out = json_array();
+	rc = o311_store_request(c, id, request_row, &x);
+	if (rc == DB_DONE) {
+		json_decref(x.out);
 		o311_error(req, f, 404, "no service request has this service_request_id");
 		return;
 	}
-	if (!r) {
-		o311_error(req, f, 500, "cannot build the answer");
-		return;
-	}
-	o311_reply_doc(req, f, 200, "service_requests", "request", JB_ARR(jv_take(r)));
+	reply_list(req, f, rc, "service_requests", "request", x.out);
 }
 
 /*
@@ -468,12 +362,9 @@ static void get_request(struct req *req)
 static void get_token(struct req *req)
 {
 	struct db_conn *c;
-	struct db_stmt *st;
 	const char *token;
 	char case_no[32] = "";
-	int64_t next = 0;
 	enum fmt f;
-	int rc = DB_DONE;
 
 	if (o311_file_or_reply(req, &token, &f))
 		return;
@@ -483,31 +374,7 @@ static void get_token(struct req *req)
 	}
 	if (!(c = o311_db_or_reply(req, f)))
 		return;
-	for (int hop = 0; hop < 9; hop++) {
-		rc = db_prepare(
-			c,
-			hop ? "SELECT case_no, status, merged_into FROM appeals WHERE id = ?"
-			    : "SELECT case_no, status, merged_into FROM appeals WHERE "
-			      "case_no = ?",
-			&st);
-		if (rc < 0)
-			break;
-		if (hop)
-			db_bind_int64(st, 1, next);
-		else
-			db_bind_text(st, 1, token, -1);
-		rc = db_step(st);
-		if (rc == DB_ROW) {
-			snprintf(case_no, sizeof case_no, "%s", db_col_text(st, 0));
-			next = strcmp(db_col_text(st, 1), "merged") || db_col_is_null(st, 2)
-				       ? 0
-				       : db_col_int64(st, 2);
-		}
-		db_reset(st);
-		if (rc != DB_ROW || !next)
-			break;
-	}
-	if (rc < 0) {
+	if (o311_store_token(c, token, case_no) < 0) {
 		o311_db_error(req, f);
 		return;
 	}
@@ -786,8 +653,7 @@ static void create_request(struct req *req)
 	struct unit_ref place, handler;
 	struct db_conn *c;
 	const char *base, *field, *why, *photo = NULL;
-	char norm[24] = "", mask[24], last4[5] = "";
-	unsigned char blob[PII_MAX_BLOB];
+	struct appeal_phone ph = { 0 };
 	enum fmt f;
 	int rc;
 
@@ -824,27 +690,16 @@ static void create_request(struct req *req)
 	a.title = title_of(req, s.desc);
 
 	/* The phone, stored as POST /api/v1/appeals stores it: encrypted, masked, last 4. */
-	a.phone_mask = "";
-	if (s.phone) {
-		if (pii_phone_normalize(s.phone, norm) < 0) {
-			sodium_memzero(norm, sizeof norm);
-			o311_error(req, f, 400, "phone: a mainland mobile or landline number");
-			return;
-		}
-		rc = pii_encrypt(req->srv->pii, PII_PHONE, norm, blob);
-		if (rc < 0) {
-			sodium_memzero(norm, sizeof norm);
-			o311_error(req, f, 500, "cannot protect the phone number");
-			return;
-		}
-		pii_mask(PII_PHONE, norm, mask);
-		snprintf(last4, sizeof last4, "%s", norm + strlen(norm) - 4);
-		sodium_memzero(norm, sizeof norm);
-		a.phone_enc = blob;
-		a.phone_enc_len = (size_t)rc;
-		a.phone_mask = mask;
+	rc = appeal_phone_seal(req->srv->pii, s.phone, &ph, &a);
+	sodium_memzero(ph.norm, sizeof ph.norm);
+	if (rc == 1) {
+		o311_error(req, f, 400, "phone: a mainland mobile or landline number");
+		return;
 	}
-	a.phone_last4 = last4;
+	if (rc < 0) {
+		o311_error(req, f, 500, "cannot protect the phone number");
+		return;
+	}
 
 	if (s.media && (photo = our_attachment(req, s.media))) {
 		rc = attach_exists(c, photo, NULL);

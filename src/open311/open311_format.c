@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "core/jbuild.h"
+#include "core/util.h"
 #include "db/store.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -286,4 +287,48 @@ int o311_utf8_valid(const unsigned char *s, size_t n)
 		i += len;
 	}
 	return 1;
+}
+
+/*
+ * Split a comma-separated query value into at most max tokens (spaces around
+ * them trimmed, empty ones skipped). Returns the count, or -1 when there are
+ * more than max or none at all.
+ */
+int o311_split_list(struct req *req, const char *value, char **tok, int max)
+{
+	char *copy = arena_strdup(&req->arena, value), *save = NULL, *t;
+	int n = 0;
+
+	for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		t = str_trim(t);
+		if (!*t)
+			continue;
+		if (n == max)
+			return -1;
+		tok[n++] = t;
+	}
+	return n ? n : -1;
+}
+
+/*
+ * A W3C date time. A '+' in an unencoded query string arrives as a space, so
+ * "…T08:00:00 08:00" is read as "+08:00". A plain end date means the end of
+ * that day.
+ */
+int o311_date_param(struct req *req, const char *s, int end, int64_t *out)
+{
+	char *copy, *sp;
+
+	if (clock_parse_iso(s, out) == 0) {
+		if (end && strlen(s) == 10)
+			*out += 86400 - 1;
+		return 0;
+	}
+	copy = arena_strdup(&req->arena, s);
+	sp = strrchr(copy, ' ');
+	if (sp && sp - copy > 10) {
+		*sp = '+';
+		return clock_parse_iso(copy, out);
+	}
+	return -1;
 }

@@ -1,0 +1,324 @@
+/*
+ * appeals_store.c — the statements every appeal change shares: load the row
+ * an action works on, write it back guarded by its version, append timeline
+ * events (the one insert of appeal_events), keep the appeal_scope rows, link
+ * two appeals, and rewrite the stored paths after units moved.
+ *
+ * Multi-row inserts go in chunks of 64, 16, 4 and 1 rows, so a table needs
+ * at most four statement texts, all kept in the connection's statement cache.
+ */
+#include "appeals/appeals_int.h"
+
+#include "db/store.h"
+#include "org/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- multi-row inserts -------------------------------------------------- */
+
+static const int chunks[] = { 64, 16, 4, 1 };
+
+int appeal_insert_rows(struct db_conn *c, const char *head, const char *tuple, int per_row,
+		       const char *tail, int n, appeal_bind_fn bind, const void *ctx,
+		       appeal_back_fn back)
+{
+	int done = 0, rc = 0;
+
+	while (rc >= 0 && done < n) {
+		int k = 0;
+		while (chunks[k] > n - done)
+			k++;
+		int m = chunks[k];
+		struct db_stmt *st;
+		if ((rc = db_prepare_values(c, head, tuple, m, tail, &st)) < 0)
+			return rc;
+		for (int i = 0; i < m; i++)
+			bind(st, i * per_row, ctx, done + i);
+		if (back)
+			rc = back(st, ctx, done, m);
+		else
+			rc = db_step(st);
+		db_reset(st);
+		done += m;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- the timeline ------------------------------------------------------- */
+
+static void bind_event(struct db_stmt *st, int b, const void *ctx, int i)
+{
+	const struct appeal_event *e = (const struct appeal_event *)ctx + i;
+
+	db_bind_int64(st, b + 1, e->appeal_id);
+	db_bind_int64(st, b + 2, e->at);
+	db_bind_int64(st, b + 3, e->actor_id);
+	db_bind_text(st, b + 4, e->actor_name, -1);
+	db_bind_text(st, b + 5, e->action, -1);
+	db_bind_text(st, b + 6, e->from_status, -1);
+	db_bind_text(st, b + 7, e->to_status, -1);
+	db_bind_text(st, b + 8, e->note ? e->note : "", -1);
+	db_bind_text(st, b + 9, e->photos ? e->photos : "[]", -1);
+	db_bind_text(st, b + 10, e->details ? e->details : "{}", -1);
+}
+
+int appeal_event_insert(struct db_conn *c, const struct appeal_event *ev, int n)
+{
+	return appeal_insert_rows(c,
+				  "INSERT INTO appeal_events (appeal_id, at, actor_id, actor_name, "
+				  "action, from_status, to_status, note, photos, details) VALUES ",
+				  "(?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, ?, ?)", 10,
+				  "", n, bind_event, ev, NULL);
+}
+
+/* ---- the row an action works on ----------------------------------------- */
+
+/*
+ * Visibility, as SQL over the alias "a": five parameters — the account's
+ * subtree lo, hi (twice: place and handler) and the account id (reporter).
+ */
+#define APPEAL_VISIBLE_SQL                                                                         \
+	"((a.unit_path >= ? AND a.unit_path < ?) OR (a.handler_path >= ? AND a.handler_path < ?) " \
+	"OR a.reporter_id = ?)"
+
+static void bind_visibility(struct db_stmt *st, int first, const struct visibility *v)
+{
+	db_bind_text(st, first, v->lo, -1);
+	db_bind_text(st, first + 1, v->hi, -1);
+	db_bind_text(st, first + 2, v->lo, -1);
+	db_bind_text(st, first + 3, v->hi, -1);
+	db_bind_int64(st, first + 4, v->account_id ? v->account_id : -1);
+}
+
+static void copy_text(char *dst, size_t n, const char *s)
+{
+	snprintf(dst, n, "%s", s ? s : "");
+}
+
+static void row_from_stmt(struct db_stmt *st, struct appeal_row *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = db_col_int64(st, 0);
+	copy_text(r->case_no, sizeof r->case_no, db_col_text(st, 1));
+	r->category_id = db_col_int64(st, 2);
+	r->status = appeal_status_parse(db_col_text(st, 3));
+	r->unit_id = db_col_int64(st, 4);
+	r->handler_unit_id = db_col_int64(st, 5);
+	r->assignee_id = db_col_int64(st, 6);
+	r->dispatcher_unit_id = db_col_int64(st, 7);
+	r->resolved_by = db_col_int64(st, 8);
+	copy_text(r->unit_path, sizeof r->unit_path, db_col_text(st, 9));
+	copy_text(r->handler_path, sizeof r->handler_path, db_col_text(st, 10));
+	copy_text(r->dispatcher_path, sizeof r->dispatcher_path, db_col_text(st, 11));
+	r->reporter_id = db_col_int64(st, 12);
+	r->created_by = db_col_int64(st, 13);
+	r->accept_due = db_col_int64(st, 14);
+	r->handle_due = db_col_int64(st, 15);
+	r->loaded_accept_due = r->accept_due;
+	r->loaded_handle_due = r->handle_due;
+	r->accepted_at = db_col_int64(st, 16);
+	r->dispatched_at = db_col_int64(st, 17);
+	r->resolved_at = db_col_int64(st, 18);
+	r->closed_at = db_col_int64(st, 19);
+	r->rated_at = db_col_int64(st, 20);
+	r->overdue_at = db_col_int64(st, 21);
+	copy_text(r->rating, sizeof r->rating, db_col_text(st, 22));
+	r->rework_count = db_col_int64(st, 23);
+	r->reopen_count = db_col_int64(st, 24);
+	r->escalations = db_col_int64(st, 25);
+	r->extension_hours = db_col_int64(st, 26);
+	copy_text(r->extension_reason, sizeof r->extension_reason, db_col_text(st, 27));
+	r->merged_into = db_col_int64(st, 28);
+	r->version = db_col_int64(st, 29);
+	r->created_at = db_col_int64(st, 30);
+}
+
+int appeal_load(struct db_conn *c, const struct visibility *v, int64_t id, struct appeal_row *r)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(
+		c,
+		"SELECT a.id, a.case_no, a.category_id, a.status, a.unit_id, a.handler_unit_id, "
+		"a.assignee_id, a.dispatcher_unit_id, a.resolved_by, a.unit_path, a.handler_path, "
+		"a.dispatcher_path, a.reporter_id, a.created_by, a.accept_due, a.handle_due, "
+		"a.accepted_at, a.dispatched_at, a.resolved_at, a.closed_at, a.rated_at, "
+		"a.overdue_at, a.rating, a.rework_count, a.reopen_count, a.escalations, "
+		"a.extension_hours, a.extension_reason, a.merged_into, a.version, a.created_at "
+		"FROM appeals a WHERE a.id = ? AND " APPEAL_VISIBLE_SQL,
+		&st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, id);
+	bind_visibility(st, 2, v);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		row_from_stmt(st, r);
+	db_reset(st);
+	return rc;
+}
+
+int appeal_store_update(struct db_conn *c, const struct appeal_row *r, int64_t now)
+{
+	int rc = db_run(
+		c,
+		"UPDATE appeals SET status = ?, handler_unit_id = ?, handler_path = ?, "
+		"assignee_id = NULLIF(CAST(? AS BIGINT), 0), dispatcher_unit_id = "
+		"NULLIF(CAST(? AS BIGINT), 0), "
+		"dispatcher_path = NULLIF(?, ''), resolved_by = NULLIF(CAST(? AS BIGINT), 0), "
+		"accept_due = ?, "
+		"handle_due = NULLIF(CAST(? AS BIGINT), 0), accepted_at = NULLIF(CAST(? AS "
+		"BIGINT), 0), dispatched_at = "
+		"NULLIF(CAST(? AS BIGINT), 0), resolved_at = NULLIF(CAST(? AS BIGINT), 0), "
+		"closed_at = NULLIF(CAST(? AS BIGINT), 0), rated_at = "
+		"NULLIF(CAST(? AS BIGINT), 0), overdue_at = NULLIF(CAST(? AS BIGINT), 0), "
+		"rating = NULLIF(?, ''), rework_count = "
+		"?, reopen_count = ?, escalations = ?, extension_hours = NULLIF(CAST(? AS "
+		"BIGINT), 0), "
+		"extension_reason = NULLIF(?, ''), merged_into = NULLIF(CAST(? AS BIGINT), 0), "
+		"version = version "
+		"+ 1, updated_at = ? WHERE id = ? AND version = ?",
+		"titiitiiiiiiiiitiiiitiiii", appeal_status_name(r->status), r->handler_unit_id,
+		r->handler_path, r->assignee_id, r->dispatcher_unit_id, r->dispatcher_path,
+		r->resolved_by, r->accept_due, r->handle_due, r->accepted_at, r->dispatched_at,
+		r->resolved_at, r->closed_at, r->rated_at, r->overdue_at, r->rating,
+		r->rework_count, r->reopen_count, r->escalations, r->extension_hours,
+		r->extension_reason, r->merged_into, now, r->id, r->version);
+
+	if (rc == 0 && db_changes(c) == 0)
+		rc = DB_DONE;
+	return rc;
+}
+
+int appeal_store_link(struct db_conn *c, int64_t id, int64_t other, int64_t now)
+{
+	return db_run(c,
+		      "INSERT INTO appeal_links (appeal_id, other_id, created_at) VALUES (?, "
+		      "?, ?), (?, ?, ?) ON CONFLICT DO NOTHING",
+		      "iiiiii", id, other, now, other, id, now);
+}
+
+int appeal_store_staff_roles(struct db_conn *c, int64_t account_id, const char *lo, const char *hi,
+			     char *roles, size_t n)
+{
+	struct db_stmt *st;
+	int rc =
+		db_prepare(c,
+			   "SELECT roles FROM accounts WHERE id = ? AND disabled = 0 AND unit_path "
+			   ">= ? AND unit_path < ?",
+			   &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, account_id);
+	db_bind_text(st, 2, lo, -1);
+	db_bind_text(st, 3, hi, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		copy_text(roles, n, db_col_text(st, 0));
+	db_reset(st);
+	return rc;
+}
+
+/* ---- appeal_scope and moved units --------------------------------------- */
+
+int appeal_scope_write(struct db_conn *c, int64_t appeal_id, const char *unit_path,
+		       const char *handler_path, const char *status, int replace)
+{
+	int64_t ids[APPEAL_SCOPE_MAX];
+	int n = appeal_scope_units(unit_path, handler_path, ids), rc = 0;
+	char sql[80 + 32 * 11];
+	struct db_stmt *st;
+
+	if (replace)
+		rc = db_run(c, "DELETE FROM appeal_scope WHERE appeal_id = ?", "i", appeal_id);
+	if (rc < 0 || n == 0)
+		return rc;
+	/* One statement for all the rows. */
+	size_t len = (size_t)snprintf(
+		sql, sizeof sql, "INSERT INTO appeal_scope (unit_id, appeal_id, status) VALUES ");
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s(?, ?, ?)", i ? ", " : "");
+	rc = db_prepare(c, sql, &st);
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		db_bind_int64(st, 3 * i + 1, ids[i]);
+		db_bind_int64(st, 3 * i + 2, appeal_id);
+		db_bind_text(st, 3 * i + 3, status, -1);
+	}
+	rc = db_step(st);
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int appeals_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,
+			const char *new_path)
+{
+	static const char *const updates[] = {
+		"UPDATE appeals SET unit_path = ? || SUBSTR(unit_path, ?) WHERE unit_path >= ? AND "
+		"unit_path < ?",
+		"UPDATE appeals SET handler_path = ? || SUBSTR(handler_path, ?) WHERE handler_path "
+		">= ? AND handler_path < ?",
+		"UPDATE appeals SET dispatcher_path = ? || SUBSTR(dispatcher_path, ?) WHERE "
+		"dispatcher_path >= ? AND dispatcher_path < ?",
+		"UPDATE supervisions SET unit_path = ? || SUBSTR(unit_path, ?) WHERE unit_path >= "
+		"? "
+		"AND unit_path < ?",
+	};
+	char new_hi[256];
+	struct db_stmt *st;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof updates / sizeof updates[0]; i++)
+		rc = db_run(c, updates[i], "titt", new_path, (int64_t)strlen(old_path) + 1,
+			    old_path, old_hi);
+	if (rc < 0)
+		return rc;
+	/* The ancestors of everything under the moved unit changed. */
+	path_upper(new_path, new_hi, sizeof new_hi);
+	rc = db_prepare(c,
+			"SELECT id FROM appeals WHERE (unit_path >= ? AND unit_path < ?) OR "
+			"(handler_path >= ? AND handler_path < ?)",
+			&st);
+	if (rc < 0)
+		return rc;
+	db_bind_text(st, 1, new_path, -1);
+	db_bind_text(st, 2, new_hi, -1);
+	db_bind_text(st, 3, new_path, -1);
+	db_bind_text(st, 4, new_hi, -1);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			int64_t *p = realloc(ids, (cap = cap ? cap * 2 : 256) * sizeof *p);
+			if (!p) {
+				rc = DB_ENOMEM;
+				break;
+			}
+			ids = p;
+		}
+		ids[n++] = db_col_int64(st, 0);
+	}
+	db_reset(st);
+	for (size_t i = 0; rc >= 0 && i < n; i++) {
+		char up[256] = "", hp[256] = "", status[16] = "";
+		rc = db_prepare(
+			c, "SELECT unit_path, handler_path, status FROM appeals WHERE id = ?", &st);
+		if (rc < 0)
+			break;
+		db_bind_int64(st, 1, ids[i]);
+		if ((rc = db_step(st)) == DB_ROW) {
+			snprintf(up, sizeof up, "%s", db_col_text(st, 0));
+			snprintf(hp, sizeof hp, "%s", db_col_text(st, 1));
+			snprintf(status, sizeof status, "%s", db_col_text(st, 2));
+		}
+		db_reset(st);
+		if (rc == DB_ROW)
+			rc = appeal_scope_write(c, ids[i], up, hp, status, 1);
+	}
+	free(ids);
+	return rc < 0 ? rc : 0;
+}
