@@ -171,9 +171,12 @@ int64_t path_id_at_depth(const char *path, int depth);
  */
 int appeals_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,
 			const char *new_path);
+int appeals_unit_uses(struct db_conn *c, int64_t unit_id, int64_t *n); /* rows naming it; 0, <0 */
 
 extern const struct route appeal_routes[];
 extern const struct route appeal_test_routes[];
+extern const struct route category_routes[], appeal_submit_routes[], appeal_action_routes[],
+	appeal_stats_routes[], supervision_routes[], map_routes[]; /* for cmd_serve.c */
 extern const struct route open311_routes[];
 
 #endif

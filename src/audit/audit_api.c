@@ -9,7 +9,7 @@
  */
 #include "audit/audit.h"
 
-#include "auth/auth.h"
+#include "http/caller.h"
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "core/util.h"

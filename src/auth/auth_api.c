@@ -23,7 +23,6 @@
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
-#include "people/people.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -103,6 +102,14 @@ int auth_can_key(const struct req *req, const char *perm)
 	return a && roles_grant_key(a->roles, perm);
 }
 
+/* people's registration_brief(), installed by cmd (people sits above auth). */
+static json_t *(*registration_brief)(struct db_conn *c, int64_t account_id);
+
+void auth_set_registration_brief(json_t *(*fn)(struct db_conn *c, int64_t account_id))
+{
+	registration_brief = fn;
+}
+
 static json_t *user_json(struct req *req, struct db_conn *c, const struct auth *a)
 {
 	json_t *roles = json_array(), *perms = json_array(), *unit = json_null(), *reg = NULL;
@@ -130,7 +137,7 @@ static json_t *user_json(struct req *req, struct db_conn *c, const struct auth *
 	 * A resident's latest self-registration tells the app what to show:
 	 * waiting, turned down (with the reason), or the household it bound to.
 	 */
-	if (a->roles & ROLE_BIT(ROLE_RESIDENT))
+	if ((a->roles & ROLE_BIT(ROLE_RESIDENT)) && registration_brief)
 		reg = registration_brief(c, a->account_id);
 	return JB_OBJ(
 		jb_int("id", a->account_id), jb_str("username", a->username),
