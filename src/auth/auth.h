@@ -77,6 +77,22 @@ int account_create_hashed(struct db_conn *c, const char *username, const char *d
 			  int is_demo, int64_t *out_id, char *err, size_t errlen);
 int account_set_password(struct db_conn *c, int64_t account_id, const char *password);
 /*
+ * An administrator's reset (`shuniu user reset-password`): the new password,
+ * the account's sessions ended and its sign-in throttle cleared, in the
+ * caller's transaction.
+ */
+int account_reset_password(struct db_conn *c, int64_t account_id, const char *username,
+			   const char *password);
+/* Every account, by id, handed to fn (strings valid during the call); 0 or <0. */
+struct account_line {
+	int64_t id;
+	const char *username, *roles, *unit_code, *display_name;
+	int disabled;
+};
+int accounts_each(struct db_conn *c, int (*fn)(void *ctx, const struct account_line *l), void *ctx);
+/* Sign-in bookkeeping in the caller's transaction: last_login_at = now. */
+int account_touch_login(struct db_conn *c, int64_t account_id, int64_t now);
+/*
  * Count one attempt under key in a fixed window of window seconds (kept in
  * login_throttle beside the sign-in counters; keys hold a ':' so no user name
  * collides). *count is the attempts in the current window including this
@@ -120,6 +136,13 @@ void roles_format(role_set roles, char *out, size_t n);
 int token_create(struct db_conn *c, int64_t account_id, const char *name, char token[65],
 		 int64_t *out_id);
 int token_revoke(struct db_conn *c, int64_t token_id);
+/* Every API token, by id, handed to fn (strings valid during the call); 0 or <0. */
+struct token_line {
+	int64_t id, created_at;
+	const char *username, *name;
+	int revoked;
+};
+int tokens_each(struct db_conn *c, int (*fn)(void *ctx, const struct token_line *l), void *ctx);
 /*
  * The account behind an API bearer token (64 hex digits), its strings in a:
  * DB_ROW with out filled, DB_DONE (no such live token), <0. For endpoints

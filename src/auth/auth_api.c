@@ -174,8 +174,7 @@ static int login_tx(struct db_conn *c, void *ctx)
 	int rc = session_create(c, a->account_id, x->req->ip, x->token, x->csrf, x->sid);
 
 	if (rc >= 0)
-		rc = db_run(c, "UPDATE accounts SET last_login_at = ? WHERE id = ?", "ii",
-			    clock_now(), a->account_id);
+		rc = account_touch_login(c, a->account_id, clock_now());
 	if (rc >= 0)
 		rc = throttle_clear(c, x->username);
 	if (rc < 0)
