@@ -19,6 +19,7 @@
 #include "core/jbuild.h"
 #include "core/log.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -208,6 +209,18 @@ static int password_tx(struct db_conn *c, void *ctx)
 						      .outcome = "ok" });
 }
 
+struct login_body {
+	const char *username, *password, *current, *next;
+};
+static const struct body_field login_fields[] = {
+	BF_STR(struct login_body, username, "username", BF_REQUIRED, 0, 64),
+	BF_STR(struct login_body, password, "password", BF_REQUIRED, 0, 256),
+};
+static const struct body_field password_fields[] = {
+	BF_STR(struct login_body, current, "current_password", BF_REQUIRED, 0, 256),
+	BF_STR(struct login_body, next, "new_password", BF_REQUIRED, 0, 256),
+};
+
 static void post_login(struct req *req)
 {
 	const struct config *cfg = req->srv->cfg;
@@ -219,9 +232,12 @@ static void post_login(struct req *req)
 	int64_t until = 0, sid;
 	int rc, disabled = 0, ok, possible, has_hash;
 
-	if (json_get_str_or_reply(req, req->json, "username", 1, 64, &user_in) ||
-	    json_get_str_or_reply(req, req->json, "password", 1, 256, &password))
+	struct login_body b;
+
+	if (BODY_READ_OR_REPLY(req, login_fields, &b, NULL))
 		return;
+	user_in = b.username;
+	password = b.password;
 	if (!(c = req_db_or_reply(req)))
 		return;
 	snprintf(username, sizeof username, "%s", user_in);
@@ -362,9 +378,12 @@ static void post_password(struct req *req)
 	struct db_conn *c;
 	int disabled, rc;
 
-	if (json_get_str_or_reply(req, req->json, "current_password", 1, 256, &cur) ||
-	    json_get_str_or_reply(req, req->json, "new_password", 1, 256, &next))
+	struct login_body b;
+
+	if (BODY_READ_OR_REPLY(req, password_fields, &b, NULL))
 		return;
+	cur = b.current;
+	next = b.next;
 	if (!(c = req_db_or_reply(req)))
 		return;
 	rc = account_load_by_id(c, &req->arena, a->account_id, &me, hash, &disabled);

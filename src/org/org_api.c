@@ -27,6 +27,7 @@
 #include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/caller.h"
 #include "http/request.h"
 
@@ -98,16 +99,37 @@ static void get_unit(struct req *req)
 	view_reply(req, rc, out);
 }
 
-/* boundary: absent → 1, null → 0 with *text NULL, object → 0 with text. */
-static int boundary_or_reply(struct req *req, const char **text, double bbox[4])
-{
-	json_t *b = json_object_get(req->json, "boundary");
+/* A unit's body: creating, updating (the names and the boundary) and moving. */
+struct unit_body {
+	int64_t parent_id;
+	const char *name, *code, *org, *sec;
+	json_t *boundary, *kind;
+};
+#define UNIT_NAME_FIELDS(name_req)                                                                 \
+	BF_STR(struct unit_body, name, "name", name_req, 0, 150),                                  \
+		BF_STR(struct unit_body, org, "party_org_name", BF_OPTIONAL, 0, 200),              \
+		BF_STR(struct unit_body, sec, "party_secretary", BF_OPTIONAL, 0, 100),             \
+		BF_JSON(struct unit_body, boundary, "boundary", BF_OPTIONAL, -1)
 
+static const struct body_field unit_create_fields[] = {
+	BF_ID(struct unit_body, parent_id, "parent_id", BF_REQUIRED),
+	BF_STR(struct unit_body, code, "code", BF_OPTIONAL, 0, 32),
+	/* the kind follows from the parent; a client may still send it, and it is not read */
+	BF_JSON(struct unit_body, kind, "kind", BF_OPTIONAL, -1),
+	UNIT_NAME_FIELDS(BF_REQUIRED),
+};
+static const struct body_field unit_update_fields[] = { UNIT_NAME_FIELDS(BF_OPTIONAL) };
+static const struct body_field unit_move_fields[] = {
+	BF_ID(struct unit_body, parent_id, "parent_id", BF_REQUIRED),
+};
+
+/* boundary: not sent → 1, null → 0 with *text NULL, object → 0 with text. */
+static int boundary_or_reply(struct req *req, json_t *b, int sent, const char **text,
+			     double bbox[4])
+{
 	*text = NULL;
 	if (!b)
-		return 1;
-	if (json_is_null(b))
-		return 0;
+		return !sent;
 	if (geojson_polygon_bbox(b, bbox) < 0) {
 		reply_invalid(req, "boundary", "a GeoJSON Polygon or MultiPolygon in [lng, lat]");
 		return -1;
@@ -152,28 +174,26 @@ static int create_unit_tx(struct db_conn *c, void *ctx)
 static void create_unit(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *name, *code = NULL, *org = NULL, *sec = NULL, *boundary;
+	const char *boundary;
+	struct unit_body b;
+	struct body_seen seen;
 	struct unit_change x;
-	int64_t parent_id;
 	struct unit_ref parent;
 	double bbox[4];
 	char err[512];
 	int rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "parent_id", 1, 1, INT64_MAX, &parent_id) ||
-	    json_get_str_or_reply(req, req->json, "name", 1, 150, &name) < 0 ||
-	    json_get_str_or_reply(req, req->json, "code", 0, 32, &code) < 0 ||
-	    json_get_str_or_reply(req, req->json, "party_org_name", 0, 200, &org) < 0 ||
-	    json_get_str_or_reply(req, req->json, "party_secretary", 0, 100, &sec) < 0 ||
-	    boundary_or_reply(req, &boundary, bbox) < 0 ||
-	    unit_in_scope_or_reply(req, c, parent_id, &parent))
+	if (!c || BODY_READ_OR_REPLY(req, unit_create_fields, &b, &seen) ||
+	    boundary_or_reply(req, b.boundary, body_has(&seen, unit_create_fields, "boundary"),
+			      &boundary, bbox) < 0 ||
+	    unit_in_scope_or_reply(req, c, b.parent_id, &parent))
 		return;
 	x = (struct unit_change){ .req = req,
-				  .parent_id = parent_id,
-				  .code = code,
-				  .name = name,
-				  .org = org,
-				  .sec = sec,
+				  .parent_id = b.parent_id,
+				  .code = b.code,
+				  .name = b.name,
+				  .org = b.org,
+				  .sec = b.sec,
 				  .boundary = boundary,
 				  .bbox = bbox,
 				  .err = err,
@@ -186,7 +206,7 @@ static void create_unit(struct req *req)
 	reply_tx(req, rc, 201,
 		 rc == 0 ? JB_OBJ(jb_int("id", x.id), jb_str("code", x.u.code),
 				  jb_str("kind", unit_kind_name(x.u.kind)),
-				  jb_str("name", x.u.name), jb_int("parent_id", parent_id),
+				  jb_str("name", x.u.name), jb_int("parent_id", b.parent_id),
 				  jb_int("depth", x.u.depth))
 			 : NULL);
 }
@@ -206,29 +226,31 @@ static int update_unit_tx(struct db_conn *c, void *ctx)
 static void update_unit(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *name = NULL, *org = NULL, *sec = NULL, *boundary;
+	const char *boundary;
+	struct unit_body b;
+	struct body_seen seen;
 	struct unit_ref u;
 	int64_t id;
 	double bbox[4];
 	int rc, has_b;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    json_get_str_or_reply(req, req->json, "name", 0, 150, &name) < 0 ||
-	    json_get_str_or_reply(req, req->json, "party_org_name", 0, 200, &org) < 0 ||
-	    json_get_str_or_reply(req, req->json, "party_secretary", 0, 100, &sec) < 0 ||
-	    (has_b = boundary_or_reply(req, &boundary, bbox)) < 0 ||
+	    BODY_READ_OR_REPLY(req, unit_update_fields, &b, &seen) ||
+	    (has_b = boundary_or_reply(req, b.boundary,
+				       body_has(&seen, unit_update_fields, "boundary"), &boundary,
+				       bbox)) < 0 ||
 	    unit_in_scope_or_reply(req, c, id, &u))
 		return;
-	if (name && !*name) {
+	if (b.name && !*b.name) {
 		reply_invalid(req, "name", "must not be empty");
 		return;
 	}
 	rc = db_tx_run(c, update_unit_tx,
 		       &(struct unit_change){ .req = req,
 					      .id = id,
-					      .name = name,
-					      .org = org,
-					      .sec = sec,
+					      .name = b.name,
+					      .org = b.org,
+					      .sec = b.sec,
 					      .boundary = boundary,
 					      .bbox = bbox,
 					      .has_b = has_b });
@@ -254,14 +276,15 @@ static void move_unit(struct req *req)
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	struct unit_change x;
+	struct unit_body b;
 	struct unit_ref u, np;
-	int64_t id, parent_id;
+	int64_t id;
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    json_get_int_or_reply(req, req->json, "parent_id", 1, 1, INT64_MAX, &parent_id) ||
+	    BODY_READ_OR_REPLY(req, unit_move_fields, &b, NULL) ||
 	    unit_in_scope_or_reply(req, c, id, &u) ||
-	    unit_in_scope_or_reply(req, c, parent_id, &np))
+	    unit_in_scope_or_reply(req, c, b.parent_id, &np))
 		return;
 	if (u.id == a->unit_id || np.kind != u.kind - 1 || path_within(np.path, u.path)) {
 		reply_error_ex(req, ERR_UNIT_BAD_MOVE,
@@ -374,19 +397,42 @@ void station_public_code(char out[11])
 	out[10] = '\0';
 }
 
-static int station_fields_or_reply(struct req *req, int required, struct station_in *in)
-{
-	json_t **lng = &in->lng, **lat = &in->lat;
+/* A station's body: creating (in a grid) and updating. */
+struct station_body {
+	int64_t grid_id;
+	struct station_in in;
+};
+#define STATION_FIELDS(name_req)                                                                   \
+	BF_STR(struct station_body, in.name, "name", name_req, 0, 150),                            \
+		BF_STR(struct station_body, in.addr, "address", BF_OPTIONAL, 0, 300),              \
+		BF_STR(struct station_body, in.hours, "opening_hours", BF_OPTIONAL, 0, 200),       \
+		BF_STR(struct station_body, in.phone, "phone", BF_OPTIONAL, 0, 40),                \
+		BF_ID(struct station_body, in.leader, "hub_leader_id", BF_OPTIONAL),               \
+		BF_JSON(struct station_body, in.lng, "lng", BF_OPTIONAL, -1),                      \
+		BF_JSON(struct station_body, in.lat, "lat", BF_OPTIONAL, -1)
 
-	*lng = json_object_get(req->json, "lng");
-	*lat = json_object_get(req->json, "lat");
-	if (json_get_str_or_reply(req, req->json, "name", required, 150, &in->name) < 0 ||
-	    json_get_str_or_reply(req, req->json, "address", 0, 300, &in->addr) < 0 ||
-	    json_get_str_or_reply(req, req->json, "opening_hours", 0, 200, &in->hours) < 0 ||
-	    json_get_str_or_reply(req, req->json, "phone", 0, 40, &in->phone) < 0 ||
-	    json_get_int_or_reply(req, req->json, "hub_leader_id", 0, 1, INT64_MAX, &in->leader) <
-		    0)
+static const struct body_field station_create_fields[] = {
+	BF_ID(struct station_body, grid_id, "grid_id", BF_REQUIRED),
+	STATION_FIELDS(BF_REQUIRED),
+};
+static const struct body_field station_update_fields[] = { STATION_FIELDS(BF_OPTIONAL) };
+
+/*
+ * Read the body by the table; the point is checked here: lng and lat are
+ * numbers in range, or both null (clear it, on update), or both absent.
+ */
+static int station_fields_or_reply(struct req *req, const struct body_field *fields, size_t n,
+				   struct station_body *b)
+{
+	json_t **lng = &b->in.lng, **lat = &b->in.lat;
+	struct body_seen seen;
+
+	if (body_read_or_reply(req, fields, n, b, &seen))
 		return -1;
+	if (body_null_n(&seen, fields, n, "lng"))
+		*lng = json_null();
+	if (body_null_n(&seen, fields, n, "lat"))
+		*lat = json_null();
 	if ((*lng && !json_is_null(*lng) &&
 	     (!json_is_number(*lng) || fabs(json_number_value(*lng)) > 180)) ||
 	    (*lat && !json_is_null(*lat) &&
@@ -401,6 +447,8 @@ static int station_fields_or_reply(struct req *req, int required, struct station
 	}
 	return 0;
 }
+#define STATION_FIELDS_OR_REPLY(req, fields, b)                                                    \
+	station_fields_or_reply((req), (fields), sizeof(fields) / sizeof(*(fields)), (b))
 
 struct station_change {
 	struct req *req;
@@ -433,45 +481,50 @@ static int update_station_tx(struct db_conn *c, void *ctx)
 static void create_station(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct station_in in = { .addr = "", .hours = "", .phone = "" };
+	struct station_body b;
+	const struct station_in *in = &b.in;
 	struct station_change x;
-	int64_t grid_id;
 	struct unit_ref g;
 	char code[11];
 	int rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "grid_id", 1, 1, INT64_MAX, &grid_id) ||
-	    station_fields_or_reply(req, 1, &in) || unit_in_scope_or_reply(req, c, grid_id, &g))
+	if (!c || STATION_FIELDS_OR_REPLY(req, station_create_fields, &b) ||
+	    unit_in_scope_or_reply(req, c, b.grid_id, &g))
 		return;
 	if (g.kind != UNIT_GRID) {
 		reply_invalid(req, "grid_id", "a station belongs to a grid");
 		return;
 	}
-	if (!hub_leader_ok(req, c, in.leader, g.path)) {
+	if (!hub_leader_ok(req, c, in->leader, g.path)) {
 		reply_invalid(req, "hub_leader_id", "an active hub_leader account in this area");
 		return;
 	}
 	station_public_code(code);
-	x = (struct station_change){
-		.req = req, .in = &in, .grid_id = grid_id, .now = clock_now(), .g = &g, .code = code
-	};
+	x = (struct station_change){ .req = req,
+				     .in = in,
+				     .grid_id = b.grid_id,
+				     .now = clock_now(),
+				     .g = &g,
+				     .code = code };
 	rc = db_tx_run(c, create_station_tx, &x);
 	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_str("public_code", code), jb_int("grid_id", grid_id),
-			jb_str("name", in.name)));
+		 JB_OBJ(jb_int("id", x.id), jb_str("public_code", code),
+			jb_int("grid_id", b.grid_id), jb_str("name", in->name)));
 }
 
 static void update_station(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	struct station_in in = { 0 };
+	struct station_body b;
+	const struct station_in *in = &b.in;
 	struct station_ref s;
 	int64_t id;
 	char hi[256];
 	int rc;
 
-	if (!c || req_param_id_or_reply(req, "id", &id) || station_fields_or_reply(req, 0, &in))
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    STATION_FIELDS_OR_REPLY(req, station_update_fields, &b))
 		return;
 	path_upper(a->unit_path, hi, sizeof hi);
 	rc = stations_store_ref(c, id, a->unit_path, hi, &s);
@@ -483,12 +536,12 @@ static void update_station(struct req *req)
 		reply_error(req, ERR_NOT_FOUND);
 		return;
 	}
-	if (in.leader && !hub_leader_ok(req, c, in.leader, s.path)) {
+	if (in->leader && !hub_leader_ok(req, c, in->leader, s.path)) {
 		reply_invalid(req, "hub_leader_id", "an active hub_leader account in this area");
 		return;
 	}
 	rc = db_tx_run(c, update_station_tx,
-		       &(struct station_change){ .req = req, .in = &in, .id = id });
+		       &(struct station_change){ .req = req, .in = in, .id = id });
 	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
 }
 
