@@ -373,6 +373,22 @@ static void get_station(struct req *req)
 	view_reply(req, rc, out);
 }
 
+int station_in_scope_or_reply(struct req *req, struct db_conn *c, int64_t id,
+			      struct station_ref *out)
+{
+	const char *path = req_auth(req)->unit_path;
+	char hi[256];
+	int rc;
+
+	path_upper(path, hi, sizeof hi);
+	rc = stations_store_ref(c, id, path, hi, out);
+	if (rc < 0 || rc != DB_ROW) {
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+		return -1;
+	}
+	return 0;
+}
+
 /* A hub leader must be an account holding the role, inside the scope. */
 static int hub_leader_ok(struct req *req, struct db_conn *c, int64_t leader, const char *grid_path)
 {
@@ -514,28 +530,18 @@ static void create_station(struct req *req)
 
 static void update_station(struct req *req)
 {
-	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	struct station_body b;
 	const struct station_in *in = &b.in;
 	struct station_ref s;
 	int64_t id;
-	char hi[256];
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
 	    STATION_FIELDS_OR_REPLY(req, station_update_fields, &b))
 		return;
-	path_upper(a->unit_path, hi, sizeof hi);
-	rc = stations_store_ref(c, id, a->unit_path, hi, &s);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (station_in_scope_or_reply(req, c, id, &s))
 		return;
-	}
-	if (rc != DB_ROW) {
-		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
 	if (in->leader && !hub_leader_ok(req, c, in->leader, s.path)) {
 		reply_invalid(req, "hub_leader_id", "an active hub_leader account in this area");
 		return;

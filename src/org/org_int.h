@@ -16,6 +16,12 @@
 #include "org/org.h"
 
 struct db_conn;
+struct db_stmt;
+
+/* Step st (its first column the row id), appending up to limit rows made by row(): the
+ * convention above. Resets st. */
+int org_page_rows(struct db_stmt *st, int64_t limit, json_t *(*row)(struct db_stmt *st),
+		  json_t *items, int64_t *last);
 
 /* ---- units (org_store.c) ------------------------------------------------ */
 
@@ -51,6 +57,10 @@ struct station_ref {
 };
 int stations_store_ref(struct db_conn *c, int64_t id, const char *lo, const char *hi,
 		       struct station_ref *out);
+/* The station, inside the caller's scope (org_api.c); 404 outside, -1 having answered. */
+struct req;
+int station_in_scope_or_reply(struct req *req, struct db_conn *c, int64_t id,
+			      struct station_ref *out);
 /*
  * The unit path of an enabled account holding the hub_leader role:
  * DB_ROW with path, DB_DONE (none such), <0.

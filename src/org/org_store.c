@@ -260,11 +260,24 @@ static json_t *unit_row_json(struct db_stmt *st)
 		      jb_bool("is_demo", (int)db_col_int64(st, 9)));
 }
 
+int org_page_rows(struct db_stmt *st, int64_t limit, json_t *(*row)(struct db_stmt *st),
+		  json_t *items, int64_t *last)
+{
+	int64_t n = 0;
+	int rc;
+
+	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
+		*last = db_col_int64(st, 0);
+		json_array_append_new(items, row(st));
+	}
+	db_reset(st);
+	return rc < 0 ? rc : n > limit;
+}
+
 int units_store_list(struct db_conn *c, const struct unit_filter *f, json_t *items, int64_t *last)
 {
 	struct db_stmt *st;
 	char *like = NULL;
-	int64_t n = 0;
 	int rc = db_prepare(c,
 			    UNIT_SELECT "WHERE path >= ? AND path < ? AND id > ? "
 					"AND (CAST(? AS BIGINT) = 0 OR parent_id = ?) "
@@ -287,13 +300,9 @@ int units_store_list(struct db_conn *c, const struct unit_filter *f, json_t *ite
 	db_bind_text(st, 8, f->q, -1);
 	db_bind_text(st, 9, like, -1);
 	db_bind_int64(st, 10, f->limit + 1);
-	while ((rc = db_step(st)) == DB_ROW && ++n <= f->limit) {
-		*last = db_col_int64(st, 0);
-		json_array_append_new(items, unit_row_json(st));
-	}
-	db_reset(st);
+	rc = org_page_rows(st, f->limit, unit_row_json, items, last);
 	free(like);
-	return rc < 0 ? rc : n > f->limit;
+	return rc;
 }
 
 int units_store_view(struct db_conn *c, int64_t id, json_t **out)

@@ -13,7 +13,6 @@
 #include "org/org.h"
 #include "org/org_int.h"
 
-#include "http/caller.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "http/request.h"
@@ -131,26 +130,15 @@ const char *public_link_base(struct req *req)
 
 static void station_qr(struct req *req)
 {
-	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	struct station_ref s;
-	char hi[256], *svg;
+	char *svg;
 	size_t len;
 	int64_t id;
-	int rc;
 
-	if (!c || req_param_id_or_reply(req, "id", &id))
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    station_in_scope_or_reply(req, c, id, &s))
 		return;
-	path_upper(a->unit_path, hi, sizeof hi);
-	rc = stations_store_ref(c, id, a->unit_path, hi, &s);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	if (rc != DB_ROW) {
-		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
 	svg = station_qr_svg(arena_printf(&req->arena, "%s/s/%s", public_link_base(req), s.code),
 			     s.name, &len);
 	if (!svg) {

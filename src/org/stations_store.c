@@ -39,7 +39,6 @@ int stations_store_list(struct db_conn *c, const char *lo, const char *hi, int64
 			int64_t limit, json_t *items, int64_t *last)
 {
 	struct db_stmt *st;
-	int64_t n = 0;
 	int rc =
 		db_prepare(c,
 			   STATION_SELECT "WHERE s.unit_path >= ? AND s.unit_path < ? AND s.id > ? "
@@ -52,12 +51,7 @@ int stations_store_list(struct db_conn *c, const char *lo, const char *hi, int64
 	db_bind_text(st, 2, hi, -1);
 	db_bind_int64(st, 3, after);
 	db_bind_int64(st, 4, limit + 1);
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		*last = db_col_int64(st, 0);
-		json_array_append_new(items, station_json(st));
-	}
-	db_reset(st);
-	return rc < 0 ? rc : n > limit;
+	return org_page_rows(st, limit, station_json, items, last);
 }
 
 /*
