@@ -36,7 +36,7 @@
 #include <string.h>
 
 /* Answer a page the store filled (org_int.h: rc 1 more, 0 not, <0 error). */
-static void page_reply(struct req *req, int rc, json_t *items, int64_t last)
+static void items_reply(struct req *req, int rc, json_t *items, int64_t last)
 {
 	if (rc < 0) {
 		json_decref(items);
@@ -82,7 +82,7 @@ static void list_units(struct req *req)
 	f.hi = sc.hi;
 	items = json_array();
 	rc = units_store_list(c, &f, items, &last);
-	page_reply(req, rc, items, last);
+	items_reply(req, rc, items, last);
 }
 
 static void get_unit(struct req *req)
@@ -354,7 +354,7 @@ static void list_stations(struct req *req)
 		return;
 	items = json_array();
 	rc = stations_store_list(c, sc.lo, sc.hi, cursor, limit, items, &last);
-	page_reply(req, rc, items, last);
+	items_reply(req, rc, items, last);
 }
 
 static void get_station(struct req *req)
