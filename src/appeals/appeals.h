@@ -183,6 +183,7 @@ int64_t path_id_at_depth(const char *path, int depth);
  */
 int appeals_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,
 			const char *new_path);
+int appeals_unit_uses(struct db_conn *c, int64_t unit_id, int64_t *n); /* rows naming it; 0, <0 */
 
 /* The route tables, registered by serve. */
 extern const struct route appeal_routes[];
@@ -193,6 +194,5 @@ extern const struct route appeal_stats_routes[];
 extern const struct route supervision_routes[];
 extern const struct route map_routes[];
 extern const struct route appeal_test_routes[];
-extern const struct route open311_routes[];
 
 #endif

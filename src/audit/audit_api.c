@@ -8,8 +8,9 @@
  * audit:read (三员分立: the system administrator cannot read this).
  */
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 
-#include "auth/auth.h"
+#include "http/caller.h"
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "core/util.h"
@@ -71,9 +72,8 @@ static void get_audit(struct req *req)
 	const char *v;
 	int64_t limit = 50, cursor = INT64_MAX, from = 0, to = INT64_MAX;
 	const char *action = req_query(req, "action"), *actor = req_query(req, "actor");
-	struct db_stmt *st;
 	json_t *items;
-	int64_t last = 0, n = 0;
+	int64_t last = 0;
 	int rc;
 
 	if (!c)
@@ -94,56 +94,26 @@ static void get_audit(struct req *req)
 		reply_invalid(req, "to", "expected an ISO 8601 date or time");
 		return;
 	}
-	rc = db_prepare(c,
-			"SELECT id, at, actor_id, actor_name, ip, action, object_type, object_id, "
-			"outcome, details FROM audit_log WHERE id < ? AND at >= ? AND at < ? "
-			"AND (CAST(? AS TEXT) IS NULL OR action = ?) "
-			"AND (CAST(? AS TEXT) IS NULL OR actor_name = ?) "
-			"ORDER BY id DESC LIMIT ?",
-			&st);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, cursor);
-	db_bind_int64(st, 2, from);
-	db_bind_int64(st, 3, to);
-	db_bind_text(st, 4, action, -1);
-	db_bind_text(st, 5, action, -1);
-	db_bind_text(st, 6, actor, -1);
-	db_bind_text(st, 7, actor, -1);
-	db_bind_int64(st, 8, limit + 1);
 	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW) {
-		char at[32];
-		if (++n > limit)
-			break;
-		last = db_col_int64(st, 0);
-		json_t *details = json_loads(db_col_text(st, 9), 0, NULL);
-		json_array_append_new(
-			items, JB_OBJ(jb_int("id", last),
-				      jb_str("at", clock_format_shanghai(db_col_int64(st, 1), at)),
-				      jb_int("actor_id", db_col_int64(st, 2)),
-				      jb_str("actor_name", db_col_text(st, 3)),
-				      jb_str("ip", db_col_text(st, 4)),
-				      jb_str("action", db_col_text(st, 5)),
-				      jb_str("object_type", db_col_text(st, 6)),
-				      jb_str("object_id", db_col_text(st, 7)),
-				      jb_str("outcome", db_col_text(st, 8)),
-				      jb_take("details", details ? details : json_object())));
-	}
-	db_reset(st);
+	rc = audit_store_list(c,
+			      &(struct audit_filter){ .before = cursor,
+						      .from = from,
+						      .to = to,
+						      .action = action,
+						      .actor = actor,
+						      .limit = limit },
+			      items, &last);
 	if (rc < 0) {
 		json_decref(items);
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200,
-		   JB_OBJ(jb_take("items", items),
-			  jb_take("next_cursor",
-				  n > limit ? json_string(arena_printf(&req->arena, "%lld",
-								       (long long)last))
-					    : json_null())));
+	reply_json(
+		req, 200,
+		JB_OBJ(jb_take("items", items),
+		       jb_take("next_cursor", rc > 0 ? json_string(arena_printf(&req->arena, "%lld",
+										(long long)last))
+						     : json_null())));
 }
 
 const struct route audit_routes[] = {

@@ -12,6 +12,7 @@
  * those once, before they are re-chained.
  */
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 
 #include "core/chain.h"
 #include "core/clock.h"
@@ -677,4 +678,47 @@ int audit_reanchor(struct db_conn *c, const char *anchors, char *msg, size_t msg
 		log_info("audit re-anchored: seq %lld head %s time %lld mac %s", (long long)out.seq,
 			 out.head, (long long)out.at, out.mac);
 	return rc;
+}
+
+int audit_store_list(struct db_conn *c, const struct audit_filter *f, json_t *items, int64_t *last)
+{
+	struct db_stmt *st;
+	int64_t n = 0;
+	int rc = db_prepare(c,
+			    "SELECT id, at, actor_id, actor_name, ip, action, object_type, "
+			    "object_id, outcome, details FROM audit_log WHERE id < ? AND at >= ? "
+			    "AND at < ? AND (CAST(? AS TEXT) IS NULL OR action = ?) "
+			    "AND (CAST(? AS TEXT) IS NULL OR actor_name = ?) "
+			    "ORDER BY id DESC LIMIT ?",
+			    &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, f->before);
+	db_bind_int64(st, 2, f->from);
+	db_bind_int64(st, 3, f->to);
+	db_bind_text(st, 4, f->action, -1);
+	db_bind_text(st, 5, f->action, -1);
+	db_bind_text(st, 6, f->actor, -1);
+	db_bind_text(st, 7, f->actor, -1);
+	db_bind_int64(st, 8, f->limit + 1);
+	while ((rc = db_step(st)) == DB_ROW && ++n <= f->limit) {
+		char at[32];
+		json_t *details = json_loads(db_col_text(st, 9), 0, NULL);
+
+		*last = db_col_int64(st, 0);
+		json_array_append_new(
+			items, JB_OBJ(jb_int("id", *last),
+				      jb_str("at", clock_format_shanghai(db_col_int64(st, 1), at)),
+				      jb_int("actor_id", db_col_int64(st, 2)),
+				      jb_str("actor_name", db_col_text(st, 3)),
+				      jb_str("ip", db_col_text(st, 4)),
+				      jb_str("action", db_col_text(st, 5)),
+				      jb_str("object_type", db_col_text(st, 6)),
+				      jb_str("object_id", db_col_text(st, 7)),
+				      jb_str("outcome", db_col_text(st, 8)),
+				      jb_take("details", details ? details : json_object())));
+	}
+	db_reset(st);
+	return rc < 0 ? rc : n > f->limit;
 }

@@ -47,6 +47,7 @@
 #include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
@@ -224,27 +225,50 @@ static int account_unit_or_reply(struct req *req, struct db_conn *c, int64_t id,
 	return 0;
 }
 
-static int display_name_or_reply(struct req *req, int required, const char **out)
-{
-	int rc = json_get_str_or_reply(req, req->json, "display_name", required, 100, out);
+/* An account's body: creating, updating, setting the password. */
+struct account_body {
+	const char *username, *display, *password;
+	int64_t unit_id;
+	json_t *roles;
+	int disabled;
+};
+static const struct body_field account_create_fields[] = {
+	BF_STR(struct account_body, username, "username", BF_REQUIRED, 0, 64),
+	BF_STR(struct account_body, display, "display_name", BF_OPTIONAL, 0, 100),
+	BF_ID(struct account_body, unit_id, "unit_id", BF_REQUIRED),
+	BF_JSON(struct account_body, roles, "roles", BF_OPTIONAL, -1), /* roles_or_reply */
+	BF_STR(struct account_body, password, "password", BF_OPTIONAL, 0, 256),
+};
+static const struct body_field account_update_fields[] = {
+	BF_STR(struct account_body, display, "display_name", BF_OPTIONAL, 0, 100),
+	BF_ID(struct account_body, unit_id, "unit_id", BF_OPTIONAL),
+	BF_JSON(struct account_body, roles, "roles", BF_OPTIONAL, -1),
+	BF_BOOL(struct account_body, disabled, "disabled", BF_OPTIONAL, 0),
+};
+static const struct body_field account_password_fields[] = {
+	BF_STR(struct account_body, password, "password", BF_REQUIRED, 0, 256),
+};
 
-	if (rc == 0 && !**out) {
+/* A display name given must not be empty. */
+static int display_name_or_reply(struct req *req, const char *display)
+{
+	if (display && !*display) {
 		reply_invalid(req, "display_name", "must not be empty");
 		return -1;
 	}
-	return rc;
+	return 0;
 }
 
-static int password_or_reply(struct req *req, const char *username, int required, const char **out)
+/* A password given must pass the policy. */
+static int password_or_reply(struct req *req, const char *username, const char *password)
 {
 	const char *why;
-	int rc = json_get_str_or_reply(req, req->json, "password", required, 256, out);
 
-	if (rc == 0 && password_policy(*out, username, &why) < 0) {
+	if (password && password_policy(password, username, &why) < 0) {
 		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, JB_OBJ(jb_str("reason", why)));
 		return -1;
 	}
-	return rc;
+	return 0;
 }
 
 /* ---- reading --------------------------------------------------------- */
@@ -347,25 +371,26 @@ static int create_account_tx(struct db_conn *c, void *ctx)
 static void create_account(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *username, *display = NULL, *password = NULL;
+	struct account_body b;
+	const char *username, *display, *password;
 	char hash[PASSWORD_HASH_MAX] = "!";
 	struct account_change x;
 	struct unit_ref u;
 	role_set roles;
-	int64_t unit_id;
 	int rc;
 
-	if (!c || json_get_str_or_reply(req, req->json, "username", 1, 64, &username) ||
-	    display_name_or_reply(req, 0, &display) < 0 ||
-	    json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &unit_id) ||
-	    roles_or_reply(req, json_object_get(req->json, "roles"), &roles))
+	if (!c || BODY_READ_OR_REPLY(req, account_create_fields, &b, NULL) ||
+	    display_name_or_reply(req, b.display) || roles_or_reply(req, b.roles, &roles))
 		return;
+	username = b.username;
+	display = b.display;
+	password = b.password;
 	if (!account_username_valid(username)) {
 		reply_invalid(req, "username", "2 to 64 characters of a-z, 0-9, '.', '_' or '-'");
 		return;
 	}
-	if (password_or_reply(req, username, 0, &password) < 0 ||
-	    account_unit_or_reply(req, c, unit_id, &u) || role_change_or_reply(req, 0, 0, roles))
+	if (password_or_reply(req, username, password) ||
+	    account_unit_or_reply(req, c, b.unit_id, &u) || role_change_or_reply(req, 0, 0, roles))
 		return;
 	/* argon2id (64 MiB) before BEGIN: SQLite's write lock is not held over it */
 	if (password && password_hash(password, hash) < 0) {
@@ -422,26 +447,32 @@ static void update_account(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	const char *display = NULL;
+	struct account_body b;
+	struct body_seen seen;
+	const char *display;
 	char from[256] = "", to[256] = "";
 	struct account_change x;
 	struct account_row *t;
 	struct unit_ref u = { 0 };
 	json_t *rv, *fields;
 	role_set roles = 0;
-	int64_t unit_id = 0;
-	int disabled = -1, rc, grants_admin;
-	int no_display, no_unit, no_disabled; /* 1: the field is absent */
+	int64_t unit_id;
+	int disabled, rc, grants_admin;
+	int no_display, no_unit, no_disabled; /* 1: the field is absent (or null) */
 
 	if (!c || !(t = account_in_scope_or_reply(req, c, 1)))
 		return;
-	if ((no_display = display_name_or_reply(req, 0, &display)) < 0 ||
-	    (no_unit = json_get_int_or_reply(req, req->json, "unit_id", 0, 1, INT64_MAX,
-					     &unit_id)) < 0 ||
-	    (no_disabled = json_get_bool_or_reply(req, req->json, "disabled", 0, &disabled)) < 0)
+	if (BODY_READ_OR_REPLY(req, account_update_fields, &b, &seen) ||
+	    display_name_or_reply(req, b.display))
 		return;
-	if ((rv = json_object_get(req->json, "roles")) && json_is_null(rv))
-		rv = NULL;
+	display = b.display;
+	unit_id = b.unit_id;
+	disabled = b.disabled;
+	rv = b.roles;
+	no_display = !display;
+	no_unit = !unit_id;
+	no_disabled = !body_has(&seen, account_update_fields, "disabled") ||
+		      body_null(&seen, account_update_fields, "disabled");
 	if (rv && roles_or_reply(req, rv, &roles))
 		return;
 	if (no_display && no_unit && no_disabled && !rv) {
@@ -524,6 +555,7 @@ static void set_password(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
+	struct account_body b;
 	struct account_row *t;
 	const char *password;
 	char hash[PASSWORD_HASH_MAX];
@@ -539,8 +571,10 @@ static void set_password(struct req *req)
 		reply_error(req, t->roles & RESIDENT ? ERR_ACCOUNT_RESIDENT : ERR_ACCOUNT_ADMIN);
 		return;
 	}
-	if (password_or_reply(req, t->username, 1, &password))
+	if (BODY_READ_OR_REPLY(req, account_password_fields, &b, NULL) ||
+	    password_or_reply(req, t->username, b.password))
 		return;
+	password = b.password;
 	if (password_hash(password, hash) < 0) { /* before BEGIN, as in create_account */
 		reply_error(req, ERR_INTERNAL);
 		return;

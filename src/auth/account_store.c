@@ -18,6 +18,7 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "db/store.h"
+#include "org/org.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -105,3 +106,22 @@ int account_update(struct db_conn *c, int64_t id, const char *display_name, int6
 		      "tiittii", display_name, unit_id, unit_id, unit_id > 0 ? unit_path : NULL,
 		      roles, clock_now(), id);
 }
+
+/* ---- the unit hooks (org.h): accounts live under units ----------------------- */
+
+static const struct unit_column account_path[] = { { "accounts", "unit_path" } };
+static const struct unit_column account_unit[] = { { "accounts", "unit_id" } };
+
+static int accounts_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,
+				const char *new_path)
+{
+	return unit_columns_moved(c, account_path, 1, old_path, old_hi, new_path);
+}
+
+static int accounts_unit_uses(struct db_conn *c, int64_t unit_id, int64_t *n)
+{
+	return unit_columns_count(c, account_unit, 1, unit_id, n);
+}
+
+const struct org_unit_hooks account_unit_hooks = { "accounts", accounts_units_moved,
+						   accounts_unit_uses };

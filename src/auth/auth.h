@@ -13,35 +13,30 @@
 #ifndef SHUNIU_AUTH_AUTH_H
 #define SHUNIU_AUTH_AUTH_H
 
+#include <jansson.h>
 #include <sodium.h>
 #include <stdint.h>
 
 #include "auth/perms.h"
+#include "http/caller.h"
 #include "http/router.h"
 
 struct db_conn;
 struct req;
 struct server;
 
-struct auth {
-	int64_t account_id;
-	const char *username;
-	const char *display_name;
-	role_set roles;
-	int64_t unit_id;
-	const char *unit_path; /* "/1/7/42/" */
-	int64_t resident_id;   /* the resident's own record, for the resident role */
-	int64_t session_id;    /* 0 when signed in with a bearer token */
-	const char *csrf_token;
-};
-
 #define SESSION_COOKIE	  "shuniu_session"
 #define PASSWORD_HASH_MAX crypto_pwhash_STRBYTES
 
 /* Install the authentication hook on the server. */
 void auth_install(struct server *srv);
+/*
+ * What GET /api/v1/auth/me shows as a resident's "registration": the latest
+ * self-registration, from people (registration_brief in people/people.h),
+ * which sits above auth and so is installed by the command. Unset: null.
+ */
+void auth_set_registration_brief(json_t *(*fn)(struct db_conn *c, int64_t account_id));
 
-static inline const struct auth *req_auth(const struct req *req);
 /*
  * Does the signed-in account hold the key? auth_can() takes a string literal,
  * recorded for the start-up check (PERM_KEY in perms.h); auth_can_key() a
@@ -81,6 +76,22 @@ int account_create_hashed(struct db_conn *c, const char *username, const char *d
 			  int64_t unit_id, role_set roles, int64_t resident_id, const char *hash,
 			  int is_demo, int64_t *out_id, char *err, size_t errlen);
 int account_set_password(struct db_conn *c, int64_t account_id, const char *password);
+/*
+ * An administrator's reset (`shuniu user reset-password`): the new password,
+ * the account's sessions ended and its sign-in throttle cleared, in the
+ * caller's transaction.
+ */
+int account_reset_password(struct db_conn *c, int64_t account_id, const char *username,
+			   const char *password);
+/* Every account, by id, handed to fn (strings valid during the call); 0 or <0. */
+struct account_line {
+	int64_t id;
+	const char *username, *roles, *unit_code, *display_name;
+	int disabled;
+};
+int accounts_each(struct db_conn *c, int (*fn)(void *ctx, const struct account_line *l), void *ctx);
+/* Sign-in bookkeeping in the caller's transaction: last_login_at = now. */
+int account_touch_login(struct db_conn *c, int64_t account_id, int64_t now);
 /*
  * Count one attempt under key in a fixed window of window seconds (kept in
  * login_throttle beside the sign-in counters; keys hold a ':' so no user name
@@ -125,14 +136,26 @@ void roles_format(role_set roles, char *out, size_t n);
 int token_create(struct db_conn *c, int64_t account_id, const char *name, char token[65],
 		 int64_t *out_id);
 int token_revoke(struct db_conn *c, int64_t token_id);
+/* Every API token, by id, handed to fn (strings valid during the call); 0 or <0. */
+struct token_line {
+	int64_t id, created_at;
+	const char *username, *name;
+	int revoked;
+};
+int tokens_each(struct db_conn *c, int (*fn)(void *ctx, const struct token_line *l), void *ctx);
+/*
+ * The account behind an API bearer token (64 hex digits), its strings in a:
+ * DB_ROW with out filled, DB_DONE (no such live token), <0. For endpoints
+ * that take a key of their own outside the authentication hook (Open311).
+ */
+struct arena;
+int bearer_lookup(struct db_conn *c, struct arena *a, const char *token, struct auth *out);
+
+/* Accounts move with their unit and keep it from being deleted (org.h, src/cmd/cmd_units.c). */
+struct org_unit_hooks;
+extern const struct org_unit_hooks account_unit_hooks;
 
 extern const struct route auth_routes[];
 extern const struct route account_routes[];
-
-#include "http/request.h"
-static inline const struct auth *req_auth(const struct req *req)
-{
-	return (const struct auth *)req->auth;
-}
 
 #endif

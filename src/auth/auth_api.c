@@ -19,11 +19,11 @@
 #include "core/jbuild.h"
 #include "core/log.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
-#include "people/people.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -103,6 +103,14 @@ int auth_can_key(const struct req *req, const char *perm)
 	return a && roles_grant_key(a->roles, perm);
 }
 
+/* people's registration_brief(), installed by cmd (people sits above auth). */
+static json_t *(*registration_brief)(struct db_conn *c, int64_t account_id);
+
+void auth_set_registration_brief(json_t *(*fn)(struct db_conn *c, int64_t account_id))
+{
+	registration_brief = fn;
+}
+
 static json_t *user_json(struct req *req, struct db_conn *c, const struct auth *a)
 {
 	json_t *roles = json_array(), *perms = json_array(), *unit = json_null(), *reg = NULL;
@@ -130,7 +138,7 @@ static json_t *user_json(struct req *req, struct db_conn *c, const struct auth *
 	 * A resident's latest self-registration tells the app what to show:
 	 * waiting, turned down (with the reason), or the household it bound to.
 	 */
-	if (a->roles & ROLE_BIT(ROLE_RESIDENT))
+	if ((a->roles & ROLE_BIT(ROLE_RESIDENT)) && registration_brief)
 		reg = registration_brief(c, a->account_id);
 	return JB_OBJ(
 		jb_int("id", a->account_id), jb_str("username", a->username),
@@ -167,8 +175,7 @@ static int login_tx(struct db_conn *c, void *ctx)
 	int rc = session_create(c, a->account_id, x->req->ip, x->token, x->csrf, x->sid);
 
 	if (rc >= 0)
-		rc = db_run(c, "UPDATE accounts SET last_login_at = ? WHERE id = ?", "ii",
-			    clock_now(), a->account_id);
+		rc = account_touch_login(c, a->account_id, clock_now());
 	if (rc >= 0)
 		rc = throttle_clear(c, x->username);
 	if (rc < 0)
@@ -202,6 +209,18 @@ static int password_tx(struct db_conn *c, void *ctx)
 						      .outcome = "ok" });
 }
 
+struct login_body {
+	const char *username, *password, *current, *next;
+};
+static const struct body_field login_fields[] = {
+	BF_STR(struct login_body, username, "username", BF_REQUIRED, 0, 64),
+	BF_STR(struct login_body, password, "password", BF_REQUIRED, 0, 256),
+};
+static const struct body_field password_fields[] = {
+	BF_STR(struct login_body, current, "current_password", BF_REQUIRED, 0, 256),
+	BF_STR(struct login_body, next, "new_password", BF_REQUIRED, 0, 256),
+};
+
 static void post_login(struct req *req)
 {
 	const struct config *cfg = req->srv->cfg;
@@ -213,9 +232,12 @@ static void post_login(struct req *req)
 	int64_t until = 0, sid;
 	int rc, disabled = 0, ok, possible, has_hash;
 
-	if (json_get_str_or_reply(req, req->json, "username", 1, 64, &user_in) ||
-	    json_get_str_or_reply(req, req->json, "password", 1, 256, &password))
+	struct login_body b;
+
+	if (BODY_READ_OR_REPLY(req, login_fields, &b, NULL))
 		return;
+	user_in = b.username;
+	password = b.password;
 	if (!(c = req_db_or_reply(req)))
 		return;
 	snprintf(username, sizeof username, "%s", user_in);
@@ -356,9 +378,12 @@ static void post_password(struct req *req)
 	struct db_conn *c;
 	int disabled, rc;
 
-	if (json_get_str_or_reply(req, req->json, "current_password", 1, 256, &cur) ||
-	    json_get_str_or_reply(req, req->json, "new_password", 1, 256, &next))
+	struct login_body b;
+
+	if (BODY_READ_OR_REPLY(req, password_fields, &b, NULL))
 		return;
+	cur = b.current;
+	next = b.next;
 	if (!(c = req_db_or_reply(req)))
 		return;
 	rc = account_load_by_id(c, &req->arena, a->account_id, &me, hash, &disabled);

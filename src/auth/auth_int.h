@@ -23,7 +23,6 @@ int session_touch(struct db_conn *c, int64_t id, int64_t now);
 int session_delete(struct db_conn *c, int64_t id);
 int session_delete_token(struct db_conn *c, const char *token);
 int sessions_delete_for_account(struct db_conn *c, int64_t account_id, int64_t except_id);
-int bearer_lookup(struct db_conn *c, struct arena *a, const char *token, struct auth *out);
 
 /* Sign-in throttle per user name. */
 int throttle_locked_until(struct db_conn *c, const char *username, int64_t *until);

@@ -3,6 +3,7 @@
  * tokens: all the SQL of the auth module.
  */
 #include "auth/auth.h"
+#include "auth/auth_int.h"
 
 #include "core/clock.h"
 #include "core/crypto.h"
@@ -79,7 +80,8 @@ int password_verify(const char *hash, const char *pw)
 void password_metrics(void *fp)
 {
 	fprintf((FILE *)fp,
-		"# HELP shuniu_password_hashes_total Password hashes verified (sign-ins, changes).\n"
+		"# HELP shuniu_password_hashes_total Password hashes verified (sign-ins, "
+		"changes).\n"
 		"# TYPE shuniu_password_hashes_total counter\nshuniu_password_hashes_total %lld\n",
 		(long long)atomic_load(&m_verified));
 }
@@ -224,6 +226,83 @@ int account_set_password(struct db_conn *c, int64_t account_id, const char *pass
 	rc = account_set_password_hash(c, account_id, hash);
 	sodium_memzero(hash, sizeof hash);
 	return rc;
+}
+
+int account_reset_password(struct db_conn *c, int64_t account_id, const char *username,
+			   const char *password)
+{
+	int rc = account_set_password(c, account_id, password);
+
+	if (rc == 0)
+		rc = sessions_delete_for_account(c, account_id, 0); /* ids start at 1: all */
+	if (rc == 0)
+		rc = throttle_clear(c, username);
+	return rc;
+}
+
+int account_touch_login(struct db_conn *c, int64_t account_id, int64_t now)
+{
+	return db_run(c, "UPDATE accounts SET last_login_at = ? WHERE id = ?", "ii", now,
+		      account_id);
+}
+
+/* The listings of the CLI: a statement without parameters, each row handed on as a line. */
+struct each {
+	int (*account)(void *ctx, const struct account_line *l);
+	int (*token)(void *ctx, const struct token_line *l);
+	void *ctx;
+};
+
+static int each_row(struct db_conn *c, const char *sql,
+		    int (*row)(struct db_stmt *st, struct each *e), struct each *e)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, &st);
+
+	if (rc < 0)
+		return rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		if ((rc = row(st, e)) < 0)
+			break;
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int account_line_row(struct db_stmt *st, struct each *e)
+{
+	const struct account_line l = { .id = db_col_int64(st, 0),
+					.username = db_col_text(st, 1),
+					.roles = db_col_text(st, 2),
+					.unit_code = db_col_text(st, 3),
+					.disabled = (int)db_col_int64(st, 4),
+					.display_name = db_col_text(st, 5) };
+	return e->account(e->ctx, &l);
+}
+
+static int token_line_row(struct db_stmt *st, struct each *e)
+{
+	const struct token_line l = { .id = db_col_int64(st, 0),
+				      .username = db_col_text(st, 1),
+				      .name = db_col_text(st, 2),
+				      .created_at = db_col_int64(st, 3),
+				      .revoked = (int)db_col_int64(st, 4) };
+	return e->token(e->ctx, &l);
+}
+
+int accounts_each(struct db_conn *c, int (*fn)(void *ctx, const struct account_line *l), void *ctx)
+{
+	return each_row(c,
+			"SELECT a.id, a.username, a.roles, u.code, a.disabled, a.display_name "
+			"FROM accounts a JOIN units u ON u.id = a.unit_id ORDER BY a.id",
+			account_line_row, &(struct each){ .account = fn, .ctx = ctx });
+}
+
+int tokens_each(struct db_conn *c, int (*fn)(void *ctx, const struct token_line *l), void *ctx)
+{
+	return each_row(c,
+			"SELECT t.id, a.username, t.name, t.created_at, t.revoked_at IS NOT NULL "
+			"FROM api_tokens t JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
+			token_line_row, &(struct each){ .token = fn, .ctx = ctx });
 }
 
 /* End the account's sessions and revoke its API tokens. */

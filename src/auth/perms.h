@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http/caller.h"
+
 struct router;
 
 enum role {
@@ -27,9 +29,7 @@ int role_by_name(const char *name);
 const char *role_name(int role);
 const char *role_name_zh(int role);
 
-/* A bit set of roles. */
-typedef uint32_t role_set;
-#define ROLE_BIT(r) ((role_set)1u << (r))
+/* A bit set of roles: role_set and ROLE_BIT() come with struct auth (http/caller.h). */
 
 /*
  * Does any role in the set grant the key? roles_grant() takes a string

@@ -79,8 +79,7 @@ int cmd_init(struct app *app, int argc, char **argv)
 		goto out;
 	}
 	/* An existing schema (PostgreSQL) is someone's data: do not touch it. */
-	if (db_query_int64(c, &applied, "SELECT COUNT(*) FROM schema_migrations", "") == DB_ROW &&
-	    applied > 0) {
+	if (migrate_count_applied(c, &applied) == DB_ROW && applied > 0) {
 		fprintf(stderr, "error: the database already has a Shuniu schema; refusing to "
 				"overwrite it\n");
 		goto out;

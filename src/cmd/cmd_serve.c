@@ -17,7 +17,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "system/system.h"
-#include "appeals/appeals_int.h"
+#include "appeals/appeals.h"
 #include "applications/applications.h"
 #include "attach/attach.h"
 #include "audit/audit.h"
@@ -69,6 +69,8 @@ int cmd_serve(struct app *app, int argc, char **argv)
 		return cmd_usage_error(app, "--test-clock-start needs --test-clock");
 	/* Holiday changes are audited; audit is above calendar, so it is installed here. */
 	calendar_set_audit(audit_write);
+	/* /auth/me shows a resident's latest self-registration; people is above auth. */
+	auth_set_registration_brief(registration_brief);
 	srv.router = router_new();
 	srv.metrics = metrics_new();
 	if (!srv.router || !srv.metrics)

@@ -120,12 +120,8 @@ static int user_disable_tx(struct db_conn *c, void *ctx)
 static int user_reset_password_tx(struct db_conn *c, void *ctx)
 {
 	struct user_tx *x = ctx;
-	int rc = account_set_password(c, x->id, x->secret);
+	int rc = account_reset_password(c, x->id, x->name, x->secret);
 
-	if (rc == 0)
-		rc = db_run(c, "DELETE FROM sessions WHERE account_id = ?", "i", x->id);
-	if (rc == 0)
-		rc = db_run(c, "DELETE FROM login_throttle WHERE username = ?", "t", x->name);
 	if (rc == 0)
 		rc = cli_audit(x->app, "account.reset_password", x->id, NULL);
 	return rc;
@@ -203,26 +199,20 @@ static int user_add(struct app *app, int argc, char **argv)
 	return 0;
 }
 
+static int print_account(void *ctx, const struct account_line *l)
+{
+	(void)ctx;
+	printf("%-6lld %-24s %-28s %-20s %s\n", (long long)l->id, l->username, l->roles,
+	       l->unit_code, l->disabled ? "disabled" : "active");
+	return 0;
+}
+
 static int user_list(struct app *app, int argc, char **argv)
 {
-	struct db_stmt *st;
-	int rc;
-
 	if (argc > 1)
 		return cmd_usage_error(app, "unexpected argument '%s'", argv[1]);
-	rc = db_prepare(app->conn,
-			"SELECT a.id, a.username, a.roles, u.code, a.disabled, a.display_name "
-			"FROM accounts a JOIN units u ON u.id = a.unit_id ORDER BY a.id",
-			&st);
-	if (rc < 0)
-		return 1;
 	printf("%-6s %-24s %-28s %-20s %s\n", "ID", "USERNAME", "ROLES", "UNIT", "STATE");
-	while ((rc = db_step(st)) == DB_ROW)
-		printf("%-6lld %-24s %-28s %-20s %s\n", (long long)db_col_int64(st, 0),
-		       db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
-		       db_col_int64(st, 4) ? "disabled" : "active");
-	db_reset(st);
-	return rc < 0 ? 1 : 0;
+	return accounts_each(app->conn, print_account, NULL) < 0 ? 1 : 0;
 }
 
 static int find_user(struct app *app, int argc, char **argv, int64_t *id, const char **name)
@@ -355,26 +345,20 @@ static int token_revoke_cmd(struct app *app, int argc, char **argv)
 	return finish(app, rc, "revoked");
 }
 
+static int print_token(void *ctx, const struct token_line *l)
+{
+	(void)ctx;
+	printf("%-6lld %-24s %-20s %s\n", (long long)l->id, l->username, l->name,
+	       l->revoked ? "revoked" : "active");
+	return 0;
+}
+
 static int token_list_cmd(struct app *app, int argc, char **argv)
 {
-	struct db_stmt *st;
-	int rc;
-
 	if (argc > 1)
 		return cmd_usage_error(app, "unexpected argument '%s'", argv[1]);
-	rc = db_prepare(app->conn,
-			"SELECT t.id, a.username, t.name, t.created_at, t.revoked_at IS NOT NULL "
-			"FROM api_tokens t JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
-			&st);
-	if (rc < 0)
-		return 1;
 	printf("%-6s %-24s %-20s %s\n", "ID", "USER", "NAME", "STATE");
-	while ((rc = db_step(st)) == DB_ROW)
-		printf("%-6lld %-24s %-20s %s\n", (long long)db_col_int64(st, 0),
-		       db_col_text(st, 1), db_col_text(st, 2),
-		       db_col_int64(st, 4) ? "revoked" : "active");
-	db_reset(st);
-	return rc < 0 ? 1 : 0;
+	return tokens_each(app->conn, print_token, NULL) < 0 ? 1 : 0;
 }
 
 int cmd_token(struct app *app, int argc, char **argv)

@@ -255,6 +255,11 @@ int migrate_check(struct db_conn *c, char *err, size_t errlen)
 	return rc;
 }
 
+int migrate_count_applied(struct db_conn *c, int64_t *n)
+{
+	return db_query_int64(c, n, "SELECT COUNT(*) FROM schema_migrations", "");
+}
+
 int migrate_status(struct db_conn *c, FILE *out, char *err, size_t errlen)
 {
 	if (ensure_table(c, err, errlen) < 0)

@@ -20,6 +20,7 @@
 #ifndef SHUNIU_DB_MIGRATE_H
 #define SHUNIU_DB_MIGRATE_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 struct db_conn;
@@ -42,5 +43,7 @@ int migrate_status(struct db_conn *c, FILE *out, char *err, size_t errlen);
 /* 0 when every migration is applied and unchanged; <0 with err naming the first
  * changed, unknown or pending migration. */
 int migrate_check(struct db_conn *c, char *err, size_t errlen);
+/* How many migrations the database records: DB_ROW with *n, <0 (no schema_migrations table). */
+int migrate_count_applied(struct db_conn *c, int64_t *n);
 
 #endif

@@ -43,7 +43,7 @@
 
 #include "appeals/appeals.h"
 #include "attach/attach.h"
-#include "auth/auth_int.h"
+#include "auth/auth.h"
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "core/util.h"

@@ -10,6 +10,7 @@
 #ifndef SHUNIU_ORG_ORG_H
 #define SHUNIU_ORG_ORG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -49,6 +50,46 @@ int path_within(const char *path, const char *root);
 int unit_create(struct db_conn *c, int64_t parent_id, int kind, const char *code, const char *name,
 		const char *party_org, const char *party_secretary, const char *boundary,
 		int is_demo, int64_t *out_id, char *err, size_t errlen);
+
+/*
+ * The modules that keep rows under units register here, since org sits below
+ * them and cannot call them. moved: a unit moved from old_path (its subtree is
+ * [old_path, old_hi)) to new_path; rewrite the paths you keep, in the
+ * caller's transaction. uses: how many of your rows name unit_id (a unit in
+ * use cannot be deleted). Both return 0 or <0. The NULL-terminated table is
+ * defined at the top, in src/cmd/cmd_units.c, so org never names its users.
+ */
+struct org_unit_hooks {
+	const char *name;
+	int (*moved)(struct db_conn *c, const char *old_path, const char *old_hi,
+		     const char *new_path);
+	int (*uses)(struct db_conn *c, int64_t unit_id, int64_t *n);
+};
+extern const struct org_unit_hooks *const org_unit_users[];
+
+/*
+ * For hooks that only name columns: a column of a table that holds a unit
+ * path (moved) or a unit id (count). unit_columns_moved rewrites the prefix
+ * old_path → new_path of the paths in [old_path, old_hi); unit_columns_count
+ * sums the rows whose column is unit_id into *n. 0 or <0.
+ */
+struct unit_column {
+	const char *table, *column;
+};
+int unit_columns_moved(struct db_conn *c, const struct unit_column *cols, size_t n,
+		       const char *old_path, const char *old_hi, const char *new_path);
+int unit_columns_count(struct db_conn *c, const struct unit_column *cols, size_t n, int64_t unit_id,
+		       int64_t *total);
+
+/*
+ * Move unit u under np (one level above it, outside u's subtree): the
+ * subtree's codes and paths, every path kept under it (the users' moved
+ * hooks too). newcode receives u's new code. In the caller's transaction.
+ */
+int unit_move(struct db_conn *c, const struct unit_ref *u, const struct unit_ref *np, char *newcode,
+	      size_t n);
+/* Delete a unit nothing names (no child, no row of org's or of a user's): 0, 1 in use, <0. */
+int unit_delete(struct db_conn *c, int64_t id);
 
 /* The subtree a request may see: [lo, hi) over unit_path columns. */
 struct scope {

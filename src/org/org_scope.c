@@ -8,7 +8,7 @@
  */
 #include "org/org.h"
 
-#include "auth/auth.h"
+#include "http/caller.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "http/request.h"

@@ -1,9 +1,14 @@
 /*
- * org_store.c — units and stations: all the SQL of the org module.
+ * org_store.c — units: the SQL of the org module but the stations'
+ * (stations_store.c). One function per statement or step, bound parameters
+ * only; writes run in the caller's db_tx_run() transaction, where the
+ * handlers (org_api.c) append their audit row.
  */
 #include "org/org.h"
+#include "org/org_int.h"
 
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
 
@@ -236,4 +241,256 @@ int unit_create(struct db_conn *c, int64_t parent_id, int kind, const char *code
 	}
 	*out_id = id;
 	return 0;
+}
+
+/* ---- reading units -------------------------------------------------------- */
+
+#define UNIT_SELECT                                                                                \
+	"SELECT id, COALESCE(parent_id, 0), kind, code, name, depth, party_org_name, "             \
+	"party_secretary, boundary IS NOT NULL, is_demo, boundary FROM units "
+
+static json_t *unit_row_json(struct db_stmt *st)
+{
+	return JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_int("parent_id", db_col_int64(st, 1)),
+		      jb_str("kind", db_col_text(st, 2)), jb_str("code", db_col_text(st, 3)),
+		      jb_str("name", db_col_text(st, 4)),
+		      jb_str_or_null("party_org_name", db_col_text(st, 6)),
+		      jb_str_or_null("party_secretary", db_col_text(st, 7)),
+		      jb_bool("has_boundary", (int)db_col_int64(st, 8)),
+		      jb_bool("is_demo", (int)db_col_int64(st, 9)));
+}
+
+int org_page_rows(struct db_stmt *st, int64_t limit, json_t *(*row)(struct db_stmt *st),
+		  json_t *items, int64_t *last)
+{
+	int64_t n = 0;
+	int rc;
+
+	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
+		*last = db_col_int64(st, 0);
+		json_array_append_new(items, row(st));
+	}
+	db_reset(st);
+	return rc < 0 ? rc : n > limit;
+}
+
+int units_store_list(struct db_conn *c, const struct unit_filter *f, json_t *items, int64_t *last)
+{
+	struct db_stmt *st;
+	char *like = NULL;
+	int rc = db_prepare(c,
+			    UNIT_SELECT "WHERE path >= ? AND path < ? AND id > ? "
+					"AND (CAST(? AS BIGINT) = 0 OR parent_id = ?) "
+					"AND (CAST(? AS TEXT) IS NULL OR kind = ?) "
+					"AND (CAST(? AS TEXT) IS NULL OR name LIKE ?) "
+					"ORDER BY id LIMIT ?",
+			    &st);
+
+	if (rc < 0)
+		return rc;
+	if (f->q && (like = malloc(strlen(f->q) + 3)))
+		sprintf(like, "%%%s%%", f->q);
+	db_bind_text(st, 1, f->lo, -1);
+	db_bind_text(st, 2, f->hi, -1);
+	db_bind_int64(st, 3, f->after);
+	db_bind_int64(st, 4, f->parent);
+	db_bind_int64(st, 5, f->parent);
+	db_bind_text(st, 6, f->kind, -1);
+	db_bind_text(st, 7, f->kind, -1);
+	db_bind_text(st, 8, f->q, -1);
+	db_bind_text(st, 9, like, -1);
+	db_bind_int64(st, 10, f->limit + 1);
+	rc = org_page_rows(st, f->limit, unit_row_json, items, last);
+	free(like);
+	return rc;
+}
+
+int units_store_view(struct db_conn *c, int64_t id, json_t **out)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(c, UNIT_SELECT "WHERE id = ?", &st);
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		const char *b = db_col_text(st, 10);
+		*out = unit_row_json(st);
+		json_object_set_new(*out, "boundary", b ? json_loads(b, 0, NULL) : json_null());
+	}
+	db_reset(st);
+	return rc;
+}
+
+/* ---- writing units ------------------------------------------------------- */
+
+int units_store_set_bbox(struct db_conn *c, int64_t id, const double bbox[4])
+{
+	return db_run(c,
+		      "UPDATE units SET min_lng = ?, min_lat = ?, max_lng = ?, max_lat = ? "
+		      "WHERE id = ?",
+		      "ddddi", bbox[0], bbox[1], bbox[2], bbox[3], id);
+}
+
+int units_store_set_boundary(struct db_conn *c, int64_t id, const char *boundary,
+			     const double bbox[4])
+{
+	if (!boundary)
+		return db_run(c,
+			      "UPDATE units SET boundary = NULL, min_lng = NULL, min_lat = NULL, "
+			      "max_lng = NULL, max_lat = NULL WHERE id = ?",
+			      "i", id);
+	return db_run(c,
+		      "UPDATE units SET boundary = ?, min_lng = ?, min_lat = ?, max_lng = ?, "
+		      "max_lat = ? WHERE id = ?",
+		      "tddddi", boundary, bbox[0], bbox[1], bbox[2], bbox[3], id);
+}
+
+int units_store_update(struct db_conn *c, int64_t id, const char *name, const char *party_org,
+		       const char *party_secretary, int64_t now)
+{
+	return db_run(c,
+		      "UPDATE units SET name = COALESCE(?, name), "
+		      "party_org_name = COALESCE(?, party_org_name), "
+		      "party_secretary = COALESCE(?, party_secretary), updated_at = ? WHERE id = ?",
+		      "tttii", name, party_org, party_secretary, now, id);
+}
+
+/* ---- the unit hooks' columns ---------------------------------------------- */
+
+int unit_columns_moved(struct db_conn *c, const struct unit_column *cols, size_t n,
+		       const char *old_path, const char *old_hi, const char *new_path)
+{
+	char sql[256];
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		snprintf(sql, sizeof sql,
+			 "UPDATE %s SET %s = ? || SUBSTR(%s, ?) WHERE %s >= ? AND %s < ?",
+			 cols[i].table, cols[i].column, cols[i].column, cols[i].column,
+			 cols[i].column);
+		rc = db_run(c, sql, "titt", new_path, (int64_t)strlen(old_path) + 1, old_path,
+			    old_hi);
+	}
+	return rc;
+}
+
+int unit_columns_count(struct db_conn *c, const struct unit_column *cols, size_t n, int64_t unit_id,
+		       int64_t *total)
+{
+	char sql[256];
+	int rc = 0;
+
+	*total = 0;
+	for (size_t i = 0; rc >= 0 && i < n; i++) {
+		int64_t k = 0;
+		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE %s = ?", cols[i].table,
+			 cols[i].column);
+		rc = db_query_int64(c, &k, sql, "i", unit_id);
+		*total += k;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * The tables of org and of the modules that have no hooks yet (people, and
+ * messages for the unit_id of a message): they move with their unit and keep
+ * it from being deleted. Moving them into their modules' hooks
+ * (org_unit_users[]) leaves org with its own two.
+ */
+static const struct unit_column path_columns[] = {
+	{ "stations", "unit_path" },	       { "households", "unit_path" },
+	{ "residents", "unit_path" },	       { "party_members", "unit_path" },
+	{ "central_households", "unit_path" }, { "registrations", "unit_path" },
+};
+static const struct unit_column id_columns[] = {
+	{ "units", "parent_id" },	 { "stations", "grid_id" },
+	{ "households", "building_id" }, { "party_members", "branch_unit_id" },
+	{ "messages", "unit_id" },	 { "registrations", "unit_id" },
+};
+
+int unit_move(struct db_conn *c, const struct unit_ref *u, const struct unit_ref *np, char *newcode,
+	      size_t n)
+{
+	char hi[256], newpath[300];
+	int rc = next_code(c, np, u->kind, newcode, n);
+
+	snprintf(newpath, sizeof newpath, "%s%lld/", np->path, (long long)u->id);
+	path_upper(u->path, hi, sizeof hi);
+	/* the whole subtree: codes and paths rewritten by prefix */
+	if (rc == 0)
+		rc = db_run(c,
+			    "UPDATE units SET code = ? || SUBSTR(code, ?), path = ? || "
+			    "SUBSTR(path, ?), updated_at = ? WHERE path >= ? AND path < ?",
+			    "titiitt", newcode, (int64_t)strlen(u->code) + 1, newpath,
+			    (int64_t)strlen(u->path) + 1, clock_now(), u->path, hi);
+	if (rc == 0)
+		rc = db_run(c, "UPDATE units SET parent_id = ? WHERE id = ?", "ii", np->id, u->id);
+	if (rc == 0)
+		rc = unit_columns_moved(c, path_columns, sizeof path_columns / sizeof *path_columns,
+					u->path, hi, newpath);
+	for (size_t i = 0; rc == 0 && org_unit_users[i]; i++)
+		rc = org_unit_users[i]->moved(c, u->path, hi, newpath);
+	return rc;
+}
+
+int unit_delete(struct db_conn *c, int64_t id)
+{
+	int64_t n = 0, total = 0;
+	int rc = unit_columns_count(c, id_columns, sizeof id_columns / sizeof *id_columns, id,
+				    &total);
+
+	for (size_t i = 0; rc >= 0 && org_unit_users[i]; i++) {
+		rc = org_unit_users[i]->uses(c, id, &n);
+		total += n;
+	}
+	if (rc < 0)
+		return rc;
+	if (total > 0)
+		return 1;
+	return db_run(c, "DELETE FROM units WHERE id = ?", "i", id);
+}
+
+/* ---- statistics ------------------------------------------------------------ */
+
+int org_store_stats(struct db_conn *c, const char *lo, const char *hi, json_t *out)
+{
+	static const char *const counts[][2] = {
+		{ "stations",
+		  "SELECT COUNT(*) FROM stations WHERE unit_path >= ? AND unit_path < ?" },
+		{ "households",
+		  "SELECT COUNT(*) FROM households WHERE unit_path >= ? AND unit_path < ?" },
+		{ "residents",
+		  "SELECT COUNT(*) FROM residents WHERE unit_path >= ? AND unit_path < ?" },
+		{ "party_members",
+		  "SELECT COUNT(*) FROM party_members WHERE unit_path >= ? AND unit_path < ?" },
+	};
+	struct db_stmt *st;
+	int rc = db_prepare(
+		c, "SELECT kind, COUNT(*) FROM units WHERE path > ? AND path < ? GROUP BY kind",
+		&st);
+
+	if (rc == 0) {
+		db_bind_text(st, 1, lo, -1);
+		db_bind_text(st, 2, hi, -1);
+		while ((rc = db_step(st)) == DB_ROW) {
+			const char *k = db_col_text(st, 0);
+			const char *key = !strcmp(k, "street")	    ? "streets"
+					  : !strcmp(k, "community") ? "communities"
+					  : !strcmp(k, "grid")	    ? "grids"
+					  : !strcmp(k, "building")  ? "buildings"
+								    : NULL;
+			if (key)
+				json_object_set_new(out, key, json_integer(db_col_int64(st, 1)));
+		}
+		db_reset(st);
+	}
+	for (size_t i = 0; rc >= 0 && i < sizeof counts / sizeof counts[0]; i++) {
+		int64_t n = 0;
+		rc = db_query_int64(c, &n, counts[i][1], "tt", lo, hi);
+		json_object_set_new(out, counts[i][0], json_integer(n));
+	}
+	return rc < 0 ? rc : 0;
 }

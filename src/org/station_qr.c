@@ -11,8 +11,8 @@
  * routes: a station outside the account's subtree is 404.
  */
 #include "org/org.h"
+#include "org/org_int.h"
 
-#include "auth/auth.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "http/request.h"
@@ -130,37 +130,17 @@ const char *public_link_base(struct req *req)
 
 static void station_qr(struct req *req)
 {
-	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	char hi[256], *svg, *name = NULL, *code = NULL;
-	struct db_stmt *st;
+	struct station_ref s;
+	char *svg;
 	size_t len;
 	int64_t id;
 
-	if (!c || req_param_id_or_reply(req, "id", &id))
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    station_in_scope_or_reply(req, c, id, &s))
 		return;
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (db_prepare(c,
-		       "SELECT name, public_code FROM stations WHERE id = ? AND unit_path >= ? AND "
-		       "unit_path < ?",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, id);
-	db_bind_text(st, 2, a->unit_path, -1);
-	db_bind_text(st, 3, hi, -1);
-	if (db_step(st) == DB_ROW) {
-		name = arena_strdup(&req->arena, db_col_text(st, 0));
-		code = arena_strdup(&req->arena, db_col_text(st, 1));
-	}
-	db_reset(st);
-	if (!name) {
-		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
-	svg = station_qr_svg(arena_printf(&req->arena, "%s/s/%s", public_link_base(req), code),
-			     name, &len);
+	svg = station_qr_svg(arena_printf(&req->arena, "%s/s/%s", public_link_base(req), s.code),
+			     s.name, &len);
 	if (!svg) {
 		reply_error(req, ERR_INTERNAL);
 		return;

@@ -21,11 +21,9 @@
 
 struct db_conn;
 
-/* A unit moved from old_path ([old_path, old_hi)) to new_path: rewrite the services' paths. */
-int service_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,
-			const char *new_path);
-/* How many service rows name unit_id (a unit in use cannot be deleted). 0 or <0. */
-int service_unit_uses(struct db_conn *c, int64_t unit_id, int64_t *n);
+/* Moving a unit rewrites the services' paths; a unit they name cannot be deleted (org.h). */
+struct org_unit_hooks;
+extern const struct org_unit_hooks service_unit_hooks;
 
 extern const struct route activity_routes[];
 extern const struct route activity_signup_routes[];

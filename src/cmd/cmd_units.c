@@ -1,0 +1,25 @@
+/*
+ * cmd_units.c — the modules that keep rows under org's units (org.h,
+ * struct org_unit_hooks). org sits below them all and so cannot call them:
+ * it walks this table instead when a unit moves (each rewrites its paths in
+ * the same transaction) and before a unit is deleted (any row still naming
+ * the unit refuses the delete). Defined here, at the top, so that every
+ * command that links the modules has it. A module with rows under units adds
+ * its hooks here.
+ */
+#include "appeals/appeals.h"
+#include "auth/auth.h"
+#include "org/org.h"
+#include "service/service.h"
+
+#include <stddef.h>
+
+static const struct org_unit_hooks appeals_unit_hooks = { "appeals", appeals_units_moved,
+							  appeals_unit_uses };
+
+const struct org_unit_hooks *const org_unit_users[] = {
+	&account_unit_hooks,
+	&appeals_unit_hooks,
+	&service_unit_hooks,
+	NULL,
+};

@@ -1,0 +1,199 @@
+/*
+ * stations_store.c — the SQL of the Pioneer Hub service stations (org_api.c,
+ * station_qr.c): lists and lookups inside a scope, the hub leader check,
+ * inserts and updates (in the caller's transaction).
+ */
+#include "org/org.h"
+#include "org/org_int.h"
+
+#include "core/jbuild.h"
+#include "db/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define STATION_SELECT                                                                             \
+	"SELECT s.id, s.grid_id, s.name, s.address, s.lng, s.lat, s.opening_hours, s.phone, "      \
+	"s.hub_leader_id, s.public_code, a.display_name, u.name FROM stations s "                  \
+	"JOIN units u ON u.id = s.grid_id LEFT JOIN accounts a ON a.id = s.hub_leader_id "
+
+static json_t *station_json(struct db_stmt *st)
+{
+	json_t *o = JB_OBJ(
+		jb_int("id", db_col_int64(st, 0)), jb_int("grid_id", db_col_int64(st, 1)),
+		jb_str("name", db_col_text(st, 2)), jb_str("address", db_col_text(st, 3)),
+		jb_str("opening_hours", db_col_text(st, 6)), jb_str("phone", db_col_text(st, 7)),
+		jb_str("public_code", db_col_text(st, 9)), jb_str("grid_name", db_col_text(st, 11)),
+		jb_str_or_null("hub_leader_name", db_col_text(st, 10)));
+	json_object_set_new(o, "lng",
+			    db_col_is_null(st, 4) ? json_null() : json_real(db_col_double(st, 4)));
+	json_object_set_new(o, "lat",
+			    db_col_is_null(st, 5) ? json_null() : json_real(db_col_double(st, 5)));
+	json_object_set_new(o, "hub_leader_id",
+			    db_col_is_null(st, 8) ? json_null()
+						  : json_integer(db_col_int64(st, 8)));
+	return o;
+}
+
+int stations_store_list(struct db_conn *c, const char *lo, const char *hi, int64_t after,
+			int64_t limit, json_t *items, int64_t *last)
+{
+	struct db_stmt *st;
+	int rc =
+		db_prepare(c,
+			   STATION_SELECT "WHERE s.unit_path >= ? AND s.unit_path < ? AND s.id > ? "
+					  "ORDER BY s.id LIMIT ?",
+			   &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_text(st, 1, lo, -1);
+	db_bind_text(st, 2, hi, -1);
+	db_bind_int64(st, 3, after);
+	db_bind_int64(st, 4, limit + 1);
+	return org_page_rows(st, limit, station_json, items, last);
+}
+
+/*
+ * Prepare sql, whose parameters are a station's id and the scope [lo, hi), and
+ * step it: DB_ROW or DB_DONE (reset *st after), <0 (nothing to reset).
+ */
+static int station_step(struct db_conn *c, const char *sql, int64_t id, const char *lo,
+			const char *hi, struct db_stmt **st)
+{
+	int rc = db_prepare(c, sql, st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(*st, 1, id);
+	db_bind_text(*st, 2, lo, -1);
+	db_bind_text(*st, 3, hi, -1);
+	rc = db_step(*st);
+	if (rc < 0)
+		db_reset(*st);
+	return rc;
+}
+
+int stations_store_view(struct db_conn *c, int64_t id, const char *lo, const char *hi, json_t **out)
+{
+	struct db_stmt *st;
+	int rc = station_step(
+		c, STATION_SELECT "WHERE s.id = ? AND s.unit_path >= ? AND s.unit_path < ?", id, lo,
+		hi, &st);
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	if (rc == DB_ROW)
+		*out = station_json(st);
+	db_reset(st);
+	return rc;
+}
+
+int stations_store_ref(struct db_conn *c, int64_t id, const char *lo, const char *hi,
+		       struct station_ref *out)
+{
+	struct db_stmt *st;
+	int rc = station_step(c,
+			      "SELECT unit_path, name, public_code FROM stations WHERE id = ? AND "
+			      "unit_path >= ? AND unit_path < ?",
+			      id, lo, hi, &st);
+
+	if (rc < 0)
+		return rc;
+	if (rc == DB_ROW) {
+		snprintf(out->path, sizeof out->path, "%s", db_col_text(st, 0));
+		snprintf(out->name, sizeof out->name, "%s", db_col_text(st, 1));
+		snprintf(out->code, sizeof out->code, "%s", db_col_text(st, 2));
+	}
+	db_reset(st);
+	return rc;
+}
+
+/* Is role one of the names in csv ("a,b", as auth stores an account's roles)? */
+static int csv_has(const char *csv, const char *role)
+{
+	size_t n = strlen(role);
+
+	for (const char *p = csv; p && *p; p += strcspn(p, ", ")) {
+		p += strspn(p, ", ");
+		if (!strncmp(p, role, n) && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+int stations_store_leader_path(struct db_conn *c, int64_t account_id, char *path, size_t n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(
+		c, "SELECT roles, unit_path FROM accounts WHERE id = ? AND disabled = 0", &st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, account_id);
+	rc = db_step(st);
+	if (rc == DB_ROW && !csv_has(db_col_text(st, 0), "hub_leader"))
+		rc = DB_DONE;
+	if (rc == DB_ROW)
+		snprintf(path, n, "%s", db_col_text(st, 1));
+	db_reset(st);
+	return rc;
+}
+
+int stations_store_insert(struct db_conn *c, const struct station_in *in, int64_t grid_id,
+			  const char *grid_path, const char *code, int64_t now, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(
+		c,
+		"INSERT INTO stations (grid_id, unit_path, name, address, lng, lat, "
+		"opening_hours, phone, hub_leader_id, public_code, created_at, updated_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		&st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_int64(st, 1, grid_id);
+	db_bind_text(st, 2, grid_path, -1);
+	db_bind_text(st, 3, in->name, -1);
+	db_bind_text(st, 4, in->addr ? in->addr : "", -1);
+	if (json_is_number(in->lng))
+		db_bind_double(st, 5, json_number_value(in->lng));
+	if (json_is_number(in->lat))
+		db_bind_double(st, 6, json_number_value(in->lat));
+	db_bind_text(st, 7, in->hours ? in->hours : "", -1);
+	db_bind_text(st, 8, in->phone ? in->phone : "", -1);
+	if (in->leader)
+		db_bind_int64(st, 9, in->leader);
+	db_bind_text(st, 10, code, -1);
+	db_bind_int64(st, 11, now);
+	db_bind_int64(st, 12, now);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_col_int64(st, 0);
+		rc = 0;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int stations_store_update(struct db_conn *c, int64_t id, const struct station_in *in, int64_t now)
+{
+	int rc = db_run(c,
+			"UPDATE stations SET name = COALESCE(?, name), "
+			"address = COALESCE(?, address), "
+			"opening_hours = COALESCE(?, opening_hours), phone = COALESCE(?, phone), "
+			"updated_at = ? WHERE id = ?",
+			"ttttii", in->name, in->addr, in->hours, in->phone, now, id);
+
+	if (rc == 0 && in->leader)
+		rc = db_run(c, "UPDATE stations SET hub_leader_id = ? WHERE id = ?", "ii",
+			    in->leader, id);
+	if (rc == 0 && json_is_number(in->lng) && json_is_number(in->lat))
+		rc = db_run(c, "UPDATE stations SET lng = ?, lat = ? WHERE id = ?", "ddi",
+			    json_number_value(in->lng), json_number_value(in->lat), id);
+	else if (rc == 0 && json_is_null(in->lng))
+		rc = db_run(c, "UPDATE stations SET lng = NULL, lat = NULL WHERE id = ?", "i", id);
+	return rc;
+}
