@@ -88,16 +88,6 @@ int cal_deadline_db(struct db_conn *c, int64_t start, int amount, int workdays, 
 
 /* ---- the holidays API (calendar_api.c) ------------------------------------ */
 
-/*
- * Holiday changes are written to the audit log in their transaction, but
- * audit sits above calendar in the layer order: the server installs the
- * writer (audit_write) before it serves. Without one, changes fail (503)
- * rather than go unaudited. The signature is audit_write's.
- */
-typedef int (*cal_audit_fn)(struct req *req, struct db_conn *c, const char *action,
-			    const char *object_type, int64_t object_id, json_t *details);
-void calendar_set_audit(cal_audit_fn fn);
-
 extern const struct route calendar_routes[];
 
 #endif

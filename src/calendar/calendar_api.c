@@ -5,12 +5,11 @@
  *   PUT    /api/v1/holidays/:day {"kind":"holiday"|"workday","name":"国庆节"}
  *   DELETE /api/v1/holidays/:day
  *
- * Changes are audited through the writer the server installs
- * (calendar_set_audit), since audit sits above calendar; the SQL is in
- * calendar_store.c.
+ * Changes are audited in their transaction; the SQL is in calendar_store.c.
  */
 #include "calendar/calendar_int.h"
 
+#include "audit/audit.h"
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "db/store.h"
@@ -20,23 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static cal_audit_fn audit_fn;
-
-void calendar_set_audit(cal_audit_fn fn)
-{
-	audit_fn = fn;
-}
-
-/* Steals details, as audit_write does. */
-static int audit(struct req *req, struct db_conn *c, const char *action, json_t *details)
-{
-	if (!audit_fn) {
-		json_decref(details);
-		return DB_ERR;
-	}
-	return audit_fn(req, c, action, "holiday", 0, details);
-}
 
 static void list_holidays(struct req *req)
 {
@@ -84,8 +66,8 @@ static int put_holiday_tx(struct db_conn *c, void *ctx)
 	int rc = holiday_set(c, x->day, x->kind, x->name, clock_now());
 
 	if (rc == 0)
-		rc = audit(x->req, c, "holiday.set",
-			   JB_OBJ(jb_str("day", x->day), jb_str("kind", x->kind)));
+		rc = audit_write(x->req, c, "holiday.set", "holiday", 0,
+				 JB_OBJ(jb_str("day", x->day), jb_str("kind", x->kind)));
 	return rc;
 }
 
@@ -96,7 +78,8 @@ static int delete_holiday_tx(struct db_conn *c, void *ctx)
 	int rc = holiday_delete(c, x->day);
 
 	if (rc == 0)
-		rc = audit(x->req, c, "holiday.delete", JB_OBJ(jb_str("day", x->day)));
+		rc = audit_write(x->req, c, "holiday.delete", "holiday", 0,
+				 JB_OBJ(jb_str("day", x->day)));
 	return rc;
 }
 

@@ -68,7 +68,6 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	if (app->clock_start && !srv.test_clock)
 		return cmd_usage_error(app, "--test-clock-start needs --test-clock");
 	/* Holiday changes are audited; audit is above calendar, so it is installed here. */
-	calendar_set_audit(audit_write);
 	/* /auth/me shows a resident's latest self-registration; people is above auth. */
 	auth_set_registration_brief(registration_brief);
 	srv.router = router_new();
