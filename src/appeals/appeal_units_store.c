@@ -1,21 +1,21 @@
 /*
- * appeal_units_store.c — whether appeals still name a unit, for org's unit
- * hooks (org.h; the table org_unit_users[] is in src/cmd/cmd_units.c): a
- * unit that an appeal or a supervision names cannot be deleted. (Moving a
- * unit is appeals_units_moved(), appeal_flow.c.)
+ * appeal_units_store.c — appeals under org's units (org.h; the table
+ * org_unit_users[] is in src/cmd/cmd_units.c): a unit that an appeal or a
+ * supervision names cannot be deleted, and moving a unit rewrites the paths
+ * appeals carry and rebuilds their scope rows (appeals_units_moved()).
  */
 #include "appeals/appeals.h"
 
+#include "db/store.h"
 #include "org/org.h"
 
-int appeals_unit_uses(struct db_conn *c, int64_t unit_id, int64_t *n)
-{
-	static const struct unit_column columns[] = {
-		{ "appeals", "unit_id" },
-		{ "appeals", "handler_unit_id" },
-		{ "appeals", "dispatcher_unit_id" },
-		{ "supervisions", "unit_id" },
-	};
+static const char *const appeal_use_sql[] = {
+	DB_COUNT_EQ("appeals", "unit_id"),
+	DB_COUNT_EQ("appeals", "handler_unit_id"),
+	DB_COUNT_EQ("appeals", "dispatcher_unit_id"),
+	DB_COUNT_EQ("supervisions", "unit_id"),
+};
 
-	return unit_columns_count(c, columns, sizeof columns / sizeof *columns, unit_id, n);
-}
+const struct org_unit_hooks appeals_unit_hooks = {
+	"appeals", NULL, 0, ORG_HOOK_SQL(appeal_use_sql), appeals_units_moved, NULL
+};

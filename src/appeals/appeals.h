@@ -26,6 +26,7 @@
 #include "pii/pii.h"
 
 struct db_conn;
+struct org_unit_hooks;
 struct req;
 struct server;
 
@@ -183,7 +184,8 @@ int64_t path_id_at_depth(const char *path, int depth);
  */
 int appeals_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,
 			const char *new_path);
-int appeals_unit_uses(struct db_conn *c, int64_t unit_id, int64_t *n); /* rows naming it; 0, <0 */
+/* Appeals under units, for org's table (appeal_units_store.c). */
+extern const struct org_unit_hooks appeals_unit_hooks;
 
 /* The route tables, registered by serve. */
 extern const struct route appeal_routes[];

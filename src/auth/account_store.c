@@ -109,19 +109,8 @@ int account_update(struct db_conn *c, int64_t id, const char *display_name, int6
 
 /* ---- the unit hooks (org.h): accounts live under units ----------------------- */
 
-static const struct unit_column account_path[] = { { "accounts", "unit_path" } };
-static const struct unit_column account_unit[] = { { "accounts", "unit_id" } };
+static const char *const account_path_sql[] = { DB_PATH_MOVED("accounts", "unit_path") };
+static const char *const account_use_sql[] = { DB_COUNT_EQ("accounts", "unit_id") };
 
-static int accounts_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,
-				const char *new_path)
-{
-	return unit_columns_moved(c, account_path, 1, old_path, old_hi, new_path);
-}
-
-static int accounts_unit_uses(struct db_conn *c, int64_t unit_id, int64_t *n)
-{
-	return unit_columns_count(c, account_unit, 1, unit_id, n);
-}
-
-const struct org_unit_hooks account_unit_hooks = { "accounts", accounts_units_moved,
-						   accounts_unit_uses };
+const struct org_unit_hooks account_unit_hooks = { "accounts", ORG_HOOK_SQL(account_path_sql),
+						   ORG_HOOK_SQL(account_use_sql), NULL, NULL };

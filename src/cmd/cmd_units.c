@@ -14,9 +14,6 @@
 
 #include <stddef.h>
 
-static const struct org_unit_hooks appeals_unit_hooks = { "appeals", appeals_units_moved,
-							  appeals_unit_uses };
-
 const struct org_unit_hooks *const org_unit_users[] = {
 	&account_unit_hooks,
 	&appeals_unit_hooks,

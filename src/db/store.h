@@ -187,6 +187,17 @@ int db_run_args(struct db_conn *c, const char *sql, const struct db_arg *args, i
  * malloc'd; NULL when out of memory. The text holds no values.
  */
 char *db_values_sql(const char *head, const char *tuple, int n, const char *tail);
+/*
+ * Two statement shapes, as literals: rewrite the prefix of a materialised path
+ * column for the rows in a subtree (bind: new prefix, length of the old prefix
+ * + 1, old prefix, its upper bound), and count the rows whose column equals a
+ * value. table and col must be literals too.
+ */
+#define DB_PATH_MOVED(table, col)                                                                  \
+	"UPDATE " table " SET " col " = ? || SUBSTR(" col ", ?) WHERE " col " >= ? AND " col " < " \
+											     "?"
+#define DB_COUNT_EQ(table, col) "SELECT COUNT(*) FROM " table " WHERE " col " = ?"
+
 /* db_prepare() of db_values_sql(head, tuple, n, tail). 0, DB_ENOMEM or <0. */
 int db_prepare_values(struct db_conn *c, const char *head, const char *tuple, int n,
 		      const char *tail, struct db_stmt **out);

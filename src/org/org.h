@@ -53,33 +53,29 @@ int unit_create(struct db_conn *c, int64_t parent_id, int kind, const char *code
 
 /*
  * The modules that keep rows under units register here, since org sits below
- * them and cannot call them. moved: a unit moved from old_path (its subtree is
- * [old_path, old_hi)) to new_path; rewrite the paths you keep, in the
- * caller's transaction. uses: how many of your rows name unit_id (a unit in
- * use cannot be deleted). Both return 0 or <0. The NULL-terminated table is
- * defined at the top, in src/cmd/cmd_units.c, so org never names its users.
+ * them and cannot call them. When a unit moves from old_path (its subtree is
+ * [old_path, old_hi)) to new_path, in the move's transaction, org runs each
+ * module's path statements (DB_PATH_MOVED, bound: new_path, the length of
+ * old_path + 1, old_path, old_hi) and then its moved() if it has one. Before a
+ * unit is deleted it sums each module's use statements (DB_COUNT_EQ, bound:
+ * the unit's id) and its uses() if any: a unit in use is not deleted. The
+ * functions return 0 or <0. The NULL-terminated table is defined at the top,
+ * in src/cmd/cmd_units.c, so org never names its users.
  */
 struct org_unit_hooks {
 	const char *name;
+	const char *const *path_sql; /* DB_PATH_MOVED(table, column) statements */
+	size_t n_path;
+	const char *const *use_sql; /* DB_COUNT_EQ(table, column) statements */
+	size_t n_use;
 	int (*moved)(struct db_conn *c, const char *old_path, const char *old_hi,
-		     const char *new_path);
-	int (*uses)(struct db_conn *c, int64_t unit_id, int64_t *n);
+		     const char *new_path); /* NULL: the statements are all */
+	int (*uses)(struct db_conn *c, int64_t unit_id, int64_t *n); /* NULL: likewise */
 };
 extern const struct org_unit_hooks *const org_unit_users[];
 
-/*
- * For hooks that only name columns: a column of a table that holds a unit
- * path (moved) or a unit id (count). unit_columns_moved rewrites the prefix
- * old_path → new_path of the paths in [old_path, old_hi); unit_columns_count
- * sums the rows whose column is unit_id into *n. 0 or <0.
- */
-struct unit_column {
-	const char *table, *column;
-};
-int unit_columns_moved(struct db_conn *c, const struct unit_column *cols, size_t n,
-		       const char *old_path, const char *old_hi, const char *new_path);
-int unit_columns_count(struct db_conn *c, const struct unit_column *cols, size_t n, int64_t unit_id,
-		       int64_t *total);
+/* The statements: DB_PATH_MOVED(table, path column), DB_COUNT_EQ(table, unit id column). */
+#define ORG_HOOK_SQL(a) (a), (sizeof(a) / sizeof *(a))
 
 /*
  * Move unit u under np (one level above it, outside u's subtree): the

@@ -360,56 +360,59 @@ int units_store_update(struct db_conn *c, int64_t id, const char *name, const ch
 
 /* ---- the unit hooks' columns ---------------------------------------------- */
 
-int unit_columns_moved(struct db_conn *c, const struct unit_column *cols, size_t n,
-		       const char *old_path, const char *old_hi, const char *new_path)
+/* The subtree [old_path, old_hi) now starts at new_path: run the hook's path statements. */
+static int hook_paths_moved(struct db_conn *c, const struct org_unit_hooks *h, const char *old_path,
+			    const char *old_hi, const char *new_path)
 {
-	char sql[256];
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		snprintf(sql, sizeof sql,
-			 "UPDATE %s SET %s = ? || SUBSTR(%s, ?) WHERE %s >= ? AND %s < ?",
-			 cols[i].table, cols[i].column, cols[i].column, cols[i].column,
-			 cols[i].column);
-		rc = db_run(c, sql, "titt", new_path, (int64_t)strlen(old_path) + 1, old_path,
-			    old_hi);
-	}
+	for (size_t i = 0; rc == 0 && i < h->n_path; i++)
+		rc = db_run(c, h->path_sql[i], "titt", new_path, (int64_t)strlen(old_path) + 1,
+			    old_path, old_hi);
+	if (rc == 0 && h->moved)
+		rc = h->moved(c, old_path, old_hi, new_path);
 	return rc;
 }
 
-int unit_columns_count(struct db_conn *c, const struct unit_column *cols, size_t n, int64_t unit_id,
-		       int64_t *total)
+/* The rows of the hook's module that name the unit, added to *total. */
+static int hook_uses(struct db_conn *c, const struct org_unit_hooks *h, int64_t unit_id,
+		     int64_t *total)
 {
-	char sql[256];
 	int rc = 0;
 
-	*total = 0;
-	for (size_t i = 0; rc >= 0 && i < n; i++) {
+	for (size_t i = 0; rc >= 0 && i < h->n_use; i++) {
 		int64_t k = 0;
-		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE %s = ?", cols[i].table,
-			 cols[i].column);
-		rc = db_query_int64(c, &k, sql, "i", unit_id);
+		rc = db_query_int64(c, &k, h->use_sql[i], "i", unit_id);
+		*total += k;
+	}
+	if (rc >= 0 && h->uses) {
+		int64_t k = 0;
+		rc = h->uses(c, unit_id, &k);
 		*total += k;
 	}
 	return rc < 0 ? rc : 0;
 }
 
 /*
- * The tables of org and of the modules that have no hooks yet (people, and
+ * org's own tables, and those of the modules that have no hooks yet (people;
  * messages for the unit_id of a message): they move with their unit and keep
- * it from being deleted. Moving them into their modules' hooks
- * (org_unit_users[]) leaves org with its own two.
+ * it from being deleted.
  */
-static const struct unit_column path_columns[] = {
-	{ "stations", "unit_path" },	       { "households", "unit_path" },
-	{ "residents", "unit_path" },	       { "party_members", "unit_path" },
-	{ "central_households", "unit_path" }, { "registrations", "unit_path" },
+static const char *const org_path_sql[] = {
+	DB_PATH_MOVED("stations", "unit_path"),
+	DB_PATH_MOVED("households", "unit_path"),
+	DB_PATH_MOVED("residents", "unit_path"),
+	DB_PATH_MOVED("party_members", "unit_path"),
+	DB_PATH_MOVED("central_households", "unit_path"),
+	DB_PATH_MOVED("registrations", "unit_path"),
 };
-static const struct unit_column id_columns[] = {
-	{ "units", "parent_id" },	 { "stations", "grid_id" },
-	{ "households", "building_id" }, { "party_members", "branch_unit_id" },
-	{ "messages", "unit_id" },	 { "registrations", "unit_id" },
+static const char *const org_use_sql[] = {
+	DB_COUNT_EQ("units", "parent_id"),	  DB_COUNT_EQ("stations", "grid_id"),
+	DB_COUNT_EQ("households", "building_id"), DB_COUNT_EQ("party_members", "branch_unit_id"),
+	DB_COUNT_EQ("messages", "unit_id"),	  DB_COUNT_EQ("registrations", "unit_id"),
 };
+static const struct org_unit_hooks org_own = { "org", ORG_HOOK_SQL(org_path_sql),
+					       ORG_HOOK_SQL(org_use_sql), NULL, NULL };
 
 int unit_move(struct db_conn *c, const struct unit_ref *u, const struct unit_ref *np, char *newcode,
 	      size_t n)
@@ -429,23 +432,19 @@ int unit_move(struct db_conn *c, const struct unit_ref *u, const struct unit_ref
 	if (rc == 0)
 		rc = db_run(c, "UPDATE units SET parent_id = ? WHERE id = ?", "ii", np->id, u->id);
 	if (rc == 0)
-		rc = unit_columns_moved(c, path_columns, sizeof path_columns / sizeof *path_columns,
-					u->path, hi, newpath);
+		rc = hook_paths_moved(c, &org_own, u->path, hi, newpath);
 	for (size_t i = 0; rc == 0 && org_unit_users[i]; i++)
-		rc = org_unit_users[i]->moved(c, u->path, hi, newpath);
+		rc = hook_paths_moved(c, org_unit_users[i], u->path, hi, newpath);
 	return rc;
 }
 
 int unit_delete(struct db_conn *c, int64_t id)
 {
-	int64_t n = 0, total = 0;
-	int rc = unit_columns_count(c, id_columns, sizeof id_columns / sizeof *id_columns, id,
-				    &total);
+	int64_t total = 0;
+	int rc = hook_uses(c, &org_own, id, &total);
 
-	for (size_t i = 0; rc >= 0 && org_unit_users[i]; i++) {
-		rc = org_unit_users[i]->uses(c, id, &n);
-		total += n;
-	}
+	for (size_t i = 0; rc == 0 && org_unit_users[i]; i++)
+		rc = hook_uses(c, org_unit_users[i], id, &total);
 	if (rc < 0)
 		return rc;
 	if (total > 0)

@@ -41,7 +41,9 @@ static int hook_uses(struct db_conn *c, int64_t unit_id, int64_t *n)
 	return 0;
 }
 
-static const struct org_unit_hooks test_hooks = { "test", hook_moved, hook_uses };
+static const struct org_unit_hooks test_hooks = { .name = "test",
+						  .moved = hook_moved,
+						  .uses = hook_uses };
 const struct org_unit_hooks *const org_unit_users[] = { &test_hooks, NULL };
 
 struct tree {
