@@ -16,7 +16,12 @@
 
 #include "http/router.h"
 
+struct org_unit_hooks;
+
 extern const struct route service_item_routes[];
 extern const struct route application_routes[];
+
+/* Service applications under units, for org (org.h; listed in src/cmd/cmd_units.c). */
+extern const struct org_unit_hooks applications_unit_hooks;
 
 #endif

@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "db/store.h"
+#include "org/org.h"
 
 #include <string.h>
 
@@ -291,3 +292,16 @@ int apps_store_add_event(struct db_conn *c, int64_t id, const char *action, int6
 		      "ititti", id, action, actor, note ? note : "",
 		      attachments ? attachments : "[]", now);
 }
+
+/* ---- under units (org.h) ---------------------------------------------------- */
+
+static const char *const unit_path_sql[] = {
+	DB_PATH_MOVED("service_applications", "unit_path"),
+	DB_PATH_MOVED("service_applications", "handler_path"),
+};
+static const char *const unit_use_sql[] = {
+	DB_COUNT_EQ("service_applications", "handler_unit_id"),
+};
+
+const struct org_unit_hooks applications_unit_hooks = { "applications", ORG_HOOK_SQL(unit_path_sql),
+							ORG_HOOK_SQL(unit_use_sql), NULL, NULL };

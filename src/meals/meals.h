@@ -20,10 +20,15 @@
 
 #include "http/router.h"
 
+struct org_unit_hooks;
+
 extern const struct route meal_point_routes[];
 extern const struct route meal_enrol_routes[];
 extern const struct route meal_order_routes[];
 extern const struct route meal_round_routes[];
 extern const struct route meal_report_routes[];
+
+/* Meal assistance under units, for org (org.h; listed in src/cmd/cmd_units.c). */
+extern const struct org_unit_hooks meals_unit_hooks;
 
 #endif

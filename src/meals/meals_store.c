@@ -13,6 +13,8 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "people/people.h"
+#include "db/store.h"
+#include "org/org.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -346,3 +348,18 @@ int meals_store_enrol_set_status(struct db_conn *c, int64_t id, const char *from
 	*changed = rc == 0 ? db_changes(c) : 0;
 	return rc;
 }
+
+/* ---- under units (org.h) ---------------------------------------------------- */
+
+static const char *const unit_path_sql[] = {
+	DB_PATH_MOVED("meal_points", "unit_path"),
+	DB_PATH_MOVED("meal_enrolments", "unit_path"),
+	DB_PATH_MOVED("meal_enrolments", "resident_path"),
+	DB_PATH_MOVED("meal_rounds", "unit_path"),
+	DB_PATH_MOVED("meal_orders", "unit_path"),
+	DB_PATH_MOVED("meal_orders", "resident_path"),
+};
+static const char *const unit_use_sql[] = { DB_COUNT_EQ("meal_points", "unit_id") };
+
+const struct org_unit_hooks meals_unit_hooks = { "meals", ORG_HOOK_SQL(unit_path_sql),
+						 ORG_HOOK_SQL(unit_use_sql), NULL, NULL };

@@ -15,25 +15,11 @@
 #include "org/org.h"
 
 static const char *const path_sql[] = {
-	DB_PATH_MOVED("venues", "unit_path"),
-	DB_PATH_MOVED("bookings", "unit_path"),
 	DB_PATH_MOVED("activities", "unit_path"),
-	DB_PATH_MOVED("meal_points", "unit_path"),
-	DB_PATH_MOVED("meal_enrolments", "unit_path"),
-	DB_PATH_MOVED("meal_enrolments", "resident_path"),
-	DB_PATH_MOVED("meal_rounds", "unit_path"),
-	DB_PATH_MOVED("meal_orders", "unit_path"),
-	DB_PATH_MOVED("meal_orders", "resident_path"),
-	DB_PATH_MOVED("service_applications", "unit_path"),
-	DB_PATH_MOVED("service_applications", "handler_path"),
 };
 
 static const char *const use_sql[] = {
-	DB_COUNT_EQ("venues", "unit_id"),
-	DB_COUNT_EQ("bookings", "for_unit_id"),
 	DB_COUNT_EQ("activities", "unit_id"),
-	DB_COUNT_EQ("meal_points", "unit_id"),
-	DB_COUNT_EQ("service_applications", "handler_unit_id"),
 };
 
 const struct org_unit_hooks service_unit_hooks = { "service", ORG_HOOK_SQL(path_sql),

@@ -93,7 +93,12 @@ int booking_create_for_unit(struct db_conn *c, const struct venue *v, int64_t un
 /* Cancel a pending or approved booking and free its slots, in the caller's transaction. */
 int booking_release(struct db_conn *c, int64_t id, const char *reason, int64_t now);
 
+struct org_unit_hooks;
+
 extern const struct route venue_routes[];
 extern const struct route booking_routes[];
+
+/* Venues and bookings under units, for org (org.h; listed in src/cmd/cmd_units.c). */
+extern const struct org_unit_hooks venues_unit_hooks;
 
 #endif

@@ -11,6 +11,7 @@
 #include "venues/venues_int.h"
 
 #include "db/store.h"
+#include "org/org.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -313,3 +314,17 @@ int venues_store_delete_blackout(struct db_conn *c, int64_t venue_id, int64_t bi
 		return DB_DONE;
 	return rc;
 }
+
+/* ---- under units (org.h) ---------------------------------------------------- */
+
+static const char *const unit_path_sql[] = {
+	DB_PATH_MOVED("venues", "unit_path"),
+	DB_PATH_MOVED("bookings", "unit_path"),
+};
+static const char *const unit_use_sql[] = {
+	DB_COUNT_EQ("venues", "unit_id"),
+	DB_COUNT_EQ("bookings", "for_unit_id"),
+};
+
+const struct org_unit_hooks venues_unit_hooks = { "venues", ORG_HOOK_SQL(unit_path_sql),
+						  ORG_HOOK_SQL(unit_use_sql), NULL, NULL };
