@@ -17,6 +17,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "system/system.h"
+#include "activities/activities.h"
 #include "appeals/appeals_int.h"
 #include "attach/attach.h"
 #include "audit/audit.h"

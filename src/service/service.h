@@ -28,8 +28,6 @@ int service_units_moved(struct db_conn *c, const char *old_path, const char *old
 int service_unit_uses(struct db_conn *c, int64_t unit_id, int64_t *n);
 
 extern const struct route application_routes[];
-extern const struct route activity_routes[];
-extern const struct route activity_signup_routes[];
 
 /* Meal assistance (助餐): meal_point.c, meal_enrol.c, meal_order.c, meal_report.c. */
 extern const struct route meal_point_routes[];
