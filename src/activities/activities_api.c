@@ -45,6 +45,7 @@
 #include "core/clock.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "org/org.h"
 #include "people/people.h"
@@ -395,15 +396,14 @@ static void create_activity(struct req *req)
 	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	struct activity_in in = { .description = "", .place = "", .kind = "unit", .team = "" };
-	int64_t unit_id = au->unit_id, now = clock_now();
+	int64_t now = clock_now();
 	struct activity_change x;
 	struct unit_ref u;
 	struct venue v;
 	char code[11];
 	int rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "unit_id", 0, 1, INT64_MAX, &unit_id) < 0 ||
-	    activity_fields_or_reply(req, 1, &in))
+	if (!c || activity_fields_or_reply(req, 1, &in))
 		return;
 	if (!in.has_opens)
 		in.opens = now;
@@ -419,7 +419,7 @@ static void create_activity(struct req *req)
 	}
 	if (activity_check_or_reply(req, &in))
 		return;
-	if (unit_in_scope_or_reply(req, c, unit_id, &u) ||
+	if (unit_in_scope_or_reply(req, c, in.unit_id ? in.unit_id : au->unit_id, &u) ||
 	    (in.venue_id && venue_for_or_reply(req, c, &in, &v)))
 		return;
 	station_public_code(code);
@@ -526,7 +526,7 @@ static int update_activity_tx(struct db_conn *c, void *ctx)
 	if (rc == 0 && in->capacity > capacity_now)
 		rc = activity_fill(req, c, a, now, NULL);
 	if (rc == 0 && (x->moved || in->venue_id != x->old_venue ||
-			(json_object_get(req->json, "place") && strcmp(in->place, a->place))))
+			(activity_given(in, "place") && strcmp(in->place, a->place))))
 		rc = tell_moved(req, c, x, a);
 	if (rc == 0)
 		rc = audit_write(req, c, "activity.update", "activity", id,
@@ -535,7 +535,7 @@ static int update_activity_tx(struct db_conn *c, void *ctx)
 }
 
 /* The fields a PATCH names, as a JSON array of their names (an empty one: none). */
-static json_t *fields_given(struct req *req)
+static json_t *fields_given(const struct activity_in *in)
 {
 	static const char *const fields[] = {
 		"title",    "description", "place",	      "organiser_kind",	  "organiser_name",
@@ -545,7 +545,7 @@ static json_t *fields_given(struct req *req)
 	json_t *changed = json_array();
 
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-		if (json_object_get(req->json, fields[i]))
+		if (activity_given(in, fields[i]))
 			json_array_append_new(changed, json_string(fields[i]));
 	return changed;
 }
@@ -616,7 +616,7 @@ static void update_activity(struct req *req)
 	    activity_visible_or_reply(req, c, id, &a, NULL) ||
 	    activity_fields_or_reply(req, 0, &in))
 		return;
-	if (json_object_get(req->json, "unit_id")) {
+	if (activity_given(&in, "unit_id")) {
 		reply_invalid(req, "unit_id", "an activity stays with its unit");
 		return;
 	}
@@ -625,7 +625,7 @@ static void update_activity(struct req *req)
 			       JB_OBJ(jb_str("status", a.status), jb_str("action", "update")));
 		return;
 	}
-	x.changed = fields_given(req);
+	x.changed = fields_given(&in);
 	if (!json_array_size(x.changed)) {
 		json_decref(x.changed);
 		reply_invalid(req, "body",
@@ -682,17 +682,26 @@ static int cancel_activity_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+/* {"reason"}: said to everyone signed up, and kept. */
+struct cancel_body {
+	const char *reason;
+};
+static const struct body_field cancel_fields[] = {
+	BF_STR(struct cancel_body, reason, "reason", BF_REQUIRED, 0, 200),
+};
+
 static void cancel_activity(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *reason = NULL;
+	struct cancel_body b;
 	struct activity a;
 	int64_t id, now = clock_now();
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    json_get_str_or_reply(req, req->json, "reason", 1, 200, &reason))
+	    BODY_READ_OR_REPLY(req, cancel_fields, &b, NULL))
 		return;
+	const char *reason = b.reason;
 	if (!*reason) {
 		reply_invalid(req, "reason", "say why the activity is cancelled");
 		return;

@@ -17,6 +17,7 @@
 #include "auth/auth.h"
 #include "core/clock.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "org/org.h"
 #include "people/people.h"
@@ -25,27 +26,62 @@
 
 #define ELIGIBILITY_TAGS RESIDENT_TAGS "," RESIDENT_AGE_TAGS
 
-/* A time field: 0 present, 1 absent, -1 answered. */
-static int time_field_or_reply(struct req *req, const char *field, int required, int64_t *out)
-{
-	const char *s = NULL;
-	int rc = json_get_str_or_reply(req, req->json, field, required, 40, &s);
+/*
+ * The body of POST and PATCH /api/v1/activities, every key the console
+ * sends (web/src/console/components/ActivityDialog.vue). Nothing is
+ * required here: a new activity requires title, start, end and capacity
+ * (activity_fields_or_reply), a change none. Times and the eligibility list
+ * are checked below, venue_id null means "no venue", unit_id is for a new
+ * activity only.
+ */
+struct activity_body {
+	int64_t unit_id, capacity, venue_id;
+	const char *title, *description, *place, *kind, *team;
+	const char *start, *end, *opens, *closes;
+	json_t *eligibility;
+};
 
-	if (rc)
-		return rc;
+static const struct body_field activity_fields[] = {
+	BF_ID(struct activity_body, unit_id, "unit_id", BF_OPTIONAL),
+	BF_STR(struct activity_body, title, "title", BF_OPTIONAL, 0, 200),
+	BF_STR(struct activity_body, description, "description", BF_OPTIONAL, 0, 4000),
+	BF_STR(struct activity_body, place, "place", BF_OPTIONAL, 0, 300),
+	BF_STR(struct activity_body, kind, "organiser_kind", BF_OPTIONAL, 0, 20),
+	BF_STR(struct activity_body, team, "organiser_name", BF_OPTIONAL, 0, 100),
+	BF_STR(struct activity_body, start, "start", BF_OPTIONAL, 0, 40),
+	BF_STR(struct activity_body, end, "end", BF_OPTIONAL, 0, 40),
+	BF_STR(struct activity_body, opens, "signup_opens_at", BF_OPTIONAL, 0, 40),
+	BF_STR(struct activity_body, closes, "signup_closes_at", BF_OPTIONAL, 0, 40),
+	BF_INT(struct activity_body, capacity, "capacity", BF_OPTIONAL, 1, 10000, 0),
+	BF_ID(struct activity_body, venue_id, "venue_id", BF_OPTIONAL),
+	BF_JSON(struct activity_body, eligibility, "eligibility", BF_OPTIONAL, -1),
+};
+
+int activity_given(const struct activity_in *in, const char *field)
+{
+	return body_has(&in->seen, activity_fields, field);
+}
+
+/* A time field s (NULL: absent, *has untouched) into *out. 0, or -1 having answered. */
+static int time_or_reply(struct req *req, const char *field, const char *s, int64_t *out, int *has)
+{
+	if (!s)
+		return 0;
 	if (strlen(s) < 16 || clock_parse_iso(s, out)) {
 		reply_invalid(req, field,
 			      "ISO 8601 date and time with offset, e.g. "
 			      "2026-12-01T14:00:00+08:00");
 		return -1;
 	}
+	*has = 1;
 	return 0;
 }
 
-static int eligibility_or_reply(struct req *req, const char **out)
+/* The list of tags v (NULL: absent) as a comma list into *out (NULL when absent). */
+static int eligibility_or_reply(struct req *req, json_t *v, const char **out)
 {
-	json_t *v = json_object_get(req->json, "eligibility"), *t;
 	char *list = arena_strdup(&req->arena, "");
+	json_t *t;
 	size_t i;
 
 	*out = NULL;
@@ -70,57 +106,54 @@ static int eligibility_or_reply(struct req *req, const char **out)
 	return 0;
 }
 
-static int text_or_reply(struct req *req, const char *field, int required, size_t max, int nonempty,
-			 const char **out)
+/* The text fields given over what in holds; title and organiser_kind not empty. */
+static int texts_or_reply(struct req *req, const struct activity_body *b, struct activity_in *in)
 {
-	int rc = json_get_str_or_reply(req, req->json, field, required, max, out);
-
-	if (rc == 0 && nonempty && !**out) {
-		reply_invalid(req, field, "must not be empty");
+	if ((b->title && !*b->title) || (b->kind && !*b->kind)) {
+		reply_invalid(req, b->title && !*b->title ? "title" : "organiser_kind",
+			      "must not be empty");
 		return -1;
 	}
-	return rc < 0 ? -1 : 0;
-}
-
-/* Read the fields present into in; absent ones stay as they are. */
-int activity_fields_or_reply(struct req *req, int creating, struct activity_in *in)
-{
-	json_t *venue = json_object_get(req->json, "venue_id");
-	int rc;
-
-	if (text_or_reply(req, "title", creating, 200, 1, &in->title) ||
-	    text_or_reply(req, "description", 0, 4000, 0, &in->description) ||
-	    text_or_reply(req, "place", 0, 300, 0, &in->place) ||
-	    text_or_reply(req, "organiser_kind", 0, 20, 1, &in->kind) ||
-	    text_or_reply(req, "organiser_name", 0, 100, 0, &in->team) ||
-	    eligibility_or_reply(req, &in->eligibility))
-		return -1;
-	if (in->kind && strcmp(in->kind, "unit") && strcmp(in->kind, "volunteer_team")) {
+	if (b->kind && strcmp(b->kind, "unit") && strcmp(b->kind, "volunteer_team")) {
 		reply_invalid(req, "organiser_kind", "unit or volunteer_team");
 		return -1;
 	}
-	if ((rc = time_field_or_reply(req, "start", creating, &in->start)) < 0)
+	in->title = b->title ? b->title : in->title;
+	in->description = b->description ? b->description : in->description;
+	in->place = b->place ? b->place : in->place;
+	in->kind = b->kind ? b->kind : in->kind;
+	in->team = b->team ? b->team : in->team;
+	return 0;
+}
+
+int activity_fields_or_reply(struct req *req, int creating, struct activity_in *in)
+{
+	static const char *const required[] = { "title", "start", "end", "capacity" };
+	struct activity_body b;
+
+	if (BODY_READ_OR_REPLY(req, activity_fields, &b, &in->seen))
 		return -1;
-	in->has_start = rc == 0;
-	if ((rc = time_field_or_reply(req, "end", creating, &in->end)) < 0)
+	for (size_t i = 0; creating && i < sizeof required / sizeof *required; i++) {
+		if (!activity_given(in, required[i]) ||
+		    body_null(&in->seen, activity_fields, required[i])) {
+			reply_invalid(req, required[i], "required");
+			return -1;
+		}
+	}
+	if (texts_or_reply(req, &b, in) ||
+	    eligibility_or_reply(req, b.eligibility, &in->eligibility) ||
+	    time_or_reply(req, "start", b.start, &in->start, &in->has_start) ||
+	    time_or_reply(req, "end", b.end, &in->end, &in->has_end) ||
+	    time_or_reply(req, "signup_opens_at", b.opens, &in->opens, &in->has_opens) ||
+	    time_or_reply(req, "signup_closes_at", b.closes, &in->closes, &in->has_closes))
 		return -1;
-	in->has_end = rc == 0;
-	if ((rc = time_field_or_reply(req, "signup_opens_at", 0, &in->opens)) < 0)
-		return -1;
-	in->has_opens = rc == 0;
-	if ((rc = time_field_or_reply(req, "signup_closes_at", 0, &in->closes)) < 0)
-		return -1;
-	in->has_closes = rc == 0;
-	if ((rc = json_get_int_or_reply(req, req->json, "capacity", creating, 1, 10000,
-					&in->capacity)) < 0)
-		return -1;
-	in->has_capacity = rc == 0;
+	in->unit_id = b.unit_id;
+	in->has_capacity = b.capacity != 0;
+	if (in->has_capacity)
+		in->capacity = b.capacity;
 	/* venue_id: an id, or null (no venue) */
-	in->has_venue = venue != NULL;
-	in->venue_id = 0;
-	if (venue && !json_is_null(venue) &&
-	    json_get_int_or_reply(req, req->json, "venue_id", 1, 1, INT64_MAX, &in->venue_id))
-		return -1;
+	in->has_venue = activity_given(in, "venue_id");
+	in->venue_id = b.venue_id;
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "activities/activities.h"
+#include "http/body.h"
 
 struct arena;
 struct db_conn;
@@ -41,6 +42,8 @@ struct activity_in {
 	int64_t start, end, opens, closes, capacity, venue_id;
 	const char *eligibility; /* comma list, or NULL when absent */
 	int has_start, has_end, has_opens, has_closes, has_capacity, has_venue;
+	int64_t unit_id;       /* a new activity's unit, 0 when not given */
+	struct body_seen seen; /* which keys were sent: activity_given() */
 };
 
 /* ---- shared by the handlers (activities_api.c) ---------------------------- */
@@ -82,6 +85,8 @@ struct venue;
 /* Read the fields present into in (creating: the required ones must be); absent ones stay
  * as they are. 0, or -1 having answered. */
 int activity_fields_or_reply(struct req *req, int creating, struct activity_in *in);
+/* Was the field (one of the body's keys) sent, null included? */
+int activity_given(const struct activity_in *in, const char *field);
 /* The combination: times in order, the window before the start, an organiser, a place. */
 int activity_check_or_reply(struct req *req, const struct activity_in *in);
 /* A venue the activity may reserve for [start, end) with capacity places; 0 or -1 answered. */

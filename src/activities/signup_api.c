@@ -48,6 +48,7 @@
 #include "core/clock.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "messages/messages.h"
 #include "org/org.h"
@@ -246,12 +247,21 @@ static int create_signup_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+/* {"resident_id"}: staff sign a resident up; a resident sends {} for themselves. */
+struct signup_body {
+	int64_t resident_id;
+};
+static const struct body_field signup_fields[] = {
+	BF_ID(struct signup_body, resident_id, "resident_id", BF_OPTIONAL),
+};
+
 static void create_signup(struct req *req)
 {
 	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	int staff = activity_is_manager(req);
 	int64_t id, resident_id = 0, account_id = 0, now = clock_now();
+	struct signup_body b;
 	struct signup_change x;
 	struct activity a;
 	char b1[32], b2[32];
@@ -263,10 +273,14 @@ static void create_signup(struct req *req)
 		reply_error(req, ERR_FORBIDDEN);
 		return;
 	}
+	if (BODY_READ_OR_REPLY(req, signup_fields, &b, NULL))
+		return;
 	if (staff) {
-		if (json_get_int_or_reply(req, req->json, "resident_id", 1, 1, INT64_MAX,
-					  &resident_id))
+		if (!b.resident_id) {
+			reply_invalid(req, "resident_id", "required");
 			return;
+		}
+		resident_id = b.resident_id;
 	} else {
 		account_id = au->account_id;
 		resident_id = au->resident_id > 0 ? au->resident_id : 0;
@@ -373,11 +387,19 @@ static int cancel_signup_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+/* {"reason"?}: told to the resident when staff cancel. */
+struct cancel_body {
+	const char *reason;
+};
+static const struct body_field cancel_fields[] = {
+	BF_STR_DEF(struct cancel_body, reason, "reason", 0, 200, ""),
+};
+
 static void cancel_signup(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	int staff = activity_is_manager(req);
-	const char *reason = "";
+	struct cancel_body b;
 	int64_t id, sid, now = clock_now();
 	struct activity a;
 	struct signup s;
@@ -386,9 +408,10 @@ static void cancel_signup(struct req *req)
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
 	    req_param_id_or_reply(req, "sid", &sid) ||
-	    json_get_str_or_reply(req, req->json, "reason", 0, 200, &reason) < 0 ||
+	    BODY_READ_OR_REPLY(req, cancel_fields, &b, NULL) ||
 	    activity_visible_or_reply(req, c, id, &a, NULL) || signup_or_reply(req, c, &a, sid, &s))
 		return;
+	const char *reason = b.reason;
 	if (!strcmp(s.status, "cancelled") || s.checked_in_at ||
 	    now >= (staff ? a.ends_at : a.starts_at)) {
 		reply_state(req, s.checked_in_at ? "checked_in" : s.status, "cancel");
@@ -465,9 +488,18 @@ static void check_in_signup(struct req *req)
 	check_in(req, c, id, sid, now);
 }
 
+/* {"code"}: the activity's check-in code or the venue's public code, as scanned. */
+struct code_body {
+	const char *code;
+};
+static const struct body_field code_fields[] = {
+	BF_STR(struct code_body, code, "code", BF_REQUIRED, 0, 40),
+};
+
 /* The resident at the door: the activity's code, or its venue's, finds their sign-up due now. */
 static void check_in_by_code(struct req *req)
 {
+	struct code_body b;
 	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	const char *code = NULL;
@@ -475,8 +507,9 @@ static void check_in_by_code(struct req *req)
 		rid = au->resident_id > 0 ? au->resident_id : 0;
 	int rc;
 
-	if (!c || json_get_str_or_reply(req, req->json, "code", 1, 40, &code))
+	if (!c || BODY_READ_OR_REPLY(req, code_fields, &b, NULL))
 		return;
+	code = b.code;
 	rc = signups_store_code_known(c, code, &known);
 	if (rc < 0 || !known) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
