@@ -578,6 +578,22 @@ static json_t *id_or_null(int64_t id)
 	return id ? json_integer(id) : json_null();
 }
 
+/* The page of x's rows with its summary (stolen), or NULL having answered the store's rc < 0. */
+static json_t *page_or_reply(struct req *req, int rc, struct page_ctx *x, json_t *summary)
+{
+	json_t *out;
+
+	if (rc < 0) {
+		json_decref(x->items);
+		json_decref(summary);
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return NULL;
+	}
+	out = page_json(req, x->items, x->n > x->limit, x->last);
+	json_object_set_new(out, "summary", summary);
+	return out;
+}
+
 static int signup_row(void *ctx, const struct signup_view *v)
 {
 	struct page_ctx *x = ctx;
@@ -632,17 +648,12 @@ static void list_signups(struct req *req)
 	rc = signups_store_list(c, id, cursor, status, limit + 1, signup_row, &x);
 	if (rc >= 0)
 		rc = signups_store_checked_in(c, id, &checked);
-	if (rc < 0) {
-		json_decref(x.items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	out = page_json(req, x.items, x.n > limit, x.last);
-	json_object_set_new(out, "summary",
+	out = page_or_reply(req, rc, &x,
 			    JB_OBJ(jb_int("capacity", a.capacity), jb_int("confirmed", a.confirmed),
 				   jb_int("waitlisted", a.waitlisted),
 				   jb_int("checked_in", checked)));
-	reply_json(req, 200, out);
+	if (out)
+		reply_json(req, 200, out);
 }
 
 static int record_row(void *ctx, const struct record_view *v)
@@ -732,17 +743,13 @@ static void attendance_record(struct req *req)
 	/* the whole record in three numbers */
 	if (rc >= 0)
 		rc = signups_store_record_counts(c, account_id, resident_id, x.now, counts);
-	if (rc < 0) {
-		json_decref(x.items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	out = page_json(req, x.items, x.n > limit, x.last);
-	json_object_set_new(out, "resident_id",
-			    resident_id ? json_integer(resident_id) : json_null());
-	json_object_set_new(out, "summary",
+	out = page_or_reply(req, rc, &x,
 			    JB_OBJ(jb_int("attended", counts[0]), jb_int("absent", counts[1]),
 				   jb_int("expected", counts[2])));
+	if (!out)
+		return;
+	json_object_set_new(out, "resident_id",
+			    resident_id ? json_integer(resident_id) : json_null());
 	reply_json(req, 200, out);
 }
 
