@@ -116,9 +116,9 @@ static const char *field_name(struct req *req, const char *where, const char *ke
 	return where ? arena_printf(&req->arena, "%s.%s", where, key) : key;
 }
 
-int body_read_obj_or_reply(struct req *req, json_t *obj, const char *where,
-			   const struct body_field *fields, size_t n, void *out,
-			   struct body_seen *seen)
+static int read_obj(struct req *req, json_t *obj, const char *where,
+		    const struct body_field *fields, size_t n, void *out, struct body_seen *seen,
+		    int keep)
 {
 	struct body_seen s = { 0, 0 };
 	const char *key;
@@ -130,8 +130,9 @@ int body_read_obj_or_reply(struct req *req, json_t *obj, const char *where,
 		reply_error(req, ERR_INTERNAL);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++)
-		set_default(&fields[i], out);
+	if (!keep)
+		for (size_t i = 0; i < n; i++)
+			set_default(&fields[i], out);
 	if (!json_is_object(obj)) {
 		reply_invalid(req, where ? where : "body", "expected a JSON object");
 		return -1;
@@ -148,6 +149,8 @@ int body_read_obj_or_reply(struct req *req, json_t *obj, const char *where,
 		s.present |= UINT64_C(1) << i;
 		if (json_is_null(v)) {
 			s.nulls |= UINT64_C(1) << i;
+			if (fields[i].type == BODY_STR_NULL)
+				*(const char **)((char *)out + fields[i].off) = NULL;
 			continue;
 		}
 		if (set_value(&fields[i], v, out)) {
@@ -167,10 +170,24 @@ int body_read_obj_or_reply(struct req *req, json_t *obj, const char *where,
 	return 0;
 }
 
+int body_read_obj_or_reply(struct req *req, json_t *obj, const char *where,
+			   const struct body_field *fields, size_t n, void *out,
+			   struct body_seen *seen)
+{
+	return read_obj(req, obj, where, fields, n, out, seen, 0);
+}
+
 int body_read_or_reply(struct req *req, const struct body_field *fields, size_t n, void *out,
 		       struct body_seen *seen)
 {
-	return body_read_obj_or_reply(req, req->json, NULL, fields, n, out, seen);
+	return read_obj(req, req->json, NULL, fields, n, out, seen, 0);
+}
+
+int body_update_obj_or_reply(struct req *req, json_t *obj, const char *where,
+			     const struct body_field *fields, size_t n, void *out,
+			     struct body_seen *seen)
+{
+	return read_obj(req, obj, where, fields, n, out, seen, 1);
 }
 
 static uint64_t bit_of(const struct body_field *fields, size_t n, const char *name)

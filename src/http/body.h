@@ -121,6 +121,18 @@ int body_read_obj_or_reply(struct req *req, json_t *obj, const char *where,
 			   const struct body_field *fields, size_t n, void *out,
 			   struct body_seen *seen);
 
+/*
+ * An update (PATCH): the same, except that a field not sent keeps the value out
+ * already holds — the caller fills out from the stored row first, so the checks
+ * that follow see the combination. A BF_STR_NULL field sent as null becomes NULL.
+ */
+int body_update_obj_or_reply(struct req *req, json_t *obj, const char *where,
+			     const struct body_field *fields, size_t n, void *out,
+			     struct body_seen *seen);
+#define BODY_UPDATE_OR_REPLY(req, fields, out, seen)                                               \
+	body_update_obj_or_reply((req), (req)->json, NULL, (fields),                               \
+				 sizeof(fields) / sizeof(*(fields)), (out), (seen))
+
 /* Was the key sent (null included)? Was it sent as null? name must be in the table. */
 int body_has_n(const struct body_seen *seen, const struct body_field *fields, size_t n,
 	       const char *name);
