@@ -267,20 +267,12 @@ static int bound_or_reply(struct req *req, const char *name, int64_t *out)
 	return 0;
 }
 
-struct list_ctx {
-	struct req *req;
-	json_t *items;
-	int64_t n, limit;
-	int bad;
-};
-
+/* Soonest first; the cursor is how many were seen. */
 static int list_row(void *ctx, const struct activity_view *v)
 {
-	struct list_ctx *x = ctx;
+	struct page *p = ctx;
 
-	if (++x->n <= x->limit && json_array_append_new(x->items, activity_json(x->req, v)) < 0)
-		x->bad = 1;
-	return 0;
+	return page_add(p, p->cursor + p->n + 1, activity_json(p->req, v));
 }
 
 /* Where the caller looks: a manager their scope (or ?unit= in it), others their area. */
@@ -310,13 +302,12 @@ static void list_activities(struct req *req)
 	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	const char *status = req_query(req, "status"), *mine = req_query(req, "mine");
-	int64_t limit, offset, from = clock_now(), to = 0;
-	struct list_ctx x = { .req = req };
+	int64_t from = clock_now(), to = 0;
 	struct area ar;
-	int rc;
+	struct page p;
 
-	if (!c || req_page_or_reply(req, &limit, &offset) ||
-	    bound_or_reply(req, "from", &from) < 0 || bound_or_reply(req, "to", &to) < 0)
+	if (!c || page_begin_or_reply(req, &p) || bound_or_reply(req, "from", &from) < 0 ||
+	    bound_or_reply(req, "to", &to) < 0)
 		return;
 	if (status && strcmp(status, "published") && strcmp(status, "cancelled")) {
 		reply_invalid(req, "status", "published or cancelled");
@@ -328,7 +319,6 @@ static void list_activities(struct req *req)
 	}
 	if (list_area_or_reply(req, c, &ar))
 		return;
-	/* soonest first; the cursor is how many were seen */
 	struct activity_filter f = { .account_id = au->account_id,
 				     .resident_id = my_resident(au),
 				     .lo = ar.lo,
@@ -339,17 +329,9 @@ static void list_activities(struct req *req)
 				     .to = to,
 				     .status = status,
 				     .mine = mine != NULL,
-				     .limit = limit + 1,
-				     .offset = offset };
-	x.items = json_array();
-	x.limit = limit;
-	rc = activities_store_list(c, &f, list_row, &x);
-	if (rc < 0 || x.bad) {
-		json_decref(x.items);
-		reply_error(req, x.bad ? ERR_INTERNAL : ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, x.items, x.n > limit, offset + limit));
+				     .limit = p.limit + 1,
+				     .offset = p.cursor };
+	page_reply(&p, activities_store_list(c, &f, list_row, &p));
 }
 
 /* ---- writing ------------------------------------------------------------ */

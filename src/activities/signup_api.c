@@ -567,10 +567,10 @@ static const char *attendance(const char *status, int checked_in, int64_t ends_a
 	return status;
 }
 
-/* Rows into a page: the first limit of them, the last id seen. */
-struct page_ctx {
-	json_t *items;
-	int64_t n, limit, last, ends_at, now;
+/* A page of sign-ups, and what their attendance is judged by. */
+struct signup_page {
+	struct page p;
+	int64_t ends_at, now; /* the list's activity's end (a record: each row's) */
 };
 
 static json_t *id_or_null(int64_t id)
@@ -578,36 +578,28 @@ static json_t *id_or_null(int64_t id)
 	return id ? json_integer(id) : json_null();
 }
 
-/* The page of x's rows with its summary (stolen), or NULL having answered the store's rc < 0. */
-static json_t *page_or_reply(struct req *req, int rc, struct page_ctx *x, json_t *summary)
+/* The page with its summary (stolen), or NULL having answered. */
+static json_t *page_or_reply(struct page *p, int rc, json_t *summary)
 {
-	json_t *out;
+	json_t *out = page_finish_or_reply(p, rc);
 
-	if (rc < 0) {
-		json_decref(x->items);
+	if (out)
+		json_object_set_new(out, "summary", summary);
+	else
 		json_decref(summary);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return NULL;
-	}
-	out = page_json(req, x->items, x->n > x->limit, x->last);
-	json_object_set_new(out, "summary", summary);
 	return out;
 }
 
 static int signup_row(void *ctx, const struct signup_view *v)
 {
-	struct page_ctx *x = ctx;
-
-	if (++x->n > x->limit)
-		return 0;
-	x->last = v->id;
+	struct signup_page *x = ctx;
 	json_t *o = JB_OBJ(jb_int("id", v->id), jb_str("status", v->status),
 			   jb_str("attendance",
 				  attendance(v->status, v->checked_in_at != 0, x->ends_at, x->now)),
 			   jb_take("account_id", id_or_null(v->account_id)),
 			   jb_take("resident_id", id_or_null(v->resident_id)));
 	if (!o)
-		return 0;
+		return page_add(&x->p, v->id, NULL);
 	json_object_set_new(o, "name", json_string(v->name));
 	json_object_set_new(
 		o, "signed_up_by",
@@ -619,22 +611,20 @@ static int signup_row(void *ctx, const struct signup_view *v)
 	json_object_set_new(o, "position",
 			    !strcmp(v->status, "waitlisted") ? json_integer(v->position)
 							     : json_null());
-	json_array_append_new(x->items, o);
-	return 0;
+	return page_add(&x->p, v->id, o);
 }
 
 static void list_signups(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *status = req_query(req, "status");
-	int64_t id, limit, cursor, checked = 0;
-	struct page_ctx x = { .now = clock_now() };
+	struct signup_page x = { .now = clock_now() };
+	int64_t id, checked = 0;
 	struct activity a;
 	json_t *out;
 	int rc;
 
-	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    req_page_or_reply(req, &limit, &cursor) ||
+	if (!c || req_param_id_or_reply(req, "id", &id) || page_begin_or_reply(req, &x.p) ||
 	    activity_visible_or_reply(req, c, id, &a, NULL))
 		return;
 	if (status && strcmp(status, "confirmed") && strcmp(status, "waitlisted") &&
@@ -642,13 +632,11 @@ static void list_signups(struct req *req)
 		reply_invalid(req, "status", "confirmed, waitlisted or cancelled");
 		return;
 	}
-	x.items = json_array();
-	x.limit = limit;
 	x.ends_at = a.ends_at;
-	rc = signups_store_list(c, id, cursor, status, limit + 1, signup_row, &x);
+	rc = signups_store_list(c, id, x.p.cursor, status, x.p.limit + 1, signup_row, &x);
 	if (rc >= 0)
 		rc = signups_store_checked_in(c, id, &checked);
-	out = page_or_reply(req, rc, &x,
+	out = page_or_reply(&x.p, rc,
 			    JB_OBJ(jb_int("capacity", a.capacity), jb_int("confirmed", a.confirmed),
 				   jb_int("waitlisted", a.waitlisted),
 				   jb_int("checked_in", checked)));
@@ -658,12 +646,8 @@ static void list_signups(struct req *req)
 
 static int record_row(void *ctx, const struct record_view *v)
 {
-	struct page_ctx *x = ctx;
+	struct signup_page *x = ctx;
 	char b1[32], b2[32];
-
-	if (++x->n > x->limit)
-		return 0;
-	x->last = v->id;
 	json_t *o = JB_OBJ(
 		jb_int("id", v->id), jb_str("status", v->status),
 		jb_str("attendance",
@@ -675,12 +659,11 @@ static int record_row(void *ctx, const struct record_view *v)
 			       jb_str("place", v->place), jb_str("status", v->activity_status),
 			       jb_take("unit", JB_OBJ(jb_int("id", (json_int_t)v->unit_id),
 						      jb_str("name", v->unit_name))))));
-	if (!o)
-		return 0;
-	json_object_set_new(o, "checked_in_at", activity_time_json(v->checked_in_at));
-	json_object_set_new(o, "created_at", activity_time_json(v->created_at));
-	json_array_append_new(x->items, o);
-	return 0;
+	if (o) {
+		json_object_set_new(o, "checked_in_at", activity_time_json(v->checked_in_at));
+		json_object_set_new(o, "created_at", activity_time_json(v->created_at));
+	}
+	return page_add(&x->p, v->id, o);
 }
 
 /*
@@ -727,23 +710,20 @@ static int record_holder_or_reply(struct req *req, struct db_conn *c, int64_t *r
 static void attendance_record(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	int64_t resident_id = 0, account_id = 0, limit, cursor;
-	int64_t counts[3] = { 0 };
-	struct page_ctx x = { .now = clock_now() };
+	struct signup_page x = { .now = clock_now() };
+	int64_t resident_id = 0, account_id = 0, counts[3] = { 0 };
 	json_t *out;
 	int rc;
 
-	if (!c || req_page_or_reply(req, &limit, &cursor) ||
+	if (!c || page_begin_or_reply(req, &x.p) ||
 	    record_holder_or_reply(req, c, &resident_id, &account_id))
 		return;
-	x.items = json_array();
-	x.limit = limit;
-	rc = signups_store_record(c, account_id, resident_id, cursor ? cursor : INT64_MAX,
-				  limit + 1, record_row, &x);
+	rc = signups_store_record(c, account_id, resident_id, x.p.cursor ? x.p.cursor : INT64_MAX,
+				  x.p.limit + 1, record_row, &x);
 	/* the whole record in three numbers */
 	if (rc >= 0)
 		rc = signups_store_record_counts(c, account_id, resident_id, x.now, counts);
-	out = page_or_reply(req, rc, &x,
+	out = page_or_reply(&x.p, rc,
 			    JB_OBJ(jb_int("attended", counts[0]), jb_int("absent", counts[1]),
 				   jb_int("expected", counts[2])));
 	if (!out)
