@@ -17,6 +17,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "system/system.h"
+#include "activities/activities.h"
 #include "appeals/appeals.h"
 #include "applications/applications.h"
 #include "attach/attach.h"
@@ -28,7 +29,6 @@
 #include "org/org.h"
 #include "people/people.h"
 #include "meals/meals.h"
-#include "service/service.h"
 #include "venues/venues.h"
 #include "pii/pii.h"
 

@@ -7,12 +7,12 @@
  * command that links the modules has it. A module with rows under units adds
  * its hooks here.
  */
+#include "activities/activities.h"
 #include "appeals/appeals.h"
 #include "applications/applications.h"
 #include "auth/auth.h"
 #include "meals/meals.h"
 #include "org/org.h"
-#include "service/service.h"
 #include "venues/venues.h"
 
 #include <stddef.h>
@@ -20,7 +20,7 @@
 const struct org_unit_hooks *const org_unit_users[] = {
 	&account_unit_hooks,
 	&appeals_unit_hooks,
-	&service_unit_hooks,
+	&activities_unit_hooks,
 	&venues_unit_hooks,
 	&meals_unit_hooks,
 	&applications_unit_hooks,

@@ -1,5 +1,5 @@
 /*
- * activity_signup.c — signing up for activities, the waitlist, check-in,
+ * signup_api.c — signing up for activities, the waitlist, check-in,
  * the record of attendance, and the messages to those signed up.
  *
  *   POST /api/v1/activities/:id/signups              a resident for themselves (service:use);
@@ -15,7 +15,7 @@
  *
  * The guarantee: never more confirmed sign-ups than places. Every
  * transaction that adds or cancels a sign-up first takes the activity row's
- * lock (activity_lock: an UPDATE of the row), then counts, then writes; the
+ * lock (activities_store_lock: an UPDATE of the row), then counts, then writes; the
  * lock is held to the commit, so the count each one sees is the truth on
  * both databases (SQLite's write lock serialises them anyway; PostgreSQL's
  * row lock makes the second wait, and READ COMMITTED lets its next statement
@@ -38,18 +38,19 @@
  * start to the end. A confirmed sign-up of an ended activity not checked in
  * reads as absent.
  */
-#include "service/service.h"
+#include "activities/activities.h"
 
+#include "activities/activities_int.h"
 #include "core/jbuild.h"
-#include "service/activity_int.h"
 
-#include "messages/messages.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/clock.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
+#include "messages/messages.h"
 #include "org/org.h"
 #include "people/people.h"
 
@@ -64,35 +65,16 @@ int activity_fill(struct req *req, struct db_conn *c, const struct activity *a, 
 {
 	int64_t confirmed = 0;
 	char b1[32];
-	int rc = db_query_int64(c, &confirmed,
-				"SELECT COUNT(*) FROM activity_signups WHERE activity_id = ? AND "
-				"status = 'confirmed'",
-				"i", a->id);
+	int rc = signups_store_confirmed(c, a->id, &confirmed);
 
 	if (rc < 0)
 		return rc;
 	while (confirmed < a->capacity) {
-		struct db_stmt *st;
 		int64_t sid = 0, account_id = 0;
-		rc = db_prepare(c,
-				"SELECT id, account_id FROM activity_signups WHERE activity_id = ? "
-				"AND status = 'waitlisted' ORDER BY id LIMIT 1",
-				&st);
-		if (rc < 0)
-			return rc;
-		db_bind_int64(st, 1, a->id);
-		rc = db_step(st);
-		if (rc == DB_ROW) {
-			sid = db_col_int64(st, 0);
-			account_id = db_col_is_null(st, 1) ? 0 : db_col_int64(st, 1);
-		}
-		db_reset(st);
+		rc = signups_store_first_waitlisted(c, a->id, &sid, &account_id);
 		if (rc != DB_ROW)
 			return rc == DB_DONE ? 0 : rc;
-		rc = db_run(c,
-			    "UPDATE activity_signups SET status = 'confirmed', promoted_at = ?, "
-			    "updated_at = ? WHERE id = ? AND status = 'waitlisted'",
-			    "iii", now, now, sid);
+		rc = signups_store_promote(c, sid, now);
 		if (rc < 0)
 			return rc;
 		const char *title = arena_printf(&req->arena, "活动候补转正：%s", a->title);
@@ -124,33 +106,9 @@ int activity_fill(struct req *req, struct db_conn *c, const struct activity *a, 
 int activity_tell_signed_up(struct db_conn *c, const struct activity *a, const char *title,
 			    const char *body, int64_t now)
 {
-	struct db_stmt *st;
-	int64_t *ids = NULL, n = 0, cap = 0, no_account = 0;
-	int rc = db_prepare(c,
-			    "SELECT account_id FROM activity_signups WHERE activity_id = ? AND "
-			    "status <> 'cancelled' ORDER BY id",
-			    &st);
+	int64_t *ids, n, no_account;
+	int rc = signups_store_live_accounts(c, a->id, &ids, &n, &no_account);
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, a->id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (db_col_is_null(st, 0)) {
-			no_account++;
-			continue;
-		}
-		if (n == cap) {
-			int64_t *p = realloc(ids, (size_t)(cap = cap ? cap * 2 : 64) * sizeof *p);
-			if (!p) {
-				rc = DB_ENOMEM;
-				break;
-			}
-			ids = p;
-		}
-		ids[n++] = db_col_int64(st, 0);
-	}
-	db_reset(st);
-	rc = rc == DB_DONE ? 0 : rc;
 	for (int64_t i = 0; rc == 0 && i < n; i++)
 		rc = message_add(c, ids[i], 0, 0, "activity", title, body, now);
 	free(ids);
@@ -190,17 +148,6 @@ static int eligible(struct db_conn *c, const struct activity *a, int64_t residen
 	return 0;
 }
 
-static json_t *list_json(const char *list)
-{
-	json_t *arr = json_array();
-	char buf[160], *tok, *save = NULL;
-
-	snprintf(buf, sizeof buf, "%s", list);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		json_array_append_new(arr, json_string(tok));
-	return arr;
-}
-
 static void reply_state(struct req *req, const char *status, const char *action)
 {
 	reply_error_ex(req, ERR_ACTIVITY_STATE, NULL,
@@ -211,27 +158,12 @@ static void reply_state(struct req *req, const char *status, const char *action)
 static int resident_in_scope_or_reply(struct req *req, struct db_conn *c, int64_t resident_id,
 				      int64_t *account_id)
 {
-	const struct auth *au = req_auth(req);
-	struct db_stmt *st;
+	const char *lo = req_auth(req)->unit_path;
 	char hi[256];
 	int rc;
 
-	path_upper(au->unit_path, hi, sizeof hi);
-	rc = db_prepare(c,
-			"SELECT r.id, (SELECT MIN(x.id) FROM accounts x WHERE x.resident_id = "
-			"r.id AND x.disabled = 0) FROM residents r WHERE r.id = ? AND "
-			"r.unit_path >= ? AND r.unit_path < ?",
-			&st);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	db_bind_int64(st, 1, resident_id);
-	db_bind_text(st, 2, au->unit_path, -1);
-	db_bind_text(st, 3, hi, -1);
-	rc = db_step(st);
-	*account_id = rc == DB_ROW && !db_col_is_null(st, 1) ? db_col_int64(st, 1) : 0;
-	db_reset(st);
+	path_upper(lo, hi, sizeof hi);
+	rc = signups_store_resident_in(c, resident_id, lo, hi, 1, account_id);
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return -1;
@@ -269,7 +201,7 @@ static int create_signup_tx(struct db_conn *c, void *ctx)
 		n = 0;
 	char b1[32];
 	/* the capacity as it is once the lock is held; cancelled meanwhile? */
-	int rc = activity_lock(c, id, &a.capacity);
+	int rc = activities_store_lock(c, id, &a.capacity);
 
 	x->pos = 0;
 	x->sid = 0;
@@ -278,29 +210,17 @@ static int create_signup_tx(struct db_conn *c, void *ctx)
 		return DB_EABORT;
 	}
 	if (rc >= 0)
-		rc = db_query_int64(c, &n,
-				    "SELECT COUNT(*) FROM activity_signups WHERE activity_id = ? "
-				    "AND status <> 'cancelled' AND ((? > 0 AND account_id = ?) OR "
-				    "(? > 0 AND resident_id = ?))",
-				    "iiiii", id, account_id, account_id, resident_id, resident_id);
+		rc = signups_store_live(c, id, account_id, resident_id, &n);
 	if (rc >= 0 && n > 0) {
 		reply_error(req, ERR_ACTIVITY_SIGNED_UP);
 		return DB_EABORT;
 	}
 	if (rc >= 0)
-		rc = db_query_int64(c, &n,
-				    "SELECT COUNT(*) FROM activity_signups WHERE activity_id = ? "
-				    "AND status = 'confirmed'",
-				    "i", id);
+		rc = signups_store_confirmed(c, id, &n);
 	x->status = n < a.capacity ? "confirmed" : "waitlisted";
 	if (rc >= 0)
-		rc = db_query_int64(
-			c, &x->sid,
-			"INSERT INTO activity_signups (activity_id, account_id, resident_id, "
-			"signed_up_by, status, created_at, updated_at) VALUES (?, NULLIF(CAST(? "
-			"AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?) RETURNING id",
-			"iiiitii", id, account_id, resident_id, req_auth(req)->account_id,
-			x->status, now, now);
+		rc = signups_store_insert(c, id, account_id, resident_id, req_auth(req)->account_id,
+					  x->status, now, &x->sid);
 	if (rc == DB_ECONSTRAINT) {
 		/* the partial unique indexes: one live sign-up per account and per resident */
 		reply_error(req, ERR_ACTIVITY_SIGNED_UP);
@@ -308,10 +228,7 @@ static int create_signup_tx(struct db_conn *c, void *ctx)
 	}
 	rc = rc < 0 ? rc : 0;
 	if (rc == 0 && !strcmp(x->status, "waitlisted"))
-		rc = db_query_int64(c, &x->pos,
-				    "SELECT COUNT(*) FROM activity_signups WHERE activity_id = ? "
-				    "AND status = 'waitlisted' AND id <= ?",
-				    "ii", id, x->sid);
+		rc = signups_store_position(c, id, x->sid, &x->pos);
 	rc = rc < 0 ? rc : 0;
 	/* signed up by staff: the resident hears of it */
 	if (rc == 0 && x->staff && account_id)
@@ -330,12 +247,21 @@ static int create_signup_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+/* {"resident_id"}: staff sign a resident up; a resident sends {} for themselves. */
+struct signup_body {
+	int64_t resident_id;
+};
+static const struct body_field signup_fields[] = {
+	BF_ID(struct signup_body, resident_id, "resident_id", BF_OPTIONAL),
+};
+
 static void create_signup(struct req *req)
 {
 	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	int staff = activity_is_manager(req);
 	int64_t id, resident_id = 0, account_id = 0, now = clock_now();
+	struct signup_body b;
 	struct signup_change x;
 	struct activity a;
 	char b1[32], b2[32];
@@ -347,10 +273,14 @@ static void create_signup(struct req *req)
 		reply_error(req, ERR_FORBIDDEN);
 		return;
 	}
+	if (BODY_READ_OR_REPLY(req, signup_fields, &b, NULL))
+		return;
 	if (staff) {
-		if (json_get_int_or_reply(req, req->json, "resident_id", 1, 1, INT64_MAX,
-					  &resident_id))
+		if (!b.resident_id) {
+			reply_invalid(req, "resident_id", "required");
 			return;
+		}
+		resident_id = b.resident_id;
 	} else {
 		account_id = au->account_id;
 		resident_id = au->resident_id > 0 ? au->resident_id : 0;
@@ -376,7 +306,7 @@ static void create_signup(struct req *req)
 	}
 	if (!rc) {
 		reply_error_ex(req, ERR_ACTIVITY_NOT_ELIGIBLE, NULL,
-			       JB_OBJ(jb_take("required", list_json(a.eligibility)),
+			       JB_OBJ(jb_take("required", tags_json(a.eligibility)),
 				      jb_str("match", "any")));
 		return;
 	}
@@ -398,41 +328,17 @@ static void create_signup(struct req *req)
 
 /* ---- one sign-up: cancel, check in ---------------------------------------- */
 
-struct signup {
-	int64_t id, account_id, resident_id, checked_in_at;
-	char status[16];
-};
-
 /* Load sign-up sid of activity a; a non-manager only their own. 0 or -1 answered. */
 static int signup_or_reply(struct req *req, struct db_conn *c, const struct activity *a,
 			   int64_t sid, struct signup *s)
 {
 	const struct auth *au = req_auth(req);
-	struct db_stmt *st;
-	int rc, ok = 0;
+	int rc = signups_store_get(c, a->id, sid, s), ok = 0;
 
-	if (db_prepare(c,
-		       "SELECT account_id, resident_id, status, checked_in_at FROM "
-		       "activity_signups WHERE id = ? AND activity_id = ?",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	db_bind_int64(st, 1, sid);
-	db_bind_int64(st, 2, a->id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		memset(s, 0, sizeof *s);
-		s->id = sid;
-		s->account_id = db_col_is_null(st, 0) ? 0 : db_col_int64(st, 0);
-		s->resident_id = db_col_is_null(st, 1) ? 0 : db_col_int64(st, 1);
-		snprintf(s->status, sizeof s->status, "%s", db_col_text(st, 2));
-		s->checked_in_at = db_col_is_null(st, 3) ? 0 : db_col_int64(st, 3);
+	if (rc == DB_ROW)
 		ok = activity_is_manager(req) ||
 		     (s->account_id && s->account_id == au->account_id) ||
 		     (au->resident_id > 0 && s->resident_id == au->resident_id);
-	}
-	db_reset(st);
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return -1;
@@ -451,18 +357,15 @@ static int cancel_signup_tx(struct db_conn *c, void *ctx)
 	const struct signup *s = x->s;
 	struct activity a = *x->a;
 	const char *reason = x->reason;
-	int64_t id = x->id, sid = x->sid, now = x->now;
-	int rc = activity_lock(c, id, &a.capacity);
+	int64_t id = x->id, sid = x->sid, now = x->now, changed = 0;
+	int rc = activities_store_lock(c, id, &a.capacity);
 
 	json_array_clear(x->promoted);
 	if (rc == DB_DONE)
 		snprintf(a.status, sizeof a.status, "cancelled");
 	if (rc >= 0)
-		rc = db_run(c,
-			    "UPDATE activity_signups SET status = 'cancelled', cancel_reason = ?, "
-			    "updated_at = ? WHERE id = ? AND status = ? AND checked_in_at IS NULL",
-			    "tiit", reason ? reason : "", now, sid, s->status);
-	if (rc == 0 && db_changes(c) != 1) {
+		rc = signups_store_cancel(c, sid, s->status, reason ? reason : "", now, &changed);
+	if (rc == 0 && changed != 1) {
 		/* changed meanwhile: cancelled, promoted or checked in */
 		reply_state(req, s->status, "cancel");
 		return DB_EABORT;
@@ -484,11 +387,19 @@ static int cancel_signup_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+/* {"reason"?}: told to the resident when staff cancel. */
+struct cancel_body {
+	const char *reason;
+};
+static const struct body_field cancel_fields[] = {
+	BF_STR_DEF(struct cancel_body, reason, "reason", 0, 200, ""),
+};
+
 static void cancel_signup(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	int staff = activity_is_manager(req);
-	const char *reason = "";
+	struct cancel_body b;
 	int64_t id, sid, now = clock_now();
 	struct activity a;
 	struct signup s;
@@ -497,9 +408,10 @@ static void cancel_signup(struct req *req)
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
 	    req_param_id_or_reply(req, "sid", &sid) ||
-	    json_get_str_or_reply(req, req->json, "reason", 0, 200, &reason) < 0 ||
+	    BODY_READ_OR_REPLY(req, cancel_fields, &b, NULL) ||
 	    activity_visible_or_reply(req, c, id, &a, NULL) || signup_or_reply(req, c, &a, sid, &s))
 		return;
+	const char *reason = b.reason;
 	if (!strcmp(s.status, "cancelled") || s.checked_in_at ||
 	    now >= (staff ? a.ends_at : a.starts_at)) {
 		reply_state(req, s.checked_in_at ? "checked_in" : s.status, "cancel");
@@ -525,13 +437,10 @@ static void cancel_signup(struct req *req)
 static int check_in_tx(struct db_conn *c, void *ctx)
 {
 	struct signup_change *x = ctx;
-	int rc = db_run(c,
-			"UPDATE activity_signups SET checked_in_at = ?, checked_in_by = ?, "
-			"updated_at = ? WHERE id = ? AND status = 'confirmed' AND "
-			"checked_in_at IS NULL",
-			"iiii", x->now, req_auth(x->req)->account_id, x->now, x->sid);
+	int64_t changed = 0;
+	int rc = signups_store_check_in(c, x->sid, req_auth(x->req)->account_id, x->now, &changed);
 
-	if (rc == 0 && db_changes(c) != 1)
+	if (rc == 0 && changed != 1)
 		return DB_EABORT;
 	if (rc == 0)
 		rc = audit_write(x->req, c, "activity.check_in", "activity", x->id,
@@ -579,55 +488,35 @@ static void check_in_signup(struct req *req)
 	check_in(req, c, id, sid, now);
 }
 
+/* {"code"}: the activity's check-in code or the venue's public code, as scanned. */
+struct code_body {
+	const char *code;
+};
+static const struct body_field code_fields[] = {
+	BF_STR(struct code_body, code, "code", BF_REQUIRED, 0, 40),
+};
+
 /* The resident at the door: the activity's code, or its venue's, finds their sign-up due now. */
 static void check_in_by_code(struct req *req)
 {
+	struct code_body b;
 	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	const char *code = NULL;
 	int64_t now = clock_now(), known = 0, sid = 0, activity_id = 0,
 		rid = au->resident_id > 0 ? au->resident_id : 0;
-	struct db_stmt *st;
 	int rc;
 
-	if (!c || json_get_str_or_reply(req, req->json, "code", 1, 40, &code))
+	if (!c || BODY_READ_OR_REPLY(req, code_fields, &b, NULL))
 		return;
-	rc = db_query_int64(c, &known,
-			    "SELECT (SELECT COUNT(*) FROM activities WHERE check_in_code = ?) + "
-			    "(SELECT COUNT(*) FROM venues WHERE public_code = ?)",
-			    "tt", code, code);
+	code = b.code;
+	rc = signups_store_code_known(c, code, &known);
 	if (rc < 0 || !known) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
 	}
-	rc = db_prepare(c,
-			"SELECT s.id, a.id FROM activity_signups s JOIN activities a ON a.id = "
-			"s.activity_id WHERE s.status = 'confirmed' AND s.checked_in_at IS NULL "
-			"AND a.status = 'published' AND (s.account_id = ? OR (? > 0 AND "
-			"s.resident_id = ?)) AND a.starts_at <= ? AND a.ends_at > ? AND "
-			"(a.check_in_code = ? OR a.venue_id = (SELECT v.id FROM venues v WHERE "
-			"v.public_code = ?)) ORDER BY a.starts_at LIMIT 1",
-			&st);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	const struct db_arg args[] = {
-		DB_ARG_I(au->account_id),
-		DB_ARG_I(rid),
-		DB_ARG_I(rid),
-		DB_ARG_I(now + ACTIVITY_CHECK_IN_EARLY_S),
-		DB_ARG_I(now),
-		DB_ARG_T(code),
-		DB_ARG_T(code),
-	};
-	db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		sid = db_col_int64(st, 0);
-		activity_id = db_col_int64(st, 1);
-	}
-	db_reset(st);
+	rc = signups_store_due(c, code, au->account_id, rid, now + ACTIVITY_CHECK_IN_EARLY_S, now,
+			       &sid, &activity_id);
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
@@ -643,24 +532,16 @@ static void check_in_by_code(struct req *req)
 static void activity_qr(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct db_stmt *st;
 	struct activity a;
-	char *code = NULL, *svg;
+	const char *code = NULL;
+	char *svg;
 	size_t len;
 	int64_t id;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
 	    activity_visible_or_reply(req, c, id, &a, NULL))
 		return;
-	if (db_prepare(c, "SELECT check_in_code FROM activities WHERE id = ?", &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, id);
-	if (db_step(st) == DB_ROW)
-		code = arena_strdup(&req->arena, db_col_text(st, 0));
-	db_reset(st);
-	if (!code) {
+	if (activities_store_code(c, &req->arena, id, &code) != DB_ROW) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
@@ -686,18 +567,64 @@ static const char *attendance(const char *status, int checked_in, int64_t ends_a
 	return status;
 }
 
+/* A page of sign-ups, and what their attendance is judged by. */
+struct signup_page {
+	struct page p;
+	int64_t ends_at, now; /* the list's activity's end (a record: each row's) */
+};
+
+static json_t *id_or_null(int64_t id)
+{
+	return id ? json_integer(id) : json_null();
+}
+
+/* The page with its summary (stolen), or NULL having answered. */
+static json_t *page_or_reply(struct page *p, int rc, json_t *summary)
+{
+	json_t *out = page_finish_or_reply(p, rc);
+
+	if (out)
+		json_object_set_new(out, "summary", summary);
+	else
+		json_decref(summary);
+	return out;
+}
+
+static int signup_row(void *ctx, const struct signup_view *v)
+{
+	struct signup_page *x = ctx;
+	json_t *o = JB_OBJ(jb_int("id", v->id), jb_str("status", v->status),
+			   jb_str("attendance",
+				  attendance(v->status, v->checked_in_at != 0, x->ends_at, x->now)),
+			   jb_take("account_id", id_or_null(v->account_id)),
+			   jb_take("resident_id", id_or_null(v->resident_id)));
+	if (!o)
+		return page_add(&x->p, v->id, NULL);
+	json_object_set_new(o, "name", json_string(v->name));
+	json_object_set_new(
+		o, "signed_up_by",
+		JB_OBJ(jb_int("id", v->signed_up_by), jb_str("name", v->signed_up_by_name)));
+	json_object_set_new(o, "created_at", activity_time_json(v->created_at));
+	json_object_set_new(o, "promoted_at", activity_time_json(v->promoted_at));
+	json_object_set_new(o, "checked_in_at", activity_time_json(v->checked_in_at));
+	json_object_set_new(o, "cancel_reason", json_string(v->cancel_reason));
+	json_object_set_new(o, "position",
+			    !strcmp(v->status, "waitlisted") ? json_integer(v->position)
+							     : json_null());
+	return page_add(&x->p, v->id, o);
+}
+
 static void list_signups(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *status = req_query(req, "status");
-	int64_t id, limit, cursor, n = 0, last = 0, now = clock_now(), checked = 0;
+	struct signup_page x = { .now = clock_now() };
+	int64_t id, checked = 0;
 	struct activity a;
-	struct db_stmt *st;
-	json_t *items, *out;
+	json_t *out;
 	int rc;
 
-	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    req_page_or_reply(req, &limit, &cursor) ||
+	if (!c || req_param_id_or_reply(req, "id", &id) || page_begin_or_reply(req, &x.p) ||
 	    activity_visible_or_reply(req, c, id, &a, NULL))
 		return;
 	if (status && strcmp(status, "confirmed") && strcmp(status, "waitlisted") &&
@@ -705,213 +632,104 @@ static void list_signups(struct req *req)
 		reply_invalid(req, "status", "confirmed, waitlisted or cancelled");
 		return;
 	}
-	rc = db_prepare(
-		c,
-		"SELECT s.id, s.status, s.account_id, s.resident_id, COALESCE(r.name, "
-		"acc.display_name), s.signed_up_by, sb.display_name, s.created_at, "
-		"s.promoted_at, s.checked_in_at, s.cancel_reason, (SELECT COUNT(*) FROM "
-		"activity_signups w WHERE w.activity_id = s.activity_id AND w.status = "
-		"'waitlisted' AND w.id <= s.id) FROM activity_signups s JOIN accounts sb ON "
-		"sb.id = s.signed_up_by LEFT JOIN residents r ON r.id = s.resident_id LEFT JOIN "
-		"accounts acc ON acc.id = s.account_id WHERE s.activity_id = ? AND s.id > ? AND "
-		"(CAST(? AS TEXT) IS NULL OR s.status = ?) ORDER BY s.id LIMIT ?",
-		&st);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	const struct db_arg args[] = { DB_ARG_I(id), DB_ARG_I(cursor), DB_ARG_T(status),
-				       DB_ARG_T(status), DB_ARG_I(limit + 1) };
-	db_bind_args(st, args, 5);
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		const char *s = db_col_text(st, 1);
-		last = db_col_int64(st, 0);
-		json_t *o = JB_OBJ(
-			jb_int("id", last), jb_str("status", s),
-			jb_str("attendance", attendance(s, !db_col_is_null(st, 9), a.ends_at, now)),
-			jb_take("account_id", db_col_is_null(st, 2)
-						      ? json_null()
-						      : json_integer(db_col_int64(st, 2))),
-			jb_take("resident_id", db_col_is_null(st, 3)
-						       ? json_null()
-						       : json_integer(db_col_int64(st, 3))));
-		if (!o)
-			continue;
-		json_object_set_new(o, "name", json_string(db_col_text(st, 4)));
-		json_object_set_new(o, "signed_up_by",
-				    JB_OBJ(jb_int("id", db_col_int64(st, 5)),
-					   jb_str("name", db_col_text(st, 6))));
-		json_object_set_new(o, "created_at", activity_time_json(st, 7));
-		json_object_set_new(o, "promoted_at", activity_time_json(st, 8));
-		json_object_set_new(o, "checked_in_at", activity_time_json(st, 9));
-		json_object_set_new(o, "cancel_reason", json_string(db_col_text(st, 10)));
-		json_object_set_new(o, "position",
-				    !strcmp(s, "waitlisted") ? json_integer(db_col_int64(st, 11))
-							     : json_null());
-		json_array_append_new(items, o);
-	}
-	db_reset(st);
+	x.ends_at = a.ends_at;
+	rc = signups_store_list(c, id, x.p.cursor, status, x.p.limit + 1, signup_row, &x);
 	if (rc >= 0)
-		rc = db_query_int64(c, &checked,
-				    "SELECT COUNT(*) FROM activity_signups WHERE activity_id = ? "
-				    "AND checked_in_at IS NOT NULL",
-				    "i", id);
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	out = page_json(req, items, n > limit, last);
-	json_object_set_new(out, "summary",
+		rc = signups_store_checked_in(c, id, &checked);
+	out = page_or_reply(&x.p, rc,
 			    JB_OBJ(jb_int("capacity", a.capacity), jb_int("confirmed", a.confirmed),
 				   jb_int("waitlisted", a.waitlisted),
 				   jb_int("checked_in", checked)));
-	reply_json(req, 200, out);
+	if (out)
+		reply_json(req, 200, out);
+}
+
+static int record_row(void *ctx, const struct record_view *v)
+{
+	struct signup_page *x = ctx;
+	char b1[32], b2[32];
+	json_t *o = JB_OBJ(
+		jb_int("id", v->id), jb_str("status", v->status),
+		jb_str("attendance",
+		       attendance(v->status, v->checked_in_at != 0, v->ends_at, x->now)),
+		jb_take("activity",
+			JB_OBJ(jb_int("id", v->activity_id), jb_str("title", v->title),
+			       jb_str("start", clock_format_shanghai(v->starts_at, b1)),
+			       jb_str("end", clock_format_shanghai(v->ends_at, b2)),
+			       jb_str("place", v->place), jb_str("status", v->activity_status),
+			       jb_take("unit", JB_OBJ(jb_int("id", (json_int_t)v->unit_id),
+						      jb_str("name", v->unit_name))))));
+	if (o) {
+		json_object_set_new(o, "checked_in_at", activity_time_json(v->checked_in_at));
+		json_object_set_new(o, "created_at", activity_time_json(v->created_at));
+	}
+	return page_add(&x->p, v->id, o);
 }
 
 /*
- * The sign-ups of one holder: staff name a resident of their scope (and the
- * account bound to it counts too); a resident sees their own.
+ * Whose record: staff name a resident of their scope (?resident_id=, and the
+ * account bound to it counts too); a resident sees their own. 0, or -1
+ * having answered.
  */
-static void attendance_record(struct req *req)
+static int record_holder_or_reply(struct req *req, struct db_conn *c, int64_t *resident_id,
+				  int64_t *account_id)
 {
 	const struct auth *au = req_auth(req);
-	struct db_conn *c = req_db_or_reply(req);
 	const char *param = req_query(req, "resident_id");
-	int64_t resident_id = 0, account_id = 0, limit, cursor, n = 0, last = 0, now = clock_now();
-	int64_t counts[3] = { 0 };
-	struct db_stmt *st;
-	json_t *items, *out;
+	char hi[256];
 	int rc;
 
-	if (!c || req_page_or_reply(req, &limit, &cursor))
-		return;
-	if (param && parse_int64(param, 1, INT64_MAX, &resident_id)) {
+	if (param && parse_int64(param, 1, INT64_MAX, resident_id)) {
 		reply_invalid(req, "resident_id", "expected a resident id");
-		return;
+		return -1;
 	}
-	if (activity_is_manager(req)) {
-		if (!param) {
-			reply_invalid(req, "resident_id", "required");
-			return;
-		}
-		rc = 0;
-		{
-			/* a resident outside the scope is not found */
-			struct db_stmt *q;
-			char hi[256];
-			path_upper(au->unit_path, hi, sizeof hi);
-			rc = db_prepare(c,
-					"SELECT (SELECT MIN(x.id) FROM accounts x WHERE "
-					"x.resident_id = r.id) FROM residents r WHERE r.id = ? AND "
-					"r.unit_path >= ? AND r.unit_path < ?",
-					&q);
-			if (rc == 0) {
-				db_bind_int64(q, 1, resident_id);
-				db_bind_text(q, 2, au->unit_path, -1);
-				db_bind_text(q, 3, hi, -1);
-				rc = db_step(q);
-				if (rc == DB_ROW && !db_col_is_null(q, 0))
-					account_id = db_col_int64(q, 0);
-				db_reset(q);
-			}
-		}
-		if (rc != DB_ROW) {
-			reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
-			return;
-		}
-	} else {
-		if (param && resident_id != au->resident_id) {
+	if (!activity_is_manager(req)) {
+		if (param && *resident_id != au->resident_id) {
 			reply_error(req, ERR_NOT_FOUND);
-			return;
+			return -1;
 		}
-		account_id = au->account_id;
-		resident_id = au->resident_id > 0 ? au->resident_id : 0;
+		*account_id = au->account_id;
+		*resident_id = au->resident_id > 0 ? au->resident_id : 0;
+		return 0;
 	}
-	/* newest first: the cursor is the last sign-up id seen */
-	rc = db_prepare(c,
-			"SELECT s.id, s.status, s.checked_in_at, a.id, a.title, a.starts_at, "
-			"a.ends_at, a.place, v.name, a.status, u.id, u.name, s.created_at "
-			"FROM activity_signups s JOIN activities a ON a.id = s.activity_id "
-			"JOIN units u ON u.id = a.unit_id LEFT JOIN venues v ON v.id = a.venue_id "
-			"WHERE ((? > 0 AND s.account_id = ?) OR (? > 0 AND s.resident_id = ?)) "
-			"AND s.id < ? ORDER BY s.id DESC LIMIT ?",
-			&st);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (!param) {
+		reply_invalid(req, "resident_id", "required");
+		return -1;
+	}
+	/* a resident outside the scope is not found */
+	path_upper(au->unit_path, hi, sizeof hi);
+	rc = signups_store_resident_in(c, *resident_id, au->unit_path, hi, 0, account_id);
+	if (rc != DB_ROW) {
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+		return -1;
+	}
+	return 0;
+}
+
+/* The sign-ups of one holder, newest first (the cursor is the last sign-up id seen). */
+static void attendance_record(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct signup_page x = { .now = clock_now() };
+	int64_t resident_id = 0, account_id = 0, counts[3] = { 0 };
+	json_t *out;
+	int rc;
+
+	if (!c || page_begin_or_reply(req, &x.p) ||
+	    record_holder_or_reply(req, c, &resident_id, &account_id))
 		return;
-	}
-	const struct db_arg args[] = { DB_ARG_I(account_id),
-				       DB_ARG_I(account_id),
-				       DB_ARG_I(resident_id),
-				       DB_ARG_I(resident_id),
-				       DB_ARG_I(cursor ? cursor : INT64_MAX),
-				       DB_ARG_I(limit + 1) };
-	db_bind_args(st, args, 6);
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		char b1[32], b2[32];
-		const char *place = db_col_text(st, 7);
-		last = db_col_int64(st, 0);
-		json_t *o = JB_OBJ(
-			jb_int("id", last), jb_str("status", db_col_text(st, 1)),
-			jb_str("attendance", attendance(db_col_text(st, 1), !db_col_is_null(st, 2),
-							db_col_int64(st, 6), now)),
-			jb_take("activity",
-				JB_OBJ(jb_int("id", db_col_int64(st, 3)),
-				       jb_str("title", db_col_text(st, 4)),
-				       jb_str("start",
-					      clock_format_shanghai(db_col_int64(st, 5), b1)),
-				       jb_str("end",
-					      clock_format_shanghai(db_col_int64(st, 6), b2)),
-				       jb_str("place", *place || db_col_is_null(st, 8)
-							       ? place
-							       : db_col_text(st, 8)),
-				       jb_str("status", db_col_text(st, 9)),
-				       jb_take("unit",
-					       JB_OBJ(jb_int("id",
-							     (json_int_t)db_col_int64(st, 10)),
-						      jb_str("name", db_col_text(st, 11)))))));
-		if (!o)
-			continue;
-		json_object_set_new(o, "checked_in_at", activity_time_json(st, 2));
-		json_object_set_new(o, "created_at", activity_time_json(st, 12));
-		json_array_append_new(items, o);
-	}
-	db_reset(st);
+	rc = signups_store_record(c, account_id, resident_id, x.p.cursor ? x.p.cursor : INT64_MAX,
+				  x.p.limit + 1, record_row, &x);
 	/* the whole record in three numbers */
 	if (rc >= 0)
-		rc = db_prepare(
-			c,
-			"SELECT COUNT(s.checked_in_at), SUM(CASE WHEN s.status = "
-			"'confirmed' AND s.checked_in_at IS NULL AND a.ends_at <= ? THEN 1 "
-			"ELSE 0 END), SUM(CASE WHEN s.status = 'confirmed' AND "
-			"s.checked_in_at IS NULL AND a.ends_at > ? THEN 1 ELSE 0 END) FROM "
-			"activity_signups s JOIN activities a ON a.id = s.activity_id "
-			"WHERE (? > 0 AND s.account_id = ?) OR (? > 0 AND s.resident_id = ?)",
-			&st);
-	if (rc >= 0) {
-		const struct db_arg sargs[] = { DB_ARG_I(now),	       DB_ARG_I(now),
-						DB_ARG_I(account_id),  DB_ARG_I(account_id),
-						DB_ARG_I(resident_id), DB_ARG_I(resident_id) };
-		db_bind_args(st, sargs, 6);
-		rc = db_step(st);
-		for (int i = 0; rc == DB_ROW && i < 3; i++)
-			counts[i] = db_col_is_null(st, i) ? 0 : db_col_int64(st, i);
-		db_reset(st);
-	}
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	out = page_json(req, items, n > limit, last);
-	json_object_set_new(out, "resident_id",
-			    resident_id ? json_integer(resident_id) : json_null());
-	json_object_set_new(out, "summary",
+		rc = signups_store_record_counts(c, account_id, resident_id, x.now, counts);
+	out = page_or_reply(&x.p, rc,
 			    JB_OBJ(jb_int("attended", counts[0]), jb_int("absent", counts[1]),
 				   jb_int("expected", counts[2])));
+	if (!out)
+		return;
+	json_object_set_new(out, "resident_id",
+			    resident_id ? json_integer(resident_id) : json_null());
 	reply_json(req, 200, out);
 }
 
