@@ -29,58 +29,64 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Run a scoped list: sql has ? for lo, hi, cursor, [extra...], limit; row_fn makes items. */
-typedef json_t *(*row_fn)(struct req *req, struct db_stmt *st);
+#include "people/people_int.h"
+
+/* ---- paging ---------------------------------------------------------------- */
+
+void people_page_reply(struct req *req, int rc, struct people_page *pg)
+{
+	if (rc < 0 || pg->bad) {
+		json_decref(pg->items);
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_INTERNAL);
+		return;
+	}
+	reply_json(req, 200, page_json(req, pg->items, pg->n > pg->limit, pg->last));
+}
+
+int people_page_or_reply(struct req *req, struct db_conn *c, struct scope *sc,
+			 struct people_page *pg, int64_t *cursor)
+{
+	*pg = (struct people_page){ 0 };
+	return scope_unit_or_reply(req, c, req_query(req, "unit"), sc) ||
+			       req_page_or_reply(req, &pg->limit, cursor)
+		       ? -1
+		       : 0;
+}
+
+/* A paged list of the caller's scope (?unit= narrows it) read by fn. */
+static void scoped_list(struct req *req, people_list_fn fn)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct scope sc;
+	struct people_page pg;
+	int64_t cursor;
+
+	if (!c || people_page_or_reply(req, c, &sc, &pg, &cursor))
+		return;
+	people_page_reply(req, fn(c, sc.lo, sc.hi, cursor, &pg), &pg);
+}
 
 /* ---- households ------------------------------------------------------ */
 
-static json_t *household_json(struct db_stmt *st)
-{
-	return JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_int("building_id", db_col_int64(st, 1)),
-		      jb_str("room", db_col_text(st, 2)), jb_str("address", db_col_text(st, 3)),
-		      jb_int("residents", db_col_int64(st, 4)));
-}
-
-#define HOUSEHOLD_SELECT                                                                           \
-	"SELECT h.id, h.building_id, h.room, h.address, "                                          \
-	"(SELECT COUNT(*) FROM residents r WHERE r.household_id = h.id) FROM households h "
-
 static void list_households(struct req *req)
 {
-	scope_list_reply(req,
-			 HOUSEHOLD_SELECT "WHERE h.unit_path >= ? AND h.unit_path < ? AND h.id > ? "
-					  "ORDER BY h.id LIMIT ?",
-			 household_json);
+	scoped_list(req, people_store_households);
 }
 
 static void get_household(struct req *req)
 {
-	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	char hi[256];
 	int64_t id;
-	struct db_stmt *st;
 	json_t *out = NULL;
+	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id))
 		return;
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (db_prepare(c,
-		       HOUSEHOLD_SELECT "WHERE h.id = ? AND h.unit_path >= ? AND h.unit_path < ?",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, id);
-	db_bind_text(st, 2, a->unit_path, -1);
-	db_bind_text(st, 3, hi, -1);
-	if (db_step(st) == DB_ROW)
-		out = household_json(st);
-	db_reset(st);
-	if (!out)
-		reply_error(req, ERR_NOT_FOUND);
-	else
+	rc = people_store_household(c, id, req_auth(req)->unit_path, &out);
+	if (rc == DB_ROW)
 		reply_json(req, 200, out);
+	else
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 }
 
 /*
@@ -92,7 +98,7 @@ static void get_household(struct req *req)
 struct people_change {
 	struct req *req;
 	int64_t id, id2, id3, now;
-	const char *path, *s1, *s2, *lo, *hi;
+	const char *path, *s1, *s2, *scope;
 	struct resident_in *in;
 	json_t *served;
 };
@@ -100,13 +106,8 @@ struct people_change {
 static int create_household_tx(struct db_conn *c, void *ctx)
 {
 	struct people_change *x = ctx;
-	int rc = db_query_int64(c, &x->id,
-				"INSERT INTO households (building_id, unit_path, room, address, "
-				"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-				"itttii", x->id2, x->path, x->s1, x->s2 ? x->s2 : "", x->now,
-				x->now);
+	int rc = people_store_household_insert(c, x->id2, x->path, x->s1, x->s2, x->now, &x->id);
 
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	if (rc == 0)
 		rc = audit_write(x->req, c, "household.create", "household", x->id, NULL);
 	return rc;
@@ -116,13 +117,9 @@ static int create_household_tx(struct db_conn *c, void *ctx)
 static int update_household_tx(struct db_conn *c, void *ctx)
 {
 	struct people_change *x = ctx;
-	int rc = db_run(c,
-			"UPDATE households SET room = COALESCE(?, room), address = COALESCE(?, "
-			"address), "
-			"updated_at = ? WHERE id = ? AND unit_path >= ? AND unit_path < ?",
-			"ttiitt", x->s1, x->s2, clock_now(), x->id, x->lo, x->hi);
+	int rc = people_store_household_update(c, x->id, x->s1, x->s2, x->scope, clock_now());
 
-	if (rc == 0 && db_changes(c) == 0)
+	if (rc == DB_DONE)
 		return DB_EABORT;
 	if (rc == 0)
 		rc = audit_write(x->req, c, "household.update", "household", x->id, NULL);
@@ -161,10 +158,8 @@ static void create_household(struct req *req)
 
 static void update_household(struct req *req)
 {
-	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	const char *room = NULL, *addr = NULL;
-	char hi[256];
 	int64_t id;
 	int rc;
 
@@ -176,14 +171,12 @@ static void update_household(struct req *req)
 		reply_invalid(req, "room", "must not be empty");
 		return;
 	}
-	path_upper(a->unit_path, hi, sizeof hi);
 	rc = db_tx_run(c, update_household_tx,
 		       &(struct people_change){ .req = req,
 						.id = id,
 						.s1 = room,
 						.s2 = addr,
-						.lo = a->unit_path,
-						.hi = hi });
+						.scope = req_auth(req)->unit_path });
 	if (rc == DB_EABORT)
 		reply_error(req, ERR_NOT_FOUND);
 	else
@@ -191,40 +184,6 @@ static void update_household(struct req *req)
 }
 
 /* ---- residents --------------------------------------------------------- */
-
-#define RESIDENT_SELECT                                                                            \
-	"SELECT r.id, r.household_id, r.name, r.gender, r.birth_ym, r.phone_mask, r.id_mask, "     \
-	"r.tags, r.is_demo, (SELECT COUNT(*) FROM party_members p WHERE p.resident_id = r.id) "    \
-	"FROM residents r "
-
-static json_t *resident_json(struct req *req, struct db_stmt *st)
-{
-	static const char *const genders[] = { "unknown", "male", "female" };
-	const char *birth = db_col_text(st, 4), *tags = db_col_text(st, 7);
-	int age = resident_age_on(birth, clock_now());
-	int64_t g = db_col_int64(st, 3);
-	json_t *tagv = json_array();
-	char buf[256], *tok, *save = NULL;
-
-	snprintf(buf, sizeof buf, "%s", tags ? tags : "");
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		json_array_append_new(tagv, json_string(tok));
-	if (age >= 80)
-		json_array_append_new(tagv, json_string("aged_80_plus"));
-	if (age >= 0 && age < 14)
-		json_array_append_new(tagv, json_string("child"));
-	(void)req;
-	return JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-		      jb_int("household_id", db_col_int64(st, 1)),
-		      jb_str("name", db_col_text(st, 2)),
-		      jb_str("gender", genders[g >= 0 && g <= 2 ? g : 0]),
-		      jb_str_or_null("birth_ym", birth),
-		      jb_take("age", age >= 0 ? json_integer(age) : json_null()),
-		      jb_str_or_null("phone", db_col_text(st, 5)),
-		      jb_str_or_null("id_number", db_col_text(st, 6)), jb_take("tags", tagv),
-		      jb_bool("is_demo", (int)db_col_int64(st, 8)),
-		      jb_bool("party_member", db_col_int64(st, 9) > 0));
-}
 
 /*
  * An exact-match look-up by phone or ID number is an oracle: a mask hides
@@ -275,13 +234,10 @@ static void list_residents(struct req *req)
 		   *tag = req_query(req, "tag");
 	unsigned char bidx[PII_BIDX_BYTES];
 	char norm[24];
-	int64_t limit, cursor, n = 0, last = 0;
-	struct db_stmt *st;
-	json_t *items;
-	int rc;
+	struct people_page pg;
+	int64_t cursor;
 
-	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    req_page_or_reply(req, &limit, &cursor))
+	if (!c || people_page_or_reply(req, c, &sc, &pg, &cursor))
 		return;
 	if (phone) {
 		if (pii_phone_normalize(phone, norm) < 0) {
@@ -301,40 +257,17 @@ static void list_residents(struct req *req)
 	}
 	if (phone && exact_search_or_reply(req, c, "phone"))
 		return;
-	rc = db_prepare(c,
-			RESIDENT_SELECT
-			"WHERE r.unit_path >= ? AND r.unit_path < ? AND r.id > ? "
-			"AND (CAST(? AS TEXT) IS NULL OR r.name LIKE ?) "
-			"AND (? = 0 OR r.phone_bidx = ?) "
-			"AND (CAST(? AS TEXT) IS NULL OR (',' || r.tags || ',') LIKE ?) "
-			"ORDER BY r.id LIMIT ?",
-			&st);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_text(st, 1, sc.lo, -1);
-	db_bind_text(st, 2, sc.hi, -1);
-	db_bind_int64(st, 3, cursor);
-	db_bind_text(st, 4, q, -1);
-	db_bind_text(st, 5, q ? arena_printf(&req->arena, "%%%s%%", q) : NULL, -1);
-	db_bind_int64(st, 6, phone != NULL);
-	db_bind_blob(st, 7, bidx, phone ? sizeof bidx : 0);
-	db_bind_text(st, 8, tag, -1);
-	db_bind_text(st, 9, tag ? arena_printf(&req->arena, "%%,%s,%%", tag) : NULL, -1);
-	db_bind_int64(st, 10, limit + 1);
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		last = db_col_int64(st, 0);
-		json_array_append_new(items, resident_json(req, st));
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, items, n > limit, last));
+	people_page_reply(req,
+			  people_store_residents(c,
+						 &(struct resident_filter){
+							 .lo = sc.lo,
+							 .hi = sc.hi,
+							 .q = q,
+							 .phone = phone ? bidx : NULL,
+							 .tag = tag,
+						 },
+						 cursor, &pg),
+			  &pg);
 }
 
 /*
@@ -345,32 +278,18 @@ static json_t *resident_visible_or_reply(struct req *req, struct db_conn *c, int
 					 const char *perm)
 {
 	const struct auth *a = req_auth(req);
-	char hi[256];
-	struct db_stmt *st;
 	json_t *out = NULL;
-	int staff = roles_grant_key(a->roles, perm);
+	int staff = roles_grant_key(a->roles, perm), rc;
 
 	if (!staff && !(roles_grant(a->roles, "self:read") && a->resident_id == id)) {
 		reply_error(req, ERR_NOT_FOUND);
 		return NULL;
 	}
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (db_prepare(c,
-		       RESIDENT_SELECT
-		       "WHERE r.id = ? AND (? = 0 OR (r.unit_path >= ? AND r.unit_path < ?))",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	rc = people_store_resident(c, id, staff ? a->unit_path : NULL, &out);
+	if (rc != DB_ROW) {
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return NULL;
 	}
-	db_bind_int64(st, 1, id);
-	db_bind_int64(st, 2, staff);
-	db_bind_text(st, 3, a->unit_path, -1);
-	db_bind_text(st, 4, hi, -1);
-	if (db_step(st) == DB_ROW)
-		out = resident_json(req, st);
-	db_reset(st);
-	if (!out)
-		reply_error(req, ERR_NOT_FOUND);
 	return out;
 }
 
@@ -389,39 +308,16 @@ static void get_resident(struct req *req)
 static void reveal_resident(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const struct auth *a = req_auth(req);
-	char hi[256], phone[PII_MAX_PLAIN + 1] = "", idn[PII_MAX_PLAIN + 1] = "";
+	char phone[PII_MAX_PLAIN + 1] = "", idn[PII_MAX_PLAIN + 1] = "";
 	int64_t id;
-	struct db_stmt *st;
-	int found = 0, ok = 1;
+	int ok = 1, rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id))
 		return;
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (db_prepare(c,
-		       "SELECT phone_enc, id_enc FROM residents WHERE id = ? AND unit_path >= ? "
-		       "AND unit_path < ?",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, id);
-	db_bind_text(st, 2, a->unit_path, -1);
-	db_bind_text(st, 3, hi, -1);
-	if (db_step(st) == DB_ROW) {
-		size_t n;
-		const void *b;
-		found = 1;
-		if ((b = db_col_blob(st, 0, &n)) &&
-		    pii_decrypt(req->srv->pii, PII_PHONE, b, n, phone) < 0)
-			ok = 0;
-		if ((b = db_col_blob(st, 1, &n)) &&
-		    pii_decrypt(req->srv->pii, PII_ID_NUMBER, b, n, idn) < 0)
-			ok = 0;
-	}
-	db_reset(st);
-	if (!found) {
-		reply_error(req, ERR_NOT_FOUND);
+	rc = people_store_resident_reveal(c, req->srv->pii, id, req_auth(req)->unit_path, phone,
+					  idn, &ok);
+	if (rc != DB_ROW) {
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
 	}
 	audit_request(req, "resident.reveal", "resident", id, ok ? "ok" : "failed",
@@ -429,11 +325,12 @@ static void reveal_resident(struct req *req)
 	if (!ok) {
 		reply_error_ex(req, ERR_INTERNAL,
 			       "The stored data cannot be decrypted with this key.", NULL);
-		return;
+	} else {
+		reply_json(req, 200,
+			   JB_OBJ(jb_int("id", id),
+				  jb_str_or_null("phone", phone[0] ? phone : NULL),
+				  jb_str_or_null("id_number", idn[0] ? idn : NULL)));
 	}
-	reply_json(req, 200,
-		   JB_OBJ(jb_int("id", id), jb_str_or_null("phone", phone[0] ? phone : NULL),
-			  jb_str_or_null("id_number", idn[0] ? idn : NULL)));
 	sodium_memzero(phone, sizeof phone);
 	sodium_memzero(idn, sizeof idn);
 }
@@ -564,39 +461,10 @@ static int update_resident_tx(struct db_conn *c, void *ctx)
 {
 	struct people_change *x = ctx;
 	struct req *req = x->req;
-	const struct pii_keys *k = req->srv->pii;
-	const struct resident_in *in = x->in;
-	int64_t id = x->id;
-	int rc = db_run(c,
-			"UPDATE residents SET name = COALESCE(?, name), birth_ym = "
-			"COALESCE(?, birth_ym), "
-			"tags = COALESCE(?, tags), updated_at = ? WHERE id = ?",
-			"tttii", in->name, in->birth_ym, in->tags, clock_now(), id);
+	int rc = people_store_resident_update(c, req->srv->pii, x->id, x->in,
+					      json_object_get(req->json, "gender") != NULL,
+					      clock_now());
 
-	if (rc == 0 && json_object_get(req->json, "gender"))
-		rc = db_run(c, "UPDATE residents SET gender = ? WHERE id = ?", "ii",
-			    (int64_t)in->gender, id);
-	if (rc == 0 && in->phone) {
-		unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
-		char mask[24];
-		int n = pii_encrypt(k, PII_PHONE, in->phone, blob);
-		pii_blind_index(k, PII_PHONE, in->phone, idx);
-		pii_mask(PII_PHONE, in->phone, mask);
-		rc = db_run(c,
-			    "UPDATE residents SET phone_enc = ?, phone_bidx = ?, phone_mask = ? "
-			    "WHERE id = ?",
-			    "bbti", blob, (size_t)n, idx, sizeof idx, mask, id);
-	}
-	if (rc == 0 && in->id_number) {
-		unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
-		char mask[24];
-		int n = pii_encrypt(k, PII_ID_NUMBER, in->id_number, blob);
-		pii_blind_index(k, PII_ID_NUMBER, in->id_number, idx);
-		pii_mask(PII_ID_NUMBER, in->id_number, mask);
-		rc = db_run(
-			c, "UPDATE residents SET id_enc = ?, id_bidx = ?, id_mask = ? WHERE id = ?",
-			"bbti", blob, (size_t)n, idx, sizeof idx, mask, id);
-	}
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
 	if (rc == 0) {
@@ -605,7 +473,7 @@ static int update_resident_tx(struct db_conn *c, void *ctx)
 		json_t *v;
 		json_object_foreach(req->json, key, v)
 			json_array_append_new(fields, json_string(key));
-		rc = audit_write(req, c, "resident.update", "resident", id,
+		rc = audit_write(req, c, "resident.update", "resident", x->id,
 				 JB_OBJ(jb_take("fields", fields)));
 	}
 	return rc;
@@ -614,33 +482,18 @@ static int update_resident_tx(struct db_conn *c, void *ctx)
 static void create_resident(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const struct auth *a = req_auth(req);
 	struct resident_in in = { 0 };
-	char phone[24], idn[19], birth[8], hi[256], *hpath = NULL;
+	char phone[24], idn[19], birth[8], hpath[256];
 	struct people_change x;
 	int64_t hid;
-	struct db_stmt *st;
 	int rc;
 
 	if (!c || json_get_int_or_reply(req, req->json, "household_id", 1, 1, INT64_MAX, &hid) ||
 	    resident_fields_or_reply(req, 1, &in, phone, idn, birth))
 		return;
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (db_prepare(c,
-		       "SELECT unit_path FROM households WHERE id = ? AND unit_path >= ? AND "
-		       "unit_path < ?",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, hid);
-	db_bind_text(st, 2, a->unit_path, -1);
-	db_bind_text(st, 3, hi, -1);
-	if (db_step(st) == DB_ROW)
-		hpath = arena_strdup(&req->arena, db_col_text(st, 0));
-	db_reset(st);
-	if (!hpath) {
-		reply_error(req, ERR_NOT_FOUND);
+	rc = people_store_household_in(c, hid, req_auth(req)->unit_path, NULL, hpath);
+	if (rc != DB_ROW) {
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
 	}
 	/* the write answers 409 for a registered number: an exact look-up too */
@@ -684,24 +537,9 @@ static void update_resident(struct req *req)
 
 /* ---- Party members and central households ------------------------------ */
 
-static json_t *party_member_json(struct db_stmt *st)
-{
-	return JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_int("resident_id", db_col_int64(st, 1)),
-		      jb_str("name", db_col_text(st, 2)),
-		      jb_int("branch_unit_id", db_col_int64(st, 3)),
-		      jb_str("branch_name", db_col_text(st, 4)),
-		      jb_str_or_null("joined_on", db_col_text(st, 5)));
-}
-
 static void list_party_members(struct req *req)
 {
-	scope_list_reply(
-		req,
-		"SELECT p.id, p.resident_id, r.name, p.branch_unit_id, u.name, p.joined_on "
-		"FROM party_members p JOIN residents r ON r.id = p.resident_id "
-		"JOIN units u ON u.id = p.branch_unit_id "
-		"WHERE p.unit_path >= ? AND p.unit_path < ? AND p.id > ? ORDER BY p.id LIMIT ?",
-		party_member_json);
+	scoped_list(req, people_store_party_members);
 }
 
 /* DB_EABORT: the resident is a Party member already */
@@ -709,15 +547,10 @@ static int create_party_member_tx(struct db_conn *c, void *ctx)
 {
 	struct people_change *x = ctx;
 	int rc =
-		db_query_int64(c, &x->id,
-			       "INSERT INTO party_members (resident_id, branch_unit_id, unit_path, "
-			       "joined_on, "
-			       "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-			       "iittii", x->id2, x->id3, x->path, x->s1, x->now, x->now);
+		people_store_party_member_insert(c, x->id2, x->id3, x->path, x->s1, x->now, &x->id);
 
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	if (rc == 0)
 		rc = audit_write(x->req, c, "party_member.create", "party_member", x->id, NULL);
 	return rc;
@@ -729,22 +562,14 @@ static int create_central_household_tx(struct db_conn *c, void *ctx)
 	struct people_change *x = ctx;
 	json_t *v;
 	size_t k;
-	int rc = db_query_int64(c, &x->id,
-				"INSERT INTO central_households (household_id, "
-				"party_member_id, unit_path, created_at) "
-				"VALUES (?, ?, ?, ?) RETURNING id",
-				"iiti", x->id2, x->id3, x->path, clock_now());
+	int rc = people_store_central_insert(c, x->id2, x->id3, x->path, clock_now(), &x->id);
 
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	json_array_foreach(x->served, k, v)
 	{
 		if (rc == 0 && json_integer_value(v) != x->id2)
-			rc = db_run(c,
-				    "INSERT INTO central_household_links (central_id, "
-				    "household_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-				    "ii", x->id, json_integer_value(v));
+			rc = people_store_central_link(c, x->id, json_integer_value(v));
 	}
 	if (rc == 0)
 		rc = audit_write(x->req, c, "central_household.create", "central_household", x->id,
@@ -760,8 +585,6 @@ static void create_party_member(struct req *req)
 	int64_t rid, branch, now = clock_now(), t;
 	const char *joined = NULL;
 	struct unit_ref bu;
-	char hi[256];
-	int64_t found = 0;
 	int rc;
 
 	if (!c || json_get_int_or_reply(req, req->json, "resident_id", 1, 1, INT64_MAX, &rid) ||
@@ -773,12 +596,7 @@ static void create_party_member(struct req *req)
 		reply_invalid(req, "joined_on", "YYYY-MM-DD");
 		return;
 	}
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (db_query_int64(c, &found,
-			   "SELECT COUNT(*) FROM residents WHERE id = ? AND unit_path >= ? AND "
-			   "unit_path < ?",
-			   "itt", rid, a->unit_path, hi) < 0 ||
-	    !found) {
+	if (people_store_resident_in(c, rid, a->unit_path, NULL) != DB_ROW) {
 		reply_error(req, ERR_NOT_FOUND);
 		return;
 	}
@@ -793,43 +611,9 @@ static void create_party_member(struct req *req)
 		reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_int("resident_id", rid)));
 }
 
-static json_t *central_household_json(struct db_stmt *st)
-{
-	return JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-		      jb_int("household_id", db_col_int64(st, 1)),
-		      jb_int("party_member_id", db_col_int64(st, 2)),
-		      jb_int("served_households", db_col_int64(st, 3)));
-}
-
 static void list_central_households(struct req *req)
 {
-	scope_list_reply(
-		req,
-		"SELECT ch.id, ch.household_id, ch.party_member_id, "
-		"(SELECT COUNT(*) FROM central_household_links l WHERE l.central_id = ch.id) "
-		"FROM central_households ch WHERE ch.unit_path >= ? AND ch.unit_path < ? "
-		"AND ch.id > ? ORDER BY ch.id LIMIT ?",
-		central_household_json);
-}
-
-static int household_path(struct db_conn *c, int64_t id, const char *lo, const char *hi, char *out)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT unit_path FROM households WHERE id = ? AND unit_path >= ? AND "
-			    "unit_path < ?",
-			    &st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	db_bind_text(st, 2, lo, -1);
-	db_bind_text(st, 3, hi, -1);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		snprintf(out, 256, "%s", db_col_text(st, 0));
-	db_reset(st);
-	return rc;
+	scoped_list(req, people_store_central_households);
 }
 
 static void create_central_household(struct req *req)
@@ -838,8 +622,8 @@ static void create_central_household(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	json_t *served = json_object_get(req->json, "served_household_ids"), *v;
 	struct people_change x;
-	int64_t hid, pm, found = 0;
-	char hi[256], hpath[256], other[256];
+	int64_t hid, pm;
+	char hpath[256], other[256];
 	size_t k;
 	int rc;
 
@@ -850,20 +634,16 @@ static void create_central_household(struct req *req)
 		reply_invalid(req, "served_household_ids", "a list of up to 100 household ids");
 		return;
 	}
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (household_path(c, hid, a->unit_path, hi, hpath) != DB_ROW ||
-	    db_query_int64(c, &found,
-			   "SELECT COUNT(*) FROM party_members WHERE id = ? AND unit_path >= ? AND "
-			   "unit_path < ?",
-			   "itt", pm, a->unit_path, hi) < 0 ||
-	    !found) {
+	if (people_store_household_in(c, hid, a->unit_path, NULL, hpath) != DB_ROW ||
+	    people_store_party_member_in(c, pm, a->unit_path) != DB_ROW) {
 		reply_error(req, ERR_NOT_FOUND);
 		return;
 	}
 	json_array_foreach(served, k, v)
 	{
 		if (!json_is_integer(v) ||
-		    household_path(c, json_integer_value(v), a->unit_path, hi, other) != DB_ROW) {
+		    people_store_household_in(c, json_integer_value(v), a->unit_path, NULL,
+					      other) != DB_ROW) {
 			reply_invalid(req, "served_household_ids", "households inside your area");
 			return;
 		}

@@ -1,5 +1,5 @@
 /*
- * registrations.c — residents' self-registration (居民注册) and its review.
+ * registrations_api.c — residents' self-registration (居民注册) and its review.
  *
  *   GET  /api/v1/registrations/places?parent=|station_code=   public: the tree down to grids
  *   POST /api/v1/registrations            public: phone, name, password, grid, address → account
@@ -30,6 +30,7 @@
  * "register:<ip>"), which also bounds probing which numbers have accounts.
  */
 #include "people/people.h"
+#include "people/people_int.h"
 
 #include "messages/messages.h"
 #include "audit/audit.h"
@@ -46,155 +47,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REG_WINDOW	   3600
-#define REG_MAX_CANDIDATES 20
-
-static json_t *time_json(int64_t t)
-{
-	char buf[32];
-	return t ? json_string(clock_format_shanghai(t, buf)) : json_null();
-}
+#define REG_WINDOW 3600
 
 /* Empty or only spaces? */
 static int blank(const char *s)
 {
 	return !s || strspn(s, " \t\r\n") == strlen(s);
-}
-
-/* ---- the registration row ---------------------------------------------- */
-
-#define REG_SELECT                                                                                 \
-	"SELECT g.id, g.account_id, g.unit_id, u.name, g.name, g.phone_mask, g.address, g.note, "  \
-	"g.status, g.resident_id, g.household_id, g.reason, g.created_at, g.decided_at, "          \
-	"g.unit_path, h.room, b.name FROM registrations g JOIN units u ON u.id = g.unit_id "       \
-	"LEFT JOIN households h ON h.id = g.household_id LEFT JOIN units b ON b.id = "             \
-	"h.building_id "
-
-static json_t *id_or_null(struct db_stmt *st, int col)
-{
-	return db_col_is_null(st, col) ? json_null() : json_integer(db_col_int64(st, col));
-}
-
-static json_t *reg_json(struct db_stmt *st)
-{
-	json_t *hh = json_null();
-
-	if (!db_col_is_null(st, 10) && db_col_text(st, 15))
-		hh = JB_OBJ(jb_int("id", db_col_int64(st, 10)), jb_str("room", db_col_text(st, 15)),
-			    jb_str("building", db_col_text(st, 16)));
-	return JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_int("account_id", db_col_int64(st, 1)),
-		      jb_take("unit", JB_OBJ(jb_int("id", db_col_int64(st, 2)),
-					     jb_str("name", db_col_text(st, 3)))),
-		      jb_str("name", db_col_text(st, 4)), jb_str("phone", db_col_text(st, 5)),
-		      jb_str("address", db_col_text(st, 6)), jb_str("note", db_col_text(st, 7)),
-		      jb_str("status", db_col_text(st, 8)),
-		      jb_take("resident_id", id_or_null(st, 9)),
-		      jb_take("household_id", id_or_null(st, 10)), jb_take("household", hh),
-		      jb_str("reason", db_col_text(st, 11)),
-		      jb_take("created_at", time_json(db_col_int64(st, 12))),
-		      jb_take("decided_at",
-			      time_json(db_col_is_null(st, 13) ? 0 : db_col_int64(st, 13))));
-}
-
-json_t *registration_brief(struct db_conn *c, int64_t account_id)
-{
-	struct db_stmt *st;
-	json_t *out = NULL, *hh;
-	int rc =
-		db_prepare(c,
-			   "SELECT g.id, g.status, g.reason, g.unit_id, u.name, g.household_id, "
-			   "h.room, b.name FROM registrations g JOIN units u ON u.id = g.unit_id "
-			   "LEFT JOIN households h ON h.id = g.household_id LEFT JOIN units b ON "
-			   "b.id = h.building_id WHERE g.account_id = ? ORDER BY g.id DESC LIMIT 1",
-			   &st);
-
-	if (rc < 0)
-		return NULL;
-	db_bind_int64(st, 1, account_id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		hh = db_col_is_null(st, 5) || !db_col_text(st, 6)
-			     ? json_null()
-			     : JB_OBJ(jb_int("id", db_col_int64(st, 5)),
-				      jb_str("room", db_col_text(st, 6)),
-				      jb_str("building", db_col_text(st, 7)));
-		out = JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-			     jb_str("status", db_col_text(st, 1)),
-			     jb_str("reason", db_col_text(st, 2)),
-			     jb_take("unit", JB_OBJ(jb_int("id", db_col_int64(st, 3)),
-						    jb_str("name", db_col_text(st, 4)))),
-			     jb_take("household", hh));
-	}
-	db_reset(st);
-	if (rc == DB_DONE)
-		out = json_null();
-	return out;
-}
-
-/*
- * Residents of the registration's grid whose phone matches its phone's blind
- * index, masked; "bound" tells whether an account holds the record already.
- */
-static json_t *candidates(struct db_conn *c, int64_t reg_id, const char *grid_path)
-{
-	char hi[256];
-	struct db_stmt *st;
-	json_t *out = json_array();
-	int rc;
-
-	path_upper(grid_path, hi, sizeof hi);
-	rc = db_prepare(
-		c,
-		"SELECT r.id, r.name, r.phone_mask, r.household_id, h.room, b.name, "
-		"(SELECT COUNT(*) FROM accounts a WHERE a.resident_id = r.id) FROM "
-		"registrations g JOIN residents r ON r.phone_bidx = g.phone_bidx JOIN "
-		"households h ON h.id = r.household_id JOIN units b ON b.id = h.building_id "
-		"WHERE g.id = ? AND r.unit_path >= ? AND r.unit_path < ? ORDER BY r.id "
-		"LIMIT ?",
-		&st);
-	if (rc < 0) {
-		json_decref(out);
-		return NULL;
-	}
-	db_bind_int64(st, 1, reg_id);
-	db_bind_text(st, 2, grid_path, -1);
-	db_bind_text(st, 3, hi, -1);
-	db_bind_int64(st, 4, REG_MAX_CANDIDATES);
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(
-			out,
-			JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-			       jb_str("name", db_col_text(st, 1)),
-			       jb_str("phone", db_col_text(st, 2)),
-			       jb_int("household_id", db_col_int64(st, 3)),
-			       jb_take("household", JB_OBJ(jb_int("id", db_col_int64(st, 3)),
-							   jb_str("room", db_col_text(st, 4)),
-							   jb_str("building", db_col_text(st, 5)))),
-			       jb_bool("bound", db_col_int64(st, 6) > 0)));
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
-}
-
-/* reg_json plus its candidates (staff views). NULL on a database error. */
-static json_t *reg_with_candidates(struct db_conn *c, struct db_stmt *st)
-{
-	json_t *o = reg_json(st), *cand;
-	int64_t id = db_col_int64(st, 0);
-	char path[256];
-
-	snprintf(path, sizeof path, "%s", db_col_text(st, 14));
-	/* The statement is still open: candidates() uses another one. */
-	cand = candidates(c, id, path);
-	if (!cand) {
-		json_decref(o);
-		return NULL;
-	}
-	json_object_set_new(o, "candidates", cand);
-	return o;
 }
 
 /* ---- where: a grid by id or by a station's QR code --------------------- */
@@ -216,8 +74,7 @@ static int grid_or_reply(struct req *req, struct db_conn *c, struct unit_ref *gr
 	}
 	if (has_code == 0) {
 		uid = 0;
-		rc = db_query_int64(c, &uid, "SELECT grid_id FROM stations WHERE public_code = ?",
-				    "t", code);
+		rc = reg_store_station_grid(c, code, &uid);
 		if (rc < 0) {
 			reply_error(req, ERR_DB_UNAVAILABLE);
 			return -1;
@@ -268,18 +125,13 @@ static void list_places(struct req *req)
 	const char *parent = req_query(req, "parent"), *code = req_query(req, "station_code");
 	int64_t pid = 0;
 	struct unit_ref u;
-	struct db_stmt *st;
 	json_t *items;
 	int rc;
 
 	if (!c)
 		return;
 	if (code) {
-		rc = strlen(code) > 20 ? DB_DONE
-				       : db_query_int64(c, &pid,
-							"SELECT grid_id FROM stations WHERE "
-							"public_code = ?",
-							"t", code);
+		rc = strlen(code) > 20 ? DB_DONE : reg_store_station_grid(c, code, &pid);
 		if (rc == DB_ROW)
 			rc = unit_get(c, pid, &u);
 		if (rc != DB_ROW) {
@@ -303,29 +155,12 @@ static void list_places(struct req *req)
 			return;
 		}
 		pid = u.id;
-	} else if ((rc = db_query_int64(c, &pid,
-					"SELECT id FROM units WHERE parent_id IS NULL ORDER BY id",
-					"")) != DB_ROW) {
+	} else if ((rc = reg_store_root_unit(c, &pid)) != DB_ROW) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
 	}
-	if (db_prepare(c,
-		       "SELECT id, name, kind FROM units WHERE parent_id = ? AND kind <> "
-		       "'building' ORDER BY code, id LIMIT 500",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, pid);
 	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items,
-				      JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-					     jb_str("name", db_col_text(st, 1)),
-					     jb_str("kind", db_col_text(st, 2)),
-					     jb_bool("leaf", !strcmp(db_col_text(st, 2), "grid"))));
-	db_reset(st);
-	if (rc < 0) {
+	if (reg_store_places(c, pid, items) < 0) {
 		json_decref(items);
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
@@ -360,21 +195,6 @@ static int throttle_or_reply(struct req *req, struct db_conn *c)
 	return 0;
 }
 
-/* Seal a normalised phone for a registrations row. */
-struct sealed_phone {
-	unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
-	int len;
-	char mask[24];
-};
-
-static int seal_phone(const struct pii_keys *k, const char *phone, struct sealed_phone *out)
-{
-	out->len = pii_encrypt(k, PII_PHONE, phone, out->blob);
-	pii_blind_index(k, PII_PHONE, phone, out->idx);
-	pii_mask(PII_PHONE, phone, out->mask);
-	return out->len < 0 ? -1 : 0;
-}
-
 /*
  * Each write below is one db_tx_run() transaction: the callbacks take their
  * inputs from struct reg_change, set its outputs, and refuse with DB_EABORT
@@ -385,13 +205,13 @@ struct reg_change {
 	const struct auth *a;
 	const char *uname, *name, *address, *note, *reason;
 	const char *hash;
-	const struct sealed_phone *sp;
+	const struct reg_sealed *sp;
 	const struct unit_ref *grid;
 	const struct pending *p;
 	const char *hpath, *phone;
 	int64_t now, last, hid, rid_in;
 	int has_h;
-	int64_t id, account_id, rid; /* out */
+	int64_t id, account_id, rid; /* out (account_id: in too, to apply again) */
 	enum err_id refusal;	     /* out, with DB_EABORT */
 };
 
@@ -399,6 +219,20 @@ static int reg_refuse(struct reg_change *x, enum err_id e)
 {
 	x->refusal = e;
 	return DB_EABORT;
+}
+
+/* Answer the new pending registration a write made (rc from db_tx_run): 201, or its refusal. */
+static void pending_reply(struct req *req, int rc, const struct reg_change *x)
+{
+	if (rc == DB_EABORT) {
+		reply_error(req, x->refusal);
+		return;
+	}
+	reply_tx(req, rc, 201,
+		 JB_OBJ(jb_int("id", x->id), jb_int("account_id", x->account_id),
+			jb_str("status", "pending"),
+			jb_take("unit",
+				JB_OBJ(jb_int("id", x->grid->id), jb_str("name", x->grid->name)))));
 }
 
 static int create_registration_tx(struct db_conn *c, void *ctx)
@@ -411,16 +245,15 @@ static int create_registration_tx(struct db_conn *c, void *ctx)
 	if (rc == DB_ECONSTRAINT) /* the same number registered a moment ago */
 		return reg_refuse(x, ERR_REG_PHONE_TAKEN);
 	if (rc == 0)
-		rc = db_query_int64(
-			c, &x->id,
-			"INSERT INTO registrations (account_id, unit_id, unit_path, name, "
-			"phone_enc, phone_bidx, phone_mask, address, note, status, created_at, "
-			"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING "
-			"id",
-			"iittbbtttii", x->account_id, x->grid->id, x->grid->path, x->name,
-			x->sp->blob, (size_t)x->sp->len, x->sp->idx, sizeof x->sp->idx, x->sp->mask,
-			x->address, x->note, x->now, x->now);
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
+		rc = reg_store_insert(c,
+				      &(struct reg_row){ .account_id = x->account_id,
+							 .unit_id = x->grid->id,
+							 .unit_path = x->grid->path,
+							 .name = x->name,
+							 .address = x->address,
+							 .note = x->note,
+							 .sp = x->sp },
+				      x->now, &x->id);
 	if (rc == 0) {
 		json_t *d =
 			JB_OBJ(jb_int("account_id", x->account_id), jb_int("unit_id", x->grid->id));
@@ -444,7 +277,7 @@ static void create_registration(struct req *req)
 	char phone[24], uname[PHONE_USERNAME_MAX], hash[PASSWORD_HASH_MAX];
 	struct reg_change x;
 	struct unit_ref grid;
-	struct sealed_phone sp;
+	struct reg_sealed sp;
 	int64_t existing = 0, now = clock_now();
 	int rc;
 
@@ -473,7 +306,7 @@ static void create_registration(struct req *req)
 		reply_error(req, ERR_REG_PHONE_TAKEN);
 		return;
 	}
-	if (rc < 0 || seal_phone(req->srv->pii, phone, &sp) < 0 ||
+	if (rc < 0 || reg_seal_phone(req->srv->pii, phone, &sp) < 0 ||
 	    password_hash(password, hash) < 0) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_INTERNAL);
 		return;
@@ -490,14 +323,7 @@ static void create_registration(struct req *req)
 				 .now = now };
 	rc = db_tx_run(c, create_registration_tx, &x);
 	sodium_memzero(hash, sizeof hash);
-	if (rc == DB_EABORT) {
-		reply_error(req, x.refusal);
-		return;
-	}
-	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_int("account_id", x.account_id),
-			jb_str("status", "pending"),
-			jb_take("unit", JB_OBJ(jb_int("id", grid.id), jb_str("name", grid.name)))));
+	pending_reply(req, rc, &x);
 }
 
 /* ---- the resident's own ------------------------------------------------- */
@@ -506,23 +332,13 @@ static void get_mine(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	struct db_stmt *st;
 	json_t *out = NULL;
 	int rc;
 
 	if (!c)
 		return;
-	if (db_prepare(c, REG_SELECT "WHERE g.account_id = ? ORDER BY g.id DESC LIMIT 1", &st) <
-	    0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, a->account_id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		out = reg_json(st);
-	db_reset(st);
-	if (!out) {
+	rc = reg_store_mine(c, a->account_id, &out);
+	if (rc != DB_ROW) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
 	}
@@ -534,31 +350,24 @@ static int reapply_tx(struct db_conn *c, void *ctx)
 {
 	struct reg_change *x = ctx;
 	const struct unit_ref *grid = x->grid;
-	int rc = db_query_int64(
-		c, &x->id,
-		"INSERT INTO registrations (account_id, unit_id, unit_path, name, "
-		"phone_enc, phone_bidx, phone_mask, address, note, status, created_at, "
-		"updated_at) SELECT account_id, ?, ?, COALESCE(?, name), phone_enc, "
-		"phone_bidx, phone_mask, ?, ?, 'pending', ?, ? FROM registrations WHERE id "
-		"= "
-		"? RETURNING id",
-		"ittttiii", grid->id, grid->path, x->name, x->address, x->note, x->now, x->now,
-		x->last);
+	int rc = reg_store_reapply(c, x->last,
+				   &(struct reg_row){ .unit_id = grid->id,
+						      .unit_path = grid->path,
+						      .name = x->name,
+						      .address = x->address,
+						      .note = x->note },
+				   x->now, &x->id);
 
 	if (rc == DB_ECONSTRAINT)
 		return reg_refuse(x, ERR_REG_PENDING_EXISTS);
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	/*
 	 * a->resident_id was read when the request began: a confirmation that
 	 * committed since has bound the account, and the predicate sees it.
 	 */
 	if (rc == 0)
-		rc = db_run(c,
-			    "UPDATE accounts SET unit_id = ?, unit_path = ?, display_name = "
-			    "COALESCE(?, display_name), updated_at = ? WHERE id = ? AND "
-			    "resident_id IS NULL",
-			    "ittii", grid->id, grid->path, x->name, x->now, x->a->account_id);
-	if (rc == 0 && db_changes(c) == 0)
+		rc = reg_store_account_move(c, x->a->account_id, grid->id, grid->path, x->name,
+					    x->now);
+	if (rc == DB_DONE)
 		return reg_refuse(x, ERR_REG_ALREADY_BOUND);
 	if (rc == 0)
 		rc = audit_write(x->req, c, "registration.create", "registration", x->id,
@@ -571,14 +380,10 @@ static int reapply_tx(struct db_conn *c, void *ctx)
 static int cancel_mine_tx(struct db_conn *c, void *ctx)
 {
 	struct reg_change *x = ctx;
-	int rc = db_query_int64(c, &x->id,
-				"UPDATE registrations SET status = 'cancelled', updated_at = ? "
-				"WHERE account_id = ? AND status = 'pending' RETURNING id",
-				"ii", clock_now(), x->a->account_id);
+	int rc = reg_store_cancel(c, x->a->account_id, clock_now(), &x->id);
 
 	if (rc == DB_DONE)
 		return DB_EABORT;
-	rc = rc == DB_ROW ? 0 : rc;
 	if (rc == 0)
 		rc = audit_write(x->req, c, "registration.cancel", "registration", x->id, NULL);
 	return rc;
@@ -610,10 +415,7 @@ static void reapply(struct req *req)
 	}
 	if (grid_or_reply(req, c, &grid) || claim_or_reply(req, &address, &note))
 		return;
-	rc = db_query_int64(c, &last,
-			    "SELECT id FROM registrations WHERE account_id = ? ORDER BY id DESC "
-			    "LIMIT 1",
-			    "i", a->account_id);
+	rc = reg_store_latest_id(c, a->account_id, &last);
 	if (rc != DB_ROW) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
@@ -625,16 +427,10 @@ static void reapply(struct req *req)
 				 .note = note,
 				 .grid = &grid,
 				 .now = now,
-				 .last = last };
+				 .last = last,
+				 .account_id = a->account_id };
 	rc = db_tx_run(c, reapply_tx, &x);
-	if (rc == DB_EABORT) {
-		reply_error(req, x.refusal);
-		return;
-	}
-	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_int("account_id", a->account_id),
-			jb_str("status", "pending"),
-			jb_take("unit", JB_OBJ(jb_int("id", grid.id), jb_str("name", grid.name)))));
+	pending_reply(req, rc, &x);
 }
 
 static void cancel_mine(struct req *req)
@@ -661,125 +457,33 @@ static void list_registrations(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	const char *status = req_query(req, "status");
 	struct scope sc;
-	int64_t limit, cursor, n = 0, last = 0;
-	struct db_stmt *st;
-	json_t *items;
-	int rc;
+	struct people_page pg;
+	int64_t cursor;
 
-	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    req_page_or_reply(req, &limit, &cursor))
+	if (!c || people_page_or_reply(req, c, &sc, &pg, &cursor))
 		return;
 	if (status && strcmp(status, "pending") && strcmp(status, "confirmed") &&
 	    strcmp(status, "rejected") && strcmp(status, "cancelled")) {
 		reply_invalid(req, "status", "pending, confirmed, rejected or cancelled");
 		return;
 	}
-	if (db_prepare(c,
-		       REG_SELECT "WHERE g.unit_path >= ? AND g.unit_path < ? AND g.id > ? AND "
-				  "(CAST(? AS TEXT) IS NULL OR g.status = ?) ORDER BY g.id LIMIT ?",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_text(st, 1, sc.lo, -1);
-	db_bind_text(st, 2, sc.hi, -1);
-	db_bind_int64(st, 3, cursor);
-	db_bind_text(st, 4, status, -1);
-	db_bind_text(st, 5, status, -1);
-	db_bind_int64(st, 6, limit + 1);
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		json_t *o = reg_with_candidates(c, st);
-		if (!o) {
-			rc = DB_ERR;
-			break;
-		}
-		last = db_col_int64(st, 0);
-		json_array_append_new(items, o);
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, items, n > limit, last));
+	people_page_reply(req, reg_store_list(c, sc.lo, sc.hi, status, cursor, &pg), &pg);
 }
 
 static void get_registration(struct req *req)
 {
-	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	char hi[256];
 	int64_t id;
-	struct db_stmt *st;
 	json_t *out = NULL;
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id))
 		return;
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (db_prepare(c, REG_SELECT "WHERE g.id = ? AND g.unit_path >= ? AND g.unit_path < ?",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, id);
-	db_bind_text(st, 2, a->unit_path, -1);
-	db_bind_text(st, 3, hi, -1);
-	rc = db_step(st);
-	if (rc == DB_ROW && !(out = reg_with_candidates(c, st)))
-		rc = DB_ERR;
-	db_reset(st);
-	if (rc < 0)
-		reply_error(req, ERR_DB_UNAVAILABLE);
-	else if (!out)
-		reply_error(req, ERR_NOT_FOUND);
+	rc = reg_store_get(c, id, req_auth(req)->unit_path, &out);
+	if (rc != DB_ROW)
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 	else
 		reply_json(req, 200, out);
-}
-
-/* What a decision needs of the registration, loaded inside the caller's scope. */
-struct pending {
-	int64_t id, account_id;
-	char status[16];
-	char name[256];
-	unsigned char phone_enc[PII_MAX_BLOB];
-	size_t phone_len;
-};
-
-/* DB_ROW found (any status), DB_DONE not in scope, <0 error. */
-static int load_scoped(struct req *req, struct db_conn *c, int64_t id, struct pending *p)
-{
-	const struct auth *a = req_auth(req);
-	char hi[256];
-	struct db_stmt *st;
-	int rc;
-
-	path_upper(a->unit_path, hi, sizeof hi);
-	rc = db_prepare(c,
-			"SELECT id, account_id, status, name, phone_enc FROM registrations WHERE "
-			"id = ? AND unit_path >= ? AND unit_path < ?",
-			&st);
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	db_bind_text(st, 2, a->unit_path, -1);
-	db_bind_text(st, 3, hi, -1);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		size_t n = 0;
-		const void *b = db_col_blob(st, 4, &n);
-		p->id = db_col_int64(st, 0);
-		p->account_id = db_col_int64(st, 1);
-		snprintf(p->status, sizeof p->status, "%s", db_col_text(st, 2));
-		snprintf(p->name, sizeof p->name, "%s", db_col_text(st, 3));
-		p->phone_len = b && n <= sizeof p->phone_enc ? n : 0;
-		if (p->phone_len)
-			memcpy(p->phone_enc, b, n);
-	}
-	db_reset(st);
-	return rc;
 }
 
 /* The registration named by :id in scope and still pending. 0, or -1 answered. */
@@ -790,13 +494,9 @@ static int pending_or_reply(struct req *req, struct db_conn *c, struct pending *
 
 	if (req_param_id_or_reply(req, "id", &id))
 		return -1;
-	rc = load_scoped(req, c, id, p);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
+	rc = reg_store_load(c, id, req_auth(req)->unit_path, p);
 	if (rc != DB_ROW) {
-		reply_error(req, ERR_NOT_FOUND);
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return -1;
 	}
 	if (strcmp(p->status, "pending") != 0) {
@@ -810,29 +510,10 @@ static int pending_or_reply(struct req *req, struct db_conn *c, struct pending *
 static int household_grid(struct req *req, struct db_conn *c, int64_t hid, char *hpath,
 			  struct unit_ref *grid)
 {
-	const struct auth *a = req_auth(req);
-	char hi[256];
 	int64_t building = 0;
 	struct unit_ref b;
-	struct db_stmt *st;
-	int rc;
+	int rc = people_store_household_in(c, hid, req_auth(req)->unit_path, &building, hpath);
 
-	path_upper(a->unit_path, hi, sizeof hi);
-	rc = db_prepare(c,
-			"SELECT building_id, unit_path FROM households WHERE id = ? AND unit_path "
-			">= ? AND unit_path < ?",
-			&st);
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, hid);
-	db_bind_text(st, 2, a->unit_path, -1);
-	db_bind_text(st, 3, hi, -1);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		building = db_col_int64(st, 0);
-		snprintf(hpath, 256, "%s", db_col_text(st, 1));
-	}
-	db_reset(st);
 	if (rc != DB_ROW)
 		return rc;
 	if ((rc = unit_get(c, building, &b)) != DB_ROW)
@@ -847,14 +528,10 @@ static int confirm_tx(struct db_conn *c, void *ctx)
 	const struct pending *p = x->p;
 	int64_t hid = x->hid, now = x->now;
 	json_t *details;
-	int rc = db_run(c,
-			"UPDATE registrations SET status = 'confirmed', household_id = ?, "
-			"decided_by = ?, decided_at = ?, updated_at = ? WHERE id = ? AND "
-			"status = 'pending'",
-			"iiiii", hid, x->a->account_id, now, now, p->id);
+	int rc = reg_store_confirm(c, p->id, hid, x->a->account_id, now);
 
 	x->rid = x->rid_in; /* a rerun makes the resident again */
-	if (rc == 0 && db_changes(c) == 0)
+	if (rc == DB_DONE)
 		return reg_refuse(x, ERR_REG_NOT_PENDING);
 	if (rc == 0 && x->has_h == 0) {
 		struct resident_in in = { .household_id = hid, .name = p->name, .phone = x->phone };
@@ -865,16 +542,13 @@ static int confirm_tx(struct db_conn *c, void *ctx)
 						jb_int("registration_id", p->id)));
 	}
 	if (rc == 0)
-		rc = db_run(c, "UPDATE registrations SET resident_id = ? WHERE id = ?", "ii",
-			    x->rid, p->id);
+		rc = reg_store_set_resident(c, p->id, x->rid);
 	if (rc == 0) {
-		rc = db_run(c,
-			    "UPDATE accounts SET resident_id = ?, unit_id = ?, unit_path = ?, "
-			    "updated_at = ? WHERE id = ? AND resident_id IS NULL",
-			    "iitii", x->rid, x->grid->id, x->grid->path, now, p->account_id);
+		rc = reg_store_account_bind(c, p->account_id, x->rid, x->grid->id, x->grid->path,
+					    now);
 		if (rc == DB_ECONSTRAINT)
 			return reg_refuse(x, ERR_REG_RESIDENT_TAKEN);
-		if (rc == 0 && db_changes(c) == 0)
+		if (rc == DB_DONE)
 			return reg_refuse(x, ERR_REG_ALREADY_BOUND);
 	}
 	if (rc == 0)
@@ -897,12 +571,9 @@ static int reject_tx(struct db_conn *c, void *ctx)
 {
 	struct reg_change *x = ctx;
 	const struct pending *p = x->p;
-	int rc = db_run(c,
-			"UPDATE registrations SET status = 'rejected', reason = ?, decided_by = "
-			"?, decided_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
-			"tiiii", x->reason, x->a->account_id, x->now, x->now, p->id);
+	int rc = reg_store_reject(c, p->id, x->reason, x->a->account_id, x->now);
 
-	if (rc == 0 && db_changes(c) == 0)
+	if (rc == DB_DONE)
 		return DB_EABORT;
 	if (rc == 0)
 		rc = message_add(c, p->account_id, 0, 0, "registration", "居民注册未通过",
@@ -911,6 +582,32 @@ static int reject_tx(struct db_conn *c, void *ctx)
 		rc = audit_write(x->req, c, "registration.reject", "registration", p->id,
 				 JB_OBJ(jb_int("account_id", p->account_id)));
 	return rc;
+}
+
+/*
+ * An existing resident record for {resident_id}: in the caller's scope and
+ * bound to no account. 0 and *household, or -1 answered.
+ */
+static int free_resident_or_reply(struct req *req, struct db_conn *c, int64_t rid,
+				  int64_t *household)
+{
+	int64_t account = 0;
+	int rc = people_store_resident_in(c, rid, req_auth(req)->unit_path, household);
+
+	if (rc != DB_ROW) {
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+		return -1;
+	}
+	rc = resident_account(c, rid, &account, NULL);
+	if (rc < 0) {
+		reply_error(req, ERR_DB_UNAVAILABLE);
+		return -1;
+	}
+	if (rc == DB_ROW) {
+		reply_error(req, ERR_REG_RESIDENT_TAKEN);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -925,8 +622,8 @@ static void confirm(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct pending p;
 	struct unit_ref grid;
-	char hpath[256], hi[256], phone[PII_MAX_PLAIN + 1] = "";
-	int64_t rid = 0, hid = 0, bound = 0, now = clock_now();
+	char hpath[256], phone[PII_MAX_PLAIN + 1] = "";
+	int64_t rid = 0, hid = 0, now = clock_now();
 	struct reg_change x;
 	int has_r, has_h, rc;
 
@@ -941,37 +638,8 @@ static void confirm(struct req *req)
 			      "give resident_id (an existing record) or household_id (a new one)");
 		return;
 	}
-	if (has_r == 0) {
-		struct db_stmt *st;
-		path_upper(a->unit_path, hi, sizeof hi);
-		if (db_prepare(c,
-			       "SELECT household_id FROM residents WHERE id = ? AND unit_path >= ? "
-			       "AND unit_path < ?",
-			       &st) < 0) {
-			reply_error(req, ERR_DB_UNAVAILABLE);
-			return;
-		}
-		db_bind_int64(st, 1, rid);
-		db_bind_text(st, 2, a->unit_path, -1);
-		db_bind_text(st, 3, hi, -1);
-		rc = db_step(st);
-		if (rc == DB_ROW)
-			hid = db_col_int64(st, 0);
-		db_reset(st);
-		if (rc != DB_ROW) {
-			reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
-			return;
-		}
-		if (db_query_int64(c, &bound, "SELECT COUNT(*) FROM accounts WHERE resident_id = ?",
-				   "i", rid) < 0) {
-			reply_error(req, ERR_DB_UNAVAILABLE);
-			return;
-		}
-		if (bound) {
-			reply_error(req, ERR_REG_RESIDENT_TAKEN);
-			return;
-		}
-	}
+	if (has_r == 0 && free_resident_or_reply(req, c, rid, &hid))
+		return;
 	rc = household_grid(req, c, hid, hpath, &grid);
 	if (rc != DB_ROW) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
