@@ -26,6 +26,8 @@ struct db_conn;
  * The one home of the age rules: everything that asks "aged 80?" comes here.
  */
 int resident_age_on(const char *birth_ym, int64_t now);
+/* The age tag that holds on now: "aged_80_plus", "child" or NULL (at most one holds). */
+const char *resident_age_tag(const char *birth_ym, int64_t now);
 /* The latest birth month ("YYYY-MM") of someone aged years or more on now. */
 void resident_born_by(int64_t now, int years, char out[8]);
 /*

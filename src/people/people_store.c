@@ -40,6 +40,13 @@ int resident_age_on(const char *birth_ym, int64_t now)
 	return tm.tm_year + 1900 - y - (tm.tm_mon + 1 < m ? 1 : 0);
 }
 
+const char *resident_age_tag(const char *birth_ym, int64_t now)
+{
+	int age = resident_age_on(birth_ym, now);
+
+	return age >= 80 ? "aged_80_plus" : age >= 0 && age < 14 ? "child" : NULL;
+}
+
 void resident_born_by(int64_t now, int years, char out[8])
 {
 	time_t t = (time_t)(now + SHANGHAI_OFFSET_S);
@@ -62,11 +69,10 @@ int resident_tags_get(struct db_conn *c, int64_t resident_id, int64_t now, char 
 	db_bind_int64(st, 1, resident_id);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		const char *tags = db_col_text(st, 0);
-		int age = resident_age_on(db_col_text(st, 1), now);
-		snprintf(out, n, "%s%s%s", tags ? tags : "",
-			 age >= 80 ? (tags && *tags ? ",aged_80_plus" : "aged_80_plus") : "",
-			 age >= 0 && age < 14 ? (tags && *tags ? ",child" : "child") : "");
+		const char *tags = db_col_text(st, 0),
+			   *age = resident_age_tag(db_col_text(st, 1), now);
+		snprintf(out, n, "%s%s%s", tags ? tags : "", age && tags && *tags ? "," : "",
+			 age ? age : "");
 	}
 	db_reset(st);
 	return rc;
@@ -342,8 +348,9 @@ static json_t *resident_json(void *ctx, struct db_stmt *st)
 {
 	static const char *const genders[] = { "unknown", "male", "female" };
 	const char *birth = db_col_text(st, 4), *tags = db_col_text(st, 7);
-	int age = resident_age_on(birth, clock_now());
-	int64_t g = db_col_int64(st, 3);
+	int64_t now = clock_now(), g = db_col_int64(st, 3);
+	int age = resident_age_on(birth, now);
+	const char *age_tag = resident_age_tag(birth, now);
 	json_t *tagv = json_array();
 	char buf[256], *tok, *save = NULL;
 
@@ -351,10 +358,8 @@ static json_t *resident_json(void *ctx, struct db_stmt *st)
 	snprintf(buf, sizeof buf, "%s", tags ? tags : "");
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		json_array_append_new(tagv, json_string(tok));
-	if (age >= 80)
-		json_array_append_new(tagv, json_string("aged_80_plus"));
-	if (age >= 0 && age < 14)
-		json_array_append_new(tagv, json_string("child"));
+	if (age_tag)
+		json_array_append_new(tagv, json_string(age_tag));
 	return JB_OBJ(jb_int("id", db_col_int64(st, 0)),
 		      jb_int("household_id", db_col_int64(st, 1)),
 		      jb_str("name", db_col_text(st, 2)),
