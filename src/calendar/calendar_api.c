@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 
 #include <stdio.h>
@@ -102,13 +103,20 @@ static int delete_holiday_tx(struct db_conn *c, void *ctx)
 static void put_holiday(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *day, *kind, *name = "";
+	struct holiday_body {
+		const char *kind, *name;
+	} b;
+	static const struct body_field fields[] = {
+		BF_STR(struct holiday_body, kind, "kind", BF_REQUIRED, 1, 10),
+		BF_STR_DEF(struct holiday_body, name, "name", 0, 60, ""),
+	};
+	const char *day, *kind, *name;
 	int rc;
 
-	if (!c || day_param_or_reply(req, &day) ||
-	    json_get_str_or_reply(req, req->json, "kind", 1, 10, &kind) ||
-	    json_get_str_or_reply(req, req->json, "name", 0, 60, &name) < 0)
+	if (!c || day_param_or_reply(req, &day) || BODY_READ_OR_REPLY(req, fields, &b, NULL))
 		return;
+	kind = b.kind;
+	name = b.name;
 	if (strcmp(kind, "holiday") && strcmp(kind, "workday")) {
 		reply_invalid(req, "kind", "holiday or workday");
 		return;

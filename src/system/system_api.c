@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "db/store.h"
 #include "http/metrics.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "http/server.h"
 
@@ -69,12 +70,28 @@ static void clock_answer(struct req *req)
 	reply_json(req, 200, JB_OBJ(jb_str("now", now), jb_int("offset_seconds", clock_offset())));
 }
 
+/* A body of one required integer, {"<key>": n} with n in lo..hi. */
+struct one_int {
+	int64_t v;
+};
+
+static int one_int_or_reply(struct req *req, const char *key, int64_t lo, int64_t hi, int64_t *out)
+{
+	const struct body_field f[] = { BF_INT(struct one_int, v, key, BF_REQUIRED, lo, hi, 0) };
+	struct one_int b;
+
+	if (body_read_or_reply(req, f, 1, &b, NULL))
+		return -1;
+	*out = b.v;
+	return 0;
+}
+
 static void post_test_clock(struct req *req)
 {
 	int64_t secs;
 
 	/* Forward only: ten years at most per call; time never runs backwards. */
-	if (json_get_int_or_reply(req, req->json, "advance_seconds", 1, 0, 315360000, &secs))
+	if (one_int_or_reply(req, "advance_seconds", 0, 315360000, &secs))
 		return;
 	clock_advance(secs);
 	clock_answer(req);
@@ -84,7 +101,7 @@ static void post_test_db_fail(struct req *req)
 {
 	int64_t after;
 
-	if (json_get_int_or_reply(req, req->json, "after", 1, 0, 1000000, &after))
+	if (one_int_or_reply(req, "after", 0, 1000000, &after))
 		return;
 	db_test_fail_after((long)after);
 	reply_json(req, 200, JB_OBJ(jb_int("after", after)));
@@ -95,7 +112,7 @@ static void post_test_db_busy(struct req *req)
 {
 	int64_t n;
 
-	if (json_get_int_or_reply(req, req->json, "begins", 1, 0, 1000000, &n))
+	if (one_int_or_reply(req, "begins", 0, 1000000, &n))
 		return;
 	db_test_busy_begins((long)n);
 	reply_json(req, 200, JB_OBJ(jb_int("begins", n)));

@@ -43,6 +43,7 @@
 #include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
@@ -267,12 +268,8 @@ static int barred_until(struct req *req, struct db_conn *c, int64_t account_id, 
 	return 0;
 }
 
-static int time_or_reply(struct req *req, const char *field, int64_t *out)
+static int time_or_reply(struct req *req, const char *field, const char *s, int64_t *out)
 {
-	const char *s = NULL;
-
-	if (json_get_str_or_reply(req, req->json, field, 1, 40, &s))
-		return -1;
 	/* a time of day with an offset: a bare date would be ambiguous here */
 	if (strlen(s) < 16 || clock_parse_iso(s, out)) {
 		reply_invalid(req, field,
@@ -382,8 +379,22 @@ static void create_booking(struct req *req)
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	int staff = is_manager(req);
-	const char *purpose = NULL;
-	int64_t venue_id, s, e, attendees = 1, resident_id = 0, account_id = 0, for_unit = 0;
+	struct booking_body {
+		int64_t venue_id, attendees, resident_id;
+		const char *start, *end, *purpose;
+		int for_unit;
+	} in;
+	static const struct body_field fields[] = {
+		BF_ID(struct booking_body, venue_id, "venue_id", BF_REQUIRED),
+		BF_STR(struct booking_body, start, "start", BF_REQUIRED, 1, 40),
+		BF_STR(struct booking_body, end, "end", BF_REQUIRED, 1, 40),
+		BF_STR(struct booking_body, purpose, "purpose", BF_REQUIRED, 1, 200),
+		BF_INT(struct booking_body, attendees, "attendees", BF_OPTIONAL, 1, 100000, 1),
+		/* staff only: whom the booking is for */
+		BF_ID(struct booking_body, resident_id, "resident_id", BF_OPTIONAL),
+		BF_BOOL(struct booking_body, for_unit, "for_unit", BF_OPTIONAL, 0),
+	};
+	int64_t venue_id, s, e, attendees, resident_id = 0, account_id = 0, for_unit = 0;
 	int64_t now = clock_now();
 	int for_unit_flag = 0, rc;
 	struct booking_new x;
@@ -396,20 +407,14 @@ static void create_booking(struct req *req)
 		reply_error(req, ERR_FORBIDDEN);
 		return;
 	}
-	if (json_get_int_or_reply(req, req->json, "venue_id", 1, 1, INT64_MAX, &venue_id) ||
-	    time_or_reply(req, "start", &s) || time_or_reply(req, "end", &e) ||
-	    json_get_str_or_reply(req, req->json, "purpose", 1, 200, &purpose) ||
-	    json_get_int_or_reply(req, req->json, "attendees", 0, 1, 100000, &attendees) < 0)
+	if (BODY_READ_OR_REPLY(req, fields, &in, NULL) ||
+	    time_or_reply(req, "start", in.start, &s) || time_or_reply(req, "end", in.end, &e))
 		return;
-	if (!*purpose) {
-		reply_invalid(req, "purpose", "must not be empty");
-		return;
-	}
+	venue_id = in.venue_id;
+	attendees = in.attendees;
 	if (staff) {
-		if (json_get_int_or_reply(req, req->json, "resident_id", 0, 1, INT64_MAX,
-					  &resident_id) < 0 ||
-		    json_get_bool_or_reply(req, req->json, "for_unit", 0, &for_unit_flag) < 0)
-			return;
+		resident_id = in.resident_id;
+		for_unit_flag = in.for_unit;
 		if (!resident_id == !for_unit_flag) {
 			reply_invalid(req, "resident_id",
 				      "staff book for a resident (resident_id) or for their unit "
@@ -493,7 +498,7 @@ static void create_booking(struct req *req)
 				  .e = e,
 				  .attendees = attendees,
 				  .now = now,
-				  .purpose = purpose };
+				  .purpose = in.purpose };
 	rc = db_tx_run(c, create_booking_tx, &x);
 	if (rc == DB_EABORT)
 		return; /* answered */
@@ -595,14 +600,20 @@ static void apply(struct req *req, struct db_conn *c, const struct booking *b,
 static void act_on(struct req *req, enum booking_action act)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *reason = NULL;
+	struct reason_body {
+		const char *reason;
+	} in;
+	static const struct body_field fields[] = {
+		BF_STR(struct reason_body, reason, "reason", BF_OPTIONAL, 0, 200),
+	};
+	const char *reason;
 	int64_t id, now = clock_now();
 	struct booking b;
 
-	if (!c || req_param_id_or_reply(req, "id", &id))
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    BODY_READ_OR_REPLY(req, fields, &in, NULL))
 		return;
-	if (json_get_str_or_reply(req, req->json, "reason", act == B_REJECT, 200, &reason) < 0)
-		return;
+	reason = in.reason;
 	if (act == B_REJECT && (!reason || !*reason)) {
 		reply_invalid(req, "reason", "say why the booking is rejected");
 		return;
@@ -662,14 +673,21 @@ static void check_in_by_code(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	const char *code = NULL;
+	struct code_body {
+		const char *code;
+	} in;
+	static const struct body_field fields[] = {
+		BF_STR(struct code_body, code, "code", BF_REQUIRED, 0, 40),
+	};
+	const char *code;
 	int64_t now = clock_now(), id = 0;
 	struct booking b;
 	struct venue v;
 	int rc;
 
-	if (!c || json_get_str_or_reply(req, req->json, "code", 1, 40, &code))
+	if (!c || BODY_READ_OR_REPLY(req, fields, &in, NULL))
 		return;
+	code = in.code;
 	rc = venue_get_by_code(c, code, &v);
 	if (rc != DB_ROW) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);

@@ -24,6 +24,7 @@
 #include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "org/org.h"
 
@@ -272,42 +273,62 @@ static void venue_slots(struct req *req)
 
 /* ---- writing venues ----------------------------------------------------- */
 
-static int nonempty_or_reply(struct req *req, const char *field, const char *s)
-{
-	if (s && !*s) {
-		reply_invalid(req, field, "must not be empty");
-		return -1;
-	}
-	return 0;
-}
+/*
+ * A venue's body. The booking rules come either nested in "rules" or at the top
+ * level (both are read, the nested ones last).
+ */
+struct venue_body {
+	struct venue_in in;
+	int64_t unit_id;
+	json_t *rules;
+};
 
-/* Read the fields present into in (absent ones stay as they are). */
-static int venue_fields_or_reply(struct req *req, int creating, struct venue_in *in)
-{
-	json_t *rules = json_object_get(req->json, "rules");
+#define RULE_FIELDS(T, P)                                                                          \
+	BF_INT(T, P min_notice, "min_notice_minutes", BF_OPTIONAL, 0, 30 * 1440, 0),               \
+		BF_INT(T, P max_days, "max_days_ahead", BF_OPTIONAL, 1, 366, 14),                  \
+		BF_INT(T, P max_duration, "max_duration_minutes", BF_OPTIONAL, 15, 1440, 240),     \
+		BF_INT(T, P quota, "weekly_quota", BF_OPTIONAL, 0, 100, 0),                        \
+		BF_BOOL(T, P approval, "approval_required", BF_OPTIONAL, 0)
 
-	if (rules && !json_is_object(rules)) {
-		reply_invalid(req, "rules", "an object");
+#define VENUE_FIELDS(name_req, cap_req)                                                            \
+	BF_STR(struct venue_body, in.name, "name", name_req, 1, 100),                              \
+		BF_STR_DEF(struct venue_body, in.description, "description", 0, 2000, ""),         \
+		BF_STR_DEF(struct venue_body, in.address, "address", 0, 300, ""),                  \
+		BF_INT(struct venue_body, in.capacity, "capacity", cap_req, 1, 100000, 0),         \
+		BF_INT(struct venue_body, in.slot_minutes, "slot_minutes", BF_OPTIONAL, 15, 120,   \
+		       30),                                                                        \
+		BF_BOOL(struct venue_body, in.active, "active", BF_OPTIONAL, 0),                   \
+		BF_JSON(struct venue_body, in.hours, "opening_hours", BF_OPTIONAL, -1),            \
+		BF_JSON(struct venue_body, rules, "rules", BF_OPTIONAL, JSON_OBJECT),              \
+		RULE_FIELDS(struct venue_body, in.)
+
+static const struct body_field venue_create_fields[] = {
+	BF_ID(struct venue_body, unit_id, "unit_id", BF_REQUIRED),
+	VENUE_FIELDS(BF_REQUIRED, BF_REQUIRED),
+};
+static const struct body_field venue_update_fields[] = { VENUE_FIELDS(BF_OPTIONAL, BF_OPTIONAL) };
+static const struct body_field venue_rule_fields[] = { RULE_FIELDS(struct venue_in, ) };
+
+/*
+ * Read the body into b: creating, with the defaults for what is not sent;
+ * updating, over b->in as stored (what is not sent stays). Then check the
+ * combination.
+ */
+static int venue_fields_or_reply(struct req *req, int creating, struct venue_body *b)
+{
+	struct venue_in *in = &b->in;
+	json_t *hours_was = in->hours;
+	struct body_seen seen;
+
+	b->rules = NULL;
+	if (creating ? BODY_READ_OR_REPLY(req, venue_create_fields, b, &seen)
+		     : BODY_UPDATE_OR_REPLY(req, venue_update_fields, b, &seen))
 		return -1;
-	}
-	if (!rules)
-		rules = req->json; /* the rules may also come at the top level */
-	if (json_get_str_or_reply(req, req->json, "name", creating, 100, &in->name) < 0 ||
-	    nonempty_or_reply(req, "name", in->name) ||
-	    json_get_str_or_reply(req, req->json, "description", 0, 2000, &in->description) < 0 ||
-	    json_get_str_or_reply(req, req->json, "address", 0, 300, &in->address) < 0 ||
-	    json_get_int_or_reply(req, req->json, "capacity", creating, 1, 100000, &in->capacity) <
-		    0 ||
-	    json_get_int_or_reply(req, req->json, "slot_minutes", 0, 15, 120, &in->slot_minutes) <
-		    0 ||
-	    json_get_int_or_reply(req, rules, "min_notice_minutes", 0, 0, 30 * 1440,
-				  &in->min_notice) < 0 ||
-	    json_get_int_or_reply(req, rules, "max_days_ahead", 0, 1, 366, &in->max_days) < 0 ||
-	    json_get_int_or_reply(req, rules, "max_duration_minutes", 0, 15, 1440,
-				  &in->max_duration) < 0 ||
-	    json_get_int_or_reply(req, rules, "weekly_quota", 0, 0, 100, &in->quota) < 0 ||
-	    json_get_bool_or_reply(req, rules, "approval_required", 0, &in->approval) < 0 ||
-	    json_get_bool_or_reply(req, req->json, "active", 0, &in->active) < 0)
+	if (!creating && !body_has(&seen, venue_update_fields, "opening_hours"))
+		in->hours = hours_was;
+	if (b->rules && body_update_obj_or_reply(
+				req, b->rules, "rules", venue_rule_fields,
+				sizeof venue_rule_fields / sizeof *venue_rule_fields, in, NULL))
 		return -1;
 	if (in->slot_minutes != 15 && in->slot_minutes != 30 && in->slot_minutes != 60 &&
 	    in->slot_minutes != 120) {
@@ -318,7 +339,6 @@ static int venue_fields_or_reply(struct req *req, int creating, struct venue_in 
 		reply_invalid(req, "max_duration_minutes", "a whole number of slots");
 		return -1;
 	}
-	in->hours = json_object_get(req->json, "opening_hours");
 	if (creating && !in->hours) {
 		reply_invalid(req, "opening_hours", "required");
 		return -1;
@@ -394,25 +414,22 @@ static int delete_blackout_tx(struct db_conn *c, void *ctx)
 static void create_venue(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct venue_in in = { .description = "",
-			       .address = "",
-			       .slot_minutes = 30,
-			       .max_days = 14,
-			       .max_duration = 240 };
+	struct venue_body b;
+	struct venue_in *in = &b.in;
 	struct venue_change x;
-	int64_t unit_id, now = clock_now();
+	int64_t now = clock_now();
 	struct unit_ref u;
 	char code[11], *hours;
 	int rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "unit_id", 1, 1, INT64_MAX, &unit_id) ||
-	    venue_fields_or_reply(req, 1, &in) || unit_in_scope_or_reply(req, c, unit_id, &u))
+	if (!c || venue_fields_or_reply(req, 1, &b) ||
+	    unit_in_scope_or_reply(req, c, b.unit_id, &u))
 		return;
-	hours = json_dumps(in.hours, JSON_COMPACT);
+	hours = json_dumps(in->hours, JSON_COMPACT);
 	station_public_code(code);
 	x = (struct venue_change){ .req = req,
-				   .in = &in,
-				   .unit_id = unit_id,
+				   .in = in,
+				   .unit_id = b.unit_id,
 				   .now = now,
 				   .path = u.path,
 				   .code = code,
@@ -420,14 +437,15 @@ static void create_venue(struct req *req)
 	rc = db_tx_run(c, create_venue_tx, &x);
 	free(hours);
 	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_str("name", in.name), jb_str("public_code", code)));
+		 JB_OBJ(jb_int("id", x.id), jb_str("name", in->name), jb_str("public_code", code)));
 }
 
 static void update_venue(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	struct venue v;
-	struct venue_in in = { 0 };
+	struct venue_body b = { 0 };
+	struct venue_in *in = &b.in;
 	int64_t id;
 	char *hours = NULL;
 	int rc;
@@ -440,31 +458,31 @@ static void update_venue(struct req *req)
 		return;
 	}
 	/* start from what is stored, so the checks see the combination */
-	in.capacity = v.capacity;
-	in.slot_minutes = v.slot_minutes;
-	in.min_notice = v.min_notice_minutes;
-	in.max_days = v.max_days_ahead;
-	in.max_duration = v.max_duration_minutes;
-	in.quota = v.weekly_quota;
-	in.approval = v.approval_required;
-	in.active = v.active;
-	if (venue_fields_or_reply(req, 0, &in))
+	in->capacity = v.capacity;
+	in->slot_minutes = v.slot_minutes;
+	in->min_notice = v.min_notice_minutes;
+	in->max_days = v.max_days_ahead;
+	in->max_duration = v.max_duration_minutes;
+	in->quota = v.weekly_quota;
+	in->approval = v.approval_required;
+	in->active = v.active;
+	if (venue_fields_or_reply(req, 0, &b))
 		return;
-	if (!in.hours && in.slot_minutes != v.slot_minutes) {
+	if (!in->hours && in->slot_minutes != v.slot_minutes) {
 		/* the stored hours must still fall on the new grid */
 		for (int d = 0; d < 7; d++)
 			for (int i = 0; i < v.hours.n[d]; i++)
-				if (v.hours.open[d][i] % in.slot_minutes ||
-				    v.hours.close[d][i] % in.slot_minutes) {
+				if (v.hours.open[d][i] % in->slot_minutes ||
+				    v.hours.close[d][i] % in->slot_minutes) {
 					reply_invalid(req, "slot_minutes",
 						      "the opening hours do not fall on this grid");
 					return;
 				}
 	}
-	if (in.hours)
-		hours = json_dumps(in.hours, JSON_COMPACT);
+	if (in->hours)
+		hours = json_dumps(in->hours, JSON_COMPACT);
 	rc = db_tx_run(c, update_venue_tx,
-		       &(struct venue_change){ .req = req, .in = &in, .id = id, .hours = hours });
+		       &(struct venue_change){ .req = req, .in = in, .id = id, .hours = hours });
 	free(hours);
 	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
 }
@@ -472,22 +490,27 @@ static void update_venue(struct req *req)
 static void add_blackout(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *s = NULL, *e = NULL, *reason = "";
+	struct blackout_body {
+		const char *start, *end, *reason;
+	} b;
+	static const struct body_field fields[] = {
+		BF_STR(struct blackout_body, start, "start", BF_REQUIRED, 1, 40),
+		BF_STR(struct blackout_body, end, "end", BF_REQUIRED, 1, 40),
+		BF_STR_DEF(struct blackout_body, reason, "reason", 0, 200, ""),
+	};
 	struct venue_change x;
 	int64_t id, from, to, now = clock_now();
 	struct venue v;
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    json_get_str_or_reply(req, req->json, "start", 1, 40, &s) ||
-	    json_get_str_or_reply(req, req->json, "end", 1, 40, &e) ||
-	    json_get_str_or_reply(req, req->json, "reason", 0, 200, &reason) < 0)
+	    BODY_READ_OR_REPLY(req, fields, &b, NULL))
 		return;
-	if (clock_parse_iso(s, &from)) {
+	if (clock_parse_iso(b.start, &from)) {
 		reply_invalid(req, "start", "ISO 8601 with offset");
 		return;
 	}
-	if (clock_parse_iso(e, &to) || to <= from) {
+	if (clock_parse_iso(b.end, &to) || to <= from) {
 		reply_invalid(req, "end", "ISO 8601 with offset, after start");
 		return;
 	}
@@ -497,7 +520,7 @@ static void add_blackout(struct req *req)
 		return;
 	}
 	x = (struct venue_change){
-		.req = req, .id = id, .from = from, .to = to, .reason = reason, .now = now
+		.req = req, .id = id, .from = from, .to = to, .reason = b.reason, .now = now
 	};
 	rc = db_tx_run(c, add_blackout_tx, &x);
 	reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.bid)));

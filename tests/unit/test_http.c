@@ -5,6 +5,7 @@
 
 #include "core/arena.h"
 #include "core/util.h"
+#include "http/body.h"
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -324,6 +325,137 @@ static void metrics_count_by_route_and_status_with_cumulative_buckets(void **sta
 	metrics_free(m);
 }
 
+/* ---- body field tables (http/body.h) --------------------------------- */
+
+struct tbody {
+	int64_t n, id;
+	const char *name, *note, *title;
+	int flag;
+	double x;
+	json_t *list;
+};
+
+static const struct body_field tfields[] = {
+	BF_INT(struct tbody, n, "n", BF_OPTIONAL, 1, 10, 7),
+	BF_ID(struct tbody, id, "id", BF_REQUIRED),
+	BF_STR(struct tbody, name, "name", BF_OPTIONAL, 2, 4),
+	BF_STR_NULL(struct tbody, note, "note", 0, 20),
+	BF_STR_DEF(struct tbody, title, "title", 0, 20, "untitled"),
+	BF_BOOL(struct tbody, flag, "flag", BF_OPTIONAL, 1),
+	BF_NUM(struct tbody, x, "x", BF_OPTIONAL, -1.5, 1.5, 0.25),
+	BF_JSON(struct tbody, list, "list", BF_OPTIONAL, JSON_ARRAY),
+};
+
+/*
+ * 0 or the status answered; *out filled on success. The body stays alive until
+ * the next call (the strings read are borrowed from it).
+ */
+static json_t *held_body;
+
+static int read_body(const char *text, struct tbody *out, struct body_seen *seen)
+{
+	struct req *r = new_req();
+	int status;
+
+	json_decref(held_body);
+	held_body = r->json = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+	assert_non_null(r->json);
+	memset(out, 0xa5, sizeof *out); /* what a handler's stack holds before the read */
+	status = BODY_READ_OR_REPLY(r, tfields, out, seen) ? r->status : 0;
+	if (status == 0)
+		assert_null(r->resp);
+	free_req(r);
+	return status;
+}
+
+static void body_table_fills_defaults_for_every_absent_field(void **state)
+{
+	struct tbody b;
+	struct body_seen seen;
+
+	(void)state;
+	assert_int_equal(read_body("{\"id\": 3}", &b, &seen), 0);
+	assert_int_equal(b.id, 3);
+	assert_int_equal(b.n, 7);
+	assert_null(b.name);
+	assert_null(b.note);
+	assert_string_equal(b.title, "untitled");
+	assert_int_equal(b.flag, 1);
+	assert_true(b.x == 0.25);
+	assert_null(b.list);
+	assert_true(body_has(&seen, tfields, "id"));
+	assert_false(body_has(&seen, tfields, "n"));
+	assert_false(body_null(&seen, tfields, "note"));
+	json_decref(held_body);
+	held_body = NULL;
+}
+
+static void body_table_reads_values_nulls_and_presence(void **state)
+{
+	struct tbody b;
+	struct body_seen seen;
+
+	(void)state;
+	assert_int_equal(read_body("{\"id\": 9, \"n\": 10, \"name\": \"四个汉字\", \"note\": null,"
+				   " \"flag\": false, \"x\": -1.5, \"list\": [1], \"title\": null}",
+				   &b, &seen),
+			 0);
+	assert_int_equal(b.n, 10);
+	assert_string_equal(b.name, "四个汉字"); /* 4 characters, 12 bytes */
+	assert_null(b.note);
+	assert_true(body_has(&seen, tfields, "note"));
+	assert_true(body_null(&seen, tfields, "note"));
+	assert_string_equal(b.title, "untitled"); /* null is absent for a plain string */
+	assert_int_equal(b.flag, 0);
+	assert_true(b.x == -1.5);
+	assert_non_null(b.list);
+	json_decref(held_body);
+	held_body = NULL;
+}
+
+static void body_table_refuses_what_does_not_fit(void **state)
+{
+	struct tbody b;
+
+	(void)state;
+	assert_int_equal(read_body("{\"n\": 1}", &b, NULL), 400);     /* id required */
+	assert_int_equal(read_body("{\"id\": null}", &b, NULL), 400); /* null is not a value */
+	assert_int_equal(read_body("{\"id\": 0}", &b, NULL), 400);    /* ids start at 1 */
+	assert_int_equal(read_body("{\"id\": 1, \"n\": 11}", &b, NULL), 400); /* over max */
+	assert_int_equal(read_body("{\"id\": 1, \"n\": \"5\"}", &b, NULL), 400);
+	assert_int_equal(read_body("{\"id\": 1, \"name\": \"a\"}", &b, NULL), 400); /* too short */
+	assert_int_equal(read_body("{\"id\": 1, \"name\": \"abcde\"}", &b, NULL), 400);
+	assert_int_equal(read_body("{\"id\": 1, \"name\": \"a\\u0000b\"}", &b, NULL), 400);
+	assert_int_equal(read_body("{\"id\": 1, \"flag\": 1}", &b, NULL), 400);
+	assert_int_equal(read_body("{\"id\": 1, \"x\": 2}", &b, NULL), 400);
+	assert_int_equal(read_body("{\"id\": 1, \"list\": {}}", &b, NULL), 400);
+	assert_int_equal(read_body("{\"id\": 1, \"nmae\": \"abc\"}", &b, NULL), 400); /* unknown */
+	assert_int_equal(read_body("[1, 2]", &b, NULL), 400); /* not an object */
+	json_decref(held_body);
+	held_body = NULL;
+}
+
+static void body_update_keeps_what_was_not_sent(void **state)
+{
+	struct req *r = new_req();
+	struct tbody b = {
+		.n = 3, .id = 4, .name = "old", .note = "kept", .title = "t", .flag = 0
+	};
+	struct body_seen seen;
+
+	(void)state;
+	r->json = json_loads("{\"id\": 5, \"note\": null}", 0, NULL);
+	assert_int_equal(BODY_UPDATE_OR_REPLY(r, tfields, &b, &seen), 0);
+	assert_int_equal(b.id, 5);
+	assert_int_equal(b.n, 3);
+	assert_string_equal(b.name, "old");
+	assert_null(b.note); /* null clears a BF_STR_NULL */
+	assert_int_equal(b.flag, 0);
+	assert_true(body_null(&seen, tfields, "note"));
+	json_decref(r->json);
+	free_req(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest router_tests[] = {
@@ -340,6 +472,10 @@ int main(void)
 		cmocka_unit_test(json_str_helper_refuses_embedded_nul_and_long_strings),
 		cmocka_unit_test(json_str_helper_counts_characters_not_bytes),
 		cmocka_unit_test(json_bool_helper),
+		cmocka_unit_test(body_table_fills_defaults_for_every_absent_field),
+		cmocka_unit_test(body_table_reads_values_nulls_and_presence),
+		cmocka_unit_test(body_table_refuses_what_does_not_fit),
+		cmocka_unit_test(body_update_keeps_what_was_not_sent),
 		cmocka_unit_test(reply_error_uses_the_registry_status),
 		cmocka_unit_test(metrics_count_by_route_and_status_with_cumulative_buckets),
 	};
