@@ -21,6 +21,7 @@
 #include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
@@ -73,7 +74,7 @@ static void list_households(struct req *req)
 	scoped_list(req, people_store_households);
 }
 
-static void get_household(struct req *req)
+void people_scoped_get(struct req *req, people_get_fn fn)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	int64_t id;
@@ -82,11 +83,16 @@ static void get_household(struct req *req)
 
 	if (!c || req_param_id_or_reply(req, "id", &id))
 		return;
-	rc = people_store_household(c, id, req_auth(req)->unit_path, &out);
+	rc = fn(c, id, req_auth(req)->unit_path, &out);
 	if (rc == DB_ROW)
 		reply_json(req, 200, out);
 	else
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+}
+
+static void get_household(struct req *req)
+{
+	people_scoped_get(req, people_store_household);
 }
 
 /*
@@ -100,6 +106,7 @@ struct people_change {
 	int64_t id, id2, id3, now;
 	const char *path, *s1, *s2, *scope;
 	struct resident_in *in;
+	int set_gender;
 	json_t *served;
 };
 
@@ -126,19 +133,35 @@ static int update_household_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+struct household_body {
+	int64_t building_id;
+	const char *room, *address;
+};
+static const struct body_field household_create_fields[] = {
+	BF_ID(struct household_body, building_id, "building_id", BF_REQUIRED),
+	BF_STR(struct household_body, room, "room", BF_REQUIRED, 0, 40),
+	BF_STR_DEF(struct household_body, address, "address", 0, 300, ""),
+};
+static const struct body_field household_update_fields[] = {
+	BF_STR(struct household_body, room, "room", BF_OPTIONAL, 0, 40),
+	BF_STR(struct household_body, address, "address", BF_OPTIONAL, 0, 300),
+};
+
 static void create_household(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *room, *addr = "";
+	struct household_body hb;
+	const char *room;
 	struct people_change x;
 	int64_t bid, now = clock_now();
 	struct unit_ref b;
 	int rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "building_id", 1, 1, INT64_MAX, &bid) ||
-	    json_get_str_or_reply(req, req->json, "room", 1, 40, &room) ||
-	    json_get_str_or_reply(req, req->json, "address", 0, 300, &addr) < 0 ||
-	    unit_in_scope_or_reply(req, c, bid, &b))
+	if (!c || BODY_READ_OR_REPLY(req, household_create_fields, &hb, NULL))
+		return;
+	bid = hb.building_id;
+	room = hb.room;
+	if (unit_in_scope_or_reply(req, c, bid, &b))
 		return;
 	if (b.kind != UNIT_BUILDING) {
 		reply_invalid(req, "building_id", "households belong to a building");
@@ -149,7 +172,7 @@ static void create_household(struct req *req)
 		return;
 	}
 	x = (struct people_change){
-		.req = req, .id2 = bid, .path = b.path, .s1 = room, .s2 = addr, .now = now
+		.req = req, .id2 = bid, .path = b.path, .s1 = room, .s2 = hb.address, .now = now
 	};
 	rc = db_tx_run(c, create_household_tx, &x);
 	reply_tx(req, rc, 201,
@@ -159,23 +182,22 @@ static void create_household(struct req *req)
 static void update_household(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *room = NULL, *addr = NULL;
+	struct household_body hb;
 	int64_t id;
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    json_get_str_or_reply(req, req->json, "room", 0, 40, &room) < 0 ||
-	    json_get_str_or_reply(req, req->json, "address", 0, 300, &addr) < 0)
+	    BODY_READ_OR_REPLY(req, household_update_fields, &hb, NULL))
 		return;
-	if (room && !*room) {
+	if (hb.room && !*hb.room) {
 		reply_invalid(req, "room", "must not be empty");
 		return;
 	}
 	rc = db_tx_run(c, update_household_tx,
 		       &(struct people_change){ .req = req,
 						.id = id,
-						.s1 = room,
-						.s2 = addr,
+						.s1 = hb.room,
+						.s2 = hb.address,
 						.scope = req_auth(req)->unit_path });
 	if (rc == DB_EABORT)
 		reply_error(req, ERR_NOT_FOUND);
@@ -184,6 +206,14 @@ static void update_household(struct req *req)
 }
 
 /* ---- residents --------------------------------------------------------- */
+
+void people_retry_reply(struct req *req, enum err_id e, int64_t wait)
+{
+	if (wait < 1)
+		wait = 1;
+	reply_header(req, "Retry-After", arena_printf(&req->arena, "%lld", (long long)wait));
+	reply_error_ex(req, e, NULL, JB_OBJ(jb_int("retry_after_seconds", wait)));
+}
 
 /*
  * An exact-match look-up by phone or ID number is an oracle: a mask hides
@@ -214,13 +244,7 @@ int exact_search_or_reply(struct req *req, struct db_conn *c, const char *field)
 		return -1;
 	}
 	if (over) {
-		int64_t wait = start + EXACT_SEARCH_WINDOW - now;
-		if (wait < 1)
-			wait = 1;
-		reply_header(req, "Retry-After",
-			     arena_printf(&req->arena, "%lld", (long long)wait));
-		reply_error_ex(req, ERR_SEARCH_LIMITED, NULL,
-			       JB_OBJ(jb_int("retry_after_seconds", wait)));
+		people_retry_reply(req, ERR_SEARCH_LIMITED, start + EXACT_SEARCH_WINDOW - now);
 		return -1;
 	}
 	return 0;
@@ -335,25 +359,56 @@ static void reveal_resident(struct req *req)
 	sodium_memzero(idn, sizeof idn);
 }
 
+struct resident_body {
+	int64_t household_id;
+	const char *name, *gender, *birth_date, *birth_ym, *phone, *id_number;
+	json_t *tags;
+};
+
+#define RESIDENT_FIELDS(name_req)                                                                  \
+	BF_STR(struct resident_body, name, "name", name_req, 0, 60),                               \
+		BF_STR(struct resident_body, gender, "gender", BF_OPTIONAL, 0, 10),                \
+		BF_STR(struct resident_body, birth_date, "birth_date", BF_OPTIONAL, 0, 10),        \
+		BF_STR(struct resident_body, birth_ym, "birth_ym", BF_OPTIONAL, 0, 7),             \
+		BF_STR(struct resident_body, phone, "phone", BF_OPTIONAL, 0, 30),                  \
+		BF_STR(struct resident_body, id_number, "id_number", BF_OPTIONAL, 0, 18),          \
+		BF_JSON(struct resident_body, tags, "tags", BF_OPTIONAL, -1)
+
+static const struct body_field resident_create_fields[] = {
+	BF_ID(struct resident_body, household_id, "household_id", BF_REQUIRED),
+	RESIDENT_FIELDS(BF_REQUIRED),
+};
+static const struct body_field resident_update_fields[] = { RESIDENT_FIELDS(BF_OPTIONAL) };
+
 /*
- * Validate the writable fields; fills in. Returns 0, or -1 having answered.
- * A birth date may be given whole ("birth_date") or as a month ("birth_ym");
- * only the year and month are kept.
+ * Read and validate the body (create: with household_id, into *household);
+ * fills in, and *gender_sent (the key was sent, null included). Returns 0, or
+ * -1 having answered. A birth date may be given whole ("birth_date") or as a
+ * month ("birth_ym"); only the year and month are kept.
  */
-static int resident_fields_or_reply(struct req *req, int create, struct resident_in *in,
-				    char phone[24], char idn[19], char birth[8])
+static int resident_fields_or_reply(struct req *req, int64_t *household, struct resident_in *in,
+				    int *gender_sent, char phone[24], char idn[19], char birth[8])
 {
-	const char *g = NULL, *p = NULL, *i = NULL, *b = NULL, *ym = NULL;
-	json_t *tags = json_object_get(req->json, "tags");
+	struct resident_body rb;
+	struct body_seen seen;
+	const char *g, *p, *i, *b, *ym;
+	json_t *tags;
 	char day[11] = "";
 
-	if (json_get_str_or_reply(req, req->json, "name", create, 60, &in->name) < 0 ||
-	    json_get_str_or_reply(req, req->json, "gender", 0, 10, &g) < 0 ||
-	    json_get_str_or_reply(req, req->json, "birth_date", 0, 10, &b) < 0 ||
-	    json_get_str_or_reply(req, req->json, "birth_ym", 0, 7, &ym) < 0 ||
-	    json_get_str_or_reply(req, req->json, "phone", 0, 30, &p) < 0 ||
-	    json_get_str_or_reply(req, req->json, "id_number", 0, 18, &i) < 0)
+	if (household ? BODY_READ_OR_REPLY(req, resident_create_fields, &rb, &seen)
+		      : BODY_READ_OR_REPLY(req, resident_update_fields, &rb, &seen))
 		return -1;
+	if (household)
+		*household = rb.household_id;
+	*gender_sent = household ? body_has(&seen, resident_create_fields, "gender")
+				 : body_has(&seen, resident_update_fields, "gender");
+	in->name = rb.name;
+	g = rb.gender;
+	b = rb.birth_date;
+	ym = rb.birth_ym;
+	p = rb.phone;
+	i = rb.id_number;
+	tags = rb.tags;
 	if (in->name && !*in->name) {
 		reply_invalid(req, "name", "must not be empty");
 		return -1;
@@ -461,8 +516,7 @@ static int update_resident_tx(struct db_conn *c, void *ctx)
 {
 	struct people_change *x = ctx;
 	struct req *req = x->req;
-	int rc = people_store_resident_update(c, req->srv->pii, x->id, x->in,
-					      json_object_get(req->json, "gender") != NULL,
+	int rc = people_store_resident_update(c, req->srv->pii, x->id, x->in, x->set_gender,
 					      clock_now());
 
 	if (rc == DB_ECONSTRAINT)
@@ -486,10 +540,9 @@ static void create_resident(struct req *req)
 	char phone[24], idn[19], birth[8], hpath[256];
 	struct people_change x;
 	int64_t hid;
-	int rc;
+	int gender_sent, rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "household_id", 1, 1, INT64_MAX, &hid) ||
-	    resident_fields_or_reply(req, 1, &in, phone, idn, birth))
+	if (!c || resident_fields_or_reply(req, &hid, &in, &gender_sent, phone, idn, birth))
 		return;
 	rc = people_store_household_in(c, hid, req_auth(req)->unit_path, NULL, hpath);
 	if (rc != DB_ROW) {
@@ -517,10 +570,10 @@ static void update_resident(struct req *req)
 	char phone[24], idn[19], birth[8];
 	int64_t id;
 	json_t *cur;
-	int rc;
+	int gender_sent, rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    resident_fields_or_reply(req, 0, &in, phone, idn, birth))
+	    resident_fields_or_reply(req, NULL, &in, &gender_sent, phone, idn, birth))
 		return;
 	if (!(cur = resident_visible_or_reply(req, c, id, PERM_KEY("resident:write"))))
 		return;
@@ -528,7 +581,8 @@ static void update_resident(struct req *req)
 	if (in.id_number && exact_search_or_reply(req, c, "id_number"))
 		return;
 	rc = db_tx_run(c, update_resident_tx,
-		       &(struct people_change){ .req = req, .id = id, .in = &in });
+		       &(struct people_change){
+			       .req = req, .id = id, .in = &in, .set_gender = gender_sent });
 	if (rc == DB_EABORT)
 		reply_error(req, ERR_DUPLICATE_ID_NUMBER);
 	else
@@ -577,20 +631,33 @@ static int create_central_household_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+struct party_member_body {
+	int64_t resident_id, branch_unit_id;
+	const char *joined_on;
+};
+static const struct body_field party_member_fields[] = {
+	BF_ID(struct party_member_body, resident_id, "resident_id", BF_REQUIRED),
+	BF_ID(struct party_member_body, branch_unit_id, "branch_unit_id", BF_REQUIRED),
+	BF_STR(struct party_member_body, joined_on, "joined_on", BF_OPTIONAL, 0, 10),
+};
+
 static void create_party_member(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	struct people_change x;
+	struct party_member_body pb;
 	int64_t rid, branch, now = clock_now(), t;
-	const char *joined = NULL;
+	const char *joined;
 	struct unit_ref bu;
 	int rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "resident_id", 1, 1, INT64_MAX, &rid) ||
-	    json_get_int_or_reply(req, req->json, "branch_unit_id", 1, 1, INT64_MAX, &branch) ||
-	    json_get_str_or_reply(req, req->json, "joined_on", 0, 10, &joined) < 0 ||
-	    unit_in_scope_or_reply(req, c, branch, &bu))
+	if (!c || BODY_READ_OR_REPLY(req, party_member_fields, &pb, NULL))
+		return;
+	rid = pb.resident_id;
+	branch = pb.branch_unit_id;
+	joined = pb.joined_on;
+	if (unit_in_scope_or_reply(req, c, branch, &bu))
 		return;
 	if (joined && (strlen(joined) != 10 || clock_parse_iso(joined, &t) < 0)) {
 		reply_invalid(req, "joined_on", "YYYY-MM-DD");
@@ -616,20 +683,33 @@ static void list_central_households(struct req *req)
 	scoped_list(req, people_store_central_households);
 }
 
+struct central_body {
+	int64_t household_id, party_member_id;
+	json_t *served;
+};
+static const struct body_field central_fields[] = {
+	BF_ID(struct central_body, household_id, "household_id", BF_REQUIRED),
+	BF_ID(struct central_body, party_member_id, "party_member_id", BF_REQUIRED),
+	BF_JSON(struct central_body, served, "served_household_ids", BF_OPTIONAL, -1),
+};
+
 static void create_central_household(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	json_t *served = json_object_get(req->json, "served_household_ids"), *v;
+	struct central_body cb;
+	json_t *served, *v;
 	struct people_change x;
 	int64_t hid, pm;
 	char hpath[256], other[256];
 	size_t k;
 	int rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "household_id", 1, 1, INT64_MAX, &hid) ||
-	    json_get_int_or_reply(req, req->json, "party_member_id", 1, 1, INT64_MAX, &pm))
+	if (!c || BODY_READ_OR_REPLY(req, central_fields, &cb, NULL))
 		return;
+	hid = cb.household_id;
+	pm = cb.party_member_id;
+	served = cb.served;
 	if (served && (!json_is_array(served) || json_array_size(served) > 100)) {
 		reply_invalid(req, "served_household_ids", "a list of up to 100 household ids");
 		return;

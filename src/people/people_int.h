@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "core/errors.h"
 #include "people/people.h"
 
 struct db_conn;
@@ -49,6 +50,14 @@ struct scope;
 int people_page_or_reply(struct req *req, struct db_conn *c, struct scope *sc,
 			 struct people_page *pg, int64_t *cursor);
 void people_page_reply(struct req *req, int rc, struct people_page *pg);
+
+/* One row of the caller's scope by :id, read by fn (DB_ROW and *out, DB_DONE, <0): 200, 404
+ * or 503. */
+typedef int (*people_get_fn)(struct db_conn *c, int64_t id, const char *scope, json_t **out);
+void people_scoped_get(struct req *req, people_get_fn fn);
+
+/* Answer 429 e with Retry-After and retry_after_seconds: wait (at least 1). */
+void people_retry_reply(struct req *req, enum err_id e, int64_t wait);
 
 /*
  * Prepare sql (its parameters: an id, then the scope's lo and hi), bind them

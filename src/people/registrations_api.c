@@ -39,6 +39,7 @@
 #include "core/config.h"
 #include "core/jbuild.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
@@ -55,26 +56,46 @@ static int blank(const char *s)
 	return !s || strspn(s, " \t\r\n") == strlen(s);
 }
 
-/* ---- where: a grid by id or by a station's QR code --------------------- */
+/* ---- the bodies ----------------------------------------------------------- */
 
-/* Fills grid from "unit_id" or "station_code". 0, or -1 answered. */
-static int grid_or_reply(struct req *req, struct db_conn *c, struct unit_ref *grid)
+/* Where (a grid by id or by a station's QR code) and the claim (address, note). */
+struct reg_body {
+	const char *phone, *name, *password;
+	int64_t unit_id;
+	const char *station_code, *address, *note;
+};
+
+#define PLACE_FIELDS                                                                               \
+	BF_ID(struct reg_body, unit_id, "unit_id", BF_OPTIONAL),                                   \
+		BF_STR(struct reg_body, station_code, "station_code", BF_OPTIONAL, 0, 20),         \
+		BF_STR(struct reg_body, address, "address", BF_REQUIRED, 0, 200),                  \
+		BF_STR_DEF(struct reg_body, note, "note", 0, 500, "")
+
+static const struct body_field register_fields[] = {
+	BF_STR(struct reg_body, phone, "phone", BF_REQUIRED, 0, 30),
+	BF_STR(struct reg_body, name, "name", BF_REQUIRED, 0, 60),
+	BF_STR(struct reg_body, password, "password", BF_REQUIRED, 0, 256),
+	PLACE_FIELDS,
+};
+static const struct body_field reapply_fields[] = {
+	BF_STR(struct reg_body, name, "name", BF_OPTIONAL, 0, 60),
+	PLACE_FIELDS,
+};
+
+/* The grid the body names by unit_id or station_code. 0, or -1 answered. */
+static int grid_or_reply(struct req *req, struct db_conn *c, const struct reg_body *b,
+			 struct unit_ref *grid)
 {
-	int64_t uid = 0;
-	const char *code = NULL;
-	int has_id, has_code, rc;
+	int64_t uid = b->unit_id;
+	int rc;
 
-	if ((has_id = json_get_int_or_reply(req, req->json, "unit_id", 0, 1, INT64_MAX, &uid)) <
-		    0 ||
-	    (has_code = json_get_str_or_reply(req, req->json, "station_code", 0, 20, &code)) < 0)
-		return -1;
-	if ((has_id == 0) == (has_code == 0)) {
+	if ((b->unit_id != 0) == (b->station_code != NULL)) {
 		reply_invalid(req, "unit_id", "give either unit_id (a grid) or station_code");
 		return -1;
 	}
-	if (has_code == 0) {
+	if (b->station_code) {
 		uid = 0;
-		rc = reg_store_station_grid(c, code, &uid);
+		rc = reg_store_station_grid(c, b->station_code, &uid);
 		if (rc < 0) {
 			reply_error(req, ERR_DB_UNAVAILABLE);
 			return -1;
@@ -90,21 +111,20 @@ static int grid_or_reply(struct req *req, struct db_conn *c, struct unit_ref *gr
 		return -1;
 	}
 	if (rc != DB_ROW || grid->kind != UNIT_GRID) {
-		reply_invalid(req, has_id == 0 ? "unit_id" : "station_code",
+		reply_invalid(req, b->station_code ? "station_code" : "unit_id",
 			      "must name a grid of this district");
 		return -1;
 	}
 	return 0;
 }
 
-/* "address" (required) and "note" (optional). 0, or -1 answered. */
-static int claim_or_reply(struct req *req, const char **address, const char **note)
+/* The grid and a non-blank address. 0, or -1 answered. */
+static int place_or_reply(struct req *req, struct db_conn *c, const struct reg_body *b,
+			  struct unit_ref *grid)
 {
-	*note = "";
-	if (json_get_str_or_reply(req, req->json, "address", 1, 200, address) ||
-	    json_get_str_or_reply(req, req->json, "note", 0, 500, note) < 0)
+	if (grid_or_reply(req, c, b, grid))
 		return -1;
-	if (blank(*address)) {
+	if (blank(b->address)) {
 		reply_invalid(req, "address", "the building and room you live in");
 		return -1;
 	}
@@ -183,13 +203,7 @@ static int throttle_or_reply(struct req *req, struct db_conn *c)
 		return -1;
 	}
 	if (n > req->srv->cfg->registration_limit) {
-		int64_t wait = start + REG_WINDOW - now;
-		if (wait < 1)
-			wait = 1;
-		reply_header(req, "Retry-After",
-			     arena_printf(&req->arena, "%lld", (long long)wait));
-		reply_error_ex(req, ERR_REG_THROTTLED, NULL,
-			       JB_OBJ(jb_int("retry_after_seconds", wait)));
+		people_retry_reply(req, ERR_REG_THROTTLED, start + REG_WINDOW - now);
 		return -1;
 	}
 	return 0;
@@ -210,7 +224,7 @@ struct reg_change {
 	const struct pending *p;
 	const char *hpath, *phone;
 	int64_t now, last, hid, rid_in;
-	int has_h;
+	int new_resident;	     /* confirm into a household: make the resident */
 	int64_t id, account_id, rid; /* out (account_id: in too, to apply again) */
 	enum err_id refusal;	     /* out, with DB_EABORT */
 };
@@ -273,7 +287,8 @@ static int create_registration_tx(struct db_conn *c, void *ctx)
 static void create_registration(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *phone_in, *name, *password, *address, *note, *why;
+	struct reg_body b;
+	const char *why;
 	char phone[24], uname[PHONE_USERNAME_MAX], hash[PASSWORD_HASH_MAX];
 	struct reg_change x;
 	struct unit_ref grid;
@@ -281,24 +296,21 @@ static void create_registration(struct req *req)
 	int64_t existing = 0, now = clock_now();
 	int rc;
 
-	if (!c || throttle_or_reply(req, c) ||
-	    json_get_str_or_reply(req, req->json, "phone", 1, 30, &phone_in) ||
-	    json_get_str_or_reply(req, req->json, "name", 1, 60, &name) ||
-	    json_get_str_or_reply(req, req->json, "password", 1, 256, &password))
+	if (!c || throttle_or_reply(req, c) || BODY_READ_OR_REPLY(req, register_fields, &b, NULL))
 		return;
-	if (pii_phone_normalize(phone_in, phone) < 0 || phone[0] != '1') {
+	if (pii_phone_normalize(b.phone, phone) < 0 || phone[0] != '1') {
 		reply_invalid(req, "phone", "a mainland mobile number (11 digits)");
 		return;
 	}
-	if (blank(name)) {
+	if (blank(b.name)) {
 		reply_invalid(req, "name", "must not be empty");
 		return;
 	}
-	if (password_policy(password, phone, &why) < 0) {
+	if (password_policy(b.password, phone, &why) < 0) {
 		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, JB_OBJ(jb_str("reason", why)));
 		return;
 	}
-	if (grid_or_reply(req, c, &grid) || claim_or_reply(req, &address, &note))
+	if (place_or_reply(req, c, &b, &grid))
 		return;
 	phone_username(req->srv->pii, phone, uname);
 	rc = account_find(c, uname, &existing);
@@ -307,16 +319,16 @@ static void create_registration(struct req *req)
 		return;
 	}
 	if (rc < 0 || reg_seal_phone(req->srv->pii, phone, &sp) < 0 ||
-	    password_hash(password, hash) < 0) {
+	    password_hash(b.password, hash) < 0) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_INTERNAL);
 		return;
 	}
 	sodium_memzero(phone, sizeof phone);
 	x = (struct reg_change){ .req = req,
 				 .uname = uname,
-				 .name = name,
-				 .address = address,
-				 .note = note,
+				 .name = b.name,
+				 .address = b.address,
+				 .note = b.note,
 				 .hash = hash,
 				 .sp = &sp,
 				 .grid = &grid,
@@ -397,15 +409,15 @@ static void reapply(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	const char *name = NULL, *address, *note;
+	struct reg_body b;
 	struct reg_change x;
 	struct unit_ref grid;
 	int64_t last = 0, now = clock_now();
 	int rc;
 
-	if (!c || json_get_str_or_reply(req, req->json, "name", 0, 60, &name) < 0)
+	if (!c || BODY_READ_OR_REPLY(req, reapply_fields, &b, NULL))
 		return;
-	if (name && blank(name)) {
+	if (b.name && blank(b.name)) {
 		reply_invalid(req, "name", "must not be empty");
 		return;
 	}
@@ -413,7 +425,7 @@ static void reapply(struct req *req)
 		reply_error(req, ERR_REG_ALREADY_BOUND);
 		return;
 	}
-	if (grid_or_reply(req, c, &grid) || claim_or_reply(req, &address, &note))
+	if (place_or_reply(req, c, &b, &grid))
 		return;
 	rc = reg_store_latest_id(c, a->account_id, &last);
 	if (rc != DB_ROW) {
@@ -422,9 +434,9 @@ static void reapply(struct req *req)
 	}
 	x = (struct reg_change){ .req = req,
 				 .a = a,
-				 .name = name,
-				 .address = address,
-				 .note = note,
+				 .name = b.name,
+				 .address = b.address,
+				 .note = b.note,
 				 .grid = &grid,
 				 .now = now,
 				 .last = last,
@@ -472,18 +484,7 @@ static void list_registrations(struct req *req)
 
 static void get_registration(struct req *req)
 {
-	struct db_conn *c = req_db_or_reply(req);
-	int64_t id;
-	json_t *out = NULL;
-	int rc;
-
-	if (!c || req_param_id_or_reply(req, "id", &id))
-		return;
-	rc = reg_store_get(c, id, req_auth(req)->unit_path, &out);
-	if (rc != DB_ROW)
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
-	else
-		reply_json(req, 200, out);
+	people_scoped_get(req, reg_store_get);
 }
 
 /* The registration named by :id in scope and still pending. 0, or -1 answered. */
@@ -533,7 +534,7 @@ static int confirm_tx(struct db_conn *c, void *ctx)
 	x->rid = x->rid_in; /* a rerun makes the resident again */
 	if (rc == DB_DONE)
 		return reg_refuse(x, ERR_REG_NOT_PENDING);
-	if (rc == 0 && x->has_h == 0) {
+	if (rc == 0 && x->new_resident) {
 		struct resident_in in = { .household_id = hid, .name = p->name, .phone = x->phone };
 		rc = resident_insert(c, x->req->srv->pii, &in, x->hpath, &x->rid);
 		if (rc == 0)
@@ -558,7 +559,7 @@ static int confirm_tx(struct db_conn *c, void *ctx)
 					      x->grid->name),
 				 now);
 	details = JB_OBJ(jb_int("account_id", p->account_id), jb_int("resident_id", x->rid),
-			 jb_int("household_id", hid), jb_bool("new_resident", x->has_h == 0));
+			 jb_int("household_id", hid), jb_bool("new_resident", x->new_resident));
 	if (rc == 0)
 		rc = audit_write(x->req, c, "registration.confirm", "registration", p->id, details);
 	else
@@ -610,6 +611,14 @@ static int free_resident_or_reply(struct req *req, struct db_conn *c, int64_t ri
 	return 0;
 }
 
+struct confirm_body {
+	int64_t resident_id, household_id;
+};
+static const struct body_field confirm_fields[] = {
+	BF_ID(struct confirm_body, resident_id, "resident_id", BF_OPTIONAL),
+	BF_ID(struct confirm_body, household_id, "household_id", BF_OPTIONAL),
+};
+
 /*
  * POST /api/v1/registrations/:id/confirm — bind the account to an existing
  * resident record ({resident_id}) or to a new one made in a household from
@@ -623,30 +632,30 @@ static void confirm(struct req *req)
 	struct pending p;
 	struct unit_ref grid;
 	char hpath[256], phone[PII_MAX_PLAIN + 1] = "";
-	int64_t rid = 0, hid = 0, now = clock_now();
+	int64_t rid, hid, now = clock_now();
+	struct confirm_body b;
 	struct reg_change x;
-	int has_r, has_h, rc;
+	int new_resident, rc;
 
-	if (!c || pending_or_reply(req, c, &p) ||
-	    (has_r = json_get_int_or_reply(req, req->json, "resident_id", 0, 1, INT64_MAX, &rid)) <
-		    0 ||
-	    (has_h = json_get_int_or_reply(req, req->json, "household_id", 0, 1, INT64_MAX, &hid)) <
-		    0)
+	if (!c || pending_or_reply(req, c, &p) || BODY_READ_OR_REPLY(req, confirm_fields, &b, NULL))
 		return;
-	if ((has_r == 0) == (has_h == 0)) {
+	rid = b.resident_id;
+	hid = b.household_id;
+	if ((rid != 0) == (hid != 0)) {
 		reply_invalid(req, "resident_id",
 			      "give resident_id (an existing record) or household_id (a new one)");
 		return;
 	}
-	if (has_r == 0 && free_resident_or_reply(req, c, rid, &hid))
+	new_resident = hid != 0;
+	if (rid && free_resident_or_reply(req, c, rid, &hid))
 		return;
 	rc = household_grid(req, c, hid, hpath, &grid);
 	if (rc != DB_ROW) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
 	}
-	if (has_h == 0 && (!p.phone_len || pii_decrypt(req->srv->pii, PII_PHONE, p.phone_enc,
-						       p.phone_len, phone) < 0)) {
+	if (new_resident && (!p.phone_len || pii_decrypt(req->srv->pii, PII_PHONE, p.phone_enc,
+							 p.phone_len, phone) < 0)) {
 		reply_error_ex(req, ERR_INTERNAL,
 			       "The stored phone cannot be decrypted with this key.", NULL);
 		return;
@@ -660,7 +669,7 @@ static void confirm(struct req *req)
 				 .now = now,
 				 .hid = hid,
 				 .rid_in = rid,
-				 .has_h = has_h };
+				 .new_resident = new_resident };
 	rc = db_tx_run(c, confirm_tx, &x);
 	sodium_memzero(phone, sizeof phone);
 	if (rc == DB_EABORT) {
@@ -673,25 +682,31 @@ static void confirm(struct req *req)
 			jb_int("account_id", p.account_id)));
 }
 
+struct reject_body {
+	const char *reason;
+};
+static const struct body_field reject_fields[] = {
+	BF_STR(struct reject_body, reason, "reason", BF_REQUIRED, 0, 300),
+};
+
 static void reject(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	struct pending p;
-	const char *reason;
+	struct reject_body b;
 	int64_t now = clock_now();
 	int rc;
 
-	if (!c || pending_or_reply(req, c, &p) ||
-	    json_get_str_or_reply(req, req->json, "reason", 1, 300, &reason))
+	if (!c || pending_or_reply(req, c, &p) || BODY_READ_OR_REPLY(req, reject_fields, &b, NULL))
 		return;
-	if (blank(reason)) {
+	if (blank(b.reason)) {
 		reply_invalid(req, "reason", "say why, so the resident can apply again");
 		return;
 	}
-	rc = db_tx_run(
-		c, reject_tx,
-		&(struct reg_change){ .req = req, .a = a, .p = &p, .reason = reason, .now = now });
+	rc = db_tx_run(c, reject_tx,
+		       &(struct reg_change){
+			       .req = req, .a = a, .p = &p, .reason = b.reason, .now = now });
 	if (rc == DB_EABORT)
 		reply_error(req, ERR_REG_NOT_PENDING);
 	else
