@@ -69,6 +69,14 @@ int people_scoped_row(struct db_conn *c, const char *sql, int64_t id, const char
 
 /* ---- households, residents, Party members (people_store.c) ----------------- */
 
+/* A phone or ID number (which: PII_PHONE, PII_ID_NUMBER) sealed as stored: 0, or -1. */
+struct people_sealed {
+	unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
+	int len;
+	char mask[24];
+};
+int people_seal(const struct pii_keys *k, int which, const char *plain, struct people_sealed *out);
+
 /* List statements: the rows of [lo, hi) with id > after, by id. 0 or <0. */
 typedef int (*people_list_fn)(struct db_conn *c, const char *lo, const char *hi, int64_t after,
 			      struct people_page *pg);
@@ -140,18 +148,10 @@ int reg_store_root_unit(struct db_conn *c, int64_t *id);
 /* The sub-units of parent but buildings, as places ({id, name, kind, leaf}): 0 or <0. */
 int reg_store_places(struct db_conn *c, int64_t parent, json_t *items);
 
-/* A registrations row: the phone sealed (pii.h). */
-struct reg_sealed {
-	unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
-	int len;
-	char mask[24];
-};
-int reg_seal_phone(const struct pii_keys *k, const char *phone, struct reg_sealed *out);
-
 struct reg_row {
 	int64_t account_id, unit_id;
 	const char *unit_path, *name, *address, *note;
-	const struct reg_sealed *sp;
+	const struct people_sealed *sp; /* the phone */
 };
 /* A pending registration: 0 and *id, or <0. */
 int reg_store_insert(struct db_conn *c, const struct reg_row *r, int64_t now, int64_t *id);
@@ -185,7 +185,8 @@ int reg_store_load(struct db_conn *c, int64_t id, const char *scope, struct pend
 int reg_store_cancel(struct db_conn *c, int64_t account_id, int64_t now, int64_t *id);
 /*
  * Decide registration id if it is still pending (the conditional update
- * decides a race): 0, DB_DONE (no longer pending), <0. reason: rejected.
+ * decides a race): confirm it into household_id, or reject it for reason.
+ * 0, DB_DONE (no longer pending), <0.
  */
 int reg_store_confirm(struct db_conn *c, int64_t id, int64_t household_id, int64_t by, int64_t now);
 int reg_store_reject(struct db_conn *c, int64_t id, const char *reason, int64_t by, int64_t now);

@@ -78,6 +78,33 @@ int resident_tags_get(struct db_conn *c, int64_t resident_id, int64_t now, char 
 	return rc;
 }
 
+int people_seal(const struct pii_keys *k, int which, const char *plain, struct people_sealed *out)
+{
+	out->len = pii_encrypt(k, which, plain, out->blob);
+	pii_blind_index(k, which, plain, out->idx);
+	pii_mask(which, plain, out->mask);
+	return out->len < 0 ? -1 : 0;
+}
+
+/* Bind plain (NULL: three NULLs) sealed as enc, bidx, mask from column col. 0 or -1. */
+static int bind_sealed(struct db_stmt *st, int col, const struct pii_keys *k, int which,
+		       const char *plain)
+{
+	struct people_sealed sp;
+
+	if (!plain) {
+		for (int i = 0; i < 3; i++)
+			db_bind_null(st, col + i);
+		return 0;
+	}
+	if (people_seal(k, which, plain, &sp) < 0)
+		return -1;
+	db_bind_blob(st, col, sp.blob, (size_t)sp.len);
+	db_bind_blob(st, col + 1, sp.idx, sizeof sp.idx);
+	db_bind_text(st, col + 2, sp.mask, -1);
+	return 0;
+}
+
 /*
  * Insert n residents in one statement (n <= RESIDENT_BATCH). The SQL text
  * depends only on n, so each batch size is prepared once per connection.
@@ -111,46 +138,17 @@ int resident_insert_many(struct db_conn *c, const struct pii_keys *k, const stru
 		return rc;
 	for (int r = 0; r < n; r++) {
 		const struct resident_in *x = &in[r];
-		unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
-		char mask[24];
-		int b = r * RESIDENT_COLS, len;
+		int b = r * RESIDENT_COLS;
 
 		db_bind_int64(st, b + 1, x->household_id);
 		db_bind_text(st, b + 2, unit_path, -1);
 		db_bind_text(st, b + 3, x->name, -1);
 		db_bind_int64(st, b + 4, x->gender);
 		db_bind_text(st, b + 5, x->birth_ym, -1);
-		if (x->phone) {
-			len = pii_encrypt(k, PII_PHONE, x->phone, blob);
-			pii_blind_index(k, PII_PHONE, x->phone, idx);
-			pii_mask(PII_PHONE, x->phone, mask);
-			if (len < 0) {
-				db_reset(st);
-				return -1;
-			}
-			db_bind_blob(st, b + 6, blob, (size_t)len);
-			db_bind_blob(st, b + 7, idx, sizeof idx);
-			db_bind_text(st, b + 8, mask, -1);
-		} else {
-			db_bind_null(st, b + 6);
-			db_bind_null(st, b + 7);
-			db_bind_null(st, b + 8);
-		}
-		if (x->id_number) {
-			len = pii_encrypt(k, PII_ID_NUMBER, x->id_number, blob);
-			pii_blind_index(k, PII_ID_NUMBER, x->id_number, idx);
-			pii_mask(PII_ID_NUMBER, x->id_number, mask);
-			if (len < 0) {
-				db_reset(st);
-				return -1;
-			}
-			db_bind_blob(st, b + 9, blob, (size_t)len);
-			db_bind_blob(st, b + 10, idx, sizeof idx);
-			db_bind_text(st, b + 11, mask, -1);
-		} else {
-			db_bind_null(st, b + 9);
-			db_bind_null(st, b + 10);
-			db_bind_null(st, b + 11);
+		if (bind_sealed(st, b + 6, k, PII_PHONE, x->phone) < 0 ||
+		    bind_sealed(st, b + 9, k, PII_ID_NUMBER, x->id_number) < 0) {
+			db_reset(st);
+			return -1;
 		}
 		db_bind_text(st, b + 12, x->tags ? x->tags : "", -1);
 		db_bind_int64(st, b + 13, x->is_demo);
@@ -471,19 +469,17 @@ int people_store_resident_reveal(struct db_conn *c, const struct pii_keys *k, in
 static int resident_seal(struct db_conn *c, const struct pii_keys *k, int which, const char *plain,
 			 int64_t id)
 {
-	unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
-	char mask[24];
-	int n = pii_encrypt(k, which, plain, blob);
+	struct people_sealed sp;
 
-	pii_blind_index(k, which, plain, idx);
-	pii_mask(which, plain, mask);
+	if (people_seal(k, which, plain, &sp) < 0)
+		return DB_ERR;
 	if (which == PII_PHONE)
 		return db_run(c,
 			      "UPDATE residents SET phone_enc = ?, phone_bidx = ?, phone_mask = ? "
 			      "WHERE id = ?",
-			      "bbti", blob, (size_t)n, idx, sizeof idx, mask, id);
+			      "bbti", sp.blob, (size_t)sp.len, sp.idx, sizeof sp.idx, sp.mask, id);
 	return db_run(c, "UPDATE residents SET id_enc = ?, id_bidx = ?, id_mask = ? WHERE id = ?",
-		      "bbti", blob, (size_t)n, idx, sizeof idx, mask, id);
+		      "bbti", sp.blob, (size_t)sp.len, sp.idx, sizeof sp.idx, sp.mask, id);
 }
 
 int people_store_resident_update(struct db_conn *c, const struct pii_keys *k, int64_t id,

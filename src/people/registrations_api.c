@@ -219,7 +219,7 @@ struct reg_change {
 	const struct auth *a;
 	const char *uname, *name, *address, *note, *reason;
 	const char *hash;
-	const struct reg_sealed *sp;
+	const struct people_sealed *sp;
 	const struct unit_ref *grid;
 	const struct pending *p;
 	const char *hpath, *phone;
@@ -292,7 +292,7 @@ static void create_registration(struct req *req)
 	char phone[24], uname[PHONE_USERNAME_MAX], hash[PASSWORD_HASH_MAX];
 	struct reg_change x;
 	struct unit_ref grid;
-	struct reg_sealed sp;
+	struct people_sealed sp;
 	int64_t existing = 0, now = clock_now();
 	int rc;
 
@@ -318,7 +318,7 @@ static void create_registration(struct req *req)
 		reply_error(req, ERR_REG_PHONE_TAKEN);
 		return;
 	}
-	if (rc < 0 || reg_seal_phone(req->srv->pii, phone, &sp) < 0 ||
+	if (rc < 0 || people_seal(req->srv->pii, PII_PHONE, phone, &sp) < 0 ||
 	    password_hash(b.password, hash) < 0) {
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_INTERNAL);
 		return;

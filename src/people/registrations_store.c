@@ -287,17 +287,9 @@ int reg_store_load(struct db_conn *c, int64_t id, const char *scope, struct pend
 
 /* ---- writes ---------------------------------------------------------------- */
 
-int reg_seal_phone(const struct pii_keys *k, const char *phone, struct reg_sealed *out)
-{
-	out->len = pii_encrypt(k, PII_PHONE, phone, out->blob);
-	pii_blind_index(k, PII_PHONE, phone, out->idx);
-	pii_mask(PII_PHONE, phone, out->mask);
-	return out->len < 0 ? -1 : 0;
-}
-
 int reg_store_insert(struct db_conn *c, const struct reg_row *r, int64_t now, int64_t *id)
 {
-	const struct reg_sealed *sp = r->sp;
+	const struct people_sealed *sp = r->sp;
 
 	return returned(db_query_int64(
 		c, id,
