@@ -31,6 +31,11 @@ int64_t cal_midnight(int64_t epoch_s)
 	return cal_day_start(cal_day_of(epoch_s));
 }
 
+int cal_minute_of_day(int64_t epoch_s)
+{
+	return (int)((epoch_s - cal_midnight(epoch_s)) / 60);
+}
+
 enum cal_weekday cal_weekday(int64_t day)
 {
 	/* 1970-01-01 was a Thursday. */

@@ -37,12 +37,14 @@ int64_t cal_day_of(int64_t epoch_s);
 int64_t cal_day_start(int64_t day);
 /* Epoch seconds of 00:00 Shanghai on the day of an instant. */
 int64_t cal_midnight(int64_t epoch_s);
+/* Minutes since 00:00 Shanghai of an instant (0..1439). */
+int cal_minute_of_day(int64_t epoch_s);
 
 /*
  * Weekdays are numbered Sunday first, as C's struct tm (tm_wday) and
  * PostgreSQL's EXTRACT(DOW) number them. Compare with the names, never with
- * bare numbers. (venues_hours.c's local_weekday() counts Monday first, 0 = Monday:
- * that is (cal_weekday() + 6) % 7.)
+ * bare numbers. (Opening hours are kept Monday first, 0 = Monday: that index is
+ * (cal_weekday() + 6) % 7, venues_hours.c's hours_day_index().)
  */
 enum cal_weekday {
 	CAL_SUNDAY = 0,

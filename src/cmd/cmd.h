@@ -59,6 +59,15 @@ int cmd_audit(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
 int cmd_import(struct app *app, int argc, char **argv);
 
+/* The demo's generator (splitmix64) over the caller's state: the same district every run. */
+static inline uint64_t demo_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
 /* The multi-row INSERT of n demo appeals. */
 char *demo_appeals_sql(int n);
 /*

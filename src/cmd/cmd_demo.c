@@ -40,12 +40,9 @@
 
 static uint64_t rng_state = 0x5eed5eed20231125ull;
 
-static uint64_t rnd(void) /* splitmix64 */
+static uint64_t rnd(void)
 {
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return demo_next(&rng_state);
 }
 
 static int rnd_in(int lo, int hi)
@@ -234,19 +231,15 @@ static int add_people(struct demo *d, int64_t building_id, const char *bpath, in
 	int64_t hids[MAX_HH];
 	int party[MAX_PEOPLE], nparty = 0, rc, got = 0;
 	struct db_stmt *st;
-	char *sql;
 
 	if (nh > MAX_HH)
 		nh = MAX_HH;
-	sql = db_values_sql(
-		"INSERT INTO households (building_id, unit_path, room, address, is_demo, "
-		"created_at, updated_at) VALUES ",
-		"(?, ?, ?, '', 1, ?, ?)", nh, " RETURNING id");
-	if (!sql || db_prepare(d->c, sql, &st) < 0) {
-		free(sql);
+	if (db_prepare_values(
+		    d->c,
+		    "INSERT INTO households (building_id, unit_path, room, address, is_demo, "
+		    "created_at, updated_at) VALUES ",
+		    "(?, ?, ?, '', 1, ?, ?)", nh, " RETURNING id", &st) < 0)
 		return fail(d, "households");
-	}
-	free(sql);
 	for (int h = 0; h < nh; h++) {
 		char room[16];
 		snprintf(room, sizeof room, "%d%02d", 1 + h / 2, 1 + h % 2);
@@ -314,15 +307,12 @@ static int add_people(struct demo *d, int64_t building_id, const char *bpath, in
 	if (grid_id == d->longqiao_grid_id && !d->longqiao_resident_id && np)
 		d->longqiao_resident_id = rids[0];
 	if (nparty) {
-		sql = db_values_sql(
-			"INSERT INTO party_members (resident_id, branch_unit_id, unit_path, "
-			"joined_on, created_at, updated_at) VALUES ",
-			"(?, ?, ?, '2001-07-01', ?, ?)", nparty, "");
-		if (!sql || db_prepare(d->c, sql, &st) < 0) {
-			free(sql);
+		if (db_prepare_values(
+			    d->c,
+			    "INSERT INTO party_members (resident_id, branch_unit_id, unit_path, "
+			    "joined_on, created_at, updated_at) VALUES ",
+			    "(?, ?, ?, '2001-07-01', ?, ?)", nparty, "", &st) < 0)
 			return fail(d, "party members");
-		}
-		free(sql);
 		for (int k = 0; k < nparty; k++) {
 			db_bind_int64(st, k * 5 + 1, rids[party[k]]);
 			db_bind_int64(st, k * 5 + 2, grid_id);

@@ -129,7 +129,8 @@ int cmd_serve(struct app *app, int argc, char **argv)
 			 SHUNIU_VERSION, strchr(host, ':') ? "[" : "", host,
 			 strchr(host, ':') ? "]" : "", srv.port, db_kind_name(app->db),
 			 (long long)app->cfg.threads, srv.test_clock ? ", TEST CLOCK" : "",
-			 app->clock_start ? " from " : "", app->clock_start ? app->clock_start : "");
+			 app->clock_start ? " from " : "",
+			 app->clock_start ? app->clock_start : "");
 	}
 	sigwait(&set, &sig);
 	log_info("received %s: finishing requests in flight",

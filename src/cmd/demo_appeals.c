@@ -33,12 +33,9 @@
 
 static uint64_t rs = 0x0a99ea15ull;
 
-static uint64_t rnd(void) /* splitmix64 */
+static uint64_t rnd(void)
 {
-	uint64_t z = (rs += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return demo_next(&rs);
 }
 
 static int64_t span(int64_t lo, int64_t hi)
@@ -108,23 +105,23 @@ struct gen {
 	int64_t made, nevents_total;
 };
 
+/* The INSERT of n events. */
+static int prepare_events(struct db_conn *c, int n, struct db_stmt **st)
+{
+	return db_prepare_values(c,
+				 "INSERT INTO appeal_events (appeal_id, at, actor_name, action, "
+				 "from_status, to_status, note) VALUES ",
+				 "(?, ?, ?, ?, ?, ?, ?)", n, "", st);
+}
+
 /* Write events [from, from + n) with one INSERT. */
 static int insert_events(struct gen *g, int from, int n)
 {
 	struct db_stmt *st = g->ins_events;
 	int rc;
 
-	if (n < EVENT_ROWS) {
-		char *sql = db_values_sql("INSERT INTO appeal_events (appeal_id, at, actor_name, "
-					  "action, from_status, "
-					  "to_status, note) VALUES ",
-					  "(?, ?, ?, ?, ?, ?, ?)", n, "");
-		if (!sql || db_prepare(g->c, sql, &st) < 0) {
-			free(sql);
-			return -1;
-		}
-		free(sql);
-	}
+	if (n < EVENT_ROWS && prepare_events(g->c, n, &st) < 0)
+		return -1;
 	for (int i = 0; i < n; i++) {
 		struct event *e = &g->events[from + i];
 		int b = i * EVENT_COLS;
@@ -187,14 +184,10 @@ static int insert_scope(struct gen *g)
 	for (int off = 0; rc >= 0 && off < n; off += 1000) {
 		int m = n - off < 1000 ? n - off : 1000;
 		struct db_stmt *st;
-		char *sql = db_values_sql(
-			"INSERT INTO appeal_scope (unit_id, appeal_id, status) VALUES ",
-			"(?, ?, ?)", m, "");
-		if (!sql || db_prepare(g->c, sql, &st) < 0) {
-			free(sql);
+		if (db_prepare_values(
+			    g->c, "INSERT INTO appeal_scope (unit_id, appeal_id, status) VALUES ",
+			    "(?, ?, ?)", m, "", &st) < 0)
 			return -1;
-		}
-		free(sql);
 		for (int k = 0; k < m; k++) {
 			db_bind_int64(st, 3 * k + 1, unit[off + k]);
 			db_bind_int64(st, 3 * k + 2, appeal[off + k]);
@@ -498,10 +491,8 @@ int demo_appeals(struct db_conn *c, int is_pg, int64_t now, int64_t total, int64
 	if (!sql || db_prepare(c, sql, &g->ins_appeals) < 0)
 		goto out;
 	free(sql);
-	sql = db_values_sql("INSERT INTO appeal_events (appeal_id, at, actor_name, action, "
-			    "from_status, to_status, note) VALUES ",
-			    "(?, ?, ?, ?, ?, ?, ?)", EVENT_ROWS, "");
-	if (!sql || db_prepare(c, sql, &g->ins_events) < 0)
+	sql = NULL;
+	if (prepare_events(c, EVENT_ROWS, &g->ins_events) < 0)
 		goto out;
 
 	/* Day by day, oldest first, so case numbers rise with time. */

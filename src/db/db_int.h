@@ -58,6 +58,7 @@ struct db_stmt {
 struct db_conn {
 	struct db *db;
 	enum db_kind kind;
+	const struct db_driver *drv;
 	struct sqlite3 *sq;
 	struct pg_conn *pg;
 	int generation; /* bumped when the PostgreSQL connection is reset */
@@ -72,38 +73,32 @@ struct db_conn {
 int db_fault_fire(void);
 void db_set_err(struct db_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* sqlite.c */
-int sq_connect(struct db_conn *c, const char *path);
-void sq_disconnect(struct db_conn *c);
-int sq_exec(struct db_conn *c, const char *sql);
-int sq_prepare(struct db_stmt *st);
-void sq_finalize(struct db_stmt *st);
-int sq_bind(struct db_stmt *st, int idx, char type, int64_t i, double d, const void *p, size_t n);
-int sq_step(struct db_stmt *st);
-void sq_reset(struct db_stmt *st);
-int sq_column_count(struct db_stmt *st);
-int sq_col_is_null(struct db_stmt *st, int col);
-int64_t sq_col_int64(struct db_stmt *st, int col);
-double sq_col_double(struct db_stmt *st, int col);
-const char *sq_col_text(struct db_stmt *st, int col);
-const void *sq_col_blob(struct db_stmt *st, int col, size_t *n);
+/*
+ * A driver: sqlite.c and pg.c each fill one, and store.c calls through the
+ * connection's (c->drv), so neither driver is named outside its file.
+ */
+struct db_driver {
+	int (*connect)(struct db_conn *c, const char *target);
+	void (*disconnect)(struct db_conn *c);
+	int (*exec)(struct db_conn *c, const char *sql);
+	int (*ping_reset)(struct db_conn *c); /* NULL: nothing to reset */
+	int (*prepare)(struct db_stmt *st);
+	void (*finalize)(struct db_stmt *st);
+	int (*bind)(struct db_stmt *st, int idx, char type, int64_t i, double d, const void *p,
+		    size_t n);
+	int (*step)(struct db_stmt *st);
+	void (*reset)(struct db_stmt *st);
+	int (*column_count)(struct db_stmt *st);
+	int (*col_is_null)(struct db_stmt *st, int col);
+	int64_t (*col_int64)(struct db_stmt *st, int col);
+	double (*col_double)(struct db_stmt *st, int col);
+	const char *(*col_text)(struct db_stmt *st, int col);
+	const void *(*col_blob)(struct db_stmt *st, int col, size_t *n);
+};
 
-/* pg.c */
-int pg_connect(struct db_conn *c, const char *url);
-void pg_disconnect(struct db_conn *c);
-int pg_exec(struct db_conn *c, const char *sql);
-int pg_ping_reset(struct db_conn *c);
-int pg_prepare(struct db_stmt *st);
-void pg_finalize(struct db_stmt *st);
-int pg_bind(struct db_stmt *st, int idx, char type, int64_t i, double d, const void *p, size_t n);
-int pg_step(struct db_stmt *st);
-void pg_reset(struct db_stmt *st);
-int pg_column_count(struct db_stmt *st);
-int pg_col_is_null(struct db_stmt *st, int col);
-int64_t pg_col_int64(struct db_stmt *st, int col);
-double pg_col_double(struct db_stmt *st, int col);
-const char *pg_col_text(struct db_stmt *st, int col);
-const void *pg_col_blob(struct db_stmt *st, int col, size_t *n);
+extern const struct db_driver db_sqlite_driver, db_pg_driver;
+
+/* pg.c: */
 /* Rewrite '?' placeholders to $1.. outside literals; returns malloc'd SQL, *n set. */
 char *pg_rewrite_placeholders(const char *sql, int *n);
 

@@ -20,6 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int pg_exec(struct db_conn *c, const char *sql);
+static void pg_reset(struct db_stmt *st);
+
 #define PGC(c)	((PGconn *)(c)->pg)
 #define PGR(st) ((PGresult *)(st)->res)
 
@@ -56,7 +59,7 @@ static int session_setup(struct db_conn *c)
 	return pg_exec(c, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
 }
 
-int pg_connect(struct db_conn *c, const char *url)
+static int pg_connect(struct db_conn *c, const char *url)
 {
 	c->pg = (struct pg_conn *)PQconnectdb(url);
 	if (!c->pg) {
@@ -71,14 +74,14 @@ int pg_connect(struct db_conn *c, const char *url)
 	return session_setup(c);
 }
 
-void pg_disconnect(struct db_conn *c)
+static void pg_disconnect(struct db_conn *c)
 {
 	if (c->pg)
 		PQfinish(PGC(c));
 	c->pg = NULL;
 }
 
-int pg_exec(struct db_conn *c, const char *sql)
+static int pg_exec(struct db_conn *c, const char *sql)
 {
 	PGresult *res = PQexec(PGC(c), sql);
 	ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -92,7 +95,7 @@ int pg_exec(struct db_conn *c, const char *sql)
 	return rc;
 }
 
-int pg_ping_reset(struct db_conn *c)
+static int pg_ping_reset(struct db_conn *c)
 {
 	if (PQstatus(PGC(c)) == CONNECTION_OK)
 		return 0;
@@ -169,7 +172,7 @@ static int do_prepare(struct db_stmt *st)
 	return rc;
 }
 
-int pg_prepare(struct db_stmt *st)
+static int pg_prepare(struct db_stmt *st)
 {
 	st->pgsql = pg_rewrite_placeholders(st->sql, &st->nparams);
 	if (!st->pgsql)
@@ -184,7 +187,7 @@ int pg_prepare(struct db_stmt *st)
 	return do_prepare(st);
 }
 
-void pg_finalize(struct db_stmt *st)
+static void pg_finalize(struct db_stmt *st)
 {
 	struct db_conn *c = st->conn;
 
@@ -203,7 +206,8 @@ void pg_finalize(struct db_stmt *st)
 	st->pgsql = NULL;
 }
 
-int pg_bind(struct db_stmt *st, int idx, char type, int64_t i, double d, const void *p, size_t n)
+static int pg_bind(struct db_stmt *st, int idx, char type, int64_t i, double d, const void *p,
+		   size_t n)
 {
 	struct pg_param *pp;
 	char num[40];
@@ -242,7 +246,7 @@ int pg_bind(struct db_stmt *st, int idx, char type, int64_t i, double d, const v
 	return 0;
 }
 
-int pg_step(struct db_stmt *st)
+static int pg_step(struct db_stmt *st)
 {
 	struct db_conn *c = st->conn;
 
@@ -288,7 +292,7 @@ int pg_step(struct db_stmt *st)
 	return DB_DONE;
 }
 
-void pg_reset(struct db_stmt *st)
+static void pg_reset(struct db_stmt *st)
 {
 	if (st->res)
 		PQclear(PGR(st));
@@ -300,7 +304,7 @@ void pg_reset(struct db_stmt *st)
 		st->params[i].is_null = 1;
 }
 
-int pg_column_count(struct db_stmt *st)
+static int pg_column_count(struct db_stmt *st)
 {
 	return st->res ? PQnfields(PGR(st)) : 0;
 }
@@ -311,12 +315,12 @@ static int valid(struct db_stmt *st, int col)
 	       col < PQnfields(PGR(st));
 }
 
-int pg_col_is_null(struct db_stmt *st, int col)
+static int pg_col_is_null(struct db_stmt *st, int col)
 {
 	return !valid(st, col) || PQgetisnull(PGR(st), st->row, col);
 }
 
-int64_t pg_col_int64(struct db_stmt *st, int col)
+static int64_t pg_col_int64(struct db_stmt *st, int col)
 {
 	if (pg_col_is_null(st, col))
 		return 0;
@@ -327,17 +331,17 @@ int64_t pg_col_int64(struct db_stmt *st, int col)
 	return strtoll(v, NULL, 10);
 }
 
-double pg_col_double(struct db_stmt *st, int col)
+static double pg_col_double(struct db_stmt *st, int col)
 {
 	return pg_col_is_null(st, col) ? 0 : strtod(PQgetvalue(PGR(st), st->row, col), NULL);
 }
 
-const char *pg_col_text(struct db_stmt *st, int col)
+static const char *pg_col_text(struct db_stmt *st, int col)
 {
 	return pg_col_is_null(st, col) ? NULL : PQgetvalue(PGR(st), st->row, col);
 }
 
-const void *pg_col_blob(struct db_stmt *st, int col, size_t *n)
+static const void *pg_col_blob(struct db_stmt *st, int col, size_t *n)
 {
 	size_t len = 0;
 
@@ -351,3 +355,21 @@ const void *pg_col_blob(struct db_stmt *st, int col, size_t *n)
 		*n = len;
 	return st->blob;
 }
+
+const struct db_driver db_pg_driver = {
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.exec = pg_exec,
+	.ping_reset = pg_ping_reset,
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.bind = pg_bind,
+	.step = pg_step,
+	.reset = pg_reset,
+	.column_count = pg_column_count,
+	.col_is_null = pg_col_is_null,
+	.col_int64 = pg_col_int64,
+	.col_double = pg_col_double,
+	.col_text = pg_col_text,
+	.col_blob = pg_col_blob,
+};

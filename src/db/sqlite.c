@@ -12,6 +12,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+static int sq_exec(struct db_conn *c, const char *sql);
+
 static int map(struct db_conn *c, int rc)
 {
 	if (rc == SQLITE_OK || rc == SQLITE_DONE)
@@ -34,7 +36,7 @@ static int map(struct db_conn *c, int rc)
 	}
 }
 
-int sq_connect(struct db_conn *c, const char *path)
+static int sq_connect(struct db_conn *c, const char *path)
 {
 	int rc = sqlite3_open_v2(path, &c->sq,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -57,14 +59,14 @@ int sq_connect(struct db_conn *c, const char *path)
 	return rc;
 }
 
-void sq_disconnect(struct db_conn *c)
+static void sq_disconnect(struct db_conn *c)
 {
 	if (c->sq)
 		sqlite3_close_v2(c->sq);
 	c->sq = NULL;
 }
 
-int sq_exec(struct db_conn *c, const char *sql)
+static int sq_exec(struct db_conn *c, const char *sql)
 {
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->sq, sql, NULL, NULL, &msg);
@@ -80,7 +82,7 @@ int sq_exec(struct db_conn *c, const char *sql)
 	return 0;
 }
 
-int sq_prepare(struct db_stmt *st)
+static int sq_prepare(struct db_stmt *st)
 {
 	int rc = sqlite3_prepare_v3(st->conn->sq, st->sql, -1, SQLITE_PREPARE_PERSISTENT, &st->sq,
 				    NULL);
@@ -88,13 +90,14 @@ int sq_prepare(struct db_stmt *st)
 	return rc == SQLITE_OK ? 0 : map(st->conn, rc);
 }
 
-void sq_finalize(struct db_stmt *st)
+static void sq_finalize(struct db_stmt *st)
 {
 	sqlite3_finalize(st->sq);
 	st->sq = NULL;
 }
 
-int sq_bind(struct db_stmt *st, int idx, char type, int64_t i, double d, const void *p, size_t n)
+static int sq_bind(struct db_stmt *st, int idx, char type, int64_t i, double d, const void *p,
+		   size_t n)
 {
 	int rc;
 
@@ -108,7 +111,7 @@ int sq_bind(struct db_stmt *st, int idx, char type, int64_t i, double d, const v
 	return rc == SQLITE_OK ? 0 : map(st->conn, rc);
 }
 
-int sq_step(struct db_stmt *st)
+static int sq_step(struct db_stmt *st)
 {
 	int rc = sqlite3_step(st->sq);
 
@@ -121,38 +124,38 @@ int sq_step(struct db_stmt *st)
 	return map(st->conn, rc);
 }
 
-void sq_reset(struct db_stmt *st)
+static void sq_reset(struct db_stmt *st)
 {
 	sqlite3_reset(st->sq);
 	sqlite3_clear_bindings(st->sq);
 }
 
-int sq_column_count(struct db_stmt *st)
+static int sq_column_count(struct db_stmt *st)
 {
 	return sqlite3_column_count(st->sq);
 }
 
-int sq_col_is_null(struct db_stmt *st, int col)
+static int sq_col_is_null(struct db_stmt *st, int col)
 {
 	return sqlite3_column_type(st->sq, col) == SQLITE_NULL;
 }
 
-int64_t sq_col_int64(struct db_stmt *st, int col)
+static int64_t sq_col_int64(struct db_stmt *st, int col)
 {
 	return sqlite3_column_int64(st->sq, col);
 }
 
-double sq_col_double(struct db_stmt *st, int col)
+static double sq_col_double(struct db_stmt *st, int col)
 {
 	return sqlite3_column_double(st->sq, col);
 }
 
-const char *sq_col_text(struct db_stmt *st, int col)
+static const char *sq_col_text(struct db_stmt *st, int col)
 {
 	return (const char *)sqlite3_column_text(st->sq, col);
 }
 
-const void *sq_col_blob(struct db_stmt *st, int col, size_t *n)
+static const void *sq_col_blob(struct db_stmt *st, int col, size_t *n)
 {
 	const void *p = sqlite3_column_blob(st->sq, col);
 
@@ -160,3 +163,20 @@ const void *sq_col_blob(struct db_stmt *st, int col, size_t *n)
 		*n = (size_t)sqlite3_column_bytes(st->sq, col);
 	return p;
 }
+
+const struct db_driver db_sqlite_driver = {
+	.connect = sq_connect,
+	.disconnect = sq_disconnect,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.finalize = sq_finalize,
+	.bind = sq_bind,
+	.step = sq_step,
+	.reset = sq_reset,
+	.column_count = sq_column_count,
+	.col_is_null = sq_col_is_null,
+	.col_int64 = sq_col_int64,
+	.col_double = sq_col_double,
+	.col_text = sq_col_text,
+	.col_blob = sq_col_blob,
+};

@@ -104,14 +104,12 @@ static int conn_open(struct db *db, struct db_conn **out, char *err, size_t errl
 		return DB_ENOMEM;
 	c->db = db;
 	c->kind = db->kind;
-	rc = db->kind == DB_SQLITE ? sq_connect(c, db->target) : pg_connect(c, db->target);
+	c->drv = db->kind == DB_SQLITE ? &db_sqlite_driver : &db_pg_driver;
+	rc = c->drv->connect(c, db->target);
 	if (rc < 0) {
 		if (err)
 			snprintf(err, errlen, "%s", c->errmsg);
-		if (db->kind == DB_SQLITE)
-			sq_disconnect(c);
-		else
-			pg_disconnect(c);
+		c->drv->disconnect(c);
 		free(c);
 		return rc;
 	}
@@ -125,19 +123,13 @@ static void conn_close(struct db_conn *c)
 		struct db_stmt *st = c->cache[b];
 		while (st) {
 			struct db_stmt *next = st->next;
-			if (c->kind == DB_SQLITE)
-				sq_finalize(st);
-			else
-				pg_finalize(st);
+			c->drv->finalize(st);
 			free(st->sql);
 			free(st);
 			st = next;
 		}
 	}
-	if (c->kind == DB_SQLITE)
-		sq_disconnect(c);
-	else
-		pg_disconnect(c);
+	c->drv->disconnect(c);
 	free(c);
 }
 
@@ -270,7 +262,7 @@ int db_exec(struct db_conn *c, const char *sql)
 		db_set_err(c, "injected fault");
 		return fault;
 	}
-	return c->kind == DB_SQLITE ? sq_exec(c, sql) : pg_exec(c, sql);
+	return c->drv->exec(c, sql);
 }
 
 int db_ping(struct db_conn *c)
@@ -278,7 +270,7 @@ int db_ping(struct db_conn *c)
 	int64_t one = 0;
 	int rc;
 
-	if (c->kind == DB_POSTGRES && pg_ping_reset(c) < 0)
+	if (c->drv->ping_reset && c->drv->ping_reset(c) < 0)
 		return DB_EUNAVAILABLE;
 	rc = db_query_int64(c, &one, "SELECT 1", "");
 	return rc == DB_ROW && one == 1 ? 0 : (rc < 0 ? rc : DB_ERR);
@@ -315,7 +307,7 @@ int db_rollback(struct db_conn *c)
 {
 	c->in_tx = 0;
 	/* never injected: a rollback must always be possible */
-	return c->kind == DB_SQLITE ? sq_exec(c, "ROLLBACK") : pg_exec(c, "ROLLBACK");
+	return c->drv->exec(c, "ROLLBACK");
 }
 
 int db_in_tx(const struct db_conn *c)
@@ -413,12 +405,9 @@ int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 		free(st);
 		return DB_ENOMEM;
 	}
-	rc = c->kind == DB_SQLITE ? sq_prepare(st) : pg_prepare(st);
+	rc = c->drv->prepare(st);
 	if (rc < 0) {
-		if (c->kind == DB_SQLITE)
-			sq_finalize(st);
-		else
-			pg_finalize(st);
+		c->drv->finalize(st);
 		free(st->sql);
 		free(st);
 		return rc;
@@ -436,16 +425,10 @@ void db_reset(struct db_stmt *st)
 {
 	if (!st)
 		return;
-	if (st->conn->kind == DB_SQLITE)
-		sq_reset(st);
-	else
-		pg_reset(st);
+	st->conn->drv->reset(st);
 	st->in_use = 0;
 	if (!st->cached) {
-		if (st->conn->kind == DB_SQLITE)
-			sq_finalize(st);
-		else
-			pg_finalize(st);
+		st->conn->drv->finalize(st);
 		free(st->sql);
 		free(st);
 	}
@@ -456,8 +439,7 @@ static int bind(struct db_stmt *st, int idx, char type, int64_t i, double d, con
 {
 	if (idx < 1)
 		return DB_EMISUSE;
-	return st->conn->kind == DB_SQLITE ? sq_bind(st, idx, type, i, d, p, n)
-					   : pg_bind(st, idx, type, i, d, p, n);
+	return st->conn->drv->bind(st, idx, type, i, d, p, n);
 }
 
 int db_bind_int64(struct db_stmt *st, int idx, int64_t v)
@@ -497,37 +479,37 @@ int db_step(struct db_stmt *st)
 		db_set_err(st->conn, "injected fault");
 		return fault;
 	}
-	return st->conn->kind == DB_SQLITE ? sq_step(st) : pg_step(st);
+	return st->conn->drv->step(st);
 }
 
 int db_column_count(struct db_stmt *st)
 {
-	return st->conn->kind == DB_SQLITE ? sq_column_count(st) : pg_column_count(st);
+	return st->conn->drv->column_count(st);
 }
 
 int db_col_is_null(struct db_stmt *st, int col)
 {
-	return st->conn->kind == DB_SQLITE ? sq_col_is_null(st, col) : pg_col_is_null(st, col);
+	return st->conn->drv->col_is_null(st, col);
 }
 
 int64_t db_col_int64(struct db_stmt *st, int col)
 {
-	return st->conn->kind == DB_SQLITE ? sq_col_int64(st, col) : pg_col_int64(st, col);
+	return st->conn->drv->col_int64(st, col);
 }
 
 double db_col_double(struct db_stmt *st, int col)
 {
-	return st->conn->kind == DB_SQLITE ? sq_col_double(st, col) : pg_col_double(st, col);
+	return st->conn->drv->col_double(st, col);
 }
 
 const char *db_col_text(struct db_stmt *st, int col)
 {
-	return st->conn->kind == DB_SQLITE ? sq_col_text(st, col) : pg_col_text(st, col);
+	return st->conn->drv->col_text(st, col);
 }
 
 const void *db_col_blob(struct db_stmt *st, int col, size_t *n)
 {
-	return st->conn->kind == DB_SQLITE ? sq_col_blob(st, col, n) : pg_col_blob(st, col, n);
+	return st->conn->drv->col_blob(st, col, n);
 }
 
 int64_t db_changes(struct db_conn *c)
@@ -557,6 +539,20 @@ static int bind_va(struct db_stmt *st, const char *types, va_list ap)
 	return rc;
 }
 
+/* Step a bound statement to its end and reset it: 0, or <0. */
+static int run_bound(struct db_stmt *st, int rc)
+{
+	if (rc == 0) {
+		do
+			rc = db_step(st);
+		while (rc == DB_ROW);
+		if (rc == DB_DONE)
+			rc = 0;
+	}
+	db_reset(st);
+	return rc;
+}
+
 int db_run(struct db_conn *c, const char *sql, const char *types, ...)
 {
 	struct db_stmt *st;
@@ -568,15 +564,7 @@ int db_run(struct db_conn *c, const char *sql, const char *types, ...)
 	va_start(ap, types);
 	rc = bind_va(st, types, ap);
 	va_end(ap);
-	if (rc == 0) {
-		rc = db_step(st);
-		while (rc == DB_ROW)
-			rc = db_step(st);
-		if (rc == DB_DONE)
-			rc = 0;
-	}
-	db_reset(st);
-	return rc;
+	return run_bound(st, rc);
 }
 
 int db_run_args(struct db_conn *c, const char *sql, const struct db_arg *args, int n)
@@ -587,11 +575,7 @@ int db_run_args(struct db_conn *c, const char *sql, const struct db_arg *args, i
 	if (rc < 0)
 		return rc;
 	db_bind_args(st, args, n);
-	rc = db_step(st);
-	while (rc == DB_ROW)
-		rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : rc;
+	return run_bound(st, 0);
 }
 
 int db_query_int64(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...)
@@ -626,6 +610,19 @@ char *db_values_sql(const char *head, const char *tuple, int n, const char *tail
 		used += (size_t)snprintf(sql + used, cap - used, "%s%s", r ? ", " : "", tuple);
 	snprintf(sql + used, cap - used, "%s", tail);
 	return sql;
+}
+
+int db_prepare_values(struct db_conn *c, const char *head, const char *tuple, int n,
+		      const char *tail, struct db_stmt **out)
+{
+	char *sql = db_values_sql(head, tuple, n, tail);
+	int rc;
+
+	if (!sql)
+		return DB_ENOMEM;
+	rc = db_prepare(c, sql, out);
+	free(sql);
+	return rc;
 }
 
 void db_bind_args(struct db_stmt *st, const struct db_arg *args, int n)

@@ -187,6 +187,9 @@ int db_run_args(struct db_conn *c, const char *sql, const struct db_arg *args, i
  * malloc'd; NULL when out of memory. The text holds no values.
  */
 char *db_values_sql(const char *head, const char *tuple, int n, const char *tail);
+/* db_prepare() of db_values_sql(head, tuple, n, tail). 0, DB_ENOMEM or <0. */
+int db_prepare_values(struct db_conn *c, const char *head, const char *tuple, int n,
+		      const char *tail, struct db_stmt **out);
 
 /*
  * Tests only: make the n-th db_step()/db_exec() from now (process-wide, 1 =

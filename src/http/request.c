@@ -175,6 +175,47 @@ json_t *page_json(struct req *req, json_t *items, int more, int64_t last)
 				   : json_null()));
 }
 
+int page_begin_or_reply(struct req *req, struct page *p)
+{
+	*p = (struct page){ .req = req };
+	return req_page_or_reply(req, &p->limit, &p->cursor);
+}
+
+int page_add(struct page *p, int64_t cursor, json_t *item)
+{
+	if (++p->n > p->limit) {
+		json_decref(item);
+		return 0;
+	}
+	p->last = cursor;
+	if (!p->items)
+		p->items = json_array();
+	if (!item || json_array_append_new(p->items, item) < 0)
+		p->bad = 1;
+	return 0;
+}
+
+json_t *page_finish_or_reply(struct page *p, int rc)
+{
+	json_t *items = p->items;
+
+	p->items = NULL;
+	if (rc < 0 || p->bad) {
+		json_decref(items);
+		reply_error(p->req, p->bad ? ERR_INTERNAL : ERR_DB_UNAVAILABLE);
+		return NULL;
+	}
+	return page_json(p->req, items ? items : json_array(), p->n > p->limit, p->last);
+}
+
+void page_reply(struct page *p, int rc)
+{
+	json_t *out = page_finish_or_reply(p, rc);
+
+	if (out)
+		reply_json(p->req, 200, out);
+}
+
 void reply_db_error(struct req *req, int rc)
 {
 	if (rc > 0 || rc == DB_EMISUSE || rc == DB_EABORT) {

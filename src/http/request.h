@@ -99,6 +99,38 @@ void reply_header(struct req *req, const char *name, const char *value);
 int req_page_or_reply(struct req *req, int64_t *limit, int64_t *cursor);
 /* {"items": items, "next_cursor": "<last>" | null}; steals items. */
 json_t *page_json(struct req *req, json_t *items, int more, int64_t last);
+
+/*
+ * A page of a list — the one way a list handler answers:
+ *
+ *     struct page p;
+ *     if (page_begin_or_reply(req, &p))          reads ?limit= and ?cursor=
+ *             return;
+ *     rc = things_store_list(c, ..., p.cursor, p.limit + 1, thing_row, &p);
+ *     page_reply(&p, rc);                        {"items", "next_cursor"}
+ *
+ * where the store's row callback calls page_add(p, row id, row JSON). The store
+ * fetches one row past the limit: it is not shown, it only says there is a next
+ * page, whose cursor is the last row shown. Nothing is allocated before the
+ * first page_add(), so a handler may still refuse after page_begin_or_reply().
+ */
+struct page {
+	struct req *req;
+	int64_t limit, cursor; /* ?limit= (1..500, default 50), ?cursor= (0: from the start) */
+	int64_t n, last;       /* rows added, the cursor of the last one shown */
+	json_t *items;
+	int bad; /* a row could not be added */
+};
+int page_begin_or_reply(struct req *req, struct page *p);
+/* Add a row (item stolen; NULL counts as a failure) with the cursor it leaves. Returns 0. */
+int page_add(struct page *p, int64_t cursor, json_t *item);
+/*
+ * The page as JSON, for a handler that adds fields of its own (NULL after a
+ * failed row: answered 500), or answered at once by page_reply(): rc < 0 from
+ * the store answers 503. Either frees what was collected on failure.
+ */
+json_t *page_finish_or_reply(struct page *p, int rc);
+void page_reply(struct page *p, int rc);
 /*
  * Answer the failure of a db_tx_run() (already rolled back): 409 request.conflict
  * for a constraint violation; 500, logged, for a handler's slip (DB_EMISUSE: a step

@@ -29,45 +29,40 @@ static void list_messages(struct req *req)
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	const char *unread = req_query(req, "unread");
-	int64_t limit, cursor, n = 0, last = 0, unread_n = 0, unit;
+	int64_t unread_n = 0, unit;
 	struct db_stmt *st;
-	json_t *items;
+	struct page p;
+	json_t *out;
 	int rc;
 
-	if (!c || req_page_or_reply(req, &limit, &cursor))
+	if (!c || page_begin_or_reply(req, &p))
 		return;
 	unit = staff_unit(req);
-	rc = msg_list_open(c, &st, a->account_id, unit, cursor, unread && !strcmp(unread, "1"),
-			   limit + 1);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
+	rc = msg_list_open(c, &st, a->account_id, unit, p.cursor, unread && !strcmp(unread, "1"),
+			   p.limit + 1);
+	if (rc == 0) {
+		while ((rc = db_step(st)) == DB_ROW) {
+			char at[32];
+			page_add(&p, db_col_int64(st, 0),
+				 JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+					jb_str("kind", db_col_text(st, 1)),
+					jb_str("title", db_col_text(st, 2)),
+					jb_str("body", db_col_text(st, 3)),
+					jb_take("appeal_id",
+						db_col_is_null(st, 4)
+							? json_null()
+							: json_integer(db_col_int64(st, 4))),
+					jb_str("created_at",
+					       clock_format_shanghai(db_col_int64(st, 5), at)),
+					jb_str_or_null("case_no", db_col_text(st, 7)),
+					jb_bool("read", !db_col_is_null(st, 6))));
+		}
+		db_reset(st);
 	}
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		char at[32];
-		last = db_col_int64(st, 0);
-		json_array_append_new(
-			items,
-			JB_OBJ(jb_int("id", last), jb_str("kind", db_col_text(st, 1)),
-			       jb_str("title", db_col_text(st, 2)),
-			       jb_str("body", db_col_text(st, 3)),
-			       jb_take("appeal_id", db_col_is_null(st, 4)
-							    ? json_null()
-							    : json_integer(db_col_int64(st, 4))),
-			       jb_str("created_at", clock_format_shanghai(db_col_int64(st, 5), at)),
-			       jb_str_or_null("case_no", db_col_text(st, 7)),
-			       jb_bool("read", !db_col_is_null(st, 6))));
-	}
-	db_reset(st);
 	if (rc >= 0)
 		rc = msg_unread_count(c, a->account_id, unit, &unread_n);
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (!(out = page_finish_or_reply(&p, rc)))
 		return;
-	}
-	json_t *out = page_json(req, items, n > limit, last);
 	json_object_set_new(out, "unread_count", json_integer(unread_n));
 	reply_json(req, 200, out);
 }

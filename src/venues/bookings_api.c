@@ -38,6 +38,7 @@
 #include "messages/messages.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/jbuild.h"
@@ -174,22 +175,9 @@ static const char *const states[] = { "pending",   "approved",	 "rejected",
 				      "cancelled", "checked_in", "no_show" };
 
 /* Collects a page of bookings: the row past the limit only says there is a next page. */
-struct booking_page {
-	json_t *items;
-	int64_t limit, n, last;
-	int bad;
-};
-
 static int booking_page_row(void *ctx, const struct booking_view *bv)
 {
-	struct booking_page *p = ctx;
-
-	if (++p->n > p->limit)
-		return 0;
-	p->last = bv->id;
-	if (json_array_append_new(p->items, booking_json(bv)) < 0)
-		p->bad = 1;
-	return 0;
+	return page_add(ctx, bv->id, booking_json(bv));
 }
 
 static void list_bookings(struct req *req)
@@ -198,13 +186,13 @@ static void list_bookings(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	const char *status = req_query(req, "status"), *venue = req_query(req, "venue"),
 		   *mine = req_query(req, "mine");
-	int64_t cursor, venue_id = 0;
+	int64_t venue_id = 0;
 	int own = !is_manager(req) || (mine && !strcmp(mine, "1"));
-	struct booking_page p = { 0 };
+	struct page p;
 	struct scope sc;
-	int rc, known = !status;
+	int known = !status;
 
-	if (!c || req_page_or_reply(req, &p.limit, &cursor))
+	if (!c || page_begin_or_reply(req, &p))
 		return;
 	for (size_t i = 0; status && i < sizeof states / sizeof *states; i++)
 		known |= !strcmp(status, states[i]);
@@ -226,20 +214,13 @@ static void list_bookings(struct req *req)
 	}
 	const struct booking_filter f = { .lo = sc.lo,
 					  .hi = sc.hi,
-					  .before = cursor ? cursor : INT64_MAX,
+					  .before = p.cursor ? p.cursor : INT64_MAX,
 					  .own = own,
 					  .account_id = a->account_id,
 					  .venue_id = venue_id,
 					  .status = status,
 					  .limit = p.limit + 1 };
-	p.items = json_array();
-	rc = bookings_store_list(c, &f, clock_now(), booking_page_row, &p);
-	if (rc < 0 || p.bad) {
-		json_decref(p.items);
-		reply_error(req, p.bad ? ERR_INTERNAL : ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, p.items, p.n > p.limit, p.last));
+	page_reply(&p, bookings_store_list(c, &f, clock_now(), booking_page_row, &p));
 }
 
 /* ---- booking ------------------------------------------------------------ */
@@ -461,7 +442,7 @@ static void create_booking(struct req *req)
 				   JB_OBJ(jb_int("min_notice_minutes", v.min_notice_minutes)));
 			return;
 		}
-		if (local_midnight(s) > local_midnight(now) + (int64_t)v.max_days_ahead * 86400) {
+		if (cal_midnight(s) > cal_midnight(now) + (int64_t)v.max_days_ahead * 86400) {
 			reply_rule(req, ERR_BOOKING_TOO_FAR,
 				   JB_OBJ(jb_int("max_days_ahead", v.max_days_ahead)));
 			return;

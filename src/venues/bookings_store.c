@@ -17,6 +17,7 @@
 #include "venues/venues.h"
 #include "venues/venues_int.h"
 
+#include "calendar/calendar.h"
 #include "db/store.h"
 
 #include <stdio.h>
@@ -189,7 +190,7 @@ int bookings_store_last_no_shows(struct db_conn *c, int64_t account_id, int64_t 
 int bookings_store_week_count(struct db_conn *c, int64_t venue_id, int64_t account_id,
 			      int64_t resident_id, int64_t t, int64_t *n)
 {
-	int64_t monday = local_midnight(t) - (int64_t)local_weekday(t) * 86400;
+	int64_t monday = cal_midnight(t) - (int64_t)hours_day_index(t) * 86400;
 	return db_query_int64(
 		c, n,
 		"SELECT COUNT(*) FROM bookings WHERE venue_id = ? AND starts_at >= ? AND "
@@ -254,15 +255,11 @@ static int insert_slots(struct db_conn *c, int64_t venue_id, int64_t booking_id,
 			int64_t e)
 {
 	int n = (int)((e - s) / SLOT_CELL_S), rc;
-	char *sql = db_values_sql("INSERT INTO booking_slots (venue_id, slot_start, booking_id) "
-				  "VALUES ",
-				  "(?, ?, ?)", n, "");
 	struct db_stmt *st;
 
-	if (!sql)
-		return DB_ENOMEM;
-	rc = db_prepare(c, sql, &st);
-	free(sql);
+	rc = db_prepare_values(
+		c, "INSERT INTO booking_slots (venue_id, slot_start, booking_id) VALUES ",
+		"(?, ?, ?)", n, "", &st);
 	if (rc < 0)
 		return rc;
 	for (int i = 0; i < n; i++) {

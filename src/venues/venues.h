@@ -56,11 +56,8 @@ int week_hours_parse(json_t *j, int slot_minutes, struct week_hours *out, const 
 /* Is [start, end) (epoch seconds) inside one opening interval of its day? */
 int week_hours_covers(const struct week_hours *h, int64_t start, int64_t end);
 
-/* Shanghai local calendar of an epoch time: day index (0 = Monday), minute of the day. */
-int local_weekday(int64_t t);
-int local_minute(int64_t t);
-/* Epoch seconds of 00:00 in Shanghai of the day holding t. */
-int64_t local_midnight(int64_t t);
+/* The opening-hours day of an instant in Shanghai: 0 = Monday … 6 = Sunday. */
+int hours_day_index(int64_t t);
 
 struct venue {
 	int64_t id, unit_id;

@@ -20,6 +20,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "core/util.h"
@@ -101,44 +102,23 @@ static int area_or_reply(struct req *req, struct db_conn *c, char lo[256], char 
 	return 0;
 }
 
-/* Collects a page of venues: the row past the limit only says there is a next page. */
-struct venue_page {
-	struct req *req;
-	json_t *items, *one;
-	int64_t limit, n, last;
-	int bad;
-};
-
 static int venue_page_row(void *ctx, const struct venue_view *vv)
 {
-	struct venue_page *p = ctx;
+	struct page *p = ctx;
 
-	if (++p->n > p->limit)
-		return 0;
-	p->last = vv->v.id;
-	if (json_array_append_new(p->items, venue_json(p->req, vv)) < 0)
-		p->bad = 1;
-	return 0;
+	return page_add(p, vv->v.id, venue_json(p->req, vv));
 }
 
 static void list_venues(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	char lo[256], hi[256];
-	int64_t cursor;
-	struct venue_page p = { .req = req };
-	int rc;
+	struct page p;
 
-	if (!c || area_or_reply(req, c, lo, hi) || req_page_or_reply(req, &p.limit, &cursor))
+	if (!c || area_or_reply(req, c, lo, hi) || page_begin_or_reply(req, &p))
 		return;
-	p.items = json_array();
-	rc = venues_store_list(c, lo, hi, cursor, is_staff(req), p.limit + 1, venue_page_row, &p);
-	if (rc < 0 || p.bad) {
-		json_decref(p.items);
-		reply_error(req, p.bad ? ERR_INTERNAL : ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, p.items, p.n > p.limit, p.last));
+	page_reply(&p, venues_store_list(c, lo, hi, p.cursor, is_staff(req), p.limit + 1,
+					 venue_page_row, &p));
 }
 
 /* Load a venue the caller may see: staff inside their scope, residents any active one,
@@ -184,9 +164,15 @@ static json_t *blackouts_json(struct db_conn *c, int64_t venue_id, int64_t from)
 	return a;
 }
 
+/* The one venue read, as JSON. */
+struct venue_one {
+	struct req *req;
+	json_t *one;
+};
+
 static int venue_one_row(void *ctx, const struct venue_view *vv)
 {
-	struct venue_page *p = ctx;
+	struct venue_one *p = ctx;
 
 	p->one = venue_json(p->req, vv);
 	return 0;
@@ -196,7 +182,7 @@ static void get_venue(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	struct venue v;
-	struct venue_page p = { .req = req };
+	struct venue_one p = { .req = req };
 	json_t *bl;
 	int64_t id;
 	int rc;
@@ -245,7 +231,7 @@ static void venue_slots(struct req *req)
 		return;
 	}
 	items = json_array();
-	int d = local_weekday(day);
+	int d = hours_day_index(day);
 	for (int i = 0; i < v.hours.n[d]; i++)
 		for (int m = v.hours.open[d][i]; m + v.slot_minutes <= v.hours.close[d][i];
 		     m += v.slot_minutes) {

@@ -1,5 +1,5 @@
 /*
- * venues_hours.c — the pure part of venues: Shanghai local time, weekly
+ * venues_hours.c — the pure part of venues: weekly
  * opening hours (parsed from the JSON text the venue stores, shown back in the
  * API's form, covering a booking) and whether a booking fits a venue's grid,
  * capacity and hours. No database, no request: tests/unit/test_service.c
@@ -12,6 +12,7 @@
 #include "venues/venues.h"
 #include "venues/venues_int.h"
 
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "core/jbuild.h"
 
@@ -20,24 +21,9 @@
 
 static const char *const day_keys[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
-/* ---- local time (Asia/Shanghai is UTC+8 all year) ---------------------- */
-
-int local_weekday(int64_t t)
+int hours_day_index(int64_t t)
 {
-	/* from the day's midnight, so the division is exact before 1970 too */
-	int64_t days = (local_midnight(t) + SHANGHAI_OFFSET_S) / 86400;
-	return (int)((days % 7 + 7 + 3) % 7); /* 1970-01-01 was a Thursday (3) */
-}
-
-int local_minute(int64_t t)
-{
-	return (int)(((t + SHANGHAI_OFFSET_S) % 86400 + 86400) % 86400 / 60);
-}
-
-int64_t local_midnight(int64_t t)
-{
-	int64_t local = t + SHANGHAI_OFFSET_S;
-	return local - ((local % 86400) + 86400) % 86400 - SHANGHAI_OFFSET_S;
+	return ((int)cal_weekday(cal_day_of(t)) + 6) % 7;
 }
 
 /* ---- opening hours ------------------------------------------------------ */
@@ -106,7 +92,7 @@ refused:
 
 int week_hours_covers(const struct week_hours *h, int64_t start, int64_t end)
 {
-	int d = local_weekday(start), a = local_minute(start);
+	int d = hours_day_index(start), a = cal_minute_of_day(start);
 	int64_t b = a + (end - start) / 60; /* may run past midnight: then no interval covers it */
 
 	for (int i = 0; i < h->n[d]; i++)
@@ -137,7 +123,7 @@ json_t *week_hours_json(const struct week_hours *h)
 
 enum booking_fit booking_fit(const struct venue *v, int64_t s, int64_t e, int64_t attendees)
 {
-	if (s % 60 || local_minute(s) % v->slot_minutes || (e - s) % (v->slot_minutes * 60))
+	if (s % 60 || cal_minute_of_day(s) % v->slot_minutes || (e - s) % (v->slot_minutes * 60))
 		return BOOKING_OFF_GRID;
 	if (attendees > v->capacity)
 		return BOOKING_OVER_CAPACITY;

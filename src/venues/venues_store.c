@@ -283,13 +283,13 @@ int venues_store_update(struct db_conn *c, int64_t id, const struct venue_in *in
 	};
 
 	return db_run_args(c,
-			"UPDATE venues SET name = COALESCE(?, name), description = "
-			"COALESCE(?, description), address = COALESCE(?, address), "
-			"opening_hours = COALESCE(?, opening_hours), capacity = ?, "
-			"slot_minutes = ?, min_notice_minutes = ?, max_days_ahead = ?, "
-			"max_duration_minutes = ?, weekly_quota = ?, approval_required = ?, "
-			"active = ?, updated_at = ? WHERE id = ?",
-			args, DB_ARGS_N(args));
+			   "UPDATE venues SET name = COALESCE(?, name), description = "
+			   "COALESCE(?, description), address = COALESCE(?, address), "
+			   "opening_hours = COALESCE(?, opening_hours), capacity = ?, "
+			   "slot_minutes = ?, min_notice_minutes = ?, max_days_ahead = ?, "
+			   "max_duration_minutes = ?, weekly_quota = ?, approval_required = ?, "
+			   "active = ?, updated_at = ? WHERE id = ?",
+			   args, DB_ARGS_N(args));
 }
 
 int venues_store_add_blackout(struct db_conn *c, int64_t venue_id, int64_t from, int64_t to,

@@ -456,6 +456,39 @@ static void body_update_keeps_what_was_not_sent(void **state)
 	free_req(r);
 }
 
+static void page_shows_limit_rows_and_the_cursor_of_the_last(void **state)
+{
+	struct req *r = new_req();
+	struct page p = { .req = r, .limit = 2 };
+	json_t *out;
+
+	(void)state;
+	for (int64_t id = 30; id > 27; id--) /* the store fetched limit + 1 rows */
+		assert_int_equal(page_add(&p, id, json_integer(id)), 0);
+	out = page_finish_or_reply(&p, 0);
+	assert_non_null(out);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 2);
+	assert_string_equal(json_string_value(json_object_get(out, "next_cursor")), "29");
+	json_decref(out);
+
+	p = (struct page){ .req = r, .limit = 2 };
+	page_add(&p, 5, json_integer(5));
+	out = page_finish_or_reply(&p, 0);
+	assert_true(json_is_null(json_object_get(out, "next_cursor")));
+	json_decref(out);
+
+	p = (struct page){ .req = r, .limit = 2 }; /* nothing found: an empty list */
+	out = page_finish_or_reply(&p, 0);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 0);
+	json_decref(out);
+
+	p = (struct page){ .req = r, .limit = 2 };
+	page_add(&p, 5, json_integer(5));
+	assert_null(page_finish_or_reply(&p, -1)); /* the store failed: 503, nothing leaks */
+	assert_int_equal(r->status, 503);
+	free_req(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest router_tests[] = {
@@ -476,6 +509,7 @@ int main(void)
 		cmocka_unit_test(body_table_reads_values_nulls_and_presence),
 		cmocka_unit_test(body_table_refuses_what_does_not_fit),
 		cmocka_unit_test(body_update_keeps_what_was_not_sent),
+		cmocka_unit_test(page_shows_limit_rows_and_the_cursor_of_the_last),
 		cmocka_unit_test(reply_error_uses_the_registry_status),
 		cmocka_unit_test(metrics_count_by_route_and_status_with_cumulative_buckets),
 	};

@@ -10,6 +10,7 @@
  */
 #include "unit.h"
 
+#include "calendar/calendar.h"
 #include "core/clock.h"
 #include "service/meals_int.h"
 #include "venues/venues.h"
@@ -46,44 +47,44 @@ static int hours(const char *text, int slot, struct week_hours *h, const char **
 
 static void local_weekdays_start_on_monday_at_shanghai_midnight(void **state)
 {
-	assert_int_equal(local_weekday(at("2026-12-07T00:00:00+08:00")), 0); /* Monday */
-	assert_int_equal(local_weekday(at("2026-12-06T23:59:59+08:00")), 6); /* Sunday */
+	assert_int_equal(hours_day_index(at("2026-12-07T00:00:00+08:00")), 0); /* Monday */
+	assert_int_equal(hours_day_index(at("2026-12-06T23:59:59+08:00")), 6); /* Sunday */
 	/* 16:00 UTC is the next day's 00:00 in Shanghai */
-	assert_int_equal(local_weekday(at("2026-12-06T16:00:00Z")), 0);
-	assert_int_equal(local_weekday(at("2026-12-06T15:59:59Z")), 6);
-	assert_int_equal(local_weekday(at("2026-12-12T12:00:00+08:00")), 5); /* Saturday */
-	assert_int_equal(local_weekday(at("2027-01-01T00:00:00+08:00")), 4); /* Friday */
-	assert_int_equal(local_weekday(at("2028-02-29T23:59:59+08:00")), 1); /* Tuesday */
-	assert_int_equal(local_weekday(1796572800), 0); /* 2026-12-07 00:00 +08:00, by hand */
+	assert_int_equal(hours_day_index(at("2026-12-06T16:00:00Z")), 0);
+	assert_int_equal(hours_day_index(at("2026-12-06T15:59:59Z")), 6);
+	assert_int_equal(hours_day_index(at("2026-12-12T12:00:00+08:00")), 5); /* Saturday */
+	assert_int_equal(hours_day_index(at("2027-01-01T00:00:00+08:00")), 4); /* Friday */
+	assert_int_equal(hours_day_index(at("2028-02-29T23:59:59+08:00")), 1); /* Tuesday */
+	assert_int_equal(hours_day_index(1796572800), 0); /* 2026-12-07 00:00 +08:00, by hand */
 }
 
 static void local_weekdays_are_right_before_1970(void **state)
 {
 	/* 1969-12-31 was a Wednesday: its noon in Shanghai is epoch -72000. Dividing
 	 * the negative local seconds towards zero would call it a Thursday. */
-	assert_int_equal(local_weekday(-72000), 2);
-	assert_int_equal(local_weekday(at("1969-12-31T00:00:00+08:00")), 2);
-	assert_int_equal(local_weekday(at("1969-12-31T23:59:59+08:00")), 2);
-	assert_int_equal(local_weekday(at("1970-01-01T00:00:00+08:00")), 3);
-	assert_int_equal(local_weekday(at("1969-07-21T10:00:00+08:00")), 0); /* a Monday */
+	assert_int_equal(hours_day_index(-72000), 2);
+	assert_int_equal(hours_day_index(at("1969-12-31T00:00:00+08:00")), 2);
+	assert_int_equal(hours_day_index(at("1969-12-31T23:59:59+08:00")), 2);
+	assert_int_equal(hours_day_index(at("1970-01-01T00:00:00+08:00")), 3);
+	assert_int_equal(hours_day_index(at("1969-07-21T10:00:00+08:00")), 0); /* a Monday */
 	/* agrees with the appeals calendar's weekday (0 = Sunday there) every 7 hours */
 	for (int64_t t = -30 * 86400; t < 30 * 86400; t += 7 * 3600) {
 		int64_t local = t + SHANGHAI_OFFSET_S;
 		int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
 		int sunday_first = (int)(((day + 4) % 7 + 7) % 7);
-		assert_int_equal(local_weekday(t), (sunday_first + 6) % 7);
+		assert_int_equal(hours_day_index(t), (sunday_first + 6) % 7);
 	}
 }
 
 static void local_minutes_count_from_shanghai_midnight(void **state)
 {
-	assert_int_equal(local_minute(at("2026-12-07T00:00:00+08:00")), 0);
-	assert_int_equal(local_minute(at("2026-12-07T00:00:59+08:00")), 0);
-	assert_int_equal(local_minute(at("2026-12-07T12:34:56+08:00")), 12 * 60 + 34);
-	assert_int_equal(local_minute(at("2026-12-07T23:59:59+08:00")), 1439);
-	assert_int_equal(local_minute(at("2026-12-06T16:00:00Z")), 0);
-	assert_int_equal(local_minute(0), 480); /* the epoch was 08:00 in Shanghai */
-	assert_int_equal(local_minute(-72000), 720);
+	assert_int_equal(cal_minute_of_day(at("2026-12-07T00:00:00+08:00")), 0);
+	assert_int_equal(cal_minute_of_day(at("2026-12-07T00:00:59+08:00")), 0);
+	assert_int_equal(cal_minute_of_day(at("2026-12-07T12:34:56+08:00")), 12 * 60 + 34);
+	assert_int_equal(cal_minute_of_day(at("2026-12-07T23:59:59+08:00")), 1439);
+	assert_int_equal(cal_minute_of_day(at("2026-12-06T16:00:00Z")), 0);
+	assert_int_equal(cal_minute_of_day(0), 480); /* the epoch was 08:00 in Shanghai */
+	assert_int_equal(cal_minute_of_day(-72000), 720);
 }
 
 static void local_midnight_is_the_start_of_the_shanghai_day(void **state)
@@ -91,22 +92,21 @@ static void local_midnight_is_the_start_of_the_shanghai_day(void **state)
 	int64_t m = at("2026-12-07T00:00:00+08:00");
 
 	assert_int_equal(m, 1796572800);
-	assert_int_equal(local_midnight(m), m);
-	assert_int_equal(local_midnight(m + 1), m);
-	assert_int_equal(local_midnight(m + 86399), m);
-	assert_int_equal(local_midnight(m + 86400), m + 86400);
-	assert_int_equal(local_midnight(m - 1), m - 86400);
+	assert_int_equal(cal_midnight(m), m);
+	assert_int_equal(cal_midnight(m + 1), m);
+	assert_int_equal(cal_midnight(m + 86399), m);
+	assert_int_equal(cal_midnight(m + 86400), m + 86400);
+	assert_int_equal(cal_midnight(m - 1), m - 86400);
 	/* month and year ends */
-	assert_int_equal(local_midnight(at("2026-12-31T23:59:59+08:00")),
+	assert_int_equal(cal_midnight(at("2026-12-31T23:59:59+08:00")),
 			 at("2026-12-31T00:00:00+08:00"));
-	assert_int_equal(local_midnight(at("2026-12-31T16:00:00Z")),
-			 at("2027-01-01T00:00:00+08:00"));
-	assert_int_equal(local_midnight(at("2026-03-01T05:00:00+08:00")),
+	assert_int_equal(cal_midnight(at("2026-12-31T16:00:00Z")), at("2027-01-01T00:00:00+08:00"));
+	assert_int_equal(cal_midnight(at("2026-03-01T05:00:00+08:00")),
 			 at("2026-03-01T00:00:00+08:00"));
-	assert_int_equal(local_midnight(at("2028-02-29T10:00:00+08:00")),
+	assert_int_equal(cal_midnight(at("2028-02-29T10:00:00+08:00")),
 			 at("2028-02-29T00:00:00+08:00"));
 	/* before 1970: the floor, not the truncation */
-	assert_int_equal(local_midnight(-72000), -115200);
+	assert_int_equal(cal_midnight(-72000), -115200);
 }
 
 /* ---- opening hours: parsing ----------------------------------------------- */
