@@ -120,20 +120,13 @@ int resident_insert_many(struct db_conn *c, const struct pii_keys *k, const stru
 		"phone_bidx, phone_mask, id_enc, id_bidx, id_mask, tags, is_demo, created_at, "
 		"updated_at) VALUES ";
 	static const char tuple[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	char sql[sizeof head + RESIDENT_BATCH * (sizeof tuple + 2) + 32];
-	size_t used;
 	int64_t now = clock_now();
 	struct db_stmt *st;
 	int rc, got = 0;
 
 	if (n < 1 || n > RESIDENT_BATCH)
 		return DB_EMISUSE;
-	used = (size_t)snprintf(sql, sizeof sql, "%s", head);
-	for (int r = 0; r < n; r++)
-		used += (size_t)snprintf(sql + used, sizeof sql - used, "%s%s", r ? ", " : "",
-					 tuple);
-	snprintf(sql + used, sizeof sql - used, " RETURNING id");
-	rc = db_prepare(c, sql, &st);
+	rc = db_prepare_values(c, head, tuple, n, " RETURNING id", &st);
 	if (rc < 0)
 		return rc;
 	for (int r = 0; r < n; r++) {
