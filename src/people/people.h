@@ -26,6 +26,8 @@ struct db_conn;
  * The one home of the age rules: everything that asks "aged 80?" comes here.
  */
 int resident_age_on(const char *birth_ym, int64_t now);
+/* The age tag that holds on now: "aged_80_plus", "child" or NULL (at most one holds). */
+const char *resident_age_tag(const char *birth_ym, int64_t now);
 /* The latest birth month ("YYYY-MM") of someone aged years or more on now. */
 void resident_born_by(int64_t now, int years, char out[8]);
 /*
@@ -59,9 +61,17 @@ int resident_insert_many(struct db_conn *c, const struct pii_keys *k, const stru
 			 int n, const char *unit_path, int64_t *ids);
 
 /*
+ * The account of a resident: accounts.resident_id is unique, so a resident
+ * has one at most. DB_ROW with *account_id and *disabled (may be NULL),
+ * DB_DONE when none, <0. Everything that asks "whose account is this
+ * resident's?" comes here.
+ */
+int resident_account(struct db_conn *c, int64_t resident_id, int64_t *account_id, int *disabled);
+
+/*
  * The account's latest self-registration as {id, status, reason, unit,
  * household (once confirmed into one)}, JSON
- * null when it has none, NULL on a database error (registrations.c).
+ * null when it has none, NULL on a database error (registrations_store.c).
  */
 json_t *registration_brief(struct db_conn *c, int64_t account_id);
 

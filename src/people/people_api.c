@@ -21,6 +21,7 @@
 #include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
@@ -29,58 +30,69 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Run a scoped list: sql has ? for lo, hi, cursor, [extra...], limit; row_fn makes items. */
-typedef json_t *(*row_fn)(struct req *req, struct db_stmt *st);
+#include "people/people_int.h"
+
+/* ---- paging ---------------------------------------------------------------- */
+
+void people_page_reply(struct req *req, int rc, struct people_page *pg)
+{
+	if (rc < 0 || pg->bad) {
+		json_decref(pg->items);
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_INTERNAL);
+		return;
+	}
+	reply_json(req, 200, page_json(req, pg->items, pg->n > pg->limit, pg->last));
+}
+
+int people_page_or_reply(struct req *req, struct db_conn *c, struct scope *sc,
+			 struct people_page *pg, int64_t *cursor)
+{
+	*pg = (struct people_page){ 0 };
+	return scope_unit_or_reply(req, c, req_query(req, "unit"), sc) ||
+			       req_page_or_reply(req, &pg->limit, cursor)
+		       ? -1
+		       : 0;
+}
+
+/* A paged list of the caller's scope (?unit= narrows it) read by fn. */
+static void scoped_list(struct req *req, people_list_fn fn)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct scope sc;
+	struct people_page pg;
+	int64_t cursor;
+
+	if (!c || people_page_or_reply(req, c, &sc, &pg, &cursor))
+		return;
+	people_page_reply(req, fn(c, sc.lo, sc.hi, cursor, &pg), &pg);
+}
 
 /* ---- households ------------------------------------------------------ */
 
-static json_t *household_json(struct db_stmt *st)
-{
-	return JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_int("building_id", db_col_int64(st, 1)),
-		      jb_str("room", db_col_text(st, 2)), jb_str("address", db_col_text(st, 3)),
-		      jb_int("residents", db_col_int64(st, 4)));
-}
-
-#define HOUSEHOLD_SELECT                                                                           \
-	"SELECT h.id, h.building_id, h.room, h.address, "                                          \
-	"(SELECT COUNT(*) FROM residents r WHERE r.household_id = h.id) FROM households h "
-
 static void list_households(struct req *req)
 {
-	scope_list_reply(req,
-			 HOUSEHOLD_SELECT "WHERE h.unit_path >= ? AND h.unit_path < ? AND h.id > ? "
-					  "ORDER BY h.id LIMIT ?",
-			 household_json);
+	scoped_list(req, people_store_households);
+}
+
+void people_scoped_get(struct req *req, people_get_fn fn)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	int64_t id;
+	json_t *out = NULL;
+	int rc;
+
+	if (!c || req_param_id_or_reply(req, "id", &id))
+		return;
+	rc = fn(c, id, req_auth(req)->unit_path, &out);
+	if (rc == DB_ROW)
+		reply_json(req, 200, out);
+	else
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 }
 
 static void get_household(struct req *req)
 {
-	const struct auth *a = req_auth(req);
-	struct db_conn *c = req_db_or_reply(req);
-	char hi[256];
-	int64_t id;
-	struct db_stmt *st;
-	json_t *out = NULL;
-
-	if (!c || req_param_id_or_reply(req, "id", &id))
-		return;
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (db_prepare(c,
-		       HOUSEHOLD_SELECT "WHERE h.id = ? AND h.unit_path >= ? AND h.unit_path < ?",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, id);
-	db_bind_text(st, 2, a->unit_path, -1);
-	db_bind_text(st, 3, hi, -1);
-	if (db_step(st) == DB_ROW)
-		out = household_json(st);
-	db_reset(st);
-	if (!out)
-		reply_error(req, ERR_NOT_FOUND);
-	else
-		reply_json(req, 200, out);
+	people_scoped_get(req, people_store_household);
 }
 
 /*
@@ -92,21 +104,17 @@ static void get_household(struct req *req)
 struct people_change {
 	struct req *req;
 	int64_t id, id2, id3, now;
-	const char *path, *s1, *s2, *lo, *hi;
+	const char *path, *s1, *s2, *scope;
 	struct resident_in *in;
+	int set_gender;
 	json_t *served;
 };
 
 static int create_household_tx(struct db_conn *c, void *ctx)
 {
 	struct people_change *x = ctx;
-	int rc = db_query_int64(c, &x->id,
-				"INSERT INTO households (building_id, unit_path, room, address, "
-				"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-				"itttii", x->id2, x->path, x->s1, x->s2 ? x->s2 : "", x->now,
-				x->now);
+	int rc = people_store_household_insert(c, x->id2, x->path, x->s1, x->s2, x->now, &x->id);
 
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	if (rc == 0)
 		rc = audit_write(x->req, c, "household.create", "household", x->id, NULL);
 	return rc;
@@ -116,32 +124,44 @@ static int create_household_tx(struct db_conn *c, void *ctx)
 static int update_household_tx(struct db_conn *c, void *ctx)
 {
 	struct people_change *x = ctx;
-	int rc = db_run(c,
-			"UPDATE households SET room = COALESCE(?, room), address = COALESCE(?, "
-			"address), "
-			"updated_at = ? WHERE id = ? AND unit_path >= ? AND unit_path < ?",
-			"ttiitt", x->s1, x->s2, clock_now(), x->id, x->lo, x->hi);
+	int rc = people_store_household_update(c, x->id, x->s1, x->s2, x->scope, clock_now());
 
-	if (rc == 0 && db_changes(c) == 0)
+	if (rc == DB_DONE)
 		return DB_EABORT;
 	if (rc == 0)
 		rc = audit_write(x->req, c, "household.update", "household", x->id, NULL);
 	return rc;
 }
 
+struct household_body {
+	int64_t building_id;
+	const char *room, *address;
+};
+static const struct body_field household_create_fields[] = {
+	BF_ID(struct household_body, building_id, "building_id", BF_REQUIRED),
+	BF_STR(struct household_body, room, "room", BF_REQUIRED, 0, 40),
+	BF_STR_DEF(struct household_body, address, "address", 0, 300, ""),
+};
+static const struct body_field household_update_fields[] = {
+	BF_STR(struct household_body, room, "room", BF_OPTIONAL, 0, 40),
+	BF_STR(struct household_body, address, "address", BF_OPTIONAL, 0, 300),
+};
+
 static void create_household(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *room, *addr = "";
+	struct household_body hb;
+	const char *room;
 	struct people_change x;
 	int64_t bid, now = clock_now();
 	struct unit_ref b;
 	int rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "building_id", 1, 1, INT64_MAX, &bid) ||
-	    json_get_str_or_reply(req, req->json, "room", 1, 40, &room) ||
-	    json_get_str_or_reply(req, req->json, "address", 0, 300, &addr) < 0 ||
-	    unit_in_scope_or_reply(req, c, bid, &b))
+	if (!c || BODY_READ_OR_REPLY(req, household_create_fields, &hb, NULL))
+		return;
+	bid = hb.building_id;
+	room = hb.room;
+	if (unit_in_scope_or_reply(req, c, bid, &b))
 		return;
 	if (b.kind != UNIT_BUILDING) {
 		reply_invalid(req, "building_id", "households belong to a building");
@@ -152,7 +172,7 @@ static void create_household(struct req *req)
 		return;
 	}
 	x = (struct people_change){
-		.req = req, .id2 = bid, .path = b.path, .s1 = room, .s2 = addr, .now = now
+		.req = req, .id2 = bid, .path = b.path, .s1 = room, .s2 = hb.address, .now = now
 	};
 	rc = db_tx_run(c, create_household_tx, &x);
 	reply_tx(req, rc, 201,
@@ -161,29 +181,24 @@ static void create_household(struct req *req)
 
 static void update_household(struct req *req)
 {
-	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	const char *room = NULL, *addr = NULL;
-	char hi[256];
+	struct household_body hb;
 	int64_t id;
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    json_get_str_or_reply(req, req->json, "room", 0, 40, &room) < 0 ||
-	    json_get_str_or_reply(req, req->json, "address", 0, 300, &addr) < 0)
+	    BODY_READ_OR_REPLY(req, household_update_fields, &hb, NULL))
 		return;
-	if (room && !*room) {
+	if (hb.room && !*hb.room) {
 		reply_invalid(req, "room", "must not be empty");
 		return;
 	}
-	path_upper(a->unit_path, hi, sizeof hi);
 	rc = db_tx_run(c, update_household_tx,
 		       &(struct people_change){ .req = req,
 						.id = id,
-						.s1 = room,
-						.s2 = addr,
-						.lo = a->unit_path,
-						.hi = hi });
+						.s1 = hb.room,
+						.s2 = hb.address,
+						.scope = req_auth(req)->unit_path });
 	if (rc == DB_EABORT)
 		reply_error(req, ERR_NOT_FOUND);
 	else
@@ -192,38 +207,12 @@ static void update_household(struct req *req)
 
 /* ---- residents --------------------------------------------------------- */
 
-#define RESIDENT_SELECT                                                                            \
-	"SELECT r.id, r.household_id, r.name, r.gender, r.birth_ym, r.phone_mask, r.id_mask, "     \
-	"r.tags, r.is_demo, (SELECT COUNT(*) FROM party_members p WHERE p.resident_id = r.id) "    \
-	"FROM residents r "
-
-static json_t *resident_json(struct req *req, struct db_stmt *st)
+void people_retry_reply(struct req *req, enum err_id e, int64_t wait)
 {
-	static const char *const genders[] = { "unknown", "male", "female" };
-	const char *birth = db_col_text(st, 4), *tags = db_col_text(st, 7);
-	int age = resident_age_on(birth, clock_now());
-	int64_t g = db_col_int64(st, 3);
-	json_t *tagv = json_array();
-	char buf[256], *tok, *save = NULL;
-
-	snprintf(buf, sizeof buf, "%s", tags ? tags : "");
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		json_array_append_new(tagv, json_string(tok));
-	if (age >= 80)
-		json_array_append_new(tagv, json_string("aged_80_plus"));
-	if (age >= 0 && age < 14)
-		json_array_append_new(tagv, json_string("child"));
-	(void)req;
-	return JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-		      jb_int("household_id", db_col_int64(st, 1)),
-		      jb_str("name", db_col_text(st, 2)),
-		      jb_str("gender", genders[g >= 0 && g <= 2 ? g : 0]),
-		      jb_str_or_null("birth_ym", birth),
-		      jb_take("age", age >= 0 ? json_integer(age) : json_null()),
-		      jb_str_or_null("phone", db_col_text(st, 5)),
-		      jb_str_or_null("id_number", db_col_text(st, 6)), jb_take("tags", tagv),
-		      jb_bool("is_demo", (int)db_col_int64(st, 8)),
-		      jb_bool("party_member", db_col_int64(st, 9) > 0));
+	if (wait < 1)
+		wait = 1;
+	reply_header(req, "Retry-After", arena_printf(&req->arena, "%lld", (long long)wait));
+	reply_error_ex(req, e, NULL, JB_OBJ(jb_int("retry_after_seconds", wait)));
 }
 
 /*
@@ -255,13 +244,7 @@ int exact_search_or_reply(struct req *req, struct db_conn *c, const char *field)
 		return -1;
 	}
 	if (over) {
-		int64_t wait = start + EXACT_SEARCH_WINDOW - now;
-		if (wait < 1)
-			wait = 1;
-		reply_header(req, "Retry-After",
-			     arena_printf(&req->arena, "%lld", (long long)wait));
-		reply_error_ex(req, ERR_SEARCH_LIMITED, NULL,
-			       JB_OBJ(jb_int("retry_after_seconds", wait)));
+		people_retry_reply(req, ERR_SEARCH_LIMITED, start + EXACT_SEARCH_WINDOW - now);
 		return -1;
 	}
 	return 0;
@@ -275,13 +258,10 @@ static void list_residents(struct req *req)
 		   *tag = req_query(req, "tag");
 	unsigned char bidx[PII_BIDX_BYTES];
 	char norm[24];
-	int64_t limit, cursor, n = 0, last = 0;
-	struct db_stmt *st;
-	json_t *items;
-	int rc;
+	struct people_page pg;
+	int64_t cursor;
 
-	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    req_page_or_reply(req, &limit, &cursor))
+	if (!c || people_page_or_reply(req, c, &sc, &pg, &cursor))
 		return;
 	if (phone) {
 		if (pii_phone_normalize(phone, norm) < 0) {
@@ -301,40 +281,17 @@ static void list_residents(struct req *req)
 	}
 	if (phone && exact_search_or_reply(req, c, "phone"))
 		return;
-	rc = db_prepare(c,
-			RESIDENT_SELECT
-			"WHERE r.unit_path >= ? AND r.unit_path < ? AND r.id > ? "
-			"AND (CAST(? AS TEXT) IS NULL OR r.name LIKE ?) "
-			"AND (? = 0 OR r.phone_bidx = ?) "
-			"AND (CAST(? AS TEXT) IS NULL OR (',' || r.tags || ',') LIKE ?) "
-			"ORDER BY r.id LIMIT ?",
-			&st);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_text(st, 1, sc.lo, -1);
-	db_bind_text(st, 2, sc.hi, -1);
-	db_bind_int64(st, 3, cursor);
-	db_bind_text(st, 4, q, -1);
-	db_bind_text(st, 5, q ? arena_printf(&req->arena, "%%%s%%", q) : NULL, -1);
-	db_bind_int64(st, 6, phone != NULL);
-	db_bind_blob(st, 7, bidx, phone ? sizeof bidx : 0);
-	db_bind_text(st, 8, tag, -1);
-	db_bind_text(st, 9, tag ? arena_printf(&req->arena, "%%,%s,%%", tag) : NULL, -1);
-	db_bind_int64(st, 10, limit + 1);
-	items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		last = db_col_int64(st, 0);
-		json_array_append_new(items, resident_json(req, st));
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, items, n > limit, last));
+	people_page_reply(req,
+			  people_store_residents(c,
+						 &(struct resident_filter){
+							 .lo = sc.lo,
+							 .hi = sc.hi,
+							 .q = q,
+							 .phone = phone ? bidx : NULL,
+							 .tag = tag,
+						 },
+						 cursor, &pg),
+			  &pg);
 }
 
 /*
@@ -345,32 +302,18 @@ static json_t *resident_visible_or_reply(struct req *req, struct db_conn *c, int
 					 const char *perm)
 {
 	const struct auth *a = req_auth(req);
-	char hi[256];
-	struct db_stmt *st;
 	json_t *out = NULL;
-	int staff = roles_grant_key(a->roles, perm);
+	int staff = roles_grant_key(a->roles, perm), rc;
 
 	if (!staff && !(roles_grant(a->roles, "self:read") && a->resident_id == id)) {
 		reply_error(req, ERR_NOT_FOUND);
 		return NULL;
 	}
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (db_prepare(c,
-		       RESIDENT_SELECT
-		       "WHERE r.id = ? AND (? = 0 OR (r.unit_path >= ? AND r.unit_path < ?))",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	rc = people_store_resident(c, id, staff ? a->unit_path : NULL, &out);
+	if (rc != DB_ROW) {
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return NULL;
 	}
-	db_bind_int64(st, 1, id);
-	db_bind_int64(st, 2, staff);
-	db_bind_text(st, 3, a->unit_path, -1);
-	db_bind_text(st, 4, hi, -1);
-	if (db_step(st) == DB_ROW)
-		out = resident_json(req, st);
-	db_reset(st);
-	if (!out)
-		reply_error(req, ERR_NOT_FOUND);
 	return out;
 }
 
@@ -389,39 +332,16 @@ static void get_resident(struct req *req)
 static void reveal_resident(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const struct auth *a = req_auth(req);
-	char hi[256], phone[PII_MAX_PLAIN + 1] = "", idn[PII_MAX_PLAIN + 1] = "";
+	char phone[PII_MAX_PLAIN + 1] = "", idn[PII_MAX_PLAIN + 1] = "";
 	int64_t id;
-	struct db_stmt *st;
-	int found = 0, ok = 1;
+	int ok = 1, rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id))
 		return;
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (db_prepare(c,
-		       "SELECT phone_enc, id_enc FROM residents WHERE id = ? AND unit_path >= ? "
-		       "AND unit_path < ?",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, id);
-	db_bind_text(st, 2, a->unit_path, -1);
-	db_bind_text(st, 3, hi, -1);
-	if (db_step(st) == DB_ROW) {
-		size_t n;
-		const void *b;
-		found = 1;
-		if ((b = db_col_blob(st, 0, &n)) &&
-		    pii_decrypt(req->srv->pii, PII_PHONE, b, n, phone) < 0)
-			ok = 0;
-		if ((b = db_col_blob(st, 1, &n)) &&
-		    pii_decrypt(req->srv->pii, PII_ID_NUMBER, b, n, idn) < 0)
-			ok = 0;
-	}
-	db_reset(st);
-	if (!found) {
-		reply_error(req, ERR_NOT_FOUND);
+	rc = people_store_resident_reveal(c, req->srv->pii, id, req_auth(req)->unit_path, phone,
+					  idn, &ok);
+	if (rc != DB_ROW) {
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
 	}
 	audit_request(req, "resident.reveal", "resident", id, ok ? "ok" : "failed",
@@ -429,34 +349,66 @@ static void reveal_resident(struct req *req)
 	if (!ok) {
 		reply_error_ex(req, ERR_INTERNAL,
 			       "The stored data cannot be decrypted with this key.", NULL);
-		return;
+	} else {
+		reply_json(req, 200,
+			   JB_OBJ(jb_int("id", id),
+				  jb_str_or_null("phone", phone[0] ? phone : NULL),
+				  jb_str_or_null("id_number", idn[0] ? idn : NULL)));
 	}
-	reply_json(req, 200,
-		   JB_OBJ(jb_int("id", id), jb_str_or_null("phone", phone[0] ? phone : NULL),
-			  jb_str_or_null("id_number", idn[0] ? idn : NULL)));
 	sodium_memzero(phone, sizeof phone);
 	sodium_memzero(idn, sizeof idn);
 }
 
+struct resident_body {
+	int64_t household_id;
+	const char *name, *gender, *birth_date, *birth_ym, *phone, *id_number;
+	json_t *tags;
+};
+
+#define RESIDENT_FIELDS(name_req)                                                                  \
+	BF_STR(struct resident_body, name, "name", name_req, 0, 60),                               \
+		BF_STR(struct resident_body, gender, "gender", BF_OPTIONAL, 0, 10),                \
+		BF_STR(struct resident_body, birth_date, "birth_date", BF_OPTIONAL, 0, 10),        \
+		BF_STR(struct resident_body, birth_ym, "birth_ym", BF_OPTIONAL, 0, 7),             \
+		BF_STR(struct resident_body, phone, "phone", BF_OPTIONAL, 0, 30),                  \
+		BF_STR(struct resident_body, id_number, "id_number", BF_OPTIONAL, 0, 18),          \
+		BF_JSON(struct resident_body, tags, "tags", BF_OPTIONAL, -1)
+
+static const struct body_field resident_create_fields[] = {
+	BF_ID(struct resident_body, household_id, "household_id", BF_REQUIRED),
+	RESIDENT_FIELDS(BF_REQUIRED),
+};
+static const struct body_field resident_update_fields[] = { RESIDENT_FIELDS(BF_OPTIONAL) };
+
 /*
- * Validate the writable fields; fills in. Returns 0, or -1 having answered.
- * A birth date may be given whole ("birth_date") or as a month ("birth_ym");
- * only the year and month are kept.
+ * Read and validate the body (create: with household_id, into *household);
+ * fills in, and *gender_sent (the key was sent, null included). Returns 0, or
+ * -1 having answered. A birth date may be given whole ("birth_date") or as a
+ * month ("birth_ym"); only the year and month are kept.
  */
-static int resident_fields_or_reply(struct req *req, int create, struct resident_in *in,
-				    char phone[24], char idn[19], char birth[8])
+static int resident_fields_or_reply(struct req *req, int64_t *household, struct resident_in *in,
+				    int *gender_sent, char phone[24], char idn[19], char birth[8])
 {
-	const char *g = NULL, *p = NULL, *i = NULL, *b = NULL, *ym = NULL;
-	json_t *tags = json_object_get(req->json, "tags");
+	struct resident_body rb;
+	struct body_seen seen;
+	const char *g, *p, *i, *b, *ym;
+	json_t *tags;
 	char day[11] = "";
 
-	if (json_get_str_or_reply(req, req->json, "name", create, 60, &in->name) < 0 ||
-	    json_get_str_or_reply(req, req->json, "gender", 0, 10, &g) < 0 ||
-	    json_get_str_or_reply(req, req->json, "birth_date", 0, 10, &b) < 0 ||
-	    json_get_str_or_reply(req, req->json, "birth_ym", 0, 7, &ym) < 0 ||
-	    json_get_str_or_reply(req, req->json, "phone", 0, 30, &p) < 0 ||
-	    json_get_str_or_reply(req, req->json, "id_number", 0, 18, &i) < 0)
+	if (household ? BODY_READ_OR_REPLY(req, resident_create_fields, &rb, &seen)
+		      : BODY_READ_OR_REPLY(req, resident_update_fields, &rb, &seen))
 		return -1;
+	if (household)
+		*household = rb.household_id;
+	*gender_sent = household ? body_has(&seen, resident_create_fields, "gender")
+				 : body_has(&seen, resident_update_fields, "gender");
+	in->name = rb.name;
+	g = rb.gender;
+	b = rb.birth_date;
+	ym = rb.birth_ym;
+	p = rb.phone;
+	i = rb.id_number;
+	tags = rb.tags;
 	if (in->name && !*in->name) {
 		reply_invalid(req, "name", "must not be empty");
 		return -1;
@@ -564,39 +516,9 @@ static int update_resident_tx(struct db_conn *c, void *ctx)
 {
 	struct people_change *x = ctx;
 	struct req *req = x->req;
-	const struct pii_keys *k = req->srv->pii;
-	const struct resident_in *in = x->in;
-	int64_t id = x->id;
-	int rc = db_run(c,
-			"UPDATE residents SET name = COALESCE(?, name), birth_ym = "
-			"COALESCE(?, birth_ym), "
-			"tags = COALESCE(?, tags), updated_at = ? WHERE id = ?",
-			"tttii", in->name, in->birth_ym, in->tags, clock_now(), id);
+	int rc = people_store_resident_update(c, req->srv->pii, x->id, x->in, x->set_gender,
+					      clock_now());
 
-	if (rc == 0 && json_object_get(req->json, "gender"))
-		rc = db_run(c, "UPDATE residents SET gender = ? WHERE id = ?", "ii",
-			    (int64_t)in->gender, id);
-	if (rc == 0 && in->phone) {
-		unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
-		char mask[24];
-		int n = pii_encrypt(k, PII_PHONE, in->phone, blob);
-		pii_blind_index(k, PII_PHONE, in->phone, idx);
-		pii_mask(PII_PHONE, in->phone, mask);
-		rc = db_run(c,
-			    "UPDATE residents SET phone_enc = ?, phone_bidx = ?, phone_mask = ? "
-			    "WHERE id = ?",
-			    "bbti", blob, (size_t)n, idx, sizeof idx, mask, id);
-	}
-	if (rc == 0 && in->id_number) {
-		unsigned char blob[PII_MAX_BLOB], idx[PII_BIDX_BYTES];
-		char mask[24];
-		int n = pii_encrypt(k, PII_ID_NUMBER, in->id_number, blob);
-		pii_blind_index(k, PII_ID_NUMBER, in->id_number, idx);
-		pii_mask(PII_ID_NUMBER, in->id_number, mask);
-		rc = db_run(
-			c, "UPDATE residents SET id_enc = ?, id_bidx = ?, id_mask = ? WHERE id = ?",
-			"bbti", blob, (size_t)n, idx, sizeof idx, mask, id);
-	}
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
 	if (rc == 0) {
@@ -605,7 +527,7 @@ static int update_resident_tx(struct db_conn *c, void *ctx)
 		json_t *v;
 		json_object_foreach(req->json, key, v)
 			json_array_append_new(fields, json_string(key));
-		rc = audit_write(req, c, "resident.update", "resident", id,
+		rc = audit_write(req, c, "resident.update", "resident", x->id,
 				 JB_OBJ(jb_take("fields", fields)));
 	}
 	return rc;
@@ -614,33 +536,17 @@ static int update_resident_tx(struct db_conn *c, void *ctx)
 static void create_resident(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const struct auth *a = req_auth(req);
 	struct resident_in in = { 0 };
-	char phone[24], idn[19], birth[8], hi[256], *hpath = NULL;
+	char phone[24], idn[19], birth[8], hpath[256];
 	struct people_change x;
 	int64_t hid;
-	struct db_stmt *st;
-	int rc;
+	int gender_sent, rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "household_id", 1, 1, INT64_MAX, &hid) ||
-	    resident_fields_or_reply(req, 1, &in, phone, idn, birth))
+	if (!c || resident_fields_or_reply(req, &hid, &in, &gender_sent, phone, idn, birth))
 		return;
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (db_prepare(c,
-		       "SELECT unit_path FROM households WHERE id = ? AND unit_path >= ? AND "
-		       "unit_path < ?",
-		       &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_int64(st, 1, hid);
-	db_bind_text(st, 2, a->unit_path, -1);
-	db_bind_text(st, 3, hi, -1);
-	if (db_step(st) == DB_ROW)
-		hpath = arena_strdup(&req->arena, db_col_text(st, 0));
-	db_reset(st);
-	if (!hpath) {
-		reply_error(req, ERR_NOT_FOUND);
+	rc = people_store_household_in(c, hid, req_auth(req)->unit_path, NULL, hpath);
+	if (rc != DB_ROW) {
+		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 		return;
 	}
 	/* the write answers 409 for a registered number: an exact look-up too */
@@ -664,10 +570,10 @@ static void update_resident(struct req *req)
 	char phone[24], idn[19], birth[8];
 	int64_t id;
 	json_t *cur;
-	int rc;
+	int gender_sent, rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    resident_fields_or_reply(req, 0, &in, phone, idn, birth))
+	    resident_fields_or_reply(req, NULL, &in, &gender_sent, phone, idn, birth))
 		return;
 	if (!(cur = resident_visible_or_reply(req, c, id, PERM_KEY("resident:write"))))
 		return;
@@ -675,7 +581,8 @@ static void update_resident(struct req *req)
 	if (in.id_number && exact_search_or_reply(req, c, "id_number"))
 		return;
 	rc = db_tx_run(c, update_resident_tx,
-		       &(struct people_change){ .req = req, .id = id, .in = &in });
+		       &(struct people_change){
+			       .req = req, .id = id, .in = &in, .set_gender = gender_sent });
 	if (rc == DB_EABORT)
 		reply_error(req, ERR_DUPLICATE_ID_NUMBER);
 	else
@@ -684,24 +591,9 @@ static void update_resident(struct req *req)
 
 /* ---- Party members and central households ------------------------------ */
 
-static json_t *party_member_json(struct db_stmt *st)
-{
-	return JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_int("resident_id", db_col_int64(st, 1)),
-		      jb_str("name", db_col_text(st, 2)),
-		      jb_int("branch_unit_id", db_col_int64(st, 3)),
-		      jb_str("branch_name", db_col_text(st, 4)),
-		      jb_str_or_null("joined_on", db_col_text(st, 5)));
-}
-
 static void list_party_members(struct req *req)
 {
-	scope_list_reply(
-		req,
-		"SELECT p.id, p.resident_id, r.name, p.branch_unit_id, u.name, p.joined_on "
-		"FROM party_members p JOIN residents r ON r.id = p.resident_id "
-		"JOIN units u ON u.id = p.branch_unit_id "
-		"WHERE p.unit_path >= ? AND p.unit_path < ? AND p.id > ? ORDER BY p.id LIMIT ?",
-		party_member_json);
+	scoped_list(req, people_store_party_members);
 }
 
 /* DB_EABORT: the resident is a Party member already */
@@ -709,15 +601,10 @@ static int create_party_member_tx(struct db_conn *c, void *ctx)
 {
 	struct people_change *x = ctx;
 	int rc =
-		db_query_int64(c, &x->id,
-			       "INSERT INTO party_members (resident_id, branch_unit_id, unit_path, "
-			       "joined_on, "
-			       "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-			       "iittii", x->id2, x->id3, x->path, x->s1, x->now, x->now);
+		people_store_party_member_insert(c, x->id2, x->id3, x->path, x->s1, x->now, &x->id);
 
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	if (rc == 0)
 		rc = audit_write(x->req, c, "party_member.create", "party_member", x->id, NULL);
 	return rc;
@@ -729,22 +616,14 @@ static int create_central_household_tx(struct db_conn *c, void *ctx)
 	struct people_change *x = ctx;
 	json_t *v;
 	size_t k;
-	int rc = db_query_int64(c, &x->id,
-				"INSERT INTO central_households (household_id, "
-				"party_member_id, unit_path, created_at) "
-				"VALUES (?, ?, ?, ?) RETURNING id",
-				"iiti", x->id2, x->id3, x->path, clock_now());
+	int rc = people_store_central_insert(c, x->id2, x->id3, x->path, clock_now(), &x->id);
 
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
-	rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* no row back from RETURNING: an error */
 	json_array_foreach(x->served, k, v)
 	{
 		if (rc == 0 && json_integer_value(v) != x->id2)
-			rc = db_run(c,
-				    "INSERT INTO central_household_links (central_id, "
-				    "household_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-				    "ii", x->id, json_integer_value(v));
+			rc = people_store_central_link(c, x->id, json_integer_value(v));
 	}
 	if (rc == 0)
 		rc = audit_write(x->req, c, "central_household.create", "central_household", x->id,
@@ -752,33 +631,39 @@ static int create_central_household_tx(struct db_conn *c, void *ctx)
 	return rc;
 }
 
+struct party_member_body {
+	int64_t resident_id, branch_unit_id;
+	const char *joined_on;
+};
+static const struct body_field party_member_fields[] = {
+	BF_ID(struct party_member_body, resident_id, "resident_id", BF_REQUIRED),
+	BF_ID(struct party_member_body, branch_unit_id, "branch_unit_id", BF_REQUIRED),
+	BF_STR(struct party_member_body, joined_on, "joined_on", BF_OPTIONAL, 0, 10),
+};
+
 static void create_party_member(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	struct people_change x;
+	struct party_member_body pb;
 	int64_t rid, branch, now = clock_now(), t;
-	const char *joined = NULL;
+	const char *joined;
 	struct unit_ref bu;
-	char hi[256];
-	int64_t found = 0;
 	int rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "resident_id", 1, 1, INT64_MAX, &rid) ||
-	    json_get_int_or_reply(req, req->json, "branch_unit_id", 1, 1, INT64_MAX, &branch) ||
-	    json_get_str_or_reply(req, req->json, "joined_on", 0, 10, &joined) < 0 ||
-	    unit_in_scope_or_reply(req, c, branch, &bu))
+	if (!c || BODY_READ_OR_REPLY(req, party_member_fields, &pb, NULL))
+		return;
+	rid = pb.resident_id;
+	branch = pb.branch_unit_id;
+	joined = pb.joined_on;
+	if (unit_in_scope_or_reply(req, c, branch, &bu))
 		return;
 	if (joined && (strlen(joined) != 10 || clock_parse_iso(joined, &t) < 0)) {
 		reply_invalid(req, "joined_on", "YYYY-MM-DD");
 		return;
 	}
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (db_query_int64(c, &found,
-			   "SELECT COUNT(*) FROM residents WHERE id = ? AND unit_path >= ? AND "
-			   "unit_path < ?",
-			   "itt", rid, a->unit_path, hi) < 0 ||
-	    !found) {
+	if (people_store_resident_in(c, rid, a->unit_path, NULL) != DB_ROW) {
 		reply_error(req, ERR_NOT_FOUND);
 		return;
 	}
@@ -793,77 +678,52 @@ static void create_party_member(struct req *req)
 		reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_int("resident_id", rid)));
 }
 
-static json_t *central_household_json(struct db_stmt *st)
-{
-	return JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-		      jb_int("household_id", db_col_int64(st, 1)),
-		      jb_int("party_member_id", db_col_int64(st, 2)),
-		      jb_int("served_households", db_col_int64(st, 3)));
-}
-
 static void list_central_households(struct req *req)
 {
-	scope_list_reply(
-		req,
-		"SELECT ch.id, ch.household_id, ch.party_member_id, "
-		"(SELECT COUNT(*) FROM central_household_links l WHERE l.central_id = ch.id) "
-		"FROM central_households ch WHERE ch.unit_path >= ? AND ch.unit_path < ? "
-		"AND ch.id > ? ORDER BY ch.id LIMIT ?",
-		central_household_json);
+	scoped_list(req, people_store_central_households);
 }
 
-static int household_path(struct db_conn *c, int64_t id, const char *lo, const char *hi, char *out)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT unit_path FROM households WHERE id = ? AND unit_path >= ? AND "
-			    "unit_path < ?",
-			    &st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	db_bind_text(st, 2, lo, -1);
-	db_bind_text(st, 3, hi, -1);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		snprintf(out, 256, "%s", db_col_text(st, 0));
-	db_reset(st);
-	return rc;
-}
+struct central_body {
+	int64_t household_id, party_member_id;
+	json_t *served;
+};
+static const struct body_field central_fields[] = {
+	BF_ID(struct central_body, household_id, "household_id", BF_REQUIRED),
+	BF_ID(struct central_body, party_member_id, "party_member_id", BF_REQUIRED),
+	BF_JSON(struct central_body, served, "served_household_ids", BF_OPTIONAL, -1),
+};
 
 static void create_central_household(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	json_t *served = json_object_get(req->json, "served_household_ids"), *v;
+	struct central_body cb;
+	json_t *served, *v;
 	struct people_change x;
-	int64_t hid, pm, found = 0;
-	char hi[256], hpath[256], other[256];
+	int64_t hid, pm;
+	char hpath[256], other[256];
 	size_t k;
 	int rc;
 
-	if (!c || json_get_int_or_reply(req, req->json, "household_id", 1, 1, INT64_MAX, &hid) ||
-	    json_get_int_or_reply(req, req->json, "party_member_id", 1, 1, INT64_MAX, &pm))
+	if (!c || BODY_READ_OR_REPLY(req, central_fields, &cb, NULL))
 		return;
+	hid = cb.household_id;
+	pm = cb.party_member_id;
+	served = cb.served;
 	if (served && (!json_is_array(served) || json_array_size(served) > 100)) {
 		reply_invalid(req, "served_household_ids", "a list of up to 100 household ids");
 		return;
 	}
-	path_upper(a->unit_path, hi, sizeof hi);
-	if (household_path(c, hid, a->unit_path, hi, hpath) != DB_ROW ||
-	    db_query_int64(c, &found,
-			   "SELECT COUNT(*) FROM party_members WHERE id = ? AND unit_path >= ? AND "
-			   "unit_path < ?",
-			   "itt", pm, a->unit_path, hi) < 0 ||
-	    !found) {
+	if (people_store_household_in(c, hid, a->unit_path, NULL, hpath) != DB_ROW ||
+	    people_store_party_member_in(c, pm, a->unit_path) != DB_ROW) {
 		reply_error(req, ERR_NOT_FOUND);
 		return;
 	}
 	json_array_foreach(served, k, v)
 	{
 		if (!json_is_integer(v) ||
-		    household_path(c, json_integer_value(v), a->unit_path, hi, other) != DB_ROW) {
+		    people_store_household_in(c, json_integer_value(v), a->unit_path, NULL,
+					      other) != DB_ROW) {
 			reply_invalid(req, "served_household_ids", "households inside your area");
 			return;
 		}

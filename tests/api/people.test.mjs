@@ -131,6 +131,7 @@ test('bad input is refused with the field named and nothing stored', async () =>
     [{ household_id: householdId, name: '甲', tags: ['vip'] }, 'tags'],
     [{ household_id: householdId, name: '' }, 'name'],
     [{ household_id: householdId, name: '甲', gender: 'x' }, 'gender'],
+    [{ household_id: householdId, name: '甲', nickname: '小甲' }, 'nickname'],
   ];
   for (const [body, field] of cases) {
     const r = await staff.post('/api/v1/residents', body);

@@ -348,6 +348,7 @@ test('bad input is refused with the field named and nothing created', async () =
     [{ station_code: 'NOPE000000' }, 'unit_id'],
     [{ address: '' }, 'address'],
     [{ note: 'x'.repeat(501) }, 'note'],
+    [{ email: 'a@example.com' }, 'email'],
   ];
   for (const [patch, field] of cases) {
     const r = await srv.post('/api/v1/registrations', { ...base, ...patch });

@@ -131,6 +131,12 @@ static void age_counts_a_birthday_from_the_first_of_its_month(void **state)
 		    resident_age_on("1946-03", shanghai_day(2026, 3, 1)) >= 80);
 	assert_true(strcmp("1946-04", by) > 0 &&
 		    resident_age_on("1946-04", shanghai_day(2026, 3, 1)) < 80);
+	/* the age tags follow the same rule: 80 or older, under 14, none between or unknown */
+	assert_string_equal(resident_age_tag("1946-03", shanghai_day(2026, 3, 1)), "aged_80_plus");
+	assert_null(resident_age_tag("1946-04", shanghai_day(2026, 3, 1)));
+	assert_string_equal(resident_age_tag("2012-04", shanghai_day(2026, 3, 1)), "child");
+	assert_null(resident_age_tag("2012-03", shanghai_day(2026, 3, 1)));
+	assert_null(resident_age_tag(NULL, shanghai_day(2026, 3, 1)));
 }
 
 static void sealed_values_open_only_with_the_key_and_field(void **state)
