@@ -12,17 +12,15 @@
 #include "applications/applications.h"
 #include "auth/auth.h"
 #include "meals/meals.h"
+#include "messages/messages.h"
 #include "org/org.h"
+#include "people/people.h"
 #include "venues/venues.h"
 
 #include <stddef.h>
 
 const struct org_unit_hooks *const org_unit_users[] = {
-	&account_unit_hooks,
-	&appeals_unit_hooks,
-	&activities_unit_hooks,
-	&venues_unit_hooks,
-	&meals_unit_hooks,
-	&applications_unit_hooks,
-	NULL,
+	&account_unit_hooks, &messages_unit_hooks,     &people_unit_hooks,
+	&appeals_unit_hooks, &activities_unit_hooks,   &venues_unit_hooks,
+	&meals_unit_hooks,   &applications_unit_hooks, NULL,
 };

@@ -41,6 +41,10 @@ int notifier_start(struct server *srv);
 void notifier_stop(void);
 
 /* GET /api/v1/messages, POST /api/v1/messages/:id/read, POST /api/v1/messages/read-all */
+struct org_unit_hooks;
+/* Messages addressed to a unit keep it from being deleted, for org (cmd_units.c). */
+extern const struct org_unit_hooks messages_unit_hooks;
+
 extern const struct route message_routes[];
 
 #endif

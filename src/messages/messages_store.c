@@ -8,6 +8,8 @@
  */
 #include "messages/messages_int.h"
 
+#include "org/org.h"
+
 int message_add(struct db_conn *c, int64_t account_id, int64_t unit_id, int64_t appeal_id,
 		const char *kind, const char *title, const char *body, int64_t now)
 {
@@ -81,3 +83,10 @@ int msg_read_all(struct db_conn *c, int64_t account_id, int64_t unit, int64_t no
 		      "NOTHING",
 		      "iiii", account_id, now, account_id, unit);
 }
+
+/* ---- under units (org.h) ---------------------------------------------------- */
+
+static const char *const unit_use_sql[] = { DB_COUNT_EQ("messages", "unit_id") };
+
+const struct org_unit_hooks messages_unit_hooks = { "messages", NULL, 0, ORG_HOOK_SQL(unit_use_sql),
+						    NULL,	NULL };

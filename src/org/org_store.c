@@ -393,23 +393,11 @@ static int hook_uses(struct db_conn *c, const struct org_unit_hooks *h, int64_t 
 	return rc < 0 ? rc : 0;
 }
 
-/*
- * org's own tables, and those of the modules that have no hooks yet (people;
- * messages for the unit_id of a message): they move with their unit and keep
- * it from being deleted.
- */
-static const char *const org_path_sql[] = {
-	DB_PATH_MOVED("stations", "unit_path"),
-	DB_PATH_MOVED("households", "unit_path"),
-	DB_PATH_MOVED("residents", "unit_path"),
-	DB_PATH_MOVED("party_members", "unit_path"),
-	DB_PATH_MOVED("central_households", "unit_path"),
-	DB_PATH_MOVED("registrations", "unit_path"),
-};
+/* org's own tables: stations move with their unit; a unit with children or a station is kept. */
+static const char *const org_path_sql[] = { DB_PATH_MOVED("stations", "unit_path") };
 static const char *const org_use_sql[] = {
-	DB_COUNT_EQ("units", "parent_id"),	  DB_COUNT_EQ("stations", "grid_id"),
-	DB_COUNT_EQ("households", "building_id"), DB_COUNT_EQ("party_members", "branch_unit_id"),
-	DB_COUNT_EQ("messages", "unit_id"),	  DB_COUNT_EQ("registrations", "unit_id"),
+	DB_COUNT_EQ("units", "parent_id"),
+	DB_COUNT_EQ("stations", "grid_id"),
 };
 static const struct org_unit_hooks org_own = { "org", ORG_HOOK_SQL(org_path_sql),
 					       ORG_HOOK_SQL(org_use_sql), NULL, NULL };

@@ -84,6 +84,10 @@ json_t *registration_brief(struct db_conn *c, int64_t account_id);
 struct req;
 int exact_search_or_reply(struct req *req, struct db_conn *c, const char *field);
 
+struct org_unit_hooks;
+/* Households, residents, Party members and registrations under units, for org (cmd_units.c). */
+extern const struct org_unit_hooks people_unit_hooks;
+
 extern const struct route people_routes[];
 extern const struct route registration_routes[];
 

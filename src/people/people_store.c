@@ -585,3 +585,21 @@ int people_store_central_link(struct db_conn *c, int64_t central_id, int64_t hou
 		      "?) ON CONFLICT DO NOTHING",
 		      "ii", central_id, household_id);
 }
+
+/* ---- under units (org.h) ---------------------------------------------------- */
+
+static const char *const unit_path_sql[] = {
+	DB_PATH_MOVED("households", "unit_path"),
+	DB_PATH_MOVED("residents", "unit_path"),
+	DB_PATH_MOVED("party_members", "unit_path"),
+	DB_PATH_MOVED("central_households", "unit_path"),
+	DB_PATH_MOVED("registrations", "unit_path"),
+};
+static const char *const unit_use_sql[] = {
+	DB_COUNT_EQ("households", "building_id"),
+	DB_COUNT_EQ("party_members", "branch_unit_id"),
+	DB_COUNT_EQ("registrations", "unit_id"),
+};
+
+const struct org_unit_hooks people_unit_hooks = { "people", ORG_HOOK_SQL(unit_path_sql),
+						  ORG_HOOK_SQL(unit_use_sql), NULL, NULL };
