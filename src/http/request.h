@@ -3,12 +3,13 @@
  *
  * One struct req per request, allocated on the first libmicrohttpd call and
  * freed in the completion callback together with req->arena. Handlers read
- * the route parameters, query, headers and parsed JSON body, and answer with
+ * the route parameters, query, headers and the JSON body (by its field table,
+ * http/body.h), and answer with
  * exactly one reply_*() call. Helpers ending in _or_reply answer the error
  * themselves and return -1, so a handler reads as a straight line:
  *
- *     int64_t n;
- *     if (json_get_int_or_reply(req, req->json, "advance_seconds", 1, 0, MAX, &n))
+ *     int64_t id;
+ *     if (req_param_id_or_reply(req, "id", &id))
  *             return;
  *
  * Everything a handler allocates comes from req->arena. JSON passed to
@@ -150,16 +151,5 @@ void reply_tx(struct req *req, int rc, int status, json_t *body);
  * loudly. Otherwise roll back, log an error and return 1; 0 when none was open.
  */
 int req_tx_left_open(struct db_conn *c, const char *method, const char *route, int strict);
-
-/*
- * JSON body field helpers: 0 found and valid, 1 absent (when !required), -1 answered 400.
- * json_get_str_or_reply's maxlen counts characters (Unicode code points), as forms and docs
- * do — a Chinese character is one, though UTF-8 spends 3 bytes on it; no NUL inside.
- */
-int json_get_int_or_reply(struct req *req, json_t *obj, const char *key, int required, int64_t min,
-			  int64_t max, int64_t *out);
-int json_get_str_or_reply(struct req *req, json_t *obj, const char *key, int required,
-			  size_t maxlen, const char **out);
-int json_get_bool_or_reply(struct req *req, json_t *obj, const char *key, int required, int *out);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * test_http.c — router matching, request JSON helpers and metrics rendering.
+ * test_http.c — router matching, body field tables, list pages and metrics rendering.
  */
 #include "unit.h"
 
@@ -180,105 +180,6 @@ static void free_req(struct req *r)
 		MHD_destroy_response(r->resp);
 	arena_release(&r->arena);
 	free(r);
-}
-
-static void json_int_helper_validates(void **state)
-{
-	struct req *r = new_req();
-	json_t *body = json_loads("{\"n\": 5, \"s\": \"x\", \"z\": null, \"big\": 1000}", 0, NULL);
-	int64_t v = -1;
-
-	assert_int_equal(json_get_int_or_reply(r, body, "n", 1, 0, 10, &v), 0);
-	assert_int_equal(v, 5);
-	assert_null(r->resp);
-	assert_int_equal(json_get_int_or_reply(r, body, "missing", 0, 0, 10, &v), 1);
-	assert_int_equal(json_get_int_or_reply(r, body, "z", 0, 0, 10, &v), 1);
-	assert_null(r->resp);
-	assert_int_equal(json_get_int_or_reply(r, body, "big", 1, 0, 10, &v), -1);
-	assert_int_equal(r->status, 400);
-	assert_true(r->resp_bytes > 0);
-	free_req(r);
-	r = new_req();
-	assert_int_equal(json_get_int_or_reply(r, body, "s", 1, 0, 10, &v), -1);
-	assert_int_equal(r->status, 400);
-	free_req(r);
-	r = new_req();
-	assert_int_equal(json_get_int_or_reply(r, body, "missing", 1, 0, 10, &v), -1);
-	assert_int_equal(r->status, 400);
-	free_req(r);
-	json_decref(body);
-}
-
-static void json_str_helper_refuses_embedded_nul_and_long_strings(void **state)
-{
-	struct req *r = new_req();
-	json_t *body = json_loads("{\"a\": \"hello\", \"nul\": \"a\\u0000b\", \"n\": 3}",
-				  JSON_ALLOW_NUL, NULL);
-	const char *s = NULL;
-
-	assert_int_equal(json_get_str_or_reply(r, body, "a", 1, 10, &s), 0);
-	assert_string_equal(s, "hello");
-	assert_int_equal(json_get_str_or_reply(r, body, "a", 1, 4, &s), -1);
-	free_req(r);
-	r = new_req();
-	assert_int_equal(json_get_str_or_reply(r, body, "nul", 1, 10, &s), -1);
-	free_req(r);
-	r = new_req();
-	assert_int_equal(json_get_str_or_reply(r, body, "n", 1, 10, &s), -1);
-	free_req(r);
-	json_decref(body);
-}
-
-/* Limits are in characters (Unicode code points), as the forms and docs say, not bytes. */
-static void json_str_helper_counts_characters_not_bytes(void **state)
-{
-	struct req *r = new_req();
-	/* 5 Chinese characters (15 bytes), 2 astral ones (8 bytes), 3 mixed (a é 汉: 6 bytes) */
-	json_t *body =
-		json_loads("{\"zh\": \"本网格查无\", \"emoji\": \"\\ud83d\\ude00\\ud83c\\udfe0\", "
-			   "\"mixed\": \"a\\u00e9\\u6c49\"}",
-			   0, NULL);
-	const char *s = NULL;
-
-	(void)state;
-	assert_non_null(body);
-	assert_int_equal(json_get_str_or_reply(r, body, "zh", 1, 5, &s), 0);
-	assert_string_equal(s, "本网格查无");
-	assert_null(r->resp);
-	assert_int_equal(json_get_str_or_reply(r, body, "emoji", 1, 2, &s), 0);
-	assert_int_equal(json_get_str_or_reply(r, body, "mixed", 1, 3, &s), 0);
-	assert_null(r->resp);
-	assert_int_equal(json_get_str_or_reply(r, body, "zh", 1, 4, &s), -1);
-	assert_int_equal(r->status, 400);
-	free_req(r);
-	r = new_req();
-	assert_int_equal(json_get_str_or_reply(r, body, "emoji", 1, 1, &s), -1);
-	free_req(r);
-	r = new_req();
-	assert_int_equal(json_get_str_or_reply(r, body, "mixed", 1, 2, &s), -1);
-	free_req(r);
-	json_decref(body);
-
-	assert_int_equal(utf8_chars("", 0), 0);
-	assert_int_equal(utf8_chars("hello", 5), 5);
-	assert_int_equal(utf8_chars("本网格", strlen("本网格")), 3);
-	assert_int_equal(utf8_chars("a\xc3\xa9\xe6\xb1\x89\xf0\x9f\x98\x80", 10), 4);
-}
-
-static void json_bool_helper(void **state)
-{
-	struct req *r = new_req();
-	json_t *body = json_loads("{\"t\": true, \"f\": false, \"n\": 1}", 0, NULL);
-	int b = -1;
-
-	assert_int_equal(json_get_bool_or_reply(r, body, "t", 1, &b), 0);
-	assert_true(b);
-	assert_int_equal(json_get_bool_or_reply(r, body, "f", 1, &b), 0);
-	assert_false(b);
-	assert_int_equal(json_get_bool_or_reply(r, body, "n", 1, &b), -1);
-	assert_int_equal(r->status, 400);
-	free_req(r);
-	json_decref(body);
 }
 
 static void reply_error_uses_the_registry_status(void **state)
@@ -501,10 +402,6 @@ int main(void)
 		cmocka_unit_test(router_refuses_too_many_segments),
 	};
 	const struct CMUnitTest other_tests[] = {
-		cmocka_unit_test(json_int_helper_validates),
-		cmocka_unit_test(json_str_helper_refuses_embedded_nul_and_long_strings),
-		cmocka_unit_test(json_str_helper_counts_characters_not_bytes),
-		cmocka_unit_test(json_bool_helper),
 		cmocka_unit_test(body_table_fills_defaults_for_every_absent_field),
 		cmocka_unit_test(body_table_reads_values_nulls_and_presence),
 		cmocka_unit_test(body_table_refuses_what_does_not_fit),
