@@ -234,8 +234,10 @@ test('the district adds a service with its own form; the resident is asked exact
   await r.page.goto(srv.url(`/services/${it.id}`));
   await r.page.locator('.field-use').getByText('就业', { exact: true }).waitFor();
   await r.page.getByLabel('子女姓名').waitFor();
+  // wait for the change itself: the "已保存" of the dialog's save may still be on screen
+  const patched = page.waitForResponse((res) => res.request().method() === 'PATCH' && res.url().includes('/api/v1/service-items/'));
   await row.locator('.el-switch:has(input[aria-label="上架 E2E 独生子女证明"])').click();
-  await page.getByText('已保存').first().waitFor();
+  assert.equal((await patched).status(), 200);
   assert.equal((await district.get('/api/v1/service-items?all=1')).body.items.find((x) => x.code === 'e2e_one_child').active, false);
   await r.page.goto(srv.url('/services'));
   await r.page.locator('.service-residence_certificate').waitFor();
