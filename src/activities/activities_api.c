@@ -220,19 +220,7 @@ int activity_visible_or_reply(struct req *req, struct db_conn *c, int64_t id, st
 	struct visible_ctx x = { .req = req, .out = out, .json = json };
 	int rc = activities_store_view(c, au->account_id, my_resident(au), id, visible_row, &x);
 
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	if (!x.ok) {
-		reply_error(req, ERR_NOT_FOUND);
-		return -1;
-	}
-	if (json && !*json) {
-		reply_error(req, ERR_INTERNAL);
-		return -1;
-	}
-	return 0;
+	return req_row_or_reply(req, rc, x.ok, json);
 }
 
 static void get_activity(struct req *req)

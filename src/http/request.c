@@ -216,6 +216,19 @@ void page_reply(struct page *p, int rc)
 		reply_json(p->req, 200, out);
 }
 
+int req_row_or_reply(struct req *req, int rc, int found, json_t *const *json)
+{
+	if (rc < 0)
+		reply_error(req, ERR_DB_UNAVAILABLE);
+	else if (!found)
+		reply_error(req, ERR_NOT_FOUND);
+	else if (json && !*json)
+		reply_error(req, ERR_INTERNAL);
+	else
+		return 0;
+	return -1;
+}
+
 void reply_db_error(struct req *req, int rc)
 {
 	if (rc > 0 || rc == DB_EMISUSE || rc == DB_EABORT) {
@@ -248,4 +261,3 @@ int req_tx_left_open(struct db_conn *c, const char *method, const char *route, i
 	db_rollback(c);
 	return 1;
 }
-

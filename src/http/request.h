@@ -140,6 +140,13 @@ void page_reply(struct page *p, int rc);
  * handler's own refusal and is answered by the handler.
  */
 void reply_db_error(struct req *req, int rc);
+/*
+ * The outcome of loading one row the caller may see, by a store call that
+ * returned rc (<0: 503), found it or not (404), and — when the handler asked
+ * for its JSON (json non-NULL) — built it (NULL: 500). 0 when all is well,
+ * otherwise -1 having answered.
+ */
+int req_row_or_reply(struct req *req, int rc, int found, json_t *const *json);
 /* After db_tx_run(): rc 0 answers status with body, otherwise reply_db_error(). body is stolen. */
 void reply_tx(struct req *req, int rc, int status, json_t *body);
 

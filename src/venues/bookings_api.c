@@ -143,19 +143,7 @@ static int booking_visible_or_reply(struct req *req, struct db_conn *c, int64_t 
 	struct booking_seen x = { .req = req, .b = b, .out = out };
 	int rc = bookings_store_view(c, id, clock_now(), booking_seen_row, &x);
 
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	if (!x.ok) {
-		reply_error(req, ERR_NOT_FOUND);
-		return -1;
-	}
-	if (out && !*out) {
-		reply_error(req, ERR_INTERNAL);
-		return -1;
-	}
-	return 0;
+	return req_row_or_reply(req, rc, x.ok, out);
 }
 
 static void get_booking(struct req *req)
