@@ -553,17 +553,26 @@ static int run_bound(struct db_stmt *st, int rc)
 	return rc;
 }
 
+/*
+ * Prepare sql into st and bind the variadic arguments after types; rc gets
+ * the bind's result. A failed prepare returns from the calling function.
+ */
+#define SELECT_VA(c, sql, types, st, rc)                                                           \
+	do {                                                                                       \
+		va_list ap;                                                                        \
+		if (((rc) = db_prepare((c), (sql), &(st))) < 0)                                    \
+			return (rc);                                                               \
+		va_start(ap, types);                                                               \
+		(rc) = bind_va((st), (types), ap);                                                 \
+		va_end(ap);                                                                        \
+	} while (0)
+
 int db_run(struct db_conn *c, const char *sql, const char *types, ...)
 {
 	struct db_stmt *st;
-	va_list ap;
-	int rc = db_prepare(c, sql, &st);
+	int rc;
 
-	if (rc < 0)
-		return rc;
-	va_start(ap, types);
-	rc = bind_va(st, types, ap);
-	va_end(ap);
+	SELECT_VA(c, sql, types, st, rc);
 	return run_bound(st, rc);
 }
 
@@ -578,24 +587,135 @@ int db_run_args(struct db_conn *c, const char *sql, const struct db_arg *args, i
 	return run_bound(st, 0);
 }
 
-int db_query_int64(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...)
+/* The rows of a bound statement (rc: the bind's result) through fn, then reset. */
+static int each_bound(struct db_stmt *st, int rc, db_row_fn fn, void *ctx)
 {
-	struct db_stmt *st;
+	while (rc == 0 && (rc = db_step(st)) == DB_ROW)
+		rc = fn(st, ctx);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+/* The first row of a bound statement through fn (may be NULL), then reset. */
+static int one_bound(struct db_stmt *st, int rc, db_row_fn fn, void *ctx)
+{
+	if (rc == 0) {
+		rc = db_step(st);
+		if (rc == DB_ROW && fn) {
+			int frc = fn(st, ctx);
+			if (frc < 0)
+				rc = frc;
+		}
+	}
+	db_reset(st);
+	return rc;
+}
+
+static int int64_row(struct db_stmt *st, void *out)
+{
+	*(int64_t *)out = db_col_int64(st, 0);
+	return 0;
+}
+
+struct text_out {
+	char *buf;
+	size_t n;
+};
+
+static int text_row(struct db_stmt *st, void *p)
+{
+	struct text_out *o = p;
+	const char *t = db_col_text(st, 0);
+
+	snprintf(o->buf, o->n, "%s", t ? t : "");
+	return 0;
+}
+
+int db_select(struct db_conn *c, struct db_stmt **st, const char *sql, const char *types, ...)
+{
 	va_list ap;
-	int rc = db_prepare(c, sql, &st);
+	int rc = db_prepare(c, sql, st);
 
 	if (rc < 0)
 		return rc;
 	va_start(ap, types);
-	rc = bind_va(st, types, ap);
+	rc = bind_va(*st, types, ap);
 	va_end(ap);
-	if (rc == 0) {
-		rc = db_step(st);
-		if (rc == DB_ROW)
-			*out = db_col_int64(st, 0);
-	}
-	db_reset(st);
+	if (rc < 0)
+		db_reset(*st);
 	return rc;
+}
+
+int db_select_args(struct db_conn *c, struct db_stmt **st, const char *sql,
+		   const struct db_arg *args, int n)
+{
+	int rc = db_prepare(c, sql, st);
+
+	if (rc < 0)
+		return rc;
+	db_bind_args(*st, args, n);
+	return 0;
+}
+
+int db_each(struct db_conn *c, db_row_fn fn, void *ctx, const char *sql, const char *types, ...)
+{
+	struct db_stmt *st;
+	int rc;
+
+	SELECT_VA(c, sql, types, st, rc);
+	return each_bound(st, rc, fn, ctx);
+}
+
+int db_one(struct db_conn *c, db_row_fn fn, void *ctx, const char *sql, const char *types, ...)
+{
+	struct db_stmt *st;
+	int rc;
+
+	SELECT_VA(c, sql, types, st, rc);
+	return one_bound(st, rc, fn, ctx);
+}
+
+int db_query_int64(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...)
+{
+	struct db_stmt *st;
+	int rc;
+
+	SELECT_VA(c, sql, types, st, rc);
+	return one_bound(st, rc, int64_row, out);
+}
+
+int db_text(struct db_conn *c, char *out, size_t n, const char *sql, const char *types, ...)
+{
+	struct text_out o = { out, n };
+	struct db_stmt *st;
+	int rc;
+
+	SELECT_VA(c, sql, types, st, rc);
+	return one_bound(st, rc, text_row, &o);
+}
+
+int db_each_args(struct db_conn *c, db_row_fn fn, void *ctx, const char *sql,
+		 const struct db_arg *args, int n)
+{
+	struct db_stmt *st;
+	int rc = db_select_args(c, &st, sql, args, n);
+
+	return rc < 0 ? rc : each_bound(st, 0, fn, ctx);
+}
+
+int db_one_args(struct db_conn *c, db_row_fn fn, void *ctx, const char *sql,
+		const struct db_arg *args, int n)
+{
+	struct db_stmt *st;
+	int rc = db_select_args(c, &st, sql, args, n);
+
+	return rc < 0 ? rc : one_bound(st, 0, fn, ctx);
+}
+
+int db_query_int64_args(struct db_conn *c, int64_t *out, const char *sql, const struct db_arg *args,
+			int n)
+{
+	return db_one_args(c, int64_row, out, sql, args, n);
 }
 
 char *db_values_sql(const char *head, const char *tuple, int n, const char *tail)

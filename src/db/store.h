@@ -52,6 +52,8 @@ enum {
 struct db;
 struct db_conn;
 struct db_stmt;
+/* A row handed to a reader (db_each, db_one): 0 goes on, DB_ROW stops, <0 fails. */
+typedef int (*db_row_fn)(struct db_stmt *st, void *ctx);
 
 /*
  * Open a database. url is one of
@@ -179,7 +181,39 @@ struct db_arg {
 void db_bind_args(struct db_stmt *st, const struct db_arg *args, int n);
 /* db_run() with collected arguments: prepare, bind args[0..n), step to the end, reset. */
 int db_run_args(struct db_conn *c, const char *sql, const struct db_arg *args, int n);
+/* db_select(), db_each(), db_one() and db_query_int64() with collected arguments. */
+int db_select_args(struct db_conn *c, struct db_stmt **st, const char *sql,
+		   const struct db_arg *args, int n);
+int db_each_args(struct db_conn *c, db_row_fn fn, void *ctx, const char *sql,
+		 const struct db_arg *args, int n);
+int db_one_args(struct db_conn *c, db_row_fn fn, void *ctx, const char *sql,
+		const struct db_arg *args, int n);
+int db_query_int64_args(struct db_conn *c, int64_t *out, const char *sql, const struct db_arg *args,
+			int n);
 #define DB_ARGS_N(a) ((int)(sizeof(a) / sizeof *(a)))
+
+/*
+ * Reading rows without writing the prepare/bind/step/reset loop by hand.
+ *
+ * db_select() prepares sql and binds it from a type string (as db_run); the
+ * caller steps and resets. db_select_args() binds collected arguments.
+ *
+ * db_each() prepares, binds, calls fn(st, ctx) for every row and resets. fn
+ * returns 0 to go on, DB_ROW to stop early, or a negative DB_E* to stop
+ * with that error; db_each() returns 0 when every row was read, DB_ROW when
+ * fn stopped it, or <0.
+ *
+ * db_one() reads at most one row: DB_ROW after fn ran on it (or fn's
+ * negative value), DB_DONE when there is none, <0 on failure. fn may be
+ * NULL (an existence check). Column texts are valid only inside fn.
+ *
+ * db_text() copies the first column of the first row into out (n bytes,
+ * truncated, "" for NULL): DB_ROW, DB_DONE (out untouched) or <0.
+ */
+int db_select(struct db_conn *c, struct db_stmt **st, const char *sql, const char *types, ...);
+int db_each(struct db_conn *c, db_row_fn fn, void *ctx, const char *sql, const char *types, ...);
+int db_one(struct db_conn *c, db_row_fn fn, void *ctx, const char *sql, const char *types, ...);
+int db_text(struct db_conn *c, char *out, size_t n, const char *sql, const char *types, ...);
 
 /*
  * Multi-row statements: head + n copies of tuple separated by ", " + tail,
@@ -195,7 +229,7 @@ char *db_values_sql(const char *head, const char *tuple, int n, const char *tail
  */
 #define DB_PATH_MOVED(table, col)                                                                  \
 	"UPDATE " table " SET " col " = ? || SUBSTR(" col ", ?) WHERE " col " >= ? AND " col " < " \
-											     "?"
+	"?"
 #define DB_COUNT_EQ(table, col) "SELECT COUNT(*) FROM " table " WHERE " col " = ?"
 
 /* db_prepare() of db_values_sql(head, tuple, n, tail). 0, DB_ENOMEM or <0. */

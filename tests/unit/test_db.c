@@ -162,6 +162,77 @@ static void returning_gives_the_new_id(void **state)
 	assert_int_equal(id2, id1 + 1);
 }
 
+struct names {
+	char got[4][16];
+	int n, stop_at;
+};
+
+static int name_row(struct db_stmt *st, void *p)
+{
+	struct names *x = p;
+
+	if (x->n == x->stop_at)
+		return x->stop_at == 1 ? DB_ROW : DB_EFAULT;
+	snprintf(x->got[x->n++], sizeof x->got[0], "%s", db_col_text(st, 0));
+	return 0;
+}
+
+static void readers_hand_every_row_and_stop_when_asked(void **state)
+{
+	struct fx *f = FX(state);
+	const char *sql = "SELECT name FROM t WHERE n >= ? ORDER BY id";
+	struct names x = { .stop_at = -1 };
+	const struct db_arg args[] = { DB_ARG_I(1) };
+	char text[8] = "kept";
+	int64_t v = -1;
+	struct db_stmt *st;
+
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(db_run(f->c, "INSERT INTO t (name, n) VALUES (?, ?)", "ti",
+					i == 0	 ? "a"
+					: i == 1 ? "b"
+						 : "c",
+					(int64_t)i),
+				 0);
+	assert_int_equal(db_each(f->c, name_row, &x, sql, "i", (int64_t)0), 0);
+	assert_int_equal(x.n, 3);
+	assert_string_equal(x.got[2], "c");
+	x = (struct names){ .stop_at = 1 };
+	assert_int_equal(db_each_args(f->c, name_row, &x, sql, args, DB_ARGS_N(args)), DB_ROW);
+	assert_int_equal(x.n, 1);
+	assert_string_equal(x.got[0], "b");
+	x = (struct names){ .stop_at = 0 };
+	assert_int_equal(db_each(f->c, name_row, &x, sql, "i", (int64_t)0), DB_EFAULT);
+	/* the statement was reset: it runs again at once */
+	x = (struct names){ .stop_at = -1 };
+	assert_int_equal(db_one(f->c, name_row, &x, sql, "i", (int64_t)2), DB_ROW);
+	assert_int_equal(x.n, 1);
+	assert_string_equal(x.got[0], "c");
+	assert_int_equal(db_one_args(f->c, NULL, NULL, sql, args, DB_ARGS_N(args)), DB_ROW);
+	assert_int_equal(db_one(f->c, name_row, &x, sql, "i", (int64_t)9), DB_DONE);
+	assert_int_equal(x.n, 1);
+	assert_int_equal(
+		db_text(f->c, text, sizeof text, "SELECT name FROM t WHERE n = ?", "i", (int64_t)9),
+		DB_DONE);
+	assert_string_equal(text, "kept");
+	assert_int_equal(
+		db_text(f->c, text, 2, "SELECT name || 'xyz' FROM t WHERE n = ?", "i", (int64_t)1),
+		DB_ROW);
+	assert_string_equal(text, "b");
+	assert_int_equal(db_query_int64_args(f->c, &v, "SELECT COUNT(*) FROM t WHERE n >= ?", args,
+					     DB_ARGS_N(args)),
+			 DB_ROW);
+	assert_int_equal(v, 2);
+	assert_int_equal(db_select(f->c, &st, sql, "i", (int64_t)1), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "b");
+	db_reset(st);
+	assert_int_equal(db_select_args(f->c, &st, sql, args, DB_ARGS_N(args)), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	db_reset(st);
+	assert_int_equal(db_each(f->c, name_row, &x, "SELECT nope FROM t", ""), DB_ERR);
+}
+
 static void prepared_statements_are_reused_and_nest(void **state)
 {
 	struct fx *f = FX(state);
@@ -649,6 +720,7 @@ int main(void)
 		BOTH(binds_and_reads_every_type),
 		BOTH(returning_gives_the_new_id),
 		BOTH(prepared_statements_are_reused_and_nest),
+		BOTH(readers_hand_every_row_and_stop_when_asked),
 		BOTH(transactions_commit_and_roll_back),
 		BOTH(constraint_violations_are_reported_as_such),
 		BOTH(changes_counts_rows_touched),
