@@ -251,7 +251,7 @@ static void *notifier_main(void *arg)
 			stop = worker_sleep(&N.w, 50, 0);
 		else if (n == 0) /* idle: look again in a second, or when kicked */
 			stop = worker_sleep(&N.w, 1000, WORKER_WAKEABLE);
-		else /* backlogged: on at once */
+		else /* backlogged, or the run failed: on at once */
 			stop = worker_sleep(&N.w, 0, 0);
 		pthread_mutex_unlock(&N.w.mu);
 		if (stop)
