@@ -20,16 +20,15 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "core/log.h"
+#include "core/worker.h"
 #include "db/store.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define SWEEP_BATCH 200
 
@@ -205,62 +204,41 @@ int sla_sweep(struct server *srv, struct db_conn *c, int *supervised, int *escal
 
 /* ---- the sweeper thread and the module's lifecycle --------------------- */
 
-static struct {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t thread;
-	int running, stop;
-	struct server *srv;
-} S = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+static struct server *sweep_srv;
+static struct worker sweeper = WORKER_INIT;
+
+/* One scheduled sweep on the sweeper's connection (NULL: none could be opened). */
+static void sweep_scheduled(void *conn)
+{
+	struct db_conn *c = conn;
+	int sup = 0, esc = 0;
+
+	if (c && sla_sweep(sweep_srv, c, &sup, &esc) < 0)
+		log_warn("SLA sweep failed: %s", db_errmsg(c));
+	else if (sup || esc)
+		log_info("SLA sweep: %d supervision notices, %d escalations", sup, esc);
+}
 
 static void *sweeper_main(void *arg)
 {
 	struct db_conn *c;
 
-	db_test_fault_exempt();
-	c = db_conn_thread(S.srv->db);
-
 	(void)arg;
-	pthread_mutex_lock(&S.mu);
-	while (!S.stop) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += S.srv->cfg->sla_sweep_seconds;
-		pthread_cond_timedwait(&S.cv, &S.mu, &until);
-		if (S.stop)
-			break;
-		pthread_mutex_unlock(&S.mu);
-		int sup = 0, esc = 0;
-		if (c && sla_sweep(S.srv, c, &sup, &esc) < 0)
-			log_warn("SLA sweep failed: %s", db_errmsg(c));
-		else if (sup || esc)
-			log_info("SLA sweep: %d supervision notices, %d escalations", sup, esc);
-		pthread_mutex_lock(&S.mu);
-	}
-	pthread_mutex_unlock(&S.mu);
+	db_test_fault_exempt();
+	c = db_conn_thread(sweep_srv->db);
+	worker_every(&sweeper, sweep_srv->cfg->sla_sweep_seconds * 1000, 0, sweep_scheduled, c);
 	return NULL;
 }
 
 int sla_start(struct server *srv)
 {
-	S.srv = srv;
-	S.stop = 0;
-	if (pthread_create(&S.thread, NULL, sweeper_main, NULL))
-		return -1;
-	S.running = 1;
-	return 0;
+	sweep_srv = srv;
+	return worker_start(&sweeper, sweeper_main, NULL);
 }
 
 void sla_stop(void)
 {
-	if (!S.running)
-		return;
-	pthread_mutex_lock(&S.mu);
-	S.stop = 1;
-	pthread_cond_signal(&S.cv);
-	pthread_mutex_unlock(&S.mu);
-	pthread_join(S.thread, NULL);
-	S.running = 0;
+	worker_stop(&sweeper);
 }
 
 int appeals_start(struct server *srv)

@@ -22,6 +22,7 @@
 #include "core/jbuild.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "core/worker.h"
 #include "db/store.h"
 #include "http/body.h"
 #include "http/request.h"
@@ -68,15 +69,13 @@ static void writer_metrics(void *fp)
 		(long long)m_failed);
 }
 
+/* w.cv: work was queued (or the writer should stop) */
 static struct {
-	pthread_mutex_t mu;
-	pthread_cond_t work;
+	struct worker w;
 	struct pending *head, *tail;
-	pthread_t thread;
-	int running, stop;
 	struct server *srv;
 	int batch_max;
-} W = { .mu = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER };
+} W = { .w = WORKER_INIT };
 
 /* Insert items in one transaction and commit: 0, or <0 (rolled back). */
 static int insert_all(struct db_conn *c, struct appeal_new **items, int n)
@@ -142,11 +141,11 @@ static void *writer_main(void *arg)
 	struct pending **taken = calloc((size_t)W.batch_max, sizeof *taken);
 
 	(void)arg;
-	pthread_mutex_lock(&W.mu);
+	pthread_mutex_lock(&W.w.mu);
 	for (;;) {
-		while (!W.head && !W.stop)
-			pthread_cond_wait(&W.work, &W.mu);
-		if (!W.head && W.stop)
+		while (!W.head && !W.w.stop)
+			pthread_cond_wait(&W.w.cv, &W.w.mu);
+		if (!W.head && W.w.stop)
 			break;
 		int n = 0;
 		while (W.head && n < W.batch_max && batch && taken) {
@@ -157,7 +156,7 @@ static void *writer_main(void *arg)
 		}
 		if (!W.head)
 			W.tail = NULL;
-		pthread_mutex_unlock(&W.mu);
+		pthread_mutex_unlock(&W.w.mu);
 		if (!c || !batch || !taken)
 			for (int i = 0; i < n; i++)
 				batch[i]->rc = DB_EUNAVAILABLE;
@@ -170,13 +169,13 @@ static void *writer_main(void *arg)
 			for (int i = 0; i < n; i++)
 				m_failed += batch[i]->rc < 0;
 		}
-		pthread_mutex_lock(&W.mu);
+		pthread_mutex_lock(&W.w.mu);
 		for (int i = 0; i < n; i++) {
 			taken[i]->done = 1;
 			pthread_cond_signal(&taken[i]->cv);
 		}
 	}
-	pthread_mutex_unlock(&W.mu);
+	pthread_mutex_unlock(&W.w.mu);
 	free(batch);
 	free(taken);
 	return NULL;
@@ -188,32 +187,21 @@ int appeal_writer_start(struct server *srv)
 	W.batch_max = (int)srv->cfg->submit_batch_max;
 	if (srv->metrics)
 		metrics_add_source(srv->metrics, writer_metrics);
-	W.stop = 0;
-	if (pthread_create(&W.thread, NULL, writer_main, NULL))
-		return -1;
-	W.running = 1;
-	return 0;
+	return worker_start(&W.w, writer_main, NULL);
 }
 
 void appeal_writer_stop(void)
 {
-	if (!W.running)
-		return;
-	pthread_mutex_lock(&W.mu);
-	W.stop = 1;
-	pthread_cond_broadcast(&W.work);
-	pthread_mutex_unlock(&W.mu);
-	pthread_join(W.thread, NULL);
-	W.running = 0;
+	worker_stop(&W.w);
 }
 
 void appeal_submit(struct appeal_new *a)
 {
 	struct pending p = { .a = a, .cv = PTHREAD_COND_INITIALIZER };
 
-	pthread_mutex_lock(&W.mu);
-	if (!W.running || W.stop) {
-		pthread_mutex_unlock(&W.mu);
+	pthread_mutex_lock(&W.w.mu);
+	if (!W.w.running || W.w.stop) {
+		pthread_mutex_unlock(&W.w.mu);
 		a->rc = DB_EUNAVAILABLE;
 		return;
 	}
@@ -222,10 +210,10 @@ void appeal_submit(struct appeal_new *a)
 	else
 		W.head = &p;
 	W.tail = &p;
-	pthread_cond_signal(&W.work);
+	pthread_cond_signal(&W.w.cv);
 	while (!p.done)
-		pthread_cond_wait(&p.cv, &W.mu);
-	pthread_mutex_unlock(&W.mu);
+		pthread_cond_wait(&p.cv, &W.w.mu);
+	pthread_mutex_unlock(&W.w.mu);
 	pthread_cond_destroy(&p.cv);
 }
 

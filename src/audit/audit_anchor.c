@@ -11,25 +11,22 @@
 #include "audit/audit.h"
 
 #include "core/log.h"
+#include "core/worker.h"
 #include "db/store.h"
 
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
-#include <time.h>
 
 static struct {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t thread;
-	int running, stop;
+	struct worker w;
 	struct db *db;
 	int64_t seconds;
 	char path[PATH_MAX];
-} A = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+} A = { .w = WORKER_INIT };
 
-static void anchor_now(struct db_conn *c)
+static void anchor_now(void *conn)
 {
+	struct db_conn *c = conn;
 	char msg[512];
 
 	if (!c || audit_anchor(c, A.path, msg, sizeof msg) < 0)
@@ -43,17 +40,8 @@ static void *anchor_main(void *arg)
 	(void)arg;
 	db_test_fault_exempt();
 	c = db_conn_thread(A.db);
-	pthread_mutex_lock(&A.mu);
-	while (!A.stop) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += A.seconds;
-		pthread_cond_timedwait(&A.cv, &A.mu, &until);
-		pthread_mutex_unlock(&A.mu);
-		anchor_now(c); /* on the schedule, and once more on stop */
-		pthread_mutex_lock(&A.mu);
-	}
-	pthread_mutex_unlock(&A.mu);
+	/* on the schedule, and once more on stop */
+	worker_every(&A.w, A.seconds * 1000, WORKER_RUN_ON_STOP, anchor_now, c);
 	return NULL;
 }
 
@@ -63,22 +51,11 @@ int audit_anchor_start(struct db *db, const char *anchors, int64_t seconds)
 		return -1;
 	A.db = db;
 	A.seconds = seconds;
-	A.stop = 0;
 	anchor_now(db_conn_thread(db));
-	if (pthread_create(&A.thread, NULL, anchor_main, NULL))
-		return -1;
-	A.running = 1;
-	return 0;
+	return worker_start(&A.w, anchor_main, NULL);
 }
 
 void audit_anchor_stop(void)
 {
-	if (!A.running)
-		return;
-	pthread_mutex_lock(&A.mu);
-	A.stop = 1;
-	pthread_cond_signal(&A.cv);
-	pthread_mutex_unlock(&A.mu);
-	pthread_join(A.thread, NULL);
-	A.running = 0;
+	worker_stop(&A.w);
 }

@@ -16,7 +16,9 @@
 #include "core/crypto.h"
 
 struct db;
+struct db_arg;
 struct db_conn;
+struct db_stmt;
 
 enum cmd_flag {
 	CMD_DATA = 1 << 0,   /* takes --data DIR and configuration flags */
@@ -67,6 +69,18 @@ static inline uint64_t demo_next(uint64_t *state)
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	return z ^ (z >> 31);
 }
+
+/* A number from lo to hi (inclusive) from the same generator. */
+static inline int64_t demo_span(uint64_t *state, int64_t lo, int64_t hi)
+{
+	return lo + (int64_t)(demo_next(state) % (uint64_t)(hi - lo + 1));
+}
+
+/*
+ * Bind v[0..n) as tuple `row` (from 0) of a multi-row INSERT of n-column
+ * tuples: parameters row * n + 1 to row * n + n (db_bind_args() at an offset).
+ */
+void demo_bind_row(struct db_stmt *st, int row, const struct db_arg *v, int n);
 
 /* The multi-row INSERT of n demo appeals. */
 char *demo_appeals_sql(int n);

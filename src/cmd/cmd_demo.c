@@ -45,11 +45,6 @@ static uint64_t rnd(void)
 	return demo_next(&rng_state);
 }
 
-static int rnd_in(int lo, int hi)
-{
-	return lo + (int)(rnd() % (uint64_t)(hi - lo + 1));
-}
-
 struct street {
 	const char *name;
 	int communities; /* how many of the 115 */
@@ -227,7 +222,9 @@ static int add_people(struct demo *d, int64_t building_id, const char *bpath, in
 	static struct person people[MAX_PEOPLE];
 	static struct resident_in in[MAX_PEOPLE];
 	static int64_t rids[MAX_PEOPLE];
-	int nh = rnd_in(p->households_per_building_min, p->households_per_building_max), np = 0;
+	int nh = (int)demo_span(&rng_state, p->households_per_building_min,
+				p->households_per_building_max),
+	    np = 0;
 	int64_t hids[MAX_HH];
 	int party[MAX_PEOPLE], nparty = 0, rc, got = 0;
 	struct db_stmt *st;
@@ -243,11 +240,9 @@ static int add_people(struct demo *d, int64_t building_id, const char *bpath, in
 	for (int h = 0; h < nh; h++) {
 		char room[16];
 		snprintf(room, sizeof room, "%d%02d", 1 + h / 2, 1 + h % 2);
-		db_bind_int64(st, h * 5 + 1, building_id);
-		db_bind_text(st, h * 5 + 2, bpath, -1);
-		db_bind_text(st, h * 5 + 3, room, -1);
-		db_bind_int64(st, h * 5 + 4, d->now);
-		db_bind_int64(st, h * 5 + 5, d->now);
+		const struct db_arg v[] = { DB_ARG_I(building_id), DB_ARG_T(bpath), DB_ARG_T(room),
+					    DB_ARG_I(d->now), DB_ARG_I(d->now) };
+		demo_bind_row(st, h, v, DB_ARGS_N(v));
 	}
 	while ((rc = db_step(st)) == DB_ROW)
 		if (got < nh)
@@ -314,11 +309,10 @@ static int add_people(struct demo *d, int64_t building_id, const char *bpath, in
 			    "(?, ?, ?, '2001-07-01', ?, ?)", nparty, "", &st) < 0)
 			return fail(d, "party members");
 		for (int k = 0; k < nparty; k++) {
-			db_bind_int64(st, k * 5 + 1, rids[party[k]]);
-			db_bind_int64(st, k * 5 + 2, grid_id);
-			db_bind_text(st, k * 5 + 3, bpath, -1);
-			db_bind_int64(st, k * 5 + 4, d->now);
-			db_bind_int64(st, k * 5 + 5, d->now);
+			const struct db_arg v[] = { DB_ARG_I(rids[party[k]]), DB_ARG_I(grid_id),
+						    DB_ARG_T(bpath), DB_ARG_I(d->now),
+						    DB_ARG_I(d->now) };
+			demo_bind_row(st, k, v, DB_ARGS_N(v));
 		}
 		rc = db_step(st);
 		db_reset(st);
@@ -678,8 +672,8 @@ static int build(struct demo *d, const struct plan *p)
 					if (grid_id == d->longqiao_grid_id)
 						first_station = station_id;
 				}
-				int nb = rnd_in(p->buildings_per_grid_min,
-						p->buildings_per_grid_max);
+				int nb = (int)demo_span(&rng_state, p->buildings_per_grid_min,
+							p->buildings_per_grid_max);
 				for (int b = 0; b < nb; b++) {
 					int64_t bid;
 					struct unit_ref bu;

@@ -28,14 +28,17 @@ static int read_password(char *buf, size_t n)
 	return buf[0] ? 0 : -1;
 }
 
-static int cli_audit(struct app *app, const char *action, int64_t object_id, json_t *details)
+/* After a change (rc: its result), its audit row on account object_id; details are stolen. */
+static int cli_audit(struct app *app, int rc, const char *action, int64_t object_id,
+		     json_t *details)
 {
-	int rc = audit_append(app->conn, &(struct audit_event){ .actor_name = "cli",
-								.action = action,
-								.object_type = "account",
-								.object_id = object_id,
-								.outcome = "ok",
-								.details = details });
+	if (rc == 0)
+		rc = audit_append(app->conn, &(struct audit_event){ .actor_name = "cli",
+								    .action = action,
+								    .object_type = "account",
+								    .object_id = object_id,
+								    .outcome = "ok",
+								    .details = details });
 	json_decref(details);
 	return rc;
 }
@@ -101,20 +104,15 @@ static int user_add_tx(struct db_conn *c, void *ctx)
 	x->err[0] = '\0';
 	rc = account_create(c, x->username, x->display, x->unit_id, x->roles, 0, x->secret, 0,
 			    &x->id, x->err, x->errlen);
-	if (rc == 0)
-		rc = cli_audit(x->app, "account.create", x->id,
-			       JB_OBJ(jb_str("roles", x->role), jb_str("unit", x->unit)));
-	return rc;
+	return cli_audit(x->app, rc, "account.create", x->id,
+			 JB_OBJ(jb_str("roles", x->role), jb_str("unit", x->unit)));
 }
 
 static int user_disable_tx(struct db_conn *c, void *ctx)
 {
 	struct user_tx *x = ctx;
-	int rc = account_disable(c, x->id);
 
-	if (rc == 0)
-		rc = cli_audit(x->app, "account.disable", x->id, NULL);
-	return rc;
+	return cli_audit(x->app, account_disable(c, x->id), "account.disable", x->id, NULL);
 }
 
 static int user_reset_password_tx(struct db_conn *c, void *ctx)
@@ -122,9 +120,7 @@ static int user_reset_password_tx(struct db_conn *c, void *ctx)
 	struct user_tx *x = ctx;
 	int rc = account_reset_password(c, x->id, x->name, x->secret);
 
-	if (rc == 0)
-		rc = cli_audit(x->app, "account.reset_password", x->id, NULL);
-	return rc;
+	return cli_audit(x->app, rc, "account.reset_password", x->id, NULL);
 }
 
 static int token_create_tx(struct db_conn *c, void *ctx)
@@ -132,9 +128,7 @@ static int token_create_tx(struct db_conn *c, void *ctx)
 	struct user_tx *x = ctx;
 	int rc = token_create(c, x->id, x->label ? x->label : "cli", x->token, &x->tid);
 
-	if (rc == 0)
-		rc = cli_audit(x->app, "token.create", x->id, JB_OBJ(jb_int("token_id", x->tid)));
-	return rc;
+	return cli_audit(x->app, rc, "token.create", x->id, JB_OBJ(jb_int("token_id", x->tid)));
 }
 
 /* DB_EABORT: no such active token */
@@ -285,20 +279,37 @@ static int user_reset_password(struct app *app, int argc, char **argv)
 		      "password reset; the account's sessions are ended and it is unlocked");
 }
 
-int cmd_user(struct app *app, int argc, char **argv)
+struct subcmd {
+	const char *name;
+	int (*fn)(struct app *app, int argc, char **argv);
+};
+
+/*
+ * Run the subcommand argv[0] names from table (ended by { 0 }). what: the
+ * command ("user"); which: its subcommands, for the usage error.
+ */
+static int run_subcmd(struct app *app, int argc, char **argv, const struct subcmd *table,
+		      const char *what, const char *which)
 {
 	if (argc < 1)
-		return cmd_usage_error(app,
-				       "which user command? add, list, disable or reset-password");
-	if (!strcmp(argv[0], "add"))
-		return user_add(app, argc, argv);
-	if (!strcmp(argv[0], "list"))
-		return user_list(app, argc, argv);
-	if (!strcmp(argv[0], "disable"))
-		return user_disable(app, argc, argv);
-	if (!strcmp(argv[0], "reset-password"))
-		return user_reset_password(app, argc, argv);
-	return cmd_usage_error(app, "unknown user command '%s'", argv[0]);
+		return cmd_usage_error(app, "which %s command? %s", what, which);
+	for (const struct subcmd *s = table; s->name; s++)
+		if (!strcmp(argv[0], s->name))
+			return s->fn(app, argc, argv);
+	return cmd_usage_error(app, "unknown %s command '%s'", what, argv[0]);
+}
+
+int cmd_user(struct app *app, int argc, char **argv)
+{
+	static const struct subcmd table[] = {
+		{ "add", user_add },
+		{ "list", user_list },
+		{ "disable", user_disable },
+		{ "reset-password", user_reset_password },
+		{ 0 },
+	};
+
+	return run_subcmd(app, argc, argv, table, "user", "add, list, disable or reset-password");
 }
 
 static int token_create_cmd(struct app *app, int argc, char **argv)
@@ -363,13 +374,12 @@ static int token_list_cmd(struct app *app, int argc, char **argv)
 
 int cmd_token(struct app *app, int argc, char **argv)
 {
-	if (argc < 1)
-		return cmd_usage_error(app, "which token command? create, revoke or list");
-	if (!strcmp(argv[0], "create"))
-		return token_create_cmd(app, argc, argv);
-	if (!strcmp(argv[0], "revoke"))
-		return token_revoke_cmd(app, argc, argv);
-	if (!strcmp(argv[0], "list"))
-		return token_list_cmd(app, argc, argv);
-	return cmd_usage_error(app, "unknown token command '%s'", argv[0]);
+	static const struct subcmd table[] = {
+		{ "create", token_create_cmd },
+		{ "revoke", token_revoke_cmd },
+		{ "list", token_list_cmd },
+		{ 0 },
+	};
+
+	return run_subcmd(app, argc, argv, table, "token", "create, revoke or list");
 }

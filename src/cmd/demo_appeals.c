@@ -40,7 +40,7 @@ static uint64_t rnd(void)
 
 static int64_t span(int64_t lo, int64_t hi)
 {
-	return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1));
+	return demo_span(&rs, lo, hi);
 }
 
 struct grid {
@@ -105,6 +105,16 @@ struct gen {
 	int64_t made, nevents_total;
 };
 
+void demo_bind_row(struct db_stmt *st, int row, const struct db_arg *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (v[i].type == 'i')
+			db_bind_int64(st, row * n + i + 1, v[i].i);
+		else
+			db_bind_text(st, row * n + i + 1, v[i].t, -1);
+	}
+}
+
 /* The INSERT of n events. */
 static int prepare_events(struct db_conn *c, int n, struct db_stmt **st)
 {
@@ -124,14 +134,11 @@ static int insert_events(struct gen *g, int from, int n)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		struct event *e = &g->events[from + i];
-		int b = i * EVENT_COLS;
-		db_bind_int64(st, b + 1, e->appeal_id);
-		db_bind_int64(st, b + 2, e->at);
-		db_bind_text(st, b + 3, e->actor, -1);
-		db_bind_text(st, b + 4, e->action, -1);
-		db_bind_text(st, b + 5, e->from, -1);
-		db_bind_text(st, b + 6, e->to, -1);
-		db_bind_text(st, b + 7, e->note, -1);
+		const struct db_arg v[EVENT_COLS] = { DB_ARG_I(e->appeal_id), DB_ARG_I(e->at),
+						      DB_ARG_T(e->actor),     DB_ARG_T(e->action),
+						      DB_ARG_T(e->from),      DB_ARG_T(e->to),
+						      DB_ARG_T(e->note) };
+		demo_bind_row(st, i, v, EVENT_COLS);
 	}
 	rc = db_step(st);
 	db_reset(st);
@@ -189,9 +196,10 @@ static int insert_scope(struct gen *g)
 			    "(?, ?, ?)", m, "", &st) < 0)
 			return -1;
 		for (int k = 0; k < m; k++) {
-			db_bind_int64(st, 3 * k + 1, unit[off + k]);
-			db_bind_int64(st, 3 * k + 2, appeal[off + k]);
-			db_bind_text(st, 3 * k + 3, status[off + k], -1);
+			const struct db_arg v[] = { DB_ARG_I(unit[off + k]),
+						    DB_ARG_I(appeal[off + k]),
+						    DB_ARG_T(status[off + k]) };
+			demo_bind_row(st, k, v, DB_ARGS_N(v));
 		}
 		rc = db_step(st);
 		db_reset(st);
@@ -216,39 +224,39 @@ static int flush_appeals(struct gen *g)
 	}
 	for (int i = 0; i < g->nrows; i++) {
 		struct row *r = &g->rows[i];
-		int b = i * APPEAL_COLS;
-		db_bind_int64(st, b + 1, r->id);
-		db_bind_text(st, b + 2, r->case_no, -1);
-		db_bind_int64(st, b + 3, r->category_id);
-		db_bind_text(st, b + 4, r->title, -1);
-		db_bind_text(st, b + 5, r->desc, -1);
-		db_bind_text(st, b + 6, r->status, -1);
-		db_bind_text(st, b + 7, r->channel, -1);
-		db_bind_int64(st, b + 8, r->unit_id);
-		db_bind_text(st, b + 9, r->unit_path, -1);
-		db_bind_int64(st, b + 10, r->handler_id);
-		db_bind_text(st, b + 11, r->handler_path, -1);
-		db_bind_int64(st, b + 12, r->assignee);
-		db_bind_int64(st, b + 13, r->dispatcher_id);
-		db_bind_text(st, b + 14, r->dispatcher_path, -1);
-		db_bind_int64(st, b + 15, r->resolved_by);
-		db_bind_text(st, b + 16, r->mask, -1);
-		db_bind_text(st, b + 17, r->last4, -1);
-		db_bind_text(st, b + 18, r->search, -1);
-		db_bind_int64(st, b + 19, r->accept_due);
-		db_bind_int64(st, b + 20, r->handle_due);
-		db_bind_int64(st, b + 21, r->accepted);
-		db_bind_int64(st, b + 22, r->dispatched);
-		db_bind_int64(st, b + 23, r->resolved);
-		db_bind_int64(st, b + 24, r->closed);
-		db_bind_int64(st, b + 25, r->rated);
-		db_bind_text(st, b + 26, r->rating, -1);
-		db_bind_int64(st, b + 27, r->rework);
-		db_bind_int64(st, b + 28, r->reopen);
-		db_bind_int64(st, b + 29, r->overdue);
-		db_bind_int64(st, b + 30, r->merged_into);
-		db_bind_int64(st, b + 31, r->created);
-		db_bind_int64(st, b + 32, r->created);
+		const struct db_arg v[APPEAL_COLS] = { DB_ARG_I(r->id),
+						       DB_ARG_T(r->case_no),
+						       DB_ARG_I(r->category_id),
+						       DB_ARG_T(r->title),
+						       DB_ARG_T(r->desc),
+						       DB_ARG_T(r->status),
+						       DB_ARG_T(r->channel),
+						       DB_ARG_I(r->unit_id),
+						       DB_ARG_T(r->unit_path),
+						       DB_ARG_I(r->handler_id),
+						       DB_ARG_T(r->handler_path),
+						       DB_ARG_I(r->assignee),
+						       DB_ARG_I(r->dispatcher_id),
+						       DB_ARG_T(r->dispatcher_path),
+						       DB_ARG_I(r->resolved_by),
+						       DB_ARG_T(r->mask),
+						       DB_ARG_T(r->last4),
+						       DB_ARG_T(r->search),
+						       DB_ARG_I(r->accept_due),
+						       DB_ARG_I(r->handle_due),
+						       DB_ARG_I(r->accepted),
+						       DB_ARG_I(r->dispatched),
+						       DB_ARG_I(r->resolved),
+						       DB_ARG_I(r->closed),
+						       DB_ARG_I(r->rated),
+						       DB_ARG_T(r->rating),
+						       DB_ARG_I(r->rework),
+						       DB_ARG_I(r->reopen),
+						       DB_ARG_I(r->overdue),
+						       DB_ARG_I(r->merged_into),
+						       DB_ARG_I(r->created),
+						       DB_ARG_I(r->created) };
+		demo_bind_row(st, i, v, APPEAL_COLS);
 	}
 	rc = db_step(st);
 	db_reset(st);

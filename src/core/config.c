@@ -1,7 +1,7 @@
 /*
  * config.c — the settings table and its three sources; see config.h.
  *
- * Adding a setting: add a field to struct config and a row to `keys` below.
+ * Adding a setting: add a field to struct config and a row to config.def.
  * Nothing else parses configuration.
  */
 #include "core/config.h"
@@ -20,7 +20,7 @@ struct key_def {
 	const char *name;
 	enum cfg_type type;
 	size_t offset;
-	size_t size; /* for T_STR: buffer size */
+	size_t size; /* sizeof the field: T_STR and T_HOSTPORT keep within it */
 	int64_t min, max;
 	const char *const *choices; /* T_ENUM, NULL-terminated, index is the value */
 	const char *def;
@@ -31,78 +31,21 @@ static const char *const log_formats[] = { "text", "json", NULL };
 static const char *const log_levels[] = { "debug", "info", "warn", "error", NULL };
 static const char *const notifiers[] = { "log", "webhook", NULL };
 
-#define F(field) offsetof(struct config, field)
-#define S(field) sizeof(((struct config *)0)->field)
-
+/* The table, a row a setting, from config.def. */
+#define KEY(NAME, TYPE, MIN, MAX, CHOICES, DEF, HELP)                                              \
+	{ .name = #NAME,                                                                           \
+	  .type = T_##TYPE,                                                                        \
+	  .offset = offsetof(struct config, NAME),                                                 \
+	  .size = sizeof(((struct config *)0)->NAME),                                              \
+	  .min = MIN,                                                                              \
+	  .max = MAX,                                                                              \
+	  .choices = CHOICES,                                                                      \
+	  .def = DEF,                                                                              \
+	  .help = HELP },
 static const struct key_def keys[] = {
-	{ "listen", T_HOSTPORT, F(listen), S(listen), 0, 0, NULL, "127.0.0.1:8080",
-	  "address and port to serve HTTP on" },
-	{ "db", T_STR, F(db), S(db), 0, 0, NULL, "",
-	  "database: a SQLite file path or a postgres:// URL (default DIR/shuniu.db)" },
-	{ "web_root", T_STR, F(web_root), S(web_root), 0, 0, NULL, "",
-	  "directory of the built web app (default web/dist beside the binary)" },
-	{ "key_file", T_STR, F(key_file), S(key_file), 0, 0, NULL, "",
-	  "secret key file for field encryption (default DIR/secret.key)" },
-	{ "threads", T_INT, F(threads), 0, 0, 512, NULL, "0",
-	  "HTTP worker threads; 0 picks eight per CPU, at least 32" },
-	{ "connection_timeout", T_INT, F(connection_timeout), 0, 1, 3600, NULL, "30",
-	  "seconds an idle or slow connection is kept" },
-	{ "max_connections", T_INT, F(max_connections), 0, 1, 65536, NULL, "1024",
-	  "connections open at once, in total" },
-	{ "max_connections_per_ip", T_INT, F(max_connections_per_ip), 0, 1, 65536, NULL, "256",
-	  "connections open at once from one client address" },
-	{ "body_limit", T_SIZE, F(body_limit), 0, 1024, (int64_t)1 << 30, NULL, "1M",
-	  "largest request body accepted (K, M, G suffixes)" },
-	{ "shutdown_grace", T_INT, F(shutdown_grace), 0, 0, 600, NULL, "30",
-	  "seconds to let requests in flight finish on SIGTERM" },
-	{ "log_format", T_ENUM, F(log_format), 0, 0, 0, log_formats, "text", "text or json" },
-	{ "log_level", T_ENUM, F(log_level), 0, 0, 0, log_levels, "info",
-	  "debug, info, warn or error" },
-	{ "access_log", T_BOOL, F(access_log), 0, 0, 0, NULL, "true", "one log line per request" },
-	{ "session_idle", T_INT, F(session_idle), 0, 60, 86400, NULL, "1800",
-	  "seconds a session survives without use" },
-	{ "session_absolute", T_INT, F(session_absolute), 0, 300, 30 * 86400, NULL, "43200",
-	  "seconds a session lives at most after sign-in" },
-	{ "lockout_failures", T_INT, F(lockout_failures), 0, 1, 100, NULL, "5",
-	  "failed sign-ins in a row that lock a user name" },
-	{ "lockout_minutes", T_INT, F(lockout_minutes), 0, 1, 1440, NULL, "15",
-	  "minutes a locked user name stays locked" },
-	{ "registration_limit", T_INT, F(registration_limit), 0, 1, 100000, NULL, "20",
-	  "residents' self-registrations one client address may attempt per hour" },
-	{ "search_limit", T_INT, F(search_limit), 0, 1, 10000, NULL, "30",
-	  "exact-match phone or ID-number look-ups one account may make per hour" },
-	{ "cookie_secure", T_BOOL, F(cookie_secure), 0, 0, 0, NULL, "false",
-	  "mark the session cookie Secure (set when served over HTTPS)" },
-	{ "attachment_limit", T_SIZE, F(attachment_limit), 0, 1024, (int64_t)64 << 20, NULL, "8M",
-	  "largest photo accepted by POST /api/v1/attachments (K, M suffixes)" },
-	{ "sla_grace_hours", T_INT, F(sla_grace_hours), 0, 0, 24 * 30, NULL, "24",
-	  "hours an overdue appeal waits before it is escalated to the parent unit" },
-	{ "sla_sweep_seconds", T_INT, F(sla_sweep_seconds), 0, 1, 3600, NULL, "60",
-	  "seconds between runs of the SLA sweeper (overdue flags, supervision, escalation)" },
-	{ "notifier", T_ENUM, F(notifier), 0, 0, 0, notifiers, "log",
-	  "how appeal changes leave the system: log or webhook" },
-	{ "webhook_url", T_STR, F(webhook_url), S(webhook_url), 0, 0, NULL, "",
-	  "http://HOST[:PORT]/PATH the webhook notifier POSTs signed JSON to" },
-	{ "webhook_secret_file", T_STR, F(webhook_secret_file), S(webhook_secret_file), 0, 0, NULL,
-	  "", "file holding the webhook HMAC key (default DIR/webhook.key, made on first use)" },
-	{ "map_tile_url", T_STR, F(map_tile_url), S(map_tile_url), 0, 0, NULL, "",
-	  "tile URL template for the console's grid map, e.g. "
-	  "https://tiles.example/{z}/{x}/{y}.png "
-	  "(default: none, polygons only)" },
-	{ "public_url", T_STR, F(public_url), S(public_url), 0, 0, NULL, "",
-	  "address residents reach the server by, for station QR codes (default http://<Host>)" },
-	{ "submit_batch_max", T_INT, F(submit_batch_max), 0, 1, 4096, NULL, "256",
-	  "appeal submissions committed together in one durable transaction at most" },
-	{ "booking_no_show_limit", T_INT, F(booking_no_show_limit), 0, 1, 100, NULL, "3",
-	  "no-shows within booking_no_show_days after which a resident may not book venues" },
-	{ "booking_no_show_days", T_INT, F(booking_no_show_days), 0, 1, 365, NULL, "30",
-	  "days over which venue no-shows are counted" },
-	{ "booking_ban_days", T_INT, F(booking_ban_days), 0, 0, 365, NULL, "14",
-	  "days after the last no-show that a barred resident may not book (0: no bar)" },
-	{ "audit_anchor_seconds", T_INT, F(audit_anchor_seconds), 0, 1, 86400, NULL, "3600",
-	  "seconds between anchors of the audit chain's head in DIR/audit.anchors (1 to 86400; "
-	  "also at start and stop)" },
+#include "core/config.def"
 };
+#undef KEY
 
 #define NKEYS (sizeof keys / sizeof keys[0])
 

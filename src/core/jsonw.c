@@ -3,6 +3,8 @@
  */
 #include "core/jsonw.h"
 
+#include "core/util.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,23 +12,7 @@
 
 static void put(struct jw *w, const char *s, size_t n)
 {
-	if (w->oom)
-		return;
-	if (w->n + n + 1 > w->cap) {
-		size_t cap = w->cap ? w->cap : 4096;
-		while (cap < w->n + n + 1)
-			cap *= 2;
-		char *p = realloc(w->p, cap);
-		if (!p) {
-			w->oom = 1;
-			return;
-		}
-		w->p = p;
-		w->cap = cap;
-	}
-	memcpy(w->p + w->n, s, n);
-	w->n += n;
-	w->p[w->n] = '\0';
+	textbuf_add(&w->out, s, n);
 }
 
 static void put_string(struct jw *w, const char *s)
@@ -79,7 +65,7 @@ static void begin(struct jw *w, const char *key, const char *c)
 	if (w->depth + 1 < JW_MAX_DEPTH)
 		w->more[++w->depth] = 0;
 	else
-		w->oom = 1; /* deeper than any answer we write: refuse rather than corrupt */
+		w->out.oom = 1; /* deeper than any answer we write: refuse rather than corrupt */
 }
 
 static void close_(struct jw *w, const char *c)
@@ -150,17 +136,17 @@ void jw_raw(struct jw *w, const char *key, const char *json)
 
 char *jw_finish(struct jw *w, size_t *len)
 {
-	if (w->oom || !w->p) {
-		free(w->p);
-		w->p = NULL;
+	if (w->out.oom || !w->out.p) {
+		free(w->out.p);
+		w->out.p = NULL;
 		return NULL;
 	}
-	*len = w->n;
-	return w->p;
+	*len = w->out.n;
+	return w->out.p;
 }
 
 void jw_discard(struct jw *w)
 {
-	free(w->p);
-	w->p = NULL;
+	free(w->out.p);
+	w->out.p = NULL;
 }

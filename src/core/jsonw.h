@@ -12,15 +12,15 @@
 #ifndef SHUNIU_CORE_JSONW_H
 #define SHUNIU_CORE_JSONW_H
 
+#include "core/util.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 #define JW_MAX_DEPTH 16
 
 struct jw {
-	char *p;
-	size_t n, cap;
-	int oom;
+	struct textbuf out;
 	int depth;
 	unsigned char more[JW_MAX_DEPTH]; /* a value was written at this depth: next needs ',' */
 };

@@ -228,3 +228,35 @@ int path_make_private(const char *path)
 		return errno == ENOENT ? 0 : -1;
 	return nftw(path, private_one, 16, FTW_PHYS);
 }
+
+int buf_reserve(void *pp, size_t *cap, size_t need)
+{
+	size_t grown = *cap ? *cap : 4096;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (grown < need)
+		grown *= 2;
+	/* a char pointer has the representation of a void pointer (C11 6.2.5) */
+	memcpy(&p, pp, sizeof p);
+	p = realloc(p, grown);
+	if (!p)
+		return -1;
+	memcpy(pp, &p, sizeof p);
+	*cap = grown;
+	return 0;
+}
+
+void textbuf_add(struct textbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (buf_reserve(&b->p, &b->cap, b->n + n + 1)) {
+		b->oom = 1;
+		return;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}

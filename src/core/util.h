@@ -34,6 +34,20 @@ int path_make_private(const char *path);
 /* path_join(buf, n, "a", "b") → "a/b". Returns -1 if it does not fit. */
 int path_join(char *buf, size_t n, const char *dir, const char *name);
 
+/*
+ * Make a growing buffer hold need bytes: *pp (the address of a char or
+ * unsigned char pointer, NULL while empty) of *cap bytes is reallocated, the
+ * capacity doubling from 4096. 0, or -1 when out of memory (nothing changed).
+ */
+int buf_reserve(void *pp, size_t *cap, size_t need);
+/* NUL-terminated text that grows as it is written ({ 0 } is empty). */
+struct textbuf {
+	char *p; /* malloc'd; NULL until the first append */
+	size_t n, cap;
+	int oom; /* sticky: once set, appends do nothing */
+};
+void textbuf_add(struct textbuf *b, const char *s, size_t n);
+
 /* Unicode code points in the len bytes of valid UTF-8 s (continuation bytes not counted). */
 size_t utf8_chars(const char *s, size_t len);
 int str_has_prefix(const char *s, const char *prefix);

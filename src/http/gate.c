@@ -15,6 +15,7 @@
 #include "http/gate_int.h"
 
 #include "core/clock.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -38,16 +39,8 @@ static const char *const fixups[] = {
 
 static int q_append(struct gate *g, const void *p, size_t n)
 {
-	if (g->q_len + n > g->q_cap) {
-		size_t cap = g->q_cap ? g->q_cap : 4096;
-		while (cap < g->q_len + n)
-			cap *= 2;
-		unsigned char *q = realloc(g->q, cap);
-		if (!q)
-			return -1;
-		g->q = q;
-		g->q_cap = cap;
-	}
+	if (buf_reserve(&g->q, &g->q_cap, g->q_len + n))
+		return -1;
 	memcpy(g->q + g->q_len, p, n);
 	g->q_len += n;
 	return 0;

@@ -234,6 +234,23 @@ static void unit_open(struct gate *g)
 	g->unit_len = 0;
 }
 
+/*
+ * A byte of the method or the target (ok: one it may hold): a space after at
+ * least one byte ends it, and the line goes on in state next.
+ */
+static int line_token(struct gate *g, unsigned char c, int ok, enum state next)
+{
+	if (c == ' ' && g->pos > 0) {
+		g->pos = 0;
+		g->st = next;
+		return 0;
+	}
+	if (!ok)
+		return violation(g, "bad request line");
+	g->pos++;
+	return 0;
+}
+
 /* The request line: S_START .. S_VERSION. */
 static int step_line(struct gate *g, unsigned char c)
 {
@@ -250,25 +267,9 @@ static int step_line(struct gate *g, unsigned char c)
 		g->pos = 1;
 		g->st = S_METHOD;
 		return 0;
-	case S_METHOD:
-		if (c == ' ' && g->pos > 0) {
-			g->pos = 0;
-			g->st = S_TARGET;
-			return 0;
-		}
-		if (!is_tchar(c) || ++g->pos > 32)
-			return violation(g, "bad request line");
-		return 0;
-	case S_TARGET:
-		if (c == ' ' && g->pos > 0) {
-			g->pos = 0;
-			g->st = S_VERSION;
-			return 0;
-		}
-		if (!(byte_class[c] & C_TARGET))
-			return violation(g, "bad request line");
-		g->pos++;
-		return 0;
+	case S_METHOD: /* 32 bytes at most */
+		return line_token(g, c, is_tchar(c) && g->pos < 32, S_TARGET);
+	case S_TARGET: return line_token(g, c, byte_class[c] & C_TARGET, S_VERSION);
 	default: /* S_VERSION */
 		if (g->pos < sizeof version - 1) {
 			if (c != (unsigned char)version[g->pos++])

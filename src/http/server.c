@@ -299,16 +299,8 @@ static int append_body(struct req *req, const char *data, size_t n)
 		req->body_too_large = 1;
 		return 0;
 	}
-	if (req->body_len + n + 1 > req->body_cap) {
-		size_t cap = req->body_cap ? req->body_cap : 4096;
-		while (cap < req->body_len + n + 1)
-			cap *= 2;
-		char *b = realloc(req->body, cap);
-		if (!b)
-			return -1;
-		req->body = b;
-		req->body_cap = cap;
-	}
+	if (buf_reserve(&req->body, &req->body_cap, req->body_len + n + 1))
+		return -1;
 	memcpy(req->body + req->body_len, data, n);
 	req->body_len += n;
 	req->body[req->body_len] = '\0';

@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "core/worker.h"
 #include "db/store.h"
 #include "http/server.h"
 
@@ -34,20 +35,14 @@
 /* ---- the notifier thread ----------------------------------------------- */
 
 static struct {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t thread;
-	int running, stop, kicked;
+	struct worker w;
 	struct server *srv;
 	char key[65];
-} N = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+} N = { .w = WORKER_INIT };
 
 void notify_kick(void)
 {
-	pthread_mutex_lock(&N.mu);
-	N.kicked = 1;
-	pthread_cond_signal(&N.cv);
-	pthread_mutex_unlock(&N.mu);
+	worker_wake(&N.w);
 }
 
 /* Read the webhook key, making one (0600) if the file does not exist. */
@@ -248,28 +243,17 @@ static void *notifier_main(void *arg)
 
 	(void)arg;
 	for (;;) {
-		int n = c ? notify_run_once(N.srv, c) : 0;
-		struct timespec until;
-		pthread_mutex_lock(&N.mu);
-		clock_gettime(CLOCK_REALTIME, &until);
-		if (n > 0 && n < NOTIFY_BATCH) {
+		int n = c ? notify_run_once(N.srv, c) : 0, stop;
+		pthread_mutex_lock(&N.w.mu);
+		if (n > 0 && n < NOTIFY_BATCH)
 			/* Busy but not backlogged: gather for 50 ms, so the outbox
 			 * costs a few transactions a second, not one per commit. */
-			until.tv_nsec += 50 * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
-			while (!N.stop && pthread_cond_timedwait(&N.cv, &N.mu, &until) != ETIMEDOUT)
-				;
-		} else if (n == 0) {
-			until.tv_sec += 1;
-			if (!N.stop && !N.kicked)
-				pthread_cond_timedwait(&N.cv, &N.mu, &until);
-		}
-		N.kicked = 0;
-		int stop = N.stop;
-		pthread_mutex_unlock(&N.mu);
+			stop = worker_sleep(&N.w, 50, 0);
+		else if (n == 0) /* idle: look again in a second, or when kicked */
+			stop = worker_sleep(&N.w, 1000, WORKER_WAKEABLE);
+		else /* backlogged, or the run failed: on at once */
+			stop = worker_sleep(&N.w, 0, 0);
+		pthread_mutex_unlock(&N.w.mu);
 		if (stop)
 			break;
 	}
@@ -279,7 +263,6 @@ static void *notifier_main(void *arg)
 int notifier_start(struct server *srv)
 {
 	N.srv = srv;
-	N.stop = 0;
 	if (srv->cfg->notifier == 1) {
 		if (!srv->cfg->webhook_url[0] || (strncmp(srv->cfg->webhook_url, "http://", 7) &&
 						  strncmp(srv->cfg->webhook_url, "https://", 8))) {
@@ -293,22 +276,12 @@ int notifier_start(struct server *srv)
 		}
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 	}
-	if (pthread_create(&N.thread, NULL, notifier_main, NULL))
-		return -1;
-	N.running = 1;
-	return 0;
+	return worker_start(&N.w, notifier_main, NULL);
 }
 
 void notifier_stop(void)
 {
-	if (!N.running)
-		return;
-	pthread_mutex_lock(&N.mu);
-	N.stop = 1;
-	pthread_cond_signal(&N.cv);
-	pthread_mutex_unlock(&N.mu);
-	pthread_join(N.thread, NULL);
-	N.running = 0;
+	worker_stop(&N.w);
 	if (N.srv->cfg->notifier == 1)
 		curl_global_cleanup();
 	sodium_memzero(N.key, sizeof N.key);

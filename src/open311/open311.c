@@ -147,25 +147,33 @@ static void get_services(struct req *req, enum fmt f)
 	reply_list(req, f, o311_store_services(c, service_row, &x), "services", "service", x.out);
 }
 
+/* The active service (category) with this code: 0, or -1 when answered (503 or 404). */
+static int service_or_reply(struct req *req, enum fmt f, struct db_conn *c, const char *code,
+			    struct category *cat)
+{
+	int rc = category_get_by_code(c, code, cat);
+
+	if (rc < 0) {
+		o311_db_error(req, f);
+		return -1;
+	}
+	if (rc != DB_ROW || !cat->active) {
+		o311_error(req, f, 404, "no service has this service_code");
+		return -1;
+	}
+	return 0;
+}
+
 static void get_service_definition(struct req *req)
 {
 	struct db_conn *c;
 	struct category cat;
 	const char *code;
 	enum fmt f;
-	int rc;
 
-	if (o311_file_or_reply(req, &code, &f) || !(c = o311_db_or_reply(req, f)))
+	if (o311_file_or_reply(req, &code, &f) || !(c = o311_db_or_reply(req, f)) ||
+	    service_or_reply(req, f, c, code, &cat))
 		return;
-	rc = category_get_by_code(c, code, &cat);
-	if (rc < 0) {
-		o311_db_error(req, f);
-		return;
-	}
-	if (rc != DB_ROW || !cat.active) {
-		o311_error(req, f, 404, "no service has this service_code");
-		return;
-	}
 	o311_reply_doc(
 		req, f, 200, "service_definition", NULL,
 		JB_OBJ(jb_str("service_code", cat.code), jb_take("attributes", json_array())));
@@ -329,27 +337,39 @@ static void list_requests(struct req *req, enum fmt f)
 		   "request", x.out);
 }
 
+/*
+ * The case number a path's last segment names (requests/{id}, tokens/{token})
+ * and this thread's connection; NULL when answered: a bad format, a segment
+ * that is no case number (404 with missing), or no database.
+ */
+static struct db_conn *case_no_or_reply(struct req *req, const char **id, enum fmt *f,
+					const char *missing)
+{
+	if (o311_file_or_reply(req, id, f))
+		return NULL;
+	if (!is_case_no(*id)) {
+		o311_error(req, *f, 404, missing);
+		return NULL;
+	}
+	return o311_db_or_reply(req, *f);
+}
+
 static void get_request(struct req *req)
 {
+	static const char missing[] = "no service request has this service_request_id";
 	struct db_conn *c;
 	struct requests_ctx x = { req, NULL };
 	const char *id;
 	enum fmt f;
 	int rc;
 
-	if (o311_file_or_reply(req, &id, &f))
-		return;
-	if (!is_case_no(id)) {
-		o311_error(req, f, 404, "no service request has this service_request_id");
-		return;
-	}
-	if (!(c = o311_db_or_reply(req, f)))
+	if (!(c = case_no_or_reply(req, &id, &f, missing)))
 		return;
 	x.out = json_array();
 	rc = o311_store_request(c, id, request_row, &x);
 	if (rc == DB_DONE) {
 		json_decref(x.out);
-		o311_error(req, f, 404, "no service request has this service_request_id");
+		o311_error(req, f, 404, missing);
 		return;
 	}
 	reply_list(req, f, rc, "service_requests", "request", x.out);
@@ -361,25 +381,20 @@ static void get_request(struct req *req)
  */
 static void get_token(struct req *req)
 {
+	static const char missing[] = "no service request has this token";
 	struct db_conn *c;
 	const char *token;
 	char case_no[32] = "";
 	enum fmt f;
 
-	if (o311_file_or_reply(req, &token, &f))
-		return;
-	if (!is_case_no(token)) {
-		o311_error(req, f, 404, "no service request has this token");
-		return;
-	}
-	if (!(c = o311_db_or_reply(req, f)))
+	if (!(c = case_no_or_reply(req, &token, &f, missing)))
 		return;
 	if (o311_store_token(c, token, case_no) < 0) {
 		o311_db_error(req, f);
 		return;
 	}
 	if (!case_no[0]) {
-		o311_error(req, f, 404, "no service request has this token");
+		o311_error(req, f, 404, missing);
 		return;
 	}
 	o311_reply_doc(req, f, 200, "service_requests", "request",
@@ -670,15 +685,8 @@ static void create_request(struct req *req)
 		o311_error(req, f, 400, "service_code is required");
 		return;
 	}
-	rc = category_get_by_code(c, s.code, &cat);
-	if (rc < 0) {
-		o311_db_error(req, f);
+	if (service_or_reply(req, f, c, s.code, &cat))
 		return;
-	}
-	if (rc != DB_ROW || !cat.active) {
-		o311_error(req, f, 404, "no service has this service_code");
-		return;
-	}
 	a.cat = &cat;
 	if (where_or_reply(req, f, &s, &a))
 		return;

@@ -21,37 +21,9 @@
 
 /* ---- output: one jansson value, written as JSON or XML ----------------- */
 
-struct buf {
-	char *p;
-	size_t n, cap;
-	int oom; /* sticky: once set, appends do nothing */
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
+static void buf_str(struct textbuf *b, const char *s)
 {
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *p;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
+	textbuf_add(b, s, strlen(s));
 }
 
 /*
@@ -59,7 +31,7 @@ static void buf_str(struct buf *b, const char *s)
  * 1.0 cannot carry at all (C0 controls but tab, LF and CR; U+FFFE, U+FFFF)
  * become U+FFFD.
  */
-static void xml_escape(struct buf *b, const char *s)
+static void xml_escape(struct textbuf *b, const char *s)
 {
 	const char *run = s;
 
@@ -86,12 +58,12 @@ static void xml_escape(struct buf *b, const char *s)
 		}
 		if (!rep)
 			continue;
-		buf_add(b, run, (size_t)(s - run));
+		textbuf_add(b, run, (size_t)(s - run));
 		buf_str(b, rep);
 		s += skip - 1;
 		run = s + 1;
 	}
-	buf_add(b, run, (size_t)(s - run));
+	textbuf_add(b, run, (size_t)(s - run));
 }
 
 /* The element name of an array's items. */
@@ -109,7 +81,7 @@ static const char *singular(const char *plural)
 	return "item";
 }
 
-static void xml_value(struct buf *b, const char *name, json_t *v, const char *item)
+static void xml_value(struct textbuf *b, const char *name, json_t *v, const char *item)
 {
 	char num[64];
 
@@ -154,7 +126,7 @@ void o311_reply_doc(struct req *req, enum fmt f, int status, const char *root, c
 	static const char oom_json[] = "[{\"code\":500,\"description\":\"out of memory\"}]";
 	static const char oom_xml[] = XML_DECL "<errors><error><code>500</code><description>out "
 					       "of memory</description></error></errors>";
-	struct buf b = { 0 };
+	struct textbuf b = { 0 };
 
 	if (f == FMT_JSON) {
 		char *s = doc ? json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;

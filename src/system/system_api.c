@@ -97,25 +97,27 @@ static void post_test_clock(struct req *req)
 	clock_answer(req);
 }
 
+/* {key: n} with n from 0 to a million: set(n) arms a fault, and the answer echoes it. */
+static void arm_db_fault(struct req *req, const char *key, void (*set)(long n))
+{
+	int64_t n;
+
+	if (one_int_or_reply(req, key, 0, 1000000, &n))
+		return;
+	set((long)n);
+	reply_json(req, 200, JB_OBJ(jb_int(key, n)));
+}
+
+/* {"after": n}: the n-th db_step() or db_exec() from now fails; 0 disarms. */
 static void post_test_db_fail(struct req *req)
 {
-	int64_t after;
-
-	if (one_int_or_reply(req, "after", 0, 1000000, &after))
-		return;
-	db_test_fail_after((long)after);
-	reply_json(req, 200, JB_OBJ(jb_int("after", after)));
+	arm_db_fault(req, "after", db_test_fail_after);
 }
 
 /* {"begins": n}: the next n transactions meet a busy lock at their BEGIN. */
 static void post_test_db_busy(struct req *req)
 {
-	int64_t n;
-
-	if (one_int_or_reply(req, "begins", 0, 1000000, &n))
-		return;
-	db_test_busy_begins((long)n);
-	reply_json(req, 200, JB_OBJ(jb_int("begins", n)));
+	arm_db_fault(req, "begins", db_test_busy_begins);
 }
 
 /*
