@@ -240,96 +240,112 @@ static void filter_sql(const struct appeal_query *q, struct arena *arena, char *
 #undef BIND_T
 }
 
+/* The list's reader: at most limit rows written, one more counted (there is a next page). */
+struct list_ctx {
+	struct jw *w;
+	int64_t *n, *last, limit, now;
+};
+
+static int list_row(struct db_stmt *st, void *p)
+{
+	struct list_ctx *x = p;
+
+	if (++*x->n > x->limit)
+		return DB_ROW;
+	*x->last = db_col_int64(st, 0);
+	list_item(x->w, st, x->now);
+	return 0;
+}
+
 int appeals_store_list(struct db_conn *c, const struct appeal_query *q, struct arena *arena,
 		       struct jw *w, int64_t *n, int64_t *last)
 {
 	char sql[4096];
 	struct db_arg b[48];
-	struct db_stmt *st;
+	struct list_ctx x = { w, n, last, q->limit, q->now };
 	int nb = 0, rc;
 
 	if (q->queue)
 		queue_sql(q, sql, sizeof sql, b, &nb);
 	else
 		filter_sql(q, arena, sql, sizeof sql, b, &nb);
-	if ((rc = db_prepare(c, sql, &st)) < 0)
-		return rc;
-	db_bind_args(st, b, nb);
 	*n = 0;
-	while ((rc = db_step(st)) == DB_ROW && ++*n <= q->limit) {
-		*last = db_col_int64(st, 0);
-		list_item(w, st, q->now);
-	}
-	db_reset(st);
+	rc = db_each_args(c, list_row, &x, sql, b, nb);
 	return rc < 0 ? rc : 0;
 }
 
 /* ---- one appeal -------------------------------------------------------- */
 
-/* The timeline. public: only what an anonymous reporter may read. */
-json_t *appeal_store_timeline(struct db_conn *c, int64_t id, int public)
+/* The timeline's reader: each event appended to out. */
+struct timeline_ctx {
+	json_t *out;
+	int public;
+};
+
+static int timeline_row(struct db_stmt *st, void *p)
 {
 	static const char *const public_notes[] = { "submit", "reject", "resolve",
 						    "verify", "rate",	NULL };
-	struct db_stmt *st;
-	json_t *out = json_array();
-	int rc =
-		db_prepare(c,
-			   "SELECT e.id, e.at, e.actor_name, e.action, e.from_status, e.to_status, "
-			   "e.note, e.photos, e.details FROM appeal_events e WHERE e.appeal_id = ? "
-			   "ORDER BY e.id",
-			   &st);
+	struct timeline_ctx *x = p;
+	const char *action = db_col_text(st, 3);
+	int show_note = !x->public;
 
-	if (rc < 0) {
-		json_decref(out);
-		return NULL;
-	}
-	db_bind_int64(st, 1, id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		const char *action = db_col_text(st, 3);
-		int show_note = !public;
-		for (int i = 0; public && public_notes[i]; i++)
-			if (!strcmp(action, public_notes[i]))
-				show_note = 1;
-		json_t *ev = JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-				    jb_take("at", time_or_null(db_col_int64(st, 1))),
-				    jb_str("action", action),
-				    jb_str("actor", public ? "" : db_col_text(st, 2)),
-				    jb_str_or_null("from_status", db_col_text(st, 4)),
-				    jb_str("to_status", db_col_text(st, 5)));
-		json_object_set_new(ev, "note", json_string(show_note ? db_col_text(st, 6) : ""));
-		json_object_set_new(ev, "photos", json_text_or(db_col_text(st, 7), "[]"));
-		if (!public)
-			json_object_set_new(ev, "details", json_text_or(db_col_text(st, 8), "{}"));
-		json_array_append_new(out, ev);
-	}
-	db_reset(st);
-	if (rc < 0) {
+	for (int i = 0; x->public && public_notes[i]; i++)
+		if (!strcmp(action, public_notes[i]))
+			show_note = 1;
+	json_t *ev = JB_OBJ(
+		jb_int("id", db_col_int64(st, 0)), jb_take("at", time_or_null(db_col_int64(st, 1))),
+		jb_str("action", action), jb_str("actor", x->public ? "" : db_col_text(st, 2)),
+		jb_str_or_null("from_status", db_col_text(st, 4)),
+		jb_str("to_status", db_col_text(st, 5)));
+	json_object_set_new(ev, "note", json_string(show_note ? db_col_text(st, 6) : ""));
+	json_object_set_new(ev, "photos", json_text_or(db_col_text(st, 7), "[]"));
+	if (!x->public)
+		json_object_set_new(ev, "details", json_text_or(db_col_text(st, 8), "{}"));
+	json_array_append_new(x->out, ev);
+	return 0;
+}
+
+/* The array filled by fn from the rows of sql (one id bound); NULL on failure. */
+static json_t *json_rows(struct db_conn *c, db_row_fn fn, void *ctx, json_t *out, const char *sql,
+			 int64_t id)
+{
+	if (db_each(c, fn, ctx, sql, "i", id) < 0) {
 		json_decref(out);
 		return NULL;
 	}
 	return out;
 }
 
+/* The timeline. public: only what an anonymous reporter may read. */
+json_t *appeal_store_timeline(struct db_conn *c, int64_t id, int public)
+{
+	struct timeline_ctx x = { json_array(), public };
+
+	return json_rows(c, timeline_row, &x, x.out,
+			 "SELECT e.id, e.at, e.actor_name, e.action, e.from_status, e.to_status, "
+			 "e.note, e.photos, e.details FROM appeal_events e WHERE e.appeal_id = ? "
+			 "ORDER BY e.id",
+			 id);
+}
+
+static int link_row(struct db_stmt *st, void *out)
+{
+	json_array_append_new(out, JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+					  jb_str("case_no", db_col_text(st, 1)),
+					  jb_str("status", db_col_text(st, 2))));
+	return 0;
+}
+
 json_t *appeal_store_links(struct db_conn *c, int64_t id)
 {
-	struct db_stmt *st;
 	json_t *out = json_array();
 
-	if (db_prepare(c,
-		       "SELECT l.other_id, a.case_no, a.status FROM appeal_links l JOIN appeals a "
-		       "ON a.id = l.other_id WHERE l.appeal_id = ? ORDER BY l.other_id",
-		       &st) < 0) {
-		json_decref(out);
-		return NULL;
-	}
-	db_bind_int64(st, 1, id);
-	while (db_step(st) == DB_ROW)
-		json_array_append_new(out, JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-						  jb_str("case_no", db_col_text(st, 1)),
-						  jb_str("status", db_col_text(st, 2))));
-	db_reset(st);
-	return out;
+	return json_rows(
+		c, link_row, out, out,
+		"SELECT l.other_id, a.case_no, a.status FROM appeal_links l JOIN appeals a "
+		"ON a.id = l.other_id WHERE l.appeal_id = ? ORDER BY l.other_id",
+		id);
 }
 
 /* One appeal with everything but its timeline and links. */
@@ -375,68 +391,83 @@ static json_t *detail_json(struct db_stmt *st, int64_t now)
 	return out;
 }
 
+/* A one-row answer built by a row callback: the object, and what it needs. */
+struct obj_ctx {
+	json_t **out;
+	int64_t now, *id;
+	const char *last4;
+};
+
+static int detail_row(struct db_stmt *st, void *p)
+{
+	struct obj_ctx *x = p;
+
+	*x->out = detail_json(st, x->now);
+	return 0;
+}
+
+/* DB_ROW when the row read gave an object, DB_DONE when not, <0 on failure. */
+static int obj_rc(int rc, json_t **out)
+{
+	return rc < 0 ? rc : *out ? DB_ROW : DB_DONE;
+}
+
 int appeal_store_detail(struct db_conn *c, int64_t id, int64_t now, json_t **out)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(
-		c,
-		"SELECT a.id, a.case_no, c.code, c.name, a.title, a.status, a.channel, a.unit_id, "
-		"u.name, a.handler_unit_id, h.name, a.assignee_id, a.created_at, a.accept_due, "
-		"a.handle_due, a.rating, a.rework_count, u.kind, h.kind, a.description, a.address, "
-		"a.lng, a.lat, "
-		"a.photos, a.contact_name, a.contact_phone_mask, a.station_id, a.accepted_at, "
-		"a.resolved_at, a.closed_at, a.escalations, a.extension_hours, a.extension_reason, "
-		"a.merged_into, a.overdue_at, a.reopen_count, a.dispatcher_unit_id, "
-		"acc.display_name "
-		"FROM appeals a JOIN appeal_categories c ON c.id = a.category_id JOIN units u ON "
-		"u.id = a.unit_id JOIN units h ON h.id = a.handler_unit_id LEFT JOIN accounts acc "
-		"ON "
-		"acc.id = a.assignee_id WHERE a.id = ?",
-		&st);
+	struct obj_ctx x = { out, now, NULL, NULL };
 
 	*out = NULL;
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	if (db_step(st) == DB_ROW)
-		*out = detail_json(st, now);
-	db_reset(st);
-	return *out ? DB_ROW : DB_DONE; /* a failed step reads as not found */
+	return obj_rc(
+		db_one(c, detail_row, &x,
+		       "SELECT a.id, a.case_no, c.code, c.name, a.title, a.status, a.channel, "
+		       "a.unit_id, u.name, a.handler_unit_id, h.name, a.assignee_id, "
+		       "a.created_at, a.accept_due, a.handle_due, a.rating, a.rework_count, "
+		       "u.kind, h.kind, a.description, a.address, a.lng, a.lat, a.photos, "
+		       "a.contact_name, a.contact_phone_mask, a.station_id, a.accepted_at, "
+		       "a.resolved_at, a.closed_at, a.escalations, a.extension_hours, "
+		       "a.extension_reason, a.merged_into, a.overdue_at, a.reopen_count, "
+		       "a.dispatcher_unit_id, acc.display_name FROM appeals a JOIN "
+		       "appeal_categories c ON c.id = a.category_id JOIN units u ON u.id = "
+		       "a.unit_id JOIN units h ON h.id = a.handler_unit_id LEFT JOIN accounts "
+		       "acc ON acc.id = a.assignee_id WHERE a.id = ?",
+		       "i", id),
+		out);
 }
 
 /* ---- tracking by case number ------------------------------------------- */
 
+/* The case, when the phone's last four digits match. */
+static int track_row(struct db_stmt *st, void *p)
+{
+	struct obj_ctx *x = p;
+	const char *l4 = db_col_text(st, 8);
+
+	if (strcmp(l4, x->last4) || !*l4)
+		return 0;
+	*x->id = db_col_int64(st, 0);
+	*x->out = JB_OBJ(jb_int("id", *x->id), jb_str("case_no", db_col_text(st, 1)),
+			 jb_str("category", db_col_text(st, 2)),
+			 jb_str("title", db_col_text(st, 3)), jb_str("status", db_col_text(st, 4)),
+			 jb_take("created_at", time_or_null(db_col_int64(st, 5))),
+			 jb_take("closed_at", time_or_null(db_col_int64(st, 6))),
+			 jb_str("handler_unit", db_col_text(st, 9)),
+			 jb_str_or_null("rating", db_col_text(st, 7)));
+	return 0;
+}
+
 int appeal_store_track(struct db_conn *c, const char *case_no, const char *last4, json_t **out,
 		       int64_t *id)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT a.id, a.case_no, c.name, a.title, a.status, a.created_at, "
-			    "a.closed_at, a.rating, a.phone_last4, h.name FROM appeals a JOIN "
-			    "appeal_categories c ON c.id = a.category_id JOIN units h ON h.id = "
-			    "a.handler_unit_id WHERE a.case_no = ?",
-			    &st);
+	struct obj_ctx x = { out, 0, id, last4 };
 
 	*out = NULL;
-	if (rc < 0)
-		return rc;
-	db_bind_text(st, 1, case_no, -1);
-	if (db_step(st) == DB_ROW && !strcmp(db_col_text(st, 8), last4) && *db_col_text(st, 8)) {
-		*id = db_col_int64(st, 0);
-		*out = JB_OBJ(jb_int("id", *id), jb_str("case_no", db_col_text(st, 1)),
-			      jb_str("category", db_col_text(st, 2)),
-			      jb_str("title", db_col_text(st, 3)),
-			      jb_str("status", db_col_text(st, 4)),
-			      jb_take("created_at", time_or_null(db_col_int64(st, 5))),
-			      jb_take("closed_at", time_or_null(db_col_int64(st, 6))),
-			      jb_str("handler_unit", db_col_text(st, 9)),
-			      jb_str_or_null("rating", db_col_text(st, 7)));
-		rc = DB_ROW;
-	} else {
-		rc = DB_DONE;
-	}
-	db_reset(st);
-	return rc;
+	return obj_rc(db_one(c, track_row, &x,
+			     "SELECT a.id, a.case_no, c.name, a.title, a.status, a.created_at, "
+			     "a.closed_at, a.rating, a.phone_last4, h.name FROM appeals a JOIN "
+			     "appeal_categories c ON c.id = a.category_id JOIN units h ON h.id = "
+			     "a.handler_unit_id WHERE a.case_no = ?",
+			     "t", case_no),
+		      out);
 }
 
 int appeal_store_throttle_locked(struct db_conn *c, const char *key, int64_t *locked_until)
@@ -463,25 +494,34 @@ int appeal_store_throttle_failure(struct db_conn *c, const char *key, int64_t no
 		      "tiii", key, now, max_failures, lock_until);
 }
 
+/* The sealed phone copied out; too_big when it does not fit. */
+struct blob_out {
+	unsigned char *buf;
+	size_t cap, *n;
+	int too_big;
+};
+
+static int blob_row(struct db_stmt *st, void *p)
+{
+	struct blob_out *o = p;
+	size_t len;
+	const void *b = db_col_blob(st, 0, &len);
+
+	if (b && len && len > o->cap)
+		o->too_big = 1;
+	else if (b && len) {
+		memcpy(o->buf, b, len);
+		*o->n = len;
+	}
+	return 0;
+}
+
 int appeal_store_phone(struct db_conn *c, int64_t id, unsigned char *buf, size_t cap, size_t *n)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT contact_phone_enc FROM appeals WHERE id = ?", &st);
+	struct blob_out o = { buf, cap, n, 0 };
+	int rc;
 
 	*n = 0;
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	if (db_step(st) == DB_ROW) {
-		size_t len;
-		const void *b = db_col_blob(st, 0, &len);
-		if (b && len && len > cap)
-			rc = 1;
-		else if (b && len) {
-			memcpy(buf, b, len);
-			*n = len;
-		}
-	}
-	db_reset(st);
-	return rc == 1 ? 1 : 0;
+	rc = db_one(c, blob_row, &o, "SELECT contact_phone_enc FROM appeals WHERE id = ?", "i", id);
+	return rc < 0 ? rc : o.too_big;
 }
