@@ -246,63 +246,59 @@ int account_touch_login(struct db_conn *c, int64_t account_id, int64_t now)
 		      account_id);
 }
 
-/* The listings of the CLI: a statement without parameters, each row handed on as a line. */
+/* The listings of the CLI: each row handed on as a line. */
 struct each {
 	int (*account)(void *ctx, const struct account_line *l);
 	int (*token)(void *ctx, const struct token_line *l);
 	void *ctx;
 };
 
-static int each_row(struct db_conn *c, const char *sql,
-		    int (*row)(struct db_stmt *st, struct each *e), struct each *e)
+/* A line's callback answer as a reader's: its failure stops the rows, anything else goes on. */
+static int go_on(int rc)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, sql, &st);
-
-	if (rc < 0)
-		return rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		if ((rc = row(st, e)) < 0)
-			break;
-	db_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
-static int account_line_row(struct db_stmt *st, struct each *e)
+static int account_line_row(struct db_stmt *st, void *p)
 {
+	const struct each *e = p;
 	const struct account_line l = { .id = db_col_int64(st, 0),
 					.username = db_col_text(st, 1),
 					.roles = db_col_text(st, 2),
 					.unit_code = db_col_text(st, 3),
 					.disabled = (int)db_col_int64(st, 4),
 					.display_name = db_col_text(st, 5) };
-	return e->account(e->ctx, &l);
+
+	return go_on(e->account(e->ctx, &l));
 }
 
-static int token_line_row(struct db_stmt *st, struct each *e)
+static int token_line_row(struct db_stmt *st, void *p)
 {
+	const struct each *e = p;
 	const struct token_line l = { .id = db_col_int64(st, 0),
 				      .username = db_col_text(st, 1),
 				      .name = db_col_text(st, 2),
 				      .created_at = db_col_int64(st, 3),
 				      .revoked = (int)db_col_int64(st, 4) };
-	return e->token(e->ctx, &l);
+
+	return go_on(e->token(e->ctx, &l));
 }
 
 int accounts_each(struct db_conn *c, int (*fn)(void *ctx, const struct account_line *l), void *ctx)
 {
-	return each_row(c,
-			"SELECT a.id, a.username, a.roles, u.code, a.disabled, a.display_name "
-			"FROM accounts a JOIN units u ON u.id = a.unit_id ORDER BY a.id",
-			account_line_row, &(struct each){ .account = fn, .ctx = ctx });
+	return go_on(db_each(c, account_line_row, &(struct each){ .account = fn, .ctx = ctx },
+			     "SELECT a.id, a.username, a.roles, u.code, a.disabled, a.display_name "
+			     "FROM accounts a JOIN units u ON u.id = a.unit_id ORDER BY a.id",
+			     ""));
 }
 
 int tokens_each(struct db_conn *c, int (*fn)(void *ctx, const struct token_line *l), void *ctx)
 {
-	return each_row(c,
+	return go_on(
+		db_each(c, token_line_row, &(struct each){ .token = fn, .ctx = ctx },
 			"SELECT t.id, a.username, t.name, t.created_at, t.revoked_at IS NOT NULL "
 			"FROM api_tokens t JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
-			token_line_row, &(struct each){ .token = fn, .ctx = ctx });
+			""));
 }
 
 /* End the account's sessions and revoke its API tokens. */
