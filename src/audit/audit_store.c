@@ -749,7 +749,7 @@ int audit_store_list(struct db_conn *c, const struct audit_filter *f, json_t *it
 			 "outcome, details FROM audit_log WHERE id < ? AND at >= ? AND at < ? AND "
 			 "(CAST(? AS TEXT) IS NULL OR action = ?) AND (CAST(? AS TEXT) IS NULL OR "
 			 "actor_name = ?) ORDER BY id DESC LIMIT ?",
-			 "iiittttii", f->before, f->from, f->to, f->action, f->action, f->actor,
+			 "iiitttti", f->before, f->from, f->to, f->action, f->action, f->actor,
 			 f->actor, f->limit + 1);
 
 	return rc < 0 ? rc : x.n > f->limit;
