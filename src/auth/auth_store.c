@@ -246,59 +246,66 @@ int account_touch_login(struct db_conn *c, int64_t account_id, int64_t now)
 		      account_id);
 }
 
-/* The listings of the CLI: each row handed on as a line. */
+/* The listings of the CLI: each row handed on as a line by row. */
 struct each {
 	int (*account)(void *ctx, const struct account_line *l);
 	int (*token)(void *ctx, const struct token_line *l);
 	void *ctx;
+	int (*row)(struct db_stmt *st, struct each *e);
 };
 
-/* A line's callback answer as a reader's: its failure stops the rows, anything else goes on. */
-static int go_on(int rc)
+/* A line's failure stops the listing; anything else goes on. */
+static int each_line(struct db_stmt *st, void *p)
 {
+	struct each *e = p;
+	int rc = e->row(st, e);
+
 	return rc < 0 ? rc : 0;
 }
 
-static int account_line_row(struct db_stmt *st, void *p)
+/* Every row of sql (no parameters) through e. 0 or <0. */
+static int each_row(struct db_conn *c, const char *sql, struct each e)
 {
-	const struct each *e = p;
+	int rc = db_each(c, each_line, &e, sql, "");
+
+	return rc < 0 ? rc : 0;
+}
+
+static int account_line_row(struct db_stmt *st, struct each *e)
+{
 	const struct account_line l = { .id = db_col_int64(st, 0),
 					.username = db_col_text(st, 1),
 					.roles = db_col_text(st, 2),
 					.unit_code = db_col_text(st, 3),
 					.disabled = (int)db_col_int64(st, 4),
 					.display_name = db_col_text(st, 5) };
-
-	return go_on(e->account(e->ctx, &l));
+	return e->account(e->ctx, &l);
 }
 
-static int token_line_row(struct db_stmt *st, void *p)
+static int token_line_row(struct db_stmt *st, struct each *e)
 {
-	const struct each *e = p;
 	const struct token_line l = { .id = db_col_int64(st, 0),
 				      .username = db_col_text(st, 1),
 				      .name = db_col_text(st, 2),
 				      .created_at = db_col_int64(st, 3),
 				      .revoked = (int)db_col_int64(st, 4) };
-
-	return go_on(e->token(e->ctx, &l));
+	return e->token(e->ctx, &l);
 }
 
 int accounts_each(struct db_conn *c, int (*fn)(void *ctx, const struct account_line *l), void *ctx)
 {
-	return go_on(db_each(c, account_line_row, &(struct each){ .account = fn, .ctx = ctx },
-			     "SELECT a.id, a.username, a.roles, u.code, a.disabled, a.display_name "
-			     "FROM accounts a JOIN units u ON u.id = a.unit_id ORDER BY a.id",
-			     ""));
+	return each_row(c,
+			"SELECT a.id, a.username, a.roles, u.code, a.disabled, a.display_name "
+			"FROM accounts a JOIN units u ON u.id = a.unit_id ORDER BY a.id",
+			(struct each){ .account = fn, .ctx = ctx, .row = account_line_row });
 }
 
 int tokens_each(struct db_conn *c, int (*fn)(void *ctx, const struct token_line *l), void *ctx)
 {
-	return go_on(
-		db_each(c, token_line_row, &(struct each){ .token = fn, .ctx = ctx },
+	return each_row(c,
 			"SELECT t.id, a.username, t.name, t.created_at, t.revoked_at IS NOT NULL "
 			"FROM api_tokens t JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
-			""));
+			(struct each){ .token = fn, .ctx = ctx, .row = token_line_row });
 }
 
 /* End the account's sessions and revoke its API tokens. */
