@@ -51,6 +51,25 @@ static void time_or_null_w(struct jw *w, const char *key, int64_t t)
 	jw_str(w, key, t ? clock_format_shanghai(t, buf) : NULL);
 }
 
+/* The category of a row: {"code", "name"} from two columns. */
+static void category_obj(struct jw *w, struct db_stmt *st, int code, int name)
+{
+	jw_obj(w, "category");
+	jw_str(w, "code", db_col_text(st, code));
+	jw_str(w, "name", db_col_text(st, name));
+	jw_end_obj(w);
+}
+
+/* A unit named in a row: {"id", "name", "kind"} from three columns. */
+static void unit_obj(struct jw *w, const char *key, struct db_stmt *st, int id, int name, int kind)
+{
+	jw_obj(w, key);
+	jw_int(w, "id", db_col_int64(st, id));
+	jw_str(w, "name", db_col_text(st, name));
+	jw_str(w, "kind", db_col_text(st, kind));
+	jw_end_obj(w);
+}
+
 /* One list row, written straight as JSON text (the lists' hot path). */
 static void list_item(struct jw *w, struct db_stmt *st, int64_t now)
 {
@@ -60,23 +79,12 @@ static void list_item(struct jw *w, struct db_stmt *st, int64_t now)
 	jw_obj(w, NULL);
 	jw_int(w, "id", db_col_int64(st, 0));
 	jw_str(w, "case_no", db_col_text(st, 1));
-	jw_obj(w, "category");
-	jw_str(w, "code", db_col_text(st, 2));
-	jw_str(w, "name", db_col_text(st, 3));
-	jw_end_obj(w);
+	category_obj(w, st, 2, 3);
 	jw_str(w, "title", db_col_text(st, 4));
 	jw_str(w, "status", db_col_text(st, 5));
 	jw_str(w, "channel", db_col_text(st, 6));
-	jw_obj(w, "unit");
-	jw_int(w, "id", db_col_int64(st, 7));
-	jw_str(w, "name", db_col_text(st, 8));
-	jw_str(w, "kind", db_col_text(st, 17));
-	jw_end_obj(w);
-	jw_obj(w, "handler_unit");
-	jw_int(w, "id", db_col_int64(st, 9));
-	jw_str(w, "name", db_col_text(st, 10));
-	jw_str(w, "kind", db_col_text(st, 18));
-	jw_end_obj(w);
+	unit_obj(w, "unit", st, 7, 8, 17);
+	unit_obj(w, "handler_unit", st, 9, 10, 18);
 	if (db_col_is_null(st, 11))
 		jw_null(w, "assignee_id");
 	else
@@ -105,33 +113,57 @@ static json_t *list_item_json(struct db_stmt *st, int64_t now)
 	return v;
 }
 
+/* A list statement being assembled: its text and the values of its '?', in order. */
+struct sqlb {
+	char sql[4096];
+	struct db_arg b[48];
+	int nb;
+};
+
+static void add(struct sqlb *s, const char *frag)
+{
+	strncat(s->sql, frag, sizeof s->sql - strlen(s->sql) - 1);
+}
+
+/* frag with its one value, when it applies (on; a text: not NULL). */
+static void add_i(struct sqlb *s, int on, const char *frag, int64_t v)
+{
+	if (on) {
+		add(s, frag);
+		s->b[s->nb++] = DB_ARG_I(v);
+	}
+}
+
+static void add_t(struct sqlb *s, const char *frag, const char *v)
+{
+	if (v) {
+		add(s, frag);
+		s->b[s->nb++] = DB_ARG_T(v);
+	}
+}
+
 /*
  * The work queue: scope, status, newest first. appeal_scope holds a row per
  * (unit on the place's or handler's path, appeal) with the status, so each
  * status is one index range read backwards, LIMIT rows long, at any level of
  * the tree.
  */
-static void queue_sql(const struct appeal_query *q, char *sql, size_t n, struct db_arg *b, int *nb)
+static void queue_sql(const struct appeal_query *q, struct sqlb *s)
 {
-	snprintf(sql, n, "%s WHERE a.id IN (SELECT appeal_id FROM (", LIST_SELECT);
+	add(s, LIST_SELECT " WHERE a.id IN (SELECT appeal_id FROM (");
 	for (int k = 0; k < q->nst; k++) {
 		char part[200];
 		snprintf(part, sizeof part,
-			 "%sSELECT appeal_id FROM (SELECT s.appeal_id FROM appeal_scope s "
-			 "WHERE "
-			 "s.unit_id = ?%s%s ORDER BY s.appeal_id DESC LIMIT ?) s%d",
-			 k ? " UNION ALL " : "", " AND s.status = ?",
-			 q->cursor ? " AND s.appeal_id < ?" : "", k);
-		strncat(sql, part, n - strlen(sql) - 1);
-		b[(*nb)++] = DB_ARG_I(q->unit_id);
-		b[(*nb)++] = DB_ARG_T(q->sts[k]);
-		if (q->cursor)
-			b[(*nb)++] = DB_ARG_I(q->cursor);
-		b[(*nb)++] = DB_ARG_I(q->limit + 1);
+			 "%sSELECT appeal_id FROM (SELECT s.appeal_id FROM appeal_scope s WHERE "
+			 "s.unit_id = ?",
+			 k ? " UNION ALL " : "");
+		add_i(s, 1, part, q->unit_id);
+		add_t(s, " AND s.status = ?", q->sts[k]);
+		add_i(s, q->cursor != 0, " AND s.appeal_id < ?", q->cursor);
+		snprintf(part, sizeof part, " ORDER BY s.appeal_id DESC LIMIT ?) s%d", k);
+		add_i(s, 1, part, q->limit + 1);
 	}
-	strncat(sql, ") q ORDER BY appeal_id DESC LIMIT ?) ORDER BY a.id DESC",
-		n - strlen(sql) - 1);
-	b[(*nb)++] = DB_ARG_I(q->limit + 1);
+	add_i(s, 1, ") q ORDER BY appeal_id DESC LIMIT ?) ORDER BY a.id DESC", q->limit + 1);
 }
 
 /* "%q%" for LIKE, with %, _ and \ escaped; in the arena. */
@@ -152,13 +184,12 @@ static char *like_pattern(struct arena *arena, const char *q)
 }
 
 /* The place: the caller's own reports, or the scope's subtree (place or handler). */
-static void where_sql(const struct appeal_query *q, char *sql, size_t n, struct db_arg *b, int *nb)
+static void where_sql(const struct appeal_query *q, struct sqlb *s)
 {
-	snprintf(sql, n, "%s WHERE ", LIST_SELECT);
+	add(s, LIST_SELECT " WHERE ");
 	if (q->own) {
 		/* A resident (or staff asking for their own reports) sees what they reported. */
-		strncat(sql, "a.reporter_id = ?", n - strlen(sql) - 1);
-		b[(*nb)++] = DB_ARG_I(q->account_id);
+		add_i(s, 1, "a.reporter_id = ?", q->account_id);
 		return;
 	}
 	/*
@@ -169,75 +200,41 @@ static void where_sql(const struct appeal_query *q, char *sql, size_t n, struct 
 	 * planner off them.
 	 */
 	if (q->depth == 0)
-		strncat(sql,
-			"(((a.unit_path || '') >= ? AND (a.unit_path || '') < ?) OR "
-			"((a.handler_path || '') >= ? AND (a.handler_path || '') < ?))",
-			n - strlen(sql) - 1);
+		add(s, "(((a.unit_path || '') >= ? AND (a.unit_path || '') < ?) OR "
+		       "((a.handler_path || '') >= ? AND (a.handler_path || '') < ?))");
 	else
-		strncat(sql,
-			"((a.unit_path >= ? AND a.unit_path < ?) OR (a.handler_path >= ? AND "
-			"a.handler_path < ?))",
-			n - strlen(sql) - 1);
-	b[(*nb)++] = DB_ARG_T(q->lo);
-	b[(*nb)++] = DB_ARG_T(q->hi);
-	b[(*nb)++] = DB_ARG_T(q->lo);
-	b[(*nb)++] = DB_ARG_T(q->hi);
+		add(s, "((a.unit_path >= ? AND a.unit_path < ?) OR (a.handler_path >= ? AND "
+		       "a.handler_path < ?))");
+	for (int i = 0; i < 2; i++) {
+		s->b[s->nb++] = DB_ARG_T(q->lo);
+		s->b[s->nb++] = DB_ARG_T(q->hi);
+	}
 }
 
-static void filter_sql(const struct appeal_query *q, struct arena *arena, char *sql, size_t n,
-		       struct db_arg *b, int *nb)
+static void filter_sql(const struct appeal_query *q, struct arena *arena, struct sqlb *s)
 {
-#define ADD(frag) strncat(sql, frag, n - strlen(sql) - 1)
-#define BIND_I(v) (b[(*nb)++] = DB_ARG_I(v))
-#define BIND_T(v) (b[(*nb)++] = DB_ARG_T(v))
-	where_sql(q, sql, n, b, nb);
-	for (int k = 0; k < q->nst; k++) {
-		ADD(k == 0 ? " AND a.status IN (?" : ", ?");
-		BIND_T(q->sts[k]);
-	}
+	where_sql(q, s);
+	for (int k = 0; k < q->nst; k++)
+		add_t(s, k == 0 ? " AND a.status IN (?" : ", ?", q->sts[k]);
 	if (q->nst)
-		ADD(")");
-	if (q->category) {
-		ADD(" AND c.code = ?");
-		BIND_T(q->category);
-	}
-	if (q->channel) {
-		ADD(" AND a.channel = ?");
-		BIND_T(q->channel);
-	}
-	if (q->assignee) {
-		ADD(" AND a.assignee_id = ?");
-		BIND_I(q->assignee);
-	}
-	if (q->overdue) {
-		ADD(" AND ((a.status = 'submitted' AND a.accept_due < ?) OR (a.status IN "
-		    "('accepted', 'dispatched', 'handling') AND a.handle_due < ?))");
-		BIND_I(q->now);
-		BIND_I(q->now);
-	}
-	if (q->has_from) {
-		ADD(" AND a.created_at >= ?");
-		BIND_I(q->from);
-	}
-	if (q->has_to) {
-		ADD(" AND a.created_at < ?");
-		BIND_I(q->to);
-	}
+		add(s, ")");
+	add_t(s, " AND c.code = ?", q->category);
+	add_t(s, " AND a.channel = ?", q->channel);
+	add_i(s, q->assignee != 0, " AND a.assignee_id = ?", q->assignee);
+	add_i(s, q->overdue, " AND ((a.status = 'submitted' AND a.accept_due < ?)", q->now);
+	add_i(s, q->overdue,
+	      " OR (a.status IN ('accepted', 'dispatched', 'handling') AND "
+	      "a.handle_due < ?))",
+	      q->now);
+	add_i(s, q->has_from, " AND a.created_at >= ?", q->from);
+	add_i(s, q->has_to, " AND a.created_at < ?", q->to);
 	if (q->text) {
 		/* Substring search: works for Chinese without a tokenizer. */
-		ADD(" AND (a.search_text LIKE ? ESCAPE '\\' OR a.case_no = ?)");
-		BIND_T(like_pattern(arena, q->text));
-		BIND_T(q->text);
+		add_t(s, " AND (a.search_text LIKE ? ESCAPE '\\'", like_pattern(arena, q->text));
+		add_t(s, " OR a.case_no = ?)", q->text);
 	}
-	if (q->cursor) {
-		ADD(" AND a.id < ?");
-		BIND_I(q->cursor);
-	}
-	ADD(" ORDER BY a.id DESC LIMIT ?");
-	BIND_I(q->limit + 1);
-#undef ADD
-#undef BIND_I
-#undef BIND_T
+	add_i(s, q->cursor != 0, " AND a.id < ?", q->cursor);
+	add_i(s, 1, " ORDER BY a.id DESC LIMIT ?", q->limit + 1);
 }
 
 /* The list's reader: at most limit rows written, one more counted (there is a next page). */
@@ -260,17 +257,16 @@ static int list_row(struct db_stmt *st, void *p)
 int appeals_store_list(struct db_conn *c, const struct appeal_query *q, struct arena *arena,
 		       struct jw *w, int64_t *n, int64_t *last)
 {
-	char sql[4096];
-	struct db_arg b[48];
+	struct sqlb s = { "", { { 0 } }, 0 };
 	struct list_ctx x = { w, n, last, q->limit, q->now };
-	int nb = 0, rc;
+	int rc;
 
 	if (q->queue)
-		queue_sql(q, sql, sizeof sql, b, &nb);
+		queue_sql(q, &s);
 	else
-		filter_sql(q, arena, sql, sizeof sql, b, &nb);
+		filter_sql(q, arena, &s);
 	*n = 0;
-	rc = db_each_args(c, list_row, &x, sql, b, nb);
+	rc = db_each_args(c, list_row, &x, s.sql, s.b, s.nb);
 	return rc < 0 ? rc : 0;
 }
 
