@@ -12,6 +12,7 @@
 #include "db/store.h"
 #include "org/org.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,60 +89,60 @@ static void copy_text(char *dst, size_t n, const char *s)
 	snprintf(dst, n, "%s", s ? s : "");
 }
 
+/*
+ * The columns of struct appeal_row after a.id, in the order appeal_load()
+ * selects them, each named once: I an integer, T a text copied into its
+ * array, S the status (parsed). The SELECT list and the reader both come
+ * from this list, so a column cannot land in the wrong field.
+ */
+/* clang-format off */
+#define APPEAL_COLUMNS(I, T, S)                                                                    \
+	T(case_no) I(category_id) S(status) I(unit_id) I(handler_unit_id) I(assignee_id)           \
+	I(dispatcher_unit_id) I(resolved_by) T(unit_path) T(handler_path) T(dispatcher_path)       \
+	I(reporter_id) I(created_by) I(accept_due) I(handle_due) I(accepted_at) I(dispatched_at)   \
+	I(resolved_at) I(closed_at) I(rated_at) I(overdue_at) T(rating) I(rework_count)            \
+	I(reopen_count) I(escalations) I(extension_hours) T(extension_reason) I(merged_into)       \
+	I(version) I(created_at)
+/* clang-format on */
+
+#define COL_SQL(f)    ", a." #f
+#define APPEAL_SELECT "SELECT a.id" APPEAL_COLUMNS(COL_SQL, COL_SQL, COL_SQL) " FROM appeals a "
+#define COL_I(f)      { offsetof(struct appeal_row, f), 'i', 0 },
+#define COL_T(f)      { offsetof(struct appeal_row, f), 't', sizeof(((struct appeal_row *)0)->f) },
+#define COL_S(f)      { offsetof(struct appeal_row, f), 's', 0 },
+
+static const struct appeal_col {
+	size_t off;
+	char kind;
+	size_t size;
+} appeal_cols[] = { APPEAL_COLUMNS(COL_I, COL_T, COL_S) };
+
 static int appeal_from_row(struct db_stmt *st, void *p)
 {
 	struct appeal_row *r = p;
+	char *base = p;
 
 	memset(r, 0, sizeof *r);
 	r->id = db_col_int64(st, 0);
-	copy_text(r->case_no, sizeof r->case_no, db_col_text(st, 1));
-	r->category_id = db_col_int64(st, 2);
-	r->status = appeal_status_parse(db_col_text(st, 3));
-	r->unit_id = db_col_int64(st, 4);
-	r->handler_unit_id = db_col_int64(st, 5);
-	r->assignee_id = db_col_int64(st, 6);
-	r->dispatcher_unit_id = db_col_int64(st, 7);
-	r->resolved_by = db_col_int64(st, 8);
-	copy_text(r->unit_path, sizeof r->unit_path, db_col_text(st, 9));
-	copy_text(r->handler_path, sizeof r->handler_path, db_col_text(st, 10));
-	copy_text(r->dispatcher_path, sizeof r->dispatcher_path, db_col_text(st, 11));
-	r->reporter_id = db_col_int64(st, 12);
-	r->created_by = db_col_int64(st, 13);
-	r->accept_due = db_col_int64(st, 14);
-	r->handle_due = db_col_int64(st, 15);
+	for (int k = 0; k < (int)(sizeof appeal_cols / sizeof *appeal_cols); k++) {
+		const struct appeal_col *col = &appeal_cols[k];
+		if (col->kind == 'i')
+			*(int64_t *)(base + col->off) = db_col_int64(st, k + 1);
+		else if (col->kind == 't')
+			copy_text(base + col->off, col->size, db_col_text(st, k + 1));
+		else
+			*(int *)(base + col->off) = appeal_status_parse(db_col_text(st, k + 1));
+	}
 	r->loaded_accept_due = r->accept_due;
 	r->loaded_handle_due = r->handle_due;
-	r->accepted_at = db_col_int64(st, 16);
-	r->dispatched_at = db_col_int64(st, 17);
-	r->resolved_at = db_col_int64(st, 18);
-	r->closed_at = db_col_int64(st, 19);
-	r->rated_at = db_col_int64(st, 20);
-	r->overdue_at = db_col_int64(st, 21);
-	copy_text(r->rating, sizeof r->rating, db_col_text(st, 22));
-	r->rework_count = db_col_int64(st, 23);
-	r->reopen_count = db_col_int64(st, 24);
-	r->escalations = db_col_int64(st, 25);
-	r->extension_hours = db_col_int64(st, 26);
-	copy_text(r->extension_reason, sizeof r->extension_reason, db_col_text(st, 27));
-	r->merged_into = db_col_int64(st, 28);
-	r->version = db_col_int64(st, 29);
-	r->created_at = db_col_int64(st, 30);
 	return 0;
 }
 
 int appeal_load(struct db_conn *c, const struct visibility *v, int64_t id, struct appeal_row *r)
 {
-	return db_one(
-		c, appeal_from_row, r,
-		"SELECT a.id, a.case_no, a.category_id, a.status, a.unit_id, a.handler_unit_id, "
-		"a.assignee_id, a.dispatcher_unit_id, a.resolved_by, a.unit_path, "
-		"a.handler_path, a.dispatcher_path, a.reporter_id, a.created_by, a.accept_due, "
-		"a.handle_due, a.accepted_at, a.dispatched_at, a.resolved_at, a.closed_at, "
-		"a.rated_at, a.overdue_at, a.rating, a.rework_count, a.reopen_count, "
-		"a.escalations, a.extension_hours, a.extension_reason, a.merged_into, "
-		"a.version, a.created_at FROM appeals a WHERE a.id = ? AND " APPEAL_VISIBLE_SQL,
-		"itttti", id, v->lo, v->hi, v->lo, v->hi,
-		v->account_id ? v->account_id : (int64_t)-1);
+	return db_one(c, appeal_from_row, r, APPEAL_SELECT "WHERE a.id = ? AND " APPEAL_VISIBLE_SQL,
+		      "itttti", id, v->lo, v->hi, v->lo, v->hi,
+		      v->account_id ? v->account_id : (int64_t)-1);
 }
 
 int appeal_store_update(struct db_conn *c, const struct appeal_row *r, int64_t now)
