@@ -51,6 +51,25 @@ static void time_or_null_w(struct jw *w, const char *key, int64_t t)
 	jw_str(w, key, t ? clock_format_shanghai(t, buf) : NULL);
 }
 
+/* The category of a row: {"code", "name"} from two columns. */
+static void category_obj(struct jw *w, struct db_stmt *st, int code, int name)
+{
+	jw_obj(w, "category");
+	jw_str(w, "code", db_col_text(st, code));
+	jw_str(w, "name", db_col_text(st, name));
+	jw_end_obj(w);
+}
+
+/* A unit named in a row: {"id", "name", "kind"} from three columns. */
+static void unit_obj(struct jw *w, const char *key, struct db_stmt *st, int id, int name, int kind)
+{
+	jw_obj(w, key);
+	jw_int(w, "id", db_col_int64(st, id));
+	jw_str(w, "name", db_col_text(st, name));
+	jw_str(w, "kind", db_col_text(st, kind));
+	jw_end_obj(w);
+}
+
 /* One list row, written straight as JSON text (the lists' hot path). */
 static void list_item(struct jw *w, struct db_stmt *st, int64_t now)
 {
@@ -60,23 +79,12 @@ static void list_item(struct jw *w, struct db_stmt *st, int64_t now)
 	jw_obj(w, NULL);
 	jw_int(w, "id", db_col_int64(st, 0));
 	jw_str(w, "case_no", db_col_text(st, 1));
-	jw_obj(w, "category");
-	jw_str(w, "code", db_col_text(st, 2));
-	jw_str(w, "name", db_col_text(st, 3));
-	jw_end_obj(w);
+	category_obj(w, st, 2, 3);
 	jw_str(w, "title", db_col_text(st, 4));
 	jw_str(w, "status", db_col_text(st, 5));
 	jw_str(w, "channel", db_col_text(st, 6));
-	jw_obj(w, "unit");
-	jw_int(w, "id", db_col_int64(st, 7));
-	jw_str(w, "name", db_col_text(st, 8));
-	jw_str(w, "kind", db_col_text(st, 17));
-	jw_end_obj(w);
-	jw_obj(w, "handler_unit");
-	jw_int(w, "id", db_col_int64(st, 9));
-	jw_str(w, "name", db_col_text(st, 10));
-	jw_str(w, "kind", db_col_text(st, 18));
-	jw_end_obj(w);
+	unit_obj(w, "unit", st, 7, 8, 17);
+	unit_obj(w, "handler_unit", st, 9, 10, 18);
 	if (db_col_is_null(st, 11))
 		jw_null(w, "assignee_id");
 	else
@@ -105,33 +113,57 @@ static json_t *list_item_json(struct db_stmt *st, int64_t now)
 	return v;
 }
 
+/* A list statement being assembled: its text and the values of its '?', in order. */
+struct sqlb {
+	char sql[4096];
+	struct db_arg b[48];
+	int nb;
+};
+
+static void add(struct sqlb *s, const char *frag)
+{
+	strncat(s->sql, frag, sizeof s->sql - strlen(s->sql) - 1);
+}
+
+/* frag with its one value, when it applies (on; a text: not NULL). */
+static void add_i(struct sqlb *s, int on, const char *frag, int64_t v)
+{
+	if (on) {
+		add(s, frag);
+		s->b[s->nb++] = DB_ARG_I(v);
+	}
+}
+
+static void add_t(struct sqlb *s, const char *frag, const char *v)
+{
+	if (v) {
+		add(s, frag);
+		s->b[s->nb++] = DB_ARG_T(v);
+	}
+}
+
 /*
  * The work queue: scope, status, newest first. appeal_scope holds a row per
  * (unit on the place's or handler's path, appeal) with the status, so each
  * status is one index range read backwards, LIMIT rows long, at any level of
  * the tree.
  */
-static void queue_sql(const struct appeal_query *q, char *sql, size_t n, struct db_arg *b, int *nb)
+static void queue_sql(const struct appeal_query *q, struct sqlb *s)
 {
-	snprintf(sql, n, "%s WHERE a.id IN (SELECT appeal_id FROM (", LIST_SELECT);
+	add(s, LIST_SELECT " WHERE a.id IN (SELECT appeal_id FROM (");
 	for (int k = 0; k < q->nst; k++) {
 		char part[200];
 		snprintf(part, sizeof part,
-			 "%sSELECT appeal_id FROM (SELECT s.appeal_id FROM appeal_scope s "
-			 "WHERE "
-			 "s.unit_id = ?%s%s ORDER BY s.appeal_id DESC LIMIT ?) s%d",
-			 k ? " UNION ALL " : "", " AND s.status = ?",
-			 q->cursor ? " AND s.appeal_id < ?" : "", k);
-		strncat(sql, part, n - strlen(sql) - 1);
-		b[(*nb)++] = DB_ARG_I(q->unit_id);
-		b[(*nb)++] = DB_ARG_T(q->sts[k]);
-		if (q->cursor)
-			b[(*nb)++] = DB_ARG_I(q->cursor);
-		b[(*nb)++] = DB_ARG_I(q->limit + 1);
+			 "%sSELECT appeal_id FROM (SELECT s.appeal_id FROM appeal_scope s WHERE "
+			 "s.unit_id = ?",
+			 k ? " UNION ALL " : "");
+		add_i(s, 1, part, q->unit_id);
+		add_t(s, " AND s.status = ?", q->sts[k]);
+		add_i(s, q->cursor != 0, " AND s.appeal_id < ?", q->cursor);
+		snprintf(part, sizeof part, " ORDER BY s.appeal_id DESC LIMIT ?) s%d", k);
+		add_i(s, 1, part, q->limit + 1);
 	}
-	strncat(sql, ") q ORDER BY appeal_id DESC LIMIT ?) ORDER BY a.id DESC",
-		n - strlen(sql) - 1);
-	b[(*nb)++] = DB_ARG_I(q->limit + 1);
+	add_i(s, 1, ") q ORDER BY appeal_id DESC LIMIT ?) ORDER BY a.id DESC", q->limit + 1);
 }
 
 /* "%q%" for LIKE, with %, _ and \ escaped; in the arena. */
@@ -152,13 +184,12 @@ static char *like_pattern(struct arena *arena, const char *q)
 }
 
 /* The place: the caller's own reports, or the scope's subtree (place or handler). */
-static void where_sql(const struct appeal_query *q, char *sql, size_t n, struct db_arg *b, int *nb)
+static void where_sql(const struct appeal_query *q, struct sqlb *s)
 {
-	snprintf(sql, n, "%s WHERE ", LIST_SELECT);
+	add(s, LIST_SELECT " WHERE ");
 	if (q->own) {
 		/* A resident (or staff asking for their own reports) sees what they reported. */
-		strncat(sql, "a.reporter_id = ?", n - strlen(sql) - 1);
-		b[(*nb)++] = DB_ARG_I(q->account_id);
+		add_i(s, 1, "a.reporter_id = ?", q->account_id);
 		return;
 	}
 	/*
@@ -169,167 +200,148 @@ static void where_sql(const struct appeal_query *q, char *sql, size_t n, struct 
 	 * planner off them.
 	 */
 	if (q->depth == 0)
-		strncat(sql,
-			"(((a.unit_path || '') >= ? AND (a.unit_path || '') < ?) OR "
-			"((a.handler_path || '') >= ? AND (a.handler_path || '') < ?))",
-			n - strlen(sql) - 1);
+		add(s, "(((a.unit_path || '') >= ? AND (a.unit_path || '') < ?) OR "
+		       "((a.handler_path || '') >= ? AND (a.handler_path || '') < ?))");
 	else
-		strncat(sql,
-			"((a.unit_path >= ? AND a.unit_path < ?) OR (a.handler_path >= ? AND "
-			"a.handler_path < ?))",
-			n - strlen(sql) - 1);
-	b[(*nb)++] = DB_ARG_T(q->lo);
-	b[(*nb)++] = DB_ARG_T(q->hi);
-	b[(*nb)++] = DB_ARG_T(q->lo);
-	b[(*nb)++] = DB_ARG_T(q->hi);
+		add(s, "((a.unit_path >= ? AND a.unit_path < ?) OR (a.handler_path >= ? AND "
+		       "a.handler_path < ?))");
+	for (int i = 0; i < 2; i++) {
+		s->b[s->nb++] = DB_ARG_T(q->lo);
+		s->b[s->nb++] = DB_ARG_T(q->hi);
+	}
 }
 
-static void filter_sql(const struct appeal_query *q, struct arena *arena, char *sql, size_t n,
-		       struct db_arg *b, int *nb)
+static void filter_sql(const struct appeal_query *q, struct arena *arena, struct sqlb *s)
 {
-#define ADD(frag) strncat(sql, frag, n - strlen(sql) - 1)
-#define BIND_I(v) (b[(*nb)++] = DB_ARG_I(v))
-#define BIND_T(v) (b[(*nb)++] = DB_ARG_T(v))
-	where_sql(q, sql, n, b, nb);
-	for (int k = 0; k < q->nst; k++) {
-		ADD(k == 0 ? " AND a.status IN (?" : ", ?");
-		BIND_T(q->sts[k]);
-	}
+	where_sql(q, s);
+	for (int k = 0; k < q->nst; k++)
+		add_t(s, k == 0 ? " AND a.status IN (?" : ", ?", q->sts[k]);
 	if (q->nst)
-		ADD(")");
-	if (q->category) {
-		ADD(" AND c.code = ?");
-		BIND_T(q->category);
-	}
-	if (q->channel) {
-		ADD(" AND a.channel = ?");
-		BIND_T(q->channel);
-	}
-	if (q->assignee) {
-		ADD(" AND a.assignee_id = ?");
-		BIND_I(q->assignee);
-	}
-	if (q->overdue) {
-		ADD(" AND ((a.status = 'submitted' AND a.accept_due < ?) OR (a.status IN "
-		    "('accepted', 'dispatched', 'handling') AND a.handle_due < ?))");
-		BIND_I(q->now);
-		BIND_I(q->now);
-	}
-	if (q->has_from) {
-		ADD(" AND a.created_at >= ?");
-		BIND_I(q->from);
-	}
-	if (q->has_to) {
-		ADD(" AND a.created_at < ?");
-		BIND_I(q->to);
-	}
+		add(s, ")");
+	add_t(s, " AND c.code = ?", q->category);
+	add_t(s, " AND a.channel = ?", q->channel);
+	add_i(s, q->assignee != 0, " AND a.assignee_id = ?", q->assignee);
+	add_i(s, q->overdue, " AND ((a.status = 'submitted' AND a.accept_due < ?)", q->now);
+	add_i(s, q->overdue,
+	      " OR (a.status IN ('accepted', 'dispatched', 'handling') AND "
+	      "a.handle_due < ?))",
+	      q->now);
+	add_i(s, q->has_from, " AND a.created_at >= ?", q->from);
+	add_i(s, q->has_to, " AND a.created_at < ?", q->to);
 	if (q->text) {
 		/* Substring search: works for Chinese without a tokenizer. */
-		ADD(" AND (a.search_text LIKE ? ESCAPE '\\' OR a.case_no = ?)");
-		BIND_T(like_pattern(arena, q->text));
-		BIND_T(q->text);
+		add_t(s, " AND (a.search_text LIKE ? ESCAPE '\\'", like_pattern(arena, q->text));
+		add_t(s, " OR a.case_no = ?)", q->text);
 	}
-	if (q->cursor) {
-		ADD(" AND a.id < ?");
-		BIND_I(q->cursor);
-	}
-	ADD(" ORDER BY a.id DESC LIMIT ?");
-	BIND_I(q->limit + 1);
-#undef ADD
-#undef BIND_I
-#undef BIND_T
+	add_i(s, q->cursor != 0, " AND a.id < ?", q->cursor);
+	add_i(s, 1, " ORDER BY a.id DESC LIMIT ?", q->limit + 1);
+}
+
+/* The list's reader: at most limit rows written, one more counted (there is a next page). */
+struct list_ctx {
+	struct jw *w;
+	int64_t *n, *last, limit, now;
+};
+
+static int list_row(struct db_stmt *st, void *p)
+{
+	struct list_ctx *x = p;
+
+	if (++*x->n > x->limit)
+		return DB_ROW;
+	*x->last = db_col_int64(st, 0);
+	list_item(x->w, st, x->now);
+	return 0;
 }
 
 int appeals_store_list(struct db_conn *c, const struct appeal_query *q, struct arena *arena,
 		       struct jw *w, int64_t *n, int64_t *last)
 {
-	char sql[4096];
-	struct db_arg b[48];
-	struct db_stmt *st;
-	int nb = 0, rc;
+	struct sqlb s = { "", { { 0 } }, 0 };
+	struct list_ctx x = { w, n, last, q->limit, q->now };
+	int rc;
 
 	if (q->queue)
-		queue_sql(q, sql, sizeof sql, b, &nb);
+		queue_sql(q, &s);
 	else
-		filter_sql(q, arena, sql, sizeof sql, b, &nb);
-	if ((rc = db_prepare(c, sql, &st)) < 0)
-		return rc;
-	db_bind_args(st, b, nb);
+		filter_sql(q, arena, &s);
 	*n = 0;
-	while ((rc = db_step(st)) == DB_ROW && ++*n <= q->limit) {
-		*last = db_col_int64(st, 0);
-		list_item(w, st, q->now);
-	}
-	db_reset(st);
+	rc = db_each_args(c, list_row, &x, s.sql, s.b, s.nb);
 	return rc < 0 ? rc : 0;
 }
 
 /* ---- one appeal -------------------------------------------------------- */
 
-/* The timeline. public: only what an anonymous reporter may read. */
-json_t *appeal_store_timeline(struct db_conn *c, int64_t id, int public)
+/* The timeline's reader: each event appended to out. */
+struct timeline_ctx {
+	json_t *out;
+	int public;
+};
+
+static int timeline_row(struct db_stmt *st, void *p)
 {
 	static const char *const public_notes[] = { "submit", "reject", "resolve",
 						    "verify", "rate",	NULL };
-	struct db_stmt *st;
-	json_t *out = json_array();
-	int rc =
-		db_prepare(c,
-			   "SELECT e.id, e.at, e.actor_name, e.action, e.from_status, e.to_status, "
-			   "e.note, e.photos, e.details FROM appeal_events e WHERE e.appeal_id = ? "
-			   "ORDER BY e.id",
-			   &st);
+	struct timeline_ctx *x = p;
+	const char *action = db_col_text(st, 3);
+	int show_note = !x->public;
 
-	if (rc < 0) {
-		json_decref(out);
-		return NULL;
-	}
-	db_bind_int64(st, 1, id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		const char *action = db_col_text(st, 3);
-		int show_note = !public;
-		for (int i = 0; public && public_notes[i]; i++)
-			if (!strcmp(action, public_notes[i]))
-				show_note = 1;
-		json_t *ev = JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-				    jb_take("at", time_or_null(db_col_int64(st, 1))),
-				    jb_str("action", action),
-				    jb_str("actor", public ? "" : db_col_text(st, 2)),
-				    jb_str_or_null("from_status", db_col_text(st, 4)),
-				    jb_str("to_status", db_col_text(st, 5)));
-		json_object_set_new(ev, "note", json_string(show_note ? db_col_text(st, 6) : ""));
-		json_object_set_new(ev, "photos", json_text_or(db_col_text(st, 7), "[]"));
-		if (!public)
-			json_object_set_new(ev, "details", json_text_or(db_col_text(st, 8), "{}"));
-		json_array_append_new(out, ev);
-	}
-	db_reset(st);
-	if (rc < 0) {
+	for (int i = 0; x->public && public_notes[i]; i++)
+		if (!strcmp(action, public_notes[i]))
+			show_note = 1;
+	json_t *ev = JB_OBJ(
+		jb_int("id", db_col_int64(st, 0)), jb_take("at", time_or_null(db_col_int64(st, 1))),
+		jb_str("action", action), jb_str("actor", x->public ? "" : db_col_text(st, 2)),
+		jb_str_or_null("from_status", db_col_text(st, 4)),
+		jb_str("to_status", db_col_text(st, 5)));
+	json_object_set_new(ev, "note", json_string(show_note ? db_col_text(st, 6) : ""));
+	json_object_set_new(ev, "photos", json_text_or(db_col_text(st, 7), "[]"));
+	if (!x->public)
+		json_object_set_new(ev, "details", json_text_or(db_col_text(st, 8), "{}"));
+	json_array_append_new(x->out, ev);
+	return 0;
+}
+
+/* The array filled by fn from the rows of sql (one id bound); NULL on failure. */
+static json_t *json_rows(struct db_conn *c, db_row_fn fn, void *ctx, json_t *out, const char *sql,
+			 int64_t id)
+{
+	if (db_each(c, fn, ctx, sql, "i", id) < 0) {
 		json_decref(out);
 		return NULL;
 	}
 	return out;
 }
 
+/* The timeline. public: only what an anonymous reporter may read. */
+json_t *appeal_store_timeline(struct db_conn *c, int64_t id, int public)
+{
+	struct timeline_ctx x = { json_array(), public };
+
+	return json_rows(c, timeline_row, &x, x.out,
+			 "SELECT e.id, e.at, e.actor_name, e.action, e.from_status, e.to_status, "
+			 "e.note, e.photos, e.details FROM appeal_events e WHERE e.appeal_id = ? "
+			 "ORDER BY e.id",
+			 id);
+}
+
+static int link_row(struct db_stmt *st, void *out)
+{
+	json_array_append_new(out, JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+					  jb_str("case_no", db_col_text(st, 1)),
+					  jb_str("status", db_col_text(st, 2))));
+	return 0;
+}
+
 json_t *appeal_store_links(struct db_conn *c, int64_t id)
 {
-	struct db_stmt *st;
 	json_t *out = json_array();
 
-	if (db_prepare(c,
-		       "SELECT l.other_id, a.case_no, a.status FROM appeal_links l JOIN appeals a "
-		       "ON a.id = l.other_id WHERE l.appeal_id = ? ORDER BY l.other_id",
-		       &st) < 0) {
-		json_decref(out);
-		return NULL;
-	}
-	db_bind_int64(st, 1, id);
-	while (db_step(st) == DB_ROW)
-		json_array_append_new(out, JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-						  jb_str("case_no", db_col_text(st, 1)),
-						  jb_str("status", db_col_text(st, 2))));
-	db_reset(st);
-	return out;
+	return json_rows(
+		c, link_row, out, out,
+		"SELECT l.other_id, a.case_no, a.status FROM appeal_links l JOIN appeals a "
+		"ON a.id = l.other_id WHERE l.appeal_id = ? ORDER BY l.other_id",
+		id);
 }
 
 /* One appeal with everything but its timeline and links. */
@@ -375,68 +387,83 @@ static json_t *detail_json(struct db_stmt *st, int64_t now)
 	return out;
 }
 
+/* A one-row answer built by a row callback: the object, and what it needs. */
+struct obj_ctx {
+	json_t **out;
+	int64_t now, *id;
+	const char *last4;
+};
+
+static int detail_row(struct db_stmt *st, void *p)
+{
+	struct obj_ctx *x = p;
+
+	*x->out = detail_json(st, x->now);
+	return 0;
+}
+
+/* DB_ROW when the row read gave an object, DB_DONE when not, <0 on failure. */
+static int obj_rc(int rc, json_t **out)
+{
+	return rc < 0 ? rc : *out ? DB_ROW : DB_DONE;
+}
+
 int appeal_store_detail(struct db_conn *c, int64_t id, int64_t now, json_t **out)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(
-		c,
-		"SELECT a.id, a.case_no, c.code, c.name, a.title, a.status, a.channel, a.unit_id, "
-		"u.name, a.handler_unit_id, h.name, a.assignee_id, a.created_at, a.accept_due, "
-		"a.handle_due, a.rating, a.rework_count, u.kind, h.kind, a.description, a.address, "
-		"a.lng, a.lat, "
-		"a.photos, a.contact_name, a.contact_phone_mask, a.station_id, a.accepted_at, "
-		"a.resolved_at, a.closed_at, a.escalations, a.extension_hours, a.extension_reason, "
-		"a.merged_into, a.overdue_at, a.reopen_count, a.dispatcher_unit_id, "
-		"acc.display_name "
-		"FROM appeals a JOIN appeal_categories c ON c.id = a.category_id JOIN units u ON "
-		"u.id = a.unit_id JOIN units h ON h.id = a.handler_unit_id LEFT JOIN accounts acc "
-		"ON "
-		"acc.id = a.assignee_id WHERE a.id = ?",
-		&st);
+	struct obj_ctx x = { out, now, NULL, NULL };
 
 	*out = NULL;
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	if (db_step(st) == DB_ROW)
-		*out = detail_json(st, now);
-	db_reset(st);
-	return *out ? DB_ROW : DB_DONE; /* a failed step reads as not found */
+	return obj_rc(
+		db_one(c, detail_row, &x,
+		       "SELECT a.id, a.case_no, c.code, c.name, a.title, a.status, a.channel, "
+		       "a.unit_id, u.name, a.handler_unit_id, h.name, a.assignee_id, "
+		       "a.created_at, a.accept_due, a.handle_due, a.rating, a.rework_count, "
+		       "u.kind, h.kind, a.description, a.address, a.lng, a.lat, a.photos, "
+		       "a.contact_name, a.contact_phone_mask, a.station_id, a.accepted_at, "
+		       "a.resolved_at, a.closed_at, a.escalations, a.extension_hours, "
+		       "a.extension_reason, a.merged_into, a.overdue_at, a.reopen_count, "
+		       "a.dispatcher_unit_id, acc.display_name FROM appeals a JOIN "
+		       "appeal_categories c ON c.id = a.category_id JOIN units u ON u.id = "
+		       "a.unit_id JOIN units h ON h.id = a.handler_unit_id LEFT JOIN accounts "
+		       "acc ON acc.id = a.assignee_id WHERE a.id = ?",
+		       "i", id),
+		out);
 }
 
 /* ---- tracking by case number ------------------------------------------- */
 
+/* The case, when the phone's last four digits match. */
+static int track_row(struct db_stmt *st, void *p)
+{
+	struct obj_ctx *x = p;
+	const char *l4 = db_col_text(st, 8);
+
+	if (strcmp(l4, x->last4) || !*l4)
+		return 0;
+	*x->id = db_col_int64(st, 0);
+	*x->out = JB_OBJ(jb_int("id", *x->id), jb_str("case_no", db_col_text(st, 1)),
+			 jb_str("category", db_col_text(st, 2)),
+			 jb_str("title", db_col_text(st, 3)), jb_str("status", db_col_text(st, 4)),
+			 jb_take("created_at", time_or_null(db_col_int64(st, 5))),
+			 jb_take("closed_at", time_or_null(db_col_int64(st, 6))),
+			 jb_str("handler_unit", db_col_text(st, 9)),
+			 jb_str_or_null("rating", db_col_text(st, 7)));
+	return 0;
+}
+
 int appeal_store_track(struct db_conn *c, const char *case_no, const char *last4, json_t **out,
 		       int64_t *id)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT a.id, a.case_no, c.name, a.title, a.status, a.created_at, "
-			    "a.closed_at, a.rating, a.phone_last4, h.name FROM appeals a JOIN "
-			    "appeal_categories c ON c.id = a.category_id JOIN units h ON h.id = "
-			    "a.handler_unit_id WHERE a.case_no = ?",
-			    &st);
+	struct obj_ctx x = { out, 0, id, last4 };
 
 	*out = NULL;
-	if (rc < 0)
-		return rc;
-	db_bind_text(st, 1, case_no, -1);
-	if (db_step(st) == DB_ROW && !strcmp(db_col_text(st, 8), last4) && *db_col_text(st, 8)) {
-		*id = db_col_int64(st, 0);
-		*out = JB_OBJ(jb_int("id", *id), jb_str("case_no", db_col_text(st, 1)),
-			      jb_str("category", db_col_text(st, 2)),
-			      jb_str("title", db_col_text(st, 3)),
-			      jb_str("status", db_col_text(st, 4)),
-			      jb_take("created_at", time_or_null(db_col_int64(st, 5))),
-			      jb_take("closed_at", time_or_null(db_col_int64(st, 6))),
-			      jb_str("handler_unit", db_col_text(st, 9)),
-			      jb_str_or_null("rating", db_col_text(st, 7)));
-		rc = DB_ROW;
-	} else {
-		rc = DB_DONE;
-	}
-	db_reset(st);
-	return rc;
+	return obj_rc(db_one(c, track_row, &x,
+			     "SELECT a.id, a.case_no, c.name, a.title, a.status, a.created_at, "
+			     "a.closed_at, a.rating, a.phone_last4, h.name FROM appeals a JOIN "
+			     "appeal_categories c ON c.id = a.category_id JOIN units h ON h.id = "
+			     "a.handler_unit_id WHERE a.case_no = ?",
+			     "t", case_no),
+		      out);
 }
 
 int appeal_store_throttle_locked(struct db_conn *c, const char *key, int64_t *locked_until)
@@ -463,25 +490,34 @@ int appeal_store_throttle_failure(struct db_conn *c, const char *key, int64_t no
 		      "tiii", key, now, max_failures, lock_until);
 }
 
+/* The sealed phone copied out; too_big when it does not fit. */
+struct blob_out {
+	unsigned char *buf;
+	size_t cap, *n;
+	int too_big;
+};
+
+static int blob_row(struct db_stmt *st, void *p)
+{
+	struct blob_out *o = p;
+	size_t len;
+	const void *b = db_col_blob(st, 0, &len);
+
+	if (b && len && len > o->cap)
+		o->too_big = 1;
+	else if (b && len) {
+		memcpy(o->buf, b, len);
+		*o->n = len;
+	}
+	return 0;
+}
+
 int appeal_store_phone(struct db_conn *c, int64_t id, unsigned char *buf, size_t cap, size_t *n)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT contact_phone_enc FROM appeals WHERE id = ?", &st);
+	struct blob_out o = { buf, cap, n, 0 };
+	int rc;
 
 	*n = 0;
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	if (db_step(st) == DB_ROW) {
-		size_t len;
-		const void *b = db_col_blob(st, 0, &len);
-		if (b && len && len > cap)
-			rc = 1;
-		else if (b && len) {
-			memcpy(buf, b, len);
-			*n = len;
-		}
-	}
-	db_reset(st);
-	return rc == 1 ? 1 : 0;
+	rc = db_one(c, blob_row, &o, "SELECT contact_phone_enc FROM appeals WHERE id = ?", "i", id);
+	return rc < 0 ? rc : o.too_big;
 }

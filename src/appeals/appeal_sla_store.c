@@ -12,41 +12,56 @@
 
 #include <stdio.h>
 
+/* Rows read into an array of at most max, counted in *n. */
+struct bounded {
+	void *list;
+	int max, *n;
+};
+
+/* 0 while there is room for another row, DB_ROW when the array is full. */
+static int bounded_next(const struct bounded *b)
+{
+	return ++*b->n < b->max ? 0 : DB_ROW;
+}
+
+/* A reader's answer as the store's: 0 when the rows were read (all or as many as fit), or <0. */
+static int rows_read(int rc)
+{
+	return rc < 0 ? rc : 0;
+}
+
+static int overdue_row(struct db_stmt *st, void *p)
+{
+	struct bounded *b = p;
+	struct overdue *o = (struct overdue *)b->list + *b->n;
+
+	o->id = db_col_int64(st, 0);
+	o->handler_unit_id = db_col_int64(st, 1);
+	o->assignee_id = db_col_int64(st, 2);
+	o->status = appeal_status_parse(db_col_text(st, 3));
+	snprintf(o->handler_path, sizeof o->handler_path, "%s", db_col_text(st, 4));
+	snprintf(o->case_no, sizeof o->case_no, "%s", db_col_text(st, 5));
+	o->due = db_col_int64(st, 6);
+	return bounded_next(b);
+}
+
 int sla_store_overdue(struct db_conn *c, int64_t after, int64_t now, struct overdue *list, int max,
 		      int *n)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(
-		c,
-		"SELECT a.id, a.handler_unit_id, a.assignee_id, a.status, a.handler_path, "
-		"a.case_no, CASE WHEN a.status = 'submitted' THEN a.accept_due ELSE "
-		"a.handle_due END FROM appeals a WHERE a.id > ? AND ((a.status = "
-		"'submitted' AND a.accept_due < ?) OR (a.status IN ('accepted', "
-		"'dispatched', 'handling') AND a.handle_due < ?)) AND NOT EXISTS (SELECT 1 "
-		"FROM supervisions s WHERE s.appeal_id = a.id AND s.unit_id = "
-		"a.handler_unit_id AND s.due_at = CASE WHEN a.status = 'submitted' THEN "
-		"a.accept_due ELSE a.handle_due END) ORDER BY a.id LIMIT ?",
-		&st);
+	struct bounded b = { list, max, n };
 
 	*n = 0;
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, after);
-	db_bind_int64(st, 2, now);
-	db_bind_int64(st, 3, now);
-	db_bind_int64(st, 4, max);
-	while (*n < max && (rc = db_step(st)) == DB_ROW) {
-		struct overdue *o = &list[(*n)++];
-		o->id = db_col_int64(st, 0);
-		o->handler_unit_id = db_col_int64(st, 1);
-		o->assignee_id = db_col_int64(st, 2);
-		o->status = appeal_status_parse(db_col_text(st, 3));
-		snprintf(o->handler_path, sizeof o->handler_path, "%s", db_col_text(st, 4));
-		snprintf(o->case_no, sizeof o->case_no, "%s", db_col_text(st, 5));
-		o->due = db_col_int64(st, 6);
-	}
-	db_reset(st);
-	return rc < 0 ? rc : 0;
+	return rows_read(
+		db_each(c, overdue_row, &b,
+			"SELECT a.id, a.handler_unit_id, a.assignee_id, a.status, a.handler_path, "
+			"a.case_no, CASE WHEN a.status = 'submitted' THEN a.accept_due ELSE "
+			"a.handle_due END FROM appeals a WHERE a.id > ? AND ((a.status = "
+			"'submitted' AND a.accept_due < ?) OR (a.status IN ('accepted', "
+			"'dispatched', 'handling') AND a.handle_due < ?)) AND NOT EXISTS (SELECT 1 "
+			"FROM supervisions s WHERE s.appeal_id = a.id AND s.unit_id = "
+			"a.handler_unit_id AND s.due_at = CASE WHEN a.status = 'submitted' THEN "
+			"a.accept_due ELSE a.handle_due END) ORDER BY a.id LIMIT ?",
+			"iiii", after, now, now, (int64_t)max));
 }
 
 int sla_store_supervise(struct db_conn *c, const struct overdue *o, const char *kind,
@@ -75,27 +90,27 @@ int sla_store_mark_escalated(struct db_conn *c, int64_t sup_id, int64_t now)
 		      "ii", now, sup_id);
 }
 
+static int notice_row(struct db_stmt *st, void *p)
+{
+	struct bounded *b = p;
+	int64_t *sup = ((int64_t(*)[2])b->list)[*b->n];
+
+	sup[0] = db_col_int64(st, 0);
+	sup[1] = db_col_int64(st, 1);
+	return bounded_next(b);
+}
+
 int sla_store_notices_due(struct db_conn *c, int64_t before, int64_t (*sups)[2], int max, int *n)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT s.id, s.appeal_id FROM supervisions s JOIN appeals a ON a.id = "
-			    "s.appeal_id WHERE s.escalated_at IS NULL AND s.created_at <= ? AND "
-			    "s.unit_id = a.handler_unit_id ORDER BY s.id LIMIT ?",
-			    &st);
+	struct bounded b = { sups, max, n };
 
 	*n = 0;
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, before);
-	db_bind_int64(st, 2, max);
-	while (*n < max && (rc = db_step(st)) == DB_ROW) {
-		sups[*n][0] = db_col_int64(st, 0);
-		sups[*n][1] = db_col_int64(st, 1);
-		(*n)++;
-	}
-	db_reset(st);
-	return rc < 0 ? rc : 0;
+	return rows_read(
+		db_each(c, notice_row, &b,
+			"SELECT s.id, s.appeal_id FROM supervisions s JOIN appeals a ON a.id = "
+			"s.appeal_id WHERE s.escalated_at IS NULL AND s.created_at <= ? AND "
+			"s.unit_id = a.handler_unit_id ORDER BY s.id LIMIT ?",
+			"ii", before, (int64_t)max));
 }
 
 int sla_store_settle(struct db_conn *c, int64_t now, int64_t before)

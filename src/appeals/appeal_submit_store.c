@@ -367,32 +367,34 @@ int appeal_store_insert_batch(struct db_conn *c, struct appeal_new **items, int 
 
 /* ---- placing a report --------------------------------------------------- */
 
+/* The point a grid is looked for at; the first grid holding it stops the read. */
+struct point_in {
+	double lng, lat;
+	int64_t *id;
+};
+
+static int grid_row(struct db_stmt *st, void *p)
+{
+	struct point_in *x = p;
+
+	if (!geojson_contains(db_col_text(st, 1), x->lng, x->lat))
+		return 0;
+	*x->id = db_col_int64(st, 0);
+	return DB_ROW;
+}
+
 int appeal_store_grid_at_point(struct db_conn *c, double lng, double lat, int64_t *id)
 {
-	struct db_stmt *st;
-	int rc =
-		db_prepare(c,
-			   "SELECT id, boundary FROM units WHERE kind = 'grid' AND boundary IS NOT "
-			   "NULL AND min_lng <= ? AND max_lng >= ? AND min_lat <= ? AND max_lat >= "
-			   "? ORDER BY id",
-			   &st);
+	struct point_in x = { lng, lat, id };
+	int rc;
 
 	*id = 0;
-	if (rc < 0)
-		return rc;
-	db_bind_double(st, 1, lng);
-	db_bind_double(st, 2, lng);
-	db_bind_double(st, 3, lat);
-	db_bind_double(st, 4, lat);
-	while ((rc = db_step(st)) == DB_ROW)
-		if (geojson_contains(db_col_text(st, 1), lng, lat)) {
-			*id = db_col_int64(st, 0);
-			break;
-		}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	return *id ? DB_ROW : DB_DONE;
+	rc = db_each(c, grid_row, &x,
+		     "SELECT id, boundary FROM units WHERE kind = 'grid' AND boundary IS NOT "
+		     "NULL AND min_lng <= ? AND max_lng >= ? AND min_lat <= ? AND max_lat >= "
+		     "? ORDER BY id",
+		     "dddd", lng, lng, lat, lat);
+	return rc < 0 ? rc : *id ? DB_ROW : DB_DONE;
 }
 
 int appeal_store_root_unit(struct db_conn *c, int64_t *id)
@@ -401,19 +403,20 @@ int appeal_store_root_unit(struct db_conn *c, int64_t *id)
 			      "");
 }
 
+/* The first two columns, both integers. */
+static int two_ids(struct db_stmt *st, void *p)
+{
+	int64_t **out = p;
+
+	*out[0] = db_col_int64(st, 0);
+	*out[1] = db_col_int64(st, 1);
+	return 0;
+}
+
 int appeal_store_station(struct db_conn *c, const char *code, int64_t *station_id, int64_t *grid_id)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT id, grid_id FROM stations WHERE public_code = ?", &st);
+	int64_t *out[2] = { station_id, grid_id };
 
-	if (rc < 0)
-		return rc;
-	db_bind_text(st, 1, code, -1);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*station_id = db_col_int64(st, 0);
-		*grid_id = db_col_int64(st, 1);
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, two_ids, out, "SELECT id, grid_id FROM stations WHERE public_code = ?",
+		      "t", code);
 }

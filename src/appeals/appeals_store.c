@@ -12,6 +12,7 @@
 #include "db/store.h"
 #include "org/org.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,81 +84,65 @@ int appeal_event_insert(struct db_conn *c, const struct appeal_event *ev, int n)
 	"((a.unit_path >= ? AND a.unit_path < ?) OR (a.handler_path >= ? AND a.handler_path < ?) " \
 	"OR a.reporter_id = ?)"
 
-static void bind_visibility(struct db_stmt *st, int first, const struct visibility *v)
-{
-	db_bind_text(st, first, v->lo, -1);
-	db_bind_text(st, first + 1, v->hi, -1);
-	db_bind_text(st, first + 2, v->lo, -1);
-	db_bind_text(st, first + 3, v->hi, -1);
-	db_bind_int64(st, first + 4, v->account_id ? v->account_id : -1);
-}
-
 static void copy_text(char *dst, size_t n, const char *s)
 {
 	snprintf(dst, n, "%s", s ? s : "");
 }
 
-static void row_from_stmt(struct db_stmt *st, struct appeal_row *r)
+/*
+ * The columns of struct appeal_row after a.id, in the order appeal_load()
+ * selects them, each named once: I an integer, T a text copied into its
+ * array, S the status (parsed). The SELECT list and the reader both come
+ * from this list, so a column cannot land in the wrong field.
+ */
+/* clang-format off */
+#define APPEAL_COLUMNS(I, T, S)                                                                    \
+	T(case_no) I(category_id) S(status) I(unit_id) I(handler_unit_id) I(assignee_id)           \
+	I(dispatcher_unit_id) I(resolved_by) T(unit_path) T(handler_path) T(dispatcher_path)       \
+	I(reporter_id) I(created_by) I(accept_due) I(handle_due) I(accepted_at) I(dispatched_at)   \
+	I(resolved_at) I(closed_at) I(rated_at) I(overdue_at) T(rating) I(rework_count)            \
+	I(reopen_count) I(escalations) I(extension_hours) T(extension_reason) I(merged_into)       \
+	I(version) I(created_at)
+/* clang-format on */
+
+#define COL_SQL(f)    ", a." #f
+#define APPEAL_SELECT "SELECT a.id" APPEAL_COLUMNS(COL_SQL, COL_SQL, COL_SQL) " FROM appeals a "
+#define COL_I(f)      { offsetof(struct appeal_row, f), 'i', 0 },
+#define COL_T(f)      { offsetof(struct appeal_row, f), 't', sizeof(((struct appeal_row *)0)->f) },
+#define COL_S(f)      { offsetof(struct appeal_row, f), 's', 0 },
+
+static const struct appeal_col {
+	size_t off;
+	char kind;
+	size_t size;
+} appeal_cols[] = { APPEAL_COLUMNS(COL_I, COL_T, COL_S) };
+
+static int appeal_from_row(struct db_stmt *st, void *p)
 {
+	struct appeal_row *r = p;
+	char *base = p;
+
 	memset(r, 0, sizeof *r);
 	r->id = db_col_int64(st, 0);
-	copy_text(r->case_no, sizeof r->case_no, db_col_text(st, 1));
-	r->category_id = db_col_int64(st, 2);
-	r->status = appeal_status_parse(db_col_text(st, 3));
-	r->unit_id = db_col_int64(st, 4);
-	r->handler_unit_id = db_col_int64(st, 5);
-	r->assignee_id = db_col_int64(st, 6);
-	r->dispatcher_unit_id = db_col_int64(st, 7);
-	r->resolved_by = db_col_int64(st, 8);
-	copy_text(r->unit_path, sizeof r->unit_path, db_col_text(st, 9));
-	copy_text(r->handler_path, sizeof r->handler_path, db_col_text(st, 10));
-	copy_text(r->dispatcher_path, sizeof r->dispatcher_path, db_col_text(st, 11));
-	r->reporter_id = db_col_int64(st, 12);
-	r->created_by = db_col_int64(st, 13);
-	r->accept_due = db_col_int64(st, 14);
-	r->handle_due = db_col_int64(st, 15);
+	for (int k = 0; k < (int)(sizeof appeal_cols / sizeof *appeal_cols); k++) {
+		const struct appeal_col *col = &appeal_cols[k];
+		if (col->kind == 'i')
+			*(int64_t *)(base + col->off) = db_col_int64(st, k + 1);
+		else if (col->kind == 't')
+			copy_text(base + col->off, col->size, db_col_text(st, k + 1));
+		else
+			*(int *)(base + col->off) = appeal_status_parse(db_col_text(st, k + 1));
+	}
 	r->loaded_accept_due = r->accept_due;
 	r->loaded_handle_due = r->handle_due;
-	r->accepted_at = db_col_int64(st, 16);
-	r->dispatched_at = db_col_int64(st, 17);
-	r->resolved_at = db_col_int64(st, 18);
-	r->closed_at = db_col_int64(st, 19);
-	r->rated_at = db_col_int64(st, 20);
-	r->overdue_at = db_col_int64(st, 21);
-	copy_text(r->rating, sizeof r->rating, db_col_text(st, 22));
-	r->rework_count = db_col_int64(st, 23);
-	r->reopen_count = db_col_int64(st, 24);
-	r->escalations = db_col_int64(st, 25);
-	r->extension_hours = db_col_int64(st, 26);
-	copy_text(r->extension_reason, sizeof r->extension_reason, db_col_text(st, 27));
-	r->merged_into = db_col_int64(st, 28);
-	r->version = db_col_int64(st, 29);
-	r->created_at = db_col_int64(st, 30);
+	return 0;
 }
 
 int appeal_load(struct db_conn *c, const struct visibility *v, int64_t id, struct appeal_row *r)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(
-		c,
-		"SELECT a.id, a.case_no, a.category_id, a.status, a.unit_id, a.handler_unit_id, "
-		"a.assignee_id, a.dispatcher_unit_id, a.resolved_by, a.unit_path, a.handler_path, "
-		"a.dispatcher_path, a.reporter_id, a.created_by, a.accept_due, a.handle_due, "
-		"a.accepted_at, a.dispatched_at, a.resolved_at, a.closed_at, a.rated_at, "
-		"a.overdue_at, a.rating, a.rework_count, a.reopen_count, a.escalations, "
-		"a.extension_hours, a.extension_reason, a.merged_into, a.version, a.created_at "
-		"FROM appeals a WHERE a.id = ? AND " APPEAL_VISIBLE_SQL,
-		&st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	bind_visibility(st, 2, v);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		row_from_stmt(st, r);
-	db_reset(st);
-	return rc;
+	return db_one(c, appeal_from_row, r, APPEAL_SELECT "WHERE a.id = ? AND " APPEAL_VISIBLE_SQL,
+		      "itttti", id, v->lo, v->hi, v->lo, v->hi,
+		      v->account_id ? v->account_id : (int64_t)-1);
 }
 
 int appeal_store_update(struct db_conn *c, const struct appeal_row *r, int64_t now)
@@ -203,23 +188,11 @@ int appeal_store_link(struct db_conn *c, int64_t id, int64_t other, int64_t now)
 int appeal_store_staff_roles(struct db_conn *c, int64_t account_id, const char *lo, const char *hi,
 			     char *roles, size_t n)
 {
-	struct db_stmt *st;
-	int rc =
-		db_prepare(c,
-			   "SELECT roles FROM accounts WHERE id = ? AND disabled = 0 AND unit_path "
-			   ">= ? AND unit_path < ?",
-			   &st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, account_id);
-	db_bind_text(st, 2, lo, -1);
-	db_bind_text(st, 3, hi, -1);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		copy_text(roles, n, db_col_text(st, 0));
-	db_reset(st);
-	return rc;
+	return db_text(
+		c, roles, n,
+		"SELECT roles FROM accounts WHERE id = ? AND disabled = 0 AND unit_path >= ? "
+		"AND unit_path < ?",
+		"itt", account_id, lo, hi);
 }
 
 /* ---- appeal_scope and moved units --------------------------------------- */
@@ -229,7 +202,6 @@ int appeal_scope_write(struct db_conn *c, int64_t appeal_id, const char *unit_pa
 {
 	int64_t ids[APPEAL_SCOPE_MAX];
 	int n = appeal_scope_units(unit_path, handler_path, ids), rc = 0;
-	char sql[80 + 32 * 11];
 	struct db_stmt *st;
 
 	if (replace)
@@ -237,11 +209,8 @@ int appeal_scope_write(struct db_conn *c, int64_t appeal_id, const char *unit_pa
 	if (rc < 0 || n == 0)
 		return rc;
 	/* One statement for all the rows. */
-	size_t len = (size_t)snprintf(
-		sql, sizeof sql, "INSERT INTO appeal_scope (unit_id, appeal_id, status) VALUES ");
-	for (int i = 0; i < n; i++)
-		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s(?, ?, ?)", i ? ", " : "");
-	rc = db_prepare(c, sql, &st);
+	rc = db_prepare_values(c, "INSERT INTO appeal_scope (unit_id, appeal_id, status) VALUES ",
+			       "(?, ?, ?)", n, "", &st);
 	if (rc < 0)
 		return rc;
 	for (int i = 0; i < n; i++) {
@@ -252,6 +221,41 @@ int appeal_scope_write(struct db_conn *c, int64_t appeal_id, const char *unit_pa
 	rc = db_step(st);
 	db_reset(st);
 	return rc < 0 ? rc : 0;
+}
+
+/* The ids read by appeals_units_moved(), grown as rows come. */
+struct id_list {
+	int64_t *ids;
+	size_t n, cap;
+};
+
+static int id_append(struct db_stmt *st, void *p)
+{
+	struct id_list *l = p;
+
+	if (l->n == l->cap) {
+		int64_t *ids = realloc(l->ids, (l->cap = l->cap ? l->cap * 2 : 256) * sizeof *ids);
+		if (!ids)
+			return DB_ENOMEM;
+		l->ids = ids;
+	}
+	l->ids[l->n++] = db_col_int64(st, 0);
+	return 0;
+}
+
+/* The paths and status appeal_scope_write() needs. */
+struct scope_row {
+	char up[256], hp[256], status[16];
+};
+
+static int scope_from_row(struct db_stmt *st, void *p)
+{
+	struct scope_row *s = p;
+
+	copy_text(s->up, sizeof s->up, db_col_text(st, 0));
+	copy_text(s->hp, sizeof s->hp, db_col_text(st, 1));
+	copy_text(s->status, sizeof s->status, db_col_text(st, 2));
+	return 0;
 }
 
 int appeals_units_moved(struct db_conn *c, const char *old_path, const char *old_hi,
@@ -269,9 +273,7 @@ int appeals_units_moved(struct db_conn *c, const char *old_path, const char *old
 		"AND unit_path < ?",
 	};
 	char new_hi[256];
-	struct db_stmt *st;
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
+	struct id_list l = { 0 };
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < sizeof updates / sizeof updates[0]; i++)
@@ -281,44 +283,18 @@ int appeals_units_moved(struct db_conn *c, const char *old_path, const char *old
 		return rc;
 	/* The ancestors of everything under the moved unit changed. */
 	path_upper(new_path, new_hi, sizeof new_hi);
-	rc = db_prepare(c,
-			"SELECT id FROM appeals WHERE (unit_path >= ? AND unit_path < ?) OR "
-			"(handler_path >= ? AND handler_path < ?)",
-			&st);
-	if (rc < 0)
-		return rc;
-	db_bind_text(st, 1, new_path, -1);
-	db_bind_text(st, 2, new_hi, -1);
-	db_bind_text(st, 3, new_path, -1);
-	db_bind_text(st, 4, new_hi, -1);
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			int64_t *p = realloc(ids, (cap = cap ? cap * 2 : 256) * sizeof *p);
-			if (!p) {
-				rc = DB_ENOMEM;
-				break;
-			}
-			ids = p;
-		}
-		ids[n++] = db_col_int64(st, 0);
-	}
-	db_reset(st);
-	for (size_t i = 0; rc >= 0 && i < n; i++) {
-		char up[256] = "", hp[256] = "", status[16] = "";
-		rc = db_prepare(
-			c, "SELECT unit_path, handler_path, status FROM appeals WHERE id = ?", &st);
-		if (rc < 0)
-			break;
-		db_bind_int64(st, 1, ids[i]);
-		if ((rc = db_step(st)) == DB_ROW) {
-			snprintf(up, sizeof up, "%s", db_col_text(st, 0));
-			snprintf(hp, sizeof hp, "%s", db_col_text(st, 1));
-			snprintf(status, sizeof status, "%s", db_col_text(st, 2));
-		}
-		db_reset(st);
+	rc = db_each(c, id_append, &l,
+		     "SELECT id FROM appeals WHERE (unit_path >= ? AND unit_path < ?) OR "
+		     "(handler_path >= ? AND handler_path < ?)",
+		     "tttt", new_path, new_hi, new_path, new_hi);
+	for (size_t i = 0; rc >= 0 && i < l.n; i++) {
+		struct scope_row s = { "", "", "" };
+		rc = db_one(c, scope_from_row, &s,
+			    "SELECT unit_path, handler_path, status FROM appeals WHERE id = ?", "i",
+			    l.ids[i]);
 		if (rc == DB_ROW)
-			rc = appeal_scope_write(c, ids[i], up, hp, status, 1);
+			rc = appeal_scope_write(c, l.ids[i], s.up, s.hp, s.status, 1);
 	}
-	free(ids);
+	free(l.ids);
 	return rc < 0 ? rc : 0;
 }

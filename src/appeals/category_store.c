@@ -13,8 +13,10 @@
 	"SELECT id, code, name, name_en, level, accept_amount, accept_unit, handle_amount, "       \
 	"handle_unit, active, sort FROM appeal_categories "
 
-static void category_from_row(struct db_stmt *st, struct category *out)
+static int category_from_row(struct db_stmt *st, void *p)
 {
+	struct category *out = p;
+
 	memset(out, 0, sizeof *out);
 	out->id = db_col_int64(st, 0);
 	snprintf(out->code, sizeof out->code, "%s", db_col_text(st, 1));
@@ -25,35 +27,17 @@ static void category_from_row(struct db_stmt *st, struct category *out)
 	out->handle_amount = (int)db_col_int64(st, 7);
 	out->handle_workdays = !strcmp(db_col_text(st, 8), "workdays");
 	out->active = (int)db_col_int64(st, 9);
-}
-
-static int category_query(struct db_conn *c, const char *sql, int64_t id, const char *code,
-			  struct category *out)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(c, sql, &st);
-
-	if (rc < 0)
-		return rc;
-	if (code)
-		db_bind_text(st, 1, code, -1);
-	else
-		db_bind_int64(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		category_from_row(st, out);
-	db_reset(st);
-	return rc;
+	return 0;
 }
 
 int category_get(struct db_conn *c, int64_t id, struct category *out)
 {
-	return category_query(c, CATEGORY_SELECT "WHERE id = ?", id, NULL, out);
+	return db_one(c, category_from_row, out, CATEGORY_SELECT "WHERE id = ?", "i", id);
 }
 
 int category_get_by_code(struct db_conn *c, const char *code, struct category *out)
 {
-	return category_query(c, CATEGORY_SELECT "WHERE code = ?", 0, code, out);
+	return db_one(c, category_from_row, out, CATEGORY_SELECT "WHERE code = ?", "t", code);
 }
 
 static json_t *category_json(struct db_stmt *st)
@@ -69,25 +53,25 @@ static json_t *category_json(struct db_stmt *st)
 		      jb_int("sort", db_col_int64(st, 10)));
 }
 
+static int category_item(struct db_stmt *st, void *items)
+{
+	json_array_append_new(items, category_json(st));
+	return 0;
+}
+
 int category_store_list(struct db_conn *c, int all, json_t **items)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, CATEGORY_SELECT "WHERE active = 1 OR ? = 1 ORDER BY sort, id", &st);
+	int rc;
 
-	*items = NULL;
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, all);
 	*items = json_array();
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(*items, category_json(st));
-	db_reset(st);
+	rc = db_each(c, category_item, *items,
+		     CATEGORY_SELECT "WHERE active = 1 OR ? = 1 ORDER BY sort, id", "i",
+		     (int64_t)all);
 	if (rc < 0) {
 		json_decref(*items);
 		*items = NULL;
-		return rc;
 	}
-	return 0;
+	return rc;
 }
 
 int category_store_insert(struct db_conn *c, const struct category_in *in, int64_t now, int64_t *id)

@@ -12,21 +12,11 @@
 
 int attach_exists(struct db_conn *c, const char *id, char *mime)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT mime FROM attachments WHERE id = ?", &st);
+	char m[ATTACH_MIME_MAX];
+	int rc = db_text(c, m, sizeof m, "SELECT mime FROM attachments WHERE id = ?", "t", id);
 
-	if (rc < 0)
-		return rc;
-	rc = db_bind_text(st, 1, id, -1);
-	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW && mime) {
-		const char *m = db_col_text(st, 0);
-		size_t k = m ? strnlen(m, ATTACH_MIME_MAX - 1) : 0;
-		memcpy(mime, m ? m : "", k);
-		mime[k] = '\0';
-	}
-	db_reset(st);
+	if (rc == DB_ROW && mime)
+		memcpy(mime, m, strlen(m) + 1);
 	if (rc == DB_ROW)
 		return 1;
 	if (rc == DB_DONE)

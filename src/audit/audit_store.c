@@ -83,23 +83,33 @@ static void row_read(struct db_stmt *st, struct row *r)
 	r->prev_hash = db_col_text(st, 10);
 }
 
+/* A row's fields as text in the order they are hashed: id, at, actor_id, the texts, prev_hash. */
+static void row_fields(const struct row *r, char num[3][24], const char *f[11])
+{
+	const int64_t v[3] = { r->id, r->at, r->actor_id };
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(num[i], 24, "%lld", (long long)v[i]);
+		f[i] = num[i];
+	}
+	f[3] = r->actor_name;
+	f[4] = r->ip;
+	f[5] = r->action;
+	f[6] = r->object_type;
+	f[7] = r->object_id;
+	f[8] = r->outcome;
+	f[9] = r->details;
+	f[10] = r->prev_hash;
+}
+
+/* The MAC covers at .. details; the id and the previous MAC go in beside them. */
 static void row_mac(const struct row *r, const char *prev, char out[CHAIN_HEX])
 {
-	char at[24], actor[24];
-	const char *f[9];
+	char num[3][24];
+	const char *f[11];
 
-	snprintf(at, sizeof at, "%lld", (long long)r->at);
-	snprintf(actor, sizeof actor, "%lld", (long long)r->actor_id);
-	f[0] = at;
-	f[1] = actor;
-	f[2] = r->actor_name;
-	f[3] = r->ip;
-	f[4] = r->action;
-	f[5] = r->object_type;
-	f[6] = r->object_id;
-	f[7] = r->outcome;
-	f[8] = r->details;
-	chain_mac(&audit_chain, r->id, f, 9, prev, out);
+	row_fields(r, num, f);
+	chain_mac(&audit_chain, r->id, f + 1, 9, prev, out);
 }
 
 /* The unkeyed hash rows carried before migration 0012. */
@@ -110,20 +120,7 @@ static void legacy_hash(const struct row *r, char out[65])
 	char num[3][24];
 	const char *parts[11];
 
-	snprintf(num[0], sizeof num[0], "%lld", (long long)r->id);
-	snprintf(num[1], sizeof num[1], "%lld", (long long)r->at);
-	snprintf(num[2], sizeof num[2], "%lld", (long long)r->actor_id);
-	parts[0] = num[0];
-	parts[1] = num[1];
-	parts[2] = num[2];
-	parts[3] = r->actor_name;
-	parts[4] = r->ip;
-	parts[5] = r->action;
-	parts[6] = r->object_type;
-	parts[7] = r->object_id;
-	parts[8] = r->outcome;
-	parts[9] = r->details;
-	parts[10] = r->prev_hash;
+	row_fields(r, num, parts);
 	crypto_generichash_init(&st, NULL, 0, sizeof h);
 	for (int i = 0; i < 11; i++) {
 		const char *p = parts[i] ? parts[i] : "";
@@ -139,29 +136,29 @@ struct head {
 	char head[CHAIN_HEX], base_head[CHAIN_HEX];
 };
 
+static int head_from_row(struct db_stmt *st, void *p)
+{
+	struct head *h = p;
+
+	h->seq = db_col_int64(st, 0);
+	snprintf(h->head, sizeof h->head, "%s", db_col_text(st, 1));
+	h->base_seq = db_col_int64(st, 2);
+	snprintf(h->base_head, sizeof h->base_head, "%s", db_col_text(st, 3));
+	h->keyed = db_col_int64(st, 4);
+	return 0;
+}
+
 /* chain_heads' audit row. 0, or DB_DONE when it is missing, or <0. */
 static int head_read(struct db_conn *c, struct head *h)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT seq, head, base_seq, base_head, keyed FROM chain_heads "
-			    "WHERE name = 'audit'",
-			    &st);
+	int rc;
 
 	memset(h, 0, sizeof *h);
-	if (rc < 0)
-		return rc;
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		h->seq = db_col_int64(st, 0);
-		snprintf(h->head, sizeof h->head, "%s", db_col_text(st, 1));
-		h->base_seq = db_col_int64(st, 2);
-		snprintf(h->base_head, sizeof h->base_head, "%s", db_col_text(st, 3));
-		h->keyed = db_col_int64(st, 4);
-		rc = 0;
-	}
-	db_reset(st);
-	return rc;
+	rc = db_one(c, head_from_row, h,
+		    "SELECT seq, head, base_seq, base_head, keyed FROM chain_heads WHERE name = "
+		    "'audit'",
+		    "");
+	return rc == DB_ROW ? 0 : rc;
 }
 
 /* Take the head's row lock (PostgreSQL) and read it, inside a transaction. */
@@ -235,6 +232,18 @@ int audit_record(struct db_conn *c, const struct audit_event *ev)
 	return db_tx_run(c, audit_record_tx, (void *)ev);
 }
 
+/* The chain's own events (re-chain, purge, re-anchor): recorded, in the caller's transaction
+ * if there is one; takes d. */
+static int record_own(struct db_conn *c, const char *actor, const char *action, json_t *d)
+{
+	int rc = audit_record(
+		c, &(struct audit_event){
+			   .actor_name = actor, .action = action, .outcome = "ok", .details = d });
+
+	json_decref(d);
+	return rc;
+}
+
 static int anchor_head(struct db_conn *c, const char *anchors, int may_create, char *msg,
 		       size_t msglen);
 
@@ -245,16 +254,71 @@ struct rekeyed {
 	char prev[CHAIN_HEX], mac[CHAIN_HEX];
 };
 
+/*
+ * A walk over the chain, row by row: what the next row must carry (expect,
+ * last_id), what went wrong (verdict, msg) and, by the kind of walk, the rows
+ * re-keyed (re-chaining) or the MACs seen at the head and the anchor (verifying).
+ */
+struct walk {
+	char expect[CHAIN_HEX];
+	int64_t last_id;
+	size_t n;
+	int verdict;
+	char *msg;
+	size_t msglen;
+	/* re-chaining */
+	char prev[CHAIN_HEX];
+	struct rekeyed *rows;
+	size_t cap;
+	/* verifying */
+	const struct head *h;
+	const struct chain_anchor *anc;
+	char at_head[CHAIN_HEX], at_anchor[CHAIN_HEX], decl_head[CHAIN_HEX];
+	int64_t decl_seq;
+};
+
+static int rechain_row(struct db_stmt *st, void *p)
+{
+	struct walk *x = p;
+	struct row r;
+	struct rekeyed *k;
+	char legacy[65];
+
+	row_read(st, &r);
+	legacy_hash(&r, legacy);
+	if (r.id != x->last_id + 1 || strcmp(r.prev_hash ? r.prev_hash : "", x->expect) ||
+	    strcmp(legacy, db_col_text(st, 11) ? db_col_text(st, 11) : "")) {
+		snprintf(x->msg, x->msglen,
+			 "the unkeyed audit chain is already broken at row %lld; refusing "
+			 "to re-chain it (an older shuniu's 'verify audit' names the fault)",
+			 (long long)r.id);
+		x->verdict = AUDIT_REWRITTEN;
+		return DB_ROW;
+	}
+	snprintf(x->expect, sizeof x->expect, "%s", legacy);
+	if (x->n == x->cap) {
+		struct rekeyed *more =
+			realloc(x->rows, (x->cap = x->cap ? 2 * x->cap : 1024) * sizeof *more);
+		if (!more)
+			return -5;
+		x->rows = more;
+	}
+	k = &x->rows[x->n++];
+	k->id = r.id;
+	memcpy(k->prev, x->prev, CHAIN_HEX);
+	row_mac(&r, x->prev, k->mac);
+	memcpy(x->prev, k->mac, CHAIN_HEX);
+	x->last_id = r.id;
+	return 0;
+}
+
 int audit_chain_open(struct db_conn *c, const char *anchors, char *msg, size_t msglen)
 {
 	struct chain_anchor last;
 	struct head h;
-	struct db_stmt *st;
-	struct rekeyed *rows = NULL;
-	size_t n = 0, cap = 0;
-	char expect[65], legacy[65], prev[CHAIN_HEX], amsg[256];
-	int64_t prev_id;
-	int rc, broken = 0;
+	struct walk x = { .msg = msg, .msglen = msglen };
+	char amsg[256];
+	int rc;
 
 	if (!have_key) {
 		snprintf(msg, msglen, "no chain key loaded");
@@ -290,87 +354,46 @@ int audit_chain_open(struct db_conn *c, const char *anchors, char *msg, size_t m
 		return 0;
 	}
 	/* Check the unkeyed chain as it stands: re-chaining must not launder a rewrite. */
-	snprintf(expect, sizeof expect, "%s", h.base_head);
-	snprintf(prev, sizeof prev, "%s", h.base_head);
-	prev_id = h.base_seq;
-	rc = db_prepare(c, "SELECT " ROW_COLS " FROM audit_log ORDER BY id", &st);
-	if (rc < 0)
-		goto dberr;
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct row r;
-		struct rekeyed *k;
-		row_read(st, &r);
-		legacy_hash(&r, legacy);
-		if (r.id != prev_id + 1 || strcmp(r.prev_hash ? r.prev_hash : "", expect) ||
-		    strcmp(legacy, db_col_text(st, 11) ? db_col_text(st, 11) : "")) {
-			snprintf(
-				msg, msglen,
-				"the unkeyed audit chain is already broken at row %lld; refusing "
-				"to re-chain it (an older shuniu's 'verify audit' names the fault)",
-				(long long)r.id);
-			broken = 1;
-			break;
-		}
-		snprintf(expect, sizeof expect, "%s", legacy);
-		if (n == cap) {
-			struct rekeyed *more =
-				realloc(rows, (cap = cap ? 2 * cap : 1024) * sizeof *rows);
-			if (!more) {
-				rc = -5;
-				break;
-			}
-			rows = more;
-		}
-		k = &rows[n++];
-		k->id = r.id;
-		memcpy(k->prev, prev, CHAIN_HEX);
-		row_mac(&r, prev, k->mac);
-		memcpy(prev, k->mac, CHAIN_HEX);
-		prev_id = r.id;
-	}
-	db_reset(st);
-	if (rc == DB_DONE)
-		rc = 0;
-	if (!broken && rc >= 0 && (prev_id != h.seq || strcmp(expect, h.head))) {
+	snprintf(x.expect, sizeof x.expect, "%s", h.base_head);
+	snprintf(x.prev, sizeof x.prev, "%s", h.base_head);
+	x.last_id = h.base_seq;
+	rc = db_each(c, rechain_row, &x, "SELECT " ROW_COLS " FROM audit_log ORDER BY id", "");
+	if (x.verdict == AUDIT_INTACT && rc >= 0 &&
+	    (x.last_id != h.seq || strcmp(x.expect, h.head))) {
 		snprintf(msg, msglen,
 			 "the unkeyed audit chain ends at row %lld but its head records row %lld; "
 			 "refusing to re-chain it",
-			 (long long)prev_id, (long long)h.seq);
-		broken = 1;
+			 (long long)x.last_id, (long long)h.seq);
+		x.verdict = AUDIT_REWRITTEN;
 	}
-	if (broken || rc < 0) {
+	if (x.verdict != AUDIT_INTACT || rc < 0) {
 		db_rollback(c);
-		free(rows);
-		if (rc < 0 && !broken)
+		free(x.rows);
+		if (rc < 0 && x.verdict == AUDIT_INTACT)
 			snprintf(msg, msglen, "re-chaining failed: %s", db_errmsg(c));
 		return -1;
 	}
-	for (size_t i = 0; i < n && rc == 0; i++)
+	for (size_t i = 0; i < x.n && rc == 0; i++)
 		rc = db_run(c, "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", "tti",
-			    rows[i].prev, rows[i].mac, rows[i].id);
+			    x.rows[i].prev, x.rows[i].mac, x.rows[i].id);
 	if (rc == 0)
 		rc = db_run(c,
 			    "UPDATE chain_heads SET head = ?, keyed = 1, updated = ? "
 			    "WHERE name = 'audit'",
-			    "ti", prev, clock_now());
-	free(rows);
-	if (rc == 0 && n > 0) {
-		json_t *d =
-			JB_OBJ(jb_int("rows", (int64_t)n), jb_str("unkeyed_head", expect),
-			       jb_int("base_seq", h.base_seq), jb_str("base_head", h.base_head));
-		rc = audit_append(c, &(struct audit_event){ .actor_name = "system",
-							    .action = "audit.rechain",
-							    .outcome = "ok",
-							    .details = d });
-		json_decref(d);
-	}
+			    "ti", x.prev, clock_now());
+	free(x.rows);
+	if (rc == 0 && x.n > 0)
+		rc = record_own(
+			c, "system", "audit.rechain",
+			JB_OBJ(jb_int("rows", (int64_t)x.n), jb_str("unkeyed_head", x.expect),
+			       jb_int("base_seq", h.base_seq), jb_str("base_head", h.base_head)));
 	if (rc == 0)
 		rc = db_commit(c);
 	if (rc < 0)
 		goto dberr;
-	if (n)
-		log_info("audit: re-chained %zu existing rows with the key (unkeyed head %s)", n,
-			 expect);
+	if (x.n)
+		log_info("audit: re-chained %zu existing rows with the key (unkeyed head %s)", x.n,
+			 x.expect);
 	else
 		log_info("audit: the chain is keyed (it had no rows yet)");
 	if (anchor_head(c, anchors, 1, msg, msglen) < 0)
@@ -379,7 +402,7 @@ int audit_chain_open(struct db_conn *c, const char *anchors, char *msg, size_t m
 dberr:
 	snprintf(msg, msglen, "re-chaining failed: %s", db_errmsg(c));
 	db_rollback(c);
-	free(rows);
+	free(x.rows);
 	return -1;
 }
 
@@ -400,15 +423,103 @@ static int base_declared(const char *details, int64_t *seq, char head[CHAIN_HEX]
 	return ok;
 }
 
+/* One row checked against the chain; a fault sets the verdict and stops the walk. */
+static int verify_row(struct db_stmt *st, void *p)
+{
+	struct walk *x = p;
+	struct row r;
+	const char *stored = db_col_text(st, 11);
+	char mac[CHAIN_HEX];
+
+	row_read(st, &r);
+	if (r.id <= x->last_id) {
+		snprintf(x->msg, x->msglen,
+			 "row %lld was altered (it lies before the chain's recorded start, "
+			 "row %lld)",
+			 (long long)r.id, (long long)x->last_id + 1);
+		x->verdict = AUDIT_REWRITTEN;
+		return DB_ROW;
+	}
+	if (r.id != x->last_id + 1) {
+		snprintf(x->msg, x->msglen, "rows %lld to %lld are missing (deleted)",
+			 (long long)x->last_id + 1, (long long)r.id - 1);
+		x->verdict = AUDIT_DELETED;
+		return DB_ROW;
+	}
+	row_mac(&r, x->expect, mac);
+	if (!chain_mac_equal(mac, stored) || !chain_mac_equal(x->expect, r.prev_hash)) {
+		snprintf(x->msg, x->msglen,
+			 "row %lld was altered (its MAC does not match its content)",
+			 (long long)r.id);
+		x->verdict = AUDIT_REWRITTEN;
+		return DB_ROW;
+	}
+	if (r.action && (!strcmp(r.action, "audit.purge") || !strcmp(r.action, "audit.rechain")))
+		base_declared(r.details, &x->decl_seq, x->decl_head);
+	if (r.id == x->h->seq)
+		memcpy(x->at_head, mac, CHAIN_HEX);
+	if (r.id == x->anc->seq)
+		memcpy(x->at_anchor, mac, CHAIN_HEX);
+	memcpy(x->expect, mac, CHAIN_HEX);
+	x->last_id = r.id;
+	x->n++;
+	return 0;
+}
+
+/* The head and the newest anchor against the walk's end. */
+static int verify_ends(const struct walk *x, char *msg, size_t msglen)
+{
+	const struct head *h = x->h;
+	const struct chain_anchor *anc = x->anc;
+
+	/* Rows removed from the start need a purge that names where the chain now starts. */
+	if (h->base_seq > 0 &&
+	    (x->decl_seq != h->base_seq || !chain_mac_equal(x->decl_head, h->base_head))) {
+		snprintf(msg, msglen,
+			 "rows 1 to %lld are missing (deleted): no purge names the chain's start",
+			 (long long)h->base_seq);
+		return AUDIT_DELETED;
+	}
+	/* The newest anchor must still be in the chain. */
+	if (anc->kind && anc->seq > x->last_id) {
+		snprintf(msg, msglen,
+			 "rows were cut off the end: the newest anchor (line %lld, time %lld) "
+			 "names row %lld but the chain ends at row %lld",
+			 (long long)anc->line, (long long)anc->at, (long long)anc->seq,
+			 (long long)x->last_id);
+		return AUDIT_TRUNCATED;
+	}
+	if (anc->kind && anc->seq > h->base_seq && !chain_mac_equal(x->at_anchor, anc->head)) {
+		snprintf(
+			msg, msglen,
+			"row %lld differs from the newest anchor (line %lld): the log was cut back "
+			"and written again",
+			(long long)anc->seq, (long long)anc->line);
+		return AUDIT_TRUNCATED;
+	}
+	if (h->seq > x->last_id ||
+	    (h->seq > h->base_seq && !chain_mac_equal(x->at_head, h->head)) ||
+	    (h->seq == h->base_seq && !chain_mac_equal(h->head, h->base_head))) {
+		snprintf(msg, msglen,
+			 "chain_heads disagrees with the log: it records row %lld, the chain "
+			 "ends at row %lld",
+			 (long long)h->seq, (long long)x->last_id);
+		return AUDIT_TRUNCATED;
+	}
+	return AUDIT_INTACT;
+}
+
 int audit_verify(struct db_conn *c, const char *anchors, int64_t *checked, char *msg, size_t msglen)
 {
 	struct chain_anchor anc;
 	struct head h;
-	struct db_stmt *st;
-	char expect[CHAIN_HEX], mac[CHAIN_HEX], at_head[CHAIN_HEX] = "", at_anchor[CHAIN_HEX] = "";
-	char decl_head[CHAIN_HEX] = "";
-	int64_t n = 0, last_id, decl_seq = -1;
-	int rc, verdict = AUDIT_INTACT;
+	struct walk x = { .h = &h,
+			  .anc = &anc,
+			  .decl_seq = -1,
+			  .verdict = AUDIT_INTACT,
+			  .msg = msg,
+			  .msglen = msglen };
+	int rc;
 
 	*checked = 0;
 	if (!have_key) {
@@ -440,88 +551,15 @@ int audit_verify(struct db_conn *c, const char *anchors, int64_t *checked, char 
 		snprintf(msg, msglen, "the audit chain has not been re-chained with the key");
 		return AUDIT_UNKEYED;
 	}
-	memcpy(expect, h.base_head, CHAIN_HEX);
-	last_id = h.base_seq;
-	rc = db_prepare(c, "SELECT " ROW_COLS " FROM audit_log ORDER BY id", &st);
+	memcpy(x.expect, h.base_head, CHAIN_HEX);
+	x.last_id = h.base_seq;
+	rc = db_each(c, verify_row, &x, "SELECT " ROW_COLS " FROM audit_log ORDER BY id", "");
 	if (rc < 0)
 		return rc;
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct row r;
-		const char *stored = db_col_text(st, 11);
-		row_read(st, &r);
-		if (r.id <= last_id) {
-			snprintf(msg, msglen,
-				 "row %lld was altered (it lies before the chain's recorded start, "
-				 "row %lld)",
-				 (long long)r.id, (long long)last_id + 1);
-			verdict = AUDIT_REWRITTEN;
-			break;
-		}
-		if (r.id != last_id + 1) {
-			snprintf(msg, msglen, "rows %lld to %lld are missing (deleted)",
-				 (long long)last_id + 1, (long long)r.id - 1);
-			verdict = AUDIT_DELETED;
-			break;
-		}
-		row_mac(&r, expect, mac);
-		if (!chain_mac_equal(mac, stored) || !chain_mac_equal(expect, r.prev_hash)) {
-			snprintf(msg, msglen,
-				 "row %lld was altered (its MAC does not match its content)",
-				 (long long)r.id);
-			verdict = AUDIT_REWRITTEN;
-			break;
-		}
-		if (r.action &&
-		    (!strcmp(r.action, "audit.purge") || !strcmp(r.action, "audit.rechain")))
-			base_declared(r.details, &decl_seq, decl_head);
-		if (r.id == h.seq)
-			memcpy(at_head, mac, CHAIN_HEX);
-		if (r.id == anc.seq)
-			memcpy(at_anchor, mac, CHAIN_HEX);
-		memcpy(expect, mac, CHAIN_HEX);
-		last_id = r.id;
-		n++;
-	}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	*checked = n;
-	if (verdict != AUDIT_INTACT)
-		return verdict;
-	/* Rows removed from the start need a purge that names where the chain now starts. */
-	if (h.base_seq > 0 &&
-	    (decl_seq != h.base_seq || !chain_mac_equal(decl_head, h.base_head))) {
-		snprintf(msg, msglen,
-			 "rows 1 to %lld are missing (deleted): no purge names the chain's start",
-			 (long long)h.base_seq);
-		return AUDIT_DELETED;
-	}
-	/* The newest anchor must still be in the chain. */
-	if (anc.kind && anc.seq > last_id) {
-		snprintf(msg, msglen,
-			 "rows were cut off the end: the newest anchor (line %lld, time %lld) "
-			 "names row %lld but the chain ends at row %lld",
-			 (long long)anc.line, (long long)anc.at, (long long)anc.seq,
-			 (long long)last_id);
-		return AUDIT_TRUNCATED;
-	}
-	if (anc.kind && anc.seq > h.base_seq && !chain_mac_equal(at_anchor, anc.head)) {
-		snprintf(
-			msg, msglen,
-			"row %lld differs from the newest anchor (line %lld): the log was cut back "
-			"and written again",
-			(long long)anc.seq, (long long)anc.line);
-		return AUDIT_TRUNCATED;
-	}
-	if (h.seq > last_id || (h.seq > h.base_seq && !chain_mac_equal(at_head, h.head)) ||
-	    (h.seq == h.base_seq && !chain_mac_equal(h.head, h.base_head))) {
-		snprintf(msg, msglen,
-			 "chain_heads disagrees with the log: it records row %lld, the chain "
-			 "ends at row %lld",
-			 (long long)h.seq, (long long)last_id);
-		return AUDIT_TRUNCATED;
-	}
-	return AUDIT_INTACT;
+	*checked = (int64_t)x.n;
+	if (x.verdict != AUDIT_INTACT)
+		return x.verdict;
+	return verify_ends(&x, msg, msglen);
 }
 
 /* ---- purge ---- */
@@ -530,48 +568,46 @@ struct purge {
 	int64_t before, deleted;
 };
 
+/* The newest row older than the purge's limit: its id and MAC. */
+struct purge_base {
+	int64_t id;
+	char hash[CHAIN_HEX];
+};
+
+static int purge_base_row(struct db_stmt *st, void *p)
+{
+	struct purge_base *b = p;
+
+	b->id = db_col_int64(st, 0);
+	snprintf(b->hash, sizeof b->hash, "%s", db_col_text(st, 1));
+	return 0;
+}
+
 static int audit_purge_tx(struct db_conn *c, void *ctx)
 {
 	struct purge *x = ctx;
-	struct db_stmt *st;
 	struct head h;
-	int64_t max_id = 0;
-	char last_hash[CHAIN_HEX] = "";
+	struct purge_base b = { 0, "" };
 	int rc = head_lock(c, &h);
 
 	x->deleted = 0;
 	if (rc == 0)
-		rc = db_prepare(c,
-				"SELECT id, hash FROM audit_log WHERE at < ? ORDER BY id DESC "
-				"LIMIT 1",
-				&st);
-	if (rc == 0) {
-		db_bind_int64(st, 1, x->before);
-		rc = db_step(st);
-		if (rc == DB_ROW) {
-			max_id = db_col_int64(st, 0);
-			snprintf(last_hash, sizeof last_hash, "%s", db_col_text(st, 1));
-		}
-		db_reset(st);
-	}
-	if (rc >= 0 && max_id > 0) {
-		rc = db_run(c, "DELETE FROM audit_log WHERE id <= ?", "i", max_id);
+		rc = db_one(c, purge_base_row, &b,
+			    "SELECT id, hash FROM audit_log WHERE at < ? ORDER BY id DESC LIMIT 1",
+			    "i", x->before);
+	if (rc >= 0 && b.id > 0) {
+		rc = db_run(c, "DELETE FROM audit_log WHERE id <= ?", "i", b.id);
 		x->deleted = db_changes(c);
 		if (rc == 0)
 			rc = db_run(c,
 				    "UPDATE chain_heads SET base_seq = ?, base_head = ? "
 				    "WHERE name = 'audit'",
-				    "it", max_id, last_hash);
-		if (rc == 0) {
-			json_t *d =
-				JB_OBJ(jb_int("before", x->before), jb_int("rows", x->deleted),
-				       jb_int("base_seq", max_id), jb_str("base_head", last_hash));
-			rc = audit_append(c, &(struct audit_event){ .actor_name = "cli",
-								    .action = "audit.purge",
-								    .outcome = "ok",
-								    .details = d });
-			json_decref(d);
-		}
+				    "it", b.id, b.hash);
+		if (rc == 0)
+			rc = record_own(c, "cli", "audit.purge",
+					JB_OBJ(jb_int("before", x->before),
+					       jb_int("rows", x->deleted), jb_int("base_seq", b.id),
+					       jb_str("base_head", b.hash)));
 	}
 	return rc < 0 ? rc : 0;
 }
@@ -643,7 +679,6 @@ int audit_reanchor(struct db_conn *c, const char *anchors, char *msg, size_t msg
 {
 	struct chain_anchor last, out;
 	struct head h;
-	json_t *d;
 	int rc;
 
 	if (!have_key) {
@@ -658,14 +693,10 @@ int audit_reanchor(struct db_conn *c, const char *anchors, char *msg, size_t msg
 			 m);
 		return -1;
 	}
-	d = JB_OBJ(jb_int("replaced_seq", last.kind ? last.seq : -1),
-		   jb_str("replaced_head", last.kind ? last.head : ""),
-		   jb_int("replaced_line", last.kind ? last.line : 0));
-	rc = audit_record(c, &(struct audit_event){ .actor_name = "cli",
-						    .action = "audit.reanchor",
-						    .outcome = "ok",
-						    .details = d });
-	json_decref(d);
+	rc = record_own(c, "cli", "audit.reanchor",
+			JB_OBJ(jb_int("replaced_seq", last.kind ? last.seq : -1),
+			       jb_str("replaced_head", last.kind ? last.head : ""),
+			       jb_int("replaced_line", last.kind ? last.line : 0)));
 	if (rc == 0)
 		rc = head_read(c, &h);
 	if (rc != 0) {
@@ -680,45 +711,46 @@ int audit_reanchor(struct db_conn *c, const char *anchors, char *msg, size_t msg
 	return rc;
 }
 
+/* The list's reader: at most limit rows appended, one more counted (there is a next page). */
+struct list_ctx {
+	json_t *items;
+	int64_t *last, n, limit;
+};
+
+static int list_row(struct db_stmt *st, void *p)
+{
+	struct list_ctx *x = p;
+	char at[32];
+	json_t *details;
+
+	if (++x->n > x->limit)
+		return DB_ROW;
+	details = json_loads(db_col_text(st, 9), 0, NULL);
+	*x->last = db_col_int64(st, 0);
+	json_array_append_new(x->items,
+			      JB_OBJ(jb_int("id", *x->last),
+				     jb_str("at", clock_format_shanghai(db_col_int64(st, 1), at)),
+				     jb_int("actor_id", db_col_int64(st, 2)),
+				     jb_str("actor_name", db_col_text(st, 3)),
+				     jb_str("ip", db_col_text(st, 4)),
+				     jb_str("action", db_col_text(st, 5)),
+				     jb_str("object_type", db_col_text(st, 6)),
+				     jb_str("object_id", db_col_text(st, 7)),
+				     jb_str("outcome", db_col_text(st, 8)),
+				     jb_take("details", details ? details : json_object())));
+	return 0;
+}
+
 int audit_store_list(struct db_conn *c, const struct audit_filter *f, json_t *items, int64_t *last)
 {
-	struct db_stmt *st;
-	int64_t n = 0;
-	int rc = db_prepare(c,
-			    "SELECT id, at, actor_id, actor_name, ip, action, object_type, "
-			    "object_id, outcome, details FROM audit_log WHERE id < ? AND at >= ? "
-			    "AND at < ? AND (CAST(? AS TEXT) IS NULL OR action = ?) "
-			    "AND (CAST(? AS TEXT) IS NULL OR actor_name = ?) "
-			    "ORDER BY id DESC LIMIT ?",
-			    &st);
+	struct list_ctx x = { items, last, 0, f->limit };
+	int rc = db_each(c, list_row, &x,
+			 "SELECT id, at, actor_id, actor_name, ip, action, object_type, object_id, "
+			 "outcome, details FROM audit_log WHERE id < ? AND at >= ? AND at < ? AND "
+			 "(CAST(? AS TEXT) IS NULL OR action = ?) AND (CAST(? AS TEXT) IS NULL OR "
+			 "actor_name = ?) ORDER BY id DESC LIMIT ?",
+			 "iiitttti", f->before, f->from, f->to, f->action, f->action, f->actor,
+			 f->actor, f->limit + 1);
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, f->before);
-	db_bind_int64(st, 2, f->from);
-	db_bind_int64(st, 3, f->to);
-	db_bind_text(st, 4, f->action, -1);
-	db_bind_text(st, 5, f->action, -1);
-	db_bind_text(st, 6, f->actor, -1);
-	db_bind_text(st, 7, f->actor, -1);
-	db_bind_int64(st, 8, f->limit + 1);
-	while ((rc = db_step(st)) == DB_ROW && ++n <= f->limit) {
-		char at[32];
-		json_t *details = json_loads(db_col_text(st, 9), 0, NULL);
-
-		*last = db_col_int64(st, 0);
-		json_array_append_new(
-			items, JB_OBJ(jb_int("id", *last),
-				      jb_str("at", clock_format_shanghai(db_col_int64(st, 1), at)),
-				      jb_int("actor_id", db_col_int64(st, 2)),
-				      jb_str("actor_name", db_col_text(st, 3)),
-				      jb_str("ip", db_col_text(st, 4)),
-				      jb_str("action", db_col_text(st, 5)),
-				      jb_str("object_type", db_col_text(st, 6)),
-				      jb_str("object_id", db_col_text(st, 7)),
-				      jb_str("outcome", db_col_text(st, 8)),
-				      jb_take("details", details ? details : json_object())));
-	}
-	db_reset(st);
-	return rc < 0 ? rc : n > f->limit;
+	return rc < 0 ? rc : x.n > f->limit;
 }

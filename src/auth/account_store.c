@@ -39,18 +39,57 @@ static char *like_pattern(struct arena *a, const char *q)
 	return out;
 }
 
+/* The rows read into an array of at most limit, counted in *n; strings in the arena. */
+struct rows_out {
+	struct arena *a;
+	struct account_row *rows;
+	int *n;
+	int64_t limit;
+};
+
+static int account_row_read(struct db_stmt *st, void *p)
+{
+	struct rows_out *x = p;
+	struct account_row *r;
+
+	if (*x->n >= x->limit)
+		return DB_ROW;
+	r = &x->rows[(*x->n)++];
+	r->id = db_col_int64(st, 0);
+	r->username = arena_strdup(x->a, db_col_text(st, 1));
+	r->display_name = arena_strdup(x->a, db_col_text(st, 2));
+	r->unit_id = db_col_int64(st, 3);
+	r->unit_name = arena_strdup(x->a, db_col_text(st, 4));
+	r->unit_path = arena_strdup(x->a, db_col_text(st, 5));
+	if (roles_parse(db_col_text(st, 6), &r->roles) < 0)
+		r->roles = 0;
+	r->disabled = (int)db_col_int64(st, 7);
+	r->locked = (int)db_col_int64(st, 8);
+	r->password_set = (int)db_col_int64(st, 9);
+	r->last_login_at = db_col_int64(st, 10);
+	r->created_at = db_col_int64(st, 11);
+	return 0;
+}
+
 int account_rows(struct db_conn *c, struct arena *a, const struct account_filter *f,
 		 struct account_row **out, int *n)
 {
 	const char *pat = f->q ? like_pattern(a, f->q) : NULL;
 	const char *role = f->role >= 0 ? arena_printf(a, "%%,%s,%%", role_name(f->role)) : NULL;
-	struct db_stmt *st;
+	const struct db_arg args[] = {
+		DB_ARG_I(clock_now()), DB_ARG_T(f->lo),	       DB_ARG_T(f->hi),
+		DB_ARG_I(f->cursor),   DB_ARG_I(f->id),	       DB_ARG_I(f->id),
+		DB_ARG_T(pat),	       DB_ARG_T(pat),	       DB_ARG_T(pat),
+		DB_ARG_T(role),	       DB_ARG_T(role),	       DB_ARG_I(f->disabled),
+		DB_ARG_I(f->disabled), DB_ARG_I(f->residents), DB_ARG_I(f->limit),
+	};
+	struct rows_out x = { a, NULL, n, f->limit };
 	int rc;
 
 	*n = 0;
-	*out = arena_zalloc(a, sizeof **out * (size_t)(f->limit > 0 ? f->limit : 1));
-	rc = db_prepare(
-		c,
+	*out = x.rows = arena_zalloc(a, sizeof **out * (size_t)(f->limit > 0 ? f->limit : 1));
+	rc = db_each_args(
+		c, account_row_read, &x,
 		"SELECT a.id, a.username, a.display_name, a.unit_id, u.name, a.unit_path, a.roles, "
 		"a.disabled, CASE WHEN t.locked_until > ? THEN 1 ELSE 0 END, "
 		"CASE WHEN a.password_hash LIKE '$%' THEN 1 ELSE 0 END, "
@@ -64,34 +103,7 @@ int account_rows(struct db_conn *c, struct arena *a, const struct account_filter
 		"AND (? < 0 OR a.disabled = ?) "
 		"AND (? = 1 OR (',' || a.roles || ',') NOT LIKE '%,resident,%') "
 		"ORDER BY a.id LIMIT ?",
-		&st);
-	if (rc < 0)
-		return rc;
-	db_bind_args(st,
-		     (struct db_arg[]){ DB_ARG_I(clock_now()), DB_ARG_T(f->lo), DB_ARG_T(f->hi),
-					DB_ARG_I(f->cursor), DB_ARG_I(f->id), DB_ARG_I(f->id),
-					DB_ARG_T(pat), DB_ARG_T(pat), DB_ARG_T(pat), DB_ARG_T(role),
-					DB_ARG_T(role), DB_ARG_I(f->disabled),
-					DB_ARG_I(f->disabled), DB_ARG_I(f->residents),
-					DB_ARG_I(f->limit) },
-		     15);
-	while ((rc = db_step(st)) == DB_ROW && *n < f->limit) {
-		struct account_row *r = &(*out)[(*n)++];
-		r->id = db_col_int64(st, 0);
-		r->username = arena_strdup(a, db_col_text(st, 1));
-		r->display_name = arena_strdup(a, db_col_text(st, 2));
-		r->unit_id = db_col_int64(st, 3);
-		r->unit_name = arena_strdup(a, db_col_text(st, 4));
-		r->unit_path = arena_strdup(a, db_col_text(st, 5));
-		if (roles_parse(db_col_text(st, 6), &r->roles) < 0)
-			r->roles = 0;
-		r->disabled = (int)db_col_int64(st, 7);
-		r->locked = (int)db_col_int64(st, 8);
-		r->password_set = (int)db_col_int64(st, 9);
-		r->last_login_at = db_col_int64(st, 10);
-		r->created_at = db_col_int64(st, 11);
-	}
-	db_reset(st);
+		args, DB_ARGS_N(args));
 	return rc < 0 ? rc : 0;
 }
 

@@ -246,25 +246,28 @@ int account_touch_login(struct db_conn *c, int64_t account_id, int64_t now)
 		      account_id);
 }
 
-/* The listings of the CLI: a statement without parameters, each row handed on as a line. */
+/* The listings of the CLI: each row handed on as a line by row. */
 struct each {
 	int (*account)(void *ctx, const struct account_line *l);
 	int (*token)(void *ctx, const struct token_line *l);
 	void *ctx;
+	int (*row)(struct db_stmt *st, struct each *e);
 };
 
-static int each_row(struct db_conn *c, const char *sql,
-		    int (*row)(struct db_stmt *st, struct each *e), struct each *e)
+/* A line's failure stops the listing; anything else goes on. */
+static int each_line(struct db_stmt *st, void *p)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, sql, &st);
+	struct each *e = p;
+	int rc = e->row(st, e);
 
-	if (rc < 0)
-		return rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		if ((rc = row(st, e)) < 0)
-			break;
-	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Every row of sql (no parameters) through e. 0 or <0. */
+static int each_row(struct db_conn *c, const char *sql, struct each e)
+{
+	int rc = db_each(c, each_line, &e, sql, "");
+
 	return rc < 0 ? rc : 0;
 }
 
@@ -294,7 +297,7 @@ int accounts_each(struct db_conn *c, int (*fn)(void *ctx, const struct account_l
 	return each_row(c,
 			"SELECT a.id, a.username, a.roles, u.code, a.disabled, a.display_name "
 			"FROM accounts a JOIN units u ON u.id = a.unit_id ORDER BY a.id",
-			account_line_row, &(struct each){ .account = fn, .ctx = ctx });
+			(struct each){ .account = fn, .ctx = ctx, .row = account_line_row });
 }
 
 int tokens_each(struct db_conn *c, int (*fn)(void *ctx, const struct token_line *l), void *ctx)
@@ -302,7 +305,7 @@ int tokens_each(struct db_conn *c, int (*fn)(void *ctx, const struct token_line 
 	return each_row(c,
 			"SELECT t.id, a.username, t.name, t.created_at, t.revoked_at IS NOT NULL "
 			"FROM api_tokens t JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
-			token_line_row, &(struct each){ .token = fn, .ctx = ctx });
+			(struct each){ .token = fn, .ctx = ctx, .row = token_line_row });
 }
 
 /* End the account's sessions and revoke its API tokens. */

@@ -17,54 +17,53 @@
 	"a.id, a.username, a.display_name, a.roles, a.unit_id, a.unit_path, "                      \
 	"COALESCE(a.resident_id, 0), a.password_hash, a.disabled"
 
-static void fill_account(struct db_stmt *st, struct arena *a, struct auth *out, char *hash,
-			 int *disabled)
+/* Where an account row goes: the caller's struct auth (strings in the arena) and, if asked,
+ * the password hash, the disabled flag, and the session's or token's columns after it. */
+struct account_out {
+	struct arena *a;
+	struct auth *out;
+	char *hash;
+	int *disabled;
+	int64_t *created, *last_seen, token_id;
+};
+
+static int account_row(struct db_stmt *st, void *p)
 {
+	struct account_out *x = p;
+	struct auth *out = x->out;
+
 	memset(out, 0, sizeof *out);
 	out->account_id = db_col_int64(st, 0);
-	out->username = arena_strdup(a, db_col_text(st, 1));
-	out->display_name = arena_strdup(a, db_col_text(st, 2));
+	out->username = arena_strdup(x->a, db_col_text(st, 1));
+	out->display_name = arena_strdup(x->a, db_col_text(st, 2));
 	roles_parse(db_col_text(st, 3), &out->roles);
 	out->unit_id = db_col_int64(st, 4);
-	out->unit_path = arena_strdup(a, db_col_text(st, 5));
+	out->unit_path = arena_strdup(x->a, db_col_text(st, 5));
 	out->resident_id = db_col_int64(st, 6);
-	if (hash)
-		snprintf(hash, PASSWORD_HASH_MAX, "%s", db_col_text(st, 7));
-	if (disabled)
-		*disabled = (int)db_col_int64(st, 8);
-}
-
-static int load_one(struct db_conn *c, const char *sql, const char *text, int64_t id,
-		    struct arena *a, struct auth *out, char *hash, int *disabled)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(c, sql, &st);
-
-	if (rc < 0)
-		return rc;
-	if (text)
-		db_bind_text(st, 1, text, -1);
-	else
-		db_bind_int64(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		fill_account(st, a, out, hash, disabled);
-	db_reset(st);
-	return rc;
+	if (x->hash)
+		snprintf(x->hash, PASSWORD_HASH_MAX, "%s", db_col_text(st, 7));
+	if (x->disabled)
+		*x->disabled = (int)db_col_int64(st, 8);
+	return 0;
 }
 
 int account_load(struct db_conn *c, struct arena *a, const char *username, struct auth *out,
 		 char hash[PASSWORD_HASH_MAX], int *disabled)
 {
-	return load_one(c, "SELECT " ACCOUNT_COLS " FROM accounts a WHERE a.username = ?", username,
-			0, a, out, hash, disabled);
+	struct account_out x = { .a = a, .out = out, .hash = hash, .disabled = disabled };
+
+	return db_one(c, account_row, &x,
+		      "SELECT " ACCOUNT_COLS " FROM accounts a WHERE a.username = ?", "t",
+		      username);
 }
 
 int account_load_by_id(struct db_conn *c, struct arena *a, int64_t id, struct auth *out,
 		       char hash[PASSWORD_HASH_MAX], int *disabled)
 {
-	return load_one(c, "SELECT " ACCOUNT_COLS " FROM accounts a WHERE a.id = ?", NULL, id, a,
-			out, hash, disabled);
+	struct account_out x = { .a = a, .out = out, .hash = hash, .disabled = disabled };
+
+	return db_one(c, account_row, &x, "SELECT " ACCOUNT_COLS " FROM accounts a WHERE a.id = ?",
+		      "i", id);
 }
 
 static void token_hash(const char *token, unsigned char h[32])
@@ -72,32 +71,30 @@ static void token_hash(const char *token, unsigned char h[32])
 	crypto_generichash(h, 32, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
+static int session_row(struct db_stmt *st, void *p)
+{
+	struct account_out *x = p;
+
+	account_row(st, x);
+	x->out->session_id = db_col_int64(st, 9);
+	x->out->csrf_token = arena_strdup(x->a, db_col_text(st, 10));
+	*x->created = db_col_int64(st, 11);
+	*x->last_seen = db_col_int64(st, 12);
+	return 0;
+}
+
 int session_lookup(struct db_conn *c, struct arena *a, const char *token, struct auth *out,
 		   int64_t *created, int64_t *last_seen)
 {
-	struct db_stmt *st;
+	struct account_out x = { .a = a, .out = out, .created = created, .last_seen = last_seen };
 	unsigned char h[32];
-	int rc;
 
 	token_hash(token, h);
-	rc = db_prepare(c,
-			"SELECT " ACCOUNT_COLS ", s.id, s.csrf_token, s.created_at, s.last_seen_at "
-			"FROM sessions s JOIN accounts a ON a.id = s.account_id "
-			"WHERE s.token_hash = ? AND a.disabled = 0",
-			&st);
-	if (rc < 0)
-		return rc;
-	db_bind_blob(st, 1, h, sizeof h);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		fill_account(st, a, out, NULL, NULL);
-		out->session_id = db_col_int64(st, 9);
-		out->csrf_token = arena_strdup(a, db_col_text(st, 10));
-		*created = db_col_int64(st, 11);
-		*last_seen = db_col_int64(st, 12);
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, session_row, &x,
+		      "SELECT " ACCOUNT_COLS ", s.id, s.csrf_token, s.created_at, s.last_seen_at "
+		      "FROM sessions s JOIN accounts a ON a.id = s.account_id "
+		      "WHERE s.token_hash = ? AND a.disabled = 0",
+		      "b", h, sizeof h);
 }
 
 int session_create(struct db_conn *c, int64_t account_id, const char *ip, char token[65],
@@ -141,31 +138,30 @@ int sessions_delete_for_account(struct db_conn *c, int64_t account_id, int64_t e
 		      except_id);
 }
 
+static int bearer_row(struct db_stmt *st, void *p)
+{
+	struct account_out *x = p;
+
+	account_row(st, x);
+	x->token_id = db_col_int64(st, 9);
+	return 0;
+}
+
 int bearer_lookup(struct db_conn *c, struct arena *a, const char *token, struct auth *out)
 {
-	struct db_stmt *st;
+	struct account_out x = { .a = a, .out = out };
 	unsigned char h[32];
-	int64_t token_id = 0;
 	int rc;
 
 	token_hash(token, h);
-	rc = db_prepare(c,
-			"SELECT " ACCOUNT_COLS ", t.id FROM api_tokens t "
-			"JOIN accounts a ON a.id = t.account_id "
-			"WHERE t.token_hash = ? AND t.revoked_at IS NULL AND a.disabled = 0",
-			&st);
-	if (rc < 0)
-		return rc;
-	db_bind_blob(st, 1, h, sizeof h);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		fill_account(st, a, out, NULL, NULL);
-		token_id = db_col_int64(st, 9);
-	}
-	db_reset(st);
+	rc = db_one(c, bearer_row, &x,
+		    "SELECT " ACCOUNT_COLS ", t.id FROM api_tokens t "
+		    "JOIN accounts a ON a.id = t.account_id "
+		    "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND a.disabled = 0",
+		    "b", h, sizeof h);
 	if (rc == DB_ROW)
 		db_run(c, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", "ii", clock_now(),
-		       token_id);
+		       x.token_id);
 	return rc;
 }
 
@@ -221,10 +217,19 @@ int throttle_fail(struct db_conn *c, const char *username, int64_t max, int64_t 
 	return x.failures >= max ? 1 : 0;
 }
 
+/* The first two columns, both integers, into *out[0] and *out[1]. */
+static int two_ints(struct db_stmt *st, void *p)
+{
+	int64_t **out = p;
+
+	*out[0] = db_col_int64(st, 0);
+	*out[1] = db_col_int64(st, 1);
+	return 0;
+}
+
 static int throttle_count_tx(struct db_conn *c, void *ctx)
 {
 	struct throttle *x = ctx;
-	struct db_stmt *st;
 	int rc = db_run(c,
 			"INSERT INTO login_throttle (username, failures, locked_until, "
 			"updated_at) VALUES (?, 1, 0, ?) ON CONFLICT (username) DO UPDATE SET "
@@ -236,16 +241,11 @@ static int throttle_count_tx(struct db_conn *c, void *ctx)
 
 	x->failures = 0;
 	x->start = x->now;
-	if (rc == 0 && (rc = db_prepare(c,
-					"SELECT failures, updated_at FROM login_throttle WHERE "
-					"username = ?",
-					&st)) == 0) {
-		db_bind_text(st, 1, x->key, -1);
-		if ((rc = db_step(st)) == DB_ROW) {
-			x->failures = db_col_int64(st, 0);
-			x->start = db_col_int64(st, 1);
-		}
-		db_reset(st);
+	if (rc == 0) {
+		int64_t *out[2] = { &x->failures, &x->start };
+		rc = db_one(c, two_ints, out,
+			    "SELECT failures, updated_at FROM login_throttle WHERE username = ?",
+			    "t", x->key);
 		rc = rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR); /* the row was just written */
 	}
 	return rc;

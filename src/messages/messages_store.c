@@ -24,25 +24,14 @@ int message_add(struct db_conn *c, int64_t account_id, int64_t unit_id, int64_t 
 int msg_list_open(struct db_conn *c, struct db_stmt **st, int64_t account_id, int64_t unit,
 		  int64_t cursor, int unread_only, int64_t limit)
 {
-	int rc = db_prepare(
-		c,
-		"SELECT m.id, m.kind, m.title, m.body, m.appeal_id, m.created_at, "
-		"r.read_at, ap.case_no FROM messages m LEFT JOIN message_reads r ON "
-		"r.message_id = m.id AND r.account_id = ? LEFT JOIN appeals ap ON ap.id = "
-		"m.appeal_id WHERE (m.account_id = ? OR m.unit_id = ?) AND (? = 0 OR m.id "
-		"< ?) AND (? = 0 OR r.read_at IS NULL) ORDER BY m.id DESC LIMIT ?",
-		st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(*st, 1, account_id);
-	db_bind_int64(*st, 2, account_id);
-	db_bind_int64(*st, 3, unit);
-	db_bind_int64(*st, 4, cursor);
-	db_bind_int64(*st, 5, cursor);
-	db_bind_int64(*st, 6, unread_only);
-	db_bind_int64(*st, 7, limit);
-	return 0;
+	return db_select(c, st,
+			 "SELECT m.id, m.kind, m.title, m.body, m.appeal_id, m.created_at, "
+			 "r.read_at, ap.case_no FROM messages m LEFT JOIN message_reads r ON "
+			 "r.message_id = m.id AND r.account_id = ? LEFT JOIN appeals ap ON ap.id = "
+			 "m.appeal_id WHERE (m.account_id = ? OR m.unit_id = ?) AND (? = 0 OR m.id "
+			 "< ?) AND (? = 0 OR r.read_at IS NULL) ORDER BY m.id DESC LIMIT ?",
+			 "iiiiiii", account_id, account_id, unit, cursor, cursor,
+			 (int64_t)unread_only, limit);
 }
 
 int msg_unread_count(struct db_conn *c, int64_t account_id, int64_t unit, int64_t *n)

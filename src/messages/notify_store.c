@@ -7,7 +7,6 @@
  */
 #include "messages/messages_int.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 int notify_enqueue(struct db_conn *c, int64_t appeal_id, const char *event, json_t *payload,
@@ -34,18 +33,11 @@ int notify_enqueue(struct db_conn *c, int64_t appeal_id, const char *event, json
 int outbox_due_open(struct db_conn *c, struct db_stmt **st, int64_t now, int64_t max_attempts,
 		    int64_t limit)
 {
-	int rc = db_prepare(c,
-			    "SELECT id, event, payload, attempts FROM notifications WHERE "
-			    "delivered_at IS NULL AND next_attempt_at <= ? AND attempts < ? ORDER "
-			    "BY id LIMIT ?",
-			    st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(*st, 1, now);
-	db_bind_int64(*st, 2, max_attempts);
-	db_bind_int64(*st, 3, limit);
-	return 0;
+	return db_select(c, st,
+			 "SELECT id, event, payload, attempts FROM notifications WHERE "
+			 "delivered_at IS NULL AND next_attempt_at <= ? AND attempts < ? ORDER "
+			 "BY id LIMIT ?",
+			 "iii", now, max_attempts, limit);
 }
 
 int outbox_failed(struct db_conn *c, int64_t id, int64_t next_at, const char *why)
@@ -58,26 +50,18 @@ int outbox_failed(struct db_conn *c, int64_t id, int64_t next_at, const char *wh
 
 int outbox_delivered(struct db_conn *c, const int64_t *ids, int n, int64_t now)
 {
-	char *sql = malloc(96 + (size_t)n * 3);
 	struct db_stmt *up;
-	size_t len;
-	int rc;
+	int rc = db_prepare_values(c,
+				   "UPDATE notifications SET delivered_at = ?, attempts = attempts "
+				   "+ 1 WHERE id IN (",
+				   "?", n, ")", &up);
 
-	if (!sql)
-		return DB_ENOMEM;
-	len = (size_t)sprintf(sql, "UPDATE notifications SET delivered_at = ?, "
-				   "attempts = attempts + 1 WHERE id IN (");
+	if (rc < 0)
+		return rc;
+	db_bind_int64(up, 1, now);
 	for (int k = 0; k < n; k++)
-		len += (size_t)sprintf(sql + len, k ? ",?" : "?");
-	sprintf(sql + len, ")");
-	rc = db_prepare(c, sql, &up);
-	if (rc >= 0) {
-		db_bind_int64(up, 1, now);
-		for (int k = 0; k < n; k++)
-			db_bind_int64(up, k + 2, ids[k]);
-		rc = db_step(up);
-		db_reset(up);
-	}
-	free(sql);
+		db_bind_int64(up, k + 2, ids[k]);
+	rc = db_step(up);
+	db_reset(up);
 	return rc;
 }

@@ -16,34 +16,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The callback a row goes to, its context, and whether any row came. */
+struct to_fn {
+	union {
+		o311_service_fn service;
+		o311_request_fn request;
+	} fn;
+	void *ctx;
+	int any;
+};
+
+/* The callback's answer as a reader's: its failure stops the rows, anything else goes on. */
+static int go_on(int rc)
+{
+	return rc < 0 ? rc : 0;
+}
+
+static int service_row(struct db_stmt *st, void *p)
+{
+	struct to_fn *x = p;
+
+	return go_on(x->fn.service(x->ctx, &(struct o311_service){
+						   .code = db_col_text(st, 0),
+						   .name = db_col_text(st, 1),
+						   .name_en = db_col_text(st, 2),
+						   .level = db_col_text(st, 3),
+						   .accept_amount = db_col_int64(st, 4),
+						   .accept_unit = db_col_text(st, 5),
+						   .handle_amount = db_col_int64(st, 6),
+						   .handle_unit = db_col_text(st, 7),
+					   }));
+}
+
 int o311_store_services(struct db_conn *c, o311_service_fn fn, void *ctx)
 {
-	struct db_stmt *st;
-	struct o311_service s;
-	int rc = db_prepare(c,
-			    "SELECT code, name, name_en, level, accept_amount, accept_unit, "
-			    "handle_amount, handle_unit FROM appeal_categories WHERE active = 1 "
-			    "ORDER BY sort, id",
-			    &st);
+	struct to_fn x = { .fn.service = fn, .ctx = ctx };
 
-	if (rc < 0)
-		return rc;
-	while ((rc = db_step(st)) == DB_ROW) {
-		s = (struct o311_service){
-			.code = db_col_text(st, 0),
-			.name = db_col_text(st, 1),
-			.name_en = db_col_text(st, 2),
-			.level = db_col_text(st, 3),
-			.accept_amount = db_col_int64(st, 4),
-			.accept_unit = db_col_text(st, 5),
-			.handle_amount = db_col_int64(st, 6),
-			.handle_unit = db_col_text(st, 7),
-		};
-		if ((rc = fn(ctx, &s)) < 0)
-			break;
-	}
-	db_reset(st);
-	return rc < 0 ? rc : 0;
+	return go_on(db_each(c, service_row, &x,
+			     "SELECT code, name, name_en, level, accept_amount, accept_unit, "
+			     "handle_amount, handle_unit FROM appeal_categories WHERE active = 1 "
+			     "ORDER BY sort, id",
+			     ""));
 }
 
 #define REQUEST_SELECT                                                                             \
@@ -54,9 +67,10 @@ int o311_store_services(struct db_conn *c, o311_service_fn fn, void *ctx)
 	"FROM appeals a JOIN appeal_categories c ON c.id = a.category_id JOIN units h ON h.id "    \
 	"= a.handler_unit_id WHERE a.status <> 'merged'"
 
-static void request_from_row(struct db_stmt *st, struct o311_request *r)
+static int request_row(struct db_stmt *st, void *p)
 {
-	*r = (struct o311_request){
+	struct to_fn *x = p;
+	struct o311_request r = {
 		.case_no = db_col_text(st, 0),
 		.status = db_col_text(st, 1),
 		.code = db_col_text(st, 2),
@@ -74,27 +88,19 @@ static void request_from_row(struct db_stmt *st, struct o311_request *r)
 		.photos = db_col_text(st, 13),
 		.notes = db_col_text(st, 14),
 	};
+
+	x->any = 1;
+	return go_on(x->fn.request(x->ctx, &r));
 }
 
 /* Run sql with its arguments, each row to fn. DB_ROW when there was one, DB_DONE, <0. */
 static int run_requests(struct db_conn *c, const char *sql, const struct db_arg *b, int nb,
 			o311_request_fn fn, void *ctx)
 {
-	struct db_stmt *st;
-	struct o311_request r;
-	int rc = db_prepare(c, sql, &st), any = 0;
+	struct to_fn x = { .fn.request = fn, .ctx = ctx };
+	int rc = db_each_args(c, request_row, &x, sql, b, nb);
 
-	if (rc < 0)
-		return rc;
-	db_bind_args(st, b, nb);
-	while ((rc = db_step(st)) == DB_ROW) {
-		any = 1;
-		request_from_row(st, &r);
-		if ((rc = fn(ctx, &r)) < 0)
-			break;
-	}
-	db_reset(st);
-	return rc < 0 ? rc : any ? DB_ROW : DB_DONE;
+	return rc < 0 ? rc : x.any ? DB_ROW : DB_DONE;
 }
 
 int o311_store_requests(struct db_conn *c, const struct o311_filter *f, o311_request_fn fn,
@@ -146,8 +152,7 @@ int o311_store_requests(struct db_conn *c, const struct o311_filter *f, o311_req
 #undef BIND_I
 #undef BIND_T
 #undef ADD_LIST
-	int rc = run_requests(c, sql, b, nb, fn, ctx);
-	return rc < 0 ? rc : 0;
+	return go_on(run_requests(c, sql, b, nb, fn, ctx));
 }
 
 int o311_store_request(struct db_conn *c, const char *case_no, o311_request_fn fn, void *ctx)
@@ -157,36 +162,35 @@ int o311_store_request(struct db_conn *c, const char *case_no, o311_request_fn f
 	return run_requests(c, REQUEST_SELECT " AND a.case_no = ?", b, 1, fn, ctx);
 }
 
+/* One hop of a token's merges: the case number read, and the appeal it was merged into. */
+struct hop {
+	char *case_no;
+	int64_t next;
+};
+
+static int hop_row(struct db_stmt *st, void *p)
+{
+	struct hop *h = p;
+
+	snprintf(h->case_no, 32, "%s", db_col_text(st, 0));
+	h->next = strcmp(db_col_text(st, 1), "merged") || db_col_is_null(st, 2)
+			  ? 0
+			  : db_col_int64(st, 2);
+	return 0;
+}
+
 int o311_store_token(struct db_conn *c, const char *token, char case_no[32])
 {
-	struct db_stmt *st;
-	int64_t next = 0;
-	int rc = DB_DONE;
+	struct hop h = { case_no, 0 };
+	int rc;
 
 	case_no[0] = '\0';
-	for (int hop = 0; hop < 9; hop++) {
-		rc = db_prepare(
-			c,
-			hop ? "SELECT case_no, status, merged_into FROM appeals WHERE id = ?"
-			    : "SELECT case_no, status, merged_into FROM appeals WHERE "
-			      "case_no = ?",
-			&st);
-		if (rc < 0)
-			break;
-		if (hop)
-			db_bind_int64(st, 1, next);
-		else
-			db_bind_text(st, 1, token, -1);
-		rc = db_step(st);
-		if (rc == DB_ROW) {
-			snprintf(case_no, 32, "%s", db_col_text(st, 0));
-			next = strcmp(db_col_text(st, 1), "merged") || db_col_is_null(st, 2)
-				       ? 0
-				       : db_col_int64(st, 2);
-		}
-		db_reset(st);
-		if (rc != DB_ROW || !next)
-			break;
-	}
+	rc = db_one(c, hop_row, &h,
+		    "SELECT case_no, status, merged_into FROM appeals WHERE case_no = ?", "t",
+		    token);
+	for (int hop = 1; hop < 9 && rc == DB_ROW && h.next; hop++)
+		rc = db_one(c, hop_row, &h,
+			    "SELECT case_no, status, merged_into FROM appeals WHERE id = ?", "i",
+			    h.next);
 	return rc < 0 ? rc : 0;
 }
