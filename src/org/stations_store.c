@@ -39,75 +39,45 @@ int stations_store_list(struct db_conn *c, const char *lo, const char *hi, int64
 			int64_t limit, json_t *items, int64_t *last)
 {
 	struct db_stmt *st;
-	int rc =
-		db_prepare(c,
+	int rc = db_select(c, &st,
 			   STATION_SELECT "WHERE s.unit_path >= ? AND s.unit_path < ? AND s.id > ? "
 					  "ORDER BY s.id LIMIT ?",
-			   &st);
+			   "ttii", lo, hi, after, limit + 1);
 
-	if (rc < 0)
-		return rc;
-	db_bind_text(st, 1, lo, -1);
-	db_bind_text(st, 2, hi, -1);
-	db_bind_int64(st, 3, after);
-	db_bind_int64(st, 4, limit + 1);
-	return org_page_rows(st, limit, station_json, items, last);
+	return rc < 0 ? rc : org_page_rows(st, limit, station_json, items, last);
 }
 
-/*
- * Prepare sql, whose parameters are a station's id and the scope [lo, hi), and
- * step it: DB_ROW or DB_DONE (reset *st after), <0 (nothing to reset).
- */
-static int station_step(struct db_conn *c, const char *sql, int64_t id, const char *lo,
-			const char *hi, struct db_stmt **st)
+static int station_view_row(struct db_stmt *st, void *out)
 {
-	int rc = db_prepare(c, sql, st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(*st, 1, id);
-	db_bind_text(*st, 2, lo, -1);
-	db_bind_text(*st, 3, hi, -1);
-	rc = db_step(*st);
-	if (rc < 0)
-		db_reset(*st);
-	return rc;
+	*(json_t **)out = station_json(st);
+	return 0;
 }
 
 int stations_store_view(struct db_conn *c, int64_t id, const char *lo, const char *hi, json_t **out)
 {
-	struct db_stmt *st;
-	int rc = station_step(
-		c, STATION_SELECT "WHERE s.id = ? AND s.unit_path >= ? AND s.unit_path < ?", id, lo,
-		hi, &st);
-
 	*out = NULL;
-	if (rc < 0)
-		return rc;
-	if (rc == DB_ROW)
-		*out = station_json(st);
-	db_reset(st);
-	return rc;
+	return db_one(c, station_view_row, out,
+		      STATION_SELECT "WHERE s.id = ? AND s.unit_path >= ? AND s.unit_path < ?",
+		      "itt", id, lo, hi);
+}
+
+static int station_ref_row(struct db_stmt *st, void *p)
+{
+	struct station_ref *out = p;
+
+	snprintf(out->path, sizeof out->path, "%s", db_col_text(st, 0));
+	snprintf(out->name, sizeof out->name, "%s", db_col_text(st, 1));
+	snprintf(out->code, sizeof out->code, "%s", db_col_text(st, 2));
+	return 0;
 }
 
 int stations_store_ref(struct db_conn *c, int64_t id, const char *lo, const char *hi,
 		       struct station_ref *out)
 {
-	struct db_stmt *st;
-	int rc = station_step(c,
-			      "SELECT unit_path, name, public_code FROM stations WHERE id = ? AND "
-			      "unit_path >= ? AND unit_path < ?",
-			      id, lo, hi, &st);
-
-	if (rc < 0)
-		return rc;
-	if (rc == DB_ROW) {
-		snprintf(out->path, sizeof out->path, "%s", db_col_text(st, 0));
-		snprintf(out->name, sizeof out->name, "%s", db_col_text(st, 1));
-		snprintf(out->code, sizeof out->code, "%s", db_col_text(st, 2));
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, station_ref_row, out,
+		      "SELECT unit_path, name, public_code FROM stations WHERE id = ? AND "
+		      "unit_path >= ? AND unit_path < ?",
+		      "itt", id, lo, hi);
 }
 
 /* Is role one of the names in csv ("a,b", as auth stores an account's roles)? */
@@ -123,22 +93,30 @@ static int csv_has(const char *csv, const char *role)
 	return 0;
 }
 
+struct leader_read {
+	char *path;
+	size_t n;
+	int is_leader;
+};
+
+static int leader_row(struct db_stmt *st, void *p)
+{
+	struct leader_read *r = p;
+
+	r->is_leader = csv_has(db_col_text(st, 0), "hub_leader");
+	if (r->is_leader)
+		snprintf(r->path, r->n, "%s", db_col_text(st, 1));
+	return 0;
+}
+
 int stations_store_leader_path(struct db_conn *c, int64_t account_id, char *path, size_t n)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(
-		c, "SELECT roles, unit_path FROM accounts WHERE id = ? AND disabled = 0", &st);
+	struct leader_read r = { path, n, 0 };
+	int rc = db_one(c, leader_row, &r,
+			"SELECT roles, unit_path FROM accounts WHERE id = ? AND disabled = 0", "i",
+			account_id);
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, account_id);
-	rc = db_step(st);
-	if (rc == DB_ROW && !csv_has(db_col_text(st, 0), "hub_leader"))
-		rc = DB_DONE;
-	if (rc == DB_ROW)
-		snprintf(path, n, "%s", db_col_text(st, 1));
-	db_reset(st);
-	return rc;
+	return rc == DB_ROW && !r.is_leader ? DB_DONE : rc;
 }
 
 int stations_store_insert(struct db_conn *c, const struct station_in *in, int64_t grid_id,
