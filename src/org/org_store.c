@@ -186,11 +186,12 @@ int unit_create(struct db_conn *c, int64_t parent_id, int kind, const char *code
 		DB_ARG_I(now),
 		DB_ARG_I(now),
 	};
-	rc = db_query_int64_args(c, &id,
-				 "INSERT INTO units (parent_id, kind, code, name, path, depth, "
-				 "party_org_name, party_secretary, boundary, is_demo, created_at, "
-				 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				 args, DB_ARGS_N(args));
+	rc = db_query_int64_args(
+		c, &id,
+		"INSERT INTO units (parent_id, kind, code, name, path, depth, "
+		"party_org_name, party_secretary, boundary, is_demo, created_at, "
+		"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		args, DB_ARGS_N(args));
 	if (rc == DB_ECONSTRAINT) {
 		snprintf(err, errlen, "code '%s' is already in use", code);
 		return -1;
@@ -253,9 +254,10 @@ int units_store_list(struct db_conn *c, const struct unit_filter *f, json_t *ite
 	if (f->q && (like = malloc(strlen(f->q) + 3)))
 		sprintf(like, "%%%s%%", f->q);
 	const struct db_arg args[] = {
-		DB_ARG_T(f->lo),     DB_ARG_T(f->hi),	  DB_ARG_I(f->after), DB_ARG_I(f->parent),
-		DB_ARG_I(f->parent), DB_ARG_T(f->kind),	  DB_ARG_T(f->kind),  DB_ARG_T(f->q),
-		DB_ARG_T(like),	     DB_ARG_I(f->limit + 1),
+		DB_ARG_T(f->lo),	DB_ARG_T(f->hi),     DB_ARG_I(f->after),
+		DB_ARG_I(f->parent),	DB_ARG_I(f->parent), DB_ARG_T(f->kind),
+		DB_ARG_T(f->kind),	DB_ARG_T(f->q),	     DB_ARG_T(like),
+		DB_ARG_I(f->limit + 1),
 	};
 	rc = db_select_args(c, &st,
 			    UNIT_SELECT "WHERE path >= ? AND path < ? AND id > ? "
@@ -408,7 +410,7 @@ int unit_delete(struct db_conn *c, int64_t id)
 static int kind_count_row(struct db_stmt *st, void *out)
 {
 	const char *k = db_col_text(st, 0);
-	const char *key = !strcmp(k, "street")	  ? "streets"
+	const char *key = !strcmp(k, "street")	    ? "streets"
 			  : !strcmp(k, "community") ? "communities"
 			  : !strcmp(k, "grid")	    ? "grids"
 			  : !strcmp(k, "building")  ? "buildings"
@@ -431,9 +433,10 @@ int org_store_stats(struct db_conn *c, const char *lo, const char *hi, json_t *o
 		{ "party_members",
 		  "SELECT COUNT(*) FROM party_members WHERE unit_path >= ? AND unit_path < ?" },
 	};
-	int rc = db_each(c, kind_count_row, out,
-			 "SELECT kind, COUNT(*) FROM units WHERE path > ? AND path < ? GROUP BY kind",
-			 "tt", lo, hi);
+	int rc = db_each(
+		c, kind_count_row, out,
+		"SELECT kind, COUNT(*) FROM units WHERE path > ? AND path < ? GROUP BY kind", "tt",
+		lo, hi);
 
 	for (size_t i = 0; rc >= 0 && i < sizeof counts / sizeof counts[0]; i++) {
 		int64_t n = 0;

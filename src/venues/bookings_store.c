@@ -51,53 +51,43 @@ int booking_sweep_no_shows(struct db_conn *c, int64_t now)
 	"LEFT JOIN accounts acc ON acc.id = b.account_id "                                         \
 	"LEFT JOIN units fu ON fu.id = b.for_unit_id "
 
-static int64_t id_or_0(struct db_stmt *st, int col)
-{
-	return db_col_is_null(st, col) ? 0 : db_col_int64(st, col);
-}
-
-static void view_from_row(struct db_stmt *st, struct booking_view *b)
-{
-	memset(b, 0, sizeof *b);
-	b->id = db_col_int64(st, 0);
-	b->venue_id = db_col_int64(st, 1);
-	b->venue_name = db_col_text(st, 2);
-	b->starts_at = db_col_int64(st, 3);
-	b->ends_at = db_col_int64(st, 4);
-	b->purpose = db_col_text(st, 5);
-	b->attendees = db_col_int64(st, 6);
-	b->status = db_col_text(st, 7);
-	b->reason = db_col_text(st, 8);
-	b->resident_id = id_or_0(st, 9);
-	b->resident_name = db_col_is_null(st, 10) ? NULL : db_col_text(st, 10);
-	b->account_id = id_or_0(st, 11);
-	b->for_unit_id = id_or_0(st, 12);
-	b->for_unit_name = db_col_text(st, 13);
-	b->booked_by = db_col_int64(st, 14);
-	b->booked_by_name = db_col_text(st, 15);
-	b->has_created = !db_col_is_null(st, 16);
-	b->created_at = id_or_0(st, 16);
-	b->has_decided = !db_col_is_null(st, 17);
-	b->decided_at = id_or_0(st, 17);
-	b->has_checked_in = !db_col_is_null(st, 18);
-	b->checked_in_at = id_or_0(st, 18);
-	b->unit_path = db_col_text(st, 19);
-	b->venue_unit_id = db_col_int64(st, 20);
-}
-
 struct booking_read {
 	booking_view_fn fn;
 	void *ctx;
 };
 
+/* A BOOKING_SELECT row to the caller's fn. A NULL column reads 0 (db_col_int64), NULL (text). */
 static int booking_row(struct db_stmt *st, void *p)
 {
-	struct booking_read *r = p;
-	struct booking_view bv;
-	int rc;
+	const struct booking_read *r = p;
+	const struct booking_view b = {
+		.id = db_col_int64(st, 0),
+		.venue_id = db_col_int64(st, 1),
+		.venue_name = db_col_text(st, 2),
+		.starts_at = db_col_int64(st, 3),
+		.ends_at = db_col_int64(st, 4),
+		.purpose = db_col_text(st, 5),
+		.attendees = db_col_int64(st, 6),
+		.status = db_col_text(st, 7),
+		.reason = db_col_text(st, 8),
+		.resident_id = db_col_int64(st, 9),
+		.resident_name = db_col_text(st, 10),
+		.account_id = db_col_int64(st, 11),
+		.for_unit_id = db_col_int64(st, 12),
+		.for_unit_name = db_col_text(st, 13),
+		.booked_by = db_col_int64(st, 14),
+		.booked_by_name = db_col_text(st, 15),
+		.has_created = !db_col_is_null(st, 16),
+		.created_at = db_col_int64(st, 16),
+		.has_decided = !db_col_is_null(st, 17),
+		.decided_at = db_col_int64(st, 17),
+		.has_checked_in = !db_col_is_null(st, 18),
+		.checked_in_at = db_col_int64(st, 18),
+		.unit_path = db_col_text(st, 19),
+		.venue_unit_id = db_col_int64(st, 20),
+	};
+	int rc = r->fn(r->ctx, &b);
 
-	view_from_row(st, &bv);
-	rc = r->fn(r->ctx, &bv);
 	return rc < 0 ? rc : 0;
 }
 
@@ -287,13 +277,14 @@ int bookings_store_insert(struct db_conn *c, const struct booking_row *b, int64_
 		DB_ARG_I(b->now),
 		DB_ARG_I(b->now),
 	};
-	int rc = db_query_int64_args(c, id,
-				     "INSERT INTO bookings (venue_id, unit_path, account_id, "
-				     "resident_id, booked_by, for_unit_id, starts_at, ends_at, "
-				     "purpose, attendees, status, decided_by, decided_at, "
-				     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-				     "?, ?, ?, ?, ?) RETURNING id",
-				     args, DB_ARGS_N(args));
+	int rc =
+		db_query_int64_args(c, id,
+				    "INSERT INTO bookings (venue_id, unit_path, account_id, "
+				    "resident_id, booked_by, for_unit_id, starts_at, ends_at, "
+				    "purpose, attendees, status, decided_by, decided_at, "
+				    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+				    "?, ?, ?, ?, ?) RETURNING id",
+				    args, DB_ARGS_N(args));
 
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : DB_ERR;

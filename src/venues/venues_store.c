@@ -193,60 +193,58 @@ int venues_store_blackout_spans(struct db_conn *c, int64_t venue_id, int64_t fro
 
 /* ---- writes, in the caller's transaction ------------------------------- */
 
+/* The venue's own fields, bound in the order VENUE_FIELDS names their columns. */
+#define VENUE_FIELDS                                                                               \
+	"name, description, address, opening_hours, capacity, slot_minutes, "                      \
+	"min_notice_minutes, max_days_ahead, max_duration_minutes, weekly_quota, "                 \
+	"approval_required"
+#define VENUE_N_FIELDS 11
+
+static void venue_in_args(const struct venue_in *in, const char *hours, struct db_arg *a)
+{
+	const struct db_arg fields[VENUE_N_FIELDS] = {
+		DB_ARG_T(in->name),	  DB_ARG_T(in->description), DB_ARG_T(in->address),
+		DB_ARG_T(hours),	  DB_ARG_I(in->capacity),    DB_ARG_I(in->slot_minutes),
+		DB_ARG_I(in->min_notice), DB_ARG_I(in->max_days),    DB_ARG_I(in->max_duration),
+		DB_ARG_I(in->quota),	  DB_ARG_I(in->approval),
+	};
+
+	memcpy(a, fields, sizeof fields);
+}
+
 int venues_store_insert(struct db_conn *c, const struct venue_in *in, int64_t unit_id,
 			const char *unit_path, const char *hours, const char *code, int64_t now,
 			int64_t *id)
 {
-	const struct db_arg args[] = {
-		DB_ARG_I(unit_id),
+	struct db_arg args[VENUE_N_FIELDS + 5] = {
+		[VENUE_N_FIELDS] = DB_ARG_I(unit_id),
 		DB_ARG_T(unit_path),
-		DB_ARG_T(in->name),
-		DB_ARG_T(in->description),
-		DB_ARG_T(in->address),
-		DB_ARG_I(in->capacity),
-		DB_ARG_I(in->slot_minutes),
-		DB_ARG_T(hours),
-		DB_ARG_I(in->min_notice),
-		DB_ARG_I(in->max_days),
-		DB_ARG_I(in->max_duration),
-		DB_ARG_I(in->quota),
-		DB_ARG_I(in->approval),
 		DB_ARG_T(code),
 		DB_ARG_I(now),
 		DB_ARG_I(now),
 	};
-	int rc = db_query_int64_args(c, id,
-				     "INSERT INTO venues (unit_id, unit_path, name, description, "
-				     "address, capacity, slot_minutes, opening_hours, "
-				     "min_notice_minutes, max_days_ahead, max_duration_minutes, "
-				     "weekly_quota, approval_required, public_code, created_at, "
-				     "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-				     "?, ?) RETURNING id",
-				     args, DB_ARGS_N(args));
+	int rc;
 
+	venue_in_args(in, hours, args);
+	rc = db_query_int64_args(
+		c, id,
+		"INSERT INTO venues (" VENUE_FIELDS ", unit_id, unit_path, "
+		"public_code, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		args, DB_ARGS_N(args));
 	return rc == DB_ROW ? 0 : rc;
 }
 
 int venues_store_update(struct db_conn *c, int64_t id, const struct venue_in *in, const char *hours,
 			int64_t now)
 {
-	const struct db_arg args[] = {
-		DB_ARG_T(in->name),
-		DB_ARG_T(in->description),
-		DB_ARG_T(in->address),
-		DB_ARG_T(hours),
-		DB_ARG_I(in->capacity),
-		DB_ARG_I(in->slot_minutes),
-		DB_ARG_I(in->min_notice),
-		DB_ARG_I(in->max_days),
-		DB_ARG_I(in->max_duration),
-		DB_ARG_I(in->quota),
-		DB_ARG_I(in->approval),
-		DB_ARG_I(in->active),
+	struct db_arg args[VENUE_N_FIELDS + 3] = {
+		[VENUE_N_FIELDS] = DB_ARG_I(in->active),
 		DB_ARG_I(now),
 		DB_ARG_I(id),
 	};
 
+	venue_in_args(in, hours, args);
 	return db_run_args(c,
 			   "UPDATE venues SET name = COALESCE(?, name), description = "
 			   "COALESCE(?, description), address = COALESCE(?, address), "
