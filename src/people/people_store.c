@@ -518,6 +518,18 @@ int people_store_resident_update(struct db_conn *c, const struct pii_keys *k, in
 
 /* ---- Party members and central households ---------------------------------- */
 
+/* range_list() statements: the rows of [lo, hi) with id > after, by id, at most the limit. */
+#define PARTY_MEMBER_LIST                                                                          \
+	"SELECT p.id, p.resident_id, r.name, p.branch_unit_id, u.name, p.joined_on "               \
+	"FROM party_members p JOIN residents r ON r.id = p.resident_id "                           \
+	"JOIN units u ON u.id = p.branch_unit_id WHERE p.unit_path >= ? AND "                      \
+	"p.unit_path < ? AND p.id > ? ORDER BY p.id LIMIT ?"
+#define CENTRAL_HOUSEHOLD_LIST                                                                     \
+	"SELECT ch.id, ch.household_id, ch.party_member_id, (SELECT COUNT(*) FROM "                \
+	"central_household_links l WHERE l.central_id = ch.id) FROM "                              \
+	"central_households ch WHERE ch.unit_path >= ? AND ch.unit_path < ? "                      \
+	"AND ch.id > ? ORDER BY ch.id LIMIT ?"
+
 static json_t *party_member_json(void *ctx, struct db_stmt *st)
 {
 	(void)ctx;
@@ -531,27 +543,19 @@ static json_t *party_member_json(void *ctx, struct db_stmt *st)
 int people_store_party_members(struct db_conn *c, const char *lo, const char *hi, int64_t after,
 			       struct people_page *pg)
 {
-	return range_list(
-		c,
-		"SELECT p.id, p.resident_id, r.name, p.branch_unit_id, u.name, p.joined_on "
-		"FROM party_members p JOIN residents r ON r.id = p.resident_id "
-		"JOIN units u ON u.id = p.branch_unit_id WHERE p.unit_path >= ? AND "
-		"p.unit_path < ? AND p.id > ? ORDER BY p.id LIMIT ?",
-		lo, hi, after, pg, party_member_json);
+	return range_list(c, PARTY_MEMBER_LIST, lo, hi, after, pg, party_member_json);
 }
 
 int people_store_party_member_insert(struct db_conn *c, int64_t resident_id, int64_t branch_id,
 				     const char *path, const char *joined_on, int64_t now,
 				     int64_t *id)
 {
-	int rc =
+	return returned(
 		db_query_int64(c, id,
 			       "INSERT INTO party_members (resident_id, branch_unit_id, unit_path, "
 			       "joined_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
 			       "RETURNING id",
-			       "iittii", resident_id, branch_id, path, joined_on, now, now);
-
-	return rc == DB_ECONSTRAINT ? rc : returned(rc);
+			       "iittii", resident_id, branch_id, path, joined_on, now, now));
 }
 
 int people_store_party_member_in(struct db_conn *c, int64_t id, const char *scope)
@@ -574,24 +578,17 @@ static json_t *central_household_json(void *ctx, struct db_stmt *st)
 int people_store_central_households(struct db_conn *c, const char *lo, const char *hi,
 				    int64_t after, struct people_page *pg)
 {
-	return range_list(
-		c,
-		"SELECT ch.id, ch.household_id, ch.party_member_id, (SELECT COUNT(*) FROM "
-		"central_household_links l WHERE l.central_id = ch.id) FROM "
-		"central_households ch WHERE ch.unit_path >= ? AND ch.unit_path < ? "
-		"AND ch.id > ? ORDER BY ch.id LIMIT ?",
-		lo, hi, after, pg, central_household_json);
+	return range_list(c, CENTRAL_HOUSEHOLD_LIST, lo, hi, after, pg, central_household_json);
 }
 
 int people_store_central_insert(struct db_conn *c, int64_t household_id, int64_t party_member_id,
 				const char *path, int64_t now, int64_t *id)
 {
-	int rc = db_query_int64(c, id,
-				"INSERT INTO central_households (household_id, party_member_id, "
-				"unit_path, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-				"iiti", household_id, party_member_id, path, now);
-
-	return rc == DB_ECONSTRAINT ? rc : returned(rc);
+	return returned(
+		db_query_int64(c, id,
+			       "INSERT INTO central_households (household_id, party_member_id, "
+			       "unit_path, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+			       "iiti", household_id, party_member_id, path, now));
 }
 
 int people_store_central_link(struct db_conn *c, int64_t central_id, int64_t household_id)

@@ -278,15 +278,14 @@ int reg_store_insert(struct db_conn *c, const struct reg_row *r, int64_t now, in
 int reg_store_reapply(struct db_conn *c, int64_t from, const struct reg_row *r, int64_t now,
 		      int64_t *id)
 {
-	int rc = db_query_int64(
+	return returned(db_query_int64(
 		c, id,
 		"INSERT INTO registrations (account_id, unit_id, unit_path, name, phone_enc, "
 		"phone_bidx, phone_mask, address, note, status, created_at, updated_at) SELECT "
 		"account_id, ?, ?, COALESCE(?, name), phone_enc, phone_bidx, phone_mask, ?, ?, "
 		"'pending', ?, ? FROM registrations WHERE id = ? RETURNING id",
-		"ittttiii", r->unit_id, r->unit_path, r->name, r->address, r->note, now, now, from);
-
-	return rc == DB_ECONSTRAINT ? rc : returned(rc);
+		"ittttiii", r->unit_id, r->unit_path, r->name, r->address, r->note, now, now,
+		from));
 }
 
 int reg_store_cancel(struct db_conn *c, int64_t account_id, int64_t now, int64_t *id)

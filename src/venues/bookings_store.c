@@ -77,14 +77,15 @@ static int booking_row(struct db_stmt *st, void *p)
 		.for_unit_name = db_col_text(st, 13),
 		.booked_by = db_col_int64(st, 14),
 		.booked_by_name = db_col_text(st, 15),
-		.has_created = !db_col_is_null(st, 16),
 		.created_at = db_col_int64(st, 16),
-		.has_decided = !db_col_is_null(st, 17),
 		.decided_at = db_col_int64(st, 17),
-		.has_checked_in = !db_col_is_null(st, 18),
 		.checked_in_at = db_col_int64(st, 18),
 		.unit_path = db_col_text(st, 19),
 		.venue_unit_id = db_col_int64(st, 20),
+		/* which of the three times are set */
+		.has_created = !db_col_is_null(st, 16),
+		.has_decided = !db_col_is_null(st, 17),
+		.has_checked_in = !db_col_is_null(st, 18),
 	};
 	int rc = r->fn(r->ctx, &b);
 
@@ -327,14 +328,25 @@ int booking_release(struct db_conn *c, int64_t id, const char *reason, int64_t n
 int bookings_store_set_status(struct db_conn *c, int64_t id, const char *from, const char *to,
 			      const char *reason, int64_t by, int64_t now, int64_t *changed)
 {
-	int rc = db_run(c,
-			"UPDATE bookings SET status = ?, reason = ?, decided_by = CASE WHEN ? "
-			"IN ('approved', 'rejected') THEN ? ELSE decided_by END, decided_at = "
-			"CASE WHEN ? IN ('approved', 'rejected') THEN ? ELSE decided_at END, "
-			"checked_in_at = CASE WHEN ? = 'checked_in' THEN ? ELSE checked_in_at "
-			"END, updated_at = ? WHERE id = ? AND status = ?",
-			"tttititiiit", to, reason ? reason : "", to, by, to, now, to, now, now, id,
-			from);
+	/* a decision records who and when, a check-in when; NULL keeps the stored value */
+	const int decided = !strcmp(to, "approved") || !strcmp(to, "rejected");
+	const int checked_in = !strcmp(to, "checked_in");
+	const struct db_arg args[] = {
+		DB_ARG_T(to),
+		DB_ARG_T(reason ? reason : ""),
+		decided ? DB_ARG_I(by) : DB_ARG_T(NULL),
+		decided ? DB_ARG_I(now) : DB_ARG_T(NULL),
+		checked_in ? DB_ARG_I(now) : DB_ARG_T(NULL),
+		DB_ARG_I(now),
+		DB_ARG_I(id),
+		DB_ARG_T(from),
+	};
+	int rc = db_run_args(
+		c,
+		"UPDATE bookings SET status = ?, reason = ?, decided_by = COALESCE(?, "
+		"decided_by), decided_at = COALESCE(?, decided_at), checked_in_at = "
+		"COALESCE(?, checked_in_at), updated_at = ? WHERE id = ? AND status = ?",
+		args, DB_ARGS_N(args));
 
 	*changed = rc == 0 ? db_changes(c) : 0;
 	return rc;
