@@ -433,7 +433,7 @@ int people_store_resident(struct db_conn *c, int64_t id, const char *scope, json
 		      "iitt", id, (int64_t)(scope != NULL), scope ? scope : "", hi);
 }
 
-static int household_row(struct db_stmt *st, void *household)
+static int household_id_row(struct db_stmt *st, void *household)
 {
 	*(int64_t *)household = db_col_int64(st, 0);
 	return 0;
@@ -444,7 +444,7 @@ int people_store_resident_in(struct db_conn *c, int64_t id, const char *scope, i
 	return scoped_one(c,
 			  "SELECT household_id FROM residents WHERE id = ? AND unit_path >= ? "
 			  "AND unit_path < ?",
-			  id, scope, household ? household_row : NULL, household);
+			  id, scope, household ? household_id_row : NULL, household);
 }
 
 struct reveal {
