@@ -110,17 +110,8 @@ static int ensure_table(struct db_conn *c, char *err, size_t errlen)
 /* The recorded checksum of version v into sum (65 bytes); DB_DONE if not applied. */
 static int recorded(struct db_conn *c, int v, char *sum)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT checksum FROM schema_migrations WHERE version = ?", &st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, v);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		snprintf(sum, 65, "%s", db_col_text(st, 0) ? db_col_text(st, 0) : "");
-	db_reset(st);
-	return rc;
+	return db_text(c, sum, 65, "SELECT checksum FROM schema_migrations WHERE version = ?", "i",
+		       (int64_t)v);
 }
 
 static int apply_one(struct db_conn *c, const struct migration *m, char *err, size_t errlen)
@@ -205,8 +196,7 @@ int migrate_apply(struct db_conn *c, FILE *report, char *err, size_t errlen)
 
 int migrate_check(struct db_conn *c, char *err, size_t errlen)
 {
-	struct db_stmt *st;
-	int64_t max_known = 0;
+	int64_t max_known = 0, top = 0;
 	int rc;
 
 	for (size_t i = 0; i < db_migrations_count; i++) {
@@ -237,22 +227,18 @@ int migrate_check(struct db_conn *c, char *err, size_t errlen)
 		if (m->version > max_known)
 			max_known = m->version;
 	}
-	rc = db_prepare(c, "SELECT MAX(version) FROM schema_migrations", &st);
+	rc = db_query_int64(c, &top, "SELECT MAX(version) FROM schema_migrations", "");
 	if (rc < 0)
 		return rc;
-	rc = db_step(st);
-	if (rc == DB_ROW && !db_col_is_null(st, 0) && db_col_int64(st, 0) > max_known) {
+	if (top > max_known) {
 		snprintf(err, errlen,
 			 "the database has migration %lld that this binary does not know (is it "
 			 "older "
 			 "than the one that migrated it?)",
-			 (long long)db_col_int64(st, 0));
-		rc = DB_ERR;
-	} else {
-		rc = rc < 0 ? rc : 0;
+			 (long long)top);
+		return DB_ERR;
 	}
-	db_reset(st);
-	return rc;
+	return 0;
 }
 
 int migrate_count_applied(struct db_conn *c, int64_t *n)

@@ -48,40 +48,30 @@ int path_within(const char *path, const char *root)
 
 #define UNIT_COLS "id, COALESCE(parent_id, 0), kind, depth, code, name, path"
 
-static int unit_fetch(struct db_conn *c, const char *sql, int64_t id, const char *code,
-		      struct unit_ref *out)
+static int unit_ref_row(struct db_stmt *st, void *p)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, sql, &st);
+	struct unit_ref *out = p;
 
-	if (rc < 0)
-		return rc;
-	if (code)
-		db_bind_text(st, 1, code, -1);
-	else
-		db_bind_int64(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		out->id = db_col_int64(st, 0);
-		out->parent_id = db_col_int64(st, 1);
-		out->kind = unit_kind_parse(db_col_text(st, 2));
-		out->depth = (int)db_col_int64(st, 3);
-		snprintf(out->code, sizeof out->code, "%s", db_col_text(st, 4));
-		snprintf(out->name, sizeof out->name, "%s", db_col_text(st, 5));
-		snprintf(out->path, sizeof out->path, "%s", db_col_text(st, 6));
-	}
-	db_reset(st);
-	return rc;
+	out->id = db_col_int64(st, 0);
+	out->parent_id = db_col_int64(st, 1);
+	out->kind = unit_kind_parse(db_col_text(st, 2));
+	out->depth = (int)db_col_int64(st, 3);
+	snprintf(out->code, sizeof out->code, "%s", db_col_text(st, 4));
+	snprintf(out->name, sizeof out->name, "%s", db_col_text(st, 5));
+	snprintf(out->path, sizeof out->path, "%s", db_col_text(st, 6));
+	return 0;
 }
 
 int unit_get(struct db_conn *c, int64_t id, struct unit_ref *out)
 {
-	return unit_fetch(c, "SELECT " UNIT_COLS " FROM units WHERE id = ?", id, NULL, out);
+	return db_one(c, unit_ref_row, out, "SELECT " UNIT_COLS " FROM units WHERE id = ?", "i",
+		      id);
 }
 
 int unit_get_by_code(struct db_conn *c, const char *code, struct unit_ref *out)
 {
-	return unit_fetch(c, "SELECT " UNIT_COLS " FROM units WHERE code = ?", 0, code, out);
+	return db_one(c, unit_ref_row, out, "SELECT " UNIT_COLS " FROM units WHERE code = ?", "t",
+		      code);
 }
 
 /* Digits the code adds at each level below its parent. */
@@ -114,25 +104,18 @@ static int code_valid(int kind, const char *code, const char *parent_code)
 static int next_code(struct db_conn *c, const struct unit_ref *parent, int kind, char *out,
 		     size_t n)
 {
-	struct db_stmt *st;
+	char last[64], buf[96];
 	int64_t next = 1;
-	int rc = db_prepare(
-		c, "SELECT code FROM units WHERE parent_id = ? ORDER BY code DESC LIMIT 1", &st);
+	int rc = db_text(c, last, sizeof last,
+			 "SELECT code FROM units WHERE parent_id = ? ORDER BY code DESC LIMIT 1",
+			 "i", parent->id);
 
 	if (rc < 0)
 		return rc;
-	db_bind_int64(st, 1, parent->id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		const char *last = db_col_text(st, 0);
+	if (rc == DB_ROW)
 		next = strtoll(last + strlen(last) - 3, NULL, 10) + 1;
-	}
-	db_reset(st);
-	if (rc < 0)
-		return rc;
 	if (next > 999)
 		return -1;
-	char buf[96];
 	snprintf(buf, sizeof buf, "%s%s%03lld", parent->code, kind == UNIT_BUILDING ? "-" : "",
 		 (long long)next);
 	if (strlen(buf) >= n)
@@ -189,45 +172,33 @@ int unit_create(struct db_conn *c, int64_t parent_id, int kind, const char *code
 	}
 	/* The path needs the id: insert with a unique placeholder, then set it. */
 	snprintf(path, sizeof path, "%s#%s", parent_id ? parent.path : "/", code);
-	{
-		struct db_stmt *st;
-		rc = db_prepare(
-			c,
-			"INSERT INTO units (parent_id, kind, code, name, path, depth, "
-			"party_org_name, party_secretary, boundary, is_demo, created_at, "
-			"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			&st);
-		if (rc < 0) {
-			snprintf(err, errlen, "cannot create the unit: %s", db_errmsg(c));
-			return rc;
-		}
-		if (parent_id)
-			db_bind_int64(st, 1, parent_id);
-		else
-			db_bind_null(st, 1);
-		db_bind_text(st, 2, unit_kind_name(kind), -1);
-		db_bind_text(st, 3, code, -1);
-		db_bind_text(st, 4, name, -1);
-		db_bind_text(st, 5, path, -1);
-		db_bind_int64(st, 6, kind);
-		db_bind_text(st, 7, party_org, -1);
-		db_bind_text(st, 8, party_secretary, -1);
-		db_bind_text(st, 9, boundary, -1);
-		db_bind_int64(st, 10, is_demo);
-		db_bind_int64(st, 11, now);
-		db_bind_int64(st, 12, now);
-		rc = db_step(st);
-		if (rc == DB_ROW)
-			id = db_col_int64(st, 0);
-		db_reset(st);
-	}
+	const struct db_arg args[] = {
+		parent_id ? DB_ARG_I(parent_id) : DB_ARG_T(NULL),
+		DB_ARG_T(unit_kind_name(kind)),
+		DB_ARG_T(code),
+		DB_ARG_T(name),
+		DB_ARG_T(path),
+		DB_ARG_I(kind),
+		DB_ARG_T(party_org),
+		DB_ARG_T(party_secretary),
+		DB_ARG_T(boundary),
+		DB_ARG_I(is_demo),
+		DB_ARG_I(now),
+		DB_ARG_I(now),
+	};
+	rc = db_query_int64_args(
+		c, &id,
+		"INSERT INTO units (parent_id, kind, code, name, path, depth, "
+		"party_org_name, party_secretary, boundary, is_demo, created_at, "
+		"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		args, DB_ARGS_N(args));
 	if (rc == DB_ECONSTRAINT) {
 		snprintf(err, errlen, "code '%s' is already in use", code);
 		return -1;
 	}
 	if (rc != DB_ROW) {
 		snprintf(err, errlen, "cannot create the unit: %s", db_errmsg(c));
-		return -1;
+		return rc < 0 ? rc : -1;
 	}
 	snprintf(path, sizeof path, "%s%lld/", parent_id ? parent.path : "/", (long long)id);
 	if (strlen(path) >= sizeof parent.path) {
@@ -278,50 +249,43 @@ int units_store_list(struct db_conn *c, const struct unit_filter *f, json_t *ite
 {
 	struct db_stmt *st;
 	char *like = NULL;
-	int rc = db_prepare(c,
+	int rc;
+
+	if (f->q && (like = malloc(strlen(f->q) + 3)))
+		sprintf(like, "%%%s%%", f->q);
+	const struct db_arg args[] = {
+		DB_ARG_T(f->lo),	DB_ARG_T(f->hi),     DB_ARG_I(f->after),
+		DB_ARG_I(f->parent),	DB_ARG_I(f->parent), DB_ARG_T(f->kind),
+		DB_ARG_T(f->kind),	DB_ARG_T(f->q),	     DB_ARG_T(like),
+		DB_ARG_I(f->limit + 1),
+	};
+	rc = db_select_args(c, &st,
 			    UNIT_SELECT "WHERE path >= ? AND path < ? AND id > ? "
 					"AND (CAST(? AS BIGINT) = 0 OR parent_id = ?) "
 					"AND (CAST(? AS TEXT) IS NULL OR kind = ?) "
 					"AND (CAST(? AS TEXT) IS NULL OR name LIKE ?) "
 					"ORDER BY id LIMIT ?",
-			    &st);
-
-	if (rc < 0)
-		return rc;
-	if (f->q && (like = malloc(strlen(f->q) + 3)))
-		sprintf(like, "%%%s%%", f->q);
-	db_bind_text(st, 1, f->lo, -1);
-	db_bind_text(st, 2, f->hi, -1);
-	db_bind_int64(st, 3, f->after);
-	db_bind_int64(st, 4, f->parent);
-	db_bind_int64(st, 5, f->parent);
-	db_bind_text(st, 6, f->kind, -1);
-	db_bind_text(st, 7, f->kind, -1);
-	db_bind_text(st, 8, f->q, -1);
-	db_bind_text(st, 9, like, -1);
-	db_bind_int64(st, 10, f->limit + 1);
-	rc = org_page_rows(st, f->limit, unit_row_json, items, last);
+			    args, DB_ARGS_N(args));
+	if (rc == 0)
+		rc = org_page_rows(st, f->limit, unit_row_json, items, last);
 	free(like);
 	return rc;
 }
 
+static int unit_view_row(struct db_stmt *st, void *out)
+{
+	const char *b = db_col_text(st, 10);
+	json_t *o = unit_row_json(st);
+
+	json_object_set_new(o, "boundary", b ? json_loads(b, 0, NULL) : json_null());
+	*(json_t **)out = o;
+	return 0;
+}
+
 int units_store_view(struct db_conn *c, int64_t id, json_t **out)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, UNIT_SELECT "WHERE id = ?", &st);
-
 	*out = NULL;
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		const char *b = db_col_text(st, 10);
-		*out = unit_row_json(st);
-		json_object_set_new(*out, "boundary", b ? json_loads(b, 0, NULL) : json_null());
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, unit_view_row, out, UNIT_SELECT "WHERE id = ?", "i", id);
 }
 
 /* ---- writing units ------------------------------------------------------- */
@@ -442,6 +406,21 @@ int unit_delete(struct db_conn *c, int64_t id)
 
 /* ---- statistics ------------------------------------------------------------ */
 
+/* A row of (unit kind, count): the count under the kind's plural in out. */
+static int kind_count_row(struct db_stmt *st, void *out)
+{
+	const char *k = db_col_text(st, 0);
+	const char *key = !strcmp(k, "street")	    ? "streets"
+			  : !strcmp(k, "community") ? "communities"
+			  : !strcmp(k, "grid")	    ? "grids"
+			  : !strcmp(k, "building")  ? "buildings"
+						    : NULL;
+
+	if (key)
+		json_object_set_new(out, key, json_integer(db_col_int64(st, 1)));
+	return 0;
+}
+
 int org_store_stats(struct db_conn *c, const char *lo, const char *hi, json_t *out)
 {
 	static const char *const counts[][2] = {
@@ -454,26 +433,11 @@ int org_store_stats(struct db_conn *c, const char *lo, const char *hi, json_t *o
 		{ "party_members",
 		  "SELECT COUNT(*) FROM party_members WHERE unit_path >= ? AND unit_path < ?" },
 	};
-	struct db_stmt *st;
-	int rc = db_prepare(
-		c, "SELECT kind, COUNT(*) FROM units WHERE path > ? AND path < ? GROUP BY kind",
-		&st);
+	int rc = db_each(
+		c, kind_count_row, out,
+		"SELECT kind, COUNT(*) FROM units WHERE path > ? AND path < ? GROUP BY kind", "tt",
+		lo, hi);
 
-	if (rc == 0) {
-		db_bind_text(st, 1, lo, -1);
-		db_bind_text(st, 2, hi, -1);
-		while ((rc = db_step(st)) == DB_ROW) {
-			const char *k = db_col_text(st, 0);
-			const char *key = !strcmp(k, "street")	    ? "streets"
-					  : !strcmp(k, "community") ? "communities"
-					  : !strcmp(k, "grid")	    ? "grids"
-					  : !strcmp(k, "building")  ? "buildings"
-								    : NULL;
-			if (key)
-				json_object_set_new(out, key, json_integer(db_col_int64(st, 1)));
-		}
-		db_reset(st);
-	}
 	for (size_t i = 0; rc >= 0 && i < sizeof counts / sizeof counts[0]; i++) {
 		int64_t n = 0;
 		rc = db_query_int64(c, &n, counts[i][1], "tt", lo, hi);

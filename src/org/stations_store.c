@@ -17,97 +17,69 @@
 	"s.hub_leader_id, s.public_code, a.display_name, u.name FROM stations s "                  \
 	"JOIN units u ON u.id = s.grid_id LEFT JOIN accounts a ON a.id = s.hub_leader_id "
 
+/* A nullable column: JSON null, else its number (real: a double, else an integer). */
+static json_t *number_or_null(struct db_stmt *st, int col, int real)
+{
+	if (db_col_is_null(st, col))
+		return json_null();
+	return real ? json_real(db_col_double(st, col)) : json_integer(db_col_int64(st, col));
+}
+
 static json_t *station_json(struct db_stmt *st)
 {
-	json_t *o = JB_OBJ(
+	return JB_OBJ(
 		jb_int("id", db_col_int64(st, 0)), jb_int("grid_id", db_col_int64(st, 1)),
 		jb_str("name", db_col_text(st, 2)), jb_str("address", db_col_text(st, 3)),
 		jb_str("opening_hours", db_col_text(st, 6)), jb_str("phone", db_col_text(st, 7)),
 		jb_str("public_code", db_col_text(st, 9)), jb_str("grid_name", db_col_text(st, 11)),
-		jb_str_or_null("hub_leader_name", db_col_text(st, 10)));
-	json_object_set_new(o, "lng",
-			    db_col_is_null(st, 4) ? json_null() : json_real(db_col_double(st, 4)));
-	json_object_set_new(o, "lat",
-			    db_col_is_null(st, 5) ? json_null() : json_real(db_col_double(st, 5)));
-	json_object_set_new(o, "hub_leader_id",
-			    db_col_is_null(st, 8) ? json_null()
-						  : json_integer(db_col_int64(st, 8)));
-	return o;
+		jb_str_or_null("hub_leader_name", db_col_text(st, 10)),
+		jb_take("lng", number_or_null(st, 4, 1)), jb_take("lat", number_or_null(st, 5, 1)),
+		jb_take("hub_leader_id", number_or_null(st, 8, 0)));
 }
 
 int stations_store_list(struct db_conn *c, const char *lo, const char *hi, int64_t after,
 			int64_t limit, json_t *items, int64_t *last)
 {
 	struct db_stmt *st;
-	int rc =
-		db_prepare(c,
+	int rc = db_select(c, &st,
 			   STATION_SELECT "WHERE s.unit_path >= ? AND s.unit_path < ? AND s.id > ? "
 					  "ORDER BY s.id LIMIT ?",
-			   &st);
+			   "ttii", lo, hi, after, limit + 1);
 
-	if (rc < 0)
-		return rc;
-	db_bind_text(st, 1, lo, -1);
-	db_bind_text(st, 2, hi, -1);
-	db_bind_int64(st, 3, after);
-	db_bind_int64(st, 4, limit + 1);
-	return org_page_rows(st, limit, station_json, items, last);
+	return rc < 0 ? rc : org_page_rows(st, limit, station_json, items, last);
 }
 
-/*
- * Prepare sql, whose parameters are a station's id and the scope [lo, hi), and
- * step it: DB_ROW or DB_DONE (reset *st after), <0 (nothing to reset).
- */
-static int station_step(struct db_conn *c, const char *sql, int64_t id, const char *lo,
-			const char *hi, struct db_stmt **st)
+static int station_view_row(struct db_stmt *st, void *out)
 {
-	int rc = db_prepare(c, sql, st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(*st, 1, id);
-	db_bind_text(*st, 2, lo, -1);
-	db_bind_text(*st, 3, hi, -1);
-	rc = db_step(*st);
-	if (rc < 0)
-		db_reset(*st);
-	return rc;
+	*(json_t **)out = station_json(st);
+	return 0;
 }
 
 int stations_store_view(struct db_conn *c, int64_t id, const char *lo, const char *hi, json_t **out)
 {
-	struct db_stmt *st;
-	int rc = station_step(
-		c, STATION_SELECT "WHERE s.id = ? AND s.unit_path >= ? AND s.unit_path < ?", id, lo,
-		hi, &st);
-
 	*out = NULL;
-	if (rc < 0)
-		return rc;
-	if (rc == DB_ROW)
-		*out = station_json(st);
-	db_reset(st);
-	return rc;
+	return db_one(c, station_view_row, out,
+		      STATION_SELECT "WHERE s.id = ? AND s.unit_path >= ? AND s.unit_path < ?",
+		      "itt", id, lo, hi);
+}
+
+static int station_ref_row(struct db_stmt *st, void *p)
+{
+	struct station_ref *out = p;
+
+	snprintf(out->path, sizeof out->path, "%s", db_col_text(st, 0));
+	snprintf(out->name, sizeof out->name, "%s", db_col_text(st, 1));
+	snprintf(out->code, sizeof out->code, "%s", db_col_text(st, 2));
+	return 0;
 }
 
 int stations_store_ref(struct db_conn *c, int64_t id, const char *lo, const char *hi,
 		       struct station_ref *out)
 {
-	struct db_stmt *st;
-	int rc = station_step(c,
-			      "SELECT unit_path, name, public_code FROM stations WHERE id = ? AND "
-			      "unit_path >= ? AND unit_path < ?",
-			      id, lo, hi, &st);
-
-	if (rc < 0)
-		return rc;
-	if (rc == DB_ROW) {
-		snprintf(out->path, sizeof out->path, "%s", db_col_text(st, 0));
-		snprintf(out->name, sizeof out->name, "%s", db_col_text(st, 1));
-		snprintf(out->code, sizeof out->code, "%s", db_col_text(st, 2));
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, station_ref_row, out,
+		      "SELECT unit_path, name, public_code FROM stations WHERE id = ? AND "
+		      "unit_path >= ? AND unit_path < ?",
+		      "itt", id, lo, hi);
 }
 
 /* Is role one of the names in csv ("a,b", as auth stores an account's roles)? */
@@ -123,59 +95,56 @@ static int csv_has(const char *csv, const char *role)
 	return 0;
 }
 
+struct leader_read {
+	char *path;
+	size_t n;
+	int is_leader;
+};
+
+static int leader_row(struct db_stmt *st, void *p)
+{
+	struct leader_read *r = p;
+
+	r->is_leader = csv_has(db_col_text(st, 0), "hub_leader");
+	if (r->is_leader)
+		snprintf(r->path, r->n, "%s", db_col_text(st, 1));
+	return 0;
+}
+
 int stations_store_leader_path(struct db_conn *c, int64_t account_id, char *path, size_t n)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(
-		c, "SELECT roles, unit_path FROM accounts WHERE id = ? AND disabled = 0", &st);
+	struct leader_read r = { path, n, 0 };
+	int rc = db_one(c, leader_row, &r,
+			"SELECT roles, unit_path FROM accounts WHERE id = ? AND disabled = 0", "i",
+			account_id);
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, account_id);
-	rc = db_step(st);
-	if (rc == DB_ROW && !csv_has(db_col_text(st, 0), "hub_leader"))
-		rc = DB_DONE;
-	if (rc == DB_ROW)
-		snprintf(path, n, "%s", db_col_text(st, 1));
-	db_reset(st);
-	return rc;
+	return rc == DB_ROW && !r.is_leader ? DB_DONE : rc;
 }
 
 int stations_store_insert(struct db_conn *c, const struct station_in *in, int64_t grid_id,
 			  const char *grid_path, const char *code, int64_t now, int64_t *id)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(
-		c,
-		"INSERT INTO stations (grid_id, unit_path, name, address, lng, lat, "
-		"opening_hours, phone, hub_leader_id, public_code, created_at, updated_at) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		&st);
+	int rc = db_select(c, &st,
+			   "INSERT INTO stations (grid_id, unit_path, name, address, lng, lat, "
+			   "opening_hours, phone, hub_leader_id, public_code, created_at, "
+			   "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			   "itttnnttntii", grid_id, grid_path, in->name, in->addr ? in->addr : "",
+			   in->hours ? in->hours : "", in->phone ? in->phone : "", code, now, now);
 
 	if (rc < 0)
 		return rc;
-	db_bind_int64(st, 1, grid_id);
-	db_bind_text(st, 2, grid_path, -1);
-	db_bind_text(st, 3, in->name, -1);
-	db_bind_text(st, 4, in->addr ? in->addr : "", -1);
+	/* the point and the leader stay NULL unless given (lng and lat come together) */
 	if (json_is_number(in->lng))
 		db_bind_double(st, 5, json_number_value(in->lng));
 	if (json_is_number(in->lat))
 		db_bind_double(st, 6, json_number_value(in->lat));
-	db_bind_text(st, 7, in->hours ? in->hours : "", -1);
-	db_bind_text(st, 8, in->phone ? in->phone : "", -1);
 	if (in->leader)
 		db_bind_int64(st, 9, in->leader);
-	db_bind_text(st, 10, code, -1);
-	db_bind_int64(st, 11, now);
-	db_bind_int64(st, 12, now);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
+	if ((rc = db_step(st)) == DB_ROW)
 		*id = db_col_int64(st, 0);
-		rc = 0;
-	}
 	db_reset(st);
-	return rc;
+	return rc == DB_ROW ? 0 : rc;
 }
 
 int stations_store_update(struct db_conn *c, int64_t id, const struct station_in *in, int64_t now)

@@ -59,23 +59,28 @@ void resident_born_by(int64_t now, int years, char out[8])
 		 (unsigned)(tm.tm_mon + 1) % 100u);
 }
 
+struct tags_read {
+	int64_t now;
+	char *out;
+	size_t n;
+};
+
+static int tags_row(struct db_stmt *st, void *p)
+{
+	struct tags_read *r = p;
+	const char *tags = db_col_text(st, 0), *age = resident_age_tag(db_col_text(st, 1), r->now);
+
+	snprintf(r->out, r->n, "%s%s%s", tags ? tags : "", age && tags && *tags ? "," : "",
+		 age ? age : "");
+	return 0;
+}
+
 int resident_tags_get(struct db_conn *c, int64_t resident_id, int64_t now, char *out, size_t n)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT tags, birth_ym FROM residents WHERE id = ?", &st);
+	struct tags_read r = { now, out, n };
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, resident_id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		const char *tags = db_col_text(st, 0),
-			   *age = resident_age_tag(db_col_text(st, 1), now);
-		snprintf(out, n, "%s%s%s", tags ? tags : "", age && tags && *tags ? "," : "",
-			 age ? age : "");
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, tags_row, &r, "SELECT tags, birth_ym FROM residents WHERE id = ?", "i",
+		      resident_id);
 }
 
 int people_seal(const struct pii_keys *k, int which, const char *plain, struct people_sealed *out)
@@ -193,18 +198,39 @@ int people_scoped_row(struct db_conn *c, const char *sql, int64_t id, const char
 		      struct db_stmt **st)
 {
 	char hi[256];
-	int rc = db_prepare(c, sql, st);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	path_upper(scope, hi, sizeof hi);
-	db_bind_int64(*st, 1, id);
-	db_bind_text(*st, 2, scope, -1);
-	db_bind_text(*st, 3, hi, -1);
+	if ((rc = db_select(c, st, sql, "itt", id, scope, hi)) < 0)
+		return rc;
 	rc = db_step(*st);
 	if (rc != DB_ROW)
 		db_reset(*st);
 	return rc;
+}
+
+/* One row of sql (parameters: an id, then the scope's lo and hi) through fn: as db_one(). */
+static int scoped_one(struct db_conn *c, const char *sql, int64_t id, const char *scope,
+		      db_row_fn fn, void *ctx)
+{
+	char hi[256];
+
+	path_upper(scope, hi, sizeof hi);
+	return db_one(c, fn, ctx, sql, "itt", id, scope, hi);
+}
+
+/* One row's JSON into *out, made by row. */
+struct json_read {
+	json_t *(*row)(void *ctx, struct db_stmt *st);
+	json_t **out;
+};
+
+static int json_row(struct db_stmt *st, void *p)
+{
+	const struct json_read *r = p;
+
+	*r->out = r->row(NULL, st);
+	return 0;
 }
 
 /* A list statement whose parameters are lo, hi, after and the limit. */
@@ -213,15 +239,9 @@ static int range_list(struct db_conn *c, const char *sql, const char *lo, const 
 		      json_t *(*row)(void *ctx, struct db_stmt *st))
 {
 	struct db_stmt *st;
-	int rc = db_prepare(c, sql, &st);
+	int rc = db_select(c, &st, sql, "ttii", lo, hi, after, pg->limit + 1);
 
-	if (rc < 0)
-		return rc;
-	db_bind_text(st, 1, lo, -1);
-	db_bind_text(st, 2, hi, -1);
-	db_bind_int64(st, 3, after);
-	db_bind_int64(st, 4, pg->limit + 1);
-	return people_page_rows(st, pg, row, NULL);
+	return rc < 0 ? rc : people_page_rows(st, pg, row, NULL);
 }
 
 /* RETURNING id gave no row: an error */
@@ -230,21 +250,33 @@ static int returned(int rc)
 	return rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERR);
 }
 
+/* A resident's account as read. */
+struct account {
+	int64_t id;
+	int disabled;
+};
+
+static int account_row(struct db_stmt *st, void *p)
+{
+	struct account *a = p;
+
+	a->id = db_col_int64(st, 0);
+	a->disabled = db_col_int64(st, 1) != 0;
+	return 0;
+}
+
 int resident_account(struct db_conn *c, int64_t resident_id, int64_t *account_id, int *disabled)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT id, disabled FROM accounts WHERE resident_id = ?", &st);
+	struct account a;
+	int rc =
+		db_one(c, account_row, &a,
+		       "SELECT id, disabled FROM accounts WHERE resident_id = ?", "i", resident_id);
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, resident_id);
-	rc = db_step(st);
 	if (rc == DB_ROW) {
-		*account_id = db_col_int64(st, 0);
+		*account_id = a.id;
 		if (disabled)
-			*disabled = db_col_int64(st, 1) != 0;
+			*disabled = a.disabled;
 	}
-	db_reset(st);
 	return rc;
 }
 
@@ -274,34 +306,37 @@ int people_store_households(struct db_conn *c, const char *lo, const char *hi, i
 
 int people_store_household(struct db_conn *c, int64_t id, const char *scope, json_t **out)
 {
-	struct db_stmt *st;
-	int rc = people_scoped_row(
-		c, HOUSEHOLD_SELECT "WHERE h.id = ? AND h.unit_path >= ? AND h.unit_path < ?", id,
-		scope, &st);
+	struct json_read r = { household_json, out };
 
-	if (rc == DB_ROW) {
-		*out = household_json(NULL, st);
-		db_reset(st);
-	}
-	return rc;
+	return scoped_one(
+		c, HOUSEHOLD_SELECT "WHERE h.id = ? AND h.unit_path >= ? AND h.unit_path < ?", id,
+		scope, json_row, &r);
+}
+
+struct household_in {
+	int64_t *building;
+	char *path;
+};
+
+static int household_in_row(struct db_stmt *st, void *p)
+{
+	const struct household_in *r = p;
+
+	if (r->building)
+		*r->building = db_col_int64(st, 0);
+	snprintf(r->path, 256, "%s", db_col_text(st, 1));
+	return 0;
 }
 
 int people_store_household_in(struct db_conn *c, int64_t id, const char *scope, int64_t *building,
 			      char *path)
 {
-	struct db_stmt *st;
-	int rc = people_scoped_row(c,
-				   "SELECT building_id, unit_path FROM households WHERE id = ? AND "
-				   "unit_path >= ? AND unit_path < ?",
-				   id, scope, &st);
+	struct household_in r = { building, path };
 
-	if (rc == DB_ROW) {
-		if (building)
-			*building = db_col_int64(st, 0);
-		snprintf(path, 256, "%s", db_col_text(st, 1));
-		db_reset(st);
-	}
-	return rc;
+	return scoped_one(c,
+			  "SELECT building_id, unit_path FROM households WHERE id = ? AND "
+			  "unit_path >= ? AND unit_path < ?",
+			  id, scope, household_in_row, &r);
 }
 
 int people_store_household_insert(struct db_conn *c, int64_t building_id, const char *path,
@@ -368,94 +403,81 @@ int people_store_residents(struct db_conn *c, const struct resident_filter *f, i
 {
 	char like_q[256], like_tag[128];
 	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    RESIDENT_SELECT
-			    "WHERE r.unit_path >= ? AND r.unit_path < ? AND r.id > ? "
-			    "AND (CAST(? AS TEXT) IS NULL OR r.name LIKE ?) "
-			    "AND (? = 0 OR r.phone_bidx = ?) "
-			    "AND (CAST(? AS TEXT) IS NULL OR (',' || r.tags || ',') LIKE ?) "
-			    "ORDER BY r.id LIMIT ?",
-			    &st);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	snprintf(like_q, sizeof like_q, "%%%s%%", f->q ? f->q : "");
 	snprintf(like_tag, sizeof like_tag, "%%,%s,%%", f->tag ? f->tag : "");
-	db_bind_text(st, 1, f->lo, -1);
-	db_bind_text(st, 2, f->hi, -1);
-	db_bind_int64(st, 3, after);
-	db_bind_text(st, 4, f->q, -1);
-	db_bind_text(st, 5, f->q ? like_q : NULL, -1);
-	db_bind_int64(st, 6, f->phone != NULL);
-	db_bind_blob(st, 7, f->phone, f->phone ? PII_BIDX_BYTES : 0);
-	db_bind_text(st, 8, f->tag, -1);
-	db_bind_text(st, 9, f->tag ? like_tag : NULL, -1);
-	db_bind_int64(st, 10, pg->limit + 1);
-	return people_page_rows(st, pg, resident_json, NULL);
+	rc = db_select(c, &st,
+		       RESIDENT_SELECT
+		       "WHERE r.unit_path >= ? AND r.unit_path < ? AND r.id > ? "
+		       "AND (CAST(? AS TEXT) IS NULL OR r.name LIKE ?) "
+		       "AND (? = 0 OR r.phone_bidx = ?) "
+		       "AND (CAST(? AS TEXT) IS NULL OR (',' || r.tags || ',') LIKE ?) "
+		       "ORDER BY r.id LIMIT ?",
+		       "ttittibtti", f->lo, f->hi, after, f->q, f->q ? like_q : NULL,
+		       (int64_t)(f->phone != NULL), (const void *)f->phone,
+		       (size_t)(f->phone ? PII_BIDX_BYTES : 0), f->tag, f->tag ? like_tag : NULL,
+		       pg->limit + 1);
+	return rc < 0 ? rc : people_page_rows(st, pg, resident_json, NULL);
 }
 
 int people_store_resident(struct db_conn *c, int64_t id, const char *scope, json_t **out)
 {
+	struct json_read r = { resident_json, out };
 	char hi[256];
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    RESIDENT_SELECT
-			    "WHERE r.id = ? AND (? = 0 OR (r.unit_path >= ? AND r.unit_path < ?))",
-			    &st);
 
-	if (rc < 0)
-		return rc;
 	path_upper(scope ? scope : "", hi, sizeof hi);
-	db_bind_int64(st, 1, id);
-	db_bind_int64(st, 2, scope != NULL);
-	db_bind_text(st, 3, scope ? scope : "", -1);
-	db_bind_text(st, 4, hi, -1);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		*out = resident_json(NULL, st);
-	db_reset(st);
-	return rc;
+	return db_one(c, json_row, &r,
+		      RESIDENT_SELECT
+		      "WHERE r.id = ? AND (? = 0 OR (r.unit_path >= ? AND r.unit_path < ?))",
+		      "iitt", id, (int64_t)(scope != NULL), scope ? scope : "", hi);
+}
+
+static int household_id_row(struct db_stmt *st, void *household)
+{
+	*(int64_t *)household = db_col_int64(st, 0);
+	return 0;
 }
 
 int people_store_resident_in(struct db_conn *c, int64_t id, const char *scope, int64_t *household)
 {
-	struct db_stmt *st;
-	int rc = people_scoped_row(
-		c,
-		"SELECT household_id FROM residents WHERE id = ? AND unit_path >= ? "
-		"AND unit_path < ?",
-		id, scope, &st);
+	return scoped_one(c,
+			  "SELECT household_id FROM residents WHERE id = ? AND unit_path >= ? "
+			  "AND unit_path < ?",
+			  id, scope, household ? household_id_row : NULL, household);
+}
 
-	if (rc == DB_ROW) {
-		if (household)
-			*household = db_col_int64(st, 0);
-		db_reset(st);
-	}
-	return rc;
+struct reveal {
+	const struct pii_keys *k;
+	char *phone, *idn;
+	int *ok;
+};
+
+static int reveal_row(struct db_stmt *st, void *p)
+{
+	const struct reveal *r = p;
+	size_t n;
+	const void *b;
+
+	if ((b = db_col_blob(st, 0, &n)) && pii_decrypt(r->k, PII_PHONE, b, n, r->phone) < 0)
+		*r->ok = 0;
+	if ((b = db_col_blob(st, 1, &n)) && pii_decrypt(r->k, PII_ID_NUMBER, b, n, r->idn) < 0)
+		*r->ok = 0;
+	return 0;
 }
 
 int people_store_resident_reveal(struct db_conn *c, const struct pii_keys *k, int64_t id,
 				 const char *scope, char phone[PII_MAX_PLAIN + 1],
 				 char idn[PII_MAX_PLAIN + 1], int *ok)
 {
-	struct db_stmt *st;
-	size_t n;
-	const void *b;
-	int rc = people_scoped_row(c,
-				   "SELECT phone_enc, id_enc FROM residents WHERE id = ? AND "
-				   "unit_path >= ? AND unit_path < ?",
-				   id, scope, &st);
+	struct reveal r = { k, phone, idn, ok };
 
 	phone[0] = idn[0] = '\0';
 	*ok = 1;
-	if (rc != DB_ROW)
-		return rc;
-	if ((b = db_col_blob(st, 0, &n)) && pii_decrypt(k, PII_PHONE, b, n, phone) < 0)
-		*ok = 0;
-	if ((b = db_col_blob(st, 1, &n)) && pii_decrypt(k, PII_ID_NUMBER, b, n, idn) < 0)
-		*ok = 0;
-	db_reset(st);
-	return rc;
+	return scoped_one(c,
+			  "SELECT phone_enc, id_enc FROM residents WHERE id = ? AND "
+			  "unit_path >= ? AND unit_path < ?",
+			  id, scope, reveal_row, &r);
 }
 
 /* One sealed field (which: PII_PHONE or PII_ID_NUMBER) of resident id. */
@@ -496,6 +518,18 @@ int people_store_resident_update(struct db_conn *c, const struct pii_keys *k, in
 
 /* ---- Party members and central households ---------------------------------- */
 
+/* range_list() statements: the rows of [lo, hi) with id > after, by id, at most the limit. */
+#define PARTY_MEMBER_LIST                                                                          \
+	"SELECT p.id, p.resident_id, r.name, p.branch_unit_id, u.name, p.joined_on "               \
+	"FROM party_members p JOIN residents r ON r.id = p.resident_id "                           \
+	"JOIN units u ON u.id = p.branch_unit_id WHERE p.unit_path >= ? AND "                      \
+	"p.unit_path < ? AND p.id > ? ORDER BY p.id LIMIT ?"
+#define CENTRAL_HOUSEHOLD_LIST                                                                     \
+	"SELECT ch.id, ch.household_id, ch.party_member_id, (SELECT COUNT(*) FROM "                \
+	"central_household_links l WHERE l.central_id = ch.id) FROM "                              \
+	"central_households ch WHERE ch.unit_path >= ? AND ch.unit_path < ? "                      \
+	"AND ch.id > ? ORDER BY ch.id LIMIT ?"
+
 static json_t *party_member_json(void *ctx, struct db_stmt *st)
 {
 	(void)ctx;
@@ -509,41 +543,27 @@ static json_t *party_member_json(void *ctx, struct db_stmt *st)
 int people_store_party_members(struct db_conn *c, const char *lo, const char *hi, int64_t after,
 			       struct people_page *pg)
 {
-	return range_list(
-		c,
-		"SELECT p.id, p.resident_id, r.name, p.branch_unit_id, u.name, p.joined_on "
-		"FROM party_members p JOIN residents r ON r.id = p.resident_id "
-		"JOIN units u ON u.id = p.branch_unit_id WHERE p.unit_path >= ? AND "
-		"p.unit_path < ? AND p.id > ? ORDER BY p.id LIMIT ?",
-		lo, hi, after, pg, party_member_json);
+	return range_list(c, PARTY_MEMBER_LIST, lo, hi, after, pg, party_member_json);
 }
 
 int people_store_party_member_insert(struct db_conn *c, int64_t resident_id, int64_t branch_id,
 				     const char *path, const char *joined_on, int64_t now,
 				     int64_t *id)
 {
-	int rc =
+	return returned(
 		db_query_int64(c, id,
 			       "INSERT INTO party_members (resident_id, branch_unit_id, unit_path, "
 			       "joined_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
 			       "RETURNING id",
-			       "iittii", resident_id, branch_id, path, joined_on, now, now);
-
-	return rc == DB_ECONSTRAINT ? rc : returned(rc);
+			       "iittii", resident_id, branch_id, path, joined_on, now, now));
 }
 
 int people_store_party_member_in(struct db_conn *c, int64_t id, const char *scope)
 {
-	struct db_stmt *st;
-	int rc = people_scoped_row(
-		c,
-		"SELECT id FROM party_members WHERE id = ? AND unit_path >= ? AND "
-		"unit_path < ?",
-		id, scope, &st);
-
-	if (rc == DB_ROW)
-		db_reset(st);
-	return rc;
+	return scoped_one(c,
+			  "SELECT id FROM party_members WHERE id = ? AND unit_path >= ? AND "
+			  "unit_path < ?",
+			  id, scope, NULL, NULL);
 }
 
 static json_t *central_household_json(void *ctx, struct db_stmt *st)
@@ -558,24 +578,17 @@ static json_t *central_household_json(void *ctx, struct db_stmt *st)
 int people_store_central_households(struct db_conn *c, const char *lo, const char *hi,
 				    int64_t after, struct people_page *pg)
 {
-	return range_list(
-		c,
-		"SELECT ch.id, ch.household_id, ch.party_member_id, (SELECT COUNT(*) FROM "
-		"central_household_links l WHERE l.central_id = ch.id) FROM "
-		"central_households ch WHERE ch.unit_path >= ? AND ch.unit_path < ? "
-		"AND ch.id > ? ORDER BY ch.id LIMIT ?",
-		lo, hi, after, pg, central_household_json);
+	return range_list(c, CENTRAL_HOUSEHOLD_LIST, lo, hi, after, pg, central_household_json);
 }
 
 int people_store_central_insert(struct db_conn *c, int64_t household_id, int64_t party_member_id,
 				const char *path, int64_t now, int64_t *id)
 {
-	int rc = db_query_int64(c, id,
-				"INSERT INTO central_households (household_id, party_member_id, "
-				"unit_path, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-				"iiti", household_id, party_member_id, path, now);
-
-	return rc == DB_ECONSTRAINT ? rc : returned(rc);
+	return returned(
+		db_query_int64(c, id,
+			       "INSERT INTO central_households (household_id, party_member_id, "
+			       "unit_path, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+			       "iiti", household_id, party_member_id, path, now));
 }
 
 int people_store_central_link(struct db_conn *c, int64_t central_id, int64_t household_id)

@@ -46,24 +46,22 @@ int reg_store_root_unit(struct db_conn *c, int64_t *id)
 			      "");
 }
 
+static int place_row(struct db_stmt *st, void *items)
+{
+	json_array_append_new(items, JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+					    jb_str("name", db_col_text(st, 1)),
+					    jb_str("kind", db_col_text(st, 2)),
+					    jb_bool("leaf", !strcmp(db_col_text(st, 2), "grid"))));
+	return 0;
+}
+
 int reg_store_places(struct db_conn *c, int64_t parent, json_t *items)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT id, name, kind FROM units WHERE parent_id = ? AND kind <> "
-			    "'building' ORDER BY code, id LIMIT 500",
-			    &st);
+	int rc = db_each(c, place_row, items,
+			 "SELECT id, name, kind FROM units WHERE parent_id = ? AND kind <> "
+			 "'building' ORDER BY code, id LIMIT 500",
+			 "i", parent);
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, parent);
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items,
-				      JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-					     jb_str("name", db_col_text(st, 1)),
-					     jb_str("kind", db_col_text(st, 2)),
-					     jb_bool("leaf", !strcmp(db_col_text(st, 2), "grid"))));
-	db_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -107,33 +105,41 @@ static json_t *reg_json(struct db_stmt *st)
 			      time_json(db_col_is_null(st, 13) ? 0 : db_col_int64(st, 13))));
 }
 
+static int brief_row(struct db_stmt *st, void *out)
+{
+	*(json_t **)out =
+		JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_str("status", db_col_text(st, 1)),
+		       jb_str("reason", db_col_text(st, 2)),
+		       jb_take("unit", JB_OBJ(jb_int("id", db_col_int64(st, 3)),
+					      jb_str("name", db_col_text(st, 4)))),
+		       jb_take("household", household_brief(st, 5, 6, 7)));
+	return 0;
+}
+
 json_t *registration_brief(struct db_conn *c, int64_t account_id)
 {
-	struct db_stmt *st;
 	json_t *out = NULL;
-	int rc =
-		db_prepare(c,
-			   "SELECT g.id, g.status, g.reason, g.unit_id, u.name, g.household_id, "
-			   "h.room, b.name FROM registrations g JOIN units u ON u.id = g.unit_id "
-			   "LEFT JOIN households h ON h.id = g.household_id LEFT JOIN units b ON "
-			   "b.id = h.building_id WHERE g.account_id = ? ORDER BY g.id DESC LIMIT 1",
-			   &st);
+	int rc = db_one(c, brief_row, &out,
+			"SELECT g.id, g.status, g.reason, g.unit_id, u.name, g.household_id, "
+			"h.room, b.name FROM registrations g JOIN units u ON u.id = g.unit_id "
+			"LEFT JOIN households h ON h.id = g.household_id LEFT JOIN units b ON "
+			"b.id = h.building_id WHERE g.account_id = ? ORDER BY g.id DESC LIMIT 1",
+			"i", account_id);
 
-	if (rc < 0)
-		return NULL;
-	db_bind_int64(st, 1, account_id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		out = JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-			     jb_str("status", db_col_text(st, 1)),
-			     jb_str("reason", db_col_text(st, 2)),
-			     jb_take("unit", JB_OBJ(jb_int("id", db_col_int64(st, 3)),
-						    jb_str("name", db_col_text(st, 4)))),
-			     jb_take("household", household_brief(st, 5, 6, 7)));
-	db_reset(st);
-	if (rc == DB_DONE)
-		out = json_null();
-	return out;
+	return rc == DB_DONE ? json_null() : out;
+}
+
+static int candidate_row(struct db_stmt *st, void *out)
+{
+	json_array_append_new(
+		out, JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_str("name", db_col_text(st, 1)),
+			    jb_str("phone", db_col_text(st, 2)),
+			    jb_int("household_id", db_col_int64(st, 3)),
+			    jb_take("household", JB_OBJ(jb_int("id", db_col_int64(st, 3)),
+							jb_str("room", db_col_text(st, 4)),
+							jb_str("building", db_col_text(st, 5)))),
+			    jb_bool("bound", db_col_int64(st, 6) > 0)));
+	return 0;
 }
 
 /*
@@ -143,39 +149,18 @@ json_t *registration_brief(struct db_conn *c, int64_t account_id)
 static json_t *candidates(struct db_conn *c, int64_t reg_id, const char *grid_path)
 {
 	char hi[256];
-	struct db_stmt *st;
-	json_t *out;
+	json_t *out = json_array();
 	int rc;
 
 	path_upper(grid_path, hi, sizeof hi);
-	rc = db_prepare(
-		c,
-		"SELECT r.id, r.name, r.phone_mask, r.household_id, h.room, b.name, "
-		"(SELECT COUNT(*) FROM accounts a WHERE a.resident_id = r.id) FROM "
-		"registrations g JOIN residents r ON r.phone_bidx = g.phone_bidx JOIN "
-		"households h ON h.id = r.household_id JOIN units b ON b.id = h.building_id "
-		"WHERE g.id = ? AND r.unit_path >= ? AND r.unit_path < ? ORDER BY r.id "
-		"LIMIT ?",
-		&st);
-	if (rc < 0)
-		return NULL;
-	db_bind_int64(st, 1, reg_id);
-	db_bind_text(st, 2, grid_path, -1);
-	db_bind_text(st, 3, hi, -1);
-	db_bind_int64(st, 4, REG_MAX_CANDIDATES);
-	out = json_array();
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(
-			out,
-			JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-			       jb_str("name", db_col_text(st, 1)),
-			       jb_str("phone", db_col_text(st, 2)),
-			       jb_int("household_id", db_col_int64(st, 3)),
-			       jb_take("household", JB_OBJ(jb_int("id", db_col_int64(st, 3)),
-							   jb_str("room", db_col_text(st, 4)),
-							   jb_str("building", db_col_text(st, 5)))),
-			       jb_bool("bound", db_col_int64(st, 6) > 0)));
-	db_reset(st);
+	rc = db_each(c, candidate_row, out,
+		     "SELECT r.id, r.name, r.phone_mask, r.household_id, h.room, b.name, "
+		     "(SELECT COUNT(*) FROM accounts a WHERE a.resident_id = r.id) FROM "
+		     "registrations g JOIN residents r ON r.phone_bidx = g.phone_bidx JOIN "
+		     "households h ON h.id = r.household_id JOIN units b ON b.id = h.building_id "
+		     "WHERE g.id = ? AND r.unit_path >= ? AND r.unit_path < ? ORDER BY r.id "
+		     "LIMIT ?",
+		     "itti", reg_id, grid_path, hi, (int64_t)REG_MAX_CANDIDATES);
 	if (rc < 0) {
 		json_decref(out);
 		return NULL;
@@ -201,40 +186,30 @@ static json_t *reg_with_candidates(void *ctx, struct db_stmt *st)
 	return o;
 }
 
+static int mine_row(struct db_stmt *st, void *out)
+{
+	*(json_t **)out = reg_json(st);
+	return 0;
+}
+
 int reg_store_mine(struct db_conn *c, int64_t account_id, json_t **out)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, REG_SELECT "WHERE g.account_id = ? ORDER BY g.id DESC LIMIT 1", &st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, account_id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		*out = reg_json(st);
-	db_reset(st);
-	return rc;
+	return db_one(c, mine_row, out,
+		      REG_SELECT "WHERE g.account_id = ? ORDER BY g.id DESC LIMIT 1", "i",
+		      account_id);
 }
 
 int reg_store_list(struct db_conn *c, const char *lo, const char *hi, const char *status,
 		   int64_t after, struct people_page *pg)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    REG_SELECT
-			    "WHERE g.unit_path >= ? AND g.unit_path < ? AND g.id > ? AND "
-			    "(CAST(? AS TEXT) IS NULL OR g.status = ?) ORDER BY g.id LIMIT ?",
-			    &st);
+	int rc = db_select(c, &st,
+			   REG_SELECT
+			   "WHERE g.unit_path >= ? AND g.unit_path < ? AND g.id > ? AND "
+			   "(CAST(? AS TEXT) IS NULL OR g.status = ?) ORDER BY g.id LIMIT ?",
+			   "ttitti", lo, hi, after, status, status, pg->limit + 1);
 
-	if (rc < 0)
-		return rc;
-	db_bind_text(st, 1, lo, -1);
-	db_bind_text(st, 2, hi, -1);
-	db_bind_int64(st, 3, after);
-	db_bind_text(st, 4, status, -1);
-	db_bind_text(st, 5, status, -1);
-	db_bind_int64(st, 6, pg->limit + 1);
-	return people_page_rows(st, pg, reg_with_candidates, c);
+	return rc < 0 ? rc : people_page_rows(st, pg, reg_with_candidates, c);
 }
 
 int reg_store_get(struct db_conn *c, int64_t id, const char *scope, json_t **out)
@@ -303,15 +278,14 @@ int reg_store_insert(struct db_conn *c, const struct reg_row *r, int64_t now, in
 int reg_store_reapply(struct db_conn *c, int64_t from, const struct reg_row *r, int64_t now,
 		      int64_t *id)
 {
-	int rc = db_query_int64(
+	return returned(db_query_int64(
 		c, id,
 		"INSERT INTO registrations (account_id, unit_id, unit_path, name, phone_enc, "
 		"phone_bidx, phone_mask, address, note, status, created_at, updated_at) SELECT "
 		"account_id, ?, ?, COALESCE(?, name), phone_enc, phone_bidx, phone_mask, ?, ?, "
 		"'pending', ?, ? FROM registrations WHERE id = ? RETURNING id",
-		"ittttiii", r->unit_id, r->unit_path, r->name, r->address, r->note, now, now, from);
-
-	return rc == DB_ECONSTRAINT ? rc : returned(rc);
+		"ittttiii", r->unit_id, r->unit_path, r->name, r->address, r->note, now, now,
+		from));
 }
 
 int reg_store_cancel(struct db_conn *c, int64_t account_id, int64_t now, int64_t *id)

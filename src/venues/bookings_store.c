@@ -51,90 +51,73 @@ int booking_sweep_no_shows(struct db_conn *c, int64_t now)
 	"LEFT JOIN accounts acc ON acc.id = b.account_id "                                         \
 	"LEFT JOIN units fu ON fu.id = b.for_unit_id "
 
-static int64_t id_or_0(struct db_stmt *st, int col)
-{
-	return db_col_is_null(st, col) ? 0 : db_col_int64(st, col);
-}
+struct booking_read {
+	booking_view_fn fn;
+	void *ctx;
+};
 
-static void view_from_row(struct db_stmt *st, struct booking_view *b)
+/* A BOOKING_SELECT row to the caller's fn. A NULL column reads 0 (db_col_int64), NULL (text). */
+static int booking_row(struct db_stmt *st, void *p)
 {
-	memset(b, 0, sizeof *b);
-	b->id = db_col_int64(st, 0);
-	b->venue_id = db_col_int64(st, 1);
-	b->venue_name = db_col_text(st, 2);
-	b->starts_at = db_col_int64(st, 3);
-	b->ends_at = db_col_int64(st, 4);
-	b->purpose = db_col_text(st, 5);
-	b->attendees = db_col_int64(st, 6);
-	b->status = db_col_text(st, 7);
-	b->reason = db_col_text(st, 8);
-	b->resident_id = id_or_0(st, 9);
-	b->resident_name = db_col_is_null(st, 10) ? NULL : db_col_text(st, 10);
-	b->account_id = id_or_0(st, 11);
-	b->for_unit_id = id_or_0(st, 12);
-	b->for_unit_name = db_col_text(st, 13);
-	b->booked_by = db_col_int64(st, 14);
-	b->booked_by_name = db_col_text(st, 15);
-	b->has_created = !db_col_is_null(st, 16);
-	b->created_at = id_or_0(st, 16);
-	b->has_decided = !db_col_is_null(st, 17);
-	b->decided_at = id_or_0(st, 17);
-	b->has_checked_in = !db_col_is_null(st, 18);
-	b->checked_in_at = id_or_0(st, 18);
-	b->unit_path = db_col_text(st, 19);
-	b->venue_unit_id = db_col_int64(st, 20);
+	const struct booking_read *r = p;
+	const struct booking_view b = {
+		.id = db_col_int64(st, 0),
+		.venue_id = db_col_int64(st, 1),
+		.venue_name = db_col_text(st, 2),
+		.starts_at = db_col_int64(st, 3),
+		.ends_at = db_col_int64(st, 4),
+		.purpose = db_col_text(st, 5),
+		.attendees = db_col_int64(st, 6),
+		.status = db_col_text(st, 7),
+		.reason = db_col_text(st, 8),
+		.resident_id = db_col_int64(st, 9),
+		.resident_name = db_col_text(st, 10),
+		.account_id = db_col_int64(st, 11),
+		.for_unit_id = db_col_int64(st, 12),
+		.for_unit_name = db_col_text(st, 13),
+		.booked_by = db_col_int64(st, 14),
+		.booked_by_name = db_col_text(st, 15),
+		.created_at = db_col_int64(st, 16),
+		.decided_at = db_col_int64(st, 17),
+		.checked_in_at = db_col_int64(st, 18),
+		.unit_path = db_col_text(st, 19),
+		.venue_unit_id = db_col_int64(st, 20),
+		/* which of the three times are set */
+		.has_created = !db_col_is_null(st, 16),
+		.has_decided = !db_col_is_null(st, 17),
+		.has_checked_in = !db_col_is_null(st, 18),
+	};
+	int rc = r->fn(r->ctx, &b);
+
+	return rc < 0 ? rc : 0;
 }
 
 int bookings_store_view(struct db_conn *c, int64_t id, int64_t now, booking_view_fn fn, void *ctx)
 {
-	struct booking_view bv;
-	struct db_stmt *st;
-	int rc = db_prepare(c, BOOKING_SELECT "WHERE b.id = ?", &st);
+	struct booking_read r = { fn, ctx };
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, now);
-	db_bind_int64(st, 2, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		view_from_row(st, &bv);
-		int frc = fn(ctx, &bv);
-		if (frc < 0)
-			rc = frc;
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, booking_row, &r, BOOKING_SELECT "WHERE b.id = ?", "ii", now, id);
 }
 
 int bookings_store_list(struct db_conn *c, const struct booking_filter *f, int64_t now,
 			booking_view_fn fn, void *ctx)
 {
-	struct booking_view bv;
-	struct db_stmt *st;
-	/* newest first: the cursor is the last id seen, the next page below it */
-	int rc = db_prepare(c,
-			    BOOKING_SELECT
-			    "WHERE b.unit_path >= ? AND b.unit_path < ? AND b.id < ? "
-			    "AND (? = 0 OR b.account_id = ?) AND (? = 0 OR b.venue_id = ?) "
-			    "AND (CAST(? AS TEXT) IS NULL OR " DERIVED_STATUS " = ?) "
-			    "ORDER BY b.id DESC LIMIT ?",
-			    &st);
-
-	if (rc < 0)
-		return rc;
+	struct booking_read r = { fn, ctx };
 	const struct db_arg args[] = {
 		DB_ARG_I(now),	       DB_ARG_T(f->lo),	      DB_ARG_T(f->hi),
 		DB_ARG_I(f->before),   DB_ARG_I(f->own),      DB_ARG_I(f->account_id),
 		DB_ARG_I(f->venue_id), DB_ARG_I(f->venue_id), DB_ARG_T(f->status),
 		DB_ARG_I(now),	       DB_ARG_T(f->status),   DB_ARG_I(f->limit),
 	};
-	db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-	while ((rc = db_step(st)) == DB_ROW) {
-		view_from_row(st, &bv);
-		if ((rc = fn(ctx, &bv)) < 0)
-			break;
-	}
-	db_reset(st);
+	/* newest first: the cursor is the last id seen, the next page below it */
+	int rc = db_each_args(c, booking_row, &r,
+			      BOOKING_SELECT
+			      "WHERE b.unit_path >= ? AND b.unit_path < ? AND b.id < ? "
+			      "AND (? = 0 OR b.account_id = ?) AND (? = 0 OR b.venue_id = ?) "
+			      "AND (CAST(? AS TEXT) IS NULL OR " DERIVED_STATUS " = ?) "
+			      "ORDER BY b.id DESC LIMIT ?",
+			      args, DB_ARGS_N(args));
+
 	return rc < 0 ? rc : 0;
 }
 
@@ -161,29 +144,32 @@ int bookings_store_blackout_overlaps(struct db_conn *c, int64_t venue_id, int64_
 	return rc < 0 ? rc : n > 0;
 }
 
+struct no_shows {
+	int64_t *k, *newest, *oldest;
+};
+
+static int no_show_row(struct db_stmt *st, void *p)
+{
+	struct no_shows *r = p;
+
+	if (!(*r->k)++)
+		*r->newest = db_col_int64(st, 0);
+	*r->oldest = db_col_int64(st, 0);
+	return 0;
+}
+
 int bookings_store_last_no_shows(struct db_conn *c, int64_t account_id, int64_t resident_id,
 				 int64_t limit, int64_t *k, int64_t *newest, int64_t *oldest)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT ends_at FROM bookings WHERE status = 'no_show' AND "
-			    "((? > 0 AND account_id = ?) OR (? > 0 AND resident_id = ?)) "
-			    "ORDER BY ends_at DESC LIMIT ?",
-			    &st);
+	struct no_shows r = { k, newest, oldest };
+	int rc;
 
 	*k = *newest = *oldest = 0;
-	if (rc < 0)
-		return rc;
-	const struct db_arg args[] = { DB_ARG_I(account_id), DB_ARG_I(account_id),
-				       DB_ARG_I(resident_id), DB_ARG_I(resident_id),
-				       DB_ARG_I(limit) };
-	db_bind_args(st, args, 5);
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (!(*k)++)
-			*newest = db_col_int64(st, 0);
-		*oldest = db_col_int64(st, 0);
-	}
-	db_reset(st);
+	rc = db_each(c, no_show_row, &r,
+		     "SELECT ends_at FROM bookings WHERE status = 'no_show' AND "
+		     "((? > 0 AND account_id = ?) OR (? > 0 AND resident_id = ?)) "
+		     "ORDER BY ends_at DESC LIMIT ?",
+		     "iiiii", account_id, account_id, resident_id, resident_id, limit);
 	return rc < 0 ? rc : 0;
 }
 
@@ -200,27 +186,22 @@ int bookings_store_week_count(struct db_conn *c, int64_t venue_id, int64_t accou
 		resident_id, resident_id);
 }
 
+static int account_row(struct db_stmt *st, void *account_id)
+{
+	if (!db_col_is_null(st, 1))
+		*(int64_t *)account_id = db_col_int64(st, 1);
+	return 0;
+}
+
 int bookings_store_resident_in(struct db_conn *c, int64_t resident_id, const char *lo,
 			       const char *hi, int64_t *account_id)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT r.id, (SELECT MIN(x.id) FROM accounts x WHERE x.resident_id = "
-			    "r.id AND x.disabled = 0) FROM residents r WHERE r.id = ? AND "
-			    "r.unit_path >= ? AND r.unit_path < ?",
-			    &st);
-
 	*account_id = 0;
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, resident_id);
-	db_bind_text(st, 2, lo, -1);
-	db_bind_text(st, 3, hi, -1);
-	rc = db_step(st);
-	if (rc == DB_ROW && !db_col_is_null(st, 1))
-		*account_id = db_col_int64(st, 1);
-	db_reset(st);
-	return rc;
+	return db_one(c, account_row, account_id,
+		      "SELECT r.id, (SELECT MIN(x.id) FROM accounts x WHERE x.resident_id = "
+		      "r.id AND x.disabled = 0) FROM residents r WHERE r.id = ? AND "
+		      "r.unit_path >= ? AND r.unit_path < ?",
+		      "itt", resident_id, lo, hi);
 }
 
 int bookings_store_activity_holding(struct db_conn *c, int64_t booking_id, int64_t *activity)
@@ -272,42 +253,40 @@ static int insert_slots(struct db_conn *c, int64_t venue_id, int64_t booking_id,
 	return rc == DB_DONE ? 0 : rc;
 }
 
+/* An id column's value: NULL when 0. */
+static struct db_arg id_or_null(int64_t id)
+{
+	return id ? DB_ARG_I(id) : DB_ARG_T(NULL);
+}
+
 int bookings_store_insert(struct db_conn *c, const struct booking_row *b, int64_t *id)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(
-		c,
-		"INSERT INTO bookings (venue_id, unit_path, account_id, resident_id, "
-		"booked_by, for_unit_id, starts_at, ends_at, purpose, attendees, status, "
-		"decided_by, decided_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		&st);
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, b->v->id);
-	db_bind_text(st, 2, b->v->unit_path, -1);
-	if (b->account_id)
-		db_bind_int64(st, 3, b->account_id);
-	if (b->resident_id)
-		db_bind_int64(st, 4, b->resident_id);
-	db_bind_int64(st, 5, b->booked_by);
-	if (b->for_unit)
-		db_bind_int64(st, 6, b->for_unit);
-	db_bind_int64(st, 7, b->s);
-	db_bind_int64(st, 8, b->e);
-	db_bind_text(st, 9, b->purpose, -1);
-	db_bind_int64(st, 10, b->attendees);
-	db_bind_text(st, 11, b->status, -1);
-	if (b->decided) {
-		db_bind_int64(st, 12, b->booked_by);
-		db_bind_int64(st, 13, b->now);
-	}
-	db_bind_int64(st, 14, b->now);
-	db_bind_int64(st, 15, b->now);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		*id = db_col_int64(st, 0);
-	db_reset(st);
+	const struct db_arg args[] = {
+		DB_ARG_I(b->v->id),
+		DB_ARG_T(b->v->unit_path),
+		id_or_null(b->account_id),
+		id_or_null(b->resident_id),
+		DB_ARG_I(b->booked_by),
+		id_or_null(b->for_unit),
+		DB_ARG_I(b->s),
+		DB_ARG_I(b->e),
+		DB_ARG_T(b->purpose),
+		DB_ARG_I(b->attendees),
+		DB_ARG_T(b->status),
+		b->decided ? DB_ARG_I(b->booked_by) : DB_ARG_T(NULL),
+		b->decided ? DB_ARG_I(b->now) : DB_ARG_T(NULL),
+		DB_ARG_I(b->now),
+		DB_ARG_I(b->now),
+	};
+	int rc =
+		db_query_int64_args(c, id,
+				    "INSERT INTO bookings (venue_id, unit_path, account_id, "
+				    "resident_id, booked_by, for_unit_id, starts_at, ends_at, "
+				    "purpose, attendees, status, decided_by, decided_at, "
+				    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+				    "?, ?, ?, ?, ?) RETURNING id",
+				    args, DB_ARGS_N(args));
+
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : DB_ERR;
 	rc = insert_slots(c, b->v->id, *id, b->s, b->e);
@@ -349,14 +328,25 @@ int booking_release(struct db_conn *c, int64_t id, const char *reason, int64_t n
 int bookings_store_set_status(struct db_conn *c, int64_t id, const char *from, const char *to,
 			      const char *reason, int64_t by, int64_t now, int64_t *changed)
 {
-	int rc = db_run(c,
-			"UPDATE bookings SET status = ?, reason = ?, decided_by = CASE WHEN ? "
-			"IN ('approved', 'rejected') THEN ? ELSE decided_by END, decided_at = "
-			"CASE WHEN ? IN ('approved', 'rejected') THEN ? ELSE decided_at END, "
-			"checked_in_at = CASE WHEN ? = 'checked_in' THEN ? ELSE checked_in_at "
-			"END, updated_at = ? WHERE id = ? AND status = ?",
-			"tttititiiit", to, reason ? reason : "", to, by, to, now, to, now, now, id,
-			from);
+	/* a decision records who and when, a check-in when; NULL keeps the stored value */
+	const int decided = !strcmp(to, "approved") || !strcmp(to, "rejected");
+	const int checked_in = !strcmp(to, "checked_in");
+	const struct db_arg args[] = {
+		DB_ARG_T(to),
+		DB_ARG_T(reason ? reason : ""),
+		decided ? DB_ARG_I(by) : DB_ARG_T(NULL),
+		decided ? DB_ARG_I(now) : DB_ARG_T(NULL),
+		checked_in ? DB_ARG_I(now) : DB_ARG_T(NULL),
+		DB_ARG_I(now),
+		DB_ARG_I(id),
+		DB_ARG_T(from),
+	};
+	int rc = db_run_args(
+		c,
+		"UPDATE bookings SET status = ?, reason = ?, decided_by = COALESCE(?, "
+		"decided_by), decided_at = COALESCE(?, decided_at), checked_in_at = "
+		"COALESCE(?, checked_in_at), updated_at = ? WHERE id = ? AND status = ?",
+		args, DB_ARGS_N(args));
 
 	*changed = rc == 0 ? db_changes(c) : 0;
 	return rc;

@@ -56,233 +56,195 @@ static void view_from_row(struct db_stmt *st, struct venue_view *vv)
 	vv->unit_name = db_col_text(st, 16);
 }
 
-static int venue_query(struct db_conn *c, int by_code, int64_t id, const char *code,
-		       struct venue *out)
-{
-	struct db_stmt *st;
-	const char *sql =
-		by_code ? VENUE_SELECT "WHERE v.public_code = ?" : VENUE_SELECT "WHERE v.id = ?";
-	int rc = db_prepare(c, sql, &st);
+/* Where a VENUE_SELECT row goes: into *out (venue_get), else to fn as a view. */
+struct venue_read {
+	struct venue *out;
+	venue_view_fn fn;
+	void *ctx;
+};
 
-	if (rc < 0)
-		return rc;
-	if (by_code)
-		db_bind_text(st, 1, code, -1);
-	else
-		db_bind_int64(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		venue_from_row(st, out);
-	db_reset(st);
-	return rc;
+static int venue_row(struct db_stmt *st, void *p)
+{
+	struct venue_read *r = p;
+	struct venue_view vv;
+	int rc;
+
+	if (r->out) {
+		venue_from_row(st, r->out);
+		return 0;
+	}
+	view_from_row(st, &vv);
+	rc = r->fn(r->ctx, &vv);
+	return rc < 0 ? rc : 0;
 }
 
 int venue_get(struct db_conn *c, int64_t id, struct venue *out)
 {
-	return venue_query(c, 0, id, NULL, out);
+	struct venue_read r = { .out = out };
+
+	return db_one(c, venue_row, &r, VENUE_SELECT "WHERE v.id = ?", "i", id);
 }
 
 int venue_get_by_code(struct db_conn *c, const char *code, struct venue *out)
 {
-	return venue_query(c, 1, 0, code, out);
+	struct venue_read r = { .out = out };
+
+	return db_one(c, venue_row, &r, VENUE_SELECT "WHERE v.public_code = ?", "t", code);
 }
 
 int venues_store_list(struct db_conn *c, const char *lo, const char *hi, int64_t after, int all,
 		      int64_t limit, venue_view_fn fn, void *ctx)
 {
-	struct db_stmt *st;
-	struct venue_view vv;
-	int rc = db_prepare(c,
-			    VENUE_SELECT "WHERE v.unit_path >= ? AND v.unit_path < ? AND v.id > ? "
-					 "AND (v.active = 1 OR ? = 1) ORDER BY v.id LIMIT ?",
-			    &st);
+	struct venue_read r = { .fn = fn, .ctx = ctx };
+	int rc = db_each(c, venue_row, &r,
+			 VENUE_SELECT "WHERE v.unit_path >= ? AND v.unit_path < ? AND v.id > ? "
+				      "AND (v.active = 1 OR ? = 1) ORDER BY v.id LIMIT ?",
+			 "ttiii", lo, hi, after, (int64_t)all, limit);
 
-	if (rc < 0)
-		return rc;
-	db_bind_text(st, 1, lo, -1);
-	db_bind_text(st, 2, hi, -1);
-	db_bind_int64(st, 3, after);
-	db_bind_int64(st, 4, all);
-	db_bind_int64(st, 5, limit);
-	while ((rc = db_step(st)) == DB_ROW) {
-		view_from_row(st, &vv);
-		if ((rc = fn(ctx, &vv)) < 0)
-			break;
-	}
-	db_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
 int venues_store_view(struct db_conn *c, int64_t id, venue_view_fn fn, void *ctx)
 {
-	struct db_stmt *st;
-	struct venue_view vv;
-	int rc = db_prepare(c, VENUE_SELECT "WHERE v.id = ?", &st);
+	struct venue_read r = { .fn = fn, .ctx = ctx };
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		view_from_row(st, &vv);
-		int frc = fn(ctx, &vv);
-		if (frc < 0)
-			rc = frc;
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, venue_row, &r, VENUE_SELECT "WHERE v.id = ?", "i", id);
 }
 
 int venues_store_public_code(struct db_conn *c, int64_t id, char *out, size_t n)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT public_code FROM venues WHERE id = ?", &st);
+	return db_text(c, out, n, "SELECT public_code FROM venues WHERE id = ?", "i", id);
+}
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		snprintf(out, n, "%s", db_col_text(st, 0));
-	db_reset(st);
-	return rc;
+struct blackout_read {
+	blackout_fn fn;
+	void *ctx;
+};
+
+static int blackout_row(struct db_stmt *st, void *p)
+{
+	struct blackout_read *r = p;
+	const struct blackout b = { .id = db_col_int64(st, 0),
+				    .starts_at = db_col_int64(st, 1),
+				    .ends_at = db_col_int64(st, 2),
+				    .reason = db_col_text(st, 3) };
+
+	return r->fn(r->ctx, &b) < 0 ? DB_ERR : 0;
 }
 
 int venues_store_blackouts(struct db_conn *c, int64_t venue_id, int64_t from, blackout_fn fn,
 			   void *ctx)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT id, starts_at, ends_at, reason FROM venue_blackouts "
-			    "WHERE venue_id = ? AND ends_at > ? ORDER BY starts_at LIMIT 200",
-			    &st);
+	struct blackout_read r = { fn, ctx };
+	int rc = db_each(c, blackout_row, &r,
+			 "SELECT id, starts_at, ends_at, reason FROM venue_blackouts "
+			 "WHERE venue_id = ? AND ends_at > ? ORDER BY starts_at LIMIT 200",
+			 "ii", venue_id, from);
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, venue_id);
-	db_bind_int64(st, 2, from);
-	rc = 0;
-	while (rc == 0 && db_step(st) == DB_ROW) {
-		const struct blackout b = { .id = db_col_int64(st, 0),
-					    .starts_at = db_col_int64(st, 1),
-					    .ends_at = db_col_int64(st, 2),
-					    .reason = db_col_text(st, 3) };
-		rc = fn(ctx, &b) < 0 ? -1 : 0;
-	}
-	db_reset(st);
 	return rc < 0 ? DB_ERR : 0;
+}
+
+/* Up to max rows of one or two int64 columns into a[] (and b[]); *n counts them. */
+struct spans_read {
+	int64_t *a, *b;
+	int max, *n;
+};
+
+static int span_row(struct db_stmt *st, void *p)
+{
+	struct spans_read *r = p;
+
+	if (*r->n >= r->max)
+		return DB_ROW;
+	r->a[*r->n] = db_col_int64(st, 0);
+	if (r->b)
+		r->b[*r->n] = db_col_int64(st, 1);
+	(*r->n)++;
+	return 0;
 }
 
 int venues_store_taken_cells(struct db_conn *c, int64_t venue_id, int64_t from, int64_t to,
 			     int64_t *cells, int max, int *n)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT slot_start FROM booking_slots WHERE venue_id = ? AND "
-			    "slot_start >= ? AND slot_start < ? ORDER BY slot_start",
-			    &st);
+	struct spans_read r = { cells, NULL, max, n };
+	int rc;
 
 	*n = 0;
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, venue_id);
-	db_bind_int64(st, 2, from);
-	db_bind_int64(st, 3, to);
-	while ((rc = db_step(st)) == DB_ROW && *n < max)
-		cells[(*n)++] = db_col_int64(st, 0);
-	db_reset(st);
+	rc = db_each(c, span_row, &r,
+		     "SELECT slot_start FROM booking_slots WHERE venue_id = ? AND "
+		     "slot_start >= ? AND slot_start < ? ORDER BY slot_start",
+		     "iii", venue_id, from, to);
 	return rc < 0 ? rc : 0;
 }
 
 int venues_store_blackout_spans(struct db_conn *c, int64_t venue_id, int64_t from, int64_t to,
 				int64_t *starts, int64_t *ends, int max, int *n)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT starts_at, ends_at FROM venue_blackouts WHERE venue_id = ? "
-			    "AND starts_at < ? AND ends_at > ? ORDER BY starts_at LIMIT ?",
-			    &st);
+	struct spans_read r = { starts, ends, max, n };
+	int rc;
 
 	*n = 0;
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, venue_id);
-	db_bind_int64(st, 2, to);
-	db_bind_int64(st, 3, from);
-	db_bind_int64(st, 4, max);
-	while ((rc = db_step(st)) == DB_ROW && *n < max) {
-		starts[*n] = db_col_int64(st, 0);
-		ends[(*n)++] = db_col_int64(st, 1);
-	}
-	db_reset(st);
+	rc = db_each(c, span_row, &r,
+		     "SELECT starts_at, ends_at FROM venue_blackouts WHERE venue_id = ? "
+		     "AND starts_at < ? AND ends_at > ? ORDER BY starts_at LIMIT ?",
+		     "iiii", venue_id, to, from, (int64_t)max);
 	return rc < 0 ? rc : 0;
 }
 
 /* ---- writes, in the caller's transaction ------------------------------- */
 
+/* The venue's own fields, bound in the order VENUE_FIELDS names their columns. */
+#define VENUE_FIELDS                                                                               \
+	"name, description, address, opening_hours, capacity, slot_minutes, "                      \
+	"min_notice_minutes, max_days_ahead, max_duration_minutes, weekly_quota, "                 \
+	"approval_required"
+#define VENUE_N_FIELDS 11
+
+static void venue_in_args(const struct venue_in *in, const char *hours, struct db_arg *a)
+{
+	const struct db_arg fields[VENUE_N_FIELDS] = {
+		DB_ARG_T(in->name),	  DB_ARG_T(in->description), DB_ARG_T(in->address),
+		DB_ARG_T(hours),	  DB_ARG_I(in->capacity),    DB_ARG_I(in->slot_minutes),
+		DB_ARG_I(in->min_notice), DB_ARG_I(in->max_days),    DB_ARG_I(in->max_duration),
+		DB_ARG_I(in->quota),	  DB_ARG_I(in->approval),
+	};
+
+	memcpy(a, fields, sizeof fields);
+}
+
 int venues_store_insert(struct db_conn *c, const struct venue_in *in, int64_t unit_id,
 			const char *unit_path, const char *hours, const char *code, int64_t now,
 			int64_t *id)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "INSERT INTO venues (unit_id, unit_path, name, description, address, "
-			    "capacity, slot_minutes, opening_hours, min_notice_minutes, "
-			    "max_days_ahead, max_duration_minutes, weekly_quota, "
-			    "approval_required, public_code, created_at, updated_at) VALUES "
-			    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			    &st);
-
-	if (rc < 0)
-		return rc;
-	const struct db_arg args[] = {
-		DB_ARG_I(unit_id),
+	struct db_arg args[VENUE_N_FIELDS + 5] = {
+		[VENUE_N_FIELDS] = DB_ARG_I(unit_id),
 		DB_ARG_T(unit_path),
-		DB_ARG_T(in->name),
-		DB_ARG_T(in->description),
-		DB_ARG_T(in->address),
-		DB_ARG_I(in->capacity),
-		DB_ARG_I(in->slot_minutes),
-		DB_ARG_T(hours),
-		DB_ARG_I(in->min_notice),
-		DB_ARG_I(in->max_days),
-		DB_ARG_I(in->max_duration),
-		DB_ARG_I(in->quota),
-		DB_ARG_I(in->approval),
 		DB_ARG_T(code),
 		DB_ARG_I(now),
 		DB_ARG_I(now),
 	};
-	db_bind_args(st, args, (int)(sizeof args / sizeof *args));
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*id = db_col_int64(st, 0);
-		rc = 0;
-	}
-	db_reset(st);
-	return rc;
+	int rc;
+
+	venue_in_args(in, hours, args);
+	rc = db_query_int64_args(
+		c, id,
+		"INSERT INTO venues (" VENUE_FIELDS ", unit_id, unit_path, "
+		"public_code, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		args, DB_ARGS_N(args));
+	return rc == DB_ROW ? 0 : rc;
 }
 
 int venues_store_update(struct db_conn *c, int64_t id, const struct venue_in *in, const char *hours,
 			int64_t now)
 {
-	const struct db_arg args[] = {
-		DB_ARG_T(in->name),
-		DB_ARG_T(in->description),
-		DB_ARG_T(in->address),
-		DB_ARG_T(hours),
-		DB_ARG_I(in->capacity),
-		DB_ARG_I(in->slot_minutes),
-		DB_ARG_I(in->min_notice),
-		DB_ARG_I(in->max_days),
-		DB_ARG_I(in->max_duration),
-		DB_ARG_I(in->quota),
-		DB_ARG_I(in->approval),
-		DB_ARG_I(in->active),
+	struct db_arg args[VENUE_N_FIELDS + 3] = {
+		[VENUE_N_FIELDS] = DB_ARG_I(in->active),
 		DB_ARG_I(now),
 		DB_ARG_I(id),
 	};
 
+	venue_in_args(in, hours, args);
 	return db_run_args(c,
 			   "UPDATE venues SET name = COALESCE(?, name), description = "
 			   "COALESCE(?, description), address = COALESCE(?, address), "
