@@ -223,18 +223,7 @@ int activity_visible_or_reply(struct req *req, struct db_conn *c, int64_t id, st
 	return req_row_or_reply(req, rc, x.ok, json);
 }
 
-static void get_activity(struct req *req)
-{
-	struct db_conn *c = req_db_or_reply(req);
-	struct activity a;
-	json_t *out = NULL;
-	int64_t id;
-
-	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    activity_visible_or_reply(req, c, id, &a, &out))
-		return;
-	reply_json(req, 200, out);
-}
+REQ_GET_VISIBLE_HANDLER(get_activity, struct activity, activity_visible_or_reply)
 
 /* ?from= / ?to=: a date (Shanghai; to includes the whole day) or ISO 8601. */
 static int bound_or_reply(struct req *req, const char *name, int64_t *out)

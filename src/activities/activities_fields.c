@@ -193,14 +193,11 @@ int venue_for_or_reply(struct req *req, struct db_conn *c, const struct activity
 {
 	int rc = venue_get(c, in->venue_id, v);
 
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (req_row_or_reply(req, rc,
+			     rc == DB_ROW && v->active &&
+				     path_within(v->unit_path, req_auth(req)->unit_path),
+			     NULL))
 		return -1;
-	}
-	if (rc != DB_ROW || !v->active || !path_within(v->unit_path, req_auth(req)->unit_path)) {
-		reply_error(req, ERR_NOT_FOUND);
-		return -1;
-	}
 	switch (booking_fit(v, in->start, in->end, in->capacity)) {
 	case BOOKING_FITS: return 0;
 	case BOOKING_OFF_GRID:

@@ -164,15 +164,7 @@ static int resident_in_scope_or_reply(struct req *req, struct db_conn *c, int64_
 
 	path_upper(lo, hi, sizeof hi);
 	rc = signups_store_resident_in(c, resident_id, lo, hi, 1, account_id);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	if (rc != DB_ROW) {
-		reply_invalid(req, "resident_id", "a resident in your area");
-		return -1;
-	}
-	return 0;
+	return req_ok_or_invalid(req, rc, rc == DB_ROW, "resident_id", "a resident in your area");
 }
 
 /*
@@ -339,15 +331,7 @@ static int signup_or_reply(struct req *req, struct db_conn *c, const struct acti
 		ok = activity_is_manager(req) ||
 		     (s->account_id && s->account_id == au->account_id) ||
 		     (au->resident_id > 0 && s->resident_id == au->resident_id);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	if (!ok) {
-		reply_error(req, ERR_NOT_FOUND);
-		return -1;
-	}
-	return 0;
+	return req_row_or_reply(req, rc, ok, NULL);
 }
 
 static int cancel_signup_tx(struct db_conn *c, void *ctx)
@@ -511,20 +495,12 @@ static void check_in_by_code(struct req *req)
 		return;
 	code = b.code;
 	rc = signups_store_code_known(c, code, &known);
-	if (rc < 0 || !known) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_row_or_reply(req, rc, known, NULL))
 		return;
-	}
 	rc = signups_store_due(c, code, au->account_id, rid, now + ACTIVITY_CHECK_IN_EARLY_S, now,
 			       &sid, &activity_id);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (req_ok_or_reply(req, rc, sid != 0, ERR_ACTIVITY_NO_CHECK_IN))
 		return;
-	}
-	if (!sid) {
-		reply_error(req, ERR_ACTIVITY_NO_CHECK_IN);
-		return;
-	}
 	check_in(req, c, activity_id, sid, now);
 }
 
@@ -534,8 +510,6 @@ static void activity_qr(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct activity a;
 	const char *code = NULL;
-	char *svg;
-	size_t len;
 	int64_t id;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
@@ -545,14 +519,7 @@ static void activity_qr(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	svg = station_qr_svg(arena_printf(&req->arena, "%s/a/%s", public_link_base(req), code),
-			     a.title, &len);
-	if (!svg) {
-		reply_error(req, ERR_INTERNAL);
-		return;
-	}
-	reply_bytes(req, 200, "image/svg+xml; charset=utf-8", svg, len);
-	free(svg);
+	reply_public_qr(req, "a", code, a.title);
 }
 
 /* ---- lists: an activity's sign-ups, a resident's attendance --------------- */
@@ -699,10 +666,8 @@ static int record_holder_or_reply(struct req *req, struct db_conn *c, int64_t *r
 	/* a resident outside the scope is not found */
 	path_upper(au->unit_path, hi, sizeof hi);
 	rc = signups_store_resident_in(c, *resident_id, au->unit_path, hi, 0, account_id);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return -1;
-	}
 	return 0;
 }
 

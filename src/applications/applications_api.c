@@ -194,12 +194,8 @@ static void list_applications(struct req *req)
 		reply_invalid(req, "status", "a status, or open");
 		return;
 	}
-	if (own) {
-		snprintf(sc.lo, sizeof sc.lo, "/");
-		snprintf(sc.hi, sizeof sc.hi, "0");
-	} else if (scope_unit_or_reply(req, c, req_query(req, "unit"), &sc)) {
+	if (scope_own_or_unit_or_reply(req, c, own, req_query(req, "unit"), &sc))
 		return;
-	}
 	const struct app_filter f = { .lo = sc.lo,
 				      .hi = sc.hi,
 				      .before = ap.p.cursor ? ap.p.cursor : INT64_MAX,

@@ -147,16 +147,10 @@ int meal_point_managed_or_reply(struct req *req, struct db_conn *c, int64_t id,
 {
 	int rc = meal_point_get(c, &req->arena, id, out);
 
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	if (rc != DB_ROW || !meal_is_manager(req) ||
-	    !path_within(out->unit_path, req_auth(req)->unit_path)) {
-		reply_error(req, ERR_NOT_FOUND);
-		return -1;
-	}
-	return 0;
+	return req_row_or_reply(req, rc,
+				rc == DB_ROW && meal_is_manager(req) &&
+					path_within(out->unit_path, req_auth(req)->unit_path),
+				NULL);
 }
 
 static void list_points(struct req *req)

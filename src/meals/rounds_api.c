@@ -98,17 +98,15 @@ static void create_round(struct req *req)
 		return;
 	/* the assignee: an active volunteer or staff member of the point's area */
 	rc = orders_store_account(c, assignee, &acc);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (req_ok_or_invalid(req, rc,
+			      rc == DB_ROW && !acc.disabled &&
+				      (roles_grant(acc.roles, "meal:deliver") ||
+				       roles_grant(acc.roles, "meal:manage")) &&
+				      (path_within(acc.unit_path, p.unit_path) ||
+				       path_within(p.unit_path, acc.unit_path)),
+			      "assignee_id",
+			      "an active volunteer or staff account of the meal point's area"))
 		return;
-	}
-	if (rc != DB_ROW || acc.disabled ||
-	    !(roles_grant(acc.roles, "meal:deliver") || roles_grant(acc.roles, "meal:manage")) ||
-	    !(path_within(acc.unit_path, p.unit_path) || path_within(p.unit_path, acc.unit_path))) {
-		reply_invalid(req, "assignee_id",
-			      "an active volunteer or staff account of the meal point's area");
-		return;
-	}
 	x = (struct round_new){
 		.req = req, .p = &p, .day = day, .name = name, .assignee = assignee, .now = now
 	};
@@ -188,13 +186,8 @@ static void list_rounds(struct req *req)
 	if (req_page_or_reply(req, &pg.limit, &cursor) ||
 	    meal_id_query_or_reply(req, "point", &point_id) || meal_day_query_or_reply(req, &day))
 		return;
-	if (own) {
-		/* one's own rounds, wherever they are */
-		snprintf(sc.lo, sizeof sc.lo, "/");
-		snprintf(sc.hi, sizeof sc.hi, "0");
-	} else if (scope_unit_or_reply(req, c, req_query(req, "unit"), &sc)) {
+	if (scope_own_or_unit_or_reply(req, c, own, req_query(req, "unit"), &sc))
 		return;
-	}
 	pg.items = json_array();
 	rc = orders_store_rounds(c, sc.lo, sc.hi, own ? a->account_id : 0, point_id, day,
 				 cursor ? cursor : INT64_MAX, &pg);

@@ -310,10 +310,8 @@ static json_t *resident_visible_or_reply(struct req *req, struct db_conn *c, int
 		return NULL;
 	}
 	rc = people_store_resident(c, id, staff ? a->unit_path : NULL, &out);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return NULL;
-	}
 	return out;
 }
 
@@ -340,10 +338,8 @@ static void reveal_resident(struct req *req)
 		return;
 	rc = people_store_resident_reveal(c, req->srv->pii, id, req_auth(req)->unit_path, phone,
 					  idn, &ok);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return;
-	}
 	audit_request(req, "resident.reveal", "resident", id, ok ? "ok" : "failed",
 		      JB_OBJ(jb_take("fields", JB_ARR(jv_str("phone"), jv_str("id_number")))));
 	if (!ok) {
@@ -545,10 +541,8 @@ static void create_resident(struct req *req)
 	if (!c || resident_fields_or_reply(req, &hid, &in, &gender_sent, phone, idn, birth))
 		return;
 	rc = people_store_household_in(c, hid, req_auth(req)->unit_path, NULL, hpath);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return;
-	}
 	/* the write answers 409 for a registered number: an exact look-up too */
 	if (in.id_number && exact_search_or_reply(req, c, "id_number"))
 		return;

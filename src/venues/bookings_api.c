@@ -146,18 +146,7 @@ static int booking_visible_or_reply(struct req *req, struct db_conn *c, int64_t 
 	return req_row_or_reply(req, rc, x.ok, out);
 }
 
-static void get_booking(struct req *req)
-{
-	struct db_conn *c = req_db_or_reply(req);
-	struct booking b;
-	json_t *out = NULL;
-	int64_t id;
-
-	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    booking_visible_or_reply(req, c, id, &b, &out))
-		return;
-	reply_json(req, 200, out);
-}
+REQ_GET_VISIBLE_HANDLER(get_booking, struct booking, booking_visible_or_reply)
 
 static const char *const states[] = { "pending",   "approved",	 "rejected",
 				      "cancelled", "checked_in", "no_show" };
@@ -194,12 +183,8 @@ static void list_bookings(struct req *req)
 		reply_invalid(req, "venue", "expected a venue id");
 		return;
 	}
-	if (own) {
-		snprintf(sc.lo, sizeof sc.lo, "/");
-		snprintf(sc.hi, sizeof sc.hi, "0");
-	} else if (scope_unit_or_reply(req, c, req_query(req, "unit"), &sc)) {
+	if (scope_own_or_unit_or_reply(req, c, own, req_query(req, "unit"), &sc))
 		return;
-	}
 	const struct booking_filter f = { .lo = sc.lo,
 					  .hi = sc.hi,
 					  .before = p.cursor ? p.cursor : INT64_MAX,
@@ -395,14 +380,11 @@ static void create_booking(struct req *req)
 		resident_id = a->resident_id > 0 ? a->resident_id : 0;
 	}
 	rc = venue_get(c, venue_id, &v);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (req_row_or_reply(req, rc,
+			     rc == DB_ROW && v.active &&
+				     (!staff || path_within(v.unit_path, a->unit_path)),
+			     NULL))
 		return;
-	}
-	if (rc != DB_ROW || !v.active || (staff && !path_within(v.unit_path, a->unit_path))) {
-		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
 	if (e <= s) {
 		reply_invalid(req, "end", "after start");
 		return;
@@ -445,14 +427,9 @@ static void create_booking(struct req *req)
 		char hi[256];
 		path_upper(a->unit_path, hi, sizeof hi);
 		rc = bookings_store_resident_in(c, resident_id, a->unit_path, hi, &account_id);
-		if (rc < 0) {
-			reply_error(req, ERR_DB_UNAVAILABLE);
+		if (req_ok_or_invalid(req, rc, rc == DB_ROW, "resident_id",
+				      "a resident in your area"))
 			return;
-		}
-		if (rc != DB_ROW) {
-			reply_invalid(req, "resident_id", "a resident in your area");
-			return;
-		}
 	} else {
 		for_unit = a->unit_id;
 	}
@@ -616,26 +593,11 @@ static void act_on(struct req *req, enum booking_action act)
 	apply(req, c, &b, act, reason, now);
 }
 
-static void cancel_booking(struct req *req)
-{
-	act_on(req, B_CANCEL);
-}
-static void approve_booking(struct req *req)
-{
-	act_on(req, B_APPROVE);
-}
-static void reject_booking(struct req *req)
-{
-	act_on(req, B_REJECT);
-}
-static void check_in_booking(struct req *req)
-{
-	act_on(req, B_CHECK_IN);
-}
-static void no_show_booking(struct req *req)
-{
-	act_on(req, B_NO_SHOW);
-}
+ROUTE_HANDLER_WITH(cancel_booking, act_on, B_CANCEL)
+ROUTE_HANDLER_WITH(approve_booking, act_on, B_APPROVE)
+ROUTE_HANDLER_WITH(reject_booking, act_on, B_REJECT)
+ROUTE_HANDLER_WITH(check_in_booking, act_on, B_CHECK_IN)
+ROUTE_HANDLER_WITH(no_show_booking, act_on, B_NO_SHOW)
 
 /* The resident at the door: the venue's QR code finds their booking due now. */
 static void check_in_by_code(struct req *req)
@@ -658,10 +620,8 @@ static void check_in_by_code(struct req *req)
 		return;
 	code = in.code;
 	rc = venue_get_by_code(c, code, &v);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return;
-	}
 	rc = bookings_store_due(c, v.id, a->account_id, now + CHECK_IN_EARLY_S, now, &id);
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
