@@ -386,12 +386,10 @@ static void create_activity(struct req *req)
 		.req = req, .in = &in, .u = &u, .v = &v, .code = code, .now = now
 	};
 	rc = db_tx_run(c, create_activity_tx, &x);
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_str("status", "published"),
-			jb_take("booking_id", x.bid ? json_integer(x.bid) : json_null()),
-			jb_str("check_in_code", code)));
+	reply_tx_refused(req, rc, ERR_NONE, 201,
+			 JB_OBJ(jb_int("id", x.id), jb_str("status", "published"),
+				jb_take("booking_id", x.bid ? json_integer(x.bid) : json_null()),
+				jb_str("check_in_code", code)));
 }
 
 static int reply_cancelled(struct req *req, const char *action)
@@ -601,11 +599,9 @@ static void update_activity(struct req *req)
 	}
 	rc = db_tx_run(c, update_activity_tx, &x);
 	json_decref(x.changed);
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 200,
-		 JB_OBJ(jb_int("id", id),
-			jb_take("booking_id", x.bid ? json_integer(x.bid) : json_null())));
+	reply_tx_refused(req, rc, ERR_NONE, 200,
+			 JB_OBJ(jb_int("id", id),
+				jb_take("booking_id", x.bid ? json_integer(x.bid) : json_null())));
 }
 
 static int cancel_activity_tx(struct db_conn *c, void *ctx)
@@ -642,25 +638,17 @@ static int cancel_activity_tx(struct db_conn *c, void *ctx)
 }
 
 /* {"reason"}: said to everyone signed up, and kept. */
-struct cancel_body {
-	const char *reason;
-};
-static const struct body_field cancel_fields[] = {
-	BF_STR(struct cancel_body, reason, "reason", BF_REQUIRED, 0, 200),
-};
-
 static void cancel_activity(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct cancel_body b;
+	const char *reason;
 	struct activity a;
 	int64_t id, now = clock_now();
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    BODY_READ_OR_REPLY(req, cancel_fields, &b, NULL))
+	    body_str_or_reply(req, "reason", BF_REQUIRED, 200, NULL, &reason))
 		return;
-	const char *reason = b.reason;
 	if (!*reason) {
 		reply_invalid(req, "reason", "say why the activity is cancelled");
 		return;
@@ -675,9 +663,8 @@ static void cancel_activity(struct req *req)
 	rc = db_tx_run(c, cancel_activity_tx,
 		       &(struct activity_change){
 			       .req = req, .a = &a, .reason = reason, .id = id, .now = now });
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id), jb_str("status", "cancelled")));
+	reply_tx_refused(req, rc, ERR_NONE, 200,
+			 JB_OBJ(jb_int("id", id), jb_str("status", "cancelled")));
 }
 
 const struct route activity_routes[] = {

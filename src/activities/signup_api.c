@@ -311,11 +311,10 @@ static void create_signup(struct req *req)
 				    .resident_id = resident_id,
 				    .now = now };
 	rc = db_tx_run(c, create_signup_tx, &x);
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.sid), jb_str("status", x.status), jb_int("activity_id", id),
-			jb_take("position", x.pos ? json_integer(x.pos) : json_null())));
+	reply_tx_refused(req, rc, ERR_NONE, 201,
+			 JB_OBJ(jb_int("id", x.sid), jb_str("status", x.status),
+				jb_int("activity_id", id),
+				jb_take("position", x.pos ? json_integer(x.pos) : json_null())));
 }
 
 /* ---- one sign-up: cancel, check in ---------------------------------------- */
@@ -372,18 +371,11 @@ static int cancel_signup_tx(struct db_conn *c, void *ctx)
 }
 
 /* {"reason"?}: told to the resident when staff cancel. */
-struct cancel_body {
-	const char *reason;
-};
-static const struct body_field cancel_fields[] = {
-	BF_STR_DEF(struct cancel_body, reason, "reason", 0, 200, ""),
-};
-
 static void cancel_signup(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	int staff = activity_is_manager(req);
-	struct cancel_body b;
+	const char *reason;
 	int64_t id, sid, now = clock_now();
 	struct activity a;
 	struct signup s;
@@ -392,10 +384,9 @@ static void cancel_signup(struct req *req)
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
 	    req_param_id_or_reply(req, "sid", &sid) ||
-	    BODY_READ_OR_REPLY(req, cancel_fields, &b, NULL) ||
+	    body_str_or_reply(req, "reason", BF_OPTIONAL, 200, "", &reason) ||
 	    activity_visible_or_reply(req, c, id, &a, NULL) || signup_or_reply(req, c, &a, sid, &s))
 		return;
-	const char *reason = b.reason;
 	if (!strcmp(s.status, "cancelled") || s.checked_in_at ||
 	    now >= (staff ? a.ends_at : a.starts_at)) {
 		reply_state(req, s.checked_in_at ? "checked_in" : s.status, "cancel");
@@ -412,9 +403,8 @@ static void cancel_signup(struct req *req)
 						.reason = reason,
 						.promoted = promoted });
 	json_decref(promoted);
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", sid), jb_str("status", "cancelled")));
+	reply_tx_refused(req, rc, ERR_NONE, 200,
+			 JB_OBJ(jb_int("id", sid), jb_str("status", "cancelled")));
 }
 
 /* DB_EABORT: checked in already (or no longer confirmed) */
@@ -473,27 +463,18 @@ static void check_in_signup(struct req *req)
 }
 
 /* {"code"}: the activity's check-in code or the venue's public code, as scanned. */
-struct code_body {
-	const char *code;
-};
-static const struct body_field code_fields[] = {
-	BF_STR(struct code_body, code, "code", BF_REQUIRED, 0, 40),
-};
-
 /* The resident at the door: the activity's code, or its venue's, finds their sign-up due now. */
 static void check_in_by_code(struct req *req)
 {
-	struct code_body b;
 	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	const char *code = NULL;
+	const char *code;
 	int64_t now = clock_now(), known = 0, sid = 0, activity_id = 0,
 		rid = au->resident_id > 0 ? au->resident_id : 0;
 	int rc;
 
-	if (!c || BODY_READ_OR_REPLY(req, code_fields, &b, NULL))
+	if (!c || body_str_or_reply(req, "code", BF_REQUIRED, 40, NULL, &code))
 		return;
-	code = b.code;
 	rc = signups_store_code_known(c, code, &known);
 	if (req_row_or_reply(req, rc, known, NULL))
 		return;

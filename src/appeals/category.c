@@ -204,10 +204,7 @@ static void update_category(struct req *req)
 	if (!c || req_param_id_or_reply(req, "id", &x.id) || category_or_reply(req, 0, &x.in))
 		return;
 	rc = db_tx_run(c, update_category_tx, &x);
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_NOT_FOUND);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", x.id)));
+	reply_tx_refused(req, rc, ERR_NOT_FOUND, 200, JB_OBJ(jb_int("id", x.id)));
 }
 
 const struct route category_routes[] = {

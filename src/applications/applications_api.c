@@ -531,10 +531,7 @@ static void act_on_application(struct req *req)
 	if (!strcmp(act->name, "supplement") && supplement_or_reply(req, c, &a, &body, &x))
 		goto out;
 	rc = db_tx_run(c, act_on_application_tx, &x);
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_SERVICE_STATE);
-	else
-		reply_tx(req, rc, 200,
+	reply_tx_refused(req, rc, ERR_SERVICE_STATE, 200,
 			 JB_OBJ(jb_int("id", id), jb_str("status", act->to),
 				jb_int("version", (a.version + 1))));
 out:

@@ -166,6 +166,18 @@ struct login {
 	const char *hash; /* post_password */
 };
 
+/* The audit row of x's account acting on itself (at sign-in req has no caller yet). */
+static int audit_own(struct db_conn *c, const struct login *x, const char *action)
+{
+	return audit_append(c, &(struct audit_event){ .actor_id = x->a->account_id,
+						      .actor_name = x->a->username,
+						      .ip = x->req->ip,
+						      .action = action,
+						      .object_type = "account",
+						      .object_id = x->a->account_id,
+						      .outcome = "ok" });
+}
+
 /* The new session, the last login, the throttle cleared and the audit row, together. */
 static int login_tx(struct db_conn *c, void *ctx)
 {
@@ -180,13 +192,7 @@ static int login_tx(struct db_conn *c, void *ctx)
 		rc = throttle_clear(c, x->username);
 	if (rc < 0)
 		return rc;
-	return audit_append(c, &(struct audit_event){ .actor_id = a->account_id,
-						      .actor_name = a->username,
-						      .ip = x->req->ip,
-						      .action = "auth.login",
-						      .object_type = "account",
-						      .object_id = a->account_id,
-						      .outcome = "ok" });
+	return audit_own(c, x, "auth.login");
 }
 
 static int password_tx(struct db_conn *c, void *ctx)
@@ -200,13 +206,7 @@ static int password_tx(struct db_conn *c, void *ctx)
 		rc = sessions_delete_for_account(c, a->account_id, a->session_id);
 	if (rc < 0)
 		return rc;
-	return audit_append(c, &(struct audit_event){ .actor_id = a->account_id,
-						      .actor_name = a->username,
-						      .ip = x->req->ip,
-						      .action = "auth.password",
-						      .object_type = "account",
-						      .object_id = a->account_id,
-						      .outcome = "ok" });
+	return audit_own(c, x, "auth.password");
 }
 
 struct login_body {

@@ -183,6 +183,16 @@ int body_read_or_reply(struct req *req, const struct body_field *fields, size_t 
 	return read_obj(req, req->json, NULL, fields, n, out, seen, 0);
 }
 
+int body_str_or_reply(struct req *req, const char *name, int required, int64_t max, const char *def,
+		      const char **out)
+{
+	const struct body_field field = {
+		.name = name, .type = BODY_STR, .required = required, .max = max, .def_str = def
+	};
+
+	return read_obj(req, req->json, NULL, &field, 1, (void *)out, NULL, 0);
+}
+
 int body_update_obj_or_reply(struct req *req, json_t *obj, const char *where,
 			     const struct body_field *fields, size_t n, void *out,
 			     struct body_seen *seen)

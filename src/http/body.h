@@ -115,6 +115,14 @@ int body_read_or_reply(struct req *req, const struct body_field *fields, size_t 
 #define BODY_READ_OR_REPLY(req, fields, out, seen)                                                 \
 	body_read_or_reply((req), (fields), sizeof(fields) / sizeof(*(fields)), (out), (seen))
 
+/*
+ * A body of one string field (a reason, a check-in code) of 0..max characters:
+ * *out is the value sent, or def when it is optional and absent. 0, or -1
+ * having answered 400 as body_read_or_reply() does.
+ */
+int body_str_or_reply(struct req *req, const char *name, int required, int64_t max, const char *def,
+		      const char **out);
+
 /* The same for a nested object (an element of an array field, say); where names the field in
  * errors. */
 int body_read_obj_or_reply(struct req *req, json_t *obj, const char *where,

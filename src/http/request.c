@@ -273,6 +273,17 @@ void reply_tx(struct req *req, int rc, int status, json_t *body)
 	reply_json(req, status, body);
 }
 
+void reply_tx_refused(struct req *req, int rc, enum err_id refused, int status, json_t *body)
+{
+	if (rc != DB_EABORT) {
+		reply_tx(req, rc, status, body);
+		return;
+	}
+	json_decref(body);
+	if (refused != ERR_NONE)
+		reply_error(req, refused);
+}
+
 int req_tx_left_open(struct db_conn *c, const char *method, const char *route, int strict)
 {
 	if (!c || !db_in_tx(c))

@@ -185,6 +185,12 @@ int req_ok_or_invalid(struct req *req, int rc, int ok, const char *field, const 
 void reply_tx(struct req *req, int rc, int status, json_t *body);
 
 /*
+ * The same where the callback's DB_EABORT is a refusal: it answers refused, or
+ * nothing when refused is ERR_NONE (the callback answered it). body is stolen.
+ */
+void reply_tx_refused(struct req *req, int rc, enum err_id refused, int status, json_t *body);
+
+/*
  * The end-of-request check: was a transaction left open on connection c (this
  * worker's, or NULL) by the route named? The server calls it after every
  * handler. strict (the test build, compiled with SHUNIU_STRICT): abort() with

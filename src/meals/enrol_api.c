@@ -212,13 +212,10 @@ static void apply_enrolment(struct req *req)
 				   .note = b.note,
 				   .now = now };
 	rc = db_tx_run(c, apply_enrolment_tx, &x);
-	if (rc == DB_EABORT) {
-		reply_error(req, ERR_MEAL_ALREADY_ENROLLED);
-		return;
-	}
-	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_str("status", "pending"), jb_str("applied_as", as),
-			jb_take("matched", meal_tags_json(r.tags & p.rule))));
+	reply_tx_refused(req, rc, ERR_MEAL_ALREADY_ENROLLED, 201,
+			 JB_OBJ(jb_int("id", x.id), jb_str("status", "pending"),
+				jb_str("applied_as", as),
+				jb_take("matched", meal_tags_json(r.tags & p.rule))));
 }
 
 /* ---- deciding and withdrawing ------------------------------------------ */
@@ -287,28 +284,18 @@ static int act_on_tx(struct db_conn *c, void *ctx)
 }
 
 /* approve, reject, withdraw: {reason} (required to reject) */
-struct reason_body {
-	const char *reason;
-};
-static const struct body_field reason_fields[] = {
-	BF_STR(struct reason_body, reason, "reason", BF_OPTIONAL, 0, 200),
-};
-
 static void act_on(struct req *req, enum enrol_action act)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct reason_body b;
 	const char *reason;
 	int64_t id, now = clock_now();
 	struct enrol_change x;
 	struct meal_enrolment e;
 	int rc, ok;
 
-	if (!c || req_param_id_or_reply(req, "id", &id))
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    body_str_or_reply(req, "reason", BF_OPTIONAL, 200, NULL, &reason))
 		return;
-	if (BODY_READ_OR_REPLY(req, reason_fields, &b, NULL))
-		return;
-	reason = b.reason;
 	if (act == E_REJECT && (!reason || !*reason)) {
 		reply_invalid(req, "reason", "say why the application is rejected");
 		return;
@@ -332,13 +319,9 @@ static void act_on(struct req *req, enum enrol_action act)
 		.req = req, .e = &e, .act = act, .reason = reason, .id = id, .now = now
 	};
 	rc = db_tx_run(c, act_on_tx, &x);
-	if (rc == DB_EABORT) {
-		reply_error(req, ERR_MEAL_STATE);
-		return;
-	}
-	reply_tx(req, rc, 200,
-		 JB_OBJ(jb_int("id", id), jb_str("status", actions[act].to),
-			jb_int("orders_cancelled", x.cancelled)));
+	reply_tx_refused(req, rc, ERR_MEAL_STATE, 200,
+			 JB_OBJ(jb_int("id", id), jb_str("status", actions[act].to),
+				jb_int("orders_cancelled", x.cancelled)));
 }
 
 ROUTE_HANDLER_WITH(approve_enrolment, act_on, E_APPROVE)

@@ -289,12 +289,11 @@ static void create_order(struct req *req)
 				.today = today,
 				.now = now };
 	rc = db_tx_run(c, create_order_tx, &x);
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_str("status", "ordered"), jb_str("day", day),
-			jb_str("mode", meal_mode_name(mode)), jb_int("price_fen", p.price_fen),
-			jb_int("subsidy_fen", p.subsidy_fen)));
+	reply_tx_refused(req, rc, ERR_NONE, 201,
+			 JB_OBJ(jb_int("id", x.id), jb_str("status", "ordered"), jb_str("day", day),
+				jb_str("mode", meal_mode_name(mode)),
+				jb_int("price_fen", p.price_fen),
+				jb_int("subsidy_fen", p.subsidy_fen)));
 }
 
 enum order_action { O_CANCEL, O_SERVE, O_DELIVER };

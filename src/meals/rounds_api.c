@@ -73,31 +73,27 @@ static const struct body_field round_fields[] = {
 static void create_round(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *day, *name;
-	int64_t assignee, dn, now = clock_now();
 	struct round_new x;
 	struct round_body b;
 	struct meal_point p;
 	struct meal_account acc;
+	int64_t dn;
 	int rc;
 
 	if (!c || BODY_READ_OR_REPLY(req, round_fields, &b, NULL))
 		return;
-	day = b.day;
-	name = b.name;
-	assignee = b.assignee_id;
-	if (cal_day_parse(day, &dn)) {
+	if (cal_day_parse(b.day, &dn)) {
 		reply_invalid(req, "day", "YYYY-MM-DD");
 		return;
 	}
-	if (!*name) {
+	if (!*b.name) {
 		reply_invalid(req, "name", "must not be empty");
 		return;
 	}
 	if (meal_point_managed_or_reply(req, c, b.point_id, &p))
 		return;
 	/* the assignee: an active volunteer or staff member of the point's area */
-	rc = orders_store_account(c, assignee, &acc);
+	rc = orders_store_account(c, b.assignee_id, &acc);
 	if (req_ok_or_invalid(req, rc,
 			      rc == DB_ROW && !acc.disabled &&
 				      (roles_grant(acc.roles, "meal:deliver") ||
@@ -107,12 +103,15 @@ static void create_round(struct req *req)
 			      "assignee_id",
 			      "an active volunteer or staff account of the meal point's area"))
 		return;
-	x = (struct round_new){
-		.req = req, .p = &p, .day = day, .name = name, .assignee = assignee, .now = now
-	};
+	x = (struct round_new){ .req = req,
+				.p = &p,
+				.day = b.day,
+				.name = b.name,
+				.assignee = b.assignee_id,
+				.now = clock_now() };
 	rc = db_tx_run(c, create_round_tx, &x);
 	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_str("day", day), jb_str("name", name)));
+		 JB_OBJ(jb_int("id", x.id), jb_str("day", b.day), jb_str("name", b.name)));
 }
 
 /* The assignees as they are found: at most 200. */

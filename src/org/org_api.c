@@ -333,10 +333,7 @@ static void delete_unit(struct req *req)
 		return;
 	}
 	rc = db_tx_run(c, delete_unit_tx, &(struct unit_change){ .req = req, .id = id, .u = u });
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_UNIT_NOT_EMPTY);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_bool("deleted", 1)));
+	reply_tx_refused(req, rc, ERR_UNIT_NOT_EMPTY, 200, JB_OBJ(jb_bool("deleted", 1)));
 }
 
 /* ---- stations -------------------------------------------------------- */

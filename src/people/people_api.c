@@ -151,32 +151,31 @@ static void create_household(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	struct household_body hb;
-	const char *room;
 	struct people_change x;
-	int64_t bid, now = clock_now();
 	struct unit_ref b;
 	int rc;
 
-	if (!c || BODY_READ_OR_REPLY(req, household_create_fields, &hb, NULL))
-		return;
-	bid = hb.building_id;
-	room = hb.room;
-	if (unit_in_scope_or_reply(req, c, bid, &b))
+	if (!c || BODY_READ_OR_REPLY(req, household_create_fields, &hb, NULL) ||
+	    unit_in_scope_or_reply(req, c, hb.building_id, &b))
 		return;
 	if (b.kind != UNIT_BUILDING) {
 		reply_invalid(req, "building_id", "households belong to a building");
 		return;
 	}
-	if (!*room) {
+	if (!*hb.room) {
 		reply_invalid(req, "room", "must not be empty");
 		return;
 	}
-	x = (struct people_change){
-		.req = req, .id2 = bid, .path = b.path, .s1 = room, .s2 = hb.address, .now = now
-	};
+	x = (struct people_change){ .req = req,
+				    .id2 = hb.building_id,
+				    .path = b.path,
+				    .s1 = hb.room,
+				    .s2 = hb.address,
+				    .now = clock_now() };
 	rc = db_tx_run(c, create_household_tx, &x);
 	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_int("building_id", bid), jb_str("room", room)));
+		 JB_OBJ(jb_int("id", x.id), jb_int("building_id", hb.building_id),
+			jb_str("room", hb.room)));
 }
 
 static void update_household(struct req *req)
@@ -199,10 +198,7 @@ static void update_household(struct req *req)
 						.s1 = hb.room,
 						.s2 = hb.address,
 						.scope = req_auth(req)->unit_path });
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_NOT_FOUND);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
+	reply_tx_refused(req, rc, ERR_NOT_FOUND, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* ---- residents --------------------------------------------------------- */
@@ -551,10 +547,8 @@ static void create_resident(struct req *req)
 	rc = db_tx_run(c, create_resident_tx, &x);
 	sodium_memzero(phone, sizeof phone);
 	sodium_memzero(idn, sizeof idn);
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_DUPLICATE_ID_NUMBER);
-	else
-		reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_int("household_id", hid)));
+	reply_tx_refused(req, rc, ERR_DUPLICATE_ID_NUMBER, 201,
+			 JB_OBJ(jb_int("id", x.id), jb_int("household_id", hid)));
 }
 
 static void update_resident(struct req *req)
@@ -577,10 +571,7 @@ static void update_resident(struct req *req)
 	rc = db_tx_run(c, update_resident_tx,
 		       &(struct people_change){
 			       .req = req, .id = id, .in = &in, .set_gender = gender_sent });
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_DUPLICATE_ID_NUMBER);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
+	reply_tx_refused(req, rc, ERR_DUPLICATE_ID_NUMBER, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* ---- Party members and central households ------------------------------ */
@@ -641,35 +632,36 @@ static void create_party_member(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct people_change x;
 	struct party_member_body pb;
-	int64_t rid, branch, now = clock_now(), t;
 	const char *joined;
 	struct unit_ref bu;
+	int64_t t;
 	int rc;
 
-	if (!c || BODY_READ_OR_REPLY(req, party_member_fields, &pb, NULL))
+	if (!c || BODY_READ_OR_REPLY(req, party_member_fields, &pb, NULL) ||
+	    unit_in_scope_or_reply(req, c, pb.branch_unit_id, &bu))
 		return;
-	rid = pb.resident_id;
-	branch = pb.branch_unit_id;
 	joined = pb.joined_on;
-	if (unit_in_scope_or_reply(req, c, branch, &bu))
-		return;
 	if (joined && (strlen(joined) != 10 || clock_parse_iso(joined, &t) < 0)) {
 		reply_invalid(req, "joined_on", "YYYY-MM-DD");
 		return;
 	}
-	if (people_store_resident_in(c, rid, a->unit_path, NULL) != DB_ROW) {
+	if (people_store_resident_in(c, pb.resident_id, a->unit_path, NULL) != DB_ROW) {
 		reply_error(req, ERR_NOT_FOUND);
 		return;
 	}
-	x = (struct people_change){
-		.req = req, .id2 = rid, .path = bu.path, .s1 = joined, .now = now, .id3 = branch
-	};
+	x = (struct people_change){ .req = req,
+				    .id2 = pb.resident_id,
+				    .path = bu.path,
+				    .s1 = joined,
+				    .now = clock_now(),
+				    .id3 = pb.branch_unit_id };
 	rc = db_tx_run(c, create_party_member_tx, &x);
 	if (rc == DB_EABORT)
 		reply_error_ex(req, ERR_CONFLICT,
 			       "This resident is already registered as a Party member.", NULL);
 	else
-		reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_int("resident_id", rid)));
+		reply_tx(req, rc, 201,
+			 JB_OBJ(jb_int("id", x.id), jb_int("resident_id", pb.resident_id)));
 }
 
 static void list_central_households(struct req *req)

@@ -438,10 +438,8 @@ static void cancel_mine(struct req *req)
 		return;
 	x = (struct reg_change){ .req = req, .a = a };
 	rc = db_tx_run(c, cancel_mine_tx, &x);
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_REG_NOT_PENDING);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", x.id), jb_str("status", "cancelled")));
+	reply_tx_refused(req, rc, ERR_REG_NOT_PENDING, 200,
+			 JB_OBJ(jb_int("id", x.id), jb_str("status", "cancelled")));
 }
 
 /* ---- staff ----------------------------------------------------------------- */
@@ -650,35 +648,27 @@ static void confirm(struct req *req)
 			jb_int("account_id", p.account_id)));
 }
 
-struct reject_body {
-	const char *reason;
-};
-static const struct body_field reject_fields[] = {
-	BF_STR(struct reject_body, reason, "reason", BF_REQUIRED, 0, 300),
-};
-
 static void reject(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	struct pending p;
-	struct reject_body b;
+	const char *reason;
 	int64_t now = clock_now();
 	int rc;
 
-	if (!c || pending_or_reply(req, c, &p) || BODY_READ_OR_REPLY(req, reject_fields, &b, NULL))
+	if (!c || pending_or_reply(req, c, &p) ||
+	    body_str_or_reply(req, "reason", BF_REQUIRED, 300, NULL, &reason))
 		return;
-	if (blank(b.reason)) {
+	if (blank(reason)) {
 		reply_invalid(req, "reason", "say why, so the resident can apply again");
 		return;
 	}
-	rc = db_tx_run(c, reject_tx,
-		       &(struct reg_change){
-			       .req = req, .a = a, .p = &p, .reason = b.reason, .now = now });
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_REG_NOT_PENDING);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", p.id), jb_str("status", "rejected")));
+	rc = db_tx_run(
+		c, reject_tx,
+		&(struct reg_change){ .req = req, .a = a, .p = &p, .reason = reason, .now = now });
+	reply_tx_refused(req, rc, ERR_REG_NOT_PENDING, 200,
+			 JB_OBJ(jb_int("id", p.id), jb_str("status", "rejected")));
 }
 
 const struct route registration_routes[] = {

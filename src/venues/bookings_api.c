@@ -446,12 +446,10 @@ static void create_booking(struct req *req)
 				  .now = now,
 				  .purpose = in.purpose };
 	rc = db_tx_run(c, create_booking_tx, &x);
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_str("status", x.status),
-			jb_str("start", clock_format_shanghai(s, b1)),
-			jb_str("end", clock_format_shanghai(e, b2))));
+	reply_tx_refused(req, rc, ERR_NONE, 201,
+			 JB_OBJ(jb_int("id", x.id), jb_str("status", x.status),
+				jb_str("start", clock_format_shanghai(s, b1)),
+				jb_str("end", clock_format_shanghai(e, b2))));
 }
 
 /* ---- changing a booking's state ----------------------------------------- */
@@ -536,30 +534,20 @@ static void apply(struct req *req, struct db_conn *c, const struct booking *b,
 {
 	int rc = db_tx_run(c, apply_tx, &(struct booking_change){ req, b, act, reason, now });
 
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_BOOKING_STATE);
-	else
-		reply_tx(req, rc, 200,
+	reply_tx_refused(req, rc, ERR_BOOKING_STATE, 200,
 			 JB_OBJ(jb_int("id", b->id), jb_str("status", actions[act].to)));
 }
 
 static void act_on(struct req *req, enum booking_action act)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct reason_body {
-		const char *reason;
-	} in;
-	static const struct body_field fields[] = {
-		BF_STR(struct reason_body, reason, "reason", BF_OPTIONAL, 0, 200),
-	};
 	const char *reason;
 	int64_t id, now = clock_now();
 	struct booking b;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    BODY_READ_OR_REPLY(req, fields, &in, NULL))
+	    body_str_or_reply(req, "reason", BF_OPTIONAL, 200, NULL, &reason))
 		return;
-	reason = in.reason;
 	if (act == B_REJECT && (!reason || !*reason)) {
 		reply_invalid(req, "reason", "say why the booking is rejected");
 		return;
@@ -604,21 +592,14 @@ static void check_in_by_code(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	struct code_body {
-		const char *code;
-	} in;
-	static const struct body_field fields[] = {
-		BF_STR(struct code_body, code, "code", BF_REQUIRED, 0, 40),
-	};
 	const char *code;
 	int64_t now = clock_now(), id = 0;
 	struct booking b;
 	struct venue v;
 	int rc;
 
-	if (!c || BODY_READ_OR_REPLY(req, fields, &in, NULL))
+	if (!c || body_str_or_reply(req, "code", BF_REQUIRED, 40, NULL, &code))
 		return;
-	code = in.code;
 	rc = venue_get_by_code(c, code, &v);
 	if (req_found_or_reply(req, rc))
 		return;

@@ -521,10 +521,7 @@ static void delete_blackout(struct req *req)
 		return;
 	rc = db_tx_run(c, delete_blackout_tx,
 		       &(struct venue_change){ .req = req, .id = id, .bid = bid });
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_NOT_FOUND);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_bool("deleted", 1)));
+	reply_tx_refused(req, rc, ERR_NOT_FOUND, 200, JB_OBJ(jb_bool("deleted", 1)));
 }
 
 /* GET /venues/:id/qr.svg: the check-in code at the door, BASE/v/<public code>. */
