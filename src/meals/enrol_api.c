@@ -294,12 +294,9 @@ static void act_on(struct req *req, enum enrol_action act)
 	int rc, ok;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    body_str_or_reply(req, "reason", BF_OPTIONAL, 200, NULL, &reason))
+	    body_reason_or_reply(req, act == E_REJECT, "say why the application is rejected",
+				 &reason))
 		return;
-	if (act == E_REJECT && (!reason || !*reason)) {
-		reply_invalid(req, "reason", "say why the application is rejected");
-		return;
-	}
 	if (enrol_visible_or_reply(req, c, id, &e, NULL))
 		return;
 	if (act != E_WITHDRAW && !path_within(e.unit_path, req_auth(req)->unit_path)) {

@@ -222,21 +222,32 @@ static int barred_until(struct req *req, struct db_conn *c, int64_t account_id, 
 	return 0;
 }
 
-static int time_or_reply(struct req *req, const char *field, const char *s, int64_t *out)
-{
-	/* a time of day with an offset: a bare date would be ambiguous here */
-	if (strlen(s) < 16 || clock_parse_iso(s, out)) {
-		reply_invalid(req, field,
-			      "ISO 8601 date and time with offset, e.g. "
-			      "2026-12-01T14:00:00+08:00");
-		return -1;
-	}
-	return 0;
-}
-
 static void reply_rule(struct req *req, enum err_id e, json_t *details)
 {
 	reply_error_ex(req, e, NULL, details);
+}
+
+int booking_fit_or_reply(struct req *req, const struct venue *v, int64_t s, int64_t e,
+			 int64_t attendees, const char *attendees_field)
+{
+	switch (booking_fit(v, s, e, attendees)) {
+	case BOOKING_FITS: return 0;
+	case BOOKING_OFF_GRID:
+		reply_invalid(req, "start",
+			      arena_printf(&req->arena,
+					   "start and end fall on the venue's %d-minute slots",
+					   v->slot_minutes));
+		return -1;
+	case BOOKING_OVER_CAPACITY:
+		reply_invalid(
+			req, attendees_field,
+			arena_printf(&req->arena, "at most the venue's capacity, %d", v->capacity));
+		return -1;
+	case BOOKING_OUT_OF_HOURS:
+		reply_rule(req, ERR_BOOKING_CLOSED, JB_OBJ(jb_str("why", "opening_hours")));
+		return -1;
+	}
+	return -1;
 }
 
 struct booking_new {
@@ -362,7 +373,8 @@ static void create_booking(struct req *req)
 		return;
 	}
 	if (BODY_READ_OR_REPLY(req, fields, &in, NULL) ||
-	    time_or_reply(req, "start", in.start, &s) || time_or_reply(req, "end", in.end, &e))
+	    body_time_or_reply(req, "start", in.start, &s) ||
+	    body_time_or_reply(req, "end", in.end, &e))
 		return;
 	venue_id = in.venue_id;
 	attendees = in.attendees;
@@ -389,23 +401,8 @@ static void create_booking(struct req *req)
 		reply_invalid(req, "end", "after start");
 		return;
 	}
-	switch (booking_fit(&v, s, e, attendees)) {
-	case BOOKING_FITS: break;
-	case BOOKING_OFF_GRID:
-		reply_invalid(req, "start",
-			      arena_printf(&req->arena,
-					   "start and end fall on the venue's %d-minute slots",
-					   v.slot_minutes));
+	if (booking_fit_or_reply(req, &v, s, e, attendees, "attendees"))
 		return;
-	case BOOKING_OVER_CAPACITY:
-		reply_invalid(
-			req, "attendees",
-			arena_printf(&req->arena, "at most the venue's capacity, %d", v.capacity));
-		return;
-	case BOOKING_OUT_OF_HOURS:
-		reply_rule(req, ERR_BOOKING_CLOSED, JB_OBJ(jb_str("why", "opening_hours")));
-		return;
-	}
 	if (!staff) {
 		if (s < now + (int64_t)v.min_notice_minutes * 60) {
 			reply_rule(req, ERR_BOOKING_TOO_SOON,
@@ -546,12 +543,8 @@ static void act_on(struct req *req, enum booking_action act)
 	struct booking b;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    body_str_or_reply(req, "reason", BF_OPTIONAL, 200, NULL, &reason))
+	    body_reason_or_reply(req, act == B_REJECT, "say why the booking is rejected", &reason))
 		return;
-	if (act == B_REJECT && (!reason || !*reason)) {
-		reply_invalid(req, "reason", "say why the booking is rejected");
-		return;
-	}
 	if (booking_visible_or_reply(req, c, id, &b, NULL))
 		return;
 	if (!allowed(act, &b, is_manager(req), now)) {
