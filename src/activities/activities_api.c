@@ -190,22 +190,16 @@ static int64_t my_resident(const struct auth *au)
 	return au->resident_id > 0 ? au->resident_id : 0;
 }
 
-struct visible_ctx {
-	struct req *req;
-	struct activity *out;
-	json_t **json;
-	int ok;
-};
-
 static int visible_row(void *ctx, const struct activity_view *v)
 {
-	struct visible_ctx *x = ctx;
+	struct req_row *x = ctx;
 	struct req *req = x->req;
 	const struct auth *au = req_auth(req);
+	struct activity *out = x->row;
 
-	*x->out = v->a;
-	x->out->title = arena_strdup(&req->arena, v->a.title);
-	x->out->place = arena_strdup(&req->arena, v->a.place);
+	*out = v->a;
+	out->title = arena_strdup(&req->arena, v->a.title);
+	out->place = arena_strdup(&req->arena, v->a.place);
 	x->ok = activity_is_manager(req) ? path_within(v->a.unit_path, au->unit_path)
 					 : path_in_area(v->a.unit_path, au->unit_path);
 	if (x->ok && x->json)
@@ -217,7 +211,7 @@ int activity_visible_or_reply(struct req *req, struct db_conn *c, int64_t id, st
 			      json_t **json)
 {
 	const struct auth *au = req_auth(req);
-	struct visible_ctx x = { .req = req, .out = out, .json = json };
+	struct req_row x = { .req = req, .row = out, .json = json };
 	int rc = activities_store_view(c, au->account_id, my_resident(au), id, visible_row, &x);
 
 	return req_row_or_reply(req, rc, x.ok, json);

@@ -129,10 +129,8 @@ static int category_or_reply(struct req *req, int create, struct category_in *in
 		reply_invalid(req, b.name ? "level" : "name", "required");
 		return -1;
 	}
-	if (in->name && !*in->name) {
-		reply_invalid(req, "name", "must not be empty");
+	if (body_nonempty_or_reply(req, "name", in->name))
 		return -1;
-	}
 	if (in->level && category_level_parse(in->level) < 0) {
 		reply_invalid(req, "level", "grid, community, street or department");
 		return -1;

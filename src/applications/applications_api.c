@@ -249,11 +249,7 @@ static int app_load_or_reply(struct req *req, struct db_conn *c, int64_t id, str
 	struct app_load l = { .req = req, .a = a, .whole = whole, .out = out };
 	int rc = apps_store_view(c, id, app_loaded, &l);
 
-	if (rc < 0 || rc == DB_DONE || !l.ok) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
-		return -1;
-	}
-	return 0;
+	return req_row_or_reply(req, rc, rc != DB_DONE && l.ok, NULL);
 }
 
 static void get_application(struct req *req)

@@ -194,6 +194,15 @@ int body_str_or_reply(struct req *req, const char *name, int required, int64_t m
 	return read_obj(req, req->json, NULL, &field, 1, (void *)out, NULL, 0);
 }
 
+int body_nonempty_or_reply(struct req *req, const char *field, const char *s)
+{
+	if (s && !*s) {
+		reply_invalid(req, field, "must not be empty");
+		return -1;
+	}
+	return 0;
+}
+
 int body_reason_or_reply(struct req *req, int needed, const char *why, const char **out)
 {
 	if (body_str_or_reply(req, "reason", BF_OPTIONAL, 200, NULL, out))

@@ -123,6 +123,9 @@ int body_read_or_reply(struct req *req, const struct body_field *fields, size_t 
 int body_str_or_reply(struct req *req, const char *name, int required, int64_t max, const char *def,
 		      const char **out);
 
+/* A string field's value s (NULL: not sent) must not be empty: 0, or -1 having answered 400. */
+int body_nonempty_or_reply(struct req *req, const char *field, const char *s);
+
 /*
  * A body of an optional reason (0..200 characters, NULL when absent) that an
  * action needs when needed is set: blank then answers 400 naming reason, with

@@ -147,6 +147,13 @@ void reply_db_error(struct req *req, int rc);
  * otherwise -1 having answered.
  */
 int req_row_or_reply(struct req *req, int rc, int found, json_t *const *json);
+/* What a store's row callback loading that row is given, and gives back. */
+struct req_row {
+	struct req *req;
+	void *row;     /* the caller's struct, filled by the callback */
+	json_t **json; /* NULL, or receives the row's JSON */
+	int ok;	       /* the caller may see the row */
+};
 /* A store's one-row read: 0 for DB_ROW; rc < 0 answers 503, anything else 404. */
 int req_found_or_reply(struct req *req, int rc);
 /*

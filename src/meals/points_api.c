@@ -276,10 +276,8 @@ static int point_in_or_reply(struct req *req, const struct point_body *b, struct
 	if (names_or_reply(req, "modes", b->modes, meal_mode_bit, MEAL_MODE_NAMES, &in->modes) ||
 	    names_or_reply(req, "eligibility", b->rule, meal_tag_bit, MEAL_TAG_NAMES, &in->rule))
 		return -1;
-	if (in->name && !*in->name) {
-		reply_invalid(req, "name", "must not be empty");
+	if (body_nonempty_or_reply(req, "name", in->name))
 		return -1;
-	}
 	if (cutoff) {
 		if (strlen(cutoff) != 5 || cutoff[2] != ':' || sscanf(cutoff, "%2d", &m) != 1 ||
 		    m < 0 || m > 23 || cutoff[3] < '0' || cutoff[3] > '5' || cutoff[4] < '0' ||

@@ -86,11 +86,8 @@ static void create_round(struct req *req)
 		reply_invalid(req, "day", "YYYY-MM-DD");
 		return;
 	}
-	if (!*b.name) {
-		reply_invalid(req, "name", "must not be empty");
-		return;
-	}
-	if (meal_point_managed_or_reply(req, c, b.point_id, &p))
+	if (body_nonempty_or_reply(req, "name", b.name) ||
+	    meal_point_managed_or_reply(req, c, b.point_id, &p))
 		return;
 	/* the assignee: an active volunteer or staff member of the point's area */
 	rc = orders_store_account(c, b.assignee_id, &acc);

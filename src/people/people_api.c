@@ -162,10 +162,8 @@ static void create_household(struct req *req)
 		reply_invalid(req, "building_id", "households belong to a building");
 		return;
 	}
-	if (!*hb.room) {
-		reply_invalid(req, "room", "must not be empty");
+	if (body_nonempty_or_reply(req, "room", hb.room))
 		return;
-	}
 	x = (struct people_change){ .req = req,
 				    .id2 = hb.building_id,
 				    .path = b.path,
@@ -186,12 +184,9 @@ static void update_household(struct req *req)
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    BODY_READ_OR_REPLY(req, household_update_fields, &hb, NULL))
+	    BODY_READ_OR_REPLY(req, household_update_fields, &hb, NULL) ||
+	    body_nonempty_or_reply(req, "room", hb.room))
 		return;
-	if (hb.room && !*hb.room) {
-		reply_invalid(req, "room", "must not be empty");
-		return;
-	}
 	rc = db_tx_run(c, update_household_tx,
 		       &(struct people_change){ .req = req,
 						.id = id,
@@ -401,10 +396,8 @@ static int resident_fields_or_reply(struct req *req, int64_t *household, struct 
 	p = rb.phone;
 	i = rb.id_number;
 	tags = rb.tags;
-	if (in->name && !*in->name) {
-		reply_invalid(req, "name", "must not be empty");
+	if (body_nonempty_or_reply(req, "name", in->name))
 		return -1;
-	}
 	in->gender = !g			     ? 0
 		     : !strcmp(g, "male")    ? 1
 		     : !strcmp(g, "female")  ? 2

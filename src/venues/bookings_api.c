@@ -106,18 +106,11 @@ static int is_manager(const struct req *req)
 	return auth_can(req, "booking:manage");
 }
 
-struct booking_seen {
-	struct req *req;
-	struct booking *b;
-	json_t **out;
-	int ok;
-};
-
 static int booking_seen_row(void *ctx, const struct booking_view *bv)
 {
-	struct booking_seen *x = ctx;
+	struct req_row *x = ctx;
 	const struct auth *a = req_auth(x->req);
-	struct booking *b = x->b;
+	struct booking *b = x->row;
 
 	memset(b, 0, sizeof *b);
 	b->id = bv->id;
@@ -131,8 +124,8 @@ static int booking_seen_row(void *ctx, const struct booking_view *bv)
 	b->venue_unit_id = bv->venue_unit_id;
 	x->ok = is_manager(x->req) ? path_within(b->unit_path, a->unit_path)
 				   : b->account_id == a->account_id;
-	if (x->ok && x->out)
-		*x->out = booking_json(bv);
+	if (x->ok && x->json)
+		*x->json = booking_json(bv);
 	return 0;
 }
 
@@ -140,7 +133,7 @@ static int booking_seen_row(void *ctx, const struct booking_view *bv)
 static int booking_visible_or_reply(struct req *req, struct db_conn *c, int64_t id,
 				    struct booking *b, json_t **out)
 {
-	struct booking_seen x = { .req = req, .b = b, .out = out };
+	struct req_row x = { .req = req, .row = b, .json = out };
 	int rc = bookings_store_view(c, id, clock_now(), booking_seen_row, &x);
 
 	return req_row_or_reply(req, rc, x.ok, out);
