@@ -37,27 +37,6 @@ static int may_see_round(struct req *req, const char *unit_path, int64_t assigne
 		(auth_can(req, "meal:deliver") || meal_is_manager(req)));
 }
 
-struct round_new {
-	struct req *req;
-	const struct meal_point *p;
-	const char *day, *name;
-	int64_t assignee, now;
-	int64_t id; /* out */
-};
-
-static int create_round_tx(struct db_conn *c, void *ctx)
-{
-	struct round_new *x = ctx;
-	int rc = orders_store_round_insert(c, x->p, x->day, x->name, x->assignee,
-					   req_auth(x->req)->account_id, x->now, &x->id);
-
-	if (rc == 0)
-		rc = audit_write(x->req, c, "meal.round_create", "meal_round", x->id,
-				 JB_OBJ(jb_int("point_id", x->p->id), jb_str("day", x->day),
-					jb_int("assignee_id", x->assignee)));
-	return rc;
-}
-
 /* POST /meal-rounds, as the console sends it. */
 struct round_body {
 	int64_t point_id, assignee_id;
@@ -69,6 +48,27 @@ static const struct body_field round_fields[] = {
 	BF_STR(struct round_body, name, "name", BF_REQUIRED, 0, 120),
 	BF_ID(struct round_body, assignee_id, "assignee_id", BF_REQUIRED),
 };
+
+struct round_new {
+	struct req *req;
+	const struct meal_point *p;
+	const struct round_body *b;
+	int64_t now;
+	int64_t id; /* out */
+};
+
+static int create_round_tx(struct db_conn *c, void *ctx)
+{
+	struct round_new *x = ctx;
+	int rc = orders_store_round_insert(c, x->p, x->b->day, x->b->name, x->b->assignee_id,
+					   req_auth(x->req)->account_id, x->now, &x->id);
+
+	if (rc == 0)
+		rc = audit_write(x->req, c, "meal.round_create", "meal_round", x->id,
+				 JB_OBJ(jb_int("point_id", x->p->id), jb_str("day", x->b->day),
+					jb_int("assignee_id", x->b->assignee_id)));
+	return rc;
+}
 
 static void create_round(struct req *req)
 {
@@ -100,12 +100,7 @@ static void create_round(struct req *req)
 			      "assignee_id",
 			      "an active volunteer or staff account of the meal point's area"))
 		return;
-	x = (struct round_new){ .req = req,
-				.p = &p,
-				.day = b.day,
-				.name = b.name,
-				.assignee = b.assignee_id,
-				.now = clock_now() };
+	x = (struct round_new){ .req = req, .p = &p, .b = &b, .now = clock_now() };
 	rc = db_tx_run(c, create_round_tx, &x);
 	reply_tx(req, rc, 201,
 		 JB_OBJ(jb_int("id", x.id), jb_str("day", b.day), jb_str("name", b.name)));

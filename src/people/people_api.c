@@ -152,11 +152,14 @@ static void create_household(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct household_body hb;
 	struct people_change x;
+	int64_t bid, now = clock_now();
 	struct unit_ref b;
 	int rc;
 
-	if (!c || BODY_READ_OR_REPLY(req, household_create_fields, &hb, NULL) ||
-	    unit_in_scope_or_reply(req, c, hb.building_id, &b))
+	if (!c || BODY_READ_OR_REPLY(req, household_create_fields, &hb, NULL))
+		return;
+	bid = hb.building_id;
+	if (unit_in_scope_or_reply(req, c, bid, &b))
 		return;
 	if (b.kind != UNIT_BUILDING) {
 		reply_invalid(req, "building_id", "households belong to a building");
@@ -164,16 +167,12 @@ static void create_household(struct req *req)
 	}
 	if (body_nonempty_or_reply(req, "room", hb.room))
 		return;
-	x = (struct people_change){ .req = req,
-				    .id2 = hb.building_id,
-				    .path = b.path,
-				    .s1 = hb.room,
-				    .s2 = hb.address,
-				    .now = clock_now() };
+	x = (struct people_change){
+		.req = req, .id2 = bid, .path = b.path, .s1 = hb.room, .s2 = hb.address, .now = now
+	};
 	rc = db_tx_run(c, create_household_tx, &x);
 	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_int("building_id", hb.building_id),
-			jb_str("room", hb.room)));
+		 JB_OBJ(jb_int("id", x.id), jb_int("building_id", bid), jb_str("room", hb.room)));
 }
 
 static void update_household(struct req *req)
