@@ -69,10 +69,7 @@ static void scoped_list(struct req *req, people_list_fn fn)
 
 /* ---- households ------------------------------------------------------ */
 
-static void list_households(struct req *req)
-{
-	scoped_list(req, people_store_households);
-}
+ROUTE_HANDLER_WITH(list_households, scoped_list, people_store_households)
 
 void people_scoped_get(struct req *req, people_get_fn fn)
 {
@@ -90,10 +87,7 @@ void people_scoped_get(struct req *req, people_get_fn fn)
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 }
 
-static void get_household(struct req *req)
-{
-	people_scoped_get(req, people_store_household);
-}
+ROUTE_HANDLER_WITH(get_household, people_scoped_get, people_store_household)
 
 /*
  * One transaction per write, run by db_tx_run(); the callbacks take their
@@ -568,10 +562,7 @@ static void update_resident(struct req *req)
 
 /* ---- Party members and central households ------------------------------ */
 
-static void list_party_members(struct req *req)
-{
-	scoped_list(req, people_store_party_members);
-}
+ROUTE_HANDLER_WITH(list_party_members, scoped_list, people_store_party_members)
 
 /* DB_EABORT: the resident is a Party member already */
 static int create_party_member_tx(struct db_conn *c, void *ctx)
@@ -656,10 +647,7 @@ static void create_party_member(struct req *req)
 			 JB_OBJ(jb_int("id", x.id), jb_int("resident_id", pb.resident_id)));
 }
 
-static void list_central_households(struct req *req)
-{
-	scoped_list(req, people_store_central_households);
-}
+ROUTE_HANDLER_WITH(list_central_households, scoped_list, people_store_central_households)
 
 struct central_body {
 	int64_t household_id, party_member_id;

@@ -462,10 +462,7 @@ static void list_registrations(struct req *req)
 	people_page_reply(req, reg_store_list(c, sc.lo, sc.hi, status, cursor, &pg), &pg);
 }
 
-static void get_registration(struct req *req)
-{
-	people_scoped_get(req, reg_store_get);
-}
+ROUTE_HANDLER_WITH(get_registration, people_scoped_get, reg_store_get)
 
 /* The registration named by :id in scope and still pending. 0, or -1 answered. */
 static int pending_or_reply(struct req *req, struct db_conn *c, struct pending *p)
