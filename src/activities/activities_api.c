@@ -190,22 +190,16 @@ static int64_t my_resident(const struct auth *au)
 	return au->resident_id > 0 ? au->resident_id : 0;
 }
 
-struct visible_ctx {
-	struct req *req;
-	struct activity *out;
-	json_t **json;
-	int ok;
-};
-
 static int visible_row(void *ctx, const struct activity_view *v)
 {
-	struct visible_ctx *x = ctx;
+	struct req_row *x = ctx;
 	struct req *req = x->req;
 	const struct auth *au = req_auth(req);
+	struct activity *out = x->row;
 
-	*x->out = v->a;
-	x->out->title = arena_strdup(&req->arena, v->a.title);
-	x->out->place = arena_strdup(&req->arena, v->a.place);
+	*out = v->a;
+	out->title = arena_strdup(&req->arena, v->a.title);
+	out->place = arena_strdup(&req->arena, v->a.place);
 	x->ok = activity_is_manager(req) ? path_within(v->a.unit_path, au->unit_path)
 					 : path_in_area(v->a.unit_path, au->unit_path);
 	if (x->ok && x->json)
@@ -217,24 +211,13 @@ int activity_visible_or_reply(struct req *req, struct db_conn *c, int64_t id, st
 			      json_t **json)
 {
 	const struct auth *au = req_auth(req);
-	struct visible_ctx x = { .req = req, .out = out, .json = json };
+	struct req_row x = { .req = req, .row = out, .json = json };
 	int rc = activities_store_view(c, au->account_id, my_resident(au), id, visible_row, &x);
 
 	return req_row_or_reply(req, rc, x.ok, json);
 }
 
-static void get_activity(struct req *req)
-{
-	struct db_conn *c = req_db_or_reply(req);
-	struct activity a;
-	json_t *out = NULL;
-	int64_t id;
-
-	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    activity_visible_or_reply(req, c, id, &a, &out))
-		return;
-	reply_json(req, 200, out);
-}
+REQ_GET_VISIBLE_HANDLER(get_activity, struct activity, activity_visible_or_reply)
 
 /* ?from= / ?to=: a date (Shanghai; to includes the whole day) or ISO 8601. */
 static int bound_or_reply(struct req *req, const char *name, int64_t *out)
@@ -397,12 +380,10 @@ static void create_activity(struct req *req)
 		.req = req, .in = &in, .u = &u, .v = &v, .code = code, .now = now
 	};
 	rc = db_tx_run(c, create_activity_tx, &x);
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_str("status", "published"),
-			jb_take("booking_id", x.bid ? json_integer(x.bid) : json_null()),
-			jb_str("check_in_code", code)));
+	reply_tx_refused(req, rc, ERR_NONE, 201,
+			 JB_OBJ(jb_int("id", x.id), jb_str("status", "published"),
+				jb_take("booking_id", x.bid ? json_integer(x.bid) : json_null()),
+				jb_str("check_in_code", code)));
 }
 
 static int reply_cancelled(struct req *req, const char *action)
@@ -612,11 +593,9 @@ static void update_activity(struct req *req)
 	}
 	rc = db_tx_run(c, update_activity_tx, &x);
 	json_decref(x.changed);
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 200,
-		 JB_OBJ(jb_int("id", id),
-			jb_take("booking_id", x.bid ? json_integer(x.bid) : json_null())));
+	reply_tx_refused(req, rc, ERR_NONE, 200,
+			 JB_OBJ(jb_int("id", id),
+				jb_take("booking_id", x.bid ? json_integer(x.bid) : json_null())));
 }
 
 static int cancel_activity_tx(struct db_conn *c, void *ctx)
@@ -653,25 +632,17 @@ static int cancel_activity_tx(struct db_conn *c, void *ctx)
 }
 
 /* {"reason"}: said to everyone signed up, and kept. */
-struct cancel_body {
-	const char *reason;
-};
-static const struct body_field cancel_fields[] = {
-	BF_STR(struct cancel_body, reason, "reason", BF_REQUIRED, 0, 200),
-};
-
 static void cancel_activity(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct cancel_body b;
+	const char *reason;
 	struct activity a;
 	int64_t id, now = clock_now();
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    BODY_READ_OR_REPLY(req, cancel_fields, &b, NULL))
+	    body_str_or_reply(req, "reason", BF_REQUIRED, 200, NULL, &reason))
 		return;
-	const char *reason = b.reason;
 	if (!*reason) {
 		reply_invalid(req, "reason", "say why the activity is cancelled");
 		return;
@@ -686,9 +657,8 @@ static void cancel_activity(struct req *req)
 	rc = db_tx_run(c, cancel_activity_tx,
 		       &(struct activity_change){
 			       .req = req, .a = &a, .reason = reason, .id = id, .now = now });
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id), jb_str("status", "cancelled")));
+	reply_tx_refused(req, rc, ERR_NONE, 200,
+			 JB_OBJ(jb_int("id", id), jb_str("status", "cancelled")));
 }
 
 const struct route activity_routes[] = {

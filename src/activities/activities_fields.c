@@ -4,7 +4,7 @@
  * combination, and fitting the activity to a venue and booking it.
  *
  * No SQL: the venue is read and booked through venues/venues.h
- * (venue_get, booking_fit, booking_create_for_unit), inside the caller's
+ * (venue_get, booking_fit_or_reply, booking_create_for_unit), inside the caller's
  * transaction for the booking. Every refusal answers the request here, in
  * the same words for a new activity and for a change.
  */
@@ -67,12 +67,8 @@ static int time_or_reply(struct req *req, const char *field, const char *s, int6
 {
 	if (!s)
 		return 0;
-	if (strlen(s) < 16 || clock_parse_iso(s, out)) {
-		reply_invalid(req, field,
-			      "ISO 8601 date and time with offset, e.g. "
-			      "2026-12-01T14:00:00+08:00");
+	if (body_time_or_reply(req, field, s, out))
 		return -1;
-	}
 	*has = 1;
 	return 0;
 }
@@ -193,33 +189,12 @@ int venue_for_or_reply(struct req *req, struct db_conn *c, const struct activity
 {
 	int rc = venue_get(c, in->venue_id, v);
 
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (req_row_or_reply(req, rc,
+			     rc == DB_ROW && v->active &&
+				     path_within(v->unit_path, req_auth(req)->unit_path),
+			     NULL))
 		return -1;
-	}
-	if (rc != DB_ROW || !v->active || !path_within(v->unit_path, req_auth(req)->unit_path)) {
-		reply_error(req, ERR_NOT_FOUND);
-		return -1;
-	}
-	switch (booking_fit(v, in->start, in->end, in->capacity)) {
-	case BOOKING_FITS: return 0;
-	case BOOKING_OFF_GRID:
-		reply_invalid(req, "start",
-			      arena_printf(&req->arena,
-					   "start and end fall on the venue's %d-minute slots",
-					   v->slot_minutes));
-		return -1;
-	case BOOKING_OVER_CAPACITY:
-		reply_invalid(
-			req, "capacity",
-			arena_printf(&req->arena, "at most the venue's capacity, %d", v->capacity));
-		return -1;
-	case BOOKING_OUT_OF_HOURS:
-		reply_error_ex(req, ERR_BOOKING_CLOSED, NULL,
-			       JB_OBJ(jb_str("why", "opening_hours")));
-		return -1;
-	}
-	return -1;
+	return booking_fit_or_reply(req, v, in->start, in->end, in->capacity, "capacity");
 }
 
 /* Book the venue inside the transaction; on a refusal answer and return DB_EABORT. */

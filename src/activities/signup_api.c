@@ -164,15 +164,7 @@ static int resident_in_scope_or_reply(struct req *req, struct db_conn *c, int64_
 
 	path_upper(lo, hi, sizeof hi);
 	rc = signups_store_resident_in(c, resident_id, lo, hi, 1, account_id);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	if (rc != DB_ROW) {
-		reply_invalid(req, "resident_id", "a resident in your area");
-		return -1;
-	}
-	return 0;
+	return req_ok_or_invalid(req, rc, rc == DB_ROW, "resident_id", "a resident in your area");
 }
 
 /*
@@ -319,11 +311,10 @@ static void create_signup(struct req *req)
 				    .resident_id = resident_id,
 				    .now = now };
 	rc = db_tx_run(c, create_signup_tx, &x);
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.sid), jb_str("status", x.status), jb_int("activity_id", id),
-			jb_take("position", x.pos ? json_integer(x.pos) : json_null())));
+	reply_tx_refused(req, rc, ERR_NONE, 201,
+			 JB_OBJ(jb_int("id", x.sid), jb_str("status", x.status),
+				jb_int("activity_id", id),
+				jb_take("position", x.pos ? json_integer(x.pos) : json_null())));
 }
 
 /* ---- one sign-up: cancel, check in ---------------------------------------- */
@@ -339,15 +330,7 @@ static int signup_or_reply(struct req *req, struct db_conn *c, const struct acti
 		ok = activity_is_manager(req) ||
 		     (s->account_id && s->account_id == au->account_id) ||
 		     (au->resident_id > 0 && s->resident_id == au->resident_id);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	if (!ok) {
-		reply_error(req, ERR_NOT_FOUND);
-		return -1;
-	}
-	return 0;
+	return req_row_or_reply(req, rc, ok, NULL);
 }
 
 static int cancel_signup_tx(struct db_conn *c, void *ctx)
@@ -388,18 +371,11 @@ static int cancel_signup_tx(struct db_conn *c, void *ctx)
 }
 
 /* {"reason"?}: told to the resident when staff cancel. */
-struct cancel_body {
-	const char *reason;
-};
-static const struct body_field cancel_fields[] = {
-	BF_STR_DEF(struct cancel_body, reason, "reason", 0, 200, ""),
-};
-
 static void cancel_signup(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	int staff = activity_is_manager(req);
-	struct cancel_body b;
+	const char *reason;
 	int64_t id, sid, now = clock_now();
 	struct activity a;
 	struct signup s;
@@ -408,10 +384,9 @@ static void cancel_signup(struct req *req)
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
 	    req_param_id_or_reply(req, "sid", &sid) ||
-	    BODY_READ_OR_REPLY(req, cancel_fields, &b, NULL) ||
+	    body_str_or_reply(req, "reason", BF_OPTIONAL, 200, "", &reason) ||
 	    activity_visible_or_reply(req, c, id, &a, NULL) || signup_or_reply(req, c, &a, sid, &s))
 		return;
-	const char *reason = b.reason;
 	if (!strcmp(s.status, "cancelled") || s.checked_in_at ||
 	    now >= (staff ? a.ends_at : a.starts_at)) {
 		reply_state(req, s.checked_in_at ? "checked_in" : s.status, "cancel");
@@ -428,9 +403,8 @@ static void cancel_signup(struct req *req)
 						.reason = reason,
 						.promoted = promoted });
 	json_decref(promoted);
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", sid), jb_str("status", "cancelled")));
+	reply_tx_refused(req, rc, ERR_NONE, 200,
+			 JB_OBJ(jb_int("id", sid), jb_str("status", "cancelled")));
 }
 
 /* DB_EABORT: checked in already (or no longer confirmed) */
@@ -489,42 +463,25 @@ static void check_in_signup(struct req *req)
 }
 
 /* {"code"}: the activity's check-in code or the venue's public code, as scanned. */
-struct code_body {
-	const char *code;
-};
-static const struct body_field code_fields[] = {
-	BF_STR(struct code_body, code, "code", BF_REQUIRED, 0, 40),
-};
-
 /* The resident at the door: the activity's code, or its venue's, finds their sign-up due now. */
 static void check_in_by_code(struct req *req)
 {
-	struct code_body b;
 	const struct auth *au = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	const char *code = NULL;
+	const char *code;
 	int64_t now = clock_now(), known = 0, sid = 0, activity_id = 0,
 		rid = au->resident_id > 0 ? au->resident_id : 0;
 	int rc;
 
-	if (!c || BODY_READ_OR_REPLY(req, code_fields, &b, NULL))
+	if (!c || body_str_or_reply(req, "code", BF_REQUIRED, 40, NULL, &code))
 		return;
-	code = b.code;
 	rc = signups_store_code_known(c, code, &known);
-	if (rc < 0 || !known) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_row_or_reply(req, rc, known, NULL))
 		return;
-	}
 	rc = signups_store_due(c, code, au->account_id, rid, now + ACTIVITY_CHECK_IN_EARLY_S, now,
 			       &sid, &activity_id);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (req_ok_or_reply(req, rc, sid != 0, ERR_ACTIVITY_NO_CHECK_IN))
 		return;
-	}
-	if (!sid) {
-		reply_error(req, ERR_ACTIVITY_NO_CHECK_IN);
-		return;
-	}
 	check_in(req, c, activity_id, sid, now);
 }
 
@@ -534,8 +491,6 @@ static void activity_qr(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct activity a;
 	const char *code = NULL;
-	char *svg;
-	size_t len;
 	int64_t id;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
@@ -545,14 +500,7 @@ static void activity_qr(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	svg = station_qr_svg(arena_printf(&req->arena, "%s/a/%s", public_link_base(req), code),
-			     a.title, &len);
-	if (!svg) {
-		reply_error(req, ERR_INTERNAL);
-		return;
-	}
-	reply_bytes(req, 200, "image/svg+xml; charset=utf-8", svg, len);
-	free(svg);
+	reply_public_qr(req, "a", code, a.title);
 }
 
 /* ---- lists: an activity's sign-ups, a resident's attendance --------------- */
@@ -699,10 +647,8 @@ static int record_holder_or_reply(struct req *req, struct db_conn *c, int64_t *r
 	/* a resident outside the scope is not found */
 	path_upper(au->unit_path, hi, sizeof hi);
 	rc = signups_store_resident_in(c, *resident_id, au->unit_path, hi, 0, account_id);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return -1;
-	}
 	return 0;
 }
 

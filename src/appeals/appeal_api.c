@@ -155,15 +155,7 @@ static int visible_or_reply(struct req *req, struct db_conn *c, int64_t id, stru
 
 	appeal_visibility(req, v);
 	rc = appeal_load(c, v, id, r);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	if (rc == DB_DONE) {
-		reply_error(req, ERR_NOT_FOUND);
-		return -1;
-	}
-	return 0;
+	return req_row_or_reply(req, rc, rc != DB_DONE, NULL);
 }
 
 static void get_appeal(struct req *req)
@@ -179,14 +171,8 @@ static void get_appeal(struct req *req)
 	if (!c || req_param_id_or_reply(req, "id", &id) || visible_or_reply(req, c, id, &v, &r))
 		return;
 	rc = appeal_store_detail(c, id, clock_now(), &out);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (req_row_or_reply(req, rc, out != NULL, NULL))
 		return;
-	}
-	if (!out) {
-		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
 	tl = appeal_store_timeline(c, id, 0);
 	ln = appeal_store_links(c, id);
 	if (!tl || !ln) {

@@ -59,17 +59,29 @@ static const unsigned allowed[ACT__COUNT] = {
 	[ACT_COMMENT] = (1u << ST__COUNT) - 1,
 };
 
+/* names[i], or "?" outside the table of n. */
+static const char *name_at(const char *const *names, int n, int i)
+{
+	return i >= 0 && i < n ? names[i] : "?";
+}
+
+/* The index of s (NULL too: -1) in the table of n, or -1. */
+static int name_index(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; s && i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
 const char *appeal_status_name(int st)
 {
-	return st >= 0 && st < ST__COUNT ? status_names[st] : "?";
+	return name_at(status_names, ST__COUNT, st);
 }
 
 int appeal_status_parse(const char *s)
 {
-	for (int i = 0; s && i < ST__COUNT; i++)
-		if (!strcmp(s, status_names[i]))
-			return i;
-	return -1;
+	return name_index(status_names, ST__COUNT, s);
 }
 
 const char *appeal_status_open311(int st)
@@ -80,15 +92,12 @@ const char *appeal_status_open311(int st)
 
 const char *appeal_action_name(int act)
 {
-	return act >= 0 && act < ACT__COUNT ? action_names[act] : "?";
+	return name_at(action_names, ACT__COUNT, act);
 }
 
 int appeal_action_parse(const char *s)
 {
-	for (int i = 0; s && i < ACT__COUNT; i++)
-		if (!strcmp(s, action_names[i]))
-			return i;
-	return -1;
+	return name_index(action_names, ACT__COUNT, s);
 }
 
 int appeal_action_allowed(int act, int st)

@@ -129,10 +129,8 @@ static int category_or_reply(struct req *req, int create, struct category_in *in
 		reply_invalid(req, b.name ? "level" : "name", "required");
 		return -1;
 	}
-	if (in->name && !*in->name) {
-		reply_invalid(req, "name", "must not be empty");
+	if (body_nonempty_or_reply(req, "name", in->name))
 		return -1;
-	}
 	if (in->level && category_level_parse(in->level) < 0) {
 		reply_invalid(req, "level", "grid, community, street or department");
 		return -1;
@@ -204,10 +202,7 @@ static void update_category(struct req *req)
 	if (!c || req_param_id_or_reply(req, "id", &x.id) || category_or_reply(req, 0, &x.in))
 		return;
 	rc = db_tx_run(c, update_category_tx, &x);
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_NOT_FOUND);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", x.id)));
+	reply_tx_refused(req, rc, ERR_NOT_FOUND, 200, JB_OBJ(jb_int("id", x.id)));
 }
 
 const struct route category_routes[] = {

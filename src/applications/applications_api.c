@@ -194,12 +194,8 @@ static void list_applications(struct req *req)
 		reply_invalid(req, "status", "a status, or open");
 		return;
 	}
-	if (own) {
-		snprintf(sc.lo, sizeof sc.lo, "/");
-		snprintf(sc.hi, sizeof sc.hi, "0");
-	} else if (scope_unit_or_reply(req, c, req_query(req, "unit"), &sc)) {
+	if (scope_own_or_unit_or_reply(req, c, own, req_query(req, "unit"), &sc))
 		return;
-	}
 	const struct app_filter f = { .lo = sc.lo,
 				      .hi = sc.hi,
 				      .before = ap.p.cursor ? ap.p.cursor : INT64_MAX,
@@ -253,11 +249,7 @@ static int app_load_or_reply(struct req *req, struct db_conn *c, int64_t id, str
 	struct app_load l = { .req = req, .a = a, .whole = whole, .out = out };
 	int rc = apps_store_view(c, id, app_loaded, &l);
 
-	if (rc < 0 || rc == DB_DONE || !l.ok) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
-		return -1;
-	}
-	return 0;
+	return req_row_or_reply(req, rc, rc != DB_DONE && l.ok, NULL);
 }
 
 static void get_application(struct req *req)
@@ -535,10 +527,7 @@ static void act_on_application(struct req *req)
 	if (!strcmp(act->name, "supplement") && supplement_or_reply(req, c, &a, &body, &x))
 		goto out;
 	rc = db_tx_run(c, act_on_application_tx, &x);
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_SERVICE_STATE);
-	else
-		reply_tx(req, rc, 200,
+	reply_tx_refused(req, rc, ERR_SERVICE_STATE, 200,
 			 JB_OBJ(jb_int("id", id), jb_str("status", act->to),
 				jb_int("version", (a.version + 1))));
 out:

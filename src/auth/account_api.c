@@ -252,10 +252,8 @@ static const struct body_field account_password_fields[] = {
 /* A display name given must not be empty. */
 static int display_name_or_reply(struct req *req, const char *display)
 {
-	if (display && !*display) {
-		reply_invalid(req, "display_name", "must not be empty");
+	if (body_nonempty_or_reply(req, "display_name", display))
 		return -1;
-	}
 	return 0;
 }
 

@@ -166,6 +166,18 @@ struct login {
 	const char *hash; /* post_password */
 };
 
+/* The audit row of x's account acting on itself (at sign-in req has no caller yet). */
+static int audit_own(struct db_conn *c, const struct login *x, const char *action)
+{
+	return audit_append(c, &(struct audit_event){ .actor_id = x->a->account_id,
+						      .actor_name = x->a->username,
+						      .ip = x->req->ip,
+						      .action = action,
+						      .object_type = "account",
+						      .object_id = x->a->account_id,
+						      .outcome = "ok" });
+}
+
 /* The new session, the last login, the throttle cleared and the audit row, together. */
 static int login_tx(struct db_conn *c, void *ctx)
 {
@@ -180,13 +192,7 @@ static int login_tx(struct db_conn *c, void *ctx)
 		rc = throttle_clear(c, x->username);
 	if (rc < 0)
 		return rc;
-	return audit_append(c, &(struct audit_event){ .actor_id = a->account_id,
-						      .actor_name = a->username,
-						      .ip = x->req->ip,
-						      .action = "auth.login",
-						      .object_type = "account",
-						      .object_id = a->account_id,
-						      .outcome = "ok" });
+	return audit_own(c, x, "auth.login");
 }
 
 static int password_tx(struct db_conn *c, void *ctx)
@@ -200,13 +206,7 @@ static int password_tx(struct db_conn *c, void *ctx)
 		rc = sessions_delete_for_account(c, a->account_id, a->session_id);
 	if (rc < 0)
 		return rc;
-	return audit_append(c, &(struct audit_event){ .actor_id = a->account_id,
-						      .actor_name = a->username,
-						      .ip = x->req->ip,
-						      .action = "auth.password",
-						      .object_type = "account",
-						      .object_id = a->account_id,
-						      .outcome = "ok" });
+	return audit_own(c, x, "auth.password");
 }
 
 struct login_body {
@@ -224,7 +224,6 @@ static const struct body_field password_fields[] = {
 static void post_login(struct req *req)
 {
 	const struct config *cfg = req->srv->cfg;
-	const char *user_in, *password;
 	char username[72], pseudo[PHONE_USERNAME_MAX], hash[PASSWORD_HASH_MAX] = "", token[65],
 						       csrf[65];
 	struct auth a;
@@ -234,13 +233,9 @@ static void post_login(struct req *req)
 
 	struct login_body b;
 
-	if (BODY_READ_OR_REPLY(req, login_fields, &b, NULL))
+	if (BODY_READ_OR_REPLY(req, login_fields, &b, NULL) || !(c = req_db_or_reply(req)))
 		return;
-	user_in = b.username;
-	password = b.password;
-	if (!(c = req_db_or_reply(req)))
-		return;
-	snprintf(username, sizeof username, "%s", user_in);
+	snprintf(username, sizeof username, "%s", b.username);
 	for (char *p = username; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	/*
@@ -248,7 +243,7 @@ static void post_login(struct req *req)
 	 * (phone_username); an older account literally named so still works.
 	 * The throttle counts the pseudonym, so no phone lands in login_throttle.
 	 */
-	if (phone_username(req->srv->pii, user_in, pseudo) == 0) {
+	if (phone_username(req->srv->pii, b.username, pseudo) == 0) {
 		int64_t id = 0;
 		rc = account_find(c, pseudo, &id);
 		if (rc < 0) {
@@ -290,7 +285,8 @@ static void post_login(struct req *req)
 	 * like an unknown name, or its quick refusal would tell the name exists.
 	 */
 	has_hash = rc == DB_ROW && hash[0] == '$';
-	ok = password_verify(has_hash ? hash : dummy_hash, password) == 0 && has_hash && !disabled;
+	ok = password_verify(has_hash ? hash : dummy_hash, b.password) == 0 && has_hash &&
+	     !disabled;
 	sodium_memzero(hash, sizeof hash);
 	if (!ok) {
 		int locked = possible ? throttle_fail(c, username, cfg->lockout_failures,
@@ -372,7 +368,7 @@ static void get_session(struct req *req)
 static void post_password(struct req *req)
 {
 	const struct auth *a = req_auth(req);
-	const char *cur, *next, *why;
+	const char *why;
 	char hash[PASSWORD_HASH_MAX];
 	struct auth me;
 	struct db_conn *c;
@@ -380,24 +376,20 @@ static void post_password(struct req *req)
 
 	struct login_body b;
 
-	if (BODY_READ_OR_REPLY(req, password_fields, &b, NULL))
-		return;
-	cur = b.current;
-	next = b.next;
-	if (!(c = req_db_or_reply(req)))
+	if (BODY_READ_OR_REPLY(req, password_fields, &b, NULL) || !(c = req_db_or_reply(req)))
 		return;
 	rc = account_load_by_id(c, &req->arena, a->account_id, &me, hash, &disabled);
-	if (rc != DB_ROW || password_verify(hash, cur) < 0) {
+	if (rc != DB_ROW || password_verify(hash, b.current) < 0) {
 		audit_request(req, "auth.password", "account", a->account_id, "failed", NULL);
 		reply_error(req, ERR_AUTH_INVALID);
 		return;
 	}
-	if (password_policy(next, a->username, &why) < 0) {
+	if (password_policy(b.next, a->username, &why) < 0) {
 		reply_error_ex(req, ERR_AUTH_WEAK_PASSWORD, NULL, JB_OBJ(jb_str("reason", why)));
 		return;
 	}
 	/* argon2id before BEGIN, so the write lock is not held over it */
-	if (password_hash(next, hash) < 0) {
+	if (password_hash(b.next, hash) < 0) {
 		reply_error(req, ERR_INTERNAL);
 		return;
 	}

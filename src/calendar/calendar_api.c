@@ -119,10 +119,7 @@ static void delete_holiday(struct req *req)
 	if (!c || day_param_or_reply(req, &day))
 		return;
 	rc = db_tx_run(c, delete_holiday_tx, &(struct holiday){ req, day, NULL, NULL });
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_NOT_FOUND);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_str("day", day)));
+	reply_tx_refused(req, rc, ERR_NOT_FOUND, 200, JB_OBJ(jb_str("day", day)));
 }
 
 const struct route calendar_routes[] = {

@@ -4,6 +4,7 @@
 #include "http/body.h"
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "http/request.h"
@@ -181,6 +182,46 @@ int body_read_or_reply(struct req *req, const struct body_field *fields, size_t 
 		       struct body_seen *seen)
 {
 	return read_obj(req, req->json, NULL, fields, n, out, seen, 0);
+}
+
+int body_str_or_reply(struct req *req, const char *name, int required, int64_t max, const char *def,
+		      const char **out)
+{
+	const struct body_field field = {
+		.name = name, .type = BODY_STR, .required = required, .max = max, .def_str = def
+	};
+
+	return read_obj(req, req->json, NULL, &field, 1, (void *)out, NULL, 0);
+}
+
+int body_nonempty_or_reply(struct req *req, const char *field, const char *s)
+{
+	if (s && !*s) {
+		reply_invalid(req, field, "must not be empty");
+		return -1;
+	}
+	return 0;
+}
+
+int body_reason_or_reply(struct req *req, int needed, const char *why, const char **out)
+{
+	if (body_str_or_reply(req, "reason", BF_OPTIONAL, 200, NULL, out))
+		return -1;
+	if (needed && (!*out || !**out)) {
+		reply_invalid(req, "reason", why);
+		return -1;
+	}
+	return 0;
+}
+
+int body_time_or_reply(struct req *req, const char *field, const char *s, int64_t *out)
+{
+	if (strlen(s) < 16 || clock_parse_iso(s, out)) {
+		reply_invalid(req, field,
+			      "ISO 8601 date and time with offset, e.g. 2026-12-01T14:00:00+08:00");
+		return -1;
+	}
+	return 0;
 }
 
 int body_update_obj_or_reply(struct req *req, json_t *obj, const char *where,

@@ -115,6 +115,30 @@ int body_read_or_reply(struct req *req, const struct body_field *fields, size_t 
 #define BODY_READ_OR_REPLY(req, fields, out, seen)                                                 \
 	body_read_or_reply((req), (fields), sizeof(fields) / sizeof(*(fields)), (out), (seen))
 
+/*
+ * A body of one string field (a reason, a check-in code) of 0..max characters:
+ * *out is the value sent, or def when it is optional and absent. 0, or -1
+ * having answered 400 as body_read_or_reply() does.
+ */
+int body_str_or_reply(struct req *req, const char *name, int required, int64_t max, const char *def,
+		      const char **out);
+
+/* A string field's value s (NULL: not sent) must not be empty: 0, or -1 having answered 400. */
+int body_nonempty_or_reply(struct req *req, const char *field, const char *s);
+
+/*
+ * A body of an optional reason (0..200 characters, NULL when absent) that an
+ * action needs when needed is set: blank then answers 400 naming reason, with
+ * why as the message.
+ */
+int body_reason_or_reply(struct req *req, int needed, const char *why, const char **out);
+
+/*
+ * A date and time with offset (ISO 8601; a bare date would be ambiguous) sent
+ * as field: into *out, 0, or -1 having answered 400 naming the field.
+ */
+int body_time_or_reply(struct req *req, const char *field, const char *s, int64_t *out);
+
 /* The same for a nested object (an element of an array field, say); where names the field in
  * errors. */
 int body_read_obj_or_reply(struct req *req, json_t *obj, const char *where,

@@ -229,6 +229,30 @@ int req_row_or_reply(struct req *req, int rc, int found, json_t *const *json)
 	return -1;
 }
 
+int req_found_or_reply(struct req *req, int rc)
+{
+	return req_ok_or_reply(req, rc, rc == DB_ROW, ERR_NOT_FOUND);
+}
+
+int req_ok_or_reply(struct req *req, int rc, int ok, enum err_id e)
+{
+	if (rc >= 0 && ok)
+		return 0;
+	reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : e);
+	return -1;
+}
+
+int req_ok_or_invalid(struct req *req, int rc, int ok, const char *field, const char *why)
+{
+	if (rc >= 0 && ok)
+		return 0;
+	if (rc < 0)
+		reply_error(req, ERR_DB_UNAVAILABLE);
+	else
+		reply_invalid(req, field, why);
+	return -1;
+}
+
 void reply_db_error(struct req *req, int rc)
 {
 	if (rc > 0 || rc == DB_EMISUSE || rc == DB_EABORT) {
@@ -247,6 +271,17 @@ void reply_tx(struct req *req, int rc, int status, json_t *body)
 		return;
 	}
 	reply_json(req, status, body);
+}
+
+void reply_tx_refused(struct req *req, int rc, enum err_id refused, int status, json_t *body)
+{
+	if (rc != DB_EABORT) {
+		reply_tx(req, rc, status, body);
+		return;
+	}
+	json_decref(body);
+	if (refused != ERR_NONE)
+		reply_error(req, refused);
 }
 
 int req_tx_left_open(struct db_conn *c, const char *method, const char *route, int strict)

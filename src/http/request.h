@@ -147,8 +147,55 @@ void reply_db_error(struct req *req, int rc);
  * otherwise -1 having answered.
  */
 int req_row_or_reply(struct req *req, int rc, int found, json_t *const *json);
+/* What a store's row callback loading that row is given, and gives back. */
+struct req_row {
+	struct req *req;
+	void *row;     /* the caller's struct, filled by the callback */
+	json_t **json; /* NULL, or receives the row's JSON */
+	int ok;	       /* the caller may see the row */
+};
+/* A store's one-row read: 0 for DB_ROW; rc < 0 answers 503, anything else 404. */
+int req_found_or_reply(struct req *req, int rc);
+/*
+ * The same for a check that is not a row's visibility: rc < 0 from the store
+ * answers 503; otherwise a false ok answers e (the registry's message), or 400
+ * request.invalid naming field. 0 when all is well, otherwise -1 having answered.
+ */
+int req_ok_or_reply(struct req *req, int rc, int ok, enum err_id e);
+int req_ok_or_invalid(struct req *req, int rc, int ok, const char *field, const char *why);
+/*
+ * The handler GET .../:id that answers the JSON of one row the caller may see:
+ * load(req, c, id, &row, &json) is the module's X_visible_or_reply(), which
+ * answers 503/404/500 itself.
+ */
+#define REQ_GET_VISIBLE_HANDLER(name, row_type, load)                                              \
+	static void name(struct req *req)                                                          \
+	{                                                                                          \
+		struct db_conn *c = req_db_or_reply(req);                                          \
+		row_type row;                                                                      \
+		json_t *out = NULL;                                                                \
+		int64_t id;                                                                        \
+                                                                                                   \
+		if (c && !req_param_id_or_reply(req, "id", &id) && !load(req, c, id, &row, &out))  \
+			reply_json(req, 200, out);                                                 \
+	}
+/*
+ * A handler that calls fn(req, arg): the routes of one family that differ only
+ * by an argument (the action of POST .../:id/approve, .../reject, ...).
+ */
+#define ROUTE_HANDLER_WITH(name, fn, arg)                                                          \
+	static void name(struct req *req)                                                          \
+	{                                                                                          \
+		fn(req, arg);                                                                      \
+	}
 /* After db_tx_run(): rc 0 answers status with body, otherwise reply_db_error(). body is stolen. */
 void reply_tx(struct req *req, int rc, int status, json_t *body);
+
+/*
+ * The same where the callback's DB_EABORT is a refusal: it answers refused, or
+ * nothing when refused is ERR_NONE (the callback answered it). body is stolen.
+ */
+void reply_tx_refused(struct req *req, int rc, enum err_id refused, int status, json_t *body);
 
 /*
  * The end-of-request check: was a transaction left open on connection c (this

@@ -53,18 +53,7 @@ static int enrol_visible_or_reply(struct req *req, struct db_conn *c, int64_t id
 				     out);
 }
 
-static void get_enrolment(struct req *req)
-{
-	struct db_conn *c = req_db_or_reply(req);
-	struct meal_enrolment e;
-	json_t *out = NULL;
-	int64_t id;
-
-	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    enrol_visible_or_reply(req, c, id, &e, &out))
-		return;
-	reply_json(req, 200, out);
-}
+REQ_GET_VISIBLE_HANDLER(get_enrolment, struct meal_enrolment, enrol_visible_or_reply)
 
 static const char *const states[] = { "pending", "approved", "rejected", "withdrawn" };
 
@@ -187,29 +176,19 @@ static void apply_enrolment(struct req *req)
 			resident_id = a->resident_id;
 	}
 	rc = meal_point_get(c, &req->arena, point_id, &p);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (req_row_or_reply(req, rc,
+			     rc == DB_ROW && (p.active || (meal_is_manager(req) &&
+							   path_within(p.unit_path, a->unit_path))),
+			     NULL))
 		return;
-	}
-	if (rc != DB_ROW ||
-	    (!p.active && !(meal_is_manager(req) && path_within(p.unit_path, a->unit_path)))) {
-		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
 	rc = meal_resident_get(c, resident_id, &r);
 	if (rc == DB_ROW)
 		rc = staff ? meal_is_applier(req) && path_within(r.unit_path, a->unit_path)
 			   : meal_may_act(req, c, &r, NULL, 0);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	if (rc != 1) {
-		reply_invalid(req, "resident_id",
+	if (req_ok_or_invalid(req, rc, rc == 1, "resident_id",
 			      staff ? "a resident living in your area"
-				    : "yourself or a member of your household");
+				    : "yourself or a member of your household"))
 		return;
-	}
 	as = staff ? "staff" : r.id == a->resident_id ? "self" : "family";
 	if (!p.active) {
 		reply_error(req, ERR_MEAL_POINT_INACTIVE);
@@ -233,13 +212,10 @@ static void apply_enrolment(struct req *req)
 				   .note = b.note,
 				   .now = now };
 	rc = db_tx_run(c, apply_enrolment_tx, &x);
-	if (rc == DB_EABORT) {
-		reply_error(req, ERR_MEAL_ALREADY_ENROLLED);
-		return;
-	}
-	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_str("status", "pending"), jb_str("applied_as", as),
-			jb_take("matched", meal_tags_json(r.tags & p.rule))));
+	reply_tx_refused(req, rc, ERR_MEAL_ALREADY_ENROLLED, 201,
+			 JB_OBJ(jb_int("id", x.id), jb_str("status", "pending"),
+				jb_str("applied_as", as),
+				jb_take("matched", meal_tags_json(r.tags & p.rule))));
 }
 
 /* ---- deciding and withdrawing ------------------------------------------ */
@@ -308,32 +284,19 @@ static int act_on_tx(struct db_conn *c, void *ctx)
 }
 
 /* approve, reject, withdraw: {reason} (required to reject) */
-struct reason_body {
-	const char *reason;
-};
-static const struct body_field reason_fields[] = {
-	BF_STR(struct reason_body, reason, "reason", BF_OPTIONAL, 0, 200),
-};
-
 static void act_on(struct req *req, enum enrol_action act)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct reason_body b;
 	const char *reason;
 	int64_t id, now = clock_now();
 	struct enrol_change x;
 	struct meal_enrolment e;
 	int rc, ok;
 
-	if (!c || req_param_id_or_reply(req, "id", &id))
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    body_reason_or_reply(req, act == E_REJECT, "say why the application is rejected",
+				 &reason))
 		return;
-	if (BODY_READ_OR_REPLY(req, reason_fields, &b, NULL))
-		return;
-	reason = b.reason;
-	if (act == E_REJECT && (!reason || !*reason)) {
-		reply_invalid(req, "reason", "say why the application is rejected");
-		return;
-	}
 	if (enrol_visible_or_reply(req, c, id, &e, NULL))
 		return;
 	if (act != E_WITHDRAW && !path_within(e.unit_path, req_auth(req)->unit_path)) {
@@ -353,27 +316,14 @@ static void act_on(struct req *req, enum enrol_action act)
 		.req = req, .e = &e, .act = act, .reason = reason, .id = id, .now = now
 	};
 	rc = db_tx_run(c, act_on_tx, &x);
-	if (rc == DB_EABORT) {
-		reply_error(req, ERR_MEAL_STATE);
-		return;
-	}
-	reply_tx(req, rc, 200,
-		 JB_OBJ(jb_int("id", id), jb_str("status", actions[act].to),
-			jb_int("orders_cancelled", x.cancelled)));
+	reply_tx_refused(req, rc, ERR_MEAL_STATE, 200,
+			 JB_OBJ(jb_int("id", id), jb_str("status", actions[act].to),
+				jb_int("orders_cancelled", x.cancelled)));
 }
 
-static void approve_enrolment(struct req *req)
-{
-	act_on(req, E_APPROVE);
-}
-static void reject_enrolment(struct req *req)
-{
-	act_on(req, E_REJECT);
-}
-static void withdraw_enrolment(struct req *req)
-{
-	act_on(req, E_WITHDRAW);
-}
+ROUTE_HANDLER_WITH(approve_enrolment, act_on, E_APPROVE)
+ROUTE_HANDLER_WITH(reject_enrolment, act_on, E_REJECT)
+ROUTE_HANDLER_WITH(withdraw_enrolment, act_on, E_WITHDRAW)
 
 const struct route meal_enrol_routes[] = {
 	{ "POST", "/api/v1/meal-enrolments", apply_enrolment, R_AUTH | R_JSON, NULL, 0 },

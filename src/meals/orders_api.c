@@ -52,8 +52,8 @@
  * (meal_may_act, with the one who ordered as applicant) or, when assignee is
  * set, the assignee of its round. 404 otherwise.
  */
-static int order_visible_or_reply(struct req *req, struct db_conn *c, int64_t id, int assignee,
-				  struct meal_order *o, json_t **out)
+static int order_load_or_reply(struct req *req, struct db_conn *c, int64_t id, int assignee,
+			       struct meal_order *o, json_t **out)
 {
 	int rc = orders_store_load(c, id, o, out);
 	int ok = rc == DB_ROW && assignee && o->assignee_id &&
@@ -63,18 +63,13 @@ static int order_visible_or_reply(struct req *req, struct db_conn *c, int64_t id
 				     out);
 }
 
-static void get_order(struct req *req)
+/* What GET /meal-orders/:id shows: the round's assignee sees the order too. */
+static int order_visible_or_reply(struct req *req, struct db_conn *c, int64_t id,
+				  struct meal_order *o, json_t **out)
 {
-	struct db_conn *c = req_db_or_reply(req);
-	struct meal_order o;
-	json_t *out = NULL;
-	int64_t id;
-
-	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    order_visible_or_reply(req, c, id, 1, &o, &out))
-		return;
-	reply_json(req, 200, out);
+	return order_load_or_reply(req, c, id, 1, o, out);
 }
+REQ_GET_VISIBLE_HANDLER(get_order, struct meal_order, order_visible_or_reply)
 
 static const char *const order_states[] = { "ordered", "cancelled", "served", "delivered" };
 
@@ -273,14 +268,8 @@ static void create_order(struct req *req)
 		rc = meal_may_act(req, c, &r, e.unit_path, e.applicant_id);
 	if (rc == 1)
 		rc = meal_point_get(c, &req->arena, e.point_id, &p);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (req_found_or_reply(req, rc))
 		return;
-	}
-	if (rc != DB_ROW) {
-		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
 	if (strcmp(e.status, "approved")) {
 		reply_error_ex(req, ERR_MEAL_NOT_ENROLLED, NULL,
 			       JB_OBJ(jb_str("status", e.status)));
@@ -300,12 +289,11 @@ static void create_order(struct req *req)
 				.today = today,
 				.now = now };
 	rc = db_tx_run(c, create_order_tx, &x);
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_str("status", "ordered"), jb_str("day", day),
-			jb_str("mode", meal_mode_name(mode)), jb_int("price_fen", p.price_fen),
-			jb_int("subsidy_fen", p.subsidy_fen)));
+	reply_tx_refused(req, rc, ERR_NONE, 201,
+			 JB_OBJ(jb_int("id", x.id), jb_str("status", "ordered"), jb_str("day", day),
+				jb_str("mode", meal_mode_name(mode)),
+				jb_int("price_fen", p.price_fen),
+				jb_int("subsidy_fen", p.subsidy_fen)));
 }
 
 enum order_action { O_CANCEL, O_SERVE, O_DELIVER };
@@ -357,7 +345,7 @@ static void act_on(struct req *req, enum order_action act)
 	if (!c || req_param_id_or_reply(req, "id", &id))
 		return;
 	if (act == O_CANCEL) {
-		if (order_visible_or_reply(req, c, id, 0, &o, NULL))
+		if (order_load_or_reply(req, c, id, 0, &o, NULL))
 			return;
 	} else {
 		rc = orders_store_load(c, id, &o, NULL);
@@ -376,10 +364,8 @@ static void act_on(struct req *req, enum order_action act)
 		}
 	}
 	rc = meal_point_get(c, &req->arena, o.point_id, &p);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return;
-	}
 	if (act == O_CANCEL && !strcmp(o.status, "ordered") &&
 	    now >= meal_cutoff_at(&p, o.midnight)) {
 		reply_cutoff(req, meal_cutoff_at(&p, o.midnight));
@@ -421,18 +407,9 @@ static void act_on(struct req *req, enum order_action act)
 	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id), jb_str("status", actions[act].to)));
 }
 
-static void cancel_order(struct req *req)
-{
-	act_on(req, O_CANCEL);
-}
-static void serve_order(struct req *req)
-{
-	act_on(req, O_SERVE);
-}
-static void deliver_order(struct req *req)
-{
-	act_on(req, O_DELIVER);
-}
+ROUTE_HANDLER_WITH(cancel_order, act_on, O_CANCEL)
+ROUTE_HANDLER_WITH(serve_order, act_on, O_SERVE)
+ROUTE_HANDLER_WITH(deliver_order, act_on, O_DELIVER)
 
 const struct route meal_order_routes[] = {
 	{ "POST", "/api/v1/meal-orders", create_order, R_AUTH | R_JSON, NULL, 0 },

@@ -147,16 +147,10 @@ int meal_point_managed_or_reply(struct req *req, struct db_conn *c, int64_t id,
 {
 	int rc = meal_point_get(c, &req->arena, id, out);
 
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	if (rc != DB_ROW || !meal_is_manager(req) ||
-	    !path_within(out->unit_path, req_auth(req)->unit_path)) {
-		reply_error(req, ERR_NOT_FOUND);
-		return -1;
-	}
-	return 0;
+	return req_row_or_reply(req, rc,
+				rc == DB_ROW && meal_is_manager(req) &&
+					path_within(out->unit_path, req_auth(req)->unit_path),
+				NULL);
 }
 
 static void list_points(struct req *req)
@@ -282,10 +276,8 @@ static int point_in_or_reply(struct req *req, const struct point_body *b, struct
 	if (names_or_reply(req, "modes", b->modes, meal_mode_bit, MEAL_MODE_NAMES, &in->modes) ||
 	    names_or_reply(req, "eligibility", b->rule, meal_tag_bit, MEAL_TAG_NAMES, &in->rule))
 		return -1;
-	if (in->name && !*in->name) {
-		reply_invalid(req, "name", "must not be empty");
+	if (body_nonempty_or_reply(req, "name", in->name))
 		return -1;
-	}
 	if (cutoff) {
 		if (strlen(cutoff) != 5 || cutoff[2] != ':' || sscanf(cutoff, "%2d", &m) != 1 ||
 		    m < 0 || m > 23 || cutoff[3] < '0' || cutoff[3] > '5' || cutoff[4] < '0' ||

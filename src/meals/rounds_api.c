@@ -37,27 +37,6 @@ static int may_see_round(struct req *req, const char *unit_path, int64_t assigne
 		(auth_can(req, "meal:deliver") || meal_is_manager(req)));
 }
 
-struct round_new {
-	struct req *req;
-	const struct meal_point *p;
-	const char *day, *name;
-	int64_t assignee, now;
-	int64_t id; /* out */
-};
-
-static int create_round_tx(struct db_conn *c, void *ctx)
-{
-	struct round_new *x = ctx;
-	int rc = orders_store_round_insert(c, x->p, x->day, x->name, x->assignee,
-					   req_auth(x->req)->account_id, x->now, &x->id);
-
-	if (rc == 0)
-		rc = audit_write(x->req, c, "meal.round_create", "meal_round", x->id,
-				 JB_OBJ(jb_int("point_id", x->p->id), jb_str("day", x->day),
-					jb_int("assignee_id", x->assignee)));
-	return rc;
-}
-
 /* POST /meal-rounds, as the console sends it. */
 struct round_body {
 	int64_t point_id, assignee_id;
@@ -70,51 +49,61 @@ static const struct body_field round_fields[] = {
 	BF_ID(struct round_body, assignee_id, "assignee_id", BF_REQUIRED),
 };
 
+struct round_new {
+	struct req *req;
+	const struct meal_point *p;
+	const struct round_body *b;
+	int64_t now;
+	int64_t id; /* out */
+};
+
+static int create_round_tx(struct db_conn *c, void *ctx)
+{
+	struct round_new *x = ctx;
+	int rc = orders_store_round_insert(c, x->p, x->b->day, x->b->name, x->b->assignee_id,
+					   req_auth(x->req)->account_id, x->now, &x->id);
+
+	if (rc == 0)
+		rc = audit_write(x->req, c, "meal.round_create", "meal_round", x->id,
+				 JB_OBJ(jb_int("point_id", x->p->id), jb_str("day", x->b->day),
+					jb_int("assignee_id", x->b->assignee_id)));
+	return rc;
+}
+
 static void create_round(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	const char *day, *name;
-	int64_t assignee, dn, now = clock_now();
 	struct round_new x;
 	struct round_body b;
 	struct meal_point p;
 	struct meal_account acc;
+	int64_t dn;
 	int rc;
 
 	if (!c || BODY_READ_OR_REPLY(req, round_fields, &b, NULL))
 		return;
-	day = b.day;
-	name = b.name;
-	assignee = b.assignee_id;
-	if (cal_day_parse(day, &dn)) {
+	if (cal_day_parse(b.day, &dn)) {
 		reply_invalid(req, "day", "YYYY-MM-DD");
 		return;
 	}
-	if (!*name) {
-		reply_invalid(req, "name", "must not be empty");
-		return;
-	}
-	if (meal_point_managed_or_reply(req, c, b.point_id, &p))
+	if (body_nonempty_or_reply(req, "name", b.name) ||
+	    meal_point_managed_or_reply(req, c, b.point_id, &p))
 		return;
 	/* the assignee: an active volunteer or staff member of the point's area */
-	rc = orders_store_account(c, assignee, &acc);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	rc = orders_store_account(c, b.assignee_id, &acc);
+	if (req_ok_or_invalid(req, rc,
+			      rc == DB_ROW && !acc.disabled &&
+				      (roles_grant(acc.roles, "meal:deliver") ||
+				       roles_grant(acc.roles, "meal:manage")) &&
+				      (path_within(acc.unit_path, p.unit_path) ||
+				       path_within(p.unit_path, acc.unit_path)),
+			      "assignee_id",
+			      "an active volunteer or staff account of the meal point's area"))
 		return;
-	}
-	if (rc != DB_ROW || acc.disabled ||
-	    !(roles_grant(acc.roles, "meal:deliver") || roles_grant(acc.roles, "meal:manage")) ||
-	    !(path_within(acc.unit_path, p.unit_path) || path_within(p.unit_path, acc.unit_path))) {
-		reply_invalid(req, "assignee_id",
-			      "an active volunteer or staff account of the meal point's area");
-		return;
-	}
-	x = (struct round_new){
-		.req = req, .p = &p, .day = day, .name = name, .assignee = assignee, .now = now
-	};
+	x = (struct round_new){ .req = req, .p = &p, .b = &b, .now = clock_now() };
 	rc = db_tx_run(c, create_round_tx, &x);
 	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_str("day", day), jb_str("name", name)));
+		 JB_OBJ(jb_int("id", x.id), jb_str("day", b.day), jb_str("name", b.name)));
 }
 
 /* The assignees as they are found: at most 200. */
@@ -188,13 +177,8 @@ static void list_rounds(struct req *req)
 	if (req_page_or_reply(req, &pg.limit, &cursor) ||
 	    meal_id_query_or_reply(req, "point", &point_id) || meal_day_query_or_reply(req, &day))
 		return;
-	if (own) {
-		/* one's own rounds, wherever they are */
-		snprintf(sc.lo, sizeof sc.lo, "/");
-		snprintf(sc.hi, sizeof sc.hi, "0");
-	} else if (scope_unit_or_reply(req, c, req_query(req, "unit"), &sc)) {
+	if (scope_own_or_unit_or_reply(req, c, own, req_query(req, "unit"), &sc))
 		return;
-	}
 	pg.items = json_array();
 	rc = orders_store_rounds(c, sc.lo, sc.hi, own ? a->account_id : 0, point_id, day,
 				 cursor ? cursor : INT64_MAX, &pg);

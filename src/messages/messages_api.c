@@ -89,10 +89,8 @@ static void read_message(struct req *req)
 		return;
 	x.unit = staff_unit(req);
 	rc = db_tx_run(c, read_message_tx, &x);
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_NOT_FOUND);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", x.id), jb_bool("read", 1)));
+	reply_tx_refused(req, rc, ERR_NOT_FOUND, 200,
+			 JB_OBJ(jb_int("id", x.id), jb_bool("read", 1)));
 }
 
 static int read_all_messages_tx(struct db_conn *c, void *ctx)

@@ -97,6 +97,18 @@ struct req;
 int scope_unit_or_reply(struct req *req, struct db_conn *c, const char *unit_param,
 			struct scope *out);
 /*
+ * The scope of a list of the caller's own rows (own: every unit, [/, 0)),
+ * or of the rows it manages (scope_unit_or_reply).
+ */
+static inline int scope_own_or_unit_or_reply(struct req *req, struct db_conn *c, int own,
+					     const char *unit_param, struct scope *out)
+{
+	if (!own)
+		return scope_unit_or_reply(req, c, unit_param, out);
+	*out = (struct scope){ .lo = "/", .hi = "0" };
+	return 0;
+}
+/*
  * The area of the services an account uses without managing them (venues,
  * meal points, activities for a grid worker, a volunteer or a resident): the
  * subtree of the community its unit lies in, or its own subtree when it sits
@@ -128,17 +140,13 @@ int geojson_contains(const char *geojson, double lng, double lat);
 void station_public_code(char out[11]);
 
 /*
- * The SVG of a QR code holding link, with caption (the station's name) and
- * the link printed below. malloc'd, *len its length; NULL on failure.
+ * Answer the SVG of a QR code holding the public link BASE/<kind>/<code>, with
+ * caption (the station's, venue's or activity's name) and the link printed
+ * below; 500 when it cannot be drawn. BASE is the public_url setting, else
+ * http://<Host of the request> (a Host made of host-name characters only),
+ * else http://localhost:<port>.
  */
-char *station_qr_svg(const char *link, const char *caption, size_t *len);
-
-/*
- * The base of the public links printed in QR codes: the public_url setting,
- * else http://<Host of the request> (a Host made of host-name characters only),
- * else http://localhost:<port>. From the request's arena.
- */
-const char *public_link_base(struct req *req);
+void reply_public_qr(struct req *req, const char *kind, const char *code, const char *caption);
 
 extern const struct route org_routes[];
 extern const struct route station_qr_routes[];

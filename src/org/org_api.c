@@ -239,12 +239,8 @@ static void update_unit(struct req *req)
 	    (has_b = boundary_or_reply(req, b.boundary,
 				       body_has(&seen, unit_update_fields, "boundary"), &boundary,
 				       bbox)) < 0 ||
-	    unit_in_scope_or_reply(req, c, id, &u))
+	    unit_in_scope_or_reply(req, c, id, &u) || body_nonempty_or_reply(req, "name", b.name))
 		return;
-	if (b.name && !*b.name) {
-		reply_invalid(req, "name", "must not be empty");
-		return;
-	}
 	rc = db_tx_run(c, update_unit_tx,
 		       &(struct unit_change){ .req = req,
 					      .id = id,
@@ -333,10 +329,7 @@ static void delete_unit(struct req *req)
 		return;
 	}
 	rc = db_tx_run(c, delete_unit_tx, &(struct unit_change){ .req = req, .id = id, .u = u });
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_UNIT_NOT_EMPTY);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_bool("deleted", 1)));
+	reply_tx_refused(req, rc, ERR_UNIT_NOT_EMPTY, 200, JB_OBJ(jb_bool("deleted", 1)));
 }
 
 /* ---- stations -------------------------------------------------------- */

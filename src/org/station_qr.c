@@ -70,7 +70,7 @@ static void caption_line(FILE *f, int x, int y, double size, const char *family,
 	fputs("</text>\n", f);
 }
 
-char *station_qr_svg(const char *link, const char *caption, size_t *len)
+static char *station_qr_svg(const char *link, const char *caption, size_t *len)
 {
 	QRcode *qr = QRcode_encodeString(link, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	char *buf = NULL;
@@ -114,7 +114,7 @@ char *station_qr_svg(const char *link, const char *caption, size_t *len)
 	return buf;
 }
 
-const char *public_link_base(struct req *req)
+static const char *public_link_base(struct req *req)
 {
 	const char *host = req_header(req, "Host");
 	const char *cfg = req->srv->cfg->public_url;
@@ -128,25 +128,31 @@ const char *public_link_base(struct req *req)
 	return arena_printf(&req->arena, "http://localhost:%d", req->srv->port);
 }
 
-static void station_qr(struct req *req)
+void reply_public_qr(struct req *req, const char *kind, const char *code, const char *caption)
 {
-	struct db_conn *c = req_db_or_reply(req);
-	struct station_ref s;
-	char *svg;
 	size_t len;
-	int64_t id;
+	char *svg = station_qr_svg(
+		arena_printf(&req->arena, "%s/%s/%s", public_link_base(req), kind, code), caption,
+		&len);
 
-	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    station_in_scope_or_reply(req, c, id, &s))
-		return;
-	svg = station_qr_svg(arena_printf(&req->arena, "%s/s/%s", public_link_base(req), s.code),
-			     s.name, &len);
 	if (!svg) {
 		reply_error(req, ERR_INTERNAL);
 		return;
 	}
 	reply_bytes(req, 200, "image/svg+xml; charset=utf-8", svg, len);
 	free(svg);
+}
+
+static void station_qr(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	struct station_ref s;
+	int64_t id;
+
+	if (!c || req_param_id_or_reply(req, "id", &id) ||
+	    station_in_scope_or_reply(req, c, id, &s))
+		return;
+	reply_public_qr(req, "s", s.code, s.name);
 }
 
 const struct route station_qr_routes[] = {

@@ -69,10 +69,7 @@ static void scoped_list(struct req *req, people_list_fn fn)
 
 /* ---- households ------------------------------------------------------ */
 
-static void list_households(struct req *req)
-{
-	scoped_list(req, people_store_households);
-}
+ROUTE_HANDLER_WITH(list_households, scoped_list, people_store_households)
 
 void people_scoped_get(struct req *req, people_get_fn fn)
 {
@@ -90,10 +87,7 @@ void people_scoped_get(struct req *req, people_get_fn fn)
 		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
 }
 
-static void get_household(struct req *req)
-{
-	people_scoped_get(req, people_store_household);
-}
+ROUTE_HANDLER_WITH(get_household, people_scoped_get, people_store_household)
 
 /*
  * One transaction per write, run by db_tx_run(); the callbacks take their
@@ -151,7 +145,6 @@ static void create_household(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	struct household_body hb;
-	const char *room;
 	struct people_change x;
 	int64_t bid, now = clock_now();
 	struct unit_ref b;
@@ -160,23 +153,20 @@ static void create_household(struct req *req)
 	if (!c || BODY_READ_OR_REPLY(req, household_create_fields, &hb, NULL))
 		return;
 	bid = hb.building_id;
-	room = hb.room;
 	if (unit_in_scope_or_reply(req, c, bid, &b))
 		return;
 	if (b.kind != UNIT_BUILDING) {
 		reply_invalid(req, "building_id", "households belong to a building");
 		return;
 	}
-	if (!*room) {
-		reply_invalid(req, "room", "must not be empty");
+	if (body_nonempty_or_reply(req, "room", hb.room))
 		return;
-	}
 	x = (struct people_change){
-		.req = req, .id2 = bid, .path = b.path, .s1 = room, .s2 = hb.address, .now = now
+		.req = req, .id2 = bid, .path = b.path, .s1 = hb.room, .s2 = hb.address, .now = now
 	};
 	rc = db_tx_run(c, create_household_tx, &x);
 	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_int("building_id", bid), jb_str("room", room)));
+		 JB_OBJ(jb_int("id", x.id), jb_int("building_id", bid), jb_str("room", hb.room)));
 }
 
 static void update_household(struct req *req)
@@ -187,22 +177,16 @@ static void update_household(struct req *req)
 	int rc;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    BODY_READ_OR_REPLY(req, household_update_fields, &hb, NULL))
+	    BODY_READ_OR_REPLY(req, household_update_fields, &hb, NULL) ||
+	    body_nonempty_or_reply(req, "room", hb.room))
 		return;
-	if (hb.room && !*hb.room) {
-		reply_invalid(req, "room", "must not be empty");
-		return;
-	}
 	rc = db_tx_run(c, update_household_tx,
 		       &(struct people_change){ .req = req,
 						.id = id,
 						.s1 = hb.room,
 						.s2 = hb.address,
 						.scope = req_auth(req)->unit_path });
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_NOT_FOUND);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
+	reply_tx_refused(req, rc, ERR_NOT_FOUND, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* ---- residents --------------------------------------------------------- */
@@ -310,10 +294,8 @@ static json_t *resident_visible_or_reply(struct req *req, struct db_conn *c, int
 		return NULL;
 	}
 	rc = people_store_resident(c, id, staff ? a->unit_path : NULL, &out);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return NULL;
-	}
 	return out;
 }
 
@@ -340,10 +322,8 @@ static void reveal_resident(struct req *req)
 		return;
 	rc = people_store_resident_reveal(c, req->srv->pii, id, req_auth(req)->unit_path, phone,
 					  idn, &ok);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return;
-	}
 	audit_request(req, "resident.reveal", "resident", id, ok ? "ok" : "failed",
 		      JB_OBJ(jb_take("fields", JB_ARR(jv_str("phone"), jv_str("id_number")))));
 	if (!ok) {
@@ -409,10 +389,8 @@ static int resident_fields_or_reply(struct req *req, int64_t *household, struct 
 	p = rb.phone;
 	i = rb.id_number;
 	tags = rb.tags;
-	if (in->name && !*in->name) {
-		reply_invalid(req, "name", "must not be empty");
+	if (body_nonempty_or_reply(req, "name", in->name))
 		return -1;
-	}
 	in->gender = !g			     ? 0
 		     : !strcmp(g, "male")    ? 1
 		     : !strcmp(g, "female")  ? 2
@@ -545,10 +523,8 @@ static void create_resident(struct req *req)
 	if (!c || resident_fields_or_reply(req, &hid, &in, &gender_sent, phone, idn, birth))
 		return;
 	rc = people_store_household_in(c, hid, req_auth(req)->unit_path, NULL, hpath);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return;
-	}
 	/* the write answers 409 for a registered number: an exact look-up too */
 	if (in.id_number && exact_search_or_reply(req, c, "id_number"))
 		return;
@@ -557,10 +533,8 @@ static void create_resident(struct req *req)
 	rc = db_tx_run(c, create_resident_tx, &x);
 	sodium_memzero(phone, sizeof phone);
 	sodium_memzero(idn, sizeof idn);
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_DUPLICATE_ID_NUMBER);
-	else
-		reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_int("household_id", hid)));
+	reply_tx_refused(req, rc, ERR_DUPLICATE_ID_NUMBER, 201,
+			 JB_OBJ(jb_int("id", x.id), jb_int("household_id", hid)));
 }
 
 static void update_resident(struct req *req)
@@ -583,18 +557,12 @@ static void update_resident(struct req *req)
 	rc = db_tx_run(c, update_resident_tx,
 		       &(struct people_change){
 			       .req = req, .id = id, .in = &in, .set_gender = gender_sent });
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_DUPLICATE_ID_NUMBER);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id)));
+	reply_tx_refused(req, rc, ERR_DUPLICATE_ID_NUMBER, 200, JB_OBJ(jb_int("id", id)));
 }
 
 /* ---- Party members and central households ------------------------------ */
 
-static void list_party_members(struct req *req)
-{
-	scoped_list(req, people_store_party_members);
-}
+ROUTE_HANDLER_WITH(list_party_members, scoped_list, people_store_party_members)
 
 /* DB_EABORT: the resident is a Party member already */
 static int create_party_member_tx(struct db_conn *c, void *ctx)
@@ -647,41 +615,39 @@ static void create_party_member(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct people_change x;
 	struct party_member_body pb;
-	int64_t rid, branch, now = clock_now(), t;
 	const char *joined;
 	struct unit_ref bu;
+	int64_t t;
 	int rc;
 
-	if (!c || BODY_READ_OR_REPLY(req, party_member_fields, &pb, NULL))
+	if (!c || BODY_READ_OR_REPLY(req, party_member_fields, &pb, NULL) ||
+	    unit_in_scope_or_reply(req, c, pb.branch_unit_id, &bu))
 		return;
-	rid = pb.resident_id;
-	branch = pb.branch_unit_id;
 	joined = pb.joined_on;
-	if (unit_in_scope_or_reply(req, c, branch, &bu))
-		return;
 	if (joined && (strlen(joined) != 10 || clock_parse_iso(joined, &t) < 0)) {
 		reply_invalid(req, "joined_on", "YYYY-MM-DD");
 		return;
 	}
-	if (people_store_resident_in(c, rid, a->unit_path, NULL) != DB_ROW) {
+	if (people_store_resident_in(c, pb.resident_id, a->unit_path, NULL) != DB_ROW) {
 		reply_error(req, ERR_NOT_FOUND);
 		return;
 	}
-	x = (struct people_change){
-		.req = req, .id2 = rid, .path = bu.path, .s1 = joined, .now = now, .id3 = branch
-	};
+	x = (struct people_change){ .req = req,
+				    .id2 = pb.resident_id,
+				    .path = bu.path,
+				    .s1 = joined,
+				    .now = clock_now(),
+				    .id3 = pb.branch_unit_id };
 	rc = db_tx_run(c, create_party_member_tx, &x);
 	if (rc == DB_EABORT)
 		reply_error_ex(req, ERR_CONFLICT,
 			       "This resident is already registered as a Party member.", NULL);
 	else
-		reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_int("resident_id", rid)));
+		reply_tx(req, rc, 201,
+			 JB_OBJ(jb_int("id", x.id), jb_int("resident_id", pb.resident_id)));
 }
 
-static void list_central_households(struct req *req)
-{
-	scoped_list(req, people_store_central_households);
-}
+ROUTE_HANDLER_WITH(list_central_households, scoped_list, people_store_central_households)
 
 struct central_body {
 	int64_t household_id, party_member_id;

@@ -96,26 +96,14 @@ static int grid_or_reply(struct req *req, struct db_conn *c, const struct reg_bo
 	if (b->station_code) {
 		uid = 0;
 		rc = reg_store_station_grid(c, b->station_code, &uid);
-		if (rc < 0) {
-			reply_error(req, ERR_DB_UNAVAILABLE);
+		if (req_ok_or_invalid(req, rc, rc == DB_ROW, "station_code",
+				      "no station has this code"))
 			return -1;
-		}
-		if (rc != DB_ROW) {
-			reply_invalid(req, "station_code", "no station has this code");
-			return -1;
-		}
 	}
 	rc = unit_get(c, uid, grid);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	if (rc != DB_ROW || grid->kind != UNIT_GRID) {
-		reply_invalid(req, b->station_code ? "station_code" : "unit_id",
-			      "must name a grid of this district");
-		return -1;
-	}
-	return 0;
+	return req_ok_or_invalid(req, rc, rc == DB_ROW && grid->kind == UNIT_GRID,
+				 b->station_code ? "station_code" : "unit_id",
+				 "must name a grid of this district");
 }
 
 /* The grid and a non-blank address. 0, or -1 answered. */
@@ -154,10 +142,8 @@ static void list_places(struct req *req)
 		rc = strlen(code) > 20 ? DB_DONE : reg_store_station_grid(c, code, &pid);
 		if (rc == DB_ROW)
 			rc = unit_get(c, pid, &u);
-		if (rc != DB_ROW) {
-			reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+		if (req_found_or_reply(req, rc))
 			return;
-		}
 		reply_json(req, 200,
 			   JB_OBJ(jb_take(
 				   "items",
@@ -350,10 +336,8 @@ static void get_mine(struct req *req)
 	if (!c)
 		return;
 	rc = reg_store_mine(c, a->account_id, &out);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return;
-	}
 	json_object_set_new(out, "bound", json_boolean(a->resident_id != 0));
 	reply_json(req, 200, out);
 }
@@ -428,10 +412,8 @@ static void reapply(struct req *req)
 	if (place_or_reply(req, c, &b, &grid))
 		return;
 	rc = reg_store_latest_id(c, a->account_id, &last);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return;
-	}
 	x = (struct reg_change){ .req = req,
 				 .a = a,
 				 .name = b.name,
@@ -456,10 +438,8 @@ static void cancel_mine(struct req *req)
 		return;
 	x = (struct reg_change){ .req = req, .a = a };
 	rc = db_tx_run(c, cancel_mine_tx, &x);
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_REG_NOT_PENDING);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", x.id), jb_str("status", "cancelled")));
+	reply_tx_refused(req, rc, ERR_REG_NOT_PENDING, 200,
+			 JB_OBJ(jb_int("id", x.id), jb_str("status", "cancelled")));
 }
 
 /* ---- staff ----------------------------------------------------------------- */
@@ -482,10 +462,7 @@ static void list_registrations(struct req *req)
 	people_page_reply(req, reg_store_list(c, sc.lo, sc.hi, status, cursor, &pg), &pg);
 }
 
-static void get_registration(struct req *req)
-{
-	people_scoped_get(req, reg_store_get);
-}
+ROUTE_HANDLER_WITH(get_registration, people_scoped_get, reg_store_get)
 
 /* The registration named by :id in scope and still pending. 0, or -1 answered. */
 static int pending_or_reply(struct req *req, struct db_conn *c, struct pending *p)
@@ -496,10 +473,8 @@ static int pending_or_reply(struct req *req, struct db_conn *c, struct pending *
 	if (req_param_id_or_reply(req, "id", &id))
 		return -1;
 	rc = reg_store_load(c, id, req_auth(req)->unit_path, p);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return -1;
-	}
 	if (strcmp(p->status, "pending") != 0) {
 		reply_error(req, ERR_REG_NOT_PENDING);
 		return -1;
@@ -595,20 +570,10 @@ static int free_resident_or_reply(struct req *req, struct db_conn *c, int64_t ri
 	int64_t account = 0;
 	int rc = people_store_resident_in(c, rid, req_auth(req)->unit_path, household);
 
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return -1;
-	}
 	rc = resident_account(c, rid, &account, NULL);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	if (rc == DB_ROW) {
-		reply_error(req, ERR_REG_RESIDENT_TAKEN);
-		return -1;
-	}
-	return 0;
+	return req_ok_or_reply(req, rc, rc != DB_ROW, ERR_REG_RESIDENT_TAKEN);
 }
 
 struct confirm_body {
@@ -650,10 +615,8 @@ static void confirm(struct req *req)
 	if (rid && free_resident_or_reply(req, c, rid, &hid))
 		return;
 	rc = household_grid(req, c, hid, hpath, &grid);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return;
-	}
 	if (new_resident && (!p.phone_len || pii_decrypt(req->srv->pii, PII_PHONE, p.phone_enc,
 							 p.phone_len, phone) < 0)) {
 		reply_error_ex(req, ERR_INTERNAL,
@@ -682,35 +645,27 @@ static void confirm(struct req *req)
 			jb_int("account_id", p.account_id)));
 }
 
-struct reject_body {
-	const char *reason;
-};
-static const struct body_field reject_fields[] = {
-	BF_STR(struct reject_body, reason, "reason", BF_REQUIRED, 0, 300),
-};
-
 static void reject(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
 	struct pending p;
-	struct reject_body b;
+	const char *reason;
 	int64_t now = clock_now();
 	int rc;
 
-	if (!c || pending_or_reply(req, c, &p) || BODY_READ_OR_REPLY(req, reject_fields, &b, NULL))
+	if (!c || pending_or_reply(req, c, &p) ||
+	    body_str_or_reply(req, "reason", BF_REQUIRED, 300, NULL, &reason))
 		return;
-	if (blank(b.reason)) {
+	if (blank(reason)) {
 		reply_invalid(req, "reason", "say why, so the resident can apply again");
 		return;
 	}
-	rc = db_tx_run(c, reject_tx,
-		       &(struct reg_change){
-			       .req = req, .a = a, .p = &p, .reason = b.reason, .now = now });
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_REG_NOT_PENDING);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_int("id", p.id), jb_str("status", "rejected")));
+	rc = db_tx_run(
+		c, reject_tx,
+		&(struct reg_change){ .req = req, .a = a, .p = &p, .reason = reason, .now = now });
+	reply_tx_refused(req, rc, ERR_REG_NOT_PENDING, 200,
+			 JB_OBJ(jb_int("id", p.id), jb_str("status", "rejected")));
 }
 
 const struct route registration_routes[] = {

@@ -106,18 +106,11 @@ static int is_manager(const struct req *req)
 	return auth_can(req, "booking:manage");
 }
 
-struct booking_seen {
-	struct req *req;
-	struct booking *b;
-	json_t **out;
-	int ok;
-};
-
 static int booking_seen_row(void *ctx, const struct booking_view *bv)
 {
-	struct booking_seen *x = ctx;
+	struct req_row *x = ctx;
 	const struct auth *a = req_auth(x->req);
-	struct booking *b = x->b;
+	struct booking *b = x->row;
 
 	memset(b, 0, sizeof *b);
 	b->id = bv->id;
@@ -131,8 +124,8 @@ static int booking_seen_row(void *ctx, const struct booking_view *bv)
 	b->venue_unit_id = bv->venue_unit_id;
 	x->ok = is_manager(x->req) ? path_within(b->unit_path, a->unit_path)
 				   : b->account_id == a->account_id;
-	if (x->ok && x->out)
-		*x->out = booking_json(bv);
+	if (x->ok && x->json)
+		*x->json = booking_json(bv);
 	return 0;
 }
 
@@ -140,24 +133,13 @@ static int booking_seen_row(void *ctx, const struct booking_view *bv)
 static int booking_visible_or_reply(struct req *req, struct db_conn *c, int64_t id,
 				    struct booking *b, json_t **out)
 {
-	struct booking_seen x = { .req = req, .b = b, .out = out };
+	struct req_row x = { .req = req, .row = b, .json = out };
 	int rc = bookings_store_view(c, id, clock_now(), booking_seen_row, &x);
 
 	return req_row_or_reply(req, rc, x.ok, out);
 }
 
-static void get_booking(struct req *req)
-{
-	struct db_conn *c = req_db_or_reply(req);
-	struct booking b;
-	json_t *out = NULL;
-	int64_t id;
-
-	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    booking_visible_or_reply(req, c, id, &b, &out))
-		return;
-	reply_json(req, 200, out);
-}
+REQ_GET_VISIBLE_HANDLER(get_booking, struct booking, booking_visible_or_reply)
 
 static const char *const states[] = { "pending",   "approved",	 "rejected",
 				      "cancelled", "checked_in", "no_show" };
@@ -194,12 +176,8 @@ static void list_bookings(struct req *req)
 		reply_invalid(req, "venue", "expected a venue id");
 		return;
 	}
-	if (own) {
-		snprintf(sc.lo, sizeof sc.lo, "/");
-		snprintf(sc.hi, sizeof sc.hi, "0");
-	} else if (scope_unit_or_reply(req, c, req_query(req, "unit"), &sc)) {
+	if (scope_own_or_unit_or_reply(req, c, own, req_query(req, "unit"), &sc))
 		return;
-	}
 	const struct booking_filter f = { .lo = sc.lo,
 					  .hi = sc.hi,
 					  .before = p.cursor ? p.cursor : INT64_MAX,
@@ -237,21 +215,32 @@ static int barred_until(struct req *req, struct db_conn *c, int64_t account_id, 
 	return 0;
 }
 
-static int time_or_reply(struct req *req, const char *field, const char *s, int64_t *out)
-{
-	/* a time of day with an offset: a bare date would be ambiguous here */
-	if (strlen(s) < 16 || clock_parse_iso(s, out)) {
-		reply_invalid(req, field,
-			      "ISO 8601 date and time with offset, e.g. "
-			      "2026-12-01T14:00:00+08:00");
-		return -1;
-	}
-	return 0;
-}
-
 static void reply_rule(struct req *req, enum err_id e, json_t *details)
 {
 	reply_error_ex(req, e, NULL, details);
+}
+
+int booking_fit_or_reply(struct req *req, const struct venue *v, int64_t s, int64_t e,
+			 int64_t attendees, const char *attendees_field)
+{
+	switch (booking_fit(v, s, e, attendees)) {
+	case BOOKING_FITS: return 0;
+	case BOOKING_OFF_GRID:
+		reply_invalid(req, "start",
+			      arena_printf(&req->arena,
+					   "start and end fall on the venue's %d-minute slots",
+					   v->slot_minutes));
+		return -1;
+	case BOOKING_OVER_CAPACITY:
+		reply_invalid(
+			req, attendees_field,
+			arena_printf(&req->arena, "at most the venue's capacity, %d", v->capacity));
+		return -1;
+	case BOOKING_OUT_OF_HOURS:
+		reply_rule(req, ERR_BOOKING_CLOSED, JB_OBJ(jb_str("why", "opening_hours")));
+		return -1;
+	}
+	return -1;
 }
 
 struct booking_new {
@@ -377,7 +366,8 @@ static void create_booking(struct req *req)
 		return;
 	}
 	if (BODY_READ_OR_REPLY(req, fields, &in, NULL) ||
-	    time_or_reply(req, "start", in.start, &s) || time_or_reply(req, "end", in.end, &e))
+	    body_time_or_reply(req, "start", in.start, &s) ||
+	    body_time_or_reply(req, "end", in.end, &e))
 		return;
 	venue_id = in.venue_id;
 	attendees = in.attendees;
@@ -395,35 +385,17 @@ static void create_booking(struct req *req)
 		resident_id = a->resident_id > 0 ? a->resident_id : 0;
 	}
 	rc = venue_get(c, venue_id, &v);
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
+	if (req_row_or_reply(req, rc,
+			     rc == DB_ROW && v.active &&
+				     (!staff || path_within(v.unit_path, a->unit_path)),
+			     NULL))
 		return;
-	}
-	if (rc != DB_ROW || !v.active || (staff && !path_within(v.unit_path, a->unit_path))) {
-		reply_error(req, ERR_NOT_FOUND);
-		return;
-	}
 	if (e <= s) {
 		reply_invalid(req, "end", "after start");
 		return;
 	}
-	switch (booking_fit(&v, s, e, attendees)) {
-	case BOOKING_FITS: break;
-	case BOOKING_OFF_GRID:
-		reply_invalid(req, "start",
-			      arena_printf(&req->arena,
-					   "start and end fall on the venue's %d-minute slots",
-					   v.slot_minutes));
+	if (booking_fit_or_reply(req, &v, s, e, attendees, "attendees"))
 		return;
-	case BOOKING_OVER_CAPACITY:
-		reply_invalid(
-			req, "attendees",
-			arena_printf(&req->arena, "at most the venue's capacity, %d", v.capacity));
-		return;
-	case BOOKING_OUT_OF_HOURS:
-		reply_rule(req, ERR_BOOKING_CLOSED, JB_OBJ(jb_str("why", "opening_hours")));
-		return;
-	}
 	if (!staff) {
 		if (s < now + (int64_t)v.min_notice_minutes * 60) {
 			reply_rule(req, ERR_BOOKING_TOO_SOON,
@@ -445,14 +417,9 @@ static void create_booking(struct req *req)
 		char hi[256];
 		path_upper(a->unit_path, hi, sizeof hi);
 		rc = bookings_store_resident_in(c, resident_id, a->unit_path, hi, &account_id);
-		if (rc < 0) {
-			reply_error(req, ERR_DB_UNAVAILABLE);
+		if (req_ok_or_invalid(req, rc, rc == DB_ROW, "resident_id",
+				      "a resident in your area"))
 			return;
-		}
-		if (rc != DB_ROW) {
-			reply_invalid(req, "resident_id", "a resident in your area");
-			return;
-		}
 	} else {
 		for_unit = a->unit_id;
 	}
@@ -469,12 +436,10 @@ static void create_booking(struct req *req)
 				  .now = now,
 				  .purpose = in.purpose };
 	rc = db_tx_run(c, create_booking_tx, &x);
-	if (rc == DB_EABORT)
-		return; /* answered */
-	reply_tx(req, rc, 201,
-		 JB_OBJ(jb_int("id", x.id), jb_str("status", x.status),
-			jb_str("start", clock_format_shanghai(s, b1)),
-			jb_str("end", clock_format_shanghai(e, b2))));
+	reply_tx_refused(req, rc, ERR_NONE, 201,
+			 JB_OBJ(jb_int("id", x.id), jb_str("status", x.status),
+				jb_str("start", clock_format_shanghai(s, b1)),
+				jb_str("end", clock_format_shanghai(e, b2))));
 }
 
 /* ---- changing a booking's state ----------------------------------------- */
@@ -559,34 +524,20 @@ static void apply(struct req *req, struct db_conn *c, const struct booking *b,
 {
 	int rc = db_tx_run(c, apply_tx, &(struct booking_change){ req, b, act, reason, now });
 
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_BOOKING_STATE);
-	else
-		reply_tx(req, rc, 200,
+	reply_tx_refused(req, rc, ERR_BOOKING_STATE, 200,
 			 JB_OBJ(jb_int("id", b->id), jb_str("status", actions[act].to)));
 }
 
 static void act_on(struct req *req, enum booking_action act)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct reason_body {
-		const char *reason;
-	} in;
-	static const struct body_field fields[] = {
-		BF_STR(struct reason_body, reason, "reason", BF_OPTIONAL, 0, 200),
-	};
 	const char *reason;
 	int64_t id, now = clock_now();
 	struct booking b;
 
 	if (!c || req_param_id_or_reply(req, "id", &id) ||
-	    BODY_READ_OR_REPLY(req, fields, &in, NULL))
+	    body_reason_or_reply(req, act == B_REJECT, "say why the booking is rejected", &reason))
 		return;
-	reason = in.reason;
-	if (act == B_REJECT && (!reason || !*reason)) {
-		reply_invalid(req, "reason", "say why the booking is rejected");
-		return;
-	}
 	if (booking_visible_or_reply(req, c, id, &b, NULL))
 		return;
 	if (!allowed(act, &b, is_manager(req), now)) {
@@ -616,52 +567,28 @@ static void act_on(struct req *req, enum booking_action act)
 	apply(req, c, &b, act, reason, now);
 }
 
-static void cancel_booking(struct req *req)
-{
-	act_on(req, B_CANCEL);
-}
-static void approve_booking(struct req *req)
-{
-	act_on(req, B_APPROVE);
-}
-static void reject_booking(struct req *req)
-{
-	act_on(req, B_REJECT);
-}
-static void check_in_booking(struct req *req)
-{
-	act_on(req, B_CHECK_IN);
-}
-static void no_show_booking(struct req *req)
-{
-	act_on(req, B_NO_SHOW);
-}
+ROUTE_HANDLER_WITH(cancel_booking, act_on, B_CANCEL)
+ROUTE_HANDLER_WITH(approve_booking, act_on, B_APPROVE)
+ROUTE_HANDLER_WITH(reject_booking, act_on, B_REJECT)
+ROUTE_HANDLER_WITH(check_in_booking, act_on, B_CHECK_IN)
+ROUTE_HANDLER_WITH(no_show_booking, act_on, B_NO_SHOW)
 
 /* The resident at the door: the venue's QR code finds their booking due now. */
 static void check_in_by_code(struct req *req)
 {
 	const struct auth *a = req_auth(req);
 	struct db_conn *c = req_db_or_reply(req);
-	struct code_body {
-		const char *code;
-	} in;
-	static const struct body_field fields[] = {
-		BF_STR(struct code_body, code, "code", BF_REQUIRED, 0, 40),
-	};
 	const char *code;
 	int64_t now = clock_now(), id = 0;
 	struct booking b;
 	struct venue v;
 	int rc;
 
-	if (!c || BODY_READ_OR_REPLY(req, fields, &in, NULL))
+	if (!c || body_str_or_reply(req, "code", BF_REQUIRED, 40, NULL, &code))
 		return;
-	code = in.code;
 	rc = venue_get_by_code(c, code, &v);
-	if (rc != DB_ROW) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (req_found_or_reply(req, rc))
 		return;
-	}
 	rc = bookings_store_due(c, v.id, a->account_id, now + CHECK_IN_EARLY_S, now, &id);
 	if (rc < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);

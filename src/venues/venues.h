@@ -77,6 +77,14 @@ int booking_sweep_no_shows(struct db_conn *c, int64_t now);
 /* Does [s, e) with attendees fit the venue's slot grid, capacity and opening hours? */
 enum booking_fit { BOOKING_FITS, BOOKING_OFF_GRID, BOOKING_OVER_CAPACITY, BOOKING_OUT_OF_HOURS };
 enum booking_fit booking_fit(const struct venue *v, int64_t s, int64_t e, int64_t attendees);
+/*
+ * The same, answering a misfit: 400 naming start (off the slot grid) or
+ * attendees_field (over capacity), 409 booking.closed out of opening hours.
+ * 0, or -1 having answered.
+ */
+struct req;
+int booking_fit_or_reply(struct req *req, const struct venue *v, int64_t s, int64_t e,
+			 int64_t attendees, const char *attendees_field);
 
 /* Refusals of booking_create_for_unit (positive, apart from DB_ROW and DB_DONE). */
 enum { BOOKING_BLACKOUT = 10, BOOKING_TAKEN = 11 };

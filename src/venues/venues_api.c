@@ -88,10 +88,8 @@ static int area_or_reply(struct req *req, struct db_conn *c, char lo[256], char 
 			return -1;
 		}
 		int rc = unit_get(c, id, &sc.unit);
-		if (rc != DB_ROW) {
-			reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+		if (req_found_or_reply(req, rc))
 			return -1;
-		}
 		snprintf(sc.lo, sizeof sc.lo, "%s", sc.unit.path);
 		path_upper(sc.lo, sc.hi, sizeof sc.hi);
 	} else if (scope_area_or_reply(req, c, unit, &sc)) {
@@ -125,21 +123,25 @@ static void list_venues(struct req *req)
  * other accounts an active one in their area (path_in_area). 404 otherwise. */
 static int venue_visible_or_reply(struct req *req, struct db_conn *c, int64_t id, struct venue *v)
 {
+	const char *mine = req_auth(req)->unit_path;
 	int rc = venue_get(c, id, v);
 
-	if (rc < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return -1;
-	}
-	const char *mine = req_auth(req)->unit_path;
-	if (rc != DB_ROW ||
-	    (is_staff(req)	? !path_within(v->unit_path, mine)
-	     : is_resident(req) ? !v->active
-				: !v->active || !path_in_area(v->unit_path, mine))) {
-		reply_error(req, ERR_NOT_FOUND);
-		return -1;
-	}
-	return 0;
+	return req_row_or_reply(req, rc,
+				rc == DB_ROW &&
+					(is_staff(req) ? path_within(v->unit_path, mine)
+					 : is_resident(req)
+						 ? v->active
+						 : v->active && path_in_area(v->unit_path, mine)),
+				NULL);
+}
+
+/* Load a venue inside the caller's own subtree, to change it; 404 otherwise. */
+static int venue_managed_or_reply(struct req *req, struct db_conn *c, int64_t id, struct venue *v)
+{
+	int rc = venue_get(c, id, v);
+
+	return req_row_or_reply(
+		req, rc, rc == DB_ROW && path_within(v->unit_path, req_auth(req)->unit_path), NULL);
 }
 
 static int blackout_row(void *ctx, const struct blackout *b)
@@ -438,11 +440,8 @@ static void update_venue(struct req *req)
 
 	if (!c || req_param_id_or_reply(req, "id", &id))
 		return;
-	rc = venue_get(c, id, &v);
-	if (rc != DB_ROW || !path_within(v.unit_path, req_auth(req)->unit_path)) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (venue_managed_or_reply(req, c, id, &v))
 		return;
-	}
 	/* start from what is stored, so the checks see the combination */
 	in->capacity = v.capacity;
 	in->slot_minutes = v.slot_minutes;
@@ -500,11 +499,8 @@ static void add_blackout(struct req *req)
 		reply_invalid(req, "end", "ISO 8601 with offset, after start");
 		return;
 	}
-	rc = venue_get(c, id, &v);
-	if (rc != DB_ROW || !path_within(v.unit_path, req_auth(req)->unit_path)) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (venue_managed_or_reply(req, c, id, &v))
 		return;
-	}
 	x = (struct venue_change){
 		.req = req, .id = id, .from = from, .to = to, .reason = b.reason, .now = now
 	};
@@ -521,26 +517,19 @@ static void delete_blackout(struct req *req)
 
 	if (!c || req_param_id_or_reply(req, "id", &id) || req_param_id_or_reply(req, "bid", &bid))
 		return;
-	rc = venue_get(c, id, &v);
-	if (rc != DB_ROW || !path_within(v.unit_path, req_auth(req)->unit_path)) {
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_NOT_FOUND);
+	if (venue_managed_or_reply(req, c, id, &v))
 		return;
-	}
 	rc = db_tx_run(c, delete_blackout_tx,
 		       &(struct venue_change){ .req = req, .id = id, .bid = bid });
-	if (rc == DB_EABORT)
-		reply_error(req, ERR_NOT_FOUND);
-	else
-		reply_tx(req, rc, 200, JB_OBJ(jb_bool("deleted", 1)));
+	reply_tx_refused(req, rc, ERR_NOT_FOUND, 200, JB_OBJ(jb_bool("deleted", 1)));
 }
 
 /* GET /venues/:id/qr.svg: the check-in code at the door, BASE/v/<public code>. */
 static void venue_qr(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
-	char code[64], *svg;
+	char code[64];
 	struct venue v;
-	size_t len;
 	int64_t id;
 
 	/* 404 for a venue the caller cannot see, missing or not; 403 for one they can */
@@ -554,14 +543,7 @@ static void venue_qr(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	svg = station_qr_svg(arena_printf(&req->arena, "%s/v/%s", public_link_base(req), code),
-			     v.name, &len);
-	if (!svg) {
-		reply_error(req, ERR_INTERNAL);
-		return;
-	}
-	reply_bytes(req, 200, "image/svg+xml; charset=utf-8", svg, len);
-	free(svg);
+	reply_public_qr(req, "v", code, v.name);
 }
 
 const struct route venue_routes[] = {
