@@ -99,18 +99,14 @@ struct area {
 /* "/d/s/c/g/…" → the community "/d/s/c/", and "/d/", "/d/s/" above it. */
 static void area_of(const char *unit_path, struct area *ar)
 {
-	int slashes = 0;
-	size_t n = 0, cut[4] = { 0 };
-
-	while (unit_path[n] && slashes < 4) {
-		if (unit_path[n++] == '/')
-			cut[slashes++] = n;
-	}
-	snprintf(ar->lo, sizeof ar->lo, "%.*s", (int)n, unit_path);
-	path_upper(ar->lo, ar->hi, sizeof ar->hi);
 	/* a shallower unit: the missing levels repeat a path inside the range */
-	snprintf(ar->up1, sizeof ar->up1, "%.*s", (int)(slashes > 1 ? cut[1] : n), unit_path);
-	snprintf(ar->up2, sizeof ar->up2, "%.*s", (int)(slashes > 2 ? cut[2] : n), unit_path);
+	if (!org_path_ancestor(unit_path, 2, ar->lo, sizeof ar->lo))
+		snprintf(ar->lo, sizeof ar->lo, "%s", unit_path);
+	path_upper(ar->lo, ar->hi, sizeof ar->hi);
+	if (!org_path_ancestor(unit_path, 0, ar->up1, sizeof ar->up1))
+		snprintf(ar->up1, sizeof ar->up1, "%s", ar->lo);
+	if (!org_path_ancestor(unit_path, 1, ar->up2, sizeof ar->up2))
+		snprintf(ar->up2, sizeof ar->up2, "%s", ar->lo);
 }
 
 /* A scope's subtree as an area: nothing above it. */
@@ -338,10 +334,8 @@ static int create_activity_tx(struct db_conn *c, void *ctx)
 	if (rc == 0)
 		rc = activities_store_insert(c, in, x->u->id, x->u->path, x->bid, x->code,
 					     req_auth(req)->account_id, x->now, &x->id);
-	if (rc == 0)
-		rc = audit_write(req, c, "activity.create", "activity", x->id,
+	return audit_write_after(rc, req, c, "activity.create", "activity", x->id,
 				 JB_OBJ(jb_int("unit_id", x->u->id), jb_int("booking_id", x->bid)));
-	return rc;
 }
 
 static void create_activity(struct req *req)
@@ -479,10 +473,8 @@ static int update_activity_tx(struct db_conn *c, void *ctx)
 	if (rc == 0 && (x->moved || in->venue_id != x->old_venue ||
 			(activity_given(in, "place") && strcmp(in->place, a->place))))
 		rc = tell_moved(req, c, x, a);
-	if (rc == 0)
-		rc = audit_write(req, c, "activity.update", "activity", id,
+	return audit_write_after(rc, req, c, "activity.update", "activity", id,
 				 JB_OBJ(jb_ref("fields", x->changed)));
-	return rc;
 }
 
 /* The fields a PATCH names, as a JSON array of their names (an empty one: none). */
@@ -625,10 +617,8 @@ static int cancel_activity_tx(struct db_conn *c, void *ctx)
 			now);
 	if (rc == 0)
 		rc = signups_store_cancel_all(c, id, "activity_cancelled", now);
-	if (rc == 0)
-		rc = audit_write(req, c, "activity.cancel", "activity", id,
+	return audit_write_after(rc, req, c, "activity.cancel", "activity", id,
 				 JB_OBJ(jb_str("reason", reason)));
-	return rc;
 }
 
 /* {"reason"}: said to everyone signed up, and kept. */

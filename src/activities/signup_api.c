@@ -232,11 +232,9 @@ static int create_signup_tx(struct db_conn *c, void *ctx)
 				 arena_printf(&req->arena, "工作人员已为您报名。%s %s",
 					      clock_format_shanghai(a.starts_at, b1), a.place),
 				 now);
-	if (rc == 0)
-		rc = audit_write(req, c, "activity.signup", "activity", id,
+	return audit_write_after(rc, req, c, "activity.signup", "activity", id,
 				 JB_OBJ(jb_int("signup_id", x->sid), jb_str("status", x->status),
 					jb_bool("on_behalf", x->staff)));
-	return rc;
 }
 
 /* {"resident_id"}: staff sign a resident up; a resident sends {} for themselves. */
@@ -364,10 +362,8 @@ static int cancel_signup_tx(struct db_conn *c, void *ctx)
 					      reason && *reason ? "：" : "", reason ? reason : ""),
 				 now);
 	}
-	if (rc == 0)
-		rc = audit_write(req, c, "activity.signup_cancel", "activity", id,
+	return audit_write_after(rc, req, c, "activity.signup_cancel", "activity", id,
 				 JB_OBJ(jb_int("signup_id", sid), jb_ref("promoted", x->promoted)));
-	return rc;
 }
 
 /* {"reason"?}: told to the resident when staff cancel. */
@@ -416,10 +412,8 @@ static int check_in_tx(struct db_conn *c, void *ctx)
 
 	if (rc == 0 && changed != 1)
 		return DB_EABORT;
-	if (rc == 0)
-		rc = audit_write(x->req, c, "activity.check_in", "activity", x->id,
+	return audit_write_after(rc, x->req, c, "activity.check_in", "activity", x->id,
 				 JB_OBJ(jb_int("signup_id", x->sid)));
-	return rc;
 }
 
 /* Write the check-in of a confirmed sign-up, in its own transaction. */

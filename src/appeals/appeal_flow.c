@@ -129,42 +129,6 @@ void appeal_day_text(int64_t epoch_s, char buf[9])
 	buf[8] = '\0';
 }
 
-int path_at_depth(const char *path, int depth, char *out, size_t n)
-{
-	const char *p = path;
-
-	/* "/1/7/42/": depth 0 ends after the second '/'. */
-	if (!path || *p != '/')
-		return -1;
-	for (int d = 0; d <= depth; d++) {
-		p = strchr(p + 1, '/');
-		if (!p)
-			return -1;
-	}
-	size_t len = (size_t)(p - path) + 1;
-	if (len >= n)
-		return -1;
-	memcpy(out, path, len);
-	out[len] = '\0';
-	return 0;
-}
-
-int64_t path_id_at_depth(const char *path, int depth)
-{
-	const char *p = path;
-
-	if (!path || *p != '/')
-		return 0;
-	for (int d = 0; d < depth; d++) {
-		p = strchr(p + 1, '/');
-		if (!p)
-			return 0;
-	}
-	if (!p[1] || p[1] == '/')
-		return 0;
-	return strtoll(p + 1, NULL, 10);
-}
-
 /* The ids on a path, appended to ids (deduplicated); returns the new count. */
 static int path_ids(const char *path, int64_t *ids, int n, int max)
 {

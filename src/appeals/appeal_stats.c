@@ -207,7 +207,7 @@ struct stats_ctx {
 static int count_row(void *ctx, const struct stat_row *r)
 {
 	struct stats_ctx *x = ctx;
-	int64_t kid = path_id_at_depth(r->unit_path, x->sc->unit.depth + 1);
+	int64_t kid = org_path_id(r->unit_path, x->sc->unit.depth + 1);
 	struct group *k = kid ? find_group(x->kids.g, x->kids.n, kid) : NULL;
 	struct group *g = find_code(x->cats.g, x->cats.n, r->category);
 
@@ -325,7 +325,7 @@ struct spots {
 static int add_spot(void *ctx, const char *unit_path, int64_t catid, int64_t id, int64_t at)
 {
 	struct spots *x = ctx;
-	int64_t grid = path_id_at_depth(unit_path, 3);
+	int64_t grid = org_path_id(unit_path, 3);
 	struct spot *s = NULL;
 
 	if (!grid)

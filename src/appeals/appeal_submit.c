@@ -357,7 +357,7 @@ int appeal_route(struct db_conn *c, struct appeal_new *a, const struct unit_ref 
 		*handler = *place;
 		rc = DB_ROW;
 	} else {
-		rc = unit_get(c, path_id_at_depth(place->path, d), handler);
+		rc = unit_get(c, org_path_id(place->path, d), handler);
 	}
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : DB_ERR;

@@ -172,10 +172,6 @@ void appeal_day_text(int64_t epoch_s, char buf[9]);
 #define APPEAL_SCOPE_MAX 32
 int appeal_scope_units(const char *unit_path, const char *handler_path,
 		       int64_t ids[APPEAL_SCOPE_MAX]);
-/* The ancestor path of `path` at depth d ("/1/7/42/" at depth 1 → "/1/7/"), or -1. */
-int path_at_depth(const char *path, int depth, char *out, size_t n);
-/* The id of the unit at depth d on path, or 0. */
-int64_t path_id_at_depth(const char *path, int depth);
 
 /*
  * After units under [lo, hi) moved: rewrite the paths appeals and

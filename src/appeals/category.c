@@ -150,9 +150,7 @@ static int create_category_tx(struct db_conn *c, void *ctx)
 	struct category_new *x = ctx;
 	int rc = category_store_insert(c, &x->in, x->now, &x->id);
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "category.create", "appeal_category", x->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "category.create", "appeal_category", x->id, NULL);
 }
 
 static void create_category(struct req *req)
@@ -188,9 +186,7 @@ static int update_category_tx(struct db_conn *c, void *ctx)
 
 	if (rc == DB_DONE)
 		return DB_EABORT;
-	if (rc == 0)
-		rc = audit_write(x->req, c, "category.update", "appeal_category", x->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "category.update", "appeal_category", x->id, NULL);
 }
 
 static void update_category(struct req *req)

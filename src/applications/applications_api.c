@@ -312,10 +312,8 @@ static int create_application_tx(struct db_conn *c, void *ctx)
 			arena_printf(&req->arena, "新的办事申请：%s", x->name),
 			arena_printf(&req->arena, "申请 #%lld：%s", (long long)x->id, x->name),
 			x->now);
-	if (rc == 0)
-		rc = audit_write(req, c, "service_application.create", "service_application", x->id,
-				 JB_OBJ(jb_int("item_id", x->item_id)));
-	return rc;
+	return audit_write_after(rc, req, c, "service_application.create", "service_application",
+				 x->id, JB_OBJ(jb_int("item_id", x->item_id)));
 }
 
 /* DB_EABORT: the application moved on since it was read */
@@ -349,11 +347,9 @@ static int act_on_application_tx(struct db_conn *c, void *ctx)
 					   arena_printf(&req->arena, "申请 #%lld", (long long)id),
 					   now);
 	}
-	if (rc == 0)
-		rc = audit_write(req, c,
+	return audit_write_after(rc, req, c,
 				 arena_printf(&req->arena, "service_application.%s", act->name),
 				 "service_application", id, NULL);
-	return rc;
 }
 
 /* The answers sealed for storage (malloc'd, *n bytes); NULL when out of memory. */

@@ -23,6 +23,7 @@
 
 #include "calendar/calendar.h"
 #include "core/util.h"
+#include "org/org.h"
 #include "pii/pii.h"
 
 #include <math.h>
@@ -348,23 +349,11 @@ int form_mask(json_t *answers, json_t *fields)
 
 int handling_unit(const char *path, const char *level, int64_t *unit, char out[256])
 {
-	int depth = !strcmp(level, "district") ? 1 : !strcmp(level, "street") ? 2 : 3;
-	const char *p = path;
-	int64_t id = 0;
+	int depth = !strcmp(level, "district") ? 0 : !strcmp(level, "street") ? 1 : 2;
+	int64_t id = org_path_ancestor(path, depth, out, 256);
 
-	if (*p != '/')
-		return -1;
-	for (int k = 0; k < depth && p[1]; k++) {
-		char *end;
-		long long v = strtoll(p + 1, &end, 10);
-		if (end == p + 1 || *end != '/' || v <= 0)
-			return -1;
-		id = v;
-		p = end;
-	}
 	if (!id)
 		return -1;
 	*unit = id;
-	snprintf(out, 256, "%.*s", (int)(p - path + 1), path);
 	return 0;
 }

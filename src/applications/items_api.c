@@ -136,10 +136,8 @@ static int create_item_tx(struct db_conn *c, void *ctx)
 
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
-	if (rc == 0)
-		rc = audit_write(x->req, c, "service_item.create", "service_item", x->id,
+	return audit_write_after(rc, x->req, c, "service_item.create", "service_item", x->id,
 				 JB_OBJ(jb_str("code", x->in->code)));
-	return rc;
 }
 
 static int update_item_tx(struct db_conn *c, void *ctx)
@@ -147,9 +145,7 @@ static int update_item_tx(struct db_conn *c, void *ctx)
 	struct item_change *x = ctx;
 	int rc = items_store_update(c, x->id, x->in, x->materials, x->form, x->now);
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "service_item.update", "service_item", x->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "service_item.update", "service_item", x->id, NULL);
 }
 
 static void create_item(struct req *req)

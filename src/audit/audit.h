@@ -56,6 +56,13 @@ int audit_request(struct req *req, const char *action, const char *object_type, 
 /* Append an ok event for the request's actor inside the caller's transaction; steals details. */
 int audit_write(struct req *req, struct db_conn *c, const char *action, const char *object_type,
 		int64_t object_id, json_t *details);
+/*
+ * audit_write() after the change it records: rc is the change's result. 0 writes the event and
+ * returns its result; anything else frees details and is returned as it is. So a callback ends
+ * `return audit_write_after(store_change(...), x->req, c, "x.update", "x", id, NULL);`.
+ */
+int audit_write_after(int rc, struct req *req, struct db_conn *c, const char *action,
+		      const char *object_type, int64_t object_id, json_t *details);
 /* Fill actor and ip of ev from the request. */
 void audit_from_request(struct req *req, struct audit_event *ev);
 

@@ -47,6 +47,16 @@ int audit_write(struct req *req, struct db_conn *c, const char *action, const ch
 	return rc;
 }
 
+int audit_write_after(int rc, struct req *req, struct db_conn *c, const char *action,
+		      const char *object_type, int64_t object_id, json_t *details)
+{
+	if (rc != 0) {
+		json_decref(details);
+		return rc;
+	}
+	return audit_write(req, c, action, object_type, object_id, details);
+}
+
 int audit_request(struct req *req, const char *action, const char *object_type, int64_t object_id,
 		  const char *outcome, json_t *details)
 {

@@ -359,10 +359,9 @@ static int create_account_tx(struct db_conn *c, void *ctx)
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
 	roles_format(x->roles, rolestr, sizeof rolestr);
-	if (rc == 0)
-		rc = audit_write(x->req, c, "account.create", "account", x->id,
-				 JB_OBJ(jb_str("roles", rolestr), jb_int("unit_id", x->unit_id),
-					jb_bool("password_set", x->password_set)));
+	rc = audit_write_after(rc, x->req, c, "account.create", "account", x->id,
+			       JB_OBJ(jb_str("roles", rolestr), jb_int("unit_id", x->unit_id),
+				      jb_bool("password_set", x->password_set)));
 	return account_reread(x->req, c, rc, x->id, &x->r);
 }
 
@@ -433,10 +432,9 @@ static int update_account_tx(struct db_conn *c, void *ctx)
 	}
 	if (rc == 0 && !x->no_disabled && x->disabled != t->disabled) {
 		rc = x->disabled ? account_disable(c, t->id) : account_enable(c, t->id);
-		if (rc == 0)
-			rc = audit_write(x->req, c,
-					 x->disabled ? "account.disable" : "account.enable",
-					 "account", t->id, NULL);
+		rc = audit_write_after(rc, x->req, c,
+				       x->disabled ? "account.disable" : "account.enable",
+				       "account", t->id, NULL);
 	}
 	return account_reread(x->req, c, rc, t->id, &x->r);
 }
@@ -544,9 +542,8 @@ static int set_password_tx(struct db_conn *c, void *ctx)
 
 	if (rc == 0)
 		rc = sessions_delete_for_account(c, x->t->id, 0);
-	if (rc == 0)
-		rc = audit_write(x->req, c, "account.reset_password", "account", x->t->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "account.reset_password", "account", x->t->id,
+				 NULL);
 }
 
 static void set_password(struct req *req)
@@ -588,10 +585,8 @@ static int unlock_account_tx(struct db_conn *c, void *ctx)
 	struct account_change *x = ctx;
 	int rc = throttle_clear(c, x->t->username);
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "account.unlock", "account", x->t->id,
+	return audit_write_after(rc, x->req, c, "account.unlock", "account", x->t->id,
 				 JB_OBJ(jb_bool("was_locked", x->t->locked)));
-	return rc;
 }
 
 static void unlock_account(struct req *req)

@@ -65,10 +65,8 @@ static int put_holiday_tx(struct db_conn *c, void *ctx)
 	struct holiday *x = ctx;
 	int rc = holiday_set(c, x->day, x->kind, x->name, clock_now());
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "holiday.set", "holiday", 0,
+	return audit_write_after(rc, x->req, c, "holiday.set", "holiday", 0,
 				 JB_OBJ(jb_str("day", x->day), jb_str("kind", x->kind)));
-	return rc;
 }
 
 /* DB_EABORT: no such day */
@@ -77,10 +75,8 @@ static int delete_holiday_tx(struct db_conn *c, void *ctx)
 	struct holiday *x = ctx;
 	int rc = holiday_delete(c, x->day);
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "holiday.delete", "holiday", 0,
+	return audit_write_after(rc, x->req, c, "holiday.delete", "holiday", 0,
 				 JB_OBJ(jb_str("day", x->day)));
-	return rc;
 }
 
 static void put_holiday(struct req *req)

@@ -121,11 +121,9 @@ static int apply_enrolment_tx(struct db_conn *c, void *ctx)
 				 arena_printf(&req->arena, "助餐申请待审批：%s", p->name),
 				 arena_printf(&req->arena, "%s，符合：%s", p->name, x->matched),
 				 x->now);
-	if (rc == 0)
-		rc = audit_write(req, c, "meal.enrol_apply", "meal_enrolment", x->id,
+	return audit_write_after(rc, req, c, "meal.enrol_apply", "meal_enrolment", x->id,
 				 JB_OBJ(jb_int("point_id", p->id), jb_int("resident_id", x->r->id),
 					jb_str("applied_as", x->as)));
-	return rc;
 }
 
 /* POST /meal-enrolments: what the console and the residents' app send. */
@@ -275,12 +273,9 @@ static int act_on_tx(struct db_conn *c, void *ctx)
 	}
 	if (rc == 0)
 		rc = tell(req, c, e, act, x->reason, now);
-	if (rc == 0)
-		rc = audit_write(req, c, actions[act].audit, "meal_enrolment", id,
-				 act == E_WITHDRAW
-					 ? JB_OBJ(jb_int("orders_cancelled", x->cancelled))
-					 : NULL);
-	return rc;
+	return audit_write_after(
+		rc, req, c, actions[act].audit, "meal_enrolment", id,
+		act == E_WITHDRAW ? JB_OBJ(jb_int("orders_cancelled", x->cancelled)) : NULL);
 }
 
 /* approve, reject, withdraw: {reason} (required to reject) */

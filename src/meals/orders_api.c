@@ -215,11 +215,9 @@ static int create_order_tx(struct db_conn *c, void *ctx)
 		reply_error(req, ERR_MEAL_ALREADY_ORDERED);
 		return DB_EABORT;
 	}
-	if (rc == 0)
-		rc = audit_write(req, c, "meal.order", "meal_order", x->id,
+	return audit_write_after(rc, req, c, "meal.order", "meal_order", x->id,
 				 JB_OBJ(jb_int("point_id", p->id), jb_str("day", x->day),
 					jb_str("mode", meal_mode_name(x->mode))));
-	return rc;
 }
 
 /* POST /meal-orders, as the residents' app sends it. */
@@ -326,11 +324,9 @@ static int order_act_tx(struct db_conn *c, void *ctx)
 
 	if (rc == 0 && changed != 1)
 		return DB_EABORT;
-	if (rc == 0)
-		rc = audit_write(x->req, c, actions[act].audit, "meal_order", x->id,
+	return audit_write_after(rc, x->req, c, actions[act].audit, "meal_order", x->id,
 				 x->o->round_id ? JB_OBJ(jb_int("round_id", x->o->round_id))
 						: NULL);
-	return rc;
 }
 
 static void act_on(struct req *req, enum order_action act)

@@ -309,12 +309,10 @@ static int create_point_tx(struct db_conn *c, void *ctx)
 	const struct meal_point_in *in = x->in;
 	int rc = meals_store_point_insert(c, in, x->unit_id, x->path, x->now, &x->id);
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "meal.point_create", "meal_point", x->id,
+	return audit_write_after(rc, x->req, c, "meal.point_create", "meal_point", x->id,
 				 JB_OBJ(jb_int("unit_id", x->unit_id),
 					jb_int("price_fen", in->price),
 					jb_int("subsidy_fen", in->subsidy)));
-	return rc;
 }
 
 static int update_point_tx(struct db_conn *c, void *ctx)
@@ -322,9 +320,7 @@ static int update_point_tx(struct db_conn *c, void *ctx)
 	struct point_change *x = ctx;
 	int rc = meals_store_point_update(c, x->id, x->in, clock_now());
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "meal.point_update", "meal_point", x->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "meal.point_update", "meal_point", x->id, NULL);
 }
 
 static void create_point(struct req *req)

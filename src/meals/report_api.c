@@ -160,16 +160,13 @@ static int communities(struct db_conn *c, struct arena *a, const struct scope *s
 		       struct meal_community *out, int *n)
 {
 	char cpath[256];
-	int slashes = 0;
-	size_t k = 0;
 
 	if (sc->unit.kind <= UNIT_COMMUNITY)
 		return report_store_communities(c, a, NULL, sc->lo, sc->hi, out, MAX_COMMUNITIES,
 						n);
 	/* "/d/s/c/g/…" → "/d/s/c/" */
-	while (sc->unit.path[k] && slashes < 4)
-		slashes += sc->unit.path[k++] == '/';
-	snprintf(cpath, sizeof cpath, "%.*s", (int)k, sc->unit.path);
+	if (!org_path_ancestor(sc->unit.path, 2, cpath, sizeof cpath))
+		snprintf(cpath, sizeof cpath, "%s", sc->unit.path);
 	return report_store_communities(c, a, cpath, NULL, NULL, out, MAX_COMMUNITIES, n);
 }
 

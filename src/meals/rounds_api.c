@@ -63,11 +63,9 @@ static int create_round_tx(struct db_conn *c, void *ctx)
 	int rc = orders_store_round_insert(c, x->p, x->b->day, x->b->name, x->b->assignee_id,
 					   req_auth(x->req)->account_id, x->now, &x->id);
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "meal.round_create", "meal_round", x->id,
+	return audit_write_after(rc, x->req, c, "meal.round_create", "meal_round", x->id,
 				 JB_OBJ(jb_int("point_id", x->p->id), jb_str("day", x->b->day),
 					jb_int("assignee_id", x->b->assignee_id)));
-	return rc;
 }
 
 static void create_round(struct req *req)
@@ -243,10 +241,8 @@ static int assign_orders_tx(struct db_conn *c, void *ctx)
 			return DB_EABORT;
 		}
 	}
-	if (rc == 0)
-		rc = audit_write(x->req, c, "meal.round_assign", "meal_round", x->rd->id,
+	return audit_write_after(rc, x->req, c, "meal.round_assign", "meal_round", x->rd->id,
 				 JB_OBJ(jb_ref("order_ids", x->ids)));
-	return rc;
 }
 
 /* order_ids is checked below, with its own message */

@@ -42,6 +42,15 @@ int unit_get_by_code(struct db_conn *c, const char *code, struct unit_ref *out);
 void path_upper(const char *path, char *out, size_t n);
 /* Is path inside the subtree rooted at root (root itself included)? */
 int path_within(const char *path, const char *root);
+/*
+ * The unit at depth d (0 district, 1 street, 2 community, 3 grid) on a path:
+ * org_path_id() gives its id, or 0 when the path is shallower or malformed.
+ * org_path_ancestor() writes its path ("/1/7/42/99/" at depth 1: "/1/7/")
+ * into out (when out is not NULL) and gives its id; a path shallower than d
+ * stands for itself. 0 when the path is malformed or out (n bytes) too small.
+ */
+int64_t org_path_id(const char *path, int depth);
+int64_t org_path_ancestor(const char *path, int depth, char *out, size_t n);
 
 /*
  * Create a unit under parent (0 for the district root). code NULL: the next

@@ -163,9 +163,8 @@ static int create_unit_tx(struct db_conn *c, void *ctx)
 	if (rc)
 		return DB_EABORT;
 	rc = x->boundary ? units_store_set_bbox(c, x->id, x->bbox) : 0;
-	if (rc == 0)
-		rc = audit_write(x->req, c, "unit.create", "unit", x->id,
-				 JB_OBJ(jb_int("parent_id", x->parent_id)));
+	rc = audit_write_after(rc, x->req, c, "unit.create", "unit", x->id,
+			       JB_OBJ(jb_int("parent_id", x->parent_id)));
 	if (rc == 0 && unit_get(c, x->id, &x->u) != DB_ROW)
 		rc = -1;
 	return rc;
@@ -218,9 +217,7 @@ static int update_unit_tx(struct db_conn *c, void *ctx)
 
 	if (rc == 0 && x->has_b == 0)
 		rc = units_store_set_boundary(c, x->id, x->boundary, x->bbox);
-	if (rc == 0)
-		rc = audit_write(x->req, c, "unit.update", "unit", x->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "unit.update", "unit", x->id, NULL);
 }
 
 static void update_unit(struct req *req)
@@ -259,12 +256,10 @@ static int move_unit_tx(struct db_conn *c, void *ctx)
 	struct unit_change *x = ctx;
 	int rc = unit_move(c, &x->u, &x->np, x->newcode, sizeof x->newcode);
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "unit.move", "unit", x->id,
+	return audit_write_after(rc, x->req, c, "unit.move", "unit", x->id,
 				 JB_OBJ(jb_int("from_parent", x->u.parent_id),
 					jb_int("to_parent", x->np.id),
 					jb_str("new_code", x->newcode)));
-	return rc;
 }
 
 static void move_unit(struct req *req)
@@ -309,10 +304,8 @@ static int delete_unit_tx(struct db_conn *c, void *ctx)
 
 	if (rc == 1)
 		return DB_EABORT;
-	if (rc == 0)
-		rc = audit_write(x->req, c, "unit.delete", "unit", x->id,
+	return audit_write_after(rc, x->req, c, "unit.delete", "unit", x->id,
 				 JB_OBJ(jb_str("code", x->u.code)));
-	return rc;
 }
 
 static void delete_unit(struct req *req)
@@ -472,9 +465,7 @@ static int create_station_tx(struct db_conn *c, void *ctx)
 	struct station_change *x = ctx;
 	int rc = stations_store_insert(c, x->in, x->grid_id, x->g->path, x->code, x->now, &x->id);
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "station.create", "station", x->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "station.create", "station", x->id, NULL);
 }
 
 static int update_station_tx(struct db_conn *c, void *ctx)
@@ -482,9 +473,7 @@ static int update_station_tx(struct db_conn *c, void *ctx)
 	struct station_change *x = ctx;
 	int rc = stations_store_update(c, x->id, x->in, clock_now());
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "station.update", "station", x->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "station.update", "station", x->id, NULL);
 }
 
 static void create_station(struct req *req)

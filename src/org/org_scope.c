@@ -52,19 +52,9 @@ int scope_unit_or_reply(struct req *req, struct db_conn *c, const char *unit_par
 /* "/d/s/c/g/…" → "/d/s/c/" (the community is depth 2) and its id; a shallower path stays itself. */
 static void area_root(const char *account_path, char out[256], int64_t *id)
 {
-	int slashes = 0;
-	size_t n = 0, start = 0;
-
-	while (account_path[n] && slashes < 4)
-		slashes += account_path[n++] == '/';
-	snprintf(out, 256, "%.*s", (int)n, account_path);
-	/* the root's id: the last component, between its last two slashes */
-	for (size_t i = 0; n > 1 && i + 1 < n; i++)
-		if (out[i] == '/')
-			start = i + 1;
-	*id = 0;
-	for (size_t i = start; out[i] >= '0' && out[i] <= '9'; i++)
-		*id = *id * 10 + (out[i] - '0');
+	*id = org_path_ancestor(account_path, 2, out, 256);
+	if (!*id)
+		snprintf(out, 256, "%s", account_path);
 }
 
 int scope_area_or_reply(struct req *req, struct db_conn *c, const char *unit_param,

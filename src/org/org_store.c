@@ -32,20 +32,6 @@ int unit_kind_parse(const char *s)
 	return -1;
 }
 
-void path_upper(const char *path, char *out, size_t n)
-{
-	size_t l = strlen(path);
-
-	snprintf(out, n, "%s", path);
-	if (l > 0 && l < n)
-		out[l - 1] = '0'; /* '/' + 1 */
-}
-
-int path_within(const char *path, const char *root)
-{
-	return path && root && !strncmp(path, root, strlen(root));
-}
-
 #define UNIT_COLS "id, COALESCE(parent_id, 0), kind, depth, code, name, path"
 
 static int unit_ref_row(struct db_stmt *st, void *p)

@@ -109,9 +109,7 @@ static int create_household_tx(struct db_conn *c, void *ctx)
 	struct people_change *x = ctx;
 	int rc = people_store_household_insert(c, x->id2, x->path, x->s1, x->s2, x->now, &x->id);
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "household.create", "household", x->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "household.create", "household", x->id, NULL);
 }
 
 /* DB_EABORT: no such household in the caller's area */
@@ -122,9 +120,7 @@ static int update_household_tx(struct db_conn *c, void *ctx)
 
 	if (rc == DB_DONE)
 		return DB_EABORT;
-	if (rc == 0)
-		rc = audit_write(x->req, c, "household.update", "household", x->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "household.update", "household", x->id, NULL);
 }
 
 struct household_body {
@@ -483,10 +479,8 @@ static int create_resident_tx(struct db_conn *c, void *ctx)
 
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
-	if (rc == 0)
-		rc = audit_write(x->req, c, "resident.create", "resident", x->id,
+	return audit_write_after(rc, x->req, c, "resident.create", "resident", x->id,
 				 JB_OBJ(jb_int("household_id", x->id2)));
-	return rc;
 }
 
 /* DB_EABORT: the new ID number is registered already */
@@ -573,9 +567,7 @@ static int create_party_member_tx(struct db_conn *c, void *ctx)
 
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
-	if (rc == 0)
-		rc = audit_write(x->req, c, "party_member.create", "party_member", x->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "party_member.create", "party_member", x->id, NULL);
 }
 
 /* DB_EABORT: the household is a central household already */
@@ -593,10 +585,8 @@ static int create_central_household_tx(struct db_conn *c, void *ctx)
 		if (rc == 0 && json_integer_value(v) != x->id2)
 			rc = people_store_central_link(c, x->id, json_integer_value(v));
 	}
-	if (rc == 0)
-		rc = audit_write(x->req, c, "central_household.create", "central_household", x->id,
-				 NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "central_household.create", "central_household",
+				 x->id, NULL);
 }
 
 struct party_member_body {

@@ -365,11 +365,9 @@ static int reapply_tx(struct db_conn *c, void *ctx)
 					    x->now);
 	if (rc == DB_DONE)
 		return reg_refuse(x, ERR_REG_ALREADY_BOUND);
-	if (rc == 0)
-		rc = audit_write(x->req, c, "registration.create", "registration", x->id,
-				 JB_OBJ(jb_int("account_id", x->a->account_id),
-					jb_int("unit_id", grid->id)));
-	return rc;
+	return audit_write_after(
+		rc, x->req, c, "registration.create", "registration", x->id,
+		JB_OBJ(jb_int("account_id", x->a->account_id), jb_int("unit_id", grid->id)));
 }
 
 /* DB_EABORT: nothing pending */
@@ -380,9 +378,7 @@ static int cancel_mine_tx(struct db_conn *c, void *ctx)
 
 	if (rc == DB_DONE)
 		return DB_EABORT;
-	if (rc == 0)
-		rc = audit_write(x->req, c, "registration.cancel", "registration", x->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "registration.cancel", "registration", x->id, NULL);
 }
 
 /*
@@ -503,7 +499,6 @@ static int confirm_tx(struct db_conn *c, void *ctx)
 	struct reg_change *x = ctx;
 	const struct pending *p = x->p;
 	int64_t hid = x->hid, now = x->now;
-	json_t *details;
 	int rc = reg_store_confirm(c, p->id, hid, x->a->account_id, now);
 
 	x->rid = x->rid_in; /* a rerun makes the resident again */
@@ -512,10 +507,9 @@ static int confirm_tx(struct db_conn *c, void *ctx)
 	if (rc == 0 && x->new_resident) {
 		struct resident_in in = { .household_id = hid, .name = p->name, .phone = x->phone };
 		rc = resident_insert(c, x->req->srv->pii, &in, x->hpath, &x->rid);
-		if (rc == 0)
-			rc = audit_write(x->req, c, "resident.create", "resident", x->rid,
-					 JB_OBJ(jb_int("household_id", hid),
-						jb_int("registration_id", p->id)));
+		rc = audit_write_after(
+			rc, x->req, c, "resident.create", "resident", x->rid,
+			JB_OBJ(jb_int("household_id", hid), jb_int("registration_id", p->id)));
 	}
 	if (rc == 0)
 		rc = reg_store_set_resident(c, p->id, x->rid);
@@ -533,13 +527,10 @@ static int confirm_tx(struct db_conn *c, void *ctx)
 					      "网格员已确认您的住址，账号已绑定到%s的住户。",
 					      x->grid->name),
 				 now);
-	details = JB_OBJ(jb_int("account_id", p->account_id), jb_int("resident_id", x->rid),
-			 jb_int("household_id", hid), jb_bool("new_resident", x->new_resident));
-	if (rc == 0)
-		rc = audit_write(x->req, c, "registration.confirm", "registration", p->id, details);
-	else
-		json_decref(details);
-	return rc;
+	return audit_write_after(rc, x->req, c, "registration.confirm", "registration", p->id,
+				 JB_OBJ(jb_int("account_id", p->account_id),
+					jb_int("resident_id", x->rid), jb_int("household_id", hid),
+					jb_bool("new_resident", x->new_resident)));
 }
 
 /* DB_EABORT: no longer pending */
@@ -554,10 +545,8 @@ static int reject_tx(struct db_conn *c, void *ctx)
 	if (rc == 0)
 		rc = message_add(c, p->account_id, 0, 0, "registration", "居民注册未通过",
 				 x->reason, x->now);
-	if (rc == 0)
-		rc = audit_write(x->req, c, "registration.reject", "registration", p->id,
+	return audit_write_after(rc, x->req, c, "registration.reject", "registration", p->id,
 				 JB_OBJ(jb_int("account_id", p->account_id)));
-	return rc;
 }
 
 /*

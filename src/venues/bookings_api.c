@@ -326,10 +326,8 @@ static int create_booking_tx(struct db_conn *c, void *ctx)
 					      clock_format_shanghai(s, b1),
 					      clock_format_shanghai(e, b2) + 11, x->purpose),
 				 now);
-	if (rc == 0)
-		rc = audit_write(req, c, "booking.create", "booking", x->id,
+	return audit_write_after(rc, req, c, "booking.create", "booking", x->id,
 				 JB_OBJ(jb_int("venue_id", vp->id), jb_str("status", x->status)));
-	return rc;
 }
 
 static void create_booking(struct req *req)
@@ -512,10 +510,8 @@ static int apply_tx(struct db_conn *c, void *ctx)
 					      reason && *reason ? "：" : "", reason ? reason : ""),
 				 now);
 	}
-	if (rc == 0)
-		rc = audit_write(x->req, c, actions[act].audit, "booking", b->id,
+	return audit_write_after(rc, x->req, c, actions[act].audit, "booking", b->id,
 				 reason && *reason ? JB_OBJ(jb_str("reason", reason)) : NULL);
-	return rc;
 }
 
 /* Write the change of state (the caller checked it is allowed), in one transaction. */

@@ -359,9 +359,7 @@ static int create_venue_tx(struct db_conn *c, void *ctx)
 	int rc = venues_store_insert(c, x->in, x->unit_id, x->path, x->hours, x->code, x->now,
 				     &x->id);
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "venue.create", "venue", x->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "venue.create", "venue", x->id, NULL);
 }
 
 static int update_venue_tx(struct db_conn *c, void *ctx)
@@ -369,9 +367,7 @@ static int update_venue_tx(struct db_conn *c, void *ctx)
 	struct venue_change *x = ctx;
 	int rc = venues_store_update(c, x->id, x->in, x->hours, clock_now());
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "venue.update", "venue", x->id, NULL);
-	return rc;
+	return audit_write_after(rc, x->req, c, "venue.update", "venue", x->id, NULL);
 }
 
 static int add_blackout_tx(struct db_conn *c, void *ctx)
@@ -379,11 +375,9 @@ static int add_blackout_tx(struct db_conn *c, void *ctx)
 	struct venue_change *x = ctx;
 	int rc = venues_store_add_blackout(c, x->id, x->from, x->to, x->reason, x->now, &x->bid);
 
-	if (rc == 0)
-		rc = audit_write(x->req, c, "venue.blackout", "venue", x->id,
+	return audit_write_after(rc, x->req, c, "venue.blackout", "venue", x->id,
 				 JB_OBJ(jb_int("blackout_id", x->bid),
 					jb_str("reason", x->reason ? x->reason : "")));
-	return rc;
 }
 
 static int delete_blackout_tx(struct db_conn *c, void *ctx)
@@ -393,10 +387,8 @@ static int delete_blackout_tx(struct db_conn *c, void *ctx)
 
 	if (rc == DB_DONE)
 		return DB_EABORT;
-	if (rc == 0)
-		rc = audit_write(x->req, c, "venue.blackout_delete", "venue", x->id,
+	return audit_write_after(rc, x->req, c, "venue.blackout_delete", "venue", x->id,
 				 JB_OBJ(jb_int("blackout_id", x->bid)));
-	return rc;
 }
 
 static void create_venue(struct req *req)

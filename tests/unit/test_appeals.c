@@ -524,48 +524,6 @@ static void open311_sees_only_open_and_closed(void **state)
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static void ancestor_paths_by_depth(void **state)
-{
-	const char *p = "/1/7/42/99/";
-	char out[64];
-
-	assert_int_equal(path_at_depth(p, 0, out, sizeof out), 0);
-	assert_string_equal(out, "/1/");
-	assert_int_equal(path_at_depth(p, 1, out, sizeof out), 0);
-	assert_string_equal(out, "/1/7/");
-	assert_int_equal(path_at_depth(p, 2, out, sizeof out), 0);
-	assert_string_equal(out, "/1/7/42/");
-	assert_int_equal(path_at_depth(p, 3, out, sizeof out), 0);
-	assert_string_equal(out, "/1/7/42/99/");
-	assert_int_equal(path_at_depth(p, 4, out, sizeof out), -1); /* deeper than the path */
-	assert_int_equal(path_at_depth("/1/7/42/", 1, out, sizeof out), 0);
-	assert_string_equal(out, "/1/7/");
-	/* The buffer must hold the path and its NUL. */
-	assert_int_equal(path_at_depth(p, 3, out, 12), 0);
-	assert_int_equal(path_at_depth(p, 3, out, 11), -1);
-	assert_int_equal(path_at_depth(NULL, 0, out, sizeof out), -1);
-	assert_int_equal(path_at_depth("", 0, out, sizeof out), -1);
-	assert_int_equal(path_at_depth("1/7/", 0, out, sizeof out), -1);
-}
-
-static void unit_ids_by_depth(void **state)
-{
-	const char *p = "/1/7/42/99/";
-
-	assert_int_equal(path_id_at_depth(p, 0), 1);
-	assert_int_equal(path_id_at_depth(p, 1), 7);
-	assert_int_equal(path_id_at_depth(p, 2), 42);
-	assert_int_equal(path_id_at_depth(p, 3), 99);
-	assert_int_equal(path_id_at_depth(p, 4), 0);
-	assert_int_equal(path_id_at_depth(p, 5), 0);
-	assert_int_equal(path_id_at_depth("/1/7/42/99/1234567890123/", 4), 1234567890123LL);
-	assert_int_equal(path_id_at_depth(NULL, 0), 0);
-	assert_int_equal(path_id_at_depth("", 0), 0);
-	assert_int_equal(path_id_at_depth("/", 0), 0);
-	assert_int_equal(path_id_at_depth("//", 0), 0);
-	assert_int_equal(path_id_at_depth("1/7/", 0), 0);
-}
-
 static void case_number_days_are_shanghai_dates(void **state)
 {
 	char buf[9];
@@ -612,8 +570,6 @@ int main(void)
 		cmocka_unit_test(status_names_round_trip),
 		cmocka_unit_test(action_names_round_trip),
 		cmocka_unit_test(open311_sees_only_open_and_closed),
-		cmocka_unit_test(ancestor_paths_by_depth),
-		cmocka_unit_test(unit_ids_by_depth),
 		cmocka_unit_test(case_number_days_are_shanghai_dates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

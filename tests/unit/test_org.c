@@ -134,9 +134,62 @@ static void a_move_tells_every_hook_the_old_and_new_paths(void **state)
 	assert_int_equal(moved.parent_id, t->street2);
 }
 
+/* ---- paths, without a database ------------------------------------------- */
+
+static void ancestors_by_depth(void **state)
+{
+	const char *p = "/1/7/42/99/";
+	char out[64];
+
+	(void)state;
+	assert_int_equal(org_path_ancestor(p, 0, out, sizeof out), 1);
+	assert_string_equal(out, "/1/");
+	assert_int_equal(org_path_ancestor(p, 1, out, sizeof out), 7);
+	assert_string_equal(out, "/1/7/");
+	assert_int_equal(org_path_ancestor(p, 2, out, sizeof out), 42);
+	assert_string_equal(out, "/1/7/42/");
+	assert_int_equal(org_path_ancestor(p, 3, out, sizeof out), 99);
+	assert_string_equal(out, "/1/7/42/99/");
+	/* a shallower path stands for itself */
+	assert_int_equal(org_path_ancestor(p, 4, out, sizeof out), 99);
+	assert_string_equal(out, "/1/7/42/99/");
+	assert_int_equal(org_path_ancestor("/1/7/", 2, out, sizeof out), 7);
+	assert_string_equal(out, "/1/7/");
+	assert_int_equal(org_path_ancestor(p, 1, NULL, 0), 7);
+	/* the buffer must hold the path and its NUL */
+	assert_int_equal(org_path_ancestor(p, 3, out, 12), 99);
+	assert_int_equal(org_path_ancestor(p, 3, out, 11), 0);
+	/* malformed: no leading '/', no ids, a zero, a letter, a sign, an unclosed id */
+	const char *bad[] = { NULL, "", "/", "1/7/", "//", "/1/0/", "/a/7/", "/+1/", "/1/7" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(org_path_ancestor(bad[i], 1, out, sizeof out), 0);
+	assert_int_equal(org_path_ancestor(p, -1, out, sizeof out), 0);
+}
+
+static void unit_ids_by_depth(void **state)
+{
+	const char *p = "/1/7/42/99/";
+
+	(void)state;
+	assert_int_equal(org_path_id(p, 0), 1);
+	assert_int_equal(org_path_id(p, 1), 7);
+	assert_int_equal(org_path_id(p, 2), 42);
+	assert_int_equal(org_path_id(p, 3), 99);
+	assert_int_equal(org_path_id(p, 4), 0); /* deeper than the path */
+	assert_int_equal(org_path_id(p, 5), 0);
+	assert_int_equal(org_path_id("/1/7/42/99/1234567890123/", 4), 1234567890123LL);
+	assert_int_equal(org_path_id(NULL, 0), 0);
+	assert_int_equal(org_path_id("", 0), 0);
+	assert_int_equal(org_path_id("/", 0), 0);
+	assert_int_equal(org_path_id("//", 0), 0);
+	assert_int_equal(org_path_id("/1/x/", 1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ancestors_by_depth),
+		cmocka_unit_test(unit_ids_by_depth),
 		cmocka_unit_test_setup_teardown(a_use_a_hook_reports_stops_the_delete, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(org_refuses_a_unit_with_children_before_asking,
