@@ -148,7 +148,7 @@ int activities_store_list(struct db_conn *c, const struct activity_filter *f, ac
 
 int activities_store_lock(struct db_conn *c, int64_t id, int64_t *capacity)
 {
-	return with_changes(c, db_run(c, "UPDATE activities SET updated_at = updated_at WHERE id = ?", "i", id);
+	int rc = db_run(c, "UPDATE activities SET updated_at = updated_at WHERE id = ?", "i", id);
 
 	if (rc < 0)
 		return rc;
