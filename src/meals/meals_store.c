@@ -327,24 +327,23 @@ int meals_store_enrol_insert(struct db_conn *c, const struct meal_point *p,
 }
 
 /* rc, and in *changed the rows the statement changed (0 when it failed). */
-static int with_changes(struct db_conn *c, int rc, int64_t *changed)
+static int with_changes(struct db_conn *c, int64_t *changed, int rc)
 {
 	*changed = rc == 0 ? db_changes(c) : 0;
 	return rc;
 }
+/* db_run(c, sql, types, ...), and in *changed the rows it changed. */
+#define RUN_CHANGED(c, changed, ...) with_changes((c), (changed), db_run((c), __VA_ARGS__))
 
 int meals_store_enrol_set_status(struct db_conn *c, int64_t id, const char *from, const char *to,
 				 const char *reason, int64_t by, int64_t now, int64_t *changed)
 {
-	return with_changes(
-		c,
-		db_run(c,
-		       "UPDATE meal_enrolments SET status = ?, reason = ?, decided_by = CASE "
-		       "WHEN ? = 'withdrawn' THEN decided_by ELSE ? END, decided_at = CASE "
-		       "WHEN ? = 'withdrawn' THEN decided_at ELSE ? END, updated_at = ? "
-		       "WHERE id = ? AND status = ?",
-		       "tttitiiit", to, reason ? reason : "", to, by, to, now, now, id, from),
-		changed);
+	return RUN_CHANGED(c, changed,
+			   "UPDATE meal_enrolments SET status = ?, reason = ?, decided_by = CASE "
+			   "WHEN ? = 'withdrawn' THEN decided_by ELSE ? END, decided_at = CASE "
+			   "WHEN ? = 'withdrawn' THEN decided_at ELSE ? END, updated_at = ? "
+			   "WHERE id = ? AND status = ?",
+			   "tttitiiit", to, reason ? reason : "", to, by, to, now, now, id, from);
 }
 
 /* ---- under units (org.h) ---------------------------------------------------- */
