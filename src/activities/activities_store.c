@@ -97,73 +97,36 @@ static void view_from_row(struct db_stmt *st, struct activity_view *v)
 	v->my_position = int_or_0(st, 31);
 }
 
-int activities_row_by_id(struct db_conn *c, const char *sql, int64_t id, struct db_stmt **st)
-{
-	int rc = db_prepare(c, sql, st);
+/* The caller's callback for the rows read (activities_store_view, _list). */
+struct view_call {
+	activity_view_fn fn;
+	void *ctx;
+};
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(*st, 1, id);
-	rc = db_step(*st);
-	if (rc != DB_ROW)
-		db_reset(*st);
-	return rc;
-}
-
-/* Step st to the end, handing each row to fn. 0, or fn's or the step's <0. */
-static int each_view(struct db_stmt *st, activity_view_fn fn, void *ctx)
+static int view_row(struct db_stmt *st, void *p)
 {
+	struct view_call *k = p;
 	struct activity_view v;
 	int rc;
 
-	while ((rc = db_step(st)) == DB_ROW) {
-		view_from_row(st, &v);
-		if ((rc = fn(ctx, &v)) < 0)
-			break;
-	}
-	db_reset(st);
+	view_from_row(st, &v);
+	rc = k->fn(k->ctx, &v);
 	return rc < 0 ? rc : 0;
 }
 
 int activities_store_view(struct db_conn *c, int64_t account_id, int64_t resident_id, int64_t id,
 			  activity_view_fn fn, void *ctx)
 {
-	struct db_stmt *st;
-	struct activity_view v;
-	int rc = db_prepare(c, ACTIVITY_SELECT "WHERE a.id = ?", &st);
+	struct view_call k = { fn, ctx };
 
-	if (rc < 0)
-		return rc;
-	const struct db_arg args[] = { DB_ARG_I(account_id), DB_ARG_I(resident_id),
-				       DB_ARG_I(resident_id), DB_ARG_I(id) };
-	db_bind_args(st, args, DB_ARGS_N(args));
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		view_from_row(st, &v);
-		int frc = fn(ctx, &v);
-		if (frc < 0)
-			rc = frc;
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, view_row, &k, ACTIVITY_SELECT "WHERE a.id = ?", "iiii", account_id,
+		      resident_id, resident_id, id);
 }
 
 int activities_store_list(struct db_conn *c, const struct activity_filter *f, activity_view_fn fn,
 			  void *ctx)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(
-		c,
-		ACTIVITY_SELECT
-		"WHERE ((a.unit_path >= ? AND a.unit_path < ?) OR a.unit_path IN (?, ?)) "
-		"AND a.ends_at > ? AND (? = 0 OR a.starts_at < ?) "
-		"AND (CAST(? AS TEXT) IS NULL OR a.status = ?) "
-		"AND (? = 0 OR (ms.id IS NOT NULL AND ms.status <> 'cancelled')) "
-		"ORDER BY a.starts_at, a.id LIMIT ? OFFSET ?",
-		&st);
-
-	if (rc < 0)
-		return rc;
+	struct view_call k = { fn, ctx };
 	const struct db_arg args[] = {
 		DB_ARG_I(f->account_id), DB_ARG_I(f->resident_id), DB_ARG_I(f->resident_id),
 		DB_ARG_T(f->lo),	 DB_ARG_T(f->hi),	   DB_ARG_T(f->up1),
@@ -171,8 +134,16 @@ int activities_store_list(struct db_conn *c, const struct activity_filter *f, ac
 		DB_ARG_I(f->to),	 DB_ARG_T(f->status),	   DB_ARG_T(f->status),
 		DB_ARG_I(f->mine),	 DB_ARG_I(f->limit),	   DB_ARG_I(f->offset),
 	};
-	db_bind_args(st, args, DB_ARGS_N(args));
-	return each_view(st, fn, ctx);
+
+	return db_each_args(
+		c, view_row, &k,
+		ACTIVITY_SELECT
+		"WHERE ((a.unit_path >= ? AND a.unit_path < ?) OR a.unit_path IN (?, ?)) "
+		"AND a.ends_at > ? AND (? = 0 OR a.starts_at < ?) "
+		"AND (CAST(? AS TEXT) IS NULL OR a.status = ?) "
+		"AND (? = 0 OR (ms.id IS NOT NULL AND ms.status <> 'cancelled')) "
+		"ORDER BY a.starts_at, a.id LIMIT ? OFFSET ?",
+		args, DB_ARGS_N(args));
 }
 
 int activities_store_lock(struct db_conn *c, int64_t id, int64_t *capacity)
@@ -187,95 +158,91 @@ int activities_store_lock(struct db_conn *c, int64_t id, int64_t *capacity)
 			      "i", id);
 }
 
+static int plan_row(struct db_stmt *st, void *p)
+{
+	struct activity *out = p;
+
+	out->venue_id = db_col_int64(st, 0);
+	out->booking_id = db_col_int64(st, 1);
+	out->starts_at = db_col_int64(st, 2);
+	out->ends_at = db_col_int64(st, 3);
+	out->opens_at = db_col_int64(st, 4);
+	out->closes_at = db_col_int64(st, 5);
+	out->capacity = db_col_int64(st, 6);
+	return 0;
+}
+
 int activities_store_plan(struct db_conn *c, int64_t id, struct activity *out)
 {
-	struct db_stmt *st;
-	int rc = activities_row_by_id(c,
-				      "SELECT COALESCE(venue_id, 0), COALESCE(booking_id, 0), "
-				      "starts_at, ends_at, signup_opens_at, signup_closes_at, "
-				      "capacity FROM activities WHERE id = ?",
-				      id, &st);
+	return db_one(c, plan_row, out,
+		      "SELECT COALESCE(venue_id, 0), COALESCE(booking_id, 0), starts_at, ends_at, "
+		      "signup_opens_at, signup_closes_at, capacity FROM activities WHERE id = ?",
+		      "i", id);
+}
 
-	if (rc == DB_ROW) {
-		out->venue_id = db_col_int64(st, 0);
-		out->booking_id = db_col_int64(st, 1);
-		out->starts_at = db_col_int64(st, 2);
-		out->ends_at = db_col_int64(st, 3);
-		out->opens_at = db_col_int64(st, 4);
-		out->closes_at = db_col_int64(st, 5);
-		out->capacity = db_col_int64(st, 6);
-		db_reset(st);
-	}
-	return rc;
+/* Texts copied into an arena: column i into *out[i], for the outputs set. */
+struct texts_out {
+	struct arena *ar;
+	const char **out[4];
+};
+
+static int texts_row(struct db_stmt *st, void *p)
+{
+	struct texts_out *t = p;
+
+	for (int i = 0; i < 4 && t->out[i]; i++)
+		*t->out[i] = arena_strdup(t->ar, db_col_text(st, i));
+	return 0;
+}
+
+struct reread {
+	struct arena *ar;
+	struct activity *a;
+};
+
+static int reread_row(struct db_stmt *st, void *p)
+{
+	struct reread *r = p;
+
+	r->a->title = arena_strdup(r->ar, db_col_text(st, 0));
+	r->a->starts_at = db_col_int64(st, 1);
+	r->a->place = arena_strdup(r->ar, where_of(st, 2, 3));
+	return 0;
 }
 
 int activities_store_reread(struct db_conn *c, struct arena *ar, struct activity *a)
 {
-	struct db_stmt *st;
-	int rc = activities_row_by_id(
-		c,
-		"SELECT a.title, a.starts_at, a.place, v.name FROM activities a "
-		"LEFT JOIN venues v ON v.id = a.venue_id WHERE a.id = ?",
-		a->id, &st);
+	struct reread r = { ar, a };
 
-	if (rc == DB_ROW) {
-		a->title = arena_strdup(ar, db_col_text(st, 0));
-		a->starts_at = db_col_int64(st, 1);
-		a->place = arena_strdup(ar, where_of(st, 2, 3));
-		db_reset(st);
-	}
-	return rc;
+	return db_one(c, reread_row, &r,
+		      "SELECT a.title, a.starts_at, a.place, v.name FROM activities a "
+		      "LEFT JOIN venues v ON v.id = a.venue_id WHERE a.id = ?",
+		      "i", a->id);
 }
 
 int activities_store_texts(struct db_conn *c, struct arena *ar, int64_t id, const char **title,
 			   const char **place, const char **kind, const char **team)
 {
-	struct db_stmt *st;
-	int rc = activities_row_by_id(c,
-				      "SELECT title, place, organiser_kind, organiser_name FROM "
-				      "activities WHERE id = ?",
-				      id, &st);
+	struct texts_out t = { ar, { title, place, kind, team } };
 
-	if (rc == DB_ROW) {
-		*title = arena_strdup(ar, db_col_text(st, 0));
-		*place = arena_strdup(ar, db_col_text(st, 1));
-		*kind = arena_strdup(ar, db_col_text(st, 2));
-		*team = arena_strdup(ar, db_col_text(st, 3));
-		db_reset(st);
-	}
-	return rc;
+	return db_one(c, texts_row, &t,
+		      "SELECT title, place, organiser_kind, organiser_name FROM activities "
+		      "WHERE id = ?",
+		      "i", id);
 }
 
 int activities_store_code(struct db_conn *c, struct arena *ar, int64_t id, const char **code)
 {
-	struct db_stmt *st;
-	int rc = activities_row_by_id(c, "SELECT check_in_code FROM activities WHERE id = ?", id,
-				      &st);
+	struct texts_out t = { ar, { code } };
 
-	if (rc == DB_ROW) {
-		*code = arena_strdup(ar, db_col_text(st, 0));
-		db_reset(st);
-	}
-	return rc;
+	return db_one(c, texts_row, &t, "SELECT check_in_code FROM activities WHERE id = ?", "i",
+		      id);
 }
 
 int activities_store_insert(struct db_conn *c, const struct activity_in *in, int64_t unit_id,
 			    const char *unit_path, int64_t booking_id, const char *code,
 			    int64_t created_by, int64_t now, int64_t *id)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(
-		c,
-		"INSERT INTO activities (unit_id, unit_path, organiser_kind, organiser_name, "
-		"title, description, starts_at, ends_at, place, venue_id, booking_id, capacity, "
-		"signup_opens_at, signup_closes_at, eligibility, check_in_code, status, "
-		"created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		"NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, "
-		"'published', ?, ?, ?) RETURNING id",
-		&st);
-
-	if (rc < 0)
-		return rc;
 	const struct db_arg args[] = {
 		DB_ARG_I(unit_id),	DB_ARG_T(unit_path),  DB_ARG_T(in->kind),
 		DB_ARG_T(in->team),	DB_ARG_T(in->title),  DB_ARG_T(in->description),
@@ -285,11 +252,16 @@ int activities_store_insert(struct db_conn *c, const struct activity_in *in, int
 		DB_ARG_T(code),		DB_ARG_I(created_by), DB_ARG_I(now),
 		DB_ARG_I(now),
 	};
-	db_bind_args(st, args, DB_ARGS_N(args));
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		*id = db_col_int64(st, 0);
-	db_reset(st);
+	int rc = db_query_int64_args(
+		c, id,
+		"INSERT INTO activities (unit_id, unit_path, organiser_kind, organiser_name, "
+		"title, description, starts_at, ends_at, place, venue_id, booking_id, capacity, "
+		"signup_opens_at, signup_closes_at, eligibility, check_in_code, status, "
+		"created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		"NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, "
+		"'published', ?, ?, ?) RETURNING id",
+		args, DB_ARGS_N(args));
+
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
 }
 

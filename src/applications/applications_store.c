@@ -43,19 +43,10 @@ static json_t *item_json(struct db_stmt *st)
 	return o;
 }
 
-/* Run an item query with one integer parameter, appending its rows to out. 0 or <0. */
-static int items_query(struct db_conn *c, const char *sql, int64_t arg, json_t *out)
+static int item_row(struct db_stmt *st, void *out)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c, sql, &st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, arg);
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(out, item_json(st));
-	db_reset(st);
-	return rc < 0 ? rc : 0;
+	json_array_append_new(out, item_json(st));
+	return 0;
 }
 
 int items_store_list(struct db_conn *c, int all, json_t **items)
@@ -63,7 +54,8 @@ int items_store_list(struct db_conn *c, int all, json_t **items)
 	int rc;
 
 	*items = json_array();
-	rc = items_query(c, ITEM_SELECT "WHERE active = 1 OR ? = 1 ORDER BY sort, id", all, *items);
+	rc = db_each(c, item_row, *items, ITEM_SELECT "WHERE active = 1 OR ? = 1 ORDER BY sort, id",
+		     "i", (int64_t)all);
 	if (rc < 0) {
 		json_decref(*items);
 		*items = NULL;
@@ -74,7 +66,7 @@ int items_store_list(struct db_conn *c, int all, json_t **items)
 int items_store_get(struct db_conn *c, int64_t id, json_t **item)
 {
 	json_t *rows = json_array();
-	int rc = items_query(c, ITEM_SELECT "WHERE id = ?", id, rows);
+	int rc = db_each(c, item_row, rows, ITEM_SELECT "WHERE id = ?", "i", id);
 
 	*item = rc < 0 ? NULL : json_incref(json_array_get(rows, 0));
 	json_decref(rows);
@@ -147,118 +139,95 @@ static void view_from_row(struct db_stmt *st, struct app_view *v)
 	v->item_form = db_col_text(st, 15);
 }
 
+/* The caller's callback for the rows read (apps_store_view, _list). */
+struct view_call {
+	app_view_fn fn;
+	void *ctx;
+};
+
+static int view_row(struct db_stmt *st, void *p)
+{
+	struct view_call *k = p;
+	struct app_view v;
+	int rc;
+
+	view_from_row(st, &v);
+	rc = k->fn(k->ctx, &v);
+	return rc < 0 ? rc : 0;
+}
+
 int apps_store_view(struct db_conn *c, int64_t id, app_view_fn fn, void *ctx)
 {
-	struct db_stmt *st;
-	struct app_view v;
-	int rc = db_prepare(c, APP_SELECT "WHERE a.id = ?", &st);
+	struct view_call k = { fn, ctx };
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		view_from_row(st, &v);
-		int frc = fn(ctx, &v);
-		if (frc < 0)
-			rc = frc;
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, view_row, &k, APP_SELECT "WHERE a.id = ?", "i", id);
 }
 
 int apps_store_list(struct db_conn *c, const struct app_filter *f, app_view_fn fn, void *ctx)
 {
-	struct db_stmt *st;
-	struct app_view v;
-	int rc = db_prepare(c,
-			    APP_SELECT
-			    "WHERE a.handler_path >= ? AND a.handler_path < ? AND a.id < ? "
-			    "AND (? = 0 OR a.account_id = ?) AND (? = 0 OR a.item_id = ?) "
-			    "AND (CAST(? AS TEXT) IS NULL OR a.status = ? OR (? = 'open' "
-			    "AND a.status IN ('submitted', 'accepted', 'needs_material', "
-			    "'approved'))) ORDER BY a.id DESC LIMIT ?",
-			    &st);
-
-	if (rc < 0)
-		return rc;
+	struct view_call k = { fn, ctx };
 	const struct db_arg args[] = {
 		DB_ARG_T(f->lo),      DB_ARG_T(f->hi),	       DB_ARG_I(f->before),
 		DB_ARG_I(f->own),     DB_ARG_I(f->account_id), DB_ARG_I(f->item_id),
 		DB_ARG_I(f->item_id), DB_ARG_T(f->status),     DB_ARG_T(f->status),
 		DB_ARG_T(f->status),  DB_ARG_I(f->limit),
 	};
-	db_bind_args(st, args, DB_ARGS_N(args));
-	while ((rc = db_step(st)) == DB_ROW) {
-		view_from_row(st, &v);
-		if ((rc = fn(ctx, &v)) < 0)
-			break;
-	}
-	db_reset(st);
-	return rc < 0 ? rc : 0;
+
+	return db_each_args(c, view_row, &k,
+			    APP_SELECT
+			    "WHERE a.handler_path >= ? AND a.handler_path < ? AND a.id < ? "
+			    "AND (? = 0 OR a.account_id = ?) AND (? = 0 OR a.item_id = ?) "
+			    "AND (CAST(? AS TEXT) IS NULL OR a.status = ? OR (? = 'open' "
+			    "AND a.status IN ('submitted', 'accepted', 'needs_material', "
+			    "'approved'))) ORDER BY a.id DESC LIMIT ?",
+			    args, DB_ARGS_N(args));
+}
+
+static int event_row(struct db_stmt *st, void *out)
+{
+	char b[32];
+	json_t *att = json_loads(db_col_text(st, 4), 0, NULL);
+
+	json_array_append_new(
+		out, JB_OBJ(jb_int("id", db_col_int64(st, 0)), jb_str("action", db_col_text(st, 1)),
+			    jb_str("actor", db_col_text(st, 2)), jb_str("note", db_col_text(st, 3)),
+			    jb_take("attachments", att ? att : json_array()),
+			    jb_str("at", clock_format_shanghai(db_col_int64(st, 5), b))));
+	return 0;
 }
 
 int apps_store_timeline(struct db_conn *c, int64_t id, json_t **out)
 {
-	struct db_stmt *st;
-	char b[32];
-	int rc = db_prepare(
-		c,
-		"SELECT e.id, e.action, COALESCE(x.display_name, ''), e.note, e.attachments, "
-		"e.created_at FROM service_application_events e LEFT JOIN accounts x ON "
-		"x.id = e.actor_id WHERE e.application_id = ? ORDER BY e.id",
-		&st);
+	int rc;
 
-	*out = NULL;
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
 	*out = json_array();
-	while (db_step(st) == DB_ROW) {
-		json_t *att = json_loads(db_col_text(st, 4), 0, NULL);
-		json_array_append_new(
-			*out, JB_OBJ(jb_int("id", db_col_int64(st, 0)),
-				     jb_str("action", db_col_text(st, 1)),
-				     jb_str("actor", db_col_text(st, 2)),
-				     jb_str("note", db_col_text(st, 3)),
-				     jb_take("attachments", att ? att : json_array()),
-				     jb_str("at", clock_format_shanghai(db_col_int64(st, 5), b))));
+	rc = db_each(c, event_row, *out,
+		     "SELECT e.id, e.action, COALESCE(x.display_name, ''), e.note, e.attachments, "
+		     "e.created_at FROM service_application_events e LEFT JOIN accounts x ON "
+		     "x.id = e.actor_id WHERE e.application_id = ? ORDER BY e.id",
+		     "i", id);
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
 	}
-	db_reset(st);
-	return 0;
+	return rc;
 }
 
 int apps_store_insert(struct db_conn *c, const struct app_new *a, int64_t *id)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "INSERT INTO service_applications (item_id, account_id, resident_id, "
-			    "unit_path, handler_unit_id, handler_path, form_enc, attachments, "
-			    "status, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-			    "?, 'submitted', ?, ?, ?) RETURNING id",
-			    &st);
+	int rc = db_query_int64(
+		c, id,
+		"INSERT INTO service_applications (item_id, account_id, resident_id, "
+		"unit_path, handler_unit_id, handler_path, form_enc, attachments, "
+		"status, due_at, created_at, updated_at) VALUES (?, ?, "
+		"NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, 'submitted', ?, ?, ?) "
+		"RETURNING id",
+		"iiititbtiii", a->item_id, a->account_id,
+		a->resident_id > 0 ? a->resident_id : (int64_t)0, a->unit_path, a->handler_unit_id,
+		a->handler_path, (const void *)a->form_enc, a->form_enc_n, a->attachments, a->due,
+		a->now, a->now);
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, a->item_id);
-	db_bind_int64(st, 2, a->account_id);
-	if (a->resident_id > 0)
-		db_bind_int64(st, 3, a->resident_id);
-	db_bind_text(st, 4, a->unit_path, -1);
-	db_bind_int64(st, 5, a->handler_unit_id);
-	db_bind_text(st, 6, a->handler_path, -1);
-	db_bind_blob(st, 7, a->form_enc, a->form_enc_n);
-	db_bind_text(st, 8, a->attachments, -1);
-	db_bind_int64(st, 9, a->due);
-	db_bind_int64(st, 10, a->now);
-	db_bind_int64(st, 11, a->now);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*id = db_col_int64(st, 0);
-		rc = 0;
-	}
-	db_reset(st);
-	return rc;
+	return rc == DB_ROW ? 0 : rc;
 }
 
 int apps_store_set_status(struct db_conn *c, int64_t id, const char *from, int64_t version,

@@ -55,27 +55,13 @@ int meals_store_list(struct db_conn *c, const char *sql, const struct meal_filte
 		DB_ARG_I(w->account_id), DB_ARG_I(w->household), DB_ARG_I(f->before),
 	};
 	struct db_stmt *st;
-	int rc = db_prepare(c, sql, &st);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	for (int i = 0; i < n && i < 14; i++)
 		args[9 + i] = more[i];
 	args[9 + n] = DB_ARG_I(pg->limit + 1);
-	db_bind_args(st, args, 10 + n);
-	return meals_store_page(st, pg, row);
-}
-
-int meals_store_by_id(struct db_conn *c, const char *sql, int64_t id, struct db_stmt **st)
-{
-	int rc = db_prepare(c, sql, st);
-
-	if (rc < 0) {
-		*st = NULL;
-		return rc;
-	}
-	db_bind_int64(*st, 1, id);
-	return db_step(*st);
+	rc = db_select_args(c, &st, sql, args, 10 + n);
+	return rc < 0 ? rc : meals_store_page(st, pg, row);
 }
 
 json_t *meal_ref_json(struct db_stmt *st, int col)
@@ -135,34 +121,38 @@ static json_t *point_row_json(struct db_stmt *st, struct arena *a)
 	return meal_point_json(&p);
 }
 
+/* A struct read from a row, with the arena its texts are copied into. */
+struct arena_out {
+	struct arena *a;
+	void *out;
+	json_t **json;
+};
+
+static int point_row(struct db_stmt *st, void *p)
+{
+	struct arena_out *o = p;
+
+	point_from_row(st, o->a, o->out);
+	return 0;
+}
+
 int meal_point_get(struct db_conn *c, struct arena *a, int64_t id, struct meal_point *out)
 {
-	struct db_stmt *st;
-	int rc = meals_store_by_id(c, POINT_SELECT "WHERE p.id = ?", id, &st);
+	struct arena_out o = { a, out, NULL };
 
-	if (rc == DB_ROW)
-		point_from_row(st, a, out);
-	db_reset(st);
-	return rc;
+	return db_one(c, point_row, &o, POINT_SELECT "WHERE p.id = ?", "i", id);
 }
 
 int meals_store_points(struct db_conn *c, const char *lo, const char *hi, int64_t after, int all,
 		       struct meal_page *pg)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    POINT_SELECT "WHERE p.unit_path >= ? AND p.unit_path < ? AND p.id > ? "
-					 "AND (p.active = 1 OR ? = 1) ORDER BY p.id LIMIT ?",
-			    &st);
+	int rc = db_select(c, &st,
+			   POINT_SELECT "WHERE p.unit_path >= ? AND p.unit_path < ? AND p.id > ? "
+					"AND (p.active = 1 OR ? = 1) ORDER BY p.id LIMIT ?",
+			   "ttiii", lo, hi, after, (int64_t)all, pg->limit + 1);
 
-	if (rc < 0)
-		return rc;
-	db_bind_text(st, 1, lo, -1);
-	db_bind_text(st, 2, hi, -1);
-	db_bind_int64(st, 3, after);
-	db_bind_int64(st, 4, all);
-	db_bind_int64(st, 5, pg->limit + 1);
-	return meals_store_page(st, pg, point_row_json);
+	return rc < 0 ? rc : meals_store_page(st, pg, point_row_json);
 }
 
 int meals_store_point_insert(struct db_conn *c, const struct meal_point_in *in, int64_t unit_id,
@@ -207,30 +197,27 @@ int meals_store_point_update(struct db_conn *c, int64_t id, const struct meal_po
 
 /* ---- residents --------------------------------------------------------------- */
 
+static int resident_row(struct db_stmt *st, void *p)
+{
+	struct meal_resident *out = p;
+	const char *birth = db_col_text(st, 4);
+
+	memset(out, 0, sizeof *out);
+	out->id = db_col_int64(st, 0);
+	out->household_id = db_col_int64(st, 1);
+	snprintf(out->unit_path, sizeof out->unit_path, "%s", db_col_text(st, 2));
+	out->tags = meal_tags_from_text(db_col_text(st, 3)) & ~(unsigned)MEAL_TAG_AGED_80;
+	if (resident_age_on(birth, clock_now()) >= 80)
+		out->tags |= MEAL_TAG_AGED_80;
+	return 0;
+}
+
 int meal_resident_get(struct db_conn *c, int64_t id, struct meal_resident *out)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT id, household_id, unit_path, tags, birth_ym FROM residents "
-			    "WHERE id = ?",
-			    &st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		const char *birth = db_col_text(st, 4);
-		memset(out, 0, sizeof *out);
-		out->id = id;
-		out->household_id = db_col_int64(st, 1);
-		snprintf(out->unit_path, sizeof out->unit_path, "%s", db_col_text(st, 2));
-		out->tags = meal_tags_from_text(db_col_text(st, 3)) & ~(unsigned)MEAL_TAG_AGED_80;
-		if (resident_age_on(birth, clock_now()) >= 80)
-			out->tags |= MEAL_TAG_AGED_80;
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, resident_row, out,
+		      "SELECT id, household_id, unit_path, tags, birth_ym FROM residents WHERE "
+		      "id = ?",
+		      "i", id);
 }
 
 int meals_store_household(struct db_conn *c, int64_t resident_id, int64_t *hh)
@@ -279,27 +266,31 @@ static json_t *enrol_json(struct db_stmt *st, struct arena *a)
 	return o;
 }
 
+static int enrolment_row(struct db_stmt *st, void *p)
+{
+	struct arena_out *o = p;
+	struct meal_enrolment *e = o->out;
+
+	e->id = db_col_int64(st, 0);
+	e->point_id = db_col_int64(st, 1);
+	e->point_name = arena_strdup(o->a, db_col_text(st, 2));
+	e->resident_id = db_col_int64(st, 3);
+	e->applicant_id = db_col_int64(st, 5);
+	snprintf(e->status, sizeof e->status, "%s", db_col_text(st, 10));
+	snprintf(e->unit_path, sizeof e->unit_path, "%s", db_col_text(st, 14));
+	e->point_unit_id = db_col_int64(st, 16);
+	if (o->json)
+		*o->json = enrol_json(st, o->a);
+	return 0;
+}
+
 int meals_store_enrolment(struct db_conn *c, struct arena *a, int64_t id, struct meal_enrolment *e,
 			  json_t **out)
 {
-	struct db_stmt *st;
-	int rc = meals_store_by_id(c, ENROL_SELECT "WHERE e.id = ?", id, &st);
+	struct arena_out o = { a, e, out };
 
 	memset(e, 0, sizeof *e);
-	if (rc == DB_ROW) {
-		e->id = id;
-		e->point_id = db_col_int64(st, 1);
-		e->point_name = arena_strdup(a, db_col_text(st, 2));
-		e->resident_id = db_col_int64(st, 3);
-		e->applicant_id = db_col_int64(st, 5);
-		snprintf(e->status, sizeof e->status, "%s", db_col_text(st, 10));
-		snprintf(e->unit_path, sizeof e->unit_path, "%s", db_col_text(st, 14));
-		e->point_unit_id = db_col_int64(st, 16);
-		if (out)
-			*out = enrol_json(st, a);
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, enrolment_row, &o, ENROL_SELECT "WHERE e.id = ?", "i", id);
 }
 
 int meals_store_enrolments(struct db_conn *c, const struct meal_filter *f, struct meal_page *pg)
@@ -335,18 +326,24 @@ int meals_store_enrol_insert(struct db_conn *c, const struct meal_point *p,
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
 }
 
+/* rc, and in *changed the rows the statement changed (0 when it failed). */
+static int with_changes(struct db_conn *c, int64_t *changed, int rc)
+{
+	*changed = rc == 0 ? db_changes(c) : 0;
+	return rc;
+}
+/* db_run(c, sql, types, ...), and in *changed the rows it changed. */
+#define RUN_CHANGED(c, changed, ...) with_changes((c), (changed), db_run((c), __VA_ARGS__))
+
 int meals_store_enrol_set_status(struct db_conn *c, int64_t id, const char *from, const char *to,
 				 const char *reason, int64_t by, int64_t now, int64_t *changed)
 {
-	int rc = db_run(c,
-			"UPDATE meal_enrolments SET status = ?, reason = ?, decided_by = CASE "
-			"WHEN ? = 'withdrawn' THEN decided_by ELSE ? END, decided_at = CASE "
-			"WHEN ? = 'withdrawn' THEN decided_at ELSE ? END, updated_at = ? "
-			"WHERE id = ? AND status = ?",
-			"tttitiiit", to, reason ? reason : "", to, by, to, now, now, id, from);
-
-	*changed = rc == 0 ? db_changes(c) : 0;
-	return rc;
+	return RUN_CHANGED(c, changed,
+			   "UPDATE meal_enrolments SET status = ?, reason = ?, decided_by = CASE "
+			   "WHEN ? = 'withdrawn' THEN decided_by ELSE ? END, decided_at = CASE "
+			   "WHEN ? = 'withdrawn' THEN decided_at ELSE ? END, updated_at = ? "
+			   "WHERE id = ? AND status = ?",
+			   "tttitiiit", to, reason ? reason : "", to, by, to, now, now, id, from);
 }
 
 /* ---- under units (org.h) ---------------------------------------------------- */

@@ -61,31 +61,52 @@ static json_t *order_json(struct db_stmt *st, struct arena *a)
 	return o;
 }
 
+/*
+ * One row read by fill into out (orders_store_load, _round) and, when json is
+ * set, into *json as the API shows it (to_json).
+ */
+struct one_row {
+	void (*fill)(struct db_stmt *st, void *out);
+	void *out;
+	meal_row_fn to_json;
+	json_t **json;
+};
+
+static int one_row(struct db_stmt *st, void *p)
+{
+	struct one_row *r = p;
+
+	r->fill(st, r->out);
+	if (r->json)
+		*r->json = r->to_json(st, NULL);
+	return 0;
+}
+
+static void order_fill(struct db_stmt *st, void *p)
+{
+	struct meal_order *o = p;
+	int64_t d;
+
+	o->id = db_col_int64(st, 0);
+	o->point_id = db_col_int64(st, 1);
+	o->resident_id = db_col_int64(st, 4);
+	snprintf(o->day, sizeof o->day, "%s", db_col_text(st, 6));
+	o->mode = meal_mode_bit(db_col_text(st, 7));
+	snprintf(o->status, sizeof o->status, "%s", db_col_text(st, 10));
+	o->round_id = db_col_is_null(st, 11) ? 0 : db_col_int64(st, 11);
+	o->ordered_by = db_col_int64(st, 12);
+	snprintf(o->unit_path, sizeof o->unit_path, "%s", db_col_text(st, 19));
+	o->assignee_id = db_col_is_null(st, 21) ? 0 : db_col_int64(st, 21);
+	if (!cal_day_parse(o->day, &d))
+		o->midnight = cal_day_start(d);
+}
+
 int orders_store_load(struct db_conn *c, int64_t id, struct meal_order *o, json_t **out)
 {
-	struct db_stmt *st;
-	int64_t d;
-	int rc = meals_store_by_id(c, ORDER_SELECT "WHERE o.id = ?", id, &st);
+	struct one_row r = { order_fill, o, order_json, out };
 
 	memset(o, 0, sizeof *o);
-	if (rc == DB_ROW) {
-		o->id = id;
-		o->point_id = db_col_int64(st, 1);
-		o->resident_id = db_col_int64(st, 4);
-		snprintf(o->day, sizeof o->day, "%s", db_col_text(st, 6));
-		o->mode = meal_mode_bit(db_col_text(st, 7));
-		snprintf(o->status, sizeof o->status, "%s", db_col_text(st, 10));
-		o->round_id = db_col_is_null(st, 11) ? 0 : db_col_int64(st, 11);
-		o->ordered_by = db_col_int64(st, 12);
-		snprintf(o->unit_path, sizeof o->unit_path, "%s", db_col_text(st, 19));
-		o->assignee_id = db_col_is_null(st, 21) ? 0 : db_col_int64(st, 21);
-		if (!cal_day_parse(o->day, &d))
-			o->midnight = cal_day_start(d);
-		if (out)
-			*out = order_json(st, NULL);
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, one_row, &r, ORDER_SELECT "WHERE o.id = ?", "i", id);
 }
 
 int orders_store_list(struct db_conn *c, const struct meal_filter *f, struct meal_page *pg)
@@ -116,15 +137,21 @@ int orders_store_lock_point(struct db_conn *c, int64_t point_id)
 		      point_id);
 }
 
-int orders_store_lock_enrolment(struct db_conn *c, int64_t enrol_id, int64_t *changed)
+/* rc, and in *changed the rows the statement changed (0 when it failed). */
+static int with_changes(struct db_conn *c, int64_t *changed, int rc)
 {
-	int rc = db_run(c,
-			"UPDATE meal_enrolments SET updated_at = updated_at WHERE id = ? AND "
-			"status = 'approved'",
-			"i", enrol_id);
-
 	*changed = rc == 0 ? db_changes(c) : 0;
 	return rc;
+}
+/* db_run(c, sql, types, ...), and in *changed the rows it changed. */
+#define RUN_CHANGED(c, changed, ...) with_changes((c), (changed), db_run((c), __VA_ARGS__))
+
+int orders_store_lock_enrolment(struct db_conn *c, int64_t enrol_id, int64_t *changed)
+{
+	return RUN_CHANGED(c, changed,
+			   "UPDATE meal_enrolments SET updated_at = updated_at WHERE id = ? AND "
+			   "status = 'approved'",
+			   "i", enrol_id);
 }
 
 int orders_store_live_count(struct db_conn *c, int64_t point_id, const char *day, int64_t *n)
@@ -155,40 +182,32 @@ int orders_store_insert(struct db_conn *c, const struct meal_point *p, int64_t e
 
 int orders_store_cancel(struct db_conn *c, int64_t id, int64_t by, int64_t now, int64_t *changed)
 {
-	int rc = db_run(c,
-			"UPDATE meal_orders SET status = 'cancelled', round_id = NULL, "
-			"cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE id = ? AND "
-			"status = 'ordered'",
-			"iiii", by, now, now, id);
-
-	*changed = rc == 0 ? db_changes(c) : 0;
-	return rc;
+	return RUN_CHANGED(c, changed,
+			   "UPDATE meal_orders SET status = 'cancelled', round_id = NULL, "
+			   "cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE id = ? AND "
+			   "status = 'ordered'",
+			   "iiii", by, now, now, id);
 }
 
 int orders_store_done(struct db_conn *c, int64_t id, const char *to, int64_t round_id, int64_t by,
 		      int64_t now, int64_t *changed)
 {
-	int rc = db_run(c,
-			"UPDATE meal_orders SET status = ?, done_by = ?, done_at = ?, updated_at "
-			"= ? WHERE id = ? AND status = 'ordered' AND COALESCE(round_id, 0) = ?",
-			"tiiiii", to, by, now, now, id, round_id);
-
-	*changed = rc == 0 ? db_changes(c) : 0;
-	return rc;
+	return RUN_CHANGED(
+		c, changed,
+		"UPDATE meal_orders SET status = ?, done_by = ?, done_at = ?, updated_at "
+		"= ? WHERE id = ? AND status = 'ordered' AND COALESCE(round_id, 0) = ?",
+		"tiiiii", to, by, now, now, id, round_id);
 }
 
 int orders_store_cancel_open(struct db_conn *c, int64_t enrol_id, int64_t by, const char *today,
 			     int before_cutoff, int64_t now, int64_t *n)
 {
-	int rc = db_run(c,
-			"UPDATE meal_orders SET status = 'cancelled', round_id = NULL, "
-			"cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE "
-			"enrolment_id = ? AND status = 'ordered' AND (day > ? OR (day = ? "
-			"AND ? = 1))",
-			"iiiitti", by, now, now, enrol_id, today, today, (int64_t)before_cutoff);
-
-	*n = rc == 0 ? db_changes(c) : 0;
-	return rc;
+	return RUN_CHANGED(c, n,
+			   "UPDATE meal_orders SET status = 'cancelled', round_id = NULL, "
+			   "cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE "
+			   "enrolment_id = ? AND status = 'ordered' AND (day > ? OR (day = ? "
+			   "AND ? = 1))",
+			   "iiiitti", by, now, now, enrol_id, today, today, (int64_t)before_cutoff);
 }
 
 /* ---- rounds ------------------------------------------------------------------ */
@@ -214,71 +233,52 @@ static json_t *round_json(struct db_stmt *st, struct arena *a)
 	return o;
 }
 
+static void round_fill(struct db_stmt *st, void *p)
+{
+	struct meal_round *rd = p;
+
+	rd->id = db_col_int64(st, 0);
+	rd->point_id = db_col_int64(st, 1);
+	snprintf(rd->day, sizeof rd->day, "%s", db_col_text(st, 3));
+	rd->assignee_id = db_col_int64(st, 5);
+	snprintf(rd->unit_path, sizeof rd->unit_path, "%s", db_col_text(st, 8));
+}
+
 int orders_store_round(struct db_conn *c, int64_t id, struct meal_round *rd, json_t **out)
 {
-	struct db_stmt *st;
-	int rc = meals_store_by_id(c, ROUND_SELECT "WHERE rd.id = ?", id, &st);
+	struct one_row r = { round_fill, rd, round_json, out };
 
 	memset(rd, 0, sizeof *rd);
-	if (rc == DB_ROW) {
-		rd->id = id;
-		rd->point_id = db_col_int64(st, 1);
-		snprintf(rd->day, sizeof rd->day, "%s", db_col_text(st, 3));
-		rd->assignee_id = db_col_int64(st, 5);
-		snprintf(rd->unit_path, sizeof rd->unit_path, "%s", db_col_text(st, 8));
-		if (out)
-			*out = round_json(st, NULL);
-	}
-	db_reset(st);
-	return rc;
+	return db_one(c, one_row, &r, ROUND_SELECT "WHERE rd.id = ?", "i", id);
 }
 
 int orders_store_rounds(struct db_conn *c, const char *lo, const char *hi, int64_t assignee,
 			int64_t point_id, const char *day, int64_t before, struct meal_page *pg)
 {
 	struct db_stmt *st;
-	int rc =
-		db_prepare(c,
+	int rc = db_select(c, &st,
 			   ROUND_SELECT "WHERE rd.unit_path >= ? AND rd.unit_path < ? AND (? = 0 "
 					"OR rd.assignee_id = ?) AND (? = 0 OR rd.point_id = ?) AND "
 					"(CAST(? AS TEXT) IS NULL OR rd.day = ?) AND rd.id < ? "
 					"ORDER BY rd.id DESC LIMIT ?",
-			   &st);
+			   "ttiiiittii", lo, hi, (int64_t)(assignee != 0), assignee, point_id,
+			   point_id, day, day, before, pg->limit + 1);
 
-	if (rc < 0)
-		return rc;
-	const struct db_arg args[] = {
-		DB_ARG_T(lo),
-		DB_ARG_T(hi),
-		DB_ARG_I(assignee != 0),
-		DB_ARG_I(assignee),
-		DB_ARG_I(point_id),
-		DB_ARG_I(point_id),
-		DB_ARG_T(day),
-		DB_ARG_T(day),
-		DB_ARG_I(before),
-		DB_ARG_I(pg->limit + 1),
-	};
-	db_bind_args(st, args, DB_ARGS_N(args));
-	return meals_store_page(st, pg, round_json);
+	return rc < 0 ? rc : meals_store_page(st, pg, round_json);
+}
+
+static int order_json_row(struct db_stmt *st, void *items)
+{
+	json_array_append_new(items, order_json(st, NULL));
+	return 0;
 }
 
 int orders_store_round_orders(struct db_conn *c, int64_t round_id, json_t *items)
 {
-	struct db_stmt *st;
-	int rc =
-		db_prepare(c,
-			   ORDER_SELECT "WHERE o.round_id = ? AND o.status <> 'cancelled' ORDER BY "
-					"b.name, h.room, o.id LIMIT 1000",
-			   &st);
-
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, round_id);
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, order_json(st, NULL));
-	db_reset(st);
-	return rc < 0 ? rc : 0;
+	return db_each(c, order_json_row, items,
+		       ORDER_SELECT "WHERE o.round_id = ? AND o.status <> 'cancelled' ORDER BY "
+				    "b.name, h.room, o.id LIMIT 1000",
+		       "i", round_id);
 }
 
 int orders_store_round_insert(struct db_conn *c, const struct meal_point *p, const char *day,
@@ -297,34 +297,55 @@ int orders_store_round_insert(struct db_conn *c, const struct meal_point *p, con
 int orders_store_assign(struct db_conn *c, int64_t round_id, int64_t order_id, int64_t point_id,
 			const char *day, int64_t now, int64_t *changed)
 {
-	int rc = db_run(c,
-			"UPDATE meal_orders SET round_id = ?, updated_at = ? WHERE id = ? AND "
-			"point_id = ? AND day = ? AND status = 'ordered' AND mode IN "
-			"('meal_delivery', 'grocery_delivery')",
-			"iiiit", round_id, now, order_id, point_id, day);
-
-	*changed = rc == 0 ? db_changes(c) : 0;
-	return rc;
+	return RUN_CHANGED(c, changed,
+			   "UPDATE meal_orders SET round_id = ?, updated_at = ? WHERE id = ? AND "
+			   "point_id = ? AND day = ? AND status = 'ordered' AND mode IN "
+			   "('meal_delivery', 'grocery_delivery')",
+			   "iiiit", round_id, now, order_id, point_id, day);
 }
 
 /* ---- who a round may go to ----------------------------------------------------- */
 
+static int account_row(struct db_stmt *st, void *p)
+{
+	struct meal_account *out = p;
+
+	memset(out, 0, sizeof *out);
+	snprintf(out->unit_path, sizeof out->unit_path, "%s", db_col_text(st, 0));
+	if (roles_parse(db_col_text(st, 1), &out->roles))
+		out->roles = 0;
+	out->disabled = (int)db_col_int64(st, 2);
+	return 0;
+}
+
 int orders_store_account(struct db_conn *c, int64_t id, struct meal_account *out)
 {
-	struct db_stmt *st;
-	int rc = meals_store_by_id(
-		c, "SELECT unit_path, roles, disabled FROM accounts WHERE id = ?", id, &st);
+	int rc = db_one(c, account_row, out,
+			"SELECT unit_path, roles, disabled FROM accounts WHERE id = ?", "i", id);
 
-	if (rc == DB_ROW) {
-		memset(out, 0, sizeof *out);
+	if (rc == DB_ROW)
 		out->id = id;
-		snprintf(out->unit_path, sizeof out->unit_path, "%s", db_col_text(st, 0));
-		if (roles_parse(db_col_text(st, 1), &out->roles))
-			out->roles = 0;
-		out->disabled = (int)db_col_int64(st, 2);
-	}
-	db_reset(st);
 	return rc;
+}
+
+struct assignee_call {
+	meal_account_fn fn;
+	void *ctx;
+};
+
+/* An account whose roles do not parse is left out; fn > 0 stops the list. */
+static int assignee_row(struct db_stmt *st, void *p)
+{
+	struct assignee_call *k = p;
+	struct meal_account a = { .id = db_col_int64(st, 0), .name = db_col_text(st, 1) };
+	int rc;
+
+	if (roles_parse(db_col_text(st, 2), &a.roles))
+		return 0;
+	a.unit_id = db_col_int64(st, 3);
+	a.unit_name = db_col_text(st, 4);
+	rc = k->fn(k->ctx, &a);
+	return rc < 0 ? rc : rc ? DB_ROW : 0;
 }
 
 /* The area is the scope's range predicate; the units above it are the
@@ -332,34 +353,14 @@ int orders_store_account(struct db_conn *c, int64_t id, struct meal_account *out
 int orders_store_assignees(struct db_conn *c, const char *path, const char *hi, meal_account_fn fn,
 			   void *ctx)
 {
-	struct db_stmt *st;
-	struct meal_account a;
-	int rc = db_prepare(
-		c,
-		"SELECT a.id, a.display_name, a.roles, a.unit_id, u.name FROM accounts a "
-		"JOIN units u ON u.id = a.unit_id WHERE a.disabled = 0 AND "
-		"((a.unit_path >= ? AND a.unit_path < ?) OR "
-		"substr(CAST(? AS TEXT), 1, length(a.unit_path)) = a.unit_path) "
-		"ORDER BY a.unit_path DESC, a.id LIMIT 2000",
-		&st);
+	struct assignee_call k = { fn, ctx };
+	int rc = db_each(c, assignee_row, &k,
+			 "SELECT a.id, a.display_name, a.roles, a.unit_id, u.name FROM accounts a "
+			 "JOIN units u ON u.id = a.unit_id WHERE a.disabled = 0 AND "
+			 "((a.unit_path >= ? AND a.unit_path < ?) OR "
+			 "substr(CAST(? AS TEXT), 1, length(a.unit_path)) = a.unit_path) "
+			 "ORDER BY a.unit_path DESC, a.id LIMIT 2000",
+			 "ttt", path, hi, path);
 
-	if (rc < 0)
-		return rc;
-	db_bind_args(st, (struct db_arg[]){ DB_ARG_T(path), DB_ARG_T(hi), DB_ARG_T(path) }, 3);
-	while ((rc = db_step(st)) == DB_ROW) {
-		memset(&a, 0, sizeof a);
-		a.id = db_col_int64(st, 0);
-		a.name = db_col_text(st, 1);
-		if (roles_parse(db_col_text(st, 2), &a.roles))
-			continue;
-		a.unit_id = db_col_int64(st, 3);
-		a.unit_name = db_col_text(st, 4);
-		int frc = fn(ctx, &a);
-		if (frc) {
-			rc = frc < 0 ? frc : DB_DONE;
-			break;
-		}
-	}
-	db_reset(st);
 	return rc < 0 ? rc : 0;
 }

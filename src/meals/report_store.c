@@ -13,35 +13,34 @@
 #include <stdio.h>
 #include <string.h>
 
+struct sum_call {
+	meal_sum_fn fn;
+	void *ctx;
+};
+
+static int sum_row(struct db_stmt *st, void *p)
+{
+	struct sum_call *k = p;
+	const struct meal_sum_row r = { .day = db_col_text(st, 0),
+					.mode = meal_mode_bit(db_col_text(st, 1)),
+					.meals = db_col_int64(st, 2),
+					.price = db_col_int64(st, 3),
+					.subsidy = db_col_int64(st, 4) };
+	int rc = k->fn(k->ctx, &r);
+
+	return rc < 0 ? rc : 0;
+}
+
 int report_store_statement(struct db_conn *c, int64_t point_id, const char *lo, const char *hi,
 			   meal_sum_fn fn, void *ctx)
 {
-	struct db_stmt *st;
-	int rc = db_prepare(c,
-			    "SELECT day, mode, COUNT(*), SUM(price_fen), SUM(subsidy_fen) FROM "
-			    "meal_orders WHERE point_id = ? AND day >= ? AND day < ? AND status IN "
-			    "('served', 'delivered') GROUP BY day, mode ORDER BY day, mode",
-			    &st);
+	struct sum_call k = { fn, ctx };
 
-	if (rc < 0)
-		return rc;
-	db_bind_int64(st, 1, point_id);
-	db_bind_text(st, 2, lo, -1);
-	db_bind_text(st, 3, hi, -1);
-	while ((rc = db_step(st)) == DB_ROW) {
-		const struct meal_sum_row r = { .day = db_col_text(st, 0),
-						.mode = meal_mode_bit(db_col_text(st, 1)),
-						.meals = db_col_int64(st, 2),
-						.price = db_col_int64(st, 3),
-						.subsidy = db_col_int64(st, 4) };
-		int frc = fn(ctx, &r);
-		if (frc < 0) {
-			rc = frc;
-			break;
-		}
-	}
-	db_reset(st);
-	return rc < 0 ? rc : 0;
+	return db_each(c, sum_row, &k,
+		       "SELECT day, mode, COUNT(*), SUM(price_fen), SUM(subsidy_fen) FROM "
+		       "meal_orders WHERE point_id = ? AND day >= ? AND day < ? AND status IN "
+		       "('served', 'delivered') GROUP BY day, mode ORDER BY day, mode",
+		       "itt", point_id, lo, hi);
 }
 
 int report_store_residents(struct db_conn *c, int64_t point_id, const char *lo, const char *hi,
@@ -67,60 +66,71 @@ int report_store_not_taken(struct db_conn *c, int64_t point_id, const char *lo, 
 	return rc < 0 ? rc : 0;
 }
 
+struct communities {
+	struct arena *a;
+	struct meal_community *out;
+	int max, *n;
+};
+
+/* At most max communities: a row past them stops the list. */
+static int community_row(struct db_stmt *st, void *p)
+{
+	struct communities *k = p;
+	struct meal_community *m;
+
+	if (*k->n >= k->max)
+		return DB_ROW;
+	m = &k->out[*k->n];
+	m->id = db_col_int64(st, 0);
+	m->name = arena_strdup(k->a, db_col_text(st, 1));
+	snprintf(m->path, sizeof m->path, "%s", db_col_text(st, 2));
+	(*k->n)++;
+	return 0;
+}
+
 int report_store_communities(struct db_conn *c, struct arena *a, const char *path, const char *lo,
 			     const char *hi, struct meal_community *out, int max, int *n)
 {
-	struct db_stmt *st;
+	struct communities k = { a, out, max, n };
 	int rc;
 
 	*n = 0;
-	if (path) {
-		rc = db_prepare(c, "SELECT id, name, path FROM units WHERE path = ?", &st);
-		if (rc < 0)
-			return rc;
-		db_bind_text(st, 1, path, -1);
-	} else {
-		rc = db_prepare(c,
-				"SELECT id, name, path FROM units WHERE kind = 'community' AND "
-				"path >= ? AND path < ? ORDER BY path",
-				&st);
-		if (rc < 0)
-			return rc;
-		db_bind_text(st, 1, lo, -1);
-		db_bind_text(st, 2, hi, -1);
-	}
-	while ((rc = db_step(st)) == DB_ROW && *n < max) {
-		out[*n].id = db_col_int64(st, 0);
-		out[*n].name = arena_strdup(a, db_col_text(st, 1));
-		snprintf(out[*n].path, sizeof out[*n].path, "%s", db_col_text(st, 2));
-		(*n)++;
-	}
-	db_reset(st);
+	if (path)
+		rc = db_each(c, community_row, &k,
+			     "SELECT id, name, path FROM units WHERE path = ?", "t", path);
+	else
+		rc = db_each(c, community_row, &k,
+			     "SELECT id, name, path FROM units WHERE kind = 'community' AND "
+			     "path >= ? AND path < ? ORDER BY path",
+			     "tt", lo, hi);
 	return rc < 0 ? rc : 0;
+}
+
+struct rules {
+	int64_t *points;
+	unsigned *rule;
+};
+
+static int rule_row(struct db_stmt *st, void *p)
+{
+	struct rules *k = p;
+
+	(*k->points)++;
+	*k->rule |= meal_tags_from_text(db_col_text(st, 0));
+	return 0;
 }
 
 int report_store_rules(struct db_conn *c, const char *lo, const char *hi, int64_t *points,
 		       unsigned *rule)
 {
-	struct db_stmt *st;
-	int rc =
-		db_prepare(c,
-			   "SELECT eligibility FROM meal_points WHERE unit_path >= ? AND unit_path "
-			   "< ? AND active = 1",
-			   &st);
+	struct rules k = { points, rule };
 
 	*points = 0;
 	*rule = 0;
-	if (rc < 0)
-		return rc;
-	db_bind_text(st, 1, lo, -1);
-	db_bind_text(st, 2, hi, -1);
-	while ((rc = db_step(st)) == DB_ROW) {
-		(*points)++;
-		*rule |= meal_tags_from_text(db_col_text(st, 0));
-	}
-	db_reset(st);
-	return rc < 0 ? rc : 0;
+	return db_each(c, rule_row, &k,
+		       "SELECT eligibility FROM meal_points WHERE unit_path >= ? AND unit_path "
+		       "< ? AND active = 1",
+		       "tt", lo, hi);
 }
 
 int report_store_eligible(struct db_conn *c, const char *lo, const char *hi, unsigned rule,
