@@ -107,9 +107,6 @@ int tag_in_list(const char *list, const char *tag);
 /* ---- activities (activities_store.c) -------------------------------------- */
 
 struct db_stmt;
-/* For the stores: prepare sql, bind id as its one parameter and step once. DB_ROW with *st
- * on the row (read it, then db_reset it); DB_DONE or <0 with *st done with. */
-int activities_row_by_id(struct db_conn *c, const char *sql, int64_t id, struct db_stmt **st);
 
 /*
  * An activity as read, for whom (the account and resident ids given to the

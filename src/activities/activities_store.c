@@ -285,8 +285,8 @@ int activities_store_update(struct db_conn *c, int64_t id, const struct activity
 		DB_ARG_I(now),
 		DB_ARG_I(id),
 	};
-	int rc = db_run_args(
-		c,
+	return db_run_args_changed(
+		c, changed,
 		"UPDATE activities SET title = ?, description = COALESCE(?, description), "
 		"place = ?, organiser_kind = ?, organiser_name = ?, starts_at = ?, ends_at = ?, "
 		"signup_opens_at = ?, signup_closes_at = ?, capacity = ?, venue_id = "
@@ -294,9 +294,6 @@ int activities_store_update(struct db_conn *c, int64_t id, const struct activity
 		"eligibility = COALESCE(?, eligibility), updated_at = ? WHERE id = ? AND status = "
 		"'published'",
 		args, DB_ARGS_N(args));
-
-	*changed = rc == 0 ? db_changes(c) : 0;
-	return rc;
 }
 
 int activities_store_cancel(struct db_conn *c, int64_t id, const char *reason, int64_t now,

@@ -186,22 +186,14 @@ int signups_store_promote(struct db_conn *c, int64_t sid, int64_t now)
 		      "iii", now, now, sid);
 }
 
-/* rc, and in *changed the rows the statement changed (0 when it failed). */
-static int with_changes(struct db_conn *c, int64_t *changed, int rc)
-{
-	*changed = rc == 0 ? db_changes(c) : 0;
-	return rc;
-}
-/* db_run(c, sql, types, ...), and in *changed the rows it changed. */
-#define RUN_CHANGED(c, changed, ...) with_changes((c), (changed), db_run((c), __VA_ARGS__))
-
 int signups_store_cancel(struct db_conn *c, int64_t sid, const char *status, const char *reason,
 			 int64_t now, int64_t *changed)
 {
-	return RUN_CHANGED(c, changed,
-			   "UPDATE activity_signups SET status = 'cancelled', cancel_reason = ?, "
-			   "updated_at = ? WHERE id = ? AND status = ? AND checked_in_at IS NULL",
-			   "tiit", reason, now, sid, status);
+	return db_run_changed(
+		c, changed,
+		"UPDATE activity_signups SET status = 'cancelled', cancel_reason = ?, "
+		"updated_at = ? WHERE id = ? AND status = ? AND checked_in_at IS NULL",
+		"tiit", reason, now, sid, status);
 }
 
 int signups_store_cancel_all(struct db_conn *c, int64_t activity_id, const char *reason,
@@ -216,7 +208,7 @@ int signups_store_cancel_all(struct db_conn *c, int64_t activity_id, const char 
 int signups_store_check_in(struct db_conn *c, int64_t sid, int64_t by, int64_t now,
 			   int64_t *changed)
 {
-	return RUN_CHANGED(
+	return db_run_changed(
 		c, changed,
 		"UPDATE activity_signups SET checked_in_at = ?, checked_in_by = ?, "
 		"updated_at = ? WHERE id = ? AND status = 'confirmed' AND checked_in_at IS "

@@ -234,22 +234,17 @@ int apps_store_set_status(struct db_conn *c, int64_t id, const char *from, int64
 			  const char *to, const unsigned char *form_enc, size_t form_enc_n,
 			  int64_t now, int64_t *changed)
 {
-	int rc;
-
 	if (form_enc)
-		rc = db_run(c,
-			    "UPDATE service_applications SET status = ?, version = version + 1, "
-			    "updated_at = ?, form_enc = ? WHERE id = ? AND status = ? AND "
-			    "version = ?",
-			    "tibiti", to, now, (const void *)form_enc, form_enc_n, id, from,
-			    version);
-	else
-		rc = db_run(c,
-			    "UPDATE service_applications SET status = ?, version = version + 1, "
-			    "updated_at = ? WHERE id = ? AND status = ? AND version = ?",
-			    "tiiti", to, now, id, from, version);
-	*changed = rc == 0 ? db_changes(c) : 0;
-	return rc;
+		return db_run_changed(
+			c, changed,
+			"UPDATE service_applications SET status = ?, version = version + 1, "
+			"updated_at = ?, form_enc = ? WHERE id = ? AND status = ? AND "
+			"version = ?",
+			"tibiti", to, now, (const void *)form_enc, form_enc_n, id, from, version);
+	return db_run_changed(c, changed,
+			      "UPDATE service_applications SET status = ?, version = version + 1, "
+			      "updated_at = ? WHERE id = ? AND status = ? AND version = ?",
+			      "tiiti", to, now, id, from, version);
 }
 
 int apps_store_add_event(struct db_conn *c, int64_t id, const char *action, int64_t actor,

@@ -576,6 +576,28 @@ int db_run(struct db_conn *c, const char *sql, const char *types, ...)
 	return run_bound(st, rc);
 }
 
+int db_run_changed(struct db_conn *c, int64_t *changed, const char *sql, const char *types, ...)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*changed = 0;
+	SELECT_VA(c, sql, types, st, rc);
+	rc = run_bound(st, rc);
+	if (rc == 0)
+		*changed = db_changes(c);
+	return rc;
+}
+
+int db_run_args_changed(struct db_conn *c, int64_t *changed, const char *sql,
+			const struct db_arg *args, int n)
+{
+	int rc = db_run_args(c, sql, args, n);
+
+	*changed = rc == 0 ? db_changes(c) : 0;
+	return rc;
+}
+
 int db_run_args(struct db_conn *c, const char *sql, const struct db_arg *args, int n)
 {
 	struct db_stmt *st;

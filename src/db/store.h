@@ -166,6 +166,8 @@ int64_t db_changes(struct db_conn *c);
  */
 int db_run(struct db_conn *c, const char *sql, const char *types, ...);
 int db_query_int64(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...);
+/* db_run(), and in *changed the rows it changed (0 when it failed): a guarded status change. */
+int db_run_changed(struct db_conn *c, int64_t *changed, const char *sql, const char *types, ...);
 
 /*
  * Values collected while a statement is assembled from optional fragments
@@ -181,6 +183,8 @@ struct db_arg {
 void db_bind_args(struct db_stmt *st, const struct db_arg *args, int n);
 /* db_run() with collected arguments: prepare, bind args[0..n), step to the end, reset. */
 int db_run_args(struct db_conn *c, const char *sql, const struct db_arg *args, int n);
+int db_run_args_changed(struct db_conn *c, int64_t *changed, const char *sql,
+			const struct db_arg *args, int n);
 /* db_select(), db_each(), db_one() and db_query_int64() with collected arguments. */
 int db_select_args(struct db_conn *c, struct db_stmt **st, const char *sql,
 		   const struct db_arg *args, int n);

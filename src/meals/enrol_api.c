@@ -38,6 +38,7 @@
 #include "http/request.h"
 #include "messages/messages.h"
 #include "org/org.h"
+#include "people/people.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,8 +236,13 @@ static int tell(struct req *req, struct db_conn *c, const struct meal_enrolment 
 	int64_t actor = req_auth(req)->account_id, own = 0;
 	const char *body = arena_printf(&req->arena, "%s%s%s", e->point_name,
 					reason && *reason ? "：" : "", reason ? reason : "");
-	int rc = meals_store_resident_account(c, e->resident_id, &own);
+	int disabled = 0;
+	int rc = resident_account(c, e->resident_id, &own, &disabled);
 
+	/* the resident's own account, when it has one that is enabled */
+	if (rc == DB_DONE || disabled)
+		own = 0;
+	rc = rc < 0 ? rc : 0;
 	if (rc == 0 && e->applicant_id != actor)
 		rc = message_add(c, e->applicant_id, 0, 0, "meal", actions[act].title, body, now);
 	if (rc == 0 && own && own != actor && own != e->applicant_id)

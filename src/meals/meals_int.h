@@ -180,8 +180,6 @@ int meals_store_point_update(struct db_conn *c, int64_t id, const struct meal_po
 int meal_resident_get(struct db_conn *c, int64_t id, struct meal_resident *out);
 /* The household of a resident: DB_ROW and *hh, DB_DONE, <0. */
 int meals_store_household(struct db_conn *c, int64_t resident_id, int64_t *hh);
-/* The resident's own (first enabled) account into *out, 0 when none. 0 or <0. */
-int meals_store_resident_account(struct db_conn *c, int64_t resident_id, int64_t *out);
 
 struct meal_enrolment {
 	int64_t id, point_id, point_unit_id, resident_id, applicant_id;
@@ -213,9 +211,6 @@ int meals_store_page(struct db_stmt *st, struct meal_page *pg, meal_row_fn row);
  */
 int meals_store_list(struct db_conn *c, const char *sql, const struct meal_filter *f,
 		     const struct db_arg *more, int n, struct meal_page *pg, meal_row_fn row);
-/* Prepare sql (its one ? an id), bind id and step: DB_ROW (read *st, then db_reset it),
- * DB_DONE, <0; *st is NULL when the prepare failed. */
-int meals_store_by_id(struct db_conn *c, const char *sql, int64_t id, struct db_stmt **st);
 /* {"id", "name"} from the columns col and col + 1. */
 json_t *meal_ref_json(struct db_stmt *st, int col);
 /* ISO time or JSON null for a nullable epoch column. */

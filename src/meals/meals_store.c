@@ -226,18 +226,6 @@ int meals_store_household(struct db_conn *c, int64_t resident_id, int64_t *hh)
 			      resident_id);
 }
 
-int meals_store_resident_account(struct db_conn *c, int64_t resident_id, int64_t *out)
-{
-	int rc;
-
-	*out = 0;
-	rc = db_query_int64(c, out,
-			    "SELECT id FROM accounts WHERE resident_id = ? AND disabled = 0 "
-			    "ORDER BY id LIMIT 1",
-			    "i", resident_id);
-	return rc < 0 ? rc : 0;
-}
-
 /* ---- enrolments -------------------------------------------------------------- */
 
 #define ENROL_SELECT                                                                               \
@@ -326,24 +314,16 @@ int meals_store_enrol_insert(struct db_conn *c, const struct meal_point *p,
 	return rc == DB_ROW ? 0 : rc == DB_DONE ? DB_ERR : rc;
 }
 
-/* rc, and in *changed the rows the statement changed (0 when it failed). */
-static int with_changes(struct db_conn *c, int64_t *changed, int rc)
-{
-	*changed = rc == 0 ? db_changes(c) : 0;
-	return rc;
-}
-/* db_run(c, sql, types, ...), and in *changed the rows it changed. */
-#define RUN_CHANGED(c, changed, ...) with_changes((c), (changed), db_run((c), __VA_ARGS__))
-
 int meals_store_enrol_set_status(struct db_conn *c, int64_t id, const char *from, const char *to,
 				 const char *reason, int64_t by, int64_t now, int64_t *changed)
 {
-	return RUN_CHANGED(c, changed,
-			   "UPDATE meal_enrolments SET status = ?, reason = ?, decided_by = CASE "
-			   "WHEN ? = 'withdrawn' THEN decided_by ELSE ? END, decided_at = CASE "
-			   "WHEN ? = 'withdrawn' THEN decided_at ELSE ? END, updated_at = ? "
-			   "WHERE id = ? AND status = ?",
-			   "tttitiiit", to, reason ? reason : "", to, by, to, now, now, id, from);
+	return db_run_changed(
+		c, changed,
+		"UPDATE meal_enrolments SET status = ?, reason = ?, decided_by = CASE "
+		"WHEN ? = 'withdrawn' THEN decided_by ELSE ? END, decided_at = CASE "
+		"WHEN ? = 'withdrawn' THEN decided_at ELSE ? END, updated_at = ? "
+		"WHERE id = ? AND status = ?",
+		"tttitiiit", to, reason ? reason : "", to, by, to, now, now, id, from);
 }
 
 /* ---- under units (org.h) ---------------------------------------------------- */

@@ -137,21 +137,12 @@ int orders_store_lock_point(struct db_conn *c, int64_t point_id)
 		      point_id);
 }
 
-/* rc, and in *changed the rows the statement changed (0 when it failed). */
-static int with_changes(struct db_conn *c, int64_t *changed, int rc)
-{
-	*changed = rc == 0 ? db_changes(c) : 0;
-	return rc;
-}
-/* db_run(c, sql, types, ...), and in *changed the rows it changed. */
-#define RUN_CHANGED(c, changed, ...) with_changes((c), (changed), db_run((c), __VA_ARGS__))
-
 int orders_store_lock_enrolment(struct db_conn *c, int64_t enrol_id, int64_t *changed)
 {
-	return RUN_CHANGED(c, changed,
-			   "UPDATE meal_enrolments SET updated_at = updated_at WHERE id = ? AND "
-			   "status = 'approved'",
-			   "i", enrol_id);
+	return db_run_changed(c, changed,
+			      "UPDATE meal_enrolments SET updated_at = updated_at WHERE id = ? AND "
+			      "status = 'approved'",
+			      "i", enrol_id);
 }
 
 int orders_store_live_count(struct db_conn *c, int64_t point_id, const char *day, int64_t *n)
@@ -182,17 +173,17 @@ int orders_store_insert(struct db_conn *c, const struct meal_point *p, int64_t e
 
 int orders_store_cancel(struct db_conn *c, int64_t id, int64_t by, int64_t now, int64_t *changed)
 {
-	return RUN_CHANGED(c, changed,
-			   "UPDATE meal_orders SET status = 'cancelled', round_id = NULL, "
-			   "cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE id = ? AND "
-			   "status = 'ordered'",
-			   "iiii", by, now, now, id);
+	return db_run_changed(c, changed,
+			      "UPDATE meal_orders SET status = 'cancelled', round_id = NULL, "
+			      "cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE id = ? AND "
+			      "status = 'ordered'",
+			      "iiii", by, now, now, id);
 }
 
 int orders_store_done(struct db_conn *c, int64_t id, const char *to, int64_t round_id, int64_t by,
 		      int64_t now, int64_t *changed)
 {
-	return RUN_CHANGED(
+	return db_run_changed(
 		c, changed,
 		"UPDATE meal_orders SET status = ?, done_by = ?, done_at = ?, updated_at "
 		"= ? WHERE id = ? AND status = 'ordered' AND COALESCE(round_id, 0) = ?",
@@ -202,12 +193,13 @@ int orders_store_done(struct db_conn *c, int64_t id, const char *to, int64_t rou
 int orders_store_cancel_open(struct db_conn *c, int64_t enrol_id, int64_t by, const char *today,
 			     int before_cutoff, int64_t now, int64_t *n)
 {
-	return RUN_CHANGED(c, n,
-			   "UPDATE meal_orders SET status = 'cancelled', round_id = NULL, "
-			   "cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE "
-			   "enrolment_id = ? AND status = 'ordered' AND (day > ? OR (day = ? "
-			   "AND ? = 1))",
-			   "iiiitti", by, now, now, enrol_id, today, today, (int64_t)before_cutoff);
+	return db_run_changed(c, n,
+			      "UPDATE meal_orders SET status = 'cancelled', round_id = NULL, "
+			      "cancelled_by = ?, cancelled_at = ?, updated_at = ? WHERE "
+			      "enrolment_id = ? AND status = 'ordered' AND (day > ? OR (day = ? "
+			      "AND ? = 1))",
+			      "iiiitti", by, now, now, enrol_id, today, today,
+			      (int64_t)before_cutoff);
 }
 
 /* ---- rounds ------------------------------------------------------------------ */
@@ -297,11 +289,12 @@ int orders_store_round_insert(struct db_conn *c, const struct meal_point *p, con
 int orders_store_assign(struct db_conn *c, int64_t round_id, int64_t order_id, int64_t point_id,
 			const char *day, int64_t now, int64_t *changed)
 {
-	return RUN_CHANGED(c, changed,
-			   "UPDATE meal_orders SET round_id = ?, updated_at = ? WHERE id = ? AND "
-			   "point_id = ? AND day = ? AND status = 'ordered' AND mode IN "
-			   "('meal_delivery', 'grocery_delivery')",
-			   "iiiit", round_id, now, order_id, point_id, day);
+	return db_run_changed(
+		c, changed,
+		"UPDATE meal_orders SET round_id = ?, updated_at = ? WHERE id = ? AND "
+		"point_id = ? AND day = ? AND status = 'ordered' AND mode IN "
+		"('meal_delivery', 'grocery_delivery')",
+		"iiiit", round_id, now, order_id, point_id, day);
 }
 
 /* ---- who a round may go to ----------------------------------------------------- */

@@ -341,15 +341,12 @@ int bookings_store_set_status(struct db_conn *c, int64_t id, const char *from, c
 		DB_ARG_I(id),
 		DB_ARG_T(from),
 	};
-	int rc = db_run_args(
-		c,
+	return db_run_args_changed(
+		c, changed,
 		"UPDATE bookings SET status = ?, reason = ?, decided_by = COALESCE(?, "
 		"decided_by), decided_at = COALESCE(?, decided_at), checked_in_at = "
 		"COALESCE(?, checked_in_at), updated_at = ? WHERE id = ? AND status = ?",
 		args, DB_ARGS_N(args));
-
-	*changed = rc == 0 ? db_changes(c) : 0;
-	return rc;
 }
 
 int bookings_store_free_slots(struct db_conn *c, int64_t id)
