@@ -97,27 +97,13 @@ static void view_from_row(struct db_stmt *st, struct activity_view *v)
 	v->my_position = int_or_0(st, 31);
 }
 
-/* The caller's callback for the rows read (activities_store_view, _list). */
-struct view_call {
-	activity_view_fn fn;
-	void *ctx;
-};
-
-static int view_row(struct db_stmt *st, void *p)
-{
-	struct view_call *k = p;
-	struct activity_view v;
-	int rc;
-
-	view_from_row(st, &v);
-	rc = k->fn(k->ctx, &v);
-	return rc < 0 ? rc : 0;
-}
+/* The caller's callback for the rows read (view and list). */
+DB_VIEW_ROWS(view_row, struct activity_view, activity_view_fn, view_from_row)
 
 int activities_store_view(struct db_conn *c, int64_t account_id, int64_t resident_id, int64_t id,
 			  activity_view_fn fn, void *ctx)
 {
-	struct view_call k = { fn, ctx };
+	struct view_row_call k = { fn, ctx };
 
 	return db_one(c, view_row, &k, ACTIVITY_SELECT "WHERE a.id = ?", "iiii", account_id,
 		      resident_id, resident_id, id);
@@ -126,7 +112,7 @@ int activities_store_view(struct db_conn *c, int64_t account_id, int64_t residen
 int activities_store_list(struct db_conn *c, const struct activity_filter *f, activity_view_fn fn,
 			  void *ctx)
 {
-	struct view_call k = { fn, ctx };
+	struct view_row_call k = { fn, ctx };
 	const struct db_arg args[] = {
 		DB_ARG_I(f->account_id), DB_ARG_I(f->resident_id), DB_ARG_I(f->resident_id),
 		DB_ARG_T(f->lo),	 DB_ARG_T(f->hi),	   DB_ARG_T(f->up1),

@@ -139,33 +139,19 @@ static void view_from_row(struct db_stmt *st, struct app_view *v)
 	v->item_form = db_col_text(st, 15);
 }
 
-/* The caller's callback for the rows read (apps_store_view, _list). */
-struct view_call {
-	app_view_fn fn;
-	void *ctx;
-};
-
-static int view_row(struct db_stmt *st, void *p)
-{
-	struct view_call *k = p;
-	struct app_view v;
-	int rc;
-
-	view_from_row(st, &v);
-	rc = k->fn(k->ctx, &v);
-	return rc < 0 ? rc : 0;
-}
+/* The caller's callback for the rows read (view and list). */
+DB_VIEW_ROWS(view_row, struct app_view, app_view_fn, view_from_row)
 
 int apps_store_view(struct db_conn *c, int64_t id, app_view_fn fn, void *ctx)
 {
-	struct view_call k = { fn, ctx };
+	struct view_row_call k = { fn, ctx };
 
 	return db_one(c, view_row, &k, APP_SELECT "WHERE a.id = ?", "i", id);
 }
 
 int apps_store_list(struct db_conn *c, const struct app_filter *f, app_view_fn fn, void *ctx)
 {
-	struct view_call k = { fn, ctx };
+	struct view_row_call k = { fn, ctx };
 	const struct db_arg args[] = {
 		DB_ARG_T(f->lo),      DB_ARG_T(f->hi),	       DB_ARG_I(f->before),
 		DB_ARG_I(f->own),     DB_ARG_I(f->account_id), DB_ARG_I(f->item_id),

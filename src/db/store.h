@@ -220,6 +220,32 @@ int db_one(struct db_conn *c, db_row_fn fn, void *ctx, const char *sql, const ch
 int db_text(struct db_conn *c, char *out, size_t n, const char *sql, const char *types, ...);
 
 /*
+ * A row callback that reads each row into a view_t with from_row(st, &v) and
+ * hands it to the caller's typed fn(ctx, &v); a negative answer stops the
+ * rows with that error. Defines struct name_call { fn, ctx } and
+ * `static int name(struct db_stmt *, void *)` for db_each/db_one:
+ *
+ *     DB_VIEW_ROWS(view_row, struct app_view, app_view_fn, view_from_row)
+ *     struct view_row_call k = { fn, ctx };
+ *     return db_one(c, view_row, &k, APP_SELECT "WHERE a.id = ?", "i", id);
+ */
+#define DB_VIEW_ROWS(name, view_t, fn_t, from_row)                                                 \
+	struct name##_call {                                                                       \
+		fn_t fn;                                                                           \
+		void *ctx;                                                                         \
+	};                                                                                         \
+	static int name(struct db_stmt *st, void *p)                                               \
+	{                                                                                          \
+		struct name##_call *k = p;                                                         \
+		view_t v;                                                                          \
+		int rc;                                                                            \
+                                                                                                   \
+		from_row(st, &v);                                                                  \
+		rc = k->fn(k->ctx, &v);                                                            \
+		return rc < 0 ? rc : 0;                                                            \
+	}
+
+/*
  * Multi-row statements: head + n copies of tuple separated by ", " + tail,
  * e.g. ("INSERT INTO t (a, b) VALUES ", "(?, ?)", 3, " RETURNING id").
  * malloc'd; NULL when out of memory. The text holds no values.

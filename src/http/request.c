@@ -296,3 +296,22 @@ int req_tx_left_open(struct db_conn *c, const char *method, const char *route, i
 	db_rollback(c);
 	return 1;
 }
+
+int req_route_action(const struct req *req, const char *const *names, int n)
+{
+	const char *last = req->route ? strrchr(req->route->pattern, '/') : NULL;
+
+	for (int i = 0; last && i < n; i++)
+		if (!strcmp(last + 1, names[i]))
+			return i;
+	return -1;
+}
+
+int req_route_action_or_reply(struct req *req, const char *const *names, int n)
+{
+	int act = req_route_action(req, names, n);
+
+	if (act < 0)
+		reply_error(req, ERR_NOT_FOUND);
+	return act;
+}

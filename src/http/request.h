@@ -183,6 +183,16 @@ int req_ok_or_invalid(struct req *req, int rc, int ok, const char *field, const 
  * A handler that calls fn(req, arg): the routes of one family that differ only
  * by an argument (the action of POST .../:id/approve, .../reject, ...).
  */
+/*
+ * The action of a route ".../:id/<action>": the index of its last pattern
+ * segment in names[0..n), or -1. One handler serves routes that differ only by
+ * the action (each route keeps its own flags and permission).
+ */
+int req_route_action(const struct req *req, const char *const *names, int n);
+/* req_route_action(), answering 404 when the route is not one of names (a wiring mistake). */
+int req_route_action_or_reply(struct req *req, const char *const *names, int n);
+#define REQ_ROUTE_ACTION_OR_REPLY(req, names)                                                      \
+	req_route_action_or_reply((req), (names), (int)(sizeof(names) / sizeof *(names)))
 #define ROUTE_HANDLER_WITH(name, fn, arg)                                                          \
 	static void name(struct req *req)                                                          \
 	{                                                                                          \

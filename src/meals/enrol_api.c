@@ -220,6 +220,8 @@ static void apply_enrolment(struct req *req)
 /* ---- deciding and withdrawing ------------------------------------------ */
 
 enum enrol_action { E_APPROVE, E_REJECT, E_WITHDRAW };
+/* The last segment of each action's route, in the order of the enum. */
+static const char *const enrol_action_names[] = { "approve", "reject", "withdraw" };
 
 static const struct {
 	const char *name, *to, *audit, *title;
@@ -285,9 +287,10 @@ static int act_on_tx(struct db_conn *c, void *ctx)
 }
 
 /* approve, reject, withdraw: {reason} (required to reject) */
-static void act_on(struct req *req, enum enrol_action act)
+static void act_on(struct req *req)
 {
-	struct db_conn *c = req_db_or_reply(req);
+	int act = REQ_ROUTE_ACTION_OR_REPLY(req, enrol_action_names);
+	struct db_conn *c = act < 0 ? NULL : req_db_or_reply(req);
 	const char *reason;
 	int64_t id, now = clock_now();
 	struct enrol_change x;
@@ -322,19 +325,12 @@ static void act_on(struct req *req, enum enrol_action act)
 				jb_int("orders_cancelled", x.cancelled)));
 }
 
-ROUTE_HANDLER_WITH(approve_enrolment, act_on, E_APPROVE)
-ROUTE_HANDLER_WITH(reject_enrolment, act_on, E_REJECT)
-ROUTE_HANDLER_WITH(withdraw_enrolment, act_on, E_WITHDRAW)
-
 const struct route meal_enrol_routes[] = {
 	{ "POST", "/api/v1/meal-enrolments", apply_enrolment, R_AUTH | R_JSON, NULL, 0 },
 	{ "GET", "/api/v1/meal-enrolments", list_enrolments, R_AUTH, NULL, 0 },
 	{ "GET", "/api/v1/meal-enrolments/:id", get_enrolment, R_AUTH, NULL, 0 },
-	{ "POST", "/api/v1/meal-enrolments/:id/approve", approve_enrolment, R_JSON, "meal:manage",
-	  0 },
-	{ "POST", "/api/v1/meal-enrolments/:id/reject", reject_enrolment, R_JSON, "meal:manage",
-	  0 },
-	{ "POST", "/api/v1/meal-enrolments/:id/withdraw", withdraw_enrolment, R_AUTH | R_JSON, NULL,
-	  0 },
+	{ "POST", "/api/v1/meal-enrolments/:id/approve", act_on, R_JSON, "meal:manage", 0 },
+	{ "POST", "/api/v1/meal-enrolments/:id/reject", act_on, R_JSON, "meal:manage", 0 },
+	{ "POST", "/api/v1/meal-enrolments/:id/withdraw", act_on, R_AUTH | R_JSON, NULL, 0 },
 	{ 0 },
 };

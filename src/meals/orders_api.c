@@ -295,6 +295,8 @@ static void create_order(struct req *req)
 }
 
 enum order_action { O_CANCEL, O_SERVE, O_DELIVER };
+/* The last segment of each action's route, in the order of the enum. */
+static const char *const order_action_names[] = { "cancel", "serve", "deliver" };
 
 static const struct {
 	const char *name, *to, *audit;
@@ -329,10 +331,11 @@ static int order_act_tx(struct db_conn *c, void *ctx)
 						: NULL);
 }
 
-static void act_on(struct req *req, enum order_action act)
+static void act_on(struct req *req)
 {
+	int act = REQ_ROUTE_ACTION_OR_REPLY(req, order_action_names);
 	const struct auth *a = req_auth(req);
-	struct db_conn *c = req_db_or_reply(req);
+	struct db_conn *c = act < 0 ? NULL : req_db_or_reply(req);
 	int64_t id, now = clock_now(), who = a->account_id;
 	struct meal_point p;
 	struct meal_order o;
@@ -403,16 +406,12 @@ static void act_on(struct req *req, enum order_action act)
 	reply_tx(req, rc, 200, JB_OBJ(jb_int("id", id), jb_str("status", actions[act].to)));
 }
 
-ROUTE_HANDLER_WITH(cancel_order, act_on, O_CANCEL)
-ROUTE_HANDLER_WITH(serve_order, act_on, O_SERVE)
-ROUTE_HANDLER_WITH(deliver_order, act_on, O_DELIVER)
-
 const struct route meal_order_routes[] = {
 	{ "POST", "/api/v1/meal-orders", create_order, R_AUTH | R_JSON, NULL, 0 },
 	{ "GET", "/api/v1/meal-orders", list_orders, R_AUTH, NULL, 0 },
 	{ "GET", "/api/v1/meal-orders/:id", get_order, R_AUTH, NULL, 0 },
-	{ "POST", "/api/v1/meal-orders/:id/cancel", cancel_order, R_AUTH | R_JSON, NULL, 0 },
-	{ "POST", "/api/v1/meal-orders/:id/serve", serve_order, R_JSON, "meal:manage", 0 },
-	{ "POST", "/api/v1/meal-orders/:id/deliver", deliver_order, R_AUTH | R_JSON, NULL, 0 },
+	{ "POST", "/api/v1/meal-orders/:id/cancel", act_on, R_AUTH | R_JSON, NULL, 0 },
+	{ "POST", "/api/v1/meal-orders/:id/serve", act_on, R_JSON, "meal:manage", 0 },
+	{ "POST", "/api/v1/meal-orders/:id/deliver", act_on, R_AUTH | R_JSON, NULL, 0 },
 	{ 0 },
 };

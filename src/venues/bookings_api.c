@@ -443,6 +443,9 @@ static void create_booking(struct req *req)
 /* ---- changing a booking's state ----------------------------------------- */
 
 enum booking_action { B_CANCEL, B_APPROVE, B_REJECT, B_CHECK_IN, B_NO_SHOW };
+/* The last segment of each action's route, in the order of the enum. */
+static const char *const booking_action_names[] = { "cancel", "approve", "reject", "check-in",
+						    "no-show" };
 
 static const struct {
 	const char *name, *to, *audit, *title; /* title: the resident's message; NULL none */
@@ -524,9 +527,10 @@ static void apply(struct req *req, struct db_conn *c, const struct booking *b,
 			 JB_OBJ(jb_int("id", b->id), jb_str("status", actions[act].to)));
 }
 
-static void act_on(struct req *req, enum booking_action act)
+static void act_on(struct req *req)
 {
-	struct db_conn *c = req_db_or_reply(req);
+	int act = REQ_ROUTE_ACTION_OR_REPLY(req, booking_action_names);
+	struct db_conn *c = act < 0 ? NULL : req_db_or_reply(req);
 	const char *reason;
 	int64_t id, now = clock_now();
 	struct booking b;
@@ -563,12 +567,6 @@ static void act_on(struct req *req, enum booking_action act)
 	apply(req, c, &b, act, reason, now);
 }
 
-ROUTE_HANDLER_WITH(cancel_booking, act_on, B_CANCEL)
-ROUTE_HANDLER_WITH(approve_booking, act_on, B_APPROVE)
-ROUTE_HANDLER_WITH(reject_booking, act_on, B_REJECT)
-ROUTE_HANDLER_WITH(check_in_booking, act_on, B_CHECK_IN)
-ROUTE_HANDLER_WITH(no_show_booking, act_on, B_NO_SHOW)
-
 /* The resident at the door: the venue's QR code finds their booking due now. */
 static void check_in_by_code(struct req *req)
 {
@@ -604,10 +602,10 @@ const struct route booking_routes[] = {
 	{ "GET", "/api/v1/bookings", list_bookings, R_AUTH, NULL, 0 },
 	{ "POST", "/api/v1/bookings/check-in", check_in_by_code, R_JSON, "service:use", 0 },
 	{ "GET", "/api/v1/bookings/:id", get_booking, R_AUTH, NULL, 0 },
-	{ "POST", "/api/v1/bookings/:id/cancel", cancel_booking, R_AUTH | R_JSON, NULL, 0 },
-	{ "POST", "/api/v1/bookings/:id/approve", approve_booking, R_JSON, "booking:manage", 0 },
-	{ "POST", "/api/v1/bookings/:id/reject", reject_booking, R_JSON, "booking:manage", 0 },
-	{ "POST", "/api/v1/bookings/:id/check-in", check_in_booking, R_JSON, "booking:manage", 0 },
-	{ "POST", "/api/v1/bookings/:id/no-show", no_show_booking, R_JSON, "booking:manage", 0 },
+	{ "POST", "/api/v1/bookings/:id/cancel", act_on, R_AUTH | R_JSON, NULL, 0 },
+	{ "POST", "/api/v1/bookings/:id/approve", act_on, R_JSON, "booking:manage", 0 },
+	{ "POST", "/api/v1/bookings/:id/reject", act_on, R_JSON, "booking:manage", 0 },
+	{ "POST", "/api/v1/bookings/:id/check-in", act_on, R_JSON, "booking:manage", 0 },
+	{ "POST", "/api/v1/bookings/:id/no-show", act_on, R_JSON, "booking:manage", 0 },
 	{ 0 },
 };
