@@ -80,22 +80,12 @@ static void get_audit(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *v;
-	int64_t limit = 50, cursor = INT64_MAX, from = 0, to = INT64_MAX;
+	int64_t from = 0, to = INT64_MAX;
 	const char *action = req_query(req, "action"), *actor = req_query(req, "actor");
-	json_t *items;
-	int64_t last = 0;
-	int rc;
+	struct page pg;
 
-	if (!c)
+	if (!c || page_begin_or_reply(req, &pg))
 		return;
-	if ((v = req_query(req, "limit")) && parse_int64(v, 1, 500, &limit)) {
-		reply_invalid(req, "limit", "expected 1 to 500");
-		return;
-	}
-	if ((v = req_query(req, "cursor")) && parse_int64(v, 1, INT64_MAX, &cursor)) {
-		reply_invalid(req, "cursor", "not a cursor from this list");
-		return;
-	}
 	if ((v = req_query(req, "from")) && clock_parse_iso(v, &from)) {
 		reply_invalid(req, "from", "expected an ISO 8601 date or time");
 		return;
@@ -104,26 +94,11 @@ static void get_audit(struct req *req)
 		reply_invalid(req, "to", "expected an ISO 8601 date or time");
 		return;
 	}
-	items = json_array();
-	rc = audit_store_list(c,
-			      &(struct audit_filter){ .before = cursor,
-						      .from = from,
-						      .to = to,
-						      .action = action,
-						      .actor = actor,
-						      .limit = limit },
-			      items, &last);
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(
-		req, 200,
-		JB_OBJ(jb_take("items", items),
-		       jb_take("next_cursor", rc > 0 ? json_string(arena_printf(&req->arena, "%lld",
-										(long long)last))
-						     : json_null())));
+	page_reply(&pg, audit_store_list(
+				c,
+				&(struct audit_filter){
+					.from = from, .to = to, .action = action, .actor = actor },
+				&pg));
 }
 
 const struct route audit_routes[] = {

@@ -10,16 +10,16 @@
 
 struct db_conn;
 
+struct page;
+
 struct audit_filter {
-	int64_t before;		    /* id < before (the cursor) */
 	int64_t from, to;	    /* at in [from, to) */
 	const char *action, *actor; /* NULL: any */
-	int64_t limit;
 };
 /*
- * Rows newest first, as GET /api/v1/audit shows them: at most limit appended
- * to items, *last the last id; 1 when more follow, 0 when not, <0 on error.
+ * Rows newest first, as GET /api/v1/audit shows them, below the page's cursor
+ * (0: the newest), into pg (struct page, http/request.h). 0 or <0.
  */
-int audit_store_list(struct db_conn *c, const struct audit_filter *f, json_t *items, int64_t *last);
+int audit_store_list(struct db_conn *c, const struct audit_filter *f, struct page *pg);
 
 #endif

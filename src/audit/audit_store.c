@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/request.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -711,46 +712,36 @@ int audit_reanchor(struct db_conn *c, const char *anchors, char *msg, size_t msg
 	return rc;
 }
 
-/* The list's reader: at most limit rows appended, one more counted (there is a next page). */
-struct list_ctx {
-	json_t *items;
-	int64_t *last, n, limit;
-};
-
-static int list_row(struct db_stmt *st, void *p)
+/* The list's reader: each row into the page; the one past the limit without its JSON. */
+static int list_row(struct db_stmt *st, void *pg)
 {
-	struct list_ctx *x = p;
+	struct page *p = pg;
 	char at[32];
 	json_t *details;
 
-	if (++x->n > x->limit)
-		return DB_ROW;
+	if (p->n >= p->limit)
+		return page_add(p, db_col_int64(st, 0), NULL);
 	details = json_loads(db_col_text(st, 9), 0, NULL);
-	*x->last = db_col_int64(st, 0);
-	json_array_append_new(x->items,
-			      JB_OBJ(jb_int("id", *x->last),
-				     jb_str("at", clock_format_shanghai(db_col_int64(st, 1), at)),
-				     jb_int("actor_id", db_col_int64(st, 2)),
-				     jb_str("actor_name", db_col_text(st, 3)),
-				     jb_str("ip", db_col_text(st, 4)),
-				     jb_str("action", db_col_text(st, 5)),
-				     jb_str("object_type", db_col_text(st, 6)),
-				     jb_str("object_id", db_col_text(st, 7)),
-				     jb_str("outcome", db_col_text(st, 8)),
-				     jb_take("details", details ? details : json_object())));
-	return 0;
+	return page_add(p, db_col_int64(st, 0),
+			JB_OBJ(jb_int("id", db_col_int64(st, 0)),
+			       jb_str("at", clock_format_shanghai(db_col_int64(st, 1), at)),
+			       jb_int("actor_id", db_col_int64(st, 2)),
+			       jb_str("actor_name", db_col_text(st, 3)),
+			       jb_str("ip", db_col_text(st, 4)),
+			       jb_str("action", db_col_text(st, 5)),
+			       jb_str("object_type", db_col_text(st, 6)),
+			       jb_str("object_id", db_col_text(st, 7)),
+			       jb_str("outcome", db_col_text(st, 8)),
+			       jb_take("details", details ? details : json_object())));
 }
 
-int audit_store_list(struct db_conn *c, const struct audit_filter *f, json_t *items, int64_t *last)
+int audit_store_list(struct db_conn *c, const struct audit_filter *f, struct page *pg)
 {
-	struct list_ctx x = { items, last, 0, f->limit };
-	int rc = db_each(c, list_row, &x,
-			 "SELECT id, at, actor_id, actor_name, ip, action, object_type, object_id, "
-			 "outcome, details FROM audit_log WHERE id < ? AND at >= ? AND at < ? AND "
-			 "(CAST(? AS TEXT) IS NULL OR action = ?) AND (CAST(? AS TEXT) IS NULL OR "
-			 "actor_name = ?) ORDER BY id DESC LIMIT ?",
-			 "iiitttti", f->before, f->from, f->to, f->action, f->action, f->actor,
-			 f->actor, f->limit + 1);
-
-	return rc < 0 ? rc : x.n > f->limit;
+	return db_each(c, list_row, pg,
+		       "SELECT id, at, actor_id, actor_name, ip, action, object_type, object_id, "
+		       "outcome, details FROM audit_log WHERE id < ? AND at >= ? AND at < ? AND "
+		       "(CAST(? AS TEXT) IS NULL OR action = ?) AND (CAST(? AS TEXT) IS NULL OR "
+		       "actor_name = ?) ORDER BY id DESC LIMIT ?",
+		       "iiitttti", pg->cursor ? pg->cursor : INT64_MAX, f->from, f->to, f->action,
+		       f->action, f->actor, f->actor, pg->limit + 1);
 }

@@ -279,12 +279,11 @@ static void list_accounts(struct req *req)
 		   *dis = req_query(req, "disabled");
 	struct account_row *rows;
 	struct scope sc;
-	int64_t limit;
-	json_t *items;
-	int n;
+	struct page pg;
+	int n, rc;
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    req_page_or_reply(req, &limit, &f.cursor))
+	    page_begin_or_reply(req, &pg))
 		return;
 	if (q && strlen(q) > 64) {
 		reply_invalid(req, "q", "1 to 64 bytes of a user name or display name");
@@ -307,17 +306,12 @@ static void list_accounts(struct req *req)
 	f.lo = sc.lo;
 	f.hi = sc.hi;
 	f.q = q;
-	f.limit = limit + 1;
-	if (account_rows(c, &req->arena, &f, &rows, &n) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	items = json_array();
-	for (int i = 0; i < n && i < limit; i++)
-		json_array_append_new(items, account_json(&rows[i]));
-	reply_json(
-		req, 200,
-		page_json(req, items, n > limit, n ? rows[n > limit ? limit - 1 : n - 1].id : 0));
+	f.cursor = pg.cursor;
+	f.limit = pg.limit + 1;
+	rc = account_rows(c, &req->arena, &f, &rows, &n);
+	for (int i = 0; rc >= 0 && i < n; i++)
+		page_add(&pg, rows[i].id, i < pg.limit ? account_json(&rows[i]) : NULL);
+	page_reply(&pg, rc);
 }
 
 static void get_account(struct req *req)

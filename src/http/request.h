@@ -123,7 +123,9 @@ struct page {
 	int bad; /* a row could not be added */
 };
 int page_begin_or_reply(struct req *req, struct page *p);
-/* Add a row (item stolen; NULL counts as a failure) with the cursor it leaves. Returns 0. */
+/* Add a row (item stolen) with the cursor it leaves. Returns 0. NULL counts as a failure,
+ * except for the row past the limit, which only says there is a next page (pass NULL and
+ * save building it: add while p->n < p->limit, then NULL). */
 int page_add(struct page *p, int64_t cursor, json_t *item);
 /*
  * The page as JSON, for a handler that adds fields of its own (NULL after a

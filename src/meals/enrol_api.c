@@ -63,13 +63,12 @@ static void list_enrolments(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	const char *status = req_query(req, "status"), *point = req_query(req, "point"),
 		   *resident = req_query(req, "resident");
-	struct meal_page pg = { .arena = &req->arena };
+	struct page pg;
 	struct meal_who who;
 	struct meal_filter f = { .who = &who, .status = status };
-	int64_t cursor;
 	int known = !status;
 
-	if (!c || req_page_or_reply(req, &pg.limit, &cursor))
+	if (!c || page_begin_or_reply(req, &pg))
 		return;
 	for (size_t i = 0; status && i < sizeof states / sizeof *states; i++)
 		known |= !strcmp(status, states[i]);
@@ -87,9 +86,8 @@ static void list_enrolments(struct req *req)
 	}
 	if (meal_who_or_reply(req, c, &who))
 		return;
-	f.before = cursor ? cursor : INT64_MAX;
-	pg.items = json_array();
-	meal_reply_page(req, meals_store_enrolments(c, &f, &pg), &pg);
+	f.before = pg.cursor ? pg.cursor : INT64_MAX;
+	page_reply(&pg, meals_store_enrolments(c, &f, &pg));
 }
 
 /* ---- applying ------------------------------------------------------------ */

@@ -35,6 +35,7 @@ struct arena;
 struct db_conn;
 struct db_stmt;
 struct req;
+struct page;
 
 /* ---- modes, tags and days (meals_sets.c) --------------------------------- */
 
@@ -132,21 +133,6 @@ struct meal_who {
 };
 int meal_who_or_reply(struct req *req, struct db_conn *c, struct meal_who *w);
 
-/*
- * A page of a list as it is collected: the row past limit only says there is
- * a next page. The handler sets arena and limit and makes items; the store
- * appends the rows; meal_reply_page() answers.
- */
-struct meal_page {
-	struct arena *arena;
-	int64_t limit;
-	json_t *items;
-	int64_t n, last; /* rows read; the id of the last one kept */
-	int bad;	 /* an item could not be built */
-};
-/* Answer {"items", "next_cursor"} or, when the store's rc is <0, 503 (500 for bad). */
-void meal_reply_page(struct req *req, int rc, struct meal_page *pg);
-
 /* The filters of the lists of enrolments and orders. */
 struct meal_filter {
 	const struct meal_who *who;
@@ -163,7 +149,7 @@ json_t *meal_point_json(const struct meal_point *p);
 int meal_point_get(struct db_conn *c, struct arena *a, int64_t id, struct meal_point *out);
 /* The points in [lo, hi) with id > pg's cursor `after`; all: inactive too. 0 or <0. */
 int meals_store_points(struct db_conn *c, const char *lo, const char *hi, int64_t after, int all,
-		       struct meal_page *pg);
+		       struct page *pg);
 
 /* A point's fields as a request gives them (absent text NULL: keep what is stored). */
 struct meal_point_in {
@@ -189,7 +175,7 @@ struct meal_enrolment {
 /* One enrolment, and when out is set its JSON (NULL if it could not be built). */
 int meals_store_enrolment(struct db_conn *c, struct arena *a, int64_t id, struct meal_enrolment *e,
 			  json_t **out);
-int meals_store_enrolments(struct db_conn *c, const struct meal_filter *f, struct meal_page *pg);
+int meals_store_enrolments(struct db_conn *c, const struct meal_filter *f, struct page *pg);
 /* A pending enrolment: 0 and *id, DB_ECONSTRAINT when a live one exists, <0. */
 int meals_store_enrol_insert(struct db_conn *c, const struct meal_point *p,
 			     const struct meal_resident *r, int64_t applicant, const char *as,
@@ -203,14 +189,14 @@ int meals_store_enrol_set_status(struct db_conn *c, int64_t id, const char *from
 
 /* Step st into pg, one item a row from row(st, arena); resets st. 0 or <0. */
 typedef json_t *(*meal_row_fn)(struct db_stmt *st, struct arena *a);
-int meals_store_page(struct db_stmt *st, struct meal_page *pg, meal_row_fn row);
+int meals_store_page(struct db_stmt *st, struct page *pg, meal_row_fn row);
 /*
  * A list of enrolments or orders: sql's first eight arguments say whose rows
  * (struct meal_who), the ninth is f->before, then the n of more, then the
  * limit (pg->limit + 1). 0 or <0.
  */
 int meals_store_list(struct db_conn *c, const char *sql, const struct meal_filter *f,
-		     const struct db_arg *more, int n, struct meal_page *pg, meal_row_fn row);
+		     const struct db_arg *more, int n, struct page *pg, meal_row_fn row);
 /* {"id", "name"} from the columns col and col + 1. */
 json_t *meal_ref_json(struct db_stmt *st, int col);
 /* ISO time or JSON null for a nullable epoch column. */
@@ -225,7 +211,7 @@ struct meal_order {
 };
 /* One order, and when out is set its JSON (NULL if it could not be built). */
 int orders_store_load(struct db_conn *c, int64_t id, struct meal_order *o, json_t **out);
-int orders_store_list(struct db_conn *c, const struct meal_filter *f, struct meal_page *pg);
+int orders_store_list(struct db_conn *c, const struct meal_filter *f, struct page *pg);
 /* Lock the point's row, so that its orders run one after another. 0 or <0. */
 int orders_store_lock_point(struct db_conn *c, int64_t point_id);
 /* Lock the enrolment while it is approved; *changed 0 when it is not. */
@@ -254,7 +240,7 @@ struct meal_round {
 int orders_store_round(struct db_conn *c, int64_t id, struct meal_round *rd, json_t **out);
 /* Rounds in [lo, hi), of assignee when not 0, of point_id (0 any) and day (NULL any). */
 int orders_store_rounds(struct db_conn *c, const char *lo, const char *hi, int64_t assignee,
-			int64_t point_id, const char *day, int64_t before, struct meal_page *pg);
+			int64_t point_id, const char *day, int64_t before, struct page *pg);
 /* The round's live orders, in walking order, appended to items. 0 or <0. */
 int orders_store_round_orders(struct db_conn *c, int64_t round_id, json_t *items);
 int orders_store_round_insert(struct db_conn *c, const struct meal_point *p, const char *day,

@@ -12,9 +12,10 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/jbuild.h"
-#include "people/people.h"
 #include "db/store.h"
+#include "http/request.h"
 #include "org/org.h"
+#include "people/people.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,15 +31,14 @@ json_t *meal_time_or_null(struct db_stmt *st, int col)
 		       : json_string(clock_format_shanghai(db_col_int64(st, col), buf));
 }
 
-int meals_store_page(struct db_stmt *st, struct meal_page *pg, meal_row_fn row)
+int meals_store_page(struct db_stmt *st, struct page *pg, meal_row_fn row)
 {
 	int rc;
 
-	while ((rc = db_step(st)) == DB_ROW && ++pg->n <= pg->limit) {
-		pg->last = db_col_int64(st, 0);
-		if (json_array_append_new(pg->items, row(st, pg->arena)) < 0)
-			pg->bad = 1;
-	}
+	/* the row past the limit only says there is a next page: no JSON for it */
+	while ((rc = db_step(st)) == DB_ROW)
+		page_add(pg, db_col_int64(st, 0),
+			 pg->n < pg->limit ? row(st, &pg->req->arena) : NULL);
 	db_reset(st);
 	return rc < 0 ? rc : 0;
 }
@@ -46,7 +46,7 @@ int meals_store_page(struct db_stmt *st, struct meal_page *pg, meal_row_fn row)
 /* ((? = 1 AND x.unit_path in [lo, hi)) OR x.resident_path in [lo, hi)
  *  OR (? = 0 AND (x.by = ? OR r.household_id = ?))) AND x.id < ? */
 int meals_store_list(struct db_conn *c, const char *sql, const struct meal_filter *f,
-		     const struct db_arg *more, int n, struct meal_page *pg, meal_row_fn row)
+		     const struct db_arg *more, int n, struct page *pg, meal_row_fn row)
 {
 	const struct meal_who *w = f->who;
 	struct db_arg args[24] = {
@@ -144,7 +144,7 @@ int meal_point_get(struct db_conn *c, struct arena *a, int64_t id, struct meal_p
 }
 
 int meals_store_points(struct db_conn *c, const char *lo, const char *hi, int64_t after, int all,
-		       struct meal_page *pg)
+		       struct page *pg)
 {
 	struct db_stmt *st;
 	int rc = db_select(c, &st,
@@ -281,7 +281,7 @@ int meals_store_enrolment(struct db_conn *c, struct arena *a, int64_t id, struct
 	return db_one(c, enrolment_row, &o, ENROL_SELECT "WHERE e.id = ?", "i", id);
 }
 
-int meals_store_enrolments(struct db_conn *c, const struct meal_filter *f, struct meal_page *pg)
+int meals_store_enrolments(struct db_conn *c, const struct meal_filter *f, struct page *pg)
 {
 	const struct db_arg more[] = {
 		DB_ARG_I(f->point_id),	  DB_ARG_I(f->point_id), DB_ARG_I(f->resident_id),

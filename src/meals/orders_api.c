@@ -101,13 +101,12 @@ static void list_orders(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	const char *status = req_query(req, "status");
-	struct meal_page pg = { .arena = &req->arena };
+	struct page pg;
 	struct meal_who who;
 	struct meal_filter f = { .who = &who, .status = status };
-	int64_t cursor;
 	int known = !status;
 
-	if (!c || req_page_or_reply(req, &pg.limit, &cursor) ||
+	if (!c || page_begin_or_reply(req, &pg) ||
 	    meal_id_query_or_reply(req, "point", &f.point_id) ||
 	    meal_id_query_or_reply(req, "round", &f.round_id) ||
 	    meal_id_query_or_reply(req, "resident", &f.resident_id))
@@ -120,9 +119,8 @@ static void list_orders(struct req *req)
 	}
 	if (meal_day_query_or_reply(req, &f.day) || meal_who_or_reply(req, c, &who))
 		return;
-	f.before = cursor ? cursor : INT64_MAX;
-	pg.items = json_array();
-	meal_reply_page(req, orders_store_list(c, &f, &pg), &pg);
+	f.before = pg.cursor ? pg.cursor : INT64_MAX;
+	page_reply(&pg, orders_store_list(c, &f, &pg));
 }
 
 /* ---- ordering and cancelling ------------------------------------------- */

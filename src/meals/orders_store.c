@@ -12,6 +12,7 @@
 #include "auth/auth.h"
 #include "calendar/calendar.h"
 #include "core/jbuild.h"
+#include "http/request.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -109,7 +110,7 @@ int orders_store_load(struct db_conn *c, int64_t id, struct meal_order *o, json_
 	return db_one(c, one_row, &r, ORDER_SELECT "WHERE o.id = ?", "i", id);
 }
 
-int orders_store_list(struct db_conn *c, const struct meal_filter *f, struct meal_page *pg)
+int orders_store_list(struct db_conn *c, const struct meal_filter *f, struct page *pg)
 {
 	const struct db_arg more[] = {
 		DB_ARG_I(f->point_id), DB_ARG_I(f->point_id),	 DB_ARG_I(f->round_id),
@@ -245,7 +246,7 @@ int orders_store_round(struct db_conn *c, int64_t id, struct meal_round *rd, jso
 }
 
 int orders_store_rounds(struct db_conn *c, const char *lo, const char *hi, int64_t assignee,
-			int64_t point_id, const char *day, int64_t before, struct meal_page *pg)
+			int64_t point_id, const char *day, int64_t before, struct page *pg)
 {
 	struct db_stmt *st;
 	int rc = db_select(c, &st,

@@ -130,16 +130,6 @@ int meal_who_or_reply(struct req *req, struct db_conn *c, struct meal_who *w)
 	return 0;
 }
 
-void meal_reply_page(struct req *req, int rc, struct meal_page *pg)
-{
-	if (rc < 0 || pg->bad) {
-		json_decref(pg->items);
-		reply_error(req, pg->bad ? ERR_INTERNAL : ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, pg->items, pg->n > pg->limit, pg->last));
-}
-
 /* ---- reading points -------------------------------------------------------- */
 
 int meal_point_managed_or_reply(struct req *req, struct db_conn *c, int64_t id,
@@ -157,19 +147,17 @@ static void list_points(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	int manager = meal_is_manager(req);
-	struct meal_page pg = { .arena = &req->arena };
+	struct page pg;
 	struct scope sc;
-	int64_t cursor;
 
-	if (!c || req_page_or_reply(req, &pg.limit, &cursor))
+	if (!c || page_begin_or_reply(req, &pg))
 		return;
 	/* managers their subtree; residents, grid workers, volunteers the points of
 	 * their own community; ?unit= narrows either, and outside it is 404 */
 	if ((manager ? scope_unit_or_reply : scope_area_or_reply)(req, c, req_query(req, "unit"),
 								  &sc))
 		return;
-	pg.items = json_array();
-	meal_reply_page(req, meals_store_points(c, sc.lo, sc.hi, cursor, manager, &pg), &pg);
+	page_reply(&pg, meals_store_points(c, sc.lo, sc.hi, pg.cursor, manager, &pg));
 }
 
 /* Managers see the points of their subtree; everyone else the active points of

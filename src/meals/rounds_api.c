@@ -161,8 +161,8 @@ static void list_rounds(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	const char *day, *mine = req_query(req, "mine");
 	int manager = meal_is_manager(req), own = !manager || (mine && !strcmp(mine, "1"));
-	struct meal_page pg = { .arena = &req->arena };
-	int64_t cursor, point_id;
+	struct page pg;
+	int64_t point_id;
 	struct scope sc;
 	int rc;
 
@@ -172,15 +172,14 @@ static void list_rounds(struct req *req)
 		reply_error(req, ERR_FORBIDDEN);
 		return;
 	}
-	if (req_page_or_reply(req, &pg.limit, &cursor) ||
-	    meal_id_query_or_reply(req, "point", &point_id) || meal_day_query_or_reply(req, &day))
+	if (page_begin_or_reply(req, &pg) || meal_id_query_or_reply(req, "point", &point_id) ||
+	    meal_day_query_or_reply(req, &day))
 		return;
 	if (scope_own_or_unit_or_reply(req, c, own, req_query(req, "unit"), &sc))
 		return;
-	pg.items = json_array();
 	rc = orders_store_rounds(c, sc.lo, sc.hi, own ? a->account_id : 0, point_id, day,
-				 cursor ? cursor : INT64_MAX, &pg);
-	meal_reply_page(req, rc, &pg);
+				 pg.cursor ? pg.cursor : INT64_MAX, &pg);
+	page_reply(&pg, rc);
 }
 
 /* Load a round the caller may see; 404 otherwise. */

@@ -35,17 +35,6 @@
 #include <sodium.h>
 #include <string.h>
 
-/* Answer a page the store filled (org_int.h: rc 1 more, 0 not, <0 error). */
-static void items_reply(struct req *req, int rc, json_t *items, int64_t last)
-{
-	if (rc < 0) {
-		json_decref(items);
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, items, rc > 0, last));
-}
-
 /* A view the store read (DB_ROW with out, DB_DONE, <0). */
 static void view_reply(struct req *req, int rc, json_t *out)
 {
@@ -62,13 +51,11 @@ static void list_units(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	struct scope sc;
 	struct unit_filter f = { .kind = req_query(req, "kind"), .q = req_query(req, "q") };
-	int64_t last = 0;
-	json_t *items;
+	struct page pg;
 	const char *v;
-	int rc;
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    req_page_or_reply(req, &f.limit, &f.after))
+	    page_begin_or_reply(req, &pg))
 		return;
 	if ((v = req_query(req, "parent")) && parse_int64(v, 1, INT64_MAX, &f.parent)) {
 		reply_invalid(req, "parent", "expected a unit id");
@@ -80,9 +67,7 @@ static void list_units(struct req *req)
 	}
 	f.lo = sc.lo;
 	f.hi = sc.hi;
-	items = json_array();
-	rc = units_store_list(c, &f, items, &last);
-	items_reply(req, rc, items, last);
+	page_reply(&pg, units_store_list(c, &f, &pg));
 }
 
 static void get_unit(struct req *req)
@@ -331,16 +316,12 @@ static void list_stations(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	struct scope sc;
-	int64_t limit, cursor, last = 0;
-	json_t *items;
-	int rc;
+	struct page pg;
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    req_page_or_reply(req, &limit, &cursor))
+	    page_begin_or_reply(req, &pg))
 		return;
-	items = json_array();
-	rc = stations_store_list(c, sc.lo, sc.hi, cursor, limit, items, &last);
-	items_reply(req, rc, items, last);
+	page_reply(&pg, stations_store_list(c, sc.lo, sc.hi, &pg));
 }
 
 static void get_station(struct req *req)

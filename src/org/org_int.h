@@ -3,9 +3,9 @@
  * and its handlers (org_api.c, station_qr.c). Nothing outside src/org/
  * includes it.
  *
- * Lists follow one convention: the store appends at most limit items (as the
- * API shows them) to items, sets *last to the last item's id, and returns 1
- * when more rows follow, 0 when not, <0 on a database error.
+ * Lists read into the handler's struct page (http/request.h): the store asks
+ * for its limit + 1 rows after its cursor and adds each with page_add();
+ * 0, or <0 on a database error.
  */
 #ifndef SHUNIU_ORG_ORG_INT_H
 #define SHUNIU_ORG_ORG_INT_H
@@ -18,20 +18,19 @@
 struct db_conn;
 struct db_stmt;
 
-/* Step st (its first column the row id), appending up to limit rows made by row(): the
- * convention above. Resets st. */
-int org_page_rows(struct db_stmt *st, int64_t limit, json_t *(*row)(struct db_stmt *st),
-		  json_t *items, int64_t *last);
+struct page;
+/* Step st (its first column the row id) to its end, adding each row made by row() to pg
+ * (struct page, http/request.h): 0 or <0. Resets st. */
+int org_page_rows(struct db_stmt *st, struct page *pg, json_t *(*row)(struct db_stmt *st));
 
 /* ---- units (org_store.c) ------------------------------------------------ */
 
 struct unit_filter {
-	const char *lo, *hi; /* the scope */
-	int64_t after, limit;
+	const char *lo, *hi;  /* the scope */
 	int64_t parent;	      /* 0: any */
 	const char *kind, *q; /* NULL: any; q a substring of the name */
 };
-int units_store_list(struct db_conn *c, const struct unit_filter *f, json_t *items, int64_t *last);
+int units_store_list(struct db_conn *c, const struct unit_filter *f, struct page *pg);
 /* The unit with its boundary as GeoJSON: DB_ROW with *out, DB_DONE, <0. */
 int units_store_view(struct db_conn *c, int64_t id, json_t **out);
 /* In the caller's transaction. bbox NULL with boundary NULL: none. */
@@ -46,8 +45,7 @@ int org_store_stats(struct db_conn *c, const char *lo, const char *hi, json_t *o
 
 /* ---- stations (stations_store.c) ---------------------------------------- */
 
-int stations_store_list(struct db_conn *c, const char *lo, const char *hi, int64_t after,
-			int64_t limit, json_t *items, int64_t *last);
+int stations_store_list(struct db_conn *c, const char *lo, const char *hi, struct page *pg);
 /* One station inside [lo, hi): DB_ROW with *out, DB_DONE, <0. */
 int stations_store_view(struct db_conn *c, int64_t id, const char *lo, const char *hi,
 			json_t **out);

@@ -7,6 +7,7 @@
  * as for a unit that does not exist, so scope boundaries reveal nothing.
  */
 #include "org/org.h"
+#include "org/org_int.h"
 
 #include "http/caller.h"
 #include "core/util.h"
@@ -97,36 +98,14 @@ int unit_in_scope_or_reply(struct req *req, struct db_conn *c, int64_t id, struc
 void scope_list_reply(struct req *req, const char *sql, json_t *(*row)(struct db_stmt *st))
 {
 	struct db_conn *c = req_db_or_reply(req);
-	struct scope sc;
-	int64_t limit, cursor, n = 0, last = 0;
 	struct db_stmt *st;
-	json_t *items;
+	struct scope sc;
+	struct page pg;
 	int rc;
 
 	if (!c || scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
-	    req_page_or_reply(req, &limit, &cursor))
+	    page_begin_or_reply(req, &pg))
 		return;
-	if (db_prepare(c, sql, &st) < 0) {
-		reply_error(req, ERR_DB_UNAVAILABLE);
-		return;
-	}
-	db_bind_text(st, 1, sc.lo, -1);
-	db_bind_text(st, 2, sc.hi, -1);
-	db_bind_int64(st, 3, cursor);
-	db_bind_int64(st, 4, limit + 1);
-	items = json_array();
-	int bad = 0;
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		last = db_col_int64(st, 0);
-		/* A row that cannot be made is a bug: say so, never drop it. */
-		if (json_array_append_new(items, row(st)) < 0)
-			bad = 1;
-	}
-	db_reset(st);
-	if (rc < 0 || bad) {
-		json_decref(items);
-		reply_error(req, bad ? ERR_INTERNAL : ERR_DB_UNAVAILABLE);
-		return;
-	}
-	reply_json(req, 200, page_json(req, items, n > limit, last));
+	rc = db_select(c, &st, sql, "ttii", sc.lo, sc.hi, pg.cursor, pg.limit + 1);
+	page_reply(&pg, rc < 0 ? rc : org_page_rows(st, &pg, row));
 }

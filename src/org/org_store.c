@@ -11,6 +11,7 @@
 #include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
+#include "http/request.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -217,21 +218,18 @@ static json_t *unit_row_json(struct db_stmt *st)
 		      jb_bool("is_demo", (int)db_col_int64(st, 9)));
 }
 
-int org_page_rows(struct db_stmt *st, int64_t limit, json_t *(*row)(struct db_stmt *st),
-		  json_t *items, int64_t *last)
+int org_page_rows(struct db_stmt *st, struct page *pg, json_t *(*row)(struct db_stmt *st))
 {
-	int64_t n = 0;
 	int rc;
 
-	while ((rc = db_step(st)) == DB_ROW && ++n <= limit) {
-		*last = db_col_int64(st, 0);
-		json_array_append_new(items, row(st));
-	}
+	/* the row past the limit only says there is a next page: no JSON for it */
+	while ((rc = db_step(st)) == DB_ROW)
+		page_add(pg, db_col_int64(st, 0), pg->n < pg->limit ? row(st) : NULL);
 	db_reset(st);
-	return rc < 0 ? rc : n > limit;
+	return rc < 0 ? rc : 0;
 }
 
-int units_store_list(struct db_conn *c, const struct unit_filter *f, json_t *items, int64_t *last)
+int units_store_list(struct db_conn *c, const struct unit_filter *f, struct page *pg)
 {
 	struct db_stmt *st;
 	char *like = NULL;
@@ -240,10 +238,10 @@ int units_store_list(struct db_conn *c, const struct unit_filter *f, json_t *ite
 	if (f->q && (like = malloc(strlen(f->q) + 3)))
 		sprintf(like, "%%%s%%", f->q);
 	const struct db_arg args[] = {
-		DB_ARG_T(f->lo),	DB_ARG_T(f->hi),     DB_ARG_I(f->after),
-		DB_ARG_I(f->parent),	DB_ARG_I(f->parent), DB_ARG_T(f->kind),
-		DB_ARG_T(f->kind),	DB_ARG_T(f->q),	     DB_ARG_T(like),
-		DB_ARG_I(f->limit + 1),
+		DB_ARG_T(f->lo),	 DB_ARG_T(f->hi),     DB_ARG_I(pg->cursor),
+		DB_ARG_I(f->parent),	 DB_ARG_I(f->parent), DB_ARG_T(f->kind),
+		DB_ARG_T(f->kind),	 DB_ARG_T(f->q),      DB_ARG_T(like),
+		DB_ARG_I(pg->limit + 1),
 	};
 	rc = db_select_args(c, &st,
 			    UNIT_SELECT "WHERE path >= ? AND path < ? AND id > ? "
@@ -253,7 +251,7 @@ int units_store_list(struct db_conn *c, const struct unit_filter *f, json_t *ite
 					"ORDER BY id LIMIT ?",
 			    args, DB_ARGS_N(args));
 	if (rc == 0)
-		rc = org_page_rows(st, f->limit, unit_row_json, items, last);
+		rc = org_page_rows(st, pg, unit_row_json);
 	free(like);
 	return rc;
 }

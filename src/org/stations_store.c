@@ -8,6 +8,7 @@
 
 #include "core/jbuild.h"
 #include "db/store.h"
+#include "http/request.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -37,16 +38,15 @@ static json_t *station_json(struct db_stmt *st)
 		jb_take("hub_leader_id", number_or_null(st, 8, 0)));
 }
 
-int stations_store_list(struct db_conn *c, const char *lo, const char *hi, int64_t after,
-			int64_t limit, json_t *items, int64_t *last)
+int stations_store_list(struct db_conn *c, const char *lo, const char *hi, struct page *pg)
 {
 	struct db_stmt *st;
 	int rc = db_select(c, &st,
 			   STATION_SELECT "WHERE s.unit_path >= ? AND s.unit_path < ? AND s.id > ? "
 					  "ORDER BY s.id LIMIT ?",
-			   "ttii", lo, hi, after, limit + 1);
+			   "ttii", lo, hi, pg->cursor, pg->limit + 1);
 
-	return rc < 0 ? rc : org_page_rows(st, limit, station_json, items, last);
+	return rc < 0 ? rc : org_page_rows(st, pg, station_json);
 }
 
 static int station_view_row(struct db_stmt *st, void *out)

@@ -34,22 +34,10 @@
 
 /* ---- paging ---------------------------------------------------------------- */
 
-void people_page_reply(struct req *req, int rc, struct people_page *pg)
+int people_page_or_reply(struct req *req, struct db_conn *c, struct scope *sc, struct page *pg)
 {
-	if (rc < 0 || pg->bad) {
-		json_decref(pg->items);
-		reply_error(req, rc < 0 ? ERR_DB_UNAVAILABLE : ERR_INTERNAL);
-		return;
-	}
-	reply_json(req, 200, page_json(req, pg->items, pg->n > pg->limit, pg->last));
-}
-
-int people_page_or_reply(struct req *req, struct db_conn *c, struct scope *sc,
-			 struct people_page *pg, int64_t *cursor)
-{
-	*pg = (struct people_page){ 0 };
 	return scope_unit_or_reply(req, c, req_query(req, "unit"), sc) ||
-			       req_page_or_reply(req, &pg->limit, cursor)
+			       page_begin_or_reply(req, pg)
 		       ? -1
 		       : 0;
 }
@@ -59,12 +47,11 @@ static void scoped_list(struct req *req, people_list_fn fn)
 {
 	struct db_conn *c = req_db_or_reply(req);
 	struct scope sc;
-	struct people_page pg;
-	int64_t cursor;
+	struct page pg;
 
-	if (!c || people_page_or_reply(req, c, &sc, &pg, &cursor))
+	if (!c || people_page_or_reply(req, c, &sc, &pg))
 		return;
-	people_page_reply(req, fn(c, sc.lo, sc.hi, cursor, &pg), &pg);
+	page_reply(&pg, fn(c, sc.lo, sc.hi, pg.cursor, &pg));
 }
 
 /* ---- households ------------------------------------------------------ */
@@ -238,10 +225,9 @@ static void list_residents(struct req *req)
 		   *tag = req_query(req, "tag");
 	unsigned char bidx[PII_BIDX_BYTES];
 	char norm[24];
-	struct people_page pg;
-	int64_t cursor;
+	struct page pg;
 
-	if (!c || people_page_or_reply(req, c, &sc, &pg, &cursor))
+	if (!c || people_page_or_reply(req, c, &sc, &pg))
 		return;
 	if (phone) {
 		if (pii_phone_normalize(phone, norm) < 0) {
@@ -261,17 +247,15 @@ static void list_residents(struct req *req)
 	}
 	if (phone && exact_search_or_reply(req, c, "phone"))
 		return;
-	people_page_reply(req,
-			  people_store_residents(c,
-						 &(struct resident_filter){
-							 .lo = sc.lo,
-							 .hi = sc.hi,
-							 .q = q,
-							 .phone = phone ? bidx : NULL,
-							 .tag = tag,
-						 },
-						 cursor, &pg),
-			  &pg);
+	page_reply(&pg, people_store_residents(c,
+					       &(struct resident_filter){
+						       .lo = sc.lo,
+						       .hi = sc.hi,
+						       .q = q,
+						       .phone = phone ? bidx : NULL,
+						       .tag = tag,
+					       },
+					       pg.cursor, &pg));
 }
 
 /*

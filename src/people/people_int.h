@@ -27,29 +27,21 @@ struct req;
 /* ---- paging ---------------------------------------------------------------- */
 
 /*
- * A page being read: the store asks for limit + 1 rows, appends the first
- * limit of them to items, counts them all in n and keeps the last id; bad
- * when a row could not be made (a bug: never dropped silently).
+ * A list reads into a struct page (http/request.h): the store asks for limit + 1
+ * rows and steps st to its end adding each row to pg with the row id in column 0
+ * as its cursor: 0 or <0. Resets st. row may return NULL when it failed reading
+ * more (DB_ERR).
  */
-struct people_page {
-	json_t *items;
-	int64_t limit, n, last;
-	int bad;
-};
-/* Step st to its end filling pg (the row id in column 0; items made when NULL): 0 or <0.
- * Resets st. row may return NULL when it failed reading more (DB_ERR). */
-int people_page_rows(struct db_stmt *st, struct people_page *pg,
+struct page;
+int people_page_rows(struct db_stmt *st, struct page *pg,
 		     json_t *(*row)(void *ctx, struct db_stmt *st), void *ctx);
 /*
  * The handlers' side (people_api.c). The caller's scope (?unit= narrows it)
- * and the page asked for (?limit=, ?cursor=): 0 with *pg cleared and its limit
- * set, or -1 answered. Then answer the page a store call that returned rc
- * read, freeing its items on an error.
+ * and the page asked for (?limit=, ?cursor=; page_begin_or_reply): 0, or -1
+ * answered. page_reply() answers the page the store call read.
  */
 struct scope;
-int people_page_or_reply(struct req *req, struct db_conn *c, struct scope *sc,
-			 struct people_page *pg, int64_t *cursor);
-void people_page_reply(struct req *req, int rc, struct people_page *pg);
+int people_page_or_reply(struct req *req, struct db_conn *c, struct scope *sc, struct page *pg);
 
 /* One row of the caller's scope by :id, read by fn (DB_ROW and *out, DB_DONE, <0): 200, 404
  * or 503. */
@@ -79,13 +71,13 @@ int people_seal(const struct pii_keys *k, int which, const char *plain, struct p
 
 /* List statements: the rows of [lo, hi) with id > after, by id. 0 or <0. */
 typedef int (*people_list_fn)(struct db_conn *c, const char *lo, const char *hi, int64_t after,
-			      struct people_page *pg);
+			      struct page *pg);
 int people_store_households(struct db_conn *c, const char *lo, const char *hi, int64_t after,
-			    struct people_page *pg);
+			    struct page *pg);
 int people_store_party_members(struct db_conn *c, const char *lo, const char *hi, int64_t after,
-			       struct people_page *pg);
+			       struct page *pg);
 int people_store_central_households(struct db_conn *c, const char *lo, const char *hi,
-				    int64_t after, struct people_page *pg);
+				    int64_t after, struct page *pg);
 
 /* One household in scope as the API shows it: DB_ROW and *out, DB_DONE, <0. */
 int people_store_household(struct db_conn *c, int64_t id, const char *scope, json_t **out);
@@ -106,7 +98,7 @@ struct resident_filter {
 	const char *tag;	    /* a stored tag, or NULL */
 };
 int people_store_residents(struct db_conn *c, const struct resident_filter *f, int64_t after,
-			   struct people_page *pg);
+			   struct page *pg);
 /* One resident as the API shows it; scope NULL: anywhere. DB_ROW and *out, DB_DONE, <0. */
 int people_store_resident(struct db_conn *c, int64_t id, const char *scope, json_t **out);
 /* A resident in scope: DB_ROW and *household, DB_DONE, <0. */
@@ -167,7 +159,7 @@ int reg_store_latest_id(struct db_conn *c, int64_t account_id, int64_t *id);
 int reg_store_mine(struct db_conn *c, int64_t account_id, json_t **out);
 /* Registrations in [lo, hi) with id > after (status NULL: any), with their candidates. */
 int reg_store_list(struct db_conn *c, const char *lo, const char *hi, const char *status,
-		   int64_t after, struct people_page *pg);
+		   int64_t after, struct page *pg);
 /* One registration in scope with its candidates: DB_ROW and *out, DB_DONE, <0. */
 int reg_store_get(struct db_conn *c, int64_t id, const char *scope, json_t **out);
 

@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "db/store.h"
+#include "http/request.h"
 #include "org/org.h"
 
 #include <stdio.h>
@@ -170,25 +171,20 @@ int resident_insert(struct db_conn *c, const struct pii_keys *k, const struct re
 
 /* ---- shared by the stores -------------------------------------------------- */
 
-int people_page_rows(struct db_stmt *st, struct people_page *pg,
+int people_page_rows(struct db_stmt *st, struct page *pg,
 		     json_t *(*row)(void *ctx, struct db_stmt *st), void *ctx)
 {
 	int rc;
 
-	pg->n = pg->last = 0;
-	pg->bad = 0;
-	if (!pg->items)
-		pg->items = json_array();
-	while ((rc = db_step(st)) == DB_ROW && ++pg->n <= pg->limit) {
-		json_t *o = row(ctx, st);
-		if (!o) { /* the row needed another statement, and it failed */
-			rc = DB_ERR;
+	while ((rc = db_step(st)) == DB_ROW) {
+		json_t *o = NULL;
+
+		/* the row past the limit only says there is a next page: no JSON for it */
+		if (pg->n < pg->limit && !(o = row(ctx, st))) {
+			rc = DB_ERR; /* the row needed another statement, and it failed */
 			break;
 		}
-		pg->last = db_col_int64(st, 0);
-		/* A row that cannot be made is a bug: say so, never drop it. */
-		if (json_array_append_new(pg->items, o) < 0)
-			pg->bad = 1;
+		page_add(pg, db_col_int64(st, 0), o);
 	}
 	db_reset(st);
 	return rc < 0 ? rc : 0;
@@ -235,8 +231,7 @@ static int json_row(struct db_stmt *st, void *p)
 
 /* A list statement whose parameters are lo, hi, after and the limit. */
 static int range_list(struct db_conn *c, const char *sql, const char *lo, const char *hi,
-		      int64_t after, struct people_page *pg,
-		      json_t *(*row)(void *ctx, struct db_stmt *st))
+		      int64_t after, struct page *pg, json_t *(*row)(void *ctx, struct db_stmt *st))
 {
 	struct db_stmt *st;
 	int rc = db_select(c, &st, sql, "ttii", lo, hi, after, pg->limit + 1);
@@ -295,7 +290,7 @@ static json_t *household_json(void *ctx, struct db_stmt *st)
 }
 
 int people_store_households(struct db_conn *c, const char *lo, const char *hi, int64_t after,
-			    struct people_page *pg)
+			    struct page *pg)
 {
 	return range_list(c,
 			  HOUSEHOLD_SELECT
@@ -399,7 +394,7 @@ static json_t *resident_json(void *ctx, struct db_stmt *st)
 }
 
 int people_store_residents(struct db_conn *c, const struct resident_filter *f, int64_t after,
-			   struct people_page *pg)
+			   struct page *pg)
 {
 	char like_q[256], like_tag[128];
 	struct db_stmt *st;
@@ -541,7 +536,7 @@ static json_t *party_member_json(void *ctx, struct db_stmt *st)
 }
 
 int people_store_party_members(struct db_conn *c, const char *lo, const char *hi, int64_t after,
-			       struct people_page *pg)
+			       struct page *pg)
 {
 	return range_list(c, PARTY_MEMBER_LIST, lo, hi, after, pg, party_member_json);
 }
@@ -576,7 +571,7 @@ static json_t *central_household_json(void *ctx, struct db_stmt *st)
 }
 
 int people_store_central_households(struct db_conn *c, const char *lo, const char *hi,
-				    int64_t after, struct people_page *pg)
+				    int64_t after, struct page *pg)
 {
 	return range_list(c, CENTRAL_HOUSEHOLD_LIST, lo, hi, after, pg, central_household_json);
 }

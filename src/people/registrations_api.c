@@ -445,17 +445,16 @@ static void list_registrations(struct req *req)
 	struct db_conn *c = req_db_or_reply(req);
 	const char *status = req_query(req, "status");
 	struct scope sc;
-	struct people_page pg;
-	int64_t cursor;
+	struct page pg;
 
-	if (!c || people_page_or_reply(req, c, &sc, &pg, &cursor))
+	if (!c || people_page_or_reply(req, c, &sc, &pg))
 		return;
 	if (status && strcmp(status, "pending") && strcmp(status, "confirmed") &&
 	    strcmp(status, "rejected") && strcmp(status, "cancelled")) {
 		reply_invalid(req, "status", "pending, confirmed, rejected or cancelled");
 		return;
 	}
-	people_page_reply(req, reg_store_list(c, sc.lo, sc.hi, status, cursor, &pg), &pg);
+	page_reply(&pg, reg_store_list(c, sc.lo, sc.hi, status, pg.cursor, &pg));
 }
 
 ROUTE_HANDLER_WITH(get_registration, people_scoped_get, reg_store_get)

@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 #include "db/store.h"
+#include "http/request.h"
 #include "org/org.h"
 
 #include <stdio.h>
@@ -200,7 +201,7 @@ int reg_store_mine(struct db_conn *c, int64_t account_id, json_t **out)
 }
 
 int reg_store_list(struct db_conn *c, const char *lo, const char *hi, const char *status,
-		   int64_t after, struct people_page *pg)
+		   int64_t after, struct page *pg)
 {
 	struct db_stmt *st;
 	int rc = db_select(c, &st,
