@@ -157,13 +157,13 @@ int appeal_save(struct db_conn *c, struct appeal_row *r, int from_status, const 
 /* An account that may be assigned inside unit u: DB_ROW, DB_DONE, <0. */
 static int assignee_ok(struct db_conn *c, int64_t account_id, const struct unit_ref *u)
 {
-	char hi[256], text[256];
+	char hi[256];
 	role_set roles = 0;
 	int rc;
 
 	path_upper(u->path, hi, sizeof hi);
-	rc = appeal_store_staff_roles(c, account_id, u->path, hi, text, sizeof text);
-	if (rc == DB_ROW && (roles_parse(text, &roles) < 0 || !roles_grant(roles, "appeal:handle")))
+	rc = account_roles_in(c, account_id, u->path, hi, &roles);
+	if (rc == DB_ROW && !roles_grant(roles, "appeal:handle"))
 		rc = DB_DONE;
 	return rc;
 }

@@ -204,8 +204,8 @@ static int track_failure_tx(struct db_conn *c, void *ctx)
 {
 	struct track_failure *x = ctx;
 
-	return appeal_store_throttle_failure(c, x->key, x->now, TRACK_MAX_FAILURES,
-					     x->now + TRACK_LOCK_SECONDS);
+	return throttle_fail_lock(c, x->key, x->now, TRACK_MAX_FAILURES,
+				  x->now + TRACK_LOCK_SECONDS);
 }
 
 static void track_appeal(struct req *req)
@@ -229,7 +229,7 @@ static void track_appeal(struct req *req)
 		return;
 	}
 	snprintf(key, sizeof key, "track:%s", case_no);
-	if (appeal_store_throttle_locked(c, key, &locked) < 0) {
+	if (throttle_locked_until(c, key, &locked) < 0) {
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}

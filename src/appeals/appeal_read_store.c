@@ -466,30 +466,6 @@ int appeal_store_track(struct db_conn *c, const char *case_no, const char *last4
 		      out);
 }
 
-int appeal_store_throttle_locked(struct db_conn *c, const char *key, int64_t *locked_until)
-{
-	int rc = db_query_int64(c, locked_until,
-				"SELECT locked_until FROM login_throttle WHERE username = ?", "t",
-				key);
-
-	return rc < 0 ? rc : 0;
-}
-
-int appeal_store_throttle_failure(struct db_conn *c, const char *key, int64_t now,
-				  int64_t max_failures, int64_t lock_until)
-{
-	return db_run(c,
-		      "INSERT INTO login_throttle (username, failures, locked_until, "
-		      "updated_at) VALUES (?, 1, 0, ?) ON CONFLICT (username) DO "
-		      "UPDATE SET failures = CASE WHEN login_throttle.locked_until > 0 "
-		      "AND login_throttle.locked_until <= excluded.updated_at THEN 1 "
-		      "ELSE login_throttle.failures + 1 END, locked_until = CASE WHEN "
-		      "login_throttle.failures + 1 >= ? AND login_throttle.locked_until "
-		      "<= excluded.updated_at THEN ? ELSE login_throttle.locked_until "
-		      "END, updated_at = excluded.updated_at",
-		      "tiii", key, now, max_failures, lock_until);
-}
-
 /* The sealed phone copied out; too_big when it does not fit. */
 struct blob_out {
 	unsigned char *buf;

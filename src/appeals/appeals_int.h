@@ -111,10 +111,6 @@ int appeal_event_insert(struct db_conn *c, const struct appeal_event *ev, int n)
 int appeal_store_update(struct db_conn *c, const struct appeal_row *r, int64_t now);
 /* Link two appeals both ways (kept if linked already). 0 or <0. */
 int appeal_store_link(struct db_conn *c, int64_t id, int64_t other, int64_t now);
-/* The roles text of an enabled account inside [lo, hi): DB_ROW, DB_DONE, <0.
- * (The accounts table is auth's: this moves there.) */
-int appeal_store_staff_roles(struct db_conn *c, int64_t account_id, const char *lo, const char *hi,
-			     char *roles, size_t n);
 
 /* ---- categories (category.c, category_store.c) ------------------------- */
 
@@ -167,11 +163,6 @@ json_t *appeal_store_links(struct db_conn *c, int64_t id);
  * case, another phone, or the row could not be read); <0. */
 int appeal_store_track(struct db_conn *c, const char *case_no, const char *last4, json_t **out,
 		       int64_t *id);
-/* The failure counter of a tracked case number (the login_throttle table is auth's: these
- * two move there). *locked_until untouched when there is none. 0 or <0. */
-int appeal_store_throttle_locked(struct db_conn *c, const char *key, int64_t *locked_until);
-int appeal_store_throttle_failure(struct db_conn *c, const char *key, int64_t now,
-				  int64_t max_failures, int64_t lock_until);
 /* The sealed contact phone into buf (*n 0 when there is none): 0; 1 when it is longer
  * than cap (it cannot be one we sealed); <0. */
 int appeal_store_phone(struct db_conn *c, int64_t id, unsigned char *buf, size_t cap, size_t *n);

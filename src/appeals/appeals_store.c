@@ -185,16 +185,6 @@ int appeal_store_link(struct db_conn *c, int64_t id, int64_t other, int64_t now)
 		      "iiiiii", id, other, now, other, id, now);
 }
 
-int appeal_store_staff_roles(struct db_conn *c, int64_t account_id, const char *lo, const char *hi,
-			     char *roles, size_t n)
-{
-	return db_text(
-		c, roles, n,
-		"SELECT roles FROM accounts WHERE id = ? AND disabled = 0 AND unit_path >= ? "
-		"AND unit_path < ?",
-		"itt", account_id, lo, hi);
-}
-
 /* ---- appeal_scope and moved units --------------------------------------- */
 
 int appeal_scope_write(struct db_conn *c, int64_t appeal_id, const char *unit_path,

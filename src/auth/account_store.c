@@ -126,3 +126,17 @@ static const char *const account_use_sql[] = { DB_COUNT_EQ("accounts", "unit_id"
 
 const struct org_unit_hooks account_unit_hooks = { "accounts", ORG_HOOK_SQL(account_path_sql),
 						   ORG_HOOK_SQL(account_use_sql), NULL, NULL };
+
+int account_roles_in(struct db_conn *c, int64_t account_id, const char *lo, const char *hi,
+		     role_set *roles)
+{
+	char text[256];
+	int rc = db_text(c, text, sizeof text,
+			 "SELECT roles FROM accounts WHERE id = ? AND disabled = 0 AND "
+			 "unit_path >= ? AND unit_path < ?",
+			 "itt", account_id, lo, hi);
+
+	if (rc == DB_ROW && roles_parse(text, roles) < 0)
+		rc = DB_DONE;
+	return rc;
+}

@@ -101,9 +101,22 @@ int account_touch_login(struct db_conn *c, int64_t account_id, int64_t now);
  */
 int throttle_count(struct db_conn *c, const char *key, int64_t window, int64_t *count,
 		   int64_t *start);
+/* Until when key (a user name, or a key with a ':') is locked: 0 when it is not. 0 or <0. */
+int throttle_locked_until(struct db_conn *c, const char *key, int64_t *until);
+/*
+ * One more failure under key, in the caller's transaction: at max_failures the key is
+ * locked until lock_until; the first failure after a lock ran out starts the count again.
+ * Used for tracking an appeal by case number. 0 or <0.
+ */
+int throttle_fail_lock(struct db_conn *c, const char *key, int64_t now, int64_t max_failures,
+		       int64_t lock_until);
 /* The same with a hash from password_hash(), made before the caller's transaction. */
 int account_set_password_hash(struct db_conn *c, int64_t account_id, const char *hash);
 int account_find(struct db_conn *c, const char *username, int64_t *id);
+/* The roles of an enabled account whose unit lies in [lo, hi): DB_ROW and *roles, DB_DONE
+ * (none, disabled, elsewhere, or roles that do not parse), <0. */
+int account_roles_in(struct db_conn *c, int64_t account_id, const char *lo, const char *hi,
+		     role_set *roles);
 /*
  * Accounts that residents make for themselves sign in with their mobile
  * number, but the number is personal data and is never stored in plaintext:

@@ -25,7 +25,6 @@ int session_delete_token(struct db_conn *c, const char *token);
 int sessions_delete_for_account(struct db_conn *c, int64_t account_id, int64_t except_id);
 
 /* Sign-in throttle per user name. */
-int throttle_locked_until(struct db_conn *c, const char *username, int64_t *until);
 /* Count a failure; returns 1 when this failure locked the name, 0 if not, <0 error. */
 int throttle_fail(struct db_conn *c, const char *username, int64_t max, int64_t lock_seconds);
 int throttle_clear(struct db_conn *c, const char *username);

@@ -175,6 +175,21 @@ int throttle_locked_until(struct db_conn *c, const char *username, int64_t *unti
 	return rc < 0 ? rc : 0;
 }
 
+int throttle_fail_lock(struct db_conn *c, const char *key, int64_t now, int64_t max_failures,
+		       int64_t lock_until)
+{
+	return db_run(c,
+		      "INSERT INTO login_throttle (username, failures, locked_until, "
+		      "updated_at) VALUES (?, 1, 0, ?) ON CONFLICT (username) DO "
+		      "UPDATE SET failures = CASE WHEN login_throttle.locked_until > 0 "
+		      "AND login_throttle.locked_until <= excluded.updated_at THEN 1 "
+		      "ELSE login_throttle.failures + 1 END, locked_until = CASE WHEN "
+		      "login_throttle.failures + 1 >= ? AND login_throttle.locked_until "
+		      "<= excluded.updated_at THEN ? ELSE login_throttle.locked_until "
+		      "END, updated_at = excluded.updated_at",
+		      "tiii", key, now, max_failures, lock_until);
+}
+
 struct throttle {
 	const char *key;
 	int64_t now, max, lock_seconds, window;
