@@ -167,7 +167,8 @@ int req_page_or_reply(struct req *req, int64_t *limit, int64_t *cursor)
 	return 0;
 }
 
-json_t *page_json(struct req *req, json_t *items, int more, int64_t last)
+/* {"items": items, "next_cursor": "<last>" | null}; steals items. */
+static json_t *page_json(struct req *req, json_t *items, int more, int64_t last)
 {
 	return JB_OBJ(jb_take("items", items),
 		      jb_take("next_cursor",
@@ -297,21 +298,13 @@ int req_tx_left_open(struct db_conn *c, const char *method, const char *route, i
 	return 1;
 }
 
-int req_route_action(const struct req *req, const char *const *names, int n)
+int req_route_action_or_reply(struct req *req, const char *const *names, int n)
 {
 	const char *last = req->route ? strrchr(req->route->pattern, '/') : NULL;
 
 	for (int i = 0; last && i < n; i++)
 		if (!strcmp(last + 1, names[i]))
 			return i;
+	reply_error(req, ERR_NOT_FOUND);
 	return -1;
-}
-
-int req_route_action_or_reply(struct req *req, const char *const *names, int n)
-{
-	int act = req_route_action(req, names, n);
-
-	if (act < 0)
-		reply_error(req, ERR_NOT_FOUND);
-	return act;
 }

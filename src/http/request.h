@@ -98,8 +98,6 @@ void reply_header(struct req *req, const char *name, const char *value);
 
 /* List paging: ?limit= (1..500, default 50) and ?cursor= (the last id seen). */
 int req_page_or_reply(struct req *req, int64_t *limit, int64_t *cursor);
-/* {"items": items, "next_cursor": "<last>" | null}; steals items. */
-json_t *page_json(struct req *req, json_t *items, int more, int64_t last);
 
 /*
  * A page of a list — the one way a list handler answers:
@@ -182,19 +180,19 @@ int req_ok_or_invalid(struct req *req, int rc, int ok, const char *field, const 
 			reply_json(req, 200, out);                                                 \
 	}
 /*
- * A handler that calls fn(req, arg): the routes of one family that differ only
- * by an argument (the action of POST .../:id/approve, .../reject, ...).
- */
-/*
  * The action of a route ".../:id/<action>": the index of its last pattern
- * segment in names[0..n), or -1. One handler serves routes that differ only by
- * the action (each route keeps its own flags and permission).
+ * segment in names[0..n), or -1 answered 404 (a route wired to the wrong
+ * handler). One handler serves routes that differ only by the action (each
+ * route keeps its own flags and permission).
  */
-int req_route_action(const struct req *req, const char *const *names, int n);
-/* req_route_action(), answering 404 when the route is not one of names (a wiring mistake). */
 int req_route_action_or_reply(struct req *req, const char *const *names, int n);
 #define REQ_ROUTE_ACTION_OR_REPLY(req, names)                                                      \
 	req_route_action_or_reply((req), (names), (int)(sizeof(names) / sizeof *(names)))
+/*
+ * A handler that calls fn(req, arg): routes of one shape that differ only by an
+ * argument that is not an action (people's scoped lists, each with its store
+ * function).
+ */
 #define ROUTE_HANDLER_WITH(name, fn, arg)                                                          \
 	static void name(struct req *req)                                                          \
 	{                                                                                          \
