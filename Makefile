@@ -7,7 +7,7 @@
 #   make format     apply .clang-format to every C file
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libqrencode
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libqrencode xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)

@@ -20,7 +20,7 @@ static const struct {
 #undef ROLE
 };
 
-#define MAX_PERMS 32
+#define MAX_PERMS 48
 
 static const char *const matrix[ROLE__COUNT][MAX_PERMS] = {
 	[ROLE_SYSADMIN] = { "org:read", "org:write", "station:write", "account:read",
@@ -35,26 +35,33 @@ static const char *const matrix[ROLE__COUNT][MAX_PERMS] = {
 				  "appeal:read",     "appeal:handle",	  "appeal:create",
 				  "category:write",  "calendar:write",	  "venue:write",
 				  "booking:manage",  "service:catalogue", "service:handle",
-				  "activity:manage", "meal:manage" },
+				  "activity:manage", "meal:manage",
+				  "commitment:write", "commitment:verify", "project:write",
+				  "project:approve", "micro:manage", "fund:read",
+				  "fund:allocate", "fund:spend", "fund:approve" },
 	[ROLE_STREET_OFFICER] = { "org:read", "household:read", "resident:read", "party:read",
 				  "stats:read", "appeal:read", "appeal:handle", "appeal:create",
-				  "service:handle" },
+				  "service:handle", "commitment:verify", "project:approve",
+				  "fund:read", "fund:allocate", "fund:approve" },
 	[ROLE_COMMUNITY_STAFF] = { "org:read", "org:write", "station:write", "household:read",
 				   "household:write", "resident:read", "resident:write",
 				   "resident:reveal", "party:read", "party:write", "stats:read",
 				   "appeal:read", "appeal:handle", "appeal:create", "venue:write",
 				   "booking:manage", "service:handle", "activity:manage",
-				   "meal:manage" },
+				   "meal:manage", "commitment:write", "project:write",
+				   "micro:manage", "fund:read", "fund:spend" },
 	[ROLE_HUB_LEADER] = { "org:read", "household:read", "resident:read", "party:read",
 			      "stats:read", "appeal:read", "appeal:handle", "appeal:create",
-			      "venue:write", "booking:manage", "activity:manage", "meal:manage" },
+			      "venue:write", "booking:manage", "activity:manage", "meal:manage",
+			      "project:write", "fund:read" },
 	[ROLE_GRID_WORKER] = { "org:read", "household:read", "household:write", "resident:read",
 			       "resident:write", "party:read", "stats:read", "appeal:read",
 			       "appeal:handle", "appeal:create", "meal:apply" },
 	[ROLE_DEPARTMENT] = { "org:read", "appeal:read", "appeal:handle" },
 	[ROLE_PROPERTY_COMPANY] = { "org:read", "appeal:read", "appeal:handle" },
 	[ROLE_VOLUNTEER] = { "org:read", "meal:deliver" },
-	[ROLE_RESIDENT] = { "self:read", "self:write", "appeal:report", "service:use" },
+	[ROLE_RESIDENT] = { "self:read", "self:write", "appeal:report", "service:use",
+			   "commitment:comment", "micro:take_part" },
 };
 
 int role_by_name(const char *name)
