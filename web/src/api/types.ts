@@ -792,3 +792,87 @@ export interface MealCoverage {
   items: MealCoverageRow[];
   totals: { meal_points: number; eligible: number; enrolled: number; served_this_month: number };
 }
+
+/* ---- public accountability: commitments (承诺清单) ---- */
+
+export type CommitmentStatus = 'in_progress' | 'verifying' | 'done';
+export type CommitmentAction = 'request_close' | 'verify' | 'return';
+
+export interface CommitmentRate {
+  items: number;
+  done: number;
+  overdue: number;
+  percent: number;
+}
+
+export interface CommitmentList {
+  id: number;
+  unit: Unit;
+  term_start: string;
+  term_end: string;
+  title: string;
+  rate: CommitmentRate;
+  created_at: string;
+}
+
+export interface CommitmentItem {
+  id: number;
+  list_id: number;
+  unit: Unit;
+  member: { name: string; post: string; account_id: number | null } | null;
+  title: string;
+  detail: string;
+  category: string;
+  target: string;
+  due_date: string;
+  status: CommitmentStatus;
+  percent: number;
+  overdue: boolean;
+  return_reason: string | null;
+  verified_at: string | null;
+  verified_by: { id: number; name: string } | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CommitmentEvent {
+  id: number;
+  kind: 'created' | 'progress' | 'request_close' | 'verify' | 'return';
+  percent: number | null;
+  note: string;
+  reason: string;
+  photos: string[];
+  actor: { id: number; name: string } | null;
+  at: string;
+}
+
+export interface CommitmentComment {
+  id: number;
+  kind: 'comment' | 'objection';
+  text: string;
+  answer: string | null;
+  answered_at: string | null;
+  created_at: string;
+}
+
+export interface CommitmentItemDetail extends CommitmentItem {
+  events: CommitmentEvent[];
+  comments: CommitmentComment[];
+  projects: { id: number; title: string; state: string }[];
+}
+
+export interface CommitmentItemInput {
+  member_name?: string;
+  member_post?: string;
+  member_account_id?: number;
+  title: string;
+  detail?: string;
+  category: string;
+  target: string;
+  due_date: string;
+}
+
+export interface CommitmentRateRow {
+  unit: Unit;
+  rate: CommitmentRate;
+}
