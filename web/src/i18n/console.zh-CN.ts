@@ -296,9 +296,9 @@ export default {
       title: '承诺清单', list: '清单', pickList: '选择清单', noList: '该社区还没有承诺清单', createList: '新建清单', createItem: '新建承诺事项',
       term: '任期', termLine: '{from} 至 {to}', rateLine: '完成 {done}/{items} 项（{percent}%），超期 {overdue} 项',
       listCreated: '已新建清单', itemCreated: '已新建承诺事项', organisation: '党组织',
-      status: { in_progress: '进行中', verifying: '待核验', done: '已销号' },
+      state: { in_progress: '进行中', verifying: '待核验', done: '已销号' },
       overdue: '已超期',
-      category: { party_building: '党建引领', livelihood: '民生保障', governance: '基层治理', services: '便民服务', environment: '环境整治', safety: '平安建设', other: '其他' },
+      category: { party_building: '党建引领', livelihood: '民生实事', governance: '社区治理', services: '为民服务', environment: '环境整治', safety: '平安建设', other: '其他' },
       f: {
         member: '承诺人', member_name: '承诺人姓名', member_post: '职务', title: '承诺事项', detail: '具体内容', category: '类别',
         target: '目标', due_date: '完成时限', progress: '进度', status: '状态', unit: '社区', term_start: '任期开始', term_end: '任期结束',
@@ -310,9 +310,9 @@ export default {
       detailTitle: '承诺事项详情', events: '办理过程', comments: '居民意见', noComments: '暂无居民意见', projects: '关联项目',
       ev: { created: '创建', progress: '更新进度', request_close: '申请销号', verify: '核验通过', return: '退回' },
       act: { progress: '更新进度', request_close: '申请销号', verify: '核验通过', return: '退回' },
-      done: '已{act}', returned: '上次退回：{reason}', verifiedBy: '{who} 于 {at} 核验通过',
+      done: '已{act}', returned: '上次退回：{reason}', verifiedBy: '已于 {at} 核验销号',
       comment: { comment: '留言', objection: '不符合承诺' }, answer: '回复', answered: '已回复', answerPh: '公开回复居民（居民可见）',
-      answerFor: '回复第 {n} 条意见', evidenceHint: '请说明完成情况并上传佐证照片，提交后由街道核验。',
+      answerFor: '回复第 {n} 条意见', evidencePhoto: '申请销号须上传至少一张佐证照片', evidenceHint: '请说明完成情况并上传佐证照片，提交后由街道核验。',
       verifyConfirm: '确认“{title}”已完成并销号？', returnPrompt: '请填写退回理由（社区可见）',
     },
     sup: {

@@ -1,11 +1,11 @@
 // Display helpers of the accountability pages: state tag colours, a
 // commitment's member, and the community an account works for.
-import type { CommitmentItem, CommitmentStatus, User } from '../../api/types';
+import type { CommitmentItem, CommitmentState, User } from '../../api/types';
 import { i18n } from '../../i18n';
 
 type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'info';
 
-export function commitmentTag(s: CommitmentStatus): TagType {
+export function commitmentTag(s: CommitmentState): TagType {
   return s === 'done' ? 'success' : s === 'verifying' ? 'warning' : 'primary';
 }
 
