@@ -33,6 +33,7 @@ export const NAV: NavItem[] = [
   // public accountability: commitments (承诺清单), projects, the fund, 微实事
   { path: '/commitments', label: 'console.acc.nav.commitments', perm: 'commitment:write' },
   { path: '/supervision', label: 'console.acc.nav.supervision', perm: 'commitment:verify' },
+  { path: '/projects', label: 'console.acc.nav.projects', perm: 'project:write|project:approve' },
   { path: '/accounts', label: 'console.nav.accounts', perm: 'account:read' },
   { path: '/audit', label: 'console.nav.audit', perm: 'audit:read' },
 ];

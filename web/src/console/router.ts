@@ -54,6 +54,14 @@ export const router = createRouter({
           meta: { perm: 'commitment:write|commitment:verify' },
         },
         { path: 'supervision', name: 'supervision', component: () => import('./pages/Supervision.vue'), meta: { perm: 'commitment:verify' } },
+        { path: 'projects', name: 'projects', component: () => import('./pages/Projects.vue'), meta: { perm: 'project:write|project:approve' } },
+        {
+          path: 'projects/:id(\\d+)',
+          name: 'project',
+          component: () => import('./pages/Project.vue'),
+          props: (r) => ({ id: Number(r.params.id) }),
+          meta: { perm: 'project:write|project:approve' },
+        },
         { path: 'audit', name: 'audit', component: () => import('./pages/Audit.vue'), meta: { perm: 'audit:read' } },
         {
           path: 'appeal/:id(\\d+)',

@@ -26,3 +26,22 @@ export const COMMITMENT_CATEGORIES = ['party_building', 'livelihood', 'governanc
 
 /* What can be done to a commitment item from its page: progress, or one of the 销号 actions. */
 export type ItemAct = 'progress' | 'request_close' | 'verify' | 'return';
+
+export const PROJECT_TYPES = ['dispute_mediation', 'meal_delivery', 'environment', 'epidemic_prevention', 'illegal_construction', 'micro', 'other'] as const;
+export const PROJECT_STATES = ['proposed', 'approved', 'in_progress', 'completed', 'cancelled'] as const;
+
+export function projectTag(s: string): TagType {
+  if (s === 'completed') return 'success';
+  if (s === 'in_progress') return 'primary';
+  if (s === 'approved') return 'warning';
+  return s === 'cancelled' ? 'danger' : 'info';
+}
+
+/* This Shanghai year and the five before it and the next (what the server accepts), newest first. */
+export function yearChoices(now: number): number[] {
+  const y = Number(new Date(now + 8 * 3600e3).toISOString().slice(0, 4));
+  return Array.from({ length: 7 }, (_, k) => y + 1 - k);
+}
+
+/* The Shanghai year of an instant (epoch ms). */
+export const shanghaiYear = (now: number) => Number(new Date(now + 8 * 3600e3).toISOString().slice(0, 4));
