@@ -34,6 +34,7 @@ export const NAV: NavItem[] = [
   { path: '/commitments', label: 'console.acc.nav.commitments', perm: 'commitment:write' },
   { path: '/supervision', label: 'console.acc.nav.supervision', perm: 'commitment:verify' },
   { path: '/projects', label: 'console.acc.nav.projects', perm: 'project:write|project:approve' },
+  { path: '/fund', label: 'console.acc.nav.fund', perm: 'fund:read' },
   { path: '/accounts', label: 'console.nav.accounts', perm: 'account:read' },
   { path: '/audit', label: 'console.nav.audit', perm: 'audit:read' },
 ];

@@ -62,6 +62,7 @@ export const router = createRouter({
           props: (r) => ({ id: Number(r.params.id) }),
           meta: { perm: 'project:write|project:approve' },
         },
+        { path: 'fund', name: 'fund', component: () => import('./pages/Fund.vue'), meta: { perm: 'fund:read' } },
         { path: 'audit', name: 'audit', component: () => import('./pages/Audit.vue'), meta: { perm: 'audit:read' } },
         {
           path: 'appeal/:id(\\d+)',
