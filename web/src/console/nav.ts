@@ -35,6 +35,7 @@ export const NAV: NavItem[] = [
   { path: '/supervision', label: 'console.acc.nav.supervision', perm: 'commitment:verify' },
   { path: '/projects', label: 'console.acc.nav.projects', perm: 'project:write|project:approve' },
   { path: '/fund', label: 'console.acc.nav.fund', perm: 'fund:read' },
+  { path: '/micro', label: 'console.acc.nav.micro', perm: 'micro:manage' },
   { path: '/accounts', label: 'console.nav.accounts', perm: 'account:read' },
   { path: '/audit', label: 'console.nav.audit', perm: 'audit:read' },
 ];

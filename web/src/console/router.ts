@@ -63,6 +63,7 @@ export const router = createRouter({
           meta: { perm: 'project:write|project:approve' },
         },
         { path: 'fund', name: 'fund', component: () => import('./pages/Fund.vue'), meta: { perm: 'fund:read' } },
+        { path: 'micro', name: 'micro', component: () => import('./pages/Micro.vue'), meta: { perm: 'micro:manage' } },
         { path: 'audit', name: 'audit', component: () => import('./pages/Audit.vue'), meta: { perm: 'audit:read' } },
         {
           path: 'appeal/:id(\\d+)',
