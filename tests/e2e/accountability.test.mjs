@@ -108,7 +108,7 @@ test('the community ticks off a commitment with evidence and the street verifies
   assert.match(await c.page.locator('.summary').innerText(), /完成 \d+\/\d+ 项/);
   assert.deepEqual(await audit(c.page), [], 'the list page is labelled and legible');
   await shot(c.page, 'console-commitments');
-  await row.getByRole('link', { name: item.title }).click();
+  await row.getByRole('link', { name: item.title, exact: true }).click();
   await c.page.waitForURL(`**/console/commitment-items/${item.id}`);
   await stateTag(c.page, '进行中').waitFor();
 
