@@ -359,6 +359,7 @@ export default {
       state: { upcoming: 'Upcoming', proposing: 'Proposing', reviewing: 'Reviewing', voting: 'Voting', closed: 'Closed', published: 'Published' },
       status: { submitted: 'Submitted', admitted: 'Admitted', declined: 'Declined' },
       f: {
+        proposalTitle: 'Proposal',
         title: 'Title', unit: 'Community', budget: 'Budget (yuan)', description: 'Description', proposal: 'Proposals', voting: 'Voting', state: 'State',
         counts: 'Proposals/admitted/ballots', estimate: 'Estimate (yuan)', cost: 'Cost (yuan)', reason: 'Reason declined', proposer: 'Proposer', votes: 'Votes', rank: 'Rank', chosen: 'Chosen',
         project: 'Project',

@@ -355,6 +355,7 @@ export default {
       state: { upcoming: '未开始', proposing: '征集中', reviewing: '审核中', voting: '投票中', closed: '已截止', published: '已公布' },
       status: { submitted: '待审核', admitted: '已入围', declined: '未入围' },
       f: {
+        proposalTitle: '提议',
         title: '轮次名称', unit: '社区', budget: '预算（元）', description: '说明', proposal: '提议征集', voting: '投票时间', state: '状态',
         counts: '提议/入围/选票', estimate: '估算（元）', cost: '核定费用（元）', reason: '未入围原因', proposer: '提议人', votes: '票数', rank: '名次', chosen: '入选',
         project: '项目',

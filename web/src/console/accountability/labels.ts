@@ -2,6 +2,7 @@
 // commitment's member, and the community an account works for.
 import type { CommitmentItem, CommitmentState, User } from '../../api/types';
 import { i18n } from '../../i18n';
+import { yuan } from '../../shared/meals';
 
 type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'info';
 
@@ -45,3 +46,9 @@ export function yearChoices(now: number): number[] {
 
 /* The Shanghai year of an instant (epoch ms). */
 export const shanghaiYear = (now: number) => Number(new Date(now + 8 * 3600e3).toISOString().slice(0, 4));
+
+/* Integer fen as yuan with thousands grouped: 20000000 → "200,000.00". */
+export function money(fen: number): string {
+  const [int, dec] = yuan(fen).split('.');
+  return `${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${dec}`;
+}
