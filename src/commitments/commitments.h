@@ -1,0 +1,60 @@
+/*
+ * commitments.h — term-commitment lists (任期目标公开承诺清单): what other
+ * modules may call.
+ *
+ * Every community Party organisation publishes one list per term (2021–2026,
+ * say): items for each member of its committee (name and post, as the list
+ * publishes them; a member may hold an account) and for the organisation as
+ * a whole, each with a measurable target and a due date. Staff post progress
+ * (a percentage, a note, photos); ticking an item off (销号) needs evidence
+ * and is verified by the street above the community — accepted (done) or
+ * returned with a reason. Residents of the community comment on an item or
+ * object that it is "not as promised", once of each kind; staff answer in
+ * public. An item is overdue when its due date has passed on the Shanghai
+ * calendar and it is not done: derived on every read, never stored.
+ *
+ * Files: commitments_api.c (lists and items), actions_api.c (progress,
+ * 销号, comments and answers), rates_api.c (supervision list and completion
+ * rates), commitments_store.c and actions_store.c (all the SQL),
+ * commitments_public.c (the signed-out view), commitments_rules.c (pure:
+ * categories, states, rates; tests/unit/test_commitments.c),
+ * commitments_int.h (what they share).
+ */
+#ifndef SHUNIU_COMMITMENTS_COMMITMENTS_H
+#define SHUNIU_COMMITMENTS_COMMITMENTS_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "http/router.h"
+
+struct db_conn;
+struct unit_ref;
+
+/* An item as other modules (projects) see it. status: "in_progress", "verifying" or "done". */
+struct commitment_item_ref {
+	int64_t id, list_id, unit_id;
+	char unit_path[256];
+	char title[601];
+	char status[16];
+};
+/* DB_ROW found, DB_DONE not found, <0 error. */
+int commitment_item_get(struct db_conn *c, int64_t id, struct commitment_item_ref *out);
+
+/*
+ * The community's lists (newest term first) with their items, progress,
+ * state, overdue flag, events, public comments and answers — never a
+ * resident's name or an account — and the completion rate:
+ * {"lists": [...], "rate": {"items", "done", "overdue", "percent"}}.
+ * A new reference, or NULL on a database error.
+ */
+json_t *commitments_public(struct db_conn *c, const struct unit_ref *community, int64_t now);
+
+struct org_unit_hooks;
+/* Lists and items under units, for org (org.h; listed in src/cmd/cmd_units.c). */
+extern const struct org_unit_hooks commitments_unit_hooks;
+
+extern const struct route commitment_routes[];
+
+#endif
