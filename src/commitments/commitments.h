@@ -13,12 +13,13 @@
  * public. An item is overdue when its due date has passed on the Shanghai
  * calendar and it is not done: derived on every read, never stored.
  *
- * Files: commitments_api.c (lists and items), actions_api.c (progress,
- * 销号, comments and answers), rates_api.c (supervision list and completion
- * rates), commitments_store.c and actions_store.c (all the SQL),
+ * Files: commitments_api.c (lists, items, the supervision list and
+ * completion rates), actions_api.c (progress, 销号, comments and answers),
+ * commitments_store.c and actions_store.c (all the SQL),
+ * commitments_json.c (the staff and public JSON of each row),
  * commitments_public.c (the signed-out view), commitments_rules.c (pure:
- * categories, states, rates; tests/unit/test_commitments.c),
- * commitments_int.h (what they share).
+ * categories, actions and states, rates, overdue, who verifies;
+ * tests/unit/test_commitments.c), commitments_int.h (what they share).
  */
 #ifndef SHUNIU_COMMITMENTS_COMMITMENTS_H
 #define SHUNIU_COMMITMENTS_COMMITMENTS_H
@@ -55,6 +56,9 @@ struct org_unit_hooks;
 /* Lists and items under units, for org (org.h; listed in src/cmd/cmd_units.c). */
 extern const struct org_unit_hooks commitments_unit_hooks;
 
+/* Lists, items, the supervision list and rates (commitments_api.c); progress, 销号, comments
+ * and answers (actions_api.c). */
 extern const struct route commitment_routes[];
+extern const struct route commitment_action_routes[];
 
 #endif
