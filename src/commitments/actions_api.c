@@ -35,6 +35,7 @@
 #include "http/request.h"
 #include "org/org.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,22 +85,11 @@ static void reply_state(struct req *req, int rc, const struct step_tx *x, json_t
 static int progress_tx(struct db_conn *c, void *ctx)
 {
 	struct step_tx *x = ctx;
-	int64_t changed = 0;
-	int rc = citems_store_set_progress(c, x->id, x->percent, x->now, &changed);
+	int rc = commitment_progress(c, x->id, (int)x->percent, x->note, x->photos, x->by, x->now,
+				     &x->event_id);
 
-	if (rc < 0)
-		return rc;
-	if (!changed)
+	if (rc == DB_DONE)
 		return refused(c, x);
-	rc = cevents_store_insert(c,
-				  &(struct cevent_in){ .item_id = x->id,
-						       .kind = "progress",
-						       .percent = x->percent,
-						       .note = x->note,
-						       .photos = x->photos,
-						       .actor_id = x->by,
-						       .at = x->now },
-				  &x->event_id);
 	return audit_write_after(rc, x->req, c, "commitment.progress", "commitment", x->id,
 				 JB_OBJ(jb_int("percent", x->percent)));
 }
@@ -146,27 +136,12 @@ static void post_progress(struct req *req)
 static int action_tx(struct db_conn *c, void *ctx)
 {
 	struct step_tx *x = ctx;
-	const char *to = commitment_action_to(x->action);
-	int64_t changed = 0;
 	char action[40];
-	int rc = citems_store_set_status(c, x->id, commitment_action_from(x->action), to, x->by,
-					 x->action == CA_RETURN ? x->reason : NULL, x->now,
-					 &changed);
+	int rc = commitment_act(c, x->id, commitment_action_name(x->action), x->note, x->reason,
+				x->photos, x->by, x->now, &x->event_id);
 
-	if (rc < 0)
-		return rc;
-	if (!changed)
+	if (rc == DB_DONE)
 		return refused(c, x);
-	rc = cevents_store_insert(c,
-				  &(struct cevent_in){ .item_id = x->id,
-						       .kind = commitment_action_name(x->action),
-						       .percent = x->action == CA_VERIFY ? 100 : -1,
-						       .note = x->note,
-						       .reason = x->reason,
-						       .photos = x->photos,
-						       .actor_id = x->by,
-						       .at = x->now },
-				  &x->event_id);
 	snprintf(action, sizeof action, "commitment.%s", commitment_action_name(x->action));
 	return audit_write_after(rc, x->req, c, action, "commitment", x->id,
 				 JB_OBJ(jb_int("event_id", x->event_id)));

@@ -104,12 +104,12 @@ int citems_store_set_status(struct db_conn *c, int64_t id, const char *from, con
 			    int64_t by, const char *reason, int64_t now, int64_t *changed)
 {
 	if (!strcmp(to, "done"))
-		return db_run_changed(
-			c, changed,
-			"UPDATE commitment_items SET status = 'done', percent = 100, "
-			"verified_by = ?, verified_at = ?, updated_at = ? WHERE id = ? "
-			"AND status = ?",
-			"iiiit", by, now, now, id, from);
+		return db_run_changed(c, changed,
+				      "UPDATE commitment_items SET status = 'done', percent = 100, "
+				      "verified_by = NULLIF(CAST(? AS BIGINT), 0), verified_at = "
+				      "?, updated_at = ? WHERE id = ? "
+				      "AND status = ?",
+				      "iiiit", by, now, now, id, from);
 	if (reason)
 		return db_run_changed(c, changed,
 				      "UPDATE commitment_items SET status = ?, return_reason = ?, "

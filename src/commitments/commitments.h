@@ -52,6 +52,36 @@ int commitment_item_get(struct db_conn *c, int64_t id, struct commitment_item_re
  */
 json_t *commitments_public(struct db_conn *c, const struct unit_ref *community, int64_t now);
 
+/*
+ * Writes, in the caller's transaction (the API's callbacks and the demo's):
+ * no permission or scope checks, those are the caller's. The community is
+ * given by id and path. 0 and *id, or <0; commitment_list_create answers
+ * DB_ECONSTRAINT when the community has a list for term_start already.
+ */
+int commitment_list_create(struct db_conn *c, int64_t unit_id, const char *unit_path,
+			   const char *term_start, const char *term_end, const char *title,
+			   int64_t by, int is_demo, int64_t now, int64_t *id);
+struct commitment_item_in {
+	const char *member_name, *member_post; /* NULL or "": the organisation as a whole */
+	int64_t member_account_id;	       /* 0: none */
+	const char *title, *detail, *category, *target, *due_date;
+};
+int commitment_item_create(struct db_conn *c, int64_t list_id, int64_t unit_id,
+			   const char *unit_path, const struct commitment_item_in *in, int64_t by,
+			   int64_t now, int64_t *id);
+/*
+ * A step on item id, kept as an event: progress (percent, note, photos as
+ * a JSON array text or NULL) on an item in_progress, or an action
+ * "request_close" | "verify" | "return" from the state it starts from. 0
+ * and *event_id; DB_DONE when the item is not in that state (a raced
+ * second step); DB_EMISUSE for an unknown action; <0.
+ */
+int commitment_progress(struct db_conn *c, int64_t id, int percent, const char *note,
+			const char *photos, int64_t by, int64_t now, int64_t *event_id);
+int commitment_act(struct db_conn *c, int64_t id, const char *action, const char *note,
+		   const char *reason, const char *photos, int64_t by, int64_t now,
+		   int64_t *event_id);
+
 struct org_unit_hooks;
 /* Lists and items under units, for org (org.h; listed in src/cmd/cmd_units.c). */
 extern const struct org_unit_hooks commitments_unit_hooks;

@@ -64,7 +64,9 @@ struct list_tx {
 static int create_list_tx(struct db_conn *c, void *ctx)
 {
 	struct list_tx *x = ctx;
-	int rc = clists_store_insert(c, &x->in, &x->id);
+	const struct clist_in *in = &x->in;
+	int rc = commitment_list_create(c, in->unit_id, in->unit_path, in->term_start, in->term_end,
+					in->title, in->created_by, 0, in->now, &x->id);
 
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
@@ -211,17 +213,19 @@ static void get_list(struct req *req)
 
 struct item_tx {
 	struct req *req;
-	struct citem_in in;
-	int64_t id;
+	struct commitment_item_in in;
+	int64_t list_id, unit_id, by, now, id;
+	const char *unit_path;
 };
 
 static int create_item_tx(struct db_conn *c, void *ctx)
 {
 	struct item_tx *x = ctx;
-	int rc = citems_store_insert(c, &x->in, &x->id);
+	int rc = commitment_item_create(c, x->list_id, x->unit_id, x->unit_path, &x->in, x->by,
+					x->now, &x->id);
 
 	return audit_write_after(rc, x->req, c, "commitment.create", "commitment", x->id,
-				 JB_OBJ(jb_int("list_id", x->in.list_id)));
+				 JB_OBJ(jb_int("list_id", x->list_id)));
 }
 
 struct item_body {
@@ -291,20 +295,19 @@ static void create_item(struct req *req)
 		return;
 	}
 	x = (struct item_tx){ .req = req,
-			      .in = { .list_id = id,
-				      .unit_id = o.unit_id,
-				      .unit_path = o.unit_path,
-				      .member_name = b.member_name ? b.member_name : "",
-				      .member_post = b.member_post ? b.member_post : "",
+			      .in = { .member_name = b.member_name,
+				      .member_post = b.member_post,
 				      .member_account_id = b.member_account_id,
 				      .title = b.title,
 				      .detail = b.detail,
 				      .category = b.category,
 				      .target = b.target,
-				      .due_date = b.due_date,
-				      .status = "in_progress",
-				      .created_by = req_auth(req)->account_id,
-				      .now = clock_now() } };
+				      .due_date = b.due_date },
+			      .list_id = id,
+			      .unit_id = o.unit_id,
+			      .unit_path = o.unit_path,
+			      .by = req_auth(req)->account_id,
+			      .now = clock_now() };
 	rc = db_tx_run(c, create_item_tx, &x);
 	reply_tx(req, rc, 201, JB_OBJ(jb_int("id", x.id), jb_str("state", "in_progress")));
 }
