@@ -109,19 +109,31 @@ static int community_row(struct db_stmt *st, void *ctx)
 	return 0;
 }
 
+static void demo_name(uint64_t *rng, char out[32])
+{
+	snprintf(out, 32, "%s%s", surnames[demo_span(rng, 0, 15)], given[demo_span(rng, 0, 15)]);
+}
+
 /* Make item d of a community's list and take it to its state. */
 static int demo_item(struct db_conn *c, const struct community *u, int64_t list_id,
-		     const struct demo_item *d, uint64_t *rng, int64_t now, const char *overdue_day)
+		     const struct demo_item *d, uint64_t *rng, int64_t now, const char *overdue_day,
+		     char names[2][32])
 {
-	char name[32];
+	char made[32];
+	const char *name = made;
 	const char *due = d->state == OVERDUE ? overdue_day
 			  : d->state == DONE  ? "2025-12-31"
 					      : TERM_END;
 	int64_t id, ev, t = now - 86400 * (int64_t)demo_span(rng, 30, 300);
 	int rc;
 
-	snprintf(name, sizeof name, "%s%s", surnames[demo_span(rng, 0, 15)],
-		 given[demo_span(rng, 0, 15)]);
+	/* the secretary and the deputy are one person each; committee members vary */
+	if (d->post && !strcmp(d->post, "党委书记"))
+		name = names[0];
+	else if (d->post && !strcmp(d->post, "党委副书记"))
+		name = names[1];
+	else
+		demo_name(rng, made);
 	rc = commitment_item_create(
 		c, list_id, u->id, u->path,
 		&(struct commitment_item_in){ .member_name = d->post ? name : NULL,
@@ -132,7 +144,7 @@ static int demo_item(struct db_conn *c, const struct community *u, int64_t list_
 					      .target = d->target,
 					      .due_date = due },
 		0, t, &id);
-	if (rc == 0 && d->state != OPEN && d->percent < 100)
+	if (rc == 0 && d->state != OPEN)
 		rc = commitment_progress(c, id, d->percent, "按计划推进，已完成阶段目标。", NULL, 0,
 					 t + 86400 * 10, &ev);
 	if (rc == 0 && (d->state == DONE || d->state == VERIFYING))
@@ -165,13 +177,16 @@ int demo_commitments(struct db_conn *c, int64_t now)
 		size_t n = longqiao ? sizeof longqiao_items / sizeof *longqiao_items
 				    : sizeof common_items / sizeof *common_items;
 		int64_t list_id;
+		char names[2][32];
 
+		demo_name(&rng, names[0]);
+		demo_name(&rng, names[1]);
 		snprintf(title, sizeof title, "中共%s委员会任期目标公开承诺清单", u->name);
 		rc = commitment_list_create(c, u->id, u->path, TERM_START, TERM_END, title, 0, 1,
 					    now - 86400 * 330, &list_id);
 		lists += rc == 0;
 		for (size_t k = 0; rc == 0 && k < n; k++, items++)
-			rc = demo_item(c, u, list_id, &set[k], &rng, now, overdue_day);
+			rc = demo_item(c, u, list_id, &set[k], &rng, now, overdue_day, names);
 	}
 	free(l.v);
 	if (rc < 0)
