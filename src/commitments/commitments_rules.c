@@ -66,7 +66,8 @@ int commitment_percent(int64_t done, int64_t items)
 		return 0;
 	if (done >= items)
 		return 100;
-	return (int)((done * 200 + items) / (items * 2));
+	int p = (int)((done * 200 + items) / (items * 2));
+	return p > 99 ? 99 : p;
 }
 
 int commitment_overdue(const char *due_date, const char *today, const char *status)
@@ -77,7 +78,10 @@ int commitment_overdue(const char *due_date, const char *today, const char *stat
 
 int commitment_verifier_above(const char *caller_path, const char *item_path)
 {
-	return caller_path && item_path && path_within(item_path, caller_path) &&
+	size_t n = caller_path ? strlen(caller_path) : 0;
+
+	/* a path ends with '/', so "/1/7" never passes for the street "/1/7/" over "/1/74/" */
+	return n && caller_path[n - 1] == '/' && item_path && path_within(item_path, caller_path) &&
 	       strcmp(item_path, caller_path) != 0;
 }
 
