@@ -251,6 +251,10 @@ static int member_or_reply(struct req *req, struct db_conn *c, const struct item
 		reply_invalid(req, "member_name", "required with member_post");
 		return -1;
 	}
+	if (b->member_name && !b->member_post) {
+		reply_invalid(req, "member_post", "required with member_name");
+		return -1;
+	}
 	if (b->member_name && (body_nonempty_or_reply(req, "member_name", b->member_name) ||
 			       body_nonempty_or_reply(req, "member_post", b->member_post)))
 		return -1;
