@@ -114,10 +114,9 @@ struct citem_in {
 	const char *member_name, *member_post; /* "" for the organisation */
 	int64_t member_account_id;	       /* 0: none */
 	const char *title, *detail, *category, *target, *due_date;
-	const char *status; /* "in_progress" from the API; the demo sets others */
-	int64_t percent, created_by, now;
+	int64_t created_by, now;
 };
-/* In the caller's transaction: the item and its "created" event. 0 and *id, <0. */
+/* In the caller's transaction: the item, in_progress at 0 %. 0 and *id, <0. */
 int citems_store_insert(struct db_conn *c, const struct citem_in *in, int64_t *id);
 
 /* Rates: the items in [lo, hi) counted per community path (fn once per community). 0 or <0. */

@@ -191,8 +191,7 @@ int citems_store_insert(struct db_conn *c, const struct citem_in *in, int64_t *i
 		DB_ARG_T(in->member_post), DB_ARG_I(in->member_account_id),
 		DB_ARG_T(in->title),	   DB_ARG_T(in->detail),
 		DB_ARG_T(in->category),	   DB_ARG_T(in->target),
-		DB_ARG_T(in->due_date),	   DB_ARG_T(in->status),
-		DB_ARG_I(in->percent),	   DB_ARG_I(in->created_by),
+		DB_ARG_T(in->due_date),	   DB_ARG_I(in->created_by),
 		DB_ARG_I(in->now),	   DB_ARG_I(in->now),
 	};
 	int rc = db_query_int64_args(
@@ -200,21 +199,12 @@ int citems_store_insert(struct db_conn *c, const struct citem_in *in, int64_t *i
 		"INSERT INTO commitment_items (list_id, unit_id, unit_path, member_name, "
 		"member_post, member_account_id, title, detail, category, target, due_date, "
 		"status, "
-		"percent, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, NULLIF(CAST(? "
-		"AS BIGINT), 0), "
-		"?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?) RETURNING id",
+		"created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+		"NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, 'in_progress', "
+		"NULLIF(CAST(? AS BIGINT), 0), ?, ?) RETURNING id",
 		a, DB_ARGS_N(a));
-	int64_t ev;
 
-	if (rc != DB_ROW)
-		return rc;
-	return cevents_store_insert(c,
-				    &(struct cevent_in){ .item_id = *id,
-							 .kind = "created",
-							 .percent = -1,
-							 .actor_id = in->created_by,
-							 .at = in->now },
-				    &ev);
+	return rc == DB_ROW ? 0 : rc;
 }
 
 static int ref_row(struct db_stmt *st, void *p)

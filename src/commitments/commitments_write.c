@@ -26,11 +26,39 @@ int commitment_list_create(struct db_conn *c, int64_t unit_id, const char *unit_
 				   id);
 }
 
+/* What a step leaves in the history. */
+struct step {
+	const char *kind;
+	int64_t percent; /* -1: none */
+	const char *note, *reason, *photos;
+};
+
+/* After a guarded change (rc, the rows it changed): the event, or DB_DONE when nothing moved. */
+static int then_event(struct db_conn *c, int rc, int64_t changed, int64_t id, const struct step *s,
+		      int64_t by, int64_t now, int64_t *event_id)
+{
+	if (rc < 0)
+		return rc;
+	if (!changed)
+		return DB_DONE;
+	return cevents_store_insert(c,
+				    &(struct cevent_in){ .item_id = id,
+							 .kind = s->kind,
+							 .percent = s->percent,
+							 .note = s->note,
+							 .reason = s->reason,
+							 .photos = s->photos,
+							 .actor_id = by,
+							 .at = now },
+				    event_id);
+}
+
 int commitment_item_create(struct db_conn *c, int64_t list_id, int64_t unit_id,
 			   const char *unit_path, const struct commitment_item_in *in, int64_t by,
 			   int64_t now, int64_t *id)
 {
-	return citems_store_insert(
+	int64_t ev;
+	int rc = citems_store_insert(
 		c,
 		&(struct citem_in){
 			.list_id = list_id,
@@ -44,10 +72,14 @@ int commitment_item_create(struct db_conn *c, int64_t list_id, int64_t unit_id,
 			.category = in->category,
 			.target = in->target,
 			.due_date = in->due_date,
-			.status = "in_progress",
 			.created_by = by,
 			.now = now },
 		id);
+
+	if (rc < 0)
+		return rc;
+	return then_event(c, rc, 1, *id, &(struct step){ .kind = "created", .percent = -1 }, by,
+			  now, &ev);
 }
 
 int commitment_progress(struct db_conn *c, int64_t id, int percent, const char *note,
@@ -56,19 +88,11 @@ int commitment_progress(struct db_conn *c, int64_t id, int percent, const char *
 	int64_t changed = 0;
 	int rc = citems_store_set_progress(c, id, percent, now, &changed);
 
-	if (rc < 0)
-		return rc;
-	if (!changed)
-		return DB_DONE;
-	return cevents_store_insert(c,
-				    &(struct cevent_in){ .item_id = id,
-							 .kind = "progress",
-							 .percent = percent,
-							 .note = note,
-							 .photos = photos,
-							 .actor_id = by,
-							 .at = now },
-				    event_id);
+	return then_event(
+		c, rc, changed, id,
+		&(struct step){
+			.kind = "progress", .percent = percent, .note = note, .photos = photos },
+		by, now, event_id);
 }
 
 int commitment_act(struct db_conn *c, int64_t id, const char *action, const char *note,
@@ -83,18 +107,11 @@ int commitment_act(struct db_conn *c, int64_t id, const char *action, const char
 		return DB_EMISUSE;
 	rc = citems_store_set_status(c, id, commitment_action_from(a), commitment_action_to(a), by,
 				     a == CA_RETURN ? reason : NULL, now, &changed);
-	if (rc < 0)
-		return rc;
-	if (!changed)
-		return DB_DONE;
-	return cevents_store_insert(c,
-				    &(struct cevent_in){ .item_id = id,
-							 .kind = commitment_action_name(a),
-							 .percent = a == CA_VERIFY ? 100 : -1,
-							 .note = note,
-							 .reason = reason,
-							 .photos = photos,
-							 .actor_id = by,
-							 .at = now },
-				    event_id);
+	return then_event(c, rc, changed, id,
+			  &(struct step){ .kind = commitment_action_name(a),
+					  .percent = a == CA_VERIFY ? 100 : -1,
+					  .note = note,
+					  .reason = reason,
+					  .photos = photos },
+			  by, now, event_id);
 }
