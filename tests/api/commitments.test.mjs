@@ -12,7 +12,7 @@ import { png } from './lib/images.mjs';
 const PASSWORD = 'Commit-Passw0rd-7';
 let srv, admin, street, staff, staff2, commVerifier, otherStreet, demoResident;
 let neighbour, unbound;
-let streetUnit, comm, grid, building, list;
+let streetUnit, otherStreetUnit, comm, grid, building, list;
 const I = {}; // item ids
 let photoSize = 8;
 
@@ -69,7 +69,7 @@ before(async () => {
   grid = await unit(comm.id, '承诺第一网格');
   building = await unit(grid.id, '1幢');
   const streets = (await admin.get('/api/v1/units?kind=street&limit=100')).body.items;
-  const other = streets.find((s) => s.id !== streetUnit.id);
+  const other = otherStreetUnit = streets.find((s) => s.id !== streetUnit.id);
   addUser(srv.data.dir, 'cstaff', 'community_staff', comm.code);
   addUser(srv.data.dir, 'cverify', 'street_officer', comm.code); // holds commitment:verify, but at the community
   addUser(srv.data.dir, 'staff2', 'community_staff', '320506001002');
@@ -343,6 +343,23 @@ test('completion rates per community of a street and per street of the district'
   assert.deepEqual([c.unit.id, c.items, c.done, c.children.length], [comm.id, 4, 2, 0]);
   assert.equal((await staff.get(`/api/v1/commitments/rates?unit=${streetUnit.id}`)).status, 404);
   assert.equal((await demoResident.get('/api/v1/commitments/rates')).status, 403);
+});
+
+test('a community\'s lists keep it from being deleted and move with it to another street', async () => {
+  const c = await unit(streetUnit.id, '搬迁测试社区');
+  const l = await admin.post('/api/v1/commitment-lists', { unit_id: c.id, term_start: '2026-01-01', term_end: '2026-12-31', title: '搬迁测试清单' });
+  assert.equal(l.status, 201, JSON.stringify(l.body));
+  const it = await admin.post(`/api/v1/commitment-lists/${l.body.id}/items`, { title: '随社区迁移', detail: 'd', category: 'other', target: 't', due_date: '2026-12-31' });
+  assert.equal(it.status, 201, JSON.stringify(it.body));
+  assert.equal(code(await admin.del(`/api/v1/units/${c.id}`)), 'unit.not_empty');
+  assert.equal((await street.get(`/api/v1/commitments/${it.body.id}`)).status, 200);
+  const m = await admin.post(`/api/v1/units/${c.id}/move`, { parent_id: otherStreetUnit.id });
+  assert.equal(m.status, 200, JSON.stringify(m.body));
+  assert.equal((await street.get(`/api/v1/commitments/${it.body.id}`)).status, 404);
+  assert.equal((await street.get(`/api/v1/commitment-lists/${l.body.id}`)).status, 404);
+  assert.equal((await otherStreet.get(`/api/v1/commitments/${it.body.id}`)).status, 200);
+  const r = (await otherStreet.get('/api/v1/commitments/rates')).body;
+  assert.equal(r.children.find((x) => x.unit.id === c.id).items, 1);
 });
 
 test('the public list names members as published, never a resident or an account', async (t) => {
