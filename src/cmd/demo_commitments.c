@@ -121,9 +121,7 @@ static int demo_item(struct db_conn *c, const struct community *u, int64_t list_
 {
 	char made[32];
 	const char *name = made;
-	const char *due = d->state == OVERDUE ? overdue_day
-			  : d->state == DONE  ? "2025-12-31"
-					      : TERM_END;
+	const char *due = d->state == OVERDUE ? overdue_day : TERM_END;
 	int64_t id, ev, t = now - 86400 * (int64_t)demo_span(rng, 30, 300);
 	int rc;
 
