@@ -8,6 +8,7 @@
  *                                                 note?, reason?, evidence_photos?}
  *   POST /api/v1/commitments/:id/comments        commitment:comment {kind, text}
  *   POST /api/v1/commitment-comments/:id/answer  commitment:write {text}
+ *   GET  /api/v1/commitment-comments?unit=&kind=&unanswered=1   org:read, in scope
  *
  * The actions route takes org:read centrally (every staff account holds it,
  * no resident does) and checks the action's own key here: request_close
@@ -348,7 +349,53 @@ static void post_answer(struct req *req)
 						jb_str("at", clock_format_shanghai(x.now, at))))));
 }
 
+static int comment_page_row(void *ctx, const struct ccomment_view *v)
+{
+	struct page *p = ctx;
+	json_t *j;
+
+	if (p->n >= p->limit)
+		return page_add(p, v->id, NULL);
+	j = ccomment_json(v, 1);
+	if (j)
+		json_object_set_new(
+			j, "item",
+			JB_OBJ(jb_int("id", v->item_id), jb_str("title", v->item_title)));
+	return page_add(p, v->id, j);
+}
+
+/* GET /commitment-comments?unit=&kind=&unanswered=1: what residents said, for staff to answer. */
+static void list_comments(struct req *req)
+{
+	struct db_conn *c = req_db_or_reply(req);
+	const char *kind = req_query(req, "kind"), *un = req_query(req, "unanswered");
+	struct ccomment_filter f = { .kind = kind };
+	struct scope sc;
+	struct page p;
+
+	if (!c)
+		return;
+	if (kind && strcmp(kind, "comment") && strcmp(kind, "objection")) {
+		reply_invalid(req, "kind", "comment or objection");
+		return;
+	}
+	if (un && strcmp(un, "0") && strcmp(un, "1")) {
+		reply_invalid(req, "unanswered", "0 or 1");
+		return;
+	}
+	f.unanswered = un && !strcmp(un, "1");
+	if (scope_unit_or_reply(req, c, req_query(req, "unit"), &sc) ||
+	    page_begin_or_reply(req, &p))
+		return;
+	f.lo = sc.lo;
+	f.hi = sc.hi;
+	f.after = p.cursor;
+	f.limit = p.limit + 1;
+	page_reply(&p, ccomments_store_list(c, &f, comment_page_row, &p));
+}
+
 const struct route commitment_action_routes[] = {
+	{ "GET", "/api/v1/commitment-comments", list_comments, R_AUTH, "org:read", 0 },
 	{ "POST", "/api/v1/commitments/:id/progress", post_progress, R_JSON, "commitment:write",
 	  0 },
 	{ "POST", "/api/v1/commitments/:id/actions", post_action, R_JSON, "org:read", 0 },

@@ -125,7 +125,8 @@ int citems_store_set_status(struct db_conn *c, int64_t id, const char *from, con
 
 #define COMMENT_SELECT                                                                             \
 	"SELECT k.id, k.item_id, k.created_at, k.answered_by, k.answered_at, k.kind, k.text, "     \
-	"k.unit_path, k.answer, a.display_name FROM commitment_comments k "                        \
+	"k.unit_path, k.answer, a.display_name, i.title FROM commitment_comments k "               \
+	"JOIN commitment_items i ON i.id = k.item_id "                                             \
 	"LEFT JOIN accounts a ON a.id = k.answered_by "
 
 static void comment_from_row(struct db_stmt *st, struct ccomment_view *v)
@@ -141,6 +142,7 @@ static void comment_from_row(struct db_stmt *st, struct ccomment_view *v)
 		.unit_path = db_col_text(st, 7),
 		.answer = db_col_text(st, 8),
 		.answered_by_name = db_col_text(st, 9),
+		.item_title = db_col_text(st, 10),
 	};
 }
 
@@ -166,9 +168,27 @@ int ccomments_store_of_list(struct db_conn *c, int64_t list_id, ccomment_fn fn, 
 {
 	struct comment_row_call k = { fn, ctx };
 	int rc = db_each(c, comment_row, &k,
-			 COMMENT_SELECT "JOIN commitment_items i ON i.id = k.item_id "
-					"WHERE i.list_id = ? ORDER BY k.item_id, k.id",
-			 "i", list_id);
+			 COMMENT_SELECT "WHERE i.list_id = ? ORDER BY k.item_id, k.id", "i",
+			 list_id);
+
+	return rc < 0 ? rc : 0;
+}
+
+int ccomments_store_list(struct db_conn *c, const struct ccomment_filter *f, ccomment_fn fn,
+			 void *ctx)
+{
+	struct comment_row_call k = { fn, ctx };
+	const char *kind = f->kind ? f->kind : "";
+	struct db_arg a[] = {
+		DB_ARG_T(f->lo), DB_ARG_T(f->hi), DB_ARG_I(f->after), DB_ARG_I(f->unanswered),
+		DB_ARG_T(kind),	 DB_ARG_T(kind),  DB_ARG_I(f->limit),
+	};
+	int rc = db_each_args(c, comment_row, &k,
+			      COMMENT_SELECT
+			      "WHERE k.unit_path >= ? AND k.unit_path < ? AND k.id > ? "
+			      "AND (? = 0 OR k.answer IS NULL) "
+			      "AND (? = '' OR k.kind = ?) ORDER BY k.id LIMIT ?",
+			      a, DB_ARGS_N(a));
 
 	return rc < 0 ? rc : 0;
 }

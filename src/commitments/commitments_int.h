@@ -90,6 +90,7 @@ struct citem_view {
 	const char *return_reason;    /* NULL when never returned */
 	const char *verified_by_name; /* NULL when not verified */
 	int overdue;		      /* as of the store call's today */
+	int64_t comments, objections; /* residents' comments of each kind */
 };
 typedef int (*citem_fn)(void *ctx, const struct citem_view *v);
 
@@ -170,11 +171,20 @@ struct ccomment_view {
 	const char *kind, *text, *unit_path;
 	const char *answer;	      /* NULL: not answered */
 	const char *answered_by_name; /* NULL: not answered */
+	const char *item_title;
 };
 typedef int (*ccomment_fn)(void *ctx, const struct ccomment_view *v);
 int ccomments_store_get(struct db_conn *c, int64_t id, ccomment_fn fn, void *ctx);
 int ccomments_store_of_item(struct db_conn *c, int64_t item_id, ccomment_fn fn, void *ctx);
 int ccomments_store_of_list(struct db_conn *c, int64_t list_id, ccomment_fn fn, void *ctx);
+struct ccomment_filter {
+	const char *lo, *hi;  /* the comments' unit_path range */
+	int64_t after, limit; /* id > after, by id */
+	int unanswered;	      /* only those without an answer */
+	const char *kind;     /* NULL: both kinds */
+};
+int ccomments_store_list(struct db_conn *c, const struct ccomment_filter *f, ccomment_fn fn,
+			 void *ctx);
 
 struct ccomment_in {
 	int64_t item_id;

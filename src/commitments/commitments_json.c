@@ -65,7 +65,9 @@ json_t *citem_json(const struct citem_view *v, int full)
 			   jb_str("category", v->category), jb_str("target", v->target),
 			   jb_str("due_date", v->due_date), jb_str("state", v->status),
 			   jb_int("percent", v->percent), jb_bool("overdue", v->overdue),
-			   jb_take("verified_at", time_or_null(v->verified_at)));
+			   jb_take("verified_at", time_or_null(v->verified_at)),
+			   jb_int("comment_count", v->comments),
+			   jb_int("objection_count", v->objections));
 
 	if (o && full) {
 		json_object_set_new(o, "list_id", json_integer(v->list_id));

@@ -105,9 +105,14 @@ int clists_store_insert(struct db_conn *c, const struct clist_in *in, int64_t *i
 	"i.updated_at, i.verified_at, i.verified_by, i.unit_path, u.code, u.name, "                \
 	"i.member_name, i.member_post, i.title, i.detail, i.category, i.target, i.due_date, "      \
 	"i.status, i.return_reason, a.display_name, "                                              \
-	"CASE WHEN " OVERDUE_SQL("i") " THEN 1 ELSE 0 END "                                        \
-				      "FROM commitment_items i JOIN units u ON u.id = i.unit_id "  \
-				      "LEFT JOIN accounts a ON a.id = i.verified_by "
+	"CASE WHEN " OVERDUE_SQL(                                                                  \
+		"i") " THEN 1 ELSE 0 END, "                                                        \
+		     "(SELECT COUNT(*) FROM commitment_comments k WHERE k.item_id = i.id AND "     \
+		     "k.kind = 'comment'), "                                                       \
+		     "(SELECT COUNT(*) FROM commitment_comments k WHERE k.item_id = i.id AND "     \
+		     "k.kind = 'objection') "                                                      \
+		     "FROM commitment_items i JOIN units u ON u.id = i.unit_id "                   \
+		     "LEFT JOIN accounts a ON a.id = i.verified_by "
 
 static void item_from_row(struct db_stmt *st, struct citem_view *v)
 {
@@ -135,6 +140,8 @@ static void item_from_row(struct db_stmt *st, struct citem_view *v)
 		.return_reason = db_col_text(st, 20),
 		.verified_by_name = db_col_text(st, 21),
 		.overdue = (int)db_col_int64(st, 22),
+		.comments = db_col_int64(st, 23),
+		.objections = db_col_int64(st, 24),
 	};
 }
 

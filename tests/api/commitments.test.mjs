@@ -282,6 +282,14 @@ test('residents of the community comment and object once each; others are refuse
 
 test('staff answer a comment once, in scope; comments never name who wrote them', async () => {
   const url = `/api/v1/commitment-comments/${I.objection}/answer`;
+  const waiting = async (q = '') => (await staff.get(`/api/v1/commitment-comments?unanswered=1${q}`)).body.items;
+  const before = await waiting();
+  assert.deepEqual(before.map((k) => [k.item.id, k.kind]), [[I.org, 'comment'], [I.org, 'objection'], [I.race, 'comment']]);
+  assert.equal(before[1].item.title, '老旧小区加装电梯');
+  assert.deepEqual((await waiting('&kind=objection')).map((k) => k.id), [I.objection]);
+  assert.equal((await staff.get('/api/v1/commitment-comments?kind=like')).body.error.details.field, 'kind');
+  assert.ok(!(await staff2.get('/api/v1/commitment-comments')).body.items.some((k) => k.item.id === I.org));
+  assert.equal((await neighbour.get('/api/v1/commitment-comments')).status, 403);
   assert.equal((await staff2.post(url, { text: '越权答复' })).status, 404);
   assert.equal((await neighbour.post(url, { text: '居民不能答复' })).status, 403);
   assert.equal((await staff.post(url, { text: '' })).body.error.details.field, 'text');
@@ -290,12 +298,17 @@ test('staff answer a comment once, in scope; comments never name who wrote them'
   assert.equal(r.body.answer.text, '已完成设计，下月开工');
   assert.equal(code(await staff.post(url, { text: '再答一次' })), 'commitment.already_answered');
   assert.equal((await staff.post('/api/v1/commitment-comments/999999/answer', { text: 'x' })).status, 404);
+  assert.deepEqual((await waiting()).map((k) => k.id), [I.comment, before[2].id]);
+  const all = (await staff.get(`/api/v1/commitment-comments?unit=${comm.id}`)).body.items;
+  assert.equal(all.length, 3);
+  assert.equal(all[1].answer.text, '已完成设计，下月开工');
   const one = await getItem(I.org);
+  assert.deepEqual([one.comment_count, one.objection_count, one.comments.length], [1, 1, 2]);
   assert.deepEqual(one.comments.map((k) => [k.kind, k.text]), [['comment', '希望尽快开工'], ['objection', '进度与承诺不符，至今未动工']]);
   assert.equal(one.comments[0].answer, null);
   assert.equal(one.comments[1].answer.text, '已完成设计，下月开工');
   assert.equal(one.comments[1].answer.by.id, staff.user.id);
-  const text = JSON.stringify(one.comments);
+  const text = JSON.stringify([one.comments, all]);
   assert.ok(!text.includes('钱居民') && !text.includes('19900003001') && !text.includes('resident') && !text.includes('account'), text);
 });
 
