@@ -78,5 +78,12 @@ export default {
     registration_pending_exists: 'An application is already waiting for confirmation',
     registration_already_bound: 'The account is bound to a household already',
     registration_resident_taken: 'This resident is bound to another account',
+    commitment_list_exists: 'This community already has a list for that term',
+    commitment_invalid_state: 'This cannot be done to the commitment in its current state',
+    commitment_evidence_required: 'Ticking off needs an evidence note and at least one photo',
+    commitment_own_unit: 'The street above verifies; a community cannot verify its own commitment',
+    commitment_not_resident: 'Only residents of this community may comment on its commitments',
+    commitment_already_commented: 'You have already commented this way on this commitment',
+    commitment_already_answered: 'This comment has been answered already',
   },
 };

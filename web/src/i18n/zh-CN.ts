@@ -78,5 +78,12 @@ export default {
     registration_pending_exists: '已有一份申请在等待确认',
     registration_already_bound: '账号已绑定住户',
     registration_resident_taken: '该居民已绑定其他账号',
+    commitment_list_exists: '该社区这一任期的承诺清单已经存在',
+    commitment_invalid_state: '该承诺事项当前状态下不能这样操作',
+    commitment_evidence_required: '申请销号须填写佐证说明并上传至少一张照片',
+    commitment_own_unit: '销号由上级街道核验，本社区不能核验自己的承诺',
+    commitment_not_resident: '只有本社区的居民可以对承诺事项发表意见',
+    commitment_already_commented: '您已对这项承诺发表过此类意见',
+    commitment_already_answered: '这条意见已经回复过了',
   },
 };
