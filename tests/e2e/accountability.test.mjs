@@ -3,7 +3,8 @@
 // 申请销号 with an evidence note and a photo), the street officer finds it in
 // the supervision list and verifies it, and the item reads 已销号 with its
 // history. A second item is returned by the street with a reason, which the
-// community then sees. The API is only used to find the items the pages show.
+// community then sees; a resident's objection is answered in public. The API
+// is only used to find the items the pages show and to act as the resident.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -152,7 +153,7 @@ test('the community ticks off a commitment with evidence and the street verifies
   await s.page.goto(srv.url(`/console/commitment-items/${item.id}`));
   await stateTag(s.page, '已销号').waitFor();
   await s.page.locator('.ev-verify').waitFor();
-  assert.match(await s.page.locator('.verified').innerText(), /已于 .+ 核验销号/);
+  assert.match(await s.page.locator('.verified').innerText(), /长桥街道.* 于 .+ 核验销号/);
   await shot(s.page, 'console-commitment-done');
   // the street's completion rates count it
   await s.page.goto(srv.url('/console/supervision?tab=rates'));
@@ -205,4 +206,31 @@ test('the street returns a commitment with a reason and the community sees why',
   await shot(c.page, 'console-commitment-returned');
   assert.deepEqual(c.problems, []);
   await c.ctx.close();
+});
+
+test('community staff answer a resident\'s objection from the list of comments to answer', async () => {
+  const item = items[2];
+  const resident = await srv.login('resident');
+  const made = await resident.post(`/api/v1/commitments/${item.id}/comments`, { kind: 'objection', text: '电梯还没有开工，不符合承诺' });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+
+  const c = await as('longqiao');
+  await c.page.goto(srv.url('/console/commitments'));
+  await c.page.locator('.commitments tbody tr', { hasText: item.title }).filter({ hasText: '不符合承诺 1' }).waitFor();
+  await c.page.getByRole('tab', { name: '居民意见' }).click();
+  const row = c.page.locator('.comments tbody tr').filter({ hasText: '电梯还没有开工，不符合承诺' });
+  await row.waitFor();
+  assert.match(await row.innerText(), new RegExp(item.title));
+  await row.getByRole('button', { name: '回复：电梯还没有开工，不符合承诺' }).click();
+  const box = c.page.getByRole('dialog', { name: '回复' });
+  await box.locator('textarea').fill('已完成设计招标，下月开工，届时公示进度');
+  await box.getByRole('button', { name: '确定' }).click();
+  await row.waitFor({ state: 'detached' }); // answered: no longer in the unanswered list
+  await c.page.goto(srv.url(`/console/commitment-items/${item.id}`));
+  await c.page.locator(`.comment-${made.body.id}`, { hasText: '已完成设计招标，下月开工，届时公示进度' }).waitFor();
+  await shot(c.page, 'console-commitment-answered');
+  assert.deepEqual(c.problems, []);
+  await c.ctx.close();
+  const pub = await srv.json(`/api/v1/commitments/${item.id}`, { headers: { cookie: `shuniu_session=${(await srv.login('longqiao')).cookie}` } });
+  assert.equal(pub.body.comments.find((x) => x.id === made.body.id).answer.text, '已完成设计招标，下月开工，届时公示进度');
 });

@@ -830,6 +830,10 @@ export interface CommitmentItem {
   percent: number;
   overdue: boolean;
   verified_at: string | null;
+  verified_by: { id: number; name: string } | null;
+  return_reason: string | null;
+  comment_count: number;
+  objection_count: number;
   created_at: string;
   updated_at: string;
 }
@@ -857,7 +861,11 @@ export interface CommitmentItemDetail extends CommitmentItem {
   list: { id: number; title: string; term_start: string; term_end: string };
   events: CommitmentEvent[];
   comments: CommitmentComment[];
-  return_reason: string | null;
+}
+
+/* A resident's comment as staff list them to answer. */
+export interface CommitmentCommentRow extends CommitmentComment {
+  item: { id: number; title: string };
 }
 
 export interface CommitmentItemInput {

@@ -297,6 +297,7 @@ export default {
     photosChosen: '{n} photo(s) chosen', photos: 'Photos', photoAlt: 'Photo {n}', community: 'Community', pickCommunity: 'Choose a community',
     reasonRequired: 'Please give a reason', open: 'Open', actions: 'Actions', none: '—', yuanN: '¥{n}',
     cm: {
+      feedback: 'Comments {c} · not as promised {o}', tabItems: 'Commitments', tabComments: 'Residents\' comments', unanswered: 'Unanswered only', item: 'Commitment', commentAt: 'Made at',
       title: 'Term commitments', list: 'List', pickList: 'Choose a list', noList: 'This community has no commitment list yet', createList: 'New list', createItem: 'New commitment',
       term: 'Term', termLine: '{from} to {to}', rateLine: '{done}/{items} done ({percent}%), {overdue} overdue',
       listCreated: 'List created', itemCreated: 'Commitment created', organisation: 'Party organisation',
@@ -314,7 +315,7 @@ export default {
       detailTitle: 'Commitment', events: 'History', comments: 'Residents\' comments', noComments: 'No comments yet', projects: 'Projects',
       ev: { created: 'Created', progress: 'Progress', request_close: 'Asked to tick off', verify: 'Verified', return: 'Returned' },
       act: { progress: 'Post progress', request_close: 'Request tick-off', verify: 'Verify', return: 'Return' },
-      done: '{act}: done', returned: 'Last returned: {reason}', verifiedBy: 'Verified and ticked off at {at}',
+      done: '{act}: done', returned: 'Last returned: {reason}', verifiedBy: 'Verified by {who} at {at}',
       comment: { comment: 'Comment', objection: 'Not as promised' }, answer: 'Answer', answered: 'Answered', answerPh: 'Public answer (residents see it)',
       answerFor: 'Answer comment {n}', evidencePhoto: 'Add at least one photo as evidence', evidenceHint: 'Say how it was done and add photos as evidence; the street verifies it.',
       verifyConfirm: 'Confirm that "{title}" is done and tick it off?', returnPrompt: 'Why is it returned? (the community sees this)',

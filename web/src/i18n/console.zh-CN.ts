@@ -293,6 +293,7 @@ export default {
     photosChosen: '已选 {n} 张照片', photos: '照片', photoAlt: '照片 {n}', community: '社区', pickCommunity: '请选择社区',
     reasonRequired: '请填写理由', open: '查看', actions: '操作', none: '—', yuanN: '{n} 元',
     cm: {
+      feedback: '居民意见 {c} · 不符合承诺 {o}', tabItems: '承诺事项', tabComments: '居民意见', unanswered: '只看未回复', item: '承诺事项', commentAt: '提出时间',
       title: '承诺清单', list: '清单', pickList: '选择清单', noList: '该社区还没有承诺清单', createList: '新建清单', createItem: '新建承诺事项',
       term: '任期', termLine: '{from} 至 {to}', rateLine: '完成 {done}/{items} 项（{percent}%），超期 {overdue} 项',
       listCreated: '已新建清单', itemCreated: '已新建承诺事项', organisation: '党组织',
@@ -310,7 +311,7 @@ export default {
       detailTitle: '承诺事项详情', events: '办理过程', comments: '居民意见', noComments: '暂无居民意见', projects: '关联项目',
       ev: { created: '创建', progress: '更新进度', request_close: '申请销号', verify: '核验通过', return: '退回' },
       act: { progress: '更新进度', request_close: '申请销号', verify: '核验通过', return: '退回' },
-      done: '已{act}', returned: '上次退回：{reason}', verifiedBy: '已于 {at} 核验销号',
+      done: '已{act}', returned: '上次退回：{reason}', verifiedBy: '{who} 于 {at} 核验销号',
       comment: { comment: '留言', objection: '不符合承诺' }, answer: '回复', answered: '已回复', answerPh: '公开回复居民（居民可见）',
       answerFor: '回复第 {n} 条意见', evidencePhoto: '申请销号须上传至少一张佐证照片', evidenceHint: '请说明完成情况并上传佐证照片，提交后由街道核验。',
       verifyConfirm: '确认“{title}”已完成并销号？', returnPrompt: '请填写退回理由（社区可见）',

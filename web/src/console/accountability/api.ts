@@ -4,6 +4,7 @@
 import type { Page } from '../../api/types';
 import type {
   CommitmentAction,
+  CommitmentCommentRow,
   CommitmentItem,
   CommitmentItemDetail,
   CommitmentItemInput,
@@ -64,6 +65,11 @@ export const acc = {
     request<CommitmentRates>(
       'GET',
       `/api/v1/commitments/rates${query({ unit: f.unit })}`,
+    ),
+  commitmentComments: (f: { unit?: number; kind?: 'comment' | 'objection'; unanswered?: boolean } & Cursor = {}) =>
+    request<Page<CommitmentCommentRow>>(
+      'GET',
+      `/api/v1/commitment-comments${query({ unit: f.unit, kind: f.kind, unanswered: f.unanswered ? 1 : undefined, cursor: f.cursor, limit: f.limit })}`,
     ),
   answerComment: (id: number, answer: string) =>
     request<{ id: number }>('POST', `/api/v1/commitment-comments/${id}/answer`, { text: answer }),
