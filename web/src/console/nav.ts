@@ -31,7 +31,7 @@ export const NAV: NavItem[] = [
   { path: '/meal-coverage', label: 'console.meals.nav.coverage', perm: 'stats:read' },
   { path: '/my-deliveries', label: 'console.meals.nav.deliveries', perm: 'meal:deliver' },
   // public accountability: commitments (承诺清单), projects, the fund, 微实事
-  { path: '/commitments', label: 'console.acc.nav.commitments', perm: 'commitment:write' },
+  { path: '/commitments', label: 'console.acc.nav.commitments', perm: 'commitment:write|commitment:verify' },
   { path: '/supervision', label: 'console.acc.nav.supervision', perm: 'commitment:verify' },
   { path: '/projects', label: 'console.acc.nav.projects', perm: 'project:write|project:approve' },
   { path: '/fund', label: 'console.acc.nav.fund', perm: 'fund:read' },

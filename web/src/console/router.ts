@@ -45,7 +45,7 @@ export const router = createRouter({
         { path: 'meal-coverage', name: 'meal-coverage', component: () => import('./pages/MealCoverage.vue'), meta: { perm: 'stats:read' } },
         { path: 'my-deliveries', name: 'my-deliveries', component: () => import('./pages/MyDeliveries.vue'), meta: { perm: 'meal:deliver' } },
         // public accountability
-        { path: 'commitments', name: 'commitments', component: () => import('./pages/Commitments.vue'), meta: { perm: 'commitment:write' } },
+        { path: 'commitments', name: 'commitments', component: () => import('./pages/Commitments.vue'), meta: { perm: 'commitment:write|commitment:verify' } },
         {
           path: 'commitment-items/:id(\\d+)',
           name: 'commitment-item',
