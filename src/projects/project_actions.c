@@ -51,100 +51,115 @@ static const struct body_field action_fields[] = {
 	BF_STR(struct action_body, reason, "reason", BF_OPTIONAL, 0, 500),
 };
 
-/* Why a transaction refused, for the handler to answer. */
-enum refusal { R_NONE, R_STATE, R_MILESTONE_GONE, R_MILESTONE_DONE };
+/* Why a step refused (positive, apart from DB_ROW and DB_DONE), for the handler to answer. */
+enum refusal { R_NONE, R_STATE = 10, R_MILESTONE_GONE = 11, R_MILESTONE_DONE = 12 };
 
-struct project_act {
-	struct req *req;
-	int64_t id;
+/* A step's inputs: what the action needs of a body (project_step's, or a request's). */
+struct step {
+	int64_t id, by, now;
 	int act;
-	const struct action_body *b;
+	int64_t percent, milestone_id;
+	const char *text;   /* the note, the outcome or the reason */
 	const char *photos; /* JSON text or NULL */
-	enum refusal why;   /* out */
-	int state;	    /* out: the state found when refused */
+	int from;	    /* out: the state read under the lock */
+	int to;		    /* out */
 };
 
-/* The change itself, after the lock and the state read again. */
-static int act_change(struct db_conn *c, struct project_act *x, const struct project *p, int to,
-		      int64_t now)
+/* The change itself, after the lock and the state read again: 0, a refusal or <0. */
+static int step_change(struct db_conn *c, struct step *s)
 {
-	const struct action_body *b = x->b;
-	int64_t by = req_auth(x->req)->account_id, changed = 0;
+	int64_t changed = 0;
 	int rc;
 
-	switch (x->act) {
+	switch (s->act) {
 	case PA_PROGRESS:
-		rc = projects_store_set_percent(c, x->id, b->percent, now, &changed);
+		rc = projects_store_set_percent(c, s->id, s->percent, s->now, &changed);
 		break;
 	case PA_MILESTONE_DONE:
-		rc = projects_store_milestone_done(c, x->id, b->milestone_id, by, now, &changed);
-		if (rc == DB_DONE) {
-			x->why = R_MILESTONE_GONE;
-			return DB_EABORT;
-		}
-		if (rc == 0 && changed != 1) {
-			x->why = R_MILESTONE_DONE;
-			return DB_EABORT;
-		}
-		return rc;
+		rc = projects_store_milestone_done(c, s->id, s->milestone_id, s->by, s->now,
+						   &changed);
+		if (rc == DB_DONE)
+			return R_MILESTONE_GONE;
+		return rc == 0 && changed != 1 ? R_MILESTONE_DONE : rc;
 	default: {
 		const struct project_change ch = {
-			.id = x->id,
-			.by = by,
-			.now = now,
-			.from = project_state_name(p->state),
-			.to = project_state_name(to),
-			.outcome = x->act == PA_COMPLETE ? b->outcome : NULL,
+			.id = s->id,
+			.by = s->by,
+			.now = s->now,
+			.from = project_state_name(s->from),
+			.to = project_state_name(s->to),
+			.outcome = s->act == PA_COMPLETE ? s->text : NULL,
 			.outcome_photos =
-				x->act == PA_COMPLETE ? (x->photos ? x->photos : "[]") : NULL,
-			.cancel_reason = x->act == PA_CANCEL ? b->reason : NULL,
+				s->act == PA_COMPLETE ? (s->photos ? s->photos : "[]") : NULL,
+			.cancel_reason = s->act == PA_CANCEL ? s->text : NULL,
 		};
 		rc = projects_store_set_state(c, &ch, &changed);
 	}
 	}
-	if (rc == 0 && changed != 1) {
-		x->why = R_STATE;
-		x->state = p->state;
-		return DB_EABORT;
-	}
-	return rc;
+	return rc == 0 && changed != 1 ? R_STATE : rc;
 }
 
+/*
+ * One action in the caller's transaction: the row lock, the state read again,
+ * the guarded change and the timeline row. 0; R_STATE (s->from the state
+ * found), R_MILESTONE_GONE or R_MILESTONE_DONE (nothing written); <0.
+ */
+static int step_run(struct db_conn *c, struct step *s)
+{
+	struct project p;
+	int rc = project_lock(c, s->id, &p);
+
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : DB_ERR;
+	s->from = p.state;
+	s->to = project_action_target(s->act, p.state);
+	if (s->to < 0)
+		return R_STATE;
+	rc = step_change(c, s);
+	if (rc != 0)
+		return rc;
+	return projects_store_event(c, s->id, project_action_event(s->act),
+				    s->act == PA_PROGRESS   ? s->percent
+				    : s->act == PA_COMPLETE ? 100
+							    : -1,
+				    s->text, s->photos,
+				    s->act == PA_MILESTONE_DONE ? s->milestone_id : 0, s->by,
+				    s->now);
+}
+
+int project_step(struct db_conn *c, int64_t id, const char *action, const char *text, int percent,
+		 int64_t by, int64_t now)
+{
+	struct step s = { .id = id, .by = by, .now = now, .percent = percent, .text = text };
+
+	s.act = project_action_parse(action);
+	if (s.act < 0 || s.act == PA_MILESTONE_DONE || (s.act == PA_PROGRESS && percent < 0) ||
+	    ((s.act == PA_COMPLETE || s.act == PA_CANCEL) && (!text || !*text)))
+		return DB_EMISUSE;
+	return step_run(c, &s);
+}
+
+struct project_act {
+	struct req *req;
+	struct step s;
+	int why; /* out: the refusal */
+};
+
+/* DB_EABORT: refused (x->why); every change is audited as project.<action>. */
 static int act_tx(struct db_conn *c, void *ctx)
 {
 	struct project_act *x = ctx;
-	const struct action_body *b = x->b;
-	int64_t now = clock_now();
-	struct project p;
-	int to, rc = project_lock(c, x->id, &p);
+	int rc = step_run(c, &x->s);
 
-	x->why = R_NONE;
-	if (rc != DB_ROW)
-		return rc < 0 ? rc : DB_ERR;
-	to = project_action_target(x->act, p.state);
-	if (to < 0) {
-		x->why = R_STATE;
-		x->state = p.state;
+	x->why = rc > 0 ? rc : R_NONE;
+	if (rc > 0)
 		return DB_EABORT;
-	}
-	rc = act_change(c, x, &p, to, now);
-	if (rc == 0)
-		rc = projects_store_event(c, x->id, project_action_event(x->act),
-					  x->act == PA_PROGRESS	  ? b->percent
-					  : x->act == PA_COMPLETE ? 100
-								  : -1,
-					  x->act == PA_CANCEL	  ? b->reason
-					  : x->act == PA_COMPLETE ? b->outcome
-								  : b->note,
-					  x->photos,
-					  x->act == PA_MILESTONE_DONE ? b->milestone_id : 0,
-					  req_auth(x->req)->account_id, now);
 	return audit_write_after(
 		rc, x->req, c,
-		arena_printf(&x->req->arena, "project.%s", project_action_name(x->act)), "project",
-		x->id,
-		JB_OBJ(jb_str("from", project_state_name(p.state)),
-		       jb_str("to", project_state_name(to))));
+		arena_printf(&x->req->arena, "project.%s", project_action_name(x->s.act)),
+		"project", x->s.id,
+		JB_OBJ(jb_str("from", project_state_name(x->s.from)),
+		       jb_str("to", project_state_name(x->s.to))));
 }
 
 static void reply_state(struct req *req, int state, int act)
@@ -227,15 +242,23 @@ void project_act(struct req *req)
 		return;
 	}
 	char *photos = b.photos ? json_dumps(b.photos, JSON_COMPACT) : NULL;
-	struct project_act x = { .req = req,
-				 .id = id,
-				 .act = act,
-				 .b = &b,
-				 .photos = photos ? arena_strdup(&req->arena, photos) : NULL };
+	struct project_act x = {
+		.req = req,
+		.s = { .id = id,
+		       .by = req_auth(req)->account_id,
+		       .now = clock_now(),
+		       .act = act,
+		       .percent = b.percent,
+		       .milestone_id = b.milestone_id,
+		       .text = act == PA_CANCEL	    ? b.reason
+			       : act == PA_COMPLETE ? b.outcome
+						    : b.note,
+		       .photos = photos ? arena_strdup(&req->arena, photos) : NULL },
+	};
 	free(photos);
 	rc = db_tx_run(c, act_tx, &x);
 	if (rc == DB_EABORT && x.why == R_STATE)
-		reply_state(req, x.state, act);
+		reply_state(req, x.s.from, act);
 	else if (rc == DB_EABORT && x.why == R_MILESTONE_GONE)
 		reply_invalid(req, "milestone_id", "a milestone of this project");
 	else if (rc == DB_EABORT && x.why == R_MILESTONE_DONE)

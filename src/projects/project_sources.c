@@ -219,9 +219,9 @@ int project_sources_write(struct db_conn *c, int64_t id, const struct project_so
 	int rc = 0;
 
 	for (int i = 0; rc == 0 && i < s->n_appeals; i++)
-		rc = projects_store_link_appeal(c, id, s->appeal_ids[i], now);
+		rc = project_link_appeal(c, id, s->appeal_ids[i], now);
 	for (int i = 0; rc == 0 && i < s->n_items; i++)
-		rc = projects_store_link_item(c, id, s->item_ids[i], now);
+		rc = project_link_item(c, id, s->item_ids[i], now);
 	if (rc == 0 && s->hotspot)
 		rc = projects_store_set_hotspot(c, id, s->hotspot, now);
 	return rc;

@@ -87,6 +87,22 @@ struct project_in {
 int project_create(struct db_conn *c, const struct project_in *in, int64_t *id);
 
 /*
+ * Take an action on a project without a request (the demo, micro), in the
+ * caller's transaction, as POST /projects/:id/actions does after its checks
+ * of who acts: "approve", "start", "progress" (percent, text the note),
+ * "complete" (text the outcome), "cancel" (text the reason). The row lock,
+ * the guarded change and the timeline row; the caller audits. 0; a positive
+ * refusal when the project's state does not allow it (nothing written);
+ * DB_EMISUSE for a bad action or a missing text or percent; <0.
+ */
+int project_step(struct db_conn *c, int64_t id, const char *action, const char *text, int percent,
+		 int64_t by, int64_t now);
+/* Link an appeal or a commitment item to a project (a link there already is kept), in the
+ * caller's transaction; the caller checked both exist and may be linked. 0 or <0. */
+int project_link_appeal(struct db_conn *c, int64_t project_id, int64_t appeal_id, int64_t now);
+int project_link_item(struct db_conn *c, int64_t project_id, int64_t item_id, int64_t now);
+
+/*
  * The unit's subtree's projects of year (all years when year is 0), newest
  * first, as a JSON array; each with its sources (appeals as {case_no,
  * category, status, submitted_at} only — never a title, text or reporter —

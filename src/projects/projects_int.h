@@ -172,10 +172,6 @@ typedef int (*source_appeal_fn)(void *ctx, const struct source_appeal *a);
 int projects_store_appeal(struct db_conn *c, int64_t appeal_id, source_appeal_fn fn, void *ctx);
 /* The project's linked appeals, by id. */
 int projects_store_appeals(struct db_conn *c, int64_t project_id, source_appeal_fn fn, void *ctx);
-/* Link (a link there already is kept). */
-int projects_store_link_appeal(struct db_conn *c, int64_t project_id, int64_t appeal_id,
-			       int64_t now);
-int projects_store_link_item(struct db_conn *c, int64_t project_id, int64_t item_id, int64_t now);
 /* The project's item ids, by id, into ids (at most max); *n the count. */
 int projects_store_item_ids(struct db_conn *c, int64_t project_id, int64_t *ids, int max, int *n);
 

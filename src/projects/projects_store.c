@@ -371,8 +371,7 @@ int projects_store_appeals(struct db_conn *c, int64_t project_id, source_appeal_
 	return rc < 0 ? rc : 0;
 }
 
-int projects_store_link_appeal(struct db_conn *c, int64_t project_id, int64_t appeal_id,
-			       int64_t now)
+int project_link_appeal(struct db_conn *c, int64_t project_id, int64_t appeal_id, int64_t now)
 {
 	return db_run(c,
 		      "INSERT INTO project_appeals (project_id, appeal_id, created_at) VALUES "
@@ -380,7 +379,7 @@ int projects_store_link_appeal(struct db_conn *c, int64_t project_id, int64_t ap
 		      "iii", project_id, appeal_id, now);
 }
 
-int projects_store_link_item(struct db_conn *c, int64_t project_id, int64_t item_id, int64_t now)
+int project_link_item(struct db_conn *c, int64_t project_id, int64_t item_id, int64_t now)
 {
 	return db_run(c,
 		      "INSERT INTO project_items (project_id, item_id, created_at) VALUES (?, ?, "
