@@ -90,5 +90,8 @@ char *demo_appeals_sql(int n);
  */
 int demo_appeals(struct db_conn *c, int is_pg, int64_t now, int64_t total, int64_t *made,
 		 int64_t *events);
+/* Every grid branch's convenience project for the year and 南亭社区助餐服务点 (demo_projects.c),
+ * in the demo's transaction after the commitments. 0 or -1. */
+int demo_projects(struct db_conn *c, int64_t now);
 
 #endif

@@ -101,6 +101,9 @@ int project_step(struct db_conn *c, int64_t id, const char *action, const char *
  * caller's transaction; the caller checked both exist and may be linked. 0 or <0. */
 int project_link_appeal(struct db_conn *c, int64_t project_id, int64_t appeal_id, int64_t now);
 int project_link_item(struct db_conn *c, int64_t project_id, int64_t item_id, int64_t now);
+/* Add a milestone (due_date "YYYY-MM-DD", checked by the caller), in the caller's tx. 0 or <0. */
+int project_add_milestone(struct db_conn *c, int64_t project_id, const char *title,
+			  const char *due_date);
 
 /*
  * The unit's subtree's projects of year (all years when year is 0), newest

@@ -113,7 +113,7 @@ static int milestones_write(struct db_conn *c, int64_t id, const struct mileston
 	int rc = 0;
 
 	for (int i = 0; rc == 0 && i < ms->n; i++)
-		rc = projects_store_add_milestone(c, id, ms->m[i].title, ms->m[i].due_date);
+		rc = project_add_milestone(c, id, ms->m[i].title, ms->m[i].due_date);
 	return rc;
 }
 

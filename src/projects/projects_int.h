@@ -146,8 +146,6 @@ struct milestone_view {
 };
 typedef int (*milestone_fn)(void *ctx, const struct milestone_view *m);
 int projects_store_milestones(struct db_conn *c, int64_t project_id, milestone_fn fn, void *ctx);
-int projects_store_add_milestone(struct db_conn *c, int64_t project_id, const char *title,
-				 const char *due_date);
 int projects_store_clear_milestones(struct db_conn *c, int64_t project_id);
 /* Mark a milestone of the project done: DB_DONE when the project has no such milestone;
  * 0 and *changed (0: done already). */

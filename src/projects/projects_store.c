@@ -191,7 +191,7 @@ int projects_store_set_state(struct db_conn *c, const struct project_change *ch,
 		  completed = !strcmp(to, "completed"), cancelled = !strcmp(to, "cancelled");
 	const struct db_arg args[] = {
 		DB_ARG_T(to),
-		approved ? DB_ARG_I(ch->by) : DB_ARG_T(NULL),
+		approved ? id_or_null(ch->by) : DB_ARG_T(NULL),
 		approved ? DB_ARG_I(ch->now) : DB_ARG_T(NULL),
 		started ? DB_ARG_I(ch->now) : DB_ARG_T(NULL),
 		completed ? DB_ARG_I(ch->now) : DB_ARG_T(NULL),
@@ -273,8 +273,8 @@ int projects_store_milestones(struct db_conn *c, int64_t project_id, milestone_f
 	return rc < 0 ? rc : 0;
 }
 
-int projects_store_add_milestone(struct db_conn *c, int64_t project_id, const char *title,
-				 const char *due_date)
+int project_add_milestone(struct db_conn *c, int64_t project_id, const char *title,
+			  const char *due_date)
 {
 	return db_run(
 		c, "INSERT INTO project_milestones (project_id, title, due_date) VALUES (?, ?, ?)",
@@ -299,10 +299,11 @@ int projects_store_milestone_done(struct db_conn *c, int64_t project_id, int64_t
 		return rc;
 	if (!n)
 		return DB_DONE;
-	return db_run_changed(c, changed,
-			      "UPDATE project_milestones SET done_at = ?, done_by = ? WHERE id = ? "
-			      "AND project_id = ? AND done_at IS NULL",
-			      "iiii", now, by, milestone_id, project_id);
+	return db_run_changed(
+		c, changed,
+		"UPDATE project_milestones SET done_at = ?, done_by = NULLIF(?, 0) WHERE id = ? "
+		"AND project_id = ? AND done_at IS NULL",
+		"iiii", now, by, milestone_id, project_id);
 }
 
 static void event_from_row(struct db_stmt *st, struct event_view *e)
