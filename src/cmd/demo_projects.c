@@ -8,9 +8,9 @@
  * construction) with a title after its grid, a goal, two milestones and a
  * budget of 5,000–50,000 CNY. The states are mixed the same way every run:
  * proposed, approved, in progress (with a progress update), completed (with
- * an outcome), now and then cancelled with a reason. Every third project
- * names the latest two appeals of its grid as sources; 龙桥社区's grid
- * projects serve its commitment items. 南亭社区 gets the community project
+ * an outcome), now and then cancelled with a reason. A project names the
+ * latest two appeals of its grid of a matching category, if any, as its
+ * sources; 龙桥社区's grid projects serve its commitment items. 南亭社区 gets the community project
  * "南亭社区助餐服务点" (meal delivery, approved, 50,000 CNY) on which the
  * fund's demo posts its spend; it finds it by that title.
  *
@@ -21,6 +21,7 @@
 
 #include "calendar/calendar.h"
 #include "core/clock.h"
+#include "core/util.h"
 #include "db/store.h"
 #include "org/org.h"
 #include "projects/projects.h"
@@ -38,22 +39,23 @@
 static const struct demo_kind {
 	const char *type, *title, *goal, *m1, *m2;
 	int64_t base_fen;
+	const char *category; /* the appeals that lead to such a project */
 } kinds[] = {
 	{ "dispute_mediation", "“老娘舅”邻里调解室",
 	  "依托网格党支部设立邻里调解室，党员骨干每周值班，邻里纠纷调解成功率达到95%以上。",
-	  "调解室挂牌并排定值班表", "全年调解台账归档", 500000 },
+	  "调解室挂牌并排定值班表", "全年调解台账归档", 500000, "dispute" },
 	{ "meal_delivery", "老年助餐送餐上门",
 	  "为网格内80周岁以上独居、高龄老人提供助餐送餐上门服务，覆盖率达到90%。",
-	  "摸排高龄独居老人名单", "送餐志愿者队伍组建完成", 1500000 },
+	  "摸排高龄独居老人名单", "送餐志愿者队伍组建完成", 1500000, "elderly_care" },
 	{ "environment", "楼道堆物与小区环境整治",
 	  "清理楼道堆物、整治绿化带和非机动车停放，消除消防隐患，居民满意率达到90%。",
-	  "完成楼道堆物摸排", "集中清理并建立长效巡查", 1200000 },
+	  "完成楼道堆物摸排", "集中清理并建立长效巡查", 1200000, "environment" },
 	{ "epidemic_prevention", "秋冬季传染病防控宣传与接种服务",
 	  "开展秋冬季呼吸道传染病防控宣传，组织老年人疫苗接种，重点人群接种率提高10个百分点。",
-	  "入户宣传全覆盖", "接种服务日集中开展", 800000 },
+	  "入户宣传全覆盖", "接种服务日集中开展", 800000, "safety_hazard" },
 	{ "illegal_construction", "违法搭建排查整治",
 	  "全面排查网格内违法搭建，依法拆除存量违建，新增违建“零增长”。", "违建点位排查建档",
-	  "存量违建拆除销项", 2000000 },
+	  "存量违建拆除销项", 2000000, "illegal_construction" },
 };
 #define N_KINDS ((int)(sizeof kinds / sizeof *kinds))
 
@@ -64,7 +66,7 @@ struct grid {
 
 struct grids {
 	struct grid *g;
-	size_t n, cap;
+	size_t n, cap; /* cap in bytes */
 };
 
 static int grid_row(struct db_stmt *st, void *ctx)
@@ -72,14 +74,8 @@ static int grid_row(struct db_stmt *st, void *ctx)
 	struct grids *x = ctx;
 	const char *name = db_col_text(st, 1), *path = db_col_text(st, 2);
 
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? 2 * x->cap : 256;
-		struct grid *g = realloc(x->g, cap * sizeof *g);
-		if (!g)
-			return DB_ENOMEM;
-		x->g = g;
-		x->cap = cap;
-	}
+	if (buf_reserve(&x->g, &x->cap, (x->n + 1) * sizeof *x->g))
+		return DB_ENOMEM;
 	x->g[x->n].id = db_col_int64(st, 0);
 	snprintf(x->g[x->n].name, sizeof x->g[x->n].name, "%s", name ? name : "");
 	snprintf(x->g[x->n].path, sizeof x->g[x->n].path, "%s", path ? path : "");
@@ -101,17 +97,19 @@ static int id_row(struct db_stmt *st, void *ctx)
 	return 0;
 }
 
-/* The latest two appeals placed in a grid (neither merged nor rejected). */
-static int grid_appeals(struct db_conn *c, const char *path, struct ids *out)
+/* The latest two appeals of a category placed in a grid (neither merged nor rejected). */
+static int grid_appeals(struct db_conn *c, const char *path, const char *category, struct ids *out)
 {
 	char hi[256];
 
 	out->n = 0;
 	path_upper(path, hi, sizeof hi);
-	return db_each(c, id_row, out,
-		       "SELECT id FROM appeals WHERE unit_path >= ? AND unit_path < ? AND status "
-		       "NOT IN ('merged', 'rejected') ORDER BY id DESC LIMIT 2",
-		       "tt", path, hi);
+	return db_each(
+		c, id_row, out,
+		"SELECT a.id FROM appeals a JOIN appeal_categories c ON c.id = a.category_id "
+		"WHERE a.unit_path >= ? AND a.unit_path < ? AND c.code = ? AND a.status NOT "
+		"IN ('merged', 'rejected') ORDER BY a.id DESC LIMIT 2",
+		"ttt", path, hi, category);
 }
 
 /* 龙桥社区's path and its commitment items (none before commitments exist). */
@@ -180,9 +178,9 @@ static int grid_project(struct db_conn *c, const struct grid *g, size_t i, int y
 		rc = project_add_milestone(c, id, k->m1, due1);
 	if (rc == 0)
 		rc = project_add_milestone(c, id, k->m2, due2);
-	if (rc == 0 && i % 3 == 0) {
+	if (rc == 0) {
 		struct ids a;
-		rc = grid_appeals(c, g->path, &a);
+		rc = grid_appeals(c, g->path, k->category, &a);
 		for (int j = 0; rc == 0 && j < a.n; j++)
 			rc = project_link_appeal(c, id, a.v[j], now);
 		*linked += a.n;

@@ -19,6 +19,7 @@
 #include "db/store.h"
 #include "core/clock.h"
 #include "core/jbuild.h"
+#include "core/util.h"
 #include "db/store.h"
 #include "org/org.h"
 
@@ -290,7 +291,7 @@ json_t *project_full_json(struct db_conn *c, int64_t id, const char *viewer_path
 struct public_rows {
 	json_t *items;
 	struct kept *k;
-	size_t n, cap;
+	size_t n, cap; /* cap in bytes */
 };
 
 static int public_row(void *ctx, const struct project_view *v)
@@ -299,14 +300,8 @@ static int public_row(void *ctx, const struct project_view *v)
 	const struct project *p = &v->p;
 	json_t *o;
 
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? 2 * x->cap : 32;
-		struct kept *k = realloc(x->k, cap * sizeof *k);
-		if (!k)
-			return DB_ENOMEM;
-		x->k = k;
-		x->cap = cap;
-	}
+	if (buf_reserve(&x->k, &x->cap, (x->n + 1) * sizeof *x->k))
+		return DB_ENOMEM;
 	o = JB_OBJ(jb_int("id", p->id),
 		   jb_take("unit", JB_OBJ(jb_int("id", p->unit_id), jb_str("name", v->unit_name),
 					  jb_str("kind", v->unit_kind))),
