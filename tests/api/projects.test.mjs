@@ -443,3 +443,19 @@ test('public projects carry no appeal title, reporter or responsible person', as
   assert.ok(!text.includes('李四'), 'no responsible person');
   assert.ok(!text.includes(resident.user.display_name || '龙桥社区 居民'), 'no reporter');
 });
+
+// ---- under units ---------------------------------------------------------------
+
+test('a project moves with its grid and keeps the grid from being deleted', async () => {
+  const g = await district.post('/api/v1/units', { parent_id: U.comm1.id, name: '项目测试网格' });
+  assert.equal(g.status, 201, JSON.stringify(g.body));
+  const p = await create(longqiao, { unit_id: g.body.id });
+  assertError(await district.del(`/api/v1/units/${g.body.id}`), 409, 'unit.not_empty');
+  const m = await district.post(`/api/v1/units/${g.body.id}/move`, { parent_id: U.comm2.id });
+  assert.equal(m.status, 200, JSON.stringify(m.body));
+  assertError(await longqiao.get(`/api/v1/projects/${p.id}`), 404, 'route.not_found');
+  const seen = await cs2.get(`/api/v1/projects/${p.id}`);
+  assert.equal(seen.status, 200);
+  const listed = await cs2.get(`/api/v1/projects?unit=${g.body.id}`);
+  assert.deepEqual(listed.body.items.map((x) => x.id), [p.id]);
+});
