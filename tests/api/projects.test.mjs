@@ -232,6 +232,14 @@ test('PATCH changes a proposed project and replaces its milestones; not once app
   assert.equal(r.body.goal, p.goal);
   assert.deepEqual(r.body.milestones.map((m) => m.title), ['b']);
   assertError(await longqiao.patch(`/api/v1/projects/${p.id}`, { type: 'parade' }), 400, 'request.invalid', 'type');
+  assertError(await longqiao.patch(`/api/v1/projects/${p.id}`, { year: YEAR - 6 }), 400, 'request.invalid', 'year');
+  r = await longqiao.patch(`/api/v1/projects/${p.id}`, { responsible_unit_id: U.grid1.id });
+  assert.equal(r.body.responsible_unit.id, U.grid1.id);
+  r = await longqiao.patch(`/api/v1/projects/${p.id}`, { responsible_unit_id: null });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.responsible_unit, null);
+  assert.deepEqual(r.body.milestones.map((m) => m.title), ['b'], 'milestones not sent stay');
+  assert.deepEqual(r.body.events.map((e) => e.kind), ['created', 'updated', 'updated', 'updated']);
   assertError(await cs2.patch(`/api/v1/projects/${p.id}`, { title: 'x' }), 404, 'route.not_found');
   assert.equal((await act(changqiao, p.id, 'approve')).status, 200);
   r = await longqiao.patch(`/api/v1/projects/${p.id}`, { title: '再改' });
