@@ -26,12 +26,6 @@
 #include "org/org.h"
 #include "projects/projects.h"
 
-#if __has_include("commitments/commitments.h")
-#define HAVE_COMMITMENTS 1 /* commitments' tables exist: link 龙桥's items */
-#else
-#define HAVE_COMMITMENTS 0
-#endif
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +106,7 @@ static int grid_appeals(struct db_conn *c, const char *path, const char *categor
 		"ttt", path, hi, category);
 }
 
-/* 龙桥社区's path and its commitment items (none before commitments exist). */
+/* 龙桥社区's path and its commitment items. */
 static int longqiao(struct db_conn *c, char path[256], struct ids *items)
 {
 	int rc;
@@ -121,7 +115,7 @@ static int longqiao(struct db_conn *c, char path[256], struct ids *items)
 	path[0] = '\0';
 	rc = db_text(c, path, 256, "SELECT path FROM units WHERE kind = 'community' AND name = ?",
 		     "t", "龙桥社区");
-	if (rc < 0 || rc == DB_DONE || !HAVE_COMMITMENTS)
+	if (rc < 0 || rc == DB_DONE)
 		return rc < 0 ? rc : 0;
 	return db_each(c, id_row, items,
 		       "SELECT id FROM commitment_items WHERE unit_path = ? ORDER BY id LIMIT 16",

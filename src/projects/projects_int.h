@@ -17,28 +17,9 @@
 
 #include <jansson.h>
 
+#include "commitments/commitments.h"
 #include "db/store.h"
 #include "projects/projects.h"
-
-/* commitments.h reaches main with helper C's module; until then no item can be linked.
- * (Drop the guard once it is on main.) */
-#if __has_include("commitments/commitments.h")
-#include "commitments/commitments.h"
-#define HAVE_COMMITMENTS 1
-#else
-#define HAVE_COMMITMENTS 0
-struct commitment_item_ref {
-	int64_t id, list_id, unit_id;
-	char unit_path[256];
-	char title[601];
-	char status[16];
-};
-static inline int commitment_item_get(struct db_conn *c, int64_t id, struct commitment_item_ref *o)
-{
-	(void)c, (void)id, (void)o;
-	return DB_DONE;
-}
-#endif
 
 struct db_conn;
 struct req;
