@@ -77,10 +77,11 @@ after(async () => {
   assert.equal(r.code, 0);
 });
 
-async function as(username) {
+async function as(username, locale) {
   const who = await srv.login(username);
   const ctx = await browser.newContext(DESKTOP);
   await ctx.addCookies([{ name: 'shuniu_session', value: who.cookie, url: srv.url('/') }]);
+  if (locale) await ctx.addInitScript((l) => localStorage.setItem('shuniu.locale', l), locale);
   const page = await ctx.newPage();
   return { who, ctx, page, problems: watch(page) };
 }
@@ -233,4 +234,60 @@ test('community staff answer a resident\'s objection from the list of comments t
   await c.ctx.close();
   const pub = await srv.json(`/api/v1/commitments/${item.id}`, { headers: { cookie: `shuniu_session=${(await srv.login('longqiao')).cookie}` } });
   assert.equal(pub.body.comments.find((x) => x.id === made.body.id).answer.text, '已完成设计招标，下月开工，届时公示进度');
+});
+
+test('a project goes from proposal to completion: the street approves it, the community runs it', async () => {
+  const c = await as('longqiao');
+  await c.page.goto(srv.url('/console/'));
+  await c.page.getByRole('navigation').getByRole('link', { name: '项目管理', exact: true }).click();
+  await c.page.waitForURL('**/console/projects');
+  await c.page.locator('.projects tbody tr').first().waitFor();
+  await c.page.getByRole('button', { name: '新建项目' }).click();
+  const d = c.page.getByRole('dialog', { name: '新建项目' });
+  await d.getByLabel('项目名称').fill('龙桥社区楼道照明改造');
+  await d.getByLabel('目标').fill('更换老旧楼道灯，夜间照明全覆盖');
+  await d.getByLabel('预算（元）').fill('12345.6');
+  await d.getByRole('button', { name: '添加节点' }).click();
+  await d.getByLabel('节点 1 节点名称').fill('采购灯具');
+  await d.getByLabel('节点 1 完成时限').fill('2026-12-20');
+  await d.getByLabel('节点 1 完成时限').press('Enter');
+  assert.deepEqual(await audit(c.page), [], 'the project form is labelled and legible');
+  await d.getByRole('button', { name: '提交' }).click();
+  await c.page.waitForURL(/\/console\/projects\/\d+$/);
+  const id = Number(c.page.url().split('/').pop());
+  await stateTag(c.page, '已提议').waitFor();
+  await c.page.getByText('12,345.60').waitFor();
+  // a source: an appeal of 龙桥 by its case number
+  const appeal = (await c.who.get('/api/v1/appeals?limit=1')).body.items[0];
+  await c.page.getByLabel('案件编号').fill(appeal.case_no);
+  await c.page.getByRole('button', { name: '关联诉求' }).click();
+  await c.page.locator(`.appeal-${appeal.id}`).waitFor();
+  assert.deepEqual(c.problems, []);
+
+  const s = await as('changqiao');
+  await s.page.goto(srv.url(`/console/projects/${id}`));
+  await s.page.getByRole('button', { name: '审批立项' }).click();
+  const a = s.page.getByRole('dialog', { name: '审批立项' });
+  await a.getByRole('button', { name: '提交' }).click();
+  await a.waitFor({ state: 'hidden' });
+  await stateTag(s.page, '已立项').waitFor();
+  assert.deepEqual(s.problems, []);
+  await s.ctx.close();
+
+  await c.page.reload();
+  await act(c.page, '开始实施', async () => {});
+  await stateTag(c.page, '实施中').waitFor();
+  await c.page.getByRole('button', { name: '完成节点 采购灯具' }).click();
+  await c.page.locator('.milestones tbody tr', { hasText: '采购灯具' }).filter({ hasText: '完成' }).waitFor();
+  await act(c.page, '完成项目', async (x) => {
+    await x.getByLabel('完成情况').fill('已更换 36 盏楼道灯');
+    await x.getByLabel('照片').setInputFiles(photo);
+  });
+  await stateTag(c.page, '已完成').waitFor();
+  await c.page.locator('.ev-completed').waitFor();
+  await shot(c.page, 'console-project-completed');
+  assert.deepEqual(c.problems, []);
+  await c.ctx.close();
+  const p = (await (await srv.login('longqiao')).get(`/api/v1/projects/${id}`)).body;
+  assert.deepEqual([p.state, p.budget_fen, p.outcome, p.sources.appeals.map((x) => x.id)], ['completed', 1234560, '已更换 36 盏楼道灯', [appeal.id]]);
 });
