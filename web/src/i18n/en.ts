@@ -85,9 +85,9 @@ export default {
     commitment_not_resident: 'Only residents living in this community may comment on its commitments.',
     commitment_already_commented: 'You have left a comment of this kind on this item already.',
     commitment_already_answered: 'This comment has been answered already.',
-    project_invalid_state: 'This cannot be done to the project in its current state',
-    project_not_approver: 'The street or district above the project approves it',
-    project_milestone_done: 'That milestone is done already',
-    project_no_hotspot: 'Fewer than 3 such appeals in that grid: not a hotspot',
+    project_invalid_state: 'This project cannot be changed this way in its state.',
+    project_not_approver: "Projects are approved by the street or the district above the project's unit.",
+    project_milestone_done: 'This milestone is done already.',
+    project_no_hotspot: 'There is no such hotspot: too few appeals of this category in this grid over these days.',
   },
 };
