@@ -362,7 +362,7 @@ export default {
       f: {
         proposalTitle: 'Proposal',
         title: 'Title', unit: 'Community', budget: 'Budget (yuan)', description: 'Description', proposal: 'Proposals', voting: 'Voting', state: 'State',
-        counts: 'Proposals/admitted/ballots', estimate: 'Estimate (yuan)', cost: 'Cost (yuan)', reason: 'Reason declined', proposer: 'Proposer', votes: 'Votes', rank: 'Rank', chosen: 'Chosen',
+        counts: 'Proposals · admitted · ballots', estimate: 'Estimate (yuan)', cost: 'Cost (yuan)', reason: 'Reason declined', proposer: 'Proposer', votes: 'Votes', rank: 'Rank', chosen: 'Chosen',
         project: 'Project',
       },
       counts: '{proposals} / {admitted} / {ballots}', admit: 'Admit', decline: 'Decline', admitFor: 'Admit {title}', declineFor: 'Decline {title}',
