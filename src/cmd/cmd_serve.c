@@ -29,6 +29,7 @@
 #include "org/org.h"
 #include "people/people.h"
 #include "meals/meals.h"
+#include "micro/micro.h"
 #include "venues/venues.h"
 #include "pii/pii.h"
 
@@ -48,7 +49,7 @@ static const struct route *const route_tables[] = {
 	map_routes,	     registration_routes,  account_routes,	   venue_routes,
 	booking_routes,	     activity_routes,	   activity_signup_routes, application_routes,
 	service_item_routes, meal_point_routes,	   meal_enrol_routes,	   meal_order_routes,
-	meal_round_routes,   meal_report_routes,
+	meal_round_routes,   meal_report_routes,   micro_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

@@ -13,6 +13,7 @@
 #include "auth/auth.h"
 #include "meals/meals.h"
 #include "messages/messages.h"
+#include "micro/micro.h"
 #include "org/org.h"
 #include "people/people.h"
 #include "venues/venues.h"
@@ -20,7 +21,9 @@
 #include <stddef.h>
 
 const struct org_unit_hooks *const org_unit_users[] = {
-	&account_unit_hooks, &messages_unit_hooks,     &people_unit_hooks,
-	&appeals_unit_hooks, &activities_unit_hooks,   &venues_unit_hooks,
-	&meals_unit_hooks,   &applications_unit_hooks, NULL,
+	&account_unit_hooks,	&messages_unit_hooks,
+	&people_unit_hooks,	&appeals_unit_hooks,
+	&activities_unit_hooks, &venues_unit_hooks,
+	&meals_unit_hooks,	&applications_unit_hooks,
+	&micro_unit_hooks,	NULL,
 };

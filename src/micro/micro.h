@@ -18,8 +18,8 @@
  *
  * Files: micro_api.c (rounds, proposals, decisions), ballots_api.c (ballots,
  * results, publishing), micro_store.c (all the SQL), micro_rules.c (the
- * results rule and the ballot's checks: pure), micro_public.c (the public
- * view), micro_int.h (what they share).
+ * results rule and the ballot's checks: pure), micro_json.c (the answers
+ * and the public view), micro_int.h (what they share).
  */
 #ifndef SHUNIU_MICRO_MICRO_H
 #define SHUNIU_MICRO_MICRO_H
