@@ -33,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MICRO_MAX_FEN	 1000000000000LL /* 10^12 fen: ten billion yuan */
+#define MICRO_MAX_FEN	 10000000000LL /* 10^10 fen, as projects take a budget */
 #define MICRO_MAX_PHOTOS 9
 
 /* ---- who the caller is ---------------------------------------------------- */
@@ -480,8 +480,10 @@ static void decide_proposal(struct req *req)
 		reply_invalid(req, "cost_fen", "the costed estimate is required to admit");
 		return;
 	}
-	if (!admit && body_nonempty_or_reply(req, "reason", b.reason))
+	if (!admit && (!b.reason || !*b.reason)) {
+		reply_invalid(req, "reason", "a reason is required to decline");
 		return;
+	}
 	rc = micro_proposal_get(c, id, &p);
 	if (req_found_or_reply(req, rc) || micro_round_managed_or_reply(req, c, p.round_id, &rd))
 		return;

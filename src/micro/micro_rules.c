@@ -89,7 +89,7 @@ enum micro_ballot_check micro_ballot_check(const int64_t *ids, size_t n,
 			*bad = ids[i];
 			return MICRO_BALLOT_NOT_ADMITTED;
 		}
-		/* costs are at most 10^12 each and ids at most 100: no overflow */
+		/* costs are at most 10^10 each and ids at most 100: no overflow */
 		*total += adm[k].cost_fen;
 	}
 	return *total > budget_fen ? MICRO_BALLOT_OVER_BUDGET : MICRO_BALLOT_OK;
