@@ -90,5 +90,7 @@ char *demo_appeals_sql(int n);
  */
 int demo_appeals(struct db_conn *c, int is_pg, int64_t now, int64_t total, int64_t *made,
 		 int64_t *events);
+/* 龙桥社区's 微实事 round in its voting window (demo_micro.c), in the demo's transaction. */
+int demo_micro(struct db_conn *c, int64_t now);
 
 #endif

@@ -41,6 +41,36 @@ struct unit_ref;
  */
 json_t *micro_public(struct db_conn *c, const struct unit_ref *community, int64_t now);
 
+/*
+ * Writing rounds and proposals, in the caller's transaction (the handlers,
+ * and the demo, which writes through these): 0 and *id, or <0. The caller
+ * has checked the input and who may write, and audits.
+ */
+struct micro_windows {
+	int64_t proposal_start, proposal_end, voting_start, voting_end;
+	int64_t published_at; /* 0: not published */
+};
+
+struct micro_round_in {
+	int64_t unit_id, budget_fen;
+	const char *unit_path, *title, *description;
+	struct micro_windows w;
+	int64_t created_by; /* 0: none (the demo) */
+};
+int micro_round_insert(struct db_conn *c, const struct micro_round_in *in, int64_t now,
+		       int64_t *id);
+
+struct micro_proposal_in {
+	int64_t round_id, account_id, resident_id, estimate_fen;
+	const char *title, *description, *photos; /* photos: a JSON array as text */
+};
+int micro_proposal_insert(struct db_conn *c, const struct micro_proposal_in *in, int64_t now,
+			  int64_t *id);
+/* Decide a submitted proposal: admitted with cost_fen, or declined with reason.
+ * *changed 0 when it was no longer submitted. */
+int micro_proposal_decide(struct db_conn *c, int64_t id, int admit, int64_t cost_fen,
+			  const char *reason, int64_t by, int64_t now, int64_t *changed);
+
 extern const struct route micro_routes[];
 
 struct org_unit_hooks;

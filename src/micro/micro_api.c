@@ -441,8 +441,8 @@ static const struct body_field decide_fields[] = {
 static int decide_tx(struct db_conn *c, void *ctx)
 {
 	struct micro_change *x = ctx;
-	int rc = micro_store_decide(c, x->id, x->admit, x->cost_fen, x->reason,
-				    req_auth(x->req)->account_id, x->now, &x->changed);
+	int rc = micro_proposal_decide(c, x->id, x->admit, x->cost_fen, x->reason,
+				       req_auth(x->req)->account_id, x->now, &x->changed);
 
 	if (rc == 0 && !x->changed)
 		return DB_EABORT;

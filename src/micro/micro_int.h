@@ -31,10 +31,6 @@ enum micro_state {
 	MICRO_CLOSED,
 	MICRO_PUBLISHED
 };
-struct micro_windows {
-	int64_t proposal_start, proposal_end, voting_start, voting_end;
-	int64_t published_at; /* 0: not published */
-};
 enum micro_state micro_state_at(const struct micro_windows *w, int64_t now);
 const char *micro_state_name(enum micro_state s);
 
@@ -97,14 +93,6 @@ int micro_store_rounds(struct db_conn *c, const char *lo, const char *hi, int64_
 int micro_store_unit_rounds(struct db_conn *c, int64_t unit_id, int64_t limit, micro_round_fn fn,
 			    void *ctx);
 
-struct micro_round_in {
-	int64_t unit_id, budget_fen;
-	const char *unit_path, *title, *description;
-	struct micro_windows w;
-	int64_t created_by; /* 0: none (the demo) */
-};
-int micro_round_insert(struct db_conn *c, const struct micro_round_in *in, int64_t now,
-		       int64_t *id);
 /* Mark the round published if it is not yet: *changed 1, or 0 when it was. */
 int micro_store_publish(struct db_conn *c, int64_t id, int64_t by, int64_t now, int64_t *changed);
 
@@ -127,17 +115,6 @@ int micro_proposal_get(struct db_conn *c, int64_t id, struct micro_proposal *out
  * account_id (0: none). */
 int micro_store_proposals(struct db_conn *c, int64_t round_id, int all, int64_t account_id,
 			  micro_proposal_fn fn, void *ctx);
-
-struct micro_proposal_in {
-	int64_t round_id, account_id, resident_id, estimate_fen;
-	const char *title, *description, *photos; /* photos: a JSON array as text */
-};
-int micro_proposal_insert(struct db_conn *c, const struct micro_proposal_in *in, int64_t now,
-			  int64_t *id);
-/* Decide a submitted proposal: admitted with cost_fen, or declined with reason.
- * *changed 0 when it was no longer submitted. */
-int micro_store_decide(struct db_conn *c, int64_t id, int admit, int64_t cost_fen,
-		       const char *reason, int64_t by, int64_t now, int64_t *changed);
 
 /*
  * The round's admitted proposals by id with their votes counted from the

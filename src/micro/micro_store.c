@@ -248,8 +248,8 @@ int micro_proposal_insert(struct db_conn *c, const struct micro_proposal_in *in,
 	return rc == DB_ROW ? 0 : rc;
 }
 
-int micro_store_decide(struct db_conn *c, int64_t id, int admit, int64_t cost_fen,
-		       const char *reason, int64_t by, int64_t now, int64_t *changed)
+int micro_proposal_decide(struct db_conn *c, int64_t id, int admit, int64_t cost_fen,
+			  const char *reason, int64_t by, int64_t now, int64_t *changed)
 {
 	if (admit)
 		return db_run_changed(
