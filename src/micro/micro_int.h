@@ -82,8 +82,6 @@ typedef int (*micro_round_fn)(void *ctx, const struct micro_round_view *v);
 
 /* DB_ROW (*out filled), DB_DONE, <0. */
 int micro_round_get(struct db_conn *c, int64_t id, struct micro_round *out);
-/* The same, taking the round's row lock first (the caller's transaction). */
-int micro_round_lock(struct db_conn *c, int64_t id, struct micro_round *out);
 /* One round as a view: DB_ROW (fn called), DB_DONE, <0. */
 int micro_store_round_view(struct db_conn *c, int64_t id, micro_round_fn fn, void *ctx);
 /* Rounds with unit_path in [lo, hi), ids below before (0: from the newest), newest first. */

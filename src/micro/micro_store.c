@@ -73,13 +73,6 @@ int micro_round_get(struct db_conn *c, int64_t id, struct micro_round *out)
 	return db_one(c, round_row, out, ROUND_SELECT "WHERE r.id = ?", "i", id);
 }
 
-int micro_round_lock(struct db_conn *c, int64_t id, struct micro_round *out)
-{
-	int rc = db_run(c, "UPDATE micro_rounds SET id = id WHERE id = ?", "i", id);
-
-	return rc < 0 ? rc : micro_round_get(c, id, out);
-}
-
 int micro_store_round_view(struct db_conn *c, int64_t id, micro_round_fn fn, void *ctx)
 {
 	struct round_view_row_call k = { fn, ctx };
@@ -123,7 +116,6 @@ int micro_round_insert(struct db_conn *c, const struct micro_round_in *in, int64
 		DB_ARG_I(in->w.voting_start),
 		DB_ARG_I(in->w.voting_end),
 		DB_ARG_I(in->created_by),
-		DB_ARG_I(in->created_by),
 		DB_ARG_I(now),
 		DB_ARG_I(now),
 	};
@@ -131,8 +123,7 @@ int micro_round_insert(struct db_conn *c, const struct micro_round_in *in, int64
 		c, id,
 		"INSERT INTO micro_rounds (unit_id, unit_path, title, description, budget_fen, "
 		"proposal_start, proposal_end, voting_start, voting_end, created_by, created_at, "
-		"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = 0 THEN NULL ELSE ? "
-		"END, "
+		"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), "
 		"?, ?) RETURNING id",
 		args, DB_ARGS_N(args));
 
@@ -142,10 +133,10 @@ int micro_round_insert(struct db_conn *c, const struct micro_round_in *in, int64
 int micro_store_publish(struct db_conn *c, int64_t id, int64_t by, int64_t now, int64_t *changed)
 {
 	return db_run_changed(c, changed,
-			      "UPDATE micro_rounds SET published_at = ?, published_by = CASE WHEN "
-			      "? = 0 THEN NULL ELSE ? END, updated_at = ? WHERE id = ? AND "
+			      "UPDATE micro_rounds SET published_at = ?, published_by = "
+			      "NULLIF(CAST(? AS BIGINT), 0), updated_at = ? WHERE id = ? AND "
 			      "published_at IS NULL",
-			      "iiiii", now, by, by, now, id);
+			      "iiii", now, by, now, id);
 }
 
 /* ---- proposals ---------------------------------------------------------- */
@@ -227,8 +218,6 @@ int micro_proposal_insert(struct db_conn *c, const struct micro_proposal_in *in,
 	const struct db_arg args[] = {
 		DB_ARG_I(in->round_id),
 		DB_ARG_I(in->account_id),
-		DB_ARG_I(in->account_id),
-		DB_ARG_I(in->resident_id),
 		DB_ARG_I(in->resident_id),
 		DB_ARG_T(in->title),
 		DB_ARG_T(in->description),
@@ -241,7 +230,7 @@ int micro_proposal_insert(struct db_conn *c, const struct micro_proposal_in *in,
 		c, id,
 		"INSERT INTO micro_proposals (round_id, account_id, resident_id, title, "
 		"description, estimate_fen, photos, status, created_at, updated_at) VALUES (?, "
-		"CASE WHEN ? = 0 THEN NULL ELSE ? END, CASE WHEN ? = 0 THEN NULL ELSE ? END, ?, ?, "
+		"NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?, ?, "
 		"?, ?, 'submitted', ?, ?) RETURNING id",
 		args, DB_ARGS_N(args));
 
@@ -255,15 +244,15 @@ int micro_proposal_decide(struct db_conn *c, int64_t id, int admit, int64_t cost
 		return db_run_changed(
 			c, changed,
 			"UPDATE micro_proposals SET status = 'admitted', cost_fen = ?, "
-			"decided_by = CASE WHEN ? = 0 THEN NULL ELSE ? END, "
+			"decided_by = NULLIF(CAST(? AS BIGINT), 0), "
 			"decided_at = ?, updated_at = ? WHERE id = ? AND "
 			"status = 'submitted'",
-			"iiiiii", cost_fen, by, by, now, now, id);
+			"iiiii", cost_fen, by, now, now, id);
 	return db_run_changed(c, changed,
 			      "UPDATE micro_proposals SET status = 'declined', decline_reason = ?, "
-			      "decided_by = CASE WHEN ? = 0 THEN NULL ELSE ? END, decided_at = ?, "
+			      "decided_by = NULLIF(CAST(? AS BIGINT), 0), decided_at = ?, "
 			      "updated_at = ? WHERE id = ? AND status = 'submitted'",
-			      "tiiiii", reason, by, by, now, now, id);
+			      "tiiii", reason, by, now, now, id);
 }
 
 /* ---- tallies ------------------------------------------------------------ */
@@ -334,10 +323,10 @@ int micro_store_freeze(struct db_conn *c, const struct micro_tally *t, int64_t p
 {
 	return db_run(c,
 		      "UPDATE micro_proposals SET votes = ?, vote_rank = ?, chosen = ?, "
-		      "project_id = CASE WHEN ? = 0 THEN NULL ELSE ? END, updated_at = ? "
+		      "project_id = NULLIF(CAST(? AS BIGINT), 0), updated_at = ? "
 		      "WHERE id = ?",
-		      "iiiiiii", t->votes, (int64_t)t->rank, (int64_t)t->chosen, project_id,
-		      project_id, now, t->id);
+		      "iiiiii", t->votes, (int64_t)t->rank, (int64_t)t->chosen, project_id, now,
+		      t->id);
 }
 
 /* ---- ballots ------------------------------------------------------------ */
