@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDistrict, addUser, login } from './lib/district.mjs';
+import { png } from './lib/images.mjs';
 
 const PASSWORD = 'Micro-Passw0rd-7';
 let srv, admin, mstaff, ostaff, auditor, demoResident;
@@ -102,6 +103,22 @@ after(async () => {
   assert.equal(r.code, 0, srv.log().slice(-3000));
 });
 
+test('the demo: 龙桥社区 has a round in its voting window that the demo resident may vote in', async () => {
+  const list = (await demoResident.get('/api/v1/micro-rounds')).body.items;
+  const round = list.find((x) => x.unit.name === '龙桥社区');
+  assert.ok(round, JSON.stringify(list));
+  assert.equal(round.state, 'voting');
+  assert.equal(round.budget_fen, 10000000);
+  assert.equal(round.counts.admitted, 6);
+  const one = (await demoResident.get(`/api/v1/micro-rounds/${round.id}`)).body;
+  assert.equal(one.can_vote, true);
+  assert.equal(one.my_ballot, null);
+  assert.equal(one.proposals.length, 6);
+  assert.ok(one.proposals.some((p) => p.title === '楼道灯更换'));
+  const staff = (await (await srv.login('longqiao')).get(`/api/v1/micro-rounds/${round.id}`)).body;
+  assert.ok(staff.proposals.some((p) => p.status === 'declined' && p.decline_reason));
+});
+
 test('staff create a round for a community in scope; windows must be ordered, the unit a community', async () => {
   const r = await mstaff.post('/api/v1/micro-rounds', roundBody());
   assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -152,8 +169,11 @@ test('residents of the community propose in the proposal window; staff, neighbou
   const ps = [['楼道灯更换', 30000], ['健身器材', 50000], ['小区停车线', 60000], ['垃圾分类亭', 10000],
     ['儿童滑梯', 20000], ['外墙涂鸦', 5000], ['宠物乐园', 90000]];
   const who = [V.v1, V.v2, V.v3, V.v4, V.v5, V.v1, V.v2];
+  const up = await srv.fetch('/api/v1/attachments', { method: 'POST', headers: { 'content-type': 'image/png' }, body: png(8, 8) });
+  assert.equal(up.status, 201);
+  const photo = (await up.json()).id;
   for (let i = 0; i < ps.length; i++) {
-    const r = await who[i].post(`/api/v1/micro-rounds/${R}/proposals`, body(...ps[i]));
+    const r = await who[i].post(`/api/v1/micro-rounds/${R}/proposals`, { ...body(...ps[i]), ...(i === 0 ? { photos: [photo] } : {}) });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.body.status, 'submitted');
     P[i + 1] = r.body.id;
@@ -216,6 +236,8 @@ test('staff see every proposal with its proposer; residents the admitted ones an
   const p1 = s.proposals.find((p) => p.id === P[1]);
   assert.equal(p1.proposer.account_id, V.v1.user.id);
   assert.equal(p1.cost_fen, 60000);
+  assert.equal(p1.photos.length, 1);
+  assert.match(p1.photos[0], /^[0-9a-f]{64}$/);
   assert.equal(p1.estimate_fen, 30000); // the resident's estimate; staff costed it higher
   assert.equal(s.proposals.find((p) => p.id === P[6]).decline_reason, '外墙属于公共维修基金范围');
   assert.equal(s.counts.admitted, 5);
