@@ -390,3 +390,20 @@ test('publishing before the voting window closes is 409', async () => {
   assert.equal(r.status, 409);
   assert.equal(r.body.error.code, 'micro.results_not_ready');
 });
+
+test('five simultaneous publishes of a closed round: one publishes, four are 409', async () => {
+  const now = await serverTime();
+  const b = await mstaff.post('/api/v1/micro-rounds', roundBody({ title: '已结束的空轮', proposal_start: iso(now - 4 * D),
+    proposal_end: iso(now - 3 * D), voting_start: iso(now - 2 * D), voting_end: iso(now - D) }));
+  assert.equal(b.status, 201, JSON.stringify(b.body));
+  assert.equal(b.body.state, 'closed');
+  const all = await Promise.all(Array.from({ length: 5 }, () =>
+    mstaff.post(`/api/v1/micro-rounds/${b.body.id}/actions`, { action: 'publish' })));
+  const codes = all.map((r) => r.status).sort();
+  assert.deepEqual(codes, [200, 409, 409, 409, 409], JSON.stringify(all.map((r) => r.body)));
+  assert.ok(all.filter((r) => r.status === 409).every((r) => r.body.error.code === 'micro.already_published'));
+  const done = all.find((r) => r.status === 200).body;
+  assert.equal(done.published, true);
+  assert.deepEqual(done.items, []);
+  assert.equal(done.chosen_total_fen, 0);
+});
