@@ -747,6 +747,8 @@ int cmd_demo(struct app *app, int argc, char **argv)
 	}
 	if (rc == 0 && (rc = demo_commitments(d.c, d.now)) < 0)
 		fail(&d, "commitment lists");
+	if (rc == 0 && (rc = demo_projects(d.c, d.now)) < 0)
+		fail(&d, "projects");
 	if (rc == 0 && (rc = demo_micro(d.c, d.now)) < 0)
 		fail(&d, "micro round");
 	if (rc == 0)
