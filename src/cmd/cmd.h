@@ -96,5 +96,7 @@ int demo_commitments(struct db_conn *c, int64_t now);
 /* Every grid branch's convenience project for the year and 南亭社区助餐服务点 (demo_projects.c),
  * in the demo's transaction after the commitments. 0 or -1. */
 int demo_projects(struct db_conn *c, int64_t now);
+/* 龙桥社区's 微实事 round in its voting window (demo_micro.c), in the demo's transaction. */
+int demo_micro(struct db_conn *c, int64_t now);
 
 #endif

@@ -31,6 +31,7 @@
 #include "people/people.h"
 #include "projects/projects.h"
 #include "meals/meals.h"
+#include "micro/micro.h"
 #include "venues/venues.h"
 #include "pii/pii.h"
 
@@ -52,6 +53,7 @@ static const struct route *const route_tables[] = {
 	service_item_routes, meal_point_routes,	   meal_enrol_routes,	   meal_order_routes,
 	meal_round_routes,   meal_report_routes,   commitment_routes,	   commitment_action_routes,
 	project_routes,
+	micro_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

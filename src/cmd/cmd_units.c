@@ -14,6 +14,7 @@
 #include "commitments/commitments.h"
 #include "meals/meals.h"
 #include "messages/messages.h"
+#include "micro/micro.h"
 #include "org/org.h"
 #include "people/people.h"
 #include "projects/projects.h"
@@ -32,5 +33,6 @@ const struct org_unit_hooks *const org_unit_users[] = {
 	&applications_unit_hooks,
 	&commitments_unit_hooks,
 	&projects_unit_hooks,
+	&micro_unit_hooks,
 	NULL,
 };
