@@ -291,3 +291,22 @@ test('a project goes from proposal to completion: the street approves it, the co
   const p = (await (await srv.login('longqiao')).get(`/api/v1/projects/${id}`)).body;
   assert.deepEqual([p.state, p.budget_fen, p.outcome, p.sources.appeals.map((x) => x.id)], ['completed', 1234560, '已更换 36 盏楼道灯', [appeal.id]]);
 });
+
+test('the 微实事 page shows 龙桥\'s round and its proposals, in English too', async () => {
+  const c = await as('longqiao', 'en');
+  await c.page.goto(srv.url('/console/micro'));
+  const round = c.page.locator('.rounds tbody tr').first();
+  await round.waitFor();
+  assert.match(await round.innerText(), /Voting/);
+  await round.getByRole('button', { name: /^Open / }).click();
+  await c.page.locator('.proposals tbody tr').first().waitFor();
+  assert.match(await c.page.locator('.proposals').innerText(), /Admitted/);
+  await c.page.mouse.move(0, 0); // judge the page, not the hovered button
+  assert.deepEqual(await audit(c.page), [], 'the 微实事 page is labelled and legible');
+  await c.page.getByRole('button', { name: 'New round' }).click();
+  await c.page.getByRole('dialog', { name: 'New round' }).waitFor();
+  assert.deepEqual(await audit(c.page), [], 'the new round form is labelled and legible');
+  await shot(c.page, 'console-micro-en');
+  assert.deepEqual(c.problems, []);
+  await c.ctx.close();
+});
