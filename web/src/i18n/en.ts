@@ -89,5 +89,13 @@ export default {
     project_not_approver: "Projects are approved by the street or the district above the project's unit.",
     project_milestone_done: 'This milestone is done already.',
     project_no_hotspot: 'There is no such hotspot: too few appeals of this category in this grid over these days.',
+    micro_not_resident: 'Only residents living in this community, with an account bound to a household there, may propose and vote.',
+    micro_window_closed: 'This round is not taking proposals or ballots now.',
+    micro_invalid_choice: 'A ballot may choose only the admitted proposals of this round.',
+    micro_over_budget: 'The chosen proposals cost more than the round’s budget.',
+    micro_already_voted: 'You have voted in this round already.',
+    micro_results_not_ready: 'The results are known once voting has closed.',
+    micro_invalid_state: 'This proposal has been decided already, or voting has begun.',
+    micro_already_published: 'This round’s results are published already.',
   },
 };

@@ -89,5 +89,13 @@ export default {
     project_not_approver: '项目须由所在单位上级的街道或区审批',
     project_milestone_done: '该节点已经完成',
     project_no_hotspot: '该网格在这段时间内此类诉求不足三件，不构成热点',
+    micro_not_resident: '只有居住在本社区、账号已绑定住户的居民可以提议和投票',
+    micro_window_closed: '现在不在提议或投票时间内',
+    micro_invalid_choice: '只能选择本轮已入围的项目',
+    micro_over_budget: '所选项目的费用合计超出了本轮预算',
+    micro_already_voted: '您已在本轮投过票了',
+    micro_results_not_ready: '投票结束后才公布结果',
+    micro_invalid_state: '该提议已处理，或投票已经开始',
+    micro_already_published: '本轮结果已经公布',
   },
 };
