@@ -31,6 +31,7 @@
 #include "meals/meals.h"
 #include "venues/venues.h"
 #include "pii/pii.h"
+#include "fund/fund.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -49,6 +50,7 @@ static const struct route *const route_tables[] = {
 	booking_routes,	     activity_routes,	   activity_signup_routes, application_routes,
 	service_item_routes, meal_point_routes,	   meal_enrol_routes,	   meal_order_routes,
 	meal_round_routes,   meal_report_routes,
+	fund_routes,	     fund_spend_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

@@ -11,6 +11,7 @@
 #include "appeals/appeals.h"
 #include "applications/applications.h"
 #include "auth/auth.h"
+#include "fund/fund.h"
 #include "meals/meals.h"
 #include "messages/messages.h"
 #include "org/org.h"
@@ -22,5 +23,6 @@
 const struct org_unit_hooks *const org_unit_users[] = {
 	&account_unit_hooks, &messages_unit_hooks,     &people_unit_hooks,
 	&appeals_unit_hooks, &activities_unit_hooks,   &venues_unit_hooks,
-	&meals_unit_hooks,   &applications_unit_hooks, NULL,
+	&meals_unit_hooks,   &applications_unit_hooks, &fund_unit_hooks,
+	NULL,
 };

@@ -73,11 +73,13 @@ int fund_verify(struct db_conn *c, int64_t *checked, int64_t *bad_seq, char *msg
 /* The demo's writes (src/cmd/demo_fund.c), inside the demo's transaction, with valid MACs. */
 int fund_demo_allocate(struct db_conn *c, int64_t community_id, int year, int64_t amount_fen,
 		       const char *note, int64_t now);
-/* A spend on project_id requested by requester and approved by approver (accounts, 0: none). */
+/* A spend on project_id requested by one account and approved by another (ids 0: none). */
 int fund_demo_spend(struct db_conn *c, int64_t project_id, int64_t amount_fen, const char *note,
-		    int64_t requester, int64_t approver, int64_t now);
+		    int64_t requester_id, const char *requester_name, int64_t approver_id,
+		    const char *approver_name, int64_t now);
 
 extern const struct route fund_routes[];
+extern const struct route fund_spend_routes[];
 
 /* Fund rows under units, for org (org.h; listed in src/cmd/cmd_units.c): use counts only. */
 extern const struct org_unit_hooks fund_unit_hooks;
