@@ -26,11 +26,13 @@ static int verify_ledger(struct app *app)
 	int rc = fund_verify(app->conn, &checked, &bad, msg, sizeof msg);
 
 	if (rc < 0) {
-		fprintf(stderr, "error: cannot read the fund ledger%s%s\n", msg[0] ? ": " : "", msg);
+		fprintf(stderr, "error: cannot read the fund ledger%s%s\n", msg[0] ? ": " : "",
+			msg);
 		return 1;
 	}
 	if (rc != FUND_INTACT) {
-		fprintf(stderr, "fund ledger BROKEN (%s) at entry %lld after %lld good entries: %s\n",
+		fprintf(stderr,
+			"fund ledger BROKEN (%s) at entry %lld after %lld good entries: %s\n",
 			fund_verdict_name(rc), (long long)bad, (long long)checked, msg);
 		return rc;
 	}

@@ -25,6 +25,7 @@
 #include "core/util.h"
 #include "db/store.h"
 #include "http/body.h"
+#include "http/caller.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "org/org.h"
@@ -118,8 +119,8 @@ int fund_entry_managed_or_reply(struct req *req, struct db_conn *c, int64_t seq)
 	struct entry_path x = { "", 0 };
 	int rc = fund_store_entry(c, seq, entry_path_of, &x);
 
-	return req_row_or_reply(req, rc,
-				rc == DB_ROW && path_within(x.path, req_auth(req)->unit_path), NULL);
+	return req_row_or_reply(
+		req, rc, rc == DB_ROW && path_within(x.path, req_auth(req)->unit_path), NULL);
 }
 
 /* ?year= (2000..2100), or def when absent. 0, or -1 having answered 400. */
@@ -152,7 +153,8 @@ static int allocate_tx(struct db_conn *c, void *ctx)
 	int rc = fund_op_allocate(c, &x->op);
 
 	return audit_write_after(rc, x->req, c, "fund.allocate", "fund_entry", x->op.seq,
-				 JB_OBJ(jb_int("unit_id", x->op.unit_id), jb_int("year", x->op.year),
+				 JB_OBJ(jb_int("unit_id", x->op.unit_id),
+					jb_int("year", x->op.year),
 					jb_int("amount_fen", x->op.amount_fen)));
 }
 
@@ -161,9 +163,9 @@ static int correct_tx(struct db_conn *c, void *ctx)
 	struct fund_change *x = ctx;
 	int rc = fund_op_correct(c, &x->op);
 
-	return audit_write_after(rc, x->req, c, "fund.correct", "fund_entry", x->op.seq,
-				 JB_OBJ(jb_int("ref_seq", x->op.ref_seq),
-					jb_int("amount_fen", x->op.amount_fen)));
+	return audit_write_after(
+		rc, x->req, c, "fund.correct", "fund_entry", x->op.seq,
+		JB_OBJ(jb_int("ref_seq", x->op.ref_seq), jb_int("amount_fen", x->op.amount_fen)));
 }
 
 /* After the transaction: the new entry, the refusal, or the database's error. */
@@ -186,7 +188,8 @@ static void allocate(struct req *req)
 	} b;
 	static const struct body_field fields[] = {
 		BF_ID(struct alloc_body, unit_id, "unit_id", BF_REQUIRED),
-		BF_INT(struct alloc_body, year, "year", BF_REQUIRED, FUND_YEAR_MIN, FUND_YEAR_MAX, 0),
+		BF_INT(struct alloc_body, year, "year", BF_REQUIRED, FUND_YEAR_MIN, FUND_YEAR_MAX,
+		       0),
 		BF_INT(struct alloc_body, amount_fen, "amount_fen", BF_REQUIRED, 1, FUND_AMOUNT_MAX,
 		       0),
 		BF_STR_DEF(struct alloc_body, note, "note", 0, FUND_NOTE_MAX, ""),
@@ -261,10 +264,11 @@ static int coverage_row(void *ctx, const struct fund_cov_row *r)
 		k->items,
 		JB_OBJ(jb_take("unit", JB_OBJ(jb_int("id", r->unit_id), jb_str("code", r->code),
 					      jb_str("name", r->name))),
-		       jb_take("street", JB_OBJ(jb_int("id", r->street_id),
-						jb_str("name", r->street_name))),
+		       jb_take("street",
+			       JB_OBJ(jb_int("id", r->street_id), jb_str("name", r->street_name))),
 		       jb_int("allocated_fen", r->allocated), jb_int("spent_fen", r->spent),
-		       jb_int("balance_fen", r->allocated - r->spent), jb_bool("below_minimum", below)));
+		       jb_int("balance_fen", r->allocated - r->spent),
+		       jb_bool("below_minimum", below)));
 }
 
 static void coverage(struct req *req)
@@ -400,7 +404,7 @@ static void ledger_xlsx(struct req *req)
 		snprintf(name, sizeof name, "fund-ledger-%d.xlsx", f.year);
 	else
 		snprintf(name, sizeof name, "fund-ledger-all.xlsx");
-	disp = arena_printf(req->arena, "attachment; filename=\"%s\"", name);
+	disp = arena_printf(&req->arena, "attachment; filename=\"%s\"", name);
 	if (disp)
 		reply_header(req, "Content-Disposition", disp);
 	reply_bytes(req, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

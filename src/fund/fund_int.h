@@ -19,8 +19,8 @@
 
 struct db_conn;
 
-#define FUND_NOTE_MAX	500		      /* characters a note sent may hold */
-#define FUND_AMOUNT_MAX 1000000000000LL	      /* 10^12 fen: ten billion CNY */
+#define FUND_NOTE_MAX	500		/* characters a note sent may hold */
+#define FUND_AMOUNT_MAX 1000000000000LL /* 10^12 fen: ten billion CNY */
 #define FUND_YEAR_MIN	2000
 #define FUND_YEAR_MAX	2100
 
@@ -66,7 +66,7 @@ struct fund_filter {
 	const char *lo, *hi; /* the communities' unit path range */
 	int year;	     /* 0: every year */
 	const char *kind;    /* NULL: every kind */
-	int asc;	     /* oldest first from after (exclusive); else newest first below before */
+	int asc; /* oldest first from after (exclusive); else newest first below before */
 	int64_t after, before, limit; /* limit 0: no limit */
 };
 int fund_store_list(struct db_conn *c, const struct fund_filter *f, fund_entry_fn fn, void *ctx);
@@ -77,8 +77,8 @@ struct fund_cov_row {
 	const char *code, *name, *street_name;
 };
 typedef int (*fund_cov_fn)(void *ctx, const struct fund_cov_row *r);
-int fund_store_coverage(struct db_conn *c, const char *lo, const char *hi, int year,
-			fund_cov_fn fn, void *ctx);
+int fund_store_coverage(struct db_conn *c, const char *lo, const char *hi, int year, fund_cov_fn fn,
+			void *ctx);
 
 /* ---- spend requests (spends_store.c) ------------------------------------ */
 
@@ -117,8 +117,7 @@ struct spend_filter {
 	int year;	   /* 0: any */
 	int64_t before, limit;
 };
-int spends_store_list(struct db_conn *c, const struct spend_filter *f, fund_spend_fn fn,
-		      void *ctx);
+int spends_store_list(struct db_conn *c, const struct spend_filter *f, fund_spend_fn fn, void *ctx);
 
 /* ---- the rules (fund_ops.c) --------------------------------------------- */
 
@@ -149,7 +148,7 @@ struct fund_op {
 	int64_t minimum_fen; /* fund_min_per_community */
 	/* outputs */
 	enum fund_refusal refusal;
-	int64_t seq;			/* the entry appended */
+	int64_t seq;			   /* the entry appended */
 	int64_t balance, allocated, after; /* for the refusal's details */
 };
 

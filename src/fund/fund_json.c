@@ -11,14 +11,9 @@
 #include "core/clock.h"
 #include "core/jbuild.h"
 
-#include <stdlib.h>
-
 int fund_year_now(void)
 {
-	char day[CAL_DAY_TEXT];
-
-	cal_day_format(cal_day_of(clock_now()), day);
-	return atoi(day);
+	return cal_year_of(clock_now());
 }
 
 static json_t *project_json(int64_t id, const char *title)
@@ -67,8 +62,8 @@ json_t *fund_spend_json(const struct fund_spend *s)
 		jb_take("meal_point_id", or_null(s->meal_point_id)),
 		jb_str_or_null("month", s->month[0] ? s->month : NULL), jb_str("state", s->state),
 		jb_str_or_null("reason", s->reason[0] ? s->reason : NULL),
-		jb_take("requested_by", JB_OBJ(jb_int("id", s->requested_by),
-					       jb_str("name", s->requested_name))),
+		jb_take("requested_by",
+			JB_OBJ(jb_int("id", s->requested_by), jb_str("name", s->requested_name))),
 		jb_str("requested_at", clock_format_shanghai(s->requested_at, req_at)),
 		jb_take("decided_by", s->decided_at ? JB_OBJ(jb_int("id", s->decided_by),
 							     jb_str("name", s->decided_name))

@@ -132,7 +132,8 @@ int fund_store_append(struct db_conn *c, const struct fund_entry_in *in, int64_t
 		.ref_seq = in->ref_seq,
 		.actor_id = in->actor_id,
 		.kind = in->kind,
-		.project_title = in->project_id ? (in->project_title ? in->project_title : "") : NULL,
+		.project_title =
+			in->project_id ? (in->project_title ? in->project_title : "") : NULL,
 		.note = in->note ? in->note : "",
 		.actor_name = in->actor_name ? in->actor_name : "-",
 	};
@@ -154,14 +155,16 @@ int fund_store_append(struct db_conn *c, const struct fund_entry_in *in, int64_t
 		DB_ARG_T(h.head),
 		DB_ARG_T(mac),
 	};
-	rc = db_run_args(c,
-			 "INSERT INTO fund_entries (seq, at, unit_id, year, kind, amount_fen, "
-			 "project_id, project_title, ref_seq, note, actor_id, actor_name, prev_mac, "
-			 "mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			 a, DB_ARGS_N(a));
+	rc = db_run_args(
+		c,
+		"INSERT INTO fund_entries (seq, at, unit_id, year, kind, amount_fen, "
+		"project_id, project_title, ref_seq, note, actor_id, actor_name, prev_mac, "
+		"mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		a, DB_ARGS_N(a));
 	if (rc == 0)
-		rc = db_run(c, "UPDATE chain_heads SET seq = ?, head = ?, updated = ? WHERE name = "
-			       "'fund'",
+		rc = db_run(c,
+			    "UPDATE chain_heads SET seq = ?, head = ?, updated = ? WHERE name = "
+			    "'fund'",
 			    "iti", e.seq, mac, e.at);
 	if (rc == 0)
 		*seq = e.seq;
@@ -194,7 +197,7 @@ static int sums_row(struct db_stmt *st, void *p)
 
 #define SUMS_COLS                                                                                  \
 	"COALESCE(SUM(CASE WHEN kind IN ('allocation', 'correction') THEN amount_fen ELSE 0 "      \
-	"END), 0), COALESCE(SUM(CASE kind WHEN 'spend' THEN amount_fen WHEN 'refund' THEN "       \
+	"END), 0), COALESCE(SUM(CASE kind WHEN 'spend' THEN amount_fen WHEN 'refund' THEN "        \
 	"-amount_fen ELSE 0 END), 0)"
 
 int fund_store_sums(struct db_conn *c, int64_t unit_id, int year, struct fund_sums *s)
@@ -213,10 +216,11 @@ int fund_store_refunded(struct db_conn *c, int64_t seq, int64_t *fen)
 	int rc;
 
 	*fen = 0;
-	rc = db_query_int64(c, fen,
-			    "SELECT COALESCE(SUM(amount_fen), 0) FROM fund_entries WHERE ref_seq = ? "
-			    "AND kind = 'refund'",
-			    "i", seq);
+	rc = db_query_int64(
+		c, fen,
+		"SELECT COALESCE(SUM(amount_fen), 0) FROM fund_entries WHERE ref_seq = ? "
+		"AND kind = 'refund'",
+		"i", seq);
 	return rc < 0 ? rc : 0;
 }
 
@@ -317,23 +321,25 @@ static int cov_row(struct db_stmt *st, void *p)
 	return rc < 0 ? rc : 0;
 }
 
-int fund_store_coverage(struct db_conn *c, const char *lo, const char *hi, int year,
-			fund_cov_fn fn, void *ctx)
+int fund_store_coverage(struct db_conn *c, const char *lo, const char *hi, int year, fund_cov_fn fn,
+			void *ctx)
 {
 	struct {
 		fund_cov_fn fn;
 		void *ctx;
 	} k = { fn, ctx };
 
-	return db_each(c, cov_row, &k,
-		       "SELECT u.id, u.code, u.name, s.id, s.name, COALESCE(t.allocated, 0), "
-		       "COALESCE(t.spent, 0) FROM units u LEFT JOIN units s ON s.id = u.parent_id "
-		       "LEFT JOIN (SELECT unit_id, SUM(CASE WHEN kind IN ('allocation', 'correction') THEN amount_fen ELSE 0 "
-		       "END) AS allocated, SUM(CASE kind WHEN 'spend' THEN amount_fen WHEN 'refund' "
-		       "THEN -amount_fen ELSE 0 END) AS spent FROM fund_entries WHERE year = ? "
-		       "GROUP BY unit_id) t ON t.unit_id = u.id WHERE u.kind = 'community' AND "
-		       "u.path >= ? AND u.path < ? ORDER BY u.path",
-		       "itt", (int64_t)year, lo, hi);
+	return db_each(
+		c, cov_row, &k,
+		"SELECT u.id, u.code, u.name, s.id, s.name, COALESCE(t.allocated, 0), "
+		"COALESCE(t.spent, 0) FROM units u LEFT JOIN units s ON s.id = u.parent_id "
+		"LEFT JOIN (SELECT unit_id, SUM(CASE WHEN kind IN ('allocation', 'correction') "
+		"THEN amount_fen ELSE 0 "
+		"END) AS allocated, SUM(CASE kind WHEN 'spend' THEN amount_fen WHEN 'refund' "
+		"THEN -amount_fen ELSE 0 END) AS spent FROM fund_entries WHERE year = ? "
+		"GROUP BY unit_id) t ON t.unit_id = u.id WHERE u.kind = 'community' AND "
+		"u.path >= ? AND u.path < ? ORDER BY u.path",
+		"itt", (int64_t)year, lo, hi);
 }
 
 /* ---- the public view ------------------------------------------------------ */
@@ -458,7 +464,8 @@ int fund_verify(struct db_conn *c, int64_t *checked, int64_t *bad_seq, char *msg
 	if (h.seq < x.last || (h.seq > 0 && !chain_mac_equal(h.head, x.expect))) {
 		*bad_seq = h.seq + 1 <= x.last ? h.seq + 1 : x.last;
 		snprintf(msg, msglen,
-			 "entry %" PRId64 " disagrees with chain_heads, which records entry %" PRId64,
+			 "entry %" PRId64
+			 " disagrees with chain_heads, which records entry %" PRId64,
 			 *bad_seq, h.seq);
 		return FUND_REWRITTEN;
 	}

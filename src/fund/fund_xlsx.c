@@ -81,7 +81,7 @@ static int write_row(void *ctx, const struct fund_entry *e)
 int fund_xlsx_write(struct db_conn *c, const struct fund_filter *f, const char *path,
 		    const char *tmpdir)
 {
-	static const char *const headers[] = { "序号", "时间",	   "社区",     "年度", "类别",
+	static const char *const headers[] = { "序号",	     "时间", "社区",	 "年度", "类别",
 					       "金额（元）", "项目", "关联序号", "说明", "经办人" };
 	static const double widths[] = { 8, 20, 16, 8, 8, 14, 30, 10, 40, 16 };
 	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = (char *)tmpdir };

@@ -28,6 +28,7 @@
 #include "core/jbuild.h"
 #include "db/store.h"
 #include "http/body.h"
+#include "http/caller.h"
 #include "http/request.h"
 #include "http/server.h"
 #include "meals/meals.h"
@@ -173,7 +174,8 @@ static int spend_tx(struct db_conn *c, void *ctx)
 		x->op.refusal = FUND_BILLED;
 		return DB_EABORT;
 	}
-	rc = record ? fund_op_spend_entry(c, &x->op, p.id, p.title) : fund_op_spend_check(c, &x->op);
+	rc = record ? fund_op_spend_entry(c, &x->op, p.id, p.title)
+		    : fund_op_spend_check(c, &x->op);
 	if (rc != 0)
 		return rc;
 	struct fund_spend_in in = { .unit_id = x->op.unit_id,
@@ -190,11 +192,10 @@ static int spend_tx(struct db_conn *c, void *ctx)
 				    .entry_seq = x->op.seq,
 				    .now = x->op.now };
 	rc = spends_store_insert(c, &in, &x->id);
-	return audit_write_after(rc, x->req, c, record ? "fund.spend" : "fund.spend_request",
-				 "fund_spend", x->id,
-				 JB_OBJ(jb_int("project_id", p.id),
-					jb_int("amount_fen", x->op.amount_fen),
-					jb_int("entry_seq", x->op.seq)));
+	return audit_write_after(
+		rc, x->req, c, record ? "fund.spend" : "fund.spend_request", "fund_spend", x->id,
+		JB_OBJ(jb_int("project_id", p.id), jb_int("amount_fen", x->op.amount_fen),
+		       jb_int("entry_seq", x->op.seq)));
 }
 
 static void spend_refused(struct req *req, int rc, const struct spend_change *x)
@@ -239,7 +240,7 @@ static int meal_bill_or_reply(struct req *req, struct db_conn *c, const struct s
 		return -1;
 	}
 	x->op.amount_fen = bill.subsidy_total_fen;
-	x->op.note = arena_printf(req->arena, "%s %s 助餐账单（%lld 份）%s%s", bill.name, b->month,
+	x->op.note = arena_printf(&req->arena, "%s %s 助餐账单（%lld 份）%s%s", bill.name, b->month,
 				  (long long)bill.meals, b->note[0] ? " " : "", b->note);
 	x->point_id = b->meal_point_id;
 	x->month = b->month;
@@ -360,10 +361,9 @@ static int decide_tx(struct db_conn *c, void *ctx)
 		x->op.refusal = FUND_STATE;
 		return DB_EABORT;
 	}
-	return audit_write_after(rc, x->req, c, x->approve ? "fund.approve" : "fund.reject",
-				 "fund_spend", x->id,
-				 JB_OBJ(jb_int("amount_fen", s.amount_fen),
-					jb_int("entry_seq", x->op.seq)));
+	return audit_write_after(
+		rc, x->req, c, x->approve ? "fund.approve" : "fund.reject", "fund_spend", x->id,
+		JB_OBJ(jb_int("amount_fen", s.amount_fen), jb_int("entry_seq", x->op.seq)));
 }
 
 static void decide_spend(struct req *req)
@@ -428,9 +428,9 @@ static int refund_tx(struct db_conn *c, void *ctx)
 	struct refund_change *x = ctx;
 	int rc = fund_op_refund(c, &x->op);
 
-	return audit_write_after(rc, x->req, c, "fund.refund", "fund_entry", x->op.seq,
-				 JB_OBJ(jb_int("ref_seq", x->op.ref_seq),
-					jb_int("amount_fen", x->op.amount_fen)));
+	return audit_write_after(
+		rc, x->req, c, "fund.refund", "fund_entry", x->op.seq,
+		JB_OBJ(jb_int("ref_seq", x->op.ref_seq), jb_int("amount_fen", x->op.amount_fen)));
 }
 
 static void refund(struct req *req)
@@ -442,8 +442,8 @@ static void refund(struct req *req)
 	} b;
 	static const struct body_field fields[] = {
 		BF_ID(struct refund_body, entry_seq, "entry_seq", BF_REQUIRED),
-		BF_INT(struct refund_body, amount_fen, "amount_fen", BF_REQUIRED, 1, FUND_AMOUNT_MAX,
-		       0),
+		BF_INT(struct refund_body, amount_fen, "amount_fen", BF_REQUIRED, 1,
+		       FUND_AMOUNT_MAX, 0),
 		BF_STR(struct refund_body, note, "note", BF_REQUIRED, 1, FUND_NOTE_MAX),
 	};
 	struct refund_change x = { .req = req };

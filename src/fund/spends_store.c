@@ -75,12 +75,13 @@ int spends_store_insert(struct db_conn *c, const struct fund_spend_in *in, int64
 		in->entry_seq ? DB_ARG_I(in->entry_seq) : DB_ARG_T(NULL),
 	};
 
-	int rc = db_query_int64_args(c, id,
-				     "INSERT INTO fund_spends (unit_id, year, project_id, "
-				   "project_title, amount_fen, note, meal_point_id, month, state, "
-				   "requested_by, requested_name, requested_at, entry_seq) VALUES (?, "
-				   "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				   a, DB_ARGS_N(a));
+	int rc = db_query_int64_args(
+		c, id,
+		"INSERT INTO fund_spends (unit_id, year, project_id, "
+		"project_title, amount_fen, note, meal_point_id, month, state, "
+		"requested_by, requested_name, requested_at, entry_seq) VALUES (?, "
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		a, DB_ARGS_N(a));
 
 	return rc == DB_ROW ? 0 : rc < 0 ? rc : DB_ERR;
 }
@@ -100,20 +101,18 @@ int spends_store_decide(struct db_conn *c, int64_t id, const char *to, const cha
 			int64_t *changed)
 {
 	struct db_arg a[] = {
-		DB_ARG_T(to),
-		DB_ARG_T(reason),
-		DB_ARG_I(by),
-		DB_ARG_T(by_name),
-		DB_ARG_I(now),
-		entry_seq ? DB_ARG_I(entry_seq) : DB_ARG_T(NULL),
+		DB_ARG_T(to),  DB_ARG_T(reason),
+		DB_ARG_I(by),  DB_ARG_T(by_name),
+		DB_ARG_I(now), entry_seq ? DB_ARG_I(entry_seq) : DB_ARG_T(NULL),
 		DB_ARG_I(id),
 	};
 
-	return db_run_args_changed(c, changed,
-				   "UPDATE fund_spends SET state = ?, reason = ?, decided_by = ?, "
-				   "decided_name = ?, decided_at = ?, entry_seq = ? WHERE id = ? AND "
-				   "state = 'pending'",
-				   a, DB_ARGS_N(a));
+	return db_run_args_changed(
+		c, changed,
+		"UPDATE fund_spends SET state = ?, reason = ?, decided_by = ?, "
+		"decided_name = ?, decided_at = ?, entry_seq = ? WHERE id = ? AND "
+		"state = 'pending'",
+		a, DB_ARGS_N(a));
 }
 
 int spends_store_billed(struct db_conn *c, int64_t point_id, const char *month)
@@ -142,8 +141,7 @@ static int list_row(struct db_stmt *st, void *p)
 	return rc < 0 ? rc : 0;
 }
 
-int spends_store_list(struct db_conn *c, const struct spend_filter *f, fund_spend_fn fn,
-		      void *ctx)
+int spends_store_list(struct db_conn *c, const struct spend_filter *f, fund_spend_fn fn, void *ctx)
 {
 	struct list_call k = { fn, ctx };
 	struct db_arg a[6];
@@ -153,7 +151,8 @@ int spends_store_list(struct db_conn *c, const struct spend_filter *f, fund_spen
 	a[n++] = DB_ARG_T(f->lo);
 	a[n++] = DB_ARG_T(f->hi);
 	a[n++] = DB_ARG_I(f->before ? f->before : INT64_MAX);
-	snprintf(sql, sizeof sql, "%s", SPEND_SELECT "WHERE u.path >= ? AND u.path < ? AND s.id < ?");
+	snprintf(sql, sizeof sql, "%s",
+		 SPEND_SELECT "WHERE u.path >= ? AND u.path < ? AND s.id < ?");
 	if (f->state) {
 		strcat(sql, " AND s.state = ?");
 		a[n++] = DB_ARG_T(f->state);
