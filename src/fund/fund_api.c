@@ -142,35 +142,31 @@ int fund_year_or_reply(struct req *req, int def, int *year)
 
 /* ---- allocations and corrections ------------------------------------------ */
 
+/* Run one of fund_ops.c's operations with its audit row in one transaction, and answer. */
 struct fund_change {
 	struct req *req;
-	struct fund_op op;
+	struct fund_op *op;
+	int (*fn)(struct db_conn *c, struct fund_op *op);
+	const char *action;
 };
 
-static int allocate_tx(struct db_conn *c, void *ctx)
+static int change_tx(struct db_conn *c, void *ctx)
 {
 	struct fund_change *x = ctx;
-	int rc = fund_op_allocate(c, &x->op);
-
-	return audit_write_after(rc, x->req, c, "fund.allocate", "fund_entry", x->op.seq,
-				 JB_OBJ(jb_int("unit_id", x->op.unit_id),
-					jb_int("year", x->op.year),
-					jb_int("amount_fen", x->op.amount_fen)));
-}
-
-static int correct_tx(struct db_conn *c, void *ctx)
-{
-	struct fund_change *x = ctx;
-	int rc = fund_op_correct(c, &x->op);
+	int rc = x->fn(c, x->op);
 
 	return audit_write_after(
-		rc, x->req, c, "fund.correct", "fund_entry", x->op.seq,
-		JB_OBJ(jb_int("ref_seq", x->op.ref_seq), jb_int("amount_fen", x->op.amount_fen)));
+		rc, x->req, c, x->action, "fund_entry", x->op->seq,
+		JB_OBJ(jb_int("unit_id", x->op->unit_id), jb_int("year", x->op->year),
+		       jb_int("amount_fen", x->op->amount_fen), jb_int("ref_seq", x->op->ref_seq)));
 }
 
-/* After the transaction: the new entry, the refusal, or the database's error. */
-void fund_change_reply(struct req *req, struct db_conn *c, int rc, const struct fund_op *op)
+void fund_change_run(struct req *req, struct db_conn *c, struct fund_op *op,
+		     int (*fn)(struct db_conn *c, struct fund_op *op), const char *action)
 {
+	struct fund_change x = { req, op, fn, action };
+	int rc = db_tx_run(c, change_tx, &x);
+
 	if (rc == DB_EABORT)
 		fund_refusal_reply(req, op);
 	else if (rc < 0)
@@ -194,7 +190,7 @@ static void allocate(struct req *req)
 		       0),
 		BF_STR_DEF(struct alloc_body, note, "note", 0, FUND_NOTE_MAX, ""),
 	};
-	struct fund_change x = { .req = req };
+	struct fund_op op;
 	struct unit_ref u;
 
 	if (!c || BODY_READ_OR_REPLY(req, fields, &b, NULL) ||
@@ -204,14 +200,14 @@ static void allocate(struct req *req)
 		reply_invalid(req, "unit_id", "a community");
 		return;
 	}
-	x.op = (struct fund_op){ .unit_id = u.id,
-				 .year = (int)b.year,
-				 .amount_fen = b.amount_fen,
-				 .note = b.note,
-				 .actor = fund_actor_of(req),
-				 .now = clock_now(),
-				 .minimum_fen = req->srv->cfg->fund_min_per_community };
-	fund_change_reply(req, c, db_tx_run(c, allocate_tx, &x), &x.op);
+	op = (struct fund_op){ .unit_id = u.id,
+			       .year = (int)b.year,
+			       .amount_fen = b.amount_fen,
+			       .note = b.note,
+			       .actor = fund_actor_of(req),
+			       .now = clock_now(),
+			       .minimum_fen = req->srv->cfg->fund_min_per_community };
+	fund_change_run(req, c, &op, fund_op_allocate, "fund.allocate");
 }
 
 static void correct(struct req *req)
@@ -227,7 +223,7 @@ static void correct(struct req *req)
 		       FUND_AMOUNT_MAX, 0),
 		BF_STR(struct correct_body, note, "note", BF_REQUIRED, 1, FUND_NOTE_MAX),
 	};
-	struct fund_change x = { .req = req };
+	struct fund_op op;
 
 	if (!c || BODY_READ_OR_REPLY(req, fields, &b, NULL) ||
 	    body_nonempty_or_reply(req, "note", b.note))
@@ -238,13 +234,13 @@ static void correct(struct req *req)
 	}
 	if (fund_entry_managed_or_reply(req, c, b.entry_seq))
 		return;
-	x.op = (struct fund_op){ .ref_seq = b.entry_seq,
-				 .amount_fen = b.amount_fen,
-				 .note = b.note,
-				 .actor = fund_actor_of(req),
-				 .now = clock_now(),
-				 .minimum_fen = req->srv->cfg->fund_min_per_community };
-	fund_change_reply(req, c, db_tx_run(c, correct_tx, &x), &x.op);
+	op = (struct fund_op){ .ref_seq = b.entry_seq,
+			       .amount_fen = b.amount_fen,
+			       .note = b.note,
+			       .actor = fund_actor_of(req),
+			       .now = clock_now(),
+			       .minimum_fen = req->srv->cfg->fund_min_per_community };
+	fund_change_run(req, c, &op, fund_op_correct, "fund.correct");
 }
 
 /* ---- coverage ---------------------------------------------------------------- */

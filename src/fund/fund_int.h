@@ -184,8 +184,12 @@ struct req;
 struct fund_actor fund_actor_of(struct req *req);
 /* Answer an operation's refusal (DB_EABORT) with its error code and details. */
 void fund_refusal_reply(struct req *req, const struct fund_op *op);
-/* After db_tx_run() of an operation: 201 with the new entry, the refusal, or the error. */
-void fund_change_reply(struct req *req, struct db_conn *c, int rc, const struct fund_op *op);
+/*
+ * Run fn (fund_op_allocate, _correct, _refund) in one transaction with its audit row (action),
+ * and answer: 201 with the new entry, the refusal, or the database's error.
+ */
+void fund_change_run(struct req *req, struct db_conn *c, struct fund_op *op,
+		     int (*fn)(struct db_conn *c, struct fund_op *op), const char *action);
 /* Answer the entry seq (status) as JSON; 503/500 when it cannot be read. */
 void fund_reply_entry(struct req *req, struct db_conn *c, int64_t seq, int status);
 /* The entry's community must lie inside the caller's own subtree: 0, or -1 having answered

@@ -45,6 +45,24 @@ static int refuse(struct fund_op *op, enum fund_refusal why)
 	return DB_EABORT;
 }
 
+/* Load entry op->ref_seq, which must be of kind; its community and year become op's. */
+static int load_ref(struct db_conn *c, struct fund_op *op, const char *kind, struct entry_copy *e)
+{
+	int rc = fund_store_entry(c, op->ref_seq, copy_entry, e);
+
+	op->refusal = FUND_OK;
+	op->seq = 0;
+	if (rc == DB_DONE)
+		return refuse(op, FUND_NOT_FOUND);
+	if (rc < 0)
+		return rc;
+	if (strcmp(e->kind, kind) != 0)
+		return refuse(op, FUND_BAD_ENTRY);
+	op->unit_id = e->unit_id;
+	op->year = (int)e->year;
+	return 0;
+}
+
 static int append(struct db_conn *c, struct fund_op *op, const char *kind, int64_t project_id,
 		  const char *title, int64_t ref_seq)
 {
@@ -89,17 +107,8 @@ int fund_op_correct(struct db_conn *c, struct fund_op *op)
 	struct fund_sums s;
 	int rc;
 
-	op->refusal = FUND_OK;
-	op->seq = 0;
-	rc = fund_store_entry(c, op->ref_seq, copy_entry, &e);
-	if (rc == DB_DONE)
-		return refuse(op, FUND_NOT_FOUND);
-	if (rc < 0)
+	if ((rc = load_ref(c, op, "allocation", &e)) != 0)
 		return rc;
-	if (strcmp(e.kind, "allocation") != 0)
-		return refuse(op, FUND_BAD_ENTRY);
-	op->unit_id = e.unit_id;
-	op->year = (int)e.year;
 	if ((rc = fund_store_lock(c, op->unit_id, op->year)) < 0 ||
 	    (rc = fund_store_sums(c, op->unit_id, op->year, &s)) < 0)
 		return rc;
@@ -119,17 +128,8 @@ int fund_op_refund(struct db_conn *c, struct fund_op *op)
 	int64_t refunded;
 	int rc;
 
-	op->refusal = FUND_OK;
-	op->seq = 0;
-	rc = fund_store_entry(c, op->ref_seq, copy_entry, &e);
-	if (rc == DB_DONE)
-		return refuse(op, FUND_NOT_FOUND);
-	if (rc < 0)
+	if ((rc = load_ref(c, op, "spend", &e)) != 0)
 		return rc;
-	if (strcmp(e.kind, "spend") != 0)
-		return refuse(op, FUND_BAD_ENTRY);
-	op->unit_id = e.unit_id;
-	op->year = (int)e.year;
 	if ((rc = fund_store_lock(c, op->unit_id, op->year)) < 0 ||
 	    (rc = fund_store_refunded(c, op->ref_seq, &refunded)) < 0)
 		return rc;

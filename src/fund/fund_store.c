@@ -301,25 +301,18 @@ int fund_store_list(struct db_conn *c, const struct fund_filter *f, fund_entry_f
 	return db_each_args(c, entry_row, &k, sql, a, n);
 }
 
-static int cov_row(struct db_stmt *st, void *p)
+static void cov_from_row(struct db_stmt *st, struct fund_cov_row *r)
 {
-	struct {
-		fund_cov_fn fn;
-		void *ctx;
-	} *k = p;
-	struct fund_cov_row r = {
-		.unit_id = db_col_int64(st, 0),
-		.code = db_col_text(st, 1),
-		.name = db_col_text(st, 2),
-		.street_id = db_col_int64(st, 3),
-		.street_name = db_col_text(st, 4),
-		.allocated = db_col_int64(st, 5),
-		.spent = db_col_int64(st, 6),
-	};
-	int rc = k->fn(k->ctx, &r);
-
-	return rc < 0 ? rc : 0;
+	r->unit_id = db_col_int64(st, 0);
+	r->code = db_col_text(st, 1);
+	r->name = db_col_text(st, 2);
+	r->street_id = db_col_int64(st, 3);
+	r->street_name = db_col_text(st, 4);
+	r->allocated = db_col_int64(st, 5);
+	r->spent = db_col_int64(st, 6);
 }
+
+DB_VIEW_ROWS(cov_row, struct fund_cov_row, fund_cov_fn, cov_from_row)
 
 int fund_store_coverage(struct db_conn *c, const char *lo, const char *hi, int year, fund_cov_fn fn,
 			void *ctx)

@@ -418,21 +418,6 @@ static void decide_spend(struct req *req)
 
 /* ---- refunds -------------------------------------------------------------------- */
 
-struct refund_change {
-	struct req *req;
-	struct fund_op op;
-};
-
-static int refund_tx(struct db_conn *c, void *ctx)
-{
-	struct refund_change *x = ctx;
-	int rc = fund_op_refund(c, &x->op);
-
-	return audit_write_after(
-		rc, x->req, c, "fund.refund", "fund_entry", x->op.seq,
-		JB_OBJ(jb_int("ref_seq", x->op.ref_seq), jb_int("amount_fen", x->op.amount_fen)));
-}
-
 static void refund(struct req *req)
 {
 	struct db_conn *c = req_db_or_reply(req);
@@ -446,18 +431,18 @@ static void refund(struct req *req)
 		       FUND_AMOUNT_MAX, 0),
 		BF_STR(struct refund_body, note, "note", BF_REQUIRED, 1, FUND_NOTE_MAX),
 	};
-	struct refund_change x = { .req = req };
+	struct fund_op op;
 
 	if (!c || BODY_READ_OR_REPLY(req, fields, &b, NULL) ||
 	    body_nonempty_or_reply(req, "note", b.note) ||
 	    fund_entry_managed_or_reply(req, c, b.entry_seq))
 		return;
-	x.op = (struct fund_op){ .ref_seq = b.entry_seq,
-				 .amount_fen = b.amount_fen,
-				 .note = b.note,
-				 .actor = fund_actor_of(req),
-				 .now = clock_now() };
-	fund_change_reply(req, c, db_tx_run(c, refund_tx, &x), &x.op);
+	op = (struct fund_op){ .ref_seq = b.entry_seq,
+			       .amount_fen = b.amount_fen,
+			       .note = b.note,
+			       .actor = fund_actor_of(req),
+			       .now = clock_now() };
+	fund_change_run(req, c, &op, fund_op_refund, "fund.refund");
 }
 
 const struct route fund_spend_routes[] = {

@@ -125,25 +125,11 @@ int spends_store_billed(struct db_conn *c, int64_t point_id, const char *month)
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : rc;
 }
 
-struct list_call {
-	fund_spend_fn fn;
-	void *ctx;
-};
-
-static int list_row(struct db_stmt *st, void *p)
-{
-	struct list_call *k = p;
-	struct fund_spend s;
-	int rc;
-
-	spend_from_row(st, &s);
-	rc = k->fn(k->ctx, &s);
-	return rc < 0 ? rc : 0;
-}
+DB_VIEW_ROWS(list_row, struct fund_spend, fund_spend_fn, spend_from_row)
 
 int spends_store_list(struct db_conn *c, const struct spend_filter *f, fund_spend_fn fn, void *ctx)
 {
-	struct list_call k = { fn, ctx };
+	struct list_row_call k = { fn, ctx };
 	struct db_arg a[6];
 	char sql[1024];
 	int n = 0;
