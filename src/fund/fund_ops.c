@@ -83,7 +83,8 @@ static int append(struct db_conn *c, struct fund_op *op, const char *kind, int64
 	return fund_store_append(c, &in, &op->seq);
 }
 
-int fund_op_allocate(struct db_conn *c, struct fund_op *op)
+/* Take op's community-year lock and read its figures: allocated, after (+ amount), balance. */
+static int lock_and_sum(struct db_conn *c, struct fund_op *op)
 {
 	struct fund_sums s;
 	int rc;
@@ -96,6 +97,15 @@ int fund_op_allocate(struct db_conn *c, struct fund_op *op)
 	op->allocated = s.allocated;
 	op->after = s.allocated + op->amount_fen;
 	op->balance = s.allocated - s.spent;
+	return 0;
+}
+
+int fund_op_allocate(struct db_conn *c, struct fund_op *op)
+{
+	int rc = lock_and_sum(c, op);
+
+	if (rc != 0)
+		return rc;
 	if (op->after < op->minimum_fen)
 		return refuse(op, FUND_BELOW_MINIMUM);
 	return append(c, op, "allocation", 0, NULL, 0);
@@ -104,17 +114,10 @@ int fund_op_allocate(struct db_conn *c, struct fund_op *op)
 int fund_op_correct(struct db_conn *c, struct fund_op *op)
 {
 	struct entry_copy e = { 0 };
-	struct fund_sums s;
 	int rc;
 
-	if ((rc = load_ref(c, op, "allocation", &e)) != 0)
+	if ((rc = load_ref(c, op, "allocation", &e)) != 0 || (rc = lock_and_sum(c, op)) != 0)
 		return rc;
-	if ((rc = fund_store_lock(c, op->unit_id, op->year)) < 0 ||
-	    (rc = fund_store_sums(c, op->unit_id, op->year, &s)) < 0)
-		return rc;
-	op->allocated = s.allocated;
-	op->after = s.allocated + op->amount_fen;
-	op->balance = s.allocated - s.spent;
 	if (op->amount_fen < 0 && op->after < op->minimum_fen)
 		return refuse(op, FUND_BELOW_MINIMUM);
 	if (op->balance + op->amount_fen < 0)
@@ -141,16 +144,10 @@ int fund_op_refund(struct db_conn *c, struct fund_op *op)
 
 int fund_op_spend_check(struct db_conn *c, struct fund_op *op)
 {
-	struct fund_sums s;
-	int rc;
+	int rc = lock_and_sum(c, op);
 
-	op->refusal = FUND_OK;
-	op->seq = 0;
-	if ((rc = fund_store_lock(c, op->unit_id, op->year)) < 0 ||
-	    (rc = fund_store_sums(c, op->unit_id, op->year, &s)) < 0)
+	if (rc != 0)
 		return rc;
-	op->allocated = s.allocated;
-	op->balance = s.allocated - s.spent;
 	if (op->amount_fen > op->balance)
 		return refuse(op, FUND_INSUFFICIENT);
 	return 0;
