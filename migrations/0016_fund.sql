@@ -69,6 +69,10 @@ CREATE INDEX fund_spends_unit ON fund_spends (unit_id, id);
 CREATE UNIQUE INDEX fund_spends_meal_month ON fund_spends (meal_point_id, month)
 	WHERE meal_point_id IS NOT NULL AND state <> 'rejected';
 
+-- The fund chain is keyed from its first entry. Its 'keyed' flag says instead
+-- whether DIR/fund.anchors has been started: the first write after this
+-- migration starts it and sets the flag; from then on a missing file is a
+-- fault that `shuniu verify ledger` reports.
 INSERT INTO chain_heads (name, seq, head, base_seq, base_head, keyed, updated)
 VALUES ('fund', 0, '0000000000000000000000000000000000000000000000000000000000000000', 0,
-	'0000000000000000000000000000000000000000000000000000000000000000', 1, 0);
+	'0000000000000000000000000000000000000000000000000000000000000000', 0, 0);

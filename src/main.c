@@ -80,7 +80,9 @@ static const struct cmd commands[] = {
 	  "  ledger: the fund ledger (fund_entries); BROKEN names the first bad entry:\n"
 	  "  3 rewritten   an entry's MAC or link does not match its content\n"
 	  "  4 deleted     an entry is missing inside the chain\n"
-	  "  5 truncated   chain_heads names entries the ledger no longer has" },
+	  "  5 truncated   the newest anchor (DIR/fund.anchors) or chain_heads names entries\n"
+	  "                the ledger no longer has\n"
+	  "  6 anchors     DIR/fund.anchors is missing (once started), edited or forged" },
 	{ "demo", cmd_demo, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
 	  "build the 吴中区 demo district into an empty data directory",
 	  "--data DIR [--scale default|district]\n"

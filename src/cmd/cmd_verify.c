@@ -21,10 +21,13 @@
 
 static int verify_ledger(struct app *app)
 {
-	char msg[1024] = "";
+	char msg[1024] = "", anchors[PATH_MAX];
 	int64_t checked = 0, bad = 0;
-	int rc = fund_verify(app->conn, &checked, &bad, msg, sizeof msg);
+	int rc;
 
+	if (fund_anchors_path(app->cfg.data_dir, anchors, sizeof anchors))
+		return cmd_usage_error(app, "--data path is too long");
+	rc = fund_verify(app->conn, anchors, &checked, &bad, msg, sizeof msg);
 	if (rc < 0) {
 		fprintf(stderr, "error: cannot read the fund ledger%s%s\n", msg[0] ? ": " : "",
 			msg);

@@ -11,8 +11,10 @@
  * fields and the MAC of the entry before it. No code path updates or deletes
  * an entry: a refund or a correction is a new entry naming the one it
  * concerns. chain_heads' 'fund' row holds the newest entry; its row lock
- * serialises appends. `shuniu verify ledger` recomputes the chain and names
- * the first entry that does not verify.
+ * serialises appends; after each committed write the head is appended to
+ * DIR/fund.anchors (core/chain.h), outside the database. `shuniu verify
+ * ledger` recomputes the chain and names the first entry that does not
+ * verify, or the first one missing from the end.
  *
  * A community's balance for a year = allocations + corrections − spends +
  * refunds of that community and year. Every write that can lower it first
@@ -59,16 +61,28 @@ enum fund_verdict {
 	FUND_INTACT = 0,
 	FUND_REWRITTEN = 3, /* an entry's MAC does not match its content (the entry is named) */
 	FUND_DELETED = 4,   /* sequence numbers are missing inside the chain */
-	FUND_TRUNCATED = 5, /* chain_heads names entries the ledger no longer has */
+	FUND_TRUNCATED = 5, /* the newest anchor or chain_heads names entries the ledger lacks */
+	FUND_ANCHORS = 6,   /* DIR/fund.anchors is missing (once started), edited or forged */
 };
 const char *fund_verdict_name(int verdict);
+/* DIR/fund.anchors into out. 0 or -1 (too long). */
+int fund_anchors_path(const char *data_dir, char *out, size_t outlen);
 /*
- * Recompute the ledger's chain from its first entry. Returns a fund_verdict
- * (msg names the entry: "entry 7 ..."; *bad_seq the first bad one, 0 if
- * none), or <0 on a database error or without the key. *checked counts the
- * entries that verified.
+ * Append the ledger's head to the anchor file unless its newest line names
+ * it already (0 written, 1 unchanged, -1 and msg). The file is started only
+ * while chain_heads says it never was (then the flag is set); a file missing
+ * after that is never started again. The handlers call it after every
+ * committed write.
  */
-int fund_verify(struct db_conn *c, int64_t *checked, int64_t *bad_seq, char *msg, size_t msglen);
+int fund_anchor(struct db_conn *c, const char *anchors, char *msg, size_t msglen);
+/*
+ * Check the anchor file, then recompute the ledger's chain from its first
+ * entry. Returns a fund_verdict (msg names the entry: "entry 7 ..."; *bad_seq
+ * the first bad one, 0 if none), or <0 on a database error or without the
+ * key. *checked counts the entries that verified.
+ */
+int fund_verify(struct db_conn *c, const char *anchors, int64_t *checked, int64_t *bad_seq,
+		char *msg, size_t msglen);
 
 /* The demo's writes (src/cmd/demo_fund.c), inside the demo's transaction, with valid MACs. */
 int fund_demo_allocate(struct db_conn *c, int64_t community_id, int year, int64_t amount_fen,

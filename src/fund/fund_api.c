@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/jbuild.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "http/body.h"
@@ -140,6 +141,15 @@ int fund_year_or_reply(struct req *req, int def, int *year)
 	return 0;
 }
 
+void fund_anchor_after(struct req *req, struct db_conn *c)
+{
+	char path[PATH_MAX], msg[512];
+
+	if (fund_anchors_path(req->srv->cfg->data_dir, path, sizeof path) ||
+	    fund_anchor(c, path, msg, sizeof msg) < 0)
+		log_error("fund anchor failed: %s", msg);
+}
+
 /* ---- allocations and corrections ------------------------------------------ */
 
 /* Run one of fund_ops.c's operations with its audit row in one transaction, and answer. */
@@ -171,8 +181,10 @@ void fund_change_run(struct req *req, struct db_conn *c, struct fund_op *op,
 		fund_refusal_reply(req, op);
 	else if (rc < 0)
 		reply_db_error(req, rc);
-	else
+	else {
+		fund_anchor_after(req, c);
 		fund_reply_entry(req, c, op->seq, 201);
+	}
 }
 
 static void allocate(struct req *req)

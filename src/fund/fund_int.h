@@ -190,6 +190,8 @@ void fund_refusal_reply(struct req *req, const struct fund_op *op);
  */
 void fund_change_run(struct req *req, struct db_conn *c, struct fund_op *op,
 		     int (*fn)(struct db_conn *c, struct fund_op *op), const char *action);
+/* After a committed write: anchor the ledger's head in DIR/fund.anchors (a failure is logged). */
+void fund_anchor_after(struct req *req, struct db_conn *c);
 /* Answer the entry seq (status) as JSON; 503/500 when it cannot be read. */
 void fund_reply_entry(struct req *req, struct db_conn *c, int64_t seq, int status);
 /* The entry's community must lie inside the caller's own subtree: 0, or -1 having answered

@@ -18,6 +18,7 @@
 #include "core/chain.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/util.h"
 #include "db/store.h"
 #include "org/org.h"
 
@@ -46,6 +47,7 @@ const char *fund_verdict_name(int verdict)
 	case FUND_REWRITTEN: return "rewritten";
 	case FUND_DELETED: return "deleted";
 	case FUND_TRUNCATED: return "truncated";
+	case FUND_ANCHORS: return "anchors";
 	}
 	return "error";
 }
@@ -84,7 +86,7 @@ static void entry_mac(const struct fund_entry *e, const char *prev, char out[CHA
 }
 
 struct head {
-	int64_t seq;
+	int64_t seq, anchored; /* anchored: chain_heads.keyed, DIR/fund.anchors was started */
 	char head[CHAIN_HEX];
 };
 
@@ -94,6 +96,7 @@ static int head_from_row(struct db_stmt *st, void *p)
 
 	h->seq = db_col_int64(st, 0);
 	snprintf(h->head, sizeof h->head, "%s", db_col_text(st, 1) ? db_col_text(st, 1) : "");
+	h->anchored = db_col_int64(st, 2);
 	return 0;
 }
 
@@ -102,8 +105,8 @@ static int head_read(struct db_conn *c, struct head *h)
 	int rc;
 
 	memset(h, 0, sizeof *h);
-	rc = db_one(c, head_from_row, h, "SELECT seq, head FROM chain_heads WHERE name = 'fund'",
-		    "");
+	rc = db_one(c, head_from_row, h,
+		    "SELECT seq, head, keyed FROM chain_heads WHERE name = 'fund'", "");
 	return rc == DB_ROW ? 0 : rc;
 }
 
@@ -375,11 +378,58 @@ json_t *fund_public(struct db_conn *c, const struct unit_ref *community, int yea
 	return o;
 }
 
+/* ---- anchoring ---------------------------------------------------------- */
+
+int fund_anchors_path(const char *data_dir, char *out, size_t outlen)
+{
+	return path_join(out, outlen, data_dir, "fund.anchors");
+}
+
+static int mark_anchored_tx(struct db_conn *c, void *ctx)
+{
+	(void)ctx;
+	return db_run(c, "UPDATE chain_heads SET keyed = 1 WHERE name = 'fund'", "");
+}
+
+int fund_anchor(struct db_conn *c, const char *anchors, char *msg, size_t msglen)
+{
+	struct chain_anchor last;
+	struct head h;
+	int rc;
+
+	if (!have_key) {
+		snprintf(msg, msglen, "no chain key loaded");
+		return -1;
+	}
+	if ((rc = head_read(c, &h)) != 0) {
+		snprintf(msg, msglen, "cannot read the fund ledger's head: %s",
+			 rc == DB_DONE ? "no row" : db_errmsg(c));
+		return -1;
+	}
+	rc = chain_anchors_read(&fund_chain, anchors, &last, msg, msglen);
+	if (rc == CHAIN_ANCHORS_MISSING && h.anchored) {
+		snprintf(msg, msglen,
+			 "the anchor file '%s' is missing: not starting a new one (that would "
+			 "hide entries cut off the end)",
+			 anchors);
+		return -1;
+	}
+	if (rc != CHAIN_ANCHORS_OK && rc != CHAIN_ANCHORS_MISSING)
+		return -1;
+	rc = chain_anchor_append(&fund_chain, anchors, 'A', h.seq, h.head, clock_now(), 1, NULL,
+				 msg, msglen);
+	if (rc == 0 && !h.anchored && db_tx_run(c, mark_anchored_tx, NULL) < 0) {
+		snprintf(msg, msglen, "cannot mark the fund ledger anchored: %s", db_errmsg(c));
+		return -1;
+	}
+	return rc;
+}
+
 /* ---- verification --------------------------------------------------------- */
 
 struct walk {
-	int64_t last, n, bad;
-	char expect[CHAIN_HEX];
+	int64_t last, n, bad, anchor_seq;
+	char expect[CHAIN_HEX], at_anchor[CHAIN_HEX];
 	int verdict;
 	char *msg;
 	size_t msglen;
@@ -414,15 +464,59 @@ static int verify_row(struct db_stmt *st, void *p)
 		x->verdict = FUND_REWRITTEN;
 		return DB_ROW;
 	}
+	if (e.seq == x->anchor_seq)
+		memcpy(x->at_anchor, mac, CHAIN_HEX);
 	memcpy(x->expect, mac, CHAIN_HEX);
 	x->last = e.seq;
 	x->n++;
 	return 0;
 }
 
-int fund_verify(struct db_conn *c, int64_t *checked, int64_t *bad_seq, char *msg, size_t msglen)
+/* The newest anchor and the head against the end of the walk. */
+static int verify_ends(const struct walk *x, const struct head *h, const struct chain_anchor *anc,
+		       int64_t *bad_seq, char *msg, size_t msglen)
+{
+	if (anc->kind && anc->seq > x->last) {
+		*bad_seq = x->last + 1;
+		snprintf(msg, msglen,
+			 "entry %" PRId64 " is missing: the newest anchor (line %" PRId64
+			 ") names entry %" PRId64 " but the ledger ends at entry %" PRId64
+			 " (entries cut off the end)",
+			 x->last + 1, anc->line, anc->seq, x->last);
+		return FUND_TRUNCATED;
+	}
+	if (anc->kind && anc->seq > 0 && !chain_mac_equal(x->at_anchor, anc->head)) {
+		*bad_seq = anc->seq;
+		snprintf(msg, msglen,
+			 "entry %" PRId64 " differs from the newest anchor (line %" PRId64
+			 "): the ledger was cut back and written again",
+			 anc->seq, anc->line);
+		return FUND_TRUNCATED;
+	}
+	if (h->seq > x->last) {
+		*bad_seq = x->last + 1;
+		snprintf(msg, msglen,
+			 "entry %" PRId64 " is missing: chain_heads records entry %" PRId64
+			 " but the ledger ends at entry %" PRId64 " (entries cut off the end)",
+			 x->last + 1, h->seq, x->last);
+		return FUND_TRUNCATED;
+	}
+	if (h->seq < x->last || (h->seq > 0 && !chain_mac_equal(h->head, x->expect))) {
+		*bad_seq = h->seq + 1 <= x->last ? h->seq + 1 : x->last;
+		snprintf(msg, msglen,
+			 "entry %" PRId64
+			 " disagrees with chain_heads, which records entry %" PRId64,
+			 *bad_seq, h->seq);
+		return FUND_REWRITTEN;
+	}
+	return FUND_INTACT;
+}
+
+int fund_verify(struct db_conn *c, const char *anchors, int64_t *checked, int64_t *bad_seq,
+		char *msg, size_t msglen)
 {
 	struct walk x = { .verdict = FUND_INTACT, .msg = msg, .msglen = msglen };
+	struct chain_anchor anc;
 	struct head h;
 	int rc;
 
@@ -438,7 +532,18 @@ int fund_verify(struct db_conn *c, int64_t *checked, int64_t *bad_seq, char *msg
 	}
 	if (rc < 0)
 		return rc;
+	/* the anchors after the head: an entry appended meanwhile never looks missing */
+	rc = chain_anchors_read(&fund_chain, anchors, &anc, msg, msglen);
+	if (rc == CHAIN_ANCHORS_MISSING && !h.anchored) {
+		memset(&anc, 0, sizeof anc); /* never anchored yet: the head alone */
+	} else if (rc != CHAIN_ANCHORS_OK) {
+		char m[300];
+		snprintf(m, sizeof m, "%s", msg);
+		snprintf(msg, msglen, "anchor file '%s': %s", anchors, m);
+		return FUND_ANCHORS;
+	}
 	memcpy(x.expect, chain_zero, CHAIN_HEX);
+	x.anchor_seq = anc.kind ? anc.seq : -1;
 	rc = db_each(c, verify_row, &x, ENTRY_SELECT "ORDER BY e.seq", "");
 	if (rc < 0)
 		return rc;
@@ -446,21 +551,6 @@ int fund_verify(struct db_conn *c, int64_t *checked, int64_t *bad_seq, char *msg
 	*bad_seq = x.bad;
 	if (x.verdict != FUND_INTACT)
 		return x.verdict;
-	if (h.seq > x.last) {
-		*bad_seq = x.last + 1;
-		snprintf(msg, msglen,
-			 "entry %" PRId64 " is missing: chain_heads records entry %" PRId64
-			 " but the ledger ends at entry %" PRId64 " (entries cut off the end)",
-			 x.last + 1, h.seq, x.last);
-		return FUND_TRUNCATED;
-	}
-	if (h.seq < x.last || (h.seq > 0 && !chain_mac_equal(h.head, x.expect))) {
-		*bad_seq = h.seq + 1 <= x.last ? h.seq + 1 : x.last;
-		snprintf(msg, msglen,
-			 "entry %" PRId64
-			 " disagrees with chain_heads, which records entry %" PRId64,
-			 *bad_seq, h.seq);
-		return FUND_REWRITTEN;
-	}
-	return FUND_INTACT;
+	msg[0] = '\0';
+	return verify_ends(&x, &h, &anc, bad_seq, msg, msglen);
 }

@@ -318,6 +318,8 @@ static void create_spend(struct req *req)
 		spend_refused(req, rc, &x);
 		return;
 	}
+	if (x.op.seq)
+		fund_anchor_after(req, c);
 	reply_spend(req, c, x.id, 201);
 }
 
@@ -413,6 +415,8 @@ static void decide_spend(struct req *req)
 		spend_refused(req, rc, &x);
 		return;
 	}
+	if (x.op.seq)
+		fund_anchor_after(req, c);
 	reply_spend(req, c, id, 200);
 }
 

@@ -8,7 +8,7 @@
 // hand; the demo's own allocations (if the demo makes them) never enter.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { startDistrict, addUser } from './lib/district.mjs';
@@ -417,8 +417,20 @@ test('verify ledger: intact, then names the entry one changed byte breaks, then 
   // the newest entry removed: chain_heads still names it
   const last = await allocate(admin, A.id, 1, YEAR, '最后一笔');
   assert.equal(last.status, 201);
-  sql(`DELETE FROM fund_entries WHERE seq = ${last.body.seq}`);
+  const n = last.body.seq;
+  assert.ok(existsSync(join(srv.data.dir, 'fund.anchors')), 'every write anchors the head outside the database');
+  sql(`DELETE FROM fund_entries WHERE seq = ${n}`);
   const cut = verify();
   assert.equal(cut.status, 5, cut.stderr);
-  assert.match(cut.stderr, new RegExp(`BROKEN \\(truncated\\) at entry ${last.body.seq}\\b`));
+  assert.match(cut.stderr, new RegExp(`BROKEN \\(truncated\\) at entry ${n}\\b`));
+  // ... and with chain_heads moved back too, the anchor file still names it
+  sql(`UPDATE chain_heads SET seq = ${n - 1}, head = (SELECT mac FROM fund_entries WHERE seq = ${n - 1}) WHERE name = 'fund'`);
+  const back = verify();
+  assert.equal(back.status, 5, back.stderr);
+  assert.match(back.stderr, new RegExp(`at entry ${n}\\b.*newest anchor`));
+  // the anchor file removed once started is a fault of its own
+  renameSync(join(srv.data.dir, 'fund.anchors'), join(srv.data.dir, 'fund.anchors.moved'));
+  const gone = verify();
+  assert.equal(gone.status, 6, gone.stderr);
+  assert.match(gone.stderr, /BROKEN \(anchors\)/);
 });
