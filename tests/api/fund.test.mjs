@@ -261,6 +261,10 @@ test('a spend above the threshold waits for the street, whose approval alone wri
   assert.equal((await coverageOf(admin, A.id)).balance_fen, before);
   const pending = (await street.get('/api/v1/fund/spends?state=pending')).body.items;
   assert.ok(pending.some((s) => s.id === r.body.id));
+  assert.ok(pending.every((s) => s.state === 'pending'));
+  assert.equal((await street.get(`/api/v1/fund/spends?state=pending&year=${YEAR + 1}`)).body.items.length, 0);
+  assert.equal((await street.get('/api/v1/fund/spends?state=maybe')).body.error.details.field, 'state');
+  assert.ok(!(await fstaffB.get('/api/v1/fund/spends')).body.items.some((s) => s.id === r.body.id));
   // the community cannot approve itself; another street's officer does not see it
   assert.equal((await fstaff.post(`/api/v1/fund/spends/${r.body.id}/actions`, { action: 'approve' })).status, 403);
   const noReason = await street.post(`/api/v1/fund/spends/${r.body.id}/actions`, { action: 'reject' });
