@@ -20,6 +20,7 @@
 #include "activities/activities.h"
 #include "appeals/appeals.h"
 #include "applications/applications.h"
+#include "commitments/commitments.h"
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "calendar/calendar.h"
@@ -42,38 +43,15 @@
 
 /* Every module's routes. A new module adds its table here. */
 static const struct route *const route_tables[] = {
-	system_routes,
-	auth_routes,
-	audit_routes,
-	org_routes,
-	people_routes,
-	attach_routes,
-	calendar_routes,
-	category_routes,
-	appeal_routes,
-	appeal_submit_routes,
-	appeal_action_routes,
-	message_routes,
-	appeal_stats_routes,
-	open311_routes,
-	supervision_routes,
-	station_qr_routes,
-	map_routes,
-	registration_routes,
-	account_routes,
-	venue_routes,
-	booking_routes,
-	activity_routes,
-	activity_signup_routes,
-	application_routes,
-	service_item_routes,
-	meal_point_routes,
-	meal_enrol_routes,
-	meal_order_routes,
-	meal_round_routes,
-	meal_report_routes,
-	fund_routes,
-	fund_spend_routes,
+	system_routes,	     auth_routes,	   audit_routes,	   org_routes,
+	people_routes,	     attach_routes,	   calendar_routes,	   category_routes,
+	appeal_routes,	     appeal_submit_routes, appeal_action_routes,   message_routes,
+	appeal_stats_routes, open311_routes,	   supervision_routes,	   station_qr_routes,
+	map_routes,	     registration_routes,  account_routes,	   venue_routes,
+	booking_routes,	     activity_routes,	   activity_signup_routes, application_routes,
+	service_item_routes, meal_point_routes,	   meal_enrol_routes,	   meal_order_routes,
+	meal_round_routes,   meal_report_routes,   commitment_routes,	   commitment_action_routes,
+	fund_routes,	     fund_spend_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

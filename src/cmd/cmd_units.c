@@ -11,6 +11,7 @@
 #include "appeals/appeals.h"
 #include "applications/applications.h"
 #include "auth/auth.h"
+#include "commitments/commitments.h"
 #include "fund/fund.h"
 #include "meals/meals.h"
 #include "messages/messages.h"
@@ -21,9 +22,15 @@
 #include <stddef.h>
 
 const struct org_unit_hooks *const org_unit_users[] = {
-	&account_unit_hooks,	&messages_unit_hooks,
-	&people_unit_hooks,	&appeals_unit_hooks,
-	&activities_unit_hooks, &venues_unit_hooks,
-	&meals_unit_hooks,	&applications_unit_hooks,
-	&fund_unit_hooks,	NULL,
+	&account_unit_hooks,
+	&messages_unit_hooks,
+	&people_unit_hooks,
+	&appeals_unit_hooks,
+	&activities_unit_hooks,
+	&venues_unit_hooks,
+	&meals_unit_hooks,
+	&applications_unit_hooks,
+	&commitments_unit_hooks,
+	&fund_unit_hooks,
+	NULL,
 };
