@@ -269,12 +269,16 @@ test('a spend above the threshold waits for the street, whose approval alone wri
   assert.equal((await fstaff.post(`/api/v1/fund/spends/${r.body.id}/actions`, { action: 'approve' })).status, 403);
   const noReason = await street.post(`/api/v1/fund/spends/${r.body.id}/actions`, { action: 'reject' });
   assert.equal(noReason.body.error.details.field, 'reason');
-  const ok = await street.post(`/api/v1/fund/spends/${r.body.id}/actions`, { action: 'approve' });
-  assert.equal(ok.status, 200, JSON.stringify(ok.body));
-  assert.equal(ok.body.state, 'approved');
-  assert.equal(ok.body.decided_by.name, '长桥街道 干部');
-  assert.equal(ok.body.entry.amount_fen, THRESHOLD + 1);
-  assert.equal(ok.body.entry.seq, seqBefore + 1);
+  // two officers approving at once: one entry, the other 409
+  const both = await Promise.all([street, admin].map((w) => w.post(`/api/v1/fund/spends/${r.body.id}/actions`, { action: 'approve' })));
+  assert.deepEqual(both.map((x) => x.status).sort(), [200, 409]);
+  const ok = both.find((x) => x.status === 200).body;
+  assert.equal(both.find((x) => x.status === 409).body.error.code, 'fund.invalid_state');
+  assert.equal(ok.state, 'approved');
+  assert.ok(['长桥街道 干部', '区委组织部 管理员'].includes(ok.decided_by.name));
+  assert.equal(ok.entry.amount_fen, THRESHOLD + 1);
+  assert.equal(ok.entry.seq, seqBefore + 1);
+  assert.equal((await admin.get('/api/v1/fund/ledger?limit=1')).body.items[0].seq, seqBefore + 1, 'one entry');
   assert.equal((await coverageOf(admin, A.id)).balance_fen, before - THRESHOLD - 1);
   const twice = await street.post(`/api/v1/fund/spends/${r.body.id}/actions`, { action: 'approve' });
   assert.equal(twice.status, 409);
@@ -378,8 +382,11 @@ test('a meal point\'s month is posted as a spend from its statement, once', asyn
   const st = (await admin.get(`/api/v1/meal-points/${point.id}/statement?month=${month}`)).body;
   assert.equal(st.subsidy_total_fen, 1000);
   const p = await project(A.id, { title: '经费助餐点运营' });
-  const r = await fstaff.post('/api/v1/fund/spends', { project_id: p, meal_point_id: point.id, month });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
+  // posted twice at once: once on the ledger, the other 409
+  const two = await Promise.all([fstaff, admin].map((w) => w.post('/api/v1/fund/spends', { project_id: p, meal_point_id: point.id, month })));
+  assert.deepEqual(two.map((x) => x.status).sort(), [201, 409], JSON.stringify(two.map((x) => x.body)));
+  assert.equal(two.find((x) => x.status === 409).body.error.code, 'fund.already_billed');
+  const r = two.find((x) => x.status === 201);
   assert.equal(r.body.amount_fen, st.subsidy_total_fen, 'the statement\'s subsidy total');
   assert.equal(r.body.meal_point_id, point.id);
   assert.equal(r.body.month, month);
