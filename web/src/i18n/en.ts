@@ -97,5 +97,11 @@ export default {
     micro_results_not_ready: 'The results are known once voting has closed.',
     micro_invalid_state: 'This proposal has been decided already, or voting has begun.',
     micro_already_published: 'This round’s results are published already.',
+    fund_below_minimum: "This would leave the community's allocation for the year below the minimum.",
+    fund_no_project: 'The fund pays only for an approved or running project of the community.',
+    fund_insufficient: "The community's fund for the year has not enough left.",
+    fund_already_billed: "This meal point's month has been posted to the fund already.",
+    fund_refund_exceeds: 'This is more than is left of the spend to refund.',
+    fund_invalid_state: 'This spend has been decided already.',
   },
 };

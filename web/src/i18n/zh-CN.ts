@@ -97,5 +97,11 @@ export default {
     micro_results_not_ready: '投票结束后才公布结果',
     micro_invalid_state: '该提议已处理，或投票已经开始',
     micro_already_published: '本轮结果已经公布',
+    fund_below_minimum: '拨付后该社区本年度经费将低于最低标准',
+    fund_no_project: '经费只能用于本社区已批准或实施中的项目',
+    fund_insufficient: '该社区本年度经费余额不足',
+    fund_already_billed: '该助餐点本月账单已列支',
+    fund_refund_exceeds: '退回金额超过该笔支出的可退余额',
+    fund_invalid_state: '该支出申请已处理',
   },
 };
