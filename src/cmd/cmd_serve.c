@@ -35,6 +35,7 @@
 #include "venues/venues.h"
 #include "pii/pii.h"
 #include "fund/fund.h"
+#include "public/public.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -81,6 +82,7 @@ static const struct route *const route_tables[] = {
 	micro_routes,
 	fund_routes,
 	fund_spend_routes,
+	public_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)
