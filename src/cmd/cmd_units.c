@@ -12,6 +12,7 @@
 #include "applications/applications.h"
 #include "auth/auth.h"
 #include "commitments/commitments.h"
+#include "fund/fund.h"
 #include "meals/meals.h"
 #include "messages/messages.h"
 #include "micro/micro.h"
@@ -34,5 +35,6 @@ const struct org_unit_hooks *const org_unit_users[] = {
 	&commitments_unit_hooks,
 	&projects_unit_hooks,
 	&micro_unit_hooks,
+	&fund_unit_hooks,
 	NULL,
 };
