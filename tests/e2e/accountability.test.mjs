@@ -86,6 +86,14 @@ async function as(username, locale) {
   return { who, ctx, page, problems: watch(page) };
 }
 
+// Pick an option of an Element Plus select: open it, click the option.
+async function choose(page, select, text) {
+  await select.click();
+  const option = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
+  await option.waitFor();
+  await option.click();
+}
+
 const stateTag = (page, text) => page.locator('.el-page-header').getByText(text, { exact: true });
 
 // Open an action's dialog on the item page, fill it, send it, and wait for it to close.
@@ -290,6 +298,44 @@ test('a project goes from proposal to completion: the street approves it, the co
   await c.ctx.close();
   const p = (await (await srv.login('longqiao')).get(`/api/v1/projects/${id}`)).body;
   assert.deepEqual([p.state, p.budget_fen, p.outcome, p.sources.appeals.map((x) => x.id)], ['completed', 1234560, '已更换 36 盏楼道灯', [appeal.id]]);
+});
+
+test('a spend above the threshold waits for the street, then shows in the ledger', async () => {
+  const c = await as('longqiao');
+  const project = (await c.who.get('/api/v1/projects?state=approved&limit=50')).body.items.find((x) => x.budget_fen >= 3000000)
+    ?? (await c.who.get('/api/v1/projects?state=in_progress&limit=50')).body.items[0];
+  assert.ok(project, 'an approved project of 龙桥 to spend on');
+  await c.page.goto(srv.url('/console/fund'));
+  await c.page.locator('.coverage tbody tr', { hasText: '龙桥社区' }).waitFor();
+  assert.deepEqual(await audit(c.page), [], 'the fund page is labelled and legible');
+  await c.page.getByRole('button', { name: '列支', exact: true }).click();
+  const d = c.page.getByRole('dialog', { name: '列支' });
+  await choose(c.page, d.locator('.el-select').first(), project.title);
+  await d.getByLabel('金额（元）').fill('30000');
+  await d.getByLabel('说明').fill('楼道灯具采购款');
+  await d.getByRole('button', { name: '提交' }).click();
+  await d.waitFor({ state: 'hidden' });
+  await c.page.getByText('超过审批额度，已提交街道审批').waitFor();
+  assert.deepEqual(c.problems, []);
+  await c.ctx.close();
+
+  const s = await as('changqiao');
+  await s.page.goto(srv.url('/console/fund?tab=spends'));
+  const row = s.page.locator('.spends tbody tr').filter({ hasText: '楼道灯具采购款' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /30,000\.00[\s\S]*待审批/);
+  await row.getByRole('button', { name: /^批准/ }).click();
+  await s.page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
+  await row.waitFor({ state: 'detached' }); // no longer pending
+  await s.page.getByRole('tab', { name: '台账' }).click();
+  const entry = s.page.locator('.ledger tbody tr').filter({ hasText: '楼道灯具采购款' });
+  await entry.waitFor();
+  assert.match(await entry.innerText(), /支出[\s\S]*30,000\.00/);
+  const href = await s.page.getByRole('link', { name: '导出 Excel' }).getAttribute('href');
+  assert.match(href, /^\/api\/v1\/fund\/ledger\.xlsx\?year=\d{4}$/);
+  await shot(s.page, 'console-fund-ledger');
+  assert.deepEqual(s.problems, []);
+  await s.ctx.close();
 });
 
 test('the 微实事 page shows 龙桥\'s round and its proposals, in English too', async () => {
