@@ -792,3 +792,285 @@ export interface MealCoverage {
   items: MealCoverageRow[];
   totals: { meal_points: number; eligible: number; enrolled: number; served_this_month: number };
 }
+
+/* ---- public accountability: commitments (承诺清单) ---- */
+
+export type CommitmentState = 'in_progress' | 'verifying' | 'done';
+export type CommitmentAction = 'request_close' | 'verify' | 'return';
+
+export interface CommitmentRate {
+  items: number;
+  done: number;
+  overdue: number;
+  percent: number;
+}
+
+export interface CommitmentList {
+  id: number;
+  unit: Unit;
+  term_start: string;
+  term_end: string;
+  title: string;
+  rate: CommitmentRate;
+  created_at: string;
+}
+
+export interface CommitmentItem {
+  id: number;
+  list_id: number;
+  unit: Unit;
+  /** null: the organisation as a whole */
+  member: { name: string; post: string; account_id: number | null } | null;
+  title: string;
+  detail: string;
+  category: string;
+  target: string;
+  due_date: string;
+  state: CommitmentState;
+  percent: number;
+  overdue: boolean;
+  verified_at: string | null;
+  verified_by: { id: number; name: string } | null;
+  return_reason: string | null;
+  comment_count: number;
+  objection_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CommitmentEvent {
+  id: number;
+  kind: 'created' | 'progress' | 'request_close' | 'verify' | 'return';
+  at: string;
+  percent: number | null;
+  note: string;
+  reason: string;
+  photos: string[];
+  actor: { id: number; name: string } | null;
+}
+
+export interface CommitmentComment {
+  id: number;
+  kind: 'comment' | 'objection';
+  text: string;
+  created_at: string;
+  answer: { text: string; at: string; by?: { id: number; name: string } } | null;
+}
+
+export interface CommitmentItemDetail extends CommitmentItem {
+  list: { id: number; title: string; term_start: string; term_end: string };
+  events: CommitmentEvent[];
+  comments: CommitmentComment[];
+}
+
+/* A resident's comment as staff list them to answer. */
+export interface CommitmentCommentRow extends CommitmentComment {
+  item: { id: number; title: string };
+}
+
+export interface CommitmentItemInput {
+  member_name?: string;
+  member_post?: string;
+  member_account_id?: number;
+  title: string;
+  detail: string;
+  category: string;
+  target: string;
+  due_date: string;
+}
+
+export interface CommitmentRates extends CommitmentRate {
+  unit: Unit;
+  children: ({ unit: Unit } & CommitmentRate)[];
+}
+
+/* ---- public accountability: projects (便民实事 and more) ---- */
+
+export type ProjectType =
+  | 'dispute_mediation'
+  | 'meal_delivery'
+  | 'environment'
+  | 'epidemic_prevention'
+  | 'illegal_construction'
+  | 'micro'
+  | 'other';
+export type ProjectState = 'proposed' | 'approved' | 'in_progress' | 'completed' | 'cancelled';
+export type ProjectAction = 'approve' | 'start' | 'progress' | 'milestone_done' | 'complete' | 'cancel';
+
+export interface Project {
+  id: number;
+  unit: Unit;
+  year: number;
+  type: ProjectType;
+  title: string;
+  goal: string;
+  budget_fen: number;
+  state: ProjectState;
+  percent: number;
+  responsible_unit: { id: number; name: string } | null;
+  responsible_person: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectMilestone {
+  id: number;
+  title: string;
+  due_date: string;
+  done_at: string | null;
+}
+
+export interface ProjectEvent {
+  id: number;
+  kind: string;
+  at: string;
+  percent: number | null;
+  note: string;
+  photos: string[];
+  milestone_id: number | null;
+  actor: { id: number; name: string } | null;
+}
+
+export interface ProjectHotspot {
+  grid: { id: number; code: string; name: string };
+  category: { code: string; name: string };
+  count: number;
+  appeal_ids: number[];
+  days: number;
+  taken_at: string;
+}
+
+export interface ProjectDetail extends Project {
+  outcome: string;
+  outcome_photos: string[];
+  cancel_reason: string;
+  approved_at: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  cancelled_at: string | null;
+  milestones: ProjectMilestone[];
+  events: ProjectEvent[];
+  sources: {
+    appeals: { id: number; case_no: string; title?: string; status: string; category: string; submitted_at: string }[];
+    hotspot: ProjectHotspot | null;
+  };
+  commitment_items: { id: number; title: string; status: string; list_id: number; unit_id: number }[];
+}
+
+export interface ProjectSources {
+  appeal_ids?: number[];
+  hotspot?: { grid_id: number; category: string; days?: number };
+  commitment_item_ids?: number[];
+}
+
+export interface ProjectInput extends ProjectSources {
+  unit_id: number;
+  year: number;
+  type: ProjectType;
+  title: string;
+  goal: string;
+  budget_fen: number;
+  responsible_unit_id?: number;
+  responsible_person?: string;
+  milestones?: { title: string; due_date: string }[];
+}
+
+/* ---- public accountability: the community service fund (为民服务专项经费) ---- */
+
+export type FundEntryKind = 'allocation' | 'spend' | 'refund' | 'correction';
+export type FundSpendState = 'pending' | 'approved' | 'rejected' | 'recorded';
+
+export interface FundEntry {
+  seq: number;
+  at: string;
+  unit: Unit;
+  year: number;
+  kind: FundEntryKind;
+  amount_fen: number;
+  project: { id: number; title: string } | null;
+  ref_seq: number | null;
+  note: string;
+  actor: { id: number; name: string } | null;
+}
+
+export interface FundCoverage {
+  year: number;
+  minimum_fen: number;
+  below_minimum: number;
+  items: {
+    unit: Unit;
+    street: { id: number; name: string } | null;
+    allocated_fen: number;
+    spent_fen: number;
+    balance_fen: number;
+    below_minimum: boolean;
+  }[];
+}
+
+export interface FundSpend {
+  id: number;
+  unit: Unit;
+  year: number;
+  project: { id: number; title: string };
+  amount_fen: number;
+  note: string;
+  meal_point_id: number | null;
+  month: string | null;
+  state: FundSpendState;
+  reason: string | null;
+  requested_by: { id: number; name: string };
+  requested_at: string;
+  decided_by: { id: number; name: string } | null;
+  decided_at: string | null;
+  entry_seq: number | null;
+  entry?: FundEntry | null;
+}
+
+/* ---- public accountability: 微实事 (residents propose and choose) ---- */
+
+export type MicroRoundState = 'upcoming' | 'proposing' | 'reviewing' | 'voting' | 'closed' | 'published';
+export type MicroProposalStatus = 'submitted' | 'admitted' | 'declined';
+
+export interface MicroRound {
+  id: number;
+  unit: Unit;
+  title: string;
+  description: string;
+  budget_fen: number;
+  proposal_start: string;
+  proposal_end: string;
+  voting_start: string;
+  voting_end: string;
+  state: MicroRoundState;
+  published_at: string | null;
+  counts: { proposals: number; admitted: number; ballots: number };
+}
+
+export interface MicroProposal {
+  id: number;
+  title: string;
+  description: string;
+  estimate_fen: number;
+  photos: string[];
+  status: MicroProposalStatus;
+  cost_fen: number | null;
+  decline_reason: string | null;
+  created_at: string;
+  decided_at: string | null;
+  mine: boolean;
+  proposer?: { account_id: number; name: string };
+  project_id: number | null;
+}
+
+export interface MicroRoundDetail extends MicroRound {
+  proposals: MicroProposal[];
+}
+
+export interface MicroResults {
+  round: { id: number; title: string; unit: Unit; budget_fen: number; voting_end: string; state: MicroRoundState };
+  ballots: number;
+  published: boolean;
+  published_at: string | null;
+  chosen_total_fen: number;
+  items: { id: number; title: string; cost_fen: number; votes: number; rank: number; chosen: boolean; project_id: number | null }[];
+}

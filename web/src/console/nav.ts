@@ -7,7 +7,7 @@ import type { User } from '../api/types';
 export interface NavItem {
   path: string;
   label: string; // i18n key
-  perm: string;
+  perm: string; // "a|b": either opens it
 }
 
 export const NAV: NavItem[] = [
@@ -30,11 +30,19 @@ export const NAV: NavItem[] = [
   { path: '/meal-statement', label: 'console.meals.nav.statement', perm: 'meal:manage' },
   { path: '/meal-coverage', label: 'console.meals.nav.coverage', perm: 'stats:read' },
   { path: '/my-deliveries', label: 'console.meals.nav.deliveries', perm: 'meal:deliver' },
+  // public accountability: commitments (承诺清单), projects, the fund, 微实事
+  { path: '/commitments', label: 'console.acc.nav.commitments', perm: 'commitment:write|commitment:verify' },
+  { path: '/supervision', label: 'console.acc.nav.supervision', perm: 'commitment:verify' },
+  { path: '/projects', label: 'console.acc.nav.projects', perm: 'project:write|project:approve' },
+  { path: '/fund', label: 'console.acc.nav.fund', perm: 'fund:read' },
+  { path: '/micro', label: 'console.acc.nav.micro', perm: 'micro:manage' },
   { path: '/accounts', label: 'console.nav.accounts', perm: 'account:read' },
   { path: '/audit', label: 'console.nav.audit', perm: 'audit:read' },
 ];
 
-export const can = (u: User | null | undefined, perm: string | undefined) => !perm || !!u?.permissions.includes(perm);
+/* May u use what perm guards? perm "a|b" asks for either key. */
+export const can = (u: User | null | undefined, perm: string | undefined) =>
+  !perm || perm.split('|').some((p) => !!u?.permissions.includes(p));
 
 /* The menu items of an account. */
 export const navFor = (u: User | null | undefined) => NAV.filter((n) => can(u, n.perm));
@@ -47,6 +55,7 @@ export const landingFor = (u: User | null | undefined) =>
 /* The menu item a path belongs to ('/appeal/7' → '/queue'). */
 export function navOf(path: string): string {
   if (path.startsWith('/appeal')) return '/queue';
+  if (path.startsWith('/commitment-items')) return '/commitments';
   const hit = NAV.filter((n) => n.path !== '/' && path.startsWith(n.path));
   return hit.length ? hit[0].path : '/';
 }

@@ -44,6 +44,26 @@ export const router = createRouter({
         { path: 'meal-statement', name: 'meal-statement', component: () => import('./pages/MealStatement.vue'), meta: { perm: 'meal:manage' } },
         { path: 'meal-coverage', name: 'meal-coverage', component: () => import('./pages/MealCoverage.vue'), meta: { perm: 'stats:read' } },
         { path: 'my-deliveries', name: 'my-deliveries', component: () => import('./pages/MyDeliveries.vue'), meta: { perm: 'meal:deliver' } },
+        // public accountability
+        { path: 'commitments', name: 'commitments', component: () => import('./pages/Commitments.vue'), meta: { perm: 'commitment:write|commitment:verify' } },
+        {
+          path: 'commitment-items/:id(\\d+)',
+          name: 'commitment-item',
+          component: () => import('./pages/CommitmentItem.vue'),
+          props: (r) => ({ id: Number(r.params.id) }),
+          meta: { perm: 'commitment:write|commitment:verify' },
+        },
+        { path: 'supervision', name: 'supervision', component: () => import('./pages/Supervision.vue'), meta: { perm: 'commitment:verify' } },
+        { path: 'projects', name: 'projects', component: () => import('./pages/Projects.vue'), meta: { perm: 'project:write|project:approve' } },
+        {
+          path: 'projects/:id(\\d+)',
+          name: 'project',
+          component: () => import('./pages/Project.vue'),
+          props: (r) => ({ id: Number(r.params.id) }),
+          meta: { perm: 'project:write|project:approve' },
+        },
+        { path: 'fund', name: 'fund', component: () => import('./pages/Fund.vue'), meta: { perm: 'fund:read' } },
+        { path: 'micro', name: 'micro', component: () => import('./pages/Micro.vue'), meta: { perm: 'micro:manage' } },
         { path: 'audit', name: 'audit', component: () => import('./pages/Audit.vue'), meta: { perm: 'audit:read' } },
         {
           path: 'appeal/:id(\\d+)',
