@@ -14,11 +14,12 @@ export interface PublicSummary {
   unit: { code: string; name: string; party_org: string | null };
   street: { code: string; name: string } | null;
   year: number;
-  commitments: Rate;
+  /** null when the community has published no list */
+  commitments: Rate | null;
   projects: { count: number; by_state: Partial<Record<ProjectState, number>> };
   fund: { allocated_fen: number; spent_fen: number; balance_fen: number };
-  /** the newest round, or null */
-  micro: MicroRoundWindows | null;
+  /** the newest 微实事 round, or null */
+  micro: PublicMicroRound | null;
 }
 
 export interface Rate {
@@ -65,6 +66,8 @@ export interface CommitmentItem {
   verified_at: string | null;
   events: CommitmentEvent[];
   comments: CommitmentComment[];
+  /** the projects that serve it */
+  projects: { id: number; title: string; state: ProjectState }[];
 }
 
 export interface CommitmentList {
@@ -245,6 +248,12 @@ export const publicApi = {
   projects: (code: string, year?: number) =>
     call<{ year: number; items: PublicProject[] }>('GET', `${unitPath(code)}/projects${yearQ(year)}`),
   fund: (code: string, year?: number) => call<PublicFund>('GET', `${unitPath(code)}/fund${yearQ(year)}`),
+  /** The community of a station's QR code. */
+  station: (code: string) =>
+    call<{ station: { name: string }; community: { code: string; name: string } | null }>(
+      'GET',
+      `/api/v1/public/stations/${encodeURIComponent(code)}`,
+    ),
   micro: (code: string) => call<{ rounds: PublicMicroRound[] }>('GET', `${unitPath(code)}/micro`),
 
   /* ---- signed in: a resident of the community ---- */

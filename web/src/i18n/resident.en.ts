@@ -180,7 +180,7 @@ export default {
       target: 'Target: {target}', due: 'Due {date}', verifiedAt: 'ticked off {date}', progress: '{n}% done',
       more: 'Details, progress and comments ({n})', noComments: 'No comments yet',
       event: { created: 'Created', progress: 'Progress', request_close: 'Asked to tick off', verify: 'Checked by the street, ticked off', return: 'Returned by the street' },
-      objection: 'Not as promised', answer: 'Answer: ',
+      objection: 'Not as promised', answer: 'Answer: ', projects: 'Projects: ',
       comment: 'Comment', object: 'Not as promised', text: 'Comment', textPh: 'Your view or suggestion (up to 500 characters)',
       reason: 'Reason', reasonPh: 'What is not as promised? Please say why', textRequired: 'Please write something',
       oncePerItem: 'On each promise every resident may comment once and say "not as promised" once; staff answer in public.',

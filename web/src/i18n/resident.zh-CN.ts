@@ -180,7 +180,7 @@ export default {
       target: '目标：{target}', due: '期限：{date}', verifiedAt: '{date} 销号', progress: '完成 {n}%',
       more: '详情、进展与留言（{n}）', noComments: '暂无留言',
       event: { created: '立项', progress: '进展', request_close: '申请销号', verify: '街道核验通过，销号', return: '街道退回' },
-      objection: '与承诺不符', answer: '回复：',
+      objection: '与承诺不符', answer: '回复：', projects: '项目：',
       comment: '留言', object: '与承诺不符', text: '留言', textPh: '您的意见或建议（不超过 500 字）',
       reason: '理由', reasonPh: '哪里与承诺不符？请说明理由', textRequired: '请填写内容',
       oncePerItem: '每项承诺，每位居民可留言一次、反映“与承诺不符”一次；工作人员将公开答复。',
