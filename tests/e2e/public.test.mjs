@@ -46,7 +46,9 @@ before(async () => {
   assert.ok(round.proposals.length >= 2, 'with proposals to choose from');
   // who must never appear on the page: the community's residents
   const residents = (await staff.get(`/api/v1/residents?unit=${unit.id}&limit=200`)).body.items;
-  residentNames = residents.map((r) => r.name).filter((n) => n && n.length >= 2);
+  // (a committee member the list publishes by name may also live here: that name is public by design)
+  const members = new Set(commitments.lists.flatMap((l) => l.items.map((i) => i.member?.name).filter(Boolean)));
+  residentNames = residents.map((r) => r.name).filter((n) => n && n.length >= 2 && !members.has(n));
   assert.ok(residentNames.length > 0);
 });
 
@@ -134,12 +136,12 @@ test('signed out, on a phone, anyone reads the commitments, a project, the fund 
   // nothing on any tab names a resident or shows a phone number
   const all = await page.evaluate(() => document.body.textContent);
   for (const n of residentNames) assert.ok(!all.includes(n), `a resident's name on the page: ${n}`);
-  assert.doesNotMatch(all, /1[3-9]\d{9}/, 'a mobile number on the page');
+  assert.doesNotMatch(all, /(?<!\d)1[3-9]\d{9}(?!\d)/, 'a mobile number on the page');
   assert.deepEqual(problems, []);
   await ctx.close();
 });
 
-test('the station\'s QR page and the resident\'s home lead to the community\'s public page', async () => {
+test('the station\'s QR page links to its community\'s public page', async () => {
   const staff = await srv.login('longqiao');
   const station = (await staff.get('/api/v1/stations?limit=1')).body.items[0];
   const visitor = await as(null);
@@ -149,7 +151,9 @@ test('the station\'s QR page and the resident\'s home lead to the community\'s p
   await visitor.page.getByRole('heading', { name: '龙桥社区', level: 1 }).waitFor();
   assert.deepEqual(visitor.problems, []);
   await visitor.ctx.close();
+});
 
+test('the resident\'s home leads to their own community\'s public page', async () => {
   const resident = await as('resident');
   await resident.page.goto(srv.url('/'));
   await resident.page.getByTestId('public-tile').click();
