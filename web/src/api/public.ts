@@ -113,7 +113,10 @@ export interface PublicProject {
   spent_fen: number;
   state: ProjectState;
   percent: number;
-  responsible_person: string | null;
+  /** the responsible unit's name (never a person: staff names stay off the public page) */
+  responsible_unit: string | { name: string } | null;
+  approved_at?: string | null;
+  completed_at?: string | null;
   milestones: { title: string; due_date: string; done: boolean }[];
   progress: { at: string; percent: number | null; note: string | null; photos: string[] }[];
   outcome: string | null;

@@ -196,7 +196,7 @@ export default {
       spent: 'Spent {spent}', budget: 'Budget {budget}', progress: '{n}% done',
       sources: 'Where it came from', hotspot: 'Hotspot: {n} reports of “{category}” in {grid} over {days} days',
       serves: 'Promises it keeps', milestones: 'Milestones', msDone: 'done', msOpen: 'not done', msDue: '{date}',
-      updates: 'Latest progress', outcome: 'Outcome', cancelReason: 'Cancelled: {reason}',
+      responsible: 'by {unit}', updates: 'Latest progress', outcome: 'Outcome', cancelReason: 'Cancelled: {reason}',
     },
     m: {
       intro: 'Micro-projects are proposed and chosen by residents: the community costs each proposal, residents vote, and the most-voted ones that fit the budget are carried out.',

@@ -196,7 +196,7 @@ export default {
       spent: '已支出 {spent}', budget: '预算 {budget}', progress: '进度 {n}%',
       sources: '来源', hotspot: '热点：{grid}“{category}”近 {days} 天 {n} 件诉求',
       serves: '落实承诺', milestones: '节点', msDone: '已完成', msOpen: '未完成', msDue: '{date}',
-      updates: '最新进展', outcome: '成效', cancelReason: '已取消：{reason}',
+      responsible: '负责：{unit}', updates: '最新进展', outcome: '成效', cancelReason: '已取消：{reason}',
     },
     m: {
       intro: '微实事由居民提议、居民投票：提议经社区核定费用后参加投票，按得票从高到低在预算内确定实施项目。',
