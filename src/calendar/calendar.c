@@ -64,6 +64,14 @@ char *cal_day_format(int64_t day, char out[CAL_DAY_TEXT])
 	return out;
 }
 
+int cal_year_of(int64_t epoch_s)
+{
+	char d[CAL_DAY_TEXT];
+
+	cal_day_format(cal_day_of(epoch_s), d);
+	return (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+}
+
 int cal_is_workday(int64_t day, const struct cal_exception *ex, size_t n)
 {
 	size_t lo = 0, hi = n;

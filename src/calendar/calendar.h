@@ -65,6 +65,8 @@ enum cal_weekday cal_weekday(int64_t day);
 int cal_day_parse(const char *s, int64_t *day);
 /* The day as "YYYY-MM-DD" into out (CAL_DAY_TEXT bytes). Returns out. */
 char *cal_day_format(int64_t day, char out[CAL_DAY_TEXT]);
+/* The Shanghai calendar year of an instant (epoch seconds): 2026 for 2026-12-31T23:59+08:00. */
+int cal_year_of(int64_t epoch_s);
 
 /* ---- working days and deadlines ------------------------------------------ */
 

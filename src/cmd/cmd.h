@@ -90,5 +90,8 @@ char *demo_appeals_sql(int n);
  */
 int demo_appeals(struct db_conn *c, int is_pg, int64_t now, int64_t total, int64_t *made,
 		 int64_t *events);
+/* Every community's term-commitment list (龙桥社区: its ten commitments), in the caller's
+ * transaction. 0 or <0. */
+int demo_commitments(struct db_conn *c, int64_t now);
 
 #endif

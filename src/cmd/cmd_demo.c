@@ -745,6 +745,8 @@ int cmd_demo(struct app *app, int argc, char **argv)
 			       (long long)n_appeals, (long long)n_events,
 			       (double)(clock_mono_us() - t1) / 1e6);
 	}
+	if (rc == 0 && (rc = demo_commitments(d.c, d.now)) < 0)
+		fail(&d, "commitment lists");
 	if (rc == 0)
 		rc = db_run(d.c, "INSERT INTO meta (key, value) VALUES ('demo', ?)", "t", scale);
 	if (rc == 0)

@@ -20,6 +20,7 @@
 #include "activities/activities.h"
 #include "appeals/appeals.h"
 #include "applications/applications.h"
+#include "commitments/commitments.h"
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "calendar/calendar.h"
@@ -48,7 +49,7 @@ static const struct route *const route_tables[] = {
 	map_routes,	     registration_routes,  account_routes,	   venue_routes,
 	booking_routes,	     activity_routes,	   activity_signup_routes, application_routes,
 	service_item_routes, meal_point_routes,	   meal_enrol_routes,	   meal_order_routes,
-	meal_round_routes,   meal_report_routes,
+	meal_round_routes,   meal_report_routes,   commitment_routes,	   commitment_action_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

@@ -11,6 +11,7 @@
 #include "appeals/appeals.h"
 #include "applications/applications.h"
 #include "auth/auth.h"
+#include "commitments/commitments.h"
 #include "meals/meals.h"
 #include "messages/messages.h"
 #include "org/org.h"
@@ -20,7 +21,9 @@
 #include <stddef.h>
 
 const struct org_unit_hooks *const org_unit_users[] = {
-	&account_unit_hooks, &messages_unit_hooks,     &people_unit_hooks,
-	&appeals_unit_hooks, &activities_unit_hooks,   &venues_unit_hooks,
-	&meals_unit_hooks,   &applications_unit_hooks, NULL,
+	&account_unit_hooks,	 &messages_unit_hooks,
+	&people_unit_hooks,	 &appeals_unit_hooks,
+	&activities_unit_hooks,	 &venues_unit_hooks,
+	&meals_unit_hooks,	 &applications_unit_hooks,
+	&commitments_unit_hooks, NULL,
 };

@@ -37,6 +37,14 @@ int unit_kind_parse(const char *s); /* -1 if unknown */
 /* DB_ROW when found, DB_DONE when not, <0 on error. */
 int unit_get(struct db_conn *c, int64_t id, struct unit_ref *out);
 int unit_get_by_code(struct db_conn *c, const char *code, struct unit_ref *out);
+/* The unit's Party organisation's name ("" when it has none) into out: DB_ROW, DB_DONE or <0. */
+int unit_party_org(struct db_conn *c, int64_t id, char *out, size_t n);
+/*
+ * The station whose public QR code is code: its name and the path of its
+ * grid into name/path. DB_ROW, DB_DONE or <0.
+ */
+int station_by_public_code(struct db_conn *c, const char *code, char *name, size_t name_n,
+			   char *path, size_t path_n);
 
 /* The exclusive upper bound of a subtree: "/1/5/" → "/1/50". */
 void path_upper(const char *path, char *out, size_t n);

@@ -61,6 +61,12 @@ int unit_get_by_code(struct db_conn *c, const char *code, struct unit_ref *out)
 		      code);
 }
 
+int unit_party_org(struct db_conn *c, int64_t id, char *out, size_t n)
+{
+	return db_text(c, out, n, "SELECT COALESCE(party_org_name, '') FROM units WHERE id = ?",
+		       "i", id);
+}
+
 /* Digits the code adds at each level below its parent. */
 static int code_valid(int kind, const char *code, const char *parent_code)
 {

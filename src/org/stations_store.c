@@ -82,6 +82,29 @@ int stations_store_ref(struct db_conn *c, int64_t id, const char *lo, const char
 		      "itt", id, lo, hi);
 }
 
+struct named_path {
+	char *name, *path;
+	size_t name_n, path_n;
+};
+
+static int named_path_row(struct db_stmt *st, void *p)
+{
+	struct named_path *o = p;
+
+	snprintf(o->name, o->name_n, "%s", db_col_text(st, 0));
+	snprintf(o->path, o->path_n, "%s", db_col_text(st, 1));
+	return 0;
+}
+
+int station_by_public_code(struct db_conn *c, const char *code, char *name, size_t name_n,
+			   char *path, size_t path_n)
+{
+	struct named_path o = { name, path, name_n, path_n };
+
+	return db_one(c, named_path_row, &o,
+		      "SELECT name, unit_path FROM stations WHERE public_code = ?", "t", code);
+}
+
 /* Is role one of the names in csv ("a,b", as auth stores an account's roles)? */
 static int csv_has(const char *csv, const char *role)
 {

@@ -133,6 +133,8 @@ static void days_format_as_yyyy_mm_dd(void **state)
 	/* of an instant: New Year's first second in Shanghai is still 2026 in UTC */
 	assert_string_equal(cal_day_format(cal_day_of(at("2026-12-31T16:00:00Z")), d),
 			    "2027-01-01");
+	assert_int_equal(cal_year_of(at("2026-12-31T16:00:00Z")), 2027);
+	assert_int_equal(cal_year_of(at("2026-12-31T15:59:59Z")), 2026);
 }
 
 static void days_parse_to_their_numbers(void **state)

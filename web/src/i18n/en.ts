@@ -78,5 +78,12 @@ export default {
     registration_pending_exists: 'An application is already waiting for confirmation',
     registration_already_bound: 'The account is bound to a household already',
     registration_resident_taken: 'This resident is bound to another account',
+    commitment_list_exists: 'This community already has a commitment list for this term.',
+    commitment_invalid_state: 'This commitment item cannot take this step in its present state.',
+    commitment_evidence_required: 'Ticking an item off needs a note and at least one photo.',
+    commitment_own_unit: 'A community cannot verify its own commitments; the street above it does.',
+    commitment_not_resident: 'Only residents living in this community may comment on its commitments.',
+    commitment_already_commented: 'You have left a comment of this kind on this item already.',
+    commitment_already_answered: 'This comment has been answered already.',
   },
 };

@@ -78,5 +78,12 @@ export default {
     registration_pending_exists: '已有一份申请在等待确认',
     registration_already_bound: '账号已绑定住户',
     registration_resident_taken: '该居民已绑定其他账号',
+    commitment_list_exists: '该社区本届任期的承诺清单已经存在',
+    commitment_invalid_state: '该承诺事项当前的状态不能进行这一步',
+    commitment_evidence_required: '申请销号须填写说明并上传至少一张照片',
+    commitment_own_unit: '社区不能核销本社区的承诺，须由上级街道核实',
+    commitment_not_resident: '只有居住在本社区的居民可以对承诺发表意见',
+    commitment_already_commented: '您已对该事项发表过同类意见',
+    commitment_already_answered: '该意见已经答复过了',
   },
 };
