@@ -64,6 +64,8 @@ export interface CommitmentItem {
   percent: number;
   overdue: boolean;
   verified_at: string | null;
+  comment_count?: number;
+  objection_count?: number;
   events: CommitmentEvent[];
   comments: CommitmentComment[];
   /** the projects that serve it */
@@ -178,6 +180,7 @@ export interface MicroRoundWindows {
   voting_end: string;
   state: MicroState;
   published_at: string | null;
+  counts?: { proposals: number; admitted: number; ballots: number };
 }
 
 export interface PublicMicroRound extends MicroRoundWindows {

@@ -180,7 +180,7 @@ export default {
       target: 'Target: {target}', due: 'Due {date}', verifiedAt: 'ticked off {date}', progress: '{n}% done',
       more: 'Details, progress and comments ({n})', noComments: 'No comments yet',
       event: { created: 'Created', progress: 'Progress', request_close: 'Asked to tick off', verify: 'Checked by the street, ticked off', return: 'Returned by the street' },
-      objection: 'Not as promised', answer: 'Answer: ', projects: 'Projects: ',
+      objections: '{n} say not as promised', objection: 'Not as promised', answer: 'Answer: ', projects: 'Projects: ',
       comment: 'Comment', object: 'Not as promised', text: 'Comment', textPh: 'Your view or suggestion (up to 500 characters)',
       reason: 'Reason', reasonPh: 'What is not as promised? Please say why', textRequired: 'Please write something',
       oncePerItem: 'On each promise every resident may comment once and say "not as promised" once; staff answer in public.',
@@ -200,7 +200,7 @@ export default {
     },
     m: {
       intro: 'Micro-projects are proposed and chosen by residents: the community costs each proposal, residents vote, and the most-voted ones that fit the budget are carried out.',
-      empty: 'No micro-project rounds yet', budget: 'Budget', proposalWindow: 'Proposals', votingWindow: 'Voting',
+      empty: 'No micro-project rounds yet', turnout: 'Turnout', budget: 'Budget', proposalWindow: 'Proposals', votingWindow: 'Voting',
       state: { upcoming: 'Upcoming', proposing: 'Open for proposals', reviewing: 'Under review', voting: 'Voting', closed: 'Voting closed', published: 'Results published' },
       admitted: 'On the ballot ({n})', myChoice: 'My choice',
       total: 'Chosen {total} of {budget}', voteHint: 'Tick the proposals you support; together they must fit the budget ({left} left). One ballot per resident per round; it cannot be changed.',

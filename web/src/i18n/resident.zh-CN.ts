@@ -180,7 +180,7 @@ export default {
       target: '目标：{target}', due: '期限：{date}', verifiedAt: '{date} 销号', progress: '完成 {n}%',
       more: '详情、进展与留言（{n}）', noComments: '暂无留言',
       event: { created: '立项', progress: '进展', request_close: '申请销号', verify: '街道核验通过，销号', return: '街道退回' },
-      objection: '与承诺不符', answer: '回复：', projects: '项目：',
+      objections: '{n} 人反映与承诺不符', objection: '与承诺不符', answer: '回复：', projects: '项目：',
       comment: '留言', object: '与承诺不符', text: '留言', textPh: '您的意见或建议（不超过 500 字）',
       reason: '理由', reasonPh: '哪里与承诺不符？请说明理由', textRequired: '请填写内容',
       oncePerItem: '每项承诺，每位居民可留言一次、反映“与承诺不符”一次；工作人员将公开答复。',
@@ -200,7 +200,7 @@ export default {
     },
     m: {
       intro: '微实事由居民提议、居民投票：提议经社区核定费用后参加投票，按得票从高到低在预算内确定实施项目。',
-      empty: '暂无微实事', budget: '预算', proposalWindow: '征集提议', votingWindow: '居民投票',
+      empty: '暂无微实事', turnout: '参与', budget: '预算', proposalWindow: '征集提议', votingWindow: '居民投票',
       state: { upcoming: '未开始', proposing: '征集中', reviewing: '审核中', voting: '投票中', closed: '投票结束', published: '结果已公布' },
       admitted: '入围提议（{n} 项）', myChoice: '我的选择',
       total: '已选 {total} / 预算 {budget}', voteHint: '勾选您支持的提议，合计不能超过预算；还可选 {left}。每人每轮只能投一次，投出后不能更改。',
