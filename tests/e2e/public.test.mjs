@@ -219,3 +219,44 @@ test('a resident votes within the budget and sees the ballot recorded; a second 
   assert.deepEqual(staleProblems.filter((p) => !/status of 409/.test(p)), []);
   await ctx.close();
 });
+
+test('a resident says an item is not as promised, with a reason; staff answer in public; a second one is refused in words', async () => {
+  const { ctx, page, problems } = await as('resident');
+  const item = commitments.lists[0].items.find((i) => i.state !== 'done') ?? commitments.lists[0].items[0];
+  const reason = '楼道灯还是不亮，和承诺的不一样';
+  await page.goto(srv.url(`/p/${code}`));
+  const card = page.locator(`#commitment-${item.id}`);
+  await card.getByRole('button', { name: '与承诺不符' }).click();
+  const sheet = page.locator('.sheet');
+  await sheet.getByLabel('理由').fill(reason);
+  await sheet.getByRole('button', { name: '提交' }).click();
+  await sheet.waitFor({ state: 'hidden' });
+  await card.getByText('1 人反映与承诺不符').waitFor();
+  await card.locator('summary').click();
+  await card.locator('.comments li.objection', { hasText: reason }).waitFor();
+
+  // the community answers; the answer shows under the objection, for everyone
+  const staff = await srv.login('longqiao');
+  const detail = await staff.get(`/api/v1/commitments/${item.id}`);
+  const mine = detail.body.comments.find((c) => c.text === reason);
+  assert.ok(mine, JSON.stringify(detail.body.comments));
+  const answered = await staff.post(`/api/v1/commitment-comments/${mine.id}/answer`, { text: '已安排物业本周内更换' });
+  assert.equal(answered.status, 200, JSON.stringify(answered.body));
+  const visitor = await as(null);
+  await visitor.page.goto(srv.url(`/p/${code}`));
+  const vcard = visitor.page.locator(`#commitment-${item.id}`);
+  await vcard.locator('summary').click();
+  await vcard.locator('.answer', { hasText: '已安排物业本周内更换' }).waitFor();
+  assert.equal(await vcard.getByRole('button', { name: '与承诺不符' }).count(), 0, 'a visitor cannot object');
+  assert.deepEqual(visitor.problems, []);
+  await visitor.ctx.close();
+
+  // one objection per resident per item
+  await card.getByRole('button', { name: '与承诺不符' }).click();
+  await sheet.getByLabel('理由').fill('还是没有修好');
+  await sheet.getByRole('button', { name: '提交' }).click();
+  await sheet.getByRole('alert').filter({ hasText: '您已反映过这项承诺与承诺不符，每项只能反映一次' }).waitFor();
+  await shot(page, 'public-commitment-objection-refused');
+  assert.deepEqual(problems.filter((p) => !/status of 409/.test(p)), []);
+  await ctx.close();
+});
