@@ -747,6 +747,8 @@ int cmd_demo(struct app *app, int argc, char **argv)
 	}
 	if (rc == 0 && (rc = demo_commitments(d.c, d.now)) < 0)
 		fail(&d, "commitment lists");
+	if (rc == 0 && (rc = demo_projects(d.c, d.now)) < 0)
+		fail(&d, "projects");
 	if (rc == 0)
 		rc = db_run(d.c, "INSERT INTO meta (key, value) VALUES ('demo', ?)", "t", scale);
 	if (rc == 0)

@@ -29,6 +29,7 @@
 #include "open311/open311.h"
 #include "org/org.h"
 #include "people/people.h"
+#include "projects/projects.h"
 #include "meals/meals.h"
 #include "venues/venues.h"
 #include "pii/pii.h"
@@ -50,6 +51,7 @@ static const struct route *const route_tables[] = {
 	booking_routes,	     activity_routes,	   activity_signup_routes, application_routes,
 	service_item_routes, meal_point_routes,	   meal_enrol_routes,	   meal_order_routes,
 	meal_round_routes,   meal_report_routes,   commitment_routes,	   commitment_action_routes,
+	project_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

@@ -16,14 +16,21 @@
 #include "messages/messages.h"
 #include "org/org.h"
 #include "people/people.h"
+#include "projects/projects.h"
 #include "venues/venues.h"
 
 #include <stddef.h>
 
 const struct org_unit_hooks *const org_unit_users[] = {
-	&account_unit_hooks,	 &messages_unit_hooks,
-	&people_unit_hooks,	 &appeals_unit_hooks,
-	&activities_unit_hooks,	 &venues_unit_hooks,
-	&meals_unit_hooks,	 &applications_unit_hooks,
-	&commitments_unit_hooks, NULL,
+	&account_unit_hooks,
+	&messages_unit_hooks,
+	&people_unit_hooks,
+	&appeals_unit_hooks,
+	&activities_unit_hooks,
+	&venues_unit_hooks,
+	&meals_unit_hooks,
+	&applications_unit_hooks,
+	&commitments_unit_hooks,
+	&projects_unit_hooks,
+	NULL,
 };

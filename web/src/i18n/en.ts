@@ -85,5 +85,9 @@ export default {
     commitment_not_resident: 'Only residents living in this community may comment on its commitments.',
     commitment_already_commented: 'You have left a comment of this kind on this item already.',
     commitment_already_answered: 'This comment has been answered already.',
+    project_invalid_state: 'This project cannot be changed this way in its state.',
+    project_not_approver: "Projects are approved by the street or the district above the project's unit.",
+    project_milestone_done: 'This milestone is done already.',
+    project_no_hotspot: 'There is no such hotspot: too few appeals of this category in this grid over these days.',
   },
 };

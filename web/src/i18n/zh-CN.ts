@@ -85,5 +85,9 @@ export default {
     commitment_not_resident: '只有居住在本社区的居民可以对承诺发表意见',
     commitment_already_commented: '您已对该事项发表过同类意见',
     commitment_already_answered: '该意见已经答复过了',
+    project_invalid_state: '该项目当前的状态不能进行这一步',
+    project_not_approver: '项目须由所在单位上级的街道或区审批',
+    project_milestone_done: '该节点已经完成',
+    project_no_hotspot: '该网格在这段时间内此类诉求不足三件，不构成热点',
   },
 };
