@@ -11,6 +11,7 @@
 #include "cmd/cmd.h"
 
 #include "audit/audit.h"
+#include "fund/fund.h"
 
 #include "core/clock.h"
 #include "core/log.h"
@@ -66,8 +67,8 @@ static const struct cmd commands[] = {
 	  "  revoke --id N\n"
 	  "  list" },
 	{ "verify", cmd_verify, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
-	  "check the audit log's keyed hash chain against its anchors",
-	  "audit --data DIR\n"
+	  "check the audit log's or the fund ledger's keyed hash chain",
+	  "audit|ledger --data DIR\n"
 	  "  exit 0 intact; otherwise the status and the word after BROKEN name the fault:\n"
 	  "  3 rewritten   a row's MAC does not match its content (the row is named)\n"
 	  "  4 deleted     ids are missing inside the chain, or at its start without a purge\n"
@@ -75,7 +76,13 @@ static const struct cmd commands[] = {
 	  "  6 anchors     DIR/audit.anchors is missing, edited or forged (the line is named)\n"
 	  "  7 unkeyed     the chain was never re-chained with the key\n"
 	  "  1             the database or the key could not be read, or an unkeyed chain\n"
-	  "                could not be re-chained (the message says why)" },
+	  "                could not be re-chained (the message says why)\n"
+	  "  ledger: the fund ledger (fund_entries); BROKEN names the first bad entry:\n"
+	  "  3 rewritten   an entry's MAC or link does not match its content\n"
+	  "  4 deleted     an entry is missing inside the chain\n"
+	  "  5 truncated   the newest anchor (DIR/fund.anchors) or chain_heads names entries\n"
+	  "                the ledger no longer has\n"
+	  "  6 anchors     DIR/fund.anchors is missing (once started), edited or forged" },
 	{ "demo", cmd_demo, CMD_DATA | CMD_INITED | CMD_DB | CMD_SCHEMA | CMD_KEY,
 	  "build the 吴中区 demo district into an empty data directory",
 	  "--data DIR [--scale default|district]\n"
@@ -252,6 +259,7 @@ static int setup(struct app *app, const char *data, int nflags, const char **fke
 		}
 		app->have_key = 1;
 		audit_set_key(app->key);
+		fund_set_key(app->key);
 	}
 	if (app->cmd->flags & CMD_DB) {
 		if (db_open(app->cfg.db, &app->db, err, sizeof err)) {

@@ -90,11 +90,15 @@ char *demo_appeals_sql(int n);
  */
 int demo_appeals(struct db_conn *c, int is_pg, int64_t now, int64_t total, int64_t *made,
 		 int64_t *events);
+/* The demo's service fund (demo_fund.c), inside the demo's transaction, after demo_projects(). */
+int demo_fund(struct db_conn *c, int64_t now);
 /* Every community's term-commitment list (龙桥社区: its ten commitments), in the caller's
  * transaction. 0 or <0. */
 int demo_commitments(struct db_conn *c, int64_t now);
 /* Every grid branch's convenience project for the year and 南亭社区助餐服务点 (demo_projects.c),
  * in the demo's transaction after the commitments. 0 or -1. */
 int demo_projects(struct db_conn *c, int64_t now);
+/* 龙桥社区's 微实事 round in its voting window (demo_micro.c), in the demo's transaction. */
+int demo_micro(struct db_conn *c, int64_t now);
 
 #endif

@@ -31,8 +31,11 @@
 #include "people/people.h"
 #include "projects/projects.h"
 #include "meals/meals.h"
+#include "micro/micro.h"
 #include "venues/venues.h"
 #include "pii/pii.h"
+#include "fund/fund.h"
+#include "public/public.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -43,15 +46,43 @@
 
 /* Every module's routes. A new module adds its table here. */
 static const struct route *const route_tables[] = {
-	system_routes,	     auth_routes,	   audit_routes,	   org_routes,
-	people_routes,	     attach_routes,	   calendar_routes,	   category_routes,
-	appeal_routes,	     appeal_submit_routes, appeal_action_routes,   message_routes,
-	appeal_stats_routes, open311_routes,	   supervision_routes,	   station_qr_routes,
-	map_routes,	     registration_routes,  account_routes,	   venue_routes,
-	booking_routes,	     activity_routes,	   activity_signup_routes, application_routes,
-	service_item_routes, meal_point_routes,	   meal_enrol_routes,	   meal_order_routes,
-	meal_round_routes,   meal_report_routes,   commitment_routes,	   commitment_action_routes,
+	system_routes,
+	auth_routes,
+	audit_routes,
+	org_routes,
+	people_routes,
+	attach_routes,
+	calendar_routes,
+	category_routes,
+	appeal_routes,
+	appeal_submit_routes,
+	appeal_action_routes,
+	message_routes,
+	appeal_stats_routes,
+	open311_routes,
+	supervision_routes,
+	station_qr_routes,
+	map_routes,
+	registration_routes,
+	account_routes,
+	venue_routes,
+	booking_routes,
+	activity_routes,
+	activity_signup_routes,
+	application_routes,
+	service_item_routes,
+	meal_point_routes,
+	meal_enrol_routes,
+	meal_order_routes,
+	meal_round_routes,
+	meal_report_routes,
+	commitment_routes,
+	commitment_action_routes,
 	project_routes,
+	micro_routes,
+	fund_routes,
+	fund_spend_routes,
+	public_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

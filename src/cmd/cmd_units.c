@@ -12,8 +12,10 @@
 #include "applications/applications.h"
 #include "auth/auth.h"
 #include "commitments/commitments.h"
+#include "fund/fund.h"
 #include "meals/meals.h"
 #include "messages/messages.h"
+#include "micro/micro.h"
 #include "org/org.h"
 #include "people/people.h"
 #include "projects/projects.h"
@@ -32,5 +34,7 @@ const struct org_unit_hooks *const org_unit_users[] = {
 	&applications_unit_hooks,
 	&commitments_unit_hooks,
 	&projects_unit_hooks,
+	&micro_unit_hooks,
+	&fund_unit_hooks,
 	NULL,
 };

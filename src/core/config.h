@@ -52,6 +52,8 @@ struct config {
 	int64_t booking_no_show_days;
 	int64_t booking_ban_days; /* how long the bar lasts after the last no-show */
 	int64_t audit_anchor_seconds; /* how often serve anchors the audit chain's head */
+	int64_t fund_min_per_community;	     /* fen a community must be allocated a year */
+	int64_t fund_approval_threshold_fen; /* spends above it wait for the street's approval */
 };
 
 struct config_key {

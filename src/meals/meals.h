@@ -18,9 +18,28 @@
 #ifndef SHUNIU_MEALS_MEALS_H
 #define SHUNIU_MEALS_MEALS_H
 
+#include <stdint.h>
+
 #include "http/router.h"
 
+struct db_conn;
 struct org_unit_hooks;
+
+/*
+ * A meal point's month as its statement (GET /meal-points/:id/statement)
+ * bills it: the served and delivered meals of the days in the month, at the
+ * price and subsidy each order kept. subsidy_total_fen is what the community's
+ * fund pays for the month; the residents pay price − subsidy themselves.
+ */
+struct meal_month_bill {
+	int64_t point_id, unit_id;
+	char unit_path[256];
+	char name[404];
+	int64_t meals, price_total_fen, subsidy_total_fen;
+};
+/* month "YYYY-MM": DB_ROW, DB_DONE (no such point), DB_EMISUSE (a bad month), <0. */
+int meal_point_month_bill(struct db_conn *c, int64_t point_id, const char *month,
+			  struct meal_month_bill *out);
 
 extern const struct route meal_point_routes[];
 extern const struct route meal_enrol_routes[];

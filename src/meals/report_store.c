@@ -43,6 +43,49 @@ int report_store_statement(struct db_conn *c, int64_t point_id, const char *lo, 
 		       "itt", point_id, lo, hi);
 }
 
+static int bill_point_row(struct db_stmt *st, void *p)
+{
+	struct meal_month_bill *b = p;
+
+	b->unit_id = db_col_int64(st, 0);
+	snprintf(b->unit_path, sizeof b->unit_path, "%s", db_col_text(st, 1));
+	snprintf(b->name, sizeof b->name, "%s", db_col_text(st, 2));
+	return 0;
+}
+
+static int bill_sum_row(struct db_stmt *st, void *p)
+{
+	struct meal_month_bill *b = p;
+
+	b->meals = db_col_int64(st, 0);
+	b->price_total_fen = db_col_int64(st, 1);
+	b->subsidy_total_fen = db_col_int64(st, 2);
+	return 0;
+}
+
+int meal_point_month_bill(struct db_conn *c, int64_t point_id, const char *month,
+			  struct meal_month_bill *out)
+{
+	char lo[11], hi[11];
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (meal_month_bounds(month, lo, hi))
+		return DB_EMISUSE;
+	out->point_id = point_id;
+	rc = db_one(c, bill_point_row, out,
+		    "SELECT unit_id, unit_path, name FROM meal_points WHERE id = ?", "i", point_id);
+	if (rc != DB_ROW)
+		return rc;
+	/* the rows report_store_statement() adds up, in one sum */
+	rc = db_one(c, bill_sum_row, out,
+		    "SELECT COUNT(*), COALESCE(SUM(price_fen), 0), COALESCE(SUM(subsidy_fen), 0) "
+		    "FROM meal_orders WHERE point_id = ? AND day >= ? AND day < ? AND status IN "
+		    "('served', 'delivered')",
+		    "itt", point_id, lo, hi);
+	return rc < 0 ? rc : DB_ROW;
+}
+
 int report_store_residents(struct db_conn *c, int64_t point_id, const char *lo, const char *hi,
 			   int64_t *n)
 {
