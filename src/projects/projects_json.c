@@ -308,7 +308,8 @@ static int public_row(void *ctx, const struct project_view *v)
 		   jb_int("year", p->year), jb_str("type", p->type), jb_str("title", p->title),
 		   jb_str("goal", v->goal), jb_int("budget_fen", p->budget_fen),
 		   jb_str("state", project_state_name(p->state)), jb_int("percent", v->percent),
-		   jb_str("responsible_unit", v->responsible_unit_name),
+		   jb_str_or_null("responsible_unit",
+				  v->responsible_unit_id ? v->responsible_unit_name : NULL),
 		   jb_take("approved_at", time_or_null(v->approved_at)),
 		   jb_take("completed_at", time_or_null(v->completed_at)));
 	if (!o || json_array_append_new(x->items, o))
