@@ -260,3 +260,36 @@ test('a resident says an item is not as promised, with a reason; staff answer in
   assert.deepEqual(problems.filter((p) => !/status of 409/.test(p)), []);
   await ctx.close();
 });
+
+test('while a round takes proposals, a resident proposes one on the phone and sees it waiting for review', async () => {
+  const staff = await srv.login('longqiao');
+  const now = Date.parse((await srv.json('/api/v1/meta')).body.server_time);
+  const at = (hours) => new Date(now + hours * 3600e3).toISOString();
+  const unit = (await staff.get(`/api/v1/units?kind=community&q=龙桥社区`)).body.items.find((u) => u.code === code);
+  const made = await staff.post('/api/v1/micro-rounds', {
+    unit_id: unit.id, title: '龙桥社区冬季微实事', budget_fen: 5000000,
+    proposal_start: at(-1), proposal_end: at(48), voting_start: at(72), voting_end: at(120),
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  assert.equal(made.body.state, 'proposing');
+
+  const { ctx, page, problems } = await as('resident');
+  await page.goto(srv.url(`/p/${code}?tab=micro`));
+  const r = page.locator(`[data-round="${made.body.id}"]`);
+  await r.getByRole('button', { name: '我要提议' }).click();
+  await r.getByLabel('提议', { exact: true }).fill('河边步道加装路灯');
+  await r.getByLabel('说明').fill('晚上散步太黑，建议沿河步道加装 6 盏太阳能路灯。');
+  await r.getByLabel('估算费用（元）').fill('12000');
+  assert.deepEqual(await audit(page), [], 'the proposal form is labelled and legible');
+  await r.getByRole('button', { name: '提交提议' }).click();
+  const mine = r.locator('.my-proposal', { hasText: '河边步道加装路灯' });
+  await mine.waitFor();
+  assert.match(await mine.innerText(), /待审核/);
+  assert.match(await mine.innerText(), /12,000\.00 元/);
+  await shot(page, 'public-micro-proposed');
+  const seen = await staff.get(`/api/v1/micro-rounds/${made.body.id}`);
+  const p = seen.body.proposals.find((x) => x.title === '河边步道加装路灯');
+  assert.deepEqual([p?.status, p?.estimate_fen], ['submitted', 1200000]);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
