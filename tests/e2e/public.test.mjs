@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { startDistrict } from '../api/lib/district.mjs';
-import { openBrowser, watch, shot, audit } from './lib.mjs';
+import { openBrowser, advanceClock, watch, shot, audit } from './lib.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 let srv, browser, code, summary, commitments, projects, fund, round, residentNames;
@@ -290,6 +290,26 @@ test('while a round takes proposals, a resident proposes one on the phone and se
   const seen = await staff.get(`/api/v1/micro-rounds/${made.body.id}`);
   const p = seen.body.proposals.find((x) => x.title === '河边步道加装路灯');
   assert.deepEqual([p?.status, p?.estimate_fen], ['submitted', 1200000]);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('once the voting window has closed, anyone sees the counts and what the rule chose', async () => {
+  const now = Date.parse((await srv.json('/api/v1/meta')).body.server_time);
+  await advanceClock(srv, Math.ceil((Date.parse(round.voting_end) - now) / 1000) + 3600);
+  const results = (await srv.json(`/api/v1/micro-rounds/${round.id}/results`)).body;
+  assert.equal(results.ballots, 1, 'the one ballot cast above');
+  const { ctx, page, problems } = await as(null);
+  await page.goto(srv.url(`/p/${code}?tab=micro`));
+  const box = page.locator(`[data-round="${round.id}"]`).getByTestId('micro-results');
+  await box.waitFor();
+  const text = await box.innerText();
+  assert.match(text, /计票结果（待社区公布）/);
+  assert.match(text, /1 人投票/);
+  assert.ok(text.includes(`入选合计 ${money(results.chosen_total_fen)}`), text);
+  for (const x of results.items) assert.ok(text.includes(x.title) && text.includes(`${x.votes} 票`), x.title);
+  assert.equal(await box.getByText('入选', { exact: true }).count(), results.items.filter((x) => x.chosen).length);
+  await shot(page, 'public-micro-results');
   assert.deepEqual(problems, []);
   await ctx.close();
 });
