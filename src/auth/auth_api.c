@@ -114,7 +114,9 @@ void auth_set_registration_brief(json_t *(*fn)(struct db_conn *c, int64_t accoun
 static json_t *user_json(struct req *req, struct db_conn *c, const struct auth *a)
 {
 	json_t *roles = json_array(), *perms = json_array(), *unit = json_null(), *reg = NULL;
-	struct unit_ref u;
+	json_t *community = json_null();
+	struct unit_ref u, cu;
+	int64_t cid;
 
 	for (int r = 0; r < ROLE__COUNT; r++) {
 		if (!(a->roles & ROLE_BIT(r)))
@@ -131,9 +133,14 @@ static json_t *user_json(struct req *req, struct db_conn *c, const struct auth *
 				json_array_append_new(perms, json_string(p));
 		}
 	}
-	if (unit_get(c, a->unit_id, &u) == DB_ROW)
+	if (unit_get(c, a->unit_id, &u) == DB_ROW) {
 		unit = JB_OBJ(jb_int("id", u.id), jb_str("code", u.code), jb_str("name", u.name),
 			      jb_str("kind", unit_kind_name(u.kind)));
+		/* the community the account sits in (or is): its public page is /p/<code> */
+		cid = u.kind >= UNIT_COMMUNITY ? org_path_ancestor(u.path, 2, NULL, 0) : 0;
+		if (cid && unit_get(c, cid, &cu) == DB_ROW && cu.kind == UNIT_COMMUNITY)
+			community = JB_OBJ(jb_str("code", cu.code), jb_str("name", cu.name));
+	}
 	/*
 	 * A resident's latest self-registration tells the app what to show:
 	 * waiting, turned down (with the reason), or the household it bound to.
@@ -143,7 +150,8 @@ static json_t *user_json(struct req *req, struct db_conn *c, const struct auth *
 	return JB_OBJ(
 		jb_int("id", a->account_id), jb_str("username", a->username),
 		jb_str("display_name", a->display_name), jb_take("roles", roles),
-		jb_int("unit_id", a->unit_id), jb_take("unit", unit), jb_take("permissions", perms),
+		jb_int("unit_id", a->unit_id), jb_take("unit", unit),
+		jb_take("community", community), jb_take("permissions", perms),
 		jb_take("resident_id", a->resident_id ? json_integer(a->resident_id) : json_null()),
 		jb_take("registration", reg ? reg : json_null()));
 }

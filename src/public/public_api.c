@@ -11,6 +11,7 @@
 #include "calendar/calendar.h"
 #include "commitments/commitments.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/util.h"
 #include "db/store.h"
 #include "fund/fund.h"
@@ -106,10 +107,13 @@ static void add_serving_projects(json_t *commitments, json_t *projects)
 						continue;
 					json_array_append_new(
 						mine,
-						json_pack("{s:O?, s:O?, s:O?}", "id",
-							  json_object_get(p, "id"), "title",
-							  json_object_get(p, "title"), "state",
-							  json_object_get(p, "state")));
+						JB_OBJ(jb_ref_or_null("id",
+								      json_object_get(p, "id")),
+						       jb_ref_or_null("title",
+								      json_object_get(p, "title")),
+						       jb_ref_or_null(
+							       "state",
+							       json_object_get(p, "state"))));
 				}
 			}
 			json_object_set_new(item, "projects", mine);
@@ -158,7 +162,7 @@ static void public_projects(struct req *req)
 		reply_error(req, ERR_DB_UNAVAILABLE);
 		return;
 	}
-	reply_json(req, 200, json_pack("{s:i, s:o}", "year", year, "items", items));
+	reply_json(req, 200, JB_OBJ(jb_int("year", year), jb_take("items", items)));
 }
 
 static void public_fund(struct req *req)
@@ -205,17 +209,16 @@ static json_t *projects_summary(json_t *items)
 			by_state, state,
 			json_integer(json_integer_value(json_object_get(by_state, state)) + 1));
 	}
-	return json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(items), "by_state",
-			 by_state);
+	return JB_OBJ(jb_int("count", (int64_t)json_array_size(items)),
+		      jb_take("by_state", by_state));
 }
 
 /* The figures of the fund view, without its entries. */
 static json_t *fund_summary(json_t *fund)
 {
-	return json_pack("{s:O?, s:O?, s:O?}", "allocated_fen",
-			 json_object_get(fund, "allocated_fen"), "spent_fen",
-			 json_object_get(fund, "spent_fen"), "balance_fen",
-			 json_object_get(fund, "balance_fen"));
+	return JB_OBJ(jb_ref_or_null("allocated_fen", json_object_get(fund, "allocated_fen")),
+		      jb_ref_or_null("spent_fen", json_object_get(fund, "spent_fen")),
+		      jb_ref_or_null("balance_fen", json_object_get(fund, "balance_fen")));
 }
 
 /* The newest round of the micro view, or null. */
@@ -235,7 +238,7 @@ static json_t *street_of(struct db_conn *c, const struct unit_ref *u, int *rc)
 	*rc = unit_get(c, u->parent_id, &s);
 	if (*rc != DB_ROW)
 		return json_null();
-	return json_pack("{s:s, s:s}", "code", s.code, "name", s.name);
+	return JB_OBJ(jb_str("code", s.code), jb_str("name", s.name));
 }
 
 static void public_summary(struct req *req)
@@ -255,13 +258,16 @@ static void public_summary(struct req *req)
 	    (projects = projects_public(c, &u, year, now)) && (fund = fund_public(c, &u, year)) &&
 	    (micro = micro_public(c, &u, now))) {
 		json_t *rate = json_object_get(commitments, "rate");
+
 		reply_json(req, 200,
-			   json_pack("{s:{s:s, s:s, s:s}, s:o, s:i, s:O, s:o, s:o, s:o}", "unit",
-				     "code", u.code, "name", u.name, "party_org", party_org,
-				     "street", street, "year", year, "commitments",
-				     rate ? rate : json_null(), "projects",
-				     projects_summary(items_of(projects)), "fund",
-				     fund_summary(fund), "micro", micro_summary(micro)));
+			   JB_OBJ(jb_take("unit",
+					  JB_OBJ(jb_str("code", u.code), jb_str("name", u.name),
+						 jb_str("party_org", party_org))),
+				  jb_take("street", street), jb_int("year", year),
+				  jb_ref_or_null("commitments", rate),
+				  jb_take("projects", projects_summary(items_of(projects))),
+				  jb_take("fund", fund_summary(fund)),
+				  jb_take("micro", micro_summary(micro))));
 	} else {
 		json_decref(street);
 		reply_error(req, ERR_DB_UNAVAILABLE);
@@ -298,9 +304,10 @@ static void public_station(struct req *req)
 		return;
 	}
 	if (rc == DB_ROW)
-		community = json_pack("{s:s, s:s}", "code", u.code, "name", u.name);
+		community = JB_OBJ(jb_str("code", u.code), jb_str("name", u.name));
 	reply_json(req, 200,
-		   json_pack("{s:{s:s}, s:o}", "station", "name", name, "community", community));
+		   JB_OBJ(jb_take("station", JB_OBJ(jb_str("name", name))),
+			  jb_take("community", community)));
 }
 
 const struct route public_routes[] = {
