@@ -87,36 +87,39 @@ static int add_spending(struct db_conn *c, json_t *items)
 	return 0;
 }
 
-/* Each commitment item gets "projects": [{id, title, state}], the projects that serve it. */
+/* The projects among projects that name commitment item id: [{id, title, state}]. */
+static json_t *projects_serving(json_t *projects, json_int_t id)
+{
+	json_t *mine = json_array(), *p, *ref;
+	size_t pi, ci;
+
+	json_array_foreach(projects, pi, p)
+	{
+		json_array_foreach(json_object_get(p, "commitment_items"), ci, ref)
+		{
+			if (json_integer_value(json_object_get(ref, "id")) != id)
+				continue;
+			json_array_append_new(
+				mine, JB_OBJ(jb_ref_or_null("id", json_object_get(p, "id")),
+					     jb_ref_or_null("title", json_object_get(p, "title")),
+					     jb_ref_or_null("state", json_object_get(p, "state"))));
+		}
+	}
+	return mine;
+}
+
+/* Each commitment item gets "projects", the projects that serve it (the projects' own links). */
 static void add_serving_projects(json_t *commitments, json_t *projects)
 {
-	size_t li, ii, pi, ci;
-	json_t *list, *item, *p, *ref;
+	size_t li, ii;
+	json_t *list, *item;
 
 	json_array_foreach(json_object_get(commitments, "lists"), li, list)
 	{
 		json_array_foreach(json_object_get(list, "items"), ii, item)
 		{
 			json_int_t id = json_integer_value(json_object_get(item, "id"));
-			json_t *mine = json_array();
-			json_array_foreach(projects, pi, p)
-			{
-				json_array_foreach(json_object_get(p, "commitment_items"), ci, ref)
-				{
-					if (json_integer_value(json_object_get(ref, "id")) != id)
-						continue;
-					json_array_append_new(
-						mine,
-						JB_OBJ(jb_ref_or_null("id",
-								      json_object_get(p, "id")),
-						       jb_ref_or_null("title",
-								      json_object_get(p, "title")),
-						       jb_ref_or_null(
-							       "state",
-							       json_object_get(p, "state"))));
-				}
-			}
-			json_object_set_new(item, "projects", mine);
+			json_object_set_new(item, "projects", projects_serving(projects, id));
 		}
 	}
 }
