@@ -84,7 +84,12 @@ export class ApiError extends Error {
 
 let csrf = sessionStorage.getItem('shuniu.csrf') || '';
 
-async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+/*
+ * One request with the house's contract: JSON in and out (or a Blob body), the
+ * CSRF token on every write, failures as ApiError with the server's stable code.
+ * Exported for the clients beside this one (api/public.ts, console/accountability/api.ts).
+ */
+export async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { ...headers } };
   if (body instanceof Blob) {
     init.body = body;
@@ -113,7 +118,8 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
   return data as T;
 }
 
-const q = (params: Record<string, string | number | boolean | undefined | null>) => {
+/* "?a=1&b=x" of the parameters that are set. */
+export const q = (params: Record<string, string | number | boolean | undefined | null>) => {
   const s = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
   const t = s.toString();

@@ -3,10 +3,12 @@
 // resident does there (comment on a commitment, propose and vote in 微实事).
 // Answers carry no resident's name, phone or account; money is integer fen.
 //
-// Requests go through the same rules as api/client.ts: JSON in and out, the
-// CSRF token the session keeps in sessionStorage on every write, errors as
-// ApiError with the server's stable code.
-import { ApiError } from './client';
+// Requests go through api/client.ts's call(): JSON in and out, the CSRF token
+// on every write, errors as ApiError with the server's stable code.
+import { call } from './client';
+import type { CommitmentState, ProjectState, ProjectType } from './types';
+
+export type { CommitmentState, ProjectState, ProjectType };
 
 /* ---- what the public endpoints answer ---- */
 
@@ -30,7 +32,6 @@ export interface Rate {
 }
 
 /* in_progress → verifying (销号 asked, the street checks) → done (销号); overdue is derived */
-export type CommitmentState = 'in_progress' | 'verifying' | 'done';
 export type CommitmentCategory = 'party_building' | 'livelihood' | 'governance' | 'services' | 'environment' | 'safety' | 'other';
 
 export interface CommitmentComment {
@@ -86,15 +87,6 @@ export interface PublicCommitments {
   rate: Rate;
 }
 
-export type ProjectState = 'proposed' | 'approved' | 'in_progress' | 'completed' | 'cancelled';
-export type ProjectType =
-  | 'dispute_mediation'
-  | 'meal_delivery'
-  | 'environment'
-  | 'epidemic_prevention'
-  | 'illegal_construction'
-  | 'micro'
-  | 'other';
 
 export interface PublicHotspot {
   grid: { id: number; code?: string; name: string };
@@ -215,35 +207,6 @@ export interface NewProposal {
 }
 
 /* ---- requests ---- */
-
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
-  const init: RequestInit = { method, credentials: 'same-origin', headers };
-  if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const csrf = sessionStorage.getItem('shuniu.csrf'); // kept there by api/client.ts
-  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
-  let r: Response;
-  try {
-    r = await fetch(path, init);
-  } catch {
-    throw new ApiError(0, 'network.unreachable', 'network');
-  }
-  const text = await r.text();
-  let data: unknown = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!r.ok) {
-    const e = (data as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
-    throw new ApiError(r.status, e?.code || 'server.internal', e?.message || r.statusText, e?.details ?? {});
-  }
-  return data as T;
-}
 
 const unitPath = (code: string) => `/api/v1/public/units/${encodeURIComponent(code)}`;
 const yearQ = (year?: number) => (year ? `?year=${year}` : '');

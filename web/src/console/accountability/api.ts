@@ -29,7 +29,7 @@ import type {
   ProjectState,
   ProjectType,
 } from '../../api/types';
-import { query, request } from './request';
+import { call as request, q as query } from '../../api/client';
 
 type Cursor = { cursor?: string | null; limit?: number };
 
