@@ -2,6 +2,7 @@
 // commitment's member, and the community an account works for.
 import type { CommitmentItem, CommitmentState, User } from '../../api/types';
 import { i18n } from '../../i18n';
+import { todayShanghai } from '../../shared/shanghai';
 import { yuan } from '../../shared/meals';
 
 type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'info';
@@ -40,12 +41,14 @@ export function projectTag(s: string): TagType {
 
 /* This Shanghai year and the five before it and the next (what the server accepts), newest first. */
 export function yearChoices(now: number): number[] {
-  const y = Number(new Date(now + 8 * 3600e3).toISOString().slice(0, 4));
+  const y = shanghaiYear(now);
   return Array.from({ length: 7 }, (_, k) => y + 1 - k);
 }
 
 /* The Shanghai year of an instant (epoch ms). */
-export const shanghaiYear = (now: number) => Number(new Date(now + 8 * 3600e3).toISOString().slice(0, 4));
+export function shanghaiYear(now: number): number {
+  return Number(todayShanghai(now).slice(0, 4));
+}
 
 /* Integer fen as yuan with thousands grouped: 20000000 → "200,000.00". */
 export function money(fen: number): string {
