@@ -36,6 +36,9 @@ export const NAV: NavItem[] = [
   { path: '/projects', label: 'console.acc.nav.projects', perm: 'project:write|project:approve' },
   { path: '/fund', label: 'console.acc.nav.fund', perm: 'fund:read' },
   { path: '/micro', label: 'console.acc.nav.micro', perm: 'micro:manage' },
+  // area joint committees (片区型大党委): the committees and their four lists, the organisation register
+  { path: '/committees', label: 'console.committees.nav.committees', perm: 'committee:write' },
+  { path: '/organisations', label: 'console.committees.nav.organisations', perm: 'committee:write' },
   { path: '/accounts', label: 'console.nav.accounts', perm: 'account:read' },
   { path: '/audit', label: 'console.nav.audit', perm: 'audit:read' },
 ];

@@ -64,6 +64,16 @@ export const router = createRouter({
         },
         { path: 'fund', name: 'fund', component: () => import('./pages/Fund.vue'), meta: { perm: 'fund:read' } },
         { path: 'micro', name: 'micro', component: () => import('./pages/Micro.vue'), meta: { perm: 'micro:manage' } },
+        // area joint committees (片区型大党委) and their member organisations
+        { path: 'organisations', name: 'organisations', component: () => import('./committees/Organisations.vue'), meta: { perm: 'committee:write' } },
+        { path: 'committees', name: 'committees', component: () => import('./committees/Committees.vue'), meta: { perm: 'committee:write' } },
+        {
+          path: 'committees/:id(\\d+)',
+          name: 'committee',
+          component: () => import('./committees/Committee.vue'),
+          props: (r) => ({ id: Number(r.params.id) }),
+          meta: { perm: 'committee:write' },
+        },
         { path: 'audit', name: 'audit', component: () => import('./pages/Audit.vue'), meta: { perm: 'audit:read' } },
         {
           path: 'appeal/:id(\\d+)',
