@@ -74,6 +74,7 @@ test('the street officer registers organisations with a contact person; the phon
   await s.page.goto(srv.url('/console/'));
   await s.page.getByRole('navigation').getByRole('link', { name: '共建单位', exact: true }).click();
   await s.page.waitForURL('**/console/organisations');
+  assert.equal(await s.page.getByRole('navigation').locator('[aria-current=page]').innerText(), '共建单位', 'the menu marks the register, not 组织与居民');
   for (const [name, kind, person, phone] of [
     [HEALTH, '政府机关/部门', '王医生', '13912345678'],
     [FIRM, '非公企业', '李经理', '0512-66881234'],

@@ -59,6 +59,7 @@ export const landingFor = (u: User | null | undefined) =>
 export function navOf(path: string): string {
   if (path.startsWith('/appeal')) return '/queue';
   if (path.startsWith('/commitment-items')) return '/commitments';
-  const hit = NAV.filter((n) => n.path !== '/' && path.startsWith(n.path));
+  // whole segments only: '/organisations' is not under '/org'
+  const hit = NAV.filter((n) => n.path !== '/' && (path === n.path || path.startsWith(`${n.path}/`)));
   return hit.length ? hit[0].path : '/';
 }
