@@ -179,7 +179,7 @@ test("a community's staff never see another community's roster", async () => {
   assertError(await longqiao.get('/api/v1/representatives?kind=mayor'), 400, 'request.invalid', 'kind');
 });
 
-test('a representative is edited, the phone cleared and the account unbound', async () => {
+test('a representative is edited, the phone cleared, deactivated and bound to an account', async () => {
   const r0 = await addRep(longqiao, { unit_id: U.comm1.id, name: '临时代表', kind: 'volunteer', phone: '13800001111' });
   const r = await longqiao.patch(`/api/v1/representatives/${r0.id}`, { name: '志愿者代表', phone: null, active: false });
   assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -188,6 +188,10 @@ test('a representative is edited, the phone cleared and the account unbound', as
   const m = await longqiao.post('/api/v1/meetings', meetingBody({ invitees: [reps[0].id, r0.id] }));
   assertError(m, 400, 'request.invalid', 'invitees[1]');
   assertError(await longqiao.patch(`/api/v1/representatives/${r0.id}`, { account_id: resident.user.id }), 409, 'meeting.account_taken');
+  const bound = await longqiao.patch(`/api/v1/representatives/${r0.id}`, { account_id: longqiao.user.id });
+  assert.equal(bound.body.account_id, longqiao.user.id);
+  const unbound = await longqiao.patch(`/api/v1/representatives/${r0.id}`, { account_id: null });
+  assert.deepEqual([unbound.body.account_id, unbound.body.name], [null, '志愿者代表']);
 });
 
 // ---- scheduling ----------------------------------------------------------------
@@ -225,7 +229,7 @@ test('scheduling refuses bad input with stable codes', async () => {
   await bad({ matter_id: 1 }, 400, 'request.invalid', 'matter_id');
   await bad({ unit_id: U.comm2.id }, 404, 'route.not_found');
   await bad({ unit_id: U.comm2.id, invitees: [rep2.id] }, 404, 'route.not_found');
-  await bad({ unit_id: (await findUnit(district, STREET1)).parent_id ?? 1 }, 404, 'route.not_found');
+  await bad({ unit_id: U.street1.parent_id }, 404, 'route.not_found');
   await bad({}, 403, 'auth.forbidden', undefined, gridworker);
   await bad({}, 403, 'auth.forbidden', undefined, resident);
   // a street's meeting uses the street's roster, so 龙桥's representatives are not its invitees
@@ -233,8 +237,8 @@ test('scheduling refuses bad input with stable codes', async () => {
 });
 
 test('the district cannot hold a meeting of its own', async () => {
-  const me = await district.get('/api/v1/auth/me');
-  const rootId = me.body.user?.unit_id ?? me.body.unit_id;
+  const rootId = U.street1.parent_id;
+  assert.ok(rootId, 'fixture: the district root');
   assertError(await district.post('/api/v1/meetings', meetingBody({ unit_id: rootId })), 400, 'request.invalid', 'unit_id');
 });
 
