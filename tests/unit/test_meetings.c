@@ -176,9 +176,11 @@ static void a_meeting_uses_its_communitys_roster_or_its_streets(void **state)
 	assert_false(meeting_unit_kind_ok(UNIT_BUILDING));
 }
 
-/* ---- the store-level writes, on a database (autocommit: a refusal here may leave what
- * it wrote before refusing, which a caller's transaction would roll back)
- * ------------------------------------------ */
+/*
+ * ---- the store-level writes, on a database ----
+ * Autocommit: a refusal here may leave what was written before it, which a
+ * caller's transaction would roll back.
+ */
 
 struct t {
 	char path[128];
