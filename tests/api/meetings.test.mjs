@@ -177,6 +177,15 @@ test("a community's staff never see another community's roster", async () => {
   const filtered = await longqiao.get(`/api/v1/representatives?unit=${U.comm1.id}&kind=organisation`);
   assert.deepEqual(filtered.body.items.map((r) => r.organisation), ['龙桥物业公司']);
   assertError(await longqiao.get('/api/v1/representatives?kind=mayor'), 400, 'request.invalid', 'kind');
+  assertError(await longqiao.get('/api/v1/representatives?active=yes'), 400, 'request.invalid', 'active');
+  const byName = await longqiao.get(`/api/v1/representatives?q=${encodeURIComponent('居民代表')}`);
+  assert.deepEqual(byName.body.items.map((r) => r.id), [repResident.id]);
+  const wild = await longqiao.get(`/api/v1/representatives?q=${encodeURIComponent('%')}`);
+  assert.deepEqual(wild.body.items, []); // LIKE's wildcards are taken literally
+  const page1 = await longqiao.get(`/api/v1/representatives?unit=${U.comm1.id}&limit=4`);
+  const page2 = await longqiao.get(`/api/v1/representatives?unit=${U.comm1.id}&limit=4&cursor=${page1.body.next_cursor}`);
+  assert.equal(page1.body.items.length, 4);
+  assert.ok(page2.body.items[0].id > page1.body.items[3].id);
 });
 
 test('a representative is edited, the phone cleared, deactivated and bound to an account', async () => {
@@ -192,6 +201,9 @@ test('a representative is edited, the phone cleared, deactivated and bound to an
   assert.equal(bound.body.account_id, longqiao.user.id);
   const unbound = await longqiao.patch(`/api/v1/representatives/${r0.id}`, { account_id: null });
   assert.deepEqual([unbound.body.account_id, unbound.body.name], [null, '志愿者代表']);
+  const inactive = await longqiao.get(`/api/v1/representatives?unit=${U.comm1.id}&active=0`);
+  assert.deepEqual(inactive.body.items.map((r) => r.id), [r0.id]);
+  assertError(await longqiao.patch(`/api/v1/representatives/${r0.id}`, { unit_id: U.comm1.id }), 400, 'request.invalid', 'unit_id');
 });
 
 // ---- scheduling ----------------------------------------------------------------
