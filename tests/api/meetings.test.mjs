@@ -483,3 +483,25 @@ test('the list filters by type, state and day and pages by cursor', async () => 
   assertError(await longqiao.get('/api/v1/meetings?from=26-11-2026'), 400, 'request.invalid', 'from');
   assertError(await resident.get('/api/v1/meetings'), 403, 'auth.forbidden');
 });
+
+// ---- under units -------------------------------------------------------------------
+
+test('a grid meeting moves with its grid and keeps it from being deleted', async () => {
+  const g = await district.post('/api/v1/units', { parent_id: U.comm1.id, name: '议事测试网格' });
+  assert.equal(g.status, 201, JSON.stringify(g.body));
+  const m = await schedule(longqiao, { unit_id: g.body.id, invitees: [reps[0].id] });
+  assertError(await district.del(`/api/v1/units/${g.body.id}`), 409, 'unit.not_empty');
+  const moved = await district.post(`/api/v1/units/${g.body.id}/move`, { parent_id: U.comm2.id });
+  assert.equal(moved.status, 200, JSON.stringify(moved.body));
+  assertError(await longqiao.get(`/api/v1/meetings/${m.id}`), 404, 'route.not_found');
+  const seen = await cs2.get(`/api/v1/meetings?unit=${g.body.id}`);
+  assert.deepEqual(seen.body.items.map((x) => x.id), [m.id]);
+});
+
+test('a community with a roster is not deleted', async () => {
+  const c = await district.post('/api/v1/units', { parent_id: U.street1.id, name: '议事测试社区' });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  const r = await addRep(changqiao, { unit_id: c.body.id, name: '新社区代表', kind: 'resident' });
+  assertError(await district.del(`/api/v1/units/${c.body.id}`), 409, 'unit.not_empty');
+  assert.equal((await changqiao.get(`/api/v1/representatives/${r.id}`)).status, 200);
+});
