@@ -12,6 +12,7 @@
 #include "applications/applications.h"
 #include "auth/auth.h"
 #include "commitments/commitments.h"
+#include "committees/committees.h"
 #include "fund/fund.h"
 #include "meals/meals.h"
 #include "messages/messages.h"
@@ -36,5 +37,6 @@ const struct org_unit_hooks *const org_unit_users[] = {
 	&projects_unit_hooks,
 	&micro_unit_hooks,
 	&fund_unit_hooks,
+	&committees_unit_hooks,
 	NULL,
 };
