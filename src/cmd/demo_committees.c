@@ -122,13 +122,15 @@ static int the_committee(struct demo *d)
 	if (rc < 0 || comms.n != 3)
 		return rc < 0 ? rc : DB_EMISUSE;
 	memcpy(d->comm, comms.v, sizeof d->comm);
-	const struct committee_in in = { .unit_id = street.v[0],
-					 .name = "尹东片区联合党委",
-					 .secretary = "沈建华",
-					 .note = "以尹东社区为中心，联合周边社区、驻区单位、非公企业、社会组织"
-						 "和学校，按需求、资源、项目、责任四张清单共商共建。",
-					 .community_ids = d->comm,
-					 .n_communities = 3 };
+	const struct committee_in in = {
+		.unit_id = street.v[0],
+		.name = "尹东片区联合党委",
+		.secretary = "沈建华",
+		.note = "以尹东社区为中心，联合周边社区、驻区单位、非公企业、社会组织"
+			"和学校，按需求、资源、项目、责任四张清单共商共建。",
+		.community_ids = d->comm,
+		.n_communities = 3
+	};
 	struct ids root = { 0 };
 	rc = db_each(d->c, id_row, &root,
 		     "SELECT id FROM units WHERE kind = 'district' ORDER BY id LIMIT 1", "");
@@ -137,7 +139,7 @@ static int the_committee(struct demo *d)
 	rc = committee_create(d->c, &in, &d->jc);
 	for (int i = 0; rc == 0 && i < N_ORGS; i++) {
 		const struct organisation_in o = { .unit_id = orgs[i].district ? root.v[0]
-									 : street.v[0],
+									       : street.v[0],
 						   .name = orgs[i].name,
 						   .kind = orgs[i].kind,
 						   .contact_person = orgs[i].contact,
@@ -277,7 +279,8 @@ int demo_committees(struct db_conn *c, int64_t now)
 	if (rc == 0)
 		rc = the_duties(&d);
 	if (rc == 0)
-		printf("joint committee: 尹东片区联合党委 with %d member organisations, 6 needs, 8 resources, "
+		printf("joint committee: 尹东片区联合党委 with %d member organisations, 6 needs, 8 "
+		       "resources, "
 		       "2 projects, 5 responsibilities\n",
 		       N_ORGS);
 	return rc;

@@ -87,7 +87,8 @@ static int jc_copy(void *ctx, const struct jc_view *v)
 
 	l->out->id = v->id;
 	l->out->unit_id = v->unit_id;
-	snprintf(l->out->unit_path, sizeof l->out->unit_path, "%s", v->unit_path ? v->unit_path : "");
+	snprintf(l->out->unit_path, sizeof l->out->unit_path, "%s",
+		 v->unit_path ? v->unit_path : "");
 	return 0;
 }
 
@@ -395,8 +396,8 @@ static void list_committees(struct req *req)
 	    scope_unit_or_reply(req, c, req_query(req, "unit"), &sc))
 		return;
 	struct jc_page x = { &p, c, committee_today(today) };
-	page_reply(&p, cstore_jc_list(c, sc.lo, sc.hi, p.cursor ? p.cursor : INT64_MAX,
-				      p.limit + 1, jc_page_row, &x));
+	page_reply(&p, cstore_jc_list(c, sc.lo, sc.hi, p.cursor ? p.cursor : INT64_MAX, p.limit + 1,
+				      jc_page_row, &x));
 }
 
 /* ---- PATCH /joint-committees/:id ------------------------------------------------ */
@@ -485,10 +486,9 @@ static int member_tx(struct db_conn *c, void *ctx)
 	x->in_use = 0;
 	if (x->role) {
 		rc = committee_member_put(c, x->id, x->org_id, x->role, clock_now());
-		return audit_write_after(rc, x->req, c, "committee.member_add", "joint_committee",
-					 x->id,
-					 JB_OBJ(jb_int("organisation_id", x->org_id),
-						jb_str("role", x->role)));
+		return audit_write_after(
+			rc, x->req, c, "committee.member_add", "joint_committee", x->id,
+			JB_OBJ(jb_int("organisation_id", x->org_id), jb_str("role", x->role)));
 	}
 	rc = cstore_jc_member_uses(c, x->id, x->org_id, &n);
 	if (rc < 0)

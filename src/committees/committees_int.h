@@ -24,9 +24,10 @@ struct req;
 
 /* ---- the rules (committees_rules.c, pure) -------------------------------- */
 
-int organisation_kind_valid(const char *s); /* gov resident_unit enterprise social_org school other */
-int need_source_valid(const char *s);	    /* resident appeal hotspot visit */
-int resource_kind_valid(const char *s);	    /* room volunteers money skills equipment */
+int organisation_kind_valid(
+	const char *s);			/* gov resident_unit enterprise social_org school other */
+int need_source_valid(const char *s);	/* resident appeal hotspot visit */
+int resource_kind_valid(const char *s); /* room volunteers money skills equipment */
 /* Is s a state of the list? */
 int committee_state_valid(enum committee_list list, const char *s);
 /* May an item of the list in state `from` be moved to `to` by a state change
@@ -100,8 +101,8 @@ struct jc_view {
 typedef int (*jc_view_fn)(void *ctx, const struct jc_view *v);
 int cstore_jc_view(struct db_conn *c, int64_t id, jc_view_fn fn, void *ctx);
 /* Committees visible from [lo, hi): their unit or a community inside it; newest first. */
-int cstore_jc_list(struct db_conn *c, const char *lo, const char *hi, int64_t before,
-		   int64_t limit, jc_view_fn fn, void *ctx);
+int cstore_jc_list(struct db_conn *c, const char *lo, const char *hi, int64_t before, int64_t limit,
+		   jc_view_fn fn, void *ctx);
 
 typedef int (*jc_community_fn)(void *ctx, int64_t id, const char *name, const char *path);
 int cstore_jc_communities(struct db_conn *c, int64_t id, jc_community_fn fn, void *ctx);
@@ -173,8 +174,7 @@ struct resource_view {
 };
 typedef int (*resource_fn)(void *ctx, const struct resource_view *v);
 int cstore_resources(struct db_conn *c, const struct list_filter *f, resource_fn fn, void *ctx);
-int cstore_resource(struct db_conn *c, int64_t committee_id, int64_t id, resource_fn fn,
-		    void *ctx);
+int cstore_resource(struct db_conn *c, int64_t committee_id, int64_t id, resource_fn fn, void *ctx);
 int cstore_project_resources(struct db_conn *c, int64_t cproject_id, resource_fn fn, void *ctx);
 
 struct cproject_view {
@@ -184,8 +184,7 @@ struct cproject_view {
 };
 typedef int (*cproject_fn)(void *ctx, const struct cproject_view *v);
 int cstore_cprojects(struct db_conn *c, const struct list_filter *f, cproject_fn fn, void *ctx);
-int cstore_cproject(struct db_conn *c, int64_t committee_id, int64_t id, cproject_fn fn,
-		    void *ctx);
+int cstore_cproject(struct db_conn *c, int64_t committee_id, int64_t id, cproject_fn fn, void *ctx);
 int cstore_cproject_update(struct db_conn *c, int64_t id, const char *title, const char *detail,
 			   int64_t project_id, int64_t now, int64_t *changed);
 /* Responsibilities of a committee project: open, done, overdue. */

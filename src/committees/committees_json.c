@@ -35,13 +35,14 @@ static json_t *ref_or_null(int64_t id, const char *key, const char *name)
 
 json_t *org_json(const struct org_view *v)
 {
-	return JB_OBJ(jb_int("id", v->id), jb_str("name", S(v->name)), jb_str("kind", S(v->kind)),
-		      jb_take("unit", JB_OBJ(jb_int("id", v->unit_id), jb_str("name", S(v->unit_name)),
-					     jb_str("kind", S(v->unit_kind)))),
-		      jb_str("contact_person", S(v->contact_person)),
-		      jb_str_or_null("phone_mask", v->phone_mask), jb_str("address", S(v->address)),
-		      jb_str("note", S(v->note)), jb_take("created_at", time_or_null(v->created_at)),
-		      jb_take("updated_at", time_or_null(v->updated_at)));
+	return JB_OBJ(
+		jb_int("id", v->id), jb_str("name", S(v->name)), jb_str("kind", S(v->kind)),
+		jb_take("unit", JB_OBJ(jb_int("id", v->unit_id), jb_str("name", S(v->unit_name)),
+				       jb_str("kind", S(v->unit_kind)))),
+		jb_str("contact_person", S(v->contact_person)),
+		jb_str_or_null("phone_mask", v->phone_mask), jb_str("address", S(v->address)),
+		jb_str("note", S(v->note)), jb_take("created_at", time_or_null(v->created_at)),
+		jb_take("updated_at", time_or_null(v->updated_at)));
 }
 
 /* ---- a committee ------------------------------------------------------------ */
@@ -50,18 +51,17 @@ static int community_add(void *ctx, int64_t id, const char *name, const char *pa
 {
 	(void)path;
 	return json_array_append_new(ctx, JB_OBJ(jb_int("id", id), jb_str("name", S(name)))) ? -1
-												 : 0;
+											     : 0;
 }
 
 static int member_add(void *ctx, const struct member_view *m)
 {
 	char b[32];
 	json_t *o = JB_OBJ(
-		jb_take("organisation",
-			JB_OBJ(jb_int("id", m->org_id), jb_str("name", S(m->name)),
-			       jb_str("kind", S(m->kind)),
-			       jb_str("contact_person", S(m->contact_person)),
-			       jb_str_or_null("phone_mask", m->phone_mask))),
+		jb_take("organisation", JB_OBJ(jb_int("id", m->org_id), jb_str("name", S(m->name)),
+					       jb_str("kind", S(m->kind)),
+					       jb_str("contact_person", S(m->contact_person)),
+					       jb_str_or_null("phone_mask", m->phone_mask))),
 		jb_str("role", S(m->role)),
 		jb_str("joined_at", clock_format_shanghai(m->joined_at, b)));
 
@@ -70,17 +70,16 @@ static int member_add(void *ctx, const struct member_view *m)
 
 static json_t *counts_json(const struct jc_counts *k)
 {
-	return JB_OBJ(jb_int("needs_open", k->needs[0]), jb_int("needs_matched", k->needs[1]),
-		      jb_int("needs_met", k->needs[2]),
-		      jb_int("resources_available", k->resources[0]),
-		      jb_int("resources_committed", k->resources[1]),
-		      jb_int("resources_used", k->resources[2]),
-		      jb_int("projects_planned", k->projects[0]),
-		      jb_int("projects_running", k->projects[1]),
-		      jb_int("projects_done", k->projects[2]),
-		      jb_int("responsibilities_open", k->duties[0]),
-		      jb_int("responsibilities_done", k->duties[1]),
-		      jb_int("responsibilities_overdue", k->overdue));
+	return JB_OBJ(
+		jb_int("needs_open", k->needs[0]), jb_int("needs_matched", k->needs[1]),
+		jb_int("needs_met", k->needs[2]), jb_int("resources_available", k->resources[0]),
+		jb_int("resources_committed", k->resources[1]),
+		jb_int("resources_used", k->resources[2]),
+		jb_int("projects_planned", k->projects[0]),
+		jb_int("projects_running", k->projects[1]), jb_int("projects_done", k->projects[2]),
+		jb_int("responsibilities_open", k->duties[0]),
+		jb_int("responsibilities_done", k->duties[1]),
+		jb_int("responsibilities_overdue", k->overdue));
 }
 
 json_t *jc_json(struct db_conn *c, const struct jc_view *v, const char *today, int full,
@@ -120,9 +119,10 @@ static int appeal_add(void *ctx, const struct need_appeal *a)
 	char b[32];
 
 	return json_array_append_new(
-		       ctx, JB_OBJ(jb_int("id", a->id), jb_str("case_no", S(a->case_no)),
-				   jb_str("category", S(a->category)), jb_str("status", S(a->status)),
-				   jb_str("submitted_at", clock_format_shanghai(a->created_at, b))))
+		       ctx,
+		       JB_OBJ(jb_int("id", a->id), jb_str("case_no", S(a->case_no)),
+			      jb_str("category", S(a->category)), jb_str("status", S(a->status)),
+			      jb_str("submitted_at", clock_format_shanghai(a->created_at, b))))
 		       ? -1
 		       : 0;
 }
@@ -158,24 +158,24 @@ json_t *need_json(struct db_conn *c, const struct need_view *v)
 		json_decref(hot);
 		return NULL;
 	}
-	return JB_OBJ(
-		jb_int("id", v->id), jb_int("committee_id", v->committee_id),
-		jb_take("community", JB_OBJ(jb_int("id", v->community_id),
-					    jb_str("name", S(v->community_name)))),
-		jb_str("title", S(v->title)), jb_str("detail", S(v->detail)),
-		jb_str("source", S(v->source)), jb_take("appeals", appeals),
-		jb_take_or_null("hotspot", hot),
-		jb_take("organisation",
-			v->organisation_id ? JB_OBJ(jb_int("id", v->organisation_id),
-						    jb_str("name", S(v->org_name)),
-						    jb_str("kind", S(v->org_kind)))
-					   : json_null()),
-		jb_take("wants", wants_json(v->wants)), jb_str("state", S(v->state)),
-		jb_take("project", project_ref(v->cproject_id, v->cproject_title, v->cproject_state)),
-		jb_take("created_by", ref_or_null(v->created_by, "name", v->creator_name)),
-		jb_take("created_at", time_or_null(v->created_at)),
-		jb_take("updated_at", time_or_null(v->updated_at)),
-		jb_take("met_at", time_or_null(v->met_at)));
+	return JB_OBJ(jb_int("id", v->id), jb_int("committee_id", v->committee_id),
+		      jb_take("community", JB_OBJ(jb_int("id", v->community_id),
+						  jb_str("name", S(v->community_name)))),
+		      jb_str("title", S(v->title)), jb_str("detail", S(v->detail)),
+		      jb_str("source", S(v->source)), jb_take("appeals", appeals),
+		      jb_take_or_null("hotspot", hot),
+		      jb_take("organisation", v->organisation_id
+						      ? JB_OBJ(jb_int("id", v->organisation_id),
+							       jb_str("name", S(v->org_name)),
+							       jb_str("kind", S(v->org_kind)))
+						      : json_null()),
+		      jb_take("wants", wants_json(v->wants)), jb_str("state", S(v->state)),
+		      jb_take("project",
+			      project_ref(v->cproject_id, v->cproject_title, v->cproject_state)),
+		      jb_take("created_by", ref_or_null(v->created_by, "name", v->creator_name)),
+		      jb_take("created_at", time_or_null(v->created_at)),
+		      jb_take("updated_at", time_or_null(v->updated_at)),
+		      jb_take("met_at", time_or_null(v->met_at)));
 }
 
 json_t *resource_json(const struct resource_view *v)
@@ -191,7 +191,8 @@ json_t *resource_json(const struct resource_view *v)
 		jb_str("quantity_unit", S(v->quantity_unit)),
 		jb_take("amount_fen", v->has_amount ? json_integer(v->amount_fen) : json_null()),
 		jb_str("state", S(v->state)),
-		jb_take("project", project_ref(v->cproject_id, v->cproject_title, v->cproject_state)),
+		jb_take("project",
+			project_ref(v->cproject_id, v->cproject_title, v->cproject_state)),
 		jb_take("created_at", time_or_null(v->created_at)),
 		jb_take("updated_at", time_or_null(v->updated_at)),
 		jb_take("used_at", time_or_null(v->used_at)));
@@ -200,10 +201,11 @@ json_t *resource_json(const struct resource_view *v)
 static int project_need_add(void *ctx, const struct need_view *v)
 {
 	return json_array_append_new(
-		       ctx, JB_OBJ(jb_int("id", v->id), jb_str("title", S(v->title)),
-				   jb_str("state", S(v->state)),
-				   jb_take("community", JB_OBJ(jb_int("id", v->community_id),
-							       jb_str("name", S(v->community_name))))))
+		       ctx,
+		       JB_OBJ(jb_int("id", v->id), jb_str("title", S(v->title)),
+			      jb_str("state", S(v->state)),
+			      jb_take("community", JB_OBJ(jb_int("id", v->community_id),
+							  jb_str("name", S(v->community_name))))))
 		       ? -1
 		       : 0;
 }
@@ -237,13 +239,14 @@ json_t *cproject_json(struct db_conn *c, const struct cproject_view *v, const ch
 		jb_str("state", S(v->state)), jb_take("needs", needs), jb_take("resources", res),
 		jb_take("project",
 			v->project_id
-				? JB_OBJ(jb_int("id", v->project_id), jb_str("title", S(v->p_title)),
+				? JB_OBJ(jb_int("id", v->project_id),
+					 jb_str("title", S(v->p_title)),
 					 jb_str("state", S(v->p_state)),
 					 jb_take("unit", JB_OBJ(jb_int("id", v->p_unit_id),
 								jb_str("name", S(v->p_unit_name)))))
 				: json_null()),
-		jb_take("responsibilities",
-			JB_OBJ(jb_int("open", d[0]), jb_int("done", d[1]), jb_int("overdue", d[2]))),
+		jb_take("responsibilities", JB_OBJ(jb_int("open", d[0]), jb_int("done", d[1]),
+						   jb_int("overdue", d[2]))),
 		jb_take("created_at", time_or_null(v->created_at)),
 		jb_take("updated_at", time_or_null(v->updated_at)),
 		jb_take("started_at", time_or_null(v->started_at)),
@@ -309,18 +312,10 @@ json_t *committee_item_json(struct db_conn *c, enum committee_list list, int64_t
 	struct one_item x = { c, committee_today(today), NULL };
 
 	switch (list) {
-	case CL_NEED:
-		*rc = cstore_need(c, committee_id, id, one_need, &x);
-		break;
-	case CL_RESOURCE:
-		*rc = cstore_resource(c, committee_id, id, one_resource, &x);
-		break;
-	case CL_PROJECT:
-		*rc = cstore_cproject(c, committee_id, id, one_cproject, &x);
-		break;
-	case CL_DUTY:
-		*rc = cstore_duty(c, committee_id, id, one_duty, &x);
-		break;
+	case CL_NEED: *rc = cstore_need(c, committee_id, id, one_need, &x); break;
+	case CL_RESOURCE: *rc = cstore_resource(c, committee_id, id, one_resource, &x); break;
+	case CL_PROJECT: *rc = cstore_cproject(c, committee_id, id, one_cproject, &x); break;
+	case CL_DUTY: *rc = cstore_duty(c, committee_id, id, one_duty, &x); break;
 	}
 	return x.out;
 }

@@ -38,8 +38,9 @@ int need_source_valid(const char *s)
 
 int resource_kind_valid(const char *s)
 {
-	static const char *const k[] = { "room", "volunteers", "money", "skills", "equipment",
-					 NULL };
+	static const char *const k[] = {
+		"room", "volunteers", "money", "skills", "equipment", NULL
+	};
 	return one_of(s, k);
 }
 
@@ -51,14 +52,10 @@ static const char *const duty_states[] = { "open", "done", NULL };
 static const char *const *states_of(enum committee_list list)
 {
 	switch (list) {
-	case CL_NEED:
-		return need_states;
-	case CL_RESOURCE:
-		return resource_states;
-	case CL_PROJECT:
-		return project_states;
-	case CL_DUTY:
-		return duty_states;
+	case CL_NEED: return need_states;
+	case CL_RESOURCE: return resource_states;
+	case CL_PROJECT: return project_states;
+	case CL_DUTY: return duty_states;
 	}
 	return duty_states;
 }
@@ -76,10 +73,10 @@ static const char *const duty_moves[] = { "open>done", NULL };
 
 int committee_move_ok(enum committee_list list, const char *from, const char *to)
 {
-	const char *const *moves = list == CL_NEED	   ? need_moves
+	const char *const *moves = list == CL_NEED	 ? need_moves
 				   : list == CL_RESOURCE ? resource_moves
-				   : list == CL_PROJECT	   ? project_moves
-							   : duty_moves;
+				   : list == CL_PROJECT	 ? project_moves
+							 : duty_moves;
 	size_t nf, nt;
 
 	if (!from || !to)
@@ -98,22 +95,17 @@ int committee_move_ok(enum committee_list list, const char *from, const char *to
 const char *committee_move_targets(enum committee_list list)
 {
 	switch (list) {
-	case CL_NEED:
-		return "met";
-	case CL_RESOURCE:
-		return "used";
-	case CL_PROJECT:
-		return "running or done";
-	case CL_DUTY:
-		return "done";
+	case CL_NEED: return "met";
+	case CL_RESOURCE: return "used";
+	case CL_PROJECT: return "running or done";
+	case CL_DUTY: return "done";
 	}
 	return "";
 }
 
 int committee_duty_overdue(const char *state, const char *due_date, const char *today)
 {
-	return state && due_date && today && !strcmp(state, "open") &&
-	       strcmp(due_date, today) < 0;
+	return state && due_date && today && !strcmp(state, "open") && strcmp(due_date, today) < 0;
 }
 
 int committee_wants_text(json_t *arr, char *out, size_t n)

@@ -63,9 +63,10 @@ int cstore_org_list(struct db_conn *c, const struct org_filter *f, org_view_fn f
 {
 	struct org_row_call r = { fn, ctx };
 	const struct db_arg args[] = {
-		DB_ARG_T(f->lo),      DB_ARG_T(f->hi),	    DB_ARG_T(f->viewer),  DB_ARG_T(f->at_path),
-		DB_ARG_T(f->at_path), DB_ARG_T(f->at_hi),   DB_ARG_T(f->at_path), DB_ARG_T(f->kind),
-		DB_ARG_T(f->kind),    DB_ARG_T(f->q),	    DB_ARG_T(f->q),	  DB_ARG_I(f->before),
+		DB_ARG_T(f->lo),      DB_ARG_T(f->hi),	    DB_ARG_T(f->viewer),
+		DB_ARG_T(f->at_path), DB_ARG_T(f->at_path), DB_ARG_T(f->at_hi),
+		DB_ARG_T(f->at_path), DB_ARG_T(f->kind),    DB_ARG_T(f->kind),
+		DB_ARG_T(f->q),	      DB_ARG_T(f->q),	    DB_ARG_I(f->before),
 		DB_ARG_I(f->limit),
 	};
 	int rc = db_each_args(
@@ -133,7 +134,8 @@ int cstore_org_update(struct db_conn *c, int64_t id, const struct org_edit *e, i
 	int rc = db_run(c,
 			"UPDATE organisations SET name = ?, kind = ?, contact_person = ?, "
 			"address = ?, note = ?, updated_at = ? WHERE id = ?",
-			"tttttii", e->name, e->kind, e->contact_person, e->address, e->note, now, id);
+			"tttttii", e->name, e->kind, e->contact_person, e->address, e->note, now,
+			id);
 	if (rc < 0 || e->keep_phone)
 		return rc;
 	if (!e->phone_enc)
@@ -233,8 +235,8 @@ int cstore_jc_view(struct db_conn *c, int64_t id, jc_view_fn fn, void *ctx)
 	return db_one(c, jc_row, &r, JC_SELECT "WHERE j.id = ?", "i", id);
 }
 
-int cstore_jc_list(struct db_conn *c, const char *lo, const char *hi, int64_t before,
-		   int64_t limit, jc_view_fn fn, void *ctx)
+int cstore_jc_list(struct db_conn *c, const char *lo, const char *hi, int64_t before, int64_t limit,
+		   jc_view_fn fn, void *ctx)
 {
 	struct jc_row_call r = { fn, ctx };
 	int rc = db_each(c, jc_row, &r,
@@ -284,11 +286,12 @@ DB_VIEW_ROWS(member_row, struct member_view, member_fn, member_from_row)
 int cstore_jc_members(struct db_conn *c, int64_t id, member_fn fn, void *ctx)
 {
 	struct member_row_call k = { fn, ctx };
-	int rc = db_each(c, member_row, &k,
-			 "SELECT o.id, m.joined_at, m.role, o.name, o.kind, o.contact_person, "
-			 "o.phone_mask, o.unit_path FROM committee_members m JOIN organisations o "
-			 "ON o.id = m.organisation_id WHERE m.committee_id = ? ORDER BY o.name, o.id",
-			 "i", id);
+	int rc = db_each(
+		c, member_row, &k,
+		"SELECT o.id, m.joined_at, m.role, o.name, o.kind, o.contact_person, "
+		"o.phone_mask, o.unit_path FROM committee_members m JOIN organisations o "
+		"ON o.id = m.organisation_id WHERE m.committee_id = ? ORDER BY o.name, o.id",
+		"i", id);
 	return rc < 0 ? rc : 0;
 }
 
@@ -312,9 +315,9 @@ int cstore_jc_member_uses(struct db_conn *c, int64_t id, int64_t org_id, int64_t
 
 int cstore_jc_member_delete(struct db_conn *c, int64_t id, int64_t org_id)
 {
-	return db_run(c,
-		      "DELETE FROM committee_members WHERE committee_id = ? AND organisation_id = ?",
-		      "ii", id, org_id);
+	return db_run(
+		c, "DELETE FROM committee_members WHERE committee_id = ? AND organisation_id = ?",
+		"ii", id, org_id);
 }
 
 int cstore_jc_update(struct db_conn *c, int64_t id, const char *name, const char *secretary,
@@ -394,11 +397,12 @@ int committee_create(struct db_conn *c, const struct committee_in *in, int64_t *
 		DB_ARG_I(now),
 		DB_ARG_I(now),
 	};
-	rc = db_query_int64_args(c, id,
-				 "INSERT INTO joint_committees (unit_id, unit_path, name, secretary, "
-				 "note, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
-				 "?, ?) RETURNING id",
-				 args, DB_ARGS_N(args));
+	rc = db_query_int64_args(
+		c, id,
+		"INSERT INTO joint_committees (unit_id, unit_path, name, secretary, "
+		"note, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
+		"?, ?) RETURNING id",
+		args, DB_ARGS_N(args));
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : DB_ERR;
 	rc = 0;

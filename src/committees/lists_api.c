@@ -34,7 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* The list's audit action of a change: "committee.need_state" … */
 static const char *const list_names[] = { [CL_NEED] = "need",
 					  [CL_RESOURCE] = "resource",
@@ -62,8 +61,8 @@ static int community_match(void *ctx, int64_t id, const char *name, const char *
 }
 
 /* One of the committee's communities: 0 and its path, or -1 having answered 400. */
-static int community_or_reply(struct req *req, struct db_conn *c, int64_t committee_id,
-			      int64_t id, const char *field, char path[256])
+static int community_or_reply(struct req *req, struct db_conn *c, int64_t committee_id, int64_t id,
+			      const char *field, char path[256])
 {
 	struct community_find f = { .id = id };
 	int rc = cstore_jc_communities(c, committee_id, community_match, &f);
@@ -74,8 +73,8 @@ static int community_or_reply(struct req *req, struct db_conn *c, int64_t commit
 	return 0;
 }
 
-static int appeals_or_reply(struct req *req, struct db_conn *c, json_t *arr,
-			    const char *community, int64_t *ids, int *n)
+static int appeals_or_reply(struct req *req, struct db_conn *c, json_t *arr, const char *community,
+			    int64_t *ids, int *n)
 {
 	const char *viewer = req_auth(req)->unit_path;
 
@@ -90,8 +89,9 @@ static int appeals_or_reply(struct req *req, struct db_conn *c, json_t *arr,
 		}
 		if (rc != DB_ROW || !(path_within(up, viewer) || path_within(hp, viewer)) ||
 		    !path_within(up, community)) {
-			committee_reply_bad_id(req, "appeal_ids", ids[i],
-					       "no such appeal in your area and the need's community");
+			committee_reply_bad_id(
+				req, "appeal_ids", ids[i],
+				"no such appeal in your area and the need's community");
 			return -1;
 		}
 	}
@@ -110,8 +110,8 @@ static const struct body_field hotspot_fields[] = {
 };
 
 /* The hotspot recounted, as its snapshot's JSON text in *out: 0, or -1 having answered. */
-static int hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj,
-			    const char *community, const char **out)
+static int hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, const char *community,
+			    const char **out)
 {
 	struct hotspot_body h;
 	struct unit_ref g;
@@ -124,7 +124,8 @@ static int hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj,
 		return -1;
 	rc = unit_get(c, h.grid_id, &g);
 	if (req_ok_or_invalid(req, rc,
-			      rc == DB_ROW && g.kind == UNIT_GRID && path_within(g.path, community) &&
+			      rc == DB_ROW && g.kind == UNIT_GRID &&
+				      path_within(g.path, community) &&
 				      path_within(g.path, req_auth(req)->unit_path),
 			      "hotspot.grid_id", "a grid of the need's community in your area"))
 		return -1;
@@ -145,8 +146,8 @@ static int hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj,
 	for (int64_t i = 0; arr && i < count && i < COMMITTEE_HOTSPOT_IDS; i++)
 		json_array_append_new(arr, json_integer(ids[i]));
 	json_t *snap = JB_OBJ(
-		jb_take("grid", JB_OBJ(jb_int("id", g.id), jb_str("code", g.code),
-				       jb_str("name", g.name))),
+		jb_take("grid",
+			JB_OBJ(jb_int("id", g.id), jb_str("code", g.code), jb_str("name", g.name))),
 		jb_take("category", JB_OBJ(jb_str("code", h.category), jb_str("name", name))),
 		jb_int("count", count), jb_take("appeal_ids", arr), jb_int("days", h.days),
 		jb_str("taken_at", clock_format_shanghai(now, b)));
@@ -225,8 +226,8 @@ static int need_sources_or_reply(struct req *req, struct db_conn *c, const struc
 		return -1;
 	if (hs && hotspot_or_reply(req, c, b->hotspot, community, &in->hotspot))
 		return -1;
-	if (vi && committee_org_or_reply(req, c, b->organisation_id, j->unit_path,
-					 "organisation_id"))
+	if (vi &&
+	    committee_org_or_reply(req, c, b->organisation_id, j->unit_path, "organisation_id"))
 		return -1;
 	in->appeal_ids = appeals;
 	return 0;
@@ -241,7 +242,8 @@ void need_create(struct req *req)
 	struct jc j;
 	int rc;
 
-	if (!c || jc_route_or_reply(req, c, 0, &j) || BODY_READ_OR_REPLY(req, need_fields, &b, NULL) ||
+	if (!c || jc_route_or_reply(req, c, 0, &j) ||
+	    BODY_READ_OR_REPLY(req, need_fields, &b, NULL) ||
 	    community_or_reply(req, c, j.id, b.community_id, "community_id", community))
 		return;
 	if (!j.manager && !path_within(community, req_auth(req)->unit_path)) {
@@ -405,11 +407,11 @@ static int state_tx(struct db_conn *c, void *ctx)
 
 	if (rc == 0 && changed != 1)
 		return DB_EABORT;
-	return audit_write_after(rc, x->req, c,
-				 arena_printf(&x->req->arena, "committee.%s_state",
-					      list_names[x->list]),
-				 arena_printf(&x->req->arena, "committee_%s", list_names[x->list]),
-				 x->id, JB_OBJ(jb_str("state", x->to)));
+	return audit_write_after(
+		rc, x->req, c,
+		arena_printf(&x->req->arena, "committee.%s_state", list_names[x->list]),
+		arena_printf(&x->req->arena, "committee_%s", list_names[x->list]), x->id,
+		JB_OBJ(jb_str("state", x->to)));
 }
 
 void committee_item_state(struct req *req, enum committee_list list)
@@ -442,7 +444,8 @@ void committee_item_state(struct req *req, enum committee_list list)
 	if (rc == DB_EABORT) {
 		int rc2 = cstore_item_ref(c, list, iid, &r);
 		reply_error_ex(req, ERR_COMMITTEE_STATE, NULL,
-			       JB_OBJ(jb_int("id", iid), jb_str("state", rc2 == DB_ROW ? r.state : ""),
+			       JB_OBJ(jb_int("id", iid),
+				      jb_str("state", rc2 == DB_ROW ? r.state : ""),
 				      jb_str("to", to)));
 		return;
 	}
@@ -541,7 +544,8 @@ void resources_list(struct req *req)
 	    committee_query_name_or_reply(req, "state", resource_state_ok,
 					  "available, committed or used", &f.state) ||
 	    committee_query_name_or_reply(req, "kind", resource_kind_valid,
-					  "room, volunteers, money, skills or equipment", &f.kind) ||
+					  "room, volunteers, money, skills or equipment",
+					  &f.kind) ||
 	    committee_query_id_or_reply(req, "organisation_id", &f.organisation_id))
 		return;
 	f.committee_id = j.id;

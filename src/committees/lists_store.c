@@ -25,7 +25,6 @@ static struct db_arg id_or_null(int64_t id)
 	return id ? DB_ARG_I(id) : DB_ARG_T(NULL);
 }
 
-
 /* ---- an item's owner and state -------------------------------------------- */
 
 static int ref_row(struct db_stmt *st, void *p)
@@ -62,7 +61,7 @@ int cstore_item_ref(struct db_conn *c, enum committee_list list, int64_t id, str
 	"SELECT n.id, n.committee_id, n.community_id, n.organisation_id, n.cproject_id, "          \
 	"n.created_by, n.created_at, n.updated_at, n.met_at, u.name, n.title, n.detail, "          \
 	"n.source, n.hotspot, o.name, o.kind, n.wants, n.state, p.title, p.state, a.display_name " \
-	"FROM committee_needs n JOIN units u ON u.id = n.community_id LEFT JOIN organisations o "   \
+	"FROM committee_needs n JOIN units u ON u.id = n.community_id LEFT JOIN organisations o "  \
 	"ON o.id = n.organisation_id LEFT JOIN committee_projects p ON p.id = n.cproject_id "      \
 	"LEFT JOIN accounts a ON a.id = n.created_by "
 
@@ -98,9 +97,9 @@ int cstore_needs(struct db_conn *c, const struct list_filter *f, need_fn fn, voi
 {
 	struct need_row_call r = { fn, ctx };
 	const struct db_arg args[] = {
-		DB_ARG_I(f->committee_id), DB_ARG_T(f->state),	      DB_ARG_T(f->state),
-		DB_ARG_T(f->kind),	   DB_ARG_T(f->kind),	      DB_ARG_I(f->community_id),
-		DB_ARG_I(f->community_id), DB_ARG_T(f->wants),	      DB_ARG_T(f->wants),
+		DB_ARG_I(f->committee_id), DB_ARG_T(f->state), DB_ARG_T(f->state),
+		DB_ARG_T(f->kind),	   DB_ARG_T(f->kind),  DB_ARG_I(f->community_id),
+		DB_ARG_I(f->community_id), DB_ARG_T(f->wants), DB_ARG_T(f->wants),
 		DB_ARG_I(f->before),	   DB_ARG_I(f->limit),
 	};
 #define NEED_WHERE                                                                                 \
@@ -183,12 +182,13 @@ int committee_need_create(struct db_conn *c, const struct need_in *in, int64_t *
 		DB_ARG_I(now),
 		DB_ARG_I(now),
 	};
-	rc = db_query_int64_args(c, id,
-				 "INSERT INTO committee_needs (committee_id, community_id, "
-				 "community_path, title, detail, source, hotspot, organisation_id, "
-				 "wants, state, created_by, created_at, updated_at) VALUES (?, ?, ?, "
-				 "?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
-				 args, DB_ARGS_N(args));
+	rc = db_query_int64_args(
+		c, id,
+		"INSERT INTO committee_needs (committee_id, community_id, "
+		"community_path, title, detail, source, hotspot, organisation_id, "
+		"wants, state, created_by, created_at, updated_at) VALUES (?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
+		args, DB_ARGS_N(args));
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : DB_ERR;
 	rc = 0;
@@ -239,9 +239,15 @@ int cstore_resources(struct db_conn *c, const struct list_filter *f, resource_fn
 {
 	struct resource_row_call r = { fn, ctx };
 	const struct db_arg args[] = {
-		DB_ARG_I(f->committee_id),    DB_ARG_T(f->state),	    DB_ARG_T(f->state),
-		DB_ARG_T(f->kind),	      DB_ARG_T(f->kind),	    DB_ARG_I(f->organisation_id),
-		DB_ARG_I(f->organisation_id), DB_ARG_I(f->before),	    DB_ARG_I(f->limit),
+		DB_ARG_I(f->committee_id),
+		DB_ARG_T(f->state),
+		DB_ARG_T(f->state),
+		DB_ARG_T(f->kind),
+		DB_ARG_T(f->kind),
+		DB_ARG_I(f->organisation_id),
+		DB_ARG_I(f->organisation_id),
+		DB_ARG_I(f->before),
+		DB_ARG_I(f->limit),
 	};
 #define RESOURCE_WHERE                                                                             \
 	"WHERE r.committee_id = ? AND (CAST(? AS TEXT) IS NULL OR r.state = ?) AND (CAST(? AS "    \
@@ -255,8 +261,7 @@ int cstore_resources(struct db_conn *c, const struct list_filter *f, resource_fn
 	return rc < 0 ? rc : 0;
 }
 
-int cstore_resource(struct db_conn *c, int64_t committee_id, int64_t id, resource_fn fn,
-		    void *ctx)
+int cstore_resource(struct db_conn *c, int64_t committee_id, int64_t id, resource_fn fn, void *ctx)
 {
 	struct resource_row_call r = { fn, ctx };
 
@@ -267,8 +272,8 @@ int cstore_resource(struct db_conn *c, int64_t committee_id, int64_t id, resourc
 int cstore_project_resources(struct db_conn *c, int64_t cproject_id, resource_fn fn, void *ctx)
 {
 	struct resource_row_call r = { fn, ctx };
-	int rc = db_each(c, resource_row, &r, RESOURCE_SELECT "WHERE r.cproject_id = ? ORDER BY r.id",
-			 "i", cproject_id);
+	int rc = db_each(c, resource_row, &r,
+			 RESOURCE_SELECT "WHERE r.cproject_id = ? ORDER BY r.id", "i", cproject_id);
 	return rc < 0 ? rc : 0;
 }
 
@@ -294,12 +299,13 @@ int committee_resource_create(struct db_conn *c, const struct resource_in *in, i
 		DB_ARG_I(now),
 		DB_ARG_I(now),
 	};
-	rc = db_query_int64_args(c, id,
-				 "INSERT INTO committee_resources (committee_id, organisation_id, "
-				 "kind, title, detail, quantity, quantity_unit, amount_fen, state, "
-				 "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-				 "'available', ?, ?, ?) RETURNING id",
-				 args, DB_ARGS_N(args));
+	rc = db_query_int64_args(
+		c, id,
+		"INSERT INTO committee_resources (committee_id, organisation_id, "
+		"kind, title, detail, quantity, quantity_unit, amount_fen, state, "
+		"created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+		"'available', ?, ?, ?) RETURNING id",
+		args, DB_ARGS_N(args));
 	return rc == DB_ROW ? 0 : rc < 0 ? rc : DB_ERR;
 }
 
@@ -339,16 +345,16 @@ int cstore_cprojects(struct db_conn *c, const struct list_filter *f, cproject_fn
 		DB_ARG_I(f->committee_id), DB_ARG_T(f->state), DB_ARG_T(f->state),
 		DB_ARG_I(f->before),	   DB_ARG_I(f->limit),
 	};
-	int rc = db_each_args(c, cproject_row, &r,
-			      CPROJECT_SELECT "WHERE p.committee_id = ? AND (CAST(? AS TEXT) IS "
-					      "NULL OR p.state = ?) AND p.id < ? ORDER BY p.id DESC "
-					      "LIMIT ?",
-			      args, DB_ARGS_N(args));
+	int rc =
+		db_each_args(c, cproject_row, &r,
+			     CPROJECT_SELECT "WHERE p.committee_id = ? AND (CAST(? AS TEXT) IS "
+					     "NULL OR p.state = ?) AND p.id < ? ORDER BY p.id DESC "
+					     "LIMIT ?",
+			     args, DB_ARGS_N(args));
 	return rc < 0 ? rc : 0;
 }
 
-int cstore_cproject(struct db_conn *c, int64_t committee_id, int64_t id, cproject_fn fn,
-		    void *ctx)
+int cstore_cproject(struct db_conn *c, int64_t committee_id, int64_t id, cproject_fn fn, void *ctx)
 {
 	struct cproject_row_call r = { fn, ctx };
 
@@ -360,13 +366,14 @@ int cstore_cproject_update(struct db_conn *c, int64_t id, const char *title, con
 			   int64_t project_id, int64_t now, int64_t *changed)
 {
 	const struct db_arg args[] = {
-		DB_ARG_T(title), DB_ARG_T(detail), id_or_null(project_id), DB_ARG_I(now),
-		DB_ARG_I(id),
+		DB_ARG_T(title), DB_ARG_T(detail), id_or_null(project_id),
+		DB_ARG_I(now),	 DB_ARG_I(id),
 	};
-	return db_run_args_changed(c, changed,
-				   "UPDATE committee_projects SET title = ?, detail = ?, project_id "
-				   "= ?, updated_at = ? WHERE id = ? AND state <> 'done'",
-				   args, DB_ARGS_N(args));
+	return db_run_args_changed(
+		c, changed,
+		"UPDATE committee_projects SET title = ?, detail = ?, project_id "
+		"= ?, updated_at = ? WHERE id = ? AND state <> 'done'",
+		args, DB_ARGS_N(args));
 }
 
 static int count3_row(struct db_stmt *st, void *p)
@@ -398,26 +405,31 @@ int committee_project_create(struct db_conn *c, const struct cproject_in *in, in
 {
 	int64_t now = clock_now(), changed = 0;
 	const struct db_arg args[] = {
-		DB_ARG_I(in->committee_id),   DB_ARG_T(in->title),
-		DB_ARG_T(in->detail ? in->detail : ""), id_or_null(in->project_id),
-		id_or_null(in->created_by),   DB_ARG_I(now),
+		DB_ARG_I(in->committee_id),
+		DB_ARG_T(in->title),
+		DB_ARG_T(in->detail ? in->detail : ""),
+		id_or_null(in->project_id),
+		id_or_null(in->created_by),
+		DB_ARG_I(now),
 		DB_ARG_I(now),
 	};
-	int rc = db_query_int64_args(c, id,
-				     "INSERT INTO committee_projects (committee_id, title, detail, "
-				     "state, project_id, created_by, created_at, updated_at) VALUES "
-				     "(?, ?, ?, 'planned', ?, ?, ?, ?) RETURNING id",
-				     args, DB_ARGS_N(args));
+	int rc =
+		db_query_int64_args(c, id,
+				    "INSERT INTO committee_projects (committee_id, title, detail, "
+				    "state, project_id, created_by, created_at, updated_at) VALUES "
+				    "(?, ?, ?, 'planned', ?, ?, ?, ?) RETURNING id",
+				    args, DB_ARGS_N(args));
 
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : DB_ERR;
 	*taken_id = 0;
 	for (int i = 0; i < in->n_needs; i++) {
-		rc = db_run_changed(c, &changed,
-				    "UPDATE committee_needs SET state = 'matched', cproject_id = ?, "
-				    "updated_at = ? WHERE id = ? AND committee_id = ? AND state = "
-				    "'open'",
-				    "iiii", *id, now, in->need_ids[i], in->committee_id);
+		rc = db_run_changed(
+			c, &changed,
+			"UPDATE committee_needs SET state = 'matched', cproject_id = ?, "
+			"updated_at = ? WHERE id = ? AND committee_id = ? AND state = "
+			"'open'",
+			"iiii", *id, now, in->need_ids[i], in->committee_id);
 		if (rc < 0)
 			return rc;
 		if (changed != 1) {
@@ -427,11 +439,12 @@ int committee_project_create(struct db_conn *c, const struct cproject_in *in, in
 		}
 	}
 	for (int i = 0; i < in->n_resources; i++) {
-		rc = db_run_changed(c, &changed,
-				    "UPDATE committee_resources SET state = 'committed', cproject_id "
-				    "= ?, updated_at = ? WHERE id = ? AND committee_id = ? AND state "
-				    "= 'available'",
-				    "iiii", *id, now, in->resource_ids[i], in->committee_id);
+		rc = db_run_changed(
+			c, &changed,
+			"UPDATE committee_resources SET state = 'committed', cproject_id "
+			"= ?, updated_at = ? WHERE id = ? AND committee_id = ? AND state "
+			"= 'available'",
+			"iiii", *id, now, in->resource_ids[i], in->committee_id);
 		if (rc < 0)
 			return rc;
 		if (changed != 1) {
@@ -478,10 +491,12 @@ int cstore_duties(struct db_conn *c, const struct list_filter *f, duty_fn fn, vo
 {
 	struct duty_row_call r = { fn, ctx };
 	const struct db_arg args[] = {
-		DB_ARG_I(f->committee_id),    DB_ARG_T(f->state),	 DB_ARG_T(f->state),
-		DB_ARG_I(f->overdue),	      DB_ARG_T(f->today),	 DB_ARG_I(f->cproject_id),
-		DB_ARG_I(f->cproject_id),     DB_ARG_I(f->need_id),	 DB_ARG_I(f->need_id),
-		DB_ARG_I(f->organisation_id), DB_ARG_I(f->organisation_id), DB_ARG_I(f->before),
+		DB_ARG_I(f->committee_id),    DB_ARG_T(f->state),
+		DB_ARG_T(f->state),	      DB_ARG_I(f->overdue),
+		DB_ARG_T(f->today),	      DB_ARG_I(f->cproject_id),
+		DB_ARG_I(f->cproject_id),     DB_ARG_I(f->need_id),
+		DB_ARG_I(f->need_id),	      DB_ARG_I(f->organisation_id),
+		DB_ARG_I(f->organisation_id), DB_ARG_I(f->before),
 		DB_ARG_I(f->limit),
 	};
 	int rc = db_each_args(c, duty_row, &r,
@@ -521,12 +536,13 @@ int committee_duty_create(struct db_conn *c, const struct duty_in *in, int64_t *
 
 	if (!in->cproject_id == !in->need_id)
 		return DB_EMISUSE;
-	rc = db_query_int64_args(c, id,
-				 "INSERT INTO committee_responsibilities (committee_id, cproject_id, "
-				 "need_id, organisation_id, person, task, due_date, state, "
-				 "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-				 "'open', ?, ?, ?) RETURNING id",
-				 args, DB_ARGS_N(args));
+	rc = db_query_int64_args(
+		c, id,
+		"INSERT INTO committee_responsibilities (committee_id, cproject_id, "
+		"need_id, organisation_id, person, task, due_date, state, "
+		"created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+		"'open', ?, ?, ?) RETURNING id",
+		args, DB_ARGS_N(args));
 	return rc == DB_ROW ? 0 : rc < 0 ? rc : DB_ERR;
 }
 

@@ -92,7 +92,8 @@ static int org_answer_row(void *ctx, const struct org_view *v)
 	if (!x->out || !x->full)
 		return 0;
 	list = json_array();
-	if (!list || cstore_org_committees(x->c, v->id, x->lo, x->hi, committee_ref_add, list) < 0 ||
+	if (!list ||
+	    cstore_org_committees(x->c, v->id, x->lo, x->hi, committee_ref_add, list) < 0 ||
 	    json_object_set_new(x->out, "committees", list)) {
 		json_decref(x->out);
 		x->out = NULL;
@@ -139,7 +140,8 @@ static int org_checks_or_reply(struct req *req, const struct org_body *b, char n
 {
 	*phone = NULL;
 	if (!organisation_kind_valid(b->kind)) {
-		reply_invalid(req, "kind", "gov, resident_unit, enterprise, social_org, school or other");
+		reply_invalid(req, "kind",
+			      "gov, resident_unit, enterprise, social_org, school or other");
 		return -1;
 	}
 	if (!b->phone || !b->phone[0])
@@ -163,8 +165,9 @@ static int org_create_tx(struct db_conn *c, void *ctx)
 	struct org_new *x = ctx;
 	int rc = organisation_create(c, x->req->srv->pii, &x->in, &x->id);
 
-	return audit_write_after(rc, x->req, c, "organisation.create", "organisation", x->id,
-				 JB_OBJ(jb_int("unit_id", x->in.unit_id), jb_str("kind", x->in.kind)));
+	return audit_write_after(
+		rc, x->req, c, "organisation.create", "organisation", x->id,
+		JB_OBJ(jb_int("unit_id", x->in.unit_id), jb_str("kind", x->in.kind)));
 }
 
 static void create_org(struct req *req)
@@ -237,9 +240,9 @@ static void list_orgs(struct req *req)
 	int64_t uid;
 
 	if (!c || page_begin_or_reply(req, &p) ||
-	    committee_query_name_or_reply(req, "kind", organisation_kind_valid,
-					  "gov, resident_unit, enterprise, social_org, school or other",
-					  &f.kind))
+	    committee_query_name_or_reply(
+		    req, "kind", organisation_kind_valid,
+		    "gov, resident_unit, enterprise, social_org, school or other", &f.kind))
 		return;
 	f.q = req_query(req, "q");
 	if (f.q && (!f.q[0] || utf8_chars(f.q, strlen(f.q)) > 50)) {

@@ -37,7 +37,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 /* A projects.h project linked to a committee project: inside the committee's unit and the
  * caller's subtree. 0, or -1 having answered 400. */
 static int linked_project_or_reply(struct req *req, struct db_conn *c, int64_t id,
@@ -52,7 +51,8 @@ static int linked_project_or_reply(struct req *req, struct db_conn *c, int64_t i
 	return req_ok_or_invalid(req, rc,
 				 rc == DB_ROW && path_within(p.unit_path, j->unit_path) &&
 					 path_within(p.unit_path, req_auth(req)->unit_path),
-				 "project_id", "a project inside the committee's unit and your area");
+				 "project_id",
+				 "a project inside the committee's unit and your area");
 }
 
 /* ---- POST …/projects -------------------------------------------------------------- */
@@ -83,11 +83,10 @@ static int cproject_tx(struct db_conn *c, void *ctx)
 	struct cproject_new *x = ctx;
 	int rc = committee_project_create(c, &x->in, &x->id, &x->taken_id, &x->taken_what);
 
-	return audit_write_after(rc, x->req, c, "committee.project_create", "committee_project",
-				 x->id,
-				 JB_OBJ(jb_int("committee_id", x->in.committee_id),
-					jb_int("needs", x->in.n_needs),
-					jb_int("resources", x->in.n_resources)));
+	return audit_write_after(
+		rc, x->req, c, "committee.project_create", "committee_project", x->id,
+		JB_OBJ(jb_int("committee_id", x->in.committee_id), jb_int("needs", x->in.n_needs),
+		       jb_int("resources", x->in.n_resources)));
 }
 
 /* Each id an item of the committee's list: 0, or -1 having answered 400. */
@@ -115,10 +114,10 @@ static void reply_taken(struct req *req, struct db_conn *c, const struct cprojec
 	struct item_ref r;
 	int rc = cstore_item_ref(c, list, x->taken_id, &r);
 
-	reply_error_ex(req, list == CL_NEED ? ERR_COMMITTEE_NEED_TAKEN : ERR_COMMITTEE_RESOURCE_TAKEN,
-		       NULL,
-		       JB_OBJ(jb_int("id", x->taken_id),
-			      jb_str("state", rc == DB_ROW ? r.state : "")));
+	reply_error_ex(
+		req, list == CL_NEED ? ERR_COMMITTEE_NEED_TAKEN : ERR_COMMITTEE_RESOURCE_TAKEN,
+		NULL,
+		JB_OBJ(jb_int("id", x->taken_id), jb_str("state", rc == DB_ROW ? r.state : "")));
 }
 
 void cproject_create(struct req *req)
@@ -312,8 +311,8 @@ void duty_create(struct req *req)
 	struct jc j;
 	int rc;
 
-	if (!c || jc_route_or_reply(req, c, 1, &j) || BODY_READ_OR_REPLY(req, duty_fields, &b, NULL) ||
-	    duty_fields_or_reply(req, c, &j, &b))
+	if (!c || jc_route_or_reply(req, c, 1, &j) ||
+	    BODY_READ_OR_REPLY(req, duty_fields, &b, NULL) || duty_fields_or_reply(req, c, &j, &b))
 		return;
 	struct duty_new x = { .req = req,
 			      .in = { .committee_id = j.id,
@@ -344,7 +343,8 @@ static int cproject_page_row(void *ctx, const struct cproject_view *v)
 {
 	struct plan_page *x = ctx;
 
-	return page_add(x->p, v->id, x->p->n < x->p->limit ? cproject_json(x->c, v, x->today) : NULL);
+	return page_add(x->p, v->id,
+			x->p->n < x->p->limit ? cproject_json(x->c, v, x->today) : NULL);
 }
 
 static int duty_page_row(void *ctx, const struct duty_view *v)

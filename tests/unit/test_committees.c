@@ -18,7 +18,9 @@
 static void kinds_sources_and_states_are_named(void **state)
 {
 	(void)state;
-	const char *orgs[] = { "gov", "resident_unit", "enterprise", "social_org", "school", "other" };
+	const char *orgs[] = {
+		"gov", "resident_unit", "enterprise", "social_org", "school", "other"
+	};
 	for (size_t i = 0; i < sizeof orgs / sizeof *orgs; i++)
 		assert_true(organisation_kind_valid(orgs[i]));
 	assert_false(organisation_kind_valid("Enterprise"));
@@ -104,9 +106,9 @@ static void wants_are_distinct_resource_kinds(void **state)
 static void organisations_above_or_inside_the_unit_may_join(void **state)
 {
 	(void)state;
-	assert_true(committee_org_usable("/1/7/", "/1/7/"));  /* the street's own */
-	assert_true(committee_org_usable("/1/", "/1/7/"));    /* the district's */
-	assert_true(committee_org_usable("/1/7/", "/1/"));    /* a district committee: any street's */
+	assert_true(committee_org_usable("/1/7/", "/1/7/")); /* the street's own */
+	assert_true(committee_org_usable("/1/", "/1/7/"));   /* the district's */
+	assert_true(committee_org_usable("/1/7/", "/1/")); /* a district committee: any street's */
 	assert_false(committee_org_usable("/1/8/", "/1/7/")); /* another street's */
 	assert_false(committee_org_usable("/1/70/", "/1/7/"));
 }
