@@ -39,6 +39,17 @@ const char *committee_today(char out[11])
 	return cal_day_format(cal_day_of(clock_now()), out);
 }
 
+int committee_tx_or_reply(struct req *req, int rc, enum err_id taken)
+{
+	if (rc >= 0)
+		return 0;
+	if (rc == DB_ECONSTRAINT && taken != ERR_NONE)
+		reply_error(req, taken);
+	else
+		reply_db_error(req, rc);
+	return -1;
+}
+
 void committee_reply_bad_id(struct req *req, const char *field, int64_t id, const char *why)
 {
 	reply_error_ex(req, ERR_INVALID, NULL,
@@ -319,14 +330,8 @@ static void create_committee(struct req *req)
 			    .members = members,
 			    .n_members = nm };
 	rc = db_tx_run(c, create_tx, &x);
-	if (rc == DB_ECONSTRAINT) {
-		reply_error(req, ERR_COMMITTEE_NAME_TAKEN);
+	if (committee_tx_or_reply(req, rc, ERR_COMMITTEE_NAME_TAKEN))
 		return;
-	}
-	if (rc < 0) {
-		reply_db_error(req, rc);
-		return;
-	}
 	jc_reply(req, c, 201, x.id, 1);
 }
 
@@ -457,14 +462,8 @@ static void update_committee(struct req *req)
 	if (req_found_or_reply(req, rc) || BODY_UPDATE_OR_REPLY(req, update_fields, &x.b, NULL))
 		return;
 	rc = db_tx_run(c, update_tx, &x);
-	if (rc == DB_ECONSTRAINT) {
-		reply_error(req, ERR_COMMITTEE_NAME_TAKEN);
+	if (committee_tx_or_reply(req, rc, ERR_COMMITTEE_NAME_TAKEN))
 		return;
-	}
-	if (rc < 0) {
-		reply_db_error(req, rc);
-		return;
-	}
 	jc_reply(req, c, 200, j.id, 1);
 }
 
@@ -514,10 +513,8 @@ static void add_member(struct req *req)
 		return;
 	struct member_change x = { req, j.id, b.organisation_id, b.role, 0 };
 	int rc = db_tx_run(c, member_tx, &x);
-	if (rc < 0) {
-		reply_db_error(req, rc);
+	if (committee_tx_or_reply(req, rc, ERR_NONE))
 		return;
-	}
 	jc_reply(req, c, 200, j.id, 1);
 }
 
@@ -540,10 +537,8 @@ static void remove_member(struct req *req)
 		reply_error(req, ERR_COMMITTEE_MEMBER_IN_USE);
 		return;
 	}
-	if (rc < 0) {
-		reply_db_error(req, rc);
+	if (committee_tx_or_reply(req, rc, ERR_NONE))
 		return;
-	}
 	jc_reply(req, c, 200, j.id, 1);
 }
 

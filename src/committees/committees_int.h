@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "committees/committees.h"
+#include "core/errors.h"
 #include "db/store.h"
 
 struct req;
@@ -236,6 +237,9 @@ int jc_visible_or_reply(struct req *req, struct db_conn *c, int64_t id, struct j
 /* The committee of the route's :id, visible and — manager set — managed (403
  * committee.not_manager otherwise). 0, or -1 having answered. */
 int jc_route_or_reply(struct req *req, struct db_conn *c, int manager, struct jc *out);
+/* After db_tx_run(): 0 when it committed; otherwise -1 having answered — taken (unless
+ * ERR_NONE) for a unique index's refusal, the database error for the rest. */
+int committee_tx_or_reply(struct req *req, int rc, enum err_id taken);
 /* Today's Shanghai date of the clock into out[11]. */
 const char *committee_today(char out[11]);
 /* An id array field of distinct ids (1..max): 0, or -1 having answered 400. */

@@ -270,10 +270,8 @@ void need_create(struct req *req)
 	if (need_sources_or_reply(req, c, &b, &j, community, &x.in, appeals))
 		return;
 	rc = db_tx_run(c, need_tx, &x);
-	if (rc < 0) {
-		reply_db_error(req, rc);
+	if (committee_tx_or_reply(req, rc, ERR_NONE))
 		return;
-	}
 	committee_item_reply(req, c, CL_NEED, j.id, x.id, 201);
 }
 
@@ -371,10 +369,8 @@ void resource_create(struct req *req)
 					  .amount_fen = b.amount_fen,
 					  .created_by = req_auth(req)->account_id } };
 	rc = db_tx_run(c, resource_tx, &x);
-	if (rc < 0) {
-		reply_db_error(req, rc);
+	if (committee_tx_or_reply(req, rc, ERR_NONE))
 		return;
-	}
 	committee_item_reply(req, c, CL_RESOURCE, j.id, x.id, 201);
 }
 
@@ -449,10 +445,8 @@ void committee_item_state(struct req *req, enum committee_list list)
 				      jb_str("to", to)));
 		return;
 	}
-	if (rc < 0) {
-		reply_db_error(req, rc);
+	if (committee_tx_or_reply(req, rc, ERR_NONE))
 		return;
-	}
 	committee_item_reply(req, c, list, j.id, iid, 200);
 }
 

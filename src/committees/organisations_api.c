@@ -199,14 +199,8 @@ static void create_org(struct req *req)
 				     .created_by = req_auth(req)->account_id } };
 	rc = db_tx_run(c, org_create_tx, &x);
 	sodium_memzero(norm, sizeof norm);
-	if (rc == DB_ECONSTRAINT) {
-		reply_error(req, ERR_COMMITTEE_ORG_EXISTS);
+	if (committee_tx_or_reply(req, rc, ERR_COMMITTEE_ORG_EXISTS))
 		return;
-	}
-	if (rc < 0) {
-		reply_db_error(req, rc);
-		return;
-	}
 	org_reply(req, c, 201, x.id);
 }
 
@@ -341,14 +335,8 @@ static void update_org(struct req *req)
 	}
 	rc = db_tx_run(c, org_update_tx, &x);
 	sodium_memzero(norm, sizeof norm);
-	if (rc == DB_ECONSTRAINT) {
-		reply_error(req, ERR_COMMITTEE_ORG_EXISTS);
+	if (committee_tx_or_reply(req, rc, ERR_COMMITTEE_ORG_EXISTS))
 		return;
-	}
-	if (rc < 0) {
-		reply_db_error(req, rc);
-		return;
-	}
 	org_reply(req, c, 200, id);
 }
 
@@ -385,10 +373,8 @@ static void reveal_org(struct req *req)
 	if (!c || org_route_or_reply(req, c, 1, &x.id))
 		return;
 	rc = db_tx_run(c, reveal_tx, &x);
-	if (rc < 0) {
-		reply_db_error(req, rc);
+	if (committee_tx_or_reply(req, rc, ERR_NONE))
 		return;
-	}
 	reply_json(req, 200, JB_OBJ(jb_str_or_null("phone", x.phone[0] ? x.phone : NULL)));
 	sodium_memzero(x.phone, sizeof x.phone);
 }

@@ -152,10 +152,8 @@ void cproject_create(struct req *req)
 		reply_taken(req, c, &x);
 		return;
 	}
-	if (rc < 0) {
-		reply_db_error(req, rc);
+	if (committee_tx_or_reply(req, rc, ERR_NONE))
 		return;
-	}
 	committee_item_reply(req, c, CL_PROJECT, j.id, x.id, 201);
 }
 
@@ -233,10 +231,8 @@ void cproject_update(struct req *req)
 				      jb_str("to", "update")));
 		return;
 	}
-	if (rc < 0) {
-		reply_db_error(req, rc);
+	if (committee_tx_or_reply(req, rc, ERR_NONE))
 		return;
-	}
 	committee_item_reply(req, c, CL_PROJECT, j.id, x.id, 200);
 }
 
@@ -324,10 +320,8 @@ void duty_create(struct req *req)
 				      .due_date = b.due_date,
 				      .created_by = req_auth(req)->account_id } };
 	rc = db_tx_run(c, duty_tx, &x);
-	if (rc < 0) {
-		reply_db_error(req, rc);
+	if (committee_tx_or_reply(req, rc, ERR_NONE))
 		return;
-	}
 	committee_item_reply(req, c, CL_DUTY, j.id, x.id, 201);
 }
 
