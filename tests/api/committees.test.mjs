@@ -334,6 +334,24 @@ test('two projects racing for one resource: one 201, one 409, the loser writes n
   assert.equal(titles.filter((t) => t === '甲' || t === '乙').length, 1);
 });
 
+test('a database failure at any step of a project answers 503 and takes all or nothing', async () => {
+  const n = await need(), r = await resource({ title: '故障注入用的桌椅' });
+  const stateOf = async (list, id) => ok(await changqiao.get(`${P()}/${list}/${id}`)).state;
+  let done = false;
+  for (let after = 1; after <= 80 && !done; after++) {
+    ok(await srv.post('/api/v1/_test/db-fail', { after }));
+    const res = await changqiao.post(`${P()}/projects`, { title: `故障注入 ${after}`, need_ids: [n.id], resource_ids: [r.id] });
+    ok(await srv.post('/api/v1/_test/db-fail', { after: 0 }));
+    const taken = (await stateOf('needs', n.id)) === 'matched';
+    assert.equal((await stateOf('resources', r.id)) === 'committed', taken, `step ${after}: all or nothing`);
+    const mine = ok(await changqiao.get(`${P()}/projects?limit=200`)).items.filter((x) => x.title.startsWith('故障注入 '));
+    assert.equal(mine.length, taken ? 1 : 0, `step ${after}`);
+    if (res.status !== 201) assert.equal(res.status, 503, `step ${after}: ${JSON.stringify(res.body)}`);
+    done = res.status === 201 || taken;
+  }
+  assert.ok(done, 'the project goes through once the fault is past');
+});
+
 test('a committee project links a project of src/projects inside its unit', async () => {
   const p = ok(await longqiao.post('/api/v1/projects', {
     unit_id: U.comm1.id, year: 2026, type: 'environment', title: '活动室适老化改造', goal: '改造', budget_fen: 100000,
