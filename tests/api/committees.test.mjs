@@ -184,6 +184,8 @@ test('a committee is seen from its unit and its communities, and changed only fr
   assert.equal(ok(await cs2.get(P())).id, jc.id);
   assert.equal(ok(await district.get(P())).can_write, true);
   for (const c of [cs3, street2, gridworker]) assertError(await c.get(P()), 404, 'route.not_found');
+  assertError(await resident.get(P()), 403, 'auth.forbidden');
+  assertError(await resident.get(`/api/v1/organisations/${org.ent.id}`), 403, 'auth.forbidden');
   assert.ok(ok(await longqiao.get('/api/v1/joint-committees')).items.some((x) => x.id === jc.id));
   assert.ok(!ok(await cs3.get('/api/v1/joint-committees')).items.some((x) => x.id === jc.id));
   assert.ok(!ok(await street2.get('/api/v1/joint-committees')).items.some((x) => x.id === jc.id));
