@@ -113,5 +113,13 @@ export default {
     meeting_too_many_proposals: 'A meeting takes at most 50 proposals.',
     meeting_settings_district: 'Meeting-type settings are changed by a district account.',
     meeting_account_taken: 'This account is a representative of this roster already.',
+    committee_not_manager: 'This committee is run by a street or the district outside your area',
+    committee_invalid_state: 'Not possible in its current state',
+    committee_need_taken: 'This need is matched or met already',
+    committee_resource_taken: 'This resource is committed or used already',
+    committee_no_hotspot: 'Too few appeals of this category in this grid over these days to be a hotspot',
+    committee_organisation_exists: 'An organisation of this name is registered at this unit already',
+    committee_name_taken: 'A committee of this name exists at this unit already',
+    committee_member_in_use: 'This member still offers resources or holds responsibilities',
   },
 };

@@ -113,5 +113,13 @@ export default {
     meeting_too_many_proposals: '每次会议最多50项议案',
     meeting_settings_district: '会议类型设置只能由区级账号修改',
     meeting_account_taken: '该账号已是本名册的代表',
+    committee_not_manager: '该片区由街道或区负责管理，您无权修改',
+    committee_invalid_state: '当前状态下不能进行这一步',
+    committee_need_taken: '该需求已被匹配或已解决',
+    committee_resource_taken: '该资源已被承诺或已使用',
+    committee_no_hotspot: '该网格在这段时间内此类诉求不足三件，不构成热点',
+    committee_organisation_exists: '该单位已登记同名组织',
+    committee_name_taken: '该单位已有同名的联合党委',
+    committee_member_in_use: '该成员单位仍有资源或责任事项，不能移除',
   },
 };
