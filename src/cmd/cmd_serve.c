@@ -24,6 +24,7 @@
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "calendar/calendar.h"
+#include "meetings/meetings.h"
 #include "messages/messages.h"
 #include "auth/auth.h"
 #include "open311/open311.h"
@@ -36,6 +37,7 @@
 #include "pii/pii.h"
 #include "fund/fund.h"
 #include "public/public.h"
+#include "committees/committees.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -82,7 +84,10 @@ static const struct route *const route_tables[] = {
 	micro_routes,
 	fund_routes,
 	fund_spend_routes,
+	meeting_routes,
 	public_routes,
+	organisation_routes,
+	committee_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)
