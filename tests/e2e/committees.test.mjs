@@ -303,6 +303,28 @@ test('a community\'s staff read the committee and raise needs of their own commu
   await c.ctx.close();
 });
 
+test('the district administrator opens the demo\'s 尹东片区: all four lists filled, its overdue responsibility in red', async () => {
+  const a = await as('district');
+  await a.page.goto(srv.url('/console/committees'));
+  const row = a.page.locator('.committees tbody tr', { hasText: '尹东片区联合党委' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /郭巷街道[\s\S]*尹东社区/);
+  await row.getByRole('link', { name: '尹东片区联合党委' }).click();
+  await a.page.waitForURL(/\/console\/committees\/\d+/);
+  for (const [tab, table] of [['需求清单', '.needs'], ['资源清单', '.resources'], ['项目清单', '.cprojects'], ['责任清单', '.duties']]) {
+    await a.page.getByRole('tab', { name: tab }).click();
+    await a.page.locator(`${table} tbody tr`).first().waitFor();
+  }
+  await a.page.locator('.duties tbody tr.overdue').first().waitFor();
+  await a.page.getByRole('tab', { name: '供需对接' }).click();
+  await a.page.locator('.unmet .el-radio').first().waitFor();
+  await a.page.locator('.unused .el-checkbox').first().waitFor();
+  assert.deepEqual(await audit(a.page), [], 'the demo committee is labelled and legible');
+  await shot(a.page, 'console-committee-demo');
+  assert.deepEqual(a.problems, []);
+  await a.ctx.close();
+});
+
 test('the committee pages read in English', async () => {
   const s = await as('changqiao', 'en');
   await s.page.goto(srv.url(`/console/committees/${committeeId}?tab=duties`));
