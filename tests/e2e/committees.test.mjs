@@ -98,6 +98,16 @@ test('the street officer registers organisations with a contact person; the phon
   await s.page.locator('.organisations tbody tr', { hasText: FIRM }).waitFor();
   await s.page.getByRole('tab', { name: '全部' }).click();
 
+  // edit: an address added, the phone left as it is
+  await s.page.locator('.organisations tbody tr', { hasText: FIRM }).getByRole('button', { name: `编辑 ${FIRM}` }).click();
+  const e = s.page.getByRole('dialog', { name: `编辑单位：${FIRM}` });
+  await e.waitFor();
+  assert.equal(await e.getByRole('textbox', { name: '联系电话', exact: true }).inputValue(), '', 'the stored phone is not sent back to the form');
+  await e.getByLabel('地址').fill('长桥街道龙桥路 88 号');
+  await e.getByRole('button', { name: '提交' }).click();
+  await e.waitFor({ state: 'hidden' });
+  await s.page.locator('.organisations tbody tr', { hasText: FIRM }).filter({ hasText: '长桥街道龙桥路 88 号' }).waitFor();
+
   await row.getByRole('button', { name: `查看 ${HEALTH} 的联系电话` }).click();
   await s.page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
   await row.getByText('13912345678').waitFor();
@@ -110,7 +120,8 @@ test('the street officer registers organisations with a contact person; the phon
   const firm = listed.find((o) => o.name === FIRM);
   assert.equal(firm.kind, 'enterprise');
   assert.equal(firm.contact_person, '李经理');
-  assert.ok(firm.phone_mask && !firm.phone_mask.includes('66881234'), 'the landline is kept sealed');
+  assert.ok(firm.phone_mask && !firm.phone_mask.includes('66881234'), 'the landline is kept sealed, and kept by the edit');
+  assert.equal(firm.address, '长桥街道龙桥路 88 号');
 });
 
 test('the street officer brings two of 长桥街道\'s communities together in a committee with member organisations', async () => {
