@@ -113,6 +113,9 @@ int project_add_milestone(struct db_conn *c, int64_t project_id, const char *tit
  * progress and outcome. NULL on a database error.
  */
 json_t *projects_public(struct db_conn *c, const struct unit_ref *u, int year, int64_t now);
+/* One project as an item of projects_public() (a matter's thread): the object, json null when
+ * there is no such project, NULL on a database error. */
+json_t *project_public_one(struct db_conn *c, int64_t id, int64_t now);
 
 extern const struct route project_routes[];
 
