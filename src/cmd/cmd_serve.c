@@ -36,6 +36,7 @@
 #include "pii/pii.h"
 #include "fund/fund.h"
 #include "public/public.h"
+#include "matters/matters.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -83,6 +84,7 @@ static const struct route *const route_tables[] = {
 	fund_routes,
 	fund_spend_routes,
 	public_routes,
+	matter_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

@@ -20,6 +20,7 @@
 #include "people/people.h"
 #include "projects/projects.h"
 #include "venues/venues.h"
+#include "matters/matters.h"
 
 #include <stddef.h>
 
@@ -36,5 +37,6 @@ const struct org_unit_hooks *const org_unit_users[] = {
 	&projects_unit_hooks,
 	&micro_unit_hooks,
 	&fund_unit_hooks,
+	&matters_unit_hooks,
 	NULL,
 };
