@@ -24,6 +24,7 @@
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "calendar/calendar.h"
+#include "meetings/meetings.h"
 #include "messages/messages.h"
 #include "auth/auth.h"
 #include "open311/open311.h"
@@ -83,6 +84,7 @@ static const struct route *const route_tables[] = {
 	micro_routes,
 	fund_routes,
 	fund_spend_routes,
+	meeting_routes,
 	public_routes,
 	matter_routes,
 };
@@ -106,6 +108,8 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	/* Holiday changes are audited; audit is above calendar, so it is installed here. */
 	/* /auth/me shows a resident's latest self-registration; people is above auth. */
 	auth_set_registration_brief(registration_brief);
+	/* A meeting carries only an open matter of its unit; matters is above meetings. */
+	meetings_set_matter_check(matter_check_for_meeting);
 	srv.router = router_new();
 	srv.metrics = metrics_new();
 	if (!srv.router || !srv.metrics)

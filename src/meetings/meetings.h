@@ -48,8 +48,9 @@ struct meeting_brief {
 	int64_t id, unit_id, matter_id /* 0 when none */, project_id /* 0 when none */;
 	char type[24];	/* a meeting type code */
 	char state[12]; /* scheduled | held | closed | cancelled */
-	int invited, present, quorate, passed; /* passed: the resolution adopted ≥ 1 passed proposal */
-	int64_t starts_at, closed_at;	       /* epoch s; closed_at 0 unless closed */
+	int invited, present, quorate,
+		passed;		      /* passed: the resolution adopted ≥ 1 passed proposal */
+	int64_t starts_at, closed_at; /* epoch s; closed_at 0 unless closed */
 };
 /* DB_ROW (found), DB_DONE (not found), <0 (error). */
 int meeting_brief_get(struct db_conn *c, int64_t id, struct meeting_brief *out);
@@ -93,20 +94,20 @@ int representative_kind_valid(const char *s);
  * unknown type, kind or vote, a NULL title).
  */
 enum meeting_refusal {
-	MEETING_R_STATE = 20,	  /* the meeting is not in a state that allows it */
-	MEETING_R_NOT_FOUND,	  /* no such meeting, proposal or representative */
-	MEETING_R_INVITEE,	  /* a representative is not an active member of the roster, or
-				     (attendance, proposer, appointee) not an invitee */
-	MEETING_R_NOT_PRESENT,	  /* a vote from a representative not invited or not present */
-	MEETING_R_ALREADY_VOTED,  /* a second vote (the unique index) */
-	MEETING_R_NOT_PASSED,	  /* adopting a proposal that did not pass */
-	MEETING_R_NOT_OWN,	  /* adopting a proposal of another meeting */
-	MEETING_R_NO_ADOPTED,	  /* a project without an adopted proposal */
-	MEETING_R_VOTES_CAST,	  /* attendance changed after a vote */
-	MEETING_R_TOO_MANY,	  /* more than MEETING_PROPOSALS_MAX proposals */
-	MEETING_R_UNIT,		  /* the unit is not a street, community or grid (roster: not a
-				     community or street) */
-	MEETING_R_ACCOUNT_TAKEN,  /* the account is a representative of this roster already */
+	MEETING_R_STATE = 20,	 /* the meeting is not in a state that allows it */
+	MEETING_R_NOT_FOUND,	 /* no such meeting, proposal or representative */
+	MEETING_R_INVITEE,	 /* a representative is not an active member of the roster, or
+				    (attendance, proposer, appointee) not an invitee */
+	MEETING_R_NOT_PRESENT,	 /* a vote from a representative not invited or not present */
+	MEETING_R_ALREADY_VOTED, /* a second vote (the unique index) */
+	MEETING_R_NOT_PASSED,	 /* adopting a proposal that did not pass */
+	MEETING_R_NOT_OWN,	 /* adopting a proposal of another meeting */
+	MEETING_R_NO_ADOPTED,	 /* a project without an adopted proposal */
+	MEETING_R_VOTES_CAST,	 /* attendance changed after a vote */
+	MEETING_R_TOO_MANY,	 /* more than MEETING_PROPOSALS_MAX proposals */
+	MEETING_R_UNIT,		 /* the unit is not a street, community or grid (roster: not a
+				    community or street) */
+	MEETING_R_ACCOUNT_TAKEN, /* the account is a representative of this roster already */
 };
 #define MEETING_INVITEES_MAX   500
 #define MEETING_PROPOSALS_MAX  50
@@ -132,16 +133,16 @@ int representative_add(struct db_conn *c, const struct pii_keys *k,
 		       const struct representative_in *in, int64_t now, int64_t *id);
 
 struct meeting_in {
-	int64_t unit_id;	/* a street, community or grid */
-	const char *type;	/* a meeting type code */
-	int64_t matter_id;	/* 0: none (the caller checked the matter) */
-	const char *title;	/* 1–100 characters */
-	int64_t starts_at;	/* epoch s */
-	int64_t ends_at;	/* 0: not given */
-	const char *place;	/* where (a venue's name when booked) */
-	int64_t venue_id;	/* 0: none */
-	int64_t booking_id;	/* 0: none (the caller booked it in this transaction) */
-	const char *agenda;	/* NULL: "" */
+	int64_t unit_id;	 /* a street, community or grid */
+	const char *type;	 /* a meeting type code */
+	int64_t matter_id;	 /* 0: none (the caller checked the matter) */
+	const char *title;	 /* 1–100 characters */
+	int64_t starts_at;	 /* epoch s */
+	int64_t ends_at;	 /* 0: not given */
+	const char *place;	 /* where (a venue's name when booked) */
+	int64_t venue_id;	 /* 0: none */
+	int64_t booking_id;	 /* 0: none (the caller booked it in this transaction) */
+	const char *agenda;	 /* NULL: "" */
 	const int64_t *invitees; /* representative ids, distinct, 1..MEETING_INVITEES_MAX */
 	int n_invitees;
 	int64_t created_by; /* account id or 0 */
@@ -170,8 +171,8 @@ int proposal_add(struct db_conn *c, int64_t meeting_id, const char *title, const
  * 0; MEETING_R_NOT_FOUND; MEETING_R_STATE; MEETING_R_NOT_PRESENT; MEETING_R_ALREADY_VOTED;
  * <0. (On PostgreSQL the unique index's refusal aborts the caller's transaction: a caller
  * that goes on after MEETING_R_ALREADY_VOTED must not; the API rolls back.) */
-int vote_cast(struct db_conn *c, int64_t proposal_id, int64_t representative_id,
-	      const char *vote, int64_t now);
+int vote_cast(struct db_conn *c, int64_t proposal_id, int64_t representative_id, const char *vote,
+	      int64_t now);
 
 struct meeting_appointee_in {
 	const char *name, *role;   /* 1–50 characters each */
@@ -183,13 +184,13 @@ struct meeting_project_in {
 	int year; /* 0: the Shanghai year of now */
 };
 struct meeting_resolution_in {
-	const char *text;    /* 1–5000 characters */
-	const char *minutes; /* NULL: "" */
+	const char *text;	/* 1–5000 characters */
+	const char *minutes;	/* NULL: "" */
 	const int64_t *adopted; /* proposal ids of this meeting that passed */
 	int n_adopted;
 	const struct meeting_appointee_in *appointees;
 	int n_appointees;
-	const char *photos_json;		  /* a JSON array of attachment ids (checked), NULL: [] */
+	const char *photos_json; /* a JSON array of attachment ids (checked), NULL: [] */
 	const struct meeting_project_in *project; /* NULL: none */
 	int64_t by;				  /* account id or 0 */
 };
