@@ -60,7 +60,7 @@ struct matter_in {
 	const int64_t *appeal_ids; /* checked by the caller */
 	int n_appeals;
 	const char *hotspot; /* the snapshot as JSON text, NULL: none */
-	int64_t created_by; /* account id or 0 */
+	int64_t created_by;  /* account id or 0 */
 };
 /* Insert a matter (major decided from the unit's settings): 0 and *id, or <0. The caller audits. */
 int matter_create(struct db_conn *c, const struct matter_in *in, int64_t now, int64_t *id);

@@ -271,13 +271,12 @@ static json_t *settings_json(int64_t unit_id, const struct matter_settings *s)
 {
 	char b[32];
 
-	return JB_OBJ(jb_int("unit_id", unit_id), jb_int("major_spending_fen", s->major_spending_fen),
-		      jb_bool("major_land", s->major_land),
-		      jb_bool("major_facility", s->major_facility),
-		      jb_int("disclosure_days", s->disclosure_days),
-		      jb_str_or_null("updated_at", s->updated_at ? clock_format_shanghai(
-									   s->updated_at, b)
-								 : NULL));
+	return JB_OBJ(
+		jb_int("unit_id", unit_id), jb_int("major_spending_fen", s->major_spending_fen),
+		jb_bool("major_land", s->major_land), jb_bool("major_facility", s->major_facility),
+		jb_int("disclosure_days", s->disclosure_days),
+		jb_str_or_null("updated_at",
+			       s->updated_at ? clock_format_shanghai(s->updated_at, b) : NULL));
 }
 
 /* The unit of :id, in scope, a community or a street: 0, or -1 having answered. */

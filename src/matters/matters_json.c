@@ -42,20 +42,18 @@ json_t *matter_summary_json(const struct matter_view *v)
 	const struct matter *m = &v->m;
 	char b1[32], b2[32];
 
-	return JB_OBJ(jb_int("id", m->id),
-		      jb_take("unit", JB_OBJ(jb_int("id", m->unit_id), jb_str("code", v->unit_code),
-					     jb_str("name", v->unit_name),
-					     jb_str("kind", v->unit_kind))),
-		      jb_int("year", m->year), jb_str("title", v->title),
-		      jb_str("category", m->category), jb_int("amount_fen", m->amount_fen),
-		      jb_bool("major", m->major),
-		      jb_str_or_null("major_reason", m->major_reason[0] ? m->major_reason : NULL),
-		      jb_str("state", m->state),
-		      jb_str_or_null("next_step",
-				     matter_step_name(matter_next_step(m->major, v->done))),
-		      jb_str("source_kind", m->source_kind),
-		      jb_str("created_at", clock_format_shanghai(m->created_at, b1)),
-		      jb_str("updated_at", clock_format_shanghai(m->updated_at, b2)));
+	return JB_OBJ(
+		jb_int("id", m->id),
+		jb_take("unit", JB_OBJ(jb_int("id", m->unit_id), jb_str("code", v->unit_code),
+				       jb_str("name", v->unit_name), jb_str("kind", v->unit_kind))),
+		jb_int("year", m->year), jb_str("title", v->title), jb_str("category", m->category),
+		jb_int("amount_fen", m->amount_fen), jb_bool("major", m->major),
+		jb_str_or_null("major_reason", m->major_reason[0] ? m->major_reason : NULL),
+		jb_str("state", m->state),
+		jb_str_or_null("next_step", matter_step_name(matter_next_step(m->major, v->done))),
+		jb_str("source_kind", m->source_kind),
+		jb_str("created_at", clock_format_shanghai(m->created_at, b1)),
+		jb_str("updated_at", clock_format_shanghai(m->updated_at, b2)));
 }
 
 json_t *matter_objection_json(const struct matter_objection_row *o, int with_id)
@@ -191,18 +189,17 @@ static int keep_row(void *ctx, const struct matter_view *v)
 	char b[32];
 
 	k->unit_id = v->m.unit_id;
-	k->o = k->public
-		       ? JB_OBJ(jb_int("id", v->m.id),
-				jb_take("unit", JB_OBJ(jb_str("code", v->unit_code),
-						       jb_str("name", v->unit_name))),
-				jb_str("title", v->title), jb_str("category", v->m.category),
-				jb_int("amount_fen", v->m.amount_fen), jb_bool("major", v->m.major),
-				jb_str("state", v->m.state),
-				jb_str_or_null("next_step", matter_step_name(matter_next_step(
-								    v->m.major, v->done))),
-				jb_str("source_kind", v->m.source_kind),
-				jb_str("created_at", clock_format_shanghai(v->m.created_at, b)))
-		       : matter_summary_json(v);
+	k->o = k->public ? JB_OBJ(jb_int("id", v->m.id),
+				  jb_take("unit", JB_OBJ(jb_str("code", v->unit_code),
+							 jb_str("name", v->unit_name))),
+				  jb_str("title", v->title), jb_str("category", v->m.category),
+				  jb_int("amount_fen", v->m.amount_fen),
+				  jb_bool("major", v->m.major), jb_str("state", v->m.state),
+				  jb_str_or_null("next_step", matter_step_name(matter_next_step(
+								      v->m.major, v->done))),
+				  jb_str("source_kind", v->m.source_kind),
+				  jb_str("created_at", clock_format_shanghai(v->m.created_at, b)))
+			 : matter_summary_json(v);
 	k->description = strdup(v->description ? v->description : "");
 	k->note = strdup(v->source_note ? v->source_note : "");
 	k->hotspot = v->hotspot ? strdup(v->hotspot) : NULL;
@@ -289,9 +286,9 @@ json_t *matter_full_json(struct db_conn *c, int64_t id, const char *viewer_path)
 	else
 		memset(&st, 0, sizeof st);
 	if (rc == 0) {
-		json_t *src = matter_sources_json(c, id, json_string_value(json_object_get(
-								 k.o, "source_kind")),
-						  k.note, k.hotspot, viewer_path);
+		json_t *src = matter_sources_json(
+			c, id, json_string_value(json_object_get(k.o, "source_kind")), k.note,
+			k.hotspot, viewer_path);
 		json_t *disc = disclosure_json(c, id, &st, clock_now(), 1);
 		json_t *proj = project_brief(c, k.project_id);
 		if (!src || !disc || !proj) {
@@ -345,8 +342,7 @@ static int thread_project(struct db_conn *c, json_t *o, int64_t project_id, int6
 		json_decref(f);
 		return DB_ERR;
 	}
-	json_object_set_new(o, "commitment_items",
-			    items ? json_deep_copy(items) : json_array());
+	json_object_set_new(o, "commitment_items", items ? json_deep_copy(items) : json_array());
 	json_object_set_new(o, "project", p);
 	json_object_set_new(o, "fund", json_is_null(p) ? (json_decref(f), json_null()) : f);
 	return 0;
@@ -368,8 +364,9 @@ static int thread_parts(struct db_conn *c, json_t *o, const struct kept *k, cons
 {
 	json_t *m = json_object_get(o, "matter");
 	json_t *street = street_json(c, k->unit_id);
-	json_t *src = matter_sources_json(c, id, json_string_value(json_object_get(m, "source_kind")),
-					  k->note, k->hotspot, NULL);
+	json_t *src =
+		matter_sources_json(c, id, json_string_value(json_object_get(m, "source_kind")),
+				    k->note, k->hotspot, NULL);
 	json_t *meetings = meetings_public_of_matter(c, id);
 	json_t *disc = disclosure_json(c, id, st, now, 0);
 

@@ -32,15 +32,15 @@ static int name_index(const char *const *names, int n, const char *s)
 
 static const char *const categories[] = { "spending", "land", "facility", "other" };
 static const char *const source_kinds[] = { "resident", "hotspot", "appeals", "staff" };
-static const char *const steps[MS__COUNT] = { "propose",	    "deliberate", "review",
-					      "decide",		    "publish_resolution",
-					      "implement",	    "publish_result" };
-static const char *const states_after[MS__COUNT] = { "proposed",   "deliberated",  "reviewed",
-						     "decided",	   "disclosing",   "implementing",
+static const char *const steps[MS__COUNT] = { "propose",       "deliberate",	     "review",
+					      "decide",	       "publish_resolution", "implement",
+					      "publish_result" };
+static const char *const states_after[MS__COUNT] = { "proposed", "deliberated", "reviewed",
+						     "decided",	 "disclosing",	"implementing",
 						     "done" };
-static const char *const major_types[MS__COUNT] = { "party_org", "two_committees", "party_members",
-						    "residents", NULL,		   NULL,
-						    NULL };
+static const char *const major_types[MS__COUNT] = {
+	"party_org", "two_committees", "party_members", "residents", NULL, NULL, NULL
+};
 
 int matter_category_valid(const char *s)
 {
@@ -99,12 +99,9 @@ static int minor_needs(int step)
 {
 	switch (step) {
 	case MS_PUBLISH_RESOLUTION:
-	case MS_IMPLEMENT:
-		return MS_DECIDE;
-	case MS_PUBLISH_RESULT:
-		return MS_IMPLEMENT;
-	default:
-		return -1;
+	case MS_IMPLEMENT: return MS_DECIDE;
+	case MS_PUBLISH_RESULT: return MS_IMPLEMENT;
+	default: return -1;
 	}
 }
 

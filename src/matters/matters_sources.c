@@ -109,11 +109,12 @@ static const char *snapshot_text(struct req *req, const struct unit_ref *g,
 
 	for (int64_t i = 0; arr && i < count && i < MATTER_HOTSPOT_IDS; i++)
 		json_array_append_new(arr, json_integer(ids[i]));
-	snap = JB_OBJ(jb_take("grid", JB_OBJ(jb_int("id", g->id), jb_str("code", g->code),
-					     jb_str("name", g->name))),
-		      jb_take("category", JB_OBJ(jb_str("code", h->category), jb_str("name", name))),
-		      jb_int("count", count), jb_take("appeal_ids", arr), jb_int("days", h->days),
-		      jb_str("taken_at", clock_format_shanghai(now, b)));
+	snap = JB_OBJ(
+		jb_take("grid", JB_OBJ(jb_int("id", g->id), jb_str("code", g->code),
+				       jb_str("name", g->name))),
+		jb_take("category", JB_OBJ(jb_str("code", h->category), jb_str("name", name))),
+		jb_int("count", count), jb_take("appeal_ids", arr), jb_int("days", h->days),
+		jb_str("taken_at", clock_format_shanghai(now, b)));
 	text = snap ? json_dumps(snap, JSON_COMPACT) : NULL;
 	json_decref(snap);
 	if (!text) {
@@ -155,7 +156,8 @@ static int hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, con
 		return -1;
 	if (count < MATTER_HOTSPOT_MIN) {
 		reply_error_ex(req, ERR_MATTER_NO_HOTSPOT, NULL,
-			       JB_OBJ(jb_int("count", count), jb_int("min_count", MATTER_HOTSPOT_MIN),
+			       JB_OBJ(jb_int("count", count),
+				      jb_int("min_count", MATTER_HOTSPOT_MIN),
 				      jb_int("days", h.days)));
 		return -1;
 	}

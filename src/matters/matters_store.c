@@ -29,7 +29,7 @@
 	"SELECT m.id, m.unit_id, m.year, m.amount_fen, m.project_id, m.created_by, m.created_at, " \
 	"m.updated_at, m.major, m.unit_path, m.state, m.category, m.source_kind, "                 \
 	"m.major_reason, m.title, m.description, m.source_note, m.hotspot, u.code, u.name, "       \
-	"u.kind, ca.name, (SELECT COALESCE(SUM(CASE s.step WHEN 'propose' THEN 1 WHEN "            \
+	"u.kind, ca.display_name, (SELECT COALESCE(SUM(CASE s.step WHEN 'propose' THEN 1 WHEN "    \
 	"'deliberate' THEN 2 WHEN 'review' THEN 4 WHEN 'decide' THEN 8 WHEN "                      \
 	"'publish_resolution' THEN 16 WHEN 'implement' THEN 32 ELSE 64 END), 0) FROM "             \
 	"matter_steps s WHERE s.matter_id = m.id) FROM matters m JOIN units u ON u.id = "          \
@@ -103,16 +103,17 @@ int matters_store_list(struct db_conn *c, const struct matter_filter *f, matter_
 	struct view_row_call r = { fn, ctx };
 	const int64_t major = f->major < 0 ? -1 : f->major;
 	const struct db_arg args[] = {
-		DB_ARG_T(f->lo),      DB_ARG_T(f->hi),	    DB_ARG_I(f->before), DB_ARG_I(f->year),
-		DB_ARG_I(f->year),    DB_ARG_I(f->unit_id), DB_ARG_I(f->unit_id), DB_ARG_I(major),
-		DB_ARG_I(major),      DB_ARG_T(f->state),   DB_ARG_T(f->state),	 DB_ARG_I(f->limit),
+		DB_ARG_T(f->lo),   DB_ARG_T(f->hi),	 DB_ARG_I(f->before),  DB_ARG_I(f->year),
+		DB_ARG_I(f->year), DB_ARG_I(f->unit_id), DB_ARG_I(f->unit_id), DB_ARG_I(major),
+		DB_ARG_I(major),   DB_ARG_T(f->state),	 DB_ARG_T(f->state),   DB_ARG_I(f->limit),
 	};
 	int rc = db_each_args(c, view_row, &r,
-			      MATTER_SELECT "WHERE m.unit_path >= ? AND m.unit_path < ? AND m.id < ? "
-					    "AND (? = 0 OR m.year = ?) AND (? = 0 OR m.unit_id = ?) "
-					    "AND (? < 0 OR m.major = ?) "
-					    "AND (CAST(? AS TEXT) IS NULL OR m.state = ?) "
-					    "ORDER BY m.id DESC LIMIT ?",
+			      MATTER_SELECT
+			      "WHERE m.unit_path >= ? AND m.unit_path < ? AND m.id < ? "
+			      "AND (? = 0 OR m.year = ?) AND (? = 0 OR m.unit_id = ?) "
+			      "AND (? < 0 OR m.major = ?) "
+			      "AND (CAST(? AS TEXT) IS NULL OR m.state = ?) "
+			      "ORDER BY m.id DESC LIMIT ?",
 			      args, DB_ARGS_N(args));
 
 	return rc < 0 ? rc : 0;
@@ -128,11 +129,21 @@ int matters_store_insert(struct db_conn *c, const struct matter_row_in *in, int6
 			 int64_t *id)
 {
 	const struct db_arg args[] = {
-		DB_ARG_I(in->unit_id),	      DB_ARG_T(in->unit_path),	 DB_ARG_I(in->year),
-		DB_ARG_T(in->title),	      DB_ARG_T(in->description), DB_ARG_T(in->category),
-		DB_ARG_I(in->amount_fen),     DB_ARG_I(in->major),	 DB_ARG_T(in->major_reason),
-		DB_ARG_T(in->source_kind),    DB_ARG_T(in->source_note), DB_ARG_T(in->hotspot),
-		id_or_null(in->created_by),   DB_ARG_I(now),		 DB_ARG_I(now),
+		DB_ARG_I(in->unit_id),
+		DB_ARG_T(in->unit_path),
+		DB_ARG_I(in->year),
+		DB_ARG_T(in->title),
+		DB_ARG_T(in->description),
+		DB_ARG_T(in->category),
+		DB_ARG_I(in->amount_fen),
+		DB_ARG_I(in->major),
+		DB_ARG_T(in->major_reason),
+		DB_ARG_T(in->source_kind),
+		DB_ARG_T(in->source_note),
+		DB_ARG_T(in->hotspot),
+		id_or_null(in->created_by),
+		DB_ARG_I(now),
+		DB_ARG_I(now),
 	};
 	int rc = db_query_int64_args(
 		c, id,
@@ -168,8 +179,8 @@ int matters_store_set_state(struct db_conn *c, int64_t id, const char *from, con
 int matter_check_for_meeting(struct db_conn *c, int64_t matter_id, int64_t unit_id)
 {
 	return db_one(c, NULL, NULL,
-		      "SELECT 1 FROM matters WHERE id = ? AND unit_id = ? AND state <> 'done'", "ii",
-		      matter_id, unit_id);
+		      "SELECT 1 FROM matters WHERE id = ? AND unit_id = ? AND state <> 'done'",
+		      "ii", matter_id, unit_id);
 }
 
 /* ---- settings ------------------------------------------------------------- */
@@ -202,20 +213,24 @@ int matters_store_settings_put(struct db_conn *c, int64_t unit_id, const struct 
 			       int64_t by, int64_t now)
 {
 	const struct db_arg args[] = {
-		DB_ARG_I(unit_id),	     DB_ARG_I(s->major_spending_fen),
-		DB_ARG_I(s->major_land),     DB_ARG_I(s->major_facility),
-		DB_ARG_I(s->disclosure_days), id_or_null(by),
+		DB_ARG_I(unit_id),
+		DB_ARG_I(s->major_spending_fen),
+		DB_ARG_I(s->major_land),
+		DB_ARG_I(s->major_facility),
+		DB_ARG_I(s->disclosure_days),
+		id_or_null(by),
 		DB_ARG_I(now),
 	};
-	return db_run_args(c,
-			   "INSERT INTO matter_settings (unit_id, major_spending_fen, major_land, "
-			   "major_facility, disclosure_days, updated_by, updated_at) VALUES (?, ?, "
-			   "?, ?, ?, ?, ?) ON CONFLICT (unit_id) DO UPDATE SET major_spending_fen = "
-			   "excluded.major_spending_fen, major_land = excluded.major_land, "
-			   "major_facility = excluded.major_facility, disclosure_days = "
-			   "excluded.disclosure_days, updated_by = excluded.updated_by, updated_at = "
-			   "excluded.updated_at",
-			   args, DB_ARGS_N(args));
+	return db_run_args(
+		c,
+		"INSERT INTO matter_settings (unit_id, major_spending_fen, major_land, "
+		"major_facility, disclosure_days, updated_by, updated_at) VALUES (?, ?, "
+		"?, ?, ?, ?, ?) ON CONFLICT (unit_id) DO UPDATE SET major_spending_fen = "
+		"excluded.major_spending_fen, major_land = excluded.major_land, "
+		"major_facility = excluded.major_facility, disclosure_days = "
+		"excluded.disclosure_days, updated_by = excluded.updated_by, updated_at = "
+		"excluded.updated_at",
+		args, DB_ARGS_N(args));
 }
 
 /* ---- steps ------------------------------------------------------------------ */
@@ -242,12 +257,13 @@ DB_VIEW_ROWS(step_row, struct matter_step_row, matter_step_fn, step_from_row)
 int matters_store_steps(struct db_conn *c, int64_t matter_id, matter_step_fn fn, void *ctx)
 {
 	struct step_row_call r = { fn, ctx };
-	int rc = db_each(c, step_row, &r,
-			 "SELECT s.id, s.matter_id, s.step, s.meeting_id, s.meeting_type, s.text, "
-			 "s.days, s.project_id, s.done_by, s.done_at, a.name FROM matter_steps s "
-			 "LEFT JOIN accounts a ON a.id = s.done_by WHERE s.matter_id = ? ORDER BY "
-			 "s.done_at, s.id",
-			 "i", matter_id);
+	int rc = db_each(
+		c, step_row, &r,
+		"SELECT s.id, s.matter_id, s.step, s.meeting_id, s.meeting_type, s.text, "
+		"s.days, s.project_id, s.done_by, s.done_at, a.display_name FROM matter_steps s "
+		"LEFT JOIN accounts a ON a.id = s.done_by WHERE s.matter_id = ? ORDER BY "
+		"s.done_at, s.id",
+		"i", matter_id);
 	return rc < 0 ? rc : 0;
 }
 
@@ -286,8 +302,9 @@ int matters_store_step_insert(struct db_conn *c, const struct matter_step_row *s
 
 int matters_store_step_taken(struct db_conn *c, int64_t matter_id, int step, int64_t meeting_id)
 {
-	int rc = db_one(c, NULL, NULL, "SELECT 1 FROM matter_steps WHERE matter_id = ? AND step = ?",
-			"it", matter_id, matter_step_name(step));
+	int rc =
+		db_one(c, NULL, NULL, "SELECT 1 FROM matter_steps WHERE matter_id = ? AND step = ?",
+		       "it", matter_id, matter_step_name(step));
 
 	if (rc != DB_DONE)
 		return rc == DB_ROW ? 1 : rc;

@@ -61,9 +61,13 @@ static int refuse(struct step_run *r, enum err_id e, json_t *details)
 }
 
 static const enum err_id needs[MS__COUNT] = {
-	ERR_MATTER_NEEDS_PROPOSE,	      ERR_MATTER_NEEDS_DELIBERATE, ERR_MATTER_NEEDS_REVIEW,
-	ERR_MATTER_NEEDS_DECIDE,	      ERR_MATTER_NEEDS_PUBLISH_RESOLUTION,
-	ERR_MATTER_NEEDS_IMPLEMENT, ERR_NONE,
+	ERR_MATTER_NEEDS_PROPOSE,
+	ERR_MATTER_NEEDS_DELIBERATE,
+	ERR_MATTER_NEEDS_REVIEW,
+	ERR_MATTER_NEEDS_DECIDE,
+	ERR_MATTER_NEEDS_PUBLISH_RESOLUTION,
+	ERR_MATTER_NEEDS_IMPLEMENT,
+	ERR_NONE,
 };
 
 static int order_ok(struct step_run *r, const struct matter *m, unsigned done)
@@ -72,18 +76,14 @@ static int order_ok(struct step_run *r, const struct matter *m, unsigned done)
 	int missing;
 
 	switch (matter_step_order(m->major, done, r->step, &missing)) {
-	case MO_OK:
-		return 0;
-	case MO_DONE:
-		return refuse(r, ERR_MATTER_STEP_DONE, JB_OBJ(jb_str("step", step)));
-	case MO_NOT_MAJOR:
-		return refuse(r, ERR_MATTER_NOT_MAJOR, JB_OBJ(jb_str("step", step)));
+	case MO_OK: return 0;
+	case MO_DONE: return refuse(r, ERR_MATTER_STEP_DONE, JB_OBJ(jb_str("step", step)));
+	case MO_NOT_MAJOR: return refuse(r, ERR_MATTER_NOT_MAJOR, JB_OBJ(jb_str("step", step)));
 	case MO_MISSING:
-		return refuse(r, needs[missing],
-			      JB_OBJ(jb_str("missing", matter_step_name(missing)),
-				     jb_str("step", step)));
-	default:
-		return DB_EMISUSE;
+		return refuse(
+			r, needs[missing],
+			JB_OBJ(jb_str("missing", matter_step_name(missing)), jb_str("step", step)));
+	default: return DB_EMISUSE;
 	}
 }
 
@@ -161,15 +161,15 @@ static int disclosure_over(struct db_conn *c, struct step_run *r, const struct m
 	from = matter_implement_from(at, days);
 	if (r->now < from)
 		return refuse(r, ERR_MATTER_DISCLOSURE_OPEN,
-			      JB_OBJ(jb_str("ends_on", cal_day_format(matter_disclosure_ends_on(
-									     at, days),
-								     d)),
+			      JB_OBJ(jb_str("ends_on",
+					    cal_day_format(matter_disclosure_ends_on(at, days), d)),
 				     jb_str("implement_from", clock_format_shanghai(from, b))));
 	rc = matters_store_unanswered(c, m->id, &unanswered);
 	if (rc < 0)
 		return rc;
 	if (unanswered > 0)
-		return refuse(r, ERR_MATTER_OBJECTIONS_OPEN, JB_OBJ(jb_int("unanswered", unanswered)));
+		return refuse(r, ERR_MATTER_OBJECTIONS_OPEN,
+			      JB_OBJ(jb_int("unanswered", unanswered)));
 	return 0;
 }
 

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REVIEW_MAX 5000	 /* major matters of one year in one scope, at most */
+#define REVIEW_MAX	5000 /* major matters of one year in one scope, at most */
 #define PUBLIC_LIST_MAX 200
 
 /* ?year=, the current Shanghai year when left out: 0, or -1 having answered 400. */
@@ -51,7 +51,7 @@ struct review {
 		int64_t id, unit_id, created_at;
 		unsigned done;
 		json_t *o;
-	} *m;
+	} * m;
 	size_t n, cap;
 };
 
@@ -127,15 +127,15 @@ static int review_place(struct db_conn *c, struct review *r, struct review_matte
 		return rc < 0 ? rc : 0; /* a matter of a unit not listed (a grid's) is left out */
 	}
 	json_object_set_new(x->o, "finished_at",
-			    matter_complete(x->done)
-				    ? json_string(clock_format_shanghai(d.prev, b))
-				    : json_null());
+			    matter_complete(x->done) ? json_string(clock_format_shanghai(d.prev, b))
+						     : json_null());
 	json_object_set_new(x->o, "total_days",
 			    json_integer(cal_day_of(d.prev) - cal_day_of(x->created_at)));
 	json_object_set_new(x->o, "steps", d.arr);
 	json_array_append_new(json_object_get(u, "matters"), json_incref(x->o));
-	json_object_set_new(u, "major_count",
-			    json_integer(json_integer_value(json_object_get(u, "major_count")) + 1));
+	json_object_set_new(
+		u, "major_count",
+		json_integer(json_integer_value(json_object_get(u, "major_count")) + 1));
 	if (matter_complete(x->done))
 		json_object_set_new(
 			u, "complete_count",
@@ -254,8 +254,8 @@ static int add_disclosures(struct db_conn *c, struct public_list *l, int64_t now
 		if (rc < 0)
 			return rc;
 		if (rc == DB_ROW)
-			d = JB_OBJ(jb_str("ends_on", cal_day_format(
-							     matter_disclosure_ends_on(at, days), b)),
+			d = JB_OBJ(jb_str("ends_on",
+					  cal_day_format(matter_disclosure_ends_on(at, days), b)),
 				   jb_bool("open", matter_disclosure_open(at, days, now)));
 		json_object_set_new(item, "disclosure", d ? d : json_null());
 	}

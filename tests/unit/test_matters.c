@@ -65,8 +65,9 @@ static void a_skipped_step_names_the_first_one_missing(void **state)
 		matter_step_order(1, ALL_BEFORE(MS_PUBLISH_RESOLUTION), MS_IMPLEMENT, &missing),
 		MO_MISSING);
 	assert_int_equal(missing, MS_PUBLISH_RESOLUTION);
-	assert_int_equal(matter_step_order(1, ALL_BEFORE(MS_IMPLEMENT), MS_PUBLISH_RESULT, &missing),
-			 MO_MISSING);
+	assert_int_equal(
+		matter_step_order(1, ALL_BEFORE(MS_IMPLEMENT), MS_PUBLISH_RESULT, &missing),
+		MO_MISSING);
 	assert_int_equal(missing, MS_IMPLEMENT);
 }
 
