@@ -73,6 +73,13 @@ int matter_create(struct db_conn *c, const struct matter_in *in, int64_t now, in
 int matter_step_take(struct db_conn *c, int64_t matter_id, const char *step, int64_t meeting_id,
 		     const char *text, int days, int64_t project_id, int64_t by, int64_t now);
 
+/* A resident's objection and a staff answer, without a request's checks (the demo), in the
+ * caller's transaction: 0 (and *id), <0 (DB_ECONSTRAINT: the resident objected already). */
+int matter_objection_add(struct db_conn *c, int64_t matter_id, int64_t resident_id,
+			 int64_t account_id, const char *text, int64_t now, int64_t *id);
+int matter_objection_answer(struct db_conn *c, int64_t objection_id, const char *text, int64_t by,
+			    int64_t now);
+
 extern const struct route matter_routes[];
 
 /* Matters under units, for org (org.h; listed in src/cmd/cmd_units.c). */

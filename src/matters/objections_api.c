@@ -25,6 +25,21 @@
 
 #include <string.h>
 
+int matter_objection_add(struct db_conn *c, int64_t matter_id, int64_t resident_id,
+			 int64_t account_id, const char *text, int64_t now, int64_t *id)
+{
+	return matters_store_objection_insert(c, matter_id, resident_id, account_id, text, now, id);
+}
+
+int matter_objection_answer(struct db_conn *c, int64_t objection_id, const char *text, int64_t by,
+			    int64_t now)
+{
+	int64_t changed = 0;
+	int rc = matters_store_objection_answer(c, objection_id, text, by, now, &changed);
+
+	return rc < 0 ? rc : changed == 1 ? 0 : DB_EMISUSE;
+}
+
 /* The caller lives in the matter's unit: 0, or -1 having answered 403 (or 503). */
 static int resident_here_or_reply(struct req *req, struct db_conn *c, const struct matter *m)
 {
