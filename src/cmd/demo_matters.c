@@ -36,12 +36,18 @@
 static const struct {
 	const char *name, *kind;
 } reps[] = {
-	{ "沈卫东", "committee_member" }, { "钱雅琴", "committee_member" },
-	{ "孔令华", "committee_member" }, { "许志刚", "party_member" },
-	{ "何丽娟", "party_member" },	  { "吕建新", "party_member" },
-	{ "施国平", "party_member" },	  { "张桂芳", "party_member" },
-	{ "曹永生", "building_leader" },  { "严淑华", "resident" },
-	{ "金宝根", "owner" },		  { "魏晓燕", "women" },
+	{ "沈卫东", "committee_member" },
+	{ "钱雅琴", "committee_member" },
+	{ "孔令华", "committee_member" },
+	{ "许志刚", "party_member" },
+	{ "何丽娟", "party_member" },
+	{ "吕建新", "party_member" },
+	{ "施国平", "party_member" },
+	{ "张桂芳", "party_member" },
+	{ "曹永生", "building_leader" },
+	{ "严淑华", "resident" },
+	{ "金宝根", "owner" },
+	{ "魏晓燕", "women" },
 };
 #define N_REPS (int)(sizeof reps / sizeof *reps)
 
@@ -93,10 +99,9 @@ static int meeting_step(struct ctx *x, int k, int64_t matter, const char *topic,
 	for (int i = 0; rc == 0 && i < meetings[k].present; i++)
 		rc = vote_cast(x->c, pid, inv[i], i == meetings[k].present - 1 ? "abstain" : "for",
 			       at + HOUR);
-	const struct meeting_resolution_in res = { .text = ptitle,
-						   .adopted = &pid,
-						   .n_adopted = 1,
-						   .by = x->staff };
+	const struct meeting_resolution_in res = {
+		.text = ptitle, .adopted = &pid, .n_adopted = 1, .by = x->staff
+	};
 	if (rc == 0)
 		rc = meeting_resolve(x->c, mid, &res, at + 2 * HOUR, &proj, &bad);
 	if (rc == 0)
@@ -123,9 +128,9 @@ static int setup(struct ctx *x, int64_t now, int64_t appeals[3])
 {
 	struct unit_ref u;
 	char hi[256];
-	int rc = db_query_int64(x->c, &x->unit,
-				"SELECT id FROM units WHERE name = '龙桥社区' AND kind = 'community'",
-				"");
+	int rc = db_query_int64(
+		x->c, &x->unit,
+		"SELECT id FROM units WHERE name = '龙桥社区' AND kind = 'community'", "");
 
 	if (rc == DB_ROW)
 		rc = unit_get(x->c, x->unit, &u);
@@ -167,10 +172,11 @@ static int midway(struct ctx *x, int64_t now, const int64_t appeals[3], int n_ap
 		.created_by = x->staff,
 	};
 	int64_t id;
-	int rc = matter_create(x->c, &in, now - 25 * DAY, &id);
+	int rc = matter_create(x->c, &in, cal_midnight(now) - 25 * DAY + 9 * HOUR, &id);
 
 	for (int k = 0; rc == 0 && k < 3; k++)
-		rc = meeting_step(x, k, id, topic, now - (20 - 6 * k) * DAY + 14 * HOUR);
+		rc = meeting_step(x, k, id, topic,
+				  cal_midnight(now) - (20 - 6 * k) * DAY + 14 * HOUR);
 	return rc;
 }
 
@@ -201,7 +207,8 @@ static int finished_project(struct ctx *x, int64_t now, int64_t *project)
 	else if (rc == DB_DONE)
 		rc = 0;
 	if (rc == 0)
-		rc = project_step(x->c, *project, "start", NULL, 0, x->staff, now - 44 * DAY);
+		rc = project_step(x->c, *project, "start", NULL, 0, x->staff,
+				  cal_midnight(now) - 41 * DAY + 9 * HOUR);
 	if (rc == 0)
 		rc = fund_demo_spend(x->c, *project, 9600000, "雨污分流改造工程款", 0, "龙桥社区",
 				     0, "长桥街道", now);
@@ -226,36 +233,37 @@ static int finished(struct ctx *x, int64_t now)
 		.source_note = "居民代表在议事会上提议实施雨污分流",
 		.created_by = x->staff,
 	};
-	int64_t id, resident = 0, account = 0, objection, project = 0;
-	int rc = matter_create(x->c, &in, now - 80 * DAY, &id);
+	int64_t id, resident = 0, account = 0, objection, project = 0, day = cal_midnight(now);
+	int rc = matter_create(x->c, &in, day - 80 * DAY + 9 * HOUR, &id);
 
 	for (int k = 0; rc == 0 && k < 4; k++)
-		rc = meeting_step(x, k, id, topic, now - (75 - 6 * k) * DAY + 14 * HOUR);
+		rc = meeting_step(x, k, id, topic, day - (75 - 6 * k) * DAY + 14 * HOUR);
 	if (rc == 0)
-		rc = matter_step_take(x->c, id, "publish_resolution",
-				      0, "经居民代表会议表决通过：实施3、5、7幢雨污分流改造，"
-					 "预算9.6万元，由社区统一组织施工。",
-				      7, 0, x->staff, now - 50 * DAY);
-	if (rc == 0 && db_query_int64(x->c, &account,
-				      "SELECT id FROM accounts WHERE username = 'resident'",
-				      "") == DB_ROW)
+		rc = matter_step_take(x->c, id, "publish_resolution", 0,
+				      "经居民代表会议表决通过：实施3、5、7幢雨污分流改造，"
+				      "预算9.6万元，由社区统一组织施工。",
+				      7, 0, x->staff, day - 50 * DAY + 10 * HOUR);
+	if (rc == 0 &&
+	    db_query_int64(x->c, &account, "SELECT id FROM accounts WHERE username = 'resident'",
+			   "") == DB_ROW)
 		rc = db_query_int64(x->c, &resident,
-				    "SELECT resident_id FROM accounts WHERE id = ?", "i", account) < 0
+				    "SELECT resident_id FROM accounts WHERE id = ?", "i",
+				    account) < 0
 			     ? DB_ERR
 			     : 0;
 	if (rc == 0 && resident)
 		rc = matter_objection_add(x->c, id, resident, account,
-					  "施工期间请做好围挡，保证老人出行安全", now - 48 * DAY,
-					  &objection);
+					  "施工期间请做好围挡，保证老人出行安全",
+					  day - 48 * DAY + 20 * HOUR, &objection);
 	if (rc == 0 && resident)
 		rc = matter_objection_answer(x->c, objection,
 					     "已要求施工方分段施工、设置围挡并保留通道", x->staff,
-					     now - 47 * DAY);
+					     day - 47 * DAY + 9 * HOUR);
 	if (rc == 0)
 		rc = finished_project(x, now, &project);
 	if (rc == 0)
 		rc = matter_step_take(x->c, id, "implement", 0, "社区组织实施，项目已立项", 0,
-				      project, x->staff, now - 42 * DAY);
+				      project, x->staff, day - 42 * DAY + 9 * HOUR);
 	if (rc == 0)
 		rc = matter_step_take(x->c, id, "publish_result", 0,
 				      "改造已完工并通过验收，经雨季检验不再返水，工程款9.6万元"
