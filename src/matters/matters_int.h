@@ -71,8 +71,6 @@ int matter_complete(unsigned done);
 #define MATTER_DISCLOSURE_DEFAULT     7
 #define MATTER_AMOUNT_MAX	      10000000000LL
 #define MATTER_APPEALS_MAX	      50
-#define MATTER_HOTSPOT_MIN	      3
-#define MATTER_HOTSPOT_IDS	      20
 
 struct matter_settings {
 	int64_t major_spending_fen;
@@ -185,12 +183,6 @@ struct matter_appeal_row {
 typedef int (*matter_appeal_fn)(void *ctx, const struct matter_appeal_row *a);
 int matters_store_appeal(struct db_conn *c, int64_t appeal_id, matter_appeal_fn fn, void *ctx);
 int matters_store_appeals(struct db_conn *c, int64_t matter_id, matter_appeal_fn fn, void *ctx);
-/* Appeals placed in [lo, hi) since `since`, neither merged nor rejected, of category: *count
- * and the first MATTER_HOTSPOT_IDS ids; the category's name into name ("" unknown). */
-int matters_store_hotspot(struct db_conn *c, const char *lo, const char *hi, int64_t since,
-			  const char *category, int64_t *count, int64_t ids[MATTER_HOTSPOT_IDS],
-			  char *name, size_t n);
-
 /* The review: the communities (and streets with matters) in [lo, hi). */
 struct review_unit_row {
 	int64_t id;

@@ -9,9 +9,8 @@
  * per matter, one meeting per step and one objection per resident per
  * matter are unique indexes: the loser of a race gets DB_ECONSTRAINT.
  *
- * Three reads look at other modules' tables as projects_store.c does — an
- * appeal as a source (case number, title, status, category, place), a
- * hotspot recounted as GET /api/v1/appeals/hotspots counts it, and a
+ * Two reads look at other modules' tables as projects_store.c does — an
+ * appeal as a source (case number, title, status, category, place) and a
  * resident's home — because appeals.h and people.h offer neither (the known
  * debt ARCHITECTURE.md lists for projects).
  */
@@ -453,43 +452,6 @@ int matters_store_appeals(struct db_conn *c, int64_t matter_id, matter_appeal_fn
 			 APPEAL_SELECT "JOIN matter_appeals l ON l.appeal_id = a.id WHERE "
 				       "l.matter_id = ? ORDER BY a.id",
 			 "i", matter_id);
-	return rc < 0 ? rc : 0;
-}
-
-struct id_list {
-	int64_t *ids;
-	int64_t n; /* every row counts; the first MATTER_HOTSPOT_IDS are kept */
-};
-
-static int id_row(struct db_stmt *st, void *p)
-{
-	struct id_list *l = p;
-
-	if (l->n < MATTER_HOTSPOT_IDS)
-		l->ids[l->n] = db_col_int64(st, 0);
-	l->n++;
-	return 0;
-}
-
-int matters_store_hotspot(struct db_conn *c, const char *lo, const char *hi, int64_t since,
-			  const char *category, int64_t *count, int64_t ids[MATTER_HOTSPOT_IDS],
-			  char *name, size_t n)
-{
-	struct id_list l = { ids, 0 };
-	int rc;
-
-	*count = 0;
-	name[0] = '\0';
-	rc = db_text(c, name, n, "SELECT name FROM appeal_categories WHERE code = ?", "t",
-		     category);
-	if (rc < 0 || rc == DB_DONE)
-		return rc < 0 ? rc : 0;
-	rc = db_each(c, id_row, &l,
-		     "SELECT a.id FROM appeals a JOIN appeal_categories c ON c.id = a.category_id "
-		     "WHERE a.unit_path >= ? AND a.unit_path < ? AND a.created_at >= ? AND "
-		     "a.status NOT IN ('merged', 'rejected') AND c.code = ? ORDER BY a.id",
-		     "ttit", lo, hi, since, category);
-	*count = l.n;
 	return rc < 0 ? rc : 0;
 }
 
