@@ -249,6 +249,11 @@ test('every step of a major matter asked early names the first one missing', asy
   assertError(await step(m.id, { step: 'publish_result', text: '结果' }), 409, 'matter.needs_implement');
   assert.deepEqual(pub.body.steps.map((s) => s.step), STEPS.slice(0, 5));
   assert.equal(pub.body.steps[0].meeting_type, 'party_org');
+  // one objection per resident, held by the unique index: twenty at once, one taken
+  const all = await Promise.all(Array.from({ length: 20 }, (_, i) => resident.post(`/api/v1/matters/${m.id}/objections`, { text: `异议 ${i}` })));
+  assert.deepEqual(all.map((r) => r.status).sort(), [201, ...Array(19).fill(409)]);
+  assert.ok(all.filter((r) => r.status === 409).every((r) => r.body.error.code === 'matter.already_objected'));
+  assert.equal((await longqiao.get(`/api/v1/matters/${m.id}/objections`)).body.items.length, 1);
 });
 
 test('a non-major matter starts at decide; the first three steps do not apply', async () => {
@@ -265,8 +270,11 @@ test('a non-major matter starts at decide; the first three steps do not apply', 
   const d = await step(m.id, { step: 'decide', meeting_id: yy.id });
   assert.equal(d.status, 201, JSON.stringify(d.body));
   assert.equal(d.body.next_step, 'implement');
-  const i = await step(m.id, { step: 'implement' });
-  assert.equal(i.status, 201, JSON.stringify(i.body));
+  // ten at once: one step of each kind per matter, the rest refused
+  const all = await Promise.all(Array.from({ length: 10 }, () => step(m.id, { step: 'implement' })));
+  assert.deepEqual(all.map((r) => r.status).sort(), [201, ...Array(9).fill(409)], JSON.stringify(all.map((r) => r.body)));
+  assert.ok(all.filter((r) => r.status === 409).every((r) => ['matter.step_done', 'request.conflict'].includes(r.body.error.code)));
+  assert.equal((await longqiao.get(`/api/v1/matters/${m.id}`)).body.steps.filter((x) => x.step === 'implement').length, 1);
   assertError(await step(m.id, { step: 'publish_resolution', text: '迟到的公开' }), 409, 'matter.step_done');
   const done = await step(m.id, { step: 'publish_result', text: '已完成' });
   assert.equal(done.status, 201);
