@@ -204,6 +204,10 @@ struct meeting_resolution_in {
 int meeting_resolve(struct db_conn *c, int64_t meeting_id, const struct meeting_resolution_in *in,
 		    int64_t now, int64_t *project_id, int *bad);
 
+/* Cancel a scheduled or held meeting with a reason: its venue booking is released and the
+ * invitees with an account notified. 0; MEETING_R_NOT_FOUND; MEETING_R_STATE; <0. */
+int meeting_cancel(struct db_conn *c, int64_t id, const char *reason, int64_t now);
+
 extern const struct route meeting_routes[];
 
 /* Representatives and meetings under units, for org (listed in src/cmd/cmd_units.c). */

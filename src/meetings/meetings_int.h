@@ -233,8 +233,6 @@ meeting_matter_check_fn meeting_matter_check(void);
 /* Notices to every invitee with an account (message centre, kind "meeting"). */
 int meeting_notify(struct db_conn *c, int64_t meeting_id, int64_t unit_id, const char *title,
 		   const char *body, int64_t now);
-/* A meeting's cancel, shared by the API (in the caller's tx): 0; MEETING_R_*; <0. */
-int meeting_cancel(struct db_conn *c, int64_t id, const char *reason, int64_t now);
 
 /* Route handlers of the other API files. */
 void rep_list(struct req *req);

@@ -232,6 +232,29 @@ static int part(json_t *target, const char *key, json_t *list, int rc)
 	return json_object_set(target, key, list) ? DB_ERR : 0;
 }
 
+/* The resolution's adopted ids (staff only) and appointees (the public: roles only). */
+static int resolution_parts(struct db_conn *c, struct full *f, json_t *res, json_t *proposals)
+{
+	size_t i;
+	json_t *p;
+	int rc;
+
+	if (f->full) {
+		json_t *adopted = json_array();
+		json_array_foreach(proposals, i, p)
+		{
+			if (json_is_true(json_object_get(p, "adopted")))
+				json_array_append(adopted, json_object_get(p, "id"));
+		}
+		if (json_object_set_new(res, "adopted", adopted))
+			return DB_ERR;
+	}
+	f->list = json_array();
+	rc = part(res, "appointees", f->list, mt_store_appointees(c, f->m.id, full_appointee, f));
+	json_decref(f->list);
+	return rc;
+}
+
 /* Fill the parts of f->o (the meeting read): invitees (staff), proposals, the resolution's
  * appointees and adopted ids; the public form drops what names a person. */
 static int meeting_parts(struct db_conn *c, struct full *f)
@@ -262,23 +285,8 @@ static int meeting_parts(struct db_conn *c, struct full *f)
 		rc = mt_store_votes(c, f->m.id, full_vote, f);
 	json_decref(f->by_id);
 	f->by_id = NULL;
-	if (rc == 0 && json_is_object(res)) {
-		json_t *adopted = json_array();
-		size_t i;
-		json_t *p;
-		json_array_foreach(proposals, i, p)
-		{
-			if (json_is_true(json_object_get(p, "adopted")) && f->full)
-				json_array_append(adopted, json_object_get(p, "id"));
-		}
-		if (f->full)
-			json_object_set(res, "adopted", adopted);
-		json_decref(adopted);
-		f->list = json_array();
-		rc = part(res, "appointees", f->list,
-			  mt_store_appointees(c, f->m.id, full_appointee, f));
-		json_decref(f->list);
-	}
+	if (rc == 0 && json_is_object(res))
+		rc = resolution_parts(c, f, res, proposals);
 	json_decref(proposals);
 	return rc;
 }

@@ -383,23 +383,18 @@ int mt_store_vote(struct db_conn *c, int64_t proposal_id, int64_t rep_id, const 
 			      "iiti", proposal_id, rep_id, vote, now);
 }
 
-struct vote_each {
-	int (*fn)(void *ctx, const struct vote_view *v);
-	void *ctx;
-};
+typedef int (*vote_fn)(void *ctx, const struct vote_view *v);
 
-static int vote_row(struct db_stmt *st, void *p)
+static void vote_from_row(struct db_stmt *st, struct vote_view *v)
 {
-	struct vote_each *e = p;
-	const struct vote_view v = { db_col_int64(st, 0), db_col_int64(st, 1), db_col_text(st, 2) };
-
-	return e->fn(e->ctx, &v);
+	*v = (struct vote_view){ db_col_int64(st, 0), db_col_int64(st, 1), db_col_text(st, 2) };
 }
+DB_VIEW_ROWS(vote_row, struct vote_view, vote_fn, vote_from_row)
 
 int mt_store_votes(struct db_conn *c, int64_t meeting_id,
 		   int (*fn)(void *ctx, const struct vote_view *v), void *ctx)
 {
-	struct vote_each e = { fn, ctx };
+	struct vote_row_call e = { fn, ctx };
 	int rc = db_each(c, vote_row, &e,
 			 "SELECT v.proposal_id, v.representative_id, v.vote FROM meeting_votes v "
 			 "JOIN meeting_proposals p ON p.id = v.proposal_id WHERE p.meeting_id = ? "
@@ -423,24 +418,18 @@ int mt_store_appointee(struct db_conn *c, int64_t meeting_id, const char *name, 
 			   args, DB_ARGS_N(args));
 }
 
-struct appointee_each {
-	int (*fn)(void *ctx, const struct appointee_view *v);
-	void *ctx;
-};
+typedef int (*appointee_fn)(void *ctx, const struct appointee_view *v);
 
-static int appointee_row(struct db_stmt *st, void *p)
+static void appointee_from_row(struct db_stmt *st, struct appointee_view *v)
 {
-	struct appointee_each *e = p;
-	const struct appointee_view v = { db_col_int64(st, 0), db_col_text(st, 1),
-					  db_col_text(st, 2) };
-
-	return e->fn(e->ctx, &v);
+	*v = (struct appointee_view){ db_col_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2) };
 }
+DB_VIEW_ROWS(appointee_row, struct appointee_view, appointee_fn, appointee_from_row)
 
 int mt_store_appointees(struct db_conn *c, int64_t meeting_id,
 			int (*fn)(void *ctx, const struct appointee_view *v), void *ctx)
 {
-	struct appointee_each e = { fn, ctx };
+	struct appointee_row_call e = { fn, ctx };
 	int rc = db_each(c, appointee_row, &e,
 			 "SELECT representative_id, name, role FROM meeting_appointees WHERE "
 			 "meeting_id = ? ORDER BY id",
@@ -449,15 +438,11 @@ int mt_store_appointees(struct db_conn *c, int64_t meeting_id,
 	return rc < 0 ? rc : 0;
 }
 
-struct invitee_each {
-	int (*fn)(void *ctx, const struct invitee_view *v);
-	void *ctx;
-};
+typedef int (*invitee_fn)(void *ctx, const struct invitee_view *v);
 
-static int invitee_row(struct db_stmt *st, void *p)
+static void invitee_from_row(struct db_stmt *st, struct invitee_view *v)
 {
-	struct invitee_each *e = p;
-	const struct invitee_view v = {
+	*v = (struct invitee_view){
 		.representative_id = db_col_int64(st, 0),
 		.has_account = db_col_int64(st, 1),
 		.present = db_col_is_null(st, 2) ? -1 : (int)db_col_int64(st, 2),
@@ -466,13 +451,13 @@ static int invitee_row(struct db_stmt *st, void *p)
 		.organisation = db_col_text(st, 5),
 		.phone_mask = db_col_text(st, 6),
 	};
-	return e->fn(e->ctx, &v);
 }
+DB_VIEW_ROWS(invitee_row, struct invitee_view, invitee_fn, invitee_from_row)
 
 int mt_store_invitees(struct db_conn *c, int64_t meeting_id,
 		      int (*fn)(void *ctx, const struct invitee_view *v), void *ctx)
 {
-	struct invitee_each e = { fn, ctx };
+	struct invitee_row_call e = { fn, ctx };
 	int rc = db_each(c, invitee_row, &e,
 			 "SELECT i.representative_id, CASE WHEN r.account_id IS NULL THEN 0 ELSE 1 "
 			 "END, i.present, r.name, i.kind, r.organisation, r.phone_mask FROM "
