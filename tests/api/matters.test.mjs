@@ -11,6 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDistrict, addUser } from './lib/district.mjs';
+import { findUnit, assertError, strings } from './lib/units.mjs';
 
 const STREET1 = '320506001', COMM1 = '320506001001', COMM2 = '320506001002';
 const GRID1 = '320506001001001';
@@ -22,24 +23,6 @@ let srv, district, changqiao, longqiao, resident, cs2, outsider;
 const U = {};
 let reps1 = [], reps2 = [];
 const appeals = [];
-
-async function findUnit(client, code) {
-  const kind = { 9: 'street', 12: 'community', 15: 'grid' }[code.length];
-  for (let cursor = '';;) {
-    const r = await client.get(`/api/v1/units?kind=${kind}&limit=500${cursor}`);
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    const u = r.body.items.find((x) => x.code === code);
-    if (u) return u;
-    assert.ok(r.body.next_cursor, `fixture: unit ${code}`);
-    cursor = `&cursor=${r.body.next_cursor}`;
-  }
-}
-
-function assertError(r, status, code, field) {
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  assert.equal(r.body.error.code, code, JSON.stringify(r.body));
-  if (field) assert.equal(r.body.error.details.field, field, JSON.stringify(r.body));
-}
 
 async function serverNow() {
   const r = await srv.json('/api/v1/_test/clock');
@@ -494,12 +477,6 @@ async function noNames(body, where) {
   const staff = ['龙桥社区 工作人员', '龙桥社区 居民', '长桥街道 干部', '孙大伟'];
   const demoReps = ['沈卫东', '钱雅琴', '孔令华', '许志刚', '何丽娟', '吕建新', '施国平', '张桂芳', '曹永生', '严淑华', '金宝根', '魏晓燕'];
   const forbidden = [...names, ...REP_NAMES, ...demoReps, ...staff];
-  const strings = (v, out = []) => {
-    if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) v.forEach((x) => strings(x, out));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { out.push(k); strings(x, out); }
-    return out;
-  };
   for (const s of strings(body)) {
     assert.doesNotMatch(s, /(?<!\d)1[3-9]\d{9}(?!\d)/, `a phone number in the ${where}: ${s}`);
     assert.doesNotMatch(s, /(?<!\d)\d{17}[\dXx](?!\d)/, `an ID number in the ${where}: ${s}`);
