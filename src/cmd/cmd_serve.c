@@ -37,6 +37,7 @@
 #include "pii/pii.h"
 #include "fund/fund.h"
 #include "public/public.h"
+#include "committees/committees.h"
 #include "matters/matters.h"
 
 #include <fcntl.h>
@@ -86,6 +87,8 @@ static const struct route *const route_tables[] = {
 	fund_spend_routes,
 	meeting_routes,
 	public_routes,
+	organisation_routes,
+	committee_routes,
 	matter_routes,
 };
 
