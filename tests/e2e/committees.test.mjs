@@ -152,6 +152,18 @@ test('the street officer brings two of 长桥街道\'s communities together in a
   await s.page.locator('.members tbody tr', { hasText: HEALTH }).filter({ hasText: '副书记单位' }).waitFor();
   assert.match(await s.page.locator('.about').innerText(), new RegExp(`${communities[0].name}、${communities[1].name}|${communities[1].name}、${communities[0].name}`));
   assert.match(await s.page.locator('.members').innerText(), /139\*{4}5678/);
+  // a school joins from the register, then leaves again
+  const officer = await srv.login('changqiao');
+  const school = await officer.post('/api/v1/organisations', { name: '长桥中心小学', kind: 'school', unit_id: street, contact_person: '陈校长' });
+  assert.equal(school.status, 201, JSON.stringify(school.body));
+  await pick(s.page.locator('.members-card'), '选择单位', '长桥中心小学');
+  await s.page.locator('.members-card').getByLabel('职责', { exact: true }).fill('共建单位');
+  await s.page.getByRole('button', { name: '添加成员单位' }).click();
+  const added = s.page.locator('.members tbody tr', { hasText: '长桥中心小学' });
+  await added.filter({ hasText: '共建单位' }).waitFor();
+  await added.getByRole('button', { name: '移除成员单位 长桥中心小学' }).click();
+  await s.page.getByRole('dialog', { name: '移除' }).getByRole('button', { name: '确定' }).click();
+  await added.waitFor({ state: 'detached' });
 
   await s.page.getByRole('navigation').getByRole('link', { name: '片区大党委', exact: true }).click();
   const row = s.page.locator('.committees tbody tr', { hasText: NAME });
@@ -271,16 +283,29 @@ test('the officer fills the four lists, matches a need with a resource, marks a 
   await l.page.locator('.duties tbody tr', { hasText: '送达并安装折叠桌椅' }).waitFor({ state: 'detached' });
   assert.deepEqual(await audit(l.page), [], 'the responsibilities are labelled and legible');
   await shot(l.page, 'console-committee-duties');
+
+  // the project is completed: its need is met and its resource used
+  await l.page.getByRole('tab', { name: '项目清单' }).click();
+  const done = l.page.locator('.cprojects tbody tr', { hasText: '龙桥老年活动室添置桌椅' });
+  await done.getByRole('button', { name: '完成“龙桥老年活动室添置桌椅”' }).click();
+  await l.page.getByRole('dialog', { name: '完成' }).getByRole('button', { name: '确定' }).click();
+  await done.filter({ hasText: '已完成' }).waitFor();
+  await l.page.getByRole('tab', { name: '需求清单' }).click();
+  await l.page.locator('.needs tbody tr', { hasText: '老年活动室缺少桌椅' }).filter({ hasText: '已解决' }).waitFor();
+  // the money is spent directly, without a project
+  await l.page.getByRole('tab', { name: '资源清单' }).click();
+  await l.page.getByRole('button', { name: '标记“共建资金”已使用' }).click();
+  await l.page.locator('.resources tbody tr', { hasText: '共建资金' }).filter({ hasText: '已使用' }).waitFor();
   assert.deepEqual(l.problems, []);
   await l.ctx.close();
 
   // what the pages wrote
   const api = await srv.login('changqiao');
   const needs = (await api.get(`/api/v1/joint-committees/${committeeId}/needs`)).body.items;
-  assert.equal(needs.find((n) => n.title === '老年活动室缺少桌椅').state, 'matched');
+  assert.equal(needs.find((n) => n.title === '老年活动室缺少桌椅').state, 'met');
   assert.equal(needs.find((n) => n.title === '物业小区夜间巡逻人手不足').organisation.name, FIRM);
   const res = (await api.get(`/api/v1/joint-committees/${committeeId}/resources`)).body.items;
-  assert.deepEqual(res.map((r) => [r.title, r.state]).sort(), [['共建资金', 'available'], ['折叠桌椅', 'committed']]);
+  assert.deepEqual(res.map((r) => [r.title, r.state]).sort(), [['共建资金', 'used'], ['折叠桌椅', 'used']]);
   assert.equal(res.find((r) => r.title === '共建资金').amount_fen, 500000);
   const duties = (await api.get(`/api/v1/joint-committees/${committeeId}/responsibilities`)).body.items;
   assert.deepEqual(duties.map((d) => [d.task, d.state, d.overdue]).sort(), [['组织居民验收', 'open', true], ['送达并安装折叠桌椅', 'done', false]].sort());
