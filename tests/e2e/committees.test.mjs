@@ -165,10 +165,19 @@ test('the street officer brings two of 长桥街道\'s communities together in a
   await s.page.getByRole('dialog', { name: '移除' }).getByRole('button', { name: '确定' }).click();
   await added.waitFor({ state: 'detached' });
 
+  // the secretary changes
+  await s.page.locator('.about', { hasText: '周书记' }).waitFor();
+  await s.page.getByRole('button', { name: '编辑', exact: true }).click();
+  const e = s.page.getByRole('dialog', { name: '编辑联合党委' });
+  await e.getByLabel('书记').fill('周建国');
+  await e.getByRole('button', { name: '提交' }).click();
+  await e.waitFor({ state: 'hidden' });
+  await s.page.locator('.about', { hasText: '周建国' }).waitFor();
+
   await s.page.getByRole('navigation').getByRole('link', { name: '片区大党委', exact: true }).click();
   const row = s.page.locator('.committees tbody tr', { hasText: NAME });
   await row.waitFor();
-  assert.match(await row.innerText(), /长桥街道[\s\S]*周书记[\s\S]*2/);
+  assert.match(await row.innerText(), /长桥街道[\s\S]*周建国[\s\S]*2/);
   assert.deepEqual(s.problems, []);
   await s.ctx.close();
 });

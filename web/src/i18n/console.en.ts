@@ -387,7 +387,7 @@ export default {
       f: { name: 'Name', kind: 'Kind', unit: 'Registered at', contact_person: 'Contact person', phone: 'Phone', address: 'Address', note: 'Note' },
     },
     cm: {
-      title: 'Area joint committees', create: 'New joint committee', detail: 'Joint committee', members: 'Member organisations', addMember: 'Add a member', removeMember: 'Remove',
+      title: 'Area joint committees', create: 'New joint committee', edit: 'Edit', editTitle: 'Edit the committee', detail: 'Joint committee', members: 'Member organisations', addMember: 'Add a member', removeMember: 'Remove',
       removeFor: 'Remove member {name}', removeConfirm: 'Remove “{name}” from this committee?', removed: 'Removed', memberAdded: 'Member added',
       pickOrg: 'Choose an organisation', role: 'Role', rolePh: 'e.g. member unit, deputy-secretary unit, partner', roleFor: 'Role of {name}', addRow: 'Add a row', removeRow: 'Remove row {n}',
       communitiesHint: 'Choose at least two communities', readOnly: 'This committee is run above your unit: you can read it and raise your community’s needs.',

@@ -383,7 +383,7 @@ export default {
       f: { name: '单位名称', kind: '类别', unit: '登记单位', contact_person: '联系人', phone: '联系电话', address: '地址', note: '备注' },
     },
     cm: {
-      title: '片区大党委', create: '新建联合党委', detail: '联合党委', members: '成员单位', addMember: '添加成员单位', removeMember: '移除',
+      title: '片区大党委', create: '新建联合党委', edit: '编辑', editTitle: '编辑联合党委', detail: '联合党委', members: '成员单位', addMember: '添加成员单位', removeMember: '移除',
       removeFor: '移除成员单位 {name}', removeConfirm: '确定将“{name}”移出本联合党委吗？', removed: '已移除', memberAdded: '已添加成员单位',
       pickOrg: '选择单位', role: '职责', rolePh: '如：成员单位、副书记单位、共建单位', roleFor: '{name} 的职责', addRow: '添加一行', removeRow: '删除第 {n} 行',
       communitiesHint: '至少选择两个社区', readOnly: '本联合党委由上级管理，您只能查看和提出本社区的需求。',

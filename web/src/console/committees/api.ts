@@ -188,6 +188,7 @@ export const cmt = {
     request<Page<Committee>>('GET', `/api/v1/joint-committees${query({ unit: f.unit, cursor: f.cursor, limit: f.limit })}`),
   committee: (id: number) => request<CommitteeDetail>('GET', jc(id)),
   createCommittee: (c: CommitteeInput) => request<CommitteeDetail>('POST', '/api/v1/joint-committees', c),
+  updateCommittee: (id: number, c: { name?: string; secretary?: string; note?: string }) => request<CommitteeDetail>('PATCH', jc(id), c),
   addMember: (id: number, organisationId: number, role: string) =>
     request<CommitteeDetail>('POST', jc(id, '/members'), { organisation_id: organisationId, role }),
   removeMember: (id: number, organisationId: number) => request<CommitteeDetail>('DELETE', jc(id, `/members/${organisationId}`)),
