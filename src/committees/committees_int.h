@@ -54,8 +54,6 @@ int committee_org_usable(const char *org_path, const char *unit_path);
 #define COMMITTEE_MEMBERS_MAX	  100
 #define COMMITTEE_IDS_MAX	  20
 #define COMMITTEE_APPEALS_MAX	  50
-#define COMMITTEE_HOTSPOT_MIN	  3
-#define COMMITTEE_HOTSPOT_IDS	  20
 #define COMMITTEE_MATCH_MAX	  200
 #define COMMITTEE_AMOUNT_MAX	  10000000000LL
 #define COMMITTEE_QUANTITY_MAX	  1000000
@@ -200,15 +198,10 @@ typedef int (*duty_fn)(void *ctx, const struct duty_view *v);
 int cstore_duties(struct db_conn *c, const struct list_filter *f, duty_fn fn, void *ctx);
 int cstore_duty(struct db_conn *c, int64_t committee_id, int64_t id, duty_fn fn, void *ctx);
 
-/* A need source's appeal: its paths for the checks. DB_ROW, DB_DONE, <0. */
+/* A need source's appeal: its paths for the checks. DB_ROW, DB_DONE, <0. (A hotspot is
+ * recounted by projects' project_hotspot_or_reply().) */
 int cstore_appeal_paths(struct db_conn *c, int64_t id, char *unit_path, char *handler_path,
 			size_t n);
-/* The hotspot count, as src/projects counts it (appeals placed in [lo, hi) since since,
- * neither merged nor rejected, of category): *count, the first ids, the category's name
- * ("" unknown code). */
-int cstore_hotspot(struct db_conn *c, const char *lo, const char *hi, int64_t since,
-		   const char *category, int64_t *count, int64_t ids[COMMITTEE_HOTSPOT_IDS],
-		   char *name, size_t n);
 
 /* ---- JSON (committees_json.c) -------------------------------------------- */
 

@@ -8,7 +8,7 @@
  *   as one that does not exist, naming the id.
  * - kind `hotspot` needs a hotspot {grid_id, category, days}, recounted and
  *   kept as a snapshot exactly as projects keep theirs
- *   (project_hotspot_or_reply(): at least 3 appeals, else 409
+ *   (project_hotspot_or_reply(): at least 3 appeals, else 409 matter.no_hotspot
  *   project.no_hotspot).
  * - kinds `resident` and `staff` name neither; `resident` needs the note
  *   (what the resident proposed — never who).
@@ -107,6 +107,6 @@ int matter_sources_or_reply(struct req *req, struct db_conn *c, const char *unit
 	}
 	if (spot)
 		return project_hotspot_or_reply(req, c, hotspot, unit_path, "source.hotspot",
-						&out->hotspot);
+						ERR_MATTER_NO_HOTSPOT, &out->hotspot);
 	return 0;
 }

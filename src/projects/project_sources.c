@@ -118,7 +118,7 @@ static const struct body_field hotspot_fields[] = {
 };
 
 int project_hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, const char *root,
-			     const char *where, const char **snapshot)
+			     const char *where, enum err_id too_few, const char **snapshot)
 {
 	struct hotspot_body h;
 	struct unit_ref g;
@@ -148,7 +148,7 @@ int project_hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, co
 			      "an appeal category code"))
 		return -1;
 	if (count < PROJECT_HOTSPOT_MIN) {
-		reply_error_ex(req, ERR_PROJECT_NO_HOTSPOT, NULL,
+		reply_error_ex(req, too_few, NULL,
 			       JB_OBJ(jb_int("count", count),
 				      jb_int("min_count", PROJECT_HOTSPOT_MIN),
 				      jb_int("days", h.days)));
@@ -209,7 +209,8 @@ int project_sources_or_reply(struct req *req, struct db_conn *c, const char *pro
 		return -1;
 	}
 	if (appeals_or_reply(req, c, appeal_ids, out) ||
-	    project_hotspot_or_reply(req, c, hotspot, root, "hotspot", &out->hotspot) ||
+	    project_hotspot_or_reply(req, c, hotspot, root, "hotspot", ERR_PROJECT_NO_HOTSPOT,
+				     &out->hotspot) ||
 	    items_or_reply(req, c, item_ids, root, out))
 		return -1;
 	return 0;
