@@ -235,14 +235,10 @@ int jc_route_or_reply(struct req *req, struct db_conn *c, int manager, struct jc
 int committee_tx_or_reply(struct req *req, int rc, enum err_id taken);
 /* Today's Shanghai date of the clock into out[11]. */
 const char *committee_today(char out[11]);
-/* An id array field of distinct ids (1..max): 0, or -1 having answered 400. */
-int committee_ids_or_reply(struct req *req, json_t *arr, const char *field, int min, int max,
-			   int64_t *ids, int *n);
 /* An organisation the caller sees that a committee at unit_path may take (committee_org_usable):
  * 0, or -1 having answered 400 naming field with details.id. */
 int committee_org_or_reply(struct req *req, struct db_conn *c, int64_t org_id,
 			   const char *unit_path, const char *field);
-void committee_reply_bad_id(struct req *req, const char *field, int64_t id, const char *why);
 
 /* Answer one item of the committee's list with status (404 when absent, 503, 500). */
 void committee_item_reply(struct req *req, struct db_conn *c, enum committee_list list,

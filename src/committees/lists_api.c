@@ -79,7 +79,7 @@ static int appeals_or_reply(struct req *req, struct db_conn *c, json_t *arr, con
 {
 	const char *viewer = req_auth(req)->unit_path;
 
-	if (committee_ids_or_reply(req, arr, "appeal_ids", 1, COMMITTEE_APPEALS_MAX, ids, n))
+	if (body_ids_or_reply(req, arr, "appeal_ids", 1, COMMITTEE_APPEALS_MAX, ids, n))
 		return -1;
 	for (int i = 0; i < *n; i++) {
 		char up[256], hp[256];
@@ -90,9 +90,8 @@ static int appeals_or_reply(struct req *req, struct db_conn *c, json_t *arr, con
 		}
 		if (rc != DB_ROW || !(path_within(up, viewer) || path_within(hp, viewer)) ||
 		    !path_within(up, community)) {
-			committee_reply_bad_id(
-				req, "appeal_ids", ids[i],
-				"no such appeal in your area and the need's community");
+			reply_invalid_id(req, "appeal_ids", ids[i],
+					 "no such appeal in your area and the need's community");
 			return -1;
 		}
 	}
