@@ -69,59 +69,90 @@ export interface ThreadMeeting {
   resolution: { text: string; appointees: { role: string }[]; photos: string[] } | null;
 }
 
+/* An objection as the public sees it: never who wrote it. */
 export interface MatterObjection {
-  id: number;
   text: string;
   created_at: string;
-  answer: { text: string; at: string } | null;
+  answer: string | null;
+  answered_at: string | null;
 }
 
+/* The resolution published for residents to object to (决议公开). */
 export interface Disclosure {
+  /** the resolution as published */
+  text: string;
   published_at: string;
   days: number;
-  /** the last Shanghai day residents may object on */
+  /** the last Shanghai day residents may object on (through its end) */
   ends_on: string;
+  /** 00:00 Shanghai of the day after ends_on: from then on the matter may be carried out */
+  implement_from: string;
   /** whether residents may object now, by the server's clock */
   open: boolean;
   objections: MatterObjection[];
 }
 
+/* new → proposed → deliberated → reviewed → decided → disclosing → implementing → done */
+export type MatterState = 'new' | 'proposed' | 'deliberated' | 'reviewed' | 'decided' | 'disclosing' | 'implementing' | 'done';
+export type MatterCategory = 'spending' | 'land' | 'facility' | 'other';
+export type MatterSourceKind = 'resident' | 'hotspot' | 'appeals' | 'staff';
+
 export interface MatterListItem {
   id: number;
   title: string;
-  category: string;
+  category: MatterCategory;
+  amount_fen: number;
   major: boolean;
-  state: string;
+  state: MatterState;
+  /** the step the procedure expects next; null when done */
+  next_step: MatterStep | null;
   created_at: string;
-  /** the steps done, in order */
-  steps_done: MatterStep[];
+  updated_at: string;
+  disclosure: { ends_on: string; open: boolean } | null;
 }
 
 export interface MatterThread {
-  id: number;
-  unit: { code: string; name: string };
-  title: string;
-  description: string;
-  category: string;
-  major: boolean;
-  amount_fen: number | null;
-  state: string;
-  created_at: string;
-  source: { kind: string; appeals: PublicProject['sources']['appeals']; hotspot: PublicHotspot | null };
-  steps: { step: MatterStep; at: string; meeting_id: number | null }[];
+  matter: {
+    id: number;
+    unit: { code: string; name: string };
+    street: { code: string; name: string } | null;
+    title: string;
+    description: string;
+    category: MatterCategory;
+    amount_fen: number;
+    major: boolean;
+    state: MatterState;
+    next_step: MatterStep | null;
+    created_at: string;
+  };
+  sources: {
+    kind: MatterSourceKind;
+    /** what was proposed (never by whom) */
+    note: string;
+    appeals: { case_no: string; category: string; status: string; submitted_at: string; closed_at: string | null }[];
+    hotspot: PublicHotspot | null;
+  };
+  /** the steps done, in procedure order; text: the staff's note */
+  steps: { step: MatterStep; done_at: string; meeting_id: number | null; text: string }[];
+  /** oldest first */
   meetings: ThreadMeeting[];
   disclosure: Disclosure | null;
+  /** the project carrying it out, as the community page shows it */
   project: PublicProject | null;
+  /** null without a project */
   fund: { spent_fen: number; entries: FundEntry[] } | null;
   commitment_items: { id: number; title: string }[];
+  result: { text: string; published_at: string } | null;
 }
 
 /* ---- requests ---- */
 
 export const mattersApi = {
   list: (code: string) =>
-    call<{ items: MatterListItem[] }>('GET', `/api/v1/public/units/${encodeURIComponent(code)}/matters`).then((r) => r.items),
+    call<{ unit: { code: string; name: string }; items: MatterListItem[] }>('GET', `/api/v1/public/units/${encodeURIComponent(code)}/matters`).then(
+      (r) => r.items,
+    ),
   thread: (id: number) => call<MatterThread>('GET', `/api/v1/matters/${id}/thread`),
   /* signed in: a resident of the matter's community, during the disclosure period */
-  object: (id: number, text: string) => call<{ id: number }>('POST', `/api/v1/matters/${id}/objections`, { text }),
+  object: (id: number, text: string) => call<MatterObjection & { id: number }>('POST', `/api/v1/matters/${id}/objections`, { text }),
 };
