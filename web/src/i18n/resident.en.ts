@@ -15,7 +15,7 @@ export default {
     messages: 'Messages', messagesHint: 'Progress notices',
     login: 'Sign in', logout: 'Sign out', loggedInAs: 'Signed in as {name}', loggedOut: 'Signed out',
     language: 'Language', register: 'Create an account',
-    public: 'Community board', publicHint: 'Promises, projects, micro-projects and fund of {name}',
+    public: 'Community board', publicHint: 'Promises, projects, micro-projects, fund and matters of {name}',
   },
   login: {
     title: 'Sign in', username: 'User name', usernamePh: 'Phone number', password: 'Password', passwordPh: 'Your password',

@@ -15,7 +15,7 @@ export default {
     messages: '消息', messagesHint: '办理进度通知',
     login: '登录', logout: '退出', loggedInAs: '已登录：{name}', loggedOut: '已退出登录',
     language: '语言', register: '注册账号',
-    public: '社区公开', publicHint: '{name}的承诺、项目、微实事和经费',
+    public: '社区公开', publicHint: '{name}的承诺、项目、微实事、经费和议事',
   },
   login: {
     title: '登录', username: '用户名', usernamePh: '手机号', password: '密码', passwordPh: '请输入密码',
