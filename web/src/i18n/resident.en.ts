@@ -236,8 +236,8 @@ export default {
       category: { spending: 'Spending', land: 'Land', facility: 'Public facility', other: 'Other' },
       state: { new: 'To be proposed', proposed: 'Proposed', deliberated: 'Discussed', reviewed: 'Reviewed', decided: 'Decided', disclosing: 'Decision disclosed', implementing: 'Being carried out', done: 'Result published' },
       step: {
-        propose: 'Party organisation proposes', deliberate: 'Two committees discuss', review: 'Party members review', decide: 'Residents decide',
-        publish_resolution: 'Decision disclosed', implement: 'Carried out', publish_result: 'Result disclosed',
+        propose: 'Party organisation\'s proposal', deliberate: 'Two committees\' discussion', review: 'Party members\' review', decide: 'Residents\' decision',
+        publish_resolution: 'Disclosure of the decision', implement: 'Implementation', publish_result: 'Disclosure of the result',
       },
       sourceKind: { resident: 'a resident\'s proposal', hotspot: 'a hotspot of appeals', appeals: 'residents\' appeals', staff: 'raised by staff' },
       type: {
@@ -250,7 +250,7 @@ export default {
         volunteer: 'volunteers', organisation: 'organisation reps', committee_member: 'committee members',
       },
       source: 'From {kind}', raised: 'Matter raised', notYet: 'Not yet',
-      when: 'When', place: 'Where', invited: 'Invited', present: 'Present', people: '{n}', kindCount: '{n} {kind}', sep: ', ',
+      when: 'When', place: 'Where', invited: 'Invited', present: 'Present', people: '{n}', invitedKinds: '{n} ({kinds})', kindCount: '{n} {kind}', sep: ', ',
       quorate: 'Quorum reached', notQuorate: 'No quorum',
       proposals: 'Proposals ({n})', votes: 'For {for} · against {against} · abstained {abstain}',
       passed: 'Passed', notPassed: 'Not passed', adopted: 'Adopted',

@@ -250,7 +250,7 @@ export default {
         volunteer: '志愿者', organisation: '单位代表', committee_member: '两委委员',
       },
       source: '来源：{kind}', raised: '议题提出', notYet: '尚未进行',
-      when: '时间', place: '地点', invited: '应到', present: '实到', people: '{n} 人', kindCount: '{kind} {n} 人', sep: '、',
+      when: '时间', place: '地点', invited: '应到', present: '实到', people: '{n} 人', invitedKinds: '{n} 人（{kinds}）', kindCount: '{kind} {n} 人', sep: '、',
       quorate: '达到法定人数', notQuorate: '未达到法定人数',
       proposals: '提案（{n} 项）', votes: '赞成 {for} · 反对 {against} · 弃权 {abstain}',
       passed: '通过', notPassed: '未通过', adopted: '采纳',
