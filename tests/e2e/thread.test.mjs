@@ -206,7 +206,7 @@ test('the matter midway through 四议两公开 shows three steps done and the r
   await page.getByRole('heading', { name: midway.matter.title, level: 1 }).waitFor();
   const steps = page.getByTestId('procedure');
   assert.equal(await steps.locator('li.done').count(), 3);
-  assert.equal((await steps.locator('li.next').innerText()).trim(), STEP.decide);
+  assert.ok((await steps.locator('li.next').innerText()).includes(STEP.decide));
   assert.equal(await page.getByTestId('thread-meeting').count(), midway.meetings.length);
   // the residents' meeting: still to be called, or called and shown with its date
   if (!midway.meetings.some((m) => m.state === 'scheduled' || m.state === 'held')) {

@@ -232,7 +232,7 @@ export default {
     d: {
       intro: 'Matters: a community\'s major matters follow the "four discussions, two disclosures" procedure — the Party organisation proposes, the two committees discuss, the Party members review, the residents (or their representatives) decide — and the decision and its result are made public. Open one to see it all.',
       empty: 'No matters yet', threadTitle: 'How the matter went', major: 'Major matter', raisedOn: 'Raised {date}', nextStep: 'Next: {step}', disclosingUntil: 'Open for objections until {date}',
-      procedure: 'Steps', amount: 'Amount {amount}',
+      procedure: 'Steps', stepDone: ' (done)', stepNext: ' (next)', amount: 'Amount {amount}',
       category: { spending: 'Spending', land: 'Land', facility: 'Public facility', other: 'Other' },
       state: { new: 'To be proposed', proposed: 'Proposed', deliberated: 'Discussed', reviewed: 'Reviewed', decided: 'Decided', disclosing: 'Decision disclosed', implementing: 'Being carried out', done: 'Result published' },
       step: {

@@ -232,7 +232,7 @@ export default {
     d: {
       intro: '议事：社区的重大事项按“四议两公开”办理——党组织提议、两委会议商议、党员大会审议、居民（代表）会议决议，决议和实施结果向居民公开。点开一项可看全过程。',
       empty: '暂无议事', threadTitle: '议事全过程', major: '重大事项', raisedOn: '{date} 提出', nextStep: '下一步：{step}', disclosingUntil: '公示至 {date}',
-      procedure: '办理步骤', amount: '涉及金额 {amount}',
+      procedure: '办理步骤', stepDone: '（已完成）', stepNext: '（下一步）', amount: '涉及金额 {amount}',
       category: { spending: '经费开支', land: '土地', facility: '公共设施', other: '其他' },
       state: { new: '待提议', proposed: '已提议', deliberated: '已商议', reviewed: '已审议', decided: '已决议', disclosing: '决议公开中', implementing: '组织实施中', done: '已公开结果' },
       step: {
