@@ -29,6 +29,7 @@ const KIND = {
   building_leader: '楼组长', party_member: '党员代表', resident: '居民代表', owner: '业主代表',
   women: '妇女代表', volunteer: '志愿者', organisation: '单位代表', committee_member: '两委委员',
 };
+const SOURCE = { resident: '居民提议', hotspot: '诉求热点', appeals: '群众诉求', staff: '工作人员提出' };
 const STEP = {
   propose: '党组织提议', deliberate: '两委会议商议', review: '党员大会审议', decide: '居民（代表）会议决议',
   publish_resolution: '决议公开', implement: '组织实施', publish_result: '实施结果公开',
@@ -127,7 +128,10 @@ test('signed out, on a phone, anyone reads a finished matter\'s whole thread fro
   assert.match(await page.getByTestId('matter-state').innerText(), /已公开结果/);
 
   // where it came from
-  for (const a of finished.sources.appeals) await page.getByTestId('source-appeal').filter({ hasText: a.case_no }).waitFor();
+  const source = await page.locator('[data-node="source"]').innerText();
+  assert.ok(source.includes(`来源：${SOURCE[finished.sources.kind]}`), source);
+  if (finished.sources.note) assert.ok(source.includes(finished.sources.note), source);
+  for (const a of finished.sources.appeals) assert.ok(source.includes(a.case_no), a.case_no);
 
   // each meeting: type, invited as counts by kind, attendance, quorum, the votes, the resolution
   const meetings = page.getByTestId('thread-meeting');
@@ -206,6 +210,11 @@ test('the matter midway through 四议两公开 shows three steps done and the r
   await page.getByRole('heading', { name: midway.matter.title, level: 1 }).waitFor();
   const steps = page.getByTestId('procedure');
   assert.equal(await steps.locator('li.done').count(), 3);
+  // it came from appeals of 龙桥: each by its case number, category, status and date
+  assert.equal(await page.getByTestId('source-appeal').count(), midway.sources.appeals.length);
+  for (const a of midway.sources.appeals) {
+    assert.ok((await page.getByTestId('source-appeal').filter({ hasText: a.case_no }).innerText()).includes(a.submitted_at.slice(0, 10)));
+  }
   assert.ok((await steps.locator('li.next').innerText()).includes(STEP.decide));
   assert.equal(await page.getByTestId('thread-meeting').count(), midway.meetings.length);
   // the residents' meeting: still to be called, or called and shown with its date
