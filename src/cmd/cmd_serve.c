@@ -37,6 +37,7 @@
 #include "pii/pii.h"
 #include "fund/fund.h"
 #include "public/public.h"
+#include "committees/committees.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -85,6 +86,8 @@ static const struct route *const route_tables[] = {
 	fund_spend_routes,
 	meeting_routes,
 	public_routes,
+	organisation_routes,
+	committee_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)

@@ -12,6 +12,7 @@
 #include "applications/applications.h"
 #include "auth/auth.h"
 #include "commitments/commitments.h"
+#include "committees/committees.h"
 #include "fund/fund.h"
 #include "meals/meals.h"
 #include "meetings/meetings.h"
@@ -38,5 +39,6 @@ const struct org_unit_hooks *const org_unit_users[] = {
 	&micro_unit_hooks,
 	&fund_unit_hooks,
 	&meetings_unit_hooks,
+	&committees_unit_hooks,
 	NULL,
 };
