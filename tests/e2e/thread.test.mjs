@@ -14,7 +14,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { startDistrict } from '../api/lib/district.mjs';
+import { addUser, startDistrict } from '../api/lib/district.mjs';
 import { openBrowser, advanceClock, watch, shot, audit, MOBILE } from './lib.mjs';
 
 let srv, browser, staff, unit, code, list, finished, midway, hidden;
@@ -279,6 +279,18 @@ test('during the disclosure period a resident objects and sees it waiting, then 
   assert.equal(await vbox.getByRole('button', { name: '提交异议' }).count(), 0);
   assert.deepEqual(visitor.problems, []);
   await visitor.ctx.close();
+
+  // a resident of another community may not object, and is told so
+  const other = (await (await srv.login('district')).get('/api/v1/units?kind=community&limit=50')).body.items.find((u) => u.id !== unit.id);
+  addUser(srv.data.dir, 'thread.outsider', 'resident', other.code);
+  const outsider = await as('thread.outsider');
+  await outsider.page.goto(srv.url(`/m/${id}`));
+  const obox = outsider.page.getByTestId('disclosure');
+  await obox.getByLabel('异议理由').fill('我也有意见');
+  await obox.getByRole('button', { name: '提交异议' }).click();
+  await obox.getByRole('alert').filter({ hasText: '只有本社区登记的居民可以提出异议' }).waitFor();
+  assert.deepEqual(outsider.problems.filter((p) => !/status of 403/.test(p)), []);
+  await outsider.ctx.close();
 
   // the resident objects; a page opened before still offers the form
   const { ctx, page, problems } = await as('resident');
