@@ -22,6 +22,7 @@
 #include "people/people.h"
 #include "projects/projects.h"
 #include "venues/venues.h"
+#include "matters/matters.h"
 
 #include <stddef.h>
 
@@ -40,5 +41,6 @@ const struct org_unit_hooks *const org_unit_users[] = {
 	&fund_unit_hooks,
 	&meetings_unit_hooks,
 	&committees_unit_hooks,
+	&matters_unit_hooks,
 	NULL,
 };
