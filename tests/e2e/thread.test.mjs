@@ -264,9 +264,17 @@ test('during the disclosure period a resident objects and sees it waiting, then 
   const d = published.disclosure;
   assert.equal(d.open, true);
 
-  // a visitor sees the countdown and is asked to sign in
+  // a visitor is called to it from the community page, sees the countdown and is asked to sign in
   const visitor = await as(null);
-  await visitor.page.goto(srv.url(`/m/${id}`));
+  await visitor.page.goto(srv.url(`/p/${code}`));
+  const call = visitor.page.getByTestId('disclosing-call');
+  await call.waitFor();
+  assert.equal(await call.count(), 1, 'only the matter being disclosed is called out');
+  assert.ok((await call.innerText()).includes(midway.matter.title));
+  assert.deepEqual(await audit(visitor.page), [], 'the call is legible');
+  await shot(visitor.page, 'thread-disclosing-call');
+  await call.click();
+  await visitor.page.waitForURL(`**/m/${id}`);
   const vbox = visitor.page.getByTestId('disclosure');
   await vbox.getByTestId('countdown').waitFor();
   const now = Date.parse((await srv.json('/api/v1/meta')).body.server_time);

@@ -168,6 +168,7 @@ export default {
   public: {
     title: 'Community notice board', money: '¥{n}', year: 'Year', yearN: '{y}',
     kpiCommitments: '{done} of {items} promises kept', kpiProjects: 'projects in {year}', kpiBalance: 'fund balance',
+    disclosing: 'The decision on “{title}” is open for objections until {date}: read it',
     microVoting: 'Vote now in the micro-projects round “{title}”', microProposing: 'Propose a micro-project for “{title}”',
     privacy: 'This page shows the community\'s commitments, projects, micro-projects, fund and matters; it never shows a resident\'s name or phone.',
     tabs: { commitments: 'Promises', projects: 'Projects', micro: 'Micro', fund: 'Fund', matters: 'Matters' },

@@ -168,6 +168,7 @@ export default {
   public: {
     title: '社区公开', money: '{n} 元', year: '年度', yearN: '{y} 年',
     kpiCommitments: '承诺完成 {done}/{items} 项', kpiProjects: '{year} 年项目', kpiBalance: '经费结余',
+    disclosing: '议事“{title}”的决议正在公示（至 {date}），去看看',
     microVoting: '微实事“{title}”正在投票，去投票', microProposing: '微实事“{title}”正在征集提议，去提议',
     privacy: '本页公开社区党组织承诺、项目、微实事、经费和议事，不显示任何居民的姓名和电话。',
     tabs: { commitments: '承诺', projects: '项目', micro: '微实事', fund: '经费', matters: '议事' },
