@@ -323,6 +323,8 @@ test('the officer fills the four lists, matches a need with a resource, marks a 
 test('a community\'s staff read the committee and raise needs of their own community only', async () => {
   assert.ok(committeeId, 'the committee of the tests before');
   const c = await as('longqiao');
+  const appeal = (await c.who.get('/api/v1/appeals?limit=1')).body.items[0];
+  assert.ok(appeal, 'an appeal of 龙桥');
   await c.page.goto(srv.url('/console/committees'));
   await c.page.locator('.committees tbody tr', { hasText: NAME }).getByRole('link', { name: NAME }).click();
   await c.page.waitForURL(`**/console/committees/${committeeId}`);
@@ -337,8 +339,15 @@ test('a community\'s staff read the committee and raise needs of their own commu
     await options.first().waitFor();
     assert.deepEqual(await options.allInnerTexts(), ['龙桥社区'], 'only its own community');
     await options.first().click();
+    // from an appeal of 龙桥, named by its case number
+    await d.locator('label.el-radio-button', { hasText: '诉求' }).click();
+    await d.getByRole('button', { name: '提交' }).click();
+    await d.getByRole('alert').filter({ hasText: '请至少添加一件诉求' }).waitFor();
+    await d.getByLabel('诉求案件编号').fill(appeal.case_no);
+    await d.getByRole('button', { name: '添加', exact: true }).click();
+    await d.locator('.el-tag', { hasText: appeal.case_no }).waitFor();
   });
-  await c.page.locator('.needs tbody tr', { hasText: '楼道堆物清理需要志愿者' }).waitFor();
+  await c.page.locator('.needs tbody tr', { hasText: '楼道堆物清理需要志愿者' }).filter({ hasText: appeal.case_no }).waitFor();
   await c.page.getByRole('tab', { name: '资源清单' }).click();
   await c.page.locator('.resources tbody tr').first().waitFor();
   assert.equal(await c.page.getByRole('button', { name: '登记资源' }).count(), 0);
