@@ -67,6 +67,7 @@ async function dialogOf(page, name, fill) {
   await d.waitFor({ state: 'hidden' });
 }
 
+const esc = (x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const addDays = (date, k) => new Date(Date.parse(`${date}T00:00:00Z`) + k * 86400e3).toISOString().slice(0, 10);
 
 test('the street officer registers organisations with a contact person; the phone is masked until revealed', async () => {
@@ -242,6 +243,10 @@ test('the officer fills the four lists, matches a need with a resource, marks a 
   await m.waitFor();
   assert.equal(await m.getByLabel('项目名称').inputValue(), '老年活动室缺少桌椅');
   await m.getByLabel('项目名称').fill('龙桥老年活动室添置桌椅');
+  // carried out by one of 龙桥's 便民实事 projects
+  const linked = (await (await srv.login('changqiao')).get(`/api/v1/projects?unit=${communities[0].id}&limit=100`)).body.items.find((p) => p.state !== 'cancelled');
+  assert.ok(linked, 'the demo gives 龙桥 a project');
+  await pick(m, '关联实事项目', linked.title);
   await m.getByRole('button', { name: '提交' }).click();
   await m.waitFor({ state: 'hidden' });
   await page.locator('.unmet').getByText('老年活动室缺少桌椅').waitFor({ state: 'detached' });
@@ -252,7 +257,7 @@ test('the officer fills the four lists, matches a need with a resource, marks a 
   await page.getByRole('tab', { name: '项目清单' }).click();
   const project = page.locator('.cprojects tbody tr', { hasText: '龙桥老年活动室添置桌椅' });
   await project.waitFor();
-  assert.match(await project.innerText(), new RegExp(`老年活动室缺少桌椅[\\s\\S]*${FIRM} · 折叠桌椅[\\s\\S]*计划`));
+  assert.match(await project.innerText(), new RegExp(`关联实事项目：${esc(linked.title)}[\\s\\S]*老年活动室缺少桌椅[\\s\\S]*${FIRM} · 折叠桌椅[\\s\\S]*计划`));
   await project.getByRole('button', { name: '开始实施“龙桥老年活动室添置桌椅”' }).click();
   await project.filter({ hasText: '实施中' }).waitFor();
 

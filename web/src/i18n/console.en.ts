@@ -413,7 +413,7 @@ export default {
     pj: {
       add: 'New project', match: 'Match into a project', anyState: 'Any state', start: 'Start', startFor: 'Start “{title}”', done: 'Complete', doneFor: 'Complete “{title}”',
       doneConfirm: 'Completing it marks its needs met and its resources used. Complete “{title}”?', started: 'Started', finished: 'Completed',
-      needNeeds: 'Choose at least one need', needResources: 'Choose at least one resource', noOpenNeeds: 'No open needs', noFreeResources: 'No available resources',
+      linkedPh: 'Optional: the project that carries it out', needNeeds: 'Choose at least one need', needResources: 'Choose at least one resource', noOpenNeeds: 'No open needs', noFreeResources: 'No available resources',
       state: { planned: 'Planned', running: 'Running', done: 'Done' },
       f: { title: 'Project', detail: 'Detail', needs: 'Needs met', resources: 'Resources used', state: 'State', duties: 'Responsibilities', linked: 'Linked project' },
       dutyCounts: '{open} open · {done} done',

@@ -409,7 +409,7 @@ export default {
     pj: {
       add: '新建项目', match: '对接立项', anyState: '全部状态', start: '开始实施', startFor: '开始实施“{title}”', done: '完成', doneFor: '完成“{title}”',
       doneConfirm: '完成后，项目的需求将标记为已解决，资源标记为已使用。确定完成“{title}”吗？', started: '已开始实施', finished: '已完成',
-      needNeeds: '请至少选择一项需求', needResources: '请至少选择一项资源', noOpenNeeds: '没有待认领的需求', noFreeResources: '没有可用的资源',
+      linkedPh: '可选：由哪个实事项目实施', needNeeds: '请至少选择一项需求', needResources: '请至少选择一项资源', noOpenNeeds: '没有待认领的需求', noFreeResources: '没有可用的资源',
       state: { planned: '计划', running: '实施中', done: '已完成' },
       f: { title: '项目名称', detail: '说明', needs: '对接的需求', resources: '投入的资源', state: '状态', duties: '责任', linked: '关联实事项目' },
       dutyCounts: '未完成 {open} · 已完成 {done}',

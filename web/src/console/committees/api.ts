@@ -207,7 +207,7 @@ export const cmt = {
 
   projects: (id: number, f: { state?: ProjectState } & Cursor = {}) =>
     request<Page<CommitteeProject>>('GET', jc(id, `/projects${query({ state: f.state, cursor: f.cursor, limit: f.limit })}`)),
-  createProject: (id: number, p: { title: string; detail?: string; need_ids: number[]; resource_ids: number[] }) =>
+  createProject: (id: number, p: { title: string; detail?: string; need_ids: number[]; resource_ids: number[]; project_id?: number }) =>
     request<CommitteeProject>('POST', jc(id, '/projects'), p),
   projectState: (id: number, projectId: number, state: 'running' | 'done') =>
     request<CommitteeProject>('POST', jc(id, `/projects/${projectId}/state`), { state }),
