@@ -1,0 +1,267 @@
+// Deliberation (议事协商) in the staff console, through the pages: 龙桥's staff
+// add representatives to the community's roster, schedule a 居民(代表)会议 for
+// the demo's 四议两公开 matter (propose, deliberate and review done) at a
+// venue, tick who came, raise two proposals, vote on each for every
+// representative present and watch the tallies, quorum and passing, and
+// record the resolution with an appointee and a photo. On the matter's page a
+// step tried out of order is refused in words naming the missing step; the
+// decision is then recorded with that meeting, the resolution published with
+// its disclosure countdown, and once the period has run on the test clock the
+// matter is carried out with a new project. The API is only used to find the
+// demo's matter and to read back what the pages did.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startDistrict } from '../api/lib/district.mjs';
+import { png } from '../api/lib/images.mjs';
+import { openBrowser, advanceClock, watch, shot, audit, DESKTOP } from './lib.mjs';
+
+let srv, browser, tmp, photo, matter, kind, meetingId;
+const KINDS = { women: '妇女代表', volunteer: '志愿者', owner: '业主代表', building_leader: '楼组长', organisation: '单位代表' };
+const REPS = ['钱秀英', '孙丽华', '周美玲'];
+
+before(async () => {
+  srv = await startDistrict({ args: ['--web-root', resolve('web/dist')] });
+  browser = await openBrowser(srv);
+  tmp = mkdtempSync(join(tmpdir(), 'shuniu-delib-'));
+  photo = join(tmp, 'meeting.png');
+  writeFileSync(photo, png(96, 64));
+  const staff = await srv.login('longqiao');
+  // the demo's major matter of 龙桥 midway: propose, deliberate and review done, decide next
+  const r = await staff.get('/api/v1/matters?state=reviewed&limit=50');
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  matter = r.body.items.find((m) => m.major && m.next_step === 'decide' && m.unit.id === staff.user.unit_id);
+  assert.ok(matter, 'the demo has a 四议两公开 matter of 龙桥 waiting for its decision');
+  // a kind of representative 龙桥's roster does not have yet, so the meeting invites exactly ours
+  const roster = (await staff.get(`/api/v1/representatives?unit=${staff.user.unit_id}&active=1&limit=500`)).body.items;
+  kind = Object.keys(KINDS).find((k) => !roster.some((x) => x.kind === k && x.unit_id === staff.user.unit_id));
+  assert.ok(kind, 'a kind of representative still free in 龙桥');
+});
+
+after(async () => {
+  await browser?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  const r = await srv.stop();
+  assert.equal(r.code, 0);
+});
+
+async function as(username, locale) {
+  const who = await srv.login(username);
+  const ctx = await browser.newContext(DESKTOP);
+  await ctx.addCookies([{ name: 'shuniu_session', value: who.cookie, url: srv.url('/') }]);
+  if (locale) await ctx.addInitScript((l) => localStorage.setItem('shuniu.locale', l), locale);
+  const page = await ctx.newPage();
+  return { who, ctx, page, problems: watch(page) };
+}
+
+// Pick an option of an Element Plus select: open it, click the option in its own list.
+async function choose(page, select, text) {
+  await select.click();
+  const list = await select.locator('input').first().getAttribute('aria-controls');
+  const option = page.locator(`[id="${list}"] .el-select-dropdown__item`, { hasText: text }).first();
+  await option.waitFor();
+  await option.click();
+}
+
+// Tick an Element Plus checkbox named by its aria-label (its input is hidden behind the box).
+const tick = (page, name) => page.locator('label.el-checkbox', { has: page.getByLabel(name, { exact: true }) }).click();
+
+const stateTag = (page, text) => page.locator('.el-page-header').getByText(text, { exact: true });
+
+test('staff run a 居民(代表)会议 from the roster to its resolution: attendance, votes, tallies, quorum and passing', async () => {
+  const c = await as('longqiao');
+  // 1. the roster: three representatives of one kind
+  await c.page.goto(srv.url('/console/'));
+  await c.page.getByRole('navigation').getByRole('link', { name: '代表名册', exact: true }).click();
+  await c.page.waitForURL('**/console/roster');
+  await c.page.locator('.roster .el-table__row, .roster .el-table__empty-text').first().waitFor();
+  for (const [i, name] of REPS.entries()) {
+    await c.page.getByRole('button', { name: '新增代表' }).click();
+    const d = c.page.getByRole('dialog', { name: '新增代表' });
+    await d.waitFor();
+    await d.getByLabel('姓名').fill(name);
+    await choose(c.page, d.locator('.el-select').first(), KINDS[kind]);
+    if (i === 0) {
+      await d.getByLabel('手机号').fill('13912345678');
+      assert.deepEqual(await audit(c.page), [], 'the representative form is labelled and legible');
+    }
+    await d.getByRole('button', { name: '提交' }).click();
+    await d.waitFor({ state: 'hidden' });
+    await c.page.locator('.roster tbody tr', { hasText: name }).waitFor();
+  }
+  const first = c.page.locator('.roster tbody tr', { hasText: REPS[0] });
+  assert.match(await first.innerText(), new RegExp(`${KINDS[kind]}[\\s\\S]*139\\*\\*\\*\\*5678[\\s\\S]*在任`));
+  assert.deepEqual(await audit(c.page), [], 'the roster is labelled and legible');
+  await shot(c.page, 'console-roster');
+
+  // 2. schedule the decision's meeting from the matter's page, at a venue tomorrow, inviting our kind
+  await c.page.getByRole('navigation').getByRole('link', { name: '议题', exact: true }).click();
+  await c.page.waitForURL('**/console/matters');
+  const row = c.page.locator('.matters tbody tr', { hasText: matter.title });
+  await row.waitFor();
+  assert.match(await row.innerText(), /重大事项[\s\S]*已审议[\s\S]*居民\(代表\)会议决议/);
+  await row.getByRole('link', { name: matter.title }).click();
+  await c.page.waitForURL(`**/console/matters/${matter.id}`);
+  await c.page.locator('.step-review.done').waitFor();
+  await c.page.locator('.step-decide.next').waitFor();
+  await c.page.getByRole('button', { name: '为此步骤安排会议' }).click();
+  const d = c.page.getByRole('dialog', { name: '安排会议' });
+  await d.waitFor();
+  assert.match(await d.locator('.type-pick input').inputValue(), /居民\(代表\)会议/);
+  await d.getByLabel('名称').fill('龙桥社区居民代表会议：表决议题');
+  await d.getByText('预约场地', { exact: true }).click();
+  await choose(c.page, d.locator('.el-select:has(#mt-venue)'), '龙桥社区党群服务中心活动室');
+  await choose(c.page, d.locator('.el-select:has(#mt-from)'), '10:00');
+  await choose(c.page, d.locator('.el-select:has(#mt-to)'), '11:00');
+  await d.getByText(`${KINDS[kind]}（3）`).click();
+  await d.getByText('将邀请 3 位在任代表').waitFor();
+  assert.deepEqual(await audit(c.page), [], 'the meeting form is labelled and legible');
+  await shot(c.page, 'console-meeting-dialog');
+  await d.getByRole('button', { name: '提交' }).click();
+  await c.page.waitForURL(/\/console\/meetings\/\d+$/);
+  meetingId = Number(c.page.url().split('/').pop());
+  await stateTag(c.page, '待召开').waitFor();
+  assert.match(await c.page.locator('.facts').innerText(), /龙桥社区党群服务中心活动室（已预约）[\s\S]*3 人（/);
+
+  // 3. the meeting day: tick who came (all three), then the proposals
+  await advanceClock(srv, 86400);
+  await c.page.reload();
+  await stateTag(c.page, '待召开').waitFor();
+  for (const name of REPS) await tick(c.page, `${name} 到会`);
+  await c.page.getByText('已勾选 3 / 应到 3').waitFor();
+  await c.page.getByRole('button', { name: '登记出席' }).click();
+  await stateTag(c.page, '召开中').waitFor();
+  await c.page.getByText('到会 3 / 应到 3，达到法定人数（至少 2 人）').waitFor();
+  for (const title of ['增设可开启式限高杆', '禁止所有车辆通行']) {
+    await c.page.getByLabel('议案', { exact: true }).fill(title);
+    await c.page.getByRole('button', { name: '提出议案' }).click();
+    await c.page.locator('.tallies tbody tr', { hasText: title }).waitFor();
+  }
+
+  // 4. votes: the first for, for, against (passes: 2 of 3 present); the second for, against, abstain (does not)
+  const votes = [['赞成', '赞成', '反对'], ['赞成', '反对', '弃权']];
+  for (const [n, row] of votes.entries()) {
+    for (const [i, v] of row.entries()) {
+      const group = c.page.getByRole('radiogroup', { name: `${REPS[i]} 对议案 ${n + 1} 的表决` });
+      await group.getByText(v, { exact: true }).click();
+      await group.locator('.el-radio-button.is-active', { hasText: v }).waitFor();
+    }
+  }
+  const tally = (title) => c.page.locator('.tallies tbody tr', { hasText: title });
+  await tally('增设可开启式限高杆').getByText('通过', { exact: true }).waitFor();
+  await tally('禁止所有车辆通行').getByText('未通过', { exact: true }).waitFor();
+  assert.match(await tally('增设可开启式限高杆').innerText(), /2\s+1\s+0\s+0/);
+  assert.match(await tally('禁止所有车辆通行').innerText(), /1\s+1\s+1\s+0/);
+  assert.deepEqual(await audit(c.page), [], 'the voting grid is labelled and legible');
+  await shot(c.page, 'console-meeting-votes');
+  // a vote is one per representative: the server's tally agrees with the page's
+  const held = (await c.who.get(`/api/v1/meetings/${meetingId}`)).body;
+  assert.deepEqual(held.proposals.map((p) => [p.for, p.against, p.abstain, p.passed]), [[2, 1, 0, true], [1, 1, 1, false]]);
+
+  // 5. the resolution: the passed proposal adopted, an appointee, minutes and a photo
+  await c.page.getByRole('button', { name: '形成决议' }).click();
+  const r = c.page.getByRole('dialog', { name: '形成决议' });
+  await r.waitFor();
+  assert.equal(await r.getByRole('checkbox', { name: /增设可开启式限高杆/ }).isChecked(), true);
+  assert.equal(await r.getByRole('checkbox', { name: /禁止所有车辆通行/ }).isDisabled(), true);
+  await r.getByLabel('决议内容').fill('在村道入口增设可开启式限高杆，由居民代表轮流管理钥匙。');
+  await r.getByRole('button', { name: '添加人员' }).click();
+  await choose(c.page, r.locator('.ap-name'), REPS[0]);
+  await r.getByLabel('第 1 位 职责').fill('限高杆管理员');
+  await r.getByLabel('会议纪要').fill('应到 3 人，实到 3 人。议案一通过，议案二未通过。');
+  await r.getByLabel('会议照片').setInputFiles(photo);
+  assert.deepEqual(await audit(c.page), [], 'the resolution form is labelled and legible');
+  await r.getByRole('button', { name: '提交' }).click();
+  await r.waitFor({ state: 'hidden' });
+  await stateTag(c.page, '已结束').waitFor();
+  const shown = c.page.locator('.resolution');
+  await shown.getByText('在村道入口增设可开启式限高杆，由居民代表轮流管理钥匙。').waitFor();
+  assert.match(await shown.innerText(), new RegExp(`${REPS[0]}（限高杆管理员）`));
+  await shown.locator('img').first().waitFor();
+  await shot(c.page, 'console-meeting-closed');
+  assert.deepEqual(c.problems, []);
+  await c.ctx.close();
+
+  const closed = (await (await srv.login('longqiao')).get(`/api/v1/meetings/${meetingId}`)).body;
+  assert.equal(closed.state, 'closed');
+  assert.equal(closed.matter_id, matter.id);
+  assert.deepEqual(closed.resolution.adopted, [closed.proposals[0].id]);
+  assert.deepEqual(closed.resolution.appointees.map((a) => [a.name, a.role]), [[REPS[0], '限高杆管理员']]);
+  assert.equal(closed.resolution.photos.length, 1);
+});
+
+test('四议两公开 on the matter\'s page: a step out of order is refused in words, then decide, publish and carry it out', async () => {
+  assert.ok(meetingId, 'the meeting of the test before');
+  const c = await as('longqiao');
+  await c.page.goto(srv.url(`/console/matters/${matter.id}`));
+  await c.page.locator('.step-decide.next').waitFor();
+  const form = c.page.locator('.step-form');
+  // carrying it out before the residents decided: refused, naming the missing step
+  await choose(c.page, form.locator('.step-pick'), '组织实施');
+  await form.getByText('暂不关联', { exact: true }).click();
+  await form.getByRole('button', { name: '记录：组织实施' }).click();
+  const refusal = form.getByRole('alert');
+  await refusal.getByText('尚未完成的前一步：居民(代表)会议决议').waitFor();
+  await shot(c.page, 'console-matter-refused');
+  await c.page.locator('.step-implement.todo').waitFor();
+
+  // the decision, with the meeting just closed (chosen for it: the one meeting of its type)
+  await choose(c.page, form.locator('.step-pick'), '居民(代表)会议决议');
+  assert.match(await form.locator('.meeting-pick input').inputValue(), /龙桥社区居民代表会议：表决议题/);
+  await form.getByRole('button', { name: '记录：居民(代表)会议决议' }).click();
+  await c.page.locator('.step-decide.done').waitFor();
+  await c.page.locator('.step-publish_resolution.next').waitFor();
+  await stateTag(c.page, '已决议').waitFor();
+
+  // the resolution published for 7 days: the countdown on the test clock
+  await form.getByLabel('公开的决议内容').fill('经居民代表会议表决，在村道入口增设可开启式限高杆。');
+  await form.getByRole('button', { name: '记录：决议公开' }).click();
+  await stateTag(c.page, '决议公开中').waitFor();
+  const disclosure = c.page.locator('.disclosure');
+  await disclosure.locator('.countdown', { hasText: /公开期还剩 7 天/ }).waitFor();
+  assert.deepEqual(await audit(c.page), [], 'the matter page is labelled and legible');
+  await shot(c.page, 'console-matter-disclosing');
+
+  // after the period (8 days on), carried out with a new project
+  await advanceClock(srv, 8 * 86400);
+  await c.page.reload();
+  await disclosure.locator('.countdown', { hasText: '公开期已结束' }).waitFor();
+  await form.getByText('新建项目', { exact: true }).click();
+  await form.getByLabel('预算（元）').fill('18000');
+  await form.getByLabel('目标').fill('村道入口安装可开启式限高杆两处');
+  await form.getByRole('button', { name: '记录：组织实施' }).click();
+  await stateTag(c.page, '组织实施中').waitFor();
+  await c.page.locator('.step-implement.done').waitFor();
+  await c.page.locator('.project-link').waitFor();
+  const href = await c.page.locator('.thread-link').getAttribute('href');
+  assert.equal(href, `/m/${matter.id}`);
+  await shot(c.page, 'console-matter-implementing');
+  assert.deepEqual(c.problems, []);
+  await c.ctx.close();
+
+  const m = (await (await srv.login('longqiao')).get(`/api/v1/matters/${matter.id}`)).body;
+  assert.deepEqual(m.steps.map((s) => s.step), ['propose', 'deliberate', 'review', 'decide', 'publish_resolution', 'implement']);
+  assert.equal(m.steps[3].meeting_id, meetingId);
+  assert.equal(m.project.state, 'proposed');
+});
+
+test('the meeting-type settings and the yearly review read in English', async () => {
+  const c = await as('longqiao', 'en');
+  await c.page.goto(srv.url('/console/deliberation-settings'));
+  await c.page.locator('.meeting-types tbody tr').first().waitFor();
+  assert.equal(await c.page.locator('.meeting-types tbody tr').count(), 10);
+  await c.page.getByText('Only a district account can change the meeting types.').waitFor();
+  assert.deepEqual(await audit(c.page), [], 'the settings page is labelled and legible');
+  await c.page.goto(srv.url('/console/deliberation-review'));
+  const row = c.page.locator('.review tbody tr', { hasText: '龙桥社区' }).first();
+  await row.waitFor();
+  await row.locator('.el-table__expand-icon').click();
+  await c.page.locator(`.rv-matter-${matter.id}`).waitFor();
+  assert.match(await c.page.locator(`.rv-matter-${matter.id}`).innerText(), /Not complete[\s\S]*Party organisation proposes/);
+  assert.deepEqual(await audit(c.page), [], 'the review is labelled and legible');
+  await shot(c.page, 'console-delib-review-en');
+  assert.deepEqual(c.problems, []);
+  await c.ctx.close();
+});
