@@ -316,7 +316,7 @@ export default {
       starts_at: '开始时间', ends_at: '结束时间', state: '状态', attendance: '出席/应到', invited: '受邀代表', proposal: '议案',
       quorum_pct: '法定人数（%）', pass_pct: '通过比例（%）', major_spending: '重大事项金额标准（元）', disclosure_days: '决议公开期（天）',
       major_categories: '以下类别一律为重大事项', year: '年度', major: '是否重大事项', next_step: '下一步', created_at: '提出时间', category: '类别',
-      amount: '涉及金额（元）', description: '说明', source: '议题来源', note: '说明',
+      amount: '涉及金额（元）', description: '情况说明', source: '议题来源', note: '说明',
     },
     rs: {
       title: '代表名册', add: '新增代表', added: '已新增代表', editFor: '编辑代表 {name}', withInactive: '含已停任', empty: '该社区还没有代表',
