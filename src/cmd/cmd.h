@@ -100,5 +100,7 @@ int demo_commitments(struct db_conn *c, int64_t now);
 int demo_projects(struct db_conn *c, int64_t now);
 /* 龙桥社区's 微实事 round in its voting window (demo_micro.c), in the demo's transaction. */
 int demo_micro(struct db_conn *c, int64_t now);
+/* 泾峰社区's 一事一议 and 家天下社区's 家园议事会 (demo_meetings.c), in the demo's transaction. */
+int demo_meetings(struct db_conn *c, int64_t now);
 
 #endif

@@ -24,6 +24,7 @@
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "calendar/calendar.h"
+#include "meetings/meetings.h"
 #include "messages/messages.h"
 #include "auth/auth.h"
 #include "open311/open311.h"
@@ -82,6 +83,7 @@ static const struct route *const route_tables[] = {
 	micro_routes,
 	fund_routes,
 	fund_spend_routes,
+	meeting_routes,
 	public_routes,
 };
 

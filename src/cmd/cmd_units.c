@@ -14,6 +14,7 @@
 #include "commitments/commitments.h"
 #include "fund/fund.h"
 #include "meals/meals.h"
+#include "meetings/meetings.h"
 #include "messages/messages.h"
 #include "micro/micro.h"
 #include "org/org.h"
@@ -36,5 +37,6 @@ const struct org_unit_hooks *const org_unit_users[] = {
 	&projects_unit_hooks,
 	&micro_unit_hooks,
 	&fund_unit_hooks,
+	&meetings_unit_hooks,
 	NULL,
 };
