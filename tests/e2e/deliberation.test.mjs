@@ -6,8 +6,9 @@
 // record the resolution with an appointee and a photo. On the matter's page a
 // step tried out of order is refused in words naming the missing step; the
 // decision is then recorded with that meeting, the resolution published with
-// its disclosure countdown, and once the period has run on the test clock the
-// matter is carried out with a new project. The API is only used to bring
+// its disclosure countdown, a resident's objection answered, and once the
+// period has run on the test clock the matter is carried out with a new
+// project. The API is only used to bring
 // the matter to its decision and to read back what the pages did.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -155,7 +156,7 @@ test('staff run a 居民(代表)会议 from the roster to its resolution: attend
   assert.deepEqual(await audit(c.page), [], 'the meeting form is labelled and legible');
   await shot(c.page, 'console-meeting-dialog');
   await d.getByRole('button', { name: '提交' }).click();
-  await c.page.waitForURL(/\/console\/meetings\/\d+$/).catch(async (e) => { await shot(c.page, 'debug-meeting'); console.log(await c.page.locator('.el-message').allInnerTexts()); throw e; });
+  await c.page.waitForURL(/\/console\/meetings\/\d+$/);
   meetingId = Number(c.page.url().split('/').pop());
   await stateTag(c.page, '待召开').waitFor();
   assert.match(await c.page.locator('.facts').innerText(), /龙桥社区党群服务中心活动室（已预约）[\s\S]*3 人（/);
@@ -259,6 +260,19 @@ test('四议两公开 on the matter\'s page: a step out of order is refused in w
   await stateTag(c.page, '决议公开中').waitFor();
   let disclosure = c.page.locator('.disclosure');
   await disclosure.locator('.countdown', { hasText: /公开期还剩 7 天/ }).waitFor();
+  // a resident of 龙桥 objects while it runs; staff answer in public
+  const objected = await (await srv.login('resident')).post(`/api/v1/matters/${matter.id}/objections`, { text: '限高杆会不会挡住救护车？' });
+  assert.equal(objected.status, 201, JSON.stringify(objected.body));
+  await c.page.reload();
+  const objection = c.page.locator(`.objection-${objected.body.id}`);
+  await objection.getByText('限高杆会不会挡住救护车？').waitFor();
+  await disclosure.getByText('居民异议 1 条（未答复 1）').waitFor();
+  await objection.getByRole('button', { name: '答复异议：限高杆会不会挡住救护车？' }).click();
+  const box = c.page.getByRole('dialog', { name: '答复' });
+  await box.locator('textarea').fill('限高杆可随时开启，救护车、消防车通行不受影响。');
+  await box.getByRole('button', { name: '确定' }).click();
+  await objection.getByText(/答复：限高杆可随时开启/).waitFor();
+  await disclosure.getByText('居民异议 1 条（未答复 0）').waitFor();
   assert.deepEqual(await audit(c.page), [], 'the matter page is labelled and legible');
   await shot(c.page, 'console-matter-disclosing');
 
