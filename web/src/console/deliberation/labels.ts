@@ -2,6 +2,7 @@
 // meeting types, representative kinds, the 四议两公开 steps in order, state
 // tag colours, and the quorum / passing rule the server applies (shown live
 // while votes are entered; the server's answer is what counts).
+import type { Unit, User } from '../../api/types';
 import { todayShanghai, addDays } from '../../shared/shanghai';
 
 type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'info';
@@ -87,4 +88,9 @@ export function matterTag(s: string): TagType {
   if (s === 'disclosing') return 'warning';
   if (s === 'implementing' || s === 'decided') return 'primary';
   return 'info';
+}
+
+/* The unit whose roster, meetings and matters an account works on first: its own community or street. */
+export function ownRosterUnit(u: User | null | undefined): Unit | null {
+  return u?.unit && (u.unit.kind === 'community' || u.unit.kind === 'street') ? u.unit : null;
 }
