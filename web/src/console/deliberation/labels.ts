@@ -2,7 +2,7 @@
 // meeting types, representative kinds, the 四议两公开 steps in order, state
 // tag colours, and the quorum / passing rule the server applies (shown live
 // while votes are entered; the server's answer is what counts).
-import type { Unit, User } from '../../api/types';
+import type { ProjectType, Unit, User } from '../../api/types';
 import { todayShanghai, addDays } from '../../shared/shanghai';
 
 type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'info';
@@ -94,3 +94,12 @@ export function matterTag(s: string): TagType {
 export function ownRosterUnit(u: User | null | undefined): Unit | null {
   return u?.unit && (u.unit.kind === 'community' || u.unit.kind === 'street') ? u.unit : null;
 }
+
+/* A project to create, as its form holds it (budget in yuan as typed). */
+export interface NewProject {
+  title: string;
+  type: ProjectType;
+  budget: string;
+  goal: string;
+}
+export const blankProject = (title = ''): NewProject => ({ title, type: 'other', budget: '', goal: '' });
