@@ -371,7 +371,7 @@ export default {
       usedFor: 'serves {step}', meetingN: '{type}', days: 'Days disclosed', daysHint: "Empty: the community's setting. Residents may object while it runs.",
       project: 'Project', linkProject: 'Link a project', createProject: 'Create a project', noProject: 'None yet', pickProject: 'Choose a project',
       resolutionText: 'The resolution as published', resultText: 'The result', record: 'Record: {step}', recorded: 'Recorded: {step}',
-      missing: 'The earlier step missing: {step}', done: 'Done', next: 'Next', todo: 'Not yet',
+      missing: 'The earlier step missing: {step}', done: 'Done', next: 'Next', todo: 'Not yet', optional: 'Optional',
     },
     ds: {
       title: 'Disclosure', line: 'Published {at} for {days} days; objections until {end}',

@@ -366,7 +366,7 @@ export default {
       usedFor: '已用于{step}', meetingN: '{type}', days: '公开天数', daysHint: '留空按社区设置；公开期内居民可以提出异议。',
       project: '项目', linkProject: '关联已有项目', createProject: '新建项目', noProject: '暂不关联', pickProject: '请选择项目',
       resolutionText: '公开的决议内容', resultText: '实施结果', record: '记录：{step}', recorded: '已记录：{step}',
-      missing: '尚未完成的前一步：{step}', done: '已完成', next: '下一步', todo: '未开始',
+      missing: '尚未完成的前一步：{step}', done: '已完成', next: '下一步', todo: '未开始', optional: '可选',
     },
     ds: {
       title: '决议公开', line: '{at} 公开，公开 {days} 天，异议截止 {end}',
