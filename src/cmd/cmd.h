@@ -102,5 +102,11 @@ int demo_projects(struct db_conn *c, int64_t now);
 int demo_micro(struct db_conn *c, int64_t now);
 /* 泾峰社区's 一事一议 and 家天下社区's 家园议事会 (demo_meetings.c), in the demo's transaction. */
 int demo_meetings(struct db_conn *c, int64_t now);
+/* 尹东片区's joint committee with its members and four lists (demo_committees.c), in the demo's
+ * transaction, after demo_micro(). */
+int demo_committees(struct db_conn *c, int64_t now);
+/* 龙桥社区's matters (demo_matters.c): one major matter midway through 四议两公开, one through all
+ * seven steps with its project; in the demo's transaction, after demo_meetings(). */
+int demo_matters(struct db_conn *c, int64_t now);
 
 #endif

@@ -755,6 +755,10 @@ int cmd_demo(struct app *app, int argc, char **argv)
 		fail(&d, "micro round");
 	if (rc == 0 && (rc = demo_meetings(d.c, d.now)) < 0)
 		fail(&d, "meetings");
+	if (rc == 0 && (rc = demo_committees(d.c, d.now)) < 0)
+		fail(&d, "committees");
+	if (rc == 0 && (rc = demo_matters(d.c, d.now)) < 0)
+		fail(&d, "matters");
 	if (rc == 0)
 		rc = db_run(d.c, "INSERT INTO meta (key, value) VALUES ('demo', ?)", "t", scale);
 	if (rc == 0)

@@ -37,6 +37,8 @@
 #include "pii/pii.h"
 #include "fund/fund.h"
 #include "public/public.h"
+#include "committees/committees.h"
+#include "matters/matters.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -85,6 +87,9 @@ static const struct route *const route_tables[] = {
 	fund_spend_routes,
 	meeting_routes,
 	public_routes,
+	organisation_routes,
+	committee_routes,
+	matter_routes,
 };
 
 int cmd_serve(struct app *app, int argc, char **argv)
@@ -106,6 +111,8 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	/* Holiday changes are audited; audit is above calendar, so it is installed here. */
 	/* /auth/me shows a resident's latest self-registration; people is above auth. */
 	auth_set_registration_brief(registration_brief);
+	/* A meeting carries only an open matter of its unit; matters is above meetings. */
+	meetings_set_matter_check(matter_check_for_meeting);
 	srv.router = router_new();
 	srv.metrics = metrics_new();
 	if (!srv.router || !srv.metrics)

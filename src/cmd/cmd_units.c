@@ -12,6 +12,7 @@
 #include "applications/applications.h"
 #include "auth/auth.h"
 #include "commitments/commitments.h"
+#include "committees/committees.h"
 #include "fund/fund.h"
 #include "meals/meals.h"
 #include "meetings/meetings.h"
@@ -21,6 +22,7 @@
 #include "people/people.h"
 #include "projects/projects.h"
 #include "venues/venues.h"
+#include "matters/matters.h"
 
 #include <stddef.h>
 
@@ -38,5 +40,7 @@ const struct org_unit_hooks *const org_unit_users[] = {
 	&micro_unit_hooks,
 	&fund_unit_hooks,
 	&meetings_unit_hooks,
+	&committees_unit_hooks,
+	&matters_unit_hooks,
 	NULL,
 };

@@ -55,6 +55,12 @@ void fund_clear_key(void);
 json_t *fund_public(struct db_conn *c, const struct unit_ref *community, int year);
 /* What the fund has spent on a project (spends − refunds, every year), into *fen. 0 or <0. */
 int fund_project_spent(struct db_conn *c, int64_t project_id, int64_t *fen);
+/*
+ * A project's ledger entries for a public page (a matter's thread): {"spent_fen", "entries":
+ * [as fund_public's entries]}, every year, oldest first; no actor is named. NULL on a database
+ * error.
+ */
+json_t *fund_project_entries(struct db_conn *c, int64_t project_id);
 
 /* What `shuniu verify ledger` found; the value is its exit status. */
 enum fund_verdict {

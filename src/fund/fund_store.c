@@ -17,6 +17,7 @@
 
 #include "core/chain.h"
 #include "core/clock.h"
+#include "core/jbuild.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "db/store.h"
@@ -376,6 +377,27 @@ json_t *fund_public(struct db_conn *c, const struct unit_ref *community, int yea
 	json_object_set_new(o, "balance_fen", json_integer(s.allocated - s.spent));
 	json_object_set_new(o, "entries", entries);
 	return o;
+}
+
+json_t *fund_project_entries(struct db_conn *c, int64_t project_id)
+{
+	struct entry_row_call k = { public_entry, NULL };
+	json_t *entries = json_array();
+	int64_t spent = 0;
+	int rc;
+
+	if (!entries)
+		return NULL;
+	k.ctx = entries;
+	rc = fund_project_spent(c, project_id, &spent);
+	if (rc >= 0)
+		rc = db_each(c, entry_row, &k, ENTRY_SELECT "WHERE e.project_id = ? ORDER BY e.seq",
+			     "i", project_id);
+	if (rc < 0) {
+		json_decref(entries);
+		return NULL;
+	}
+	return JB_OBJ(jb_int("spent_fen", spent), jb_take("entries", entries));
 }
 
 /* ---- anchoring ---------------------------------------------------------- */

@@ -117,8 +117,8 @@ static const struct body_field hotspot_fields[] = {
 	BF_INT(struct hotspot_body, days, "days", BF_OPTIONAL, 1, 366, 30),
 };
 
-static int hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, const char *root,
-			    struct project_sources *out)
+int project_hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, const char *root,
+			     const char *where, const char **snapshot)
 {
 	struct hotspot_body h;
 	struct unit_ref g;
@@ -127,22 +127,24 @@ static int hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, con
 	json_t *arr, *snap;
 	int rc;
 
-	out->hotspot = NULL;
+	*snapshot = NULL;
 	if (!obj)
 		return 0;
-	if (body_read_obj_or_reply(req, obj, "hotspot", hotspot_fields,
+	if (body_read_obj_or_reply(req, obj, where, hotspot_fields,
 				   sizeof hotspot_fields / sizeof *hotspot_fields, &h, NULL))
 		return -1;
 	rc = unit_get(c, h.grid_id, &g);
 	if (req_ok_or_invalid(req, rc,
 			      rc == DB_ROW && g.kind == UNIT_GRID && path_within(g.path, root) &&
 				      path_within(g.path, req_auth(req)->unit_path),
-			      "hotspot.grid_id", "a grid of the project's community in your area"))
+			      arena_printf(&req->arena, "%s.grid_id", where),
+			      "a grid of the community in your area"))
 		return -1;
 	path_upper(g.path, hi, sizeof hi);
 	rc = projects_store_hotspot(c, g.path, hi, now - h.days * 86400, h.category, &count, ids,
 				    name, sizeof name);
-	if (req_ok_or_invalid(req, rc, rc >= 0 && name[0], "hotspot.category",
+	if (req_ok_or_invalid(req, rc, rc >= 0 && name[0],
+			      arena_printf(&req->arena, "%s.category", where),
 			      "an appeal category code"))
 		return -1;
 	if (count < PROJECT_HOTSPOT_MIN) {
@@ -166,7 +168,7 @@ static int hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, con
 		reply_error(req, ERR_INTERNAL);
 		return -1;
 	}
-	out->hotspot = arena_strdup(&req->arena, text);
+	*snapshot = arena_strdup(&req->arena, text);
 	free(text);
 	return 0;
 }
@@ -207,7 +209,7 @@ int project_sources_or_reply(struct req *req, struct db_conn *c, const char *pro
 		return -1;
 	}
 	if (appeals_or_reply(req, c, appeal_ids, out) ||
-	    hotspot_or_reply(req, c, hotspot, root, out) ||
+	    project_hotspot_or_reply(req, c, hotspot, root, "hotspot", &out->hotspot) ||
 	    items_or_reply(req, c, item_ids, root, out))
 		return -1;
 	return 0;

@@ -113,6 +113,20 @@ int project_add_milestone(struct db_conn *c, int64_t project_id, const char *tit
  * progress and outcome. NULL on a database error.
  */
 json_t *projects_public(struct db_conn *c, const struct unit_ref *u, int year, int64_t now);
+/*
+ * A hotspot named in a request body ({grid_id, category, days?}, at `where`:
+ * "hotspot", "source.hotspot"), recounted as GET /api/v1/appeals/hotspots
+ * counts it in a grid under root and in the caller's subtree: 0 and *snapshot
+ * (the snapshot projects keep, JSON text in the request's arena; NULL when obj
+ * is NULL), or -1 having answered (400 naming where.grid_id or where.category,
+ * 409 project.no_hotspot with fewer than 3 appeals). Matters keep theirs so.
+ */
+struct req;
+int project_hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, const char *root,
+			     const char *where, const char **snapshot);
+/* One project as an item of projects_public() (a matter's thread): the object, json null when
+ * there is no such project, NULL on a database error. */
+json_t *project_public_one(struct db_conn *c, int64_t id, int64_t now);
 
 extern const struct route project_routes[];
 

@@ -342,3 +342,25 @@ json_t *projects_public(struct db_conn *c, const struct unit_ref *u, int year, i
 	}
 	return x.items;
 }
+
+json_t *project_public_one(struct db_conn *c, int64_t id, int64_t now)
+{
+	struct public_rows x = { .items = json_array() };
+	json_t *o;
+	int rc;
+
+	(void)now;
+	rc = x.items ? projects_store_view(c, id, public_row, &x) : DB_ENOMEM;
+	if (rc == DB_ROW)
+		rc = add_parts(c, json_array_get(x.items, 0), &x.k[0], 1, NULL);
+	if (x.n)
+		kept_release(&x.k[0]);
+	free(x.k);
+	if (rc < 0) {
+		json_decref(x.items);
+		return NULL;
+	}
+	o = rc == DB_DONE ? json_null() : json_incref(json_array_get(x.items, 0));
+	json_decref(x.items);
+	return o;
+}

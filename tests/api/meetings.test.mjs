@@ -242,7 +242,7 @@ test('scheduling refuses bad input with stable codes', async () => {
   await bad({ invitees: [reps[0].id, reps[0].id] }, 400, 'request.invalid', 'invitees[1]');
   await bad({ invitees: [reps[0].id, rep2.id] }, 400, 'request.invalid', 'invitees[1]');
   await bad({ invitees: [reps[0].id, 'x'] }, 400, 'request.invalid', 'invitees[1]');
-  await bad({ matter_id: 1 }, 400, 'request.invalid', 'matter_id');
+  await bad({ matter_id: 99999999 }, 400, 'request.invalid', 'matter_id');
   await bad({ unit_id: U.comm2.id }, 404, 'route.not_found');
   await bad({ unit_id: U.comm2.id, invitees: [rep2.id] }, 404, 'route.not_found');
   await bad({ unit_id: U.street1.parent_id }, 404, 'route.not_found');
