@@ -23,10 +23,12 @@ let srv, browser, tmp, photo, matter, kind, meetingId;
 const KINDS = { women: '妇女代表', volunteer: '志愿者', owner: '业主代表', building_leader: '楼组长', organisation: '单位代表' };
 const REPS = ['钱秀英', '孙丽华', '周美玲'];
 
+const TITLES = { party_org: '党组织会议', two_committees: '两委联席会议', party_members: '党员大会' };
+
 // A meeting of type for the matter, held today and closed with one proposal passed by all.
 async function closedMeeting(staff, type, matterId, reps, day) {
   const m = await staff.post('/api/v1/meetings', {
-    type, unit_id: staff.user.unit_id, matter_id: matterId, title: `${type} 会议`, place: '龙桥社区会议室',
+    type, unit_id: staff.user.unit_id, matter_id: matterId, title: `雨污水管改造${TITLES[type]}`, place: '龙桥社区会议室',
     starts_at: `${day}T08:00:00+08:00`, ends_at: `${day}T09:00:00+08:00`, invitees: reps,
   });
   assert.equal(m.status, 201, JSON.stringify(m.body));
@@ -243,6 +245,7 @@ test('四议两公开 on the matter\'s page: a step out of order is refused in w
   await form.getByRole('button', { name: '记录：组织实施' }).click();
   const refusal = form.getByRole('alert');
   await refusal.getByText('尚未完成的前一步：居民(代表)会议决议').waitFor();
+  await refusal.getByText('须先经居民(代表)会议决议', { exact: true }).waitFor(); // matter.needs_decide in words
   await shot(c.page, 'console-matter-refused');
   await c.page.locator('.step-implement.todo').waitFor();
 
