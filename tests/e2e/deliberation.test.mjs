@@ -187,7 +187,7 @@ test('staff run a 居民(代表)会议 from the roster to its resolution: attend
     for (const [i, v] of row.entries()) {
       const group = c.page.getByRole('radiogroup', { name: `${REPS[i]} 对议案 ${n + 1} 的表决` });
       await group.getByText(v, { exact: true }).click();
-      await group.locator('.el-radio-button.is-active', { hasText: v }).waitFor();
+      await group.waitFor({ state: 'detached' }); // recorded: final, shown as a word
     }
   }
   const tally = (title) => c.page.locator('.tallies tbody tr', { hasText: title });
