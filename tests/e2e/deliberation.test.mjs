@@ -364,3 +364,33 @@ test('a new matter from two appeals found by case number: an ordinary matter tha
   const m = (await (await srv.login('longqiao')).get(`/api/v1/matters/${id}`)).body;
   assert.deepEqual([m.major, m.amount_fen, m.source.kind, m.source.appeals.map((x) => x.id).sort()], [false, 120000, 'appeals', appeals.map((x) => x.id).sort()]);
 });
+
+test('the district sets a meeting type\'s quorum; a street officer sets its disclosure period', async () => {
+  const d = await as('district');
+  await d.page.goto(srv.url('/console/deliberation-settings'));
+  const row = d.page.locator('.meeting-types tbody tr.type-hearing');
+  await row.waitFor();
+  await row.getByLabel('听证会 法定人数（%）').fill('60');
+  await row.getByLabel('听证会 法定人数（%）').press('Tab');
+  await row.getByRole('button', { name: '保存 听证会' }).click();
+  await d.page.getByText('已保存').first().waitFor();
+  assert.deepEqual(await audit(d.page), [], 'the settings page of the district is labelled and legible');
+  assert.deepEqual(d.problems, []);
+  await d.ctx.close();
+  const types = (await (await srv.login('district')).get('/api/v1/meeting-types')).body.items;
+  assert.deepEqual(types.filter((x) => x.type === 'hearing').map((x) => [x.quorum_pct, x.pass_pct]), [[60, 50]]);
+
+  const s = await as('changqiao');
+  await s.page.goto(srv.url('/console/deliberation-settings'));
+  const form = s.page.locator('.community-settings');
+  await form.waitFor();
+  assert.equal(await s.page.locator('.meeting-types tbody tr.type-hearing input').first().isDisabled(), true, 'a street may not change the types');
+  await form.getByLabel('决议公开期（天）').fill('10');
+  await form.getByLabel('决议公开期（天）').press('Tab');
+  await form.getByRole('button', { name: '保存' }).click();
+  await s.page.getByText('已保存').first().waitFor();
+  assert.deepEqual(s.problems, []);
+  await s.ctx.close();
+  const officer = await srv.login('changqiao');
+  assert.equal((await officer.get(`/api/v1/units/${officer.user.unit_id}/matter-settings`)).body.disclosure_days, 10);
+});

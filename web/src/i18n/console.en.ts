@@ -375,13 +375,13 @@ export default {
     },
     ds: {
       title: 'Disclosure', line: 'Published {at} for {days} days; objections until {end}',
-      running: '{n} days left (until {end}); it may be carried out from {from}', ended: 'The period has ended; it may be carried out from {from}',
+      running: '{n} days left (until {end}); it may be carried out from {from}', ended: 'The period has ended; it may be carried out from {from}', over: 'The period ended on {end}',
       unanswered: 'The period has ended; {n} objections are not answered', objections: '{n} objections ({open} unanswered)', none: 'No objections',
       answer: 'Answer', answerIt: 'Answer', answerFor: 'Answer the objection: {text}', answerPh: 'Answer the objection in public (residents see it)', answered: 'Answered',
     },
     rv: {
       title: 'Yearly review', hint: "How each community's secretary followed 四议两公开: the year's major matters, whether each went through all seven steps, and the days each step took.",
-      allMine: 'All of my area', major: 'Major matters', completeN: 'Full procedure', rate: 'Completion', noMajor: 'No major matters this year',
+      allMine: 'All of my area', onlyWith: 'Only those with major matters', summary: '{with} of {units} units have major matters; {complete} of {major} major matters went through the full procedure', major: 'Major matters', completeN: 'Full procedure', rate: 'Completion', noMajor: 'No major matters this year',
       complete: 'Complete', incomplete: 'Not complete', totalDays: '{n} days in all', waiting: 'waiting: {step}', days: '{n} d', notDone: 'not done',
     },
   },

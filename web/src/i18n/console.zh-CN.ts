@@ -370,13 +370,13 @@ export default {
     },
     ds: {
       title: '决议公开', line: '{at} 公开，公开 {days} 天，异议截止 {end}',
-      running: '公开期还剩 {n} 天（至 {end}），{from} 起可组织实施', ended: '公开期已结束，{from} 起可组织实施',
+      running: '公开期还剩 {n} 天（至 {end}），{from} 起可组织实施', ended: '公开期已结束，{from} 起可组织实施', over: '公开期已于 {end} 结束',
       unanswered: '公开期已结束，尚有 {n} 条异议未答复', objections: '居民异议 {n} 条（未答复 {open}）', none: '暂无异议',
       answer: '答复', answerIt: '答复', answerFor: '答复异议：{text}', answerPh: '公开答复居民的异议（居民可见）', answered: '已答复',
     },
     rv: {
       title: '年度考评', hint: '各社区书记“四议两公开”执行情况：本年度的重大事项，是否完整经过七个步骤，以及每步用时。',
-      allMine: '本辖区全部', major: '重大事项', completeN: '完整履行程序', rate: '完成率', noMajor: '本年度没有重大事项',
+      allMine: '本辖区全部', onlyWith: '只看有重大事项的', summary: '{units} 个单位中 {with} 个有重大事项；重大事项 {major} 件，完整履行程序 {complete} 件', major: '重大事项', completeN: '完整履行程序', rate: '完成率', noMajor: '本年度没有重大事项',
       complete: '程序完整', incomplete: '尚未完成', totalDays: '历时 {n} 天', waiting: '待{step}', days: '{n} 天', notDone: '未完成',
     },
   },
