@@ -50,42 +50,6 @@ int committee_tx_or_reply(struct req *req, int rc, enum err_id taken)
 	return -1;
 }
 
-void committee_reply_bad_id(struct req *req, const char *field, int64_t id, const char *why)
-{
-	reply_error_ex(req, ERR_INVALID, NULL,
-		       JB_OBJ(jb_str("field", field), jb_str("reason", why), jb_int("id", id)));
-}
-
-int committee_ids_or_reply(struct req *req, json_t *arr, const char *field, int min, int max,
-			   int64_t *ids, int *n)
-{
-	size_t i;
-	json_t *v;
-
-	*n = 0;
-	if (!arr || !json_is_array(arr) || json_array_size(arr) < (size_t)min ||
-	    json_array_size(arr) > (size_t)max) {
-		reply_invalid(req, field,
-			      arena_printf(&req->arena, "an array of %d to %d ids", min, max));
-		return -1;
-	}
-	json_array_foreach(arr, i, v)
-	{
-		int64_t id = json_is_integer(v) ? json_integer_value(v) : 0;
-		if (id < 1) {
-			reply_invalid(req, field, "ids are integers from 1");
-			return -1;
-		}
-		for (int k = 0; k < *n; k++)
-			if (ids[k] == id) {
-				committee_reply_bad_id(req, field, id, "named twice");
-				return -1;
-			}
-		ids[(*n)++] = id;
-	}
-	return 0;
-}
-
 struct jc_load {
 	struct jc *out;
 	const char *viewer;
@@ -182,9 +146,9 @@ int committee_org_or_reply(struct req *req, struct db_conn *c, int64_t org_id,
 	}
 	if (rc != DB_ROW || !(path_within(l.path, viewer) || path_within(viewer, l.path)) ||
 	    !committee_org_usable(l.path, unit_path)) {
-		committee_reply_bad_id(req, field, org_id,
-				       "no such organisation in the register of this committee's "
-				       "unit, above it or inside it");
+		reply_invalid_id(req, field, org_id,
+				 "no such organisation in the register of this committee's "
+				 "unit, above it or inside it");
 		return -1;
 	}
 	return 0;
@@ -245,7 +209,7 @@ static int create_tx(struct db_conn *c, void *ctx)
 static int communities_or_reply(struct req *req, struct db_conn *c, json_t *arr,
 				const struct unit_ref *u, int64_t *ids, int *n)
 {
-	if (committee_ids_or_reply(req, arr, "community_ids", 2, COMMITTEE_COMMUNITIES_MAX, ids, n))
+	if (body_ids_or_reply(req, arr, "community_ids", 2, COMMITTEE_COMMUNITIES_MAX, ids, n))
 		return -1;
 	for (int i = 0; i < *n; i++) {
 		struct unit_ref cu;
@@ -255,8 +219,8 @@ static int communities_or_reply(struct req *req, struct db_conn *c, json_t *arr,
 			return -1;
 		}
 		if (rc != DB_ROW || cu.kind != UNIT_COMMUNITY || !path_within(cu.path, u->path)) {
-			committee_reply_bad_id(req, "community_ids", ids[i],
-					       "not a community inside the committee's unit");
+			reply_invalid_id(req, "community_ids", ids[i],
+					 "not a community inside the committee's unit");
 			return -1;
 		}
 	}
@@ -291,8 +255,7 @@ static int members_or_reply(struct req *req, struct db_conn *c, json_t *arr, con
 			return -1;
 		for (int k = 0; k < *n; k++)
 			if (out[k].organisation_id == m->organisation_id) {
-				committee_reply_bad_id(req, field, m->organisation_id,
-						       "named twice");
+				reply_invalid_id(req, field, m->organisation_id, "named twice");
 				return -1;
 			}
 		(*n)++;

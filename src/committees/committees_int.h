@@ -54,8 +54,6 @@ int committee_org_usable(const char *org_path, const char *unit_path);
 #define COMMITTEE_MEMBERS_MAX	  100
 #define COMMITTEE_IDS_MAX	  20
 #define COMMITTEE_APPEALS_MAX	  50
-#define COMMITTEE_HOTSPOT_MIN	  3
-#define COMMITTEE_HOTSPOT_IDS	  20
 #define COMMITTEE_MATCH_MAX	  200
 #define COMMITTEE_AMOUNT_MAX	  10000000000LL
 #define COMMITTEE_QUANTITY_MAX	  1000000
@@ -200,15 +198,10 @@ typedef int (*duty_fn)(void *ctx, const struct duty_view *v);
 int cstore_duties(struct db_conn *c, const struct list_filter *f, duty_fn fn, void *ctx);
 int cstore_duty(struct db_conn *c, int64_t committee_id, int64_t id, duty_fn fn, void *ctx);
 
-/* A need source's appeal: its paths for the checks. DB_ROW, DB_DONE, <0. */
+/* A need source's appeal: its paths for the checks. DB_ROW, DB_DONE, <0. (A hotspot is
+ * recounted by projects' project_hotspot_or_reply().) */
 int cstore_appeal_paths(struct db_conn *c, int64_t id, char *unit_path, char *handler_path,
 			size_t n);
-/* The hotspot count, as src/projects counts it (appeals placed in [lo, hi) since since,
- * neither merged nor rejected, of category): *count, the first ids, the category's name
- * ("" unknown code). */
-int cstore_hotspot(struct db_conn *c, const char *lo, const char *hi, int64_t since,
-		   const char *category, int64_t *count, int64_t ids[COMMITTEE_HOTSPOT_IDS],
-		   char *name, size_t n);
 
 /* ---- JSON (committees_json.c) -------------------------------------------- */
 
@@ -242,14 +235,10 @@ int jc_route_or_reply(struct req *req, struct db_conn *c, int manager, struct jc
 int committee_tx_or_reply(struct req *req, int rc, enum err_id taken);
 /* Today's Shanghai date of the clock into out[11]. */
 const char *committee_today(char out[11]);
-/* An id array field of distinct ids (1..max): 0, or -1 having answered 400. */
-int committee_ids_or_reply(struct req *req, json_t *arr, const char *field, int min, int max,
-			   int64_t *ids, int *n);
 /* An organisation the caller sees that a committee at unit_path may take (committee_org_usable):
  * 0, or -1 having answered 400 naming field with details.id. */
 int committee_org_or_reply(struct req *req, struct db_conn *c, int64_t org_id,
 			   const char *unit_path, const char *field);
-void committee_reply_bad_id(struct req *req, const char *field, int64_t id, const char *why);
 
 /* Answer one item of the committee's list with status (404 when absent, 503, 500). */
 void committee_item_reply(struct req *req, struct db_conn *c, enum committee_list list,

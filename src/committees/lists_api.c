@@ -29,6 +29,7 @@
 #include "http/caller.h"
 #include "http/request.h"
 #include "org/org.h"
+#include "projects/projects.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,7 +79,7 @@ static int appeals_or_reply(struct req *req, struct db_conn *c, json_t *arr, con
 {
 	const char *viewer = req_auth(req)->unit_path;
 
-	if (committee_ids_or_reply(req, arr, "appeal_ids", 1, COMMITTEE_APPEALS_MAX, ids, n))
+	if (body_ids_or_reply(req, arr, "appeal_ids", 1, COMMITTEE_APPEALS_MAX, ids, n))
 		return -1;
 	for (int i = 0; i < *n; i++) {
 		char up[256], hp[256];
@@ -89,76 +90,11 @@ static int appeals_or_reply(struct req *req, struct db_conn *c, json_t *arr, con
 		}
 		if (rc != DB_ROW || !(path_within(up, viewer) || path_within(hp, viewer)) ||
 		    !path_within(up, community)) {
-			committee_reply_bad_id(
-				req, "appeal_ids", ids[i],
-				"no such appeal in your area and the need's community");
+			reply_invalid_id(req, "appeal_ids", ids[i],
+					 "no such appeal in your area and the need's community");
 			return -1;
 		}
 	}
-	return 0;
-}
-
-struct hotspot_body {
-	int64_t grid_id, days;
-	const char *category;
-};
-
-static const struct body_field hotspot_fields[] = {
-	BF_ID(struct hotspot_body, grid_id, "grid_id", BF_REQUIRED),
-	BF_STR(struct hotspot_body, category, "category", BF_REQUIRED, 1, 48),
-	BF_INT(struct hotspot_body, days, "days", BF_OPTIONAL, 1, 366, 30),
-};
-
-/* The hotspot recounted, as its snapshot's JSON text in *out: 0, or -1 having answered. */
-static int hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, const char *community,
-			    const char **out)
-{
-	struct hotspot_body h;
-	struct unit_ref g;
-	int64_t count = 0, ids[COMMITTEE_HOTSPOT_IDS], now = clock_now();
-	char hi[256], name[244], b[32];
-	int rc;
-
-	if (body_read_obj_or_reply(req, obj, "hotspot", hotspot_fields,
-				   sizeof hotspot_fields / sizeof *hotspot_fields, &h, NULL))
-		return -1;
-	rc = unit_get(c, h.grid_id, &g);
-	if (req_ok_or_invalid(req, rc,
-			      rc == DB_ROW && g.kind == UNIT_GRID &&
-				      path_within(g.path, community) &&
-				      path_within(g.path, req_auth(req)->unit_path),
-			      "hotspot.grid_id", "a grid of the need's community in your area"))
-		return -1;
-	path_upper(g.path, hi, sizeof hi);
-	rc = cstore_hotspot(c, g.path, hi, now - h.days * 86400, h.category, &count, ids, name,
-			    sizeof name);
-	if (req_ok_or_invalid(req, rc, rc >= 0 && name[0], "hotspot.category",
-			      "an appeal category code"))
-		return -1;
-	if (count < COMMITTEE_HOTSPOT_MIN) {
-		reply_error_ex(req, ERR_COMMITTEE_NO_HOTSPOT, NULL,
-			       JB_OBJ(jb_int("count", count),
-				      jb_int("min_count", COMMITTEE_HOTSPOT_MIN),
-				      jb_int("days", h.days)));
-		return -1;
-	}
-	json_t *arr = json_array();
-	for (int64_t i = 0; arr && i < count && i < COMMITTEE_HOTSPOT_IDS; i++)
-		json_array_append_new(arr, json_integer(ids[i]));
-	json_t *snap = JB_OBJ(
-		jb_take("grid",
-			JB_OBJ(jb_int("id", g.id), jb_str("code", g.code), jb_str("name", g.name))),
-		jb_take("category", JB_OBJ(jb_str("code", h.category), jb_str("name", name))),
-		jb_int("count", count), jb_take("appeal_ids", arr), jb_int("days", h.days),
-		jb_str("taken_at", clock_format_shanghai(now, b)));
-	char *text = snap ? json_dumps(snap, JSON_COMPACT) : NULL;
-	json_decref(snap);
-	if (!text) {
-		reply_error(req, ERR_INTERNAL);
-		return -1;
-	}
-	*out = arena_strdup(&req->arena, text);
-	free(text);
 	return 0;
 }
 
@@ -224,7 +160,8 @@ static int need_sources_or_reply(struct req *req, struct db_conn *c, const struc
 		return -1;
 	if (ap && appeals_or_reply(req, c, b->appeal_ids, community, appeals, &in->n_appeals))
 		return -1;
-	if (hs && hotspot_or_reply(req, c, b->hotspot, community, &in->hotspot))
+	if (hs && project_hotspot_or_reply(req, c, b->hotspot, community, "hotspot",
+					   ERR_COMMITTEE_NO_HOTSPOT, &in->hotspot))
 		return -1;
 	if (vi &&
 	    committee_org_or_reply(req, c, b->organisation_id, j->unit_path, "organisation_id"))

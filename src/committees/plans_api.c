@@ -101,7 +101,7 @@ static int items_or_reply(struct req *req, struct db_conn *c, enum committee_lis
 			return -1;
 		}
 		if (rc != DB_ROW || r.committee_id != committee_id) {
-			committee_reply_bad_id(req, field, ids[i], "not an item of this committee");
+			reply_invalid_id(req, field, ids[i], "not an item of this committee");
 			return -1;
 		}
 	}
@@ -130,9 +130,9 @@ void cproject_create(struct req *req)
 
 	if (!c || jc_route_or_reply(req, c, 1, &j) ||
 	    BODY_READ_OR_REPLY(req, cproject_fields, &b, NULL) ||
-	    committee_ids_or_reply(req, b.need_ids, "need_ids", 1, COMMITTEE_IDS_MAX, needs, &nn) ||
-	    committee_ids_or_reply(req, b.resource_ids, "resource_ids", 1, COMMITTEE_IDS_MAX, res,
-				   &nr) ||
+	    body_ids_or_reply(req, b.need_ids, "need_ids", 1, COMMITTEE_IDS_MAX, needs, &nn) ||
+	    body_ids_or_reply(req, b.resource_ids, "resource_ids", 1, COMMITTEE_IDS_MAX, res,
+			      &nr) ||
 	    items_or_reply(req, c, CL_NEED, j.id, "need_ids", needs, nn) ||
 	    items_or_reply(req, c, CL_RESOURCE, j.id, "resource_ids", res, nr) ||
 	    linked_project_or_reply(req, c, b.project_id, &j))

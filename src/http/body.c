@@ -257,3 +257,32 @@ int body_null_n(const struct body_seen *seen, const struct body_field *fields, s
 {
 	return (seen->nulls & bit_of(fields, n, name)) != 0;
 }
+
+int body_ids_or_reply(struct req *req, json_t *arr, const char *field, int min, int max,
+		      int64_t *ids, int *n)
+{
+	size_t i, len = arr ? json_array_size(arr) : 0;
+	json_t *v;
+
+	*n = 0;
+	if ((arr && !json_is_array(arr)) || len < (size_t)min || len > (size_t)max) {
+		reply_invalid(req, field,
+			      arena_printf(&req->arena, "an array of %d to %d ids", min, max));
+		return -1;
+	}
+	json_array_foreach(arr, i, v)
+	{
+		int64_t id = json_is_integer(v) ? json_integer_value(v) : 0;
+		if (id < 1) {
+			reply_invalid(req, field, "ids are integers from 1");
+			return -1;
+		}
+		for (int k = 0; k < *n; k++)
+			if (ids[k] == id) {
+				reply_invalid_id(req, field, id, "named twice");
+				return -1;
+			}
+		ids[(*n)++] = id;
+	}
+	return 0;
+}

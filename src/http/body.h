@@ -139,6 +139,14 @@ int body_reason_or_reply(struct req *req, int needed, const char *why, const cha
  */
 int body_time_or_reply(struct req *req, const char *field, const char *s, int64_t *out);
 
+/*
+ * A JSON array of min to max distinct ids (integers from 1) into ids, which has room for max;
+ * a missing array (NULL) is an empty one. 0, or -1 having answered 400 request.invalid naming
+ * field (a repeated id also in details.id).
+ */
+int body_ids_or_reply(struct req *req, json_t *arr, const char *field, int min, int max,
+		      int64_t *ids, int *n);
+
 /* The same for a nested object (an element of an array field, say); where names the field in
  * errors. */
 int body_read_obj_or_reply(struct req *req, json_t *obj, const char *where,

@@ -139,6 +139,12 @@ void reply_invalid(struct req *req, const char *field, const char *why)
 		       JB_OBJ(jb_str("field", field), jb_str("reason", why ? why : "invalid")));
 }
 
+void reply_invalid_id(struct req *req, const char *field, int64_t id, const char *why)
+{
+	reply_error_ex(req, ERR_INVALID, NULL,
+		       JB_OBJ(jb_str("field", field), jb_str("reason", why), jb_int("id", id)));
+}
+
 void reply_header(struct req *req, const char *name, const char *value)
 {
 	if (req->nheaders < REQ_MAX_HEADERS) {

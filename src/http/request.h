@@ -90,6 +90,8 @@ void reply_error(struct req *req, enum err_id e);
 void reply_error_ex(struct req *req, enum err_id e, const char *msg, json_t *details);
 /* 400 request.invalid naming the field. */
 void reply_invalid(struct req *req, const char *field, const char *why);
+/* The same naming one id of an array field too (details.id). */
+void reply_invalid_id(struct req *req, const char *field, int64_t id, const char *why);
 void reply_bytes(struct req *req, int status, const char *content_type, const void *data,
 		 size_t len);
 void reply_empty(struct req *req, int status);

@@ -8,7 +8,7 @@
  *   as one that does not exist, naming the id.
  * - kind `hotspot` needs a hotspot {grid_id, category, days}, recounted and
  *   kept as a snapshot exactly as projects keep theirs
- *   (project_hotspot_or_reply(): at least 3 appeals, else 409
+ *   (project_hotspot_or_reply(): at least 3 appeals, else 409 matter.no_hotspot
  *   project.no_hotspot).
  * - kinds `resident` and `staff` name neither; `resident` needs the note
  *   (what the resident proposed — never who).
@@ -25,12 +25,6 @@
 #include "projects/projects.h"
 
 #include <string.h>
-
-static void reply_bad_id(struct req *req, const char *field, int64_t id, const char *why)
-{
-	reply_error_ex(req, ERR_INVALID, NULL,
-		       JB_OBJ(jb_str("field", field), jb_str("reason", why), jb_int("id", id)));
-}
 
 struct appeal_check {
 	const char *viewer, *root;
@@ -49,37 +43,21 @@ static int appeals_or_reply(struct req *req, struct db_conn *c, json_t *arr, con
 {
 	const char *field = "source.appeal_ids";
 	struct appeal_check k = { req_auth(req)->unit_path, root };
-	size_t i;
-	json_t *v;
 
-	if (!json_is_array(arr) || json_array_size(arr) < 1 ||
-	    json_array_size(arr) > MATTER_APPEALS_MAX) {
-		reply_invalid(req, field, "an array of 1 to 50 appeal ids");
+	if (body_ids_or_reply(req, arr, field, 1, MATTER_APPEALS_MAX, out->appeal_ids,
+			      &out->n_appeals))
 		return -1;
-	}
-	json_array_foreach(arr, i, v)
-	{
-		int64_t id = json_is_integer(v) ? json_integer_value(v) : 0;
-		int rc;
-		if (id < 1) {
-			reply_invalid(req, field, "ids are integers from 1");
-			return -1;
-		}
-		for (int j = 0; j < out->n_appeals; j++)
-			if (out->appeal_ids[j] == id) {
-				reply_bad_id(req, field, id, "named twice");
-				return -1;
-			}
-		rc = matters_store_appeal(c, id, appeal_fits, &k);
+	for (int i = 0; i < out->n_appeals; i++) {
+		int rc = matters_store_appeal(c, out->appeal_ids[i], appeal_fits, &k);
 		if (rc < 0 && rc != DB_EABORT) {
 			reply_error(req, ERR_DB_UNAVAILABLE);
 			return -1;
 		}
 		if (rc != DB_ROW) {
-			reply_bad_id(req, field, id, "no such appeal in the matter's community");
+			reply_invalid_id(req, field, out->appeal_ids[i],
+					 "no such appeal in the matter's community");
 			return -1;
 		}
-		out->appeal_ids[out->n_appeals++] = id;
 	}
 	return 0;
 }
@@ -107,6 +85,6 @@ int matter_sources_or_reply(struct req *req, struct db_conn *c, const char *unit
 	}
 	if (spot)
 		return project_hotspot_or_reply(req, c, hotspot, unit_path, "source.hotspot",
-						&out->hotspot);
+						ERR_MATTER_NO_HOTSPOT, &out->hotspot);
 	return 0;
 }

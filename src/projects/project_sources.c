@@ -33,44 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void reply_bad_id(struct req *req, const char *field, int64_t id, const char *why)
-{
-	reply_error_ex(req, ERR_INVALID, NULL,
-		       JB_OBJ(jb_str("field", field), jb_str("reason", why), jb_int("id", id)));
-}
-
-/* A JSON array of distinct ids, at most max, into ids: 0, or -1 having answered. */
-static int ids_or_reply(struct req *req, json_t *arr, const char *field, int max, int64_t *ids,
-			int *n)
-{
-	size_t i;
-	json_t *v;
-
-	*n = 0;
-	if (!arr)
-		return 0;
-	if (!json_is_array(arr) || json_array_size(arr) > (size_t)max) {
-		reply_invalid(req, field,
-			      arena_printf(&req->arena, "an array of at most %d ids", max));
-		return -1;
-	}
-	json_array_foreach(arr, i, v)
-	{
-		int64_t id = json_is_integer(v) ? json_integer_value(v) : 0;
-		if (id < 1) {
-			reply_invalid(req, field, "ids are integers from 1");
-			return -1;
-		}
-		for (int k = 0; k < *n; k++)
-			if (ids[k] == id) {
-				reply_bad_id(req, field, id, "named twice");
-				return -1;
-			}
-		ids[(*n)++] = id;
-	}
-	return 0;
-}
-
 /* ---- appeals ------------------------------------------------------------- */
 
 static int appeal_seen(void *ctx, const struct source_appeal *a)
@@ -87,8 +49,8 @@ static int appeals_or_reply(struct req *req, struct db_conn *c, json_t *arr,
 {
 	const char *viewer = req_auth(req)->unit_path;
 
-	if (ids_or_reply(req, arr, "appeal_ids", PROJECT_APPEALS_MAX, out->appeal_ids,
-			 &out->n_appeals))
+	if (body_ids_or_reply(req, arr, "appeal_ids", 0, PROJECT_APPEALS_MAX, out->appeal_ids,
+			      &out->n_appeals))
 		return -1;
 	for (int i = 0; i < out->n_appeals; i++) {
 		int rc = projects_store_appeal(c, out->appeal_ids[i], appeal_seen, (void *)viewer);
@@ -98,7 +60,8 @@ static int appeals_or_reply(struct req *req, struct db_conn *c, json_t *arr,
 			reply_error(req, ERR_DB_UNAVAILABLE);
 			return -1;
 		}
-		reply_bad_id(req, "appeal_ids", out->appeal_ids[i], "no such appeal in your area");
+		reply_invalid_id(req, "appeal_ids", out->appeal_ids[i],
+				 "no such appeal in your area");
 		return -1;
 	}
 	return 0;
@@ -118,7 +81,7 @@ static const struct body_field hotspot_fields[] = {
 };
 
 int project_hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, const char *root,
-			     const char *where, const char **snapshot)
+			     const char *where, enum err_id too_few, const char **snapshot)
 {
 	struct hotspot_body h;
 	struct unit_ref g;
@@ -148,7 +111,7 @@ int project_hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, co
 			      "an appeal category code"))
 		return -1;
 	if (count < PROJECT_HOTSPOT_MIN) {
-		reply_error_ex(req, ERR_PROJECT_NO_HOTSPOT, NULL,
+		reply_error_ex(req, too_few, NULL,
 			       JB_OBJ(jb_int("count", count),
 				      jb_int("min_count", PROJECT_HOTSPOT_MIN),
 				      jb_int("days", h.days)));
@@ -178,8 +141,8 @@ int project_hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, co
 static int items_or_reply(struct req *req, struct db_conn *c, json_t *arr, const char *root,
 			  struct project_sources *out)
 {
-	if (ids_or_reply(req, arr, "commitment_item_ids", PROJECT_ITEMS_MAX, out->item_ids,
-			 &out->n_items))
+	if (body_ids_or_reply(req, arr, "commitment_item_ids", 0, PROJECT_ITEMS_MAX, out->item_ids,
+			      &out->n_items))
 		return -1;
 	for (int i = 0; i < out->n_items; i++) {
 		struct commitment_item_ref it;
@@ -189,8 +152,8 @@ static int items_or_reply(struct req *req, struct db_conn *c, json_t *arr, const
 			return -1;
 		}
 		if (rc != DB_ROW || !path_within(it.unit_path, root)) {
-			reply_bad_id(req, "commitment_item_ids", out->item_ids[i],
-				     "no such commitment item in the project's community");
+			reply_invalid_id(req, "commitment_item_ids", out->item_ids[i],
+					 "no such commitment item in the project's community");
 			return -1;
 		}
 	}
@@ -209,7 +172,8 @@ int project_sources_or_reply(struct req *req, struct db_conn *c, const char *pro
 		return -1;
 	}
 	if (appeals_or_reply(req, c, appeal_ids, out) ||
-	    project_hotspot_or_reply(req, c, hotspot, root, "hotspot", &out->hotspot) ||
+	    project_hotspot_or_reply(req, c, hotspot, root, "hotspot", ERR_PROJECT_NO_HOTSPOT,
+				     &out->hotspot) ||
 	    items_or_reply(req, c, item_ids, root, out))
 		return -1;
 	return 0;

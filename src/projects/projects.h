@@ -35,6 +35,7 @@
 
 #include <jansson.h>
 
+#include "core/errors.h"
 #include "http/router.h"
 
 struct db_conn;
@@ -119,11 +120,12 @@ json_t *projects_public(struct db_conn *c, const struct unit_ref *u, int year, i
  * counts it in a grid under root and in the caller's subtree: 0 and *snapshot
  * (the snapshot projects keep, JSON text in the request's arena; NULL when obj
  * is NULL), or -1 having answered (400 naming where.grid_id or where.category,
- * 409 project.no_hotspot with fewer than 3 appeals). Matters keep theirs so.
+ * 409 too_few — project.no_hotspot, matter.no_hotspot, committee.no_hotspot — with fewer
+ * than 3 appeals). Projects, matters and joint committees' needs keep theirs so.
  */
 struct req;
 int project_hotspot_or_reply(struct req *req, struct db_conn *c, json_t *obj, const char *root,
-			     const char *where, const char **snapshot);
+			     const char *where, enum err_id too_few, const char **snapshot);
 /* One project as an item of projects_public() (a matter's thread): the object, json null when
  * there is no such project, NULL on a database error. */
 json_t *project_public_one(struct db_conn *c, int64_t id, int64_t now);

@@ -182,7 +182,7 @@ test('a matter is checked: unit, category, and each kind of source', async () =>
   assertError(other, 400, 'request.invalid', 'source.appeal_ids');
   assert.equal(other.body.error.details.id, appeals[0].id);
   const few = await longqiao.post('/api/v1/matters', { ...base, source: { kind: 'hotspot', hotspot: { grid_id: U.grid1.id, category: 'facility_repair', days: 30 } } });
-  assertError(few, 409, 'project.no_hotspot');
+  assertError(few, 409, 'matter.no_hotspot');
   assert.equal(few.body.error.details.min_count, 3);
   const st = await longqiao.post('/api/v1/matters', { ...base, source: { kind: 'staff' }, extra: 1 });
   assertError(st, 400, 'request.invalid', 'extra');

@@ -121,6 +121,7 @@ export default {
     committee_organisation_exists: 'An organisation of this name is registered at this unit already',
     committee_name_taken: 'A committee of this name exists at this unit already',
     committee_member_in_use: 'This member still offers resources or holds responsibilities',
+    matter_no_hotspot: 'Too few appeals of this category in this grid over these days to make a hotspot.',
     matter_needs_propose: 'The Party organisation must propose first',
     matter_needs_deliberate: 'The two committees must deliberate first',
     matter_needs_review: 'The Party members’ assembly must review first',

@@ -121,6 +121,7 @@ export default {
     committee_organisation_exists: '该单位已登记同名组织',
     committee_name_taken: '该单位已有同名的联合党委',
     committee_member_in_use: '该成员单位仍有资源或责任事项，不能移除',
+    matter_no_hotspot: '该网格在这段时间内此类诉求不足三件，不构成热点',
     matter_needs_propose: '须先完成党组织提议',
     matter_needs_deliberate: '须先经两委会议商议',
     matter_needs_review: '须先经党员大会审议',

@@ -16,6 +16,7 @@ export const router = createRouter({
     { path: '/report', component: () => import('./pages/Report.vue') },
     { path: '/s/:code', component: () => import('./pages/Report.vue'), props: true },
     { path: '/p/:code', component: () => import('./pages/PublicUnit.vue'), props: true },
+    { path: '/m/:id(\\d+)', component: () => import('./pages/MatterThread.vue'), props: true },
     { path: '/mine', component: () => import('./pages/Mine.vue'), meta: { auth: true } },
     { path: '/appeal/:id(\\d+)', component: () => import('./pages/AppealDetail.vue'), meta: { auth: true }, props: true },
     { path: '/track', component: () => import('./pages/Track.vue') },
