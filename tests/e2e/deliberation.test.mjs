@@ -177,6 +177,7 @@ test('staff run a 居民(代表)会议 from the roster to its resolution: attend
   await c.page.getByText('到会 3 / 应到 3，达到法定人数（至少 2 人）').waitFor();
   for (const title of ['增设可开启式限高杆', '禁止所有车辆通行']) {
     await c.page.getByLabel('议案', { exact: true }).fill(title);
+    if (title === '增设可开启式限高杆') await choose(c.page, c.page.locator('.proposer'), REPS[0]);
     await c.page.getByRole('button', { name: '提出议案' }).click();
     await c.page.locator('.tallies tbody tr', { hasText: title }).waitFor();
   }
@@ -193,6 +194,7 @@ test('staff run a 居民(代表)会议 from the roster to its resolution: attend
   const tally = (title) => c.page.locator('.tallies tbody tr', { hasText: title });
   await tally('增设可开启式限高杆').getByText('通过', { exact: true }).waitFor();
   await tally('禁止所有车辆通行').getByText('未通过', { exact: true }).waitFor();
+  assert.match(await tally('增设可开启式限高杆').innerText(), new RegExp(`${REPS[0]} 提议`));
   assert.match(await tally('增设可开启式限高杆').innerText(), /2\s+1\s+0\s+0/);
   assert.match(await tally('禁止所有车辆通行').innerText(), /1\s+1\s+1\s+0/);
   assert.deepEqual(await audit(c.page), [], 'the voting grid is labelled and legible');

@@ -344,7 +344,7 @@ export default {
       title: 'Attendance', line: '{present} present of {invited} invited', present: 'Present', presentFor: '{name} present', yes: 'Present', no: 'Absent',
       chosen: '{n} ticked of {invited} invited', save: 'Record attendance', saved: 'Attendance recorded',
     },
-    pr: { title: 'Proposals and votes', add: 'Add proposal', ph: 'The proposal, e.g. an openable height barrier' },
+    pr: { title: 'Proposals and votes', add: 'Add proposal', ph: 'The proposal, e.g. an openable height barrier', proposer: 'Proposed by (optional)', by: 'proposed by {name}' },
     vt: {
       quorate: '{present} present of {invited}: quorate (at least {need})', notQuorate: '{present} present of {invited}: not quorate (at least {need})',
       passRule: 'At least {need} votes for ({present} present) to pass', voteOf: "{name}'s vote on proposal {n}", noProposals: 'No proposals yet', nobody: 'Nobody present',

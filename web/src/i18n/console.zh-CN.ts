@@ -339,7 +339,7 @@ export default {
       title: '出席登记', line: '到会 {present} / 应到 {invited}', present: '到会', presentFor: '{name} 到会', yes: '到会', no: '缺席',
       chosen: '已勾选 {n} / 应到 {invited}', save: '登记出席', saved: '已登记出席',
     },
-    pr: { title: '议案与表决', add: '提出议案', ph: '议案内容，如：增设可开启式限高杆' },
+    pr: { title: '议案与表决', add: '提出议案', ph: '议案内容，如：增设可开启式限高杆', proposer: '提议人（选填）', by: '{name} 提议' },
     vt: {
       quorate: '到会 {present} / 应到 {invited}，达到法定人数（至少 {need} 人）', notQuorate: '到会 {present} / 应到 {invited}，未达到法定人数（至少 {need} 人）',
       passRule: '赞成至少 {need} 票（到会 {present} 人）方可通过', voteOf: '{name} 对议案 {n} 的表决', noProposals: '还没有议案', nobody: '没有到会的代表',
