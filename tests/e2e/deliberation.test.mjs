@@ -101,6 +101,7 @@ async function choose(page, select, text) {
   const option = page.locator(`[id="${list}"] .el-select-dropdown__item`, { hasText: text }).first();
   await option.waitFor();
   await option.click();
+  await page.locator(`[id="${list}"]`).waitFor({ state: 'hidden' }); // closed: its fading list would take the next click
 }
 
 // Tick an Element Plus checkbox named by its aria-label (which it puts on its label; the input is hidden behind the box).
