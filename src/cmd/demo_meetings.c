@@ -18,6 +18,7 @@
  * meeting_attend, proposal_add, vote_cast, meeting_resolve), inside the
  * demo's one transaction; the SQL here only finds the two communities.
  */
+#include "calendar/calendar.h"
 #include "cmd/cmd.h"
 
 #include "db/store.h"
@@ -115,7 +116,7 @@ static int jingfeng(struct db_conn *c, int64_t now, int64_t *meeting)
 {
 	struct rep reps[25];
 	int64_t unit, ids[25], pids[6], project;
-	const int64_t at = now - 20 * DAY + 14 * HOUR;
+	const int64_t at = cal_midnight(now) - 20 * DAY + 14 * HOUR; /* 14:00 Shanghai */
 	int bad = 0, rc = community(c, "泾峰社区", &unit);
 
 	for (int i = 0; i < 25; i++)
@@ -194,7 +195,7 @@ static const struct proposal jtx_proposals[2] = {
 static int jiatianxia(struct db_conn *c, int64_t now, int64_t *meeting, int64_t *project)
 {
 	int64_t unit, ids[12], pids[2];
-	const int64_t at = now - 12 * DAY + 19 * HOUR;
+	const int64_t at = cal_midnight(now) - 12 * DAY + 19 * HOUR; /* 19:00 Shanghai */
 	int bad = 0, rc = community(c, "家天下社区", &unit);
 
 	if (rc == 0)

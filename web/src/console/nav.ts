@@ -36,6 +36,12 @@ export const NAV: NavItem[] = [
   { path: '/projects', label: 'console.acc.nav.projects', perm: 'project:write|project:approve' },
   { path: '/fund', label: 'console.acc.nav.fund', perm: 'fund:read' },
   { path: '/micro', label: 'console.acc.nav.micro', perm: 'micro:manage' },
+  // deliberation (议事协商): matters and 四议两公开, meetings, the roster, settings, the yearly review
+  { path: '/matters', label: 'console.delib.nav.matters', perm: 'deliberation:write' },
+  { path: '/meetings', label: 'console.delib.nav.meetings', perm: 'deliberation:write' },
+  { path: '/roster', label: 'console.delib.nav.roster', perm: 'deliberation:write' },
+  { path: '/deliberation-review', label: 'console.delib.nav.review', perm: 'deliberation:write' },
+  { path: '/deliberation-settings', label: 'console.delib.nav.settings', perm: 'deliberation:write' },
   // area joint committees (片区型大党委): the committees and their four lists, the organisation register
   { path: '/committees', label: 'console.committees.nav.committees', perm: 'committee:write' },
   { path: '/organisations', label: 'console.committees.nav.organisations', perm: 'committee:write' },

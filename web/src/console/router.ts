@@ -64,6 +64,26 @@ export const router = createRouter({
         },
         { path: 'fund', name: 'fund', component: () => import('./pages/Fund.vue'), meta: { perm: 'fund:read' } },
         { path: 'micro', name: 'micro', component: () => import('./pages/Micro.vue'), meta: { perm: 'micro:manage' } },
+        // deliberation (议事协商): matters and 四议两公开, meetings, the roster, settings, the yearly review
+        { path: 'matters', name: 'matters', component: () => import('./deliberation/Matters.vue'), meta: { perm: 'deliberation:write' } },
+        {
+          path: 'matters/:id(\\d+)',
+          name: 'matter',
+          component: () => import('./deliberation/Matter.vue'),
+          props: (r) => ({ id: Number(r.params.id) }),
+          meta: { perm: 'deliberation:write' },
+        },
+        { path: 'meetings', name: 'meetings', component: () => import('./deliberation/Meetings.vue'), meta: { perm: 'deliberation:write' } },
+        {
+          path: 'meetings/:id(\\d+)',
+          name: 'meeting',
+          component: () => import('./deliberation/Meeting.vue'),
+          props: (r) => ({ id: Number(r.params.id) }),
+          meta: { perm: 'deliberation:write' },
+        },
+        { path: 'roster', name: 'roster', component: () => import('./deliberation/Roster.vue'), meta: { perm: 'deliberation:write' } },
+        { path: 'deliberation-settings', name: 'deliberation-settings', component: () => import('./deliberation/Settings.vue'), meta: { perm: 'deliberation:write' } },
+        { path: 'deliberation-review', name: 'deliberation-review', component: () => import('./deliberation/Review.vue'), meta: { perm: 'deliberation:write' } },
         // area joint committees (片区型大党委) and their member organisations
         { path: 'organisations', name: 'organisations', component: () => import('./committees/Organisations.vue'), meta: { perm: 'committee:write' } },
         { path: 'committees', name: 'committees', component: () => import('./committees/Committees.vue'), meta: { perm: 'committee:write' } },
