@@ -4,13 +4,11 @@
 import { createI18n } from 'vue-i18n';
 import zhShared from './zh-CN';
 import enShared from './en';
-import zhResident from './resident.zh-CN';
-import enResident from './resident.en';
-import zhConsole from './console.zh-CN';
-import enConsole from './console.en';
 
-const zh = { ...zhShared, resident: zhResident, console: zhConsole };
-const en = { ...enShared, resident: enResident, console: enConsole };
+// The shared strings only: each app adds its own part (useAppMessages) from its main.ts, so
+// the residents' phones never download the console's strings, nor the console the residents'.
+const zh = { ...zhShared };
+const en = { ...enShared };
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -21,6 +19,12 @@ export const i18n = createI18n({
   fallbackLocale: 'zh-CN',
   messages: { 'zh-CN': zh, en },
 });
+
+/* Add one app's strings under its key ('resident' or 'console') in both languages. */
+export function useAppMessages(key: 'resident' | 'console', zhPart: object, enPart: object) {
+  i18n.global.mergeLocaleMessage('zh-CN', { [key]: zhPart } as never);
+  i18n.global.mergeLocaleMessage('en', { [key]: enPart } as never);
+}
 
 export function setLocale(l: Locale) {
   i18n.global.locale.value = l;
