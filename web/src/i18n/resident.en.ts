@@ -261,7 +261,7 @@ export default {
       ended: 'The disclosure period has ended',
       objections: 'Objections ({n})', noObjections: 'No objections', answer: 'Answer: ', awaiting: 'Awaiting an answer',
       object: 'Object', reason: 'Your objection', reasonPh: 'What is wrong with the decision? Say why (up to 500 characters)', reasonRequired: 'Please give your reason',
-      oncePerMatter: 'Each resident may object once to a decision; the community answers in public, and nothing is carried out before every objection is answered.',
+      oncePerMatter: 'Each resident may object once to a decision; the community answers in public, and nothing is carried out before every objection is answered. Your objection is shown in public (without your name): do not write names, phone numbers or other personal details.',
       send: 'Send objection', sent: 'Sent; the community will answer in public', sentNote: 'Your objection is in; the community will answer it in public.',
       alreadyObjected: 'You have objected to this decision already; one objection per resident',
       notDisclosing: 'The decision is not open for objections now',

@@ -261,7 +261,7 @@ export default {
       ended: '公示期已结束',
       objections: '居民异议（{n}）', noObjections: '暂无异议', answer: '答复：', awaiting: '待答复',
       object: '提出异议', reason: '异议理由', reasonPh: '对决议有什么意见？请说明理由（不超过 500 字）', reasonRequired: '请填写异议理由',
-      oncePerMatter: '每位居民对每项决议可提出一次异议，社区将公开答复；答复前不能组织实施。',
+      oncePerMatter: '每位居民对每项决议可提出一次异议，社区将公开答复；答复前不能组织实施。异议内容将公开显示（不显示您的姓名），请勿填写姓名、电话等个人信息。',
       send: '提交异议', sent: '已提交，社区将公开答复', sentNote: '您的异议已提交，待社区公开答复。',
       alreadyObjected: '您已对这项决议提出过异议，每项只能提出一次',
       notDisclosing: '现在不在公示期内，不能提出异议',
