@@ -381,8 +381,8 @@ static void reveal_org(struct req *req)
 
 const struct route organisation_routes[] = {
 	{ "POST", "/api/v1/organisations", create_org, R_JSON, "committee:write", 0 },
-	{ "GET", "/api/v1/organisations", list_orgs, R_AUTH, "org:read", 0 },
-	{ "GET", "/api/v1/organisations/:id", get_org, R_AUTH, "org:read", 0 },
+	{ "GET", "/api/v1/organisations", list_orgs, R_AUTH, "deliberation:read", 0 },
+	{ "GET", "/api/v1/organisations/:id", get_org, R_AUTH, "deliberation:read", 0 },
 	{ "PATCH", "/api/v1/organisations/:id", update_org, R_JSON, "committee:write", 0 },
 	{ "POST", "/api/v1/organisations/:id/reveal", reveal_org, R_AUTH, "committee:write", 0 },
 	{ 0 },

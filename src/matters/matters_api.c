@@ -373,13 +373,14 @@ static void put_settings(struct req *req)
 
 const struct route matter_routes[] = {
 	{ "POST", "/api/v1/matters", create_matter, R_JSON, "deliberation:write", 0 },
-	{ "GET", "/api/v1/matters", list_matters, R_AUTH, "org:read", 0 },
-	{ "GET", "/api/v1/matters/review", matter_review, R_AUTH, "org:read", 0 },
-	{ "GET", "/api/v1/matters/:id", get_matter, R_AUTH, "org:read", 0 },
+	{ "GET", "/api/v1/matters", list_matters, R_AUTH, "deliberation:read", 0 },
+	{ "GET", "/api/v1/matters/review", matter_review, R_AUTH, "deliberation:read", 0 },
+	{ "GET", "/api/v1/matters/:id", get_matter, R_AUTH, "deliberation:read", 0 },
 	{ "POST", "/api/v1/matters/:id/steps", matter_post_step, R_JSON, "deliberation:write", 0 },
 	{ "POST", "/api/v1/matters/:id/objections", matter_post_objection, R_JSON, "matter:object",
 	  0 },
-	{ "GET", "/api/v1/matters/:id/objections", matter_list_objections, R_AUTH, "org:read", 0 },
+	{ "GET", "/api/v1/matters/:id/objections", matter_list_objections, R_AUTH,
+	  "deliberation:read", 0 },
 	{ "POST", "/api/v1/matter-objections/:id/answer", matter_answer_objection, R_JSON,
 	  "deliberation:write", 0 },
 	{ "GET", "/api/v1/matters/:id/thread", matter_thread, 0, NULL, 0 },

@@ -67,15 +67,31 @@ struct object_tx {
 	struct req *req;
 	int64_t matter_id, id;
 	const char *text;
+	int closed; /* out: the disclosure ended (or the matter moved on) before the insert */
 };
 
+/* Under the matter's row lock, which implement takes too: an objection either lands while the
+ * period is open and is counted by implement's check, or is refused. */
 static int object_tx(struct db_conn *c, void *ctx)
 {
 	struct object_tx *x = ctx;
 	const struct auth *a = req_auth(x->req);
-	int rc = matters_store_objection_insert(c, x->matter_id, a->resident_id, a->account_id,
-						x->text, clock_now(), &x->id);
+	struct matter m;
+	int64_t at = 0;
+	int days = 0, rc = matters_store_lock(c, x->matter_id, &m);
 
+	x->closed = 0;
+	if (rc == DB_ROW)
+		rc = matters_store_disclosure(c, x->matter_id, &at, &days);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW || strcmp(m.state, "disclosing") ||
+	    !matter_disclosure_open(at, days, clock_now())) {
+		x->closed = 1;
+		return DB_EABORT;
+	}
+	rc = matters_store_objection_insert(c, x->matter_id, a->resident_id, a->account_id, x->text,
+					    clock_now(), &x->id);
 	if (rc == DB_ECONSTRAINT)
 		return DB_EABORT;
 	return audit_write_after(rc, x->req, c, "matter.object", "matter", x->matter_id,
@@ -115,7 +131,7 @@ void matter_post_objection(struct req *req)
 		return;
 	rc = db_tx_run(c, object_tx, &x);
 	if (rc == DB_EABORT) {
-		reply_error(req, ERR_MATTER_OBJECTED);
+		reply_error(req, x.closed ? ERR_MATTER_NOT_DISCLOSING : ERR_MATTER_OBJECTED);
 		return;
 	}
 	if (rc < 0) {

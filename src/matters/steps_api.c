@@ -42,6 +42,7 @@ struct step_project {
 struct step_run {
 	int64_t matter_id, meeting_id, project_id, by, now;
 	int step, days;
+	int may_shorten; /* the caller may publish for fewer days than the unit's setting */
 	const char *text;
 	const struct step_project *project; /* create one (implement), NULL: none */
 	const char *viewer;		    /* the caller's unit path; NULL: no scope (the demo) */
@@ -51,6 +52,7 @@ struct step_run {
 	enum err_id err;
 	json_t *details;
 	const char *field; /* ERR_INVALID: the field */
+	const char *why;   /* ERR_INVALID: why, when not a meeting or project */
 };
 
 static int refuse(struct step_run *r, enum err_id e, json_t *details)
@@ -108,8 +110,40 @@ static int meeting_seen(struct db_conn *c, const struct step_run *r, int64_t uni
 	return rc == DB_ROW && path_within(u.path, r->viewer);
 }
 
+struct step_meetings {
+	int64_t ids[MS__COUNT];
+	int n;
+};
+
+static int step_meeting(void *ctx, const struct matter_step_row *s)
+{
+	struct step_meetings *sm = ctx;
+
+	if (s->meeting_id && sm->n < MS__COUNT)
+		sm->ids[sm->n++] = s->meeting_id;
+	return 0;
+}
+
+/* The latest start of the meetings of the steps already taken (0: none): a step's meeting may
+ * not have been held before the meeting of a step it follows. */
+static int latest_step_meeting(struct db_conn *c, int64_t matter_id, int64_t *latest)
+{
+	struct step_meetings sm = { .n = 0 };
+	int rc = matters_store_steps(c, matter_id, step_meeting, &sm);
+
+	*latest = 0;
+	for (int i = 0; rc >= 0 && i < sm.n; i++) {
+		struct meeting_brief b;
+		rc = meeting_brief_get(c, sm.ids[i], &b);
+		if (rc == DB_ROW && b.starts_at > *latest)
+			*latest = b.starts_at;
+	}
+	return rc < 0 ? rc : 0;
+}
+
 /* The meeting of a meeting step: of the step's type, the matter's unit, carrying the matter,
- * closed, quorate, passed, and serving no other step. */
+ * closed, quorate, passed, held no earlier than the meetings of the steps before it, and
+ * serving no other step. */
 static int meeting_ok(struct db_conn *c, struct step_run *r, const struct matter *m)
 {
 	struct meeting_brief b;
@@ -140,6 +174,12 @@ static int meeting_ok(struct db_conn *c, struct step_run *r, const struct matter
 		return unfit(r, "not_quorate", NULL);
 	if (!b.passed)
 		return unfit(r, "not_passed", NULL);
+	int64_t latest;
+	rc = latest_step_meeting(c, m->id, &latest);
+	if (rc < 0)
+		return rc;
+	if (b.starts_at < latest)
+		return unfit(r, "order", NULL);
 	rc = matters_store_step_taken(c, m->id, r->step, r->meeting_id);
 	if (rc < 0)
 		return rc;
@@ -222,17 +262,27 @@ static int project_ok(struct db_conn *c, struct step_run *r, const struct matter
 	return rc;
 }
 
-/* The step's days: those sent, or the unit's setting (publish_resolution only). */
+/* The step's days (publish_resolution only): those sent, or the unit's setting. Fewer days
+ * than the setting only from a caller who may change the setting (deliberation:settings): a
+ * community cannot shorten the period its street set. */
 static int days_of(struct db_conn *c, struct step_run *r, const struct matter *m)
 {
 	struct matter_settings s;
 	int rc;
 
-	if (r->step != MS_PUBLISH_RESOLUTION || r->days)
+	if (r->step != MS_PUBLISH_RESOLUTION)
 		return 0;
 	rc = matters_store_settings(c, m->unit_id, &s);
-	r->days = s.disclosure_days;
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	if (!r->days)
+		r->days = s.disclosure_days;
+	else if (r->days < s.disclosure_days && !r->may_shorten) {
+		r->field = "days";
+		r->why = "at least the unit's disclosure period, unless you may change it";
+		return refuse(r, ERR_INVALID, NULL);
+	}
+	return 0;
 }
 
 /* The whole step, in the caller's transaction: 0, DB_EABORT (r->err says why), <0. */
@@ -293,6 +343,7 @@ int matter_step_take(struct db_conn *c, int64_t matter_id, const char *step, int
 			      .now = now,
 			      .step = matter_step_parse(step),
 			      .days = days,
+			      .may_shorten = 1,
 			      .text = text };
 	int rc;
 
@@ -385,7 +436,10 @@ static int step_tx(struct db_conn *c, void *ctx)
 	r->details = NULL;
 	r->err = ERR_NONE;
 	r->field = NULL;
+	r->why = NULL;
 	r->new_project = 0;
+	if (r->project)
+		r->project_id = 0; /* a retry creates the project again */
 	return audit_write_after(step_run(c, r), x->req, c, "matter.step", "matter", r->matter_id,
 				 JB_OBJ(jb_str("step", matter_step_name(r->step)),
 					jb_int("meeting_id", r->meeting_id),
@@ -415,13 +469,15 @@ void matter_post_step(struct req *req)
 				    .now = clock_now(),
 				    .step = step,
 				    .days = (int)b.days,
+				    .may_shorten = auth_can_key(req, "deliberation:settings"),
 				    .text = b.text,
 				    .project = b.project ? &p : NULL,
 				    .viewer = req_auth(req)->unit_path } };
 	rc = db_tx_run(c, step_tx, &x);
 	if (rc == DB_EABORT && x.r.err == ERR_INVALID) {
 		json_decref(x.r.details);
-		reply_invalid(req, x.r.field, "no such meeting or project for this matter");
+		reply_invalid(req, x.r.field,
+			      x.r.why ? x.r.why : "no such meeting or project for this matter");
 		return;
 	}
 	if (rc == DB_EABORT) {

@@ -394,8 +394,9 @@ struct type_body {
 };
 
 static const struct body_field type_fields[] = {
-	BF_INT(struct type_body, quorum_pct, "quorum_pct", BF_REQUIRED, 0, 100, 50),
-	BF_INT(struct type_body, pass_pct, "pass_pct", BF_REQUIRED, 0, 100, 50),
+	/* "more than pct": 100 would make every meeting inquorate; below 50 a minority passes */
+	BF_INT(struct type_body, quorum_pct, "quorum_pct", BF_REQUIRED, 0, 99, 50),
+	BF_INT(struct type_body, pass_pct, "pass_pct", BF_REQUIRED, 50, 99, 50),
 };
 
 struct type_set {

@@ -79,7 +79,7 @@ async function meeting(type, matter_id, opts = {}) {
   const unit = opts.unit || U.comm1;
   const who = unit.id === U.comm1.id ? longqiao : cs2;
   const invitees = unit.id === U.comm1.id ? reps1 : reps2;
-  const body = { type, unit_id: unit.id, title: `${type} 会议`, starts_at: shanghai(await serverNow()), place: '社区议事厅', invitees };
+  const body = { type, unit_id: unit.id, title: `${type} 会议`, starts_at: shanghai(opts.startsAt ?? await serverNow()), place: '社区议事厅', invitees };
   if (matter_id) body.matter_id = matter_id;
   const m = await who.post('/api/v1/meetings', body);
   assert.equal(m.status, 201, JSON.stringify(m.body));
@@ -256,7 +256,9 @@ test('every step of a major matter asked early names the first one missing', asy
   // decided: implement and publish_result need the published resolution
   assertError(await step(m.id, { step: 'implement' }), 409, 'matter.needs_publish_resolution');
   assertError(await step(m.id, { step: 'publish_result', text: '结果' }), 409, 'matter.needs_publish_resolution');
-  const pub = await step(m.id, { step: 'publish_resolution', text: '决议：更换雨污水管', days: 3 });
+  // fewer days than the community's 7: only an account that may change the setting (the street)
+  assertError(await step(m.id, { step: 'publish_resolution', text: '决议：更换雨污水管', days: 3 }), 400, 'request.invalid', 'days');
+  const pub = await step(m.id, { step: 'publish_resolution', text: '决议：更换雨污水管', days: 3 }, changqiao);
   assert.equal(pub.status, 201, JSON.stringify(pub.body));
   assert.equal(pub.body.state, 'disclosing');
   assertError(await step(m.id, { step: 'publish_result', text: '结果' }), 409, 'matter.needs_implement');
@@ -367,7 +369,7 @@ test('the disclosure period on the test clock: objections, answers, then impleme
   const m = await createMatter({ source: { kind: 'appeals', appeal_ids: appeals.map((x) => x.id) } });
   for (const s of STEPS.slice(0, 4)) await meetingStep(m, s);
   assertError(await resident.post(`/api/v1/matters/${m.id}/objections`, { text: '太早了' }), 409, 'matter.not_disclosing');
-  const pub = await step(m.id, { step: 'publish_resolution', text: '决议：更换雨污水管，预算八万元', days: 2 });
+  const pub = await step(m.id, { step: 'publish_resolution', text: '决议：更换雨污水管，预算八万元', days: 2 }, changqiao);
   assert.equal(pub.status, 201, JSON.stringify(pub.body));
   const d = pub.body.disclosure;
   const published = Date.parse(d.published_at);
@@ -485,3 +487,16 @@ async function noNames(body, where) {
   for (const k of ['account_id', 'resident_id', 'created_by', 'done_by', 'actor_id', 'actor_name', 'phone', 'name_of', 'proposer_name', 'representative_id', 'answered_by'])
     assert.ok(!JSON.stringify(body).includes(`"${k}"`), `the ${where} carries ${k}`);
 }
+
+test("a step's meeting cannot have been held before the meeting of a step it follows", async () => {
+  const m = await createMatter();
+  const now = await serverNow();
+  // the two committees met the day before the Party organisation proposed
+  const early = await meeting('two_committees', m.id, { startsAt: now - 86400e3 });
+  await meetingStep(m, 'propose');
+  const r = await step(m.id, { step: 'deliberate', meeting_id: early.id, text: '商议' });
+  assertError(r, 409, 'matter.meeting_unfit');
+  assert.equal(r.body.error.details.reason, 'order');
+  // a meeting held after the proposal's fits
+  await meetingStep(m, 'deliberate');
+});

@@ -118,6 +118,9 @@ test('only an account at the district root changes the settings', async () => {
   assertError(await district.put('/api/v1/meeting-types/nope', { quorum_pct: 60, pass_pct: 60 }), 404, 'route.not_found');
   assertError(await district.put('/api/v1/meeting-types/hearing', { quorum_pct: 101, pass_pct: 60 }), 400, 'request.invalid', 'quorum_pct');
   assertError(await district.put('/api/v1/meeting-types/hearing', { quorum_pct: 60 }), 400, 'request.invalid', 'pass_pct');
+  // 100 % could never be exceeded; under 50 % a minority would pass
+  assertError(await district.put('/api/v1/meeting-types/hearing', { quorum_pct: 100, pass_pct: 60 }), 400, 'request.invalid', 'quorum_pct');
+  assertError(await district.put('/api/v1/meeting-types/hearing', { quorum_pct: 60, pass_pct: 49 }), 400, 'request.invalid', 'pass_pct');
   const r = await district.put('/api/v1/meeting-types/hearing', { quorum_pct: 66, pass_pct: 75 });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.deepEqual([r.body.type, r.body.quorum_pct, r.body.pass_pct], ['hearing', 66, 75]);
@@ -533,4 +536,18 @@ test("the demo's 泾峰社区 一事一议 and 家天下社区 家园议事会",
   assert.ok(full.invitees.filter((i) => i.kind === 'organisation').map((i) => i.organisation).includes('家天下小区业主委员会'));
   const p = await district.get(`/api/v1/projects/${full.resolution.project_id}`);
   assert.deepEqual([p.status, p.body.title], [200, '家天下小区污水管道更换']);
+});
+
+test('who voted how is not for org:read alone: departments, property companies, volunteers and the system administrator read no roster, meeting, matter or committee', async () => {
+  for (const who of ['department', 'property', 'volunteer', 'sysadmin']) {
+    const s = await srv.login(who);
+    for (const path of ['/api/v1/representatives', `/api/v1/representatives/${reps[0].id}`, '/api/v1/meetings',
+      '/api/v1/matters', '/api/v1/joint-committees', '/api/v1/organisations']) {
+      const r = await s.get(path);
+      assert.equal(r.status, 403, `${who} ${path}: ${r.status}`);
+      assert.equal(r.body.error.code, 'auth.forbidden');
+    }
+  }
+  // the grid's own staff still read them
+  assert.equal((await gridworker.get('/api/v1/representatives')).status, 200);
 });
