@@ -371,6 +371,11 @@ export default {
       usedFor: 'serves {step}', meetingN: '{type}', days: 'Days disclosed', daysHint: "Empty: the community's setting. Residents may object while it runs.",
       project: 'Project', linkProject: 'Link a project', createProject: 'Create a project', noProject: 'None yet', pickProject: 'Choose a project',
       resolutionText: 'The resolution as published', resultText: 'The result', record: 'Record: {step}', recorded: 'Recorded: {step}',
+      unfit: {
+        type: 'The meeting’s type does not fit this step', unit: 'The meeting is not of the matter’s unit', matter: 'The meeting was not held for this matter',
+        not_closed: 'The meeting has no resolution yet', not_quorate: 'The meeting did not reach its quorum', not_passed: 'The meeting adopted no proposal that passed',
+        order: 'The meeting was held before the meeting of the step before',
+      },
       missing: 'The earlier step missing: {step}', done: 'Done', next: 'Next', todo: 'Not yet', optional: 'Optional',
     },
     ds: {

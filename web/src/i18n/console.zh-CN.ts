@@ -366,6 +366,11 @@ export default {
       usedFor: '已用于{step}', meetingN: '{type}', days: '公开天数', daysHint: '留空按社区设置；公开期内居民可以提出异议。',
       project: '项目', linkProject: '关联已有项目', createProject: '新建项目', noProject: '暂不关联', pickProject: '请选择项目',
       resolutionText: '公开的决议内容', resultText: '实施结果', record: '记录：{step}', recorded: '已记录：{step}',
+      unfit: {
+        type: '会议类型与这一步不符', unit: '会议不属于本议题所在单位', matter: '会议不是为本议题召开的',
+        not_closed: '会议尚未形成决议', not_quorate: '会议出席人数未达到法定人数', not_passed: '会议没有通过并采纳的议案',
+        order: '会议召开时间早于前一步的会议',
+      },
       missing: '尚未完成的前一步：{step}', done: '已完成', next: '下一步', todo: '未开始', optional: '可选',
     },
     ds: {
