@@ -169,17 +169,10 @@ static void queue_sql(const struct appeal_query *q, struct sqlb *s)
 /* "%q%" for LIKE, with %, _ and \ escaped; in the arena. */
 static char *like_pattern(struct arena *arena, const char *q)
 {
-	size_t qn = strlen(q);
-	char *pat = arena_alloc(arena, qn * 2 + 3), *p = pat;
+	size_t n = strlen(q) * 2 + 3;
+	char *pat = arena_alloc(arena, n);
 
-	*p++ = '%';
-	for (const char *s = q; *s; s++) {
-		if (*s == '%' || *s == '_' || *s == '\\')
-			*p++ = '\\';
-		*p++ = *s;
-	}
-	*p++ = '%';
-	*p = '\0';
+	db_like_pattern(q, 0, pat, n);
 	return pat;
 }
 

@@ -23,19 +23,13 @@
 #include <stdio.h>
 #include <string.h>
 
-/* "%q%" with the LIKE wildcards of q escaped by '\', lower case (ASCII). */
+/* "%q%" with the LIKE wildcards of q escaped, lower case (ASCII); in the arena. */
 static char *like_pattern(struct arena *a, const char *q)
 {
-	char *out = arena_alloc(a, strlen(q) * 2 + 3), *p = out;
+	size_t n = strlen(q) * 2 + 3;
+	char *out = arena_alloc(a, n);
 
-	*p++ = '%';
-	for (const char *s = q; *s; s++) {
-		if (*s == '%' || *s == '_' || *s == '\\')
-			*p++ = '\\';
-		*p++ = (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') : *s;
-	}
-	*p++ = '%';
-	*p = '\0';
+	db_like_pattern(q, 1, out, n);
 	return out;
 }
 

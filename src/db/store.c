@@ -776,3 +776,22 @@ void db_bind_args(struct db_stmt *st, const struct db_arg *args, int n)
 			db_bind_text(st, i + 1, args[i].t, -1);
 	}
 }
+
+void db_like_pattern(const char *q, int lower, char *out, size_t n)
+{
+	size_t j = 0;
+
+	if (n < 3) {
+		if (n)
+			out[0] = '\0';
+		return;
+	}
+	out[j++] = '%';
+	for (; *q && j + 3 < n; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			out[j++] = '\\';
+		out[j++] = lower && *q >= 'A' && *q <= 'Z' ? (char)(*q - 'A' + 'a') : *q;
+	}
+	out[j++] = '%';
+	out[j] = '\0';
+}

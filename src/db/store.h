@@ -220,6 +220,14 @@ int db_one(struct db_conn *c, db_row_fn fn, void *ctx, const char *sql, const ch
 int db_text(struct db_conn *c, char *out, size_t n, const char *sql, const char *types, ...);
 
 /*
+ * A LIKE pattern "%q%" matching q anywhere, with LIKE's wildcards (%, _) and the escape
+ * character itself escaped by '\' (use it with ESCAPE '\'); ASCII letters lower-cased when
+ * lower is set (for a column kept in lower case). out needs room for 2 * strlen(q) + 3 bytes;
+ * a longer q is cut short at a character boundary of the escaping.
+ */
+void db_like_pattern(const char *q, int lower, char *out, size_t n);
+
+/*
  * A row callback that reads each row into a view_t with from_row(st, &v) and
  * hands it to the caller's typed fn(ctx, &v); a negative answer stops the
  * rows with that error. Defines struct name_call { fn, ctx } and

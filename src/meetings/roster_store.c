@@ -96,28 +96,13 @@ int rep_store_get(struct db_conn *c, int64_t id, rep_fn fn, void *ctx)
 	return db_one(c, rep_row, &r, REP_SELECT "WHERE r.id = ?", "i", id);
 }
 
-/* "%q%" with LIKE's wildcards escaped by '\'. */
-static void like_pattern(const char *q, char *out, size_t n)
-{
-	size_t j = 0;
-
-	out[j++] = '%';
-	for (; *q && j + 3 < n; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			out[j++] = '\\';
-		out[j++] = *q;
-	}
-	out[j++] = '%';
-	out[j] = 0;
-}
-
 int rep_store_list(struct db_conn *c, const struct rep_filter *f, rep_fn fn, void *ctx)
 {
 	struct rep_row_call r = { fn, ctx };
 	char like[512];
 
 	if (f->q)
-		like_pattern(f->q, like, sizeof like);
+		db_like_pattern(f->q, 0, like, sizeof like);
 	const struct db_arg args[] = {
 		DB_ARG_I(f->unit_id),
 		DB_ARG_I(f->unit_id),

@@ -714,6 +714,21 @@ static void status_lists_every_migration(void **state)
 	cmocka_unit_test_setup_teardown(t, setup_sqlite, teardown),                                \
 		cmocka_unit_test_setup_teardown(t, setup_pg, teardown)
 
+static void like_patterns_escape_wildcards(void **state)
+{
+	char out[32], small[6];
+
+	(void)state;
+	db_like_pattern("a%b_c\\", 0, out, sizeof out);
+	assert_string_equal(out, "%a\\%b\\_c\\\\%");
+	db_like_pattern("AbC", 1, out, sizeof out);
+	assert_string_equal(out, "%abc%");
+	db_like_pattern("AbC", 0, out, sizeof out);
+	assert_string_equal(out, "%AbC%");
+	db_like_pattern("abcdef", 0, small, sizeof small); /* cut short, still a pattern */
+	assert_string_equal(small, "%ab%");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -741,6 +756,7 @@ int main(void)
 		BOTH(a_transaction_left_open_is_rolled_back_and_reported),
 		BOTH(a_transaction_left_open_aborts_the_strict_build),
 		cmocka_unit_test(bad_urls_are_refused),
+		cmocka_unit_test(like_patterns_escape_wildcards),
 		BOTH(migrations_apply_once_and_are_checked),
 		BOTH(a_changed_migration_is_named),
 		BOTH(an_unknown_newer_migration_is_refused),
